@@ -1,0 +1,541 @@
+//! The facade: every operation the desktop app and the CLI offer, as methods of
+//! [`Book`]. Callers never see a connection or an internal error; each method
+//! returns transport types (camelCase, generated into TypeScript) or an
+//! [`ApiError`].
+//!
+//! To add an operation: add a method here that opens one read or one write
+//! ([`Book::read`] / [`Book::write`]) and calls the domain module; then a thin
+//! command in `src-tauri/src/commands.rs` and a subcommand in the CLI.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::Duration;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::card::fields::{ADDRESS, CREDIT_INCIDENT, CUSTOMER, KEY_PERSON};
+use crate::card::{self, write, Actor, ArchiveCard, FieldChange, FieldSpec, Fields, HistoryEntry};
+use crate::clock::{timestamp, Clock};
+use crate::demo::{self, DemoOptions, DemoSummary};
+use crate::error::{ApiError, Error, FieldProblem, Result};
+use crate::ids::{AddressId, CreditIncidentId, CustomerId, KeyPersonId, OrgUnitId, StaffId};
+use crate::model::{OrgUnitKind, StaffRole};
+use crate::org::{self, OrgUnit, Profile, Staff};
+use crate::search::{self, CustomerPage, CustomerQuery};
+use crate::store;
+
+pub type ApiResult<T> = std::result::Result<T, ApiError>;
+
+/// Days after which a card that nobody reviewed shows as stale, unless the book says otherwise.
+pub const DEFAULT_STALE_AFTER_DAYS: u32 = 180;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BookStatus {
+    pub path: String,
+    pub schema_version: i64,
+    pub profile: Option<Profile>,
+    pub customer_count: u32,
+    pub stale_after_days: u32,
+}
+
+/// The first-start form: who uses this laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewProfile {
+    pub name: String,
+    pub role: StaffRole,
+    /// The company (head office) name; used when the book has no organisation yet.
+    pub company_name: String,
+    /// Your territory, region or province (not needed for head office).
+    pub unit_name: String,
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
+/// A new card with its first key people and addresses, saved together.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NewCustomer {
+    #[ts(type = "Record<string, JsonValue>")]
+    pub fields: Fields,
+    #[ts(type = "Array<Record<string, JsonValue>>")]
+    pub key_people: Vec<Fields>,
+    #[ts(type = "Array<Record<string, JsonValue>>")]
+    pub addresses: Vec<Fields>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    KeyPerson,
+    Address,
+    CreditIncident,
+}
+
+impl RecordKind {
+    fn entity(self) -> card::fields::Entity {
+        match self {
+            RecordKind::KeyPerson => card::KEY_PERSON_ENTITY,
+            RecordKind::Address => card::ADDRESS_ENTITY,
+            RecordKind::CreditIncident => card::CREDIT_INCIDENT_ENTITY,
+        }
+    }
+
+    fn new_id(self) -> String {
+        match self {
+            RecordKind::KeyPerson => KeyPersonId::new().to_string(),
+            RecordKind::Address => AddressId::new().to_string(),
+            RecordKind::CreditIncident => CreditIncidentId::new().to_string(),
+        }
+    }
+}
+
+/// Changes to the card's own fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardEdit {
+    pub customer_id: CustomerId,
+    pub changes: Vec<FieldChange>,
+}
+
+/// A new key person, address or credit incident on a card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewRecord {
+    pub customer_id: CustomerId,
+    pub kind: RecordKind,
+    #[ts(type = "Record<string, JsonValue>")]
+    pub fields: Fields,
+}
+
+/// Changes to one key person, address or credit incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordEdit {
+    pub kind: RecordKind,
+    pub id: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The card after a save, with warnings (saved anyway) such as an odd phone number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Saved {
+    pub card: ArchiveCard,
+    pub warnings: Vec<FieldProblem>,
+}
+
+/// Every field of the card and its records, for forms.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CardSchema {
+    pub customer: Vec<FieldSpec>,
+    pub key_person: Vec<FieldSpec>,
+    pub address: Vec<FieldSpec>,
+    pub credit_incident: Vec<FieldSpec>,
+}
+
+/// An open book. Cheap to share between threads; writes are serialised.
+pub struct Book {
+    conn: Mutex<Connection>,
+    clock: Arc<dyn Clock>,
+    path: String,
+}
+
+impl std::fmt::Debug for Book {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Book")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Book {
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> ApiResult<Self> {
+        let conn = store::open(path)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            clock,
+            path: path.display().to_string(),
+        })
+    }
+
+    pub fn open_in_memory(clock: Arc<dyn Clock>) -> ApiResult<Self> {
+        let conn = store::open_in_memory()?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            clock,
+            path: ":memory:".into(),
+        })
+    }
+
+    pub fn path(&self) -> PathBuf {
+        PathBuf::from(&self.path)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave a transaction open (it
+        // rolls back on drop), so the connection is still sound.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> ApiResult<T> {
+        let conn = self.lock();
+        f(&conn).map_err(|e| self.public(e))
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> ApiResult<T> {
+        let mut conn = self.lock();
+        let run = || -> Result<T> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        };
+        run().map_err(|e| self.public(e))
+    }
+
+    fn public(&self, error: Error) -> ApiError {
+        match error {
+            Error::Sqlite(e) => store::classify(e, &self.path).into(),
+            other => other.into(),
+        }
+    }
+
+    /// The person making changes on this laptop, now.
+    fn actor(&self, conn: &Connection, source: &'static str) -> Result<Actor> {
+        let profile = org::profile(conn)?.ok_or(Error::NoProfile)?;
+        Ok(Actor {
+            staff: profile.staff_id,
+            at: self.clock.now(),
+            source,
+        })
+    }
+
+    fn stale_after_days(conn: &Connection) -> Result<u32> {
+        let value: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+            "SELECT value FROM local_setting WHERE key = 'staleAfterDays'",
+            [],
+            |r| r.get(0),
+        ))?;
+        Ok(value
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_STALE_AFTER_DAYS))
+    }
+
+    fn stale_before(&self, conn: &Connection) -> Result<String> {
+        let days = Self::stale_after_days(conn)?;
+        Ok(timestamp(
+            self.clock.now() - Duration::days(i64::from(days)),
+        ))
+    }
+
+    pub fn status(&self) -> ApiResult<BookStatus> {
+        self.read(|conn| {
+            Ok(BookStatus {
+                path: self.path.clone(),
+                schema_version: store::SCHEMA_VERSION,
+                profile: org::profile(conn)?,
+                customer_count: conn
+                    .query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?,
+                stale_after_days: Self::stale_after_days(conn)?,
+            })
+        })
+    }
+
+    /// Runs SQLite's full integrity check of the book.
+    pub fn check(&self) -> ApiResult<()> {
+        self.read(|conn| store::check_integrity(conn, &self.path))
+    }
+
+    pub fn set_stale_after_days(&self, days: u32) -> ApiResult<()> {
+        if !(1..=3650).contains(&days) {
+            return Err(Error::invalid(
+                "staleAfterDays",
+                "out_of_range",
+                "must be between 1 and 3650 days",
+            )
+            .into());
+        }
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO local_setting (key, value) VALUES ('staleAfterDays', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [days.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// First start: records who uses this laptop, creating the head office and
+    /// their own unit if the book has no organisation yet.
+    pub fn create_profile(&self, new: &NewProfile) -> ApiResult<Profile> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            if org::profile(tx)?.is_some() {
+                return Err(Error::ProfileExists);
+            }
+            let mut problems = vec![];
+            if new.name.trim().is_empty() {
+                problems.push(FieldProblem::new("name", "required", "is required"));
+            }
+            if new.role != StaffRole::HeadOffice && new.unit_name.trim().is_empty() {
+                problems.push(FieldProblem::new(
+                    "unitName",
+                    "required",
+                    "name your territory, region or province",
+                ));
+            }
+            let root: Option<OrgUnitId> = rusqlite::OptionalExtension::optional(tx.query_row(
+                "SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY created_at LIMIT 1",
+                [],
+                |r| r.get(0),
+            ))?;
+            if root.is_none() && new.company_name.trim().is_empty() {
+                problems.push(FieldProblem::new(
+                    "companyName",
+                    "required",
+                    "name your company",
+                ));
+            }
+            if !problems.is_empty() {
+                return Err(Error::Invalid(problems));
+            }
+            let root = match root {
+                Some(root) => root,
+                None => org::add_unit(
+                    tx,
+                    OrgUnitId::new(),
+                    None,
+                    OrgUnitKind::HeadOffice,
+                    &new.company_name,
+                    None,
+                    now,
+                )?,
+            };
+            let kind = match new.role {
+                StaffRole::Rep => Some(OrgUnitKind::Territory),
+                StaffRole::RegionalManager => Some(OrgUnitKind::Region),
+                StaffRole::ProvincialManager => Some(OrgUnitKind::Province),
+                StaffRole::HeadOffice => None,
+            };
+            let unit = match kind {
+                Some(kind) => org::add_unit(
+                    tx,
+                    OrgUnitId::new(),
+                    Some(root),
+                    kind,
+                    &new.unit_name,
+                    None,
+                    now,
+                )?,
+                None => root,
+            };
+            let staff = org::add_staff(
+                tx,
+                StaffId::new(),
+                &new.name,
+                new.role,
+                unit,
+                new.phone.as_deref(),
+                now,
+            )?;
+            org::set_profile(tx, staff, now)?;
+            org::profile(tx)?.ok_or(Error::NoProfile)
+        })
+    }
+
+    pub fn set_language(&self, language: &str) -> ApiResult<()> {
+        self.write(|tx| org::set_language(tx, language))
+    }
+
+    /// Fills an empty book with a deterministic demo organisation and customers.
+    pub fn load_demo(&self, options: &DemoOptions) -> ApiResult<DemoSummary> {
+        let now = self.clock.now();
+        self.write(|tx| demo::generate(tx, options, now))
+    }
+
+    pub fn org_units(&self) -> ApiResult<Vec<OrgUnit>> {
+        self.read(org::units)
+    }
+
+    pub fn staff(&self) -> ApiResult<Vec<Staff>> {
+        self.read(org::staff)
+    }
+
+    pub fn card_schema(&self) -> CardSchema {
+        let specs = |defs: &[card::fields::FieldDef]| defs.iter().map(FieldSpec::from).collect();
+        CardSchema {
+            customer: specs(CUSTOMER),
+            key_person: specs(KEY_PERSON),
+            address: specs(ADDRESS),
+            credit_incident: specs(CREDIT_INCIDENT),
+        }
+    }
+
+    pub fn search_customers(&self, query: &CustomerQuery) -> ApiResult<CustomerPage> {
+        self.read(|conn| search::search(conn, query, &self.stale_before(conn)?))
+    }
+
+    pub fn customer(&self, id: CustomerId) -> ApiResult<ArchiveCard> {
+        self.read(|conn| card::read::load(conn, id, &self.stale_before(conn)?))
+    }
+
+    pub fn history(&self, id: CustomerId, limit: u32) -> ApiResult<Vec<HistoryEntry>> {
+        self.read(|conn| {
+            if !org::exists(conn, "customer", &id.to_string())? {
+                return Err(Error::NotFound {
+                    what: "customer",
+                    id: id.to_string(),
+                });
+            }
+            card::read::history(conn, id, limit.clamp(1, 10_000))
+        })
+    }
+
+    /// Creates a card. Owner defaults to the profile's person, territory to the
+    /// owner's unit.
+    pub fn create_customer(&self, new: &NewCustomer) -> ApiResult<Saved> {
+        let id = CustomerId::new();
+        self.write(|tx| {
+            let actor = self.actor(tx, "create")?;
+            let mut fields = new.fields.clone();
+            if fields.get("ownerId").is_none_or(|v| v.is_null()) {
+                fields.insert(
+                    "ownerId".into(),
+                    serde_json::Value::from(actor.staff.to_string()),
+                );
+            }
+            if fields.get("territoryId").is_none_or(|v| v.is_null()) {
+                if let Some(owner) = fields
+                    .get("ownerId")
+                    .and_then(|v| v.as_str())
+                    .and_then(|s| s.parse().ok())
+                {
+                    if let Ok(staff) = org::staff_member(tx, owner) {
+                        fields.insert(
+                            "territoryId".into(),
+                            serde_json::Value::from(staff.org_unit_id.to_string()),
+                        );
+                    }
+                }
+            }
+            let mut warnings = write::insert_customer(tx, id, &fields, actor)?;
+            for (kind, list) in [
+                (RecordKind::KeyPerson, &new.key_people),
+                (RecordKind::Address, &new.addresses),
+            ] {
+                for (index, record) in list.iter().enumerate() {
+                    let more =
+                        write::insert_child(tx, kind.entity(), &kind.new_id(), id, record, actor)
+                            .map_err(|e| match e {
+                            Error::Invalid(problems) => {
+                                Error::Invalid(prefix(problems, kind, index))
+                            }
+                            other => other,
+                        })?;
+                    warnings.extend(prefix(more, kind, index));
+                }
+            }
+            Ok(Saved {
+                card: card::read::load(tx, id, &self.stale_before(tx)?)?,
+                warnings,
+            })
+        })
+    }
+
+    pub fn edit_customer(&self, edit: &CardEdit) -> ApiResult<Saved> {
+        self.write(|tx| {
+            let actor = self.actor(tx, "edit")?;
+            let warnings = write::patch(
+                tx,
+                card::CUSTOMER_ENTITY,
+                &edit.customer_id.to_string(),
+                &edit.changes,
+                actor,
+            )?;
+            Ok(Saved {
+                card: card::read::load(tx, edit.customer_id, &self.stale_before(tx)?)?,
+                warnings,
+            })
+        })
+    }
+
+    pub fn add_record(&self, new: &NewRecord) -> ApiResult<Saved> {
+        self.write(|tx| {
+            let actor = self.actor(tx, "edit")?;
+            let warnings = write::insert_child(
+                tx,
+                new.kind.entity(),
+                &new.kind.new_id(),
+                new.customer_id,
+                &new.fields,
+                actor,
+            )?;
+            Ok(Saved {
+                card: card::read::load(tx, new.customer_id, &self.stale_before(tx)?)?,
+                warnings,
+            })
+        })
+    }
+
+    pub fn edit_record(&self, edit: &RecordEdit) -> ApiResult<Saved> {
+        self.write(|tx| {
+            let actor = self.actor(tx, "edit")?;
+            let warnings = write::patch(tx, edit.kind.entity(), &edit.id, &edit.changes, actor)?;
+            let customer = customer_of(tx, edit.kind, &edit.id)?;
+            Ok(Saved {
+                card: card::read::load(tx, customer, &self.stale_before(tx)?)?,
+                warnings,
+            })
+        })
+    }
+
+    pub fn remove_record(&self, kind: RecordKind, id: &str) -> ApiResult<ArchiveCard> {
+        self.write(|tx| {
+            let actor = self.actor(tx, "edit")?;
+            let customer = customer_of(tx, kind, id)?;
+            write::remove_child(tx, kind.entity(), id, actor)?;
+            card::read::load(tx, customer, &self.stale_before(tx)?)
+        })
+    }
+
+    pub fn mark_reviewed(&self, id: CustomerId) -> ApiResult<ArchiveCard> {
+        self.write(|tx| {
+            let actor = self.actor(tx, "review")?;
+            write::mark_reviewed(tx, id, actor)?;
+            card::read::load(tx, id, &self.stale_before(tx)?)
+        })
+    }
+}
+
+fn customer_of(conn: &Connection, kind: RecordKind, id: &str) -> Result<CustomerId> {
+    let sql = format!(
+        "SELECT customer_id FROM {} WHERE id = ?1",
+        kind.entity().table
+    );
+    rusqlite::OptionalExtension::optional(conn.query_row(&sql, [id], |r| r.get(0)))?.ok_or_else(
+        || Error::NotFound {
+            what: "record",
+            id: id.to_string(),
+        },
+    )
+}
+
+fn prefix(problems: Vec<FieldProblem>, kind: RecordKind, index: usize) -> Vec<FieldProblem> {
+    let name = match kind {
+        RecordKind::KeyPerson => "keyPeople",
+        RecordKind::Address => "addresses",
+        RecordKind::CreditIncident => "creditIncidents",
+    };
+    problems
+        .into_iter()
+        .map(|p| FieldProblem {
+            field: format!("{name}[{index}].{}", p.field),
+            ..p
+        })
+        .collect()
+}

@@ -1,0 +1,116 @@
+//! The TypeScript types of everything the UI sends and receives, generated from
+//! the Rust types with ts-rs into `ui/src/generated/bindings.ts`. The test
+//! below fails when the committed file is stale; run
+//! `UPDATE_BINDINGS=1 cargo test -p fieldcrm-core bindings` to regenerate.
+
+use ts_rs::TS;
+
+use crate::api::{
+    BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind,
+    Saved,
+};
+use crate::card::fields::{FieldSpec, RefTable};
+use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
+use crate::demo::{DemoOptions, DemoSummary};
+use crate::error::{ApiError, ErrorCode, FieldProblem};
+use crate::ids::{
+    AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, StaffId,
+};
+use crate::model::{
+    Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle, OrgUnitKind,
+    StaffRole,
+};
+use crate::org::{OrgUnit, Profile, Staff};
+use crate::search::{CustomerPage, CustomerQuery, CustomerRow, SortKey};
+
+macro_rules! declarations {
+    ($($t:ty),+ $(,)?) => {
+        {
+            let config = ts_rs::Config::new().with_large_int("number");
+            vec![$(format!("export {}", <$t as TS>::decl(&config))),+]
+        }
+    };
+}
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    let decls: Vec<String> = declarations![
+        CustomerId,
+        OrgUnitId,
+        StaffId,
+        KeyPersonId,
+        AddressId,
+        CreditIncidentId,
+        ChangeId,
+        DeviceId,
+        ApiError,
+        ErrorCode,
+        FieldProblem,
+        Lifecycle,
+        ChannelLevel,
+        CreditStanding,
+        Block,
+        DataSource,
+        StaffRole,
+        OrgUnitKind,
+        KeyPersonRole,
+        OrgUnit,
+        Staff,
+        Profile,
+        BookStatus,
+        NewProfile,
+        DemoOptions,
+        DemoSummary,
+        RefTable,
+        FieldSpec,
+        CardSchema,
+        FieldChange,
+        CardRecord,
+        BlockState,
+        ArchiveCard,
+        HistoryEntry,
+        NewCustomer,
+        RecordKind,
+        CardEdit,
+        NewRecord,
+        RecordEdit,
+        Saved,
+        SortKey,
+        CustomerQuery,
+        CustomerRow,
+        CustomerPage,
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\
+         // run `UPDATE_BINDINGS=1 cargo test -p fieldcrm-core bindings` after changing them.\n\n\
+         export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n",
+    );
+    for decl in decls {
+        out.push_str(&decl);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn bindings_are_fresh() {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/bindings.ts");
+        let fresh = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, &fresh).expect("write bindings");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/generated/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p fieldcrm-core bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,708 @@
+//! Every write to a card goes through here: create, field-level patch with
+//! compare-and-set, child records, and the change history written in the same
+//! transaction as the change itself.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, OptionalExtension, Transaction};
+use serde_json::Value as Json;
+
+use super::fields::{self, check, to_json, Entity, FieldDef, Kind, RefTable, CUSTOMER_ENTITY};
+use crate::clock::timestamp;
+use crate::error::{Error, FieldProblem, Result};
+use crate::ids::{ChangeId, CustomerId, StaffId};
+use crate::model::{Block, DataSource};
+use crate::org;
+use crate::search;
+
+/// Who makes a change, when, and why (`edit`, `create`, `demo`, later `visit`,
+/// `sync` …). The history shows all three.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub staff: StaffId,
+    pub at: DateTime<Utc>,
+    pub source: &'static str,
+}
+
+impl Actor {
+    fn today(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
+}
+
+/// One field to change. `expected` is the value the user saw when they began
+/// editing; if someone else changed the field meanwhile, the save is refused
+/// instead of silently erasing their value. `None` skips the check.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    pub field: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub expected: Option<Json>,
+    pub value: Json,
+}
+
+pub type Fields = BTreeMap<String, Json>;
+
+struct Checked {
+    def: &'static FieldDef,
+    sql: SqlValue,
+    json: Json,
+}
+
+/// Checks a whole new record: unknown keys, each value, required fields.
+fn check_record(
+    entity: Entity,
+    values: &Fields,
+    today: NaiveDate,
+) -> Result<(Vec<Checked>, Vec<FieldProblem>)> {
+    let mut problems = vec![];
+    let mut warnings = vec![];
+    let mut out = vec![];
+    for key in values.keys() {
+        if entity.field(key).is_none() {
+            problems.push(FieldProblem::new(
+                key.as_str(),
+                "unknown_field",
+                format!("{} has no field '{key}'", entity.name),
+            ));
+        }
+    }
+    for def in entity.fields {
+        let value = values.get(def.key).unwrap_or(&Json::Null);
+        match check(def, value, today) {
+            Ok(c) => {
+                warnings.extend(c.warnings);
+                out.push(Checked {
+                    def,
+                    sql: c.sql,
+                    json: c.json,
+                });
+            }
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok((out, warnings))
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+fn ref_exists(tx: &Transaction<'_>, table: RefTable, id: &str) -> Result<bool> {
+    let table = match table {
+        RefTable::Staff => "staff",
+        RefTable::OrgUnit => "org_unit",
+        RefTable::Customer => "customer",
+    };
+    org::exists(tx, table, id)
+}
+
+fn check_refs(tx: &Transaction<'_>, values: &[Checked]) -> Result<()> {
+    let mut problems = vec![];
+    for c in values {
+        if let (Kind::Ref(table), SqlValue::Text(id)) = (c.def.kind, &c.sql) {
+            if !ref_exists(tx, table, id)? {
+                problems.push(FieldProblem::new(
+                    c.def.key,
+                    "unknown_ref",
+                    format!("{id} does not exist in this book"),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Refuses a supplier link that would make `customer` its own (indirect) supplier.
+fn check_supplier(tx: &Transaction<'_>, customer: CustomerId, supplier: &str) -> Result<()> {
+    let mut current = Some(supplier.to_string());
+    let mut steps = 0;
+    let me = customer.to_string();
+    while let Some(id) = current {
+        if id == me {
+            return Err(Error::invalid(
+                "supplierId",
+                "supplier_cycle",
+                "this supplier is (directly or through others) supplied by this customer; choose a supplier further up the channel",
+            ));
+        }
+        steps += 1;
+        if steps > 10_000 {
+            break;
+        }
+        current = tx
+            .prepare_cached("SELECT supplier_id FROM customer WHERE id = ?1")?
+            .query_row([&id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten();
+    }
+    Ok(())
+}
+
+fn record_history(
+    tx: &Transaction<'_>,
+    customer: CustomerId,
+    entity: Entity,
+    entity_id: &str,
+    field: &str,
+    old: &Json,
+    new: &Json,
+    actor: Actor,
+) -> Result<()> {
+    let json = |v: &Json| {
+        if v.is_null() {
+            None
+        } else {
+            Some(v.to_string())
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value, changed_by, changed_at, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(rusqlite::params![
+        ChangeId::new(),
+        customer,
+        entity.name,
+        entity_id,
+        field,
+        json(old),
+        json(new),
+        actor.staff,
+        timestamp(actor.at),
+        actor.source,
+    ])?;
+    Ok(())
+}
+
+/// Creates the card itself (not its children). Returns warnings.
+pub fn insert_customer(
+    tx: &Transaction<'_>,
+    id: CustomerId,
+    values: &Fields,
+    actor: Actor,
+) -> Result<Vec<FieldProblem>> {
+    let mut values = values.clone();
+    // Customer-filled blocks start unverified; all others start trusted.
+    for block in Block::ALL {
+        let source_key = format!("{}Source", camel(block.as_str()));
+        let source = values
+            .entry(source_key)
+            .or_insert_with(|| Json::from(DataSource::RepVisit.as_str()))
+            .clone();
+        values
+            .entry(format!("{}Verified", camel(block.as_str())))
+            .or_insert_with(|| Json::Bool(source != Json::from(DataSource::CustomerForm.as_str())));
+    }
+    values
+        .entry("creditStanding".into())
+        .or_insert_with(|| Json::from("unknown"));
+    values
+        .entry("lifecycle".into())
+        .or_insert_with(|| Json::from("prospect"));
+    let (checked, mut warnings) = check_record(CUSTOMER_ENTITY, &values, actor.today())?;
+    check_refs(tx, &checked)?;
+    if let Some(supplier) = checked
+        .iter()
+        .find(|c| c.def.key == "supplierId")
+        .and_then(|c| c.json.as_str())
+    {
+        check_supplier(tx, id, supplier)?;
+    }
+    warnings.extend(cross_field_warnings(&checked));
+    let name = checked
+        .iter()
+        .find(|c| c.def.key == "name")
+        .and_then(|c| c.json.as_str())
+        .unwrap_or_default();
+    let ts = timestamp(actor.at);
+    let mut columns: Vec<&str> = vec![
+        "id",
+        "name_pinyin",
+        "reviewed_at",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    ];
+    let mut sql_values: Vec<SqlValue> = vec![
+        SqlValue::Text(id.to_string()),
+        SqlValue::Text(search::sort_key(name)),
+        SqlValue::Text(ts.clone()),
+        SqlValue::Text(ts.clone()),
+        SqlValue::Text(actor.staff.to_string()),
+        SqlValue::Text(ts.clone()),
+        SqlValue::Text(actor.staff.to_string()),
+    ];
+    for c in &checked {
+        columns.push(c.def.column);
+        sql_values.push(c.sql.clone());
+    }
+    insert_row(tx, "customer", &columns, sql_values)?;
+    record_history(
+        tx,
+        id,
+        CUSTOMER_ENTITY,
+        &id.to_string(),
+        "*",
+        &Json::Null,
+        &Json::from(name),
+        actor,
+    )?;
+    search::refresh(tx, id)?;
+    Ok(warnings)
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for ch in snake.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+fn insert_row(
+    tx: &Transaction<'_>,
+    table: &str,
+    columns: &[&str],
+    values: Vec<SqlValue>,
+) -> Result<()> {
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        columns.join(", "),
+        placeholders.join(", ")
+    );
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    Ok(())
+}
+
+fn cross_field_warnings(values: &[Checked]) -> Vec<FieldProblem> {
+    let get = |key: &str| {
+        values
+            .iter()
+            .find(|c| c.def.key == key)
+            .and_then(|c| c.json.as_str().map(str::to_string))
+    };
+    let mut warnings = vec![];
+    if let (Some(founded), Some(since)) = (get("foundedOn"), get("tradingSince")) {
+        if since < founded {
+            warnings.push(FieldProblem::new(
+                "tradingSince",
+                "before_founding",
+                "trading with us began before the customer was founded; check both dates",
+            ));
+        }
+    }
+    warnings
+}
+
+/// Adds a child record (key person, address, credit incident) to a card.
+pub fn insert_child(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    id: &str,
+    customer: CustomerId,
+    values: &Fields,
+    actor: Actor,
+) -> Result<Vec<FieldProblem>> {
+    debug_assert_ne!(entity, CUSTOMER_ENTITY);
+    if !org::exists(tx, "customer", &customer.to_string())? {
+        return Err(Error::NotFound {
+            what: "customer",
+            id: customer.to_string(),
+        });
+    }
+    let mut values = values.clone();
+    if entity == fields::CREDIT_INCIDENT_ENTITY {
+        values.entry("resolved".into()).or_insert(Json::Bool(false));
+    }
+    let (checked, mut warnings) = check_record(entity, &values, actor.today())?;
+    warnings.extend(child_warnings(entity, &checked, actor.today()));
+    let ts = timestamp(actor.at);
+    let mut columns = vec!["id", "customer_id", "created_at", "updated_at"];
+    let mut sql_values = vec![
+        SqlValue::Text(id.to_string()),
+        SqlValue::Text(customer.to_string()),
+        SqlValue::Text(ts.clone()),
+        SqlValue::Text(ts),
+    ];
+    for c in &checked {
+        columns.push(c.def.column);
+        sql_values.push(c.sql.clone());
+    }
+    insert_row(tx, entity.table, &columns, sql_values)?;
+    let label = child_label(entity, &checked);
+    record_history(
+        tx,
+        customer,
+        entity,
+        id,
+        "*",
+        &Json::Null,
+        &Json::from(label),
+        actor,
+    )?;
+    touch_customer(tx, customer, actor)?;
+    search::refresh(tx, customer)?;
+    Ok(warnings)
+}
+
+fn child_label(entity: Entity, values: &[Checked]) -> String {
+    let key = match entity.name {
+        "key_person" => "name",
+        "address" => "detail",
+        _ => "occurredOn",
+    };
+    values
+        .iter()
+        .find(|c| c.def.key == key)
+        .and_then(|c| c.json.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn child_warnings(entity: Entity, values: &[Checked], today: NaiveDate) -> Vec<FieldProblem> {
+    use chrono::Datelike;
+    let mut warnings = vec![];
+    if entity == fields::KEY_PERSON_ENTITY {
+        if let Some(year) = values
+            .iter()
+            .find(|c| c.def.key == "birthYear")
+            .and_then(|c| c.json.as_i64())
+        {
+            let age = i64::from(today.year()) - year;
+            if !(16..=100).contains(&age) {
+                warnings.push(FieldProblem::new(
+                    "birthYear",
+                    "unlikely_age",
+                    format!("makes this person {age} years old; check the year"),
+                ));
+            }
+        }
+    }
+    warnings
+}
+
+fn touch_customer(tx: &Transaction<'_>, customer: CustomerId, actor: Actor) -> Result<()> {
+    tx.prepare_cached("UPDATE customer SET revision = revision + 1, updated_at = ?2, updated_by = ?3 WHERE id = ?1")?
+        .execute(rusqlite::params![customer, timestamp(actor.at), actor.staff])?;
+    Ok(())
+}
+
+/// Applies field changes to one record with compare-and-set per field: a field
+/// whose stored value differs from `expected` (and from the new value) was
+/// changed by someone else, and the whole save is refused, nothing written.
+/// Returns warnings. Changing nothing is allowed and writes nothing.
+pub fn patch(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    id: &str,
+    changes: &[FieldChange],
+    actor: Actor,
+) -> Result<Vec<FieldProblem>> {
+    let today = actor.today();
+    let mut problems = vec![];
+    let mut warnings = vec![];
+    let mut defs = vec![];
+    for change in changes {
+        match entity.field(&change.field) {
+            None => problems.push(FieldProblem::new(
+                change.field.as_str(),
+                "unknown_field",
+                format!("{} has no field '{}'", entity.name, change.field),
+            )),
+            Some(def)
+                if defs
+                    .iter()
+                    .any(|(d, _): &(&FieldDef, &FieldChange)| d.key == def.key) =>
+            {
+                problems.push(FieldProblem::new(
+                    def.key,
+                    "duplicate_field",
+                    "is changed twice in one save; send it once",
+                ))
+            }
+            Some(def) => defs.push((def, change)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let columns: Vec<&str> = defs.iter().map(|(d, _)| d.column).collect();
+    let customer_column = if entity == CUSTOMER_ENTITY {
+        "id"
+    } else {
+        "customer_id"
+    };
+    let sql = format!(
+        "SELECT {customer_column}{}{} FROM {} WHERE id = ?1",
+        if columns.is_empty() { "" } else { ", " },
+        columns.join(", "),
+        entity.table
+    );
+    let current: Option<(String, Vec<SqlValue>)> = tx
+        .prepare_cached(&sql)?
+        .query_row([id], |r| {
+            let customer: String = r.get(0)?;
+            let values = (1..=columns.len())
+                .map(|i| r.get::<_, SqlValue>(i))
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((customer, values))
+        })
+        .optional()?;
+    let Some((customer, current)) = current else {
+        return Err(Error::NotFound {
+            what: entity_label(entity),
+            id: id.to_string(),
+        });
+    };
+    let customer: CustomerId = customer.parse().map_err(|_| Error::NotFound {
+        what: "customer",
+        id: customer.clone(),
+    })?;
+
+    let mut conflicts = vec![];
+    let mut writes: Vec<(&FieldDef, SqlValue, Json, Json)> = vec![];
+    for ((def, change), stored) in defs.iter().zip(current) {
+        let old = to_json(def, stored);
+        let new = match check(def, &change.value, today) {
+            Ok(c) => {
+                warnings.extend(c.warnings.iter().cloned());
+                c
+            }
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        if new.json == old {
+            continue;
+        }
+        if let Some(expected) = &change.expected {
+            let expected = check(def, expected, today)
+                .map(|c| c.json)
+                .unwrap_or_else(|_| expected.clone());
+            if expected != old {
+                conflicts.push(def.key.to_string());
+                continue;
+            }
+        }
+        writes.push((def, new.sql, old, new.json));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    if !conflicts.is_empty() {
+        return Err(Error::EditConflict { fields: conflicts });
+    }
+    let mut checked: Vec<Checked> = writes
+        .iter()
+        .map(|(def, sql, _, json)| Checked {
+            def,
+            sql: sql.clone(),
+            json: json.clone(),
+        })
+        .collect();
+    check_refs(tx, &checked)?;
+    if entity == CUSTOMER_ENTITY {
+        if let Some(supplier) = checked
+            .iter()
+            .find(|c| c.def.key == "supplierId")
+            .and_then(|c| c.json.as_str())
+        {
+            check_supplier(tx, customer, supplier)?;
+        }
+        add_verification_follow_ups(tx, id, &mut writes, &mut checked)?;
+    } else {
+        warnings.extend(child_warnings(entity, &checked, today));
+    }
+    if writes.is_empty() {
+        return Ok(warnings);
+    }
+
+    let ts = timestamp(actor.at);
+    let mut sets: Vec<String> = writes
+        .iter()
+        .enumerate()
+        .map(|(i, (d, ..))| format!("{} = ?{}", d.column, i + 2))
+        .collect();
+    let mut values: Vec<SqlValue> = vec![SqlValue::Text(id.to_string())];
+    values.extend(writes.iter().map(|(_, sql, ..)| sql.clone()));
+    sets.push(format!("updated_at = ?{}", values.len() + 1));
+    values.push(SqlValue::Text(ts));
+    if entity == CUSTOMER_ENTITY {
+        if let Some((_, _, _, name)) = writes.iter().find(|(d, ..)| d.key == "name") {
+            sets.push(format!("name_pinyin = ?{}", values.len() + 1));
+            values.push(SqlValue::Text(search::sort_key(
+                name.as_str().unwrap_or_default(),
+            )));
+        }
+        sets.push("revision = revision + 1".into());
+        sets.push(format!("updated_by = ?{}", values.len() + 1));
+        values.push(SqlValue::Text(actor.staff.to_string()));
+    }
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = ?1",
+        entity.table,
+        sets.join(", ")
+    );
+    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    for (def, _, old, new) in &writes {
+        record_history(tx, customer, entity, id, def.key, old, new, actor)?;
+    }
+    if entity != CUSTOMER_ENTITY {
+        touch_customer(tx, customer, actor)?;
+    }
+    search::refresh(tx, customer)?;
+    Ok(warnings)
+}
+
+/// A block whose source becomes the customer's own form loses its verified
+/// mark; one that becomes a rep visit or a third-party report gains it.
+fn add_verification_follow_ups(
+    tx: &Transaction<'_>,
+    id: &str,
+    writes: &mut Vec<(&'static FieldDef, SqlValue, Json, Json)>,
+    checked: &mut Vec<Checked>,
+) -> Result<()> {
+    for block in Block::ALL {
+        let source_key = format!("{}Source", camel(block.as_str()));
+        let verified_key = format!("{}Verified", camel(block.as_str()));
+        let Some(source) = writes
+            .iter()
+            .find(|(d, ..)| d.key == source_key)
+            .map(|(.., new)| new.clone())
+        else {
+            continue;
+        };
+        if writes.iter().any(|(d, ..)| d.key == verified_key) {
+            continue;
+        }
+        let verified = source != Json::from(DataSource::CustomerForm.as_str());
+        let def = CUSTOMER_ENTITY
+            .field(&verified_key)
+            .ok_or_else(|| Error::invalid(&verified_key, "unknown_field", "missing"))?;
+        let old: bool = tx.query_row(
+            &format!("SELECT {} FROM customer WHERE id = ?1", def.column),
+            [id],
+            |r| r.get(0),
+        )?;
+        if old != verified {
+            writes.push((
+                def,
+                SqlValue::Integer(i64::from(verified)),
+                Json::Bool(old),
+                Json::Bool(verified),
+            ));
+            checked.push(Checked {
+                def,
+                sql: SqlValue::Integer(i64::from(verified)),
+                json: Json::Bool(verified),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn entity_label(entity: Entity) -> &'static str {
+    match entity.name {
+        "customer" => "customer",
+        "key_person" => "key person",
+        "address" => "address",
+        _ => "credit incident",
+    }
+}
+
+/// Removes a child record, keeping its last values in the history.
+pub fn remove_child(tx: &Transaction<'_>, entity: Entity, id: &str, actor: Actor) -> Result<()> {
+    debug_assert_ne!(entity, CUSTOMER_ENTITY);
+    let label_column = match entity.name {
+        "key_person" => "name",
+        "address" => "detail",
+        _ => "occurred_on",
+    };
+    let found: Option<(String, String)> = tx
+        .query_row(
+            &format!(
+                "SELECT customer_id, {label_column} FROM {} WHERE id = ?1",
+                entity.table
+            ),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((customer, label)) = found else {
+        return Err(Error::NotFound {
+            what: entity_label(entity),
+            id: id.to_string(),
+        });
+    };
+    let customer: CustomerId = customer.parse().map_err(|_| Error::NotFound {
+        what: "customer",
+        id: customer,
+    })?;
+    tx.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id])?;
+    record_history(
+        tx,
+        customer,
+        entity,
+        id,
+        "*",
+        &Json::from(label),
+        &Json::Null,
+        actor,
+    )?;
+    touch_customer(tx, customer, actor)?;
+    search::refresh(tx, customer)?;
+    Ok(())
+}
+
+/// Marks the card as reviewed now: the rep has gone through it and it is current.
+pub fn mark_reviewed(tx: &Transaction<'_>, customer: CustomerId, actor: Actor) -> Result<()> {
+    let old: Option<String> = tx
+        .query_row(
+            "SELECT reviewed_at FROM customer WHERE id = ?1",
+            [customer],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(old) = old else {
+        return Err(Error::NotFound {
+            what: "customer",
+            id: customer.to_string(),
+        });
+    };
+    let now = timestamp(actor.at);
+    tx.execute(
+        "UPDATE customer SET reviewed_at = ?2 WHERE id = ?1",
+        rusqlite::params![customer, now],
+    )?;
+    record_history(
+        tx,
+        customer,
+        CUSTOMER_ENTITY,
+        &customer.to_string(),
+        "reviewedAt",
+        &Json::from(old),
+        &Json::from(now),
+        actor,
+    )?;
+    Ok(())
+}

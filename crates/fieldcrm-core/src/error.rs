@@ -1,0 +1,157 @@
+//! Errors. Inside the core each module reports through [`Error`]; callers of the
+//! facade (the desktop shell, the CLI) get an [`ApiError`] with a stable
+//! [`ErrorCode`] to branch on and a message meant for the user. [`ApiError::from`]
+//! is the one place internal errors are mapped to public ones.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// One problem with one field of a form or an import row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldProblem {
+    /// Field key as in the field registry (`name`, `phone`, `keyPerson.birthYear` …).
+    pub field: String,
+    /// Stable code of the problem (`required`, `too_long`, `future_date` …).
+    pub code: String,
+    /// What is wrong and what to do, in English; the UI translates by `code`.
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            code: code.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{what} {id} does not exist in this book")]
+    NotFound { what: &'static str, id: String },
+    #[error("{}", summarize(.0))]
+    Invalid(Vec<FieldProblem>),
+    #[error(
+        "someone else changed {} since you opened this card; reload it to see their values, then apply your change again",
+        .fields.join(", ")
+    )]
+    EditConflict { fields: Vec<String> },
+    #[error("this book has no profile yet: create your profile (or open the demo book) first")]
+    NoProfile,
+    #[error("this book already has a profile; a laptop belongs to one person")]
+    ProfileExists,
+    #[error(
+        "this book was written by a newer fieldcrm (schema version {found}; this program knows up to {supported}): install the newer fieldcrm to open it"
+    )]
+    BookTooNew { found: i64, supported: i64 },
+    #[error("{path} is not a fieldcrm book ({reason}); choose another file or a new path")]
+    NotABook { path: String, reason: String },
+    #[error(
+        "the book {path} is damaged ({detail}); restore it from a backup or from head office's next file, and keep this copy for support"
+    )]
+    Corrupt { path: String, detail: String },
+    #[error(
+        "the book {path} is already open in another fieldcrm window; switch to that window or close it first"
+    )]
+    Locked { path: String },
+    #[error("the book cannot be used: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+fn summarize(problems: &[FieldProblem]) -> String {
+    let parts: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect();
+    parts.join("; ")
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the UI and the CLI branch on. Never branch on message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    Invalid,
+    EditConflict,
+    NoProfile,
+    ProfileExists,
+    BookTooNew,
+    NotABook,
+    Corrupt,
+    Locked,
+    Io,
+    Internal,
+}
+
+/// The public error of every facade call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Field-level problems for `invalid`; the fields in conflict for `edit_conflict`.
+    pub problems: Vec<FieldProblem>,
+}
+
+impl From<Error> for ApiError {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        let (code, problems) = match error {
+            Error::NotFound { .. } => (ErrorCode::NotFound, vec![]),
+            Error::Invalid(problems) => (ErrorCode::Invalid, problems),
+            Error::EditConflict { fields } => (
+                ErrorCode::EditConflict,
+                fields
+                    .into_iter()
+                    .map(|f| {
+                        FieldProblem::new(
+                            f,
+                            "changed_elsewhere",
+                            "changed by someone else since you opened the card",
+                        )
+                    })
+                    .collect(),
+            ),
+            Error::NoProfile => (ErrorCode::NoProfile, vec![]),
+            Error::ProfileExists => (ErrorCode::ProfileExists, vec![]),
+            Error::BookTooNew { .. } => (ErrorCode::BookTooNew, vec![]),
+            Error::NotABook { .. } => (ErrorCode::NotABook, vec![]),
+            Error::Corrupt { .. } => (ErrorCode::Corrupt, vec![]),
+            Error::Locked { .. } => (ErrorCode::Locked, vec![]),
+            Error::Io(_) => (ErrorCode::Io, vec![]),
+            Error::Sqlite(ref e) => match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseCorrupt) => (ErrorCode::Corrupt, vec![]),
+                Some(rusqlite::ErrorCode::NotADatabase) => (ErrorCode::NotABook, vec![]),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                    return ApiError {
+                        code: ErrorCode::Locked,
+                        message:
+                            "the book is busy with another program's write; try again in a moment"
+                                .into(),
+                        problems: vec![],
+                    }
+                }
+                _ => (ErrorCode::Internal, vec![]),
+            },
+        };
+        ApiError {
+            code,
+            message,
+            problems,
+        }
+    }
+}
+
+impl Error {
+    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Error::Invalid(vec![FieldProblem::new(field, code, message)])
+    }
+}

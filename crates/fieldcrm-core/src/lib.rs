@@ -1,0 +1,28 @@
+//! fieldcrm's core: the domain (archive cards, organisation), the local store
+//! (one SQLite file per book), search, the demo generator, and [`api::Book`] —
+//! the one facade that the desktop shell and the CLI both call. Nothing here
+//! knows about Tauri or the terminal.
+//!
+//! Where things go:
+//! - a table: a migration in `schema/` (see [`store`]), then a domain module
+//!   that writes with a `&Transaction` and reads with a `&Connection`;
+//! - a card field: [`card::fields`] (one line) plus its UI labels;
+//! - an operation users can run: a method on [`api::Book`], then a Tauri command
+//!   and a CLI subcommand that call it;
+//! - a type the UI sees: derive `ts_rs::TS` and list it in [`bindings`].
+
+pub mod api;
+pub mod bindings;
+pub mod card;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod org;
+pub mod search;
+pub mod store;
+
+pub use api::{ApiResult, Book};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{ApiError, ErrorCode};

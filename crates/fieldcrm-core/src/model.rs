@@ -1,0 +1,122 @@
+//! The closed vocabularies of the card and the organisation. Each is stored as
+//! its snake_case key; the UI translates keys into Chinese or English labels.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $key:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every stored key, in display order.
+            pub const KEYS: &'static [&'static str] = &[$($key),+];
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($key => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "'{other}' is not one of: {}", Self::KEYS.join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                value.as_str()?.parse().map_err(|e: String| rusqlite::types::FromSqlError::Other(e.into()))
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Where a customer stands with us.
+    Lifecycle { Prospect => "prospect", Active => "active", Dormant => "dormant", Eliminated => "eliminated" }
+);
+string_enum!(
+    /// The customer's place in the channel: distributors (经销商) supply
+    /// sub-distributors (二批商), which supply retailers (零售商).
+    ChannelLevel {
+        Distributor => "distributor",
+        SubDistributor => "sub_distributor",
+        Retailer => "retailer",
+        Other => "other",
+    }
+);
+string_enum!(
+    /// Credit standing (信用状况) on the trading-status block.
+    CreditStanding { Good => "good", Normal => "normal", Watch => "watch", Bad => "bad", Unknown => "unknown" }
+);
+string_enum!(
+    /// The four blocks of the archive card (seed 004).
+    Block {
+        Basic => "basic",
+        Characteristics => "characteristics",
+        Business => "business",
+        Trading => "trading",
+    }
+);
+string_enum!(
+    /// Where a block's data came from. Customer-filled forms are often incomplete
+    /// or inflated and need a rep's confirmation before they are trusted.
+    DataSource { RepVisit => "rep_visit", CustomerForm => "customer_form", ThirdParty => "third_party" }
+);
+string_enum!(
+    /// A person's role in the sales organisation.
+    StaffRole {
+        Rep => "rep",
+        RegionalManager => "regional_manager",
+        ProvincialManager => "provincial_manager",
+        HeadOffice => "head_office",
+    }
+);
+string_enum!(
+    /// A level of the organisation tree; the tree may be of any depth.
+    OrgUnitKind {
+        HeadOffice => "head_office",
+        Province => "province",
+        Region => "region",
+        Territory => "territory",
+        Other => "other",
+    }
+);
+string_enum!(
+    /// A key person's role on the card.
+    KeyPersonRole {
+        Owner => "owner",
+        Manager => "manager",
+        LegalRepresentative => "legal_representative",
+        Contact => "contact",
+    }
+);
+
+impl Block {
+    /// Column prefix of the block's source/verified columns.
+    pub fn column_prefix(self) -> &'static str {
+        self.as_str()
+    }
+}

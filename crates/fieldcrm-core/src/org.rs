@@ -1,0 +1,239 @@
+//! The organisation: a tree of units of any depth (head office → province →
+//! region → territory …), the staff placed in it, and the local profile (who
+//! uses this laptop).
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::clock::timestamp;
+use crate::error::{Error, FieldProblem, Result};
+use crate::ids::{DeviceId, OrgUnitId, StaffId};
+use crate::model::{OrgUnitKind, StaffRole};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgUnit {
+    pub id: OrgUnitId,
+    pub parent_id: Option<OrgUnitId>,
+    pub kind: OrgUnitKind,
+    pub name: String,
+    pub code: Option<String>,
+    /// Distance from the root (head office is 0).
+    pub depth: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Staff {
+    pub id: StaffId,
+    pub name: String,
+    pub role: StaffRole,
+    pub org_unit_id: OrgUnitId,
+    pub org_unit_name: String,
+    pub phone: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub staff_id: StaffId,
+    pub name: String,
+    pub role: StaffRole,
+    pub org_unit_id: OrgUnitId,
+    pub org_unit_name: String,
+    pub device_id: DeviceId,
+    pub language: String,
+}
+
+fn check_name(field: &str, name: &str, max: usize) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid(field, "required", "is required"));
+    }
+    if name.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            "too_long",
+            format!("at most {max} characters fit"),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+pub fn add_unit(
+    tx: &Transaction<'_>,
+    id: OrgUnitId,
+    parent: Option<OrgUnitId>,
+    kind: OrgUnitKind,
+    name: &str,
+    code: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<OrgUnitId> {
+    let name = check_name("name", name, 60)?;
+    if let Some(parent) = parent {
+        if !exists(tx, "org_unit", &parent.to_string())? {
+            return Err(Error::NotFound {
+                what: "org unit",
+                id: parent.to_string(),
+            });
+        }
+    }
+    let ts = timestamp(at);
+    tx.prepare_cached(
+        "INSERT INTO org_unit (id, parent_id, kind, name, code, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+    )?
+    .execute(params![id, parent, kind, name, code, ts])?;
+    Ok(id)
+}
+
+pub fn add_staff(
+    tx: &Transaction<'_>,
+    id: StaffId,
+    name: &str,
+    role: StaffRole,
+    unit: OrgUnitId,
+    phone: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<StaffId> {
+    let name = check_name("name", name, 50)?;
+    if !exists(tx, "org_unit", &unit.to_string())? {
+        return Err(Error::NotFound {
+            what: "org unit",
+            id: unit.to_string(),
+        });
+    }
+    let ts = timestamp(at);
+    tx.prepare_cached(
+        "INSERT INTO staff (id, name, role, org_unit_id, phone, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)",
+    )?
+    .execute(params![id, name, role, unit, phone, ts])?;
+    Ok(id)
+}
+
+pub(crate) fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The whole tree, depth-first, children by name.
+pub fn units(conn: &Connection) -> Result<Vec<OrgUnit>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE tree(id, parent_id, kind, name, code, depth, path) AS (
+             SELECT id, parent_id, kind, name, code, 0, name FROM org_unit WHERE parent_id IS NULL
+             UNION ALL
+             SELECT o.id, o.parent_id, o.kind, o.name, o.code, t.depth + 1, t.path || char(31) || o.name
+             FROM org_unit o JOIN tree t ON o.parent_id = t.id
+         )
+         SELECT id, parent_id, kind, name, code, depth FROM tree ORDER BY path",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(OrgUnit {
+            id: r.get(0)?,
+            parent_id: r.get(1)?,
+            kind: r.get(2)?,
+            name: r.get(3)?,
+            code: r.get(4)?,
+            depth: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn staff(conn: &Connection) -> Result<Vec<Staff>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active
+         FROM staff s JOIN org_unit o ON o.id = s.org_unit_id ORDER BY o.name, s.name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Staff {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role: r.get(2)?,
+            org_unit_id: r.get(3)?,
+            org_unit_name: r.get(4)?,
+            phone: r.get(5)?,
+            active: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn staff_member(conn: &Connection, id: StaffId) -> Result<Staff> {
+    staff_where(conn, id)?.ok_or_else(|| Error::NotFound {
+        what: "staff member",
+        id: id.to_string(),
+    })
+}
+
+fn staff_where(conn: &Connection, id: StaffId) -> Result<Option<Staff>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active
+             FROM staff s JOIN org_unit o ON o.id = s.org_unit_id WHERE s.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Staff {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                org_unit_id: r.get(3)?,
+                org_unit_name: r.get(4)?,
+                phone: r.get(5)?,
+                active: r.get(6)?,
+            })
+        })
+        .optional()?)
+}
+
+pub fn profile(conn: &Connection) -> Result<Option<Profile>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.staff_id, s.name, s.role, s.org_unit_id, o.name, p.device_id, p.language
+             FROM local_profile p JOIN staff s ON s.id = p.staff_id JOIN org_unit o ON o.id = s.org_unit_id",
+        )?
+        .query_row([], |r| {
+            Ok(Profile {
+                staff_id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+                org_unit_id: r.get(3)?,
+                org_unit_name: r.get(4)?,
+                device_id: r.get::<_, String>(5)?.parse().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(5, rusqlite::types::Type::Text, Box::new(e))
+                })?,
+                language: r.get(6)?,
+            })
+        })
+        .optional()?)
+}
+
+pub fn set_profile(tx: &Transaction<'_>, staff: StaffId, at: DateTime<Utc>) -> Result<()> {
+    if profile(tx)?.is_some() {
+        return Err(Error::ProfileExists);
+    }
+    staff_member(tx, staff)?;
+    tx.execute(
+        "INSERT INTO local_profile (singleton, staff_id, device_id, created_at) VALUES (1, ?1, ?2, ?3)",
+        params![staff, DeviceId::new().to_string(), timestamp(at)],
+    )?;
+    Ok(())
+}
+
+pub fn set_language(tx: &Transaction<'_>, language: &str) -> Result<()> {
+    if !matches!(language, "zh-CN" | "en") {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "language",
+            "not_choice",
+            "must be zh-CN or en",
+        )]));
+    }
+    tx.execute("UPDATE local_profile SET language = ?1", [language])?;
+    Ok(())
+}

@@ -1,1 +1,330 @@
-fn main() {}
+//! `fieldcrm`: every job of the app, headless, over the same facade
+//! ([`fieldcrm_core::Book`]) that the desktop shell calls. Each subcommand parses
+//! its input, makes one facade call and prints the result (as a table, or as
+//! JSON with `--json`). Bad input exits non-zero with a message that says what
+//! to do.
+
+mod bench;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+use fieldcrm_core::api::{CardEdit, NewCustomer, NewProfile};
+use fieldcrm_core::card::{FieldChange, Fields};
+use fieldcrm_core::demo::DemoOptions;
+use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
+use fieldcrm_core::model::{ChannelLevel, CreditStanding, Lifecycle, StaffRole};
+use fieldcrm_core::search::{CustomerQuery, SortKey};
+use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
+use serde_json::Value as Json;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fieldcrm",
+    version,
+    about = "fieldcrm: customer archive cards for field sales, from the command line"
+)]
+struct Cli {
+    /// The book (SQLite file) to use. Defaults to the desktop app's book.
+    #[arg(long, global = true, env = "FIELDCRM_DB")]
+    db: Option<PathBuf>,
+    /// Print results as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create the book (if needed) and, given a name, the profile of who uses this laptop.
+    Init(InitArgs),
+    /// Show the book: path, schema version, profile, size.
+    Status,
+    /// Run a full integrity check of the book.
+    Check,
+    /// Fill an empty book with deterministic, realistic demo data.
+    Demo {
+        #[arg(long, default_value_t = 2000)]
+        customers: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The day the demo treats as today (YYYY-MM-DD); defaults to today.
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Customer archive cards.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+    /// The organisation tree.
+    Org,
+    /// The sales staff.
+    Staff,
+    /// Measure the foundation's speed targets on a generated book.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Your name (creates your profile).
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long, default_value = "rep")]
+    role: StaffRole,
+    /// Company (head office) name, for a book without an organisation.
+    #[arg(long, default_value = "")]
+    company: String,
+    /// Your territory, region or province.
+    #[arg(long, default_value = "")]
+    unit: String,
+    #[arg(long)]
+    phone: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum CustomerCommand {
+    /// List customers, filtered and sorted, one page at a time.
+    List(ListArgs),
+    /// Find customers by name, pinyin, initials, phone, address or contact name.
+    Search {
+        text: String,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Show one archive card.
+    Show {
+        id: CustomerId,
+        /// Also show this many history entries.
+        #[arg(long, default_value_t = 0)]
+        history: u32,
+    },
+    /// Create a card: --set key=value for its fields (see `customer fields`).
+    Add {
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// A key person: "role=owner;name=王建国;phone=13812345678".
+        #[arg(long = "person", value_name = "KEY=VALUE;…")]
+        people: Vec<String>,
+        /// An address: "kind=business;city=潍坊市;detail=人民路1号".
+        #[arg(long = "address", value_name = "KEY=VALUE;…")]
+        addresses: Vec<String>,
+    },
+    /// Change fields of a card: --set key=value (an empty value clears the field).
+    Edit {
+        id: CustomerId,
+        #[arg(long = "set", value_name = "KEY=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Mark a card as reviewed today.
+    Review { id: CustomerId },
+    /// The card's change history, newest first.
+    History {
+        id: CustomerId,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// The card's fields: keys, kinds and allowed values.
+    Fields,
+}
+
+#[derive(Debug, Args, Default)]
+struct ListArgs {
+    #[arg(long)]
+    lifecycle: Vec<Lifecycle>,
+    #[arg(long)]
+    channel: Vec<ChannelLevel>,
+    #[arg(long)]
+    credit: Vec<CreditStanding>,
+    #[arg(long)]
+    owner: Option<StaffId>,
+    /// An org unit: its customers and those of every unit below it.
+    #[arg(long)]
+    unit: Option<OrgUnitId>,
+    #[arg(long)]
+    tag: Option<String>,
+    /// Only cards not reviewed within the stale period.
+    #[arg(long)]
+    stale: bool,
+    /// Only cards with customer-filled data awaiting a rep's confirmation.
+    #[arg(long)]
+    unverified: bool,
+    #[arg(long, default_value = "name", value_parser = parse_sort)]
+    sort: SortKey,
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+}
+
+fn parse_sort(text: &str) -> Result<SortKey, String> {
+    serde_json::from_value(Json::from(text)).map_err(|_| "use one of: name, updated, reviewed, created".to_string())
+}
+
+impl ListArgs {
+    fn query(&self, text: String) -> CustomerQuery {
+        CustomerQuery {
+            text,
+            lifecycle: self.lifecycle.clone(),
+            channel_level: self.channel.clone(),
+            credit_standing: self.credit.clone(),
+            owner_id: self.owner,
+            org_unit_id: self.unit,
+            tag: self.tag.clone(),
+            stale_only: self.stale,
+            needs_verification_only: self.unverified,
+            sort: self.sort,
+            offset: self.offset,
+            limit: self.limit,
+        }
+    }
+}
+
+/// Parses `key=value` pairs into card fields. Values stay text; the field
+/// registry converts and checks them.
+fn pairs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Fields, ApiError> {
+    let mut fields = Fields::new();
+    for item in items {
+        let Some((key, value)) = item.split_once('=') else {
+            return Err(usage(format!("'{item}' is not KEY=VALUE (e.g. phone=13812345678)")));
+        };
+        fields.insert(key.trim().to_string(), Json::from(value.trim()));
+    }
+    Ok(fields)
+}
+
+fn usage(message: String) -> ApiError {
+    ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
+}
+
+fn default_book() -> Result<PathBuf, ApiError> {
+    dirs::data_dir()
+        .map(|dir| dir.join(fieldcrm_core::APP_IDENTIFIER).join(fieldcrm_core::BOOK_FILE))
+        .ok_or_else(|| usage("no data directory is known for this user; pass --db PATH or set FIELDCRM_DB".into()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::error(&error, cli.json);
+            ExitCode::from(match error.code {
+                ErrorCode::Invalid | ErrorCode::NotFound | ErrorCode::NoProfile | ErrorCode::ProfileExists => 2,
+                ErrorCode::EditConflict => 3,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), ApiError> {
+    let path = match &cli.db {
+        Some(path) => path.clone(),
+        None => default_book()?,
+    };
+    if let Command::Bench(args) = &cli.command {
+        return bench::run(args, cli.json);
+    }
+    let book = Book::open(&path, Arc::new(SystemClock))?;
+    let json = cli.json;
+    match &cli.command {
+        Command::Init(args) => {
+            if let Some(name) = &args.name {
+                let profile = book.create_profile(&NewProfile {
+                    name: name.clone(),
+                    role: args.role,
+                    company_name: args.company.clone(),
+                    unit_name: args.unit.clone(),
+                    phone: args.phone.clone(),
+                })?;
+                output::show(&profile, json, |p| {
+                    format!("profile created: {} ({}), {}", p.name, p.role, p.org_unit_name)
+                });
+            }
+            let status = book.status()?;
+            output::show(&status, json, output::status);
+        }
+        Command::Status => output::show(&book.status()?, json, output::status),
+        Command::Check => {
+            book.check()?;
+            output::show(&serde_json::json!({"ok": true}), json, |_| "the book is sound".into());
+        }
+        Command::Demo { customers, seed, as_of } => {
+            let summary = book.load_demo(&DemoOptions { customers: *customers, seed: *seed, as_of: as_of.clone() })?;
+            output::show(&summary, json, |s| {
+                format!(
+                    "demo book ready: {} customers, {} key people, {} addresses, {} credit incidents, {} history entries, {} staff in {} org units",
+                    s.customers, s.key_people, s.addresses, s.credit_incidents, s.history, s.staff, s.org_units
+                )
+            });
+        }
+        Command::Org => output::show(&book.org_units()?, json, |u| output::org_units(u)),
+        Command::Staff => output::show(&book.staff()?, json, |s| output::staff(s)),
+        Command::Customer(command) => customer(&book, command, json)?,
+        Command::Bench(_) => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn customer(book: &Book, command: &CustomerCommand, json: bool) -> Result<(), ApiError> {
+    match command {
+        CustomerCommand::List(args) => {
+            output::show(&book.search_customers(&args.query(String::new()))?, json, output::page)
+        }
+        CustomerCommand::Search { text, list } => {
+            output::show(&book.search_customers(&list.query(text.clone()))?, json, output::page)
+        }
+        CustomerCommand::Show { id, history } => {
+            let card = book.customer(*id)?;
+            let entries = if *history > 0 { book.history(*id, *history)? } else { vec![] };
+            if json {
+                output::print_json(&serde_json::json!({"card": card, "history": entries}));
+            } else {
+                println!("{}", output::card(&card, &book.card_schema()));
+                if !entries.is_empty() {
+                    println!("{}", output::history(&entries));
+                }
+            }
+        }
+        CustomerCommand::Add { set, people, addresses } => {
+            let records = |items: &Vec<String>| -> Result<Vec<Fields>, ApiError> {
+                items.iter().map(|item| pairs(item.split(';'))).collect()
+            };
+            let new = NewCustomer {
+                fields: pairs(set.iter().map(String::as_str))?,
+                key_people: records(people)?,
+                addresses: records(addresses)?,
+            };
+            let saved = book.create_customer(&new)?;
+            output::warnings(&saved.warnings);
+            output::show(&saved.card, json, |c| {
+                format!("created {} {}", c.id, c.fields["name"].as_str().unwrap_or_default())
+            });
+        }
+        CustomerCommand::Edit { id, set } => {
+            let fields = pairs(set.iter().map(String::as_str))?;
+            // The values on the card now are what this edit was based on: a
+            // concurrent change between this read and the save is still caught.
+            let card = book.customer(*id)?;
+            let changes = fields
+                .into_iter()
+                .map(|(field, value)| FieldChange { expected: card.fields.get(&field).cloned(), field, value })
+                .collect();
+            let saved = book.edit_customer(&CardEdit { customer_id: *id, changes })?;
+            output::warnings(&saved.warnings);
+            output::show(&saved.card, json, |c| format!("saved {} (revision {})", c.id, c.revision));
+        }
+        CustomerCommand::Review { id } => {
+            let card = book.mark_reviewed(*id)?;
+            output::show(&card, json, |c| format!("reviewed {} at {}", c.id, c.reviewed_at));
+        }
+        CustomerCommand::History { id, limit } => {
+            output::show(&book.history(*id, *limit)?, json, |h| output::history(h))
+        }
+        CustomerCommand::Fields => output::show(&book.card_schema(), json, output::schema),
+    }
+    Ok(())
+}

@@ -147,29 +147,19 @@ pub struct Book {
 
 impl std::fmt::Debug for Book {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Book")
-            .field("path", &self.path)
-            .finish_non_exhaustive()
+        f.debug_struct("Book").field("path", &self.path).finish_non_exhaustive()
     }
 }
 
 impl Book {
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> ApiResult<Self> {
         let conn = store::open(path)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            clock,
-            path: path.display().to_string(),
-        })
+        Ok(Self { conn: Mutex::new(conn), clock, path: path.display().to_string() })
     }
 
     pub fn open_in_memory(clock: Arc<dyn Clock>) -> ApiResult<Self> {
         let conn = store::open_in_memory()?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-            clock,
-            path: ":memory:".into(),
-        })
+        Ok(Self { conn: Mutex::new(conn), clock, path: ":memory:".into() })
     }
 
     pub fn path(&self) -> PathBuf {
@@ -208,11 +198,7 @@ impl Book {
     /// The person making changes on this laptop, now.
     fn actor(&self, conn: &Connection, source: &'static str) -> Result<Actor> {
         let profile = org::profile(conn)?.ok_or(Error::NoProfile)?;
-        Ok(Actor {
-            staff: profile.staff_id,
-            at: self.clock.now(),
-            source,
-        })
+        Ok(Actor { staff: profile.staff_id, at: self.clock.now(), source })
     }
 
     fn stale_after_days(conn: &Connection) -> Result<u32> {
@@ -221,16 +207,12 @@ impl Book {
             [],
             |r| r.get(0),
         ))?;
-        Ok(value
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_STALE_AFTER_DAYS))
+        Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_STALE_AFTER_DAYS))
     }
 
     fn stale_before(&self, conn: &Connection) -> Result<String> {
         let days = Self::stale_after_days(conn)?;
-        Ok(timestamp(
-            self.clock.now() - Duration::days(i64::from(days)),
-        ))
+        Ok(timestamp(self.clock.now() - Duration::days(i64::from(days))))
     }
 
     pub fn status(&self) -> ApiResult<BookStatus> {
@@ -239,8 +221,7 @@ impl Book {
                 path: self.path.clone(),
                 schema_version: store::SCHEMA_VERSION,
                 profile: org::profile(conn)?,
-                customer_count: conn
-                    .query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?,
+                customer_count: conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?,
                 stale_after_days: Self::stale_after_days(conn)?,
             })
         })
@@ -253,12 +234,7 @@ impl Book {
 
     pub fn set_stale_after_days(&self, days: u32) -> ApiResult<()> {
         if !(1..=3650).contains(&days) {
-            return Err(Error::invalid(
-                "staleAfterDays",
-                "out_of_range",
-                "must be between 1 and 3650 days",
-            )
-            .into());
+            return Err(Error::invalid("staleAfterDays", "out_of_range", "must be between 1 and 3650 days").into());
         }
         self.write(|tx| {
             tx.execute(
@@ -283,11 +259,7 @@ impl Book {
                 problems.push(FieldProblem::new("name", "required", "is required"));
             }
             if new.role != StaffRole::HeadOffice && new.unit_name.trim().is_empty() {
-                problems.push(FieldProblem::new(
-                    "unitName",
-                    "required",
-                    "name your territory, region or province",
-                ));
+                problems.push(FieldProblem::new("unitName", "required", "name your territory, region or province"));
             }
             let root: Option<OrgUnitId> = rusqlite::OptionalExtension::optional(tx.query_row(
                 "SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY created_at LIMIT 1",
@@ -295,26 +267,16 @@ impl Book {
                 |r| r.get(0),
             ))?;
             if root.is_none() && new.company_name.trim().is_empty() {
-                problems.push(FieldProblem::new(
-                    "companyName",
-                    "required",
-                    "name your company",
-                ));
+                problems.push(FieldProblem::new("companyName", "required", "name your company"));
             }
             if !problems.is_empty() {
                 return Err(Error::Invalid(problems));
             }
             let root = match root {
                 Some(root) => root,
-                None => org::add_unit(
-                    tx,
-                    OrgUnitId::new(),
-                    None,
-                    OrgUnitKind::HeadOffice,
-                    &new.company_name,
-                    None,
-                    now,
-                )?,
+                None => {
+                    org::add_unit(tx, OrgUnitId::new(), None, OrgUnitKind::HeadOffice, &new.company_name, None, now)?
+                }
             };
             let kind = match new.role {
                 StaffRole::Rep => Some(OrgUnitKind::Territory),
@@ -323,26 +285,10 @@ impl Book {
                 StaffRole::HeadOffice => None,
             };
             let unit = match kind {
-                Some(kind) => org::add_unit(
-                    tx,
-                    OrgUnitId::new(),
-                    Some(root),
-                    kind,
-                    &new.unit_name,
-                    None,
-                    now,
-                )?,
+                Some(kind) => org::add_unit(tx, OrgUnitId::new(), Some(root), kind, &new.unit_name, None, now)?,
                 None => root,
             };
-            let staff = org::add_staff(
-                tx,
-                StaffId::new(),
-                &new.name,
-                new.role,
-                unit,
-                new.phone.as_deref(),
-                now,
-            )?;
+            let staff = org::add_staff(tx, StaffId::new(), &new.name, new.role, unit, new.phone.as_deref(), now)?;
             org::set_profile(tx, staff, now)?;
             org::profile(tx)?.ok_or(Error::NoProfile)
         })
@@ -387,10 +333,7 @@ impl Book {
     pub fn history(&self, id: CustomerId, limit: u32) -> ApiResult<Vec<HistoryEntry>> {
         self.read(|conn| {
             if !org::exists(conn, "customer", &id.to_string())? {
-                return Err(Error::NotFound {
-                    what: "customer",
-                    id: id.to_string(),
-                });
+                return Err(Error::NotFound { what: "customer", id: id.to_string() });
             }
             card::read::history(conn, id, limit.clamp(1, 10_000))
         })
@@ -404,81 +347,56 @@ impl Book {
             let actor = self.actor(tx, "create")?;
             let mut fields = new.fields.clone();
             if fields.get("ownerId").is_none_or(|v| v.is_null()) {
-                fields.insert(
-                    "ownerId".into(),
-                    serde_json::Value::from(actor.staff.to_string()),
-                );
+                fields.insert("ownerId".into(), serde_json::Value::from(actor.staff.to_string()));
             }
             if fields.get("territoryId").is_none_or(|v| v.is_null()) {
-                if let Some(owner) = fields
-                    .get("ownerId")
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| s.parse().ok())
-                {
-                    if let Ok(staff) = org::staff_member(tx, owner) {
-                        fields.insert(
-                            "territoryId".into(),
-                            serde_json::Value::from(staff.org_unit_id.to_string()),
-                        );
+                if let Some(owner) = fields.get("ownerId").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {
+                    match org::staff_member(tx, owner) {
+                        Ok(staff) => {
+                            fields.insert("territoryId".into(), serde_json::Value::from(staff.org_unit_id.to_string()));
+                        }
+                        Err(Error::NotFound { id, .. }) => {
+                            return Err(Error::invalid(
+                                "ownerId",
+                                "unknown_ref",
+                                format!("{id} does not exist in this book"),
+                            ))
+                        }
+                        Err(other) => return Err(other),
                     }
                 }
             }
             let mut warnings = write::insert_customer(tx, id, &fields, actor)?;
-            for (kind, list) in [
-                (RecordKind::KeyPerson, &new.key_people),
-                (RecordKind::Address, &new.addresses),
-            ] {
+            for (kind, list) in [(RecordKind::KeyPerson, &new.key_people), (RecordKind::Address, &new.addresses)] {
                 for (index, record) in list.iter().enumerate() {
-                    let more =
-                        write::insert_child(tx, kind.entity(), &kind.new_id(), id, record, actor)
-                            .map_err(|e| match e {
-                            Error::Invalid(problems) => {
-                                Error::Invalid(prefix(problems, kind, index))
-                            }
+                    let more = write::insert_child(tx, kind.entity(), &kind.new_id(), id, record, actor).map_err(
+                        |e| match e {
+                            Error::Invalid(problems) => Error::Invalid(prefix(problems, kind, index)),
                             other => other,
-                        })?;
+                        },
+                    )?;
                     warnings.extend(prefix(more, kind, index));
                 }
             }
-            Ok(Saved {
-                card: card::read::load(tx, id, &self.stale_before(tx)?)?,
-                warnings,
-            })
+            Ok(Saved { card: card::read::load(tx, id, &self.stale_before(tx)?)?, warnings })
         })
     }
 
     pub fn edit_customer(&self, edit: &CardEdit) -> ApiResult<Saved> {
         self.write(|tx| {
             let actor = self.actor(tx, "edit")?;
-            let warnings = write::patch(
-                tx,
-                card::CUSTOMER_ENTITY,
-                &edit.customer_id.to_string(),
-                &edit.changes,
-                actor,
-            )?;
-            Ok(Saved {
-                card: card::read::load(tx, edit.customer_id, &self.stale_before(tx)?)?,
-                warnings,
-            })
+            let warnings =
+                write::patch(tx, card::CUSTOMER_ENTITY, &edit.customer_id.to_string(), &edit.changes, actor)?;
+            Ok(Saved { card: card::read::load(tx, edit.customer_id, &self.stale_before(tx)?)?, warnings })
         })
     }
 
     pub fn add_record(&self, new: &NewRecord) -> ApiResult<Saved> {
         self.write(|tx| {
             let actor = self.actor(tx, "edit")?;
-            let warnings = write::insert_child(
-                tx,
-                new.kind.entity(),
-                &new.kind.new_id(),
-                new.customer_id,
-                &new.fields,
-                actor,
-            )?;
-            Ok(Saved {
-                card: card::read::load(tx, new.customer_id, &self.stale_before(tx)?)?,
-                warnings,
-            })
+            let warnings =
+                write::insert_child(tx, new.kind.entity(), &new.kind.new_id(), new.customer_id, &new.fields, actor)?;
+            Ok(Saved { card: card::read::load(tx, new.customer_id, &self.stale_before(tx)?)?, warnings })
         })
     }
 
@@ -487,10 +405,7 @@ impl Book {
             let actor = self.actor(tx, "edit")?;
             let warnings = write::patch(tx, edit.kind.entity(), &edit.id, &edit.changes, actor)?;
             let customer = customer_of(tx, edit.kind, &edit.id)?;
-            Ok(Saved {
-                card: card::read::load(tx, customer, &self.stale_before(tx)?)?,
-                warnings,
-            })
+            Ok(Saved { card: card::read::load(tx, customer, &self.stale_before(tx)?)?, warnings })
         })
     }
 
@@ -513,16 +428,9 @@ impl Book {
 }
 
 fn customer_of(conn: &Connection, kind: RecordKind, id: &str) -> Result<CustomerId> {
-    let sql = format!(
-        "SELECT customer_id FROM {} WHERE id = ?1",
-        kind.entity().table
-    );
-    rusqlite::OptionalExtension::optional(conn.query_row(&sql, [id], |r| r.get(0)))?.ok_or_else(
-        || Error::NotFound {
-            what: "record",
-            id: id.to_string(),
-        },
-    )
+    let sql = format!("SELECT customer_id FROM {} WHERE id = ?1", kind.entity().table);
+    rusqlite::OptionalExtension::optional(conn.query_row(&sql, [id], |r| r.get(0)))?
+        .ok_or_else(|| Error::NotFound { what: "record", id: id.to_string() })
 }
 
 fn prefix(problems: Vec<FieldProblem>, kind: RecordKind, index: usize) -> Vec<FieldProblem> {
@@ -531,11 +439,5 @@ fn prefix(problems: Vec<FieldProblem>, kind: RecordKind, index: usize) -> Vec<Fi
         RecordKind::Address => "addresses",
         RecordKind::CreditIncident => "creditIncidents",
     };
-    problems
-        .into_iter()
-        .map(|p| FieldProblem {
-            field: format!("{name}[{index}].{}", p.field),
-            ..p
-        })
-        .collect()
+    problems.into_iter().map(|p| FieldProblem { field: format!("{name}[{index}].{}", p.field), ..p }).collect()
 }

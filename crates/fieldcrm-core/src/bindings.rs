@@ -5,21 +5,13 @@
 
 use ts_rs::TS;
 
-use crate::api::{
-    BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind,
-    Saved,
-};
+use crate::api::{BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved};
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
 use crate::demo::{DemoOptions, DemoSummary};
 use crate::error::{ApiError, ErrorCode, FieldProblem};
-use crate::ids::{
-    AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, StaffId,
-};
-use crate::model::{
-    Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle, OrgUnitKind,
-    StaffRole,
-};
+use crate::ids::{AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, StaffId};
+use crate::model::{Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle, OrgUnitKind, StaffRole};
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, SortKey};
 
@@ -100,8 +92,7 @@ mod tests {
 
     #[test]
     fn bindings_are_fresh() {
-        let path =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/bindings.ts");
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/bindings.ts");
         let fresh = super::typescript();
         if std::env::var_os("UPDATE_BINDINGS").is_some() {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");

@@ -17,9 +17,7 @@ use ts_rs::TS;
 
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
-use crate::ids::{
-    AddressId, ChangeId, CreditIncidentId, CustomerId, KeyPersonId, OrgUnitId, StaffId,
-};
+use crate::ids::{AddressId, ChangeId, CreditIncidentId, CustomerId, KeyPersonId, OrgUnitId, StaffId};
 use crate::model::{OrgUnitKind, StaffRole};
 use crate::{org, search};
 
@@ -116,17 +114,11 @@ struct Vocabulary {
 }
 
 fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 fn list(text: &str) -> Vec<String> {
-    text.split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    text.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 impl Vocabulary {
@@ -134,11 +126,7 @@ impl Vocabulary {
         let places = lines(PLACES)
             .filter_map(|l| {
                 let mut parts = l.split('|');
-                Some((
-                    parts.next()?.to_string(),
-                    parts.next()?.to_string(),
-                    list(parts.next()?),
-                ))
+                Some((parts.next()?.to_string(), parts.next()?.to_string(), list(parts.next()?)))
             })
             .collect();
         let mut given = lines(GIVEN);
@@ -160,15 +148,7 @@ impl Vocabulary {
                 trade_names = list(line);
             }
         }
-        Self {
-            places,
-            surnames: list(SURNAMES),
-            male,
-            female,
-            trade_names,
-            words,
-            streets,
-        }
+        Self { places, surnames: list(SURNAMES), male, female, trade_names, words, streets }
     }
 
     fn person(&self, rng: &mut Rng) -> (String, &'static str) {
@@ -226,27 +206,9 @@ enum Level {
     Retailer,
 }
 
-const PERSONALITIES: &[&str] = &[
-    "稳重务实",
-    "精明强干",
-    "性格豪爽，讲义气",
-    "谨慎保守",
-    "热情好客",
-    "做事果断",
-    "爱面子，重感情",
-    "精打细算",
-];
-const HOBBIES: &[&str] = &[
-    "钓鱼",
-    "打牌",
-    "喝茶",
-    "下象棋",
-    "打篮球",
-    "旅游",
-    "书法",
-    "唱歌",
-    "养花",
-];
+const PERSONALITIES: &[&str] =
+    &["稳重务实", "精明强干", "性格豪爽，讲义气", "谨慎保守", "热情好客", "做事果断", "爱面子，重感情", "精打细算"];
+const HOBBIES: &[&str] = &["钓鱼", "打牌", "喝茶", "下象棋", "打篮球", "旅游", "书法", "唱歌", "养花"];
 const FAMILIES: &[&str] = &[
     "已婚，一子一女，儿子在县城读高中",
     "已婚，儿子大学毕业后回来帮忙打理生意",
@@ -261,96 +223,30 @@ const ABILITIES: &[&str] = &[
     "资金实力强，旺季敢压货",
     "会做账，管理规范",
 ];
-const PHILOSOPHY: &[&str] = &[
-    "薄利多销，靠服务留住农户",
-    "只做品牌产品，不做低价货",
-    "重视技术服务和示范田",
-    "以量取胜，压低进货价",
-];
-const STYLE: &[&str] = &[
-    "家族式管理，老板说了算",
-    "分工明确，有专人管库房和账目",
-    "夫妻店，凡事亲力亲为",
-    "规范化管理，有财务和业务团队",
-];
-const COMPETITORS: &[&str] = &[
-    "史丹利",
-    "金正大",
-    "中化化肥",
-    "云天化",
-    "新洋丰",
-    "司尔特",
-    "心连心",
-    "鲁西",
-];
-const PERFORMANCE: &[&str] = &[
-    "近三年销量稳定增长",
-    "去年销量下滑约一成，主要受天气影响",
-    "销量平稳，旺季集中",
-    "今年新开发客户，销量增长快",
-];
-const QUALITY: &[&str] = &[
-    "老板懂行，员工流动大",
-    "业务员勤快，技术服务到位",
-    "管理人员素质一般，靠老板个人能力",
-    "团队年轻，执行力强",
-];
-const RELATION: &[&str] = &[
-    "合作多年，关系稳定",
-    "对我司政策比较认可",
-    "对价格比较敏感，常比价",
-    "对返利兑现有意见",
-    "愿意配合做推广活动",
-];
-const ACTIVITY: &[&str] = &[
-    "每年春秋两季办农民会",
-    "赶集摆摊，下村送货",
-    "开展测土配方服务",
-    "微信群推广，送货上门",
-];
-const PROBLEMS: &[&str] = &[
-    "资金周转紧张",
-    "库房小，旺季备货不足",
-    "同质化竞争激烈",
-    "赊销多，回款慢",
-];
-const STRENGTHS: &[&str] = &[
-    "位置好，在镇中心",
-    "客户基础稳定",
-    "技术服务口碑好",
-    "网点多，覆盖面广",
-];
-const PLANS: &[&str] = &[
-    "计划明年扩大店面",
-    "打算增加水溶肥品类",
-    "准备发展下游零售网点",
-    "维持现状",
-];
-const REPUTATION: &[&str] = &[
-    "在当地口碑好，讲信用",
-    "信誉一般，偶有拖欠",
-    "新店，信誉待观察",
-    "老字号，农户认可",
-];
-const TAGS: &[&str] = &[
-    "重点客户",
-    "示范户",
-    "新开发",
-    "旺季备货",
-    "有欠款",
-    "连锁加盟",
-];
+const PHILOSOPHY: &[&str] =
+    &["薄利多销，靠服务留住农户", "只做品牌产品，不做低价货", "重视技术服务和示范田", "以量取胜，压低进货价"];
+const STYLE: &[&str] =
+    &["家族式管理，老板说了算", "分工明确，有专人管库房和账目", "夫妻店，凡事亲力亲为", "规范化管理，有财务和业务团队"];
+const COMPETITORS: &[&str] = &["史丹利", "金正大", "中化化肥", "云天化", "新洋丰", "司尔特", "心连心", "鲁西"];
+const PERFORMANCE: &[&str] =
+    &["近三年销量稳定增长", "去年销量下滑约一成，主要受天气影响", "销量平稳，旺季集中", "今年新开发客户，销量增长快"];
+const QUALITY: &[&str] =
+    &["老板懂行，员工流动大", "业务员勤快，技术服务到位", "管理人员素质一般，靠老板个人能力", "团队年轻，执行力强"];
+const RELATION: &[&str] =
+    &["合作多年，关系稳定", "对我司政策比较认可", "对价格比较敏感，常比价", "对返利兑现有意见", "愿意配合做推广活动"];
+const ACTIVITY: &[&str] = &["每年春秋两季办农民会", "赶集摆摊，下村送货", "开展测土配方服务", "微信群推广，送货上门"];
+const PROBLEMS: &[&str] = &["资金周转紧张", "库房小，旺季备货不足", "同质化竞争激烈", "赊销多，回款慢"];
+const STRENGTHS: &[&str] = &["位置好，在镇中心", "客户基础稳定", "技术服务口碑好", "网点多，覆盖面广"];
+const PLANS: &[&str] = &["计划明年扩大店面", "打算增加水溶肥品类", "准备发展下游零售网点", "维持现状"];
+const REPUTATION: &[&str] = &["在当地口碑好，讲信用", "信誉一般，偶有拖欠", "新店，信誉待观察", "老字号，农户认可"];
+const TAGS: &[&str] = &["重点客户", "示范户", "新开发", "旺季备货", "有欠款", "连锁加盟"];
 const TOWN_CHARS: &[&str] = &[
-    "田", "柳", "古", "城", "侯", "营", "里", "东", "西", "南", "北", "安", "河", "集", "店", "庄",
-    "杨", "刘", "王", "马", "台", "桥", "山", "湖",
+    "田", "柳", "古", "城", "侯", "营", "里", "东", "西", "南", "北", "安", "河", "集", "店", "庄", "杨", "刘", "王",
+    "马", "台", "桥", "山", "湖",
 ];
 
 /// Fills `tx`'s empty book. Fails without writing if the book already has customers.
-pub fn generate(
-    tx: &Transaction<'_>,
-    options: &DemoOptions,
-    now: DateTime<Utc>,
-) -> Result<DemoSummary> {
+pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>) -> Result<DemoSummary> {
     let existing: i64 = tx.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?;
     if existing > 0 {
         return Err(Error::invalid(
@@ -367,13 +263,8 @@ pub fn generate(
         ));
     }
     let today = match &options.as_of {
-        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-            Error::invalid(
-                "asOf",
-                "not_date",
-                format!("'{text}' is not a date; write YYYY-MM-DD"),
-            )
-        })?,
+        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::invalid("asOf", "not_date", format!("'{text}' is not a date; write YYYY-MM-DD")))?,
         None => now.date_naive(),
     };
     let anchor = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
@@ -524,10 +415,7 @@ pub fn generate(
             region: region.clone(),
             county: county.clone(),
             region_index: line,
-            centre: (
-                lat + (rng.below(300) as f64 - 150.0) / 100.0,
-                lng + (rng.below(300) as f64 - 150.0) / 100.0,
-            ),
+            centre: (lat + (rng.below(300) as f64 - 150.0) / 100.0, lng + (rng.below(300) as f64 - 150.0) / 100.0),
         });
     }
     org::set_profile(tx, admin, anchor)?;
@@ -536,8 +424,7 @@ pub fn generate(
     let n = options.customers as usize;
     let per = territories.len();
     let count_in = |t: usize| n / per + usize::from(t < n % per);
-    let mut distributors_by_region: std::collections::HashMap<usize, Vec<CustomerId>> =
-        Default::default();
+    let mut distributors_by_region: std::collections::HashMap<usize, Vec<CustomerId>> = Default::default();
     let mut subs_by_territory: Vec<Vec<CustomerId>> = vec![vec![]; per];
     let mut writer = Writer::new(tx)?;
     for level in [Level::Distributor, Level::Sub, Level::Retailer] {
@@ -553,14 +440,10 @@ pub fn generate(
             for _ in 0..count {
                 let supplier = match level {
                     Level::Distributor => None,
-                    Level::Sub => distributors_by_region
-                        .get(&territory.region_index)
-                        .map(|d| *rng.pick(d)),
+                    Level::Sub => distributors_by_region.get(&territory.region_index).map(|d| *rng.pick(d)),
                     Level::Retailer if rng.chance(0.85) => {
                         if subs_by_territory[t].is_empty() {
-                            distributors_by_region
-                                .get(&territory.region_index)
-                                .map(|d| *rng.pick(d))
+                            distributors_by_region.get(&territory.region_index).map(|d| *rng.pick(d))
                         } else {
                             Some(*rng.pick(&subs_by_territory[t]))
                         }
@@ -569,47 +452,25 @@ pub fn generate(
                 };
                 let (ms, r) = tick(&mut rng);
                 let id = CustomerId::from_parts(ms, r);
-                writer.customer(
-                    &mut rng,
-                    &vocab,
-                    territory,
-                    level,
-                    id,
-                    supplier,
-                    today,
-                    anchor,
-                    &mut summary,
-                )?;
+                writer.customer(&mut rng, &vocab, territory, level, id, supplier, today, anchor, &mut summary)?;
                 match level {
-                    Level::Distributor => distributors_by_region
-                        .entry(territory.region_index)
-                        .or_default()
-                        .push(id),
+                    Level::Distributor => distributors_by_region.entry(territory.region_index).or_default().push(id),
                     Level::Sub => subs_by_territory[t].push(id),
                     Level::Retailer => {}
                 }
             }
         }
     }
-    drop(writer);
     search::rebuild_all(tx)?;
     Ok(summary)
 }
 
 fn mobile(rng: &mut Rng) -> String {
-    format!(
-        "1{}{:09}",
-        rng.pick(&["3", "5", "7", "8", "9"]),
-        rng.next() % 1_000_000_000
-    )
+    format!("1{}{:09}", rng.pick(&["3", "5", "7", "8", "9"]), rng.next() % 1_000_000_000)
 }
 
 fn landline(rng: &mut Rng) -> String {
-    format!(
-        "0{}-{}",
-        rng.range(310, 999),
-        rng.range(2_000_000, 8_999_999)
-    )
+    format!("0{}-{}", rng.range(310, 999), rng.range(2_000_000, 8_999_999))
 }
 
 fn date_between(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
@@ -634,8 +495,8 @@ impl<'t> Writer<'t> {
         entity: &str,
         entity_id: &str,
         field: &str,
-        old: Option<String>,
-        new: Option<String>,
+        old: Option<&str>,
+        new: Option<&str>,
         by: StaffId,
         at: DateTime<Utc>,
         source: &str,
@@ -669,91 +530,38 @@ impl<'t> Writer<'t> {
         let trade = rng.pick(&vocab.trade_names).clone();
         let (owner_name, owner_gender) = vocab.person(rng);
         let (name, channel) = match level {
-            Level::Distributor => (
-                format!(
-                    "{}{}{}",
-                    short_place(&territory.region),
-                    trade,
-                    rng.pick(&vocab.words[0])
-                ),
-                "distributor",
-            ),
-            Level::Sub => (
-                format!("{county}{trade}{}", rng.pick(&vocab.words[1])),
-                "sub_distributor",
-            ),
+            Level::Distributor => {
+                (format!("{}{}{}", short_place(&territory.region), trade, rng.pick(&vocab.words[0])), "distributor")
+            }
+            Level::Sub => (format!("{county}{trade}{}", rng.pick(&vocab.words[1])), "sub_distributor"),
             Level::Retailer => {
                 if rng.chance(0.5) {
-                    (
-                        format!("{town}{owner_name}{}", rng.pick(&vocab.words[2])),
-                        "retailer",
-                    )
+                    (format!("{town}{owner_name}{}", rng.pick(&vocab.words[2])), "retailer")
                 } else {
-                    (
-                        format!("{town}{trade}{}", rng.pick(&vocab.words[2])),
-                        "retailer",
-                    )
+                    (format!("{town}{trade}{}", rng.pick(&vocab.words[2])), "retailer")
                 }
             }
         };
-        let lifecycle = rng.weighted(&[
-            ("active", 75),
-            ("prospect", 10),
-            ("dormant", 10),
-            ("eliminated", 5),
-        ]);
-        let founded = date_between(
-            rng,
-            NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today),
-            today - Duration::days(400),
-        );
-        let trading_since = (lifecycle != "prospect").then(|| {
-            date_between(
-                rng,
-                founded.max(today - Duration::days(10 * 365)),
-                today - Duration::days(200),
-            )
-        });
-        let created =
-            anchor - Duration::days(rng.range(30, 3 * 365)) - Duration::minutes(rng.range(0, 600));
-        let reviewed = (anchor - Duration::days(rng.range(0, 400))).max(created);
-        let updated = (created
-            + Duration::days(rng.range(0, (anchor - created).num_days().max(0))))
-        .min(anchor);
+        let lifecycle = rng.weighted(&[("active", 75), ("prospect", 10), ("dormant", 10), ("eliminated", 5)]);
+        let founded =
+            date_between(rng, NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or(today), today - Duration::days(400));
+        let trading_since = (lifecycle != "prospect")
+            .then(|| date_between(rng, founded.max(today - Duration::days(10 * 365)), today - Duration::days(200)));
+        let created = anchor - Duration::days(rng.range(30, 3 * 365)) - Duration::minutes(rng.range(0, 600));
+        let reviewed = (anchor - Duration::days(rng.range(0, 260))).max(created);
+        let updated = (created + Duration::days(rng.range(0, (anchor - created).num_days().max(0)))).min(anchor);
         let (capital, employees, revenue) = match level {
-            Level::Distributor => (
-                rng.range(50, 1000) * 10_000,
-                rng.range(15, 120),
-                rng.range(500, 8000) * 10_000,
-            ),
-            Level::Sub => (
-                rng.range(5, 100) * 10_000,
-                rng.range(3, 20),
-                rng.range(50, 800) * 10_000,
-            ),
-            Level::Retailer => (
-                rng.range(1, 10) * 10_000,
-                rng.range(1, 5),
-                rng.range(10, 150) * 10_000,
-            ),
+            Level::Distributor => (rng.range(50, 1000) * 10_000, rng.range(15, 120), rng.range(500, 8000) * 10_000),
+            Level::Sub => (rng.range(5, 100) * 10_000, rng.range(3, 20), rng.range(50, 800) * 10_000),
+            Level::Retailer => (rng.range(1, 10) * 10_000, rng.range(1, 5), rng.range(10, 150) * 10_000),
         };
         let org_form = match level {
             Level::Distributor => *rng.pick(&["limited_company", "joint_stock", "private"]),
             Level::Sub => *rng.pick(&["individual_business", "private", "partnership"]),
             Level::Retailer => "individual_business",
         };
-        let credit = rng.weighted(&[
-            ("good", 45),
-            ("normal", 35),
-            ("watch", 10),
-            ("bad", 3),
-            ("unknown", 7),
-        ]);
-        let phone = if level == Level::Distributor && rng.chance(0.4) {
-            landline(rng)
-        } else {
-            mobile(rng)
-        };
+        let credit = rng.weighted(&[("good", 45), ("normal", 35), ("watch", 10), ("bad", 3), ("unknown", 7)]);
+        let phone = if level == Level::Distributor && rng.chance(0.4) { landline(rng) } else { mobile(rng) };
         let service_area = match level {
             Level::Distributor => format!("覆盖{}下辖{}个县区", territory.region, rng.range(3, 9)),
             Level::Sub => format!("{}及周边{}个乡镇", territory.county, rng.range(3, 12)),
@@ -766,17 +574,13 @@ impl<'t> Writer<'t> {
             "good" | "normal" => "月结30天".to_string(),
             _ => "现款现货".to_string(),
         };
-        let trading_source =
-            rng.weighted(&[("rep_visit", 85), ("customer_form", 8), ("third_party", 7)]);
+        let trading_source = rng.weighted(&[("rep_visit", 85), ("customer_form", 8), ("third_party", 7)]);
         let basic_source = rng.weighted(&[("rep_visit", 88), ("customer_form", 12)]);
         let verified = |source: &str, rng: &mut Rng| source != "customer_form" || rng.chance(0.5);
         let basic_verified = verified(basic_source, rng);
         let trading_verified = verified(trading_source, rng);
-        let tags: Vec<&str> = (0..rng.below(3))
-            .map(|_| *rng.pick(TAGS))
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let tags: Vec<&str> =
+            (0..rng.below(3)).map(|_| *rng.pick(TAGS)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         let sales_with_us = (lifecycle != "prospect").then(|| revenue * rng.range(5, 40) / 100);
         self.tx
             .prepare_cached(
@@ -853,7 +657,7 @@ impl<'t> Writer<'t> {
             &id.to_string(),
             "*",
             None,
-            Some(j(&name)),
+            Some(j(&name).as_str()),
             territory.rep,
             created,
             "create",
@@ -869,8 +673,8 @@ impl<'t> Writer<'t> {
                 "customer",
                 &id.to_string(),
                 "lifecycle",
-                Some(j("prospect")),
-                Some(j(lifecycle)),
+                Some(j("prospect").as_str()),
+                Some(j(lifecycle).as_str()),
                 territory.manager,
                 at,
                 "edit",
@@ -886,8 +690,8 @@ impl<'t> Writer<'t> {
                 "customer",
                 &id.to_string(),
                 "phone",
-                Some(j(&old_phone)),
-                Some(j(&phone)),
+                Some(j(&old_phone).as_str()),
+                Some(j(&phone).as_str()),
                 territory.rep,
                 at,
                 "edit",
@@ -902,8 +706,8 @@ impl<'t> Writer<'t> {
                 "customer",
                 &id.to_string(),
                 "creditStanding",
-                Some(j("normal")),
-                Some(j(credit)),
+                Some(j("normal").as_str()),
+                Some(j(credit).as_str()),
                 territory.rep,
                 at,
                 "edit",
@@ -917,9 +721,7 @@ impl<'t> Writer<'t> {
             let (n, g) = vocab.person(rng);
             people.push(("legal_representative", n, g));
         }
-        if (level == Level::Distributor && rng.chance(0.7))
-            || (level == Level::Sub && rng.chance(0.3))
-        {
+        if (level == Level::Distributor && rng.chance(0.7)) || (level == Level::Sub && rng.chance(0.3)) {
             let (n, g) = vocab.person(rng);
             people.push(("manager", n, g));
         }
@@ -963,7 +765,7 @@ impl<'t> Writer<'t> {
                 &pid.to_string(),
                 "*",
                 None,
-                Some(j(&person)),
+                Some(j(&person).as_str()),
                 territory.rep,
                 created,
                 "create",
@@ -1011,11 +813,7 @@ impl<'t> Writer<'t> {
                 territory.province,
                 territory.region,
                 territory.county,
-                format!(
-                    "{}物流园{}号库",
-                    short_place(&territory.county),
-                    rng.range(1, 40)
-                ),
+                format!("{}物流园{}号库", short_place(&territory.county), rng.range(1, 40)),
                 Option::<f64>::None,
                 Option::<f64>::None,
                 timestamp(created),
@@ -1026,8 +824,7 @@ impl<'t> Writer<'t> {
         // Past credit incidents for customers whose credit is not good.
         if matches!(credit, "watch" | "bad") || rng.chance(0.02) {
             for _ in 0..rng.range(1, 2) {
-                let cid =
-                    CreditIncidentId::from_parts(created.timestamp_millis() as u64, rng.bytes());
+                let cid = CreditIncidentId::from_parts(created.timestamp_millis() as u64, rng.bytes());
                 let occurred = date_between(rng, created.date_naive(), today);
                 self.tx
                     .prepare_cached(

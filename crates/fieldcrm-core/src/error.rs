@@ -20,11 +20,7 @@ pub struct FieldProblem {
 
 impl FieldProblem {
     pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            code: code.to_string(),
-            message: message.into(),
-        }
+        Self { field: field.into(), code: code.to_string(), message: message.into() }
     }
 }
 
@@ -53,9 +49,7 @@ pub enum Error {
         "the book {path} is damaged ({detail}); restore it from a backup or from head office's next file, and keep this copy for support"
     )]
     Corrupt { path: String, detail: String },
-    #[error(
-        "the book {path} is already open in another fieldcrm window; switch to that window or close it first"
-    )]
+    #[error("the book {path} is already open in another fieldcrm window; switch to that window or close it first")]
     Locked { path: String },
     #[error("the book cannot be used: {0}")]
     Io(#[from] std::io::Error),
@@ -64,10 +58,7 @@ pub enum Error {
 }
 
 fn summarize(problems: &[FieldProblem]) -> String {
-    let parts: Vec<String> = problems
-        .iter()
-        .map(|p| format!("{}: {}", p.field, p.message))
-        .collect();
+    let parts: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
     parts.join("; ")
 }
 
@@ -112,11 +103,7 @@ impl From<Error> for ApiError {
                 fields
                     .into_iter()
                     .map(|f| {
-                        FieldProblem::new(
-                            f,
-                            "changed_elsewhere",
-                            "changed by someone else since you opened the card",
-                        )
+                        FieldProblem::new(f, "changed_elsewhere", "changed by someone else since you opened the card")
                     })
                     .collect(),
             ),
@@ -133,20 +120,14 @@ impl From<Error> for ApiError {
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                     return ApiError {
                         code: ErrorCode::Locked,
-                        message:
-                            "the book is busy with another program's write; try again in a moment"
-                                .into(),
+                        message: "the book is busy with another program's write; try again in a moment".into(),
                         problems: vec![],
                     }
                 }
                 _ => (ErrorCode::Internal, vec![]),
             },
         };
-        ApiError {
-            code,
-            message,
-            problems,
-        }
+        ApiError { code, message, problems }
     }
 }
 

@@ -26,3 +26,9 @@ pub mod store;
 pub use api::{ApiResult, Book};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{ApiError, ErrorCode};
+
+/// The desktop app's identifier; its data directory (and so the default book)
+/// is named after it on every platform.
+pub const APP_IDENTIFIER: &str = "com.fieldcrm.desktop";
+/// File name of the default book inside the app's data directory.
+pub const BOOK_FILE: &str = "book.sqlite";

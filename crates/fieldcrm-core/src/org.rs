@@ -54,11 +54,7 @@ fn check_name(field: &str, name: &str, max: usize) -> Result<String> {
         return Err(Error::invalid(field, "required", "is required"));
     }
     if name.chars().count() > max {
-        return Err(Error::invalid(
-            field,
-            "too_long",
-            format!("at most {max} characters fit"),
-        ));
+        return Err(Error::invalid(field, "too_long", format!("at most {max} characters fit")));
     }
     Ok(name.to_string())
 }
@@ -75,10 +71,7 @@ pub fn add_unit(
     let name = check_name("name", name, 60)?;
     if let Some(parent) = parent {
         if !exists(tx, "org_unit", &parent.to_string())? {
-            return Err(Error::NotFound {
-                what: "org unit",
-                id: parent.to_string(),
-            });
+            return Err(Error::NotFound { what: "org unit", id: parent.to_string() });
         }
     }
     let ts = timestamp(at);
@@ -100,10 +93,7 @@ pub fn add_staff(
 ) -> Result<StaffId> {
     let name = check_name("name", name, 50)?;
     if !exists(tx, "org_unit", &unit.to_string())? {
-        return Err(Error::NotFound {
-            what: "org unit",
-            id: unit.to_string(),
-        });
+        return Err(Error::NotFound { what: "org unit", id: unit.to_string() });
     }
     let ts = timestamp(at);
     tx.prepare_cached(
@@ -115,11 +105,7 @@ pub fn add_staff(
 
 pub(crate) fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([id], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(conn.prepare_cached(&sql)?.query_row([id], |_| Ok(())).optional()?.is_some())
 }
 
 /// The whole tree, depth-first, children by name.
@@ -166,10 +152,7 @@ pub fn staff(conn: &Connection) -> Result<Vec<Staff>> {
 }
 
 pub fn staff_member(conn: &Connection, id: StaffId) -> Result<Staff> {
-    staff_where(conn, id)?.ok_or_else(|| Error::NotFound {
-        what: "staff member",
-        id: id.to_string(),
-    })
+    staff_where(conn, id)?.ok_or_else(|| Error::NotFound { what: "staff member", id: id.to_string() })
 }
 
 fn staff_where(conn: &Connection, id: StaffId) -> Result<Option<Staff>> {
@@ -228,11 +211,7 @@ pub fn set_profile(tx: &Transaction<'_>, staff: StaffId, at: DateTime<Utc>) -> R
 
 pub fn set_language(tx: &Transaction<'_>, language: &str) -> Result<()> {
     if !matches!(language, "zh-CN" | "en") {
-        return Err(Error::Invalid(vec![FieldProblem::new(
-            "language",
-            "not_choice",
-            "must be zh-CN or en",
-        )]));
+        return Err(Error::Invalid(vec![FieldProblem::new("language", "not_choice", "must be zh-CN or en")]));
     }
     tx.execute("UPDATE local_profile SET language = ?1", [language])?;
     Ok(())

@@ -68,9 +68,7 @@ pub fn sort_key(name: &str) -> String {
 fn document(conn: &Connection, customer: CustomerId) -> Result<Option<String>> {
     let card: Option<(String, Option<String>, Option<String>, String)> = conn
         .prepare_cached("SELECT name, short_name, phone, tags FROM customer WHERE id = ?1")?
-        .query_row([customer], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
+        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .optional()?;
     let Some((name, short_name, phone, tags)) = card else {
         return Ok(None);
@@ -96,11 +94,9 @@ fn document(conn: &Connection, customer: CustomerId) -> Result<Option<String>> {
     for address in stmt.query_map([customer], |r| r.get::<_, String>(0))? {
         parts.push(address?);
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT name, phone FROM key_person WHERE customer_id = ?1")?;
-    let people: Vec<(String, Option<String>)> = stmt
-        .query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached("SELECT name, phone FROM key_person WHERE customer_id = ?1")?;
+    let people: Vec<(String, Option<String>)> =
+        stmt.query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     for (person, phone) in people {
         add_name(&mut parts, &person);
         parts.extend(phone);
@@ -123,32 +119,38 @@ fn spaced(text: &str) -> String {
     out
 }
 
-/// Rewrites the search document of one customer (or removes it if the
-/// customer is gone). Call in the transaction that changed the card.
+/// Rewrites the search document and list projection of one customer (or
+/// removes them if the customer is gone). Call in the transaction that changed
+/// the card.
 pub fn refresh(tx: &Transaction<'_>, customer: CustomerId) -> Result<()> {
     let rowid: Option<i64> = tx
         .prepare_cached("SELECT rowid FROM search_doc WHERE customer_id = ?1")?
         .query_row([customer], |r| r.get(0))
         .optional()?;
     if let Some(rowid) = rowid {
-        tx.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?
-            .execute([rowid])?;
-        tx.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?
-            .execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([rowid])?;
     }
     let Some(doc) = document(tx, customer)? else {
-        tx.prepare_cached("DELETE FROM search_doc WHERE customer_id = ?1")?
-            .execute([customer])?;
+        tx.prepare_cached("DELETE FROM search_doc WHERE customer_id = ?1")?.execute([customer])?;
         return Ok(());
     };
-    let rowid = match rowid {
-        Some(rowid) => rowid,
-        None => {
-            tx.prepare_cached("INSERT INTO search_doc (customer_id) VALUES (?1)")?
-                .execute([customer])?;
-            tx.last_insert_rowid()
-        }
-    };
+    let rowid: i64 = tx
+        .prepare_cached(&format!(
+            "INSERT INTO search_doc (customer_id, name_pinyin, lifecycle, channel_level, credit_standing, owner_id,
+                                 territory_id, tags, needs_verification, reviewed_at, created_at, updated_at)
+         SELECT c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
+                c.territory_id, c.tags, {NEEDS_VERIFICATION}, c.reviewed_at, c.created_at, c.updated_at
+         FROM customer c WHERE c.id = ?1
+         ON CONFLICT (customer_id) DO UPDATE SET
+             name_pinyin = excluded.name_pinyin, lifecycle = excluded.lifecycle,
+             channel_level = excluded.channel_level, credit_standing = excluded.credit_standing,
+             owner_id = excluded.owner_id, territory_id = excluded.territory_id, tags = excluded.tags,
+             needs_verification = excluded.needs_verification, reviewed_at = excluded.reviewed_at,
+             created_at = excluded.created_at, updated_at = excluded.updated_at
+         RETURNING rowid"
+        ))?
+        .query_row([customer], |r| r.get(0))?;
     tx.prepare_cached("INSERT INTO search_trigram (rowid, body) VALUES (?1, ?2)")?
         .execute(rusqlite::params![rowid, doc])?;
     tx.prepare_cached("INSERT INTO search_char (rowid, body) VALUES (?1, ?2)")?
@@ -158,15 +160,25 @@ pub fn refresh(tx: &Transaction<'_>, customer: CustomerId) -> Result<()> {
 
 /// Rebuilds the whole index (after a migration, or bulk loads).
 pub fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch(
-        "DELETE FROM search_trigram; DELETE FROM search_char; DELETE FROM search_doc;",
-    )?;
-    let ids: Vec<CustomerId> = tx
-        .prepare("SELECT id FROM customer ORDER BY id")?
-        .query_map([], |r| r.get(0))?
+    tx.execute_batch(&format!(
+        "DELETE FROM search_trigram; DELETE FROM search_char; DELETE FROM search_doc;
+         INSERT INTO search_doc (customer_id, name_pinyin, lifecycle, channel_level, credit_standing, owner_id,
+                                 territory_id, tags, needs_verification, reviewed_at, created_at, updated_at)
+         SELECT c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
+                c.territory_id, c.tags, {NEEDS_VERIFICATION}, c.reviewed_at, c.created_at, c.updated_at
+         FROM customer c ORDER BY c.id;"
+    ))?;
+    let docs: Vec<(i64, CustomerId)> = tx
+        .prepare("SELECT rowid, customer_id FROM search_doc ORDER BY rowid")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        refresh(tx, id)?;
+    let mut trigram = tx.prepare_cached("INSERT INTO search_trigram (rowid, body) VALUES (?1, ?2)")?;
+    let mut chars = tx.prepare_cached("INSERT INTO search_char (rowid, body) VALUES (?1, ?2)")?;
+    for (rowid, customer) in docs {
+        if let Some(doc) = document(tx, customer)? {
+            trigram.execute(rusqlite::params![rowid, doc])?;
+            chars.execute(rusqlite::params![rowid, spaced(&doc)])?;
+        }
     }
     Ok(())
 }
@@ -240,6 +252,45 @@ pub struct CustomerPage {
 
 pub const MAX_QUERY_CHARS: usize = 100;
 
+fn where_sql(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
+}
+
+fn rowid_array(rowids: &[i64]) -> rusqlite::vtab::array::Array {
+    std::rc::Rc::new(rowids.iter().map(|r| SqlValue::Integer(*r)).collect())
+}
+
+/// How many of the matching documents pass the filters.
+fn count(conn: &Connection, filters: &[String], args: &[SqlValue], matches: &[i64]) -> Result<u64> {
+    let sql =
+        format!("SELECT count(*) FROM search_doc d {} AND d.rowid IN rarray(?{})", where_sql(filters), args.len() + 1);
+    let mut bound: Vec<Box<dyn rusqlite::ToSql>> =
+        args.iter().map(|a| Box::new(a.clone()) as Box<dyn rusqlite::ToSql>).collect();
+    bound.push(Box::new(rowid_array(matches)));
+    Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(bound.iter()), |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// The common elements of two ascending lists.
+fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let (mut i, mut j, mut out) = (0, 0, vec![]);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
 /// An FTS5 phrase with `"` doubled.
 fn phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
@@ -249,128 +300,167 @@ const NEEDS_VERIFICATION: &str =
     "(c.basic_verified = 0 OR c.characteristics_verified = 0 OR c.business_verified = 0 OR c.trading_verified = 0)";
 
 /// Runs a query. `stale_before` is the review timestamp below which a card is stale.
-pub fn search(
-    conn: &Connection,
-    query: &CustomerQuery,
-    stale_before: &str,
-) -> Result<CustomerPage> {
+///
+/// Text words are looked up in the full-text indexes first, giving the set of
+/// matching documents. Then either the matches are filtered and sorted
+/// (few matches), or the list is walked in order and the matches kept until
+/// the page is full (a word most cards contain) — whichever reads fewer rows.
+pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> Result<CustomerPage> {
     let text = query.text.trim();
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid(
-            "text",
-            "too_long",
-            format!("search for at most {MAX_QUERY_CHARS} characters"),
-        ));
+        return Err(Error::invalid("text", "too_long", format!("search for at most {MAX_QUERY_CHARS} characters")));
     }
-    let mut wheres: Vec<String> = vec![];
-    let mut args: Vec<SqlValue> = vec![];
-    let arg = |args: &mut Vec<SqlValue>, value: SqlValue| {
-        args.push(value);
-        format!("?{}", args.len())
+    let limit = match query.limit {
+        0 => 100,
+        n => n.min(500),
     };
+    let mut matches: Option<Vec<i64>> = None;
     for word in text.split_whitespace() {
         let (table, pattern) = if word.chars().count() >= 3 {
             ("search_trigram", phrase(word))
         } else {
             ("search_char", phrase(&spaced(word)))
         };
-        let p = arg(&mut args, SqlValue::Text(pattern));
-        wheres.push(format!(
-            "c.id IN (SELECT customer_id FROM search_doc WHERE rowid IN (SELECT rowid FROM {table} WHERE {table} MATCH {p}))"
-        ));
+        let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid");
+        let found: Vec<i64> =
+            conn.prepare_cached(&sql)?.query_map([&pattern], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        matches = Some(match matches {
+            None => found,
+            Some(before) => intersect(&before, &found),
+        });
     }
-    let mut in_list = |column: &str, keys: Vec<&'static str>, args: &mut Vec<SqlValue>| {
+    if matches.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(CustomerPage { total: 0, offset: query.offset, rows: vec![] });
+    }
+
+    let mut args: Vec<SqlValue> = vec![];
+    let arg = |args: &mut Vec<SqlValue>, value: SqlValue| {
+        args.push(value);
+        format!("?{}", args.len())
+    };
+    let mut filters: Vec<String> = vec![];
+    let in_list = |column: &str, keys: Vec<&'static str>, args: &mut Vec<SqlValue>, filters: &mut Vec<String>| {
         if !keys.is_empty() {
-            let ps: Vec<String> = keys
-                .into_iter()
-                .map(|k| arg(args, SqlValue::Text(k.to_string())))
-                .collect();
-            wheres.push(format!("c.{column} IN ({})", ps.join(", ")));
+            let ps: Vec<String> = keys.into_iter().map(|k| arg(args, SqlValue::Text(k.to_string()))).collect();
+            filters.push(format!("d.{column} IN ({})", ps.join(", ")));
         }
     };
-    in_list(
-        "lifecycle",
-        query.lifecycle.iter().map(|l| l.as_str()).collect(),
-        &mut args,
-    );
-    in_list(
-        "channel_level",
-        query.channel_level.iter().map(|l| l.as_str()).collect(),
-        &mut args,
-    );
-    in_list(
-        "credit_standing",
-        query.credit_standing.iter().map(|l| l.as_str()).collect(),
-        &mut args,
-    );
+    in_list("lifecycle", query.lifecycle.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
+    in_list("channel_level", query.channel_level.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
+    in_list("credit_standing", query.credit_standing.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
     if let Some(owner) = query.owner_id {
         let p = arg(&mut args, SqlValue::Text(owner.to_string()));
-        wheres.push(format!("c.owner_id = {p}"));
+        filters.push(format!("d.owner_id = {p}"));
     }
     if let Some(unit) = query.org_unit_id {
         let p = arg(&mut args, SqlValue::Text(unit.to_string()));
-        wheres.push(format!(
-            "c.territory_id IN (WITH RECURSIVE sub(id) AS (SELECT {p} UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)"
+        filters.push(format!(
+            "d.territory_id IN (WITH RECURSIVE sub(id) AS (SELECT {p} UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)"
         ));
     }
-    if let Some(tag) = query
-        .tag
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let p = arg(&mut args, SqlValue::Text(tag.to_string()));
-        wheres.push(format!(
-            "EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = {p})"
-        ));
+        filters.push(format!("EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = {p})"));
     }
-    let stale = arg(&mut args, SqlValue::Text(stale_before.to_string()));
     if query.stale_only {
-        wheres.push(format!("c.reviewed_at < {stale}"));
+        let p = arg(&mut args, SqlValue::Text(stale_before.to_string()));
+        filters.push(format!("d.reviewed_at < {p}"));
     }
     if query.needs_verification_only {
-        wheres.push(NEEDS_VERIFICATION.to_string());
+        filters.push("d.needs_verification = 1".to_string());
     }
-    let filter = if wheres.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", wheres.join(" AND "))
-    };
-
-    // The stale parameter is only referenced by some queries; count with the
-    // same argument list so the numbering stays the same.
-    let count_sql = format!("SELECT count(*), {stale} IS NOT NULL FROM customer c {filter}");
-    let total: i64 = conn
-        .prepare_cached(&count_sql)?
-        .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
-
     let order = match query.sort {
-        SortKey::Name => "c.name_pinyin, c.id",
-        SortKey::Updated => "c.updated_at DESC, c.id",
-        SortKey::Reviewed => "c.reviewed_at, c.id",
-        SortKey::Created => "c.created_at DESC, c.id",
+        SortKey::Name => "d.name_pinyin, d.customer_id",
+        SortKey::Updated => "d.updated_at DESC, d.customer_id DESC",
+        SortKey::Reviewed => "d.reviewed_at, d.customer_id",
+        SortKey::Created => "d.created_at DESC, d.customer_id DESC",
     };
-    let limit = match query.limit {
-        0 => 100,
-        n => n.min(500),
+    let book: u64 = conn.prepare_cached("SELECT count(*) FROM search_doc")?.query_row([], |r| r.get(0))?;
+    let wanted = u64::from(query.offset) + u64::from(limit);
+    let walk = matches.as_ref().is_some_and(|m| wanted * book / (m.len() as u64).max(1) < m.len() as u64);
+
+    let (total, ids): (u64, Vec<CustomerId>) = match (&matches, walk) {
+        (Some(matches), true) => {
+            // Walk the list in order; a row is on the page if its document matched.
+            let mut member = vec![false; matches.last().map_or(0, |m| *m as usize + 1)];
+            for m in matches {
+                member[*m as usize] = true;
+            }
+            let sql =
+                format!("SELECT d.rowid, d.customer_id FROM search_doc d {} ORDER BY {order}", where_sql(&filters));
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut rows = stmt.query(params_from_iter(args.iter()))?;
+            let mut ids = vec![];
+            let mut skipped = 0;
+            while let Some(row) = rows.next()? {
+                let rowid: i64 = row.get(0)?;
+                if !member.get(rowid as usize).copied().unwrap_or(false) {
+                    continue;
+                }
+                if skipped < query.offset {
+                    skipped += 1;
+                    continue;
+                }
+                ids.push(row.get(1)?);
+                if ids.len() == limit as usize {
+                    break;
+                }
+            }
+            let total = if filters.is_empty() { matches.len() as u64 } else { count(conn, &filters, &args, matches)? };
+            (total, ids)
+        }
+        _ => {
+            // Parameters: the filters', then the matches (if any), limit and offset.
+            let mut conditions = filters.clone();
+            let mut n = args.len();
+            if matches.is_some() {
+                n += 1;
+                conditions.push(format!("d.rowid IN rarray(?{n})"));
+            }
+            let total = match &matches {
+                Some(m) if filters.is_empty() => m.len() as u64,
+                Some(m) => count(conn, &filters, &args, m)?,
+                None => {
+                    let sql = format!("SELECT count(*) FROM search_doc d {}", where_sql(&filters));
+                    conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))? as u64
+                }
+            };
+            let sql = format!(
+                "SELECT d.customer_id FROM search_doc d {} ORDER BY {order} LIMIT ?{} OFFSET ?{}",
+                where_sql(&conditions),
+                n + 1,
+                n + 2
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut bound: Vec<Box<dyn rusqlite::ToSql>> =
+                args.iter().map(|a| Box::new(a.clone()) as Box<dyn rusqlite::ToSql>).collect();
+            if let Some(m) = &matches {
+                bound.push(Box::new(rowid_array(m)));
+            }
+            bound.push(Box::new(i64::from(limit)));
+            bound.push(Box::new(i64::from(query.offset)));
+            let ids = stmt
+                .query_map(params_from_iter(bound.iter()), |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<CustomerId>>>()?;
+            (total, ids)
+        }
     };
-    let l = arg(&mut args, SqlValue::Integer(i64::from(limit)));
-    let o = arg(&mut args, SqlValue::Integer(i64::from(query.offset)));
-    let sql = format!(
+
+    // Only the page's rows are read in full.
+    let mut row = conn.prepare_cached(&format!(
         "SELECT c.id, c.name, c.short_name, c.phone, c.channel_level, c.lifecycle, c.credit_standing,
                 s.name, t.name,
                 (SELECT coalesce(a.city, '') || coalesce(a.district, '') || a.detail FROM customer_address a
                   WHERE a.customer_id = c.id ORDER BY a.kind <> 'business', a.id LIMIT 1),
-                c.tags, c.reviewed_at < {stale}, {NEEDS_VERIFICATION}, c.updated_at
+                c.tags, c.reviewed_at < ?2, {NEEDS_VERIFICATION}, c.updated_at
          FROM customer c
          JOIN staff s ON s.id = c.owner_id
          JOIN org_unit t ON t.id = c.territory_id
-         {filter}
-         ORDER BY {order} LIMIT {l} OFFSET {o}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt
-        .query_map(params_from_iter(args.iter()), |r| {
+         WHERE c.id = ?1"
+    ))?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        rows.push(row.query_row(rusqlite::params![id, stale_before], |r| {
             Ok(CustomerRow {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -387,13 +477,9 @@ pub fn search(
                 needs_verification: r.get(12)?,
                 updated_at: r.get(13)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(CustomerPage {
-        total: u32::try_from(total).unwrap_or(u32::MAX),
-        offset: query.offset,
-        rows,
-    })
+        })?);
+    }
+    Ok(CustomerPage { total: u32::try_from(total).unwrap_or(u32::MAX), offset: query.offset, rows })
 }
 
 #[cfg(test)]
@@ -402,14 +488,8 @@ mod tests {
 
     #[test]
     fn pinyin_gives_full_spelling_and_initials() {
-        assert_eq!(
-            pinyin("华星农业"),
-            ("huaxingnongye".to_string(), "hxny".to_string())
-        );
-        assert_eq!(
-            pinyin("A1 超市"),
-            ("a1chaoshi".to_string(), "a1cs".to_string())
-        );
+        assert_eq!(pinyin("华星农业"), ("huaxingnongye".to_string(), "hxny".to_string()));
+        assert_eq!(pinyin("A1 超市"), ("a1chaoshi".to_string(), "a1cs".to_string()));
     }
 
     #[test]

@@ -22,14 +22,8 @@ struct Migration {
 }
 
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        sql: include_str!("schema/0001_initial.sql"),
-        after: None,
-    },
-    Migration {
-        sql: include_str!("schema/0002_search.sql"),
-        after: Some(crate::search::rebuild_all),
-    },
+    Migration { sql: include_str!("schema/0001_initial.sql"), after: None },
+    Migration { sql: include_str!("schema/0002_search.sql"), after: Some(crate::search::rebuild_all) },
 ];
 
 /// The schema version this program writes.
@@ -43,9 +37,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     let shown = path.display().to_string();
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     prepare(conn, &shown).and_then(|mut conn| {
         configure(&conn).map_err(|e| classify(e, &shown))?;
@@ -58,6 +50,7 @@ pub fn open(path: &Path) -> Result<Connection> {
 pub fn open_in_memory() -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    rusqlite::vtab::array::load_module(&conn)?;
     migrate(&mut conn, ":memory:")?;
     Ok(conn)
 }
@@ -65,12 +58,10 @@ pub fn open_in_memory() -> Result<Connection> {
 fn prepare(conn: Connection, shown: &str) -> Result<Connection> {
     // Reading the header is the first thing that touches the file: a file that is
     // not SQLite at all fails here.
-    let application_id: i32 = conn
-        .pragma_query_value(None, "application_id", |r| r.get(0))
-        .map_err(|e| classify(e, shown))?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-        .map_err(|e| classify(e, shown))?;
+    let application_id: i32 =
+        conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(|e| classify(e, shown))?;
+    let tables: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)).map_err(|e| classify(e, shown))?;
     if application_id != APPLICATION_ID && !(application_id == 0 && tables == 0) {
         return Err(Error::NotABook {
             path: shown.to_string(),
@@ -91,20 +82,19 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "cache_size", -32_000)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    rusqlite::vtab::array::load_module(conn)?;
     Ok(())
 }
 
 /// Maps SQLite's view of a bad file to the book's.
 pub(crate) fn classify(error: rusqlite::Error, path: &str) -> Error {
     match error.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => Error::NotABook {
-            path: path.to_string(),
-            reason: "it is not an SQLite database".to_string(),
-        },
-        Some(rusqlite::ErrorCode::DatabaseCorrupt) => Error::Corrupt {
-            path: path.to_string(),
-            detail: error.to_string(),
-        },
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            Error::NotABook { path: path.to_string(), reason: "it is not an SQLite database".to_string() }
+        }
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::Corrupt { path: path.to_string(), detail: error.to_string() }
+        }
         _ => Error::Sqlite(error),
     }
 }
@@ -112,26 +102,16 @@ pub(crate) fn classify(error: rusqlite::Error, path: &str) -> Error {
 fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
-        return Err(Error::BookTooNew {
-            found,
-            supported: SCHEMA_VERSION,
-        });
+        return Err(Error::BookTooNew { found, supported: SCHEMA_VERSION });
     }
     if found == SCHEMA_VERSION {
         return Ok(());
     }
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| classify(e, shown))?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| classify(e, shown))?;
     // Re-read inside the write lock: another process may have migrated meanwhile.
     let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (index, migration) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(found).unwrap_or(0))
-    {
-        tx.execute_batch(migration.sql)
-            .map_err(|e| classify(e, shown))?;
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+        tx.execute_batch(migration.sql).map_err(|e| classify(e, shown))?;
         if let Some(after) = migration.after {
             after(&tx)?;
         }
@@ -145,17 +125,12 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
 /// Runs SQLite's full integrity check; `Ok(())` when the book is sound.
 pub fn check_integrity(conn: &Connection, path: &str) -> Result<()> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let lines: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()
-        .map_err(|e| classify(e, path))?;
+    let lines: Vec<String> =
+        stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>().map_err(|e| classify(e, path))?;
     if lines.len() == 1 && lines[0] == "ok" {
         Ok(())
     } else {
-        Err(Error::Corrupt {
-            path: path.to_string(),
-            detail: lines.join("; "),
-        })
+        Err(Error::Corrupt { path: path.to_string(), detail: lines.join("; ") })
     }
 }
 
@@ -176,16 +151,10 @@ impl BookLock {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)?;
         }
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)?;
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path)?;
         match file.try_lock() {
             Ok(()) => Ok(Self { _file: file, path }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked {
-                path: book.display().to_string(),
-            }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked { path: book.display().to_string() }),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(e)),
         }
     }
@@ -204,17 +173,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("book.sqlite");
         let conn = open(&path).expect("fresh book opens");
-        let version: i64 = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .expect("version");
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
         assert_eq!(version, SCHEMA_VERSION, "all migrations ran");
-        let mode: String = conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .expect("mode");
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("mode");
         assert_eq!(mode, "wal", "books run in WAL mode");
-        let fk: bool = conn
-            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
-            .expect("fk");
+        let fk: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("fk");
         assert!(fk, "foreign keys are enforced");
     }
 
@@ -224,48 +187,32 @@ mod tests {
         let path = dir.path().join("book.sqlite");
         drop(open(&path).expect("open"));
         let raw = Connection::open(&path).expect("raw");
-        raw.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
-            .expect("bump");
+        raw.pragma_update(None, "user_version", SCHEMA_VERSION + 1).expect("bump");
         drop(raw);
         let err = open(&path).expect_err("newer book must be refused");
-        assert!(
-            matches!(err, Error::BookTooNew { found, .. } if found == SCHEMA_VERSION + 1),
-            "{err}"
-        );
+        assert!(matches!(err, Error::BookTooNew { found, .. } if found == SCHEMA_VERSION + 1), "{err}");
         let raw = Connection::open(&path).expect("raw");
-        let version: i64 = raw
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .expect("v");
-        assert_eq!(
-            version,
-            SCHEMA_VERSION + 1,
-            "refusing must not touch the file"
-        );
+        let version: i64 = raw.pragma_query_value(None, "user_version", |r| r.get(0)).expect("v");
+        assert_eq!(version, SCHEMA_VERSION + 1, "refusing must not touch the file");
     }
 
     #[test]
     fn files_that_are_not_books_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         let text = dir.path().join("notes.txt");
-        std::fs::write(
-            &text,
-            "这不是数据库 — just some text that is long enough to be a header".repeat(20),
-        )
-        .expect("write");
+        std::fs::write(&text, "这不是数据库 — just some text that is long enough to be a header".repeat(20))
+            .expect("write");
         let err = open(&text).expect_err("a text file is not a book");
         assert!(matches!(err, Error::NotABook { .. }), "{err}");
 
         let other = dir.path().join("other.sqlite");
         let raw = Connection::open(&other).expect("raw");
-        raw.execute_batch("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x');")
-            .expect("other db");
+        raw.execute_batch("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x');").expect("other db");
         drop(raw);
         let err = open(&other).expect_err("another program's database is not a book");
         assert!(matches!(err, Error::NotABook { .. }), "{err}");
         let raw = Connection::open(&other).expect("raw");
-        let n: i64 = raw
-            .query_row("SELECT count(*) FROM songs", [], |r| r.get(0))
-            .expect("count");
+        let n: i64 = raw.query_row("SELECT count(*) FROM songs", [], |r| r.get(0)).expect("count");
         assert_eq!(n, 1, "the other program's data is untouched");
     }
 
@@ -275,10 +222,7 @@ mod tests {
         let book = dir.path().join("book.sqlite");
         let first = BookLock::acquire(&book).expect("first lock");
         let second = BookLock::acquire(&book);
-        assert!(
-            matches!(second, Err(Error::Locked { .. })),
-            "second instance must be refused"
-        );
+        assert!(matches!(second, Err(Error::Locked { .. })), "second instance must be refused");
         drop(first);
         BookLock::acquire(&book).expect("lock is free again after the first app quits");
     }

@@ -60,30 +60,15 @@ pub struct FieldDef {
     pub required: bool,
 }
 
-const fn f(
-    key: &'static str,
-    column: &'static str,
-    block: Option<Block>,
-    kind: Kind,
-    required: bool,
-) -> FieldDef {
-    FieldDef {
-        key,
-        column,
-        block,
-        kind,
-        required,
-    }
+const fn f(key: &'static str, column: &'static str, block: Option<Block>, kind: Kind, required: bool) -> FieldDef {
+    FieldDef { key, column, block, kind, required }
 }
 
 const B: Option<Block> = Some(Block::Basic);
 const C: Option<Block> = Some(Block::Characteristics);
 const U: Option<Block> = Some(Block::Business);
 const T: Option<Block> = Some(Block::Trading);
-const MONEY: Kind = Kind::Integer {
-    min: 0,
-    max: 1_000_000_000_000,
-};
+const MONEY: Kind = Kind::Integer { min: 0, max: 1_000_000_000_000 };
 const PROSE: Kind = Kind::LongText(2000);
 
 pub const ORG_FORMS: &[&str] = &[
@@ -100,59 +85,21 @@ pub const ORG_FORMS: &[&str] = &[
 pub const POTENTIALS: &[&str] = &["high", "medium", "low"];
 pub const ATTITUDES: &[&str] = &["positive", "neutral", "reluctant"];
 pub const GENDERS: &[&str] = &["male", "female"];
-pub const EDUCATION: &[&str] = &[
-    "primary",
-    "junior_high",
-    "senior_high",
-    "vocational",
-    "college",
-    "bachelor",
-    "master",
-    "doctorate",
-];
+pub const EDUCATION: &[&str] =
+    &["primary", "junior_high", "senior_high", "vocational", "college", "bachelor", "master", "doctorate"];
 pub const ADDRESS_KINDS: &[&str] = &["business", "registered", "warehouse", "delivery"];
-pub const INCIDENT_KINDS: &[&str] = &[
-    "late_payment",
-    "bad_debt",
-    "bounced_payment",
-    "dispute",
-    "other",
-];
+pub const INCIDENT_KINDS: &[&str] = &["late_payment", "bad_debt", "bounced_payment", "dispute", "other"];
 
 /// The archive card's own fields, block by block.
 pub const CUSTOMER: &[FieldDef] = &[
     f("name", "name", B, Kind::Text(100), true),
     f("shortName", "short_name", B, Kind::Text(40), false),
     f("phone", "phone", B, Kind::Phone, false),
-    f(
-        "channelLevel",
-        "channel_level",
-        B,
-        Kind::Choice(ChannelLevel::KEYS),
-        true,
-    ),
-    f(
-        "lifecycle",
-        "lifecycle",
-        B,
-        Kind::Choice(Lifecycle::KEYS),
-        true,
-    ),
+    f("channelLevel", "channel_level", B, Kind::Choice(ChannelLevel::KEYS), true),
+    f("lifecycle", "lifecycle", B, Kind::Choice(Lifecycle::KEYS), true),
     f("ownerId", "owner_id", B, Kind::Ref(RefTable::Staff), true),
-    f(
-        "territoryId",
-        "territory_id",
-        B,
-        Kind::Ref(RefTable::OrgUnit),
-        true,
-    ),
-    f(
-        "supplierId",
-        "supplier_id",
-        B,
-        Kind::Ref(RefTable::Customer),
-        false,
-    ),
+    f("territoryId", "territory_id", B, Kind::Ref(RefTable::OrgUnit), true),
+    f("supplierId", "supplier_id", B, Kind::Ref(RefTable::Customer), false),
     f("foundedOn", "founded_on", B, Kind::PastDate, false),
     f("tradingSince", "trading_since", B, Kind::PastDate, false),
     f("orgForm", "org_form", B, Kind::Choice(ORG_FORMS), false),
@@ -161,101 +108,32 @@ pub const CUSTOMER: &[FieldDef] = &[
     f("totalAssets", "total_assets", B, MONEY, false),
     f("serviceArea", "service_area", C, Kind::Text(200), false),
     f("salesCapacity", "sales_capacity", C, Kind::Text(200), false),
-    f(
-        "developmentPotential",
-        "development_potential",
-        C,
-        Kind::Choice(POTENTIALS),
-        false,
-    ),
+    f("developmentPotential", "development_potential", C, Kind::Choice(POTENTIALS), false),
     f("businessPhilosophy", "business_philosophy", C, PROSE, false),
     f("businessPolicies", "business_policies", C, PROSE, false),
-    f(
-        "employees",
-        "employees",
-        C,
-        Kind::Integer {
-            min: 0,
-            max: 10_000_000,
-        },
-        false,
-    ),
+    f("employees", "employees", C, Kind::Integer { min: 0, max: 10_000_000 }, false),
     f("annualRevenue", "annual_revenue", C, MONEY, false),
     f("managementStyle", "management_style", C, PROSE, false),
     f("annualSalesWithUs", "annual_sales_with_us", U, MONEY, false),
     f("salesPerformance", "sales_performance", U, PROSE, false),
     f("managementQuality", "management_quality", U, PROSE, false),
     f("salesforceQuality", "salesforce_quality", U, PROSE, false),
-    f(
-        "competitorRelations",
-        "competitor_relations",
-        U,
-        PROSE,
-        false,
-    ),
-    f(
-        "relationshipWithUs",
-        "relationship_with_us",
-        U,
-        PROSE,
-        false,
-    ),
-    f(
-        "cooperationAttitude",
-        "cooperation_attitude",
-        U,
-        Kind::Choice(ATTITUDES),
-        false,
-    ),
+    f("competitorRelations", "competitor_relations", U, PROSE, false),
+    f("relationshipWithUs", "relationship_with_us", U, PROSE, false),
+    f("cooperationAttitude", "cooperation_attitude", U, Kind::Choice(ATTITUDES), false),
     f("salesActivity", "sales_activity", T, PROSE, false),
     f("problems", "problems", T, PROSE, false),
     f("strengths", "strengths", T, PROSE, false),
     f("futurePlans", "future_plans", T, PROSE, false),
     f("reputation", "reputation", T, PROSE, false),
-    f(
-        "creditStanding",
-        "credit_standing",
-        T,
-        Kind::Choice(CreditStanding::KEYS),
-        true,
-    ),
+    f("creditStanding", "credit_standing", T, Kind::Choice(CreditStanding::KEYS), true),
     f("tradingTerms", "trading_terms", T, PROSE, false),
-    f(
-        "basicSource",
-        "basic_source",
-        B,
-        Kind::Choice(DataSource::KEYS),
-        true,
-    ),
-    f(
-        "characteristicsSource",
-        "characteristics_source",
-        C,
-        Kind::Choice(DataSource::KEYS),
-        true,
-    ),
-    f(
-        "businessSource",
-        "business_source",
-        U,
-        Kind::Choice(DataSource::KEYS),
-        true,
-    ),
-    f(
-        "tradingSource",
-        "trading_source",
-        T,
-        Kind::Choice(DataSource::KEYS),
-        true,
-    ),
+    f("basicSource", "basic_source", B, Kind::Choice(DataSource::KEYS), true),
+    f("characteristicsSource", "characteristics_source", C, Kind::Choice(DataSource::KEYS), true),
+    f("businessSource", "business_source", U, Kind::Choice(DataSource::KEYS), true),
+    f("tradingSource", "trading_source", T, Kind::Choice(DataSource::KEYS), true),
     f("basicVerified", "basic_verified", B, Kind::Bool, true),
-    f(
-        "characteristicsVerified",
-        "characteristics_verified",
-        C,
-        Kind::Bool,
-        true,
-    ),
+    f("characteristicsVerified", "characteristics_verified", C, Kind::Bool, true),
     f("businessVerified", "business_verified", U, Kind::Bool, true),
     f("tradingVerified", "trading_verified", T, Kind::Bool, true),
     f("notes", "notes", None, Kind::LongText(4000), false),
@@ -263,41 +141,14 @@ pub const CUSTOMER: &[FieldDef] = &[
 ];
 
 pub const KEY_PERSON: &[FieldDef] = &[
-    f(
-        "role",
-        "role",
-        None,
-        Kind::Choice(KeyPersonRole::KEYS),
-        true,
-    ),
+    f("role", "role", None, Kind::Choice(KeyPersonRole::KEYS), true),
     f("name", "name", None, Kind::Text(50), true),
     f("title", "title", None, Kind::Text(50), false),
     f("phone", "phone", None, Kind::Phone, false),
     f("gender", "gender", None, Kind::Choice(GENDERS), false),
-    f(
-        "birthYear",
-        "birth_year",
-        None,
-        Kind::Integer {
-            min: 1900,
-            max: 2200,
-        },
-        false,
-    ),
-    f(
-        "education",
-        "education",
-        None,
-        Kind::Choice(EDUCATION),
-        false,
-    ),
-    f(
-        "personality",
-        "personality",
-        None,
-        Kind::LongText(500),
-        false,
-    ),
+    f("birthYear", "birth_year", None, Kind::Integer { min: 1900, max: 2200 }, false),
+    f("education", "education", None, Kind::Choice(EDUCATION), false),
+    f("personality", "personality", None, Kind::LongText(500), false),
     f("hobbies", "hobbies", None, Kind::LongText(500), false),
     f("family", "family", None, Kind::LongText(500), false),
     f("abilities", "abilities", None, Kind::LongText(500), false),
@@ -310,58 +161,16 @@ pub const ADDRESS: &[FieldDef] = &[
     f("city", "city", None, Kind::Text(30), false),
     f("district", "district", None, Kind::Text(30), false),
     f("detail", "detail", None, Kind::Text(200), true),
-    f(
-        "latitude",
-        "latitude",
-        None,
-        Kind::Real {
-            min: -90.0,
-            max: 90.0,
-        },
-        false,
-    ),
-    f(
-        "longitude",
-        "longitude",
-        None,
-        Kind::Real {
-            min: -180.0,
-            max: 180.0,
-        },
-        false,
-    ),
+    f("latitude", "latitude", None, Kind::Real { min: -90.0, max: 90.0 }, false),
+    f("longitude", "longitude", None, Kind::Real { min: -180.0, max: 180.0 }, false),
 ];
 
 pub const CREDIT_INCIDENT: &[FieldDef] = &[
-    f(
-        "occurredOn",
-        "occurred_on",
-        Some(Block::Trading),
-        Kind::PastDate,
-        true,
-    ),
-    f(
-        "kind",
-        "kind",
-        Some(Block::Trading),
-        Kind::Choice(INCIDENT_KINDS),
-        true,
-    ),
+    f("occurredOn", "occurred_on", Some(Block::Trading), Kind::PastDate, true),
+    f("kind", "kind", Some(Block::Trading), Kind::Choice(INCIDENT_KINDS), true),
     f("amount", "amount", Some(Block::Trading), MONEY, false),
-    f(
-        "description",
-        "description",
-        Some(Block::Trading),
-        Kind::LongText(1000),
-        false,
-    ),
-    f(
-        "resolved",
-        "resolved",
-        Some(Block::Trading),
-        Kind::Bool,
-        true,
-    ),
+    f("description", "description", Some(Block::Trading), Kind::LongText(1000), false),
+    f("resolved", "resolved", Some(Block::Trading), Kind::Bool, true),
 ];
 
 /// A table whose rows are edited field by field through the registry.
@@ -373,26 +182,11 @@ pub struct Entity {
     pub fields: &'static [FieldDef],
 }
 
-pub const CUSTOMER_ENTITY: Entity = Entity {
-    name: "customer",
-    table: "customer",
-    fields: CUSTOMER,
-};
-pub const KEY_PERSON_ENTITY: Entity = Entity {
-    name: "key_person",
-    table: "key_person",
-    fields: KEY_PERSON,
-};
-pub const ADDRESS_ENTITY: Entity = Entity {
-    name: "address",
-    table: "customer_address",
-    fields: ADDRESS,
-};
-pub const CREDIT_INCIDENT_ENTITY: Entity = Entity {
-    name: "credit_incident",
-    table: "credit_incident",
-    fields: CREDIT_INCIDENT,
-};
+pub const CUSTOMER_ENTITY: Entity = Entity { name: "customer", table: "customer", fields: CUSTOMER };
+pub const KEY_PERSON_ENTITY: Entity = Entity { name: "key_person", table: "key_person", fields: KEY_PERSON };
+pub const ADDRESS_ENTITY: Entity = Entity { name: "address", table: "customer_address", fields: ADDRESS };
+pub const CREDIT_INCIDENT_ENTITY: Entity =
+    Entity { name: "credit_incident", table: "credit_incident", fields: CREDIT_INCIDENT };
 
 impl PartialEq for Entity {
     fn eq(&self, other: &Self) -> bool {
@@ -499,121 +293,79 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
         other => other,
     };
     if value.is_null() {
+        if matches!(def.kind, Kind::Tags) {
+            return Ok(Checked { sql: SqlValue::Text("[]".into()), json: Json::Array(vec![]), warnings: vec![] });
+        }
         if def.required {
             return Err(problem("required", "is required".into()));
         }
-        return Ok(Checked {
-            sql: SqlValue::Null,
-            json: Json::Null,
-            warnings: vec![],
-        });
+        return Ok(Checked { sql: SqlValue::Null, json: Json::Null, warnings: vec![] });
     }
     let mut warnings = vec![];
     let (sql, json) = match def.kind {
         Kind::Text(max) | Kind::LongText(max) => {
             let text = as_text(value).ok_or_else(|| problem("not_text", "must be text".into()))?;
-            let text = if matches!(def.kind, Kind::Text(_)) {
-                text.trim().to_string()
-            } else {
-                text.trim_end().to_string()
-            };
+            let text =
+                if matches!(def.kind, Kind::Text(_)) { text.trim().to_string() } else { text.trim_end().to_string() };
             let len = text.chars().count();
             if len > max {
-                return Err(problem(
-                    "too_long",
-                    format!("is {len} characters long; at most {max} fit"),
-                ));
+                return Err(problem("too_long", format!("is {len} characters long; at most {max} fit")));
             }
-            if text
-                .chars()
-                .any(|c| c.is_control() && c != '\n' && c != '\t')
-            {
-                return Err(problem(
-                    "control_chars",
-                    "contains invisible control characters; retype it".into(),
-                ));
+            if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                return Err(problem("control_chars", "contains invisible control characters; retype it".into()));
             }
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Phone => {
-            let text = as_text(value)
-                .ok_or_else(|| problem("not_text", "must be text".into()))?
-                .trim()
-                .to_string();
+            let text = as_text(value).ok_or_else(|| problem("not_text", "must be text".into()))?.trim().to_string();
             if text.chars().count() > PHONE_MAX {
-                return Err(problem(
-                    "too_long",
-                    format!("at most {PHONE_MAX} characters fit"),
-                ));
+                return Err(problem("too_long", format!("at most {PHONE_MAX} characters fit")));
             }
             if !looks_like_phone(&text) {
                 warnings.push(problem(
                     "phone_format",
-                    format!("'{text}' does not look like a Chinese mobile (11 digits) or landline number; saved anyway"),
+                    format!(
+                        "'{text}' does not look like a Chinese mobile (11 digits) or landline number; saved anyway"
+                    ),
                 ));
             }
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Integer { min, max } => {
-            let n = as_integer(value)
-                .ok_or_else(|| problem("not_integer", "must be a whole number".into()))?;
+            let n = as_integer(value).ok_or_else(|| problem("not_integer", "must be a whole number".into()))?;
             if n < min || n > max {
-                return Err(problem(
-                    "out_of_range",
-                    format!("must be between {min} and {max}"),
-                ));
+                return Err(problem("out_of_range", format!("must be between {min} and {max}")));
             }
             (SqlValue::Integer(n), Json::from(n))
         }
         Kind::Real { min, max } => {
-            let x =
-                as_real(value).ok_or_else(|| problem("not_number", "must be a number".into()))?;
+            let x = as_real(value).ok_or_else(|| problem("not_number", "must be a number".into()))?;
             if !x.is_finite() || x < min || x > max {
-                return Err(problem(
-                    "out_of_range",
-                    format!("must be between {min} and {max}"),
-                ));
+                return Err(problem("out_of_range", format!("must be between {min} and {max}")));
             }
             (SqlValue::Real(x), Json::from(x))
         }
         Kind::PastDate => {
-            let text = as_text(value)
-                .ok_or_else(|| problem("not_date", "must be a date (YYYY-MM-DD)".into()))?;
-            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-                problem(
-                    "not_date",
-                    format!("'{text}' is not a date; write it as YYYY-MM-DD"),
-                )
-            })?;
+            let text = as_text(value).ok_or_else(|| problem("not_date", "must be a date (YYYY-MM-DD)".into()))?;
+            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| problem("not_date", format!("'{text}' is not a date; write it as YYYY-MM-DD")))?;
             if date > today {
-                return Err(problem(
-                    "future_date",
-                    format!("{date} lies in the future; this date cannot"),
-                ));
+                return Err(problem("future_date", format!("{date} lies in the future; this date cannot")));
             }
             if date < NaiveDate::from_ymd_opt(1800, 1, 1).unwrap_or(date) {
-                return Err(problem(
-                    "out_of_range",
-                    format!("{date} is too far in the past"),
-                ));
+                return Err(problem("out_of_range", format!("{date} is too far in the past")));
             }
             let text = date.format("%Y-%m-%d").to_string();
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Choice(options) => {
-            let text = as_text(value)
-                .ok_or_else(|| problem("not_choice", "must be one of the listed options".into()))?;
+            let text =
+                as_text(value).ok_or_else(|| problem("not_choice", "must be one of the listed options".into()))?;
             let text = text.trim();
             if !options.contains(&text) {
-                return Err(problem(
-                    "not_choice",
-                    format!("'{text}' is not one of: {}", options.join(", ")),
-                ));
+                return Err(problem("not_choice", format!("'{text}' is not one of: {}", options.join(", "))));
             }
-            (
-                SqlValue::Text(text.to_string()),
-                Json::String(text.to_string()),
-            )
+            (SqlValue::Text(text.to_string()), Json::String(text.to_string()))
         }
         Kind::Bool => {
             let b = match value {
@@ -633,49 +385,33 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
                     .map(|v| as_text(v).map(str::to_string))
                     .collect::<Option<_>>()
                     .ok_or_else(|| problem("not_tags", "tags must be text".into()))?,
-                Json::String(s) => s
-                    .split([',', '，', ';', '；'])
-                    .map(str::to_string)
-                    .collect(),
+                Json::String(s) => s.split([',', '，', ';', '；']).map(str::to_string).collect(),
                 _ => return Err(problem("not_tags", "tags must be a list of words".into())),
             };
             let mut tags: Vec<String> = vec![];
             for tag in raw.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
                 if tag.chars().count() > TAG_MAX {
-                    return Err(problem(
-                        "too_long",
-                        format!("tag '{tag}' is longer than {TAG_MAX} characters"),
-                    ));
+                    return Err(problem("too_long", format!("tag '{tag}' is longer than {TAG_MAX} characters")));
                 }
                 if !tags.iter().any(|t| t == tag) {
                     tags.push(tag.to_string());
                 }
             }
             if tags.len() > MAX_TAGS {
-                return Err(problem(
-                    "too_many",
-                    format!("at most {MAX_TAGS} tags fit on a card"),
-                ));
+                return Err(problem("too_many", format!("at most {MAX_TAGS} tags fit on a card")));
             }
             let json = Json::Array(tags.into_iter().map(Json::String).collect());
             (SqlValue::Text(json.to_string()), json)
         }
         Kind::Ref(_) => {
-            let text = as_text(value)
-                .ok_or_else(|| problem("not_ref", "must be an id".into()))?
-                .trim()
-                .to_string();
+            let text = as_text(value).ok_or_else(|| problem("not_ref", "must be an id".into()))?.trim().to_string();
             if uuid::Uuid::parse_str(&text).is_err() {
                 return Err(problem("not_ref", format!("'{text}' is not an id")));
             }
             (SqlValue::Text(text.clone()), Json::String(text))
         }
     };
-    Ok(Checked {
-        sql,
-        json,
-        warnings,
-    })
+    Ok(Checked { sql, json, warnings })
 }
 
 /// Converts a stored value back to its JSON form.
@@ -697,9 +433,7 @@ fn as_text(value: &Json) -> Option<&str> {
 
 fn as_integer(value: &Json) -> Option<i64> {
     match value {
-        Json::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64)),
+        Json::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0).map(|x| x as i64)),
         Json::String(s) => s.trim().replace([',', '，'], "").parse().ok(),
         _ => None,
     }
@@ -717,22 +451,13 @@ fn as_real(value: &Json) -> Option<f64> {
 /// (area code 0xx(x) + 7–8 digits, optional extension).
 pub fn looks_like_phone(text: &str) -> bool {
     let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
-    if text
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || " -+()转#".contains(c) || c == 'x' || c == 'X'))
-    {
+    if text.chars().any(|c| !(c.is_ascii_digit() || " -+()转#".contains(c) || c == 'x' || c == 'X')) {
         return false;
     }
-    let digits = digits
-        .strip_prefix("86")
-        .filter(|_| text.trim_start().starts_with('+'))
-        .unwrap_or(&digits);
-    let mobile = digits.len() == 11
-        && digits.starts_with('1')
-        && matches!(digits.as_bytes()[1], b'3'..=b'9');
+    let digits = digits.strip_prefix("86").filter(|_| text.trim_start().starts_with('+')).unwrap_or(&digits);
+    let mobile = digits.len() == 11 && digits.starts_with('1') && matches!(digits.as_bytes()[1], b'3'..=b'9');
     let landline = digits.starts_with('0') && (10..=16).contains(&digits.len());
-    let local =
-        !digits.starts_with('0') && !digits.starts_with('1') && (7..=8).contains(&digits.len());
+    let local = !digits.starts_with('0') && !digits.starts_with('1') && (7..=8).contains(&digits.len());
     mobile || landline || local
 }
 
@@ -752,19 +477,9 @@ mod tests {
 
     #[test]
     fn empty_or_overlong_names_are_refused() {
-        assert_eq!(
-            check(def("name"), &json!("   "), today())
-                .expect_err("blank")
-                .code,
-            "required"
-        );
+        assert_eq!(check(def("name"), &json!("   "), today()).expect_err("blank").code, "required");
         let long = "华".repeat(101);
-        assert_eq!(
-            check(def("name"), &json!(long), today())
-                .expect_err("long")
-                .code,
-            "too_long"
-        );
+        assert_eq!(check(def("name"), &json!(long), today()).expect_err("long").code, "too_long");
         let ok = check(def("name"), &json!("  华星农业  "), today()).expect("fine");
         assert_eq!(ok.json, json!("华星农业"), "names are trimmed");
     }
@@ -773,13 +488,7 @@ mod tests {
     fn odd_phone_numbers_warn_but_are_kept() {
         let odd = check(def("phone"), &json!("12345"), today()).expect("kept");
         assert_eq!(odd.warnings.len(), 1, "a warning, not a refusal");
-        for good in [
-            "13812345678",
-            "+86 138 1234 5678",
-            "0536-1234567",
-            "0536-12345678转801",
-            "88234567",
-        ] {
+        for good in ["13812345678", "+86 138 1234 5678", "0536-1234567", "0536-12345678转801", "88234567"] {
             assert!(looks_like_phone(good), "{good} is a valid Chinese number");
         }
         for bad in ["12345", "1381234567", "abc", "23812345678"] {
@@ -791,44 +500,17 @@ mod tests {
     fn impossible_future_dates_are_refused() {
         let err = check(def("foundedOn"), &json!("2027-01-01"), today()).expect_err("future");
         assert_eq!(err.code, "future_date");
-        assert!(
-            check(def("foundedOn"), &json!("2026-11-22"), today()).is_ok(),
-            "today is not the future"
-        );
-        assert_eq!(
-            check(def("foundedOn"), &json!("2026-13-01"), today())
-                .expect_err("bad")
-                .code,
-            "not_date"
-        );
+        assert!(check(def("foundedOn"), &json!("2026-11-22"), today()).is_ok(), "today is not the future");
+        assert_eq!(check(def("foundedOn"), &json!("2026-13-01"), today()).expect_err("bad").code, "not_date");
     }
 
     #[test]
     fn choices_integers_and_tags_are_normalised() {
-        assert_eq!(
-            check(def("lifecycle"), &json!("gone"), today())
-                .expect_err("bad")
-                .code,
-            "not_choice"
-        );
-        assert_eq!(
-            check(def("employees"), &json!("1,200"), today())
-                .map(|c| c.json)
-                .expect("n"),
-            json!(1200)
-        );
-        assert_eq!(
-            check(def("employees"), &json!(-1), today())
-                .expect_err("neg")
-                .code,
-            "out_of_range"
-        );
+        assert_eq!(check(def("lifecycle"), &json!("gone"), today()).expect_err("bad").code, "not_choice");
+        assert_eq!(check(def("employees"), &json!("1,200"), today()).map(|c| c.json).expect("n"), json!(1200));
+        assert_eq!(check(def("employees"), &json!(-1), today()).expect_err("neg").code, "out_of_range");
         let tags = check(def("tags"), &json!("重点, 新店，重点"), today()).expect("tags");
-        assert_eq!(
-            tags.json,
-            json!(["重点", "新店"]),
-            "split on both commas, deduplicated"
-        );
+        assert_eq!(tags.json, json!(["重点", "新店"]), "split on both commas, deduplicated");
     }
 
     fn check_today(def: &FieldDef, value: &Json) -> Result<Checked, FieldProblem> {

@@ -5,8 +5,6 @@ pub mod fields;
 pub mod read;
 pub mod write;
 
-pub use fields::{
-    FieldSpec, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY,
-};
+pub use fields::{FieldSpec, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 pub use read::{ArchiveCard, BlockState, CardRecord, HistoryEntry};
 pub use write::{Actor, FieldChange, Fields};

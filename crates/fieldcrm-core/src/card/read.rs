@@ -6,9 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use super::fields::{
-    to_json, Entity, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY,
-};
+use super::fields::{to_json, Entity, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use super::write::Fields;
 use crate::error::{Error, Result};
 use crate::ids::{ChangeId, CustomerId};
@@ -60,43 +58,22 @@ pub struct ArchiveCard {
 }
 
 fn select_fields(entity: Entity) -> String {
-    entity
-        .fields
-        .iter()
-        .map(|f| f.column)
-        .collect::<Vec<_>>()
-        .join(", ")
+    entity.fields.iter().map(|f| f.column).collect::<Vec<_>>().join(", ")
 }
 
 fn read_fields(entity: Entity, row: &rusqlite::Row<'_>, offset: usize) -> rusqlite::Result<Fields> {
     let mut fields = Fields::new();
     for (i, def) in entity.fields.iter().enumerate() {
-        fields.insert(
-            def.key.to_string(),
-            to_json(def, row.get::<_, SqlValue>(offset + i)?),
-        );
+        fields.insert(def.key.to_string(), to_json(def, row.get::<_, SqlValue>(offset + i)?));
     }
     Ok(fields)
 }
 
-fn children(
-    conn: &Connection,
-    entity: Entity,
-    customer: CustomerId,
-    order: &str,
-) -> Result<Vec<CardRecord>> {
-    let sql = format!(
-        "SELECT id, {} FROM {} WHERE customer_id = ?1 ORDER BY {order}",
-        select_fields(entity),
-        entity.table
-    );
+fn children(conn: &Connection, entity: Entity, customer: CustomerId, order: &str) -> Result<Vec<CardRecord>> {
+    let sql =
+        format!("SELECT id, {} FROM {} WHERE customer_id = ?1 ORDER BY {order}", select_fields(entity), entity.table);
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([customer], |r| {
-        Ok(CardRecord {
-            id: r.get(0)?,
-            fields: read_fields(entity, r, 1)?,
-        })
-    })?;
+    let rows = stmt.query_map([customer], |r| Ok(CardRecord { id: r.get(0)?, fields: read_fields(entity, r, 1)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -110,12 +87,7 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
          JOIN org_unit t ON t.id = c.territory_id
          LEFT JOIN customer sup ON sup.id = c.supplier_id
          WHERE c.id = ?1",
-        CUSTOMER_ENTITY
-            .fields
-            .iter()
-            .map(|f| format!("c.{}", f.column))
-            .collect::<Vec<_>>()
-            .join(", ")
+        CUSTOMER_ENTITY.fields.iter().map(|f| format!("c.{}", f.column)).collect::<Vec<_>>().join(", ")
     );
     let card = conn
         .prepare_cached(&sql)?
@@ -140,10 +112,7 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
         })
         .optional()?;
     let Some(mut card) = card else {
-        return Err(Error::NotFound {
-            what: "customer",
-            id: id.to_string(),
-        });
+        return Err(Error::NotFound { what: "customer", id: id.to_string() });
     };
     card.blocks = Block::ALL
         .iter()
@@ -160,17 +129,8 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
                 .and_then(Json::as_str)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(DataSource::RepVisit);
-            let verified = card
-                .fields
-                .get(&format!("{prefix}Verified"))
-                .and_then(Json::as_bool)
-                .unwrap_or(true);
-            BlockState {
-                block: *block,
-                source,
-                verified,
-                needs_verification: !verified,
-            }
+            let verified = card.fields.get(&format!("{prefix}Verified")).and_then(Json::as_bool).unwrap_or(true);
+            BlockState { block: *block, source, verified, needs_verification: !verified }
         })
         .collect();
     card.key_people = children(
@@ -218,10 +178,7 @@ pub fn history(conn: &Connection, customer: CustomerId, limit: u32) -> Result<Ve
          ORDER BY h.changed_at DESC, h.id DESC
          LIMIT ?2",
     )?;
-    let parse = |text: Option<String>| {
-        text.and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or(Json::Null)
-    };
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null);
     let rows = stmt.query_map(rusqlite::params![customer, limit], |r| {
         Ok(HistoryEntry {
             id: r.get(0)?,

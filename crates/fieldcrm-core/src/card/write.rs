@@ -54,11 +54,7 @@ struct Checked {
 }
 
 /// Checks a whole new record: unknown keys, each value, required fields.
-fn check_record(
-    entity: Entity,
-    values: &Fields,
-    today: NaiveDate,
-) -> Result<(Vec<Checked>, Vec<FieldProblem>)> {
+fn check_record(entity: Entity, values: &Fields, today: NaiveDate) -> Result<(Vec<Checked>, Vec<FieldProblem>)> {
     let mut problems = vec![];
     let mut warnings = vec![];
     let mut out = vec![];
@@ -76,11 +72,7 @@ fn check_record(
         match check(def, value, today) {
             Ok(c) => {
                 warnings.extend(c.warnings);
-                out.push(Checked {
-                    def,
-                    sql: c.sql,
-                    json: c.json,
-                });
+                out.push(Checked { def, sql: c.sql, json: c.json });
             }
             Err(p) => problems.push(p),
         }
@@ -106,11 +98,7 @@ fn check_refs(tx: &Transaction<'_>, values: &[Checked]) -> Result<()> {
     for c in values {
         if let (Kind::Ref(table), SqlValue::Text(id)) = (c.def.kind, &c.sql) {
             if !ref_exists(tx, table, id)? {
-                problems.push(FieldProblem::new(
-                    c.def.key,
-                    "unknown_ref",
-                    format!("{id} does not exist in this book"),
-                ));
+                problems.push(FieldProblem::new(c.def.key, "unknown_ref", format!("{id} does not exist in this book")));
             }
         }
     }
@@ -147,6 +135,7 @@ fn check_supplier(tx: &Transaction<'_>, customer: CustomerId, supplier: &str) ->
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)] // one row of change_history, column by column
 fn record_history(
     tx: &Transaction<'_>,
     customer: CustomerId,
@@ -194,52 +183,31 @@ pub fn insert_customer(
     // Customer-filled blocks start unverified; all others start trusted.
     for block in Block::ALL {
         let source_key = format!("{}Source", camel(block.as_str()));
-        let source = values
-            .entry(source_key)
-            .or_insert_with(|| Json::from(DataSource::RepVisit.as_str()))
-            .clone();
+        let source = values.entry(source_key).or_insert_with(|| Json::from(DataSource::RepVisit.as_str())).clone();
         values
             .entry(format!("{}Verified", camel(block.as_str())))
-            .or_insert_with(|| Json::Bool(source != Json::from(DataSource::CustomerForm.as_str())));
+            .or_insert_with(|| Json::Bool(source.as_str() != Some(DataSource::CustomerForm.as_str())));
     }
-    values
-        .entry("creditStanding".into())
-        .or_insert_with(|| Json::from("unknown"));
-    values
-        .entry("lifecycle".into())
-        .or_insert_with(|| Json::from("prospect"));
+    values.entry("creditStanding".into()).or_insert_with(|| Json::from("unknown"));
+    values.entry("lifecycle".into()).or_insert_with(|| Json::from("prospect"));
+    values.entry("channelLevel".into()).or_insert_with(|| Json::from("retailer"));
     let (checked, mut warnings) = check_record(CUSTOMER_ENTITY, &values, actor.today())?;
     check_refs(tx, &checked)?;
-    if let Some(supplier) = checked
-        .iter()
-        .find(|c| c.def.key == "supplierId")
-        .and_then(|c| c.json.as_str())
-    {
+    if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
         check_supplier(tx, id, supplier)?;
     }
     warnings.extend(cross_field_warnings(&checked));
-    let name = checked
-        .iter()
-        .find(|c| c.def.key == "name")
-        .and_then(|c| c.json.as_str())
-        .unwrap_or_default();
+    let name = checked.iter().find(|c| c.def.key == "name").and_then(|c| c.json.as_str()).unwrap_or_default();
     let ts = timestamp(actor.at);
-    let mut columns: Vec<&str> = vec![
-        "id",
-        "name_pinyin",
-        "reviewed_at",
-        "created_at",
-        "created_by",
-        "updated_at",
-        "updated_by",
-    ];
+    let mut columns: Vec<&str> =
+        vec!["id", "name_pinyin", "reviewed_at", "created_at", "created_by", "updated_at", "updated_by"];
     let mut sql_values: Vec<SqlValue> = vec![
         SqlValue::Text(id.to_string()),
         SqlValue::Text(search::sort_key(name)),
         SqlValue::Text(ts.clone()),
         SqlValue::Text(ts.clone()),
         SqlValue::Text(actor.staff.to_string()),
-        SqlValue::Text(ts.clone()),
+        SqlValue::Text(ts),
         SqlValue::Text(actor.staff.to_string()),
     ];
     for c in &checked {
@@ -247,16 +215,7 @@ pub fn insert_customer(
         sql_values.push(c.sql.clone());
     }
     insert_row(tx, "customer", &columns, sql_values)?;
-    record_history(
-        tx,
-        id,
-        CUSTOMER_ENTITY,
-        &id.to_string(),
-        "*",
-        &Json::Null,
-        &Json::from(name),
-        actor,
-    )?;
+    record_history(tx, id, CUSTOMER_ENTITY, &id.to_string(), "*", &Json::Null, &Json::from(name), actor)?;
     search::refresh(tx, id)?;
     Ok(warnings)
 }
@@ -277,29 +236,15 @@ fn camel(snake: &str) -> String {
     out
 }
 
-fn insert_row(
-    tx: &Transaction<'_>,
-    table: &str,
-    columns: &[&str],
-    values: Vec<SqlValue>,
-) -> Result<()> {
+fn insert_row(tx: &Transaction<'_>, table: &str, columns: &[&str], values: Vec<SqlValue>) -> Result<()> {
     let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
+    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
     tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
 
 fn cross_field_warnings(values: &[Checked]) -> Vec<FieldProblem> {
-    let get = |key: &str| {
-        values
-            .iter()
-            .find(|c| c.def.key == key)
-            .and_then(|c| c.json.as_str().map(str::to_string))
-    };
+    let get = |key: &str| values.iter().find(|c| c.def.key == key).and_then(|c| c.json.as_str().map(str::to_string));
     let mut warnings = vec![];
     if let (Some(founded), Some(since)) = (get("foundedOn"), get("tradingSince")) {
         if since < founded {
@@ -324,10 +269,7 @@ pub fn insert_child(
 ) -> Result<Vec<FieldProblem>> {
     debug_assert_ne!(entity, CUSTOMER_ENTITY);
     if !org::exists(tx, "customer", &customer.to_string())? {
-        return Err(Error::NotFound {
-            what: "customer",
-            id: customer.to_string(),
-        });
+        return Err(Error::NotFound { what: "customer", id: customer.to_string() });
     }
     let mut values = values.clone();
     if entity == fields::CREDIT_INCIDENT_ENTITY {
@@ -349,16 +291,7 @@ pub fn insert_child(
     }
     insert_row(tx, entity.table, &columns, sql_values)?;
     let label = child_label(entity, &checked);
-    record_history(
-        tx,
-        customer,
-        entity,
-        id,
-        "*",
-        &Json::Null,
-        &Json::from(label),
-        actor,
-    )?;
+    record_history(tx, customer, entity, id, "*", &Json::Null, &Json::from(label), actor)?;
     touch_customer(tx, customer, actor)?;
     search::refresh(tx, customer)?;
     Ok(warnings)
@@ -370,23 +303,14 @@ fn child_label(entity: Entity, values: &[Checked]) -> String {
         "address" => "detail",
         _ => "occurredOn",
     };
-    values
-        .iter()
-        .find(|c| c.def.key == key)
-        .and_then(|c| c.json.as_str())
-        .unwrap_or_default()
-        .to_string()
+    values.iter().find(|c| c.def.key == key).and_then(|c| c.json.as_str()).unwrap_or_default().to_string()
 }
 
 fn child_warnings(entity: Entity, values: &[Checked], today: NaiveDate) -> Vec<FieldProblem> {
     use chrono::Datelike;
     let mut warnings = vec![];
     if entity == fields::KEY_PERSON_ENTITY {
-        if let Some(year) = values
-            .iter()
-            .find(|c| c.def.key == "birthYear")
-            .and_then(|c| c.json.as_i64())
-        {
+        if let Some(year) = values.iter().find(|c| c.def.key == "birthYear").and_then(|c| c.json.as_i64()) {
             let age = i64::from(today.year()) - year;
             if !(16..=100).contains(&age) {
                 warnings.push(FieldProblem::new(
@@ -428,17 +352,8 @@ pub fn patch(
                 "unknown_field",
                 format!("{} has no field '{}'", entity.name, change.field),
             )),
-            Some(def)
-                if defs
-                    .iter()
-                    .any(|(d, _): &(&FieldDef, &FieldChange)| d.key == def.key) =>
-            {
-                problems.push(FieldProblem::new(
-                    def.key,
-                    "duplicate_field",
-                    "is changed twice in one save; send it once",
-                ))
-            }
+            Some(def) if defs.iter().any(|(d, _): &(&FieldDef, &FieldChange)| d.key == def.key) => problems
+                .push(FieldProblem::new(def.key, "duplicate_field", "is changed twice in one save; send it once")),
             Some(def) => defs.push((def, change)),
         }
     }
@@ -446,11 +361,7 @@ pub fn patch(
         return Err(Error::Invalid(problems));
     }
     let columns: Vec<&str> = defs.iter().map(|(d, _)| d.column).collect();
-    let customer_column = if entity == CUSTOMER_ENTITY {
-        "id"
-    } else {
-        "customer_id"
-    };
+    let customer_column = if entity == CUSTOMER_ENTITY { "id" } else { "customer_id" };
     let sql = format!(
         "SELECT {customer_column}{}{} FROM {} WHERE id = ?1",
         if columns.is_empty() { "" } else { ", " },
@@ -461,22 +372,15 @@ pub fn patch(
         .prepare_cached(&sql)?
         .query_row([id], |r| {
             let customer: String = r.get(0)?;
-            let values = (1..=columns.len())
-                .map(|i| r.get::<_, SqlValue>(i))
-                .collect::<rusqlite::Result<_>>()?;
+            let values = (1..=columns.len()).map(|i| r.get::<_, SqlValue>(i)).collect::<rusqlite::Result<_>>()?;
             Ok((customer, values))
         })
         .optional()?;
     let Some((customer, current)) = current else {
-        return Err(Error::NotFound {
-            what: entity_label(entity),
-            id: id.to_string(),
-        });
+        return Err(Error::NotFound { what: entity_label(entity), id: id.to_string() });
     };
-    let customer: CustomerId = customer.parse().map_err(|_| Error::NotFound {
-        what: "customer",
-        id: customer.clone(),
-    })?;
+    let customer: CustomerId =
+        customer.parse().map_err(|_| Error::NotFound { what: "customer", id: customer.clone() })?;
 
     let mut conflicts = vec![];
     let mut writes: Vec<(&FieldDef, SqlValue, Json, Json)> = vec![];
@@ -496,9 +400,7 @@ pub fn patch(
             continue;
         }
         if let Some(expected) = &change.expected {
-            let expected = check(def, expected, today)
-                .map(|c| c.json)
-                .unwrap_or_else(|_| expected.clone());
+            let expected = check(def, expected, today).map(|c| c.json).unwrap_or_else(|_| expected.clone());
             if expected != old {
                 conflicts.push(def.key.to_string());
                 continue;
@@ -512,21 +414,11 @@ pub fn patch(
     if !conflicts.is_empty() {
         return Err(Error::EditConflict { fields: conflicts });
     }
-    let mut checked: Vec<Checked> = writes
-        .iter()
-        .map(|(def, sql, _, json)| Checked {
-            def,
-            sql: sql.clone(),
-            json: json.clone(),
-        })
-        .collect();
+    let mut checked: Vec<Checked> =
+        writes.iter().map(|(def, sql, _, json)| Checked { def, sql: sql.clone(), json: json.clone() }).collect();
     check_refs(tx, &checked)?;
     if entity == CUSTOMER_ENTITY {
-        if let Some(supplier) = checked
-            .iter()
-            .find(|c| c.def.key == "supplierId")
-            .and_then(|c| c.json.as_str())
-        {
+        if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
             check_supplier(tx, customer, supplier)?;
         }
         add_verification_follow_ups(tx, id, &mut writes, &mut checked)?;
@@ -538,11 +430,8 @@ pub fn patch(
     }
 
     let ts = timestamp(actor.at);
-    let mut sets: Vec<String> = writes
-        .iter()
-        .enumerate()
-        .map(|(i, (d, ..))| format!("{} = ?{}", d.column, i + 2))
-        .collect();
+    let mut sets: Vec<String> =
+        writes.iter().enumerate().map(|(i, (d, ..))| format!("{} = ?{}", d.column, i + 2)).collect();
     let mut values: Vec<SqlValue> = vec![SqlValue::Text(id.to_string())];
     values.extend(writes.iter().map(|(_, sql, ..)| sql.clone()));
     sets.push(format!("updated_at = ?{}", values.len() + 1));
@@ -550,19 +439,13 @@ pub fn patch(
     if entity == CUSTOMER_ENTITY {
         if let Some((_, _, _, name)) = writes.iter().find(|(d, ..)| d.key == "name") {
             sets.push(format!("name_pinyin = ?{}", values.len() + 1));
-            values.push(SqlValue::Text(search::sort_key(
-                name.as_str().unwrap_or_default(),
-            )));
+            values.push(SqlValue::Text(search::sort_key(name.as_str().unwrap_or_default())));
         }
         sets.push("revision = revision + 1".into());
         sets.push(format!("updated_by = ?{}", values.len() + 1));
         values.push(SqlValue::Text(actor.staff.to_string()));
     }
-    let sql = format!(
-        "UPDATE {} SET {} WHERE id = ?1",
-        entity.table,
-        sets.join(", ")
-    );
+    let sql = format!("UPDATE {} SET {} WHERE id = ?1", entity.table, sets.join(", "));
     tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     for (def, _, old, new) in &writes {
         record_history(tx, customer, entity, id, def.key, old, new, actor)?;
@@ -585,37 +468,21 @@ fn add_verification_follow_ups(
     for block in Block::ALL {
         let source_key = format!("{}Source", camel(block.as_str()));
         let verified_key = format!("{}Verified", camel(block.as_str()));
-        let Some(source) = writes
-            .iter()
-            .find(|(d, ..)| d.key == source_key)
-            .map(|(.., new)| new.clone())
-        else {
+        let Some(source) = writes.iter().find(|(d, ..)| d.key == source_key).map(|(.., new)| new.clone()) else {
             continue;
         };
         if writes.iter().any(|(d, ..)| d.key == verified_key) {
             continue;
         }
-        let verified = source != Json::from(DataSource::CustomerForm.as_str());
+        let verified = source.as_str() != Some(DataSource::CustomerForm.as_str());
         let def = CUSTOMER_ENTITY
             .field(&verified_key)
             .ok_or_else(|| Error::invalid(&verified_key, "unknown_field", "missing"))?;
-        let old: bool = tx.query_row(
-            &format!("SELECT {} FROM customer WHERE id = ?1", def.column),
-            [id],
-            |r| r.get(0),
-        )?;
+        let old: bool =
+            tx.query_row(&format!("SELECT {} FROM customer WHERE id = ?1", def.column), [id], |r| r.get(0))?;
         if old != verified {
-            writes.push((
-                def,
-                SqlValue::Integer(i64::from(verified)),
-                Json::Bool(old),
-                Json::Bool(verified),
-            ));
-            checked.push(Checked {
-                def,
-                sql: SqlValue::Integer(i64::from(verified)),
-                json: Json::Bool(verified),
-            });
+            writes.push((def, SqlValue::Integer(i64::from(verified)), Json::Bool(old), Json::Bool(verified)));
+            checked.push(Checked { def, sql: SqlValue::Integer(i64::from(verified)), json: Json::Bool(verified) });
         }
     }
     Ok(())
@@ -639,36 +506,16 @@ pub fn remove_child(tx: &Transaction<'_>, entity: Entity, id: &str, actor: Actor
         _ => "occurred_on",
     };
     let found: Option<(String, String)> = tx
-        .query_row(
-            &format!(
-                "SELECT customer_id, {label_column} FROM {} WHERE id = ?1",
-                entity.table
-            ),
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row(&format!("SELECT customer_id, {label_column} FROM {} WHERE id = ?1", entity.table), [id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let Some((customer, label)) = found else {
-        return Err(Error::NotFound {
-            what: entity_label(entity),
-            id: id.to_string(),
-        });
+        return Err(Error::NotFound { what: entity_label(entity), id: id.to_string() });
     };
-    let customer: CustomerId = customer.parse().map_err(|_| Error::NotFound {
-        what: "customer",
-        id: customer,
-    })?;
+    let customer: CustomerId = customer.parse().map_err(|_| Error::NotFound { what: "customer", id: customer })?;
     tx.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table), [id])?;
-    record_history(
-        tx,
-        customer,
-        entity,
-        id,
-        "*",
-        &Json::from(label),
-        &Json::Null,
-        actor,
-    )?;
+    record_history(tx, customer, entity, id, "*", &Json::from(label), &Json::Null, actor)?;
     touch_customer(tx, customer, actor)?;
     search::refresh(tx, customer)?;
     Ok(())
@@ -676,24 +523,14 @@ pub fn remove_child(tx: &Transaction<'_>, entity: Entity, id: &str, actor: Actor
 
 /// Marks the card as reviewed now: the rep has gone through it and it is current.
 pub fn mark_reviewed(tx: &Transaction<'_>, customer: CustomerId, actor: Actor) -> Result<()> {
-    let old: Option<String> = tx
-        .query_row(
-            "SELECT reviewed_at FROM customer WHERE id = ?1",
-            [customer],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let old: Option<String> =
+        tx.query_row("SELECT reviewed_at FROM customer WHERE id = ?1", [customer], |r| r.get(0)).optional()?;
     let Some(old) = old else {
-        return Err(Error::NotFound {
-            what: "customer",
-            id: customer.to_string(),
-        });
+        return Err(Error::NotFound { what: "customer", id: customer.to_string() });
     };
     let now = timestamp(actor.at);
-    tx.execute(
-        "UPDATE customer SET reviewed_at = ?2 WHERE id = ?1",
-        rusqlite::params![customer, now],
-    )?;
+    tx.execute("UPDATE customer SET reviewed_at = ?2 WHERE id = ?1", rusqlite::params![customer, now])?;
+    search::refresh(tx, customer)?;
     record_history(
         tx,
         customer,

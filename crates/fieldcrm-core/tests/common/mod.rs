@@ -1,0 +1,37 @@
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use fieldcrm_core::api::{NewCustomer, NewProfile};
+use fieldcrm_core::card::Fields;
+use fieldcrm_core::model::StaffRole;
+use fieldcrm_core::{Book, FixedClock};
+use serde_json::{json, Value};
+
+pub fn clock() -> Arc<FixedClock> {
+    Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).single().expect("time")))
+}
+
+/// An in-memory book with a rep's profile.
+pub fn book_with_rep() -> (Book, Arc<FixedClock>) {
+    let clock = clock();
+    let book = Book::open_in_memory(clock.clone()).expect("book");
+    book.create_profile(&NewProfile {
+        name: "王磊".into(),
+        role: StaffRole::Rep,
+        company_name: "华丰农业".into(),
+        unit_name: "寿光片区".into(),
+        phone: None,
+    })
+    .expect("profile");
+    (book, clock)
+}
+
+pub fn fields(value: Value) -> Fields {
+    serde_json::from_value(value).expect("fields object")
+}
+
+pub fn new_customer(name: &str) -> NewCustomer {
+    NewCustomer { fields: fields(json!({"name": name})), ..Default::default() }
+}

@@ -1,0 +1,44 @@
+//! A book written by an older fieldcrm opens in this one: the migrations bring
+//! it to the current schema, its data intact and searchable, and the result has
+//! exactly the schema of a book created fresh.
+
+mod common;
+
+use fieldcrm_core::ids::CustomerId;
+use fieldcrm_core::search::CustomerQuery;
+use fieldcrm_core::{store, Book};
+use rusqlite::Connection;
+
+fn schema(conn: &Connection) -> Vec<(String, String)> {
+    let mut stmt = conn
+        .prepare("SELECT name, coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .expect("schema");
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("rows");
+    rows.map(|r| r.expect("row")).collect()
+}
+
+#[test]
+fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
+    let dir = tempfile::tempdir().expect("dir");
+    let old = dir.path().join("old.sqlite");
+    Connection::open(&old).expect("create").execute_batch(include_str!("fixtures/book_v1.sql")).expect("fixture");
+
+    let book = Book::open(&old, common::clock()).expect("an old book opens");
+    let status = book.status().expect("status");
+    assert_eq!(status.schema_version, store::SCHEMA_VERSION);
+    assert_eq!(status.customer_count, 2, "no card lost");
+    assert_eq!(status.profile.expect("profile kept").name, "李强");
+    let card = book.customer("0190a000-0000-7000-8000-000000000101".parse::<CustomerId>().expect("id")).expect("card");
+    assert_eq!(card.supplier_name.as_deref(), Some("华星农业"), "links kept");
+    let found = book.search_customers(&CustomerQuery { text: "hxny".into(), ..Default::default() }).expect("search");
+    assert_eq!(found.rows.len(), 1, "cards written before the search index existed are indexed on upgrade");
+    let found = book.search_customers(&CustomerQuery { text: "人民路".into(), ..Default::default() }).expect("search");
+    assert_eq!(found.rows[0].name, "古城镇王记农资店");
+    drop(book);
+
+    let fresh = dir.path().join("fresh.sqlite");
+    drop(store::open(&fresh).expect("fresh"));
+    let upgraded = schema(&Connection::open(&old).expect("old"));
+    let created = schema(&Connection::open(&fresh).expect("fresh"));
+    assert_eq!(upgraded, created, "an upgraded book has exactly the schema of a new one");
+}

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { VueWrapper } from '@vue/test-utils'
+import NewCustomer from '../views/NewCustomer.vue'
+import { MemoryBackend } from '../backend/memory'
+import { mountWith, until } from './helpers'
+
+let wrapper: VueWrapper | undefined
+afterEach(() => wrapper?.unmount())
+
+describe('new customer form', () => {
+  it("shows the book's 'invalid' problem under the name field and creates nothing", async () => {
+    const backend = new MemoryBackend()
+    ;({ wrapper } = await mountWith(NewCustomer, backend))
+    const w = wrapper
+    await w.find('[data-testid=save-customer]').trigger('click')
+    await until(() => w.find('[data-testid=field-name] .el-form-item__error').exists())
+    expect(w.find('[data-testid=field-name] .el-form-item__error').text()).toBe('必填')
+    expect(w.emitted('created')).toBeUndefined()
+    expect((await backend.bookStatus()).customerCount).toBe(0)
+  })
+
+  it('saves with only a name, filling in the defaults, and opens the new card', async () => {
+    const backend = new MemoryBackend()
+    ;({ wrapper } = await mountWith(NewCustomer, backend))
+    const w = wrapper
+    await w.find('[data-testid=field-name] input').setValue('华星农业')
+    await w.find('[data-testid=save-customer]').trigger('click')
+    await until(() => Boolean(w.emitted('created')))
+    const id = w.emitted('created')![0][0] as string
+    const card = await backend.getCustomer(id)
+    expect(card.fields).toMatchObject({ name: '华星农业', channelLevel: 'retailer', lifecycle: 'prospect', ownerId: 's-rep', territoryId: 'u-sg' })
+    expect(card.keyPeople).toEqual([])
+    expect(card.addresses).toEqual([])
+  })
+
+  it('sends the first key person as the owner, and places their problems under their fields', async () => {
+    const backend = new MemoryBackend()
+    ;({ wrapper } = await mountWith(NewCustomer, backend))
+    const w = wrapper
+    await w.find('[data-testid=field-name] input').setValue('绿丰农资')
+    await w.find('[data-testid=field-person-phone] input').setValue('13900000000')
+    await w.find('[data-testid=save-customer]').trigger('click')
+    // A phone without a name: the person's name is required.
+    await until(() => w.find('[data-testid=field-person-name] .el-form-item__error').exists())
+    await w.find('[data-testid=field-person-name] input').setValue('张伟')
+    await w.find('[data-testid=save-customer]').trigger('click')
+    await until(() => Boolean(w.emitted('created')))
+    const card = await backend.getCustomer(w.emitted('created')![0][0] as string)
+    expect(card.keyPeople.map((p) => p.fields)).toEqual([expect.objectContaining({ role: 'owner', name: '张伟', phone: '13900000000' })])
+  })
+})

@@ -1,0 +1,691 @@
+import type { Backend, Language } from './types'
+import type {
+  ApiError,
+  ArchiveCard,
+  Block,
+  BookStatus,
+  CardEdit,
+  CardRecord,
+  CardSchema,
+  CustomerPage,
+  CustomerQuery,
+  CustomerRow,
+  DemoOptions,
+  DemoSummary,
+  FieldProblem,
+  FieldSpec,
+  HistoryEntry,
+  JsonValue,
+  NewCustomer,
+  NewProfile,
+  NewRecord,
+  OrgUnit,
+  Profile,
+  RecordEdit,
+  RecordKind,
+  Saved,
+  Staff,
+} from '../generated/bindings'
+
+/*
+ * An in-memory book for component tests and for previewing the UI in a plain
+ * browser. It follows the real book's contract (codes, defaults, compare-and-set,
+ * history) closely enough for the UI to be exercised, not its every rule.
+ */
+
+type Spec = Partial<FieldSpec> & { key: string; kind: string }
+const spec = (s: Spec): FieldSpec => ({
+  block: null,
+  required: false,
+  maxLen: null,
+  min: null,
+  max: null,
+  options: [],
+  refTable: null,
+  ...s,
+})
+const MONEY = { kind: 'integer', min: 0, max: 1_000_000_000_000 }
+const PROSE = { kind: 'longText', maxLen: 2000 }
+const SOURCES = ['rep_visit', 'customer_form', 'third_party']
+const b = (block: Block, specs: Spec[]) => specs.map((s) => spec({ block, ...s }))
+
+/** The registry's fields, as `card_schema` describes them (a fixture for tests). */
+export const MEMORY_SCHEMA: CardSchema = {
+  customer: [
+    ...b('basic', [
+      { key: 'name', kind: 'text', maxLen: 100, required: true },
+      { key: 'shortName', kind: 'text', maxLen: 40 },
+      { key: 'phone', kind: 'phone', maxLen: 40 },
+      { key: 'channelLevel', kind: 'choice', required: true, options: ['distributor', 'sub_distributor', 'retailer', 'other'] },
+      { key: 'lifecycle', kind: 'choice', required: true, options: ['prospect', 'active', 'dormant', 'eliminated'] },
+      { key: 'ownerId', kind: 'ref', required: true, refTable: 'staff' },
+      { key: 'territoryId', kind: 'ref', required: true, refTable: 'org_unit' },
+      { key: 'supplierId', kind: 'ref', refTable: 'customer' },
+      { key: 'foundedOn', kind: 'date' },
+      { key: 'tradingSince', kind: 'date' },
+      {
+        key: 'orgForm',
+        kind: 'choice',
+        options: ['state_owned', 'collective', 'private', 'joint_stock', 'joint_venture', 'individual_business', 'partnership', 'limited_company', 'other'],
+      },
+      { key: 'industry', kind: 'text', maxLen: 60 },
+      { key: 'registeredCapital', ...MONEY },
+      { key: 'totalAssets', ...MONEY },
+    ]),
+    ...b('characteristics', [
+      { key: 'serviceArea', kind: 'text', maxLen: 200 },
+      { key: 'salesCapacity', kind: 'text', maxLen: 200 },
+      { key: 'developmentPotential', kind: 'choice', options: ['high', 'medium', 'low'] },
+      { key: 'businessPhilosophy', ...PROSE },
+      { key: 'businessPolicies', ...PROSE },
+      { key: 'employees', kind: 'integer', min: 0, max: 10_000_000 },
+      { key: 'annualRevenue', ...MONEY },
+      { key: 'managementStyle', ...PROSE },
+    ]),
+    ...b('business', [
+      { key: 'annualSalesWithUs', ...MONEY },
+      { key: 'salesPerformance', ...PROSE },
+      { key: 'managementQuality', ...PROSE },
+      { key: 'salesforceQuality', ...PROSE },
+      { key: 'competitorRelations', ...PROSE },
+      { key: 'relationshipWithUs', ...PROSE },
+      { key: 'cooperationAttitude', kind: 'choice', options: ['positive', 'neutral', 'reluctant'] },
+    ]),
+    ...b('trading', [
+      { key: 'salesActivity', ...PROSE },
+      { key: 'problems', ...PROSE },
+      { key: 'strengths', ...PROSE },
+      { key: 'futurePlans', ...PROSE },
+      { key: 'reputation', ...PROSE },
+      { key: 'creditStanding', kind: 'choice', required: true, options: ['good', 'normal', 'watch', 'bad', 'unknown'] },
+      { key: 'tradingTerms', ...PROSE },
+    ]),
+    spec({ key: 'basicSource', block: 'basic', kind: 'choice', required: true, options: SOURCES }),
+    spec({ key: 'characteristicsSource', block: 'characteristics', kind: 'choice', required: true, options: SOURCES }),
+    spec({ key: 'businessSource', block: 'business', kind: 'choice', required: true, options: SOURCES }),
+    spec({ key: 'tradingSource', block: 'trading', kind: 'choice', required: true, options: SOURCES }),
+    spec({ key: 'basicVerified', block: 'basic', kind: 'bool', required: true }),
+    spec({ key: 'characteristicsVerified', block: 'characteristics', kind: 'bool', required: true }),
+    spec({ key: 'businessVerified', block: 'business', kind: 'bool', required: true }),
+    spec({ key: 'tradingVerified', block: 'trading', kind: 'bool', required: true }),
+    spec({ key: 'notes', kind: 'longText', maxLen: 4000 }),
+    spec({ key: 'tags', kind: 'tags' }),
+  ],
+  keyPerson: [
+    { key: 'role', kind: 'choice', required: true, options: ['owner', 'manager', 'legal_representative', 'contact'] },
+    { key: 'name', kind: 'text', maxLen: 50, required: true },
+    { key: 'title', kind: 'text', maxLen: 50 },
+    { key: 'phone', kind: 'phone', maxLen: 40 },
+    { key: 'gender', kind: 'choice', options: ['male', 'female'] },
+    { key: 'birthYear', kind: 'integer', min: 1900, max: 2200 },
+    {
+      key: 'education',
+      kind: 'choice',
+      options: ['primary', 'junior_high', 'senior_high', 'vocational', 'college', 'bachelor', 'master', 'doctorate'],
+    },
+    { key: 'personality', kind: 'longText', maxLen: 500 },
+    { key: 'hobbies', kind: 'longText', maxLen: 500 },
+    { key: 'family', kind: 'longText', maxLen: 500 },
+    { key: 'abilities', kind: 'longText', maxLen: 500 },
+    { key: 'notes', kind: 'longText', maxLen: 2000 },
+  ].map(spec),
+  address: [
+    { key: 'kind', kind: 'choice', required: true, options: ['business', 'registered', 'warehouse', 'delivery'] },
+    { key: 'province', kind: 'text', maxLen: 20 },
+    { key: 'city', kind: 'text', maxLen: 30 },
+    { key: 'district', kind: 'text', maxLen: 30 },
+    { key: 'detail', kind: 'text', maxLen: 200, required: true },
+    { key: 'latitude', kind: 'real', min: -90, max: 90 },
+    { key: 'longitude', kind: 'real', min: -180, max: 180 },
+  ].map(spec),
+  creditIncident: b('trading', [
+    { key: 'occurredOn', kind: 'date', required: true },
+    { key: 'kind', kind: 'choice', required: true, options: ['late_payment', 'bad_debt', 'bounced_payment', 'dispute', 'other'] },
+    { key: 'amount', ...MONEY },
+    { key: 'description', kind: 'longText', maxLen: 1000 },
+    { key: 'resolved', kind: 'bool', required: true },
+  ]),
+}
+
+const BLOCKS: Block[] = ['basic', 'characteristics', 'business', 'trading']
+const RECORD_FIELDS: Record<RecordKind, FieldSpec[]> = {
+  key_person: MEMORY_SCHEMA.keyPerson,
+  address: MEMORY_SCHEMA.address,
+  credit_incident: MEMORY_SCHEMA.creditIncident,
+}
+const LIST_NAME: Record<RecordKind, 'keyPeople' | 'addresses' | 'creditIncidents'> = {
+  key_person: 'keyPeople',
+  address: 'addresses',
+  credit_incident: 'creditIncidents',
+}
+
+function apiError(code: ApiError['code'], message: string, problems: FieldProblem[] = []): ApiError {
+  return { code, message, problems }
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T
+}
+
+interface StoredCard {
+  id: string
+  revision: number
+  fields: Record<string, JsonValue>
+  keyPeople: CardRecord[]
+  addresses: CardRecord[]
+  creditIncidents: CardRecord[]
+  reviewedAt: string
+  createdAt: string
+  updatedAt: string
+}
+
+export interface MemoryOptions {
+  /** Start with a profile (the default) or on the first-start screen. */
+  withProfile?: boolean
+  /** Customers to start with: names, or partial field maps. */
+  customers?: Array<string | Record<string, JsonValue>>
+  /** Today, for stale checks and future dates (YYYY-MM-DD). */
+  today?: string
+}
+
+export class MemoryBackend implements Backend {
+  private cards = new Map<string, StoredCard>()
+  private history: Array<HistoryEntry & { customerId: string }> = []
+  private profile: Profile | null = null
+  private staleAfterDays = 180
+  private nextId = 1
+  private clock = 0
+  readonly today: string
+  readonly units: OrgUnit[]
+  readonly staff: Staff[]
+  /** How often `appReady` was called (a test may check it is called once). */
+  appReadyCalls = 0
+  language: Language = 'zh-CN'
+
+  constructor(options: MemoryOptions = {}) {
+    this.today = options.today ?? '2026-11-22'
+    this.units = [
+      { id: 'u-hq', parentId: null, kind: 'head_office', name: '华丰农资总部', code: null, depth: 0 },
+      { id: 'u-sd', parentId: 'u-hq', kind: 'province', name: '山东省', code: 'SD', depth: 1 },
+      { id: 'u-wf', parentId: 'u-sd', kind: 'region', name: '潍坊区', code: 'WF', depth: 2 },
+      { id: 'u-sg', parentId: 'u-wf', kind: 'territory', name: '寿光片区', code: 'SG', depth: 3 },
+    ]
+    this.staff = [
+      { id: 's-rep', name: '王强', role: 'rep', orgUnitId: 'u-sg', orgUnitName: '寿光片区', phone: '13800000001', active: true },
+      { id: 's-rm', name: '李敏', role: 'regional_manager', orgUnitId: 'u-wf', orgUnitName: '潍坊区', phone: null, active: true },
+    ]
+    if (options.withProfile !== false) {
+      this.profile = this.profileFor(this.staff[0])
+    }
+    for (const c of options.customers ?? []) {
+      const fields = typeof c === 'string' ? { name: c } : c
+      this.insert(this.withDefaults(fields), 'demo')
+    }
+  }
+
+  private profileFor(s: Staff): Profile {
+    return {
+      staffId: s.id,
+      name: s.name,
+      role: s.role,
+      orgUnitId: s.orgUnitId,
+      orgUnitName: s.orgUnitName,
+      deviceId: 'device-1',
+      language: this.language,
+    }
+  }
+
+  private now(): string {
+    this.clock += 1
+    return `${this.today}T08:${String(Math.floor(this.clock / 60) % 60).padStart(2, '0')}:${String(this.clock % 60).padStart(2, '0')}Z`
+  }
+
+  private newId(prefix: string): string {
+    return `${prefix}-${String(this.nextId++).padStart(4, '0')}`
+  }
+
+  private requireProfile(): Profile {
+    if (!this.profile) throw apiError('no_profile', 'create your profile first')
+    return this.profile
+  }
+
+  private withDefaults(fields: Record<string, JsonValue>): Record<string, JsonValue> {
+    const out: Record<string, JsonValue> = {
+      channelLevel: 'retailer',
+      lifecycle: 'prospect',
+      creditStanding: 'unknown',
+      ownerId: this.profile?.staffId ?? this.staff[0].id,
+      tags: [],
+      ...Object.fromEntries(BLOCKS.map((bl) => [`${bl}Source`, 'rep_visit'])),
+      ...fields,
+    }
+    if (out.territoryId == null) {
+      out.territoryId = this.staff.find((s) => s.id === out.ownerId)?.orgUnitId ?? 'u-sg'
+    }
+    for (const bl of BLOCKS) {
+      if (out[`${bl}Verified`] == null) out[`${bl}Verified`] = out[`${bl}Source`] !== 'customer_form'
+    }
+    return out
+  }
+
+  /** Checks values against the specs; returns the canonical values or throws `invalid`. */
+  private check(specs: FieldSpec[], values: Record<string, JsonValue>, partial: boolean, prefix = ''): Record<string, JsonValue> {
+    const problems: FieldProblem[] = []
+    const out: Record<string, JsonValue> = {}
+    for (const s of specs) {
+      if (partial && !(s.key in values)) continue
+      let v = values[s.key] ?? null
+      if (typeof v === 'string' && s.kind !== 'tags') v = v.trim() === '' ? null : v.trim()
+      const field = prefix + s.key
+      if (v === null) {
+        if (s.required) problems.push({ field, code: 'required', message: 'is required' })
+        out[s.key] = null
+        continue
+      }
+      if (s.maxLen != null && typeof v === 'string' && [...v].length > s.maxLen) {
+        problems.push({ field, code: 'too_long', message: `at most ${s.maxLen} characters fit` })
+      }
+      if (s.kind === 'choice' && !s.options.includes(String(v))) {
+        problems.push({ field, code: 'not_choice', message: `'${v}' is not one of: ${s.options.join(', ')}` })
+      }
+      if (s.kind === 'date' && typeof v === 'string' && v > this.today) {
+        problems.push({ field, code: 'future_date', message: `${v} lies in the future; this date cannot` })
+      }
+      if ((s.kind === 'integer' || s.kind === 'real') && typeof v === 'number') {
+        if ((s.min != null && v < s.min) || (s.max != null && v > s.max)) {
+          problems.push({ field, code: 'out_of_range', message: `must be between ${s.min} and ${s.max}` })
+        }
+      }
+      out[s.key] = v
+    }
+    if (problems.length) throw apiError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
+    return out
+  }
+
+  private warnings(specs: FieldSpec[], values: Record<string, JsonValue>, prefix = ''): FieldProblem[] {
+    return specs
+      .filter((s) => s.kind === 'phone' && typeof values[s.key] === 'string')
+      .filter((s) => !/^(\+86)?[\d\s\-()转#xX]{7,}$/.test(String(values[s.key])))
+      .map((s) => ({
+        field: prefix + s.key,
+        code: 'phone_format',
+        message: `'${values[s.key]}' does not look like a Chinese mobile (11 digits) or landline number; saved anyway`,
+      }))
+  }
+
+  private log(customerId: string, entity: string, entityId: string, label: string | null, field: string, oldValue: JsonValue, newValue: JsonValue, source: string) {
+    this.history.unshift({
+      id: this.newId('h'),
+      customerId,
+      entity,
+      entityId,
+      entityLabel: label,
+      field,
+      oldValue,
+      newValue,
+      changedBy: this.profile?.name ?? null,
+      changedAt: this.now(),
+      source,
+    })
+  }
+
+  private insert(fields: Record<string, JsonValue>, source: string): StoredCard {
+    const checked = this.check(MEMORY_SCHEMA.customer, fields, false)
+    const at = this.now()
+    const card: StoredCard = {
+      id: this.newId('c'),
+      revision: 1,
+      fields: checked,
+      keyPeople: [],
+      addresses: [],
+      creditIncidents: [],
+      reviewedAt: at,
+      createdAt: at,
+      updatedAt: at,
+    }
+    this.cards.set(card.id, card)
+    this.log(card.id, 'customer', card.id, null, '*', null, checked.name, source)
+    return card
+  }
+
+  private stale(c: StoredCard): boolean {
+    const days = (Date.parse(`${this.today}T23:59:59Z`) - Date.parse(c.reviewedAt)) / 86_400_000
+    return days > this.staleAfterDays
+  }
+
+  private view(c: StoredCard): ArchiveCard {
+    const f = c.fields
+    const supplier = typeof f.supplierId === 'string' ? this.cards.get(f.supplierId) : undefined
+    return clone({
+      id: c.id,
+      revision: c.revision,
+      fields: f,
+      ownerName: this.staff.find((s) => s.id === f.ownerId)?.name ?? '',
+      territoryName: this.units.find((u) => u.id === f.territoryId)?.name ?? '',
+      supplierName: supplier ? String(supplier.fields.name) : null,
+      downstreamCount: [...this.cards.values()].filter((o) => o.fields.supplierId === c.id).length,
+      blocks: BLOCKS.map((block) => {
+        const source = f[`${block}Source`] as ArchiveCard['blocks'][number]['source']
+        const verified = f[`${block}Verified`] === true
+        return { block, source, verified, needsVerification: source === 'customer_form' && !verified }
+      }),
+      keyPeople: c.keyPeople,
+      addresses: c.addresses,
+      creditIncidents: c.creditIncidents,
+      reviewedAt: c.reviewedAt,
+      stale: this.stale(c),
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    })
+  }
+
+  private row(c: StoredCard): CustomerRow {
+    const v = this.view(c)
+    const f = c.fields
+    const addr = c.addresses[0]?.fields.detail
+    return {
+      id: c.id,
+      name: String(f.name),
+      shortName: (f.shortName as string | null) ?? null,
+      phone: (f.phone as string | null) ?? null,
+      channelLevel: f.channelLevel as CustomerRow['channelLevel'],
+      lifecycle: f.lifecycle as CustomerRow['lifecycle'],
+      creditStanding: f.creditStanding as CustomerRow['creditStanding'],
+      ownerName: v.ownerName,
+      territoryName: v.territoryName,
+      address: typeof addr === 'string' ? addr : null,
+      tags: (f.tags as string[] | null) ?? [],
+      stale: v.stale,
+      needsVerification: v.blocks.some((bl) => bl.needsVerification),
+      updatedAt: c.updatedAt,
+    }
+  }
+
+  private card(id: string): StoredCard {
+    const c = this.cards.get(id)
+    if (!c) throw apiError('not_found', `customer ${id} does not exist`)
+    return c
+  }
+
+  private unitAndBelow(id: string): Set<string> {
+    const out = new Set([id])
+    let grew = true
+    while (grew) {
+      grew = false
+      for (const u of this.units) {
+        if (u.parentId && out.has(u.parentId) && !out.has(u.id)) {
+          out.add(u.id)
+          grew = true
+        }
+      }
+    }
+    return out
+  }
+
+  private touch(c: StoredCard) {
+    c.revision += 1
+    c.updatedAt = this.now()
+  }
+
+  /** Compare-and-set field changes, as the real book does. */
+  private patch(specs: FieldSpec[], target: Record<string, JsonValue>, changes: CardEdit['changes']): Record<string, [JsonValue, JsonValue]> {
+    const values = Object.fromEntries(changes.map((ch) => [ch.field, ch.value]))
+    const unknown = changes.filter((ch) => !specs.some((s) => s.key === ch.field))
+    if (unknown.length) {
+      throw apiError('invalid', 'unknown fields', unknown.map((ch) => ({ field: ch.field, code: 'unknown_field', message: `has no field '${ch.field}'` })))
+    }
+    const checked = this.check(specs, values, true)
+    const conflicts: string[] = []
+    const writes: Record<string, [JsonValue, JsonValue]> = {}
+    for (const ch of changes) {
+      const old = target[ch.field] ?? null
+      const next = checked[ch.field]
+      if (JSON.stringify(next) === JSON.stringify(old)) continue
+      if (ch.expected !== undefined && JSON.stringify(ch.expected ?? null) !== JSON.stringify(old)) {
+        conflicts.push(ch.field)
+        continue
+      }
+      writes[ch.field] = [old, next]
+    }
+    if (conflicts.length) {
+      throw apiError(
+        'edit_conflict',
+        `someone else changed ${conflicts.join(', ')} meanwhile`,
+        conflicts.map((field) => ({ field, code: 'changed_elsewhere', message: 'was changed by someone else meanwhile' })),
+      )
+    }
+    return writes
+  }
+
+  private findRecord(kind: RecordKind, id: string): { card: StoredCard; record: CardRecord } {
+    for (const card of this.cards.values()) {
+      const record = card[LIST_NAME[kind]].find((r) => r.id === id)
+      if (record) return { card, record }
+    }
+    throw apiError('not_found', `record ${id} does not exist`)
+  }
+
+  private recordLabel(kind: RecordKind, fields: Record<string, JsonValue>): string {
+    const key = kind === 'key_person' ? 'name' : kind === 'address' ? 'detail' : 'occurredOn'
+    return String(fields[key] ?? '')
+  }
+
+  private addChild(card: StoredCard, kind: RecordKind, fields: Record<string, JsonValue>, prefix = ''): FieldProblem[] {
+    const values = kind === 'credit_incident' ? { resolved: false, ...fields } : fields
+    const checked = this.check(RECORD_FIELDS[kind], values, false, prefix)
+    const record = { id: this.newId(kind), fields: checked }
+    card[LIST_NAME[kind]].push(record)
+    this.log(card.id, kind, record.id, this.recordLabel(kind, checked), '*', null, this.recordLabel(kind, checked), 'edit')
+    return this.warnings(RECORD_FIELDS[kind], checked, prefix)
+  }
+
+  // --- Backend ---
+
+  async bookStatus(): Promise<BookStatus> {
+    return {
+      path: ':memory:',
+      schemaVersion: 2,
+      profile: this.profile ? { ...this.profile, language: this.language } : null,
+      customerCount: this.cards.size,
+      staleAfterDays: this.staleAfterDays,
+    }
+  }
+
+  async createProfile(p: NewProfile): Promise<Profile> {
+    if (this.profile) throw apiError('profile_exists', 'this book already has a profile')
+    const problems: FieldProblem[] = []
+    if (!p.name.trim()) problems.push({ field: 'name', code: 'required', message: 'is required' })
+    if (!p.companyName.trim()) problems.push({ field: 'companyName', code: 'required', message: 'is required' })
+    if (p.role !== 'head_office' && !p.unitName.trim()) problems.push({ field: 'unitName', code: 'required', message: 'is required' })
+    if (problems.length) throw apiError('invalid', 'the profile is incomplete', problems)
+    const unit: OrgUnit = { id: this.newId('u'), parentId: 'u-hq', kind: 'territory', name: p.unitName || p.companyName, code: null, depth: 1 }
+    if (p.role !== 'head_office') this.units.push(unit)
+    const staff: Staff = {
+      id: this.newId('s'),
+      name: p.name.trim(),
+      role: p.role,
+      orgUnitId: p.role === 'head_office' ? 'u-hq' : unit.id,
+      orgUnitName: p.role === 'head_office' ? this.units[0].name : unit.name,
+      phone: p.phone ?? null,
+      active: true,
+    }
+    this.staff.push(staff)
+    this.profile = this.profileFor(staff)
+    return clone(this.profile)
+  }
+
+  async loadDemo(options: DemoOptions): Promise<DemoSummary> {
+    this.profile = this.profileFor(this.staff[0])
+    const names = ['华星农业', '绿丰农资', '寿光种业', '金穗化肥', '鲁丰农药']
+    for (let i = 0; i < Math.min(options.customers, 200); i++) {
+      this.insert(this.withDefaults({ name: `${names[i % names.length]}${i + 1}号店`, phone: `1380000${String(i).padStart(4, '0')}` }), 'demo')
+    }
+    return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length }
+  }
+
+  async setLanguage(language: Language): Promise<null> {
+    this.language = language
+    if (this.profile) this.profile.language = language
+    return null
+  }
+
+  async orgUnits(): Promise<OrgUnit[]> {
+    return clone(this.units)
+  }
+
+  async staffList(): Promise<Staff[]> {
+    return clone(this.staff)
+  }
+
+  async cardSchema(): Promise<CardSchema> {
+    return clone(MEMORY_SCHEMA)
+  }
+
+  async searchCustomers(q: CustomerQuery): Promise<CustomerPage> {
+    const words = q.text.trim().toLowerCase().split(/\s+/).filter(Boolean)
+    const units = q.orgUnitId ? this.unitAndBelow(q.orgUnitId) : null
+    let rows = [...this.cards.values()].filter((c) => {
+      const f = c.fields
+      const hay = `${f.name} ${f.shortName ?? ''} ${f.phone ?? ''}`.toLowerCase()
+      if (!words.every((w) => hay.includes(w))) return false
+      if (q.lifecycle.length && !q.lifecycle.includes(f.lifecycle as never)) return false
+      if (q.channelLevel.length && !q.channelLevel.includes(f.channelLevel as never)) return false
+      if (q.creditStanding.length && !q.creditStanding.includes(f.creditStanding as never)) return false
+      if (q.ownerId && f.ownerId !== q.ownerId) return false
+      if (units && !units.has(String(f.territoryId))) return false
+      if (q.tag && !((f.tags as string[] | null) ?? []).includes(q.tag)) return false
+      return true
+    }).map((c) => this.row(c))
+    if (q.staleOnly) rows = rows.filter((r) => r.stale)
+    if (q.needsVerificationOnly) rows = rows.filter((r) => r.needsVerification)
+    const by: Record<CustomerQuery['sort'], (a: CustomerRow, b: CustomerRow) => number> = {
+      name: (a, b) => a.name.localeCompare(b.name, 'zh-CN'),
+      updated: (a, b) => b.updatedAt.localeCompare(a.updatedAt),
+      reviewed: (a, b) => this.card(a.id).reviewedAt.localeCompare(this.card(b.id).reviewedAt),
+      created: (a, b) => this.card(b.id).createdAt.localeCompare(this.card(a.id).createdAt),
+    }
+    rows.sort(by[q.sort])
+    const limit = q.limit || 100
+    return { total: rows.length, offset: q.offset, rows: rows.slice(q.offset, q.offset + limit) }
+  }
+
+  async getCustomer(id: string): Promise<ArchiveCard> {
+    return this.view(this.card(id))
+  }
+
+  async customerHistory(id: string, limit: number): Promise<HistoryEntry[]> {
+    this.card(id)
+    return clone(
+      this.history
+        .filter((h) => h.customerId === id)
+        .slice(0, limit)
+        .map(({ customerId: _omit, ...h }) => h),
+    )
+  }
+
+  async createCustomer(n: NewCustomer): Promise<Saved> {
+    this.requireProfile()
+    // Check the children first so that every problem comes back in one answer.
+    const problems: FieldProblem[] = []
+    const attempt = (f: () => unknown) => {
+      try {
+        f()
+      } catch (e) {
+        problems.push(...(e as ApiError).problems)
+      }
+    }
+    const fields = this.withDefaults(Object.fromEntries(Object.entries(n.fields).filter(([, v]) => v !== null)))
+    attempt(() => this.check(MEMORY_SCHEMA.customer, fields, false))
+    n.keyPeople.forEach((p, i) => attempt(() => this.check(MEMORY_SCHEMA.keyPerson, p, false, `keyPeople[${i}].`)))
+    n.addresses.forEach((a, i) => attempt(() => this.check(MEMORY_SCHEMA.address, a, false, `addresses[${i}].`)))
+    if (problems.length) throw apiError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
+    const card = this.insert(fields, 'create')
+    const warnings = this.warnings(MEMORY_SCHEMA.customer, card.fields)
+    n.keyPeople.forEach((p, i) => warnings.push(...this.addChild(card, 'key_person', p, `keyPeople[${i}].`)))
+    n.addresses.forEach((a, i) => warnings.push(...this.addChild(card, 'address', a, `addresses[${i}].`)))
+    return { card: this.view(card), warnings }
+  }
+
+  async editCustomer(edit: CardEdit): Promise<Saved> {
+    this.requireProfile()
+    const card = this.card(edit.customerId)
+    const writes = this.patch(MEMORY_SCHEMA.customer, card.fields, edit.changes)
+    if (typeof writes.supplierId?.[1] === 'string') {
+      let at: string | null = writes.supplierId[1]
+      while (at) {
+        if (at === card.id) {
+          throw apiError('invalid', 'supplier cycle', [{ field: 'supplierId', code: 'supplier_cycle', message: 'would make this customer its own supplier' }])
+        }
+        const next: JsonValue | undefined = this.cards.get(at)?.fields.supplierId
+        at = typeof next === 'string' ? next : null
+      }
+    }
+    for (const [field, [old, next]] of Object.entries(writes)) {
+      card.fields[field] = next
+      this.log(card.id, 'customer', card.id, null, field, old, next, 'edit')
+      const source = /^(basic|characteristics|business|trading)Source$/.exec(field)
+      if (source && !(`${source[1]}Verified` in writes)) {
+        card.fields[`${source[1]}Verified`] = next !== 'customer_form'
+      }
+    }
+    if (Object.keys(writes).length) this.touch(card)
+    return { card: this.view(card), warnings: this.warnings(MEMORY_SCHEMA.customer, Object.fromEntries(Object.entries(writes).map(([k, v]) => [k, v[1]]))) }
+  }
+
+  async addRecord(r: NewRecord): Promise<Saved> {
+    this.requireProfile()
+    const card = this.card(r.customerId)
+    const warnings = this.addChild(card, r.kind, r.fields)
+    this.touch(card)
+    return { card: this.view(card), warnings }
+  }
+
+  async editRecord(e: RecordEdit): Promise<Saved> {
+    this.requireProfile()
+    const { card, record } = this.findRecord(e.kind, e.id)
+    const writes = this.patch(RECORD_FIELDS[e.kind], record.fields, e.changes)
+    for (const [field, [old, next]] of Object.entries(writes)) {
+      record.fields[field] = next
+      this.log(card.id, e.kind, record.id, this.recordLabel(e.kind, record.fields), field, old, next, 'edit')
+    }
+    if (Object.keys(writes).length) this.touch(card)
+    return { card: this.view(card), warnings: [] }
+  }
+
+  async removeRecord(kind: RecordKind, id: string): Promise<ArchiveCard> {
+    this.requireProfile()
+    const { card, record } = this.findRecord(kind, id)
+    card[LIST_NAME[kind]] = card[LIST_NAME[kind]].filter((r) => r.id !== id)
+    const label = this.recordLabel(kind, record.fields)
+    this.log(card.id, kind, id, label, '*', label, null, 'edit')
+    this.touch(card)
+    return this.view(card)
+  }
+
+  async markReviewed(id: string): Promise<ArchiveCard> {
+    this.requireProfile()
+    const card = this.card(id)
+    const old = card.reviewedAt
+    card.reviewedAt = this.now()
+    this.log(card.id, 'customer', card.id, null, 'reviewedAt', old, card.reviewedAt, 'review')
+    return this.view(card)
+  }
+
+  async setStaleAfterDays(days: number): Promise<null> {
+    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+      throw apiError('invalid', 'days out of range', [{ field: 'days', code: 'out_of_range', message: 'must be between 1 and 3650' }])
+    }
+    this.staleAfterDays = days
+    return null
+  }
+
+  async appReady(): Promise<null> {
+    this.appReadyCalls += 1
+    return null
+  }
+
+  /** Test helper: backdates a card's last review so it shows as stale. */
+  backdateReview(id: string, isoDate: string) {
+    this.card(id).reviewedAt = isoDate
+  }
+}

@@ -6,6 +6,12 @@ import vue from '@vitejs/plugin-vue'
 export default defineConfig({
   base: './',
   plugins: [vue()],
+  // vue-i18n feature flags: Composition API only, no devtools hooks in the shipped app.
+  define: {
+    __VUE_I18N_LEGACY_API__: false,
+    __VUE_I18N_FULL_INSTALL__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+  },
   clearScreen: false,
   build: {
     outDir: 'dist',

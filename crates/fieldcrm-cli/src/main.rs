@@ -240,9 +240,10 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
                     unit_name: args.unit.clone(),
                     phone: args.phone.clone(),
                 })?;
-                output::show(&profile, json, |p| {
-                    format!("profile created: {} ({}), {}", p.name, p.role, p.org_unit_name)
-                });
+                // With --json only the status (which holds the profile) is printed.
+                if !json {
+                    println!("profile created: {} ({}), {}", profile.name, profile.role, profile.org_unit_name);
+                }
             }
             let status = book.status()?;
             output::show(&status, json, output::status);

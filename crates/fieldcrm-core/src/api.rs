@@ -313,13 +313,7 @@ impl Book {
     }
 
     pub fn card_schema(&self) -> CardSchema {
-        let specs = |defs: &[card::fields::FieldDef]| defs.iter().map(FieldSpec::from).collect();
-        CardSchema {
-            customer: specs(CUSTOMER),
-            key_person: specs(KEY_PERSON),
-            address: specs(ADDRESS),
-            credit_incident: specs(CREDIT_INCIDENT),
-        }
+        card_schema()
     }
 
     pub fn search_customers(&self, query: &CustomerQuery) -> ApiResult<CustomerPage> {
@@ -424,6 +418,17 @@ impl Book {
             write::mark_reviewed(tx, id, actor)?;
             card::read::load(tx, id, &self.stale_before(tx)?)
         })
+    }
+}
+
+/// Every field of the card and its records, from the field registry.
+pub fn card_schema() -> CardSchema {
+    let specs = |defs: &[card::fields::FieldDef]| defs.iter().map(FieldSpec::from).collect();
+    CardSchema {
+        customer: specs(CUSTOMER),
+        key_person: specs(KEY_PERSON),
+        address: specs(ADDRESS),
+        credit_incident: specs(CREDIT_INCIDENT),
     }
 }
 

@@ -81,8 +81,10 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push_str("\n\n");
     }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
+    // The field registry itself, for forms that render before the backend
+    // answers and for the UI's in-memory backend.
+    let schema = serde_json::to_string_pretty(&crate::api::card_schema()).unwrap_or_default();
+    out.push_str(&format!("export const CARD_SCHEMA: CardSchema = {schema};\n"));
     out
 }
 

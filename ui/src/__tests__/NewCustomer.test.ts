@@ -19,6 +19,18 @@ describe('new customer form', () => {
     expect((await backend.bookStatus()).customerCount).toBe(0)
   })
 
+  it("falls back to the book's own message for a problem code the UI does not know yet", async () => {
+    const backend = new MemoryBackend()
+    backend.createCustomer = () =>
+      Promise.reject({ code: 'invalid', message: 'name: is taken', problems: [{ field: 'name', code: 'taken_elsewhere', message: 'is taken by another card' }] })
+    ;({ wrapper } = await mountWith(NewCustomer, backend))
+    const w = wrapper
+    await w.find('[data-testid=field-name] input').setValue('华星农业')
+    await w.find('[data-testid=save-customer]').trigger('click')
+    await until(() => w.find('[data-testid=field-name] .el-form-item__error').exists())
+    expect(w.find('[data-testid=field-name] .el-form-item__error').text()).toBe('is taken by another card')
+  })
+
   it('saves with only a name, filling in the defaults, and opens the new card', async () => {
     const backend = new MemoryBackend()
     ;({ wrapper } = await mountWith(NewCustomer, backend))

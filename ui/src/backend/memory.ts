@@ -26,6 +26,7 @@ import type {
   Saved,
   Staff,
 } from '../generated/bindings'
+import { CARD_SCHEMA } from '../generated/bindings'
 
 /*
  * An in-memory book for component tests and for previewing the UI in a plain
@@ -33,119 +34,8 @@ import type {
  * history) closely enough for the UI to be exercised, not its every rule.
  */
 
-type Spec = Partial<FieldSpec> & { key: string; kind: string }
-const spec = (s: Spec): FieldSpec => ({
-  block: null,
-  required: false,
-  maxLen: null,
-  min: null,
-  max: null,
-  options: [],
-  refTable: null,
-  ...s,
-})
-const MONEY = { kind: 'integer', min: 0, max: 1_000_000_000_000 }
-const PROSE = { kind: 'longText', maxLen: 2000 }
-const SOURCES = ['rep_visit', 'customer_form', 'third_party']
-const b = (block: Block, specs: Spec[]) => specs.map((s) => spec({ block, ...s }))
-
-/** The registry's fields, as `card_schema` describes them (a fixture for tests). */
-export const MEMORY_SCHEMA: CardSchema = {
-  customer: [
-    ...b('basic', [
-      { key: 'name', kind: 'text', maxLen: 100, required: true },
-      { key: 'shortName', kind: 'text', maxLen: 40 },
-      { key: 'phone', kind: 'phone', maxLen: 40 },
-      { key: 'channelLevel', kind: 'choice', required: true, options: ['distributor', 'sub_distributor', 'retailer', 'other'] },
-      { key: 'lifecycle', kind: 'choice', required: true, options: ['prospect', 'active', 'dormant', 'eliminated'] },
-      { key: 'ownerId', kind: 'ref', required: true, refTable: 'staff' },
-      { key: 'territoryId', kind: 'ref', required: true, refTable: 'org_unit' },
-      { key: 'supplierId', kind: 'ref', refTable: 'customer' },
-      { key: 'foundedOn', kind: 'date' },
-      { key: 'tradingSince', kind: 'date' },
-      {
-        key: 'orgForm',
-        kind: 'choice',
-        options: ['state_owned', 'collective', 'private', 'joint_stock', 'joint_venture', 'individual_business', 'partnership', 'limited_company', 'other'],
-      },
-      { key: 'industry', kind: 'text', maxLen: 60 },
-      { key: 'registeredCapital', ...MONEY },
-      { key: 'totalAssets', ...MONEY },
-    ]),
-    ...b('characteristics', [
-      { key: 'serviceArea', kind: 'text', maxLen: 200 },
-      { key: 'salesCapacity', kind: 'text', maxLen: 200 },
-      { key: 'developmentPotential', kind: 'choice', options: ['high', 'medium', 'low'] },
-      { key: 'businessPhilosophy', ...PROSE },
-      { key: 'businessPolicies', ...PROSE },
-      { key: 'employees', kind: 'integer', min: 0, max: 10_000_000 },
-      { key: 'annualRevenue', ...MONEY },
-      { key: 'managementStyle', ...PROSE },
-    ]),
-    ...b('business', [
-      { key: 'annualSalesWithUs', ...MONEY },
-      { key: 'salesPerformance', ...PROSE },
-      { key: 'managementQuality', ...PROSE },
-      { key: 'salesforceQuality', ...PROSE },
-      { key: 'competitorRelations', ...PROSE },
-      { key: 'relationshipWithUs', ...PROSE },
-      { key: 'cooperationAttitude', kind: 'choice', options: ['positive', 'neutral', 'reluctant'] },
-    ]),
-    ...b('trading', [
-      { key: 'salesActivity', ...PROSE },
-      { key: 'problems', ...PROSE },
-      { key: 'strengths', ...PROSE },
-      { key: 'futurePlans', ...PROSE },
-      { key: 'reputation', ...PROSE },
-      { key: 'creditStanding', kind: 'choice', required: true, options: ['good', 'normal', 'watch', 'bad', 'unknown'] },
-      { key: 'tradingTerms', ...PROSE },
-    ]),
-    spec({ key: 'basicSource', block: 'basic', kind: 'choice', required: true, options: SOURCES }),
-    spec({ key: 'characteristicsSource', block: 'characteristics', kind: 'choice', required: true, options: SOURCES }),
-    spec({ key: 'businessSource', block: 'business', kind: 'choice', required: true, options: SOURCES }),
-    spec({ key: 'tradingSource', block: 'trading', kind: 'choice', required: true, options: SOURCES }),
-    spec({ key: 'basicVerified', block: 'basic', kind: 'bool', required: true }),
-    spec({ key: 'characteristicsVerified', block: 'characteristics', kind: 'bool', required: true }),
-    spec({ key: 'businessVerified', block: 'business', kind: 'bool', required: true }),
-    spec({ key: 'tradingVerified', block: 'trading', kind: 'bool', required: true }),
-    spec({ key: 'notes', kind: 'longText', maxLen: 4000 }),
-    spec({ key: 'tags', kind: 'tags' }),
-  ],
-  keyPerson: [
-    { key: 'role', kind: 'choice', required: true, options: ['owner', 'manager', 'legal_representative', 'contact'] },
-    { key: 'name', kind: 'text', maxLen: 50, required: true },
-    { key: 'title', kind: 'text', maxLen: 50 },
-    { key: 'phone', kind: 'phone', maxLen: 40 },
-    { key: 'gender', kind: 'choice', options: ['male', 'female'] },
-    { key: 'birthYear', kind: 'integer', min: 1900, max: 2200 },
-    {
-      key: 'education',
-      kind: 'choice',
-      options: ['primary', 'junior_high', 'senior_high', 'vocational', 'college', 'bachelor', 'master', 'doctorate'],
-    },
-    { key: 'personality', kind: 'longText', maxLen: 500 },
-    { key: 'hobbies', kind: 'longText', maxLen: 500 },
-    { key: 'family', kind: 'longText', maxLen: 500 },
-    { key: 'abilities', kind: 'longText', maxLen: 500 },
-    { key: 'notes', kind: 'longText', maxLen: 2000 },
-  ].map(spec),
-  address: [
-    { key: 'kind', kind: 'choice', required: true, options: ['business', 'registered', 'warehouse', 'delivery'] },
-    { key: 'province', kind: 'text', maxLen: 20 },
-    { key: 'city', kind: 'text', maxLen: 30 },
-    { key: 'district', kind: 'text', maxLen: 30 },
-    { key: 'detail', kind: 'text', maxLen: 200, required: true },
-    { key: 'latitude', kind: 'real', min: -90, max: 90 },
-    { key: 'longitude', kind: 'real', min: -180, max: 180 },
-  ].map(spec),
-  creditIncident: b('trading', [
-    { key: 'occurredOn', kind: 'date', required: true },
-    { key: 'kind', kind: 'choice', required: true, options: ['late_payment', 'bad_debt', 'bounced_payment', 'dispute', 'other'] },
-    { key: 'amount', ...MONEY },
-    { key: 'description', kind: 'longText', maxLen: 1000 },
-    { key: 'resolved', kind: 'bool', required: true },
-  ]),
-}
+/** The registry's fields, generated from the Rust field registry. */
+export const MEMORY_SCHEMA: CardSchema = CARD_SCHEMA
 
 const BLOCKS: Block[] = ['basic', 'characteristics', 'business', 'trading']
 const RECORD_FIELDS: Record<RecordKind, FieldSpec[]> = {
@@ -518,7 +408,18 @@ export class MemoryBackend implements Backend {
     this.profile = this.profileFor(this.staff[0])
     const names = ['华星农业', '绿丰农资', '寿光种业', '金穗化肥', '鲁丰农药']
     for (let i = 0; i < Math.min(options.customers, 200); i++) {
-      this.insert(this.withDefaults({ name: `${names[i % names.length]}${i + 1}号店`, phone: `1380000${String(i).padStart(4, '0')}` }), 'demo')
+      const card = this.insert(
+        this.withDefaults({
+          name: `${names[i % names.length]}${i + 1}号店`,
+          phone: `1380000${String(i).padStart(4, '0')}`,
+          lifecycle: (['active', 'active', 'prospect', 'dormant', 'eliminated'] as const)[i % 5],
+          channelLevel: (['retailer', 'retailer', 'sub_distributor', 'distributor'] as const)[i % 4],
+          characteristicsSource: i % 7 === 0 ? 'customer_form' : 'rep_visit',
+          tags: i % 3 === 0 ? ['重点'] : [],
+        }),
+        'demo',
+      )
+      if (i % 6 === 0) card.reviewedAt = '2025-01-01T08:00:00Z'
     }
     return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length }
   }

@@ -175,3 +175,862 @@ export type CustomerPage = {
  * How many customers match in all.
  */
 total: number, offset: number, rows: Array<CustomerRow>, };
+
+export const CARD_SCHEMA: CardSchema = {
+  "customer": [
+    {
+      "key": "name",
+      "block": "basic",
+      "kind": "text",
+      "required": true,
+      "maxLen": 100,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "shortName",
+      "block": "basic",
+      "kind": "text",
+      "required": false,
+      "maxLen": 40,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "phone",
+      "block": "basic",
+      "kind": "phone",
+      "required": false,
+      "maxLen": 40,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "channelLevel",
+      "block": "basic",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "distributor",
+        "sub_distributor",
+        "retailer",
+        "other"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "lifecycle",
+      "block": "basic",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "prospect",
+        "active",
+        "dormant",
+        "eliminated"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "ownerId",
+      "block": "basic",
+      "kind": "ref",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": "staff"
+    },
+    {
+      "key": "territoryId",
+      "block": "basic",
+      "kind": "ref",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": "org_unit"
+    },
+    {
+      "key": "supplierId",
+      "block": "basic",
+      "kind": "ref",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": "customer"
+    },
+    {
+      "key": "foundedOn",
+      "block": "basic",
+      "kind": "date",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "tradingSince",
+      "block": "basic",
+      "kind": "date",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "orgForm",
+      "block": "basic",
+      "kind": "choice",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "state_owned",
+        "collective",
+        "private",
+        "joint_stock",
+        "joint_venture",
+        "individual_business",
+        "partnership",
+        "limited_company",
+        "other"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "industry",
+      "block": "basic",
+      "kind": "text",
+      "required": false,
+      "maxLen": 60,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "registeredCapital",
+      "block": "basic",
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 0.0,
+      "max": 1000000000000.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "totalAssets",
+      "block": "basic",
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 0.0,
+      "max": 1000000000000.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "serviceArea",
+      "block": "characteristics",
+      "kind": "text",
+      "required": false,
+      "maxLen": 200,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "salesCapacity",
+      "block": "characteristics",
+      "kind": "text",
+      "required": false,
+      "maxLen": 200,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "developmentPotential",
+      "block": "characteristics",
+      "kind": "choice",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "high",
+        "medium",
+        "low"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "businessPhilosophy",
+      "block": "characteristics",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "businessPolicies",
+      "block": "characteristics",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "employees",
+      "block": "characteristics",
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 0.0,
+      "max": 10000000.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "annualRevenue",
+      "block": "characteristics",
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 0.0,
+      "max": 1000000000000.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "managementStyle",
+      "block": "characteristics",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "annualSalesWithUs",
+      "block": "business",
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 0.0,
+      "max": 1000000000000.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "salesPerformance",
+      "block": "business",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "managementQuality",
+      "block": "business",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "salesforceQuality",
+      "block": "business",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "competitorRelations",
+      "block": "business",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "relationshipWithUs",
+      "block": "business",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "cooperationAttitude",
+      "block": "business",
+      "kind": "choice",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "positive",
+        "neutral",
+        "reluctant"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "salesActivity",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "problems",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "strengths",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "futurePlans",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "reputation",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "creditStanding",
+      "block": "trading",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "good",
+        "normal",
+        "watch",
+        "bad",
+        "unknown"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "tradingTerms",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "basicSource",
+      "block": "basic",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "rep_visit",
+        "customer_form",
+        "third_party"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "characteristicsSource",
+      "block": "characteristics",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "rep_visit",
+        "customer_form",
+        "third_party"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "businessSource",
+      "block": "business",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "rep_visit",
+        "customer_form",
+        "third_party"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "tradingSource",
+      "block": "trading",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "rep_visit",
+        "customer_form",
+        "third_party"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "basicVerified",
+      "block": "basic",
+      "kind": "bool",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "characteristicsVerified",
+      "block": "characteristics",
+      "kind": "bool",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "businessVerified",
+      "block": "business",
+      "kind": "bool",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "tradingVerified",
+      "block": "trading",
+      "kind": "bool",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "notes",
+      "block": null,
+      "kind": "longText",
+      "required": false,
+      "maxLen": 4000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "tags",
+      "block": null,
+      "kind": "tags",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    }
+  ],
+  "keyPerson": [
+    {
+      "key": "role",
+      "block": null,
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "owner",
+        "manager",
+        "legal_representative",
+        "contact"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "name",
+      "block": null,
+      "kind": "text",
+      "required": true,
+      "maxLen": 50,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "title",
+      "block": null,
+      "kind": "text",
+      "required": false,
+      "maxLen": 50,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "phone",
+      "block": null,
+      "kind": "phone",
+      "required": false,
+      "maxLen": 40,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "gender",
+      "block": null,
+      "kind": "choice",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "male",
+        "female"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "birthYear",
+      "block": null,
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 1900.0,
+      "max": 2200.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "education",
+      "block": null,
+      "kind": "choice",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "primary",
+        "junior_high",
+        "senior_high",
+        "vocational",
+        "college",
+        "bachelor",
+        "master",
+        "doctorate"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "personality",
+      "block": null,
+      "kind": "longText",
+      "required": false,
+      "maxLen": 500,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "hobbies",
+      "block": null,
+      "kind": "longText",
+      "required": false,
+      "maxLen": 500,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "family",
+      "block": null,
+      "kind": "longText",
+      "required": false,
+      "maxLen": 500,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "abilities",
+      "block": null,
+      "kind": "longText",
+      "required": false,
+      "maxLen": 500,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "notes",
+      "block": null,
+      "kind": "longText",
+      "required": false,
+      "maxLen": 2000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    }
+  ],
+  "address": [
+    {
+      "key": "kind",
+      "block": null,
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "business",
+        "registered",
+        "warehouse",
+        "delivery"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "province",
+      "block": null,
+      "kind": "text",
+      "required": false,
+      "maxLen": 20,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "city",
+      "block": null,
+      "kind": "text",
+      "required": false,
+      "maxLen": 30,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "district",
+      "block": null,
+      "kind": "text",
+      "required": false,
+      "maxLen": 30,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "detail",
+      "block": null,
+      "kind": "text",
+      "required": true,
+      "maxLen": 200,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "latitude",
+      "block": null,
+      "kind": "real",
+      "required": false,
+      "maxLen": null,
+      "min": -90.0,
+      "max": 90.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "longitude",
+      "block": null,
+      "kind": "real",
+      "required": false,
+      "maxLen": null,
+      "min": -180.0,
+      "max": 180.0,
+      "options": [],
+      "refTable": null
+    }
+  ],
+  "creditIncident": [
+    {
+      "key": "occurredOn",
+      "block": "trading",
+      "kind": "date",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "kind",
+      "block": "trading",
+      "kind": "choice",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [
+        "late_payment",
+        "bad_debt",
+        "bounced_payment",
+        "dispute",
+        "other"
+      ],
+      "refTable": null
+    },
+    {
+      "key": "amount",
+      "block": "trading",
+      "kind": "integer",
+      "required": false,
+      "maxLen": null,
+      "min": 0.0,
+      "max": 1000000000000.0,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "description",
+      "block": "trading",
+      "kind": "longText",
+      "required": false,
+      "maxLen": 1000,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    },
+    {
+      "key": "resolved",
+      "block": "trading",
+      "kind": "bool",
+      "required": true,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null
+    }
+  ]
+};

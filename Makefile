@@ -1,0 +1,84 @@
+# fieldcrm — the two commands:
+#   make run    install what is missing, build, open the app (on a demo book the first time)
+#   make test   everything CI checks: format, lints, Rust tests, UI tests, end-to-end test
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+APT_PACKAGES := libwebkit2gtk-4.1-dev build-essential curl wget file pkg-config libxdo-dev libssl-dev \
+	libayatana-appindicator3-dev librsvg2-dev xvfb xauth webkit2gtk-driver fonts-noto-cjk
+DATA_HOME := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+BOOK ?= $(DATA_HOME)/com.fieldcrm.desktop/book.sqlite
+DEMO_CUSTOMERS ?= 5000
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: run test deps apt-deps node-deps driver ui build check-rust rust-test ui-test e2e bench bindings clean
+
+run: build
+	@if [ ! -e "$(BOOK)" ]; then \
+		echo "First start: creating a demo book with $(DEMO_CUSTOMERS) customers at $(BOOK)"; \
+		./target/debug/fieldcrm --db "$(BOOK)" demo --customers $(DEMO_CUSTOMERS) --seed 1; \
+	fi
+	FIELDCRM_DB="$(BOOK)" ./target/debug/fieldcrm-desktop
+
+test: deps ui check-rust rust-test ui-test e2e
+
+deps: apt-deps node-deps
+
+# Installs only the Debian/Ubuntu packages that are missing.
+apt-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if ! command -v node >/dev/null; then missing="$$missing nodejs npm"; fi; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@command -v cargo >/dev/null || { echo "Rust is missing: install it from rustup (https://rustup.rs), then run make again"; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a==20&&b<19)) { console.error("Node.js "+process.versions.node+" is too old: the UI build needs Node.js 20.19 or newer"); process.exit(1) }'
+
+node-deps: ui/node_modules/.package-lock.json
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	cd ui && npm ci --no-audit --no-fund
+	@touch $@
+
+driver:
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+
+ui: node-deps
+	cd ui && npm run build
+
+build: deps ui
+	cargo build --locked -p fieldcrm-cli -p fieldcrm-desktop
+
+check-rust: deps
+	cargo fmt --all -- --check
+	cargo clippy --locked --workspace --all-targets -- -D warnings
+
+# Includes the check that ui/src/generated/bindings.ts matches the Rust types.
+rust-test: deps ui
+	cargo test --locked --workspace
+
+ui-test: node-deps
+	cd ui && npm test
+
+e2e: build driver
+	tests/e2e/run.sh
+
+# Regenerates the TypeScript types of the IPC from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p fieldcrm-core --lib bindings
+
+# The speed targets of docs/BENCHMARKS.md (release builds).
+bench: deps ui
+	cargo build --release --locked -p fieldcrm-cli -p fieldcrm-desktop
+	./target/release/fieldcrm bench --customers 100000
+	@rm -f /tmp/fieldcrm-startup.sqlite*
+	./target/release/fieldcrm --db /tmp/fieldcrm-startup.sqlite demo --customers 100000 --seed 1 >/dev/null
+	@for i in 1 2 3 4 5; do FIELDCRM_DB=/tmp/fieldcrm-startup.sqlite FIELDCRM_MEASURE_STARTUP=1 xvfb-run -a ./target/release/fieldcrm-desktop; done
+	@rm -f /tmp/fieldcrm-startup.sqlite*
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules

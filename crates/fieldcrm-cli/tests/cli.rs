@@ -1,0 +1,142 @@
+//! The `fieldcrm` binary as a head-office script or a rep at a terminal uses it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fieldcrm(book: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+        .arg("--db")
+        .arg(book)
+        .args(args)
+        .env_remove("FIELDCRM_DB")
+        .output()
+        .expect("run fieldcrm")
+}
+
+fn ok_json(book: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = fieldcrm(book, &all);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_rep_creates_finds_edits_and_reads_the_history_of_a_card() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    ok_json(&book, &["init", "--name", "王磊", "--role", "rep", "--company", "华丰农业", "--unit", "寿光片区"]);
+    let created = ok_json(
+        &book,
+        &[
+            "customer",
+            "add",
+            "--set",
+            "name=华星农业",
+            "--set",
+            "phone=13812345678",
+            "--person",
+            "role=owner;name=张国庆;phone=13700001111",
+            "--address",
+            "kind=business;city=潍坊市;detail=古城镇人民路18号",
+        ],
+    );
+    let id = created["id"].as_str().expect("id").to_string();
+    assert_eq!(created["keyPeople"][0]["fields"]["name"], "张国庆");
+
+    let found = ok_json(&book, &["customer", "search", "hxny"]);
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["rows"][0]["id"], id.as_str());
+    assert_eq!(ok_json(&book, &["customer", "search", "人民路"])["total"], 1, "address search");
+
+    let edited = ok_json(&book, &["customer", "edit", &id, "--set", "creditStanding=good", "--set", "notes=周末在店"]);
+    assert_eq!(edited["fields"]["creditStanding"], "good");
+    let shown = ok_json(&book, &["customer", "show", &id, "--history", "20"]);
+    let history = shown["history"].as_array().expect("history");
+    assert!(
+        history.iter().any(|h| h["field"] == "creditStanding" && h["oldValue"] == "unknown" && h["newValue"] == "good"),
+        "the edit is in the history: {history:?}"
+    );
+    let text = fieldcrm(&book, &["customer", "show", &id]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("华星农业"), "human output shows the card");
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_a_message_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    ok_json(&book, &["init", "--name", "王磊", "--company", "华丰农业", "--unit", "寿光片区"]);
+
+    let out = fieldcrm(&book, &["customer", "add", "--set", "name="]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("name: is required"), "{}", stderr(&out));
+
+    let out = fieldcrm(&book, &["customer", "add", "--set", "name"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("KEY=VALUE"), "{}", stderr(&out));
+
+    let out = fieldcrm(&book, &["customer", "add", "--set", "name=x", "--set", "foundedOn=2999-01-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("future"), "{}", stderr(&out));
+
+    let out = fieldcrm(&book, &["customer", "show", "0190a000-0000-7000-8000-000000000100"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+
+    let out = fieldcrm(&book, &["customer", "show", "not-an-id"]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses a malformed id");
+
+    assert_eq!(ok_json(&book, &["status"])["customerCount"], 0, "nothing was saved");
+}
+
+#[test]
+fn a_file_that_is_not_a_book_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().expect("dir");
+    let text = dir.path().join("notes.sqlite");
+    let content = "客户名单\n".repeat(500);
+    std::fs::write(&text, &content).expect("write");
+    let out = fieldcrm(&text, &["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a fieldcrm book"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&text).expect("read"), content, "the file is untouched");
+}
+
+#[test]
+fn a_book_from_a_newer_fieldcrm_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    ok_json(&book, &["init"]);
+    rusqlite::Connection::open(&book).expect("raw").pragma_update(None, "user_version", 999).expect("bump");
+    let out = fieldcrm(&book, &["status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("install the newer fieldcrm"), "{}", stderr(&out));
+}
+
+#[test]
+fn demo_books_are_reproducible_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let pages: Vec<Value> = ["a.sqlite", "b.sqlite"]
+        .iter()
+        .map(|name| {
+            let book = dir.path().join(name);
+            ok_json(&book, &["demo", "--customers", "300", "--seed", "42", "--as-of", "2026-11-22"]);
+            ok_json(&book, &["customer", "list", "--limit", "300"])
+        })
+        .collect();
+    assert_eq!(pages[0]["total"], 300);
+    let strip = |page: &Value| -> Vec<Value> {
+        page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| serde_json::json!([r["id"], r["name"], r["phone"]]))
+            .collect()
+    };
+    assert_eq!(strip(&pages[0]), strip(&pages[1]), "same seed, same customers");
+}

@@ -1,0 +1,91 @@
+// End-to-end: the real desktop app in a real webview (WebKitWebDriver through
+// tauri-driver, under Xvfb). A rep creates a card, finds it again by its
+// pinyin initials, opens it, and a screenshot of the card is saved under
+// target/e2e/.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Session } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const profile = process.env.E2E_PROFILE ?? 'debug';
+const app = join(root, 'target', profile, 'fieldcrm-desktop');
+const cli = join(root, 'target', profile, 'fieldcrm');
+const out = join(root, 'target', 'e2e');
+const port = 4444 + Math.floor(Math.random() * 1000);
+mkdirSync(out, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-'));
+const book = join(work, 'book.sqlite');
+execFileSync(cli, ['--db', book, 'demo', '--customers', '500', '--seed', '7'], { stdio: 'inherit' });
+
+const driver = spawn('tauri-driver', ['--port', String(port)], {
+  env: { ...process.env, FIELDCRM_DB: book },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const base = `http://127.0.0.1:${port}`;
+
+async function waitForDriver() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('tauri-driver did not start');
+}
+
+let session;
+let failed = false;
+const steps = [];
+function step(name) {
+  steps.push(name);
+  console.log(`e2e: ${name}`);
+}
+try {
+  await waitForDriver();
+  session = await Session.start(base, app);
+
+  step('the customer list shows the demo book');
+  await session.waitFor('[data-testid=customer-row]');
+
+  step('a new card is created with only a name');
+  await session.click(await session.waitFor('[data-testid=new-customer]'));
+  const name = await session.waitFor('[data-testid=field-name] input');
+  await session.type(name, '华星农业');
+  await session.click(await session.waitFor('[data-testid=save-customer]'));
+  await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
+
+  step('back on the list, pinyin initials find it');
+  await session.click(await session.waitFor('[data-testid=back-to-list]'));
+  const search = await session.waitFor('[data-testid=search-input] input');
+  await session.type(search, 'hxny');
+  const row = await session.waitFor('[data-testid=customer-row][data-name="华星农业"]');
+  const others = await session.find('[data-testid=customer-row]:not([data-name="华星农业"])');
+  if (others.length > 0) throw new Error(`hxny also listed ${others.length} other customers`);
+  writeFileSync(join(out, 'search.png'), Buffer.from(await session.screenshot(), 'base64'));
+
+  step('opening the row shows the card');
+  await session.click(row);
+  await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
+  await new Promise((r) => setTimeout(r, 300));
+  writeFileSync(join(out, 'card.png'), Buffer.from(await session.screenshot(), 'base64'));
+  console.log(`e2e: screenshots in ${out}`);
+} catch (error) {
+  failed = true;
+  console.error(`e2e failed at "${steps.at(-1)}": ${error.message}`);
+  if (session) {
+    try {
+      writeFileSync(join(out, 'failure.png'), Buffer.from(await session.screenshot(), 'base64'));
+    } catch {}
+  }
+} finally {
+  if (session) await session.end().catch(() => {});
+  driver.kill();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(failed ? `0 passed, 1 failed` : `1 passed, 0 failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests against the built app, under Xvfb unless a display
+# is already there. Expects target/$E2E_PROFILE/{fieldcrm,fieldcrm-desktop}.
+set -euo pipefail
+cd "$(dirname "$0")"
+export PATH="$HOME/.cargo/bin:$PATH"
+command -v tauri-driver >/dev/null || { echo "tauri-driver is missing: run 'make deps'"; exit 1; }
+command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver is missing: run 'make deps'"; exit 1; }
+if [ -n "${DISPLAY:-}" ] && [ -z "${E2E_XVFB:-}" ]; then
+  exec node card.e2e.mjs
+fi
+exec xvfb-run -a -s "-screen 0 1600x1000x24" node card.e2e.mjs

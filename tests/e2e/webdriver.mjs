@@ -1,0 +1,93 @@
+// A minimal W3C WebDriver client over fetch: enough to drive the real app
+// through tauri-driver and WebKitWebDriver without any npm dependency.
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async start(base, application) {
+    const body = {
+      capabilities: {
+        alwaysMatch: { browserName: 'wry', 'tauri:options': { application } },
+      },
+    };
+    const value = await call(base, 'POST', '/session', body);
+    return new Session(base, value.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(css) {
+    const found = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return found.map((e) => e[ELEMENT]);
+  }
+
+  /** Waits until `css` matches at least one displayed element; returns the first. */
+  async waitFor(css, { timeout = 20000, text } = {}) {
+    const until = Date.now() + timeout;
+    let last = '';
+    while (Date.now() < until) {
+      try {
+        for (const el of await this.find(css)) {
+          const shown = await this.cmd('GET', `/element/${el}/displayed`);
+          const content = text === undefined ? '' : await this.text(el);
+          if (shown && (text === undefined || content.includes(text))) return el;
+          last = content;
+        }
+      } catch (error) {
+        last = String(error);
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error(`timed out waiting for ${css}${text ? ` with text ${text}` : ''} (last seen: ${last})`);
+  }
+
+  /** Clicks, retrying while an animation or a toast still covers the element. */
+  async click(el, { timeout = 5000 } = {}) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      try {
+        return await this.cmd('POST', `/element/${el}/click`, {});
+      } catch (error) {
+        if (!String(error).includes('intercepted') || Date.now() > until) throw error;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  async type(el, text) {
+    await this.cmd('POST', `/element/${el}/clear`, {});
+    return this.cmd('POST', `/element/${el}/value`, { text });
+  }
+
+  text(el) {
+    return this.cmd('GET', `/element/${el}/text`);
+  }
+
+  screenshot() {
+    return this.cmd('GET', '/screenshot');
+  }
+
+  end() {
+    return call(this.base, 'DELETE', `/session/${this.id}`);
+  }
+}
+
+async function call(base, method, path, body) {
+  const response = await fetch(base + path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok || (json.value && json.value.error)) {
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}

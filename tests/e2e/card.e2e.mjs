@@ -38,6 +38,21 @@ async function waitForDriver() {
   throw new Error('tauri-driver did not start');
 }
 
+/** Waits until the book's lock is (or is not) held by an app, using flock(1). */
+async function lockState(held) {
+  for (let i = 0; i < 200; i++) {
+    let free = true;
+    try {
+      execFileSync('flock', ['--nonblock', `${book}.lock`, 'true']);
+    } catch {
+      free = false;
+    }
+    if (free !== held) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the book's lock never became ${held ? 'held' : 'free'}`);
+}
+
 let session;
 let failed = false;
 const steps = [];
@@ -73,6 +88,22 @@ try {
   await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
   await new Promise((r) => setTimeout(r, 300));
   writeFileSync(join(out, 'card.png'), Buffer.from(await session.screenshot(), 'base64'));
+  await session.end();
+  session = undefined;
+
+  step('a second app on a book that is already open says so and touches nothing');
+  await lockState(false); // the ended session's app has let go of the book
+  const first = spawn(app, [], { env: { ...process.env, FIELDCRM_DB: book }, stdio: 'ignore' });
+  try {
+    await lockState(true); // the first app holds it
+    session = await Session.start(base, app);
+    await session.waitFor('[data-testid=fatal-error]', { text: '另一个程序占用' });
+    writeFileSync(join(out, 'second-instance.png'), Buffer.from(await session.screenshot(), 'base64'));
+  } finally {
+    first.kill();
+  }
+  const found = JSON.parse(execFileSync(cli, ['--db', book, '--json', 'customer', 'search', 'hxny']));
+  if (found.total !== 1) throw new Error(`the book should still hold the new card once, found ${found.total}`);
   console.log(`e2e: screenshots in ${out}`);
 } catch (error) {
   failed = true;

@@ -317,6 +317,23 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
         }
     }
     picks.sort();
+    // A unit under `parent` with the person who heads it.
+    let mut unit = |rng: &mut Rng,
+                    summary: &mut DemoSummary,
+                    parent: OrgUnitId,
+                    kind: OrgUnitKind,
+                    name: &str,
+                    role: StaffRole|
+     -> Result<(OrgUnitId, StaffId)> {
+        let (ms, r) = tick(rng);
+        let id = org::add_unit(tx, OrgUnitId::from_parts(ms, r), Some(parent), kind, name, None, org_time)?;
+        let (ms, r) = tick(rng);
+        let (person, _) = vocab.person(rng);
+        let head = org::add_staff(tx, StaffId::from_parts(ms, r), &person, role, id, Some(&mobile(rng)), org_time)?;
+        summary.org_units += 1;
+        summary.staff += 1;
+        Ok((id, head))
+    };
     let mut provinces: Vec<(String, OrgUnitId)> = vec![];
     let mut regions: Vec<(usize, OrgUnitId, StaffId)> = vec![];
     let mut territories: Vec<Territory> = vec![];
@@ -325,29 +342,8 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
         let province_unit = match provinces.iter().find(|(p, _)| p == province) {
             Some((_, id)) => *id,
             None => {
-                let (ms, r) = tick(&mut rng);
-                let id = org::add_unit(
-                    tx,
-                    OrgUnitId::from_parts(ms, r),
-                    Some(root),
-                    OrgUnitKind::Province,
-                    province,
-                    None,
-                    org_time,
-                )?;
-                let (ms, r) = tick(&mut rng);
-                let (name, _) = vocab.person(&mut rng);
-                org::add_staff(
-                    tx,
-                    StaffId::from_parts(ms, r),
-                    &name,
-                    StaffRole::ProvincialManager,
-                    id,
-                    Some(&mobile(&mut rng)),
-                    org_time,
-                )?;
-                summary.org_units += 1;
-                summary.staff += 1;
+                let (id, _) =
+                    unit(&mut rng, &mut summary, root, OrgUnitKind::Province, province, StaffRole::ProvincialManager)?;
                 provinces.push((province.clone(), id));
                 id
             }
@@ -355,57 +351,22 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
         let (region_unit, manager) = match regions.iter().find(|(l, ..)| *l == line) {
             Some((_, id, manager)) => (*id, *manager),
             None => {
-                let (ms, r) = tick(&mut rng);
-                let id = org::add_unit(
-                    tx,
-                    OrgUnitId::from_parts(ms, r),
-                    Some(province_unit),
+                let name = format!("{}区域", short_place(region));
+                let (id, manager) = unit(
+                    &mut rng,
+                    &mut summary,
+                    province_unit,
                     OrgUnitKind::Region,
-                    &format!("{}区域", short_place(region)),
-                    None,
-                    org_time,
-                )?;
-                let (ms, r) = tick(&mut rng);
-                let (name, _) = vocab.person(&mut rng);
-                let manager = org::add_staff(
-                    tx,
-                    StaffId::from_parts(ms, r),
                     &name,
                     StaffRole::RegionalManager,
-                    id,
-                    Some(&mobile(&mut rng)),
-                    org_time,
                 )?;
-                summary.org_units += 1;
-                summary.staff += 1;
                 regions.push((line, id, manager));
                 (id, manager)
             }
         };
         let county = &counties[county_index];
-        let (ms, r) = tick(&mut rng);
-        let unit = org::add_unit(
-            tx,
-            OrgUnitId::from_parts(ms, r),
-            Some(region_unit),
-            OrgUnitKind::Territory,
-            &format!("{county}片区"),
-            None,
-            org_time,
-        )?;
-        let (ms, r) = tick(&mut rng);
-        let (name, _) = vocab.person(&mut rng);
-        let rep = org::add_staff(
-            tx,
-            StaffId::from_parts(ms, r),
-            &name,
-            StaffRole::Rep,
-            unit,
-            Some(&mobile(&mut rng)),
-            org_time,
-        )?;
-        summary.org_units += 1;
-        summary.staff += 1;
+        let name = format!("{county}片区");
+        let (unit, rep) = unit(&mut rng, &mut summary, region_unit, OrgUnitKind::Territory, &name, StaffRole::Rep)?;
         let (lat, lng) = centre(province);
         territories.push(Territory {
             unit,

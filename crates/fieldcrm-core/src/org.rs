@@ -132,47 +132,32 @@ pub fn units(conn: &Connection) -> Result<Vec<OrgUnit>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+const STAFF_SELECT: &str = "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active
+     FROM staff s JOIN org_unit o ON o.id = s.org_unit_id";
+
+fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
+    Ok(Staff {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: r.get(2)?,
+        org_unit_id: r.get(3)?,
+        org_unit_name: r.get(4)?,
+        phone: r.get(5)?,
+        active: r.get(6)?,
+    })
+}
+
 pub fn staff(conn: &Connection) -> Result<Vec<Staff>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active
-         FROM staff s JOIN org_unit o ON o.id = s.org_unit_id ORDER BY o.name, s.name",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(Staff {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            role: r.get(2)?,
-            org_unit_id: r.get(3)?,
-            org_unit_name: r.get(4)?,
-            phone: r.get(5)?,
-            active: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!("{STAFF_SELECT} ORDER BY o.name, s.name"))?;
+    let rows = stmt.query_map([], staff_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn staff_member(conn: &Connection, id: StaffId) -> Result<Staff> {
-    staff_where(conn, id)?.ok_or_else(|| Error::NotFound { what: "staff member", id: id.to_string() })
-}
-
-fn staff_where(conn: &Connection, id: StaffId) -> Result<Option<Staff>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active
-             FROM staff s JOIN org_unit o ON o.id = s.org_unit_id WHERE s.id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok(Staff {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: r.get(2)?,
-                org_unit_id: r.get(3)?,
-                org_unit_name: r.get(4)?,
-                phone: r.get(5)?,
-                active: r.get(6)?,
-            })
-        })
-        .optional()?)
+    conn.prepare_cached(&format!("{STAFF_SELECT} WHERE s.id = ?1"))?
+        .query_row([id], staff_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "staff member", id: id.to_string() })
 }
 
 pub fn profile(conn: &Connection) -> Result<Option<Profile>> {

@@ -15,7 +15,10 @@ fn a_book_with_overwritten_pages_is_reported_as_damaged() {
     book.load_demo(&DemoOptions { customers: 300, seed: 5, as_of: Some("2026-11-22".into()) }).expect("demo");
     drop(book);
     // Fold the WAL into the main file, then overwrite pages in the middle of it.
-    rusqlite::Connection::open(&path).expect("raw").pragma_update(None, "wal_checkpoint", "TRUNCATE").expect("checkpoint");
+    rusqlite::Connection::open(&path)
+        .expect("raw")
+        .pragma_update(None, "wal_checkpoint", "TRUNCATE")
+        .expect("checkpoint");
     let len = std::fs::metadata(&path).expect("meta").len();
     let mut file = std::fs::OpenOptions::new().write(true).open(&path).expect("file");
     file.seek(SeekFrom::Start(len / 2)).expect("seek");

@@ -4,7 +4,7 @@
 // target/e2e/.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
@@ -38,16 +38,20 @@ async function waitForDriver() {
   throw new Error('tauri-driver did not start');
 }
 
-/** Waits until the book's lock is (or is not) held by an app, using flock(1). */
+/**
+ * Waits until the book's lock is (or is not) held by an app. Reads /proc/locks
+ * rather than trying the lock, which would race with the app taking it.
+ */
 async function lockState(held) {
-  for (let i = 0; i < 200; i++) {
-    let free = true;
+  for (let i = 0; i < 300; i++) {
+    let isHeld = false;
     try {
-      execFileSync('flock', ['--nonblock', `${book}.lock`, 'true']);
-    } catch {
-      free = false;
-    }
-    if (free !== held) return;
+      const inode = statSync(`${book}.lock`).ino;
+      isHeld = readFileSync('/proc/locks', 'utf8')
+        .split('\n')
+        .some((line) => line.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
+    } catch {}
+    if (isHeld === held) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the book's lock never became ${held ? 'held' : 'free'}`);
@@ -88,12 +92,27 @@ try {
   await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
   await new Promise((r) => setTimeout(r, 300));
   writeFileSync(join(out, 'card.png'), Buffer.from(await session.screenshot(), 'base64'));
+
+  step('an edit is saved and shows in the history');
+  await session.click(await session.waitFor('[data-testid=edit-block-basic]'));
+  await session.type(await session.waitFor('[data-testid=edit-phone] input'), '13812345678');
+  await session.click(await session.waitFor('[data-testid=save-fields]'));
+  await session.waitFor('[data-testid=block-basic]', { text: '13812345678' });
+  await session.click(await session.waitFor('#tab-history'));
+  await session.waitFor('[data-testid=history]', { text: '13812345678' });
+
+  step('the app speaks English on request');
+  await session.click(await session.waitFor('[data-testid=lang-switch]'));
+  await session.waitFor('[data-testid=back-to-list]', { text: 'Back to list' });
+  writeFileSync(join(out, 'card-en.png'), Buffer.from(await session.screenshot(), 'base64'));
+  await session.click(await session.waitFor('[data-testid=lang-switch]'));
+  await session.waitFor('[data-testid=back-to-list]', { text: '返回列表' });
   await session.end();
   session = undefined;
 
   step('a second app on a book that is already open says so and touches nothing');
   await lockState(false); // the ended session's app has let go of the book
-  const first = spawn(app, [], { env: { ...process.env, FIELDCRM_DB: book }, stdio: 'ignore' });
+  const first = spawn(app, [], { env: { ...process.env, FIELDCRM_DB: book }, stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await lockState(true); // the first app holds it
     session = await Session.start(base, app);

@@ -72,7 +72,8 @@ string_enum!(
     CreditStanding { Good => "good", Normal => "normal", Watch => "watch", Bad => "bad", Unknown => "unknown" }
 );
 string_enum!(
-    /// The four blocks of the archive card (seed 004).
+    /// The four blocks of the archive card (seed 004). Each key is also the
+    /// prefix of the block's `<block>Source` and `<block>Verified` fields.
     Block {
         Basic => "basic",
         Characteristics => "characteristics",
@@ -113,10 +114,3 @@ string_enum!(
         Contact => "contact",
     }
 );
-
-impl Block {
-    /// Column prefix of the block's source/verified columns.
-    pub fn column_prefix(self) -> &'static str {
-        self.as_str()
-    }
-}

@@ -266,8 +266,9 @@ fn rowid_array(rowids: &[i64]) -> rusqlite::vtab::array::Array {
 
 /// How many of the matching documents pass the filters.
 fn count(conn: &Connection, filters: &[String], args: &[SqlValue], matches: &[i64]) -> Result<u64> {
-    let sql =
-        format!("SELECT count(*) FROM search_doc d {} AND d.rowid IN rarray(?{})", where_sql(filters), args.len() + 1);
+    let mut conditions = filters.to_vec();
+    conditions.push(format!("d.rowid IN rarray(?{})", args.len() + 1));
+    let sql = format!("SELECT count(*) FROM search_doc d {}", where_sql(&conditions));
     let mut bound: Vec<Box<dyn rusqlite::ToSql>> =
         args.iter().map(|a| Box::new(a.clone()) as Box<dyn rusqlite::ToSql>).collect();
     bound.push(Box::new(rowid_array(matches)));

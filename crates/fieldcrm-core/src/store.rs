@@ -38,7 +38,8 @@ pub fn open(path: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    )
+    .map_err(|e| classify(e, &shown))?;
     prepare(conn, &shown).and_then(|mut conn| {
         configure(&conn).map_err(|e| classify(e, &shown))?;
         migrate(&mut conn, &shown)?;
@@ -95,6 +96,11 @@ pub(crate) fn classify(error: rusqlite::Error, path: &str) -> Error {
         Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
             Error::Corrupt { path: path.to_string(), detail: error.to_string() }
         }
+        Some(
+            rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied,
+        ) => Error::Io(std::io::Error::other(format!(
+            "{path} cannot be opened for writing ({error}); check that it is a file in a folder you may write to"
+        ))),
         _ => Error::Sqlite(error),
     }
 }
@@ -214,6 +220,14 @@ mod tests {
         let raw = Connection::open(&other).expect("raw");
         let n: i64 = raw.query_row("SELECT count(*) FROM songs", [], |r| r.get(0)).expect("count");
         assert_eq!(n, 1, "the other program's data is untouched");
+    }
+
+    #[test]
+    fn a_folder_is_not_a_book() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = open(dir.path()).expect_err("a directory cannot be a book");
+        assert!(matches!(err, Error::Io(_)), "{err}");
+        assert!(err.to_string().contains("cannot be opened"), "{err}");
     }
 
     #[test]

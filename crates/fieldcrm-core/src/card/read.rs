@@ -117,12 +117,7 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
     card.blocks = Block::ALL
         .iter()
         .map(|block| {
-            let prefix = match block {
-                Block::Basic => "basic",
-                Block::Characteristics => "characteristics",
-                Block::Business => "business",
-                Block::Trading => "trading",
-            };
+            let prefix = block.as_str();
             let source = card
                 .fields
                 .get(&format!("{prefix}Source"))

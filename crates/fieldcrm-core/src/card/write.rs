@@ -182,10 +182,10 @@ pub fn insert_customer(
     let mut values = values.clone();
     // Customer-filled blocks start unverified; all others start trusted.
     for block in Block::ALL {
-        let source_key = format!("{}Source", camel(block.as_str()));
+        let source_key = format!("{}Source", block.as_str());
         let source = values.entry(source_key).or_insert_with(|| Json::from(DataSource::RepVisit.as_str())).clone();
         values
-            .entry(format!("{}Verified", camel(block.as_str())))
+            .entry(format!("{}Verified", block.as_str()))
             .or_insert_with(|| Json::Bool(source.as_str() != Some(DataSource::CustomerForm.as_str())));
     }
     values.entry("creditStanding".into()).or_insert_with(|| Json::from("unknown"));
@@ -218,22 +218,6 @@ pub fn insert_customer(
     record_history(tx, id, CUSTOMER_ENTITY, &id.to_string(), "*", &Json::Null, &Json::from(name), actor)?;
     search::refresh(tx, id)?;
     Ok(warnings)
-}
-
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for ch in snake.chars() {
-        if ch == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
 }
 
 fn insert_row(tx: &Transaction<'_>, table: &str, columns: &[&str], values: Vec<SqlValue>) -> Result<()> {
@@ -466,8 +450,8 @@ fn add_verification_follow_ups(
     checked: &mut Vec<Checked>,
 ) -> Result<()> {
     for block in Block::ALL {
-        let source_key = format!("{}Source", camel(block.as_str()));
-        let verified_key = format!("{}Verified", camel(block.as_str()));
+        let source_key = format!("{}Source", block.as_str());
+        let verified_key = format!("{}Verified", block.as_str());
         let Some(source) = writes.iter().find(|(d, ..)| d.key == source_key).map(|(.., new)| new.clone()) else {
             continue;
         };

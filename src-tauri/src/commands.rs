@@ -2,7 +2,7 @@
 //! argument and result types are generated into `ui/src/generated/bindings.ts`.
 
 use fieldcrm_core::api::{
-    BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved,
+    BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved, TagCount,
 };
 use fieldcrm_core::card::{ArchiveCard, HistoryEntry};
 use fieldcrm_core::demo::{DemoOptions, DemoSummary};
@@ -58,6 +58,11 @@ async fn card_schema(state: State<'_, AppState>) -> Reply<CardSchema> {
 #[tauri::command]
 async fn search_customers(state: State<'_, AppState>, query: CustomerQuery) -> Reply<CustomerPage> {
     book(&state)?.search_customers(&query)
+}
+
+#[tauri::command]
+async fn customer_tags(state: State<'_, AppState>) -> Reply<Vec<TagCount>> {
+    book(&state)?.tags()
 }
 
 #[tauri::command]
@@ -126,6 +131,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         staff_list,
         card_schema,
         search_customers,
+        customer_tags,
         get_customer,
         customer_history,
         create_customer,

@@ -128,6 +128,8 @@ enum CustomerCommand {
     },
     /// The card's fields: keys, kinds and allowed values.
     Fields,
+    /// Every tag in use, with how many cards carry it.
+    Tags,
 }
 
 #[derive(Debug, Args, Default)]
@@ -326,6 +328,9 @@ fn customer(book: &Book, command: &CustomerCommand, json: bool) -> Result<(), Ap
             output::show(&book.history(*id, *limit)?, json, |h| output::history(h))
         }
         CustomerCommand::Fields => output::show(&book.card_schema(), json, output::schema),
+        CustomerCommand::Tags => output::show(&book.tags()?, json, |tags| {
+            tags.iter().map(|t| format!("{}  {}", t.tag, t.customers)).collect::<Vec<_>>().join("\n")
+        }),
     }
     Ok(())
 }

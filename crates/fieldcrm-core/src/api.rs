@@ -138,6 +138,14 @@ pub struct CardSchema {
     pub credit_incident: Vec<FieldSpec>,
 }
 
+/// A tag and how many cards carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TagCount {
+    pub tag: String,
+    pub customers: u32,
+}
+
 /// An open book. Cheap to share between threads; writes are serialised.
 pub struct Book {
     conn: Mutex<Connection>,
@@ -318,6 +326,18 @@ impl Book {
 
     pub fn search_customers(&self, query: &CustomerQuery) -> ApiResult<CustomerPage> {
         self.read(|conn| search::search(conn, query, &self.stale_before(conn)?))
+    }
+
+    /// Every tag in use, most used first.
+    pub fn tags(&self) -> ApiResult<Vec<TagCount>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT t.value, count(*) FROM search_doc d, json_each(d.tags) t
+                 GROUP BY t.value ORDER BY count(*) DESC, t.value",
+            )?;
+            let rows = stmt.query_map([], |r| Ok(TagCount { tag: r.get(0)?, customers: r.get(1)? }))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     pub fn customer(&self, id: CustomerId) -> ApiResult<ArchiveCard> {

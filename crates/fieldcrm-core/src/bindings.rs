@@ -5,7 +5,9 @@
 
 use ts_rs::TS;
 
-use crate::api::{BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved};
+use crate::api::{
+    BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved, TagCount,
+};
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
 use crate::demo::{DemoOptions, DemoSummary};
@@ -71,6 +73,7 @@ pub fn typescript() -> String {
         CustomerQuery,
         CustomerRow,
         CustomerPage,
+        TagCount,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

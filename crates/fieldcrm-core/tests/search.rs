@@ -192,3 +192,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn tags_in_use_are_counted_and_filter_the_list() {
+    let (book, _) = book_with_rep();
+    add(&book, json!({"name": "甲", "tags": ["重点客户", "示范户"]}));
+    add(&book, json!({"name": "乙", "tags": "重点客户"}));
+    add(&book, json!({"name": "丙"}));
+    let tags: Vec<(String, u32)> = book.tags().expect("tags").into_iter().map(|t| (t.tag, t.customers)).collect();
+    assert_eq!(tags, vec![("重点客户".to_string(), 2), ("示范户".to_string(), 1)], "most used first");
+    let page = book.search_customers(&CustomerQuery { tag: Some("重点客户".into()), ..Default::default() }).expect("q");
+    assert_eq!(page.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), vec!["甲", "乙"]);
+}

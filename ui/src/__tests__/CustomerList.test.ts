@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import CustomerList from '../views/CustomerList.vue'
+import CustomerFilters from '../components/CustomerFilters.vue'
+import { emptyFilters } from '../components/listFilters'
 import { MemoryBackend } from '../backend/memory'
 import { mountWith, until } from './helpers'
 
@@ -55,5 +57,25 @@ describe('customer list', () => {
     await w.find('[data-testid=search-input] input').setValue('没有这个客户')
     await until(() => rows(w).length === 0)
     await until(() => w.text().includes('没有符合条件的客户'))
+  })
+
+  it('filters by a tag, offering the tags in use with their counts', async () => {
+    const backend = new MemoryBackend({
+      customers: [
+        { name: '华星农业', tags: ['重点客户', '示范户'] },
+        { name: '绿丰农资', tags: ['重点客户'] },
+        '寿光种业',
+      ],
+    })
+    expect(await backend.customerTags()).toEqual([
+      { tag: '重点客户', customers: 2 },
+      { tag: '示范户', customers: 1 },
+    ])
+    ;({ wrapper } = await mountWith(CustomerList, backend))
+    const w = wrapper
+    await until(() => rows(w).length === 3)
+    w.findComponent(CustomerFilters).vm.$emit('update:modelValue', { ...emptyFilters(), tag: '重点客户' })
+    await until(() => rows(w).length === 2)
+    expect(names(w).sort()).toEqual(['华星农业', '绿丰农资'])
   })
 })

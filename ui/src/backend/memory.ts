@@ -25,6 +25,7 @@ import type {
   RecordKind,
   Saved,
   Staff,
+  TagCount,
 } from '../generated/bindings'
 import { CARD_SCHEMA } from '../generated/bindings'
 
@@ -436,6 +437,16 @@ export class MemoryBackend implements Backend {
 
   async staffList(): Promise<Staff[]> {
     return clone(this.staff)
+  }
+
+  async customerTags(): Promise<TagCount[]> {
+    const counts = new Map<string, number>()
+    for (const c of this.cards.values()) {
+      for (const tag of (c.fields.tags as string[] | null) ?? []) counts.set(tag, (counts.get(tag) ?? 0) + 1)
+    }
+    return [...counts.entries()]
+      .map(([tag, customers]) => ({ tag, customers }))
+      .sort((a, b) => b.customers - a.customers || a.tag.localeCompare(b.tag))
   }
 
   async cardSchema(): Promise<CardSchema> {

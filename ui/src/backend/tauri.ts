@@ -20,6 +20,7 @@ import type {
   RecordKind,
   Saved,
   Staff,
+  TagCount,
 } from '../generated/bindings'
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -55,6 +56,9 @@ export class TauriBackend implements Backend {
   }
   searchCustomers(query: CustomerQuery) {
     return call<CustomerPage>('search_customers', { query })
+  }
+  customerTags() {
+    return call<TagCount[]>('customer_tags')
   }
   getCustomer(id: string) {
     return call<ArchiveCard>('get_customer', { id })

@@ -19,6 +19,7 @@ import type {
   RecordKind,
   Saved,
   Staff,
+  TagCount,
 } from '../generated/bindings'
 
 export type Language = 'zh-CN' | 'en'
@@ -38,6 +39,8 @@ export interface Backend {
   staffList(): Promise<Staff[]>
   cardSchema(): Promise<CardSchema>
   searchCustomers(query: CustomerQuery): Promise<CustomerPage>
+  /** Every tag in use, most used first. */
+  customerTags(): Promise<TagCount[]>
   getCustomer(id: CustomerId): Promise<ArchiveCard>
   customerHistory(id: CustomerId, limit: number): Promise<HistoryEntry[]>
   createCustomer(customer: NewCustomer): Promise<Saved>

@@ -7,6 +7,7 @@ export interface ListFilters {
   creditStanding: CreditStanding[]
   ownerId: string | null
   orgUnitId: string | null
+  tag: string | null
   staleOnly: boolean
   needsVerificationOnly: boolean
   sort: SortKey
@@ -19,6 +20,7 @@ export function emptyFilters(): ListFilters {
     creditStanding: [],
     ownerId: null,
     orgUnitId: null,
+    tag: null,
     staleOnly: false,
     needsVerificationOnly: false,
     sort: 'name',

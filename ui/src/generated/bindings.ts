@@ -176,6 +176,8 @@ export type CustomerPage = {
  */
 total: number, offset: number, rows: Array<CustomerRow>, };
 
+export type TagCount = { tag: string, customers: number, };
+
 export const CARD_SCHEMA: CardSchema = {
   "customer": [
     {

@@ -104,6 +104,7 @@ const en: Messages<typeof zhCN> = {
     creditStanding: 'Credit standing',
     owner: 'Owner',
     orgUnit: 'Organisation unit',
+    tag: 'Tag',
     staleOnly: 'Stale only',
     needsVerificationOnly: 'Needs verification only',
     sort: 'Sort',

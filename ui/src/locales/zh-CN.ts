@@ -100,6 +100,7 @@ export default {
     creditStanding: '信用状况',
     owner: '负责人',
     orgUnit: '组织/区域',
+    tag: '标签',
     staleOnly: '只看待复核',
     needsVerificationOnly: '只看待核实',
     sort: '排序',

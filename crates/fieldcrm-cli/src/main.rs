@@ -12,11 +12,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use fieldcrm_core::api::{CardEdit, NewCustomer, NewProfile};
+use fieldcrm_core::api::{CardEdit, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind};
 use fieldcrm_core::card::{FieldChange, Fields};
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
-use fieldcrm_core::model::{ChannelLevel, CreditStanding, Lifecycle, StaffRole};
+use fieldcrm_core::model::{ChannelLevel, CreditStanding, Lifecycle, OrgUnitKind, StaffRole};
 use fieldcrm_core::search::{CustomerQuery, SortKey};
 use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
 use serde_json::Value as Json;
@@ -59,10 +59,18 @@ enum Command {
     /// Customer archive cards.
     #[command(subcommand)]
     Customer(CustomerCommand),
-    /// The organisation tree.
-    Org,
-    /// The sales staff.
-    Staff,
+    /// Key people, addresses and credit incidents on a card.
+    #[command(subcommand)]
+    Record(RecordCommand),
+    /// The organisation tree: list it, or add a unit.
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// The sales staff: list them, or add a person.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Book settings.
+    #[command(subcommand)]
+    Settings(SettingsCommand),
     /// Measure the foundation's speed targets on a generated book.
     Bench(bench::BenchArgs),
 }
@@ -130,6 +138,86 @@ enum CustomerCommand {
     Fields,
     /// Every tag in use, with how many cards carry it.
     Tags,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Kind {
+    KeyPerson,
+    Address,
+    CreditIncident,
+}
+
+impl From<Kind> for RecordKind {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::KeyPerson => RecordKind::KeyPerson,
+            Kind::Address => RecordKind::Address,
+            Kind::CreditIncident => RecordKind::CreditIncident,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum RecordCommand {
+    /// Add a key person, address or credit incident to a card.
+    Add {
+        customer: CustomerId,
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long = "set", value_name = "KEY=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Change fields of a record (an empty value clears the field).
+    Edit {
+        id: String,
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long = "set", value_name = "KEY=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Remove a record; the card's history keeps its last values.
+    Remove {
+        id: String,
+        #[arg(long, value_enum)]
+        kind: Kind,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgCommand {
+    /// The tree, depth first.
+    List,
+    /// Add a unit under a parent (or a root without one).
+    Add {
+        name: String,
+        #[arg(long)]
+        kind: OrgUnitKind,
+        #[arg(long)]
+        parent: Option<OrgUnitId>,
+        #[arg(long)]
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    List,
+    /// Add a person to a unit.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: StaffRole,
+        #[arg(long)]
+        unit: OrgUnitId,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SettingsCommand {
+    /// Days without review after which a card shows as stale.
+    StaleAfterDays { days: u32 },
 }
 
 #[derive(Debug, Args, Default)]
@@ -264,11 +352,72 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
                 )
             });
         }
-        Command::Org => output::show(&book.org_units()?, json, |u| output::org_units(u)),
-        Command::Staff => output::show(&book.staff()?, json, |s| output::staff(s)),
+        Command::Record(command) => record(&book, command, json)?,
+        Command::Org(OrgCommand::List) => output::show(&book.org_units()?, json, |u| output::org_units(u)),
+        Command::Org(OrgCommand::Add { name, kind, parent, code }) => {
+            let unit = book.add_org_unit(&NewOrgUnit {
+                parent_id: *parent,
+                kind: *kind,
+                name: name.clone(),
+                code: code.clone(),
+            })?;
+            output::show(&unit, json, |u| format!("added {} [{}] {}", u.name, u.kind, u.id));
+        }
+        Command::Staff(StaffCommand::List) => output::show(&book.staff()?, json, |s| output::staff(s)),
+        Command::Staff(StaffCommand::Add { name, role, unit, phone }) => {
+            let staff = book.add_staff(&NewStaff {
+                name: name.clone(),
+                role: *role,
+                org_unit_id: *unit,
+                phone: phone.clone(),
+            })?;
+            output::show(&staff, json, |s| format!("added {} ({}) in {} {}", s.name, s.role, s.org_unit_name, s.id));
+        }
+        Command::Settings(SettingsCommand::StaleAfterDays { days }) => {
+            book.set_stale_after_days(*days)?;
+            output::show(&book.status()?, json, output::status);
+        }
         Command::Customer(command) => customer(&book, command, json)?,
         Command::Bench(_) => unreachable!("handled above"),
     }
+    Ok(())
+}
+
+fn record(book: &Book, command: &RecordCommand, json: bool) -> Result<(), ApiError> {
+    let (saved, kind) = match command {
+        RecordCommand::Add { customer, kind, set } => {
+            let new = NewRecord {
+                customer_id: *customer,
+                kind: (*kind).into(),
+                fields: pairs(set.iter().map(String::as_str))?,
+            };
+            (book.add_record(&new)?, *kind)
+        }
+        RecordCommand::Edit { id, kind, set } => {
+            let kind_: RecordKind = (*kind).into();
+            let fields = pairs(set.iter().map(String::as_str))?;
+            // As for cards: the values read now are what the edit is based on.
+            let card = book.customer(book.customer_of(kind_, id)?)?;
+            let records = match kind_ {
+                RecordKind::KeyPerson => &card.key_people,
+                RecordKind::Address => &card.addresses,
+                RecordKind::CreditIncident => &card.credit_incidents,
+            };
+            let current = records.iter().find(|r| &r.id == id).map(|r| r.fields.clone()).unwrap_or_default();
+            let changes = fields
+                .into_iter()
+                .map(|(field, value)| FieldChange { expected: current.get(&field).cloned(), field, value })
+                .collect();
+            (book.edit_record(&RecordEdit { kind: kind_, id: id.clone(), changes })?, *kind)
+        }
+        RecordCommand::Remove { id, kind } => {
+            let card = book.remove_record((*kind).into(), id)?;
+            output::show(&card, json, |c| format!("removed {id} from {}", c.id));
+            return Ok(());
+        }
+    };
+    output::warnings(&saved.warnings);
+    output::show(&saved.card, json, |c| format!("saved {:?} on {} (revision {})", kind, c.id, c.revision));
     Ok(())
 }
 

@@ -140,3 +140,43 @@ fn demo_books_are_reproducible_from_the_command_line() {
     };
     assert_eq!(strip(&pages[0]), strip(&pages[1]), "same seed, same customers");
 }
+
+#[test]
+fn head_office_sets_up_the_organisation_and_keeps_cards_headless() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    ok_json(&book, &["init", "--name", "赵总", "--role", "head-office", "--company", "华丰农业"]);
+    let root = ok_json(&book, &["org", "list"])[0]["id"].as_str().expect("root").to_string();
+    let region = ok_json(&book, &["org", "add", "潍坊区域", "--kind", "region", "--parent", &root]);
+    let region = region["id"].as_str().expect("region");
+    let territory = ok_json(&book, &["org", "add", "寿光片区", "--kind", "territory", "--parent", region]);
+    let territory = territory["id"].as_str().expect("territory");
+    let rep = ok_json(&book, &["staff", "add", "王磊", "--role", "rep", "--unit", territory]);
+    assert_eq!(rep["orgUnitName"], "寿光片区");
+    let rep = rep["id"].as_str().expect("rep");
+
+    let card = ok_json(&book, &["customer", "add", "--set", "name=华星农业", "--set", &format!("ownerId={rep}")]);
+    assert_eq!(card["territoryName"], "寿光片区", "a card lies in its owner's territory by default");
+    let id = card["id"].as_str().expect("id");
+    let region_list = ok_json(&book, &["customer", "list", "--unit", region]);
+    assert_eq!(region_list["total"], 1, "the region's list includes its territories' cards");
+
+    let card =
+        ok_json(&book, &["record", "add", id, "--kind", "key-person", "--set", "role=owner", "--set", "name=张国庆"]);
+    let person = card["keyPeople"][0]["id"].as_str().expect("person").to_string();
+    let card = ok_json(&book, &["record", "edit", &person, "--kind", "key-person", "--set", "hobbies=钓鱼"]);
+    assert_eq!(card["keyPeople"][0]["fields"]["hobbies"], "钓鱼");
+    let out = fieldcrm(&book, &["record", "edit", &person, "--kind", "key-person", "--set", "birthYear=1850"]);
+    assert_eq!(out.status.code(), Some(2), "an impossible birth year is refused");
+    let card = ok_json(&book, &["record", "remove", &person, "--kind", "key-person"]);
+    assert_eq!(card["keyPeople"].as_array().expect("people").len(), 0);
+    assert_eq!(
+        ok_json(&book, &["customer", "search", "张国庆"])["total"],
+        0,
+        "a removed person no longer finds the card"
+    );
+
+    assert_eq!(ok_json(&book, &["settings", "stale-after-days", "30"])["staleAfterDays"], 30);
+    let out = fieldcrm(&book, &["settings", "stale-after-days", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}

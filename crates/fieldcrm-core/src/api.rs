@@ -138,6 +138,30 @@ pub struct CardSchema {
     pub credit_incident: Vec<FieldSpec>,
 }
 
+/// A new unit of the organisation tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewOrgUnit {
+    /// None for a root (head office).
+    #[ts(optional)]
+    pub parent_id: Option<OrgUnitId>,
+    pub kind: OrgUnitKind,
+    pub name: String,
+    #[ts(optional)]
+    pub code: Option<String>,
+}
+
+/// A new member of the sales organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewStaff {
+    pub name: String,
+    pub role: StaffRole,
+    pub org_unit_id: OrgUnitId,
+    #[ts(optional)]
+    pub phone: Option<String>,
+}
+
 /// A tag and how many cards carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -320,6 +344,26 @@ impl Book {
         self.read(org::staff)
     }
 
+    pub fn add_org_unit(&self, new: &NewOrgUnit) -> ApiResult<OrgUnit> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let id = org::add_unit(tx, OrgUnitId::new(), new.parent_id, new.kind, &new.name, new.code.as_deref(), now)?;
+            org::units(tx)?
+                .into_iter()
+                .find(|u| u.id == id)
+                .ok_or(Error::NotFound { what: "org unit", id: id.to_string() })
+        })
+    }
+
+    pub fn add_staff(&self, new: &NewStaff) -> ApiResult<Staff> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let id =
+                org::add_staff(tx, StaffId::new(), &new.name, new.role, new.org_unit_id, new.phone.as_deref(), now)?;
+            org::staff_member(tx, id)
+        })
+    }
+
     pub fn card_schema(&self) -> CardSchema {
         card_schema()
     }
@@ -430,6 +474,11 @@ impl Book {
             write::remove_child(tx, kind.entity(), id, actor)?;
             card::read::load(tx, customer, &self.stale_before(tx)?)
         })
+    }
+
+    /// The card a key person, address or credit incident belongs to.
+    pub fn customer_of(&self, kind: RecordKind, id: &str) -> ApiResult<CustomerId> {
+        self.read(|conn| customer_of(conn, kind, id))
     }
 
     pub fn mark_reviewed(&self, id: CustomerId) -> ApiResult<ArchiveCard> {

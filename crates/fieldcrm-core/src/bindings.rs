@@ -6,7 +6,8 @@
 use ts_rs::TS;
 
 use crate::api::{
-    BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved, TagCount,
+    BookStatus, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
+    Saved, TagCount,
 };
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
@@ -74,6 +75,8 @@ pub fn typescript() -> String {
         CustomerRow,
         CustomerPage,
         TagCount,
+        NewOrgUnit,
+        NewStaff,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

@@ -23,8 +23,9 @@ macro_rules! string_enum {
 
         impl std::str::FromStr for $name {
             type Err = String;
+            /// Accepts the stored key, and its kebab-case spelling (`head-office`).
             fn from_str(s: &str) -> Result<Self, String> {
-                match s {
+                match s.trim().replace('-', "_").as_str() {
                     $($key => Ok($name::$variant),)+
                     other => Err(format!(
                         "'{other}' is not one of: {}", Self::KEYS.join(", ")

@@ -178,6 +178,14 @@ total: number, offset: number, rows: Array<CustomerRow>, };
 
 export type TagCount = { tag: string, customers: number, };
 
+export type NewOrgUnit = { 
+/**
+ * None for a root (head office).
+ */
+parentId?: OrgUnitId, kind: OrgUnitKind, name: string, code?: string, };
+
+export type NewStaff = { name: string, role: StaffRole, orgUnitId: OrgUnitId, phone?: string, };
+
 export const CARD_SCHEMA: CardSchema = {
   "customer": [
     {

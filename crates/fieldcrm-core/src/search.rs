@@ -292,6 +292,86 @@ fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
     out
 }
 
+/// The list's filters as SQL conditions on `search_doc d`, with their
+/// parameters (numbered ?1, ?2 … in order).
+fn list_filters(query: &CustomerQuery, stale_before: &str) -> (Vec<String>, Vec<SqlValue>) {
+    let mut args: Vec<SqlValue> = vec![];
+    let arg = |args: &mut Vec<SqlValue>, value: SqlValue| {
+        args.push(value);
+        format!("?{}", args.len())
+    };
+    let mut filters: Vec<String> = vec![];
+    let in_list = |column: &str, keys: Vec<&'static str>, args: &mut Vec<SqlValue>, filters: &mut Vec<String>| {
+        if !keys.is_empty() {
+            let ps: Vec<String> = keys.into_iter().map(|k| arg(args, SqlValue::Text(k.to_string()))).collect();
+            filters.push(format!("d.{column} IN ({})", ps.join(", ")));
+        }
+    };
+    in_list("lifecycle", query.lifecycle.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
+    in_list("channel_level", query.channel_level.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
+    in_list("credit_standing", query.credit_standing.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
+    if let Some(owner) = query.owner_id {
+        let p = arg(&mut args, SqlValue::Text(owner.to_string()));
+        filters.push(format!("d.owner_id = {p}"));
+    }
+    if let Some(unit) = query.org_unit_id {
+        let p = arg(&mut args, SqlValue::Text(unit.to_string()));
+        filters.push(format!(
+            "d.territory_id IN (WITH RECURSIVE sub(id) AS (SELECT {p} UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)"
+        ));
+    }
+    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let p = arg(&mut args, SqlValue::Text(tag.to_string()));
+        filters.push(format!("EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = {p})"));
+    }
+    if query.stale_only {
+        let p = arg(&mut args, SqlValue::Text(stale_before.to_string()));
+        filters.push(format!("d.reviewed_at < {p}"));
+    }
+    if query.needs_verification_only {
+        filters.push("d.needs_verification = 1".to_string());
+    }
+    (filters, args)
+}
+
+/// The list rows of a page, in the page's order. Only these rows are read from
+/// the wide card table.
+fn page_rows(conn: &Connection, ids: Vec<CustomerId>, stale_before: &str) -> Result<Vec<CustomerRow>> {
+    let mut row = conn.prepare_cached(&format!(
+        "SELECT c.id, c.name, c.short_name, c.phone, c.channel_level, c.lifecycle, c.credit_standing,
+                s.name, t.name,
+                (SELECT coalesce(a.city, '') || coalesce(a.district, '') || a.detail FROM customer_address a
+                  WHERE a.customer_id = c.id ORDER BY a.kind <> 'business', a.id LIMIT 1),
+                c.tags, c.reviewed_at < ?2, {NEEDS_VERIFICATION}, c.updated_at
+         FROM customer c
+         JOIN staff s ON s.id = c.owner_id
+         JOIN org_unit t ON t.id = c.territory_id
+         WHERE c.id = ?1"
+    ))?;
+    let mut rows = Vec::with_capacity(ids.len());
+    for id in ids {
+        rows.push(row.query_row(rusqlite::params![id, stale_before], |r| {
+            Ok(CustomerRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                short_name: r.get(2)?,
+                phone: r.get(3)?,
+                channel_level: r.get(4)?,
+                lifecycle: r.get(5)?,
+                credit_standing: r.get(6)?,
+                owner_name: r.get(7)?,
+                territory_name: r.get(8)?,
+                address: r.get(9)?,
+                tags: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+                stale: r.get(11)?,
+                needs_verification: r.get(12)?,
+                updated_at: r.get(13)?,
+            })
+        })?);
+    }
+    Ok(rows)
+}
+
 /// An FTS5 phrase with `"` doubled.
 fn phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
@@ -334,42 +414,7 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
         return Ok(CustomerPage { total: 0, offset: query.offset, rows: vec![] });
     }
 
-    let mut args: Vec<SqlValue> = vec![];
-    let arg = |args: &mut Vec<SqlValue>, value: SqlValue| {
-        args.push(value);
-        format!("?{}", args.len())
-    };
-    let mut filters: Vec<String> = vec![];
-    let in_list = |column: &str, keys: Vec<&'static str>, args: &mut Vec<SqlValue>, filters: &mut Vec<String>| {
-        if !keys.is_empty() {
-            let ps: Vec<String> = keys.into_iter().map(|k| arg(args, SqlValue::Text(k.to_string()))).collect();
-            filters.push(format!("d.{column} IN ({})", ps.join(", ")));
-        }
-    };
-    in_list("lifecycle", query.lifecycle.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
-    in_list("channel_level", query.channel_level.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
-    in_list("credit_standing", query.credit_standing.iter().map(|l| l.as_str()).collect(), &mut args, &mut filters);
-    if let Some(owner) = query.owner_id {
-        let p = arg(&mut args, SqlValue::Text(owner.to_string()));
-        filters.push(format!("d.owner_id = {p}"));
-    }
-    if let Some(unit) = query.org_unit_id {
-        let p = arg(&mut args, SqlValue::Text(unit.to_string()));
-        filters.push(format!(
-            "d.territory_id IN (WITH RECURSIVE sub(id) AS (SELECT {p} UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)"
-        ));
-    }
-    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let p = arg(&mut args, SqlValue::Text(tag.to_string()));
-        filters.push(format!("EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = {p})"));
-    }
-    if query.stale_only {
-        let p = arg(&mut args, SqlValue::Text(stale_before.to_string()));
-        filters.push(format!("d.reviewed_at < {p}"));
-    }
-    if query.needs_verification_only {
-        filters.push("d.needs_verification = 1".to_string());
-    }
+    let (filters, args) = list_filters(query, stale_before);
     let order = match query.sort {
         SortKey::Name => "d.name_pinyin, d.customer_id",
         SortKey::Updated => "d.updated_at DESC, d.customer_id DESC",
@@ -447,39 +492,7 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
         }
     };
 
-    // Only the page's rows are read in full.
-    let mut row = conn.prepare_cached(&format!(
-        "SELECT c.id, c.name, c.short_name, c.phone, c.channel_level, c.lifecycle, c.credit_standing,
-                s.name, t.name,
-                (SELECT coalesce(a.city, '') || coalesce(a.district, '') || a.detail FROM customer_address a
-                  WHERE a.customer_id = c.id ORDER BY a.kind <> 'business', a.id LIMIT 1),
-                c.tags, c.reviewed_at < ?2, {NEEDS_VERIFICATION}, c.updated_at
-         FROM customer c
-         JOIN staff s ON s.id = c.owner_id
-         JOIN org_unit t ON t.id = c.territory_id
-         WHERE c.id = ?1"
-    ))?;
-    let mut rows = Vec::with_capacity(ids.len());
-    for id in ids {
-        rows.push(row.query_row(rusqlite::params![id, stale_before], |r| {
-            Ok(CustomerRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                short_name: r.get(2)?,
-                phone: r.get(3)?,
-                channel_level: r.get(4)?,
-                lifecycle: r.get(5)?,
-                credit_standing: r.get(6)?,
-                owner_name: r.get(7)?,
-                territory_name: r.get(8)?,
-                address: r.get(9)?,
-                tags: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
-                stale: r.get(11)?,
-                needs_verification: r.get(12)?,
-                updated_at: r.get(13)?,
-            })
-        })?);
-    }
+    let rows = page_rows(conn, ids, stale_before)?;
     Ok(CustomerPage { total: u32::try_from(total).unwrap_or(u32::MAX), offset: query.offset, rows })
 }
 

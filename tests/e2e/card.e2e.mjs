@@ -1,7 +1,8 @@
 // End-to-end: the real desktop app in a real webview (WebKitWebDriver through
-// tauri-driver, under Xvfb). A rep creates a card, finds it again by its
-// pinyin initials, opens it, and a screenshot of the card is saved under
-// target/e2e/.
+// tauri-driver, under Xvfb). A newcomer opens the demo book, creates a card,
+// finds it again by its pinyin initials, opens it, edits it, switches to
+// English; a second app on the same book is refused. Screenshots are saved
+// under target/e2e/.
 
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,6 @@ mkdirSync(out, { recursive: true });
 
 const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-'));
 const book = join(work, 'book.sqlite');
-execFileSync(cli, ['--db', book, 'demo', '--customers', '500', '--seed', '7'], { stdio: 'inherit' });
 
 const driver = spawn('tauri-driver', ['--port', String(port)], {
   env: { ...process.env, FIELDCRM_DB: book },
@@ -68,8 +68,10 @@ try {
   await waitForDriver();
   session = await Session.start(base, app);
 
-  step('the customer list shows the demo book');
-  await session.waitFor('[data-testid=customer-row]');
+  step('a new book starts on the first-start screen, which opens the demo book');
+  await session.click(await session.waitFor('[data-testid=open-demo]'));
+  await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
+  writeFileSync(join(out, 'list.png'), Buffer.from(await session.screenshot(), 'base64'));
 
   step('a new card is created with only a name');
   await session.click(await session.waitFor('[data-testid=new-customer]'));

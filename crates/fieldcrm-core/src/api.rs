@@ -375,10 +375,8 @@ impl Book {
     /// Every tag in use, most used first.
     pub fn tags(&self) -> ApiResult<Vec<TagCount>> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT t.value, count(*) FROM search_doc d, json_each(d.tags) t
-                 GROUP BY t.value ORDER BY count(*) DESC, t.value",
-            )?;
+            let mut stmt =
+                conn.prepare_cached("SELECT tag, count(*) FROM search_tag GROUP BY tag ORDER BY count(*) DESC, tag")?;
             let rows = stmt.query_map([], |r| Ok(TagCount { tag: r.get(0)?, customers: r.get(1)? }))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })

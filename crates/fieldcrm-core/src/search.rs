@@ -119,6 +119,17 @@ fn spaced(text: &str) -> String {
     out
 }
 
+/// The list projection of the customers that `filter` selects, as `search_doc` columns.
+fn projection(filter: &str) -> String {
+    format!(
+        "INSERT INTO search_doc (customer_id, name_pinyin, lifecycle, channel_level, credit_standing, owner_id,
+                                 territory_id, needs_verification, reviewed_at, created_at, updated_at)
+         SELECT c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
+                c.territory_id, {NEEDS_VERIFICATION}, c.reviewed_at, c.created_at, c.updated_at
+         FROM customer c {filter}"
+    )
+}
+
 /// Rewrites the search document and list projection of one customer (or
 /// removes them if the customer is gone). Call in the transaction that changed
 /// the card.
@@ -130,54 +141,56 @@ pub fn refresh(tx: &Transaction<'_>, customer: CustomerId) -> Result<()> {
     if let Some(rowid) = rowid {
         tx.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([rowid])?;
         tx.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_tag WHERE doc = ?1")?.execute([rowid])?;
     }
     let Some(doc) = document(tx, customer)? else {
         tx.prepare_cached("DELETE FROM search_doc WHERE customer_id = ?1")?.execute([customer])?;
         return Ok(());
     };
-    let rowid: i64 = tx
-        .prepare_cached(&format!(
-            "INSERT INTO search_doc (customer_id, name_pinyin, lifecycle, channel_level, credit_standing, owner_id,
-                                 territory_id, tags, needs_verification, reviewed_at, created_at, updated_at)
-         SELECT c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
-                c.territory_id, c.tags, {NEEDS_VERIFICATION}, c.reviewed_at, c.created_at, c.updated_at
-         FROM customer c WHERE c.id = ?1
+    let upsert = format!(
+        "{}
          ON CONFLICT (customer_id) DO UPDATE SET
              name_pinyin = excluded.name_pinyin, lifecycle = excluded.lifecycle,
              channel_level = excluded.channel_level, credit_standing = excluded.credit_standing,
-             owner_id = excluded.owner_id, territory_id = excluded.territory_id, tags = excluded.tags,
+             owner_id = excluded.owner_id, territory_id = excluded.territory_id,
              needs_verification = excluded.needs_verification, reviewed_at = excluded.reviewed_at,
              created_at = excluded.created_at, updated_at = excluded.updated_at
-         RETURNING rowid"
-        ))?
-        .query_row([customer], |r| r.get(0))?;
+         RETURNING rowid",
+        projection("WHERE c.id = ?1")
+    );
+    let rowid: i64 = tx.prepare_cached(&upsert)?.query_row([customer], |r| r.get(0))?;
+    index_text(tx, rowid, &doc)?;
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO search_tag (doc, tag) SELECT ?1, t.value FROM customer c, json_each(c.tags) t WHERE c.id = ?2",
+    )?
+    .execute(rusqlite::params![rowid, customer])?;
+    Ok(())
+}
+
+fn index_text(tx: &Transaction<'_>, rowid: i64, doc: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO search_trigram (rowid, body) VALUES (?1, ?2)")?
         .execute(rusqlite::params![rowid, doc])?;
     tx.prepare_cached("INSERT INTO search_char (rowid, body) VALUES (?1, ?2)")?
-        .execute(rusqlite::params![rowid, spaced(&doc)])?;
+        .execute(rusqlite::params![rowid, spaced(doc)])?;
     Ok(())
 }
 
 /// Rebuilds the whole index (after a migration, or bulk loads).
 pub fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(&format!(
-        "DELETE FROM search_trigram; DELETE FROM search_char; DELETE FROM search_doc;
-         INSERT INTO search_doc (customer_id, name_pinyin, lifecycle, channel_level, credit_standing, owner_id,
-                                 territory_id, tags, needs_verification, reviewed_at, created_at, updated_at)
-         SELECT c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
-                c.territory_id, c.tags, {NEEDS_VERIFICATION}, c.reviewed_at, c.created_at, c.updated_at
-         FROM customer c ORDER BY c.id;"
+        "DELETE FROM search_trigram; DELETE FROM search_char; DELETE FROM search_tag; DELETE FROM search_doc;
+         {};
+         INSERT OR IGNORE INTO search_tag (doc, tag)
+             SELECT d.rowid, t.value FROM search_doc d JOIN customer c ON c.id = d.customer_id, json_each(c.tags) t;",
+        projection("ORDER BY c.id")
     ))?;
     let docs: Vec<(i64, CustomerId)> = tx
         .prepare("SELECT rowid, customer_id FROM search_doc ORDER BY rowid")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut trigram = tx.prepare_cached("INSERT INTO search_trigram (rowid, body) VALUES (?1, ?2)")?;
-    let mut chars = tx.prepare_cached("INSERT INTO search_char (rowid, body) VALUES (?1, ?2)")?;
     for (rowid, customer) in docs {
         if let Some(doc) = document(tx, customer)? {
-            trigram.execute(rusqlite::params![rowid, doc])?;
-            chars.execute(rusqlite::params![rowid, spaced(&doc)])?;
+            index_text(tx, rowid, &doc)?;
         }
     }
     Ok(())
@@ -264,8 +277,22 @@ fn rowid_array(rowids: &[i64]) -> rusqlite::vtab::array::Array {
     std::rc::Rc::new(rowids.iter().map(|r| SqlValue::Integer(*r)).collect())
 }
 
-/// How many of the matching documents pass the filters.
-fn count(conn: &Connection, filters: &[String], args: &[SqlValue], matches: &[i64]) -> Result<u64> {
+/// How many of the matching documents pass the filters. A few matches are
+/// looked up one by one; when they are a large part of the `book` (a lookup
+/// costs about four rows of a scan), they are counted while scanning the
+/// filtered list instead.
+fn count(conn: &Connection, filters: &[String], args: &[SqlValue], matches: &[i64], book: u64) -> Result<u64> {
+    if matches.len() as u64 * 4 > book {
+        let member = membership(matches);
+        let sql = format!("SELECT d.rowid FROM search_doc d {}", where_sql(filters));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            n += u64::from(member.get(row.get::<_, i64>(0)? as usize).copied().unwrap_or(false));
+        }
+        return Ok(n);
+    }
     let mut conditions = filters.to_vec();
     conditions.push(format!("d.rowid IN rarray(?{})", args.len() + 1));
     let sql = format!("SELECT count(*) FROM search_doc d {}", where_sql(&conditions));
@@ -273,6 +300,15 @@ fn count(conn: &Connection, filters: &[String], args: &[SqlValue], matches: &[i6
         args.iter().map(|a| Box::new(a.clone()) as Box<dyn rusqlite::ToSql>).collect();
     bound.push(Box::new(rowid_array(matches)));
     Ok(conn.prepare_cached(&sql)?.query_row(params_from_iter(bound.iter()), |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// `member[rowid]` is true for each rowid in the list.
+fn membership(rowids: &[i64]) -> Vec<bool> {
+    let mut member = vec![false; rowids.iter().max().map_or(0, |m| *m as usize + 1)];
+    for rowid in rowids {
+        member[*rowid as usize] = true;
+    }
+    member
 }
 
 /// The common elements of two ascending lists.
@@ -319,10 +355,6 @@ fn list_filters(query: &CustomerQuery, stale_before: &str) -> (Vec<String>, Vec<
         filters.push(format!(
             "d.territory_id IN (WITH RECURSIVE sub(id) AS (SELECT {p} UNION ALL SELECT o.id FROM org_unit o JOIN sub ON o.parent_id = sub.id) SELECT id FROM sub)"
         ));
-    }
-    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let p = arg(&mut args, SqlValue::Text(tag.to_string()));
-        filters.push(format!("EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = {p})"));
     }
     if query.stale_only {
         let p = arg(&mut args, SqlValue::Text(stale_before.to_string()));
@@ -410,6 +442,16 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
             Some(before) => intersect(&before, &found),
         });
     }
+    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let found: Vec<i64> = conn
+            .prepare_cached("SELECT doc FROM search_tag WHERE tag = ?1 ORDER BY doc")?
+            .query_map([tag], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        matches = Some(match matches {
+            None => found,
+            Some(before) => intersect(&before, &found),
+        });
+    }
     if matches.as_ref().is_some_and(Vec::is_empty) {
         return Ok(CustomerPage { total: 0, offset: query.offset, rows: vec![] });
     }
@@ -428,10 +470,7 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
     let (total, ids): (u64, Vec<CustomerId>) = match (&matches, walk) {
         (Some(matches), true) => {
             // Walk the list in order; a row is on the page if its document matched.
-            let mut member = vec![false; matches.last().map_or(0, |m| *m as usize + 1)];
-            for m in matches {
-                member[*m as usize] = true;
-            }
+            let member = membership(matches);
             let sql =
                 format!("SELECT d.rowid, d.customer_id FROM search_doc d {} ORDER BY {order}", where_sql(&filters));
             let mut stmt = conn.prepare_cached(&sql)?;
@@ -452,7 +491,8 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
                     break;
                 }
             }
-            let total = if filters.is_empty() { matches.len() as u64 } else { count(conn, &filters, &args, matches)? };
+            let total =
+                if filters.is_empty() { matches.len() as u64 } else { count(conn, &filters, &args, matches, book)? };
             (total, ids)
         }
         _ => {
@@ -465,7 +505,7 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
             }
             let total = match &matches {
                 Some(m) if filters.is_empty() => m.len() as u64,
-                Some(m) => count(conn, &filters, &args, m)?,
+                Some(m) => count(conn, &filters, &args, m, book)?,
                 None => {
                     let sql = format!("SELECT count(*) FROM search_doc d {}", where_sql(&filters));
                     conn.prepare_cached(&sql)?.query_row(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))? as u64

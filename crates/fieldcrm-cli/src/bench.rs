@@ -101,45 +101,39 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
                 .collect(),
         ),
     ];
-    let mut results = vec![];
+    let text_query = |text: &String| (text.clone(), CustomerQuery { text: text.clone(), ..Default::default() });
+    let mut categories: Vec<(&str, Vec<(String, CustomerQuery)>)> =
+        categories.into_iter().map(|(label, words)| (label, words.iter().map(text_query).collect())).collect();
     // Words combined with filters: the total can no longer be read off the index.
-    let filtered: Vec<(String, CustomerQuery)> = vec![
-        (
-            "镇 + active".into(),
-            CustomerQuery { text: "镇".into(), lifecycle: vec![Lifecycle::Active], ..Default::default() },
-        ),
-        (
-            "农资 + retailer".into(),
-            CustomerQuery { text: "农资".into(), channel_level: vec![ChannelLevel::Retailer], ..Default::default() },
-        ),
-        ("华 + stale".into(), CustomerQuery { text: "华".into(), stale_only: true, ..Default::default() }),
-        (
-            "active + reviewed".into(),
-            CustomerQuery { lifecycle: vec![Lifecycle::Active], sort: SortKey::Reviewed, ..Default::default() },
-        ),
-        ("tag 重点客户".into(), CustomerQuery { tag: Some("重点客户".into()), ..Default::default() }),
-    ];
-    let mut samples = vec![];
-    let mut matches = vec![];
-    for (label, query) in &filtered {
-        let query = CustomerQuery { limit: 100, ..query.clone() };
-        let total = book.search_customers(&query)?.total;
-        let mut mine = vec![];
-        for _ in 0..args.runs {
-            let t = Instant::now();
-            book.search_customers(&query)?;
-            mine.push(t.elapsed());
-        }
-        matches.push(format!("{label}:{total} ({:.1} ms)", ms(p95(mine.clone()))));
-        samples.extend(mine);
-    }
-    let filtered_result =
-        serde_json::json!({"query": "with filters", "matches": matches.join(" "), "p95_ms": ms(p95(samples))});
-    for (label, words) in &categories {
+    categories.push((
+        "with filters",
+        vec![
+            (
+                "镇 + active".into(),
+                CustomerQuery { text: "镇".into(), lifecycle: vec![Lifecycle::Active], ..Default::default() },
+            ),
+            (
+                "农资 + retailer".into(),
+                CustomerQuery {
+                    text: "农资".into(),
+                    channel_level: vec![ChannelLevel::Retailer],
+                    ..Default::default()
+                },
+            ),
+            ("华 + stale".into(), CustomerQuery { text: "华".into(), stale_only: true, ..Default::default() }),
+            (
+                "active + reviewed".into(),
+                CustomerQuery { lifecycle: vec![Lifecycle::Active], sort: SortKey::Reviewed, ..Default::default() },
+            ),
+            ("tag 重点客户".into(), CustomerQuery { tag: Some("重点客户".into()), ..Default::default() }),
+        ],
+    ));
+    let mut results = vec![];
+    for (label, queries) in &categories {
         let mut samples = vec![];
         let mut matches = vec![];
-        for text in words {
-            let query = CustomerQuery { text: text.clone(), limit: 100, ..Default::default() };
+        for (name, query) in queries {
+            let query = CustomerQuery { limit: 100, ..query.clone() };
             let total = book.search_customers(&query)?.total;
             let mut mine = vec![];
             for _ in 0..args.runs {
@@ -147,12 +141,11 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
                 book.search_customers(&query)?;
                 mine.push(t.elapsed());
             }
-            matches.push(format!("{text}:{total} ({:.1} ms)", ms(p95(mine.clone()))));
+            matches.push(format!("{name}:{total} ({:.1} ms)", ms(p95(mine.clone()))));
             samples.extend(mine);
         }
         results.push(serde_json::json!({"query": label, "matches": matches.join(" "), "p95_ms": ms(p95(samples))}));
     }
-    results.push(filtered_result);
     let ids: Vec<CustomerId> = sample.rows.iter().map(|r| r.id).collect();
     let samples: Vec<Duration> = (0..args.runs)
         .map(|i| {

@@ -178,11 +178,10 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
         println!("demo generation: {:.2} s", generation.as_secs_f64());
         for r in &results {
             println!(
-                "search {:<16} {:>12} → {:>6} matches, first page p95 {:.2} ms",
+                "search {:<16} first page p95 {:>6.2} ms   matches (p95): {}",
                 r["query"].as_str().unwrap_or_default(),
-                r["text"].as_str().unwrap_or_default(),
-                r["matches"],
-                r["p95_ms"].as_f64().unwrap_or_default()
+                r["p95_ms"].as_f64().unwrap_or_default(),
+                r["matches"].as_str().unwrap_or_default()
             );
         }
         println!("open card + people + history p95: {:.2} ms", ms(open_card));

@@ -41,6 +41,13 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
     let io = |e: std::io::Error| ApiError { code: ErrorCode::Io, message: e.to_string(), problems: vec![] };
     let dir = std::env::temp_dir().join(format!("fieldcrm-bench-{}", std::process::id()));
     let path = args.book.clone().unwrap_or_else(|| dir.join("bench.sqlite"));
+    if args.customers < 100 {
+        return Err(ApiError {
+            code: ErrorCode::Invalid,
+            message: "bench needs a book of at least 100 customers (--customers)".into(),
+            problems: vec![],
+        });
+    }
     if path.exists() {
         return Err(ApiError {
             code: ErrorCode::Invalid,
@@ -56,7 +63,8 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
 
     // Each category mixes very common and rare words, plus words taken from a
     // card of the book itself, so every category has hits.
-    let sample = book.search_customers(&CustomerQuery { limit: 500, offset: 1000, ..Default::default() })?;
+    let offset = args.customers / 2;
+    let sample = book.search_customers(&CustomerQuery { limit: 500, offset, ..Default::default() })?;
     let first = &sample.rows[0];
     let name: Vec<char> = first.name.chars().collect();
     let piece = |from: usize, len: usize| -> String { name.iter().skip(from).take(len).collect() };

@@ -84,6 +84,15 @@ impl RecordKind {
         }
     }
 
+    /// The list a new card carries these records in (for problem field names).
+    fn path(self) -> &'static str {
+        match self {
+            RecordKind::KeyPerson => "keyPeople",
+            RecordKind::Address => "addresses",
+            RecordKind::CreditIncident => "creditIncidents",
+        }
+    }
+
     fn new_id(self) -> String {
         match self {
             RecordKind::KeyPerson => KeyPersonId::new().to_string(),
@@ -422,18 +431,29 @@ impl Book {
                     }
                 }
             }
-            let mut warnings = write::insert_customer(tx, id, &fields, actor)?;
-            for (kind, list) in [(RecordKind::KeyPerson, &new.key_people), (RecordKind::Address, &new.addresses)] {
-                for (index, record) in list.iter().enumerate() {
-                    let more = write::insert_child(tx, kind.entity(), &kind.new_id(), id, record, actor).map_err(
-                        |e| match e {
-                            Error::Invalid(problems) => Error::Invalid(prefix(problems, kind, index)),
-                            other => other,
-                        },
-                    )?;
-                    warnings.extend(prefix(more, kind, index));
-                }
-            }
+            let key_people = new.key_people.iter().map(|f| (RecordKind::KeyPerson, f));
+            let addresses = new.addresses.iter().map(|f| (RecordKind::Address, f));
+            let records: Vec<(RecordKind, &Fields)> = key_people.chain(addresses).collect();
+            // Each record's new id, and where its problems are reported (`keyPeople[0]`).
+            let names: Vec<(String, String)> = records
+                .iter()
+                .enumerate()
+                .map(|(i, (kind, _))| {
+                    let index = if *kind == RecordKind::KeyPerson { i } else { i - new.key_people.len() };
+                    (kind.new_id(), format!("{}[{index}]", kind.path()))
+                })
+                .collect();
+            let children: Vec<write::NewChild<'_>> = records
+                .iter()
+                .zip(&names)
+                .map(|((kind, values), (child_id, path))| write::NewChild {
+                    entity: kind.entity(),
+                    id: child_id,
+                    values,
+                    path,
+                })
+                .collect();
+            let warnings = write::insert_customer(tx, id, &fields, &children, actor)?;
             Ok(Saved { card: card::read::load(tx, id, &self.stale_before(tx)?)?, warnings })
         })
     }
@@ -503,13 +523,4 @@ fn customer_of(conn: &Connection, kind: RecordKind, id: &str) -> Result<Customer
     let sql = format!("SELECT customer_id FROM {} WHERE id = ?1", kind.entity().table);
     rusqlite::OptionalExtension::optional(conn.query_row(&sql, [id], |r| r.get(0)))?
         .ok_or_else(|| Error::NotFound { what: "record", id: id.to_string() })
-}
-
-fn prefix(problems: Vec<FieldProblem>, kind: RecordKind, index: usize) -> Vec<FieldProblem> {
-    let name = match kind {
-        RecordKind::KeyPerson => "keyPeople",
-        RecordKind::Address => "addresses",
-        RecordKind::CreditIncident => "creditIncidents",
-    };
-    problems.into_iter().map(|p| FieldProblem { field: format!("{name}[{index}].{}", p.field), ..p }).collect()
 }

@@ -65,6 +65,38 @@ fn bad_input_is_refused_with_field_problems_and_nothing_is_saved() {
 }
 
 #[test]
+fn a_new_card_with_its_people_and_address_is_one_save() {
+    let (book, _) = book_with_rep();
+    let saved = book
+        .create_customer(&NewCustomer {
+            fields: fields(json!({"name": "华星农业"})),
+            key_people: vec![fields(json!({"role": "owner", "name": "张国庆", "phone": "123"}))],
+            addresses: vec![
+                fields(json!({"kind": "business", "detail": "人民路18号"})),
+                fields(json!({"kind": "warehouse", "detail": "物流园3号库"})),
+            ],
+        })
+        .expect("created");
+    assert_eq!(saved.card.revision, 1, "creating a card with its records is one revision, not one per record");
+    assert_eq!((saved.card.key_people.len(), saved.card.addresses.len()), (1, 2));
+    assert_eq!(saved.warnings[0].field, "keyPeople[0].phone", "a record's warning names the record");
+    let found =
+        book.search_customers(&CustomerQuery { text: "张国庆 物流园".into(), ..Default::default() }).expect("q");
+    assert_eq!(found.total, 1, "the people and addresses saved with the card find it");
+    let err = book
+        .create_customer(&NewCustomer {
+            fields: fields(json!({"name": "另一家"})),
+            addresses: vec![
+                fields(json!({"kind": "business", "detail": "x"})),
+                fields(json!({"kind": "moon", "detail": "y"})),
+            ],
+            ..Default::default()
+        })
+        .expect_err("bad address kind");
+    assert_eq!(err.problems[0].field, "addresses[1].kind", "problems name the record they belong to");
+}
+
+#[test]
 fn an_odd_phone_number_is_saved_with_a_warning() {
     let (book, _) = book_with_rep();
     let saved = book

@@ -172,11 +172,23 @@ fn record_history(
     Ok(())
 }
 
-/// Creates the card itself (not its children). Returns warnings.
+/// A record to create together with a new card.
+#[derive(Debug, Clone, Copy)]
+pub struct NewChild<'a> {
+    pub entity: Entity,
+    pub id: &'a str,
+    pub values: &'a Fields,
+    /// Put before the record's problems' field names (`keyPeople[0]`).
+    pub path: &'a str,
+}
+
+/// Creates a card with its first records: one revision, one search refresh.
+/// Returns warnings.
 pub fn insert_customer(
     tx: &Transaction<'_>,
     id: CustomerId,
     values: &Fields,
+    children: &[NewChild<'_>],
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
     let mut values = values.clone();
@@ -216,6 +228,16 @@ pub fn insert_customer(
     }
     insert_row(tx, "customer", &columns, sql_values)?;
     record_history(tx, id, CUSTOMER_ENTITY, &id.to_string(), "*", &Json::Null, &Json::from(name), actor)?;
+    for child in children {
+        let at = |problems: Vec<FieldProblem>| -> Vec<FieldProblem> {
+            problems.into_iter().map(|p| FieldProblem { field: format!("{}.{}", child.path, p.field), ..p }).collect()
+        };
+        let more = insert_child_row(tx, child.entity, child.id, id, child.values, actor).map_err(|e| match e {
+            Error::Invalid(problems) => Error::Invalid(at(problems)),
+            other => other,
+        })?;
+        warnings.extend(at(more));
+    }
     search::refresh(tx, id)?;
     Ok(warnings)
 }
@@ -242,7 +264,8 @@ fn cross_field_warnings(values: &[Checked]) -> Vec<FieldProblem> {
     warnings
 }
 
-/// Adds a child record (key person, address, credit incident) to a card.
+/// Adds a child record (key person, address, credit incident) to an existing
+/// card: a new revision of the card.
 pub fn insert_child(
     tx: &Transaction<'_>,
     entity: Entity,
@@ -251,10 +274,25 @@ pub fn insert_child(
     values: &Fields,
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
-    debug_assert_ne!(entity, CUSTOMER_ENTITY);
     if !org::exists(tx, "customer", &customer.to_string())? {
         return Err(Error::NotFound { what: "customer", id: customer.to_string() });
     }
+    let warnings = insert_child_row(tx, entity, id, customer, values, actor)?;
+    touch_customer(tx, customer, actor)?;
+    search::refresh(tx, customer)?;
+    Ok(warnings)
+}
+
+/// Checks and writes one child record and its history row.
+fn insert_child_row(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    id: &str,
+    customer: CustomerId,
+    values: &Fields,
+    actor: Actor,
+) -> Result<Vec<FieldProblem>> {
+    debug_assert_ne!(entity, CUSTOMER_ENTITY);
     let mut values = values.clone();
     if entity == fields::CREDIT_INCIDENT_ENTITY {
         values.entry("resolved".into()).or_insert(Json::Bool(false));
@@ -276,8 +314,6 @@ pub fn insert_child(
     insert_row(tx, entity.table, &columns, sql_values)?;
     let label = child_label(entity, &checked);
     record_history(tx, customer, entity, id, "*", &Json::Null, &Json::from(label), actor)?;
-    touch_customer(tx, customer, actor)?;
-    search::refresh(tx, customer)?;
     Ok(warnings)
 }
 

@@ -387,7 +387,7 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
     let count_in = |t: usize| n / per + usize::from(t < n % per);
     let mut distributors_by_region: std::collections::HashMap<usize, Vec<CustomerId>> = Default::default();
     let mut subs_by_territory: Vec<Vec<CustomerId>> = vec![vec![]; per];
-    let mut writer = Writer::new(tx)?;
+    let mut writer = Writer { tx };
     for level in [Level::Distributor, Level::Sub, Level::Retailer] {
         for (t, territory) in territories.iter().enumerate() {
             let total = count_in(t);
@@ -439,15 +439,12 @@ fn date_between(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     from + Duration::days(rng.range(0, days))
 }
 
+/// Writes the demo's rows with cached prepared statements.
 struct Writer<'t> {
     tx: &'t Transaction<'t>,
 }
 
 impl<'t> Writer<'t> {
-    fn new(tx: &'t Transaction<'t>) -> Result<Self> {
-        Ok(Self { tx })
-    }
-
     #[allow(clippy::too_many_arguments)]
     fn history(
         &self,

@@ -182,7 +182,7 @@ pub struct TagCount {
 /// An open book. Cheap to share between threads; writes are serialised.
 pub struct Book {
     conn: Mutex<Connection>,
-    clock: Arc<dyn Clock>,
+    pub(crate) clock: Arc<dyn Clock>,
     path: String,
 }
 
@@ -213,23 +213,26 @@ impl Book {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> ApiResult<T> {
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> ApiResult<T> {
         let conn = self.lock();
         f(&conn).map_err(|e| self.public(e))
     }
 
-    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> ApiResult<T> {
+    /// One write transaction. Every change it made is sealed for sync
+    /// (stamped and filed in the outbox) before it commits.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> ApiResult<T> {
         let mut conn = self.lock();
         let run = || -> Result<T> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
+            crate::sync::capture::seal(&tx, self.clock.now())?;
             tx.commit()?;
             Ok(out)
         };
         run().map_err(|e| self.public(e))
     }
 
-    fn public(&self, error: Error) -> ApiError {
+    pub(crate) fn public(&self, error: Error) -> ApiError {
         match error {
             Error::Sqlite(e) => store::classify(e, &self.path).into(),
             other => other.into(),
@@ -237,7 +240,7 @@ impl Book {
     }
 
     /// The person making changes on this laptop, now.
-    fn actor(&self, conn: &Connection, source: &'static str) -> Result<Actor> {
+    pub(crate) fn actor(&self, conn: &Connection, source: &'static str) -> Result<Actor> {
         let profile = org::profile(conn)?.ok_or(Error::NoProfile)?;
         Ok(Actor { staff: profile.staff_id, at: self.clock.now(), source })
     }
@@ -342,7 +345,13 @@ impl Book {
     /// Fills an empty book with a deterministic demo organisation and customers.
     pub fn load_demo(&self, options: &DemoOptions) -> ApiResult<DemoSummary> {
         let now = self.clock.now();
-        self.write(|tx| demo::generate(tx, options, now))
+        // Demo cards are this book's own starting data, not changes to send anywhere.
+        self.write(|tx| {
+            crate::sync::capture::set_capture(tx, false)?;
+            let summary = demo::generate(tx, options, now)?;
+            crate::sync::capture::set_capture(tx, true)?;
+            Ok(summary)
+        })
     }
 
     pub fn org_units(&self) -> ApiResult<Vec<OrgUnit>> {

@@ -17,6 +17,11 @@ use crate::ids::{AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, Ke
 use crate::model::{Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle, OrgUnitKind, StaffRole};
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, SortKey};
+use crate::sync::{ImportReport, Progress};
+use crate::sync_api::{
+    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, HqMergeReport,
+    MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
+};
 
 macro_rules! declarations {
     ($($t:ty),+ $(,)?) => {
@@ -77,6 +82,21 @@ pub fn typescript() -> String {
         TagCount,
         NewOrgUnit,
         NewStaff,
+        Progress,
+        ImportReport,
+        DeviceInfo,
+        PeerSummary,
+        PendingKind,
+        SyncStatus,
+        EnrollDevice,
+        ExportResult,
+        ConflictView,
+        ConflictChoice,
+        ConflictResolution,
+        RejectionView,
+        NoticeView,
+        MergedFile,
+        HqMergeReport,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

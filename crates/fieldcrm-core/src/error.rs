@@ -51,6 +51,10 @@ pub enum Error {
     Corrupt { path: String, detail: String },
     #[error("the book {path} is already open in another fieldcrm window; switch to that window or close it first")]
     Locked { path: String },
+    /// A changeset file or sync step was refused; `reason` is a stable code
+    /// (`bad_signature`, `wrong_recipient` …), the message says what to do.
+    #[error("{message}")]
+    SyncRefused { reason: &'static str, message: String },
     #[error("the book cannot be used: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -77,6 +81,7 @@ pub enum ErrorCode {
     NotABook,
     Corrupt,
     Locked,
+    SyncRefused,
     Io,
     Internal,
 }
@@ -113,6 +118,9 @@ impl From<Error> for ApiError {
             Error::NotABook { .. } => (ErrorCode::NotABook, vec![]),
             Error::Corrupt { .. } => (ErrorCode::Corrupt, vec![]),
             Error::Locked { .. } => (ErrorCode::Locked, vec![]),
+            Error::SyncRefused { reason, .. } => {
+                (ErrorCode::SyncRefused, vec![FieldProblem::new("file", reason, message.clone())])
+            }
             Error::Io(_) => (ErrorCode::Io, vec![]),
             Error::Sqlite(ref e) => match e.sqlite_error_code() {
                 Some(rusqlite::ErrorCode::DatabaseCorrupt) => (ErrorCode::Corrupt, vec![]),
@@ -132,6 +140,10 @@ impl From<Error> for ApiError {
 }
 
 impl Error {
+    pub fn refused(reason: &'static str, message: impl Into<String>) -> Self {
+        Error::SyncRefused { reason, message: message.into() }
+    }
+
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
         Error::Invalid(vec![FieldProblem::new(field, code, message)])
     }

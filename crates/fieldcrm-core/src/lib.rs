@@ -22,6 +22,8 @@ pub mod model;
 pub mod org;
 pub mod search;
 pub mod store;
+pub mod sync;
+pub mod sync_api;
 
 pub use api::{ApiResult, Book};
 pub use clock::{Clock, FixedClock, SystemClock};

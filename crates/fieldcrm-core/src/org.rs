@@ -189,7 +189,7 @@ pub fn set_profile(tx: &Transaction<'_>, staff: StaffId, at: DateTime<Utc>) -> R
     staff_member(tx, staff)?;
     tx.execute(
         "INSERT INTO local_profile (singleton, staff_id, device_id, created_at) VALUES (1, ?1, ?2, ?3)",
-        params![staff, DeviceId::new().to_string(), timestamp(at)],
+        params![staff, crate::sync::device_id(tx)?, timestamp(at)],
     )?;
     Ok(())
 }

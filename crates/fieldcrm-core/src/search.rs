@@ -167,6 +167,21 @@ pub fn refresh(tx: &Transaction<'_>, customer: CustomerId) -> Result<()> {
     Ok(())
 }
 
+/// Takes a card out of the index (it is leaving this book).
+pub fn forget(tx: &Transaction<'_>, customer: &str) -> Result<()> {
+    let rowid: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM search_doc WHERE customer_id = ?1")?
+        .query_row([customer], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = rowid {
+        tx.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_tag WHERE doc = ?1")?.execute([rowid])?;
+        tx.prepare_cached("DELETE FROM search_doc WHERE rowid = ?1")?.execute([rowid])?;
+    }
+    Ok(())
+}
+
 fn index_text(tx: &Transaction<'_>, rowid: i64, doc: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO search_trigram (rowid, body) VALUES (?1, ?2)")?
         .execute(rusqlite::params![rowid, doc])?;

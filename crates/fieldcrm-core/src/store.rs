@@ -24,6 +24,7 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("schema/0001_initial.sql"), after: None },
     Migration { sql: include_str!("schema/0002_search.sql"), after: Some(crate::search::rebuild_all) },
+    Migration { sql: include_str!("schema/0003_sync.sql"), after: Some(crate::sync::capture::init_state) },
 ];
 
 /// The schema version this program writes.
@@ -123,6 +124,8 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
         }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
+    // Capture triggers follow the synced tables' current columns.
+    crate::sync::capture::install_triggers(&tx)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())

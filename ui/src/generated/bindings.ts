@@ -25,7 +25,7 @@ export type ApiError = { code: ErrorCode, message: string,
  */
 problems: Array<FieldProblem>, };
 
-export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "io" | "internal";
+export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
 export type FieldProblem = { 
 /**
@@ -185,6 +185,97 @@ export type NewOrgUnit = {
 parentId?: OrgUnitId, kind: OrgUnitKind, name: string, code?: string, };
 
 export type NewStaff = { name: string, role: StaffRole, orgUnitId: OrgUnitId, phone?: string, };
+
+export type Progress = { done: number, total: number, };
+
+export type ImportReport = { 
+/**
+ * Changes that are now the book's values.
+ */
+applied: number, 
+/**
+ * Changes the book already had (a file imported twice, or overlapping files).
+ */
+alreadyHad: number, 
+/**
+ * Changes older than what the book holds (a later write of the same field won).
+ */
+superseded: number, 
+/**
+ * Changes head office refused (at head office: refused now; on a laptop: told now).
+ */
+rejected: number, 
+/**
+ * New conflicts found (head office).
+ */
+conflicts: number, 
+/**
+ * Cards that left this book because they moved to someone else.
+ */
+removedCards: number, 
+/**
+ * The file was older than one already imported; nothing but its acknowledgement was used.
+ */
+stale: boolean, 
+/**
+ * This file was imported before; nothing changed.
+ */
+duplicateFile: boolean, 
+/**
+ * Head office's file held the whole scope.
+ */
+snapshot: boolean, 
+/**
+ * The laptop's file skipped some of its changes (an older file is missing);
+ * they will come with its next file.
+ */
+gap: boolean, 
+/**
+ * Who sent the file.
+ */
+sender: string, };
+
+export type DeviceInfo = { deviceId: string, 
+/**
+ * Hex of the device's public key: what head office records when enrolling it.
+ */
+publicKey: string, fingerprint: string, 
+/**
+ * This book is head office's.
+ */
+isOffice: boolean, 
+/**
+ * A laptop that has joined head office (its key is pinned).
+ */
+joined: boolean, officeFingerprint: string | null, };
+
+export type PeerSummary = { deviceId: string, name: string | null, staffId: string | null, staffName: string | null, isOffice: boolean, enrolledAt: string, lastExportAt: string | null, lastImportAt: string | null, filesOut: number, };
+
+export type PendingKind = { table: string, labelZh: string, labelEn: string, changes: number, };
+
+export type SyncStatus = { device: DeviceInfo, pending: Array<PendingKind>, pendingTotal: number, peers: Array<PeerSummary>, openConflicts: number, rejections: number, notices: number, };
+
+export type EnrollDevice = { staffId: string, deviceId: string, publicKey: string, name?: string, };
+
+export type ExportResult = { path: string, fileName: string, recipient: string, changes: number, bytes: number, snapshot: boolean, };
+
+export type ConflictView = { id: string, customerId: string, customerName: string, entity: string, entityId: string, 
+/**
+ * Column in the book; `field_key` is the card field (for labels).
+ */
+field: string, fieldKey: string | null, keptValue: JsonValue, keptBy: string | null, keptAt: string, lostValue: JsonValue, lostBy: string | null, lostAt: string, detectedAt: string, resolution: string | null, resolvedBy: string | null, resolvedAt: string | null, };
+
+export type ConflictChoice = "keep" | "take_other" | "edit";
+
+export type ConflictResolution = { id: string, choice: ConflictChoice, value?: JsonValue, };
+
+export type RejectionView = { id: string, table: string, labelZh: string, labelEn: string, column: string, recordLabel: string | null, value: JsonValue, reason: string, message: string, customerId: string | null, rejectedAt: string, };
+
+export type NoticeView = { customerId: string, customerName: string, kind: string, message: string, at: string, };
+
+export type MergedFile = { file: string, report: ImportReport | null, error: ApiError | null, };
+
+export type HqMergeReport = { imported: Array<MergedFile>, written: Array<ExportResult>, };
 
 export const CARD_SCHEMA: CardSchema = {
   "customer": [

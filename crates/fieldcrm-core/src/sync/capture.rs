@@ -1,0 +1,342 @@
+//! Change capture. Triggers on every synced table stage each inserted row,
+//! changed column and removed row in `sync_pending`; [`seal`] — called by every
+//! write before it commits — stamps them with the hybrid logical clock and this
+//! device's next sequence numbers, moves them to the outbox and updates the
+//! clock of each cell. Because capture sits in the schema, no write path can
+//! forget it; a write made by another tool is staged too and sealed by the
+//! next write of the app.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::hlc;
+use super::manifest::{self, Scope, SyncTable, SYNCED};
+use crate::error::Result;
+
+/// This book's sync counters (`sync_state`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    pub device_id: String,
+    pub hlc: u64,
+    pub version: i64,
+    pub clock_offset_ms: i64,
+}
+
+impl State {
+    pub fn load(conn: &Connection) -> Result<Self> {
+        Ok(conn.query_row(
+            "SELECT device_id, hlc, version, clock_offset_ms FROM sync_state WHERE singleton = 1",
+            [],
+            |r| {
+                Ok(Self {
+                    device_id: r.get(0)?,
+                    hlc: r.get::<_, i64>(1)? as u64,
+                    version: r.get(2)?,
+                    clock_offset_ms: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    pub fn save(&self, tx: &Transaction<'_>) -> Result<()> {
+        tx.prepare_cached("UPDATE sync_state SET hlc = ?1, version = ?2, clock_offset_ms = ?3 WHERE singleton = 1")?
+            .execute(params![self.hlc as i64, self.version, self.clock_offset_ms])?;
+        Ok(())
+    }
+
+    /// The next clock value at `now` (corrected by what head office told us).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> u64 {
+        self.hlc = hlc::tick(self.hlc, now.timestamp_millis() + self.clock_offset_ms);
+        self.hlc
+    }
+
+    /// Moves the clock past a clock value received from elsewhere.
+    pub fn observe(&mut self, remote: u64) {
+        self.hlc = self.hlc.max(remote);
+    }
+
+    pub fn next_version(&mut self) -> i64 {
+        self.version += 1;
+        self.version
+    }
+}
+
+/// Creates the `sync_state` row with a new device id (first migration to v3).
+pub fn init_state(tx: &Transaction<'_>) -> Result<()> {
+    let profile_device: Option<String> =
+        tx.query_row("SELECT device_id FROM local_profile WHERE singleton = 1", [], |r| r.get(0)).optional()?;
+    let device = profile_device.unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    tx.execute("INSERT OR IGNORE INTO sync_state (singleton, device_id) VALUES (1, ?1)", [device])?;
+    Ok(())
+}
+
+/// Turns capture off (while merging received changes, generating demo data)
+/// or back on, inside the caller's transaction.
+pub fn set_capture(tx: &Transaction<'_>, on: bool) -> Result<()> {
+    tx.prepare_cached("UPDATE sync_state SET capture = ?1 WHERE singleton = 1")?.execute([i64::from(on)])?;
+    Ok(())
+}
+
+fn anchor_expr(table: &SyncTable, row: &str) -> String {
+    match table.scope {
+        Scope::Global => "NULL".to_string(),
+        Scope::Customer(column) => format!("{row}.{column}"),
+    }
+}
+
+/// `json_object(...)` of all the columns of `NEW`, nested so no single call has
+/// more arguments than SQLite allows.
+fn row_object(columns: &[String]) -> String {
+    let pairs: Vec<String> = columns.iter().map(|c| format!("'{c}', NEW.{c}")).collect();
+    let mut chunks = pairs.chunks(50);
+    let mut expr = format!("json_object({})", chunks.next().map(|c| c.join(", ")).unwrap_or_default());
+    for chunk in chunks {
+        let more: Vec<String> = chunk
+            .iter()
+            .map(|p| {
+                let (key, value) = p.split_once(", ").unwrap_or((p, "NULL"));
+                format!("'$.{}', {value}", key.trim_matches('\''))
+            })
+            .collect();
+        expr = format!("json_insert({expr}, {})", more.join(", "));
+    }
+    expr
+}
+
+/// (Re)creates the capture triggers of every synced table from its current columns.
+pub fn install_triggers(tx: &Transaction<'_>) -> Result<()> {
+    for table in SYNCED {
+        let t = table.name;
+        let columns = manifest::synced_columns(tx, table)?;
+        let new_anchor = anchor_expr(table, "NEW");
+        let old_anchor = anchor_expr(table, "OLD");
+        let changed: Vec<String> = columns
+            .iter()
+            .filter(|c| c.as_str() != "id")
+            .map(|c| format!("SELECT '{c}' AS c, NEW.{c} AS v, OLD.{c} AS o WHERE OLD.{c} IS NOT NEW.{c}"))
+            .collect();
+        let object = row_object(&columns);
+        tx.execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS sync_insert_{t};
+             DROP TRIGGER IF EXISTS sync_update_{t};
+             DROP TRIGGER IF EXISTS sync_delete_{t};
+             DROP TRIGGER IF EXISTS sync_fixed_id_{t};
+             CREATE TRIGGER sync_insert_{t} AFTER INSERT ON {t} WHEN (SELECT capture FROM sync_state) BEGIN
+                 INSERT INTO sync_pending (tbl, pk, col, anchor, value)
+                 VALUES ('{t}', NEW.id, '*', {new_anchor}, {object});
+             END;
+             CREATE TRIGGER sync_update_{t} AFTER UPDATE ON {t} WHEN (SELECT capture FROM sync_state) BEGIN
+                 INSERT INTO sync_pending (tbl, pk, col, anchor, value, old)
+                 SELECT '{t}', NEW.id, c, {new_anchor}, v, o FROM ({changed});
+             END;
+             CREATE TRIGGER sync_delete_{t} AFTER DELETE ON {t} WHEN (SELECT capture FROM sync_state) BEGIN
+                 INSERT INTO sync_pending (tbl, pk, col, anchor) VALUES ('{t}', OLD.id, '-', {old_anchor});
+             END;
+             CREATE TRIGGER sync_fixed_id_{t} BEFORE UPDATE OF id ON {t} WHEN OLD.id IS NOT NEW.id BEGIN
+                 SELECT RAISE(ABORT, 'the id of a synced row never changes');
+             END;",
+            changed = changed.join(" UNION ALL "),
+        ))?;
+    }
+    Ok(())
+}
+
+/// A cell's clock: who wrote it and when, and what its author had seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellClock {
+    pub hlc: u64,
+    pub origin: String,
+    pub base_hlc: u64,
+    pub base_origin: Option<String>,
+    pub deleted: bool,
+}
+
+impl CellClock {
+    /// Orders two writes of a cell: later clock wins, device id breaks ties.
+    pub fn beats(&self, hlc: u64, origin: &str) -> bool {
+        (self.hlc, self.origin.as_str()) > (hlc, origin)
+    }
+}
+
+/// The clock of one cell, or of its row (`col = '*'`) when the cell has none.
+pub fn cell_clock(conn: &Connection, tbl: &str, pk: &str, col: &str) -> Result<Option<CellClock>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hlc, origin, base_hlc, base_origin, deleted FROM sync_clock
+          WHERE tbl = ?1 AND pk = ?2 AND col IN (?3, '*') ORDER BY col = '*' LIMIT 1",
+    )?;
+    Ok(stmt
+        .query_row(params![tbl, pk, col], |r| {
+            Ok(CellClock {
+                hlc: r.get::<_, i64>(0)? as u64,
+                origin: r.get(1)?,
+                base_hlc: r.get::<_, i64>(2)? as u64,
+                base_origin: r.get(3)?,
+                deleted: r.get(4)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Writes a cell's clock.
+#[allow(clippy::too_many_arguments)]
+pub fn put_clock(
+    tx: &Transaction<'_>,
+    tbl: &str,
+    pk: &str,
+    col: &str,
+    clock: &CellClock,
+    version: i64,
+    anchor: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin,
+             base_hlc = excluded.base_hlc, base_origin = excluded.base_origin, version = excluded.version,
+             anchor = coalesce(excluded.anchor, sync_clock.anchor), deleted = excluded.deleted",
+    )?
+    .execute(params![
+        tbl,
+        pk,
+        col,
+        clock.hlc as i64,
+        clock.origin,
+        clock.base_hlc as i64,
+        clock.base_origin,
+        version,
+        anchor,
+        clock.deleted
+    ])?;
+    Ok(())
+}
+
+/// Is this book head office's?
+pub fn is_office(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT s.role = 'head_office' FROM local_profile p JOIN staff s ON s.id = p.staff_id", [], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// The head-office version this laptop has imported (0 at head office itself).
+pub fn office_version_seen(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .query_row("SELECT received_upto FROM sync_peer WHERE is_office = 1", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+struct Pending {
+    tbl: String,
+    pk: String,
+    col: String,
+    anchor: Option<String>,
+    value: SqlValue,
+    old: SqlValue,
+}
+
+/// Stamps and files everything the triggers staged in this transaction.
+/// Returns how many changes were sealed.
+pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
+    let any: bool = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_pending)")?.query_row([], |r| r.get(0))?;
+    if !any {
+        return Ok(0);
+    }
+    let pending: Vec<Pending> = tx
+        .prepare_cached("SELECT tbl, pk, col, anchor, value, old FROM sync_pending ORDER BY id")?
+        .query_map([], |r| {
+            Ok(Pending {
+                tbl: r.get(0)?,
+                pk: r.get(1)?,
+                col: r.get(2)?,
+                anchor: r.get(3)?,
+                value: r.get(4)?,
+                old: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut state = State::load(tx)?;
+    let office = is_office(tx)?;
+    let seen = office_version_seen(tx)?;
+    // customer → (old owner, old territory) for cards that changed hands at head office
+    let mut moves: HashMap<String, (Option<SqlValue>, Option<SqlValue>, i64)> = HashMap::new();
+    for p in &pending {
+        let hlc = state.tick(now);
+        let version = state.next_version();
+        let me = state.device_id.clone();
+        let (base_hlc, base_origin) = match p.col.as_str() {
+            "*" => (0, None),
+            col => match cell_clock(tx, &p.tbl, &p.pk, if col == "-" { "*" } else { col })? {
+                // Consecutive own edits keep the base they started from: what
+                // this device last saw from someone else.
+                Some(c) if c.origin == me => (c.base_hlc, c.base_origin),
+                Some(c) => (c.hlc, Some(c.origin)),
+                None => (0, None),
+            },
+        };
+        let clock = CellClock { hlc, origin: me, base_hlc, base_origin, deleted: p.col == "-" };
+        match p.col.as_str() {
+            "-" => {
+                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '*'")?
+                    .execute(params![p.tbl, p.pk])?;
+                put_clock(tx, &p.tbl, &p.pk, "*", &clock, version, p.anchor.as_deref())?;
+            }
+            col => put_clock(tx, &p.tbl, &p.pk, col, &clock, version, p.anchor.as_deref())?,
+        }
+        if office && p.tbl == "customer" && (p.col == "owner_id" || p.col == "territory_id") {
+            let entry = moves.entry(p.pk.clone()).or_insert((None, None, version));
+            let slot = if p.col == "owner_id" { &mut entry.0 } else { &mut entry.1 };
+            if slot.is_none() {
+                *slot = Some(p.old.clone());
+            }
+        }
+        if !office {
+            tx.prepare_cached(
+                "INSERT INTO sync_outbox (tbl, pk, col, hlc, base_hlc, base_origin, seen, value)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                p.tbl,
+                p.pk,
+                p.col,
+                hlc as i64,
+                base_hlc as i64,
+                clock.base_origin,
+                seen,
+                p.value
+            ])?;
+        }
+    }
+    for (customer, (owner, territory, version)) in moves {
+        record_move(tx, &customer, owner, territory, version)?;
+    }
+    tx.prepare_cached("DELETE FROM sync_pending")?.execute([])?;
+    state.save(tx)?;
+    Ok(pending.len())
+}
+
+/// Notes at head office that a card changed hands; `None` means the column did
+/// not change (its current value is the old one).
+pub fn record_move(
+    tx: &Transaction<'_>,
+    customer: &str,
+    old_owner: Option<SqlValue>,
+    old_territory: Option<SqlValue>,
+    version: i64,
+) -> Result<()> {
+    let (owner, territory): (SqlValue, SqlValue) = tx
+        .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
+        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((SqlValue::Null, SqlValue::Null));
+    tx.prepare_cached(
+        "INSERT INTO sync_move (version, customer_id, old_owner, old_territory) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![version, customer, old_owner.unwrap_or(owner), old_territory.unwrap_or(territory)])?;
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! Which tables travel between books, who may write them, and which rows each
+//! person receives. Adding a table that holds user data means adding it here:
+//! `tests/sync_capture.rs` fails for any table that is neither listed here nor
+//! declared device-local below.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// Whose books a row goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Reference data: every book gets it.
+    Global,
+    /// The row belongs to a customer (named by this column; the customer table
+    /// itself uses its id) and goes wherever that customer goes.
+    Customer(&'static str),
+}
+
+/// Who may change the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// Only head office (organisation, code lists, targets).
+    OfficeOnly,
+    /// Anyone whose scope holds the row's customer.
+    Scoped,
+    /// Rows are written once and never changed (history).
+    ScopedInsertOnly,
+    /// Head office creates rows; laptops may only change these columns.
+    OfficeCreates(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncTable {
+    pub name: &'static str,
+    pub scope: Scope,
+    pub authority: Authority,
+    /// Columns that stay on the device (derived or local counters).
+    pub local_columns: &'static [&'static str],
+    /// Shown to users in rejections and the pending list.
+    pub label_zh: &'static str,
+    pub label_en: &'static str,
+}
+
+/// Every synced table, parents before children (the order rows are applied in).
+pub const SYNCED: &[SyncTable] = &[
+    SyncTable {
+        name: "org_unit",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "组织",
+        label_en: "organisation",
+    },
+    SyncTable {
+        name: "staff",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "人员",
+        label_en: "staff",
+    },
+    SyncTable {
+        name: "customer",
+        scope: Scope::Customer("id"),
+        authority: Authority::Scoped,
+        local_columns: &["revision", "name_pinyin"],
+        label_zh: "客户档案",
+        label_en: "customer cards",
+    },
+    SyncTable {
+        name: "key_person",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::Scoped,
+        local_columns: &[],
+        label_zh: "关键人物",
+        label_en: "key people",
+    },
+    SyncTable {
+        name: "customer_address",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::Scoped,
+        local_columns: &[],
+        label_zh: "地址",
+        label_en: "addresses",
+    },
+    SyncTable {
+        name: "credit_incident",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::Scoped,
+        local_columns: &[],
+        label_zh: "信用事件",
+        label_en: "credit incidents",
+    },
+    SyncTable {
+        name: "change_history",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::ScopedInsertOnly,
+        local_columns: &[],
+        label_zh: "修改记录",
+        label_en: "history",
+    },
+    SyncTable {
+        name: "conflict",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::OfficeCreates(&["resolution", "resolved_by", "resolved_at"]),
+        local_columns: &[],
+        label_zh: "冲突",
+        label_en: "conflicts",
+    },
+];
+
+/// Tables that never leave the device: settings, derived search data, and the
+/// sync bookkeeping itself.
+pub const LOCAL_TABLES: &[&str] = &["local_profile", "local_setting", "search_doc", "search_tag"];
+/// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
+pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];
+
+pub fn table(name: &str) -> Option<&'static SyncTable> {
+    SYNCED.iter().find(|t| t.name == name)
+}
+
+/// Position in [`SYNCED`] (apply order).
+pub fn rank(name: &str) -> usize {
+    SYNCED.iter().position(|t| t.name == name).unwrap_or(usize::MAX)
+}
+
+/// The synced columns of every table, as this book's schema has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Columns(pub BTreeMap<String, Vec<String>>);
+
+impl Columns {
+    pub fn read(conn: &Connection) -> Result<Self> {
+        let mut out = BTreeMap::new();
+        for t in SYNCED {
+            out.insert(t.name.to_string(), synced_columns(conn, t)?);
+        }
+        Ok(Self(out))
+    }
+
+    pub fn of(&self, table: &str) -> &[String] {
+        self.0.get(table).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn has(&self, table: &str, column: &str) -> bool {
+        self.of(table).iter().any(|c| c == column)
+    }
+}
+
+/// A table's columns minus its device-local ones, in schema order; `id` first.
+pub fn synced_columns(conn: &Connection, table: &SyncTable) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{}') ORDER BY cid", table.name))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names.into_iter().filter(|n| !table.local_columns.contains(&n.as_str())).collect())
+}

@@ -1,0 +1,782 @@
+//! Head office's side: enrolled devices, whose scope is what, merging a
+//! laptop's file (authority, conflicts, moves), and writing each person's file.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde_json::Value as Json;
+
+use super::capture::{self, record_move, set_capture, CellClock, State};
+use super::file::{Body, Change, Header, Range, Rejection};
+use super::hlc;
+use super::manifest::{self, Authority, Columns, Scope, SYNCED};
+use super::merge::{read_row, to_json, Merger, Outcome};
+use super::{ImportReport, Progress};
+use crate::clock::timestamp;
+use crate::error::{Error, Result};
+use crate::model::StaffRole;
+
+/// Columns every edit touches; concurrent changes to them are not conflicts.
+const QUIET_COLUMNS: &[&str] = &["updated_at", "updated_by", "reviewed_at"];
+/// A laptop clock this far ahead of head office's is corrected.
+const SKEW_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone)]
+pub struct Peer {
+    pub device_id: String,
+    pub staff_id: Option<String>,
+    pub name: Option<String>,
+    pub public_key: Vec<u8>,
+    pub acked_upto: i64,
+    pub received_upto: i64,
+    pub files_out: i64,
+    pub skew_ms: i64,
+    pub scope_sig: Option<String>,
+    pub is_office: bool,
+    pub enrolled_at: String,
+    pub last_export_at: Option<String>,
+    pub last_import_at: Option<String>,
+}
+
+const PEER_COLUMNS: &str = "device_id, staff_id, name, public_key, acked_upto, received_upto, files_out, skew_ms,
+    scope_sig, is_office, enrolled_at, last_export_at, last_import_at";
+
+fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
+    Ok(Peer {
+        device_id: r.get(0)?,
+        staff_id: r.get(1)?,
+        name: r.get(2)?,
+        public_key: r.get(3)?,
+        acked_upto: r.get(4)?,
+        received_upto: r.get(5)?,
+        files_out: r.get(6)?,
+        skew_ms: r.get(7)?,
+        scope_sig: r.get(8)?,
+        is_office: r.get(9)?,
+        enrolled_at: r.get(10)?,
+        last_export_at: r.get(11)?,
+        last_import_at: r.get(12)?,
+    })
+}
+
+pub fn peer(conn: &Connection, device: &str) -> Result<Option<Peer>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {PEER_COLUMNS} FROM sync_peer WHERE device_id = ?1"))?
+        .query_row([device], peer_row)
+        .optional()?)
+}
+
+pub fn peers(conn: &Connection) -> Result<Vec<Peer>> {
+    let mut stmt = conn.prepare(&format!("SELECT {PEER_COLUMNS} FROM sync_peer ORDER BY is_office DESC, name"))?;
+    let rows = stmt.query_map([], peer_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// What one person may see and change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerScope {
+    All,
+    /// A rep: the cards they own.
+    Owner(String),
+    /// A manager: the cards whose territory is in their part of the org tree.
+    Units(HashSet<String>),
+}
+
+impl PeerScope {
+    pub fn holds(&self, owner: Option<&str>, territory: Option<&str>) -> bool {
+        match self {
+            PeerScope::All => true,
+            PeerScope::Owner(staff) => owner == Some(staff.as_str()),
+            PeerScope::Units(units) => territory.is_some_and(|t| units.contains(t)),
+        }
+    }
+
+    pub fn signature(&self) -> String {
+        match self {
+            PeerScope::All => "all".into(),
+            PeerScope::Owner(staff) => format!("owner:{staff}"),
+            PeerScope::Units(units) => {
+                let mut sorted: Vec<&String> = units.iter().collect();
+                sorted.sort();
+                format!("units:{}", sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
+            }
+        }
+    }
+
+    /// The ids of the cards in this scope.
+    pub fn customers(&self, conn: &Connection) -> Result<HashSet<String>> {
+        let ids: Vec<String> = match self {
+            PeerScope::All => conn
+                .prepare("SELECT id FROM customer")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            PeerScope::Owner(staff) => conn
+                .prepare("SELECT id FROM customer WHERE owner_id = ?1")?
+                .query_map([staff], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            PeerScope::Units(units) => {
+                let list: Vec<SqlValue> = units.iter().map(|u| SqlValue::Text(u.clone())).collect();
+                conn.prepare("SELECT id FROM customer WHERE territory_id IN rarray(?1)")?
+                    .query_map([std::rc::Rc::new(list)], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            }
+        };
+        Ok(ids.into_iter().collect())
+    }
+}
+
+pub fn subtree(conn: &Connection, unit: &str) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE t(id) AS (SELECT ?1 UNION SELECT o.id FROM org_unit o JOIN t ON o.parent_id = t.id)
+         SELECT id FROM t",
+    )?;
+    let ids = stmt.query_map([unit], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(ids)
+}
+
+pub fn scope_of(conn: &Connection, staff: &str) -> Result<(PeerScope, StaffRole)> {
+    let (role, unit): (String, String) = conn
+        .prepare_cached("SELECT role, org_unit_id FROM staff WHERE id = ?1")?
+        .query_row([staff], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "staff member", id: staff.to_string() })?;
+    let role: StaffRole = role.parse().map_err(|_| Error::refused("bad_role", format!("unknown role {role}")))?;
+    let scope = match role {
+        StaffRole::Rep => PeerScope::Owner(staff.to_string()),
+        StaffRole::RegionalManager | StaffRole::ProvincialManager => PeerScope::Units(subtree(conn, &unit)?),
+        StaffRole::HeadOffice => PeerScope::All,
+    };
+    Ok((scope, role))
+}
+
+fn owner_and_territory(conn: &Connection, customer: &str) -> Result<Option<(Option<String>, Option<String>)>> {
+    Ok(conn
+        .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
+        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The customer a row belongs to (None for reference data or unknown rows).
+fn anchor_of(conn: &Connection, change: &Change) -> Result<Option<String>> {
+    let Some(table) = manifest::table(&change.t) else { return Ok(None) };
+    match table.scope {
+        Scope::Global => Ok(None),
+        Scope::Customer("id") => Ok(Some(change.k.clone())),
+        Scope::Customer(column) => {
+            if change.c == "*" {
+                return Ok(change.v.get(column).and_then(Json::as_str).map(str::to_string));
+            }
+            let from_row: Option<String> = conn
+                .prepare_cached(&format!("SELECT {column} FROM {} WHERE id = ?1", table.name))?
+                .query_row([&change.k], |r| r.get(0))
+                .optional()?;
+            match from_row {
+                Some(c) => Ok(Some(c)),
+                None => Ok(conn
+                    .prepare_cached("SELECT anchor FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = '*'")?
+                    .query_row(params![change.t, change.k], |r| r.get(0))
+                    .optional()?
+                    .flatten()),
+            }
+        }
+    }
+}
+
+/// A value, the device that wrote it and its clock.
+type Write = (SqlValue, String, u64);
+
+struct Refusal {
+    reason: &'static str,
+    message: String,
+}
+
+fn refuse(reason: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal { reason, message: message.into() }
+}
+
+/// May `scope` (of a person with `role`) make this change? Checked against
+/// head office's book before the change is applied.
+fn authorise(conn: &Connection, scope: &PeerScope, role: StaffRole, change: &Change) -> Result<Result<(), Refusal>> {
+    let Some(table) = manifest::table(&change.t) else {
+        return Ok(Err(refuse("unknown_table", format!("'{}' is not synced", change.t))));
+    };
+    match table.authority {
+        Authority::OfficeOnly => {
+            return Ok(Err(refuse("office_only", format!("only head office changes the {}", table.label_en))));
+        }
+        Authority::ScopedInsertOnly if change.c != "*" => {
+            return Ok(Err(refuse("read_only", format!("{} is never changed after it is written", table.label_en))));
+        }
+        Authority::OfficeCreates(columns) if !columns.contains(&change.c.as_str()) => {
+            return Ok(Err(refuse("office_only", format!("only head office records {}", table.label_en))));
+        }
+        _ => {}
+    }
+    if table.name == "customer" && change.c == "-" {
+        return Ok(Err(refuse("cards_are_kept", "cards are never deleted; set the lifecycle to 'eliminated' instead")));
+    }
+    if table.name == "customer" && change.c == "*" {
+        let owner = change.v.get("owner_id").and_then(Json::as_str);
+        let territory = change.v.get("territory_id").and_then(Json::as_str);
+        return Ok(if scope.holds(owner, territory) {
+            Ok(())
+        } else {
+            Err(refuse("out_of_scope", "a new card must belong to you (reps) or to a territory you manage"))
+        });
+    }
+    let Some(customer) = anchor_of(conn, change)? else { return Ok(Ok(())) };
+    let Some((owner, territory)) = owner_and_territory(conn, &customer)? else {
+        return Ok(Err(refuse(
+            "unknown_card",
+            "the card this belongs to is not at head office (it was refused or never sent)",
+        )));
+    };
+    let held =
+        scope.holds(owner.as_deref(), territory.as_deref()) || moved_away_later(conn, scope, &customer, change.n)?;
+    if !held {
+        return Ok(Err(refuse("out_of_scope", "this card is not yours: it belongs to another rep or territory")));
+    }
+    if table.name == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
+        if role == StaffRole::Rep {
+            return Ok(Err(refuse("reassign_by_manager", "only a manager or head office reassigns a card")));
+        }
+        let value = change.v.as_str();
+        let keeps = match change.c.as_str() {
+            "territory_id" => scope.holds(owner.as_deref(), value),
+            _ => match scope {
+                PeerScope::Units(units) => {
+                    let unit: Option<String> = conn
+                        .prepare_cached("SELECT org_unit_id FROM staff WHERE id = ?1")?
+                        .query_row([value.unwrap_or_default()], |r| r.get(0))
+                        .optional()?;
+                    unit.is_some_and(|u| units.contains(&u))
+                }
+                other => other.holds(value, territory.as_deref()),
+            },
+        };
+        if !keeps {
+            return Ok(Err(refuse(
+                "out_of_scope",
+                "a card can only be handed to someone in your own part of the organisation",
+            )));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// The author changed a card they held before it moved away and before they
+/// had seen the move (`seen` is the head-office version they had imported).
+fn moved_away_later(conn: &Connection, scope: &PeerScope, customer: &str, seen: i64) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT old_owner, old_territory FROM sync_move WHERE customer_id = ?1 AND version > ?2 ORDER BY version",
+    )?;
+    let olds = stmt
+        .query_map(params![customer, seen], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(olds.iter().any(|(o, t)| scope.holds(o.as_deref(), t.as_deref())))
+}
+
+fn staff_of_origin(conn: &Connection, origin: &str) -> Result<Option<String>> {
+    let peer: Option<Option<String>> = conn
+        .prepare_cached("SELECT staff_id FROM sync_peer WHERE device_id = ?1")?
+        .query_row([origin], |r| r.get(0))
+        .optional()?;
+    if let Some(staff) = peer {
+        return Ok(staff);
+    }
+    let me: String = conn.query_row("SELECT device_id FROM sync_state", [], |r| r.get(0))?;
+    if me == origin {
+        return Ok(conn.query_row("SELECT staff_id FROM local_profile", [], |r| r.get(0)).optional()?);
+    }
+    Ok(None)
+}
+
+fn sql_json_text(value: &SqlValue) -> Option<String> {
+    match value {
+        SqlValue::Null => None,
+        other => Some(to_json(other.clone()).to_string()),
+    }
+}
+
+/// Records that two writes of a cell met without either having seen the other.
+#[allow(clippy::too_many_arguments)]
+fn record_conflict(
+    tx: &Transaction<'_>,
+    customer: &str,
+    change: &Change,
+    kept: (&SqlValue, &str, u64),
+    lost: (&SqlValue, &str, u64),
+    now: DateTime<Utc>,
+) -> Result<()> {
+    set_capture(tx, true)?;
+    tx.prepare_cached(
+        "INSERT INTO conflict (id, customer_id, entity, entity_id, field, kept_value, kept_by, kept_at,
+                               lost_value, lost_by, lost_at, detected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        uuid::Uuid::now_v7().to_string(),
+        customer,
+        change.t,
+        change.k,
+        change.c,
+        sql_json_text(kept.0),
+        staff_of_origin(tx, kept.1)?,
+        timestamp(hlc::to_time(kept.2)),
+        sql_json_text(lost.0),
+        staff_of_origin(tx, lost.1)?,
+        timestamp(hlc::to_time(lost.2)),
+        timestamp(now),
+    ])?;
+    set_capture(tx, false)?;
+    Ok(())
+}
+
+/// Merges one laptop's file into head office's book.
+pub fn import_from_device(
+    tx: &Transaction<'_>,
+    peer: &Peer,
+    header: &Header,
+    body: &Body,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let staff = peer.staff_id.clone().ok_or_else(|| {
+        Error::refused("not_enrolled", "this device is not enrolled for a staff member; enroll it again")
+    })?;
+    let (scope, role) = scope_of(tx, &staff)?;
+    let range = header.ranges.iter().find(|r| r.origin == header.sender).cloned().unwrap_or(Range {
+        origin: header.sender.clone(),
+        from: 1,
+        to: 0,
+    });
+    set_capture(tx, false)?;
+    let mut merger = Merger::new(tx)?;
+    let mut report = ImportReport::default();
+    let total = body.changes.len();
+    for (i, change) in body.changes.iter().enumerate() {
+        if change.o != header.sender {
+            return Err(Error::refused("tampered", "a laptop's file may only hold that laptop's own changes"));
+        }
+        if i % 2000 == 0 {
+            progress(Progress { done: i, total });
+        }
+        if change.s <= peer.received_upto {
+            report.already_had += 1;
+            continue;
+        }
+        if let Err(refusal) = authorise(tx, &scope, role, change)? {
+            reject(tx, &mut merger, peer, change, &refusal, now)?;
+            report.rejected += 1;
+            continue;
+        }
+        let quiet = QUIET_COLUMNS.contains(&change.c.as_str())
+            || !matches!(manifest::table(&change.t).map(|t| t.authority), Some(Authority::Scoped));
+        let outcome = merger.apply(change)?;
+        let seen_base = |c: &CellClock| c.hlc == change.bh && Some(&c.origin) == change.bo.as_ref();
+        let incoming = super::merge::to_sql(&change.v);
+        // The write that was kept, then the one that lost.
+        let met: Option<(Write, Write)> = match &outcome {
+            _ if quiet => None,
+            Outcome::Applied { previous: Some(prev), previous_value }
+                if change.c != "-" && prev.origin != change.o && !seen_base(prev) && *previous_value != incoming =>
+            {
+                Some(((incoming, change.o.clone(), change.h), (previous_value.clone(), prev.origin.clone(), prev.hlc)))
+            }
+            Outcome::Older { current, current_value }
+                if current.origin != change.o && !seen_base(current) && *current_value != incoming =>
+            {
+                Some((
+                    (current_value.clone(), current.origin.clone(), current.hlc),
+                    (incoming, change.o.clone(), change.h),
+                ))
+            }
+            // An edit of a row someone removed: the removal stands, the edit is kept here.
+            Outcome::Removed if change.c != "*" && change.c != "-" => {
+                let (origin, hlc) = cell_removed_clock(tx, change)?;
+                Some(((SqlValue::Null, origin, hlc), (incoming, change.o.clone(), change.h)))
+            }
+            _ => None,
+        };
+        if let (Some((kept, lost)), Some(customer)) = (&met, anchor_of(tx, change)?) {
+            record_conflict(tx, &customer, change, (&kept.0, &kept.1, kept.2), (&lost.0, &lost.1, lost.2), now)?;
+            report.conflicts += 1;
+        }
+        if let Outcome::Applied { previous_value, .. } = &outcome {
+            if change.t == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
+                let old = Some(previous_value.clone());
+                let (o, t) = if change.c == "owner_id" { (old, None) } else { (None, old) };
+                let version = merger.state.next_version();
+                record_move(tx, &change.k, o, t, version)?;
+            }
+        }
+        match outcome {
+            Outcome::Applied { .. } => report.applied += 1,
+            Outcome::Duplicate => report.already_had += 1,
+            _ => report.superseded += 1,
+        }
+    }
+    progress(Progress { done: total, total });
+    let received_upto =
+        if range.from <= peer.received_upto + 1 { peer.received_upto.max(range.to) } else { peer.received_upto };
+    let skew =
+        header.created_at.parse::<DateTime<Utc>>().map(|created| (created - now).num_milliseconds()).unwrap_or(0);
+    let skew = if skew > SKEW_TOLERANCE_MS { skew } else { 0 };
+    let state: State = merger.finish()?;
+    tx.prepare_cached(
+        "UPDATE sync_peer SET received_upto = ?2, acked_upto = max(acked_upto, min(?3, ?4)), last_import_at = ?5, skew_ms = ?6
+         WHERE device_id = ?1",
+    )?
+    .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), skew])?;
+    set_capture(tx, true)?;
+    report.gap = range.from > peer.received_upto + 1;
+    Ok(report)
+}
+
+fn cell_removed_clock(conn: &Connection, change: &Change) -> Result<(String, u64)> {
+    Ok(conn
+        .prepare_cached("SELECT origin, hlc FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = '*'")?
+        .query_row(params![change.t, change.k], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
+        .optional()?
+        .unwrap_or_default())
+}
+
+fn reject(
+    tx: &Transaction<'_>,
+    merger: &mut Merger<'_, '_>,
+    peer: &Peer,
+    change: &Change,
+    refusal: &Refusal,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    merger.state.observe(change.h);
+    let customer = anchor_of(tx, change)?;
+    let label: Option<String> = match &customer {
+        Some(c) => {
+            tx.prepare_cached("SELECT name FROM customer WHERE id = ?1")?.query_row([c], |r| r.get(0)).optional()?
+        }
+        None => change.v.get("name").and_then(Json::as_str).map(str::to_string),
+    };
+    let label = label.or_else(|| {
+        (change.t == "customer" && change.c == "*")
+            .then(|| change.v.get("name").and_then(Json::as_str).unwrap_or_default().to_string())
+    });
+    let version = merger.state.next_version();
+    tx.prepare_cached(
+        "INSERT INTO sync_rejection (id, device_id, seq, tbl, pk, col, value, reason, message, customer_id, label, rejected_at, hlc, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        uuid::Uuid::now_v7().to_string(),
+        peer.device_id,
+        change.s,
+        change.t,
+        change.k,
+        change.c,
+        change.v.to_string(),
+        refusal.reason,
+        refusal.message,
+        customer,
+        label,
+        timestamp(now),
+        change.h as i64,
+        version,
+    ])?;
+    Ok(())
+}
+
+/// Writes the file for one enrolled device: everything in its scope it has not
+/// confirmed, or its whole scope when it is new or its scope changed.
+pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> Result<(Header, Body)> {
+    let staff =
+        peer.staff_id.clone().ok_or_else(|| Error::NotFound { what: "staff of device", id: peer.device_id.clone() })?;
+    let (scope, _) = scope_of(tx, &staff)?;
+    let signature = scope.signature();
+    let state = State::load(tx)?;
+    let pruned_upto: i64 = tx.query_row("SELECT pruned_upto FROM sync_state", [], |r| r.get(0))?;
+    let snapshot =
+        peer.acked_upto == 0 || peer.scope_sig.as_deref() != Some(&signature) || peer.acked_upto < pruned_upto;
+    let columns = Columns::read(tx)?;
+    let in_scope = scope.customers(tx)?;
+    let mut out = Emitter { tx, columns: &columns, changes: vec![], emitted_rows: HashSet::new() };
+    let mut body = Body::default();
+    let from = if snapshot { 0 } else { peer.acked_upto };
+    if snapshot {
+        for table in SYNCED.iter().filter(|t| t.scope == Scope::Global) {
+            let ids: Vec<String> = tx
+                .prepare(&format!("SELECT id FROM {}", table.name))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                out.row(table.name, &id)?;
+            }
+        }
+        let mut keep: Vec<String> = in_scope.iter().cloned().collect();
+        keep.sort();
+        for customer in &keep {
+            out.card(customer)?;
+        }
+        body.keep = keep;
+    } else {
+        // Cards that changed hands since the device's last confirmed file.
+        let mut first_old: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+        let mut stmt = tx.prepare(
+            "SELECT customer_id, old_owner, old_territory FROM sync_move WHERE version > ?1 ORDER BY version",
+        )?;
+        for row in stmt.query_map([from], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))? {
+            let (c, o, t) = row?;
+            first_old.entry(c).or_insert((o, t));
+        }
+        let mut whole: HashSet<String> = HashSet::new();
+        for (customer, (o, t)) in &first_old {
+            let had = scope.holds(o.as_deref(), t.as_deref());
+            let has = in_scope.contains(customer);
+            if had && !has {
+                body.removals.push(customer.clone());
+            } else if has && !had {
+                whole.insert(customer.clone());
+            }
+        }
+        for customer in &whole {
+            out.card(customer)?;
+        }
+        let mut stmt = tx.prepare(
+            "SELECT tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted
+               FROM sync_clock WHERE version > ?1 ORDER BY version",
+        )?;
+        let rows = stmt.query_map([from], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                CellClock {
+                    hlc: r.get::<_, i64>(3)? as u64,
+                    origin: r.get(4)?,
+                    base_hlc: r.get::<_, i64>(5)? as u64,
+                    base_origin: r.get(6)?,
+                    deleted: r.get(9)?,
+                },
+                r.get::<_, i64>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        })?;
+        for row in rows {
+            let (tbl, pk, col, clock, version, anchor) = row?;
+            if let Some(a) = &anchor {
+                if !in_scope.contains(a) || whole.contains(a) {
+                    continue;
+                }
+            }
+            if clock.origin == peer.device_id {
+                continue;
+            }
+            if col == "*" {
+                if clock.deleted {
+                    out.changes.push(Change {
+                        t: tbl,
+                        k: pk,
+                        c: "-".into(),
+                        v: Json::Null,
+                        h: clock.hlc,
+                        o: clock.origin,
+                        s: version,
+                        bh: clock.base_hlc,
+                        bo: clock.base_origin,
+                        n: 0,
+                    });
+                } else {
+                    out.row(&tbl, &pk)?;
+                }
+            } else if !out.emitted_rows.contains(&(tbl.clone(), pk.clone())) {
+                let value = read_cell(tx, &tbl, &pk, &col)?;
+                if let Some(value) = value {
+                    out.changes.push(Change {
+                        t: tbl,
+                        k: pk,
+                        c: col,
+                        v: value,
+                        h: clock.hlc,
+                        o: clock.origin,
+                        s: version,
+                        bh: clock.base_hlc,
+                        bo: clock.base_origin,
+                        n: 0,
+                    });
+                }
+            }
+        }
+    }
+    // Rows before their children, so every reference resolves as it is applied.
+    let mut changes = out.changes;
+    changes.sort_by_key(|c| manifest::rank(&c.t));
+    body.changes = changes;
+    let mut stmt = tx.prepare(
+        "SELECT id, seq, tbl, pk, col, value, reason, message, customer_id, label, rejected_at, hlc
+           FROM sync_rejection WHERE device_id = ?1 AND version > ?2 ORDER BY version",
+    )?;
+    let rejected = stmt
+        .query_map(params![peer.device_id, from], |r| {
+            Ok(Rejection {
+                id: r.get(0)?,
+                seq: r.get(1)?,
+                table: r.get(2)?,
+                pk: r.get(3)?,
+                column: r.get(4)?,
+                value: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or(Json::Null),
+                reason: r.get(6)?,
+                message: r.get(7)?,
+                customer_id: r.get(8)?,
+                label: r.get(9)?,
+                rejected_at: r.get(10)?,
+                hlc: r.get::<_, i64>(11)? as u64,
+                current: None,
+                current_clock: None,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for mut r in rejected {
+        // What the cell or row is at head office, so the author's book returns to it.
+        if r.column == "*" || r.column == "-" {
+            r.current = read_row(tx, &columns, &r.table, &r.pk)?;
+            r.current_clock = capture::cell_clock(tx, &r.table, &r.pk, "*")?.map(|c| (c.hlc, c.origin));
+        } else {
+            r.current = read_cell(tx, &r.table, &r.pk, &r.column)?;
+            r.current_clock = capture::cell_clock(tx, &r.table, &r.pk, &r.column)?.map(|c| (c.hlc, c.origin));
+        }
+        body.rejections.push(r);
+    }
+    let header = Header {
+        format_minor: super::file::FORMAT_MINOR,
+        schema_version: crate::store::SCHEMA_VERSION,
+        columns,
+        sender: state.device_id.clone(),
+        sender_key: String::new(),
+        recipient: peer.device_id.clone(),
+        recipient_staff: Some(staff),
+        file_no: peer.files_out + 1,
+        ranges: vec![Range { origin: state.device_id.clone(), from: from + 1, to: state.version }],
+        ack: peer.received_upto,
+        created_at: timestamp(now),
+        snapshot,
+        clock_correction_ms: peer.skew_ms,
+        change_count: body.changes.len() as u64,
+        body_len: 0,
+        body_hash: String::new(),
+    };
+    tx.prepare_cached(
+        "UPDATE sync_peer SET files_out = files_out + 1, last_export_at = ?2, scope_sig = ?3 WHERE device_id = ?1",
+    )?
+    .execute(params![peer.device_id, timestamp(now), signature])?;
+    Ok((header, body))
+}
+
+fn read_cell(conn: &Connection, table: &str, pk: &str, column: &str) -> Result<Option<Json>> {
+    let sql = format!("SELECT {column} FROM {table} WHERE id = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([pk], |r| r.get::<_, SqlValue>(0)).optional()?.map(to_json))
+}
+
+/// Collects whole rows and cards for a file.
+struct Emitter<'a, 't> {
+    tx: &'a Transaction<'t>,
+    columns: &'a Columns,
+    changes: Vec<Change>,
+    emitted_rows: HashSet<(String, String)>,
+}
+
+impl Emitter<'_, '_> {
+    /// A whole row with the clock of each of its cells.
+    fn row(&mut self, table: &str, pk: &str) -> Result<()> {
+        if !self.emitted_rows.insert((table.to_string(), pk.to_string())) {
+            return Ok(());
+        }
+        let Some(values) = read_row(self.tx, self.columns, table, pk)? else { return Ok(()) };
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT col, hlc, origin, base_hlc, base_origin, version FROM sync_clock WHERE tbl = ?1 AND pk = ?2 ORDER BY col = '*' DESC",
+        )?;
+        let clocks = stmt
+            .query_map(params![table, pk], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)? as u64,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let row_clock = clocks.iter().find(|c| c.0 == "*");
+        let (h, o, bh, bo, s) =
+            row_clock.map_or((0, String::new(), 0, None, 0), |c| (c.1, c.2.clone(), c.3, c.4.clone(), c.5));
+        self.changes.push(Change {
+            t: table.into(),
+            k: pk.into(),
+            c: "*".into(),
+            v: values.clone(),
+            h,
+            o,
+            s,
+            bh,
+            bo,
+            n: 0,
+        });
+        for (col, h, o, bh, bo, s) in clocks.into_iter().filter(|c| c.0 != "*") {
+            let v = values.get(&col).cloned().unwrap_or(Json::Null);
+            self.changes.push(Change { t: table.into(), k: pk.into(), c: col, v, h, o, s, bh, bo, n: 0 });
+        }
+        Ok(())
+    }
+
+    /// A card with everything that belongs to it (history included).
+    fn card(&mut self, customer: &str) -> Result<()> {
+        self.row("customer", customer)?;
+        for table in SYNCED {
+            if let Scope::Customer(column) = table.scope {
+                if table.name == "customer" {
+                    continue;
+                }
+                let ids: Vec<String> = self
+                    .tx
+                    .prepare_cached(&format!("SELECT id FROM {} WHERE {column} = ?1", table.name))?
+                    .query_map([customer], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for id in ids {
+                    self.row(table.name, &id)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Records a device at head office.
+pub fn enroll(
+    tx: &Transaction<'_>,
+    staff: &str,
+    device: &str,
+    key: &[u8],
+    name: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Peer> {
+    scope_of(tx, staff)?;
+    if let Some(existing) = peer(tx, device)? {
+        if existing.public_key != key {
+            return Err(Error::refused(
+                "device_key_mismatch",
+                "this device id is already enrolled with a different key; check the key shown on the laptop",
+            ));
+        }
+        tx.execute(
+            "UPDATE sync_peer SET staff_id = ?2, name = coalesce(?3, name) WHERE device_id = ?1",
+            params![device, staff, name],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT INTO sync_peer (device_id, staff_id, name, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![device, staff, name, key, timestamp(now)],
+        )?;
+    }
+    peer(tx, device)?.ok_or_else(|| Error::NotFound { what: "device", id: device.to_string() })
+}

@@ -1,0 +1,560 @@
+//! The facade's sync operations: this device and its enrolment, exporting and
+//! importing changeset files, head office's batch merge, conflicts, refusals
+//! and notices. Transport types are generated into TypeScript like the rest.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use ts_rs::TS;
+
+use crate::api::{ApiResult, Book};
+use crate::card::{self, write, FieldChange};
+use crate::clock::timestamp;
+use crate::error::{ApiError, Error, Result};
+use crate::sync::capture::is_office;
+use crate::sync::file::fingerprint;
+use crate::sync::{self, manifest, office, ImportReport, Progress};
+
+/// This laptop (or head office) as sync sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceInfo {
+    pub device_id: String,
+    /// Hex of the device's public key: what head office records when enrolling it.
+    pub public_key: String,
+    pub fingerprint: String,
+    /// This book is head office's.
+    pub is_office: bool,
+    /// A laptop that has joined head office (its key is pinned).
+    pub joined: bool,
+    pub office_fingerprint: Option<String>,
+}
+
+/// A device this book exchanges files with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerSummary {
+    pub device_id: String,
+    pub name: Option<String>,
+    pub staff_id: Option<String>,
+    pub staff_name: Option<String>,
+    pub is_office: bool,
+    pub enrolled_at: String,
+    pub last_export_at: Option<String>,
+    pub last_import_at: Option<String>,
+    pub files_out: i64,
+}
+
+/// Outgoing changes not yet confirmed by head office, per kind of data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingKind {
+    pub table: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub changes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub device: DeviceInfo,
+    pub pending: Vec<PendingKind>,
+    pub pending_total: u32,
+    pub peers: Vec<PeerSummary>,
+    pub open_conflicts: u32,
+    pub rejections: u32,
+    pub notices: u32,
+}
+
+/// Head office enrols a laptop for a staff member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrollDevice {
+    pub staff_id: String,
+    pub device_id: String,
+    pub public_key: String,
+    #[ts(optional)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportResult {
+    pub path: String,
+    pub file_name: String,
+    pub recipient: String,
+    pub changes: u64,
+    pub bytes: u64,
+    pub snapshot: bool,
+}
+
+/// One conflict as the app and the CLI show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictView {
+    pub id: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub entity: String,
+    pub entity_id: String,
+    /// Column in the book; `field_key` is the card field (for labels).
+    pub field: String,
+    pub field_key: Option<String>,
+    #[ts(type = "JsonValue")]
+    pub kept_value: Json,
+    pub kept_by: Option<String>,
+    pub kept_at: String,
+    #[ts(type = "JsonValue")]
+    pub lost_value: Json,
+    pub lost_by: Option<String>,
+    pub lost_at: String,
+    pub detected_at: String,
+    pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// Keep the value the merge kept.
+    Keep,
+    /// Take the value that lost.
+    TakeOther,
+    /// Write a new value.
+    Edit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictResolution {
+    pub id: String,
+    pub choice: ConflictChoice,
+    #[serde(default)]
+    #[ts(optional, type = "JsonValue")]
+    pub value: Option<Json>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectionView {
+    pub id: String,
+    pub table: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub column: String,
+    pub record_label: Option<String>,
+    #[ts(type = "JsonValue")]
+    pub value: Json,
+    pub reason: String,
+    pub message: String,
+    pub customer_id: Option<String>,
+    pub rejected_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NoticeView {
+    pub customer_id: String,
+    pub customer_name: String,
+    pub kind: String,
+    pub message: String,
+    pub at: String,
+}
+
+/// One file of head office's batch merge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedFile {
+    pub file: String,
+    pub report: Option<ImportReport>,
+    pub error: Option<ApiError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HqMergeReport {
+    pub imported: Vec<MergedFile>,
+    pub written: Vec<ExportResult>,
+}
+
+fn device_info(conn: &Connection) -> Result<DeviceInfo> {
+    let (device_id, public_key): (String, Option<Vec<u8>>) =
+        conn.query_row("SELECT device_id, public_key FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let office = sync::office_peer(conn)?;
+    let public_key = public_key.unwrap_or_default();
+    Ok(DeviceInfo {
+        device_id,
+        fingerprint: if public_key.is_empty() { String::new() } else { fingerprint(&public_key) },
+        public_key: hex::encode(&public_key),
+        is_office: is_office(conn)?,
+        joined: office.is_some(),
+        office_fingerprint: office.map(|o| fingerprint(&o.public_key)),
+    })
+}
+
+fn staff_name(conn: &Connection, id: Option<&str>) -> Result<Option<String>> {
+    match id {
+        Some(id) => Ok(conn.query_row("SELECT name FROM staff WHERE id = ?1", [id], |r| r.get(0)).optional()?),
+        None => Ok(None),
+    }
+}
+
+fn entity_of(table: &str) -> Option<card::fields::Entity> {
+    [card::CUSTOMER_ENTITY, card::KEY_PERSON_ENTITY, card::ADDRESS_ENTITY, card::CREDIT_INCIDENT_ENTITY]
+        .into_iter()
+        .find(|e| e.table == table)
+}
+
+fn field_key(table: &str, column: &str) -> Option<String> {
+    entity_of(table).and_then(|e| e.fields.iter().find(|f| f.column == column)).map(|f| f.key.to_string())
+}
+
+fn parse_json(text: Option<String>) -> Json {
+    text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null)
+}
+
+/// Writes bytes next to `path` and renames them into place, so a reader never
+/// sees half a file.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".part");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", path.display()))))?;
+    if meta.is_dir() {
+        return Err(Error::refused(
+            "not_a_sync_file",
+            format!("{} is a folder; choose a .fcsync file", path.display()),
+        ));
+    }
+    if meta.len() > sync::file::MAX_FILE_BYTES {
+        return Err(Error::refused("too_big", format!("{} is larger than a changeset may be", path.display())));
+    }
+    Ok(std::fs::read(path)?)
+}
+
+impl Book {
+    /// This device; creates its signing key on first use.
+    pub fn device(&self) -> ApiResult<DeviceInfo> {
+        self.write(|tx| {
+            sync::signing_key(tx)?;
+            device_info(tx)
+        })
+    }
+
+    /// Head office: records a laptop (its id and public key) for a staff member.
+    pub fn enroll_device(&self, enroll: &EnrollDevice) -> ApiResult<PeerSummary> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            if !is_office(tx)? {
+                return Err(Error::refused("not_office", "only head office's book enrols devices"));
+            }
+            sync::signing_key(tx)?;
+            let key = sync::file::parse_key_hex(&enroll.public_key)?;
+            if enroll.device_id.trim().parse::<uuid::Uuid>().is_err() {
+                return Err(Error::invalid(
+                    "deviceId",
+                    "bad_id",
+                    "a device id looks like 0192f5c3-…; copy it from the laptop's Sync page",
+                ));
+            }
+            let peer =
+                office::enroll(tx, &enroll.staff_id, enroll.device_id.trim(), &key, enroll.name.as_deref(), now)?;
+            peer_summary(tx, &peer)
+        })
+    }
+
+    pub fn sync_status(&self) -> ApiResult<SyncStatus> {
+        self.read(|conn| {
+            let mut pending = vec![];
+            let mut stmt = conn.prepare(
+                "SELECT tbl, count(*) FROM sync_outbox
+                  WHERE seq > coalesce((SELECT acked_upto FROM sync_peer WHERE is_office = 1), 0) GROUP BY tbl",
+            )?;
+            let counts = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+            for row in counts {
+                let (table, changes) = row?;
+                let t = manifest::table(&table);
+                pending.push(PendingKind {
+                    label_zh: t.map_or(table.clone(), |t| t.label_zh.to_string()),
+                    label_en: t.map_or(table.clone(), |t| t.label_en.to_string()),
+                    table,
+                    changes,
+                });
+            }
+            pending.sort_by_key(|p| manifest::rank(&p.table));
+            let pending_total = pending.iter().map(|p| p.changes).sum();
+            let peers = office::peers(conn)?.iter().map(|p| peer_summary(conn, p)).collect::<Result<Vec<_>>>()?;
+            let me = sync::device_id(conn)?;
+            Ok(SyncStatus {
+                device: device_info(conn)?,
+                pending,
+                pending_total,
+                peers,
+                open_conflicts: conn
+                    .query_row("SELECT count(*) FROM conflict WHERE resolved_at IS NULL", [], |r| r.get(0))?,
+                rejections: conn
+                    .query_row("SELECT count(*) FROM sync_rejection WHERE device_id = ?1", [&me], |r| r.get(0))?,
+                notices: conn.query_row("SELECT count(*) FROM sync_notice", [], |r| r.get(0))?,
+            })
+        })
+    }
+
+    /// Writes this book's next file into `dir`: a laptop's file for head office,
+    /// or head office's file for the device `to`.
+    pub fn sync_export(&self, dir: &Path, to: Option<&str>) -> ApiResult<ExportResult> {
+        let now = self.clock.now();
+        // The file is written only after the transaction commits, so an export
+        // that fails leaves the book as it was and no file behind.
+        let exported = self.write(|tx| sync::export(tx, now, to))?;
+        std::fs::create_dir_all(dir).map_err(Error::from).map_err(|e| self.public(e))?;
+        let path = dir.join(&exported.file_name);
+        write_atomically(&path, &exported.bytes).map_err(|e| self.public(e))?;
+        Ok(ExportResult {
+            path: path.display().to_string(),
+            file_name: exported.file_name,
+            recipient: exported.recipient,
+            changes: exported.changes,
+            bytes: exported.bytes.len() as u64,
+            snapshot: exported.snapshot,
+        })
+    }
+
+    /// Imports one file in one transaction: all of it or nothing.
+    pub fn sync_import(
+        &self,
+        path: &Path,
+        trust_office: Option<&str>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> ApiResult<ImportReport> {
+        let bytes = read_file(path).map_err(|e| self.public(e))?;
+        self.sync_import_bytes(&bytes, trust_office, progress)
+    }
+
+    pub fn sync_import_bytes(
+        &self,
+        bytes: &[u8],
+        trust_office: Option<&str>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> ApiResult<ImportReport> {
+        let now = self.clock.now();
+        self.write(|tx| sync::import(tx, bytes, now, trust_office, progress))
+    }
+
+    /// Writes the next file for `to` and returns it (tests, benchmarks).
+    pub fn sync_export_bytes(&self, to: Option<&str>) -> ApiResult<Vec<u8>> {
+        let now = self.clock.now();
+        Ok(self.write(|tx| sync::export(tx, now, to))?.bytes)
+    }
+
+    /// Head office: imports every `.fcsync` file in `inbox` (each on its own, so
+    /// one bad file costs only itself), then writes one file per enrolled device
+    /// into `outbox`.
+    pub fn hq_merge(&self, inbox: &Path, outbox: &Path) -> ApiResult<HqMergeReport> {
+        if !self.read(is_office)? {
+            return Err(Error::refused("not_office", "only head office's book merges laptops' files").into());
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(inbox)
+            .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", inbox.display()))))
+            .map_err(|e| self.public(e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "fcsync"))
+            .collect();
+        files.sort();
+        let mut imported = vec![];
+        for file in files {
+            let result = self.sync_import(&file, None, &mut |_| {});
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            match result {
+                Ok(report) => imported.push(MergedFile { file: name, report: Some(report), error: None }),
+                Err(error) => imported.push(MergedFile { file: name, report: None, error: Some(error) }),
+            }
+        }
+        let peers = self.read(office::peers)?;
+        let mut written = vec![];
+        for peer in peers.iter().filter(|p| !p.is_office) {
+            written.push(self.sync_export(outbox, Some(&peer.device_id))?);
+        }
+        Ok(HqMergeReport { imported, written })
+    }
+
+    /// Conflicts of the cards in this book (open ones first).
+    pub fn conflicts(&self, include_resolved: bool) -> ApiResult<Vec<ConflictView>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT f.id, f.customer_id, c.name, f.entity, f.entity_id, f.field, f.kept_value, f.kept_by, f.kept_at,
+                        f.lost_value, f.lost_by, f.lost_at, f.detected_at, f.resolution, f.resolved_by, f.resolved_at
+                   FROM conflict f JOIN customer c ON c.id = f.customer_id
+                  WHERE ?1 OR f.resolved_at IS NULL
+                  ORDER BY f.resolved_at IS NOT NULL, f.detected_at DESC",
+            )?;
+            let rows = stmt
+                .query_map([include_resolved], |r| {
+                    Ok((
+                        ConflictView {
+                            id: r.get(0)?,
+                            customer_id: r.get(1)?,
+                            customer_name: r.get(2)?,
+                            entity: r.get(3)?,
+                            entity_id: r.get(4)?,
+                            field: r.get(5)?,
+                            field_key: None,
+                            kept_value: parse_json(r.get(6)?),
+                            kept_by: r.get(7)?,
+                            kept_at: r.get(8)?,
+                            lost_value: parse_json(r.get(9)?),
+                            lost_by: r.get(10)?,
+                            lost_at: r.get(11)?,
+                            detected_at: r.get(12)?,
+                            resolution: r.get(13)?,
+                            resolved_by: r.get(14)?,
+                            resolved_at: r.get(15)?,
+                        },
+                        (),
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows.into_iter()
+                .map(|(mut v, ())| {
+                    v.field_key = field_key(&v.entity, &v.field);
+                    v.kept_by = staff_name(conn, v.kept_by.as_deref())?.or(v.kept_by);
+                    v.lost_by = staff_name(conn, v.lost_by.as_deref())?.or(v.lost_by);
+                    v.resolved_by = staff_name(conn, v.resolved_by.as_deref())?.or(v.resolved_by);
+                    Ok(v)
+                })
+                .collect()
+        })
+    }
+
+    /// Resolves a conflict: keep the kept value, take the lost one, or write a
+    /// new one. The value is an ordinary edit (history, sync); so is the resolution.
+    pub fn resolve_conflict(&self, resolution: &ConflictResolution) -> ApiResult<ConflictView> {
+        let id = resolution.id.clone();
+        self.write(|tx| {
+            let actor = self.actor(tx, "conflict")?;
+            let (entity, entity_id, field, lost, resolved): (String, String, String, Option<String>, Option<String>) =
+                tx.query_row(
+                    "SELECT entity, entity_id, field, lost_value, resolved_at FROM conflict WHERE id = ?1",
+                    [&id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?
+                .ok_or_else(|| Error::NotFound { what: "conflict", id: id.clone() })?;
+            if resolved.is_some() {
+                return Err(Error::refused(
+                    "already_resolved",
+                    "this conflict was already resolved (perhaps by your manager)",
+                ));
+            }
+            let value = match resolution.choice {
+                ConflictChoice::Keep => None,
+                ConflictChoice::TakeOther => Some(parse_json(lost)),
+                ConflictChoice::Edit => Some(
+                    resolution
+                        .value
+                        .clone()
+                        .ok_or_else(|| Error::invalid("value", "required", "give the value to write"))?,
+                ),
+            };
+            if let Some(value) = value {
+                let entity_def = entity_of(&entity).ok_or_else(|| {
+                    Error::refused("not_editable", format!("{entity} cannot be edited from a conflict"))
+                })?;
+                let key = field_key(&entity, &field).ok_or_else(|| {
+                    Error::refused("not_editable", format!("{field} cannot be edited from a conflict"))
+                })?;
+                let value = card::fields::to_json(
+                    entity_def.field(&key).ok_or_else(|| Error::NotFound { what: "field", id: key.clone() })?,
+                    crate::sync::merge::to_sql(&value),
+                );
+                write::patch(tx, entity_def, &entity_id, &[FieldChange { field: key, expected: None, value }], actor)?;
+            }
+            let choice = match resolution.choice {
+                ConflictChoice::Keep => "kept",
+                ConflictChoice::TakeOther => "took_other",
+                ConflictChoice::Edit => "edited",
+            };
+            tx.execute(
+                "UPDATE conflict SET resolution = ?2, resolved_by = ?3, resolved_at = ?4 WHERE id = ?1",
+                params![id, choice, actor.staff.to_string(), timestamp(actor.at)],
+            )?;
+            Ok(())
+        })?;
+        self.conflicts(true)?
+            .into_iter()
+            .find(|c| c.id == resolution.id)
+            .ok_or_else(|| Error::NotFound { what: "conflict", id: resolution.id.clone() }.into())
+    }
+
+    /// Changes head office refused, newest first.
+    pub fn rejections(&self) -> ApiResult<Vec<RejectionView>> {
+        self.read(|conn| {
+            let me = sync::device_id(conn)?;
+            let mut stmt = conn.prepare(
+                "SELECT id, tbl, col, label, value, reason, message, customer_id, rejected_at
+                   FROM sync_rejection WHERE device_id = ?1 ORDER BY rejected_at DESC, seq DESC",
+            )?;
+            let rows = stmt.query_map([me], |r| {
+                let table: String = r.get(1)?;
+                let t = manifest::table(&table);
+                Ok(RejectionView {
+                    id: r.get(0)?,
+                    label_zh: t.map_or(table.clone(), |t| t.label_zh.to_string()),
+                    label_en: t.map_or(table.clone(), |t| t.label_en.to_string()),
+                    table,
+                    column: r.get(2)?,
+                    record_label: r.get(3)?,
+                    value: parse_json(r.get(4)?),
+                    reason: r.get(5)?,
+                    message: r.get(6)?,
+                    customer_id: r.get(7)?,
+                    rejected_at: r.get(8)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Cards that left this book, newest first.
+    pub fn notices(&self) -> ApiResult<Vec<NoticeView>> {
+        self.read(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT customer_id, customer_name, kind, message, at FROM sync_notice ORDER BY at DESC, id DESC",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(NoticeView {
+                    customer_id: r.get(0)?,
+                    customer_name: r.get(1)?,
+                    kind: r.get(2)?,
+                    message: r.get(3)?,
+                    at: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+}
+
+fn peer_summary(conn: &Connection, p: &office::Peer) -> Result<PeerSummary> {
+    Ok(PeerSummary {
+        device_id: p.device_id.clone(),
+        name: p.name.clone(),
+        staff_id: p.staff_id.clone(),
+        staff_name: staff_name(conn, p.staff_id.as_deref())?,
+        is_office: p.is_office,
+        enrolled_at: p.enrolled_at.clone(),
+        last_export_at: p.last_export_at.clone(),
+        last_import_at: p.last_import_at.clone(),
+        files_out: p.files_out,
+    })
+}

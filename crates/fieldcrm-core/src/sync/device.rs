@@ -143,7 +143,7 @@ pub fn import_from_office(
     let mut report = ImportReport { snapshot: header.snapshot, ..ImportReport::default() };
     let to = header.ranges.iter().find(|r| r.origin == header.sender).map_or(0, |r| r.to);
     let acked = office.acked_upto.max(header.ack);
-    if to <= office.received_upto && !header.snapshot {
+    if to <= office.received_upto {
         // An older file than one already imported: its data is superseded; only
         // its acknowledgement can still matter.
         report.stale = true;
@@ -170,6 +170,16 @@ pub fn import_from_office(
             leaving.extend(ids.into_iter().filter(|id| !keep.contains(id)));
         }
         for customer in &leaving {
+            // A card created here that head office has not seen yet is not
+            // missing from its file: it is on its way there.
+            let unconfirmed: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = 'customer' AND pk = ?1 AND col = '*' AND seq > ?2)",
+                )?
+                .query_row(params![customer, header.ack], |r| r.get(0))?;
+            if unconfirmed {
+                continue;
+            }
             if let Some(name) = customer_name(tx, customer)? {
                 notice(tx, "moved_away", customer, &name, "reassigned: the card now belongs to someone else", now)?;
                 drop_customer(tx, customer)?;

@@ -1,0 +1,252 @@
+//! Convergence: five laptops and head office, random edits and random delivery
+//! of files (reordered, duplicated, delayed, lost and resent). After everyone
+//! has exchanged files, every laptop holds exactly the cards its scope allows,
+//! identical field by field to head office's.
+
+#[path = "sync/world.rs"]
+mod world;
+
+use chrono::Duration;
+use fieldcrm_core::api::{CardEdit, NewRecord, RecordKind};
+use fieldcrm_core::card::FieldChange;
+use fieldcrm_core::ids::CustomerId;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use world::{cards, customer, World};
+
+const REPS: usize = 4;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Create {
+        who: usize,
+        name: u8,
+    },
+    Edit {
+        who: usize,
+        card: usize,
+        field: usize,
+        value: u8,
+    },
+    AddPerson {
+        who: usize,
+        card: usize,
+        name: u8,
+    },
+    RemovePerson {
+        who: usize,
+        card: usize,
+    },
+    /// The manager hands a card to a rep (maybe in the other territory).
+    Reassign {
+        card: usize,
+        to: usize,
+    },
+    OfficeEdit {
+        card: usize,
+        field: usize,
+        value: u8,
+    },
+    /// A laptop writes its file; it travels to head office later (or never).
+    Export {
+        who: usize,
+    },
+    /// Head office writes someone's file.
+    OfficeExport {
+        who: usize,
+    },
+    /// A file in transit arrives; `keep` leaves a copy in transit (it will arrive again).
+    DeliverToOffice {
+        pick: usize,
+        keep: bool,
+    },
+    DeliverToLaptop {
+        who: usize,
+        pick: usize,
+        keep: bool,
+    },
+    /// A file in transit is lost.
+    Lose {
+        pick: usize,
+    },
+    Wait {
+        minutes: u16,
+    },
+    /// Someone's laptop clock jumps (wrong by up to days).
+    Skew {
+        who: usize,
+        hours: i16,
+    },
+}
+
+const FIELDS: &[&str] = &["phone", "notes", "shortName", "serviceArea"];
+
+fn op() -> impl Strategy<Value = Op> {
+    let who = 0..=REPS;
+    prop_oneof![
+        3 => (0..REPS, any::<u8>()).prop_map(|(who, name)| Op::Create { who, name }),
+        6 => (who.clone(), any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(who, card, field, value)| Op::Edit { who, card, field, value }),
+        2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, card, name)| Op::AddPerson { who, card, name }),
+        1 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::RemovePerson { who, card }),
+        2 => (any::<usize>(), 0..REPS).prop_map(|(card, to)| Op::Reassign { card, to }),
+        1 => (any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(card, field, value)| Op::OfficeEdit { card, field, value }),
+        4 => who.clone().prop_map(|who| Op::Export { who }),
+        3 => who.clone().prop_map(|who| Op::OfficeExport { who }),
+        5 => (any::<usize>(), any::<bool>()).prop_map(|(pick, keep)| Op::DeliverToOffice { pick, keep }),
+        5 => (who.clone(), any::<usize>(), any::<bool>()).prop_map(|(who, pick, keep)| Op::DeliverToLaptop { who, pick, keep }),
+        1 => any::<usize>().prop_map(|pick| Op::Lose { pick }),
+        2 => (1u16..600).prop_map(|minutes| Op::Wait { minutes }),
+        1 => (who, -72i16..72).prop_map(|(who, hours)| Op::Skew { who, hours }),
+    ]
+}
+
+fn quiet(_: fieldcrm_core::sync::Progress) {}
+
+fn ids(book: &fieldcrm_core::Book) -> Vec<CustomerId> {
+    cards(book).keys().map(|k| k.parse().expect("id")).collect()
+}
+
+fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
+    (!items.is_empty()).then(|| items[i % items.len()].clone())
+}
+
+fn run(ops: &[Op]) -> Result<(), TestCaseError> {
+    let w = World::new(REPS);
+    let manager = REPS;
+    let mut to_office: Vec<Vec<u8>> = vec![];
+    let mut to_laptop: Vec<Vec<Vec<u8>>> = vec![vec![]; REPS + 1];
+    for op in ops {
+        match op.clone() {
+            Op::Create { who, name } => {
+                w.people[who].book.create_customer(&customer(&format!("客户{name}"), json!({}))).expect("create");
+            }
+            Op::Edit { who, card, field, value } => {
+                if let Some(id) = pick(&ids(&w.people[who].book), card) {
+                    let change =
+                        FieldChange { field: FIELDS[field].into(), expected: None, value: json!(format!("v{value}")) };
+                    w.people[who]
+                        .book
+                        .edit_customer(&CardEdit { customer_id: id, changes: vec![change] })
+                        .expect("edit");
+                }
+            }
+            Op::AddPerson { who, card, name } => {
+                if let Some(id) = pick(&ids(&w.people[who].book), card) {
+                    let fields =
+                        serde_json::from_value(json!({"name": format!("联系人{name}"), "role": "contact"})).expect("f");
+                    w.people[who]
+                        .book
+                        .add_record(&NewRecord { customer_id: id, kind: RecordKind::KeyPerson, fields })
+                        .expect("add");
+                }
+            }
+            Op::RemovePerson { who, card } => {
+                if let Some(id) = pick(&ids(&w.people[who].book), card) {
+                    let card = w.people[who].book.customer(id).expect("card");
+                    if let Some(p) = card.key_people.first() {
+                        w.people[who].book.remove_record(RecordKind::KeyPerson, &p.id).expect("remove");
+                    }
+                }
+            }
+            Op::Reassign { card, to } => {
+                if let Some(id) = pick(&ids(&w.people[manager].book), card) {
+                    let changes = vec![
+                        FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[to].staff_id) },
+                        FieldChange {
+                            field: "territoryId".into(),
+                            expected: None,
+                            value: json!(w.territories[to % 2]),
+                        },
+                    ];
+                    w.people[manager].book.edit_customer(&CardEdit { customer_id: id, changes }).expect("reassign");
+                }
+            }
+            Op::OfficeEdit { card, field, value } => {
+                if let Some(id) = pick(&ids(&w.office.book), card) {
+                    let change =
+                        FieldChange { field: FIELDS[field].into(), expected: None, value: json!(format!("hq{value}")) };
+                    w.office.book.edit_customer(&CardEdit { customer_id: id, changes: vec![change] }).expect("edit");
+                }
+            }
+            Op::Export { who } => to_office.push(w.people[who].book.sync_export_bytes(None).expect("export")),
+            Op::OfficeExport { who } => {
+                to_laptop[who].push(w.office.book.sync_export_bytes(Some(&w.people[who].device_id)).expect("export"));
+            }
+            Op::DeliverToOffice { pick, keep } => {
+                if !to_office.is_empty() {
+                    let i = pick % to_office.len();
+                    let file = if keep { to_office[i].clone() } else { to_office.remove(i) };
+                    w.office.book.sync_import_bytes(&file, None, &mut quiet).expect("office import");
+                }
+            }
+            Op::DeliverToLaptop { who, pick, keep } => {
+                let queue = &mut to_laptop[who];
+                if !queue.is_empty() {
+                    let i = pick % queue.len();
+                    let file = if keep { queue[i].clone() } else { queue.remove(i) };
+                    w.people[who].book.sync_import_bytes(&file, None, &mut quiet).expect("laptop import");
+                }
+            }
+            Op::Lose { pick } => {
+                if !to_office.is_empty() {
+                    to_office.remove(pick % to_office.len());
+                }
+            }
+            Op::Wait { minutes } => w.advance(Duration::minutes(i64::from(minutes))),
+            Op::Skew { who, hours } => w.people[who].clock.advance(Duration::hours(i64::from(hours))),
+        }
+    }
+    // Late files still in transit arrive after everything else.
+    w.settle();
+    for file in to_office.iter().chain(to_laptop.iter().flatten()) {
+        let _ = (w.office.book.sync_import_bytes(file, None, &mut quiet), ());
+    }
+    for (who, queue) in to_laptop.iter().enumerate() {
+        for file in queue {
+            w.people[who].book.sync_import_bytes(file, None, &mut quiet).expect("late file");
+        }
+    }
+    w.settle();
+    let office = cards(&w.office.book);
+    for (who, person) in w.people.iter().enumerate() {
+        let expected: std::collections::BTreeMap<String, Value> = office
+            .iter()
+            .filter(|(_, card)| {
+                let fields = &card["fields"];
+                if who == manager {
+                    w.territories.iter().any(|t| fields["territoryId"] == json!(t))
+                        || fields["territoryId"] == json!(w.region)
+                } else {
+                    fields["ownerId"] == json!(person.staff_id)
+                }
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let held = cards(&person.book);
+        prop_assert_eq!(
+            held.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "cards held by {}",
+            person.name
+        );
+        for (id, card) in &expected {
+            prop_assert_eq!(&held[id], card, "card {} on {}", id, person.name);
+        }
+        let pending = person.book.sync_status().expect("status").pending_total;
+        prop_assert_eq!(pending, 0, "{} has unconfirmed changes after settling", person.name);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000),
+        max_shrink_iters: 2000,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_laptop_ends_with_exactly_its_scope_identical_to_head_office(ops in prop::collection::vec(op(), 1..60)) {
+        run(&ops)?;
+    }
+}

@@ -6,6 +6,8 @@
 
 mod bench;
 mod output;
+mod sync_bench;
+mod sync_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,8 +73,22 @@ enum Command {
     /// Book settings.
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// This device's identity; head office enrols laptops.
+    #[command(subcommand)]
+    Device(sync_cmd::DeviceCommand),
+    /// Export and import changeset files.
+    #[command(subcommand)]
+    Sync(sync_cmd::SyncCommand),
+    /// Head office's batch jobs.
+    #[command(subcommand)]
+    Hq(sync_cmd::HqCommand),
+    /// Fields two people changed at the same time.
+    #[command(subcommand)]
+    Conflicts(sync_cmd::ConflictsCommand),
     /// Measure the foundation's speed targets on a generated book.
     Bench(bench::BenchArgs),
+    /// Measure the sync targets (export, import, head-office merge, file size).
+    BenchSync(sync_bench::SyncBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -304,6 +320,7 @@ fn main() -> ExitCode {
             ExitCode::from(match error.code {
                 ErrorCode::Invalid | ErrorCode::NotFound | ErrorCode::NoProfile | ErrorCode::ProfileExists => 2,
                 ErrorCode::EditConflict => 3,
+                ErrorCode::SyncRefused => 4,
                 _ => 1,
             })
         }
@@ -317,6 +334,9 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
     };
     if let Command::Bench(args) = &cli.command {
         return bench::run(args, cli.json);
+    }
+    if let Command::BenchSync(args) = &cli.command {
+        return sync_bench::run(args, cli.json);
     }
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let json = cli.json;
@@ -378,7 +398,11 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
             output::show(&book.status()?, json, output::status);
         }
         Command::Customer(command) => customer(&book, command, json)?,
-        Command::Bench(_) => unreachable!("handled above"),
+        Command::Device(command) => sync_cmd::device(&book, command, json)?,
+        Command::Sync(command) => sync_cmd::sync(&book, command, json)?,
+        Command::Hq(command) => sync_cmd::hq(&book, command, json)?,
+        Command::Conflicts(command) => sync_cmd::conflicts(&book, command, json)?,
+        Command::Bench(_) | Command::BenchSync(_) => unreachable!("handled above"),
     }
     Ok(())
 }

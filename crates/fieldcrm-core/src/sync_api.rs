@@ -67,6 +67,8 @@ pub struct SyncStatus {
     pub open_conflicts: u32,
     pub rejections: u32,
     pub notices: u32,
+    /// Removal markers kept until every device that needs them confirmed them.
+    pub tombstones: u32,
 }
 
 /// Head office enrols a laptop for a staff member.
@@ -306,6 +308,7 @@ impl Book {
                 rejections: conn
                     .query_row("SELECT count(*) FROM sync_rejection WHERE device_id = ?1", [&me], |r| r.get(0))?,
                 notices: conn.query_row("SELECT count(*) FROM sync_notice", [], |r| r.get(0))?,
+                tombstones: conn.query_row("SELECT count(*) FROM sync_clock WHERE deleted = 1", [], |r| r.get(0))?,
             })
         })
     }

@@ -65,3 +65,268 @@ fn concurrent_edits_of_different_fields_both_survive_and_same_field_is_a_visible
     assert_eq!(conflicts[0].kept_value, json!("manager's note"));
     assert_eq!(w.manager().book.conflicts(false).expect("conflicts").len(), 1, "the manager sees it too");
 }
+
+fn snapshot(book: &fieldcrm_core::Book) -> String {
+    let mut status = book.sync_status().expect("status");
+    status.peers.sort_by(|a, b| a.device_id.cmp(&b.device_id));
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}",
+        cards(book),
+        status,
+        book.conflicts(true).expect("c"),
+        book.rejections().expect("r")
+    )
+}
+
+fn refused(result: Result<fieldcrm_core::sync::ImportReport, fieldcrm_core::ApiError>) -> String {
+    let error = result.expect_err("the file must be refused");
+    assert_eq!(error.code, fieldcrm_core::ErrorCode::SyncRefused, "{error:?}");
+    assert!(!error.message.is_empty());
+    error.problems[0].code.clone()
+}
+
+fn quiet(_: fieldcrm_core::sync::Progress) {}
+
+#[test]
+fn bad_files_are_refused_with_a_reason_and_change_nothing() {
+    let w = World::new(2);
+    w.people[0].book.create_customer(&customer("华星农业", json!({}))).expect("create");
+    let good = w.people[0].book.sync_export_bytes(None).expect("export");
+    let office = &w.office.book;
+    let for_rep0 = office.sync_export_bytes(Some(&w.people[0].device_id)).expect("export");
+    let before = snapshot(&w.office.book);
+    let try_import = |bytes: &[u8]| office.sync_import_bytes(bytes, None, &mut quiet);
+
+    let mut unsigned = good.clone();
+    let header_len = u32::from_le_bytes([good[12], good[13], good[14], good[15]]) as usize;
+    for b in &mut unsigned[16 + header_len..16 + header_len + 64] {
+        *b = 0;
+    }
+    assert_eq!(refused(try_import(&unsigned)), "bad_signature");
+
+    let mut tampered_body = good.clone();
+    let last = tampered_body.len() - 1;
+    tampered_body[last] ^= 0x55;
+    assert_eq!(refused(try_import(&tampered_body)), "tampered");
+
+    let text = String::from_utf8_lossy(&good[16..16 + header_len]).into_owned();
+    let forged = text.replacen("\"fileNo\":1", "\"fileNo\":7", 1);
+    assert_ne!(forged, text, "the header names its file number");
+    let mut tampered_header = good[..16].to_vec();
+    tampered_header.extend_from_slice(forged.as_bytes());
+    tampered_header.extend_from_slice(&good[16 + header_len..]);
+    assert_eq!(refused(try_import(&tampered_header)), "bad_signature");
+
+    let cut = &good[..good.len() / 2];
+    assert!(["truncated", "tampered"].contains(&refused(try_import(cut)).as_str()));
+    assert_eq!(refused(try_import(&good[..20])), "truncated");
+    assert_eq!(refused(try_import(b"PK\x03\x04 a zip file, not ours")), "not_a_sync_file");
+
+    let mut newer = good.clone();
+    newer[8] = 2;
+    assert_eq!(refused(try_import(&newer)), "newer_format");
+
+    // A file for someone else.
+    assert_eq!(refused(w.people[1].book.sync_import_bytes(&for_rep0, None, &mut quiet)), "wrong_recipient");
+    let before_rep1 = snapshot(&w.people[1].book);
+
+    // A device head office never enrolled.
+    let stranger = fieldcrm_core::Book::open_in_memory(w.office.clock.clone()).expect("book");
+    let stranger_id = stranger.device().expect("device").device_id;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let (header, body) = {
+        let unverified = fieldcrm_core::sync::file::open(&good).expect("frame");
+        let mut h = unverified.header;
+        h.sender = stranger_id;
+        h.sender_key = hex::encode(key.verifying_key().to_bytes());
+        (h, fieldcrm_core::sync::file::Body::default())
+    };
+    let forged = fieldcrm_core::sync::file::encode(header, &body, &key).expect("encode");
+    assert_eq!(refused(try_import(&forged)), "unknown_device");
+
+    assert_eq!(snapshot(office), before, "refused files changed nothing at head office");
+    assert_eq!(snapshot(&w.people[1].book), before_rep1, "nor on the laptop");
+    // The good file still imports, and a second time is a no-op.
+    assert!(try_import(&good).expect("good file").applied > 0);
+    assert!(try_import(&good).expect("again").duplicate_file);
+}
+
+#[test]
+fn a_card_handed_to_another_rep_arrives_whole_with_its_history_and_leaves_the_old_holder_with_a_notice() {
+    let w = World::new(2);
+    let id = w.people[0]
+        .book
+        .create_customer(&customer("华星农业", json!({"phone": "13800000001"})))
+        .expect("create")
+        .card
+        .id;
+    w.advance(Duration::minutes(1));
+    w.people[0]
+        .book
+        .edit_customer(&CardEdit {
+            customer_id: id,
+            changes: vec![FieldChange { field: "notes".into(), expected: None, value: json!("老客户") }],
+        })
+        .expect("edit");
+    w.settle();
+    let manager = w.people.len() - 1;
+    let changes = vec![
+        FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) },
+        FieldChange { field: "territoryId".into(), expected: None, value: json!(w.territories[1]) },
+    ];
+    w.people[manager].book.edit_customer(&CardEdit { customer_id: id, changes }).expect("reassign");
+    w.settle();
+    assert!(w.people[0].book.customer(id).is_err(), "the old holder no longer has the card");
+    let notices = w.people[0].book.notices().expect("notices");
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].customer_name, "华星农业");
+    let card = w.people[1].book.customer(id).expect("the new holder has the card");
+    assert_eq!(card.fields.get("notes"), Some(&json!("老客户")));
+    let history = w.people[1].book.history(id, 100).expect("history");
+    assert_eq!(history, w.office.book.history(id, 100).expect("office history"), "the whole history came along");
+    assert!(history.len() >= 3, "creation, the note and the reassignment: {history:?}");
+}
+
+#[test]
+fn head_office_refuses_changes_outside_authority_tells_the_author_and_keeps_the_rest() {
+    let w = World::new(2);
+    let rep = &w.people[0];
+    let id = rep.book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    w.settle();
+    // A rep may not hand a card to someone else, nor change the organisation.
+    rep.book
+        .edit_customer(&CardEdit {
+            customer_id: id,
+            changes: vec![FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) }],
+        })
+        .expect("local edit");
+    rep.book
+        .add_org_unit(&fieldcrm_core::api::NewOrgUnit {
+            parent_id: Some(w.territories[0].parse().expect("id")),
+            kind: fieldcrm_core::model::OrgUnitKind::Other,
+            name: "私设网点".into(),
+            code: None,
+        })
+        .expect("local org unit");
+    rep.book
+        .edit_customer(&CardEdit {
+            customer_id: id,
+            changes: vec![FieldChange { field: "phone".into(), expected: None, value: json!("13800000009") }],
+        })
+        .expect("allowed edit");
+    let report = w.send(0).expect("send");
+    assert_eq!(report.rejected, 2, "{report:?}");
+    w.receive(0).expect("receive");
+    let rejections = rep.book.rejections().expect("rejections");
+    let reasons: Vec<&str> = rejections.iter().map(|r| r.reason.as_str()).collect();
+    assert!(reasons.contains(&"reassign_by_manager") && reasons.contains(&"office_only"), "{reasons:?}");
+    let card = rep.book.customer(id).expect("card");
+    assert_eq!(card.fields.get("ownerId"), Some(&json!(rep.staff_id)), "the refused reassignment was undone");
+    assert_eq!(card.fields.get("phone"), Some(&json!("13800000009")), "the allowed edit in the same file was kept");
+    assert!(!rep.book.org_units().expect("units").iter().any(|u| u.name == "私设网点"), "the refused unit is gone");
+    assert_eq!(w.office.book.customer(id).expect("office").fields, card.fields);
+}
+
+#[test]
+fn a_laptop_clock_days_ahead_is_corrected_and_does_not_win_later_conflicts() {
+    let w = World::new(2);
+    let id = w.people[0].book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    w.settle();
+    let manager = w.people.len() - 1;
+    let note = |who: usize, text: &str| {
+        w.people[who]
+            .book
+            .edit_customer(&CardEdit {
+                customer_id: id,
+                changes: vec![FieldChange { field: "notes".into(), expected: None, value: json!(text) }],
+            })
+            .expect("edit");
+    };
+    w.people[0].clock.advance(Duration::days(3));
+    note(0, "from a fast clock");
+    w.settle();
+    // Real time passes the fast clock's stamp; then both edit without seeing each other.
+    w.advance(Duration::days(3) + Duration::hours(1));
+    note(0, "rep, earlier");
+    w.advance(Duration::minutes(30));
+    note(manager, "manager, later");
+    w.settle();
+    let office = w.office.book.customer(id).expect("card");
+    assert_eq!(
+        office.fields.get("notes"),
+        Some(&json!("manager, later")),
+        "the later edit wins once the clock is corrected"
+    );
+    assert_eq!(w.people[0].book.customer(id).expect("card").fields, office.fields);
+}
+
+#[test]
+fn confirmed_changes_are_not_sent_again_and_removal_markers_are_pruned_once_everyone_confirmed() {
+    let w = World::new(2);
+    let rep = &w.people[0];
+    let fields = serde_json::from_value(json!({"name": "张三", "role": "contact"})).expect("fields");
+    let id = rep.book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    let card = rep
+        .book
+        .add_record(&fieldcrm_core::api::NewRecord {
+            customer_id: id,
+            kind: fieldcrm_core::api::RecordKind::KeyPerson,
+            fields,
+        })
+        .expect("add")
+        .card;
+    w.settle();
+    rep.book.remove_record(fieldcrm_core::api::RecordKind::KeyPerson, &card.key_people[0].id).expect("remove");
+    w.send(0).expect("send");
+    assert!(
+        w.office.book.sync_status().expect("status").tombstones >= 1,
+        "head office keeps the removal until all confirmed"
+    );
+    w.settle();
+    assert_eq!(w.office.book.sync_status().expect("status").tombstones, 0, "pruned after everyone confirmed");
+    assert!(w.office.book.customer(id).expect("card").key_people.is_empty());
+    assert!(
+        w.manager().book.customer(id).expect("card").key_people.is_empty(),
+        "the manager's copy lost the person too"
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    assert_eq!(
+        rep.book.sync_export(dir.path(), None).expect("export").changes,
+        0,
+        "nothing unconfirmed is left to send"
+    );
+}
+
+#[test]
+fn resolving_a_conflict_is_an_ordinary_change_that_reaches_everyone() {
+    let w = World::new(2);
+    let id = w.people[0].book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    w.settle();
+    let manager = w.people.len() - 1;
+    for (who, text) in [(0, "rep"), (manager, "manager")] {
+        w.people[who]
+            .book
+            .edit_customer(&CardEdit {
+                customer_id: id,
+                changes: vec![FieldChange { field: "phone".into(), expected: None, value: json!(text) }],
+            })
+            .expect("edit");
+        w.advance(Duration::minutes(1));
+    }
+    w.settle();
+    let conflict = w.people[0].book.conflicts(false).expect("list").pop().expect("one conflict");
+    assert_eq!(conflict.lost_value, json!("rep"));
+    w.people[0]
+        .book
+        .resolve_conflict(&fieldcrm_core::sync_api::ConflictResolution {
+            id: conflict.id,
+            choice: fieldcrm_core::sync_api::ConflictChoice::TakeOther,
+            value: None,
+        })
+        .expect("resolve");
+    w.settle();
+    for book in [&w.office.book, &w.manager().book, &w.people[0].book] {
+        assert_eq!(book.customer(id).expect("card").fields.get("phone"), Some(&json!("rep")));
+        assert!(book.conflicts(false).expect("open").is_empty(), "resolved everywhere");
+    }
+}

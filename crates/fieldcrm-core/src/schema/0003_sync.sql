@@ -120,7 +120,7 @@ CREATE TABLE sync_peer (
     files_out       INTEGER NOT NULL DEFAULT 0,
     last_export_at  TEXT,
     last_import_at  TEXT,
-    -- office: how far the peer's clock runs ahead of ours (ms), sent back as a correction
+    -- office: the clock offset (ms) the peer should use, sent back in its files
     skew_ms         INTEGER NOT NULL DEFAULT 0,
     -- office: the peer's scope when its last file was written
     scope_sig       TEXT

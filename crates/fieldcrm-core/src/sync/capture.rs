@@ -260,9 +260,25 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut state = State::load(tx)?;
-    let office = is_office(tx)?;
-    let seen = office_version_seen(tx)?;
+    let (mut state, office, seen) = tx
+        .prepare_cached(
+            "SELECT device_id, hlc, version, clock_offset_ms,
+                    coalesce((SELECT s.role = 'head_office' FROM local_profile p JOIN staff s ON s.id = p.staff_id), 0),
+                    coalesce((SELECT received_upto FROM sync_peer WHERE is_office = 1), 0)
+               FROM sync_state WHERE singleton = 1",
+        )?
+        .query_row([], |r| {
+            Ok((
+                State {
+                    device_id: r.get(0)?,
+                    hlc: r.get::<_, i64>(1)? as u64,
+                    version: r.get(2)?,
+                    clock_offset_ms: r.get(3)?,
+                },
+                r.get::<_, bool>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
     // customer → (old owner, old territory) for cards that changed hands at head office
     let mut moves: HashMap<String, (Option<SqlValue>, Option<SqlValue>, i64)> = HashMap::new();
     for p in &pending {

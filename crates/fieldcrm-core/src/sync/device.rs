@@ -152,7 +152,7 @@ pub fn import_from_office(
         let mut merger = Merger::new(tx)?;
         // Head office corrects a clock that ran ahead; a clock that runs behind
         // head office's is moved forward here.
-        if header.clock_correction_ms != 0 {
+        if header.ack > 0 {
             merger.state.clock_offset_ms = header.clock_correction_ms;
         }
         if let Ok(created) = header.created_at.parse::<DateTime<Utc>>() {

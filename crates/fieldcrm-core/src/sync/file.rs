@@ -64,7 +64,8 @@ pub struct Header {
     pub created_at: String,
     /// Head office's files: the whole scope, and cards not in it leave the book.
     pub snapshot: bool,
-    /// Head office's files: how far the recipient's clock ran ahead (ms).
+    /// A laptop's file: the offset (ms) it adds to its wall clock. Head
+    /// office's file: the offset the laptop should use (its clock ran ahead).
     pub clock_correction_ms: i64,
     pub change_count: u64,
     pub body_len: u64,

@@ -423,13 +423,15 @@ pub fn import_from_device(
         if range.from <= peer.received_upto + 1 { peer.received_upto.max(range.to) } else { peer.received_upto };
     let skew =
         header.created_at.parse::<DateTime<Utc>>().map(|created| (created - now).num_milliseconds()).unwrap_or(0);
-    let skew = if skew > SKEW_TOLERANCE_MS { skew } else { 0 };
+    // The clock offset the laptop should use from now on: its own (it sends
+    // it in the header), less how far ahead of ours its file's time was.
+    let offset = if skew > SKEW_TOLERANCE_MS { header.clock_correction_ms - skew } else { header.clock_correction_ms };
     let state: State = merger.finish()?;
     tx.prepare_cached(
         "UPDATE sync_peer SET received_upto = ?2, acked_upto = max(acked_upto, min(?3, ?4)), last_import_at = ?5, skew_ms = ?6
          WHERE device_id = ?1",
     )?
-    .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), skew])?;
+    .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), offset])?;
     set_capture(tx, true)?;
     report.gap = range.from > peer.received_upto + 1;
     Ok(report)

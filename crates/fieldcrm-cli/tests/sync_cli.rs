@@ -1,0 +1,244 @@
+//! Sync through the `fieldcrm` binary: the three-party scenario head office
+//! runs from scripts, a refused replay, and an import killed midway.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn fieldcrm(book: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+        .arg("--db")
+        .arg(book)
+        .args(args)
+        .env_remove("FIELDCRM_DB")
+        .output()
+        .expect("run fieldcrm")
+}
+
+fn ok_json(book: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = fieldcrm(book, &all);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("id").to_string()
+}
+
+struct Org {
+    dir: tempfile::TempDir,
+    office: PathBuf,
+    inbox: PathBuf,
+    outbox: PathBuf,
+    fingerprint: String,
+    /// (book, staff id, device id) of rep A, rep B, the manager.
+    people: Vec<(PathBuf, String, String)>,
+}
+
+fn newest_file_for(dir: &Path, device: &str) -> PathBuf {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("outbox")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            let bytes = std::fs::read(p).expect("file");
+            String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains(device)
+        })
+        .collect();
+    files.sort();
+    files.pop().expect("a file for the device")
+}
+
+/// Head office with a region of two territories; two reps and their manager,
+/// enrolled and joined, all through the CLI.
+fn org() -> Org {
+    let dir = tempfile::tempdir().expect("dir");
+    let office = dir.path().join("office.sqlite");
+    let profile = ok_json(&office, &["init", "--name", "总部", "--role", "head_office", "--company", "华丰农业"]);
+    let root = profile["profile"]["orgUnitId"].as_str().expect("root").to_string();
+    let region = id(&ok_json(&office, &["org", "add", "潍坊大区", "--kind", "region", "--parent", &root]));
+    let t1 = id(&ok_json(&office, &["org", "add", "寿光片区", "--kind", "territory", "--parent", &region]));
+    let t2 = id(&ok_json(&office, &["org", "add", "青州片区", "--kind", "territory", "--parent", &region]));
+    let staff = [("王磊", "rep", &t1), ("李娜", "rep", &t2), ("赵经理", "regional_manager", &region)];
+    let inbox = dir.path().join("inbox");
+    let outbox = dir.path().join("outbox");
+    std::fs::create_dir_all(&inbox).expect("inbox");
+    let mut people = vec![];
+    for (i, (name, role, unit)) in staff.iter().enumerate() {
+        let staff_id = id(&ok_json(&office, &["staff", "add", name, "--role", role, "--unit", unit]));
+        let book = dir.path().join(format!("laptop{i}.sqlite"));
+        ok_json(&book, &["init"]);
+        let device = ok_json(&book, &["device", "show"]);
+        let device_id = device["deviceId"].as_str().expect("device").to_string();
+        ok_json(
+            &office,
+            &[
+                "device",
+                "enroll",
+                "--staff",
+                &staff_id,
+                "--device",
+                &device_id,
+                "--key",
+                device["publicKey"].as_str().expect("key"),
+            ],
+        );
+        people.push((book, staff_id, device_id));
+    }
+    let fingerprint = ok_json(&office, &["device", "show"])["fingerprint"].as_str().expect("fpr").to_string();
+    ok_json(&office, &["hq", "merge", inbox.to_str().expect("utf8"), "--out", outbox.to_str().expect("utf8")]);
+    for (book, _, device) in &people {
+        let first = newest_file_for(&outbox, device);
+        // The first file needs head office's fingerprint confirmed.
+        let refused = fieldcrm(book, &["sync", "import", first.to_str().expect("utf8")]);
+        assert_eq!(refused.status.code(), Some(4));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains(&fingerprint));
+        ok_json(book, &["sync", "import", first.to_str().expect("utf8"), "--trust-office", &fingerprint]);
+    }
+    Org { dir, office, inbox, outbox, fingerprint, people }
+}
+
+impl Org {
+    fn round(&self) {
+        for (book, _, _) in &self.people {
+            ok_json(book, &["sync", "export", "--out", self.inbox.to_str().expect("utf8")]);
+        }
+        ok_json(
+            &self.office,
+            &["hq", "merge", self.inbox.to_str().expect("utf8"), "--out", self.outbox.to_str().expect("utf8")],
+        );
+        for (book, _, device) in &self.people {
+            let file = newest_file_for(&self.outbox, device);
+            ok_json(book, &["sync", "import", file.to_str().expect("utf8")]);
+        }
+    }
+}
+
+#[test]
+fn two_reps_and_their_manager_edit_offline_head_office_merges_and_everyone_sees_the_merged_book() {
+    let org = org();
+    let (rep_a, rep_b, manager) = (&org.people[0].0, &org.people[1].0, &org.people[2].0);
+    let card = id(&ok_json(rep_a, &["customer", "add", "--set", "name=华星农业", "--set", "phone=13812345678"]));
+    let other = id(&ok_json(rep_b, &["customer", "add", "--set", "name=青州种子站"]));
+    org.round();
+    // Offline: rep A and the manager change the same field and different fields.
+    ok_json(rep_a, &["customer", "edit", &card, "--set", "notes=周末在店", "--set", "creditStanding=good"]);
+    ok_json(manager, &["customer", "edit", &card, "--set", "notes=月底前回款", "--set", "shortName=华星"]);
+    org.round();
+    org.round();
+    let office_card = ok_json(&org.office, &["customer", "show", &card])["card"].clone();
+    for book in [rep_a, manager] {
+        assert_eq!(ok_json(book, &["customer", "show", &card])["card"]["fields"], office_card["fields"]);
+    }
+    assert_eq!(office_card["fields"]["creditStanding"], "good");
+    assert_eq!(office_card["fields"]["shortName"], "华星");
+    let conflicts = ok_json(rep_a, &["conflicts", "list"]);
+    assert_eq!(conflicts.as_array().expect("list").len(), 1, "{conflicts}");
+    assert_eq!(ok_json(manager, &["conflicts", "list"]).as_array().expect("list").len(), 1);
+    assert!(fieldcrm(rep_b, &["customer", "show", &card]).status.code() == Some(2), "rep B never sees rep A's card");
+    assert_eq!(ok_json(manager, &["customer", "show", &other])["card"]["fields"]["name"], "青州种子站");
+    // Rep A settles the conflict by taking the other value; it reaches everyone.
+    let conflict = conflicts[0]["id"].as_str().expect("id").to_string();
+    let lost = conflicts[0]["lostValue"].clone();
+    ok_json(rep_a, &["conflicts", "resolve", &conflict, "--take-other"]);
+    org.round();
+    assert_eq!(ok_json(&org.office, &["customer", "show", &card])["card"]["fields"]["notes"], lost);
+    assert!(ok_json(manager, &["conflicts", "list"]).as_array().expect("list").is_empty());
+    let status = ok_json(rep_a, &["sync", "status"]);
+    assert_eq!(status["pendingTotal"], 0);
+    let _ = &org.fingerprint;
+}
+
+#[test]
+fn a_restored_laptop_reusing_a_file_number_with_other_contents_is_refused() {
+    let org = org();
+    let rep = &org.people[0].0;
+    ok_json(rep, &["customer", "add", "--set", "name=华星农业"]);
+    let backup = org.dir.path().join("backup.sqlite");
+    std::fs::copy(rep, &backup).expect("backup");
+    let first = ok_json(rep, &["sync", "export", "--out", org.inbox.to_str().expect("utf8")]);
+    ok_json(&org.office, &["sync", "import", first["path"].as_str().expect("path")]);
+    // The laptop's book is restored from the backup and diverges.
+    std::fs::copy(&backup, rep).expect("restore");
+    ok_json(rep, &["customer", "add", "--set", "name=另一家"]);
+    let again = ok_json(rep, &["sync", "export", "--out", org.dir.path().to_str().expect("utf8")]);
+    let out = fieldcrm(&org.office, &["--json", "sync", "import", again["path"].as_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(4));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(error["problems"][0]["code"], "replayed");
+}
+
+fn office_counts(office: &Path) -> (i64, i64, i64) {
+    let conn = rusqlite::Connection::open(office).expect("open");
+    let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect("count");
+    (
+        q("SELECT count(*) FROM customer"),
+        q("SELECT count(*) FROM sync_received_file"),
+        q("SELECT coalesce(sum(received_upto), 0) FROM sync_peer"),
+    )
+}
+
+#[test]
+fn an_import_killed_midway_leaves_head_office_as_it_was_and_the_same_file_imports_afterwards() {
+    let org = org();
+    let (rep, staff, _) = &org.people[0];
+    // Many new cards, written straight into the laptop's book (captured like any write).
+    {
+        let mut conn = rusqlite::Connection::open(rep).expect("open");
+        let territory: String =
+            conn.query_row("SELECT org_unit_id FROM staff WHERE id = ?1", [staff], |r| r.get(0)).expect("unit");
+        let tx = conn.transaction().expect("tx");
+        for i in 0..12_000 {
+            tx.execute(
+                "INSERT INTO customer (id, name, name_pinyin, channel_level, lifecycle, owner_id, territory_id, reviewed_at, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'retailer', 'active', ?4, ?5, '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')",
+                rusqlite::params![uuid_like(i), format!("客户{i}"), format!("kehu{i}"), staff, territory],
+            )
+            .expect("insert");
+        }
+        fieldcrm_core::sync::capture::seal(&tx, chrono::Utc::now()).expect("seal");
+        tx.commit().expect("commit");
+    }
+    let file = ok_json(rep, &["sync", "export", "--out", org.inbox.to_str().expect("utf8")])["path"]
+        .as_str()
+        .expect("path")
+        .to_string();
+    let before = office_counts(&org.office);
+    let mut killed_midway = 0;
+    for _ in 0..3 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+            .arg("--db")
+            .arg(&org.office)
+            .args(["sync", "import", &file])
+            .env_remove("FIELDCRM_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        // Wait until it reports changes applied (inside the transaction), then kill it.
+        for line in lines.by_ref() {
+            let line = line.expect("line");
+            if line.starts_with("importing:") && !line.contains(": 0 of") {
+                child.kill().expect("kill");
+                killed_midway += 1;
+                break;
+            }
+        }
+        let _ = child.wait();
+        assert_eq!(office_counts(&org.office), before, "a killed import leaves head office as it was");
+    }
+    assert!(killed_midway > 0, "the import was killed while it ran");
+    assert!(fieldcrm(&org.office, &["check"]).status.success(), "the book is sound after the kills");
+    let report = ok_json(&org.office, &["sync", "import", &file]);
+    assert!(report["applied"].as_u64().expect("applied") >= 12_000, "{report}");
+    assert_eq!(office_counts(&org.office).0, before.0 + 12_000);
+    let _ = (&org.outbox, &org.fingerprint);
+}
+
+fn uuid_like(i: usize) -> String {
+    format!("01a20000-0000-7000-8000-{i:012}")
+}

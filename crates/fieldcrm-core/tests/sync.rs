@@ -330,3 +330,83 @@ fn resolving_a_conflict_is_an_ordinary_change_that_reaches_everyone() {
         assert!(book.conflicts(false).expect("open").is_empty(), "resolved everywhere");
     }
 }
+
+#[test]
+fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_defaults() {
+    let w = World::new(1);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("old-laptop.sqlite");
+    let old = fieldcrm_core::Book::open(&path, w.office.clock.clone()).expect("book");
+    let device = old.device().expect("device");
+    w.office
+        .book
+        .enroll_device(&fieldcrm_core::sync_api::EnrollDevice {
+            staff_id: w.people[0].staff_id.clone(),
+            device_id: device.device_id.clone(),
+            public_key: device.public_key.clone(),
+            name: None,
+        })
+        .expect("enroll");
+    let secret: Vec<u8> = rusqlite::Connection::open(&path)
+        .expect("raw")
+        .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
+        .expect("key");
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
+    let territory = w.territories[0].clone();
+    let mut columns = fieldcrm_core::sync::manifest::Columns::default();
+    let old_customer: Vec<String> = [
+        "id",
+        "name",
+        "channel_level",
+        "lifecycle",
+        "owner_id",
+        "territory_id",
+        "reviewed_at",
+        "created_at",
+        "updated_at",
+    ]
+    .iter()
+    .map(|c| (*c).to_string())
+    .collect();
+    columns.0.insert("customer".into(), old_customer);
+    let card_id = fieldcrm_core::ids::CustomerId::new().to_string();
+    let change = fieldcrm_core::sync::file::Change {
+        t: "customer".into(),
+        k: card_id.clone(),
+        c: "*".into(),
+        v: json!({"id": card_id, "name": "老版本客户", "channel_level": "retailer", "lifecycle": "active",
+                  "owner_id": w.people[0].staff_id, "territory_id": territory, "reviewed_at": "2026-11-01T00:00:00.000Z",
+                  "created_at": "2026-11-01T00:00:00.000Z", "updated_at": "2026-11-01T00:00:00.000Z"}),
+        h: 1 << 40,
+        o: device.device_id.clone(),
+        s: 1,
+        bh: 0,
+        bo: None,
+        n: 0,
+    };
+    let header = fieldcrm_core::sync::file::Header {
+        format_minor: 0,
+        schema_version: 2,
+        columns,
+        sender: device.device_id.clone(),
+        sender_key: device.public_key.clone(),
+        recipient: w.office.device_id.clone(),
+        recipient_staff: None,
+        file_no: 1,
+        ranges: vec![fieldcrm_core::sync::file::Range { origin: device.device_id.clone(), from: 1, to: 1 }],
+        ack: 0,
+        created_at: "2026-11-02T08:00:00.000Z".into(),
+        snapshot: false,
+        clock_correction_ms: 0,
+        change_count: 1,
+        body_len: 0,
+        body_hash: String::new(),
+    };
+    let body = fieldcrm_core::sync::file::Body { changes: vec![change], ..Default::default() };
+    let bytes = fieldcrm_core::sync::file::encode(header, &body, &key).expect("encode");
+    let report = w.office.book.sync_import_bytes(&bytes, None, &mut quiet).expect("an older schema's file is accepted");
+    assert_eq!(report.applied, 1);
+    let card = w.office.book.customer(card_id.parse().expect("id")).expect("card");
+    assert_eq!(card.fields.get("creditStanding"), Some(&json!("unknown")), "the default of a field the old file lacks");
+    assert_eq!(card.fields.get("name"), Some(&json!("老版本客户")));
+}

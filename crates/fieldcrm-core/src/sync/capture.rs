@@ -356,3 +356,123 @@ pub fn record_move(
     .execute(params![version, customer, old_owner.unwrap_or(owner), old_territory.unwrap_or(territory)])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+    use crate::sync::manifest::{LOCAL_PREFIXES, LOCAL_TABLES};
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt =
+            conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").expect("schema");
+        stmt.query_map([], |r| r.get(0)).expect("rows").collect::<rusqlite::Result<_>>().expect("names")
+    }
+
+    #[test]
+    fn every_table_is_either_synced_or_declared_device_local() {
+        let conn = crate::store::open_in_memory().expect("book");
+        for table in tables(&conn) {
+            let local = LOCAL_TABLES.contains(&table.as_str()) || LOCAL_PREFIXES.iter().any(|p| table.starts_with(p));
+            assert!(
+                local || manifest::table(&table).is_some(),
+                "table {table} is neither synced (sync/manifest.rs SYNCED) nor declared device-local"
+            );
+        }
+    }
+
+    #[test]
+    fn every_synced_column_of_every_synced_table_is_captured_on_insert_update_and_delete() {
+        let mut conn = crate::store::open_in_memory().expect("book");
+        let tx = conn.transaction().expect("tx");
+        for table in SYNCED {
+            let columns = manifest::synced_columns(&tx, table).expect("columns");
+            let trigger = |kind: &str| -> String {
+                tx.query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                    [format!("sync_{kind}_{}", table.name)],
+                    |r| r.get(0),
+                )
+                .unwrap_or_else(|_| panic!("{} has no {kind} capture trigger", table.name))
+            };
+            let insert = trigger("insert");
+            let update = trigger("update");
+            trigger("delete");
+            for column in &columns {
+                assert!(insert.contains(&format!("NEW.{column}")), "{}.{column} is not captured on insert", table.name);
+                if column != "id" {
+                    assert!(
+                        update.contains(&format!("OLD.{column} IS NOT NEW.{column}")),
+                        "{}.{column} is not captured on update",
+                        table.name
+                    );
+                }
+            }
+            for local in table.local_columns {
+                assert!(!update.contains(&format!("NEW.{local} ")), "{}.{local} is device-local", table.name);
+            }
+        }
+    }
+
+    #[test]
+    fn writes_of_every_kind_are_staged_and_sealed_with_gap_free_sequence_numbers() {
+        let mut conn = crate::store::open_in_memory().expect("book");
+        let now = chrono::Utc::now();
+        let tx = conn.transaction().expect("tx");
+        crate::demo::generate(&tx, &crate::demo::DemoOptions { customers: 5, seed: 3, as_of: None }, now)
+            .expect("demo");
+        // A laptop's book (head office keeps no outbox).
+        tx.execute("DELETE FROM local_profile", []).expect("no profile");
+        tx.execute(
+            "INSERT INTO conflict (id, customer_id, entity, entity_id, field, kept_at, lost_at, detected_at)
+             SELECT 'c1', id, 'customer', id, 'notes', 'x', 'y', 'z' FROM customer LIMIT 1",
+            [],
+        )
+        .expect("conflict");
+        tx.execute("UPDATE customer SET notes = 'changed' WHERE id = (SELECT id FROM customer LIMIT 1)", [])
+            .expect("update");
+        tx.execute("DELETE FROM key_person WHERE id = (SELECT id FROM key_person LIMIT 1)", []).expect("delete");
+        let sealed = seal(&tx, now).expect("seal");
+        assert!(sealed > 0);
+        let staged: i64 = tx.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0)).expect("count");
+        assert_eq!(staged, 0, "sealing empties the staging table");
+        for table in SYNCED {
+            let rows: i64 =
+                tx.query_row(&format!("SELECT count(*) FROM {}", table.name), [], |r| r.get(0)).expect("count");
+            let clocked: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM sync_clock WHERE tbl = ?1 AND col = '*' AND deleted = 0",
+                    [table.name],
+                    |r| r.get(0),
+                )
+                .expect("clocks");
+            assert_eq!(clocked, rows, "every {} row written has a clock", table.name);
+            let created: i64 = tx
+                .query_row("SELECT count(*) FROM sync_outbox WHERE tbl = ?1 AND col = '*'", [table.name], |r| r.get(0))
+                .expect("outbox");
+            let removed: i64 = tx
+                .query_row("SELECT count(*) FROM sync_outbox WHERE tbl = ?1 AND col = '-'", [table.name], |r| r.get(0))
+                .expect("outbox");
+            assert_eq!(created - removed, rows, "every {} row written is in the outbox", table.name);
+        }
+        let updated: i64 = tx
+            .query_row("SELECT count(*) FROM sync_outbox WHERE tbl = 'customer' AND col = 'notes'", [], |r| r.get(0))
+            .expect("outbox");
+        assert_eq!(updated, 1);
+        let (count, min, max): (i64, i64, i64) = tx
+            .query_row("SELECT count(*), min(seq), max(seq) FROM sync_outbox", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .expect("seq");
+        assert_eq!((min, max), (1, count), "sequence numbers are gap-free");
+        let hlcs: Vec<i64> = tx
+            .prepare("SELECT hlc FROM sync_outbox ORDER BY seq")
+            .expect("stmt")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("hlc");
+        assert!(hlcs.windows(2).all(|w| w[0] < w[1]), "clocks increase with the sequence");
+    }
+}

@@ -393,7 +393,7 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
         recipient: w.office.device_id.clone(),
         recipient_staff: None,
         file_no: 1,
-        ranges: vec![fieldcrm_core::sync::file::Range { origin: device.device_id.clone(), from: 1, to: 1 }],
+        ranges: vec![fieldcrm_core::sync::file::Range { origin: device.device_id, from: 1, to: 1 }],
         ack: 0,
         created_at: "2026-11-02T08:00:00.000Z".into(),
         snapshot: false,

@@ -1,5 +1,9 @@
 //! The commands the UI invokes: each one forwards to one facade method. Their
 //! argument and result types are generated into `ui/src/generated/bindings.ts`.
+//! Sync commands that read or write files run off the async runtime's workers
+//! (`spawn_blocking`); an import reports its progress as `sync-progress` events.
+
+use std::path::PathBuf;
 
 use fieldcrm_core::api::{
     BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved, TagCount,
@@ -9,8 +13,13 @@ use fieldcrm_core::demo::{DemoOptions, DemoSummary};
 use fieldcrm_core::ids::CustomerId;
 use fieldcrm_core::org::{OrgUnit, Profile, Staff};
 use fieldcrm_core::search::{CustomerPage, CustomerQuery};
-use fieldcrm_core::{ApiError, Book};
-use tauri::State;
+use fieldcrm_core::sync::{ImportReport, Progress};
+use fieldcrm_core::sync_api::{
+    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, HqMergeReport, NoticeView, PeerSummary,
+    RejectionView, SyncStatus,
+};
+use fieldcrm_core::{ApiError, Book, ErrorCode};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::AppState;
 
@@ -110,6 +119,84 @@ async fn set_stale_after_days(state: State<'_, AppState>, days: u32) -> Reply<()
     book(&state)?.set_stale_after_days(days)
 }
 
+#[tauri::command]
+async fn device_info(state: State<'_, AppState>) -> Reply<DeviceInfo> {
+    book(&state)?.device()
+}
+
+#[tauri::command]
+async fn enroll_device(state: State<'_, AppState>, enroll: EnrollDevice) -> Reply<PeerSummary> {
+    book(&state)?.enroll_device(&enroll)
+}
+
+#[tauri::command]
+async fn sync_status(state: State<'_, AppState>) -> Reply<SyncStatus> {
+    book(&state)?.sync_status()
+}
+
+/// The event an import emits as it goes (payload: [`Progress`]).
+const SYNC_PROGRESS: &str = "sync-progress";
+
+/// Runs `work` on the book on a thread meant for blocking work, so a long
+/// import or merge leaves the async runtime's workers free.
+async fn blocking<T, F>(app: AppHandle, work: F) -> Reply<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Book, &AppHandle) -> Reply<T> + Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        work(book(&state)?, &app)
+    })
+    .await
+    .map_err(|e| ApiError {
+        code: ErrorCode::Internal,
+        message: format!("the sync task stopped: {e}"),
+        problems: vec![],
+    })?
+}
+
+#[tauri::command]
+async fn sync_export(app: AppHandle, dir: PathBuf, to: Option<String>) -> Reply<ExportResult> {
+    blocking(app, move |book, _| book.sync_export(&dir, to.as_deref())).await
+}
+
+#[tauri::command]
+async fn sync_import(app: AppHandle, path: PathBuf, trust_office: Option<String>) -> Reply<ImportReport> {
+    blocking(app, move |book, app| {
+        book.sync_import(&path, trust_office.as_deref(), &mut |progress: Progress| {
+            // A lost progress event only leaves the bar behind; the import goes on.
+            let _ = app.emit(SYNC_PROGRESS, progress);
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+async fn hq_merge(app: AppHandle, inbox: PathBuf, outbox: PathBuf) -> Reply<HqMergeReport> {
+    blocking(app, move |book, _| book.hq_merge(&inbox, &outbox)).await
+}
+
+#[tauri::command]
+async fn conflicts(state: State<'_, AppState>, include_resolved: bool) -> Reply<Vec<ConflictView>> {
+    book(&state)?.conflicts(include_resolved)
+}
+
+#[tauri::command]
+async fn resolve_conflict(state: State<'_, AppState>, resolution: ConflictResolution) -> Reply<ConflictView> {
+    book(&state)?.resolve_conflict(&resolution)
+}
+
+#[tauri::command]
+async fn rejections(state: State<'_, AppState>) -> Reply<Vec<RejectionView>> {
+    book(&state)?.rejections()
+}
+
+#[tauri::command]
+async fn notices(state: State<'_, AppState>) -> Reply<Vec<NoticeView>> {
+    book(&state)?.notices()
+}
+
 /// The UI calls this once its first screen has rendered. With
 /// `FIELDCRM_MEASURE_STARTUP=1` the app prints the time since start and quits.
 #[tauri::command]
@@ -141,6 +228,16 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         remove_record,
         mark_reviewed,
         set_stale_after_days,
+        device_info,
+        enroll_device,
+        sync_status,
+        sync_export,
+        sync_import,
+        hq_merge,
+        conflicts,
+        resolve_conflict,
+        rejections,
+        notices,
         app_ready,
     ]
 }

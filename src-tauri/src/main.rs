@@ -37,6 +37,7 @@ fn open(path: &std::path::Path) -> (Result<Book, ApiError>, Option<BookLock>) {
 fn main() {
     let started = Instant::now();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let path = match std::env::var_os("FIELDCRM_DB") {
                 Some(path) => PathBuf::from(path),

@@ -410,3 +410,37 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
     assert_eq!(card.fields.get("creditStanding"), Some(&json!("unknown")), "the default of a field the old file lacks");
     assert_eq!(card.fields.get("name"), Some(&json!("老版本客户")));
 }
+
+#[test]
+fn a_laptop_joins_a_head_office_whose_data_predates_sync() {
+    let clock = std::sync::Arc::new(fieldcrm_core::FixedClock::new(world::start()));
+    let office = fieldcrm_core::Book::open_in_memory(clock.clone()).expect("office");
+    office
+        .load_demo(&fieldcrm_core::demo::DemoOptions { customers: 20, seed: 5, as_of: None })
+        .expect("demo head office");
+    let status = office.status().expect("status");
+    assert_eq!(status.profile.as_ref().map(|p| p.role), Some(fieldcrm_core::model::StaffRole::HeadOffice));
+    let rep = office
+        .staff()
+        .expect("staff")
+        .into_iter()
+        .find(|s| s.role == fieldcrm_core::model::StaffRole::Rep)
+        .expect("a rep");
+    let laptop = fieldcrm_core::Book::open_in_memory(clock).expect("laptop");
+    let device = laptop.device().expect("device");
+    office
+        .enroll_device(&fieldcrm_core::sync_api::EnrollDevice {
+            staff_id: rep.id.to_string(),
+            device_id: device.device_id.clone(),
+            public_key: device.public_key,
+            name: None,
+        })
+        .expect("enroll");
+    let first = office.sync_export_bytes(Some(&device.device_id)).expect("first file");
+    let fpr = office.device().expect("office").fingerprint;
+    let report = laptop.sync_import_bytes(&first, Some(&fpr), &mut quiet).expect("join");
+    assert!(!report.stale && report.applied > 0, "{report:?}");
+    let mine = laptop.status().expect("status").customer_count;
+    assert!(mine > 0, "the rep's demo cards arrived");
+    assert_eq!(laptop.status().expect("status").profile.map(|p| p.staff_id), Some(rep.id));
+}

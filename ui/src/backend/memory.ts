@@ -1,4 +1,4 @@
-import type { Backend, Language } from './types'
+import type { Backend, Language, PickOptions } from './types'
 import type {
   ApiError,
   ArchiveCard,
@@ -7,24 +7,38 @@ import type {
   CardEdit,
   CardRecord,
   CardSchema,
+  ConflictResolution,
+  ConflictView,
   CustomerPage,
   CustomerQuery,
   CustomerRow,
   DemoOptions,
   DemoSummary,
+  DeviceInfo,
+  EnrollDevice,
+  ExportResult,
   FieldProblem,
   FieldSpec,
   HistoryEntry,
+  HqMergeReport,
+  ImportReport,
   JsonValue,
+  MergedFile,
   NewCustomer,
   NewProfile,
   NewRecord,
+  NoticeView,
   OrgUnit,
+  PeerSummary,
+  PendingKind,
   Profile,
+  Progress,
   RecordEdit,
   RecordKind,
+  RejectionView,
   Saved,
   Staff,
+  SyncStatus,
   TagCount,
 } from '../generated/bindings'
 import { CARD_SCHEMA } from '../generated/bindings'
@@ -54,6 +68,44 @@ function apiError(code: ApiError['code'], message: string, problems: FieldProble
   return { code, message, problems }
 }
 
+/** A `sync_refused` error as the book gives it: the reason is the first problem's code. */
+function refused(reason: string, message: string): ApiError {
+  return apiError('sync_refused', message, [{ field: 'file', code: reason, message }])
+}
+
+/** The kinds of data sync carries, in the book's order, with their labels. */
+const SYNC_TABLES: Array<[table: string, zh: string, en: string]> = [
+  ['org_unit', '组织', 'organisation'],
+  ['staff', '人员', 'staff'],
+  ['customer', '客户档案', 'customer cards'],
+  ['key_person', '关键人物', 'key people'],
+  ['address', '地址', 'addresses'],
+  ['credit_incident', '信用事件', 'credit incidents'],
+]
+
+/** Head office's key fingerprint in the memory book's files. */
+export const MEMORY_OFFICE_FINGERPRINT = '3F2A-9C41-7E05-B6D8'
+const MEMORY_OFFICE_DEVICE = '0192f5c3-0000-7000-8000-00000000000f'
+/** Where the memory book's pickers point unless a test queues other answers. */
+export const MEMORY_SYNC_FOLDER = '/home/fieldcrm/sync'
+export const MEMORY_OFFICE_FILE = `${MEMORY_SYNC_FOLDER}/office-to-device-1.fcsync`
+
+/** A changeset file the memory book can import, staged by path. */
+export interface MemorySyncFile {
+  /** Head office's file (for a laptop), or a laptop's (for head office). */
+  fromOffice: boolean
+  /** The sending device (a laptop's file): must be enrolled at head office. */
+  sender?: string
+  /** How many changes it carries. */
+  changes: number
+  /** Customer ids of cards that move away from this laptop. */
+  movesAway?: string[]
+  /** Refused instead of imported (`bad_signature`, `wrong_recipient` …). */
+  refuse?: { reason: string; message: string }
+}
+
+const normaliseFingerprint = (f: string) => f.replace(/[^0-9a-z]/gi, '').toUpperCase()
+
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T
 }
@@ -79,6 +131,17 @@ export interface MemoryOptions {
   today?: string
 }
 
+interface MemoryPeer {
+  deviceId: string
+  name: string | null
+  staffId: string | null
+  isOffice: boolean
+  enrolledAt: string
+  lastExportAt: string | null
+  lastImportAt: string | null
+  filesOut: number
+}
+
 export class MemoryBackend implements Backend {
   private cards = new Map<string, StoredCard>()
   private history: Array<HistoryEntry & { customerId: string }> = []
@@ -92,6 +155,18 @@ export class MemoryBackend implements Backend {
   /** How often `appReady` was called (a test may check it is called once). */
   appReadyCalls = 0
   language: Language = 'zh-CN'
+  // Sync: changes not yet confirmed by head office, per table; the devices this book exchanges files with.
+  private pending = new Map<string, number>()
+  private peers: MemoryPeer[] = []
+  private officeFingerprint: string | null = null
+  private conflictList: ConflictView[] = []
+  private rejectionList: RejectionView[] = []
+  private noticeList: NoticeView[] = []
+  private progressListeners = new Set<(p: Progress) => void>()
+  private files = new Map<string, MemorySyncFile>()
+  private imported = new Set<string>()
+  /** Answers the pickers give, first in first out; once empty they point to `MEMORY_SYNC_FOLDER`. */
+  readonly picks: Array<string | null> = []
 
   constructor(options: MemoryOptions = {}) {
     this.today = options.today ?? '2026-11-22'
@@ -112,6 +187,7 @@ export class MemoryBackend implements Backend {
       const fields = typeof c === 'string' ? { name: c } : c
       this.insert(this.withDefaults(fields), 'demo')
     }
+    this.files.set(MEMORY_OFFICE_FILE, { fromOffice: true, changes: 3 })
   }
 
   private profileFor(s: Staff): Profile {
@@ -218,6 +294,8 @@ export class MemoryBackend implements Backend {
       changedAt: this.now(),
       source,
     })
+    // Every change made here waits for head office (demo data and what sync brought do not).
+    if (source !== 'demo' && source !== 'sync') this.pending.set(entity, (this.pending.get(entity) ?? 0) + 1)
   }
 
   private insert(fields: Record<string, JsonValue>, source: string): StoredCard {
@@ -594,6 +672,294 @@ export class MemoryBackend implements Backend {
   async appReady(): Promise<null> {
     this.appReadyCalls += 1
     return null
+  }
+
+  // --- Sync ---
+
+  private isOffice(): boolean {
+    return this.profile?.role === 'head_office'
+  }
+
+  private peerSummary(p: MemoryPeer): PeerSummary {
+    return { ...p, staffName: this.staff.find((s) => s.id === p.staffId)?.name ?? null }
+  }
+
+  async deviceInfo(): Promise<DeviceInfo> {
+    return {
+      deviceId: this.profile?.deviceId ?? 'device-1',
+      publicKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      fingerprint: '7D21-04B9-C3E8-5A6F',
+      isOffice: this.isOffice(),
+      joined: this.officeFingerprint !== null,
+      officeFingerprint: this.officeFingerprint,
+    }
+  }
+
+  async enrollDevice(e: EnrollDevice): Promise<PeerSummary> {
+    if (!this.isOffice()) throw refused('not_office', "only head office's book enrols devices")
+    if (!this.staff.some((s) => s.id === e.staffId)) throw apiError('not_found', `staff ${e.staffId} does not exist`)
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(e.deviceId.trim())) {
+      throw apiError('invalid', 'deviceId: bad id', [{ field: 'deviceId', code: 'bad_id', message: "a device id looks like 0192f5c3-…; copy it from the laptop's Sync page" }])
+    }
+    if (!/^[0-9a-f]{64}$/i.test(e.publicKey.trim())) throw refused('bad_key', 'a public key is 64 hex characters')
+    const deviceId = e.deviceId.trim()
+    const peer: MemoryPeer = {
+      deviceId,
+      name: e.name?.trim() || null,
+      staffId: e.staffId,
+      isOffice: false,
+      enrolledAt: this.now(),
+      lastExportAt: null,
+      lastImportAt: null,
+      filesOut: 0,
+    }
+    this.peers = [...this.peers.filter((p) => p.deviceId !== deviceId), peer]
+    return this.peerSummary(peer)
+  }
+
+  async syncStatus(): Promise<SyncStatus> {
+    const pending: PendingKind[] = SYNC_TABLES.filter(([table]) => this.pending.get(table)).map(([table, labelZh, labelEn]) => ({
+      table,
+      labelZh,
+      labelEn,
+      changes: this.pending.get(table) ?? 0,
+    }))
+    return {
+      device: await this.deviceInfo(),
+      pending,
+      pendingTotal: pending.reduce((n, p) => n + p.changes, 0),
+      peers: this.peers.map((p) => this.peerSummary(p)),
+      openConflicts: this.conflictList.filter((c) => !c.resolvedAt).length,
+      rejections: this.rejectionList.length,
+      notices: this.noticeList.length,
+    }
+  }
+
+  async syncExport(dir: string, to?: string): Promise<ExportResult> {
+    let peer: MemoryPeer | undefined
+    if (this.isOffice()) {
+      if (!to) throw refused('recipient_needed', 'head office writes one file per device: name the device to write for')
+      peer = this.peers.find((p) => p.deviceId === to && !p.isOffice)
+      if (!peer) throw refused('unknown_device', `no device ${to} is enrolled here; enroll it first`)
+    } else {
+      peer = this.peers.find((p) => p.isOffice)
+      if (!peer) throw refused('not_enrolled', 'this laptop has not joined head office yet')
+    }
+    const me = (await this.deviceInfo()).deviceId
+    const snapshot = this.isOffice() && peer.filesOut === 0
+    peer.filesOut += 1
+    peer.lastExportAt = this.now()
+    const fileName = `${me}-to-${peer.deviceId}-${String(peer.filesOut).padStart(6, '0')}.fcsync`
+    const changes = snapshot ? this.cards.size : [...this.pending.values()].reduce((a, b) => a + b, 0)
+    const path = `${dir.replace(/\/$/, '')}/${fileName}`
+    return {
+      path,
+      fileName,
+      recipient: this.isOffice() ? (this.staff.find((s) => s.id === peer.staffId)?.name ?? peer.deviceId) : 'head office',
+      changes,
+      bytes: 512 + changes * 96,
+      snapshot,
+    }
+  }
+
+  async syncImport(path: string, trustOffice?: string): Promise<ImportReport> {
+    const file = this.files.get(path)
+    if (!file) throw apiError('io', `${path} cannot be read (no such file)`)
+    if (file.refuse) throw refused(file.refuse.reason, file.refuse.message)
+    let peer: MemoryPeer | undefined
+    if (this.isOffice()) {
+      if (file.fromOffice) throw refused('unknown_device', 'this file comes from head office itself')
+      peer = this.peers.find((p) => p.deviceId === file.sender && !p.isOffice)
+      if (!peer) throw refused('unknown_device', `the file comes from device ${file.sender}, which is not enrolled here; enroll the device first`)
+    } else {
+      if (!file.fromOffice) throw refused('unknown_device', 'laptops exchange files only with head office')
+      peer = this.peers.find((p) => p.isOffice)
+      if (!peer) {
+        if (!trustOffice) {
+          throw refused(
+            'office_not_trusted',
+            `this is the first file from head office. Check with head office that their key fingerprint is ${MEMORY_OFFICE_FINGERPRINT}, then import it again confirming it`,
+          )
+        }
+        if (normaliseFingerprint(trustOffice) !== normaliseFingerprint(MEMORY_OFFICE_FINGERPRINT)) {
+          throw refused('office_key_mismatch', `head office's key in this file has fingerprint ${MEMORY_OFFICE_FINGERPRINT}, not the one you confirmed`)
+        }
+        this.officeFingerprint = MEMORY_OFFICE_FINGERPRINT
+        peer = { deviceId: MEMORY_OFFICE_DEVICE, name: this.units[0].name, staffId: null, isOffice: true, enrolledAt: this.now(), lastExportAt: null, lastImportAt: null, filesOut: 0 }
+        this.peers.push(peer)
+      }
+    }
+    const report: ImportReport = {
+      applied: 0,
+      alreadyHad: 0,
+      superseded: 0,
+      rejected: 0,
+      conflicts: 0,
+      removedCards: 0,
+      stale: false,
+      duplicateFile: false,
+      snapshot: false,
+      gap: false,
+      sender: file.fromOffice ? MEMORY_OFFICE_DEVICE : (file.sender ?? ''),
+    }
+    if (this.imported.has(path)) {
+      report.duplicateFile = true
+      report.alreadyHad = file.changes
+      return report
+    }
+    const step = Math.max(1, Math.ceil(file.changes / 4))
+    for (let done = 0; done < file.changes; done += step) {
+      this.progress({ done, total: file.changes })
+      await new Promise((r) => setTimeout(r, 0))
+    }
+    this.progress({ done: file.changes, total: file.changes })
+    report.applied = file.changes
+    for (const id of file.movesAway ?? []) {
+      const card = this.cards.get(id)
+      if (!card) continue
+      this.cards.delete(id)
+      this.noticeList.unshift({ customerId: id, customerName: String(card.fields.name), kind: 'moved_away', message: 'reassigned: the card now belongs to someone else', at: this.now() })
+      report.removedCards += 1
+    }
+    // Head office's file confirms everything this laptop sent before.
+    if (!this.isOffice()) this.pending.clear()
+    this.imported.add(path)
+    peer.lastImportAt = this.now()
+    return report
+  }
+
+  private progress(p: Progress) {
+    for (const listener of this.progressListeners) listener(p)
+  }
+
+  async hqMerge(inbox: string, outbox: string): Promise<HqMergeReport> {
+    if (!this.isOffice()) throw refused('not_office', "only head office's book merges laptops' files")
+    const prefix = `${inbox.replace(/\/$/, '')}/`
+    const paths = [...this.files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p.endsWith('.fcsync')).sort()
+    const imported: MergedFile[] = []
+    for (const path of paths) {
+      const file = path.slice(prefix.length)
+      try {
+        imported.push({ file, report: await this.syncImport(path), error: null })
+      } catch (e) {
+        imported.push({ file, report: null, error: e as ApiError })
+      }
+    }
+    const written: ExportResult[] = []
+    for (const peer of this.peers.filter((p) => !p.isOffice)) written.push(await this.syncExport(outbox, peer.deviceId))
+    return { imported, written }
+  }
+
+  async conflicts(includeResolved: boolean): Promise<ConflictView[]> {
+    const list = this.conflictList.filter((c) => includeResolved || !c.resolvedAt)
+    return clone([...list.filter((c) => !c.resolvedAt), ...list.filter((c) => c.resolvedAt)])
+  }
+
+  async resolveConflict(r: ConflictResolution): Promise<ConflictView> {
+    const profile = this.requireProfile()
+    const conflict = this.conflictList.find((c) => c.id === r.id)
+    if (!conflict) throw apiError('not_found', `conflict ${r.id} does not exist`)
+    if (conflict.resolvedAt) throw refused('already_resolved', 'this conflict was already resolved (perhaps by your manager)')
+    let value: JsonValue | undefined
+    if (r.choice === 'take_other') value = conflict.lostValue
+    if (r.choice === 'edit') {
+      if (r.value === undefined) throw apiError('invalid', 'value: required', [{ field: 'value', code: 'required', message: 'give the value to write' }])
+      value = r.value
+    }
+    if (value !== undefined) {
+      if (!conflict.fieldKey) throw refused('not_editable', `${conflict.field} cannot be edited from a conflict`)
+      const change = [{ field: conflict.fieldKey, value }]
+      if (conflict.entity === 'customer') await this.editCustomer({ customerId: conflict.entityId, changes: change })
+      else await this.editRecord({ kind: conflict.entity as RecordKind, id: conflict.entityId, changes: change })
+    }
+    conflict.resolution = r.choice === 'keep' ? 'kept' : r.choice === 'take_other' ? 'took_other' : 'edited'
+    conflict.resolvedBy = profile.name
+    conflict.resolvedAt = this.now()
+    return clone(conflict)
+  }
+
+  async rejections(): Promise<RejectionView[]> {
+    return clone(this.rejectionList)
+  }
+
+  async notices(): Promise<NoticeView[]> {
+    return clone(this.noticeList)
+  }
+
+  async onSyncProgress(listener: (p: Progress) => void): Promise<() => void> {
+    this.progressListeners.add(listener)
+    return () => this.progressListeners.delete(listener)
+  }
+
+  async pickSyncFile(_options: PickOptions): Promise<string | null> {
+    return this.picks.length ? this.picks.shift()! : MEMORY_OFFICE_FILE
+  }
+
+  async pickFolder(_options: PickOptions): Promise<string | null> {
+    return this.picks.length ? this.picks.shift()! : MEMORY_SYNC_FOLDER
+  }
+
+  /** Test helper: a file the user can then pick and import. */
+  stageSyncFile(path: string, file: MemorySyncFile) {
+    this.files.set(path, file)
+  }
+
+  /**
+   * Test helper: a conflict on a customer field as head office's merge records
+   * it. The card keeps `kept`; `lost` is the other side's value.
+   */
+  addConflict(customerId: string, fieldKey: string, lost: JsonValue, lostBy = '李敏'): ConflictView {
+    const card = this.card(customerId)
+    const conflict: ConflictView = {
+      id: this.newId('conflict'),
+      customerId,
+      customerName: String(card.fields.name),
+      entity: 'customer',
+      entityId: customerId,
+      field: fieldKey.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+      fieldKey,
+      keptValue: card.fields[fieldKey] ?? null,
+      keptBy: this.profile?.name ?? null,
+      keptAt: card.updatedAt,
+      lostValue: lost,
+      lostBy,
+      lostAt: this.now(),
+      detectedAt: this.now(),
+      resolution: null,
+      resolvedBy: null,
+      resolvedAt: null,
+    }
+    this.conflictList.unshift(conflict)
+    return clone(conflict)
+  }
+
+  /** Test helper: a change of this laptop that head office refused. */
+  addRejection(customerId: string | null, column: string, value: JsonValue, reason: string, message: string): RejectionView {
+    const [table, labelZh, labelEn] = SYNC_TABLES[2]
+    const rejection: RejectionView = {
+      id: this.newId('rejection'),
+      table,
+      labelZh,
+      labelEn,
+      column,
+      recordLabel: customerId ? String(this.cards.get(customerId)?.fields.name ?? '') : null,
+      value,
+      reason,
+      message,
+      customerId,
+      rejectedAt: this.now(),
+    }
+    this.rejectionList.unshift(rejection)
+    return clone(rejection)
+  }
+
+  /** Test helper: a card that moved away from this laptop (the card is removed, a notice left). */
+  moveAway(customerId: string): NoticeView {
+    const card = this.card(customerId)
+    this.cards.delete(customerId)
+    const notice: NoticeView = { customerId, customerName: String(card.fields.name), kind: 'moved_away', message: 'reassigned: the card now belongs to someone else', at: this.now() }
+    this.noticeList.unshift(notice)
+    return clone(notice)
   }
 
   /** Test helper: backdates a card's last review so it shows as stale. */

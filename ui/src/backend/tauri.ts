@@ -1,27 +1,44 @@
 import { invoke } from '@tauri-apps/api/core'
-import type { Backend, Language } from './types'
-import { toApiError } from './types'
+import { listen } from '@tauri-apps/api/event'
+import { open } from '@tauri-apps/plugin-dialog'
+import type { Backend, Language, PickOptions } from './types'
+import { SYNC_FILE_EXTENSION, toApiError } from './types'
 import type {
   ArchiveCard,
   BookStatus,
   CardEdit,
   CardSchema,
+  ConflictResolution,
+  ConflictView,
   CustomerPage,
   CustomerQuery,
   DemoOptions,
   DemoSummary,
+  DeviceInfo,
+  EnrollDevice,
+  ExportResult,
   HistoryEntry,
+  HqMergeReport,
+  ImportReport,
   NewCustomer,
   NewProfile,
   NewRecord,
+  NoticeView,
   OrgUnit,
+  PeerSummary,
   Profile,
+  Progress,
   RecordEdit,
   RecordKind,
+  RejectionView,
   Saved,
   Staff,
+  SyncStatus,
   TagCount,
 } from '../generated/bindings'
+
+/** The event the shell emits while it imports a changeset file. */
+const SYNC_PROGRESS = 'sync-progress'
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
@@ -89,6 +106,52 @@ export class TauriBackend implements Backend {
   }
   appReady() {
     return call<null>('app_ready')
+  }
+  deviceInfo() {
+    return call<DeviceInfo>('device_info')
+  }
+  enrollDevice(enroll: EnrollDevice) {
+    return call<PeerSummary>('enroll_device', { enroll })
+  }
+  syncStatus() {
+    return call<SyncStatus>('sync_status')
+  }
+  syncExport(dir: string, to?: string) {
+    return call<ExportResult>('sync_export', { dir, to: to ?? null })
+  }
+  syncImport(path: string, trustOffice?: string) {
+    return call<ImportReport>('sync_import', { path, trustOffice: trustOffice ?? null })
+  }
+  hqMerge(inbox: string, outbox: string) {
+    return call<HqMergeReport>('hq_merge', { inbox, outbox })
+  }
+  conflicts(includeResolved: boolean) {
+    return call<ConflictView[]>('conflicts', { includeResolved })
+  }
+  resolveConflict(resolution: ConflictResolution) {
+    return call<ConflictView>('resolve_conflict', { resolution })
+  }
+  rejections() {
+    return call<RejectionView[]>('rejections')
+  }
+  notices() {
+    return call<NoticeView[]>('notices')
+  }
+  async onSyncProgress(listener: (progress: Progress) => void) {
+    return listen<Progress>(SYNC_PROGRESS, (event) => listener(event.payload))
+  }
+  async pickSyncFile({ title, filterName }: PickOptions) {
+    const picked = await open({
+      title,
+      multiple: false,
+      directory: false,
+      filters: [{ name: filterName ?? SYNC_FILE_EXTENSION, extensions: [SYNC_FILE_EXTENSION] }],
+    })
+    return picked ?? null
+  }
+  async pickFolder({ title }: PickOptions) {
+    const picked = await open({ title, multiple: false, directory: true })
+    return picked ?? null
   }
 }
 

@@ -4,21 +4,33 @@ import type {
   BookStatus,
   CardEdit,
   CardSchema,
+  ConflictResolution,
+  ConflictView,
   CustomerId,
   CustomerPage,
   CustomerQuery,
   DemoOptions,
   DemoSummary,
+  DeviceInfo,
+  EnrollDevice,
+  ExportResult,
   HistoryEntry,
+  HqMergeReport,
+  ImportReport,
   NewCustomer,
   NewProfile,
   NewRecord,
+  NoticeView,
   OrgUnit,
+  PeerSummary,
   Profile,
+  Progress,
   RecordEdit,
   RecordKind,
+  RejectionView,
   Saved,
   Staff,
+  SyncStatus,
   TagCount,
 } from '../generated/bindings'
 
@@ -52,6 +64,54 @@ export interface Backend {
   setStaleAfterDays(days: number): Promise<null>
   /** Tells the shell the first screen is on view (start-up time measurement). */
   appReady(): Promise<null>
+
+  // --- Sync ---
+  /** This device; creates its signing key on first use (call it before `syncStatus`). */
+  deviceInfo(): Promise<DeviceInfo>
+  /** Head office: records a laptop for a staff member. */
+  enrollDevice(enroll: EnrollDevice): Promise<PeerSummary>
+  syncStatus(): Promise<SyncStatus>
+  /** Writes the next changeset file into `dir` (head office: for the device `to`). */
+  syncExport(dir: string, to?: string): Promise<ExportResult>
+  /**
+   * Imports one changeset file. The first file from head office is refused with
+   * `sync_refused`/`office_not_trusted` until it is called again with the
+   * fingerprint the user confirmed as `trustOffice`.
+   */
+  syncImport(path: string, trustOffice?: string): Promise<ImportReport>
+  /** Head office: imports every file of `inbox`, then writes one file per device into `outbox`. */
+  hqMerge(inbox: string, outbox: string): Promise<HqMergeReport>
+  conflicts(includeResolved: boolean): Promise<ConflictView[]>
+  resolveConflict(resolution: ConflictResolution): Promise<ConflictView>
+  rejections(): Promise<RejectionView[]>
+  notices(): Promise<NoticeView[]>
+  /** Calls `listener` with an import's progress until the returned function is called. */
+  onSyncProgress(listener: (progress: Progress) => void): Promise<() => void>
+  /** Asks the user for a changeset file to import; null if they cancel. */
+  pickSyncFile(options: PickOptions): Promise<string | null>
+  /** Asks the user for a folder; null if they cancel. */
+  pickFolder(options: PickOptions): Promise<string | null>
+}
+
+/** Texts of a file or folder picker (the UI's language). */
+export interface PickOptions {
+  title: string
+  /** Name of the file type filter (file pickers). */
+  filterName?: string
+}
+
+/** The extension of changeset files. */
+export const SYNC_FILE_EXTENSION = 'fcsync'
+
+/** The reason of a `sync_refused` error (`office_not_trusted`, `bad_signature` …), if it is one. */
+export function refusalReason(e: ApiError): string | null {
+  return e.code === 'sync_refused' ? (e.problems[0]?.code ?? null) : null
+}
+
+/** Head office's key fingerprint (XXXX-XXXX-XXXX-XXXX) in an `office_not_trusted` refusal. */
+export function officeFingerprint(e: ApiError): string | null {
+  if (refusalReason(e) !== 'office_not_trusted') return null
+  return /\b[0-9A-F]{4}(?:-[0-9A-F]{4}){3}\b/.exec(e.message)?.[0] ?? null
 }
 
 /** Codes after which the book cannot be used at all: the UI shows a full-page error. */

@@ -143,7 +143,9 @@ pub fn import_from_office(
     let mut report = ImportReport { snapshot: header.snapshot, ..ImportReport::default() };
     let to = header.ranges.iter().find(|r| r.origin == header.sender).map_or(0, |r| r.to);
     let acked = office.acked_upto.max(header.ack);
-    if to <= office.received_upto {
+    // (A snapshot as new as what the book has is applied: it may be the first
+    // file of a head office that has made no change under sync yet.)
+    if to < office.received_upto || (to == office.received_upto && !header.snapshot) {
         // An older file than one already imported: its data is superseded; only
         // its acknowledgement can still matter.
         report.stale = true;

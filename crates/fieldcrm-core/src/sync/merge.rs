@@ -190,10 +190,17 @@ impl<'t, 'c> Merger<'t, 'c> {
         if current.as_ref().is_some_and(|c| c.deleted) {
             return Ok(Outcome::Removed);
         }
-        let Some(anchor) = self.row_anchor(table, &change.k)? else {
+        // The row's customer and the cell's current value, in one read.
+        let anchor_column = match table.scope {
+            Scope::Global => "NULL",
+            Scope::Customer(c) => c,
+        };
+        let sql = format!("SELECT {anchor_column}, {column} FROM {} WHERE id = ?1", table.name);
+        let row: Option<(Option<String>, SqlValue)> =
+            self.tx.prepare_cached(&sql)?.query_row([&change.k], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        let Some((anchor, current_value)) = row else {
             return Ok(Outcome::MissingRow);
         };
-        let current_value = self.value_of(table.name, &change.k, column)?;
         if let Some(c) = &current {
             if c.hlc == clock.hlc && c.origin == clock.origin {
                 return Ok(Outcome::Duplicate);

@@ -732,6 +732,7 @@ export class MemoryBackend implements Backend {
       openConflicts: this.conflictList.filter((c) => !c.resolvedAt).length,
       rejections: this.rejectionList.length,
       notices: this.noticeList.length,
+      tombstones: 0,
     }
   }
 

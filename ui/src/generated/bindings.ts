@@ -253,7 +253,11 @@ export type PeerSummary = { deviceId: string, name: string | null, staffId: stri
 
 export type PendingKind = { table: string, labelZh: string, labelEn: string, changes: number, };
 
-export type SyncStatus = { device: DeviceInfo, pending: Array<PendingKind>, pendingTotal: number, peers: Array<PeerSummary>, openConflicts: number, rejections: number, notices: number, };
+export type SyncStatus = { device: DeviceInfo, pending: Array<PendingKind>, pendingTotal: number, peers: Array<PeerSummary>, openConflicts: number, rejections: number, notices: number, 
+/**
+ * Removal markers kept until every device that needs them confirmed them.
+ */
+tombstones: number, };
 
 export type EnrollDevice = { staffId: string, deviceId: string, publicKey: string, name?: string, };
 

@@ -101,8 +101,8 @@ CREATE TABLE sync_clock (
     deleted      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (tbl, pk, col)
 ) WITHOUT ROWID;
-CREATE INDEX sync_clock_version ON sync_clock(version);
-CREATE INDEX sync_clock_anchor ON sync_clock(anchor, tbl);
+CREATE INDEX sync_clock_anchor ON sync_clock(anchor, version);
+CREATE INDEX sync_clock_tombstone ON sync_clock(version) WHERE deleted = 1;
 
 -- Who this book exchanges files with. On a laptop: head office (pinned key).
 -- At head office: every enrolled device.

@@ -1,27 +1,12 @@
 //! The `fieldcrm` binary as a head-office script or a rep at a terminal uses it.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn fieldcrm(book: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
-        .arg("--db")
-        .arg(book)
-        .args(args)
-        .env_remove("FIELDCRM_DB")
-        .output()
-        .expect("run fieldcrm")
-}
+mod common;
 
-fn ok_json(book: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    let out = fieldcrm(book, &all);
-    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
+use common::{fieldcrm, ok_json};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

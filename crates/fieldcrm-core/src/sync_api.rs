@@ -393,50 +393,7 @@ impl Book {
 
     /// Conflicts of the cards in this book (open ones first).
     pub fn conflicts(&self, include_resolved: bool) -> ApiResult<Vec<ConflictView>> {
-        self.read(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT f.id, f.customer_id, c.name, f.entity, f.entity_id, f.field, f.kept_value, f.kept_by, f.kept_at,
-                        f.lost_value, f.lost_by, f.lost_at, f.detected_at, f.resolution, f.resolved_by, f.resolved_at
-                   FROM conflict f JOIN customer c ON c.id = f.customer_id
-                  WHERE ?1 OR f.resolved_at IS NULL
-                  ORDER BY f.resolved_at IS NOT NULL, f.detected_at DESC",
-            )?;
-            let rows = stmt
-                .query_map([include_resolved], |r| {
-                    Ok((
-                        ConflictView {
-                            id: r.get(0)?,
-                            customer_id: r.get(1)?,
-                            customer_name: r.get(2)?,
-                            entity: r.get(3)?,
-                            entity_id: r.get(4)?,
-                            field: r.get(5)?,
-                            field_key: None,
-                            kept_value: parse_json(r.get(6)?),
-                            kept_by: r.get(7)?,
-                            kept_at: r.get(8)?,
-                            lost_value: parse_json(r.get(9)?),
-                            lost_by: r.get(10)?,
-                            lost_at: r.get(11)?,
-                            detected_at: r.get(12)?,
-                            resolution: r.get(13)?,
-                            resolved_by: r.get(14)?,
-                            resolved_at: r.get(15)?,
-                        },
-                        (),
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows.into_iter()
-                .map(|(mut v, ())| {
-                    v.field_key = field_key(&v.entity, &v.field);
-                    v.kept_by = staff_name(conn, v.kept_by.as_deref())?.or(v.kept_by);
-                    v.lost_by = staff_name(conn, v.lost_by.as_deref())?.or(v.lost_by);
-                    v.resolved_by = staff_name(conn, v.resolved_by.as_deref())?.or(v.resolved_by);
-                    Ok(v)
-                })
-                .collect()
-        })
+        self.read(|conn| conflict_rows(conn, include_resolved, None))
     }
 
     /// Resolves a conflict: keep the kept value, take the lost one, or write a
@@ -493,9 +450,8 @@ impl Book {
             )?;
             Ok(())
         })?;
-        self.conflicts(true)?
-            .into_iter()
-            .find(|c| c.id == resolution.id)
+        self.read(|conn| conflict_rows(conn, true, Some(&resolution.id)))?
+            .pop()
             .ok_or_else(|| Error::NotFound { what: "conflict", id: resolution.id.clone() }.into())
     }
 
@@ -546,6 +502,45 @@ impl Book {
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
+}
+
+/// Conflicts with the names of who wrote each value (one, when `id` is given).
+fn conflict_rows(conn: &Connection, include_resolved: bool, id: Option<&str>) -> Result<Vec<ConflictView>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.id, f.customer_id, c.name, f.entity, f.entity_id, f.field, f.kept_value,
+                coalesce(k.name, f.kept_by), f.kept_at, f.lost_value, coalesce(l.name, f.lost_by), f.lost_at,
+                f.detected_at, f.resolution, coalesce(r.name, f.resolved_by), f.resolved_at
+           FROM conflict f JOIN customer c ON c.id = f.customer_id
+           LEFT JOIN staff k ON k.id = f.kept_by
+           LEFT JOIN staff l ON l.id = f.lost_by
+           LEFT JOIN staff r ON r.id = f.resolved_by
+          WHERE (?1 OR f.resolved_at IS NULL) AND (?2 IS NULL OR f.id = ?2)
+          ORDER BY f.resolved_at IS NOT NULL, f.detected_at DESC",
+    )?;
+    let rows = stmt.query_map(params![include_resolved, id], |r| {
+        let entity: String = r.get(3)?;
+        let field: String = r.get(5)?;
+        Ok(ConflictView {
+            id: r.get(0)?,
+            customer_id: r.get(1)?,
+            customer_name: r.get(2)?,
+            field_key: field_key(&entity, &field),
+            entity,
+            entity_id: r.get(4)?,
+            field,
+            kept_value: parse_json(r.get(6)?),
+            kept_by: r.get(7)?,
+            kept_at: r.get(8)?,
+            lost_value: parse_json(r.get(9)?),
+            lost_by: r.get(10)?,
+            lost_at: r.get(11)?,
+            detected_at: r.get(12)?,
+            resolution: r.get(13)?,
+            resolved_by: r.get(14)?,
+            resolved_at: r.get(15)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn peer_summary(conn: &Connection, p: &office::Peer) -> Result<PeerSummary> {

@@ -223,14 +223,6 @@ pub fn is_office(conn: &Connection) -> Result<bool> {
         .unwrap_or(false))
 }
 
-/// The head-office version this laptop has imported (0 at head office itself).
-pub fn office_version_seen(conn: &Connection) -> Result<i64> {
-    Ok(conn
-        .query_row("SELECT received_upto FROM sync_peer WHERE is_office = 1", [], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
 struct Pending {
     tbl: String,
     pk: String,

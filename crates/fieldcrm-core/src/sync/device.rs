@@ -207,8 +207,7 @@ pub fn import_from_office(
             revert(tx, &mut merger, r)?;
             report.rejected += 1;
         }
-        let state = merger.finish()?;
-        let _ = state;
+        merger.finish()?;
         tx.prepare_cached("UPDATE sync_peer SET received_upto = max(received_upto, ?2) WHERE device_id = ?1")?
             .execute(params![office.device_id, to])?;
         set_capture(tx, true)?;

@@ -73,11 +73,6 @@ impl<'t, 'c> Merger<'t, 'c> {
         Ok(self.tx.prepare_cached(&sql)?.query_row([pk], |r| r.get::<_, Option<String>>(0)).optional()?)
     }
 
-    pub fn value_of(&self, table: &str, pk: &str, column: &str) -> Result<SqlValue> {
-        let sql = format!("SELECT {column} FROM {table} WHERE id = ?1");
-        Ok(self.tx.prepare_cached(&sql)?.query_row([pk], |r| r.get(0)).optional()?.unwrap_or(SqlValue::Null))
-    }
-
     /// Reads a whole row as a JSON object of its synced columns.
     pub fn row_object(&self, table: &str, pk: &str) -> Result<Option<Json>> {
         read_row(self.tx, &self.columns, table, pk)

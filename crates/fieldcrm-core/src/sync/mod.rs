@@ -27,7 +27,7 @@ use ts_rs::TS;
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
 use crate::store::SCHEMA_VERSION;
-use capture::{is_office, set_capture, State};
+use capture::{is_office, set_capture};
 use file::{fingerprint, Header};
 
 /// How far an import has got (for a progress bar).
@@ -194,7 +194,7 @@ pub fn import(
         ));
     }
     let office_here = is_office(tx)?;
-    let (peer, key, pinning) = if office_here {
+    let (peer, key) = if office_here {
         let peer = office::peer(tx, &h.sender)?.filter(|p| !p.is_office).ok_or_else(|| {
             Error::refused(
                 "unknown_device",
@@ -202,7 +202,7 @@ pub fn import(
             )
         })?;
         let key = file::verifying_key(&peer.public_key)?;
-        (Some(peer), key, false)
+        (Some(peer), key)
     } else {
         match office_peer(tx)? {
             Some(office) => {
@@ -213,7 +213,7 @@ pub fn import(
                     ));
                 }
                 let key = file::verifying_key(&office.public_key)?;
-                (Some(office), key, false)
+                (Some(office), key)
             }
             None => {
                 let key_bytes = file::parse_key_hex(&h.sender_key)?;
@@ -233,7 +233,7 @@ pub fn import(
                         ))
                     }
                 }
-                (None, file::verifying_key(&key_bytes)?, true)
+                (None, file::verifying_key(&key_bytes)?)
             }
         }
     };
@@ -265,7 +265,7 @@ pub fn import(
     } else {
         let office = match peer {
             Some(p) => p,
-            None => join(tx, &header, pinning, now)?,
+            None => join(tx, &header, now)?,
         };
         let report = device::import_from_office(tx, &office, &header, &body, now, progress)?;
         if let Some(staff) = &header.recipient_staff {
@@ -283,8 +283,7 @@ pub fn import(
 
 /// First file from head office: pins its key and makes this book head office's
 /// copy of this person's scope. Only a book without cards can join.
-fn join(tx: &Transaction<'_>, header: &Header, pinning: bool, now: DateTime<Utc>) -> Result<office::Peer> {
-    debug_assert!(pinning);
+fn join(tx: &Transaction<'_>, header: &Header, now: DateTime<Utc>) -> Result<office::Peer> {
     if !header.snapshot {
         return Err(Error::refused(
             "join_needs_first_file",
@@ -341,9 +340,4 @@ pub fn prune(tx: &Transaction<'_>) -> Result<()> {
     )?;
     tx.execute("UPDATE sync_state SET pruned_upto = max(pruned_upto, ?1)", [horizon])?;
     Ok(())
-}
-
-/// Reads the current state without changing anything.
-pub fn state(conn: &Connection) -> Result<State> {
-    State::load(conn)
 }

@@ -455,16 +455,14 @@ fn reject(
 ) -> Result<()> {
     merger.state.observe(change.h);
     let customer = anchor_of(tx, change)?;
+    // The card's name, or the refused row's own (a new card head office does not have).
     let label: Option<String> = match &customer {
         Some(c) => {
             tx.prepare_cached("SELECT name FROM customer WHERE id = ?1")?.query_row([c], |r| r.get(0)).optional()?
         }
-        None => change.v.get("name").and_then(Json::as_str).map(str::to_string),
-    };
-    let label = label.or_else(|| {
-        (change.t == "customer" && change.c == "*")
-            .then(|| change.v.get("name").and_then(Json::as_str).unwrap_or_default().to_string())
-    });
+        None => None,
+    }
+    .or_else(|| change.v.get("name").and_then(Json::as_str).map(str::to_string));
     let version = merger.state.next_version();
     tx.prepare_cached(
         "INSERT INTO sync_rejection (id, device_id, seq, tbl, pk, col, value, reason, message, customer_id, label, rejected_at, hlc, version)

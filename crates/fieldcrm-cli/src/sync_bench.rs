@@ -185,39 +185,72 @@ fn update_cards(
     Ok(started.elapsed())
 }
 
-/// A local card edit as the app makes it: one field, who and when, one history row.
-fn edit_transactions(path: &Path, ids: &[String], n: usize, capture: bool) -> Result<Duration, ApiError> {
+/// A local card edit as the app makes it: one field, who and when, one history
+/// row; on cards `first..first + n`, `salt` keeps the values new.
+fn edit_transactions(
+    path: &Path,
+    ids: &[String],
+    first: usize,
+    n: usize,
+    salt: u8,
+    capture: bool,
+) -> Result<Duration, ApiError> {
     let mut conn = Connection::open(path).map_err(io)?;
     conn.pragma_update(None, "synchronous", "NORMAL").map_err(io)?;
     let staff: String = conn.query_row("SELECT staff_id FROM local_profile", [], |r| r.get(0)).map_err(io)?;
+    conn.execute("UPDATE sync_state SET capture = ?1", [i64::from(capture)]).map_err(io)?;
     let started = Instant::now();
-    for i in 0..n {
+    for i in first..first + n {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(io)?;
-        tx.prepare_cached("UPDATE sync_state SET capture = ?1")
-            .map_err(io)?
-            .execute([i64::from(capture)])
-            .map_err(io)?;
         let id = &ids[i % ids.len()];
         let now = chrono::Utc::now();
         let ts = fieldcrm_core::clock::timestamp(now);
+        let phone = format!("138{i:08}{salt}");
         tx.prepare_cached("UPDATE customer SET phone = ?1, updated_at = ?2, updated_by = ?3 WHERE id = ?4")
             .map_err(io)?
-            .execute(params![format!("138{i:08}"), ts, staff, id])
+            .execute(params![phone, ts, staff, id])
             .map_err(io)?;
         tx.prepare_cached(
             "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value, changed_by, changed_at, source)
              VALUES (?1, ?2, 'customer', ?2, 'phone', NULL, ?3, ?4, ?5, 'edit')",
         )
         .map_err(io)?
-        .execute(params![fieldcrm_core::ids::ChangeId::new().to_string(), id, format!("\"138{i:08}\""), staff, ts])
+        .execute(params![fieldcrm_core::ids::ChangeId::new().to_string(), id, format!("\"{phone}\""), staff, ts])
         .map_err(io)?;
         if capture {
             fieldcrm_core::sync::capture::seal(&tx, now).map_err(|e| io(ApiError::from(e)))?;
         }
-        tx.prepare_cached("UPDATE sync_state SET capture = 1").map_err(io)?.execute([]).map_err(io)?;
         tx.commit().map_err(io)?;
     }
-    Ok(started.elapsed())
+    let elapsed = started.elapsed();
+    conn.execute("UPDATE sync_state SET capture = 1", []).map_err(io)?;
+    Ok(elapsed)
+}
+
+/// Times `writes` writes with capture and as many without, in alternating
+/// rounds on the same cards (which of the two goes first alternates too), so
+/// that the book growing during the measurement (history rows, index
+/// segments, the write-ahead log) weighs on both alike.
+fn alternate(
+    writes: usize,
+    mut run: impl FnMut(usize, usize, u8, bool) -> Result<Duration, ApiError>,
+) -> Result<(Duration, Duration), ApiError> {
+    const ROUNDS: usize = 20;
+    let per = writes.div_ceil(ROUNDS);
+    let (mut with, mut without) = (Duration::ZERO, Duration::ZERO);
+    for round in 0..ROUNDS {
+        let salt = (round % 5) as u8 * 2;
+        let order = if round % 2 == 0 { [true, false] } else { [false, true] };
+        for capture in order {
+            let took = run(round * per, per, salt + u8::from(capture), capture)?;
+            if capture {
+                with += took;
+            } else {
+                without += took;
+            }
+        }
+    }
+    Ok((with, without))
 }
 
 pub fn run(args: &SyncBenchArgs, json: bool) -> Result<(), ApiError> {
@@ -270,29 +303,34 @@ fn measure(args: &SyncBenchArgs, dir: &Path) -> Result<Figures, ApiError> {
     let back = org.office.sync_export_bytes(Some(&rep.device()?.device_id))?;
     rep.sync_import_bytes(&back, None, &mut quiet)?;
 
-    // Capture overhead on the app's kind of write.
-    f.plain_write_ms = ms(edit_transactions(&rep_path, &ids, args.writes, false)?);
-    f.capture_write_ms = ms(edit_transactions(&rep_path, &ids, args.writes, true)?);
+    // Capture overhead on the app's kind of write, then through the app's own
+    // edit (validation, history, search index).
+    let (with, without) =
+        alternate(args.writes, |first, n, salt, capture| edit_transactions(&rep_path, &ids, first, n, salt, capture))?;
+    f.capture_write_ms = ms(with);
+    f.plain_write_ms = ms(without);
     f.capture_ratio = f.capture_write_ms / f.plain_write_ms;
-    // The same through the app's own edit (validation, history, search index).
-    let app_edits = |capture: bool| -> Result<Duration, ApiError> {
-        let raw = Connection::open(&rep_path).map_err(io)?;
+    let raw = Connection::open(&rep_path).map_err(io)?;
+    let (with, without) = alternate(args.writes, |first, n, salt, capture| {
         raw.execute("UPDATE sync_state SET capture = ?1", [i64::from(capture)]).map_err(io)?;
         let started = Instant::now();
-        for i in 0..args.writes {
+        for i in first..first + n {
             let id = ids[i % ids.len()].parse().map_err(io)?;
-            let value = serde_json::json!(format!("137{i:08}{}", u8::from(capture)));
             rep.edit_customer(&CardEdit {
                 customer_id: id,
-                changes: vec![FieldChange { field: "phone".into(), expected: None, value }],
+                changes: vec![FieldChange {
+                    field: "phone".into(),
+                    expected: None,
+                    value: serde_json::json!(format!("137{i:08}{salt}")),
+                }],
             })?;
         }
         let elapsed = started.elapsed();
         raw.execute("UPDATE sync_state SET capture = 1", []).map_err(io)?;
         Ok(elapsed)
-    };
-    f.app_edit_plain_ms = ms(app_edits(false)?);
-    f.app_edit_capture_ms = ms(app_edits(true)?);
+    })?;
+    f.app_edit_capture_ms = ms(with);
+    f.app_edit_plain_ms = ms(without);
     f.app_edit_ratio = f.app_edit_capture_ms / f.app_edit_plain_ms;
     let flush = rep.sync_export_bytes(None)?;
     org.office.sync_import_bytes(&flush, None, &mut quiet)?;

@@ -134,19 +134,28 @@ fn projection(filter: &str) -> String {
 /// removes them if the customer is gone). Call in the transaction that changed
 /// the card.
 pub fn refresh(tx: &Transaction<'_>, customer: CustomerId) -> Result<()> {
-    let rowid: Option<i64> = tx
-        .prepare_cached("SELECT rowid FROM search_doc WHERE customer_id = ?1")?
-        .query_row([customer], |r| r.get(0))
-        .optional()?;
-    if let Some(rowid) = rowid {
-        tx.prepare_cached("DELETE FROM search_trigram WHERE rowid = ?1")?.execute([rowid])?;
-        tx.prepare_cached("DELETE FROM search_char WHERE rowid = ?1")?.execute([rowid])?;
-        tx.prepare_cached("DELETE FROM search_tag WHERE doc = ?1")?.execute([rowid])?;
-    }
-    let Some(doc) = document(tx, customer)? else {
-        tx.prepare_cached("DELETE FROM search_doc WHERE customer_id = ?1")?.execute([customer])?;
+    refresh_many(tx, &[customer.to_string()])
+}
+
+/// [`refresh`] for many customers at once (a merge, a rebuild).
+///
+/// Every statement that writes a full-text table inside a transaction makes
+/// FTS5 flush its pending terms into a new segment, so the work is done in a
+/// fixed handful of statements, never one per card: per-card statements cost
+/// a segment and its merges each.
+pub fn refresh_many(tx: &Transaction<'_>, customers: &[String]) -> Result<()> {
+    if customers.is_empty() {
         return Ok(());
-    };
+    }
+    let ids = || std::rc::Rc::new(customers.iter().map(|c| SqlValue::Text(c.clone())).collect::<Vec<SqlValue>>());
+    let old = "SELECT rowid FROM search_doc WHERE customer_id IN rarray(?1)";
+    tx.prepare_cached(&format!("DELETE FROM search_trigram WHERE rowid IN ({old})"))?.execute([ids()])?;
+    tx.prepare_cached(&format!("DELETE FROM search_char WHERE rowid IN ({old})"))?.execute([ids()])?;
+    tx.prepare_cached(&format!("DELETE FROM search_tag WHERE doc IN ({old})"))?.execute([ids()])?;
+    tx.prepare_cached(
+        "DELETE FROM search_doc WHERE customer_id IN rarray(?1) AND customer_id NOT IN (SELECT id FROM customer)",
+    )?
+    .execute([ids()])?;
     let upsert = format!(
         "{}
          ON CONFLICT (customer_id) DO UPDATE SET
@@ -154,17 +163,21 @@ pub fn refresh(tx: &Transaction<'_>, customer: CustomerId) -> Result<()> {
              channel_level = excluded.channel_level, credit_standing = excluded.credit_standing,
              owner_id = excluded.owner_id, territory_id = excluded.territory_id,
              needs_verification = excluded.needs_verification, reviewed_at = excluded.reviewed_at,
-             created_at = excluded.created_at, updated_at = excluded.updated_at
-         RETURNING rowid",
-        projection("WHERE c.id = ?1")
+             created_at = excluded.created_at, updated_at = excluded.updated_at",
+        projection("WHERE c.id IN rarray(?1)")
     );
-    let rowid: i64 = tx.prepare_cached(&upsert)?.query_row([customer], |r| r.get(0))?;
-    index_text(tx, rowid, &doc)?;
+    tx.prepare_cached(&upsert)?.execute([ids()])?;
     tx.prepare_cached(
-        "INSERT OR IGNORE INTO search_tag (doc, tag) SELECT ?1, t.value FROM customer c, json_each(c.tags) t WHERE c.id = ?2",
+        "INSERT OR IGNORE INTO search_tag (doc, tag)
+         SELECT d.rowid, t.value FROM search_doc d JOIN customer c ON c.id = d.customer_id, json_each(c.tags) t
+         WHERE d.customer_id IN rarray(?1)",
     )?
-    .execute(rusqlite::params![rowid, customer])?;
-    Ok(())
+    .execute([ids()])?;
+    let docs: Vec<(i64, CustomerId)> = tx
+        .prepare_cached("SELECT rowid, customer_id FROM search_doc WHERE customer_id IN rarray(?1) ORDER BY rowid")?
+        .query_map([ids()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    index_texts(tx, docs)
 }
 
 /// Takes a card out of the index (it is leaving this book).
@@ -182,11 +195,20 @@ pub fn forget(tx: &Transaction<'_>, customer: &str) -> Result<()> {
     Ok(())
 }
 
-fn index_text(tx: &Transaction<'_>, rowid: i64, doc: &str) -> Result<()> {
-    tx.prepare_cached("INSERT INTO search_trigram (rowid, body) VALUES (?1, ?2)")?
-        .execute(rusqlite::params![rowid, doc])?;
-    tx.prepare_cached("INSERT INTO search_char (rowid, body) VALUES (?1, ?2)")?
-        .execute(rusqlite::params![rowid, spaced(doc)])?;
+/// Writes the documents of `docs` into both full-text tables, one statement each.
+fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>) -> Result<()> {
+    let mut bodies = Vec::with_capacity(docs.len());
+    for (rowid, customer) in docs {
+        if let Some(doc) = document(tx, customer)? {
+            let chars = spaced(&doc);
+            bodies.push(serde_json::json!([rowid, doc, chars]));
+        }
+    }
+    let json = serde_json::Value::Array(bodies).to_string();
+    tx.prepare_cached("INSERT INTO search_trigram (rowid, body) SELECT value ->> 0, value ->> 1 FROM json_each(?1)")?
+        .execute([&json])?;
+    tx.prepare_cached("INSERT INTO search_char (rowid, body) SELECT value ->> 0, value ->> 2 FROM json_each(?1)")?
+        .execute([&json])?;
     Ok(())
 }
 
@@ -203,12 +225,7 @@ pub fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         .prepare("SELECT rowid, customer_id FROM search_doc ORDER BY rowid")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (rowid, customer) in docs {
-        if let Some(doc) = document(tx, customer)? {
-            index_text(tx, rowid, &doc)?;
-        }
-    }
-    Ok(())
+    index_texts(tx, docs)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

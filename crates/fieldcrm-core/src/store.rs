@@ -78,6 +78,10 @@ fn prepare(conn: Connection, shown: &str) -> Result<Connection> {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // A merge cycles through a few hundred statements (one update per synced
+    // column, each compiled with its capture triggers); re-preparing them
+    // costs more than running them.
+    conn.set_prepared_statement_cache_capacity(512);
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;

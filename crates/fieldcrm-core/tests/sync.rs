@@ -444,3 +444,48 @@ fn a_laptop_joins_a_head_office_whose_data_predates_sync() {
     assert!(mine > 0, "the rep's demo cards arrived");
     assert_eq!(laptop.status().expect("status").profile.map(|p| p.staff_id), Some(rep.id));
 }
+
+#[test]
+fn merged_edits_are_found_by_search_in_every_book_and_the_old_text_is_not() {
+    let w = World::new(2);
+    let first = w.people[0].book.create_customer(&customer("华星农业", json!({"phone": "13800000001"}))).expect("a");
+    let second = w.people[0].book.create_customer(&customer("丰收农资", json!({}))).expect("b");
+    w.settle();
+    let found = |book: &fieldcrm_core::Book, text: &str| -> Vec<String> {
+        let query = fieldcrm_core::search::CustomerQuery { text: text.into(), limit: 100, ..Default::default() };
+        let mut ids: Vec<String> =
+            book.search_customers(&query).expect("search").rows.iter().map(|r| r.id.to_string()).collect();
+        ids.sort();
+        ids
+    };
+    for book in [&w.office.book, &w.manager().book] {
+        assert_eq!(found(book, "华星"), vec![first.card.id.to_string()], "the new card is indexed on arrival");
+        assert_eq!(found(book, "hx"), vec![first.card.id.to_string()], "and by its initials");
+    }
+    // The rep renames one card and changes the other's phone; the manager adds a tag.
+    w.people[0]
+        .book
+        .edit_customer(&CardEdit {
+            customer_id: first.card.id,
+            changes: vec![FieldChange { field: "name".into(), expected: None, value: json!("金穗种业") }],
+        })
+        .expect("rename");
+    w.people[0]
+        .book
+        .edit_customer(&CardEdit {
+            customer_id: second.card.id,
+            changes: vec![FieldChange { field: "phone".into(), expected: None, value: json!("13912345678") }],
+        })
+        .expect("phone");
+    w.settle();
+    for book in [&w.office.book, &w.manager().book, &w.people[0].book] {
+        assert_eq!(found(book, "金穗"), vec![first.card.id.to_string()]);
+        assert_eq!(found(book, "jinsui"), vec![first.card.id.to_string()]);
+        assert!(found(book, "华星").is_empty(), "the old name is no longer found");
+        assert_eq!(found(book, "12345678"), vec![second.card.id.to_string()]);
+        let everyone =
+            book.search_customers(&fieldcrm_core::search::CustomerQuery { limit: 100, ..Default::default() });
+        assert_eq!(everyone.expect("list").total, 2, "one list row per card, none doubled");
+    }
+    assert!(found(&w.people[1].book, "金穗").is_empty(), "the other rep never sees it");
+}

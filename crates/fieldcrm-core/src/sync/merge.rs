@@ -12,7 +12,6 @@ use super::capture::{cell_clock, put_clock, CellClock, State};
 use super::file::Change;
 use super::manifest::{self, Columns, Scope};
 use crate::error::{Error, Result};
-use crate::ids::CustomerId;
 use crate::search;
 
 pub fn to_sql(value: &Json) -> SqlValue {
@@ -227,19 +226,10 @@ impl<'t, 'c> Merger<'t, 'c> {
 
     /// Refreshes what the merge touched and saves the clock. Call once, last.
     pub fn finish(self) -> Result<State> {
-        for customer in &self.touched {
-            let exists: bool = self
-                .tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1)")?
-                .query_row([customer], |r| r.get(0))?;
-            if !exists {
-                continue;
-            }
-            self.tx.prepare_cached("UPDATE customer SET revision = revision + 1 WHERE id = ?1")?.execute([customer])?;
-            if let Ok(id) = customer.parse::<CustomerId>() {
-                search::refresh(self.tx, id)?;
-            }
-        }
+        let touched: Vec<String> = self.touched.into_iter().collect();
+        let ids = std::rc::Rc::new(touched.iter().map(|c| SqlValue::Text(c.clone())).collect::<Vec<_>>());
+        self.tx.prepare_cached("UPDATE customer SET revision = revision + 1 WHERE id IN rarray(?1)")?.execute([ids])?;
+        search::refresh_many(self.tx, &touched)?;
         self.state.save(self.tx)?;
         Ok(self.state)
     }

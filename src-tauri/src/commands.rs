@@ -15,8 +15,8 @@ use fieldcrm_core::org::{OrgUnit, Profile, Staff};
 use fieldcrm_core::search::{CustomerPage, CustomerQuery};
 use fieldcrm_core::sync::{ImportReport, Progress};
 use fieldcrm_core::sync_api::{
-    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, HqMergeReport, NoticeView, PeerSummary,
-    RejectionView, SyncStatus,
+    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile, HqMergeReport, NoticeView,
+    PeerSummary, RejectionView, SyncStatus,
 };
 use fieldcrm_core::{ApiError, Book, ErrorCode};
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -178,6 +178,11 @@ async fn hq_merge(app: AppHandle, inbox: PathBuf, outbox: PathBuf) -> Reply<HqMe
 }
 
 #[tauri::command]
+async fn sync_folder(app: AppHandle, dir: PathBuf) -> Reply<Vec<FolderFile>> {
+    blocking(app, move |book, _| book.sync_folder(&dir)).await
+}
+
+#[tauri::command]
 async fn conflicts(state: State<'_, AppState>, include_resolved: bool) -> Reply<Vec<ConflictView>> {
     book(&state)?.conflicts(include_resolved)
 }
@@ -234,6 +239,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         sync_export,
         sync_import,
         hq_merge,
+        sync_folder,
         conflicts,
         resolve_conflict,
         rejections,

@@ -6,7 +6,12 @@ cd "$(dirname "$0")"
 export PATH="$HOME/.cargo/bin:$PATH"
 command -v tauri-driver >/dev/null || { echo "tauri-driver is missing: run 'make deps'"; exit 1; }
 command -v WebKitWebDriver >/dev/null || { echo "WebKitWebDriver is missing: run 'make deps'"; exit 1; }
-if [ -n "${DISPLAY:-}" ] && [ -z "${E2E_XVFB:-}" ]; then
-  exec node card.e2e.mjs
-fi
-exec xvfb-run -a -s "-screen 0 1600x1000x24" node card.e2e.mjs
+run() {
+  if [ -n "${DISPLAY:-}" ] && [ -z "${E2E_XVFB:-}" ]; then
+    node "$1"
+  else
+    xvfb-run -a -s "-screen 0 1600x1000x24" node "$1"
+  fi
+}
+run card.e2e.mjs
+run sync.e2e.mjs

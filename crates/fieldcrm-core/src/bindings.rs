@@ -19,8 +19,8 @@ use crate::org::{OrgUnit, Profile, Staff};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, SortKey};
 use crate::sync::{ImportReport, Progress};
 use crate::sync_api::{
-    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, HqMergeReport,
-    MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
+    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile,
+    HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
 };
 
 macro_rules! declarations {
@@ -97,6 +97,7 @@ pub fn typescript() -> String {
         NoticeView,
         MergedFile,
         HqMergeReport,
+        FolderFile,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

@@ -181,6 +181,41 @@ pub struct MergedFile {
 pub struct HqMergeReport {
     pub imported: Vec<MergedFile>,
     pub written: Vec<ExportResult>,
+    /// Files in the inbox addressed to other devices (head office's own
+    /// outgoing files in a shared folder), left alone.
+    pub others: u32,
+}
+
+/// A changeset file in a folder, as its header describes it (read, not yet
+/// verified: the import checks everything).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderFile {
+    pub path: String,
+    pub name: String,
+    /// Addressed to this device; a shared folder holds everybody's files.
+    pub for_this_device: bool,
+    pub from_office: bool,
+    /// The staff member whose device sent it, when this book knows the device.
+    pub sender_name: Option<String>,
+    pub created_at: Option<String>,
+    pub changes: u64,
+    pub snapshot: bool,
+    /// This very file was imported here already.
+    pub imported: bool,
+    /// Why the file cannot be imported, when its header already shows it.
+    pub problem: Option<ApiError>,
+}
+
+/// The `.fcsync` files in `dir`, by name.
+fn sync_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", dir.display()))))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "fcsync"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 fn device_info(conn: &Connection) -> Result<DeviceInfo> {
@@ -367,18 +402,16 @@ impl Book {
         if !self.read(is_office)? {
             return Err(Error::refused("not_office", "only head office's book merges laptops' files").into());
         }
-        let mut files: Vec<PathBuf> = std::fs::read_dir(inbox)
-            .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", inbox.display()))))
-            .map_err(|e| self.public(e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "fcsync"))
-            .collect();
-        files.sort();
+        let me = self.read(sync::device_id)?;
         let mut imported = vec![];
-        for file in files {
-            let result = self.sync_import(&file, None, &mut |_| {});
+        let mut others = 0;
+        for file in sync_files(inbox).map_err(|e| self.public(e))? {
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            match result {
+            if sync::file::peek(&file).is_ok_and(|h| h.recipient != me) {
+                others += 1;
+                continue;
+            }
+            match self.sync_import(&file, None, &mut |_| {}) {
                 Ok(report) => imported.push(MergedFile { file: name, report: Some(report), error: None }),
                 Err(error) => imported.push(MergedFile { file: name, report: None, error: Some(error) }),
             }
@@ -388,7 +421,59 @@ impl Book {
         for peer in peers.iter().filter(|p| !p.is_office) {
             written.push(self.sync_export(outbox, Some(&peer.device_id))?);
         }
-        Ok(HqMergeReport { imported, written })
+        Ok(HqMergeReport { imported, written, others })
+    }
+
+    /// The changeset files in a folder (a USB stick, a shared folder): which
+    /// are for this device, from whom, and whether they were imported already.
+    pub fn sync_folder(&self, dir: &Path) -> ApiResult<Vec<FolderFile>> {
+        let files = sync_files(dir).map_err(|e| self.public(e))?;
+        self.read(|conn| {
+            let me = sync::device_id(conn)?;
+            let peers = office::peers(conn)?;
+            let mut listed = vec![];
+            for path in files {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let mut file = FolderFile {
+                    path: path.to_string_lossy().into_owned(),
+                    name,
+                    for_this_device: false,
+                    from_office: false,
+                    sender_name: None,
+                    created_at: None,
+                    changes: 0,
+                    snapshot: false,
+                    imported: false,
+                    problem: None,
+                };
+                match sync::file::peek(&path) {
+                    Err(e) => file.problem = Some(e.into()),
+                    Ok(h) => {
+                        let sender = peers.iter().find(|p| p.device_id == h.sender);
+                        file.for_this_device = h.recipient == me;
+                        file.from_office = sender.is_some_and(|p| p.is_office);
+                        file.sender_name = match sender.and_then(|p| p.staff_id.as_deref()) {
+                            Some(staff) => conn
+                                .prepare_cached("SELECT name FROM staff WHERE id = ?1")?
+                                .query_row([staff], |r| r.get(0))
+                                .optional()?,
+                            None => None,
+                        };
+                        file.created_at = Some(h.created_at.clone());
+                        file.changes = h.change_count;
+                        file.snapshot = h.snapshot;
+                        file.imported = conn
+                            .prepare_cached(
+                                "SELECT EXISTS (SELECT 1 FROM sync_received_file
+                                                 WHERE sender = ?1 AND file_no = ?2 AND body_hash = ?3)",
+                            )?
+                            .query_row(params![h.sender, h.file_no, h.body_hash], |r| r.get(0))?;
+                    }
+                }
+                listed.push(file);
+            }
+            Ok(listed)
+        })
     }
 
     /// Conflicts of the cards in this book (open ones first).

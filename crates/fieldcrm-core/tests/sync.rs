@@ -489,3 +489,45 @@ fn merged_edits_are_found_by_search_in_every_book_and_the_old_text_is_not() {
     }
     assert!(found(&w.people[1].book, "金穗").is_empty(), "the other rep never sees it");
 }
+
+#[test]
+fn a_shared_folder_lists_each_persons_files_and_head_office_merges_from_it_leaving_others_alone() {
+    let w = World::new(1);
+    let dir = tempfile::tempdir().expect("dir");
+    let folder = dir.path();
+    std::fs::write(folder.join("broken.fcsync"), b"not a changeset").expect("junk");
+    let id = w.people[0].book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    w.people[0].book.sync_export(folder, None).expect("export");
+
+    let at_office = w.office.book.sync_folder(folder).expect("list");
+    let rep_file = at_office.iter().find(|f| f.for_this_device).expect("the rep's file is for head office");
+    assert_eq!(rep_file.sender_name.as_deref(), Some(w.people[0].name.as_str()));
+    assert!(!rep_file.from_office && !rep_file.imported && rep_file.changes > 0);
+    let broken = at_office.iter().find(|f| f.name == "broken.fcsync").expect("listed");
+    assert_eq!(broken.problem.as_ref().map(|p| p.code), Some(fieldcrm_core::ErrorCode::SyncRefused));
+    assert!(!broken.for_this_device);
+
+    // The folder is head office's inbox and outbox at once.
+    let merged = w.office.book.hq_merge(folder, folder).expect("merge");
+    assert_eq!(merged.others, 0);
+    assert_eq!(merged.imported.len(), 2, "the rep's file and the broken one: {:?}", merged.imported);
+    assert!(merged.imported.iter().any(|m| m.report.as_ref().is_some_and(|r| r.applied > 0)));
+    assert!(merged.imported.iter().any(|m| m.file == "broken.fcsync" && m.error.is_some()));
+    assert!(w.office.book.customer(id).is_ok());
+    assert!(w.office.book.sync_folder(folder).expect("list").iter().any(|f| f.for_this_device && f.imported));
+
+    let at_rep = w.people[0].book.sync_folder(folder).expect("list");
+    let mine: Vec<_> = at_rep.iter().filter(|f| f.for_this_device).collect();
+    assert_eq!(mine.len(), 1, "one file from head office for this laptop: {at_rep:?}");
+    assert!(mine[0].from_office && !mine[0].imported);
+    w.people[0].book.sync_import(std::path::Path::new(&mine[0].path), None, &mut quiet).expect("import");
+    assert!(w.people[0].book.sync_folder(folder).expect("list").iter().any(|f| f.for_this_device && f.imported));
+
+    // Head office's own outgoing files stay where they are, unreported.
+    let again = w.office.book.hq_merge(folder, folder).expect("merge again");
+    assert_eq!(again.others as usize, w.people.len(), "{again:?}");
+    assert!(again
+        .imported
+        .iter()
+        .all(|m| m.file == "broken.fcsync" || m.report.as_ref().is_some_and(|r| r.duplicate_file)));
+}

@@ -20,6 +20,7 @@ import type {
   FieldProblem,
   FieldSpec,
   HistoryEntry,
+  FolderFile,
   HqMergeReport,
   ImportReport,
   JsonValue,
@@ -836,9 +837,14 @@ export class MemoryBackend implements Backend {
   async hqMerge(inbox: string, outbox: string): Promise<HqMergeReport> {
     if (!this.isOffice()) throw refused('not_office', "only head office's book merges laptops' files")
     const prefix = `${inbox.replace(/\/$/, '')}/`
-    const paths = [...this.files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p.endsWith('.fcsync')).sort()
+    const paths = this.filesIn(inbox)
     const imported: MergedFile[] = []
+    let others = 0
     for (const path of paths) {
+      if (this.files.get(path)?.fromOffice) {
+        others += 1
+        continue
+      }
       const file = path.slice(prefix.length)
       try {
         imported.push({ file, report: await this.syncImport(path), error: null })
@@ -848,7 +854,31 @@ export class MemoryBackend implements Backend {
     }
     const written: ExportResult[] = []
     for (const peer of this.peers.filter((p) => !p.isOffice)) written.push(await this.syncExport(outbox, peer.deviceId))
-    return { imported, written }
+    return { imported, written, others }
+  }
+
+  private filesIn(dir: string): string[] {
+    const prefix = `${dir.replace(/\/$/, '')}/`
+    return [...this.files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p.endsWith('.fcsync')).sort()
+  }
+
+  async syncFolder(dir: string): Promise<FolderFile[]> {
+    return this.filesIn(dir).map((path) => {
+      const file = this.files.get(path)!
+      const unreadable = file.refuse && ['not_a_sync_file', 'newer_format'].includes(file.refuse.reason)
+      return {
+        path,
+        name: path.slice(path.lastIndexOf('/') + 1),
+        forThisDevice: !unreadable && file.fromOffice !== this.isOffice(),
+        fromOffice: Boolean(file.fromOffice),
+        senderName: file.fromOffice ? null : (this.staff.find((s) => this.peers.some((p) => p.deviceId === file.sender && p.staffId === s.id))?.name ?? null),
+        createdAt: null,
+        changes: file.changes,
+        snapshot: false,
+        imported: this.imported.has(path),
+        problem: unreadable ? refused(file.refuse!.reason, file.refuse!.message) : null,
+      }
+    })
   }
 
   async conflicts(includeResolved: boolean): Promise<ConflictView[]> {

@@ -18,6 +18,7 @@ import type {
   EnrollDevice,
   ExportResult,
   HistoryEntry,
+  FolderFile,
   HqMergeReport,
   ImportReport,
   NewCustomer,
@@ -124,6 +125,9 @@ export class TauriBackend implements Backend {
   }
   hqMerge(inbox: string, outbox: string) {
     return call<HqMergeReport>('hq_merge', { inbox, outbox })
+  }
+  syncFolder(dir: string) {
+    return call<FolderFile[]>('sync_folder', { dir })
   }
   conflicts(includeResolved: boolean) {
     return call<ConflictView[]>('conflicts', { includeResolved })

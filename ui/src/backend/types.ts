@@ -15,6 +15,7 @@ import type {
   EnrollDevice,
   ExportResult,
   HistoryEntry,
+  FolderFile,
   HqMergeReport,
   ImportReport,
   NewCustomer,
@@ -81,6 +82,8 @@ export interface Backend {
   syncImport(path: string, trustOffice?: string): Promise<ImportReport>
   /** Head office: imports every file of `inbox`, then writes one file per device into `outbox`. */
   hqMerge(inbox: string, outbox: string): Promise<HqMergeReport>
+  /** The changeset files in a folder: which are for this device, and which were imported. */
+  syncFolder(dir: string): Promise<FolderFile[]>
   conflicts(includeResolved: boolean): Promise<ConflictView[]>
   resolveConflict(resolution: ConflictResolution): Promise<ConflictView>
   rejections(): Promise<RejectionView[]>

@@ -279,7 +279,30 @@ export type NoticeView = { customerId: string, customerName: string, kind: strin
 
 export type MergedFile = { file: string, report: ImportReport | null, error: ApiError | null, };
 
-export type HqMergeReport = { imported: Array<MergedFile>, written: Array<ExportResult>, };
+export type HqMergeReport = { imported: Array<MergedFile>, written: Array<ExportResult>, 
+/**
+ * Files in the inbox addressed to other devices (head office's own
+ * outgoing files in a shared folder), left alone.
+ */
+others: number, };
+
+export type FolderFile = { path: string, name: string, 
+/**
+ * Addressed to this device; a shared folder holds everybody's files.
+ */
+forThisDevice: boolean, fromOffice: boolean, 
+/**
+ * The staff member whose device sent it, when this book knows the device.
+ */
+senderName: string | null, createdAt: string | null, changes: number, snapshot: boolean, 
+/**
+ * This very file was imported here already.
+ */
+imported: boolean, 
+/**
+ * Why the file cannot be imported, when its header already shows it.
+ */
+problem: ApiError | null, };
 
 export const CARD_SCHEMA: CardSchema = {
   "customer": [

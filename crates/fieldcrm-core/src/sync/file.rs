@@ -176,6 +176,22 @@ fn truncated() -> Error {
     )
 }
 
+/// Reads only the frame and the header of a file on disk (to list a folder
+/// without reading whole files). Nothing in it is trusted.
+pub fn peek(path: &std::path::Path) -> Result<Header> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = vec![0u8; PREFIX];
+    let read = file.read(&mut bytes)?;
+    bytes.truncate(read);
+    if read == PREFIX {
+        let header_len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
+        let rest = header_len.min(MAX_HEADER_BYTES + 1) + SIGNATURE_BYTES;
+        file.take(rest as u64).read_to_end(&mut bytes)?;
+    }
+    Ok(open(&bytes)?.header)
+}
+
 /// Reads the frame and the header. Nothing in it is trusted yet.
 pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
     if bytes.len() as u64 > MAX_FILE_BYTES {

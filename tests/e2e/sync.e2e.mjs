@@ -1,0 +1,276 @@
+// End-to-end: the three-party sync scenario in the real desktop app. A rep and
+// their regional manager each work in the app on their own laptop book; head
+// office runs the CLI, as it does in its scripts. Files travel through one
+// shared folder, which each laptop sets on its Sync page.
+//
+//   rep: reads device id and key off the Sync page; head office enrols it;
+//        imports head office's first file after confirming the fingerprint;
+//        creates a card and exports.
+//   manager: joins the same way, receives the rep's card, changes its phone.
+//   rep: changes the same phone without having seen that (offline).
+//   head office merges: a conflict.
+//   rep: sees it on the Sync page with both values, takes the manager's with
+//        one click; head office and the manager end with that value and no
+//        open conflict.
+// Screenshots are saved under target/e2e/.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Session } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const profile = process.env.E2E_PROFILE ?? 'debug';
+const app = join(root, 'target', profile, 'fieldcrm-desktop');
+const cli = join(root, 'target', profile, 'fieldcrm');
+const out = join(root, 'target', 'e2e');
+mkdirSync(out, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'fieldcrm-sync-e2e-'));
+const folder = join(work, 'shared');
+mkdirSync(folder);
+const office = join(work, 'office.sqlite');
+const repBook = join(work, 'rep.sqlite');
+const managerBook = join(work, 'manager.sqlite');
+const ENTER = '\uE007';
+
+function fieldcrm(book, ...args) {
+  return JSON.parse(execFileSync(cli, ['--db', book, '--json', ...args], { encoding: 'utf8' }));
+}
+
+const steps = [];
+function step(name) {
+  steps.push(name);
+  console.log(`sync e2e: ${name}`);
+}
+
+/** Runs `work` against the app opened on `book` (one tauri-driver per book: the book comes from its environment). */
+async function inApp(book, name, work) {
+  const port = 5444 + Math.floor(Math.random() * 1000);
+  const driver = spawn('tauri-driver', ['--port', String(port)], {
+    env: { ...process.env, FIELDCRM_DB: book },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  let session;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/status`)).ok) break;
+      } catch {}
+      if (i > 100) throw new Error('tauri-driver did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    session = await Session.start(base, app);
+    await work(session);
+    writeFileSync(join(out, `sync-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
+  } catch (error) {
+    if (session) {
+      try {
+        writeFileSync(join(out, `sync-${name}-failure.png`), Buffer.from(await session.screenshot(), 'base64'));
+      } catch {}
+    }
+    throw error;
+  } finally {
+    if (session) await session.end().catch(() => {});
+    driver.kill();
+    // The next app may only open the book once this one has let go of it.
+    await released(book);
+  }
+}
+
+/** Waits until no app holds the book's lock (read from /proc/locks, not by trying the lock). */
+async function released(book) {
+  for (let i = 0; i < 300; i++) {
+    let held = false;
+    try {
+      const inode = statSync(`${book}.lock`).ino;
+      held = readFileSync('/proc/locks', 'utf8')
+        .split('\n')
+        .some((line) => line.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
+    } catch {}
+    if (!held) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${book} stayed locked after its app was closed`);
+}
+
+async function openSyncPage(s) {
+  await s.click(await s.waitFor('[data-testid=nav-sync]', { timeout: 60000 }));
+  await s.waitFor('[data-testid=sync-device-id]');
+}
+
+/** Sets the shared folder on the Sync page; its files for this device are listed. */
+async function useFolder(s) {
+  const input = await s.waitFor('input[data-testid=sync-folder]');
+  await s.type(input, folder + ENTER);
+}
+
+/** Imports every file of the folder for this device not imported yet, oldest first. */
+async function importNew(s, { confirmFingerprint } = {}) {
+  let imported = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const rows = await s.find('[data-testid=folder-file-import].el-button--primary');
+    if (rows.length === 0) break;
+    await s.click(rows[0]);
+    if (confirmFingerprint && imported === 0) {
+      // The first file from head office: the dialog shows its key fingerprint to check.
+      await s.waitFor('.el-message-box', { text: confirmFingerprint });
+      await s.click(await s.waitFor('.el-message-box__btns .el-button--primary'));
+    }
+    await s.waitFor('[data-testid=sync-import-report]', { timeout: 30000 });
+    imported += 1;
+    if (imported > 10) throw new Error('the folder keeps offering files to import');
+  }
+  if (imported === 0) throw new Error('no new file for this device in the folder');
+  return imported;
+}
+
+async function exportChanges(s) {
+  await s.click(await s.waitFor('[data-testid=sync-export]'));
+  await s.waitFor('[data-testid=sync-export-result]', { text: folder });
+}
+
+/** Enrols the device shown on this laptop's Sync page for `staff`; returns its id. */
+async function enrol(s, staff) {
+  const device = await s.text(await s.waitFor('[data-testid=sync-device-id]'));
+  const key = await s.text(await s.waitFor('[data-testid=sync-public-key]'));
+  fieldcrm(office, 'device', 'enroll', '--staff', staff, '--device', device, '--key', key);
+  return device;
+}
+
+function merge() {
+  const report = fieldcrm(office, 'hq', 'merge', folder, '--out', folder);
+  const refused = report.imported.filter((m) => m.error);
+  if (refused.length) throw new Error(`head office refused: ${JSON.stringify(refused)}`);
+  return report;
+}
+
+async function openCard(s, name) {
+  await s.click(await s.waitFor('[data-testid=nav-customers]'));
+  await s.type(await s.waitFor('[data-testid=search-input] input'), name);
+  await s.click(await s.waitFor(`[data-testid=customer-row][data-name="${name}"]`));
+  await s.waitFor('[data-testid=card-title]', { text: name });
+}
+
+async function setPhone(s, phone) {
+  await s.click(await s.waitFor('[data-testid=edit-block-basic]'));
+  await s.type(await s.waitFor('[data-testid=edit-phone] input'), phone);
+  await s.click(await s.waitFor('[data-testid=save-fields]'));
+  await s.waitFor('[data-testid=block-basic]', { text: phone });
+}
+
+let failed = false;
+try {
+  step('head office sets up a region with a territory, a rep and the regional manager (CLI)');
+  const root = fieldcrm(office, 'init', '--name', '总部', '--role', 'head_office', '--company', '华丰农业').profile.orgUnitId;
+  const region = fieldcrm(office, 'org', 'add', '潍坊大区', '--kind', 'region', '--parent', root).id;
+  const territory = fieldcrm(office, 'org', 'add', '寿光片区', '--kind', 'territory', '--parent', region).id;
+  const rep = fieldcrm(office, 'staff', 'add', '王磊', '--role', 'rep', '--unit', territory).id;
+  const manager = fieldcrm(office, 'staff', 'add', '赵经理', '--role', 'regional_manager', '--unit', region).id;
+  const fingerprint = fieldcrm(office, 'device', 'show').fingerprint;
+  fieldcrm(repBook, 'init', '--name', '王磊', '--company', '华丰农业', '--unit', '寿光片区');
+  fieldcrm(managerBook, 'init', '--name', '赵经理', '--role', 'regional_manager', '--company', '华丰农业', '--unit', '潍坊大区');
+
+  await inApp(repBook, 'rep-joins', async (s) => {
+    step('the rep reads the device id and key off the Sync page; head office enrols the laptop and merges');
+    await openSyncPage(s);
+    await s.waitFor('[data-testid=sync-not-joined]');
+    await enrol(s, rep);
+    merge();
+    step("the rep imports head office's first file from the shared folder after checking its fingerprint");
+    await useFolder(s);
+    await s.waitFor('[data-testid=folder-file-row]');
+    await importNew(s, { confirmFingerprint: fingerprint });
+    await s.waitFor('[data-testid=sync-joined]', { text: fingerprint });
+    step('the rep creates a card and exports it');
+    await s.click(await s.waitFor('[data-testid=nav-customers]'));
+    await s.click(await s.waitFor('[data-testid=new-customer]'));
+    await s.type(await s.waitFor('[data-testid=field-name] input'), '华星农业');
+    await s.click(await s.waitFor('[data-testid=save-customer]'));
+    await s.waitFor('[data-testid=card-title]', { text: '华星农业' });
+    await openSyncPage(s);
+    await exportChanges(s);
+  });
+
+  step('head office merges the rep file (CLI)');
+  merge();
+  const atOffice = fieldcrm(office, 'customer', 'search', '华星农业');
+  if (atOffice.total !== 1) throw new Error(`head office should have the card once, has ${atOffice.total}`);
+
+  await inApp(managerBook, 'manager-edits', async (s) => {
+    step('the manager joins, receives the card, and changes its phone');
+    await openSyncPage(s);
+    await enrol(s, manager);
+    merge();
+    await useFolder(s);
+    await s.waitFor('[data-testid=folder-file-row]');
+    await importNew(s, { confirmFingerprint: fingerprint });
+    await openCard(s, '华星农业');
+    await setPhone(s, '13900000002');
+    await openSyncPage(s);
+    await exportChanges(s);
+  });
+
+  await inApp(repBook, 'rep-edits-offline', async (s) => {
+    step('the rep, offline, changes the same phone without having seen the manager change');
+    await openCard(s, '华星农业');
+    await setPhone(s, '13800000001');
+    await openSyncPage(s);
+    await exportChanges(s);
+  });
+
+  step('head office merges both: the same field changed twice is a conflict (CLI)');
+  merge();
+  const open = fieldcrm(office, 'conflicts', 'list');
+  if (open.length !== 1) throw new Error(`head office should record one conflict, has ${JSON.stringify(open)}`);
+
+  await inApp(repBook, 'rep-resolves', async (s) => {
+    step('the rep imports, sees the conflict with both values, and takes the manager value with one click');
+    await openSyncPage(s);
+    await useFolder(s);
+    await importNew(s);
+    const row = await s.waitFor('[data-testid=conflict-row]', { text: '华星农业' });
+    const shown = await s.text(row);
+    if (!shown.includes('13800000001') || !shown.includes('13900000002')) {
+      throw new Error(`the conflict should show both values, shows: ${shown}`);
+    }
+    await s.click(await s.waitFor('[data-testid=conflict-take-other]'));
+    for (let i = 0; (await s.find('[data-testid=conflict-row]')).length > 0; i++) {
+      if (i > 100) throw new Error('the conflict stayed open after resolving it');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await exportChanges(s);
+    await openCard(s, '华星农业');
+    await s.waitFor('[data-testid=block-basic]', { text: '13900000002' });
+  });
+
+  step('head office merges the resolution: the phone is the manager value, no conflict is open (CLI)');
+  merge();
+  const id = atOffice.rows[0].id;
+  const card = fieldcrm(office, 'customer', 'show', id);
+  if (JSON.stringify(card).indexOf('13900000002') < 0) throw new Error(`head office card: ${JSON.stringify(card.fields)}`);
+  const still = fieldcrm(office, 'conflicts', 'list');
+  if (still.length !== 0) throw new Error(`no conflict should be open at head office: ${JSON.stringify(still)}`);
+
+  await inApp(managerBook, 'manager-sees-resolution', async (s) => {
+    step('the manager imports and sees the resolved value, with no open conflict');
+    await openSyncPage(s);
+    await useFolder(s);
+    await importNew(s);
+    await s.waitFor('[data-testid=sync-conflicts]');
+    if ((await s.find('[data-testid=conflict-row]')).length !== 0) throw new Error('the manager still sees an open conflict');
+    await openCard(s, '华星农业');
+    await s.waitFor('[data-testid=block-basic]', { text: '13900000002' });
+  });
+  console.log(`sync e2e: screenshots in ${out}`);
+} catch (error) {
+  failed = true;
+  console.error(`sync e2e failed at "${steps.at(-1)}": ${error.message}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(failed ? `0 passed, 1 failed` : `1 passed, 0 failed`);
+process.exit(failed ? 1 : 0);

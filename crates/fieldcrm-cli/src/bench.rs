@@ -176,23 +176,23 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
     if json {
         crate::output::print_json(&report);
     } else {
-        println!(
+        outln!(
             "book: {} customers, {} key people, {} history rows, {:.1} MiB",
             summary.customers,
             summary.key_people,
             summary.history,
             size as f64 / 1048576.0
         );
-        println!("demo generation: {:.2} s", generation.as_secs_f64());
+        outln!("demo generation: {:.2} s", generation.as_secs_f64());
         for r in &results {
-            println!(
+            outln!(
                 "search {:<16} first page p95 {:>6.2} ms   matches (p95): {}",
                 r["query"].as_str().unwrap_or_default(),
                 r["p95_ms"].as_f64().unwrap_or_default(),
                 r["matches"].as_str().unwrap_or_default()
             );
         }
-        println!("open card + people + history p95: {:.2} ms", ms(open_card));
+        outln!("open card + people + history p95: {:.2} ms", ms(open_card));
     }
     drop(book);
     if args.book.is_none() {

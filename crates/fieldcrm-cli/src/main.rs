@@ -4,8 +4,9 @@
 //! JSON with `--json`). Bad input exits non-zero with a message that says what
 //! to do.
 
-mod bench;
+#[macro_use]
 mod output;
+mod bench;
 mod sync_bench;
 mod sync_cmd;
 
@@ -352,7 +353,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
                 })?;
                 // With --json only the status (which holds the profile) is printed.
                 if !json {
-                    println!("profile created: {} ({}), {}", profile.name, profile.role, profile.org_unit_name);
+                    outln!("profile created: {} ({}), {}", profile.name, profile.role, profile.org_unit_name);
                 }
             }
             let status = book.status()?;
@@ -459,9 +460,9 @@ fn customer(book: &Book, command: &CustomerCommand, json: bool) -> Result<(), Ap
             if json {
                 output::print_json(&serde_json::json!({"card": card, "history": entries}));
             } else {
-                println!("{}", output::card(&card, &book.card_schema()));
+                outln!("{}", output::card(&card, &book.card_schema()));
                 if !entries.is_empty() {
-                    println!("{}", output::history(&entries));
+                    outln!("{}", output::history(&entries));
                 }
             }
         }

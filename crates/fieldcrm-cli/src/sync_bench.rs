@@ -263,27 +263,31 @@ pub fn run(args: &SyncBenchArgs, json: bool) -> Result<(), ApiError> {
         crate::output::print_json(&f);
         return Ok(());
     }
-    println!(
+    outln!(
         "capture overhead ({} edit transactions): {:.0} ms with capture, {:.0} ms without → {:.2}×",
-        args.writes, f.capture_write_ms, f.plain_write_ms, f.capture_ratio
+        args.writes,
+        f.capture_write_ms,
+        f.plain_write_ms,
+        f.capture_ratio
     );
-    println!(
+    outln!(
         "capture overhead ({} card edits through the app): {:.0} ms with capture, {:.0} ms without → {:.2}×",
-        args.writes, f.app_edit_capture_ms, f.app_edit_plain_ms, f.app_edit_ratio
+        args.writes,
+        f.app_edit_capture_ms,
+        f.app_edit_plain_ms,
+        f.app_edit_ratio
     );
-    println!(
-        "export of {} column changes: {:.0} ms, file {} KiB",
-        f.export_changes,
-        f.export_ms,
-        f.export_bytes / 1024
-    );
-    println!(
+    outln!("export of {} column changes: {:.0} ms, file {} KiB", f.export_changes, f.export_ms, f.export_bytes / 1024);
+    outln!(
         "import + merge of {} column changes: {:.0} ms; plain SQLite writing the same rows: {:.0} ms → {:.1}×",
-        f.export_changes, f.import_ms, f.plain_same_rows_ms, f.import_ratio
+        f.export_changes,
+        f.import_ms,
+        f.plain_same_rows_ms,
+        f.import_ratio
     );
-    println!("file of {} card edits: {} KiB", f.edits, f.edits_file_bytes / 1024);
+    outln!("file of {} card edits: {} KiB", f.edits, f.edits_file_bytes / 1024);
     if f.merge_files > 0 {
-        println!(
+        outln!(
             "head office merging {} files of {} changes and writing {} files: {:.0} ms; plain SQLite writing the same rows: {:.0} ms → {:.1}×",
             f.merge_files, f.merge_changes_per_file, f.merge_files, f.merge_and_write_ms, f.merge_plain_same_rows_ms, f.merge_ratio
         );

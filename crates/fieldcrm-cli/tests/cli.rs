@@ -180,3 +180,28 @@ fn the_benchmark_runs_on_a_small_book_and_refuses_a_tiny_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("at least 100"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_listing_quietly() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    let out = fieldcrm(&book, &["demo", "--customers", "400", "--seed", "1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Far more than a pipe holds, so the program is still writing when the reader leaves.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+        .arg("--db")
+        .arg(&book)
+        .args(["--json", "customer", "list", "--limit", "400"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    child.stdout.take().expect("stdout").read_exact(&mut first).expect("the listing starts");
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    let status = child.wait().expect("wait");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(status.success(), "{status:?}: {stderr}");
+}

@@ -80,17 +80,34 @@ async function inApp(book, name, work) {
   }
 }
 
-/** Waits until no app holds the book's lock (read from /proc/locks, not by trying the lock). */
+/** The pid of the app holding the book's lock, if one does (read from /proc/locks, not by trying the lock). */
+function lockHolder(book) {
+  try {
+    const inode = statSync(`${book}.lock`).ino;
+    const line = readFileSync('/proc/locks', 'utf8')
+      .split('\n')
+      .find((l) => l.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
+    return line ? Number(line.trim().split(/\s+/)[4]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until the ended session's app has let go of the book. An app the
+ * driver left running after the session ended is stopped, as a user would
+ * close the window.
+ */
 async function released(book) {
   for (let i = 0; i < 300; i++) {
-    let held = false;
-    try {
-      const inode = statSync(`${book}.lock`).ino;
-      held = readFileSync('/proc/locks', 'utf8')
-        .split('\n')
-        .some((line) => line.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
-    } catch {}
-    if (!held) return;
+    const pid = lockHolder(book);
+    if (pid === null) return;
+    if (i === 100) {
+      console.log(`sync e2e: the app (pid ${pid}) still runs after its session ended; stopping it`);
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {}
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${book} stayed locked after its app was closed`);

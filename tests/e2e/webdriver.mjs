@@ -55,7 +55,7 @@ export class Session {
       try {
         return await this.cmd('POST', `/element/${el}/click`, {});
       } catch (error) {
-        if (!String(error).includes('intercepted') || Date.now() > until) throw error;
+        if (!/intercepted|not interactable/.test(String(error)) || Date.now() > until) throw error;
         await new Promise((r) => setTimeout(r, 200));
       }
     }

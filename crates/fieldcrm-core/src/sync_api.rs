@@ -188,7 +188,7 @@ pub struct HqMergeReport {
 
 /// A changeset file in a folder, as its header describes it (read, not yet
 /// verified: the import checks everything).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FolderFile {
     pub path: String,
@@ -433,43 +433,38 @@ impl Book {
             let peers = office::peers(conn)?;
             let mut listed = vec![];
             for path in files {
-                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let mut file = FolderFile {
                     path: path.to_string_lossy().into_owned(),
-                    name,
-                    for_this_device: false,
-                    from_office: false,
-                    sender_name: None,
-                    created_at: None,
-                    changes: 0,
-                    snapshot: false,
-                    imported: false,
-                    problem: None,
+                    name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    ..FolderFile::default()
                 };
-                match sync::file::peek(&path) {
-                    Err(e) => file.problem = Some(e.into()),
-                    Ok(h) => {
-                        let sender = peers.iter().find(|p| p.device_id == h.sender);
-                        file.for_this_device = h.recipient == me;
-                        file.from_office = sender.is_some_and(|p| p.is_office);
-                        file.sender_name = match sender.and_then(|p| p.staff_id.as_deref()) {
-                            Some(staff) => conn
-                                .prepare_cached("SELECT name FROM staff WHERE id = ?1")?
-                                .query_row([staff], |r| r.get(0))
-                                .optional()?,
-                            None => None,
-                        };
-                        file.created_at = Some(h.created_at.clone());
-                        file.changes = h.change_count;
-                        file.snapshot = h.snapshot;
-                        file.imported = conn
-                            .prepare_cached(
-                                "SELECT EXISTS (SELECT 1 FROM sync_received_file
-                                                 WHERE sender = ?1 AND file_no = ?2 AND body_hash = ?3)",
-                            )?
-                            .query_row(params![h.sender, h.file_no, h.body_hash], |r| r.get(0))?;
+                let h = match sync::file::peek(&path) {
+                    Ok(header) => header,
+                    Err(e) => {
+                        file.problem = Some(e.into());
+                        listed.push(file);
+                        continue;
                     }
-                }
+                };
+                let sender = peers.iter().find(|p| p.device_id == h.sender);
+                file.for_this_device = h.recipient == me;
+                file.from_office = sender.is_some_and(|p| p.is_office);
+                file.sender_name = match sender.and_then(|p| p.staff_id.as_deref()) {
+                    Some(staff) => conn
+                        .prepare_cached("SELECT name FROM staff WHERE id = ?1")?
+                        .query_row([staff], |r| r.get(0))
+                        .optional()?,
+                    None => None,
+                };
+                file.imported = conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM sync_received_file
+                                         WHERE sender = ?1 AND file_no = ?2 AND body_hash = ?3)",
+                    )?
+                    .query_row(params![h.sender, h.file_no, h.body_hash], |r| r.get(0))?;
+                file.created_at = Some(h.created_at);
+                file.changes = h.change_count;
+                file.snapshot = h.snapshot;
                 listed.push(file);
             }
             Ok(listed)

@@ -19,8 +19,8 @@ import type {
   ExportResult,
   FieldProblem,
   FieldSpec,
-  HistoryEntry,
   FolderFile,
+  HistoryEntry,
   HqMergeReport,
   ImportReport,
   JsonValue,
@@ -106,6 +106,7 @@ export interface MemorySyncFile {
 }
 
 const normaliseFingerprint = (f: string) => f.replace(/[^0-9a-z]/gi, '').toUpperCase()
+const fileName = (path: string) => path.slice(path.lastIndexOf('/') + 1)
 
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T
@@ -836,16 +837,14 @@ export class MemoryBackend implements Backend {
 
   async hqMerge(inbox: string, outbox: string): Promise<HqMergeReport> {
     if (!this.isOffice()) throw refused('not_office', "only head office's book merges laptops' files")
-    const prefix = `${inbox.replace(/\/$/, '')}/`
-    const paths = this.filesIn(inbox)
     const imported: MergedFile[] = []
     let others = 0
-    for (const path of paths) {
+    for (const path of this.filesIn(inbox)) {
       if (this.files.get(path)?.fromOffice) {
         others += 1
         continue
       }
-      const file = path.slice(prefix.length)
+      const file = fileName(path)
       try {
         imported.push({ file, report: await this.syncImport(path), error: null })
       } catch (e) {
@@ -868,7 +867,7 @@ export class MemoryBackend implements Backend {
       const unreadable = file.refuse && ['not_a_sync_file', 'newer_format'].includes(file.refuse.reason)
       return {
         path,
-        name: path.slice(path.lastIndexOf('/') + 1),
+        name: fileName(path),
         forThisDevice: !unreadable && file.fromOffice !== this.isOffice(),
         fromOffice: Boolean(file.fromOffice),
         senderName: file.fromOffice ? null : (this.staff.find((s) => this.peers.some((p) => p.deviceId === file.sender && p.staffId === s.id))?.name ?? null),

@@ -181,10 +181,9 @@ fn truncated() -> Error {
 pub fn peek(path: &std::path::Path) -> Result<Header> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    let mut bytes = vec![0u8; PREFIX];
-    let read = file.read(&mut bytes)?;
-    bytes.truncate(read);
-    if read == PREFIX {
+    let mut bytes = Vec::with_capacity(PREFIX);
+    (&mut file).take(PREFIX as u64).read_to_end(&mut bytes)?;
+    if bytes.len() == PREFIX {
         let header_len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
         let rest = header_len.min(MAX_HEADER_BYTES + 1) + SIGNATURE_BYTES;
         file.take(rest as u64).read_to_end(&mut bytes)?;

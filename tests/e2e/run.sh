@@ -14,6 +14,4 @@ run() {
   fi
 }
 run card.e2e.mjs
-# The three-party sync scenario (tests/e2e/sync.e2e.mjs) passes on its own but
-# is not yet reliable under `make test`; set E2E_SYNC=1 to run it too.
-if [ -n "${E2E_SYNC:-}" ]; then run sync.e2e.mjs; fi
+run sync.e2e.mjs

@@ -102,7 +102,7 @@ async function released(book) {
   for (let i = 0; i < 300; i++) {
     const pid = lockHolder(book);
     if (pid === null) return;
-    if (i === 100) {
+    if (i === 30) {
       console.log(`sync e2e: the app (pid ${pid}) still runs after its session ended; stopping it`);
       try {
         process.kill(pid, 'SIGTERM');

@@ -254,7 +254,7 @@ impl Book {
         Ok(value.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_STALE_AFTER_DAYS))
     }
 
-    fn stale_before(&self, conn: &Connection) -> Result<String> {
+    pub(crate) fn stale_before(&self, conn: &Connection) -> Result<String> {
         let days = Self::stale_after_days(conn)?;
         Ok(timestamp(self.clock.now() - Duration::days(i64::from(days))))
     }

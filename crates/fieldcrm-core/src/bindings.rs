@@ -10,12 +10,23 @@ use crate::api::{
     Saved, TagCount,
 };
 use crate::card::fields::{FieldSpec, RefTable};
+use crate::card::read::Grading;
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
+use crate::classify_api::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use crate::codes::{CodeEdit, CodeItem, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
 use crate::error::{ApiError, ErrorCode, FieldProblem};
-use crate::ids::{AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, StaffId};
+use crate::grades::{
+    AcceptedGrade, CreditTerms, GradeChange, GradeHistoryEntry, GradeLevel, GradeLevelInput, GradeScale,
+    GradeSuggestion, ProposedGrade, RevenueBasis, RuleShare, Settlement,
+};
+use crate::ids::{
+    AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, RouteId, StaffId,
+};
 use crate::model::{Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle, OrgUnitKind, StaffRole};
 use crate::org::{OrgUnit, Profile, Staff};
+use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
+use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, SortKey};
 use crate::sync::{ImportReport, Progress};
 use crate::sync_api::{
@@ -43,6 +54,7 @@ pub fn typescript() -> String {
         CreditIncidentId,
         ChangeId,
         DeviceId,
+        RouteId,
         ApiError,
         ErrorCode,
         FieldProblem,
@@ -67,6 +79,9 @@ pub fn typescript() -> String {
         FieldChange,
         CardRecord,
         BlockState,
+        Settlement,
+        CreditTerms,
+        Grading,
         ArchiveCard,
         HistoryEntry,
         NewCustomer,
@@ -98,6 +113,41 @@ pub fn typescript() -> String {
         MergedFile,
         HqMergeReport,
         FolderFile,
+        CodeItem,
+        CodeList,
+        NewCodeList,
+        NewCodeItem,
+        CodeEdit,
+        GradeScale,
+        GradeLevel,
+        GradeLevelInput,
+        RuleShare,
+        GradeScales,
+        GradeChange,
+        GradeHistoryEntry,
+        RevenueBasis,
+        ProposedGrade,
+        GradeSuggestion,
+        SuggestQuery,
+        AcceptedGrade,
+        AcceptGrades,
+        AcceptReport,
+        Route,
+        RouteStop,
+        RouteDetail,
+        NewRoute,
+        RouteEdit,
+        RouteProposal,
+        RouteStops,
+        StopMove,
+        RouteOrder,
+        PlanQuery,
+        StopStatus,
+        PlanStop,
+        PlanRoute,
+        PlanDay,
+        VisitPlan,
+        PlanSummary,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

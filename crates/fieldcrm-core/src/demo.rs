@@ -53,6 +53,7 @@ pub struct DemoSummary {
     pub addresses: u32,
     pub credit_incidents: u32,
     pub history: u32,
+    pub routes: u32,
 }
 
 /// SplitMix64: small, fast, and the same on every platform and version.
@@ -422,8 +423,155 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
             }
         }
     }
+    summary.routes = classify(tx, &territories, today, anchor, options.seed)?;
     search::rebuild_all(tx)?;
     Ok(summary)
+}
+
+/// Classification, grades, last visits and routes, in a pass of its own (with
+/// its own random stream, so the cards above stay as they were).
+fn classify(
+    tx: &Transaction<'_>,
+    territories: &[Territory],
+    today: NaiveDate,
+    anchor: DateTime<Utc>,
+    seed: u64,
+) -> Result<u32> {
+    let mut rng = Rng(seed ^ 0x726F_7574_6573_2121);
+    type Card = (CustomerId, String, String, String, Option<f64>, Option<f64>, StaffId);
+    let cards: Vec<Card> = tx
+        .prepare(
+            "SELECT c.id, c.channel_level, c.lifecycle, c.credit_standing, a.latitude, a.longitude, c.owner_id
+             FROM customer c LEFT JOIN customer_address a ON a.customer_id = c.id AND a.kind = 'business'
+             ORDER BY c.id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let manager_of: std::collections::HashMap<StaffId, StaffId> =
+        territories.iter().map(|t| (t.rep, t.manager)).collect();
+    let owner_of: std::collections::HashMap<CustomerId, StaffId> = cards.iter().map(|c| (c.0, c.6)).collect();
+    let mut update = tx.prepare_cached(
+        "UPDATE customer SET channel_type = ?2, location_type = ?3, credit_grade = ?4, last_visit_on = ?5 WHERE id = ?1",
+    )?;
+    for (id, level, lifecycle, credit, ..) in &cards {
+        let channel = match level.as_str() {
+            "distributor" => "distributor",
+            "sub_distributor" => *rng.pick(&["sub_distributor", "sub_distributor", "wholesaler"]),
+            _ => rng.weighted(&[("retailer", 55), ("specialty", 20), ("franchise", 12), ("chain", 8), ("agent", 5)]),
+        };
+        let location = match level.as_str() {
+            "retailer" => rng.weighted(&[
+                ("rural_market", 45),
+                ("residential", 30),
+                ("commercial_centre", 15),
+                ("transport_hub", 10),
+            ]),
+            _ => rng.weighted(&[("commercial_centre", 40), ("transport_hub", 30), ("other", 30)]),
+        };
+        let credit_grade = match credit.as_str() {
+            "good" => Some(*rng.pick(&["A", "A", "B"])),
+            "normal" => Some(*rng.pick(&["B", "C"])),
+            "watch" => Some("C"),
+            "bad" => Some("D"),
+            _ => None,
+        };
+        let days_ago = match lifecycle.as_str() {
+            "active" => Some(rng.range(0, 45)),
+            "dormant" => Some(rng.range(60, 200)),
+            "prospect" if rng.chance(0.5) => Some(rng.range(3, 60)),
+            _ => None,
+        };
+        let last_visit = days_ago.map(|d| (today - Duration::days(d)).to_string());
+        update.execute(params![id, channel, location, credit_grade, last_visit])?;
+    }
+    // Customer grades by the ABC rule; a few set by hand with a reason.
+    let suggestion = crate::grades::suggest(tx, None)?;
+    let mut set = tx.prepare_cached("UPDATE customer SET grade = ?2 WHERE id = ?1")?;
+    for proposed in &suggestion.changes {
+        set.execute(params![proposed.customer_id, proposed.proposed])?;
+    }
+    let mut manual = tx.prepare_cached("UPDATE customer SET grade = ?2, grade_manual = 1 WHERE id = ?1")?;
+    let writer = Writer { tx };
+    for proposed in suggestion.changes.iter().filter(|p| p.proposed == "C") {
+        if rng.chance(0.03) {
+            let Some(by) = owner_of.get(&proposed.customer_id).and_then(|o| manager_of.get(o)).copied() else {
+                continue;
+            };
+            manual.execute(params![proposed.customer_id, "B"])?;
+            let at = anchor - Duration::days(rng.range(5, 90));
+            writer.history(
+                &mut rng,
+                proposed.customer_id,
+                "customer",
+                &proposed.customer_id.to_string(),
+                "grade",
+                Some("\"C\""),
+                Some("\"B\""),
+                by,
+                at,
+                "grade",
+            )?;
+            tx.prepare_cached(
+                "UPDATE change_history SET reason = '新开乡镇网点，重点扶持' WHERE customer_id = ?1 AND field = 'grade'",
+            )?
+            .execute([proposed.customer_id])?;
+        }
+    }
+    // Routes: each rep's customers split into sectors around the rep's base,
+    // one route per sector, toured on its own weekday. Stops start in the
+    // order they were signed up, so optimising has something to do.
+    const SECTORS: [&str; 6] = ["东线", "东南线", "西南线", "西线", "西北线", "东北线"];
+    let mut routes = 0;
+    for territory in territories {
+        let base = territory.centre;
+        let mine: Vec<(CustomerId, f64)> = cards
+            .iter()
+            .filter(|c| c.2 != "eliminated" && c.6 == territory.rep)
+            .map(|c| {
+                let angle = match (c.4, c.5) {
+                    (Some(lat), Some(lng)) => (lat - base.0).atan2(lng - base.1),
+                    _ => (rng.below(628) as f64 / 100.0) - std::f64::consts::PI,
+                };
+                (c.0, angle)
+            })
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let count = (mine.len() / 60).clamp(1, SECTORS.len());
+        let place = short_place(&territory.county);
+        for (i, sector) in SECTORS.iter().take(count).enumerate() {
+            let low = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * i as f64 / count as f64;
+            let high = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * (i + 1) as f64 / count as f64;
+            let stops: Vec<CustomerId> =
+                mine.iter().filter(|(_, a)| *a >= low && (*a < high || i + 1 == count)).map(|(id, _)| *id).collect();
+            if stops.is_empty() {
+                continue;
+            }
+            let created = anchor - Duration::days(rng.range(100, 700));
+            let route = crate::ids::RouteId::from_parts(created.timestamp_millis() as u64, rng.bytes());
+            tx.prepare_cached(
+                "INSERT INTO route (id, name, owner_id, territory_id, start_latitude, start_longitude, weekday, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            )?
+            .execute(params![
+                route,
+                format!("{place}{sector}"),
+                territory.rep,
+                territory.unit,
+                (base.0 * 1e6).round() / 1e6,
+                (base.1 * 1e6).round() / 1e6,
+                i as i64 + 1,
+                timestamp(created),
+            ])?;
+            for (seq, stop) in stops.iter().take(crate::routes::MAX_STOPS).enumerate() {
+                tx.prepare_cached("UPDATE customer SET route_id = ?2, route_seq = ?3 WHERE id = ?1")?
+                    .execute(params![stop, route, (seq + 1) as f64])?;
+            }
+            routes += 1;
+        }
+    }
+    Ok(routes)
 }
 
 fn mobile(rng: &mut Rng) -> String {
@@ -569,7 +717,7 @@ impl<'t> Writer<'t> {
                 founded.to_string(),
                 trading_since.map(|d| d.to_string()),
                 org_form,
-                "农资",
+                "agri_inputs",
                 capital,
                 capital * rng.range(2, 6),
                 service_area,

@@ -35,6 +35,9 @@ pub enum Error {
         .fields.join(", ")
     )]
     EditConflict { fields: Vec<String> },
+    /// The person using this laptop may not do this (a rep editing code lists …).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("this book has no profile yet: create your profile (or open the demo book) first")]
     NoProfile,
     #[error("this book already has a profile; a laptop belongs to one person")]
@@ -75,6 +78,7 @@ pub enum ErrorCode {
     NotFound,
     Invalid,
     EditConflict,
+    Forbidden,
     NoProfile,
     ProfileExists,
     BookTooNew,
@@ -112,6 +116,7 @@ impl From<Error> for ApiError {
                     })
                     .collect(),
             ),
+            Error::Forbidden(_) => (ErrorCode::Forbidden, vec![]),
             Error::NoProfile => (ErrorCode::NoProfile, vec![]),
             Error::ProfileExists => (ErrorCode::ProfileExists, vec![]),
             Error::BookTooNew { .. } => (ErrorCode::BookTooNew, vec![]),

@@ -104,6 +104,10 @@ define_id!(
     ChangeId
 );
 define_id!(
+    /// A rep's route: an ordered tour of customer stops.
+    RouteId
+);
+define_id!(
     /// This laptop's identity as a device that edits the book.
     DeviceId
 );

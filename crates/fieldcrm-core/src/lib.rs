@@ -14,12 +14,16 @@
 pub mod api;
 pub mod bindings;
 pub mod card;
+pub mod classify_api;
 pub mod clock;
+pub mod codes;
 pub mod demo;
 pub mod error;
+pub mod grades;
 pub mod ids;
 pub mod model;
 pub mod org;
+pub mod routes;
 pub mod search;
 pub mod store;
 pub mod sync;

@@ -25,6 +25,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("schema/0001_initial.sql"), after: None },
     Migration { sql: include_str!("schema/0002_search.sql"), after: Some(crate::search::rebuild_all) },
     Migration { sql: include_str!("schema/0003_sync.sql"), after: Some(crate::sync::capture::init_state) },
+    Migration { sql: include_str!("schema/0004_classification.sql"), after: Some(crate::codes::adopt_free_text) },
 ];
 
 /// The schema version this program writes.

@@ -240,6 +240,9 @@ fn staff_name(conn: &Connection, id: Option<&str>) -> Result<Option<String>> {
     }
 }
 
+/// Card columns outside the field registry that a conflict may still be resolved on.
+const DIRECT_COLUMNS: &[&str] = &["grade", "grade_manual", "credit_grade", "route_id", "route_seq", "last_visit_on"];
+
 fn entity_of(table: &str) -> Option<card::fields::Entity> {
     [card::CUSTOMER_ENTITY, card::KEY_PERSON_ENTITY, card::ADDRESS_ENTITY, card::CREDIT_INCIDENT_ENTITY]
         .into_iter()
@@ -256,7 +259,7 @@ fn parse_json(text: Option<String>) -> Json {
 
 /// Writes bytes next to `path` and renames them into place, so a reader never
 /// sees half a file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".part");
     let tmp = PathBuf::from(tmp);
@@ -506,7 +509,18 @@ impl Book {
                         .ok_or_else(|| Error::invalid("value", "required", "give the value to write"))?,
                 ),
             };
-            if let Some(value) = value {
+            let direct = entity == "customer" && DIRECT_COLUMNS.contains(&field.as_str());
+            if let (Some(value), true) = (&value, direct) {
+                // Grades, route and last visit have their own operations, not
+                // registry fields; the value taken was valid where it was written.
+                let sql = format!(
+                    "UPDATE customer SET {field} = ?2, revision = revision + 1, updated_at = ?3, updated_by = ?4 WHERE id = ?1"
+                );
+                tx.execute(
+                    &sql,
+                    params![entity_id, crate::sync::merge::to_sql(value), timestamp(actor.at), actor.staff.to_string()],
+                )?;
+            } else if let Some(value) = value {
                 let entity_def = entity_of(&entity).ok_or_else(|| {
                     Error::refused("not_editable", format!("{entity} cannot be edited from a conflict"))
                 })?;

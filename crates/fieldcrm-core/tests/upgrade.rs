@@ -21,7 +21,15 @@ fn schema(conn: &Connection) -> Vec<(String, String)> {
 fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     let dir = tempfile::tempdir().expect("dir");
     let old = dir.path().join("old.sqlite");
-    Connection::open(&old).expect("create").execute_batch(include_str!("fixtures/book_v1.sql")).expect("fixture");
+    let conn = Connection::open(&old).expect("create");
+    conn.execute_batch(include_str!("fixtures/book_v1.sql")).expect("fixture");
+    // Industry was free text before code lists.
+    conn.execute_batch(
+        "UPDATE customer SET industry = '农资' WHERE id = '0190a000-0000-7000-8000-000000000100';
+         UPDATE customer SET industry = '种子化肥门市' WHERE id = '0190a000-0000-7000-8000-000000000101';",
+    )
+    .expect("free-text industries");
+    drop(conn);
 
     let book = Book::open(&old, common::clock()).expect("an old book opens");
     let status = book.status().expect("status");
@@ -34,6 +42,18 @@ fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     assert_eq!(found.rows.len(), 1, "cards written before the search index existed are indexed on upgrade");
     let found = book.search_customers(&CustomerQuery { text: "人民路".into(), ..Default::default() }).expect("search");
     assert_eq!(found.rows[0].name, "古城镇王记农资店");
+    assert_eq!(card.fields["industry"], "legacy_e9b6a2a8", "an unknown industry text becomes a code of its own");
+    let lists = book.code_lists().expect("lists");
+    let industry = lists.iter().find(|l| l.id == "industry").expect("industry list");
+    let adopted = industry.items.iter().find(|i| i.code == "legacy_e9b6a2a8").expect("adopted code");
+    assert_eq!((adopted.label_zh.as_str(), adopted.cards), ("种子化肥门市", 1), "keeping the text as its label");
+    let supplier = book.customer(card.fields["supplierId"].as_str().expect("id").parse().expect("id")).expect("card");
+    assert_eq!(supplier.fields["industry"], "agri_inputs", "a text matching a default code's label takes that code");
+    let pending: i64 = Connection::open(&old)
+        .expect("old")
+        .query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0))
+        .expect("pending");
+    assert_eq!(pending, 0, "the conversion is every book's own, not a change to send");
     drop(book);
 
     let fresh = dir.path().join("fresh.sqlite");

@@ -324,6 +324,21 @@ export class MemoryBackend implements Backend {
     return days > this.staleAfterDays
   }
 
+  private grading(_c: StoredCard): ArchiveCard['grading'] {
+    return {
+      grade: null,
+      gradeManual: false,
+      creditGrade: null,
+      creditTerms: null,
+      visitEveryDays: 60,
+      lastVisitOn: null,
+      nextVisitDue: null,
+      routeId: null,
+      routeName: null,
+      routePosition: null,
+    }
+  }
+
   private view(c: StoredCard): ArchiveCard {
     const f = c.fields
     const supplier = typeof f.supplierId === 'string' ? this.cards.get(f.supplierId) : undefined
@@ -343,6 +358,7 @@ export class MemoryBackend implements Backend {
       keyPeople: c.keyPeople,
       addresses: c.addresses,
       creditIncidents: c.creditIncidents,
+      grading: this.grading(c),
       reviewedAt: c.reviewedAt,
       stale: this.stale(c),
       createdAt: c.createdAt,
@@ -502,7 +518,7 @@ export class MemoryBackend implements Backend {
       )
       if (i % 6 === 0) card.reviewedAt = '2025-01-01T08:00:00Z'
     }
-    return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length }
+    return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length, routes: 0 }
   }
 
   async setLanguage(language: Language): Promise<null> {

@@ -19,13 +19,15 @@ export type ChangeId = string;
 
 export type DeviceId = string;
 
+export type RouteId = string;
+
 export type ApiError = { code: ErrorCode, message: string, 
 /**
  * Field-level problems for `invalid`; the fields in conflict for `edit_conflict`.
  */
 problems: Array<FieldProblem>, };
 
-export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
+export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
 export type FieldProblem = { 
 /**
@@ -85,7 +87,7 @@ export type DemoOptions = { customers: number, seed: number,
  */
 asOf?: string, };
 
-export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, };
+export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, };
 
 export type RefTable = "staff" | "org_unit" | "customer";
 
@@ -93,7 +95,11 @@ export type FieldSpec = { key: string, block: Block | null,
 /**
  * `text`, `longText`, `phone`, `integer`, `real`, `date`, `choice`, `bool`, `tags`, `ref`.
  */
-kind: string, required: boolean, maxLen: number | null, min: number | null, max: number | null, options: Array<string>, refTable: RefTable | null, };
+kind: string, required: boolean, maxLen: number | null, min: number | null, max: number | null, options: Array<string>, refTable: RefTable | null, 
+/**
+ * For `code`: the code list the value comes from.
+ */
+codeList: string | null, };
 
 export type CardSchema = { customer: Array<FieldSpec>, keyPerson: Array<FieldSpec>, address: Array<FieldSpec>, creditIncident: Array<FieldSpec>, };
 
@@ -107,6 +113,32 @@ export type BlockState = { block: Block, source: DataSource, verified: boolean,
  */
 needsVerification: boolean, };
 
+export type Settlement = "prepayment" | "cash_on_delivery" | "monthly_statement" | "credit_term";
+
+export type CreditTerms = { creditLimit: number | null, paymentTermDays: number | null, settlement: Settlement | null, };
+
+export type Grading = { grade: string | null, 
+/**
+ * Set by hand: the ABC suggestion does not replace it unasked.
+ */
+gradeManual: boolean, creditGrade: string | null, 
+/**
+ * The trading conditions of the credit grade.
+ */
+creditTerms: CreditTerms | null, 
+/**
+ * Visit at least every this many days (from the grade).
+ */
+visitEveryDays: number, lastVisitOn: string | null, 
+/**
+ * When the next visit is due; none before a first visit is recorded.
+ */
+nextVisitDue: string | null, routeId: RouteId | null, routeName: string | null, 
+/**
+ * Place on the route (1-based).
+ */
+routePosition: number | null, };
+
 export type ArchiveCard = { id: CustomerId, 
 /**
  * Increases with every saved change.
@@ -119,7 +151,7 @@ fields: Record<string, JsonValue>, ownerName: string, territoryName: string, sup
 /**
  * Customers this one supplies.
  */
-downstreamCount: number, blocks: Array<BlockState>, keyPeople: Array<CardRecord>, addresses: Array<CardRecord>, creditIncidents: Array<CardRecord>, reviewedAt: string, 
+downstreamCount: number, blocks: Array<BlockState>, keyPeople: Array<CardRecord>, addresses: Array<CardRecord>, creditIncidents: Array<CardRecord>, grading: Grading, reviewedAt: string, 
 /**
  * Not reviewed for longer than the book's stale period.
  */
@@ -304,6 +336,262 @@ imported: boolean,
  */
 problem: ApiError | null, };
 
+export type CodeItem = { code: string, labelZh: string, labelEn: string, position: number, retired: boolean, 
+/**
+ * Cards carrying this code.
+ */
+cards: number, };
+
+export type CodeList = { id: string, labelZh: string, labelEn: string, position: number, retired: boolean, 
+/**
+ * The card field of a built-in list (`orgForm`, `channelType` …); none for
+ * lists head office added, whose codes are in `customCodes`.
+ */
+field: string | null, items: Array<CodeItem>, };
+
+export type NewCodeList = { 
+/**
+ * The list's key: lower-case letters, digits and `_`, starting with a letter.
+ */
+id: string, labelZh: string, labelEn: string, };
+
+export type NewCodeItem = { listId: string, 
+/**
+ * The code's key: lower-case letters, digits and `_`, starting with a letter.
+ */
+code: string, labelZh: string, labelEn: string, };
+
+export type CodeEdit = { listId: string, code?: string, labelZh?: string, labelEn?: string, 
+/**
+ * New place in the list (1 = first); the others shift.
+ */
+position?: number, retired?: boolean, };
+
+export type GradeScale = "customer" | "credit";
+
+export type GradeLevel = { scale: GradeScale, code: string, labelZh: string, labelEn: string, position: number, retired: boolean, 
+/**
+ * Customer grades: visit at least every this many days.
+ */
+visitEveryDays: number | null, 
+/**
+ * Customer grades: share of revenue (%) the ABC rule gives this grade.
+ */
+revenueShare: number | null, 
+/**
+ * Credit grades: credit limit in yuan.
+ */
+creditLimit: number | null, paymentTermDays: number | null, settlement: Settlement | null, 
+/**
+ * Cards with this grade.
+ */
+cards: number, };
+
+export type GradeLevelInput = { scale: GradeScale, code: string, labelZh: string, labelEn: string, retired: boolean, visitEveryDays?: number, creditLimit?: number, paymentTermDays?: number, settlement?: Settlement, };
+
+export type RuleShare = { grade: string, share: number, };
+
+export type GradeScales = { levels: Array<GradeLevel>, rule: Array<RuleShare>, };
+
+export type GradeChange = { customerId: CustomerId, scale: GradeScale, 
+/**
+ * None clears the grade.
+ */
+grade?: string, 
+/**
+ * Why (shown in the grade history).
+ */
+reason?: string, };
+
+export type GradeHistoryEntry = { scale: GradeScale, oldGrade: string | null, newGrade: string | null, changedBy: string | null, changedAt: string, reason: string | null, 
+/**
+ * `grade` (by hand), `grade_suggestion` (accepted from the ABC suggestion), `sync` …
+ */
+source: string, };
+
+export type RevenueBasis = "card_field";
+
+export type ProposedGrade = { customerId: CustomerId, name: string, ownerName: string, territoryName: string, revenue: number, 
+/**
+ * This customer's share of the revenue considered, in basis points (1/100 %).
+ */
+shareBp: number, 
+/**
+ * Cumulative share up to and including this customer, in basis points.
+ */
+cumulativeBp: number, current: string | null, proposed: string, 
+/**
+ * The current grade was set by hand: accepting all leaves it alone.
+ */
+manual: boolean, };
+
+export type GradeSuggestion = { basis: RevenueBasis, rule: Array<RuleShare>, 
+/**
+ * Cards considered (active or dormant, with revenue known).
+ */
+considered: number, totalRevenue: number, 
+/**
+ * Cards whose grade would change, largest revenue first.
+ */
+changes: Array<ProposedGrade>, 
+/**
+ * Considered cards whose grade stays.
+ */
+unchanged: number, 
+/**
+ * Cards left out: no revenue known, prospects and eliminated customers.
+ */
+leftOut: number, };
+
+export type SuggestQuery = { 
+/**
+ * Grade the cards of this unit and below; the person's own part of the
+ * organisation when none.
+ */
+orgUnitId?: OrgUnitId, };
+
+export type AcceptedGrade = { customerId: CustomerId, grade: string, };
+
+export type AcceptGrades = { grades: Array<AcceptedGrade>, 
+/**
+ * Shown in each card's grade history; a default names the ABC rule.
+ */
+reason?: string, };
+
+export type AcceptReport = { changed: number, unchanged: number, };
+
+export type Route = { id: RouteId, name: string, ownerId: StaffId, ownerName: string, territoryId: OrgUnitId, territoryName: string, startLatitude: number | null, startLongitude: number | null, 
+/**
+ * ISO weekday the route is toured on (1 = Monday); any day when none.
+ */
+weekday: number | null, retired: boolean, stops: number, };
+
+export type RouteStop = { 
+/**
+ * 1-based place on the route.
+ */
+position: number, customerId: CustomerId, name: string, grade: string | null, address: string | null, latitude: number | null, longitude: number | null, contactName: string | null, phone: string | null, lastVisitOn: string | null, 
+/**
+ * Unresolved credit incidents on the card.
+ */
+openIncidents: number, 
+/**
+ * A block of the card still waits for verification.
+ */
+needsVerification: boolean, 
+/**
+ * The card's "problems" note.
+ */
+problems: string | null, };
+
+export type RouteDetail = { route: Route, stops: Array<RouteStop>, };
+
+export type NewRoute = { name: string, 
+/**
+ * The rep; this laptop's person when none.
+ */
+ownerId?: StaffId, 
+/**
+ * The rep's territory when none.
+ */
+territoryId?: OrgUnitId, startLatitude?: number, startLongitude?: number, weekday?: number, };
+
+export type RouteEdit = { id: RouteId | null, name?: string, startLatitude?: number, startLongitude?: number, clearStart: boolean, 
+/**
+ * 1–7, or 0 for any day.
+ */
+weekday?: number, retired?: boolean, };
+
+export type RouteProposal = { routeId: RouteId, beforeKm: number, afterKm: number, 
+/**
+ * The stops in the proposed order.
+ */
+order: Array<CustomerId>, 
+/**
+ * Stops without coordinates: they keep their place.
+ */
+withoutCoordinates: Array<string>, 
+/**
+ * Whether the tour starts at the rep's base (else at the first stop).
+ */
+fromBase: boolean, };
+
+export type RouteStops = { routeId: RouteId, customers: Array<CustomerId>, 
+/**
+ * 1-based place of the first new stop; the end when none.
+ */
+at?: number, };
+
+export type StopMove = { customerId: CustomerId, 
+/**
+ * New 1-based place on its route.
+ */
+position: number, };
+
+export type RouteOrder = { routeId: RouteId, order: Array<CustomerId>, };
+
+export type PlanQuery = { 
+/**
+ * The rep; this laptop's person when none.
+ */
+staffId?: StaffId, 
+/**
+ * First day, `YYYY-MM-DD`; today when none.
+ */
+date?: string, 
+/**
+ * 1 for a day, 7 for a week (at most 14).
+ */
+days: number, };
+
+export type StopStatus = "overdue" | "due" | "never_visited";
+
+export type PlanStop = { customerId: CustomerId, name: string, grade: string | null, routeName: string | null, 
+/**
+ * Place on its route (1-based).
+ */
+position: number | null, lastVisitOn: string | null, dueOn: string | null, 
+/**
+ * Days past due (0 when due on this day).
+ */
+overdueDays: number, status: StopStatus, };
+
+export type PlanRoute = { routeId: RouteId, name: string, 
+/**
+ * Toured on this weekday by the route's schedule (else proposed for having the most due stops).
+ */
+scheduled: boolean, 
+/**
+ * Due and overdue stops, in route order.
+ */
+stops: Array<PlanStop>, 
+/**
+ * Stops of the route not due yet.
+ */
+notDue: number, };
+
+export type PlanDay = { date: string, 
+/**
+ * ISO weekday (1 = Monday).
+ */
+weekday: number, 
+/**
+ * Overdue customers not on the day's routes, most overdue first.
+ */
+overdue: Array<PlanStop>, 
+/**
+ * Further overdue customers not listed.
+ */
+moreOverdue: number, routes: Array<PlanRoute>, };
+
+export type VisitPlan = { staffId: StaffId, staffName: string, 
+/**
+ * The rep's customers (eliminated ones aside).
+ */
+customers: number, days: Array<PlanDay>, };
+
+export type PlanSummary = { staffId: StaffId, staffName: string, territoryName: string, routes: Array<string>, stops: number, overdue: number, };
+
 export const CARD_SCHEMA: CardSchema = {
   "customer": [
     {
@@ -315,7 +603,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "shortName",
@@ -326,7 +615,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "phone",
@@ -337,7 +627,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "channelLevel",
@@ -353,7 +644,8 @@ export const CARD_SCHEMA: CardSchema = {
         "retailer",
         "other"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "lifecycle",
@@ -369,7 +661,8 @@ export const CARD_SCHEMA: CardSchema = {
         "dormant",
         "eliminated"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "ownerId",
@@ -380,7 +673,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": "staff"
+      "refTable": "staff",
+      "codeList": null
     },
     {
       "key": "territoryId",
@@ -391,7 +685,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": "org_unit"
+      "refTable": "org_unit",
+      "codeList": null
     },
     {
       "key": "supplierId",
@@ -402,7 +697,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": "customer"
+      "refTable": "customer",
+      "codeList": null
     },
     {
       "key": "foundedOn",
@@ -413,7 +709,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "tradingSince",
@@ -424,39 +721,68 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "orgForm",
       "block": "basic",
-      "kind": "choice",
+      "kind": "code",
       "required": false,
       "maxLen": null,
       "min": null,
       "max": null,
-      "options": [
-        "state_owned",
-        "collective",
-        "private",
-        "joint_stock",
-        "joint_venture",
-        "individual_business",
-        "partnership",
-        "limited_company",
-        "other"
-      ],
-      "refTable": null
+      "options": [],
+      "refTable": null,
+      "codeList": "ownership"
+    },
+    {
+      "key": "channelType",
+      "block": "basic",
+      "kind": "code",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null,
+      "codeList": "channel_type"
+    },
+    {
+      "key": "locationType",
+      "block": "basic",
+      "kind": "code",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null,
+      "codeList": "location_type"
     },
     {
       "key": "industry",
       "block": "basic",
-      "kind": "text",
+      "kind": "code",
       "required": false,
-      "maxLen": 60,
+      "maxLen": null,
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": "industry"
+    },
+    {
+      "key": "customCodes",
+      "block": "basic",
+      "kind": "codes",
+      "required": false,
+      "maxLen": null,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "registeredCapital",
@@ -467,7 +793,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 0.0,
       "max": 1000000000000.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "totalAssets",
@@ -478,7 +805,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 0.0,
       "max": 1000000000000.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "serviceArea",
@@ -489,7 +817,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "salesCapacity",
@@ -500,7 +829,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "developmentPotential",
@@ -515,7 +845,8 @@ export const CARD_SCHEMA: CardSchema = {
         "medium",
         "low"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "businessPhilosophy",
@@ -526,7 +857,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "businessPolicies",
@@ -537,7 +869,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "employees",
@@ -548,7 +881,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 0.0,
       "max": 10000000.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "annualRevenue",
@@ -559,7 +893,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 0.0,
       "max": 1000000000000.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "managementStyle",
@@ -570,7 +905,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "annualSalesWithUs",
@@ -581,7 +917,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 0.0,
       "max": 1000000000000.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "salesPerformance",
@@ -592,7 +929,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "managementQuality",
@@ -603,7 +941,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "salesforceQuality",
@@ -614,7 +953,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "competitorRelations",
@@ -625,7 +965,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "relationshipWithUs",
@@ -636,7 +977,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "cooperationAttitude",
@@ -651,7 +993,8 @@ export const CARD_SCHEMA: CardSchema = {
         "neutral",
         "reluctant"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "salesActivity",
@@ -662,7 +1005,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "problems",
@@ -673,7 +1017,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "strengths",
@@ -684,7 +1029,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "futurePlans",
@@ -695,7 +1041,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "reputation",
@@ -706,7 +1053,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "creditStanding",
@@ -723,7 +1071,8 @@ export const CARD_SCHEMA: CardSchema = {
         "bad",
         "unknown"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "tradingTerms",
@@ -734,7 +1083,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "basicSource",
@@ -749,7 +1099,8 @@ export const CARD_SCHEMA: CardSchema = {
         "customer_form",
         "third_party"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "characteristicsSource",
@@ -764,7 +1115,8 @@ export const CARD_SCHEMA: CardSchema = {
         "customer_form",
         "third_party"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "businessSource",
@@ -779,7 +1131,8 @@ export const CARD_SCHEMA: CardSchema = {
         "customer_form",
         "third_party"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "tradingSource",
@@ -794,7 +1147,8 @@ export const CARD_SCHEMA: CardSchema = {
         "customer_form",
         "third_party"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "basicVerified",
@@ -805,7 +1159,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "characteristicsVerified",
@@ -816,7 +1171,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "businessVerified",
@@ -827,7 +1183,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "tradingVerified",
@@ -838,7 +1195,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "notes",
@@ -849,7 +1207,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "tags",
@@ -860,7 +1219,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     }
   ],
   "keyPerson": [
@@ -878,7 +1238,8 @@ export const CARD_SCHEMA: CardSchema = {
         "legal_representative",
         "contact"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "name",
@@ -889,7 +1250,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "title",
@@ -900,7 +1262,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "phone",
@@ -911,7 +1274,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "gender",
@@ -925,7 +1289,8 @@ export const CARD_SCHEMA: CardSchema = {
         "male",
         "female"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "birthYear",
@@ -936,7 +1301,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 1900.0,
       "max": 2200.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "education",
@@ -956,7 +1322,8 @@ export const CARD_SCHEMA: CardSchema = {
         "master",
         "doctorate"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "personality",
@@ -967,7 +1334,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "hobbies",
@@ -978,7 +1346,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "family",
@@ -989,7 +1358,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "abilities",
@@ -1000,7 +1370,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "notes",
@@ -1011,7 +1382,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     }
   ],
   "address": [
@@ -1029,7 +1401,8 @@ export const CARD_SCHEMA: CardSchema = {
         "warehouse",
         "delivery"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "province",
@@ -1040,7 +1413,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "city",
@@ -1051,7 +1425,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "district",
@@ -1062,7 +1437,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "detail",
@@ -1073,7 +1449,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "latitude",
@@ -1084,7 +1461,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": -90.0,
       "max": 90.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "longitude",
@@ -1095,7 +1473,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": -180.0,
       "max": 180.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     }
   ],
   "creditIncident": [
@@ -1108,7 +1487,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "kind",
@@ -1125,7 +1505,8 @@ export const CARD_SCHEMA: CardSchema = {
         "dispute",
         "other"
       ],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "amount",
@@ -1136,7 +1517,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": 0.0,
       "max": 1000000000000.0,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "description",
@@ -1147,7 +1529,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     },
     {
       "key": "resolved",
@@ -1158,7 +1541,8 @@ export const CARD_SCHEMA: CardSchema = {
       "min": null,
       "max": null,
       "options": [],
-      "refTable": null
+      "refTable": null,
+      "codeList": null
     }
   ]
 };

@@ -40,6 +40,10 @@ pub enum Kind {
     Tags,
     /// A reference to a record of another table; checked by the write path.
     Ref(RefTable),
+    /// A code of a built-in code list; checked against the list by the write path.
+    Code(&'static str),
+    /// Codes of the lists head office added: `{"list": "code"}`.
+    Codes,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -102,8 +106,11 @@ pub const CUSTOMER: &[FieldDef] = &[
     f("supplierId", "supplier_id", B, Kind::Ref(RefTable::Customer), false),
     f("foundedOn", "founded_on", B, Kind::PastDate, false),
     f("tradingSince", "trading_since", B, Kind::PastDate, false),
-    f("orgForm", "org_form", B, Kind::Choice(ORG_FORMS), false),
-    f("industry", "industry", B, Kind::Text(60), false),
+    f("orgForm", "org_form", B, Kind::Code("ownership"), false),
+    f("channelType", "channel_type", B, Kind::Code("channel_type"), false),
+    f("locationType", "location_type", B, Kind::Code("location_type"), false),
+    f("industry", "industry", B, Kind::Code("industry"), false),
+    f("customCodes", "custom_codes", B, Kind::Codes, false),
     f("registeredCapital", "registered_capital", B, MONEY, false),
     f("totalAssets", "total_assets", B, MONEY, false),
     f("serviceArea", "service_area", C, Kind::Text(200), false),
@@ -216,6 +223,8 @@ pub struct FieldSpec {
     pub max: Option<f64>,
     pub options: Vec<String>,
     pub ref_table: Option<RefTable>,
+    /// For `code`: the code list the value comes from.
+    pub code_list: Option<String>,
 }
 
 impl From<&FieldDef> for FieldSpec {
@@ -230,6 +239,7 @@ impl From<&FieldDef> for FieldSpec {
             max: None,
             options: vec![],
             ref_table: None,
+            code_list: None,
         };
         spec.kind = match def.kind {
             Kind::Text(n) => {
@@ -265,6 +275,11 @@ impl From<&FieldDef> for FieldSpec {
                 spec.ref_table = Some(table);
                 "ref"
             }
+            Kind::Code(list) => {
+                spec.code_list = Some(list.to_string());
+                "code"
+            }
+            Kind::Codes => "codes",
         }
         .to_string();
         spec
@@ -295,6 +310,13 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
     if value.is_null() {
         if matches!(def.kind, Kind::Tags) {
             return Ok(Checked { sql: SqlValue::Text("[]".into()), json: Json::Array(vec![]), warnings: vec![] });
+        }
+        if matches!(def.kind, Kind::Codes) {
+            return Ok(Checked {
+                sql: SqlValue::Text("{}".into()),
+                json: Json::Object(Default::default()),
+                warnings: vec![],
+            });
         }
         if def.required {
             return Err(problem("required", "is required".into()));
@@ -403,6 +425,32 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
             let json = Json::Array(tags.into_iter().map(Json::String).collect());
             (SqlValue::Text(json.to_string()), json)
         }
+        Kind::Code(list) => {
+            let text = as_text(value).ok_or_else(|| problem("not_code", "must be a code of the list".into()))?.trim();
+            if text.chars().count() > 40 || text.chars().any(char::is_control) {
+                return Err(problem("unknown_code", format!("'{text}' is not a code of the list '{list}'")));
+            }
+            (SqlValue::Text(text.to_string()), Json::String(text.to_string()))
+        }
+        Kind::Codes => {
+            let Json::Object(map) = value else {
+                return Err(problem("not_codes", "must map each list to one of its codes".into()));
+            };
+            let mut out = serde_json::Map::new();
+            for (list, code) in map {
+                match code {
+                    Json::Null => {}
+                    Json::String(c) if c.trim().is_empty() => {}
+                    Json::String(c) if c.chars().count() <= 40 && list.chars().count() <= 40 => {
+                        out.insert(list.clone(), Json::String(c.trim().to_string()));
+                    }
+                    _ => return Err(problem("not_codes", format!("the value for '{list}' is not a code"))),
+                }
+            }
+            // serde_json's map is ordered by key, so equal sets of codes store equal text.
+            let json = Json::Object(out);
+            (SqlValue::Text(json.to_string()), json)
+        }
         Kind::Ref(_) => {
             let text = as_text(value).ok_or_else(|| problem("not_ref", "must be an id".into()))?.trim().to_string();
             if uuid::Uuid::parse_str(&text).is_err() {
@@ -420,6 +468,7 @@ pub fn to_json(def: &FieldDef, value: SqlValue) -> Json {
         (_, SqlValue::Null) => Json::Null,
         (Kind::Bool, SqlValue::Integer(n)) => Json::Bool(n != 0),
         (Kind::Tags, SqlValue::Text(t)) => serde_json::from_str(&t).unwrap_or(Json::Array(vec![])),
+        (Kind::Codes, SqlValue::Text(t)) => serde_json::from_str(&t).unwrap_or(Json::Object(Default::default())),
         (_, SqlValue::Integer(n)) => Json::from(n),
         (_, SqlValue::Real(x)) => Json::from(x),
         (_, SqlValue::Text(t)) => Json::String(t),

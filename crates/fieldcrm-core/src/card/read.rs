@@ -31,6 +31,28 @@ pub struct BlockState {
     pub needs_verification: bool,
 }
 
+/// The card's grades, route and visit rhythm (set through their own
+/// operations, not as plain fields: each has rules and a history).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Grading {
+    pub grade: Option<String>,
+    /// Set by hand: the ABC suggestion does not replace it unasked.
+    pub grade_manual: bool,
+    pub credit_grade: Option<String>,
+    /// The trading conditions of the credit grade.
+    pub credit_terms: Option<crate::grades::CreditTerms>,
+    /// Visit at least every this many days (from the grade).
+    pub visit_every_days: u32,
+    pub last_visit_on: Option<String>,
+    /// When the next visit is due; none before a first visit is recorded.
+    pub next_visit_due: Option<String>,
+    pub route_id: Option<crate::ids::RouteId>,
+    pub route_name: Option<String>,
+    /// Place on the route (1-based).
+    pub route_position: Option<u32>,
+}
+
 /// The archive card (客户档案卡) with everything on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -50,6 +72,7 @@ pub struct ArchiveCard {
     pub key_people: Vec<CardRecord>,
     pub addresses: Vec<CardRecord>,
     pub credit_incidents: Vec<CardRecord>,
+    pub grading: Grading,
     pub reviewed_at: String,
     /// Not reviewed for longer than the book's stale period.
     pub stale: bool,
@@ -81,11 +104,16 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
     let sql = format!(
         "SELECT c.revision, s.name, t.name, sup.name,
                 (SELECT count(*) FROM customer d WHERE d.supplier_id = c.id),
-                c.reviewed_at, c.reviewed_at < ?2, c.created_at, c.updated_at, {}
+                c.reviewed_at, c.reviewed_at < ?2, c.created_at, c.updated_at, {},
+                c.grade, c.grade_manual, c.credit_grade, c.last_visit_on, c.route_id, r.name,
+                CASE WHEN c.route_id IS NULL THEN NULL ELSE
+                    (SELECT count(*) FROM customer o WHERE o.route_id = c.route_id
+                     AND (o.route_seq < c.route_seq OR (o.route_seq = c.route_seq AND o.name_pinyin < c.name_pinyin))) + 1 END
          FROM customer c
          JOIN staff s ON s.id = c.owner_id
          JOIN org_unit t ON t.id = c.territory_id
          LEFT JOIN customer sup ON sup.id = c.supplier_id
+         LEFT JOIN route r ON r.id = c.route_id
          WHERE c.id = ?1",
         CUSTOMER_ENTITY.fields.iter().map(|f| format!("c.{}", f.column)).collect::<Vec<_>>().join(", ")
     );
@@ -108,6 +136,18 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
                 key_people: vec![],
                 addresses: vec![],
                 credit_incidents: vec![],
+                grading: Grading {
+                    grade: r.get(9 + CUSTOMER_ENTITY.fields.len())?,
+                    grade_manual: r.get(10 + CUSTOMER_ENTITY.fields.len())?,
+                    credit_grade: r.get(11 + CUSTOMER_ENTITY.fields.len())?,
+                    credit_terms: None,
+                    visit_every_days: 0,
+                    last_visit_on: r.get(12 + CUSTOMER_ENTITY.fields.len())?,
+                    next_visit_due: None,
+                    route_id: r.get(13 + CUSTOMER_ENTITY.fields.len())?,
+                    route_name: r.get(14 + CUSTOMER_ENTITY.fields.len())?,
+                    route_position: r.get(15 + CUSTOMER_ENTITY.fields.len())?,
+                },
             })
         })
         .optional()?;
@@ -128,6 +168,18 @@ pub fn load(conn: &Connection, id: CustomerId, stale_before: &str) -> Result<Arc
             BlockState { block: *block, source, verified, needs_verification: !verified }
         })
         .collect();
+    if let Some(grade) = &card.grading.credit_grade {
+        card.grading.credit_terms = crate::grades::credit_terms(conn, grade)?;
+    }
+    let (frequencies, ungraded) = crate::grades::visit_frequencies(conn)?;
+    card.grading.visit_every_days =
+        card.grading.grade.as_ref().and_then(|g| frequencies.get(g).copied()).unwrap_or(ungraded);
+    card.grading.next_visit_due = card
+        .grading
+        .last_visit_on
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map(|d| (d + chrono::Duration::days(i64::from(card.grading.visit_every_days))).to_string());
     card.key_people = children(
         conn,
         KEY_PERSON_ENTITY,

@@ -109,6 +109,30 @@ fn check_refs(tx: &Transaction<'_>, values: &[Checked]) -> Result<()> {
     }
 }
 
+/// Checks codes against their lists. `old` holds the stored value of each
+/// field being changed (a retired code may stay where it already is).
+fn check_codes(tx: &Transaction<'_>, values: &[Checked], old: &BTreeMap<&str, Json>) -> Result<()> {
+    let mut problems = vec![];
+    for c in values {
+        match (c.def.kind, &c.sql) {
+            (Kind::Code(list), SqlValue::Text(code)) => {
+                let current = old.get(c.def.key).and_then(Json::as_str);
+                problems.extend(crate::codes::check_code(tx, c.def.key, list, code, current)?);
+            }
+            (Kind::Codes, _) => {
+                let current = old.get(c.def.key).cloned().unwrap_or(Json::Null);
+                problems.extend(crate::codes::check_custom(tx, &c.json, &current)?);
+            }
+            _ => {}
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
 /// Refuses a supplier link that would make `customer` its own (indirect) supplier.
 fn check_supplier(tx: &Transaction<'_>, customer: CustomerId, supplier: &str) -> Result<()> {
     let mut current = Some(supplier.to_string());
@@ -205,6 +229,7 @@ pub fn insert_customer(
     values.entry("channelLevel".into()).or_insert_with(|| Json::from("retailer"));
     let (checked, mut warnings) = check_record(CUSTOMER_ENTITY, &values, actor.today())?;
     check_refs(tx, &checked)?;
+    check_codes(tx, &checked, &BTreeMap::new())?;
     if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
         check_supplier(tx, id, supplier)?;
     }
@@ -437,6 +462,8 @@ pub fn patch(
     let mut checked: Vec<Checked> =
         writes.iter().map(|(def, sql, _, json)| Checked { def, sql: sql.clone(), json: json.clone() }).collect();
     check_refs(tx, &checked)?;
+    let olds: BTreeMap<&str, Json> = writes.iter().map(|(def, _, old, _)| (def.key, old.clone())).collect();
+    check_codes(tx, &checked, &olds)?;
     if entity == CUSTOMER_ENTITY {
         if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
             check_supplier(tx, customer, supplier)?;

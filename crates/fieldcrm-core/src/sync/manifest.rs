@@ -30,6 +30,9 @@ pub enum Authority {
     ScopedInsertOnly,
     /// Head office creates rows; laptops may only change these columns.
     OfficeCreates(&'static [&'static str]),
+    /// Rows of reference data that belong to a rep (`owner_id`) in a territory
+    /// (`territory_id`): the rep, their managers and head office change them.
+    Owned,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,38 @@ pub const SYNCED: &[SyncTable] = &[
         local_columns: &[],
         label_zh: "人员",
         label_en: "staff",
+    },
+    SyncTable {
+        name: "code_list",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "代码表",
+        label_en: "code lists",
+    },
+    SyncTable {
+        name: "code_item",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "代码",
+        label_en: "codes",
+    },
+    SyncTable {
+        name: "grade_level",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "等级标准",
+        label_en: "grade scales",
+    },
+    SyncTable {
+        name: "route",
+        scope: Scope::Global,
+        authority: Authority::Owned,
+        local_columns: &[],
+        label_zh: "路线",
+        label_en: "routes",
     },
     SyncTable {
         name: "customer",

@@ -214,6 +214,15 @@ fn authorise(conn: &Connection, scope: &PeerScope, role: StaffRole, change: &Cha
         }
         _ => {}
     }
+    if table.authority == Authority::Owned {
+        return authorise_owned(conn, scope, table, change);
+    }
+    if table.name == "customer"
+        && matches!(change.c.as_str(), "grade" | "grade_manual" | "credit_grade")
+        && role == StaffRole::Rep
+    {
+        return Ok(Err(refuse("grade_by_manager", "only a manager or head office sets a customer's grades")));
+    }
     if table.name == "customer" && change.c == "-" {
         return Ok(Err(refuse("cards_are_kept", "cards are never deleted; set the lifecycle to 'eliminated' instead")));
     }
@@ -264,6 +273,44 @@ fn authorise(conn: &Connection, scope: &PeerScope, role: StaffRole, change: &Cha
         }
     }
     Ok(Ok(()))
+}
+
+/// A rep's row (a route): the sender's scope must hold its rep or territory,
+/// before and after the change.
+fn authorise_owned(
+    conn: &Connection,
+    scope: &PeerScope,
+    table: &manifest::SyncTable,
+    change: &Change,
+) -> Result<Result<(), Refusal>> {
+    let out_of_scope = || {
+        refuse(
+            "out_of_scope",
+            format!("these {} belong to a rep outside your part of the organisation", table.label_en),
+        )
+    };
+    if change.c == "*" {
+        let owner = change.v.get("owner_id").and_then(Json::as_str);
+        let territory = change.v.get("territory_id").and_then(Json::as_str);
+        return Ok(if scope.holds(owner, territory) { Ok(()) } else { Err(out_of_scope()) });
+    }
+    let current: Option<(String, String)> = conn
+        .prepare_cached(&format!("SELECT owner_id, territory_id FROM {} WHERE id = ?1", table.name))?
+        .query_row([&change.k], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((owner, territory)) = current else {
+        return Ok(Err(refuse("unknown_row", format!("these {} are not at head office", table.label_en))));
+    };
+    if !scope.holds(Some(&owner), Some(&territory)) {
+        return Ok(Err(out_of_scope()));
+    }
+    let moved_to_scope = match change.c.as_str() {
+        "owner_id" => scope.holds(change.v.as_str(), Some(&territory)),
+        "territory_id" => scope.holds(Some(&owner), change.v.as_str()),
+        "-" => true,
+        _ => true,
+    };
+    Ok(if moved_to_scope { Ok(()) } else { Err(out_of_scope()) })
 }
 
 /// The author changed a card they held before it moved away and before they

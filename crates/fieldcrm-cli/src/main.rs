@@ -7,6 +7,8 @@
 #[macro_use]
 mod output;
 mod bench;
+mod classify_bench;
+mod classify_cmd;
 mod sync_bench;
 mod sync_cmd;
 
@@ -86,10 +88,23 @@ enum Command {
     /// Fields two people changed at the same time.
     #[command(subcommand)]
     Conflicts(sync_cmd::ConflictsCommand),
+    /// Code lists that classify cards (ownership, channel type …).
+    #[command(subcommand)]
+    Codes(classify_cmd::CodesCommand),
+    /// Customer and credit grades, the ABC suggestion.
+    #[command(subcommand)]
+    Grade(classify_cmd::GradeCommand),
+    /// Reps' routes and their ordered stops.
+    #[command(subcommand)]
+    Route(classify_cmd::RouteCommand),
+    /// A rep's visit plan for a day or a week (or the team's day with --team).
+    Plan(classify_cmd::PlanArgs),
     /// Measure the foundation's speed targets on a generated book.
     Bench(bench::BenchArgs),
     /// Measure the sync targets (export, import, head-office merge, file size).
     BenchSync(sync_bench::SyncBenchArgs),
+    /// Measure the classification targets (grade suggestion, route optimisation, visit plans).
+    BenchClassify(classify_bench::ClassifyBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +170,20 @@ enum CustomerCommand {
     Fields,
     /// Every tag in use, with how many cards carry it.
     Tags,
+    /// How many (matching) customers carry each value of a classification:
+    /// a code list's key, grade, credit_grade or route.
+    Groups {
+        #[arg(long)]
+        by: String,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Record the day of the last visit to a customer (today by default).
+    Visited {
+        id: CustomerId,
+        #[arg(long)]
+        date: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -258,6 +287,15 @@ struct ListArgs {
     /// Only cards with customer-filled data awaiting a rep's confirmation.
     #[arg(long)]
     unverified: bool,
+    /// A code a card must carry: LIST=CODE (repeat for more; codes of one list are alternatives).
+    #[arg(long = "code", value_name = "LIST=CODE")]
+    codes: Vec<String>,
+    #[arg(long)]
+    grade: Vec<String>,
+    #[arg(long)]
+    credit_grade: Vec<String>,
+    #[arg(long)]
+    route: Option<fieldcrm_core::ids::RouteId>,
     #[arg(long, default_value = "name", value_parser = parse_sort)]
     sort: SortKey,
     #[arg(long, default_value_t = 0)]
@@ -271,8 +309,15 @@ fn parse_sort(text: &str) -> Result<SortKey, String> {
 }
 
 impl ListArgs {
-    fn query(&self, text: String) -> CustomerQuery {
-        CustomerQuery {
+    fn query(&self, text: String) -> Result<CustomerQuery, ApiError> {
+        let mut codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for pair in &self.codes {
+            let (list, code) = pair
+                .split_once('=')
+                .ok_or_else(|| usage(format!("'{pair}' is not LIST=CODE (e.g. channel_type=wholesaler)")))?;
+            codes.entry(list.trim().to_string()).or_default().push(code.trim().to_string());
+        }
+        Ok(CustomerQuery {
             text,
             lifecycle: self.lifecycle.clone(),
             channel_level: self.channel.clone(),
@@ -282,10 +327,14 @@ impl ListArgs {
             tag: self.tag.clone(),
             stale_only: self.stale,
             needs_verification_only: self.unverified,
+            codes,
+            grades: self.grade.clone(),
+            credit_grades: self.credit_grade.clone(),
+            route_id: self.route,
             sort: self.sort,
             offset: self.offset,
             limit: self.limit,
-        }
+        })
     }
 }
 
@@ -302,7 +351,7 @@ fn pairs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Fields, ApiErro
     Ok(fields)
 }
 
-fn usage(message: String) -> ApiError {
+pub(crate) fn usage(message: String) -> ApiError {
     ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
 }
 
@@ -319,7 +368,11 @@ fn main() -> ExitCode {
         Err(error) => {
             output::error(&error, cli.json);
             ExitCode::from(match error.code {
-                ErrorCode::Invalid | ErrorCode::NotFound | ErrorCode::NoProfile | ErrorCode::ProfileExists => 2,
+                ErrorCode::Invalid
+                | ErrorCode::NotFound
+                | ErrorCode::NoProfile
+                | ErrorCode::ProfileExists
+                | ErrorCode::Forbidden => 2,
                 ErrorCode::EditConflict => 3,
                 ErrorCode::SyncRefused => 4,
                 _ => 1,
@@ -338,6 +391,9 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
     }
     if let Command::BenchSync(args) = &cli.command {
         return sync_bench::run(args, cli.json);
+    }
+    if let Command::BenchClassify(args) = &cli.command {
+        return classify_bench::run(args, cli.json);
     }
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let json = cli.json;
@@ -403,7 +459,11 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Sync(command) => sync_cmd::sync(&book, command, json)?,
         Command::Hq(command) => sync_cmd::hq(&book, command, json)?,
         Command::Conflicts(command) => sync_cmd::conflicts(&book, command, json)?,
-        Command::Bench(_) | Command::BenchSync(_) => unreachable!("handled above"),
+        Command::Codes(command) => classify_cmd::codes(&book, command, json)?,
+        Command::Grade(command) => classify_cmd::grade(&book, command, json)?,
+        Command::Route(command) => classify_cmd::route(&book, command, json)?,
+        Command::Plan(args) => classify_cmd::plan(&book, args, json)?,
+        Command::Bench(_) | Command::BenchSync(_) | Command::BenchClassify(_) => unreachable!("handled above"),
     }
     Ok(())
 }
@@ -449,10 +509,10 @@ fn record(book: &Book, command: &RecordCommand, json: bool) -> Result<(), ApiErr
 fn customer(book: &Book, command: &CustomerCommand, json: bool) -> Result<(), ApiError> {
     match command {
         CustomerCommand::List(args) => {
-            output::show(&book.search_customers(&args.query(String::new()))?, json, output::page)
+            output::show(&book.search_customers(&args.query(String::new())?)?, json, output::page)
         }
         CustomerCommand::Search { text, list } => {
-            output::show(&book.search_customers(&list.query(text.clone()))?, json, output::page)
+            output::show(&book.search_customers(&list.query(text.clone())?)?, json, output::page)
         }
         CustomerCommand::Show { id, history } => {
             let card = book.customer(*id)?;
@@ -505,6 +565,26 @@ fn customer(book: &Book, command: &CustomerCommand, json: bool) -> Result<(), Ap
         CustomerCommand::Tags => output::show(&book.tags()?, json, |tags| {
             tags.iter().map(|t| format!("{}  {}", t.tag, t.customers)).collect::<Vec<_>>().join("\n")
         }),
+        CustomerCommand::Groups { by, list } => {
+            output::show(&book.customer_groups(&list.query(String::new())?, by)?, json, |groups| {
+                groups
+                    .iter()
+                    .map(|g| format!("{}  {}", g.key.as_deref().unwrap_or("(none)"), g.customers))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+        CustomerCommand::Visited { id, date } => {
+            let date = date.clone().unwrap_or_else(|| chrono::Local::now().date_naive().to_string());
+            let card = book.set_last_visit(*id, &date)?;
+            output::show(&card.grading, json, |g| {
+                format!(
+                    "last visit {}, next due {}",
+                    g.last_visit_on.as_deref().unwrap_or("—"),
+                    g.next_visit_due.as_deref().unwrap_or("—")
+                )
+            });
+        }
     }
     Ok(())
 }

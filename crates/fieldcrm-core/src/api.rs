@@ -390,6 +390,11 @@ impl Book {
         self.read(|conn| search::search(conn, query, &self.stale_before(conn)?))
     }
 
+    /// How many matching customers carry each value of a classification.
+    pub fn customer_groups(&self, query: &CustomerQuery, by: &str) -> ApiResult<Vec<search::GroupCount>> {
+        self.read(|conn| search::groups(conn, query, by, &self.stale_before(conn)?))
+    }
+
     /// Every tag in use, most used first.
     pub fn tags(&self) -> ApiResult<Vec<TagCount>> {
         self.read(|conn| {

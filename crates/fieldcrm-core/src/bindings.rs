@@ -27,7 +27,7 @@ use crate::model::{Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRol
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
-use crate::search::{CustomerPage, CustomerQuery, CustomerRow, SortKey};
+use crate::search::{CustomerPage, CustomerQuery, CustomerRow, GroupCount, SortKey};
 use crate::sync::{ImportReport, Progress};
 use crate::sync_api::{
     ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile,
@@ -94,6 +94,7 @@ pub fn typescript() -> String {
         CustomerQuery,
         CustomerRow,
         CustomerPage,
+        GroupCount,
         TagCount,
         NewOrgUnit,
         NewStaff,

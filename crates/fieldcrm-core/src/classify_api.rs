@@ -340,6 +340,36 @@ impl Book {
         Ok(path.to_path_buf())
     }
 
+    /// Records that the customer was visited on `date` (the plan counts from the
+    /// last visit). An earlier date than the one on record changes nothing.
+    pub fn set_last_visit(&self, customer: CustomerId, date: &str) -> ApiResult<ArchiveCard> {
+        let today = self.clock.now().date_naive();
+        self.write(|tx| {
+            let day = plan::parse_day("date", date)?;
+            if day > today {
+                return Err(Error::invalid("date", "future_date", format!("{day} lies in the future; a visit cannot")));
+            }
+            let actor = self.actor(tx, "visit")?;
+            let current: Option<Option<String>> = rusqlite::OptionalExtension::optional(tx.query_row(
+                "SELECT last_visit_on FROM customer WHERE id = ?1",
+                [customer],
+                |r| r.get(0),
+            ))?;
+            let Some(current) = current else {
+                return Err(Error::NotFound { what: "customer", id: customer.to_string() });
+            };
+            let day = day.to_string();
+            if current.as_deref().is_none_or(|c| c < day.as_str()) {
+                tx.execute(
+                    "UPDATE customer SET last_visit_on = ?2, revision = revision + 1, updated_at = ?3, updated_by = ?4
+                     WHERE id = ?1",
+                    rusqlite::params![customer, day, crate::clock::timestamp(actor.at), actor.staff],
+                )?;
+            }
+            crate::card::read::load(tx, customer, &self.stale_before(tx)?)
+        })
+    }
+
     /// A rep's plan for a day or a week. Managers see their reps' plans.
     pub fn visit_plan(&self, query: &PlanQuery) -> ApiResult<VisitPlan> {
         let today = self.clock.now().date_naive();

@@ -429,7 +429,9 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
 }
 
 /// Classification, grades, last visits and routes, in a pass of its own (with
-/// its own random stream, so the cards above stay as they were).
+/// its own random stream, so the cards above stay as they were). Everything is
+/// worked out first and each card is written once: rewriting a wide card row
+/// costs more than all the rest.
 fn classify(
     tx: &Transaction<'_>,
     territories: &[Territory],
@@ -437,29 +439,58 @@ fn classify(
     anchor: DateTime<Utc>,
     seed: u64,
 ) -> Result<u32> {
+    struct Card {
+        id: CustomerId,
+        level: String,
+        lifecycle: String,
+        credit: String,
+        at: Option<(f64, f64)>,
+        owner: StaffId,
+        sales: Option<i64>,
+        channel: &'static str,
+        location: &'static str,
+        credit_grade: Option<&'static str>,
+        grade: Option<String>,
+        manual: bool,
+        last_visit: Option<String>,
+        route: Option<(crate::ids::RouteId, f64)>,
+    }
     let mut rng = Rng(seed ^ 0x726F_7574_6573_2121);
-    type Card = (CustomerId, String, String, String, Option<f64>, Option<f64>, StaffId);
-    let cards: Vec<Card> = tx
+    let mut cards: Vec<Card> = tx
         .prepare(
-            "SELECT c.id, c.channel_level, c.lifecycle, c.credit_standing, a.latitude, a.longitude, c.owner_id
+            "SELECT c.id, c.channel_level, c.lifecycle, c.credit_standing, a.latitude, a.longitude, c.owner_id,
+                    c.annual_sales_with_us
              FROM customer c LEFT JOIN customer_address a ON a.customer_id = c.id AND a.kind = 'business'
              ORDER BY c.id",
         )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+        .query_map([], |r| {
+            let lat: Option<f64> = r.get(4)?;
+            let lon: Option<f64> = r.get(5)?;
+            Ok(Card {
+                id: r.get(0)?,
+                level: r.get(1)?,
+                lifecycle: r.get(2)?,
+                credit: r.get(3)?,
+                at: lat.zip(lon),
+                owner: r.get(6)?,
+                sales: r.get(7)?,
+                channel: "",
+                location: "",
+                credit_grade: None,
+                grade: None,
+                manual: false,
+                last_visit: None,
+                route: None,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let manager_of: std::collections::HashMap<StaffId, StaffId> =
-        territories.iter().map(|t| (t.rep, t.manager)).collect();
-    let owner_of: std::collections::HashMap<CustomerId, StaffId> = cards.iter().map(|c| (c.0, c.6)).collect();
-    let mut update = tx.prepare_cached(
-        "UPDATE customer SET channel_type = ?2, location_type = ?3, credit_grade = ?4, last_visit_on = ?5 WHERE id = ?1",
-    )?;
-    for (id, level, lifecycle, credit, ..) in &cards {
-        let channel = match level.as_str() {
+    for c in &mut cards {
+        c.channel = match c.level.as_str() {
             "distributor" => "distributor",
             "sub_distributor" => *rng.pick(&["sub_distributor", "sub_distributor", "wholesaler"]),
             _ => rng.weighted(&[("retailer", 55), ("specialty", 20), ("franchise", 12), ("chain", 8), ("agent", 5)]),
         };
-        let location = match level.as_str() {
+        c.location = match c.level.as_str() {
             "retailer" => rng.weighted(&[
                 ("rural_market", 45),
                 ("residential", 30),
@@ -468,83 +499,85 @@ fn classify(
             ]),
             _ => rng.weighted(&[("commercial_centre", 40), ("transport_hub", 30), ("other", 30)]),
         };
-        let credit_grade = match credit.as_str() {
+        c.credit_grade = match c.credit.as_str() {
             "good" => Some(*rng.pick(&["A", "A", "B"])),
             "normal" => Some(*rng.pick(&["B", "C"])),
             "watch" => Some("C"),
             "bad" => Some("D"),
             _ => None,
         };
-        let days_ago = match lifecycle.as_str() {
-            "active" => Some(rng.range(0, 45)),
-            "dormant" => Some(rng.range(60, 200)),
+    }
+    // Customer grades by the ABC rule, as a manager accepting the first
+    // suggestion would set them; a few raised by hand, with a reason.
+    let rule = crate::grades::rule(tx)?;
+    let mut ranked: Vec<usize> = (0..cards.len())
+        .filter(|&i| matches!(cards[i].lifecycle.as_str(), "active" | "dormant") && cards[i].sales.is_some())
+        .collect();
+    ranked.sort_by(|&a, &b| cards[b].sales.cmp(&cards[a].sales).then(cards[a].id.cmp(&cards[b].id)));
+    let revenues: Vec<i64> = ranked.iter().map(|&i| cards[i].sales.unwrap_or(0)).collect();
+    for (&i, grade) in ranked.iter().zip(crate::grades::abc(&rule, &revenues)) {
+        cards[i].grade = Some(grade);
+    }
+    let manager_of: std::collections::HashMap<StaffId, StaffId> =
+        territories.iter().map(|t| (t.rep, t.manager)).collect();
+    for c in cards.iter_mut().filter(|c| c.grade.as_deref() == Some("C")) {
+        let Some(by) = manager_of.get(&c.owner).copied() else { continue };
+        if !rng.chance(0.03) {
+            continue;
+        }
+        c.grade = Some("B".into());
+        c.manual = true;
+        let at = anchor - Duration::days(rng.range(5, 90));
+        let id = ChangeId::from_parts(at.timestamp_millis() as u64, rng.bytes());
+        tx.prepare_cached(
+            "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value, changed_by,
+                changed_at, source, reason)
+             VALUES (?1, ?2, 'customer', ?2, 'grade', '\"C\"', '\"B\"', ?3, ?4, 'grade', '新开乡镇网点，重点扶持')",
+        )?
+        .execute(params![id, c.id, by, timestamp(at)])?;
+    }
+    // Last visits: most reps keep to their grades' rhythm; some customers slip.
+    let (every, ungraded) = crate::grades::visit_frequencies(tx)?;
+    for c in &mut cards {
+        let freq = i64::from(c.grade.as_ref().and_then(|g| every.get(g).copied()).unwrap_or(ungraded));
+        let days_ago = match c.lifecycle.as_str() {
+            "active" if rng.chance(0.1) => Some(freq + rng.range(1, 20)),
+            "active" => Some(rng.range(0, freq - 1)),
+            "dormant" => Some(rng.range(freq / 2, freq * 2)),
             "prospect" if rng.chance(0.5) => Some(rng.range(3, 60)),
             _ => None,
         };
-        let last_visit = days_ago.map(|d| (today - Duration::days(d)).to_string());
-        update.execute(params![id, channel, location, credit_grade, last_visit])?;
-    }
-    // Customer grades by the ABC rule; a few set by hand with a reason.
-    let suggestion = crate::grades::suggest(tx, None)?;
-    let mut set = tx.prepare_cached("UPDATE customer SET grade = ?2 WHERE id = ?1")?;
-    for proposed in &suggestion.changes {
-        set.execute(params![proposed.customer_id, proposed.proposed])?;
-    }
-    let mut manual = tx.prepare_cached("UPDATE customer SET grade = ?2, grade_manual = 1 WHERE id = ?1")?;
-    let writer = Writer { tx };
-    for proposed in suggestion.changes.iter().filter(|p| p.proposed == "C") {
-        if rng.chance(0.03) {
-            let Some(by) = owner_of.get(&proposed.customer_id).and_then(|o| manager_of.get(o)).copied() else {
-                continue;
-            };
-            manual.execute(params![proposed.customer_id, "B"])?;
-            let at = anchor - Duration::days(rng.range(5, 90));
-            writer.history(
-                &mut rng,
-                proposed.customer_id,
-                "customer",
-                &proposed.customer_id.to_string(),
-                "grade",
-                Some("\"C\""),
-                Some("\"B\""),
-                by,
-                at,
-                "grade",
-            )?;
-            tx.prepare_cached(
-                "UPDATE change_history SET reason = '新开乡镇网点，重点扶持' WHERE customer_id = ?1 AND field = 'grade'",
-            )?
-            .execute([proposed.customer_id])?;
-        }
+        c.last_visit = days_ago.map(|d| (today - Duration::days(d)).to_string());
     }
     // Routes: each rep's customers split into sectors around the rep's base,
     // one route per sector, toured on its own weekday. Stops start in the
     // order they were signed up, so optimising has something to do.
     const SECTORS: [&str; 6] = ["东线", "东南线", "西南线", "西线", "西北线", "东北线"];
+    let mut by_owner: std::collections::HashMap<StaffId, Vec<usize>> = Default::default();
+    for (i, c) in cards.iter().enumerate().filter(|(_, c)| c.lifecycle != "eliminated") {
+        by_owner.entry(c.owner).or_default().push(i);
+    }
     let mut routes = 0;
     for territory in territories {
         let base = territory.centre;
-        let mine: Vec<(CustomerId, f64)> = cards
+        let Some(mine) = by_owner.get(&territory.rep) else { continue };
+        let angles: Vec<(usize, f64)> = mine
             .iter()
-            .filter(|c| c.2 != "eliminated" && c.6 == territory.rep)
-            .map(|c| {
-                let angle = match (c.4, c.5) {
-                    (Some(lat), Some(lng)) => (lat - base.0).atan2(lng - base.1),
-                    _ => (rng.below(628) as f64 / 100.0) - std::f64::consts::PI,
+            .map(|&i| {
+                let angle = match cards[i].at {
+                    Some((lat, lng)) => (lat - base.0).atan2(lng - base.1),
+                    None => (rng.below(628) as f64 / 100.0) - std::f64::consts::PI,
                 };
-                (c.0, angle)
+                (i, angle)
             })
             .collect();
-        if mine.is_empty() {
-            continue;
-        }
         let count = (mine.len() / 60).clamp(1, SECTORS.len());
         let place = short_place(&territory.county);
-        for (i, sector) in SECTORS.iter().take(count).enumerate() {
-            let low = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * i as f64 / count as f64;
-            let high = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * (i + 1) as f64 / count as f64;
-            let stops: Vec<CustomerId> =
-                mine.iter().filter(|(_, a)| *a >= low && (*a < high || i + 1 == count)).map(|(id, _)| *id).collect();
+        for (k, sector) in SECTORS.iter().take(count).enumerate() {
+            let low = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * k as f64 / count as f64;
+            let high = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * (k + 1) as f64 / count as f64;
+            let stops: Vec<usize> =
+                angles.iter().filter(|(_, a)| *a >= low && (*a < high || k + 1 == count)).map(|(i, _)| *i).collect();
             if stops.is_empty() {
                 continue;
             }
@@ -561,15 +594,32 @@ fn classify(
                 territory.unit,
                 (base.0 * 1e6).round() / 1e6,
                 (base.1 * 1e6).round() / 1e6,
-                i as i64 + 1,
+                k as i64 + 1,
                 timestamp(created),
             ])?;
-            for (seq, stop) in stops.iter().take(crate::routes::MAX_STOPS).enumerate() {
-                tx.prepare_cached("UPDATE customer SET route_id = ?2, route_seq = ?3 WHERE id = ?1")?
-                    .execute(params![stop, route, (seq + 1) as f64])?;
+            for (seq, &i) in stops.iter().take(crate::routes::MAX_STOPS).enumerate() {
+                cards[i].route = Some((route, (seq + 1) as f64));
             }
             routes += 1;
         }
+    }
+    let mut update = tx.prepare_cached(
+        "UPDATE customer SET channel_type = ?2, location_type = ?3, credit_grade = ?4, grade = ?5, grade_manual = ?6,
+            last_visit_on = ?7, route_id = ?8, route_seq = ?9
+         WHERE id = ?1",
+    )?;
+    for c in &cards {
+        update.execute(params![
+            c.id,
+            c.channel,
+            c.location,
+            c.credit_grade,
+            c.grade,
+            c.manual,
+            c.last_visit,
+            c.route.map(|r| r.0),
+            c.route.map(|r| r.1),
+        ])?;
     }
     Ok(routes)
 }

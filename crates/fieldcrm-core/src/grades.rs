@@ -565,6 +565,36 @@ pub fn history(conn: &Connection, customer: CustomerId) -> Result<Vec<GradeHisto
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The ABC rule's grade for each of `revenues`, which must be sorted largest
+/// first: the first cards making up the first grade's share of the total get
+/// it (the card that crosses the line included), and so on; cards with no
+/// revenue get the rule's last grade.
+pub fn abc(rule: &[RuleShare], revenues: &[i64]) -> Vec<String> {
+    let Some(last) = rule.last() else { return vec![] };
+    let total: i128 = revenues.iter().map(|r| i128::from((*r).max(0))).sum();
+    // Cumulative thresholds in basis points: A up to 7000, B up to 9000 …
+    let mut bounds = vec![];
+    let mut acc = 0u32;
+    for s in rule {
+        acc += s.share * 100;
+        bounds.push(acc);
+    }
+    let mut out = Vec::with_capacity(revenues.len());
+    let mut cumulative: i128 = 0;
+    let mut band = 0usize;
+    for revenue in revenues {
+        let revenue = (*revenue).max(0);
+        // The share before this card decides its band.
+        let before_bp = if total > 0 { (cumulative * 10_000 / total) as u32 } else { 10_000 };
+        while band + 1 < bounds.len() && before_bp >= bounds[band] {
+            band += 1;
+        }
+        out.push(if revenue == 0 { last.grade.clone() } else { rule[band].grade.clone() });
+        cumulative += i128::from(revenue);
+    }
+    out
+}
+
 /// One considered card: id, revenue, current grade, set by hand.
 struct Considered {
     id: String,
@@ -573,19 +603,17 @@ struct Considered {
     manual: bool,
 }
 
-/// Proposes customer grades by the ABC rule over the cards of `units` (all
-/// cards when None): rank by revenue, the first cards making up the first
-/// grade's share of total revenue get it (the card that crosses the line
-/// included), and so on; cards with no revenue get the last grade of the rule.
+/// Proposes customer grades by the ABC rule ([`abc`]) over the active and
+/// dormant cards of `units` (all cards when None) whose revenue is known.
 pub fn suggest(conn: &Connection, units: Option<&[String]>) -> Result<GradeSuggestion> {
     let rule = rule(conn)?;
-    let Some(last) = rule.last() else {
+    if rule.is_empty() {
         return Err(Error::invalid(
             "rule",
             "empty",
             "head office has not set the ABC rule: give grades a share of revenue",
         ));
-    };
+    }
     let unit_filter = match units {
         Some(_) => "AND territory_id IN rarray(?1)",
         None => "AND ?1 IS NULL",
@@ -608,36 +636,23 @@ pub fn suggest(conn: &Connection, units: Option<&[String]>) -> Result<GradeSugge
         })?
         .collect::<rusqlite::Result<_>>()?;
     let total: i64 = considered.iter().map(|c| c.revenue.max(0)).sum();
-    // Cumulative thresholds in basis points: A up to 7000, B up to 9000 …
-    let mut bounds = vec![];
-    let mut acc = 0u32;
-    for s in &rule {
-        acc += s.share * 100;
-        bounds.push((acc, s.grade.clone()));
-    }
-    let mut changes = vec![];
+    let revenues: Vec<i64> = considered.iter().map(|c| c.revenue).collect();
+    let proposals = abc(&rule, &revenues);
     let mut unchanged = 0u32;
     let mut cumulative: i128 = 0;
-    let mut band = 0usize;
     let mut picked = vec![];
-    for c in &considered {
+    for (c, proposed) in considered.iter().zip(proposals) {
         let revenue = c.revenue.max(0);
-        // The share before this card decides its band: the card that crosses a
-        // line still belongs to the band it started in.
-        let before_bp = if total > 0 { (cumulative * 10_000 / i128::from(total)) as u32 } else { 10_000 };
-        while band + 1 < bounds.len() && before_bp >= bounds[band].0 {
-            band += 1;
-        }
-        let proposed = if revenue == 0 { &last.grade } else { &bounds[band].1 };
         cumulative += i128::from(revenue);
         let share_bp = if total > 0 { (i128::from(revenue) * 10_000 / i128::from(total)) as u32 } else { 0 };
         let cumulative_bp = if total > 0 { (cumulative * 10_000 / i128::from(total)) as u32 } else { 0 };
         if c.current.as_deref() == Some(proposed.as_str()) {
             unchanged += 1;
         } else {
-            picked.push((c, proposed.clone(), share_bp, cumulative_bp));
+            picked.push((c, proposed, share_bp, cumulative_bp));
         }
     }
+    let mut changes = vec![];
     let mut names = conn.prepare_cached(
         "SELECT c.name, s.name, u.name FROM customer c
          JOIN staff s ON s.id = c.owner_id JOIN org_unit u ON u.id = c.territory_id WHERE c.id = ?1",

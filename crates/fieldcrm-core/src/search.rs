@@ -10,6 +10,8 @@
 //!
 //! To make a new field searchable, add it to [`document`].
 
+use std::collections::BTreeMap;
+
 use pinyin::ToPinyin;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension, Transaction};
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::ids::{CustomerId, OrgUnitId, StaffId};
+use crate::ids::{CustomerId, OrgUnitId, RouteId, StaffId};
 use crate::model::{ChannelLevel, CreditStanding, Lifecycle};
 
 /// Separates the parts of a document so that no query matches across two of
@@ -261,6 +263,14 @@ pub struct CustomerQuery {
     pub tag: Option<String>,
     pub stale_only: bool,
     pub needs_verification_only: bool,
+    /// Codes by list (`channel_type` → `["wholesaler", …]`): a card must carry
+    /// one of the given codes of every list named.
+    #[ts(type = "Record<string, Array<string>>")]
+    pub codes: BTreeMap<String, Vec<String>>,
+    pub grades: Vec<String>,
+    pub credit_grades: Vec<String>,
+    #[ts(optional)]
+    pub route_id: Option<RouteId>,
     pub sort: SortKey,
     pub offset: u32,
     /// Rows per page, 1–500; 0 means the default of 100.
@@ -395,7 +405,114 @@ fn list_filters(query: &CustomerQuery, stale_before: &str) -> (Vec<String>, Vec<
     if query.needs_verification_only {
         filters.push("d.needs_verification = 1".to_string());
     }
+    // Classification lives on the card itself, each column indexed.
+    let mut on_card = |column: String, values: &[String], args: &mut Vec<SqlValue>| {
+        if !values.is_empty() {
+            let ps: Vec<String> = values.iter().map(|v| arg(args, SqlValue::Text(v.clone()))).collect();
+            filters.push(format!("d.customer_id IN (SELECT id FROM customer WHERE {column} IN ({}))", ps.join(", ")));
+        }
+    };
+    for (list, codes) in &query.codes {
+        match crate::codes::builtin(list) {
+            Some(b) => on_card(b.column.to_string(), codes, &mut args),
+            None if crate::codes::valid_key(list) => {
+                on_card(format!("json_extract(custom_codes, '$.{list}')"), codes, &mut args)
+            }
+            // Not a list key at all: nothing can carry it.
+            None => on_card("NULL".to_string(), &[String::new()], &mut args),
+        }
+    }
+    on_card("grade".to_string(), &query.grades, &mut args);
+    on_card("credit_grade".to_string(), &query.credit_grades, &mut args);
+    if let Some(route) = query.route_id {
+        on_card("route_id".to_string(), &[route.to_string()], &mut args);
+    }
     (filters, args)
+}
+
+/// What the customer list can be grouped by: a code list's id, `grade`,
+/// `credit_grade` or `route`.
+fn group_expr(by: &str) -> Result<String> {
+    Ok(match by {
+        "grade" => "c.grade".into(),
+        "credit_grade" => "c.credit_grade".into(),
+        "route" => "c.route_id".into(),
+        list => match crate::codes::builtin(list) {
+            Some(b) => format!("c.{}", b.column),
+            None if crate::codes::valid_key(list) => format!("json_extract(c.custom_codes, '$.{list}')"),
+            None => {
+                return Err(Error::invalid(
+                    "by",
+                    "unknown_group",
+                    format!("cannot group by '{list}': use a code list's key, grade, credit_grade or route"),
+                ))
+            }
+        },
+    })
+}
+
+/// How many of the matching customers carry each value (none: `key` null), most first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupCount {
+    pub key: Option<String>,
+    pub customers: u32,
+}
+
+/// Counts the customers matching `query` by the value of `by`.
+pub fn groups(conn: &Connection, query: &CustomerQuery, by: &str, stale_before: &str) -> Result<Vec<GroupCount>> {
+    let expr = group_expr(by)?;
+    let matches = text_matches(conn, query)?;
+    let (mut filters, args) = list_filters(query, stale_before);
+    let mut bound: Vec<Box<dyn rusqlite::ToSql>> =
+        args.iter().map(|a| Box::new(a.clone()) as Box<dyn rusqlite::ToSql>).collect();
+    if let Some(m) = &matches {
+        filters.push(format!("d.rowid IN rarray(?{})", bound.len() + 1));
+        bound.push(Box::new(rowid_array(m)));
+    }
+    let sql = format!(
+        "SELECT {expr}, count(*) FROM search_doc d JOIN customer c ON c.id = d.customer_id {}
+         GROUP BY 1 ORDER BY 2 DESC, 1",
+        where_sql(&filters)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows =
+        stmt.query_map(params_from_iter(bound.iter()), |r| Ok(GroupCount { key: r.get(0)?, customers: r.get(1)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The documents matching the query's words and tag (None: no such condition).
+fn text_matches(conn: &Connection, query: &CustomerQuery) -> Result<Option<Vec<i64>>> {
+    let text = query.text.trim();
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid("text", "too_long", format!("search for at most {MAX_QUERY_CHARS} characters")));
+    }
+    let mut matches: Option<Vec<i64>> = None;
+    for word in text.split_whitespace() {
+        let (table, pattern) = if word.chars().count() >= 3 {
+            ("search_trigram", phrase(word))
+        } else {
+            ("search_char", phrase(&spaced(word)))
+        };
+        let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid");
+        let found: Vec<i64> =
+            conn.prepare_cached(&sql)?.query_map([&pattern], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        matches = Some(match matches {
+            None => found,
+            Some(before) => intersect(&before, &found),
+        });
+    }
+    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let found: Vec<i64> = conn
+            .prepare_cached("SELECT doc FROM search_tag WHERE tag = ?1 ORDER BY doc")?
+            .query_map([tag], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        matches = Some(match matches {
+            None => found,
+            Some(before) => intersect(&before, &found),
+        });
+    }
+    Ok(matches)
 }
 
 /// The list rows of a page, in the page's order. Only these rows are read from
@@ -451,39 +568,11 @@ const NEEDS_VERIFICATION: &str =
 /// (few matches), or the list is walked in order and the matches kept until
 /// the page is full (a word most cards contain) — whichever reads fewer rows.
 pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> Result<CustomerPage> {
-    let text = query.text.trim();
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid("text", "too_long", format!("search for at most {MAX_QUERY_CHARS} characters")));
-    }
     let limit = match query.limit {
         0 => 100,
         n => n.min(500),
     };
-    let mut matches: Option<Vec<i64>> = None;
-    for word in text.split_whitespace() {
-        let (table, pattern) = if word.chars().count() >= 3 {
-            ("search_trigram", phrase(word))
-        } else {
-            ("search_char", phrase(&spaced(word)))
-        };
-        let sql = format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid");
-        let found: Vec<i64> =
-            conn.prepare_cached(&sql)?.query_map([&pattern], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        matches = Some(match matches {
-            None => found,
-            Some(before) => intersect(&before, &found),
-        });
-    }
-    if let Some(tag) = query.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let found: Vec<i64> = conn
-            .prepare_cached("SELECT doc FROM search_tag WHERE tag = ?1 ORDER BY doc")?
-            .query_map([tag], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        matches = Some(match matches {
-            None => found,
-            Some(before) => intersect(&before, &found),
-        });
-    }
+    let matches = text_matches(conn, query)?;
     if matches.as_ref().is_some_and(Vec::is_empty) {
         return Ok(CustomerPage { total: 0, offset: query.offset, rows: vec![] });
     }

@@ -531,3 +531,81 @@ fn a_shared_folder_lists_each_persons_files_and_head_office_merges_from_it_leavi
         .iter()
         .all(|m| m.file == "broken.fcsync" || m.report.as_ref().is_some_and(|r| r.duplicate_file)));
 }
+
+#[test]
+fn code_lists_grades_and_routes_travel_like_the_rest_and_two_people_moving_different_stops_never_collide() {
+    use fieldcrm_core::classify_api::{RouteStops, StopMove};
+    use fieldcrm_core::codes::{NewCodeItem, NewCodeList};
+    use fieldcrm_core::grades::{GradeChange, GradeScale};
+    use fieldcrm_core::routes::NewRoute;
+
+    let w = World::new(2);
+    let rep = &w.people[0];
+    let manager = w.people.len() - 1;
+    // Head office adds a list; the rep uses it on a new card.
+    w.office
+        .book
+        .add_code_list(&NewCodeList {
+            id: "store_size".into(),
+            label_zh: "门店规模".into(),
+            label_en: "Store size".into(),
+        })
+        .expect("list");
+    w.office
+        .book
+        .add_code(&NewCodeItem {
+            list_id: "store_size".into(),
+            code: "large".into(),
+            label_zh: "大型".into(),
+            label_en: "Large".into(),
+        })
+        .expect("code");
+    w.settle();
+    assert!(rep.book.code_lists().expect("lists").iter().any(|l| l.id == "store_size"), "the list reached the rep");
+    let ids: Vec<_> = (0..4)
+        .map(|i| {
+            rep.book
+                .create_customer(&customer(&format!("客户{i}"), json!({"customCodes": {"store_size": "large"}})))
+                .expect("card")
+                .card
+                .id
+        })
+        .collect();
+    // The rep lays out a route.
+    let route = rep.book.create_route(&NewRoute { name: "东线".into(), ..Default::default() }).expect("route").route;
+    rep.book.add_route_stops(&RouteStops { route_id: route.id, customers: ids.clone(), at: None }).expect("stops");
+    w.advance(Duration::minutes(5));
+    w.settle();
+    let order = |book: &fieldcrm_core::Book| -> Vec<_> {
+        book.route(route.id).expect("route").stops.iter().map(|s| s.customer_id).collect()
+    };
+    assert_eq!(order(&w.office.book), ids, "head office has the route in the rep's order");
+    assert_eq!(order(&w.people[manager].book), ids, "so has the manager");
+    assert!(order(&w.people[1].book).is_empty(), "the other rep has none of its stops");
+    assert_eq!(w.office.book.customer(ids[0]).expect("card").fields["customCodes"], json!({"store_size": "large"}));
+
+    // Offline, the rep moves the last stop first while the manager moves the second last;
+    // the manager also grades a card.
+    rep.book.move_route_stop(&StopMove { customer_id: ids[3], position: 1 }).expect("rep moves");
+    w.people[manager].book.move_route_stop(&StopMove { customer_id: ids[1], position: 3 }).expect("manager moves");
+    w.people[manager]
+        .book
+        .set_grade(&GradeChange {
+            customer_id: ids[0],
+            scale: GradeScale::Customer,
+            grade: Some("A".into()),
+            reason: Some("年度重点".into()),
+        })
+        .expect("grade");
+    w.advance(Duration::minutes(5));
+    w.settle();
+    let expected = vec![ids[3], ids[0], ids[2], ids[1]];
+    assert_eq!(order(&w.office.book), expected, "both moves survive");
+    assert_eq!(order(&rep.book), expected);
+    assert_eq!(order(&w.people[manager].book), expected);
+    assert!(rep.book.conflicts(false).expect("conflicts").is_empty(), "moving different stops is no conflict");
+    let grading = rep.book.customer(ids[0]).expect("card").grading;
+    assert_eq!((grading.grade.as_deref(), grading.grade_manual), (Some("A"), true));
+    let history = rep.book.grade_history(ids[0]).expect("history");
+    assert_eq!(history[0].reason.as_deref(), Some("年度重点"), "the reason travels with the grade");
+}

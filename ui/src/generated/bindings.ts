@@ -194,7 +194,12 @@ text: string, lifecycle: Array<Lifecycle>, channelLevel: Array<ChannelLevel>, cr
 /**
  * This unit and everything below it in the organisation tree.
  */
-orgUnitId?: OrgUnitId, tag?: string, staleOnly: boolean, needsVerificationOnly: boolean, sort: SortKey, offset: number, 
+orgUnitId?: OrgUnitId, tag?: string, staleOnly: boolean, needsVerificationOnly: boolean, 
+/**
+ * Codes by list (`channel_type` → `["wholesaler", …]`): a card must carry
+ * one of the given codes of every list named.
+ */
+codes: Record<string, Array<string>>, grades: Array<string>, creditGrades: Array<string>, routeId?: RouteId, sort: SortKey, offset: number, 
 /**
  * Rows per page, 1–500; 0 means the default of 100.
  */
@@ -207,6 +212,8 @@ export type CustomerPage = {
  * How many customers match in all.
  */
 total: number, offset: number, rows: Array<CustomerRow>, };
+
+export type GroupCount = { key: string | null, customers: number, };
 
 export type TagCount = { tag: string, customers: number, };
 

@@ -5,7 +5,8 @@
 //! A customer is due `visit_every_days` (of its grade) after its last visit;
 //! never visited counts as due. A route with a weekday is toured on that day;
 //! on a work day with no such route, the unscheduled route with the most due
-//! stops is proposed. A week plan assumes each planned stop is visited on its
+//! stops is proposed; overdue customers off those routes are listed first on
+//! every day the rep works. A week plan assumes each planned stop is visited on its
 //! day, so a customer is not planned twice in a row.
 
 use std::collections::HashMap;
@@ -130,7 +131,7 @@ struct RouteInfo {
     stops: Vec<usize>,
 }
 
-/// Monday to Saturday; Sunday tours only routes scheduled for it.
+/// Monday to Saturday; on Sunday only routes scheduled for it are toured.
 fn work_day(date: NaiveDate) -> bool {
     date.weekday().number_from_monday() <= 6
 }
@@ -259,7 +260,9 @@ fn plan_day(cards: &mut [Card], routes: &[RouteInfo], day: NaiveDate) -> PlanDay
         }
         plan_routes.push(PlanRoute { route_id: route.id, name: route.name.clone(), scheduled, stops, not_due });
     }
-    let mut overdue: Vec<(usize, PlanStop)> = if work_day(day) {
+    // A Sunday is a work day for a rep with a route scheduled on it.
+    let working = work_day(day) || !plan_routes.is_empty();
+    let mut overdue: Vec<(usize, PlanStop)> = if working {
         cards
             .iter()
             .enumerate()

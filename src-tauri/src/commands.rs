@@ -9,9 +9,18 @@ use fieldcrm_core::api::{
     BookStatus, CardEdit, CardSchema, NewCustomer, NewProfile, NewRecord, RecordEdit, RecordKind, Saved, TagCount,
 };
 use fieldcrm_core::card::{ArchiveCard, HistoryEntry};
+use fieldcrm_core::classify_api::{
+    AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery,
+};
+use fieldcrm_core::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
 use fieldcrm_core::demo::{DemoOptions, DemoSummary};
+use fieldcrm_core::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSuggestion, RuleShare};
 use fieldcrm_core::ids::CustomerId;
+use fieldcrm_core::ids::{RouteId, StaffId};
 use fieldcrm_core::org::{OrgUnit, Profile, Staff};
+use fieldcrm_core::routes::plan::{PlanQuery, PlanSummary, VisitPlan};
+use fieldcrm_core::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal};
+use fieldcrm_core::search::GroupCount;
 use fieldcrm_core::search::{CustomerPage, CustomerQuery};
 use fieldcrm_core::sync::{ImportReport, Progress};
 use fieldcrm_core::sync_api::{
@@ -151,7 +160,7 @@ where
     .await
     .map_err(|e| ApiError {
         code: ErrorCode::Internal,
-        message: format!("the sync task stopped: {e}"),
+        message: format!("the task stopped: {e}"),
         problems: vec![],
     })?
 }
@@ -202,6 +211,131 @@ async fn notices(state: State<'_, AppState>) -> Reply<Vec<NoticeView>> {
     book(&state)?.notices()
 }
 
+#[tauri::command]
+async fn customer_groups(state: State<'_, AppState>, query: CustomerQuery, by: String) -> Reply<Vec<GroupCount>> {
+    book(&state)?.customer_groups(&query, &by)
+}
+
+#[tauri::command]
+async fn code_lists(state: State<'_, AppState>) -> Reply<Vec<CodeList>> {
+    book(&state)?.code_lists()
+}
+
+#[tauri::command]
+async fn add_code_list(state: State<'_, AppState>, list: NewCodeList) -> Reply<Vec<CodeList>> {
+    book(&state)?.add_code_list(&list)
+}
+
+#[tauri::command]
+async fn add_code(state: State<'_, AppState>, code: NewCodeItem) -> Reply<Vec<CodeList>> {
+    book(&state)?.add_code(&code)
+}
+
+#[tauri::command]
+async fn edit_code(state: State<'_, AppState>, edit: CodeEdit) -> Reply<Vec<CodeList>> {
+    book(&state)?.edit_code(&edit)
+}
+
+#[tauri::command]
+async fn grade_scales(state: State<'_, AppState>) -> Reply<GradeScales> {
+    book(&state)?.grade_scales()
+}
+
+#[tauri::command]
+async fn save_grade_level(state: State<'_, AppState>, level: GradeLevelInput) -> Reply<GradeScales> {
+    book(&state)?.save_grade_level(&level)
+}
+
+#[tauri::command]
+async fn set_grading_rule(state: State<'_, AppState>, shares: Vec<RuleShare>) -> Reply<GradeScales> {
+    book(&state)?.set_grading_rule(&shares)
+}
+
+#[tauri::command]
+async fn set_grade(state: State<'_, AppState>, change: GradeChange) -> Reply<ArchiveCard> {
+    book(&state)?.set_grade(&change)
+}
+
+#[tauri::command]
+async fn grade_history(state: State<'_, AppState>, id: CustomerId) -> Reply<Vec<GradeHistoryEntry>> {
+    book(&state)?.grade_history(id)
+}
+
+#[tauri::command]
+async fn suggest_grades(app: AppHandle, query: SuggestQuery) -> Reply<GradeSuggestion> {
+    blocking(app, move |book, _| book.suggest_grades(&query)).await
+}
+
+#[tauri::command]
+async fn accept_grades(app: AppHandle, accepted: AcceptGrades) -> Reply<AcceptReport> {
+    blocking(app, move |book, _| book.accept_grades(&accepted)).await
+}
+
+#[tauri::command]
+async fn routes(state: State<'_, AppState>, owner: Option<StaffId>) -> Reply<Vec<Route>> {
+    book(&state)?.routes(owner)
+}
+
+#[tauri::command]
+async fn route(state: State<'_, AppState>, id: RouteId) -> Reply<RouteDetail> {
+    book(&state)?.route(id)
+}
+
+#[tauri::command]
+async fn create_route(state: State<'_, AppState>, route: NewRoute) -> Reply<RouteDetail> {
+    book(&state)?.create_route(&route)
+}
+
+#[tauri::command]
+async fn edit_route(state: State<'_, AppState>, edit: RouteEdit) -> Reply<RouteDetail> {
+    book(&state)?.edit_route(&edit)
+}
+
+#[tauri::command]
+async fn add_route_stops(state: State<'_, AppState>, stops: RouteStops) -> Reply<RouteDetail> {
+    book(&state)?.add_route_stops(&stops)
+}
+
+#[tauri::command]
+async fn remove_route_stops(state: State<'_, AppState>, customers: Vec<CustomerId>) -> Reply<()> {
+    book(&state)?.remove_route_stops(&customers)
+}
+
+#[tauri::command]
+async fn move_route_stop(state: State<'_, AppState>, stop: StopMove) -> Reply<RouteDetail> {
+    book(&state)?.move_route_stop(&stop)
+}
+
+#[tauri::command]
+async fn set_route_order(state: State<'_, AppState>, order: RouteOrder) -> Reply<RouteDetail> {
+    book(&state)?.set_route_order(&order)
+}
+
+#[tauri::command]
+async fn propose_route_order(state: State<'_, AppState>, id: RouteId) -> Reply<RouteProposal> {
+    book(&state)?.propose_route_order(id)
+}
+
+#[tauri::command]
+async fn write_route_sheet(app: AppHandle, id: RouteId, path: PathBuf) -> Reply<PathBuf> {
+    blocking(app, move |book, _| book.write_route_sheet(id, &path)).await
+}
+
+#[tauri::command]
+async fn visit_plan(state: State<'_, AppState>, query: PlanQuery) -> Reply<VisitPlan> {
+    book(&state)?.visit_plan(&query)
+}
+
+#[tauri::command]
+async fn team_plan(state: State<'_, AppState>, date: Option<String>) -> Reply<Vec<PlanSummary>> {
+    book(&state)?.team_plan(date.as_deref())
+}
+
+#[tauri::command]
+async fn set_last_visit(state: State<'_, AppState>, id: CustomerId, date: String) -> Reply<ArchiveCard> {
+    book(&state)?.set_last_visit(id, &date)
+}
+
 /// The UI calls this once its first screen has rendered. With
 /// `FIELDCRM_MEASURE_STARTUP=1` the app prints the time since start and quits.
 #[tauri::command]
@@ -244,6 +378,31 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         resolve_conflict,
         rejections,
         notices,
+        customer_groups,
+        code_lists,
+        add_code_list,
+        add_code,
+        edit_code,
+        grade_scales,
+        save_grade_level,
+        set_grading_rule,
+        set_grade,
+        grade_history,
+        suggest_grades,
+        accept_grades,
+        routes,
+        route,
+        create_route,
+        edit_route,
+        add_route_stops,
+        remove_route_stops,
+        move_route_stop,
+        set_route_order,
+        propose_route_order,
+        write_route_sheet,
+        visit_plan,
+        team_plan,
+        set_last_visit,
         app_ready,
     ]
 }

@@ -163,6 +163,15 @@ pub fn typescript() -> String {
     // answers and for the UI's in-memory backend.
     let schema = serde_json::to_string_pretty(&crate::api::card_schema()).unwrap_or_default();
     out.push_str(&format!("export const CARD_SCHEMA: CardSchema = {schema};\n"));
+    // The code lists and grade scales every new book starts with.
+    if let Ok(book) =
+        crate::Book::open_in_memory(std::sync::Arc::new(crate::FixedClock::new(chrono::DateTime::UNIX_EPOCH)))
+    {
+        let lists = book.code_lists().ok().and_then(|l| serde_json::to_string_pretty(&l).ok()).unwrap_or_default();
+        let scales = book.grade_scales().ok().and_then(|s| serde_json::to_string_pretty(&s).ok()).unwrap_or_default();
+        out.push_str(&format!("\nexport const DEFAULT_CODE_LISTS: CodeList[] = {lists};\n"));
+        out.push_str(&format!("\nexport const DEFAULT_GRADE_SCALES: GradeScales = {scales};\n"));
+    }
     out
 }
 

@@ -9,7 +9,7 @@ afterEach(() => wrapper?.unmount())
 
 async function cardWith(fields: Record<string, string | boolean>) {
   const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000', ...fields }] })
-  const id = (await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, sort: 'name', offset: 0, limit: 10 })).rows[0].id
+  const id = (await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })).rows[0].id
   const mounted = await mountWith(CustomerCard, backend, { id })
   wrapper = mounted.wrapper
   await until(() => mounted.wrapper.find('[data-testid=card-title]').exists())
@@ -21,11 +21,11 @@ describe('card view', () => {
     const { backend, id, w } = await cardWith({})
     expect(w.find('[data-testid=card-title]').text()).toBe('华星农业')
     await w.find('[data-testid=edit-block-basic]').trigger('click')
-    await w.find('[data-testid=edit-industry] input').setValue('农资')
+    await w.find('[data-testid=edit-shortName] input').setValue('华星')
     await w.find('[data-testid=save-fields]').trigger('click')
     await until(() => !w.find('[data-testid=save-fields]').exists())
     const history = await backend.customerHistory(id, 10)
-    expect(history[0]).toMatchObject({ field: 'industry', oldValue: null, newValue: '农资' })
+    expect(history[0]).toMatchObject({ field: 'shortName', oldValue: null, newValue: '华星' })
     expect(history.filter((h) => h.source === 'edit')).toHaveLength(1)
   })
 

@@ -33,7 +33,7 @@ describe('customer list', () => {
     const w = wrapper
     await until(() => rows(w).length === 1)
     await rows(w)[0].trigger('click')
-    const page = await backend.searchCustomers({ text: '华星', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, sort: 'name', offset: 0, limit: 10 })
+    const page = await backend.searchCustomers({ text: '华星', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })
     expect(w.emitted('open')).toEqual([[page.rows[0].id]])
   })
 

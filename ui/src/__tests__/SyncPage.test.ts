@@ -17,7 +17,7 @@ afterEach(() => {
 const conflictRows = (w: VueWrapper) => w.findAll('[data-testid=conflict-row]')
 
 async function firstId(backend: MemoryBackend): Promise<string> {
-  const page = await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, sort: 'name', offset: 0, limit: 10 })
+  const page = await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })
   return page.rows[0].id
 }
 
@@ -40,7 +40,7 @@ describe('sync page', () => {
     const backend = new MemoryBackend({ customers: ['华星农业'] })
     const id = await firstId(backend)
     await backend.editCustomer({ customerId: id, changes: [{ field: 'phone', value: '13900000000' }] })
-    await backend.editCustomer({ customerId: id, changes: [{ field: 'industry', value: '农资' }] })
+    await backend.editCustomer({ customerId: id, changes: [{ field: 'industry', value: 'agri_inputs' }] })
     const w = await syncPage(backend)
     const device = await backend.deviceInfo()
     expect(w.find('[data-testid=sync-device-id]').text()).toBe(device.deviceId)
@@ -140,7 +140,7 @@ describe('sync page', () => {
     const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资'] })
     const id = await firstId(backend)
     backend.addRejection(id, 'credit_standing', 'good', 'office_only', 'only head office sets the credit standing')
-    const other = (await backend.searchCustomers({ text: '绿丰', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, sort: 'name', offset: 0, limit: 10 })).rows[0].id
+    const other = (await backend.searchCustomers({ text: '绿丰', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })).rows[0].id
     backend.moveAway(other)
     const w = await syncPage(backend)
     await until(() => w.findAll('[data-testid=rejection-row]').length === 1)

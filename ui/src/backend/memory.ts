@@ -1,5 +1,7 @@
-import type { Backend, Language, PickOptions } from './types'
+import type { Backend, Language, PickOptions, SaveOptions } from './types'
 import type {
+  AcceptGrades,
+  AcceptReport,
   ApiError,
   ArchiveCard,
   Block,
@@ -7,6 +9,8 @@ import type {
   CardEdit,
   CardRecord,
   CardSchema,
+  CodeEdit,
+  CodeList,
   ConflictResolution,
   ConflictView,
   CustomerPage,
@@ -20,29 +24,52 @@ import type {
   FieldProblem,
   FieldSpec,
   FolderFile,
+  GradeChange,
+  GradeHistoryEntry,
+  GradeLevelInput,
+  GradeScales,
+  GradeSuggestion,
+  GroupCount,
   HistoryEntry,
   HqMergeReport,
   ImportReport,
   JsonValue,
   MergedFile,
+  NewCodeItem,
+  NewCodeList,
   NewCustomer,
   NewProfile,
   NewRecord,
+  NewRoute,
   NoticeView,
   OrgUnit,
   PeerSummary,
   PendingKind,
+  PlanDay,
+  PlanQuery,
+  PlanStop,
+  PlanSummary,
   Profile,
   Progress,
   RecordEdit,
   RecordKind,
   RejectionView,
+  Route,
+  RouteDetail,
+  RouteEdit,
+  RouteOrder,
+  RouteProposal,
+  RouteStops,
+  RuleShare,
   Saved,
   Staff,
+  StopMove,
+  SuggestQuery,
   SyncStatus,
   TagCount,
+  VisitPlan,
 } from '../generated/bindings'
-import { CARD_SCHEMA } from '../generated/bindings'
+import { CARD_SCHEMA, DEFAULT_CODE_LISTS, DEFAULT_GRADE_SCALES } from '../generated/bindings'
 
 /*
  * An in-memory book for component tests and for previewing the UI in a plain
@@ -122,6 +149,44 @@ interface StoredCard {
   reviewedAt: string
   createdAt: string
   updatedAt: string
+  grading: {
+    grade: string | null
+    gradeManual: boolean
+    creditGrade: string | null
+    lastVisitOn: string | null
+    routeId: string | null
+    routeSeq: number | null
+  }
+}
+
+interface StoredRoute {
+  id: string
+  name: string
+  ownerId: string
+  territoryId: string
+  startLatitude: number | null
+  startLongitude: number | null
+  weekday: number | null
+  retired: boolean
+}
+
+/** Great-circle distance in km. */
+function km(a: [number, number], b: [number, number]): number {
+  const rad = Math.PI / 180
+  const h =
+    Math.sin(((b[0] - a[0]) * rad) / 2) ** 2 +
+    Math.cos(a[0] * rad) * Math.cos(b[0] * rad) * Math.sin(((b[1] - a[1]) * rad) / 2) ** 2
+  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)))
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000)
 }
 
 export interface MemoryOptions {
@@ -169,6 +234,11 @@ export class MemoryBackend implements Backend {
   private imported = new Set<string>()
   /** Answers the pickers give, first in first out; once empty they point to `MEMORY_SYNC_FOLDER`. */
   readonly picks: Array<string | null> = []
+  private lists: CodeList[] = clone(DEFAULT_CODE_LISTS)
+  private scales: GradeScales = clone(DEFAULT_GRADE_SCALES)
+  private routeList = new Map<string, StoredRoute>()
+  /** Route sheets written, by path. */
+  readonly sheets = new Map<string, string>()
 
   constructor(options: MemoryOptions = {}) {
     this.today = options.today ?? '2026-11-22'
@@ -248,11 +318,15 @@ export class MemoryBackend implements Backend {
       const field = prefix + s.key
       if (v === null) {
         if (s.required) problems.push({ field, code: 'required', message: 'is required' })
-        out[s.key] = null
+        out[s.key] = s.kind === 'codes' ? {} : null
         continue
       }
       if (s.maxLen != null && typeof v === 'string' && [...v].length > s.maxLen) {
         problems.push({ field, code: 'too_long', message: `at most ${s.maxLen} characters fit` })
+      }
+      if (s.kind === 'code' && s.codeList) {
+        const item = this.lists.find((l) => l.id === s.codeList)?.items.find((i) => i.code === v)
+        if (!item) problems.push({ field, code: 'unknown_code', message: `'${v}' is not a code of the list '${s.codeList}'` })
       }
       if (s.kind === 'choice' && !s.options.includes(String(v))) {
         problems.push({ field, code: 'not_choice', message: `'${v}' is not one of: ${s.options.join(', ')}` })
@@ -313,6 +387,7 @@ export class MemoryBackend implements Backend {
       reviewedAt: at,
       createdAt: at,
       updatedAt: at,
+      grading: { grade: null, gradeManual: false, creditGrade: null, lastVisitOn: null, routeId: null, routeSeq: null },
     }
     this.cards.set(card.id, card)
     this.log(card.id, 'customer', card.id, null, '*', null, checked.name, source)
@@ -324,19 +399,28 @@ export class MemoryBackend implements Backend {
     return days > this.staleAfterDays
   }
 
-  private grading(_c: StoredCard): ArchiveCard['grading'] {
+  private grading(c: StoredCard): ArchiveCard['grading'] {
+    const g = c.grading
+    const level = (scale: string, code: string | null) => this.scales.levels.find((l) => l.scale === scale && l.code === code)
+    const credit = level('credit', g.creditGrade)
+    const every = level('customer', g.grade)?.visitEveryDays ?? this.ungradedEvery()
+    const route = g.routeId ? this.routeList.get(g.routeId) : undefined
     return {
-      grade: null,
-      gradeManual: false,
-      creditGrade: null,
-      creditTerms: null,
-      visitEveryDays: 60,
-      lastVisitOn: null,
-      nextVisitDue: null,
-      routeId: null,
-      routeName: null,
-      routePosition: null,
+      grade: g.grade,
+      gradeManual: g.gradeManual,
+      creditGrade: g.creditGrade,
+      creditTerms: credit ? { creditLimit: credit.creditLimit, paymentTermDays: credit.paymentTermDays, settlement: credit.settlement } : null,
+      visitEveryDays: every,
+      lastVisitOn: g.lastVisitOn,
+      nextVisitDue: g.lastVisitOn ? addDays(g.lastVisitOn, every) : null,
+      routeId: g.routeId,
+      routeName: route?.name ?? null,
+      routePosition: route ? this.stopsOf(route.id).findIndex((s) => s.id === c.id) + 1 : null,
     }
+  }
+
+  private ungradedEvery(): number {
+    return Math.max(30, ...this.scales.levels.filter((l) => l.scale === 'customer').map((l) => l.visitEveryDays ?? 0))
   }
 
   private view(c: StoredCard): ArchiveCard {
@@ -550,20 +634,7 @@ export class MemoryBackend implements Backend {
   }
 
   async searchCustomers(q: CustomerQuery): Promise<CustomerPage> {
-    const words = q.text.trim().toLowerCase().split(/\s+/).filter(Boolean)
-    const units = q.orgUnitId ? this.unitAndBelow(q.orgUnitId) : null
-    let rows = [...this.cards.values()].filter((c) => {
-      const f = c.fields
-      const hay = `${f.name} ${f.shortName ?? ''} ${f.phone ?? ''}`.toLowerCase()
-      if (!words.every((w) => hay.includes(w))) return false
-      if (q.lifecycle.length && !q.lifecycle.includes(f.lifecycle as never)) return false
-      if (q.channelLevel.length && !q.channelLevel.includes(f.channelLevel as never)) return false
-      if (q.creditStanding.length && !q.creditStanding.includes(f.creditStanding as never)) return false
-      if (q.ownerId && f.ownerId !== q.ownerId) return false
-      if (units && !units.has(String(f.territoryId))) return false
-      if (q.tag && !((f.tags as string[] | null) ?? []).includes(q.tag)) return false
-      return true
-    }).map((c) => this.row(c))
+    let rows = this.matching(q).map((c) => this.row(c))
     if (q.staleOnly) rows = rows.filter((r) => r.stale)
     if (q.needsVerificationOnly) rows = rows.filter((r) => r.needsVerification)
     const by: Record<CustomerQuery['sort'], (a: CustomerRow, b: CustomerRow) => number> = {
@@ -575,6 +646,37 @@ export class MemoryBackend implements Backend {
     rows.sort(by[q.sort])
     const limit = q.limit || 100
     return { total: rows.length, offset: q.offset, rows: rows.slice(q.offset, q.offset + limit) }
+  }
+
+  private matching(q: CustomerQuery): StoredCard[] {
+    const words = q.text.trim().toLowerCase().split(/\s+/).filter(Boolean)
+    const units = q.orgUnitId ? this.unitAndBelow(q.orgUnitId) : null
+    return [...this.cards.values()].filter((c) => {
+      const f = c.fields
+      const hay = `${f.name} ${f.shortName ?? ''} ${f.phone ?? ''}`.toLowerCase()
+      if (!words.every((w) => hay.includes(w))) return false
+      if (q.lifecycle.length && !q.lifecycle.includes(f.lifecycle as never)) return false
+      if (q.channelLevel.length && !q.channelLevel.includes(f.channelLevel as never)) return false
+      if (q.creditStanding.length && !q.creditStanding.includes(f.creditStanding as never)) return false
+      if (q.ownerId && f.ownerId !== q.ownerId) return false
+      if (units && !units.has(String(f.territoryId))) return false
+      if (q.tag && !((f.tags as string[] | null) ?? []).includes(q.tag)) return false
+      for (const [list, codes] of Object.entries(q.codes ?? {})) {
+        if (codes?.length && !codes.includes(String(this.codeOf(c, list)))) return false
+      }
+      if (q.grades?.length && !q.grades.includes(String(c.grading.grade))) return false
+      if (q.creditGrades?.length && !q.creditGrades.includes(String(c.grading.creditGrade))) return false
+      if (q.routeId && c.grading.routeId !== q.routeId) return false
+      return true
+    })
+  }
+
+  /** The card's code of a list (built-in lists are card fields). */
+  private codeOf(c: StoredCard, list: string): string | null {
+    const field = this.lists.find((l) => l.id === list)?.field
+    if (field) return (c.fields[field] as string | null) ?? null
+    const custom = (c.fields.customCodes ?? {}) as Record<string, string>
+    return custom[list] ?? null
   }
 
   async getCustomer(id: string): Promise<ArchiveCard> {
@@ -943,6 +1045,526 @@ export class MemoryBackend implements Backend {
 
   async pickFolder(_options: PickOptions): Promise<string | null> {
     return this.picks.length ? this.picks.shift()! : MEMORY_SYNC_FOLDER
+  }
+
+  async pickSavePath(options: SaveOptions): Promise<string | null> {
+    return this.picks.length ? this.picks.shift()! : `${MEMORY_SYNC_FOLDER}/${options.defaultName}`
+  }
+
+  // --- Classification, grades, routes, plans ---
+
+  private requireOffice(what: string) {
+    if (this.requireProfile().role !== 'head_office') throw apiError('forbidden', `only head office maintains ${what}; ask head office to change it`)
+  }
+
+  private requireManager() {
+    if (this.requireProfile().role === 'rep') throw apiError('forbidden', 'grades are set by managers and head office; ask your manager')
+  }
+
+  private listsView(): CodeList[] {
+    const lists = clone(this.lists)
+    for (const list of lists) {
+      for (const item of list.items) item.cards = [...this.cards.values()].filter((c) => this.codeOf(c, list.id) === item.code).length
+    }
+    return lists
+  }
+
+  async customerGroups(query: CustomerQuery, by: string): Promise<GroupCount[]> {
+    const value = (c: StoredCard): string | null =>
+      by === 'grade' ? c.grading.grade : by === 'credit_grade' ? c.grading.creditGrade : by === 'route' ? c.grading.routeId : this.codeOf(c, by)
+    if (!['grade', 'credit_grade', 'route'].includes(by) && !this.lists.some((l) => l.id === by)) {
+      throw apiError('invalid', `cannot group by '${by}'`, [{ field: 'by', code: 'unknown_group', message: `cannot group by '${by}'` }])
+    }
+    const counts = new Map<string | null, number>()
+    for (const c of this.matching(query)) counts.set(value(c), (counts.get(value(c)) ?? 0) + 1)
+    return [...counts.entries()]
+      .map(([key, customers]) => ({ key, customers }))
+      .sort((a, b) => b.customers - a.customers || String(a.key).localeCompare(String(b.key)))
+  }
+
+  async codeLists(): Promise<CodeList[]> {
+    return this.listsView()
+  }
+
+  async addCodeList(list: NewCodeList): Promise<CodeList[]> {
+    this.requireOffice('code lists')
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(list.id)) throw apiError('invalid', 'bad key', [{ field: 'id', code: 'bad_key', message: 'not a valid key' }])
+    if (this.lists.some((l) => l.id === list.id)) throw apiError('invalid', 'duplicate', [{ field: 'id', code: 'duplicate', message: 'exists' }])
+    this.lists.push({ id: list.id, labelZh: list.labelZh, labelEn: list.labelEn, position: this.lists.length + 1, retired: false, field: null, items: [] })
+    return this.listsView()
+  }
+
+  async addCode(code: NewCodeItem): Promise<CodeList[]> {
+    this.requireOffice('code lists')
+    const list = this.lists.find((l) => l.id === code.listId)
+    if (!list) throw apiError('not_found', `code list ${code.listId} does not exist in this book`)
+    if (!/^[a-z][a-z0-9_]{0,39}$/.test(code.code)) throw apiError('invalid', 'bad key', [{ field: 'code', code: 'bad_key', message: 'not a valid key' }])
+    if (list.items.some((i) => i.code === code.code)) throw apiError('invalid', 'duplicate', [{ field: 'code', code: 'duplicate', message: 'exists' }])
+    if (!code.labelZh.trim() || !code.labelEn.trim()) throw apiError('invalid', 'label required', [{ field: code.labelZh.trim() ? 'labelEn' : 'labelZh', code: 'required', message: 'is required' }])
+    list.items.push({ code: code.code, labelZh: code.labelZh.trim(), labelEn: code.labelEn.trim(), position: list.items.length + 1, retired: false, cards: 0 })
+    return this.listsView()
+  }
+
+  async editCode(edit: CodeEdit): Promise<CodeList[]> {
+    this.requireOffice('code lists')
+    const list = this.lists.find((l) => l.id === edit.listId)
+    if (!list) throw apiError('not_found', `code list ${edit.listId} does not exist in this book`)
+    const target = edit.code ? list.items.find((i) => i.code === edit.code) : list
+    if (!target) throw apiError('not_found', `code ${edit.listId}/${edit.code} does not exist in this book`)
+    if (!edit.code && edit.retired && list.field) throw apiError('invalid', 'built-in', [{ field: 'retired', code: 'builtin', message: 'built-in lists stay' }])
+    if (edit.labelZh != null) target.labelZh = edit.labelZh.trim()
+    if (edit.labelEn != null) target.labelEn = edit.labelEn.trim()
+    if (edit.retired != null) target.retired = edit.retired
+    if (edit.position != null) {
+      const siblings: Array<{ position: number }> = edit.code ? list.items : this.lists
+      const rest = siblings.filter((x) => x !== target).sort((a, b) => a.position - b.position)
+      rest.splice(Math.max(0, Math.min(rest.length, edit.position - 1)), 0, target)
+      rest.forEach((x, i) => (x.position = i + 1))
+      if (edit.code) list.items.sort((a, b) => a.position - b.position)
+      else this.lists.sort((a, b) => a.position - b.position)
+    }
+    return this.listsView()
+  }
+
+  private scalesView(): GradeScales {
+    const scales = clone(this.scales)
+    for (const l of scales.levels) {
+      l.cards = [...this.cards.values()].filter((c) => (l.scale === 'customer' ? c.grading.grade : c.grading.creditGrade) === l.code).length
+    }
+    return scales
+  }
+
+  async gradeScales(): Promise<GradeScales> {
+    return this.scalesView()
+  }
+
+  async saveGradeLevel(input: GradeLevelInput): Promise<GradeScales> {
+    this.requireOffice('the grade scales')
+    const existing = this.scales.levels.find((l) => l.scale === input.scale && l.code === input.code)
+    const values = {
+      labelZh: input.labelZh,
+      labelEn: input.labelEn,
+      retired: input.retired,
+      visitEveryDays: input.visitEveryDays ?? null,
+      creditLimit: input.creditLimit ?? null,
+      paymentTermDays: input.paymentTermDays ?? null,
+      settlement: input.settlement ?? null,
+    }
+    if (existing) Object.assign(existing, values)
+    else {
+      const position = this.scales.levels.filter((l) => l.scale === input.scale).length + 1
+      this.scales.levels.push({ scale: input.scale, code: input.code, position, revenueShare: null, cards: 0, ...values })
+    }
+    return this.scalesView()
+  }
+
+  async setGradingRule(shares: RuleShare[]): Promise<GradeScales> {
+    this.requireOffice('the grading rule')
+    const total = shares.reduce((a, s) => a + s.share, 0)
+    if (!shares.length || total !== 100) {
+      throw apiError('invalid', `the shares add up to ${total}%, not 100%`, [{ field: 'rule', code: shares.length ? 'not_100' : 'empty', message: `the shares add up to ${total}%, not 100%` }])
+    }
+    for (const l of this.scales.levels) if (l.scale === 'customer') l.revenueShare = shares.find((s) => s.grade === l.code)?.share ?? null
+    this.scales.rule = clone(shares)
+    return this.scalesView()
+  }
+
+  private gradeLog: Array<GradeHistoryEntry & { customerId: string }> = []
+
+  private applyGrade(change: GradeChange, manual: boolean, source: string) {
+    const card = this.card(change.customerId)
+    const grade = change.grade?.trim() || null
+    if (grade && !this.scales.levels.some((l) => l.scale === change.scale && l.code === grade)) {
+      throw apiError('invalid', `there is no ${change.scale} grade '${grade}'`, [{ field: 'grade', code: 'unknown_grade', message: `there is no ${change.scale} grade '${grade}'` }])
+    }
+    const old = change.scale === 'customer' ? card.grading.grade : card.grading.creditGrade
+    if (change.scale === 'customer') {
+      card.grading.grade = grade
+      card.grading.gradeManual = manual && grade !== null
+    } else card.grading.creditGrade = grade
+    if (old !== grade) {
+      this.gradeLog.unshift({
+        customerId: card.id,
+        scale: change.scale,
+        oldGrade: old,
+        newGrade: grade,
+        changedBy: this.profile?.name ?? null,
+        changedAt: this.now(),
+        reason: change.reason ?? null,
+        source,
+      })
+      this.log(card.id, 'customer', card.id, null, change.scale === 'customer' ? 'grade' : 'creditGrade', old, grade, source)
+    }
+    this.touch(card)
+  }
+
+  async setGrade(change: GradeChange): Promise<ArchiveCard> {
+    this.requireManager()
+    this.applyGrade(change, true, 'grade')
+    return this.view(this.card(change.customerId))
+  }
+
+  async gradeHistory(id: string): Promise<GradeHistoryEntry[]> {
+    this.card(id)
+    return clone(this.gradeLog.filter((g) => g.customerId === id).map(({ customerId: _omit, ...g }) => g))
+  }
+
+  async suggestGrades(_query: SuggestQuery): Promise<GradeSuggestion> {
+    this.requireManager()
+    const rule = this.scales.rule
+    const considered = [...this.cards.values()]
+      .filter((c) => ['active', 'dormant'].includes(String(c.fields.lifecycle)) && typeof c.fields.annualSalesWithUs === 'number')
+      .sort((a, b) => Number(b.fields.annualSalesWithUs) - Number(a.fields.annualSalesWithUs) || a.id.localeCompare(b.id))
+    const total = considered.reduce((a, c) => a + Number(c.fields.annualSalesWithUs), 0)
+    let cumulative = 0
+    let unchanged = 0
+    const changes: GradeSuggestion['changes'] = []
+    for (const c of considered) {
+      const revenue = Number(c.fields.annualSalesWithUs)
+      const before = total > 0 ? (cumulative * 10_000) / total : 10_000
+      let bound = 0
+      let proposed = rule[rule.length - 1]?.grade ?? ''
+      for (const s of rule) {
+        bound += s.share * 100
+        if (before < bound) {
+          proposed = s.grade
+          break
+        }
+      }
+      if (revenue === 0) proposed = rule[rule.length - 1]?.grade ?? ''
+      cumulative += revenue
+      if (c.grading.grade === proposed) {
+        unchanged += 1
+        continue
+      }
+      changes.push({
+        customerId: c.id,
+        name: String(c.fields.name),
+        ownerName: this.staff.find((s) => s.id === c.fields.ownerId)?.name ?? '',
+        territoryName: this.units.find((u) => u.id === c.fields.territoryId)?.name ?? '',
+        revenue,
+        shareBp: total ? Math.floor((revenue * 10_000) / total) : 0,
+        cumulativeBp: total ? Math.floor((cumulative * 10_000) / total) : 0,
+        current: c.grading.grade,
+        proposed,
+        manual: c.grading.gradeManual,
+      })
+    }
+    return { basis: 'card_field', rule: clone(rule), considered: considered.length, totalRevenue: total, changes, unchanged, leftOut: this.cards.size - considered.length }
+  }
+
+  async acceptGrades(accepted: AcceptGrades): Promise<AcceptReport> {
+    this.requireManager()
+    let changed = 0
+    let unchanged = 0
+    for (const a of accepted.grades) {
+      const before = this.card(a.customerId).grading.grade
+      this.applyGrade({ customerId: a.customerId, scale: 'customer', grade: a.grade, reason: accepted.reason ?? 'ABC' }, false, 'grade_suggestion')
+      if (before === a.grade) unchanged += 1
+      else changed += 1
+    }
+    return { changed, unchanged }
+  }
+
+  private stopsOf(routeId: string): StoredCard[] {
+    return [...this.cards.values()]
+      .filter((c) => c.grading.routeId === routeId)
+      .sort((a, b) => (a.grading.routeSeq ?? 0) - (b.grading.routeSeq ?? 0) || String(a.fields.name).localeCompare(String(b.fields.name)))
+  }
+
+  private routeView(r: StoredRoute): Route {
+    return {
+      ...r,
+      ownerName: this.staff.find((s) => s.id === r.ownerId)?.name ?? '',
+      territoryName: this.units.find((u) => u.id === r.territoryId)?.name ?? '',
+      stops: this.stopsOf(r.id).length,
+    }
+  }
+
+  private position(c: StoredCard): [number, number] | null {
+    const a = c.addresses.find((x) => typeof x.fields.latitude === 'number' && typeof x.fields.longitude === 'number')
+    return a ? [Number(a.fields.latitude), Number(a.fields.longitude)] : null
+  }
+
+  private detail(id: string): RouteDetail {
+    const r = this.routeList.get(id)
+    if (!r) throw apiError('not_found', `route ${id} does not exist in this book`)
+    return {
+      route: this.routeView(r),
+      stops: this.stopsOf(id).map((c, i) => {
+        const at = this.position(c)
+        const address = c.addresses[0]?.fields
+        return {
+          position: i + 1,
+          customerId: c.id,
+          name: String(c.fields.name),
+          grade: c.grading.grade,
+          address: address ? `${address.city ?? ''}${address.district ?? ''}${address.detail ?? ''}` : null,
+          latitude: at?.[0] ?? null,
+          longitude: at?.[1] ?? null,
+          contactName: (c.keyPeople[0]?.fields.name as string | undefined) ?? null,
+          phone: (c.fields.phone as string | null) ?? null,
+          lastVisitOn: c.grading.lastVisitOn,
+          openIncidents: c.creditIncidents.filter((i) => i.fields.resolved !== true).length,
+          needsVerification: BLOCKS.some((bl) => c.fields[`${bl}Verified`] === false),
+          problems: (c.fields.problems as string | null) ?? null,
+        }
+      }),
+    }
+  }
+
+  async routes(owner?: string): Promise<Route[]> {
+    return [...this.routeList.values()].filter((r) => !owner || r.ownerId === owner).map((r) => this.routeView(r))
+  }
+
+  async route(id: string): Promise<RouteDetail> {
+    return this.detail(id)
+  }
+
+  async createRoute(n: NewRoute): Promise<RouteDetail> {
+    const me = this.requireProfile()
+    const owner = this.staff.find((s) => s.id === (n.ownerId ?? me.staffId))
+    if (!owner || owner.role !== 'rep') throw apiError('invalid', 'routes belong to reps', [{ field: 'ownerId', code: 'not_a_rep', message: 'routes belong to reps' }])
+    if (!n.name.trim()) throw apiError('invalid', 'name: is required', [{ field: 'name', code: 'required', message: 'is required' }])
+    if (n.startLatitude != null && (n.startLatitude < -90 || n.startLatitude > 90)) {
+      throw apiError('invalid', 'startLatitude: a latitude is between -90 and 90', [{ field: 'startLatitude', code: 'out_of_range', message: 'a latitude is between -90 and 90' }])
+    }
+    const id = this.newId('r')
+    this.routeList.set(id, {
+      id,
+      name: n.name.trim(),
+      ownerId: owner.id,
+      territoryId: n.territoryId ?? owner.orgUnitId,
+      startLatitude: n.startLatitude ?? null,
+      startLongitude: n.startLongitude ?? null,
+      weekday: n.weekday || null,
+      retired: false,
+    })
+    return this.detail(id)
+  }
+
+  async editRoute(e: RouteEdit): Promise<RouteDetail> {
+    const r = e.id ? this.routeList.get(e.id) : undefined
+    if (!r) throw apiError('not_found', `route ${e.id} does not exist in this book`)
+    if (e.name != null) r.name = e.name.trim()
+    if (e.startLatitude != null && e.startLongitude != null) {
+      r.startLatitude = e.startLatitude
+      r.startLongitude = e.startLongitude
+    } else if (e.clearStart) {
+      r.startLatitude = null
+      r.startLongitude = null
+    }
+    if (e.weekday != null) r.weekday = e.weekday || null
+    if (e.retired != null) r.retired = e.retired
+    return this.detail(r.id)
+  }
+
+  private renumber(order: StoredCard[]) {
+    order.forEach((c, i) => (c.grading.routeSeq = i + 1))
+  }
+
+  async addRouteStops(stops: RouteStops): Promise<RouteDetail> {
+    const r = this.routeList.get(stops.routeId)
+    if (!r) throw apiError('not_found', `route ${stops.routeId} does not exist in this book`)
+    const problems: FieldProblem[] = []
+    const moving = stops.customers.map((id, i) => {
+      const c = this.card(id)
+      if (c.fields.ownerId !== r.ownerId) problems.push({ field: `customers[${i}]`, code: 'other_rep', message: `${c.fields.name} belongs to another rep` })
+      return c
+    })
+    if (problems.length) throw apiError('invalid', problems.map((p) => p.message).join('; '), problems)
+    const order = this.stopsOf(r.id).filter((c) => !moving.includes(c))
+    const at = stops.at ? Math.min(order.length, Math.max(0, stops.at - 1)) : order.length
+    order.splice(at, 0, ...moving)
+    for (const c of moving) {
+      if (c.grading.routeId !== r.id) this.log(c.id, 'customer', c.id, null, 'routeId', c.grading.routeId, r.id, 'route')
+      c.grading.routeId = r.id
+    }
+    this.renumber(order)
+    return this.detail(r.id)
+  }
+
+  async removeRouteStops(customers: string[]): Promise<null> {
+    for (const id of customers) {
+      const c = this.card(id)
+      if (c.grading.routeId) this.log(c.id, 'customer', c.id, null, 'routeId', c.grading.routeId, null, 'route')
+      c.grading.routeId = null
+      c.grading.routeSeq = null
+    }
+    return null
+  }
+
+  async moveRouteStop(stop: StopMove): Promise<RouteDetail> {
+    const c = this.card(stop.customerId)
+    if (!c.grading.routeId) throw apiError('invalid', 'this customer is on no route', [{ field: 'customerId', code: 'not_on_route', message: 'on no route' }])
+    const order = this.stopsOf(c.grading.routeId).filter((x) => x !== c)
+    order.splice(Math.min(order.length, Math.max(0, stop.position - 1)), 0, c)
+    this.renumber(order)
+    return this.detail(c.grading.routeId)
+  }
+
+  async setRouteOrder(o: RouteOrder): Promise<RouteDetail> {
+    const current = this.stopsOf(o.routeId).map((c) => c.id).sort()
+    if (JSON.stringify(current) !== JSON.stringify([...o.order].sort())) {
+      throw apiError('invalid', 'the new order must list every stop of the route exactly once', [{ field: 'order', code: 'not_the_stops', message: 'not the stops' }])
+    }
+    this.renumber(o.order.map((id) => this.card(id)))
+    return this.detail(o.routeId)
+  }
+
+  async proposeRouteOrder(id: string): Promise<RouteProposal> {
+    const d = this.detail(id)
+    const r = this.routeList.get(id)!
+    const start: [number, number] | null = r.startLatitude != null && r.startLongitude != null ? [r.startLatitude, r.startLongitude] : null
+    const at = (s: RouteDetail['stops'][number]): [number, number] | null => (s.latitude != null && s.longitude != null ? [s.latitude, s.longitude] : null)
+    const length = (order: RouteDetail['stops']) => {
+      let total = 0
+      let prev = start
+      for (const s of order) {
+        const p = at(s)
+        if (!p) continue
+        if (prev) total += km(prev, p)
+        prev = p
+      }
+      if (start && prev) total += km(prev, start)
+      return total
+    }
+    // Nearest neighbour among stops with coordinates; the others keep their places.
+    const placed = d.stops.filter((s) => at(s))
+    const tour: typeof placed = []
+    let here = start ?? (placed[0] ? at(placed[0]) : null)
+    const left = [...placed]
+    if (!start && left.length) tour.push(left.shift()!)
+    while (left.length) {
+      left.sort((a, b) => km(here!, at(a)!) - km(here!, at(b)!))
+      const next = left.shift()!
+      tour.push(next)
+      here = at(next)
+    }
+    const order = d.stops.map((s) => (at(s) ? tour.shift()! : s))
+    const better = length(order) < length(d.stops) ? order : d.stops
+    return {
+      routeId: id,
+      beforeKm: length(d.stops),
+      afterKm: length(better),
+      order: better.map((s) => s.customerId),
+      withoutCoordinates: d.stops.filter((s) => !at(s)).map((s) => s.name),
+      fromBase: start !== null,
+    }
+  }
+
+  async writeRouteSheet(id: string, path: string): Promise<string> {
+    const d = this.detail(id)
+    this.sheets.set(path, d.stops.map((s) => s.name).join('\n'))
+    return path
+  }
+
+  async setLastVisit(id: string, date: string): Promise<ArchiveCard> {
+    const c = this.card(id)
+    if (date > this.today) throw apiError('invalid', `${date} lies in the future; a visit cannot`, [{ field: 'date', code: 'future_date', message: 'in the future' }])
+    if (!c.grading.lastVisitOn || c.grading.lastVisitOn < date) c.grading.lastVisitOn = date
+    this.touch(c)
+    return this.view(c)
+  }
+
+  async visitPlan(q: PlanQuery): Promise<VisitPlan> {
+    const me = this.requireProfile()
+    const staffId = q.staffId ?? me.staffId
+    const rep = this.staff.find((s) => s.id === staffId)
+    if (!rep) throw apiError('not_found', `staff ${staffId} does not exist in this book`)
+    if (q.days < 1 || q.days > 14) throw apiError('invalid', 'a plan covers 1 to 14 days', [{ field: 'days', code: 'out_of_range', message: 'a plan covers 1 to 14 days' }])
+    const routes = [...this.routeList.values()].filter((r) => r.ownerId === staffId && !r.retired)
+    const cards = [...this.cards.values()].filter((c) => c.fields.ownerId === staffId && c.fields.lifecycle !== 'eliminated')
+    const last = new Map(cards.map((c) => [c.id, c.grading.lastVisitOn]))
+    const every = (c: StoredCard) => this.scales.levels.find((l) => l.scale === 'customer' && l.code === c.grading.grade)?.visitEveryDays ?? this.ungradedEvery()
+    const stop = (c: StoredCard, day: string): PlanStop | null => {
+      const lv = last.get(c.id) ?? null
+      const due = lv ? addDays(lv, every(c)) : null
+      if (due && due > day) return null
+      const route = c.grading.routeId ? this.routeList.get(c.grading.routeId) : undefined
+      return {
+        customerId: c.id,
+        name: String(c.fields.name),
+        grade: c.grading.grade,
+        routeName: route?.name ?? null,
+        position: route ? this.stopsOf(route.id).indexOf(c) + 1 : null,
+        lastVisitOn: lv,
+        dueOn: due,
+        overdueDays: due ? Math.max(0, daysBetween(due, day)) : 0,
+        status: !due ? 'never_visited' : due < day ? 'overdue' : 'due',
+      }
+    }
+    const days: PlanDay[] = []
+    for (let i = 0; i < q.days; i++) {
+      const day = addDays(q.date ?? this.today, i)
+      const weekday = ((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7) + 1
+      let chosen = routes.filter((r) => r.weekday === weekday).map((r) => ({ r, scheduled: true }))
+      if (!chosen.length && weekday <= 6) {
+        const best = routes
+          .filter((r) => r.weekday == null)
+          .map((r) => ({ r, due: this.stopsOf(r.id).filter((c) => stop(c, day)).length }))
+          .filter((x) => x.due > 0)
+          .sort((a, b) => b.due - a.due)[0]
+        if (best) chosen = [{ r: best.r, scheduled: false }]
+      }
+      const planned = new Set<string>()
+      const planRoutes = chosen.map(({ r, scheduled }) => {
+        const stops: PlanStop[] = []
+        let notDue = 0
+        for (const c of this.stopsOf(r.id)) {
+          const s = stop(c, day)
+          if (s) {
+            stops.push(s)
+            planned.add(c.id)
+          } else notDue += 1
+        }
+        return { routeId: r.id, name: r.name, scheduled, stops, notDue }
+      })
+      const working = weekday <= 6 || planRoutes.length > 0
+      const overdue = working
+        ? cards
+            .filter((c) => !planned.has(c.id))
+            .map((c) => stop(c, day))
+            .filter((s): s is PlanStop => s !== null && s.status === 'overdue')
+            .sort((a, b) => b.overdueDays - a.overdueDays || a.name.localeCompare(b.name))
+        : []
+      const listed = overdue.slice(0, 30)
+      for (const s of listed) planned.add(s.customerId)
+      for (const id of planned) last.set(id, day)
+      days.push({ date: day, weekday, overdue: listed, moreOverdue: overdue.length - listed.length, routes: planRoutes })
+    }
+    return { staffId, staffName: rep.name, customers: cards.length, days }
+  }
+
+  async teamPlan(date?: string): Promise<PlanSummary[]> {
+    const out: PlanSummary[] = []
+    for (const rep of this.staff.filter((s) => s.role === 'rep')) {
+      const plan = await this.visitPlan({ staffId: rep.id, date: date ?? this.today, days: 1 })
+      const day = plan.days[0]
+      out.push({
+        staffId: rep.id,
+        staffName: rep.name,
+        territoryName: rep.orgUnitName,
+        routes: day.routes.map((r) => r.name),
+        stops: day.routes.reduce((a, r) => a + r.stops.length, 0),
+        overdue: day.overdue.length + day.moreOverdue,
+      })
+    }
+    return out
+  }
+
+  /** Test helper: sets a card's annual sales, last visit or grades directly. */
+  setGrading(id: string, values: Partial<StoredCard['grading']> & { annualSalesWithUs?: number }) {
+    const c = this.card(id)
+    const { annualSalesWithUs, ...grading } = values
+    Object.assign(c.grading, grading)
+    if (annualSalesWithUs !== undefined) c.fields.annualSalesWithUs = annualSalesWithUs
+  }
+
+  /** Test helper: switches who uses this book (a manager, head office). */
+  actAs(staff: Staff) {
+    if (!this.staff.some((s) => s.id === staff.id)) this.staff.push(staff)
+    this.profile = this.profileFor(staff)
   }
 
   /** Test helper: a file the user can then pick and import. */

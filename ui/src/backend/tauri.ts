@@ -1,13 +1,17 @@
 import { invoke } from '@tauri-apps/api/core'
 import { listen } from '@tauri-apps/api/event'
-import { open } from '@tauri-apps/plugin-dialog'
-import type { Backend, Language, PickOptions } from './types'
+import { open, save } from '@tauri-apps/plugin-dialog'
+import type { Backend, Language, PickOptions, SaveOptions } from './types'
 import { SYNC_FILE_EXTENSION, toApiError } from './types'
 import type {
+  AcceptGrades,
+  AcceptReport,
   ArchiveCard,
   BookStatus,
   CardEdit,
   CardSchema,
+  CodeEdit,
+  CodeList,
   ConflictResolution,
   ConflictView,
   CustomerPage,
@@ -18,24 +22,45 @@ import type {
   EnrollDevice,
   ExportResult,
   FolderFile,
+  GradeChange,
+  GradeHistoryEntry,
+  GradeLevelInput,
+  GradeScales,
+  GradeSuggestion,
+  GroupCount,
   HistoryEntry,
   HqMergeReport,
   ImportReport,
+  NewCodeItem,
+  NewCodeList,
   NewCustomer,
   NewProfile,
   NewRecord,
+  NewRoute,
   NoticeView,
   OrgUnit,
   PeerSummary,
+  PlanQuery,
+  PlanSummary,
   Profile,
   Progress,
   RecordEdit,
   RecordKind,
   RejectionView,
+  Route,
+  RouteDetail,
+  RouteEdit,
+  RouteOrder,
+  RouteProposal,
+  RouteStops,
+  RuleShare,
   Saved,
   Staff,
+  StopMove,
+  SuggestQuery,
   SyncStatus,
   TagCount,
+  VisitPlan,
 } from '../generated/bindings'
 
 /** The event the shell emits while it imports a changeset file. */
@@ -156,6 +181,85 @@ export class TauriBackend implements Backend {
   async pickFolder({ title }: PickOptions) {
     const picked = await open({ title, multiple: false, directory: true })
     return picked ?? null
+  }
+  async pickSavePath({ title, defaultName, filterName, extension }: SaveOptions) {
+    const picked = await save({ title, defaultPath: defaultName, filters: [{ name: filterName, extensions: [extension] }] })
+    return picked ?? null
+  }
+  customerGroups(query: CustomerQuery, by: string) {
+    return call<GroupCount[]>('customer_groups', { query, by })
+  }
+  codeLists() {
+    return call<CodeList[]>('code_lists')
+  }
+  addCodeList(list: NewCodeList) {
+    return call<CodeList[]>('add_code_list', { list })
+  }
+  addCode(code: NewCodeItem) {
+    return call<CodeList[]>('add_code', { code })
+  }
+  editCode(edit: CodeEdit) {
+    return call<CodeList[]>('edit_code', { edit })
+  }
+  gradeScales() {
+    return call<GradeScales>('grade_scales')
+  }
+  saveGradeLevel(level: GradeLevelInput) {
+    return call<GradeScales>('save_grade_level', { level })
+  }
+  setGradingRule(shares: RuleShare[]) {
+    return call<GradeScales>('set_grading_rule', { shares })
+  }
+  setGrade(change: GradeChange) {
+    return call<ArchiveCard>('set_grade', { change })
+  }
+  gradeHistory(id: string) {
+    return call<GradeHistoryEntry[]>('grade_history', { id })
+  }
+  suggestGrades(query: SuggestQuery) {
+    return call<GradeSuggestion>('suggest_grades', { query })
+  }
+  acceptGrades(accepted: AcceptGrades) {
+    return call<AcceptReport>('accept_grades', { accepted })
+  }
+  routes(owner?: string) {
+    return call<Route[]>('routes', { owner: owner ?? null })
+  }
+  route(id: string) {
+    return call<RouteDetail>('route', { id })
+  }
+  createRoute(route: NewRoute) {
+    return call<RouteDetail>('create_route', { route })
+  }
+  editRoute(edit: RouteEdit) {
+    return call<RouteDetail>('edit_route', { edit })
+  }
+  addRouteStops(stops: RouteStops) {
+    return call<RouteDetail>('add_route_stops', { stops })
+  }
+  removeRouteStops(customers: string[]) {
+    return call<null>('remove_route_stops', { customers })
+  }
+  moveRouteStop(stop: StopMove) {
+    return call<RouteDetail>('move_route_stop', { stop })
+  }
+  setRouteOrder(order: RouteOrder) {
+    return call<RouteDetail>('set_route_order', { order })
+  }
+  proposeRouteOrder(id: string) {
+    return call<RouteProposal>('propose_route_order', { id })
+  }
+  writeRouteSheet(id: string, path: string) {
+    return call<string>('write_route_sheet', { id, path })
+  }
+  visitPlan(query: PlanQuery) {
+    return call<VisitPlan>('visit_plan', { query })
+  }
+  teamPlan(date?: string) {
+    return call<PlanSummary[]>('team_plan', { date: date ?? null })
+  }
+  setLastVisit(id: string, date: string) {
+    return call<ArchiveCard>('set_last_visit', { id, date })
   }
 }
 

@@ -1,9 +1,13 @@
 import type {
+  AcceptGrades,
+  AcceptReport,
   ApiError,
   ArchiveCard,
   BookStatus,
   CardEdit,
   CardSchema,
+  CodeEdit,
+  CodeList,
   ConflictResolution,
   ConflictView,
   CustomerId,
@@ -15,24 +19,47 @@ import type {
   EnrollDevice,
   ExportResult,
   FolderFile,
+  GradeChange,
+  GradeHistoryEntry,
+  GradeLevelInput,
+  GradeScales,
+  GradeSuggestion,
+  GroupCount,
   HistoryEntry,
   HqMergeReport,
   ImportReport,
+  NewCodeItem,
+  NewCodeList,
   NewCustomer,
   NewProfile,
   NewRecord,
+  NewRoute,
   NoticeView,
   OrgUnit,
   PeerSummary,
+  PlanQuery,
+  PlanSummary,
   Profile,
   Progress,
   RecordEdit,
   RecordKind,
   RejectionView,
+  Route,
+  RouteDetail,
+  RouteEdit,
+  RouteId,
+  RouteOrder,
+  RouteProposal,
+  RouteStops,
+  RuleShare,
   Saved,
   Staff,
+  StaffId,
+  StopMove,
+  SuggestQuery,
   SyncStatus,
   TagCount,
+  VisitPlan,
 } from '../generated/bindings'
 
 export type Language = 'zh-CN' | 'en'
@@ -94,6 +121,49 @@ export interface Backend {
   pickSyncFile(options: PickOptions): Promise<string | null>
   /** Asks the user for a folder; null if they cancel. */
   pickFolder(options: PickOptions): Promise<string | null>
+  /** Asks the user where to save a file; null if they cancel. */
+  pickSavePath(options: SaveOptions): Promise<string | null>
+
+  // --- Classification, grades, routes, plans ---
+  /** How many matching customers carry each value of a code list, `grade`, `credit_grade` or `route`. */
+  customerGroups(query: CustomerQuery, by: string): Promise<GroupCount[]>
+  codeLists(): Promise<CodeList[]>
+  /** Head office only, as the other code-list and grade-scale changes. */
+  addCodeList(list: NewCodeList): Promise<CodeList[]>
+  addCode(code: NewCodeItem): Promise<CodeList[]>
+  editCode(edit: CodeEdit): Promise<CodeList[]>
+  gradeScales(): Promise<GradeScales>
+  saveGradeLevel(level: GradeLevelInput): Promise<GradeScales>
+  setGradingRule(shares: RuleShare[]): Promise<GradeScales>
+  /** Managers and head office set grades by hand. */
+  setGrade(change: GradeChange): Promise<ArchiveCard>
+  gradeHistory(id: CustomerId): Promise<GradeHistoryEntry[]>
+  suggestGrades(query: SuggestQuery): Promise<GradeSuggestion>
+  acceptGrades(accepted: AcceptGrades): Promise<AcceptReport>
+  routes(owner?: StaffId): Promise<Route[]>
+  route(id: RouteId): Promise<RouteDetail>
+  createRoute(route: NewRoute): Promise<RouteDetail>
+  editRoute(edit: RouteEdit): Promise<RouteDetail>
+  addRouteStops(stops: RouteStops): Promise<RouteDetail>
+  removeRouteStops(customers: CustomerId[]): Promise<null>
+  moveRouteStop(stop: StopMove): Promise<RouteDetail>
+  setRouteOrder(order: RouteOrder): Promise<RouteDetail>
+  /** A shorter order, proposed; nothing changes until `setRouteOrder`. */
+  proposeRouteOrder(id: RouteId): Promise<RouteProposal>
+  /** Writes the route sheet (xlsx) to `path`; returns the path written. */
+  writeRouteSheet(id: RouteId, path: string): Promise<string>
+  visitPlan(query: PlanQuery): Promise<VisitPlan>
+  teamPlan(date?: string): Promise<PlanSummary[]>
+  /** Records the day of the last visit (the plan counts from it). */
+  setLastVisit(id: CustomerId, date: string): Promise<ArchiveCard>
+}
+
+/** Texts and the suggested file name of a save dialog. */
+export interface SaveOptions {
+  title: string
+  defaultName: string
+  filterName: string
+  extension: string
 }
 
 /** Texts of a file or folder picker (the UI's language). */

@@ -10,6 +10,10 @@ export interface ListFilters {
   tag: string | null
   staleOnly: boolean
   needsVerificationOnly: boolean
+  /** Codes by list: a card must carry one of each list's codes. */
+  codes: Record<string, string[]>
+  grades: string[]
+  routeId: string | null
   sort: SortKey
 }
 
@@ -23,11 +27,15 @@ export function emptyFilters(): ListFilters {
     tag: null,
     staleOnly: false,
     needsVerificationOnly: false,
+    codes: {},
+    grades: [],
+    routeId: null,
     sort: 'name',
   }
 }
 
 /** True when any filter (not the sort order) narrows the list. */
 export function filtersActive(f: ListFilters): boolean {
-  return JSON.stringify({ ...f, sort: 'name' }) !== JSON.stringify(emptyFilters())
+  const codes = Object.fromEntries(Object.entries(f.codes).filter(([, c]) => c.length))
+  return JSON.stringify({ ...f, codes: {}, sort: 'name' }) !== JSON.stringify(emptyFilters()) || Object.keys(codes).length > 0
 }

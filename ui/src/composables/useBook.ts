@@ -1,6 +1,6 @@
 import { inject, ref, type InjectionKey, type Ref } from 'vue'
 import type { Backend } from '../backend/types'
-import type { ApiError, BookStatus, CardSchema, FieldSpec, OrgUnit, Staff } from '../generated/bindings'
+import type { ApiError, BookStatus, CardSchema, CodeList, FieldSpec, GradeScales, OrgUnit, Staff } from '../generated/bindings'
 
 /** Reference data every screen needs, loaded once per book and shared. */
 export interface Book {
@@ -8,10 +8,15 @@ export interface Book {
   staff: Ref<Staff[]>
   orgUnits: Ref<OrgUnit[]>
   schema: Ref<CardSchema | null>
+  /** Code lists that classify cards, with their codes (retired ones too: cards may still carry them). */
+  codeLists: Ref<CodeList[]>
+  gradeScales: Ref<GradeScales | null>
   /** A fatal error (book locked, corrupt, too new …): the app shows a full-page error. */
   fatal: Ref<ApiError | null>
   refreshStatus(): Promise<BookStatus>
   loadReference(): Promise<void>
+  /** Re-reads code lists and grade scales (after head office changed them, or a sync). */
+  loadClassification(): Promise<void>
   spec(entity: SchemaEntity, key: string): FieldSpec | undefined
 }
 
@@ -25,6 +30,8 @@ export function createBook(backend: Backend): Book {
     staff: ref([]),
     orgUnits: ref([]),
     schema: ref(null),
+    codeLists: ref([]),
+    gradeScales: ref(null),
     fatal: ref(null),
     async refreshStatus() {
       const status = await backend.bookStatus()
@@ -36,6 +43,12 @@ export function createBook(backend: Backend): Book {
       book.staff.value = staff
       book.orgUnits.value = orgUnits
       book.schema.value = schema
+      await book.loadClassification()
+    },
+    async loadClassification() {
+      const [lists, scales] = await Promise.all([backend.codeLists(), backend.gradeScales()])
+      book.codeLists.value = lists
+      book.gradeScales.value = scales
     },
     spec(entity, key) {
       return book.schema.value?.[entity].find((s) => s.key === key)

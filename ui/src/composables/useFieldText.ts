@@ -1,6 +1,7 @@
 import { useI18n } from 'vue-i18n'
 import type { ApiError, FieldProblem, FieldSpec, JsonValue } from '../generated/bindings'
-import type { SchemaEntity } from './useBook'
+import { inject } from 'vue'
+import { BOOK, type SchemaEntity } from './useBook'
 
 /** Whole-yuan fields: shown with thousands separators and the unit. */
 export const MONEY_FIELDS = new Set(['registeredCapital', 'totalAssets', 'annualRevenue', 'annualSalesWithUs', 'amount'])
@@ -50,6 +51,8 @@ export type RefResolver = (table: string, id: string) => string | undefined
 export type Translate = (key: string, named?: Record<string, unknown>) => string
 
 export function useFieldText() {
+  // Code and grade labels come from the book's reference data, when a book is provided.
+  const book = inject(BOOK, null)
   const i18n = useI18n()
   const { te, locale } = i18n
   // Keys are built at run time (field keys, option keys), so a plain signature serves better than the typed one.
@@ -70,6 +73,26 @@ export function useFieldText() {
     return set ? option(set, value) : value
   }
 
+  const en = () => locale.value === 'en'
+  /** A code list's name in the user's language. */
+  const listLabel = (list: string): string => {
+    const l = book?.codeLists.value.find((x) => x.id === list)
+    return l ? (en() ? l.labelEn : l.labelZh) : list
+  }
+  /** A code's label in the user's language (the code itself if the list does not know it). */
+  const codeLabel = (list: string, code: string): string => {
+    const item = book?.codeLists.value.find((x) => x.id === list)?.items.find((i) => i.code === code)
+    if (!item) return code
+    const label = en() ? item.labelEn : item.labelZh
+    return item.retired ? `${label}${t('codes.retiredMark')}` : label
+  }
+  /** A grade's label (`A 类`, `信用 B` …). */
+  const gradeLabel = (scale: 'customer' | 'credit', code: string | null | undefined): string => {
+    if (!code) return t('common.none')
+    const level = book?.gradeScales.value?.levels.find((l) => l.scale === scale && l.code === code)
+    return level ? (en() ? level.labelEn : level.labelZh) : code
+  }
+
   const money = (value: number) => `${formatMoney(value, locale.value)} ${t('common.yuan')}`
 
   /** A value as the user reads it; `ref` fields go through `resolve` (ids are never shown if a name is known). */
@@ -79,6 +102,12 @@ export function useFieldText() {
     if (typeof value === 'number' && MONEY_FIELDS.has(key)) return money(value)
     if (Array.isArray(value)) return value.map(String).join('、')
     if (typeof value === 'string' && spec?.kind === 'choice') return choice(entity, key, value)
+    if (typeof value === 'string' && spec?.kind === 'code' && spec.codeList) return codeLabel(spec.codeList, value)
+    if (spec?.kind === 'codes' && typeof value === 'object' && !Array.isArray(value)) {
+      const entries = Object.entries(value as Record<string, JsonValue>).filter(([, v]) => typeof v === 'string')
+      if (!entries.length) return t('common.none')
+      return entries.map(([list, code]) => `${listLabel(list)}${t('common.colon')}${codeLabel(list, String(code))}`).join('；')
+    }
     if (typeof value === 'string' && spec?.kind === 'ref' && spec.refTable) return resolve?.(spec.refTable, value) ?? value
     if (typeof value === 'object') return JSON.stringify(value)
     return String(value)
@@ -98,5 +127,5 @@ export function useFieldText() {
     return `${head}（${e.message}）`
   }
 
-  return { t, te, locale, label, option, choice, money, display, problem, error }
+  return { t, te, locale, label, option, choice, money, display, problem, error, listLabel, codeLabel, gradeLabel }
 }

@@ -1553,3 +1553,441 @@ export const CARD_SCHEMA: CardSchema = {
     }
   ]
 };
+
+export const DEFAULT_CODE_LISTS: CodeList[] = [
+  {
+    "id": "ownership",
+    "labelZh": "所有制",
+    "labelEn": "Ownership",
+    "position": 1,
+    "retired": false,
+    "field": "orgForm",
+    "items": [
+      {
+        "code": "state_owned",
+        "labelZh": "全民所有制",
+        "labelEn": "State-owned",
+        "position": 1,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "collective",
+        "labelZh": "集体所有制",
+        "labelEn": "Collective",
+        "position": 2,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "private",
+        "labelZh": "私营",
+        "labelEn": "Private",
+        "position": 3,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "individual_business",
+        "labelZh": "个体工商户",
+        "labelEn": "Individual business",
+        "position": 4,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "joint_stock",
+        "labelZh": "股份制",
+        "labelEn": "Joint-stock",
+        "position": 5,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "limited_company",
+        "labelZh": "有限责任公司",
+        "labelEn": "Limited company",
+        "position": 6,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "joint_venture",
+        "labelZh": "合资",
+        "labelEn": "Joint venture",
+        "position": 7,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "partnership",
+        "labelZh": "合伙",
+        "labelEn": "Partnership",
+        "position": 8,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "other",
+        "labelZh": "其他",
+        "labelEn": "Other",
+        "position": 9,
+        "retired": false,
+        "cards": 0
+      }
+    ]
+  },
+  {
+    "id": "channel_type",
+    "labelZh": "渠道类型",
+    "labelEn": "Channel type",
+    "position": 2,
+    "retired": false,
+    "field": "channelType",
+    "items": [
+      {
+        "code": "wholesaler",
+        "labelZh": "批发店",
+        "labelEn": "Wholesaler",
+        "position": 1,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "retailer",
+        "labelZh": "零售店",
+        "labelEn": "Retailer",
+        "position": 2,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "agent",
+        "labelZh": "代理店",
+        "labelEn": "Agent",
+        "position": 3,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "franchise",
+        "labelZh": "特约店",
+        "labelEn": "Franchise store",
+        "position": 4,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "chain",
+        "labelZh": "连锁店",
+        "labelEn": "Chain store",
+        "position": 5,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "specialty",
+        "labelZh": "专营店",
+        "labelEn": "Specialty store",
+        "position": 6,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "distributor",
+        "labelZh": "经销商",
+        "labelEn": "Distributor",
+        "position": 7,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "sub_distributor",
+        "labelZh": "二批商",
+        "labelEn": "Sub-distributor",
+        "position": 8,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "other",
+        "labelZh": "其他",
+        "labelEn": "Other",
+        "position": 9,
+        "retired": false,
+        "cards": 0
+      }
+    ]
+  },
+  {
+    "id": "location_type",
+    "labelZh": "地段类型",
+    "labelEn": "Location type",
+    "position": 3,
+    "retired": false,
+    "field": "locationType",
+    "items": [
+      {
+        "code": "commercial_centre",
+        "labelZh": "商业中心店",
+        "labelEn": "Commercial centre",
+        "position": 1,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "transport_hub",
+        "labelZh": "交通枢纽店",
+        "labelEn": "Transport hub",
+        "position": 2,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "residential",
+        "labelZh": "居民区店",
+        "labelEn": "Residential area",
+        "position": 3,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "rural_market",
+        "labelZh": "乡镇集市店",
+        "labelEn": "Township market",
+        "position": 4,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "other",
+        "labelZh": "其他店铺",
+        "labelEn": "Other",
+        "position": 5,
+        "retired": false,
+        "cards": 0
+      }
+    ]
+  },
+  {
+    "id": "industry",
+    "labelZh": "行业",
+    "labelEn": "Industry",
+    "position": 4,
+    "retired": false,
+    "field": "industry",
+    "items": [
+      {
+        "code": "agri_inputs",
+        "labelZh": "农资",
+        "labelEn": "Agricultural inputs",
+        "position": 1,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "agriculture",
+        "labelZh": "农业",
+        "labelEn": "Agriculture",
+        "position": 2,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "food",
+        "labelZh": "食品",
+        "labelEn": "Food",
+        "position": 3,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "beverages",
+        "labelZh": "饮料",
+        "labelEn": "Beverages",
+        "position": 4,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "daily_chemicals",
+        "labelZh": "日化",
+        "labelEn": "Daily chemicals",
+        "position": 5,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "pharmaceuticals",
+        "labelZh": "医药",
+        "labelEn": "Pharmaceuticals",
+        "position": 6,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "building_materials",
+        "labelZh": "建材",
+        "labelEn": "Building materials",
+        "position": 7,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "appliances",
+        "labelZh": "家电",
+        "labelEn": "Appliances",
+        "position": 8,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "general_merchandise",
+        "labelZh": "百货",
+        "labelEn": "General merchandise",
+        "position": 9,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "other",
+        "labelZh": "其他",
+        "labelEn": "Other",
+        "position": 10,
+        "retired": false,
+        "cards": 0
+      }
+    ]
+  }
+];
+
+export const DEFAULT_GRADE_SCALES: GradeScales = {
+  "levels": [
+    {
+      "scale": "customer",
+      "code": "A",
+      "labelZh": "A 类",
+      "labelEn": "A",
+      "position": 1,
+      "retired": false,
+      "visitEveryDays": 7,
+      "revenueShare": 70,
+      "creditLimit": null,
+      "paymentTermDays": null,
+      "settlement": null,
+      "cards": 0
+    },
+    {
+      "scale": "customer",
+      "code": "B",
+      "labelZh": "B 类",
+      "labelEn": "B",
+      "position": 2,
+      "retired": false,
+      "visitEveryDays": 14,
+      "revenueShare": 20,
+      "creditLimit": null,
+      "paymentTermDays": null,
+      "settlement": null,
+      "cards": 0
+    },
+    {
+      "scale": "customer",
+      "code": "C",
+      "labelZh": "C 类",
+      "labelEn": "C",
+      "position": 3,
+      "retired": false,
+      "visitEveryDays": 30,
+      "revenueShare": 10,
+      "creditLimit": null,
+      "paymentTermDays": null,
+      "settlement": null,
+      "cards": 0
+    },
+    {
+      "scale": "customer",
+      "code": "D",
+      "labelZh": "D 类",
+      "labelEn": "D",
+      "position": 4,
+      "retired": false,
+      "visitEveryDays": 60,
+      "revenueShare": null,
+      "creditLimit": null,
+      "paymentTermDays": null,
+      "settlement": null,
+      "cards": 0
+    },
+    {
+      "scale": "credit",
+      "code": "A",
+      "labelZh": "信用 A",
+      "labelEn": "Credit A",
+      "position": 1,
+      "retired": false,
+      "visitEveryDays": null,
+      "revenueShare": null,
+      "creditLimit": 500000,
+      "paymentTermDays": 60,
+      "settlement": "credit_term",
+      "cards": 0
+    },
+    {
+      "scale": "credit",
+      "code": "B",
+      "labelZh": "信用 B",
+      "labelEn": "Credit B",
+      "position": 2,
+      "retired": false,
+      "visitEveryDays": null,
+      "revenueShare": null,
+      "creditLimit": 200000,
+      "paymentTermDays": 30,
+      "settlement": "monthly_statement",
+      "cards": 0
+    },
+    {
+      "scale": "credit",
+      "code": "C",
+      "labelZh": "信用 C",
+      "labelEn": "Credit C",
+      "position": 3,
+      "retired": false,
+      "visitEveryDays": null,
+      "revenueShare": null,
+      "creditLimit": 50000,
+      "paymentTermDays": 0,
+      "settlement": "cash_on_delivery",
+      "cards": 0
+    },
+    {
+      "scale": "credit",
+      "code": "D",
+      "labelZh": "信用 D",
+      "labelEn": "Credit D",
+      "position": 4,
+      "retired": false,
+      "visitEveryDays": null,
+      "revenueShare": null,
+      "creditLimit": 0,
+      "paymentTermDays": 0,
+      "settlement": "prepayment",
+      "cards": 0
+    }
+  ],
+  "rule": [
+    {
+      "grade": "A",
+      "share": 70
+    },
+    {
+      "grade": "B",
+      "share": 20
+    },
+    {
+      "grade": "C",
+      "share": 10
+    }
+  ]
+};

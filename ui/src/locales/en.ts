@@ -1,8 +1,15 @@
 import type zhCN from './zh-CN'
+import classify from './classify.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
 const en: Messages<typeof zhCN> = {
+  codes: classify.codes,
+  grading: classify.grading,
+  grades: classify.grades,
+  suggest: classify.suggest,
+  routes: classify.routes,
+  plan: classify.plan,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -16,6 +23,9 @@ const en: Messages<typeof zhCN> = {
   },
   nav: {
     customers: 'Customers',
+    routes: 'Routes',
+    plan: 'Visit plan',
+    classification: 'Classification',
     sync: 'Sync',
   },
   common: {
@@ -55,10 +65,24 @@ const en: Messages<typeof zhCN> = {
       locked: 'Another program is using the archive.',
       sync_refused: 'The sync step was refused.',
       io: 'Reading or writing a file failed.',
+      forbidden: 'Your role cannot do this.',
       internal: 'Internal error.',
     },
   },
   problems: {
+    unknown_code: 'not a code of this list',
+    retired_code: 'this code is retired; choose another',
+    unknown_list: 'there is no such code list',
+    bad_key: 'use lower-case letters, digits and _, starting with a letter',
+    duplicate: 'already exists',
+    not_100: 'the grades\' shares of revenue must add up to 100%',
+    unknown_grade: 'there is no such grade',
+    other_rep: 'this customer belongs to another rep',
+    not_a_rep: 'routes belong to reps',
+    has_stops: 'the route still has stops; move them first',
+    not_the_stops: 'the order must list every stop of the route; reload and try again',
+    wrong_scale: 'this does not belong to that grade scale',
+    incomplete: 'give both latitude and longitude',
     required: 'Required',
     too_long: 'Too long',
     not_choice: 'Choose one of the listed options',
@@ -111,6 +135,9 @@ const en: Messages<typeof zhCN> = {
     owner: 'Owner',
     orgUnit: 'Organisation unit',
     tag: 'Tag',
+    grade: 'Grade',
+    groupBy: 'Count by',
+    ungrouped: 'None',
     staleOnly: 'Stale only',
     needsVerificationOnly: 'Needs verification only',
     sort: 'Sort',
@@ -142,6 +169,7 @@ const en: Messages<typeof zhCN> = {
     needsVerification: 'needs verification',
   },
   card: {
+    grading: 'Classification & grades',
     back: 'Back to list',
     revision: 'Revision {n}',
     markReviewed: 'Mark reviewed',
@@ -478,6 +506,7 @@ const en: Messages<typeof zhCN> = {
     },
   },
   options: {
+    ...classify.options,
     lifecycle: {
       prospect: 'Prospect',
       active: 'Active',

@@ -1,4 +1,12 @@
+import classify from './classify.zh-CN'
+
 export default {
+  codes: classify.codes,
+  grading: classify.grading,
+  grades: classify.grades,
+  suggest: classify.suggest,
+  routes: classify.routes,
+  plan: classify.plan,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -12,6 +20,9 @@ export default {
   },
   nav: {
     customers: '客户',
+    routes: '路线',
+    plan: '拜访计划',
+    classification: '分类与等级',
     sync: '同步',
   },
   common: {
@@ -52,10 +63,24 @@ export default {
       sync_refused: '同步文件被拒绝。',
       io: '读写文件失败。',
       internal: '程序内部错误。',
+      forbidden: '您的岗位不能做这项操作。',
     },
   },
   problems: {
     required: '必填',
+    unknown_code: '不是该代码表里的代码',
+    retired_code: '该代码已停用，请另选',
+    unknown_list: '没有这个代码表',
+    bad_key: '只能用小写字母、数字和下划线，以字母开头',
+    duplicate: '已经存在',
+    not_100: '各等级的销售额占比相加必须等于 100%',
+    unknown_grade: '没有这个等级',
+    other_rep: '该客户属于其他业务员',
+    not_a_rep: '路线只能属于业务员',
+    has_stops: '路线上还有客户，请先移走',
+    not_the_stops: '顺序必须包含路线上的全部客户，请刷新后重试',
+    wrong_scale: '该项不属于这个等级体系',
+    incomplete: '纬度和经度要同时填写',
     too_long: '内容过长',
     not_choice: '请从列表中选择',
     future_date: '日期不能晚于今天',
@@ -107,6 +132,9 @@ export default {
     owner: '负责人',
     orgUnit: '组织/区域',
     tag: '标签',
+    grade: '客户等级',
+    groupBy: '分组统计',
+    ungrouped: '未分类',
     staleOnly: '只看待复核',
     needsVerificationOnly: '只看待核实',
     sort: '排序',
@@ -138,6 +166,7 @@ export default {
     needsVerification: '待核实',
   },
   card: {
+    grading: '分类与等级',
     back: '返回列表',
     revision: '版本 {n}',
     markReviewed: '标记已复核',
@@ -474,6 +503,7 @@ export default {
     },
   },
   options: {
+    ...classify.options,
     lifecycle: {
       prospect: '潜在客户',
       active: '活跃',

@@ -15,3 +15,4 @@ run() {
 }
 run card.e2e.mjs
 run sync.e2e.mjs
+run classify.e2e.mjs

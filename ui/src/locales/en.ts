@@ -1,5 +1,7 @@
 import type zhCN from './zh-CN'
 import classify from './classify.en'
+import routes from './routes.en'
+import plan from './plan.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -8,8 +10,8 @@ const en: Messages<typeof zhCN> = {
   grading: classify.grading,
   grades: classify.grades,
   suggest: classify.suggest,
-  routes: classify.routes,
-  plan: classify.plan,
+  routes,
+  plan,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',

@@ -1,12 +1,14 @@
 import classify from './classify.zh-CN'
+import routes from './routes.zh-CN'
+import plan from './plan.zh-CN'
 
 export default {
   codes: classify.codes,
   grading: classify.grading,
   grades: classify.grades,
   suggest: classify.suggest,
-  routes: classify.routes,
-  plan: classify.plan,
+  routes,
+  plan,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',

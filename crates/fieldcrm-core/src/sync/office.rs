@@ -833,3 +833,96 @@ pub fn enroll(
     }
     peer(tx, device)?.ok_or_else(|| Error::NotFound { what: "device", id: device.to_string() })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::api::{NewCustomer, NewOrgUnit, NewProfile, NewStaff};
+    use crate::model::OrgUnitKind;
+    use crate::routes::NewRoute;
+    use crate::{Book, FixedClock};
+
+    fn change(t: &str, k: &str, c: &str, v: Json) -> Change {
+        Change { t: t.into(), k: k.into(), c: c.into(), v, h: 1, o: "device".into(), s: 1, bh: 0, bo: None, n: 0 }
+    }
+
+    /// Head office's verdict on `change` from someone with `scope` and `role`: None if allowed, else the reason.
+    fn verdict(book: &Book, scope: &PeerScope, role: StaffRole, change: &Change) -> Option<&'static str> {
+        book.read(|conn| authorise(conn, scope, role, change)).expect("authorise").err().map(|r| r.reason)
+    }
+
+    #[test]
+    fn grades_are_set_by_managers_and_routes_changed_only_within_their_reps_part_of_the_organisation() {
+        let book = Book::open_in_memory(Arc::new(FixedClock::new(chrono::Utc::now()))).expect("book");
+        let profile = book
+            .create_profile(&NewProfile {
+                name: "总部".into(),
+                role: StaffRole::HeadOffice,
+                company_name: "华丰".into(),
+                unit_name: String::new(),
+                phone: None,
+            })
+            .expect("profile");
+        let unit = |parent, kind, name: &str| {
+            book.add_org_unit(&NewOrgUnit { parent_id: Some(parent), kind, name: name.into(), code: None })
+                .expect("unit")
+                .id
+        };
+        let region = unit(profile.org_unit_id, OrgUnitKind::Region, "潍坊");
+        let mine = unit(region, OrgUnitKind::Territory, "寿光");
+        let theirs = unit(profile.org_unit_id, OrgUnitKind::Territory, "别处");
+        let staff = |name: &str, role, unit| {
+            book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None }).expect("staff").id
+        };
+        let rep = staff("王磊", StaffRole::Rep, mine);
+        let other = staff("李娜", StaffRole::Rep, theirs);
+        let card = book
+            .create_customer(&NewCustomer {
+                fields: serde_json::from_value(json!({"name": "华星农业", "ownerId": rep.to_string()}))
+                    .expect("fields"),
+                ..Default::default()
+            })
+            .expect("card")
+            .card
+            .id
+            .to_string();
+        let route = book
+            .create_route(&NewRoute { name: "东线".into(), owner_id: Some(rep), ..Default::default() })
+            .expect("route")
+            .route
+            .id
+            .to_string();
+        let rep_scope = PeerScope::Owner(rep.to_string());
+        let other_scope = PeerScope::Owner(other.to_string());
+        let manager_scope = book.read(|conn| subtree(conn, &region.to_string())).map(PeerScope::Units).expect("scope");
+
+        let grade = change("customer", &card, "grade", json!("A"));
+        assert_eq!(verdict(&book, &rep_scope, StaffRole::Rep, &grade), Some("grade_by_manager"));
+        let credit = change("customer", &card, "credit_grade", json!("A"));
+        assert_eq!(verdict(&book, &rep_scope, StaffRole::Rep, &credit), Some("grade_by_manager"));
+        assert_eq!(verdict(&book, &manager_scope, StaffRole::RegionalManager, &grade), None);
+        let route_stop = change("customer", &card, "route_id", json!(route));
+        assert_eq!(verdict(&book, &rep_scope, StaffRole::Rep, &route_stop), None, "a rep lays out their own routes");
+
+        let rename = change("route", &route, "name", json!("新东线"));
+        assert_eq!(verdict(&book, &rep_scope, StaffRole::Rep, &rename), None);
+        assert_eq!(verdict(&book, &manager_scope, StaffRole::RegionalManager, &rename), None);
+        assert_eq!(verdict(&book, &other_scope, StaffRole::Rep, &rename), Some("out_of_scope"));
+        let hand_over = change("route", &route, "owner_id", json!(other.to_string()));
+        assert_eq!(verdict(&book, &rep_scope, StaffRole::Rep, &hand_over), Some("out_of_scope"));
+        let forged = change(
+            "route",
+            "0190a000-0000-7000-8000-00000000beef",
+            "*",
+            json!({"id": "0190a000-0000-7000-8000-00000000beef", "name": "假路线", "owner_id": rep.to_string(), "territory_id": mine.to_string()}),
+        );
+        assert_eq!(verdict(&book, &other_scope, StaffRole::Rep, &forged), Some("out_of_scope"));
+        assert_eq!(verdict(&book, &rep_scope, StaffRole::Rep, &forged), None);
+        let code = change("code_item", "channel_type/retailer", "label_zh", json!("零售"));
+        assert_eq!(verdict(&book, &manager_scope, StaffRole::RegionalManager, &code), Some("office_only"));
+    }
+}

@@ -480,6 +480,17 @@ fn routes_hold_a_reps_customers_in_order_and_refuse_other_reps_stops_and_bad_coo
     assert_eq!(problem_codes(&err), ["has_stops"]);
     o.book.remove_route_stops(&[mine[1]]).expect("remove");
     assert_eq!(o.book.customer(mine[1]).expect("card").grading.route_id, None);
+
+    // A card handed to another rep leaves its old rep's route.
+    set(&o.book, mine[2], "ownerId", json!(o.other_rep.to_string())).expect("reassign");
+    let grading = o.book.customer(mine[2]).expect("card").grading;
+    assert_eq!((grading.route_id, grading.route_name, grading.route_position), (None, None, None));
+    assert!(!o.book.route(route.id).expect("route").stops.iter().any(|s| s.customer_id == mine[2]));
+    let history = o.book.history(mine[2], 10).expect("history");
+    assert!(
+        history.iter().any(|h| h.field == "routeId" && h.new_value.is_null()),
+        "the card's history says it left the route"
+    );
 }
 
 #[test]

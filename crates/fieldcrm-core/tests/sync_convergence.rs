@@ -1,7 +1,8 @@
-//! Convergence: five laptops and head office, random edits and random delivery
-//! of files (reordered, duplicated, delayed, lost and resent). After everyone
-//! has exchanged files, every laptop holds exactly the cards its scope allows,
-//! identical field by field to head office's.
+//! Convergence: five laptops and head office, random edits, grades and route
+//! stops, and random delivery of files (reordered, duplicated, delayed, lost
+//! and resent). After everyone has exchanged files, every laptop holds exactly
+//! the cards its scope allows, identical field by field (grades and route
+//! places included) to head office's, and every book has the same routes.
 
 #[path = "sync/world.rs"]
 mod world;
@@ -9,7 +10,10 @@ mod world;
 use chrono::Duration;
 use fieldcrm_core::api::{CardEdit, NewRecord, RecordKind};
 use fieldcrm_core::card::FieldChange;
+use fieldcrm_core::classify_api::{RouteStops, StopMove};
+use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::ids::CustomerId;
+use fieldcrm_core::routes::NewRoute;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use world::{cards, customer, World};
@@ -47,6 +51,23 @@ enum Op {
         field: usize,
         value: u8,
     },
+    /// A rep puts one of their cards on their route (made on first use) at a place.
+    Stop {
+        who: usize,
+        card: usize,
+        position: u8,
+    },
+    /// The manager moves a stop of one of the team's routes.
+    MoveStop {
+        route: usize,
+        stop: usize,
+        position: u8,
+    },
+    /// The manager grades a card.
+    Grade {
+        card: usize,
+        grade: usize,
+    },
     /// A laptop writes its file; it travels to head office later (or never).
     Export {
         who: usize,
@@ -80,6 +101,7 @@ enum Op {
 }
 
 const FIELDS: &[&str] = &["phone", "notes", "shortName", "serviceArea"];
+const GRADES: &[&str] = &["A", "B", "C", "D"];
 
 fn op() -> impl Strategy<Value = Op> {
     let who = 0..=REPS;
@@ -90,6 +112,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::RemovePerson { who, card }),
         2 => (any::<usize>(), 0..REPS).prop_map(|(card, to)| Op::Reassign { card, to }),
         1 => (any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(card, field, value)| Op::OfficeEdit { card, field, value }),
+        2 => (0..REPS, any::<usize>(), any::<u8>()).prop_map(|(who, card, position)| Op::Stop { who, card, position }),
+        2 => (any::<usize>(), any::<usize>(), any::<u8>()).prop_map(|(route, stop, position)| Op::MoveStop { route, stop, position }),
+        1 => (any::<usize>(), 0..GRADES.len()).prop_map(|(card, grade)| Op::Grade { card, grade }),
         4 => who.clone().prop_map(|who| Op::Export { who }),
         3 => who.clone().prop_map(|who| Op::OfficeExport { who }),
         5 => (any::<usize>(), any::<bool>()).prop_map(|(pick, keep)| Op::DeliverToOffice { pick, keep }),
@@ -104,6 +129,12 @@ fn quiet(_: fieldcrm_core::sync::Progress) {}
 
 fn ids(book: &fieldcrm_core::Book) -> Vec<CustomerId> {
     cards(book).keys().map(|k| k.parse().expect("id")).collect()
+}
+
+/// Every route in a book (they travel to every book), without the stop counts
+/// (which count only the cards a book holds).
+fn routes(book: &fieldcrm_core::Book) -> Vec<(String, String, String)> {
+    book.routes(None).expect("routes").into_iter().map(|r| (r.id.to_string(), r.name, r.owner_id.to_string())).collect()
 }
 
 fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
@@ -166,6 +197,47 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     let change =
                         FieldChange { field: FIELDS[field].into(), expected: None, value: json!(format!("hq{value}")) };
                     w.office.book.edit_customer(&CardEdit { customer_id: id, changes: vec![change] }).expect("edit");
+                }
+            }
+            Op::Stop { who, card, position } => {
+                let book = &w.people[who].book;
+                let staff: fieldcrm_core::ids::StaffId = w.people[who].staff_id.parse().expect("staff id");
+                let mine: Vec<CustomerId> = ids(book)
+                    .into_iter()
+                    .filter(|id| book.customer(*id).expect("card").fields["ownerId"] == json!(w.people[who].staff_id))
+                    .collect();
+                if let Some(id) = pick(&mine, card) {
+                    let route = match book.routes(Some(staff)).expect("routes").first() {
+                        Some(r) => r.id,
+                        None => {
+                            let new = NewRoute { name: format!("线路{who}"), ..Default::default() };
+                            book.create_route(&new).expect("route").route.id
+                        }
+                    };
+                    let at = Some(u32::from(position) % 8 + 1);
+                    book.add_route_stops(&RouteStops { route_id: route, customers: vec![id], at }).expect("stop");
+                }
+            }
+            Op::MoveStop { route, stop, position } => {
+                let book = &w.people[manager].book;
+                let routes: Vec<_> = book.routes(None).expect("routes").into_iter().filter(|r| r.stops > 0).collect();
+                if let Some(r) = pick(&routes, route) {
+                    let stops = book.route(r.id).expect("route").stops;
+                    if let Some(s) = pick(&stops, stop) {
+                        let to = StopMove { customer_id: s.customer_id, position: u32::from(position) % 8 + 1 };
+                        book.move_route_stop(&to).expect("move");
+                    }
+                }
+            }
+            Op::Grade { card, grade } => {
+                if let Some(id) = pick(&ids(&w.people[manager].book), card) {
+                    let change = GradeChange {
+                        customer_id: id,
+                        scale: GradeScale::Customer,
+                        grade: Some(GRADES[grade].into()),
+                        reason: None,
+                    };
+                    w.people[manager].book.set_grade(&change).expect("grade");
                 }
             }
             Op::Export { who } => to_office.push(w.people[who].book.sync_export_bytes(None).expect("export")),
@@ -232,6 +304,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
         for (id, card) in &expected {
             prop_assert_eq!(&held[id], card, "card {} on {}", id, person.name);
         }
+        prop_assert_eq!(routes(&person.book), routes(&w.office.book), "routes on {}", person.name);
         let pending = person.book.sync_status().expect("status").pending_total;
         prop_assert_eq!(pending, 0, "{} has unconfirmed changes after settling", person.name);
     }

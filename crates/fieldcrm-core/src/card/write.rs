@@ -497,11 +497,37 @@ pub fn patch(
     for (def, _, old, new) in &writes {
         record_history(tx, customer, entity, id, def.key, old, new, actor)?;
     }
+    if let Some((_, _, _, owner)) = writes.iter().find(|(d, ..)| entity == CUSTOMER_ENTITY && d.key == "ownerId") {
+        leave_others_route(tx, customer, owner.as_str().unwrap_or_default(), actor)?;
+    }
     if entity != CUSTOMER_ENTITY {
         touch_customer(tx, customer, actor)?;
     }
     search::refresh(tx, customer)?;
     Ok(warnings)
+}
+
+/// A card handed to another rep leaves the route of its old rep (a route is
+/// one rep's tour); the change is in the card's history like any other.
+fn leave_others_route(tx: &Transaction<'_>, customer: CustomerId, owner: &str, actor: Actor) -> Result<()> {
+    let route: Option<String> = tx
+        .prepare_cached(
+            "SELECT c.route_id FROM customer c JOIN route r ON r.id = c.route_id WHERE c.id = ?1 AND r.owner_id <> ?2",
+        )?
+        .query_row(rusqlite::params![customer, owner], |r| r.get(0))
+        .optional()?;
+    let Some(route) = route else { return Ok(()) };
+    tx.prepare_cached("UPDATE customer SET route_id = NULL, route_seq = NULL WHERE id = ?1")?.execute([customer])?;
+    record_history(
+        tx,
+        customer,
+        CUSTOMER_ENTITY,
+        &customer.to_string(),
+        "routeId",
+        &Json::from(route),
+        &Json::Null,
+        actor,
+    )
 }
 
 /// A block whose source becomes the customer's own form loses its verified

@@ -294,6 +294,8 @@ pub struct CustomerRow {
     pub stale: bool,
     pub needs_verification: bool,
     pub updated_at: String,
+    /// Customer grade (A, B …).
+    pub grade: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -523,7 +525,7 @@ fn page_rows(conn: &Connection, ids: Vec<CustomerId>, stale_before: &str) -> Res
                 s.name, t.name,
                 (SELECT coalesce(a.city, '') || coalesce(a.district, '') || a.detail FROM customer_address a
                   WHERE a.customer_id = c.id ORDER BY a.kind <> 'business', a.id LIMIT 1),
-                c.tags, c.reviewed_at < ?2, {NEEDS_VERIFICATION}, c.updated_at
+                c.tags, c.reviewed_at < ?2, {NEEDS_VERIFICATION}, c.updated_at, c.grade
          FROM customer c
          JOIN staff s ON s.id = c.owner_id
          JOIN org_unit t ON t.id = c.territory_id
@@ -547,6 +549,7 @@ fn page_rows(conn: &Connection, ids: Vec<CustomerId>, stale_before: &str) -> Res
                 stale: r.get(11)?,
                 needs_verification: r.get(12)?,
                 updated_at: r.get(13)?,
+                grade: r.get(14)?,
             })
         })?);
     }

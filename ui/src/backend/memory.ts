@@ -469,6 +469,7 @@ export class MemoryBackend implements Backend {
       stale: v.stale,
       needsVerification: v.blocks.some((bl) => bl.needsVerification),
       updatedAt: c.updatedAt,
+      grade: c.grading.grade,
     }
   }
 

@@ -205,7 +205,11 @@ codes: Record<string, Array<string>>, grades: Array<string>, creditGrades: Array
  */
 limit: number, };
 
-export type CustomerRow = { id: CustomerId, name: string, shortName: string | null, phone: string | null, channelLevel: ChannelLevel, lifecycle: Lifecycle, creditStanding: CreditStanding, ownerName: string, territoryName: string, address: string | null, tags: Array<string>, stale: boolean, needsVerification: boolean, updatedAt: string, };
+export type CustomerRow = { id: CustomerId, name: string, shortName: string | null, phone: string | null, channelLevel: ChannelLevel, lifecycle: Lifecycle, creditStanding: CreditStanding, ownerName: string, territoryName: string, address: string | null, tags: Array<string>, stale: boolean, needsVerification: boolean, updatedAt: string, 
+/**
+ * Customer grade (A, B …).
+ */
+grade: string | null, };
 
 export type CustomerPage = { 
 /**

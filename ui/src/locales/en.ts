@@ -151,6 +151,7 @@ const en: Messages<typeof zhCN> = {
       created: 'Newest',
     },
     columns: {
+      grade: 'Grade',
       name: 'Customer',
       channelLevel: 'Channel level',
       lifecycle: 'Lifecycle',

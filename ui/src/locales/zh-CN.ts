@@ -148,6 +148,7 @@ export default {
       created: '最新建档',
     },
     columns: {
+      grade: '等级',
       name: '客户名称',
       channelLevel: '渠道级别',
       lifecycle: '状态',

@@ -39,11 +39,15 @@ export function createBook(backend: Backend): Book {
       return status
     },
     async loadReference() {
-      const [staff, orgUnits, schema] = await Promise.all([backend.staffList(), backend.orgUnits(), backend.cardSchema()])
+      const [staff, orgUnits, schema] = await Promise.all([
+        backend.staffList(),
+        backend.orgUnits(),
+        backend.cardSchema(),
+        book.loadClassification(),
+      ])
       book.staff.value = staff
       book.orgUnits.value = orgUnits
       book.schema.value = schema
-      await book.loadClassification()
     },
     async loadClassification() {
       const [lists, scales] = await Promise.all([backend.codeLists(), backend.gradeScales()])

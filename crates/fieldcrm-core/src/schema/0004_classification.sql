@@ -95,6 +95,9 @@ ALTER TABLE customer ADD COLUMN route_seq REAL;
 ALTER TABLE customer ADD COLUMN last_visit_on TEXT;
 CREATE INDEX customer_route ON customer(route_id, route_seq);
 CREATE INDEX customer_grade ON customer(grade, name_pinyin);
+CREATE INDEX customer_credit_grade ON customer(credit_grade);
+-- Only cards with codes of added lists: counting those codes reads this, not every card.
+CREATE INDEX customer_custom_codes ON customer(custom_codes) WHERE custom_codes <> '{}';
 CREATE INDEX customer_channel_type ON customer(channel_type, name_pinyin);
 CREATE INDEX customer_location_type ON customer(location_type, name_pinyin);
 CREATE INDEX customer_org_form ON customer(org_form, name_pinyin);

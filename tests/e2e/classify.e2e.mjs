@@ -5,18 +5,18 @@
 // suggestion is accepted; the CLI then reads the book to check each change
 // was saved. Screenshots go to target/e2e/.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
+import { released, startDriver } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
 const app = join(root, 'target', profile, 'fieldcrm-desktop');
 const cli = join(root, 'target', profile, 'fieldcrm');
 const out = join(root, 'target', 'e2e');
-const port = 4444 + Math.floor(Math.random() * 1000);
 mkdirSync(out, { recursive: true });
 
 const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-classify-'));
@@ -28,50 +28,6 @@ const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '
 fieldcrm('demo', '--customers', '400', '--as-of', iso);
 const route = fieldcrm('route', 'list').sort((a, b) => b.stops - a.stops)[0];
 const before = fieldcrm('route', 'show', route.id).stops.map((s) => s.customerId);
-
-const driver = spawn('tauri-driver', ['--port', String(port)], {
-  env: { ...process.env, FIELDCRM_DB: book },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const base = `http://127.0.0.1:${port}`;
-
-async function waitForDriver() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/status`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('tauri-driver did not start');
-}
-
-/** The pid of the app holding the book's lock, if one does (from /proc/locks). */
-function lockHolder() {
-  try {
-    const inode = statSync(`${book}.lock`).ino;
-    const line = readFileSync('/proc/locks', 'utf8')
-      .split('\n')
-      .find((l) => l.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
-    return line ? Number(line.trim().split(/\s+/)[4]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Waits for the app to let go of the book, stopping it if its session ended without closing it. */
-async function released() {
-  for (let i = 0; i < 300; i++) {
-    const pid = lockHolder();
-    if (pid === null) return;
-    if (i === 30) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the book stayed locked after the app was closed');
-}
 
 const assert = (ok, message) => {
   if (!ok) throw new Error(message);
@@ -90,8 +46,8 @@ function step(name) {
 }
 const shot = async (name) => writeFileSync(join(out, `classify-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
 const card = fieldcrm('route', 'show', route.id).stops[0];
+const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
 try {
-  await waitForDriver();
   session = await Session.start(base, app);
   await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
 
@@ -169,7 +125,7 @@ try {
 } finally {
   if (session) await session.end().catch(() => {});
   driver.kill();
-  await released().catch(() => {});
+  await released(book, (m) => console.log(`classify e2e: ${m}`)).catch(() => {});
 }
 
 if (!failed) {

@@ -14,11 +14,12 @@
 //        open conflict.
 // Screenshots are saved under target/e2e/.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
+import { released, startDriver } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
@@ -47,21 +48,9 @@ function step(name) {
 
 /** Runs `work` against the app opened on `book` (one tauri-driver per book: the book comes from its environment). */
 async function inApp(book, name, work) {
-  const port = 5444 + Math.floor(Math.random() * 1000);
-  const driver = spawn('tauri-driver', ['--port', String(port)], {
-    env: { ...process.env, FIELDCRM_DB: book },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
+  const { driver, base } = await startDriver(book, 5444 + Math.floor(Math.random() * 1000));
   let session;
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/status`)).ok) break;
-      } catch {}
-      if (i > 100) throw new Error('tauri-driver did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
     session = await Session.start(base, app);
     await work(session);
     writeFileSync(join(out, `sync-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
@@ -76,41 +65,8 @@ async function inApp(book, name, work) {
     if (session) await session.end().catch(() => {});
     driver.kill();
     // The next app may only open the book once this one has let go of it.
-    await released(book);
+    await released(book, (m) => console.log(`sync e2e: ${m}`));
   }
-}
-
-/** The pid of the app holding the book's lock, if one does (read from /proc/locks, not by trying the lock). */
-function lockHolder(book) {
-  try {
-    const inode = statSync(`${book}.lock`).ino;
-    const line = readFileSync('/proc/locks', 'utf8')
-      .split('\n')
-      .find((l) => l.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
-    return line ? Number(line.trim().split(/\s+/)[4]) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Waits until the ended session's app has let go of the book. An app the
- * driver left running after the session ended is stopped, as a user would
- * close the window.
- */
-async function released(book) {
-  for (let i = 0; i < 300; i++) {
-    const pid = lockHolder(book);
-    if (pid === null) return;
-    if (i === 30) {
-      console.log(`sync e2e: the app (pid ${pid}) still runs after its session ended; stopping it`);
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${book} stayed locked after its app was closed`);
 }
 
 async function openSyncPage(s) {

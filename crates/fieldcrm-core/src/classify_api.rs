@@ -228,37 +228,25 @@ impl Book {
             let mut report = AcceptReport { changed: 0, unchanged: 0 };
             let mut problems: Vec<FieldProblem> = vec![];
             for (i, a) in accepted.grades.iter().enumerate() {
-                let before: Option<Option<String>> = rusqlite::OptionalExtension::optional(tx.query_row(
-                    "SELECT grade FROM customer WHERE id = ?1",
-                    [a.customer_id],
-                    |r| r.get(0),
-                ))?;
-                let Some(before) = before else {
-                    problems.push(FieldProblem::new(
-                        format!("grades[{i}]"),
-                        "unknown_ref",
-                        format!("{} does not exist in this book", a.customer_id),
-                    ));
-                    continue;
-                };
                 let change = GradeChange {
                     customer_id: a.customer_id,
                     scale: GradeScale::Customer,
                     grade: Some(a.grade.clone()),
                     reason: reason.clone(),
                 };
+                let field = format!("grades[{i}]");
                 match grades::set(tx, &change, false, actor) {
-                    Ok(()) => {}
+                    Ok(true) => report.changed += 1,
+                    Ok(false) => report.unchanged += 1,
                     Err(Error::Invalid(p)) => {
-                        problems.extend(p.into_iter().map(|p| FieldProblem { field: format!("grades[{i}]"), ..p }));
-                        continue;
+                        problems.extend(p.into_iter().map(|p| FieldProblem { field: field.clone(), ..p }))
                     }
+                    Err(Error::NotFound { id, .. }) => problems.push(FieldProblem::new(
+                        field,
+                        "unknown_ref",
+                        format!("{id} does not exist in this book"),
+                    )),
                     Err(other) => return Err(other),
-                }
-                if before.as_deref() == Some(a.grade.as_str()) {
-                    report.unchanged += 1;
-                } else {
-                    report.changed += 1;
                 }
             }
             if !problems.is_empty() {

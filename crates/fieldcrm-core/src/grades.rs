@@ -302,7 +302,6 @@ pub fn save_level(tx: &Transaction<'_>, input: &GradeLevelInput, now: DateTime<U
         return Err(Error::Invalid(problems));
     }
     let ts = timestamp(now);
-    let existing = level(tx, input.scale, &input.code)?;
     if input.retired && is_customer {
         let share: Option<u32> = tx
             .query_row(
@@ -321,44 +320,29 @@ pub fn save_level(tx: &Transaction<'_>, input: &GradeLevelInput, now: DateTime<U
         }
     }
     let settlement = input.settlement.map(Settlement::as_str);
-    if existing.is_some() {
-        tx.prepare_cached(
-            "UPDATE grade_level SET label_zh = ?3, label_en = ?4, retired = ?5, visit_every_days = ?6,
-                credit_limit = ?7, payment_term_days = ?8, settlement = ?9, updated_at = ?10
-             WHERE scale = ?1 AND code = ?2",
-        )?
-        .execute(params![
-            input.scale.as_str(),
-            input.code,
-            input.label_zh.trim(),
-            input.label_en.trim(),
-            input.retired,
-            input.visit_every_days,
-            input.credit_limit,
-            input.payment_term_days,
-            settlement,
-            ts
-        ])?;
-    } else {
-        tx.prepare_cached(
-            "INSERT INTO grade_level (id, scale, code, label_zh, label_en, position, retired, visit_every_days,
-                credit_limit, payment_term_days, settlement, created_at, updated_at)
-             VALUES (?1 || '/' || ?2, ?1, ?2, ?3, ?4,
-                (SELECT coalesce(max(position), 0) + 1 FROM grade_level WHERE scale = ?1), ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-        )?
-        .execute(params![
-            input.scale.as_str(),
-            input.code,
-            input.label_zh.trim(),
-            input.label_en.trim(),
-            input.retired,
-            input.visit_every_days,
-            input.credit_limit,
-            input.payment_term_days,
-            settlement,
-            ts
-        ])?;
-    }
+    // A new grade goes last in its scale; an existing one keeps its place.
+    tx.prepare_cached(
+        "INSERT INTO grade_level (id, scale, code, label_zh, label_en, position, retired, visit_every_days,
+            credit_limit, payment_term_days, settlement, created_at, updated_at)
+         VALUES (?1 || '/' || ?2, ?1, ?2, ?3, ?4,
+            (SELECT coalesce(max(position), 0) + 1 FROM grade_level WHERE scale = ?1), ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+         ON CONFLICT (scale, code) DO UPDATE SET label_zh = excluded.label_zh, label_en = excluded.label_en,
+            retired = excluded.retired, visit_every_days = excluded.visit_every_days,
+            credit_limit = excluded.credit_limit, payment_term_days = excluded.payment_term_days,
+            settlement = excluded.settlement, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        input.scale.as_str(),
+        input.code,
+        input.label_zh.trim(),
+        input.label_en.trim(),
+        input.retired,
+        input.visit_every_days,
+        input.credit_limit,
+        input.payment_term_days,
+        settlement,
+        ts
+    ])?;
     Ok(())
 }
 
@@ -468,8 +452,9 @@ pub fn visit_frequencies(conn: &Connection) -> Result<(HashMap<String, u32>, u32
 /// Visit frequency when no customer grade names one.
 pub const DEFAULT_VISIT_EVERY_DAYS: u32 = 30;
 
-/// Sets one card's grade by hand (or from the accepted suggestion).
-pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Actor) -> Result<()> {
+/// Sets one card's grade by hand (or from the accepted suggestion). Returns
+/// whether the grade itself changed.
+pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Actor) -> Result<bool> {
     let reason = change.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
         return Err(Error::invalid("reason", "too_long", "at most 500 characters fit"));
@@ -500,8 +485,9 @@ pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Acto
     }
     let manual_now = change.scale == GradeScale::Customer && manual;
     let manual_changes = change.scale == GradeScale::Customer && manual_now != was_manual;
-    if old.as_deref() == grade && !manual_changes {
-        return Ok(());
+    let changed = old.as_deref() != grade;
+    if !changed && !manual_changes {
+        return Ok(false);
     }
     let ts = timestamp(actor.at);
     if change.scale == GradeScale::Customer {
@@ -517,7 +503,7 @@ pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Acto
         )?
         .execute(params![change.customer_id, grade, ts, actor.staff])?;
     }
-    if old.as_deref() != grade {
+    if changed {
         let json = |v: Option<&str>| v.map(|g| Json::from(g).to_string());
         tx.prepare_cached(
             "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value,
@@ -536,7 +522,7 @@ pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Acto
             reason
         ])?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// A card's grade changes, newest first.
@@ -597,7 +583,7 @@ pub fn abc(rule: &[RuleShare], revenues: &[i64]) -> Vec<String> {
 
 /// One considered card: id, revenue, current grade, set by hand.
 struct Considered {
-    id: String,
+    id: CustomerId,
     revenue: i64,
     current: Option<String>,
     manual: bool,
@@ -659,9 +645,9 @@ pub fn suggest(conn: &Connection, units: Option<&[String]>) -> Result<GradeSugge
     )?;
     for (c, proposed, share_bp, cumulative_bp) in picked {
         let (name, owner_name, territory_name): (String, String, String) =
-            names.query_row([&c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            names.query_row([c.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         changes.push(ProposedGrade {
-            customer_id: c.id.parse().map_err(|_| Error::NotFound { what: "customer", id: c.id.clone() })?,
+            customer_id: c.id,
             name,
             owner_name,
             territory_name,

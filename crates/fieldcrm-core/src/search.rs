@@ -415,14 +415,13 @@ fn list_filters(query: &CustomerQuery, stale_before: &str) -> (Vec<String>, Vec<
         }
     };
     for (list, codes) in &query.codes {
-        match crate::codes::builtin(list) {
-            Some(b) => on_card(b.column.to_string(), codes, &mut args),
-            None if crate::codes::valid_key(list) => {
-                on_card(format!("json_extract(custom_codes, '$.{list}')"), codes, &mut args)
-            }
-            // Not a list key at all: nothing can carry it.
-            None => on_card("NULL".to_string(), &[String::new()], &mut args),
-        }
+        let column = match crate::codes::builtin(list) {
+            Some(b) => b.column.to_string(),
+            // Not a list key at all (nor safe to name in SQL): no card carries it.
+            None if !crate::codes::valid_key(list) => "NULL".to_string(),
+            None => format!("json_extract(custom_codes, '$.{list}')"),
+        };
+        on_card(column, codes, &mut args);
     }
     on_card("grade".to_string(), &query.grades, &mut args);
     on_card("credit_grade".to_string(), &query.credit_grades, &mut args);

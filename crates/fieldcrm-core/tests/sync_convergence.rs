@@ -14,6 +14,7 @@ use fieldcrm_core::classify_api::{RouteStops, StopMove};
 use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::ids::CustomerId;
 use fieldcrm_core::routes::NewRoute;
+use fieldcrm_core::search::CustomerQuery;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use world::{cards, customer, World};
@@ -202,10 +203,9 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             Op::Stop { who, card, position } => {
                 let book = &w.people[who].book;
                 let staff: fieldcrm_core::ids::StaffId = w.people[who].staff_id.parse().expect("staff id");
-                let mine: Vec<CustomerId> = ids(book)
-                    .into_iter()
-                    .filter(|id| book.customer(*id).expect("card").fields["ownerId"] == json!(w.people[who].staff_id))
-                    .collect();
+                let query = CustomerQuery { owner_id: Some(staff), limit: 500, ..Default::default() };
+                let mine: Vec<CustomerId> =
+                    book.search_customers(&query).expect("list").rows.into_iter().map(|r| r.id).collect();
                 if let Some(id) = pick(&mine, card) {
                     let route = match book.routes(Some(staff)).expect("routes").first() {
                         Some(r) => r.id,

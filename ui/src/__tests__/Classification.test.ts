@@ -4,6 +4,7 @@ import ClassificationPage from '../views/ClassificationPage.vue'
 import CustomerCard from '../views/CustomerCard.vue'
 import CustomerList from '../views/CustomerList.vue'
 import { MemoryBackend } from '../backend/memory'
+import { customerQuery } from '../backend/types'
 import { mountWith, until } from './helpers'
 
 let wrapper: VueWrapper | undefined
@@ -13,10 +14,9 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const EMPTY = { text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name' as const, offset: 0, limit: 50 }
 
 async function ids(backend: MemoryBackend): Promise<Record<string, string>> {
-  const page = await backend.searchCustomers(EMPTY)
+  const page = await backend.searchCustomers(customerQuery())
   return Object.fromEntries(page.rows.map((r) => [r.name, r.id]))
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import CustomerCard from '../views/CustomerCard.vue'
+import { customerQuery } from '../backend/types'
 import { MemoryBackend } from '../backend/memory'
 import { mountWith, until } from './helpers'
 
@@ -9,7 +10,7 @@ afterEach(() => wrapper?.unmount())
 
 async function cardWith(fields: Record<string, string | boolean>) {
   const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000', ...fields }] })
-  const id = (await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })).rows[0].id
+  const id = (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows[0].id
   const mounted = await mountWith(CustomerCard, backend, { id })
   wrapper = mounted.wrapper
   await until(() => mounted.wrapper.find('[data-testid=card-title]').exists())

@@ -3,6 +3,7 @@ import type { VueWrapper } from '@vue/test-utils'
 import CustomerList from '../views/CustomerList.vue'
 import CustomerFilters from '../components/CustomerFilters.vue'
 import { emptyFilters } from '../components/listFilters'
+import { customerQuery } from '../backend/types'
 import { MemoryBackend } from '../backend/memory'
 import { mountWith, until } from './helpers'
 
@@ -33,7 +34,7 @@ describe('customer list', () => {
     const w = wrapper
     await until(() => rows(w).length === 1)
     await rows(w)[0].trigger('click')
-    const page = await backend.searchCustomers({ text: '华星', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })
+    const page = await backend.searchCustomers(customerQuery({ text: '华星', limit: 10 }))
     expect(w.emitted('open')).toEqual([[page.rows[0].id]])
   })
 

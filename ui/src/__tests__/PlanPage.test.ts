@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { DOMWrapper, VueWrapper } from '@vue/test-utils'
 import PlanPage from '../views/PlanPage.vue'
+import { customerQuery } from '../backend/types'
 import { MemoryBackend } from '../backend/memory'
 import type { Staff } from '../generated/bindings'
 import { mountWith, until } from './helpers'
@@ -18,7 +19,7 @@ afterEach(() => {
 const MONDAY = '2026-11-23'
 
 async function ids(backend: MemoryBackend): Promise<Record<string, string>> {
-  const page = await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 100 })
+  const page = await backend.searchCustomers(customerQuery({ limit: 100 }))
   return Object.fromEntries(page.rows.map((r) => [String(r.name), r.id]))
 }
 

@@ -4,7 +4,7 @@ import { ElSelect } from 'element-plus'
 import RoutesPage from '../views/RoutesPage.vue'
 import { MemoryBackend } from '../backend/memory'
 import type { CustomerQuery } from '../generated/bindings'
-import type { Language } from '../backend/types'
+import { customerQuery, type Language } from '../backend/types'
 import { mountWith, until } from './helpers'
 
 let wrapper: VueWrapper | undefined
@@ -20,20 +20,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-const ALL: CustomerQuery = {
-  text: '',
-  lifecycle: [],
-  channelLevel: [],
-  creditStanding: [],
-  staleOnly: false,
-  needsVerificationOnly: false,
-  codes: {},
-  grades: [],
-  creditGrades: [],
-  sort: 'name',
-  offset: 0,
-  limit: 100,
-}
+const ALL: CustomerQuery = customerQuery()
 
 /** Customer ids by name. */
 async function idsOf(backend: MemoryBackend): Promise<Record<string, string>> {

@@ -4,6 +4,7 @@ import SyncPage from '../views/SyncPage.vue'
 import App from '../App.vue'
 import StaffSelect from '../components/StaffSelect.vue'
 import { MEMORY_OFFICE_FINGERPRINT, MEMORY_OFFICE_FILE, MemoryBackend } from '../backend/memory'
+import { customerQuery } from '../backend/types'
 import { mountWith, until } from './helpers'
 
 let wrapper: VueWrapper | undefined
@@ -17,7 +18,7 @@ afterEach(() => {
 const conflictRows = (w: VueWrapper) => w.findAll('[data-testid=conflict-row]')
 
 async function firstId(backend: MemoryBackend): Promise<string> {
-  const page = await backend.searchCustomers({ text: '', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })
+  const page = await backend.searchCustomers(customerQuery({ limit: 10 }))
   return page.rows[0].id
 }
 
@@ -140,7 +141,7 @@ describe('sync page', () => {
     const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资'] })
     const id = await firstId(backend)
     backend.addRejection(id, 'credit_standing', 'good', 'office_only', 'only head office sets the credit standing')
-    const other = (await backend.searchCustomers({ text: '绿丰', lifecycle: [], channelLevel: [], creditStanding: [], staleOnly: false, needsVerificationOnly: false, codes: {}, grades: [], creditGrades: [], sort: 'name', offset: 0, limit: 10 })).rows[0].id
+    const other = (await backend.searchCustomers(customerQuery({ text: '绿丰', limit: 10 }))).rows[0].id
     backend.moveAway(other)
     const w = await syncPage(backend)
     await until(() => w.findAll('[data-testid=rejection-row]').length === 1)

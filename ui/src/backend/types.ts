@@ -158,6 +158,25 @@ export interface Backend {
   setLastVisit(id: CustomerId, date: string): Promise<ArchiveCard>
 }
 
+/** A customer search: no filters, by name, first page of 100, with the given fields on top. */
+export function customerQuery(fields: Partial<CustomerQuery> = {}): CustomerQuery {
+  return {
+    text: '',
+    lifecycle: [],
+    channelLevel: [],
+    creditStanding: [],
+    staleOnly: false,
+    needsVerificationOnly: false,
+    codes: {},
+    grades: [],
+    creditGrades: [],
+    sort: 'name',
+    offset: 0,
+    limit: 100,
+    ...fields,
+  }
+}
+
 /** Texts and the suggested file name of a save dialog. */
 export interface SaveOptions {
   title: string

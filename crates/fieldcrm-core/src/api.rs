@@ -242,7 +242,7 @@ impl Book {
     /// The person making changes on this laptop, now.
     pub(crate) fn actor(&self, conn: &Connection, source: &'static str) -> Result<Actor> {
         let profile = org::profile(conn)?.ok_or(Error::NoProfile)?;
-        Ok(Actor { staff: profile.staff_id, at: self.clock.now(), source })
+        Ok(Actor { staff: profile.staff_id, at: self.clock.now(), source, source_id: None })
     }
 
     fn stale_after_days(conn: &Connection) -> Result<u32> {

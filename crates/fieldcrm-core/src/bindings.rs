@@ -16,14 +16,31 @@ use crate::classify_api::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, R
 use crate::codes::{CodeEdit, CodeItem, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
 use crate::error::{ApiError, ErrorCode, FieldProblem};
+use crate::fieldwork::calendar::{Reminder, ReminderDue, ReminderInput};
+use crate::fieldwork::duties::{
+    Behind, Compliance, ComplianceQuery, DutyRule, DutyRuleInput, NoContact, NoContactGroup, PersonCompliance,
+    RuleResult,
+};
+use crate::fieldwork::records::{
+    Call, LoggedCall, LoggedVisit, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit,
+};
+use crate::fieldwork::reports::{
+    CustomerTotals, DayTotals, NewUrgentReport, Report, ReportComment, ReportContent, ReportLine, ReportListQuery,
+    ReportQuery, ReportSummaryInput, ReportTotals,
+};
+use crate::fieldwork_api::{Home, ReportRef};
 use crate::grades::{
     AcceptedGrade, CreditTerms, GradeChange, GradeHistoryEntry, GradeLevel, GradeLevelInput, GradeScale,
     GradeSuggestion, ProposedGrade, RevenueBasis, RuleShare, Settlement,
 };
 use crate::ids::{
-    AddressId, ChangeId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, RouteId, StaffId,
+    AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ReportId,
+    RouteId, StaffId, TaskId, VisitId,
 };
-use crate::model::{Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle, OrgUnitKind, StaffRole};
+use crate::model::{
+    Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, KeyPersonRole, Lifecycle, OrgUnitKind,
+    ReportKind, ReportStatus, StaffRole, TaskSource, UrgentTopic,
+};
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
@@ -149,6 +166,52 @@ pub fn typescript() -> String {
         PlanDay,
         VisitPlan,
         PlanSummary,
+        VisitId,
+        CallId,
+        TaskId,
+        ReportId,
+        CommentId,
+        CallDirection,
+        TaskSource,
+        ReportKind,
+        ReportStatus,
+        UrgentTopic,
+        DutyKind,
+        NewVisit,
+        Visit,
+        LoggedVisit,
+        NewCall,
+        Call,
+        LoggedCall,
+        NewTask,
+        Task,
+        RecordQuery,
+        TaskQuery,
+        ReportQuery,
+        ReportSummaryInput,
+        NewUrgentReport,
+        ReportTotals,
+        DayTotals,
+        CustomerTotals,
+        ReportContent,
+        ReportComment,
+        Report,
+        ReportLine,
+        ReportListQuery,
+        ReportRef,
+        DutyRule,
+        DutyRuleInput,
+        ComplianceQuery,
+        Behind,
+        RuleResult,
+        PersonCompliance,
+        NoContact,
+        NoContactGroup,
+        Compliance,
+        Reminder,
+        ReminderInput,
+        ReminderDue,
+        Home,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\
@@ -171,6 +234,10 @@ pub fn typescript() -> String {
         let scales = book.grade_scales().ok().and_then(|s| serde_json::to_string_pretty(&s).ok()).unwrap_or_default();
         out.push_str(&format!("\nexport const DEFAULT_CODE_LISTS: CodeList[] = {lists};\n"));
         out.push_str(&format!("\nexport const DEFAULT_GRADE_SCALES: GradeScales = {scales};\n"));
+        let rules = book.duty_rules().ok().and_then(|r| serde_json::to_string_pretty(&r).ok()).unwrap_or_default();
+        let reminders = book.reminders().ok().and_then(|r| serde_json::to_string_pretty(&r).ok()).unwrap_or_default();
+        out.push_str(&format!("\nexport const DEFAULT_DUTY_RULES: DutyRule[] = {rules};\n"));
+        out.push_str(&format!("\nexport const DEFAULT_REMINDERS: Reminder[] = {reminders};\n"));
     }
     out
 }

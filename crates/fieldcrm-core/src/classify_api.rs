@@ -319,7 +319,7 @@ impl Book {
 
     /// Writes the route sheet (xlsx, A4) to `path`; returns the path written.
     pub fn write_route_sheet(&self, id: RouteId, path: &Path) -> ApiResult<PathBuf> {
-        let today = self.clock.now().date_naive().to_string();
+        let today = self.clock.today().to_string();
         let bytes = self.read(|conn| {
             let language = org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language);
             routes::sheet::workbook(&routes::detail(conn, id)?, &language, &today)
@@ -331,7 +331,7 @@ impl Book {
     /// Records that the customer was visited on `date` (the plan counts from the
     /// last visit). An earlier date than the one on record changes nothing.
     pub fn set_last_visit(&self, customer: CustomerId, date: &str) -> ApiResult<ArchiveCard> {
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         self.write(|tx| {
             let day = plan::parse_day("date", date)?;
             if day > today {
@@ -360,7 +360,7 @@ impl Book {
 
     /// A rep's plan for a day or a week. Managers see their reps' plans.
     pub fn visit_plan(&self, query: &PlanQuery) -> ApiResult<VisitPlan> {
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         self.read(|conn| {
             let me = profile(conn)?;
             let staff = query.staff_id.unwrap_or(me.staff_id);
@@ -383,7 +383,7 @@ impl Book {
 
     /// Every rep's plan for the day in numbers (managers: their team).
     pub fn team_plan(&self, date: Option<&str>) -> ApiResult<Vec<PlanSummary>> {
-        let today = self.clock.now().date_naive();
+        let today = self.clock.today();
         self.read(|conn| {
             let me = profile(conn)?;
             let day = match date {

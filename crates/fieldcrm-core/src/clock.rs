@@ -2,13 +2,39 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, TimeZone, Utc};
+
+/// The organisation's working time: China Standard Time (UTC+8), which has no
+/// daylight saving. Days — a visit's date, a daily report's day, a month's
+/// duties, "today" — are counted in it wherever the laptop's clock is set.
+pub const WORK_OFFSET_SECONDS: i32 = 8 * 3600;
+
+fn work_zone() -> FixedOffset {
+    FixedOffset::east_opt(WORK_OFFSET_SECONDS).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// The working day an instant falls on.
+pub fn work_day(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&work_zone()).date_naive()
+}
+
+/// The instant a working day begins.
+pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    work_zone().from_local_datetime(&midnight).single().map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
+/// An instant as the working time zone shows it (`2026-11-22 09:30`).
+pub fn work_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&work_zone()).format("%Y-%m-%d %H:%M").to_string()
+}
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 
+    /// Today's working day.
     fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+        work_day(self.now())
     }
 }
 

@@ -37,6 +37,10 @@ pub fn builtin(list: &str) -> Option<&'static Builtin> {
     BUILTIN.iter().find(|b| b.list == list)
 }
 
+/// Lists that classify records rather than cards (the kind of a visit). Head
+/// office edits their codes; they are not offered on cards.
+pub const RECORD_LISTS: &[&str] = &["visit_type"];
+
 /// The card field holding custom lists' codes.
 pub const CUSTOM_FIELD: &str = "customCodes";
 
@@ -67,6 +71,8 @@ pub struct CodeList {
     /// The card field of a built-in list (`orgForm`, `channelType` …); none for
     /// lists head office added, whose codes are in `customCodes`.
     pub field: Option<String>,
+    /// The list classifies cards (false: records, such as the visit type).
+    pub for_cards: bool,
     pub items: Vec<CodeItem>,
 }
 
@@ -189,6 +195,7 @@ pub fn lists(conn: &Connection) -> Result<Vec<CodeList>> {
             let id: String = r.get(0)?;
             Ok(CodeList {
                 field: builtin(&id).map(|b| b.field.to_string()),
+                for_cards: !RECORD_LISTS.contains(&id.as_str()),
                 items: vec![],
                 id,
                 label_zh: r.get(1)?,
@@ -291,7 +298,10 @@ pub fn edit(tx: &Transaction<'_>, edit: &CodeEdit, now: DateTime<Utc>) -> Result
         }
         None => ("code_list", "id = ?1", vec![edit.list_id.as_str()]),
     };
-    if edit.retired == Some(true) && edit.code.is_none() && builtin(&edit.list_id).is_some() {
+    if edit.retired == Some(true)
+        && edit.code.is_none()
+        && (builtin(&edit.list_id).is_some() || RECORD_LISTS.contains(&edit.list_id.as_str()))
+    {
         return Err(Error::invalid(
             "retired",
             "builtin",
@@ -400,6 +410,14 @@ pub fn check_custom(conn: &Connection, codes: &Json, current: &Json) -> Result<V
                 field,
                 "builtin_list",
                 format!("'{list}' is a built-in list; set its card field instead"),
+            ));
+            continue;
+        }
+        if RECORD_LISTS.contains(&list.as_str()) {
+            problems.push(FieldProblem::new(
+                field,
+                "record_list",
+                format!("'{list}' classifies records, not cards; choose a list of card codes"),
             ));
             continue;
         }

@@ -266,7 +266,7 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
     let today = match &options.as_of {
         Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .map_err(|_| Error::invalid("asOf", "not_date", format!("'{text}' is not a date; write YYYY-MM-DD")))?,
-        None => now.date_naive(),
+        None => crate::clock::work_day(now),
     };
     let anchor = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
     let vocab = Vocabulary::load();

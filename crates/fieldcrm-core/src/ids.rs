@@ -108,6 +108,26 @@ define_id!(
     RouteId
 );
 define_id!(
+    /// A visit record (走访记录).
+    VisitId
+);
+define_id!(
+    /// A phone call record (电话记录).
+    CallId
+);
+define_id!(
+    /// A follow-up task.
+    TaskId
+);
+define_id!(
+    /// A rep information report (daily, weekly, monthly or urgent).
+    ReportId
+);
+define_id!(
+    /// A comment on a report.
+    CommentId
+);
+define_id!(
     /// This laptop's identity as a device that edits the book.
     DeviceId
 );

@@ -19,6 +19,8 @@ pub mod clock;
 pub mod codes;
 pub mod demo;
 pub mod error;
+pub mod fieldwork;
+pub mod fieldwork_api;
 pub mod grades;
 pub mod ids;
 pub mod model;

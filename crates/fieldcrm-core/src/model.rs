@@ -115,3 +115,33 @@ string_enum!(
         Contact => "contact",
     }
 );
+string_enum!(
+    /// Who rang whom.
+    CallDirection { Outgoing => "outgoing", Incoming => "incoming" }
+);
+string_enum!(
+    /// Where a follow-up task came from.
+    TaskSource { Visit => "visit", Call => "call", Manual => "manual" }
+);
+string_enum!(
+    /// The rep information reports (seed 004): daily, periodic and urgent.
+    ReportKind { Daily => "daily", Weekly => "weekly", Monthly => "monthly", Urgent => "urgent" }
+);
+string_enum!(
+    /// A report is a draft until its author submits it; then it is final.
+    ReportStatus { Draft => "draft", Submitted => "submitted" }
+);
+string_enum!(
+    /// What an urgent report (紧急报告) is about.
+    UrgentTopic { CreditRisk => "credit_risk", Competitor => "competitor", Complaint => "complaint", Other => "other" }
+);
+string_enum!(
+    /// The kinds of contact and coverage duty (seed 000), each per calendar month.
+    DutyKind {
+        ContactCustomers => "contact_customers",
+        ContactStaff => "contact_staff",
+        VisitCustomers => "visit_customers",
+        SpotChecks => "spot_checks",
+        GradeFrequency => "grade_frequency",
+    }
+);

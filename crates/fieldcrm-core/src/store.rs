@@ -26,6 +26,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("schema/0002_search.sql"), after: Some(crate::search::rebuild_all) },
     Migration { sql: include_str!("schema/0003_sync.sql"), after: Some(crate::sync::capture::init_state) },
     Migration { sql: include_str!("schema/0004_classification.sql"), after: Some(crate::codes::adopt_free_text) },
+    Migration { sql: include_str!("schema/0005_field_work.sql"), after: None },
 ];
 
 /// The schema version this program writes.

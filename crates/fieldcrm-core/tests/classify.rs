@@ -77,7 +77,8 @@ fn default_code_lists_classify_cards_and_unknown_or_retired_codes_are_refused_le
     let o = office();
     let lists = o.book.code_lists().expect("lists");
     let ids: Vec<&str> = lists.iter().map(|l| l.id.as_str()).collect();
-    assert_eq!(ids, ["ownership", "channel_type", "location_type", "industry"]);
+    assert_eq!(ids, ["ownership", "channel_type", "location_type", "industry", "visit_type"]);
+    assert_eq!(lists.iter().filter(|l| !l.for_cards).map(|l| l.id.as_str()).collect::<Vec<_>>(), ["visit_type"]);
     let channel = &lists[1];
     assert_eq!(channel.field.as_deref(), Some("channelType"));
     let wholesaler = channel.items.iter().find(|i| i.code == "wholesaler").expect("default code");

@@ -356,9 +356,10 @@ export class MemoryBackend implements Backend {
       }))
   }
 
-  private log(customerId: string, entity: string, entityId: string, label: string | null, field: string, oldValue: JsonValue, newValue: JsonValue, source: string) {
+  private log(customerId: string, entity: string, entityId: string, label: string | null, field: string, oldValue: JsonValue, newValue: JsonValue, source: string, sourceId: string | null = null) {
     this.history.unshift({
       id: this.newId('h'),
+      sourceId,
       customerId,
       entity,
       entityId,
@@ -1091,7 +1092,7 @@ export class MemoryBackend implements Backend {
     this.requireOffice('code lists')
     if (!/^[a-z][a-z0-9_]{0,39}$/.test(list.id)) throw apiError('invalid', 'bad key', [{ field: 'id', code: 'bad_key', message: 'not a valid key' }])
     if (this.lists.some((l) => l.id === list.id)) throw apiError('invalid', 'duplicate', [{ field: 'id', code: 'duplicate', message: 'exists' }])
-    this.lists.push({ id: list.id, labelZh: list.labelZh, labelEn: list.labelEn, position: this.lists.length + 1, retired: false, field: null, items: [] })
+    this.lists.push({ id: list.id, labelZh: list.labelZh, labelEn: list.labelEn, position: this.lists.length + 1, retired: false, field: null, forCards: true, items: [] })
     return this.listsView()
   }
 

@@ -167,9 +167,13 @@ entity: string, entityId: string,
  */
 entityLabel: string | null, field: string, oldValue: JsonValue, newValue: JsonValue, changedBy: string | null, changedAt: string, 
 /**
- * `create`, `edit`, `demo`, … : what kind of work made the change.
+ * `create`, `edit`, `demo`, `visit`, `call` … : what kind of work made the change.
  */
-source: string, };
+source: string, 
+/**
+ * The visit or call whose findings made the change.
+ */
+sourceId: string | null, };
 
 export type NewCustomer = { fields: Record<string, JsonValue>, keyPeople: Array<Record<string, JsonValue>>, addresses: Array<Record<string, JsonValue>>, };
 
@@ -358,7 +362,11 @@ export type CodeList = { id: string, labelZh: string, labelEn: string, position:
  * The card field of a built-in list (`orgForm`, `channelType` …); none for
  * lists head office added, whose codes are in `customCodes`.
  */
-field: string | null, items: Array<CodeItem>, };
+field: string | null, 
+/**
+ * The list classifies cards (false: records, such as the visit type).
+ */
+forCards: boolean, items: Array<CodeItem>, };
 
 export type NewCodeList = { 
 /**
@@ -602,6 +610,286 @@ export type VisitPlan = { staffId: StaffId, staffName: string,
 customers: number, days: Array<PlanDay>, };
 
 export type PlanSummary = { staffId: StaffId, staffName: string, territoryName: string, routes: Array<string>, stops: number, overdue: number, };
+
+export type VisitId = string;
+
+export type CallId = string;
+
+export type TaskId = string;
+
+export type ReportId = string;
+
+export type CommentId = string;
+
+export type CallDirection = "outgoing" | "incoming";
+
+export type TaskSource = "visit" | "call" | "manual";
+
+export type ReportKind = "daily" | "weekly" | "monthly" | "urgent";
+
+export type ReportStatus = "draft" | "submitted";
+
+export type UrgentTopic = "credit_risk" | "competitor" | "complaint" | "other";
+
+export type DutyKind = "contact_customers" | "contact_staff" | "visit_customers" | "spot_checks" | "grade_frequency";
+
+export type NewVisit = { customerId: CustomerId, 
+/**
+ * A code of the list `visit_type` (`routine`, `spot_check` …).
+ */
+visitType: string, 
+/**
+ * RFC 3339 (`2026-11-22T09:30:00+08:00`).
+ */
+checkedInAt: string, 
+/**
+ * None while the visit goes on; [`check_out`] closes it.
+ */
+checkedOutAt?: string, latitude?: number, longitude?: number, purpose?: string, 
+/**
+ * Their stock of our products.
+ */
+stockNotes?: string, competitorNotes?: string, pricesSeen?: string, problems?: string, requests?: string, 
+/**
+ * What was agreed; with a due date it becomes a follow-up task.
+ */
+nextStep?: string, nextStepDue?: string, 
+/**
+ * A stop of the visitor's route plan.
+ */
+planned: boolean, 
+/**
+ * Spot-checks: whether the rep's earlier report of this customer held true.
+ */
+reportConfirmed?: boolean, 
+/**
+ * Card fields the visit found changed (a new phone number …), saved with it.
+ */
+cardChanges: Array<FieldChange>, };
+
+export type Visit = { id: VisitId, customerId: CustomerId, customerName: string, staffId: StaffId, staffName: string, visitType: string, checkedInAt: string, checkedOutAt: string | null, 
+/**
+ * Minutes between check-in and check-out.
+ */
+minutes: number | null, latitude: number | null, longitude: number | null, purpose: string | null, stockNotes: string | null, competitorNotes: string | null, pricesSeen: string | null, problems: string | null, requests: string | null, nextStep: string | null, nextStepDue: string | null, planned: boolean, reportConfirmed: boolean | null, };
+
+export type LoggedVisit = { visit: Visit, task: Task | null, 
+/**
+ * Card warnings (saved anyway), as for a card edit.
+ */
+warnings: Array<FieldProblem>, };
+
+export type NewCall = { customerId?: CustomerId, colleagueId?: StaffId, direction: CallDirection, calledAt: string, durationSeconds: number, summary?: string, nextStep?: string, nextStepDue?: string, 
+/**
+ * Card fields the call found changed (customer calls only).
+ */
+cardChanges: Array<FieldChange>, };
+
+export type Call = { id: CallId, staffId: StaffId, staffName: string, customerId: CustomerId | null, customerName: string | null, colleagueId: StaffId | null, colleagueName: string | null, direction: CallDirection, calledAt: string, durationSeconds: number, summary: string | null, nextStep: string | null, nextStepDue: string | null, };
+
+export type LoggedCall = { call: Call, task: Task | null, warnings: Array<FieldProblem>, };
+
+export type NewTask = { title: string, dueOn: string, customerId?: CustomerId, 
+/**
+ * Yourself when none; managers may give a task to someone in their team.
+ */
+assigneeId?: StaffId, };
+
+export type Task = { id: TaskId, title: string, dueOn: string, doneAt: string | null, customerId: CustomerId | null, customerName: string | null, assigneeId: StaffId, assigneeName: string, source: TaskSource, 
+/**
+ * The visit or call it came from.
+ */
+sourceId: string | null, 
+/**
+ * Open and due before today.
+ */
+overdue: boolean, };
+
+export type RecordQuery = { customerId?: CustomerId, staffId?: StaffId, 
+/**
+ * First day (YYYY-MM-DD), inclusive.
+ */
+from?: string, 
+/**
+ * Last day, inclusive.
+ */
+to?: string, limit?: number, };
+
+export type TaskQuery = { customerId?: CustomerId, 
+/**
+ * Yourself when neither a customer nor a person is given.
+ */
+assigneeId?: StaffId, 
+/**
+ * Done tasks too.
+ */
+includeDone: boolean, limit?: number, };
+
+export type ReportQuery = { kind: ReportKind, 
+/**
+ * Any day of the period (YYYY-MM-DD); today when none.
+ */
+day?: string, staffId?: StaffId, };
+
+export type ReportSummaryInput = { kind: ReportKind, day?: string, summary: string, };
+
+export type NewUrgentReport = { customerId: CustomerId, topic: UrgentTopic, title: string, summary: string, };
+
+export type ReportTotals = { visits: number, customersVisited: number, plannedVisits: number, spotChecks: number, visitMinutes: number, calls: number, customerCalls: number, colleagueCalls: number, callMinutes: number, tasksDone: number, tasksCreated: number, 
+/**
+ * Open at the period's end and due before it.
+ */
+tasksOverdue: number, };
+
+export type DayTotals = { day: string, visits: number, customersVisited: number, calls: number, callMinutes: number, };
+
+export type CustomerTotals = { customerId: CustomerId, customerName: string, visits: number, calls: number, lastContact: string, };
+
+export type ReportContent = { totals: ReportTotals, visits: Array<Visit>, calls: Array<Call>, tasksDone: Array<Task>, tasksCreated: Array<Task>, tasksOverdue: Array<Task>, days: Array<DayTotals>, customers: Array<CustomerTotals>, };
+
+export type ReportComment = { id: CommentId, authorId: StaffId, authorName: string, body: string, createdAt: string, };
+
+export type Report = { id: ReportId, authorId: StaffId, authorName: string, kind: ReportKind, periodStart: string, periodEnd: string, status: ReportStatus, submittedAt: string | null, summary: string | null, 
+/**
+ * Urgent reports: the customer, the topic and the title.
+ */
+customerId: CustomerId | null, customerName: string | null, topic: UrgentTopic | null, title: string | null, content: ReportContent, comments: Array<ReportComment>, 
+/**
+ * The reader may still save and submit it (their own unsubmitted report of a begun period).
+ */
+editable: boolean, };
+
+export type ReportLine = { id: ReportId, authorId: StaffId, authorName: string, kind: ReportKind, periodStart: string, periodEnd: string, submittedAt: string, title: string | null, topic: UrgentTopic | null, customerName: string | null, summary: string | null, totals: ReportTotals, read: boolean, comments: number, };
+
+export type ReportListQuery = { staffId?: StaffId, kind?: ReportKind, 
+/**
+ * Periods from this day on (YYYY-MM-DD).
+ */
+from?: string, to?: string, unreadOnly: boolean, limit?: number, };
+
+export type ReportRef = { id?: ReportId, query?: ReportQuery, };
+
+export type DutyRule = { id: string, role: StaffRole, kind: DutyKind, 
+/**
+ * contact_staff: the colleagues' role.
+ */
+staffRole: StaffRole | null, 
+/**
+ * The customers counted (empty: all).
+ */
+channelLevels: Array<ChannelLevel>, 
+/**
+ * Contacts per customer or colleague per month.
+ */
+perTarget: number | null, 
+/**
+ * visit_customers, spot_checks: at least this many customers…
+ */
+minCount: number | null, 
+/**
+ * …and this share (%) of those in scope.
+ */
+minShare: number | null, position: number, active: boolean, };
+
+export type DutyRuleInput = { id?: string, role: StaffRole, kind: DutyKind, staffRole?: StaffRole, channelLevels: Array<ChannelLevel>, perTarget?: number, minCount?: number, minShare?: number, active: boolean, };
+
+export type ComplianceQuery = { 
+/**
+ * This unit and everyone under it; your own part of the organisation when none.
+ */
+orgUnitId?: OrgUnitId, 
+/**
+ * Just this person.
+ */
+staffId?: StaffId, 
+/**
+ * YYYY-MM; this month when none.
+ */
+month?: string, 
+/**
+ * List customers not contacted for this many days (default 30).
+ */
+noContactDays?: number, };
+
+export type Behind = { id: string, name: string, 
+/**
+ * Contacts this month (contact rules); days since the last visit (grade frequency).
+ */
+count: number, needed: number, lastContact: string | null, };
+
+export type RuleResult = { ruleId: string, kind: DutyKind, staffRole: StaffRole | null, perTarget: number | null, done: number, required: number, met: boolean, 
+/**
+ * The first [`MAX_BEHIND`] behind, worst first.
+ */
+behind: Array<Behind>, behindCount: number, };
+
+export type PersonCompliance = { staffId: StaffId, name: string, role: StaffRole, unitName: string, rules: Array<RuleResult>, 
+/**
+ * Every rule met.
+ */
+met: boolean, };
+
+export type NoContact = { customerId: CustomerId, name: string, grade: string | null, lastContact: string | null, 
+/**
+ * Days since the last contact; none when never contacted.
+ */
+days: number | null, };
+
+export type NoContactGroup = { staffId: StaffId, name: string, 
+/**
+ * The first [`MAX_BEHIND`], longest without contact first.
+ */
+customers: Array<NoContact>, count: number, };
+
+export type Compliance = { month: string, 
+/**
+ * The day the month is judged at: its last day, or today for this month.
+ */
+asOf: string, orgUnitId: OrgUnitId, people: Array<PersonCompliance>, noContactDays: number, noContact: Array<NoContactGroup>, };
+
+export type Reminder = { id: string, labelZh: string, labelEn: string, 
+/**
+ * The day of the month it falls on (past a month's end: its last day).
+ */
+dayOfMonth: number, 
+/**
+ * The day it is due by, when later than its day.
+ */
+dueDay: number | null, 
+/**
+ * Shown this many days ahead.
+ */
+leadDays: number, 
+/**
+ * Whom it concerns (empty: everyone).
+ */
+roles: Array<StaffRole>, active: boolean, };
+
+export type ReminderInput = { id?: string, labelZh: string, labelEn: string, dayOfMonth: number, dueDay?: number, leadDays: number, roles: Array<StaffRole>, active: boolean, };
+
+export type ReminderDue = { id: string, labelZh: string, labelEn: string, on: string, due: string, 
+/**
+ * Days until it falls (0: today; negative: it fell, and is due by `due`).
+ */
+inDays: number, };
+
+export type Home = { today: string, reminders: Array<ReminderDue>, 
+/**
+ * Open tasks due by the day after tomorrow, overdue first.
+ */
+tasks: Array<Task>, overdueTasks: number, visitsToday: number, callsToday: number, 
+/**
+ * Today's daily report has been submitted.
+ */
+dailySubmitted: boolean, 
+/**
+ * Managers: the team's urgent reports not yet read.
+ */
+urgentUnread: Array<ReportLine>, 
+/**
+ * Managers: the team's reports not yet read.
+ */
+unreadReports: number, };
 
 export const CARD_SCHEMA: CardSchema = {
   "customer": [
@@ -1566,6 +1854,7 @@ export const DEFAULT_CODE_LISTS: CodeList[] = [
     "position": 1,
     "retired": false,
     "field": "orgForm",
+    "forCards": true,
     "items": [
       {
         "code": "state_owned",
@@ -1648,6 +1937,7 @@ export const DEFAULT_CODE_LISTS: CodeList[] = [
     "position": 2,
     "retired": false,
     "field": "channelType",
+    "forCards": true,
     "items": [
       {
         "code": "wholesaler",
@@ -1730,6 +2020,7 @@ export const DEFAULT_CODE_LISTS: CodeList[] = [
     "position": 3,
     "retired": false,
     "field": "locationType",
+    "forCards": true,
     "items": [
       {
         "code": "commercial_centre",
@@ -1780,6 +2071,7 @@ export const DEFAULT_CODE_LISTS: CodeList[] = [
     "position": 4,
     "retired": false,
     "field": "industry",
+    "forCards": true,
     "items": [
       {
         "code": "agri_inputs",
@@ -1858,6 +2150,73 @@ export const DEFAULT_CODE_LISTS: CodeList[] = [
         "labelZh": "其他",
         "labelEn": "Other",
         "position": 10,
+        "retired": false,
+        "cards": 0
+      }
+    ]
+  },
+  {
+    "id": "visit_type",
+    "labelZh": "拜访类型",
+    "labelEn": "Visit type",
+    "position": 5,
+    "retired": false,
+    "field": null,
+    "forCards": false,
+    "items": [
+      {
+        "code": "routine",
+        "labelZh": "例行拜访",
+        "labelEn": "Routine visit",
+        "position": 1,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "spot_check",
+        "labelZh": "抽查",
+        "labelEn": "Spot-check",
+        "position": 2,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "delivery",
+        "labelZh": "送货",
+        "labelEn": "Delivery",
+        "position": 3,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "training",
+        "labelZh": "培训",
+        "labelEn": "Training",
+        "position": 4,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "meeting",
+        "labelZh": "会议",
+        "labelEn": "Meeting",
+        "position": 5,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "collection",
+        "labelZh": "收款",
+        "labelEn": "Collection",
+        "position": 6,
+        "retired": false,
+        "cards": 0
+      },
+      {
+        "code": "other",
+        "labelZh": "其他",
+        "labelEn": "Other",
+        "position": 7,
         "retired": false,
         "cards": 0
       }
@@ -1995,3 +2354,170 @@ export const DEFAULT_GRADE_SCALES: GradeScales = {
     }
   ]
 };
+
+export const DEFAULT_DUTY_RULES: DutyRule[] = [
+  {
+    "id": "regional_manager/contact_customers",
+    "role": "regional_manager",
+    "kind": "contact_customers",
+    "staffRole": null,
+    "channelLevels": [
+      "distributor"
+    ],
+    "perTarget": 3,
+    "minCount": null,
+    "minShare": null,
+    "position": 1,
+    "active": true
+  },
+  {
+    "id": "regional_manager/contact_reps",
+    "role": "regional_manager",
+    "kind": "contact_staff",
+    "staffRole": "rep",
+    "channelLevels": [],
+    "perTarget": 3,
+    "minCount": null,
+    "minShare": null,
+    "position": 2,
+    "active": true
+  },
+  {
+    "id": "regional_manager/spot_checks",
+    "role": "regional_manager",
+    "kind": "spot_checks",
+    "staffRole": null,
+    "channelLevels": [
+      "sub_distributor",
+      "retailer"
+    ],
+    "perTarget": null,
+    "minCount": 10,
+    "minShare": 30,
+    "position": 3,
+    "active": true
+  },
+  {
+    "id": "provincial_manager/contact_customers",
+    "role": "provincial_manager",
+    "kind": "contact_customers",
+    "staffRole": null,
+    "channelLevels": [
+      "distributor"
+    ],
+    "perTarget": 1,
+    "minCount": null,
+    "minShare": null,
+    "position": 4,
+    "active": true
+  },
+  {
+    "id": "provincial_manager/contact_reps",
+    "role": "provincial_manager",
+    "kind": "contact_staff",
+    "staffRole": "rep",
+    "channelLevels": [],
+    "perTarget": 1,
+    "minCount": null,
+    "minShare": null,
+    "position": 5,
+    "active": true
+  },
+  {
+    "id": "provincial_manager/contact_regional_managers",
+    "role": "provincial_manager",
+    "kind": "contact_staff",
+    "staffRole": "regional_manager",
+    "channelLevels": [],
+    "perTarget": 5,
+    "minCount": null,
+    "minShare": null,
+    "position": 6,
+    "active": true
+  },
+  {
+    "id": "provincial_manager/visit_customers",
+    "role": "provincial_manager",
+    "kind": "visit_customers",
+    "staffRole": null,
+    "channelLevels": [],
+    "perTarget": null,
+    "minCount": 10,
+    "minShare": 30,
+    "position": 7,
+    "active": true
+  },
+  {
+    "id": "rep/grade_frequency",
+    "role": "rep",
+    "kind": "grade_frequency",
+    "staffRole": null,
+    "channelLevels": [],
+    "perTarget": null,
+    "minCount": null,
+    "minShare": null,
+    "position": 8,
+    "active": true
+  }
+];
+
+export const DEFAULT_REMINDERS: Reminder[] = [
+  {
+    "id": "inventory_reports",
+    "labelZh": "通知经销商提交库存报表（20日前交）",
+    "labelEn": "Ask distributors for inventory reports (due by the 20th)",
+    "dayOfMonth": 18,
+    "dueDay": 20,
+    "leadDays": 0,
+    "roles": [],
+    "active": true
+  },
+  {
+    "id": "payment_cutoff",
+    "labelZh": "截账日：督促经销商按时回款",
+    "labelEn": "Payment cut-off: see that distributors pay on time",
+    "dayOfMonth": 25,
+    "dueDay": null,
+    "leadDays": 3,
+    "roles": [],
+    "active": true
+  },
+  {
+    "id": "rep_meeting",
+    "labelZh": "月度客户经理会议",
+    "labelEn": "Monthly account manager meeting",
+    "dayOfMonth": 28,
+    "dueDay": null,
+    "leadDays": 2,
+    "roles": [
+      "regional_manager",
+      "provincial_manager"
+    ],
+    "active": true
+  },
+  {
+    "id": "customer_meeting",
+    "labelZh": "月度客户（经销商）会议",
+    "labelEn": "Monthly customer (distributor) meeting",
+    "dayOfMonth": 28,
+    "dueDay": null,
+    "leadDays": 2,
+    "roles": [
+      "regional_manager",
+      "provincial_manager"
+    ],
+    "active": true
+  },
+  {
+    "id": "sub_distributor_meeting",
+    "labelZh": "月度二批商会议",
+    "labelEn": "Monthly sub-distributor meeting",
+    "dayOfMonth": 10,
+    "dueDay": null,
+    "leadDays": 2,
+    "roles": [
+      "rep"
+    ],
+    "active": true
+  }
+];

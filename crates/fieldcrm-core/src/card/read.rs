@@ -206,8 +206,10 @@ pub struct HistoryEntry {
     pub new_value: Json,
     pub changed_by: Option<String>,
     pub changed_at: String,
-    /// `create`, `edit`, `demo`, … : what kind of work made the change.
+    /// `create`, `edit`, `demo`, `visit`, `call` … : what kind of work made the change.
     pub source: String,
+    /// The visit or call whose findings made the change.
+    pub source_id: Option<String>,
 }
 
 /// The card's history, newest first.
@@ -219,7 +221,7 @@ pub fn history(conn: &Connection, customer: CustomerId, limit: u32) -> Result<Ve
                   WHEN 'address' THEN (SELECT detail FROM customer_address WHERE id = h.entity_id)
                   WHEN 'credit_incident' THEN (SELECT occurred_on FROM credit_incident WHERE id = h.entity_id)
                 END,
-                h.field, h.old_value, h.new_value, s.name, h.changed_at, h.source
+                h.field, h.old_value, h.new_value, s.name, h.changed_at, h.source, h.source_id
          FROM change_history h LEFT JOIN staff s ON s.id = h.changed_by
          WHERE h.customer_id = ?1
          ORDER BY h.changed_at DESC, h.id DESC
@@ -238,6 +240,7 @@ pub fn history(conn: &Connection, customer: CustomerId, limit: u32) -> Result<Ve
             changed_by: r.get(7)?,
             changed_at: r.get(8)?,
             source: r.get(9)?,
+            source_id: r.get(10)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -24,11 +24,13 @@ pub struct Actor {
     pub staff: StaffId,
     pub at: DateTime<Utc>,
     pub source: &'static str,
+    /// The visit or call whose findings make the change.
+    pub source_id: Option<uuid::Uuid>,
 }
 
 impl Actor {
     fn today(&self) -> NaiveDate {
-        self.at.date_naive()
+        crate::clock::work_day(self.at)
     }
 }
 
@@ -178,8 +180,8 @@ fn record_history(
         }
     };
     tx.prepare_cached(
-        "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value, changed_by, changed_at, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value, changed_by, changed_at, source, source_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(rusqlite::params![
         ChangeId::new(),
@@ -192,6 +194,7 @@ fn record_history(
         actor.staff,
         timestamp(actor.at),
         actor.source,
+        actor.source_id.map(|id| id.to_string()),
     ])?;
     Ok(())
 }

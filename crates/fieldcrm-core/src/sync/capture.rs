@@ -13,7 +13,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::hlc;
-use super::manifest::{self, Scope, SyncTable, SYNCED};
+use super::manifest::{self, SYNCED};
 use crate::error::Result;
 
 /// This book's sync counters (`sync_state`).
@@ -80,13 +80,6 @@ pub fn set_capture(tx: &Transaction<'_>, on: bool) -> Result<()> {
     Ok(())
 }
 
-fn anchor_expr(table: &SyncTable, row: &str) -> String {
-    match table.scope {
-        Scope::Global => "NULL".to_string(),
-        Scope::Customer(column) => format!("{row}.{column}"),
-    }
-}
-
 /// `json_object(...)` of all the columns of `NEW`, nested so no single call has
 /// more arguments than SQLite allows.
 fn row_object(columns: &[String]) -> String {
@@ -111,8 +104,8 @@ pub fn install_triggers(tx: &Transaction<'_>) -> Result<()> {
     for table in SYNCED {
         let t = table.name;
         let columns = manifest::synced_columns(tx, table)?;
-        let new_anchor = anchor_expr(table, "NEW");
-        let old_anchor = anchor_expr(table, "OLD");
+        let new_anchor = table.scope.anchor_sql("NEW");
+        let old_anchor = table.scope.anchor_sql("OLD");
         let changed: Vec<String> = columns
             .iter()
             .filter(|c| c.as_str() != "id")

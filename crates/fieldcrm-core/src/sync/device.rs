@@ -256,6 +256,7 @@ fn revert(tx: &Transaction<'_>, merger: &mut Merger<'_, '_>, r: &Rejection) -> R
     let anchor = match table.scope {
         manifest::Scope::Global => None,
         manifest::Scope::Customer(_) => r.customer_id.clone(),
+        _ => super::merge::row_anchor(tx, table, &r.pk)?.flatten(),
     };
     let clock_of = |c: &Option<(u64, String)>| CellClock {
         hlc: c.as_ref().map_or(0, |c| c.0),
@@ -314,8 +315,8 @@ fn revert(tx: &Transaction<'_>, merger: &mut Merger<'_, '_>, r: &Rejection) -> R
                         .execute(params![r.table, r.pk, column])?;
                 }
             }
-            if let Some(a) = &anchor {
-                merger.touch(a);
+            if let Some(manifest::Anchor::Customer(customer)) = anchor.as_deref().map(manifest::Anchor::parse) {
+                merger.touch(customer);
             }
         }
     }

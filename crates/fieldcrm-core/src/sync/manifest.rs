@@ -17,6 +17,80 @@ pub enum Scope {
     /// The row belongs to a customer (named by this column; the customer table
     /// itself uses its id) and goes wherever that customer goes.
     Customer(&'static str),
+    /// The row belongs to a person (named by this column) and goes to their
+    /// book and to the books of their managers up the line.
+    Staff(&'static str),
+    /// A customer's row when the first column is set, else the person's named
+    /// by the second (a call with a colleague, a task of no customer).
+    CustomerOrStaff(&'static str, &'static str),
+}
+
+/// Prefix of the anchor of rows that belong to a person rather than a card
+/// (`sync_clock.anchor`, `sync_pending.anchor`): `staff:<id>`.
+pub const STAFF_ANCHOR: &str = "staff:";
+
+/// The anchor of a person's rows.
+pub fn staff_anchor(staff: &str) -> String {
+    format!("{STAFF_ANCHOR}{staff}")
+}
+
+/// What an anchor names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor<'a> {
+    Customer(&'a str),
+    Staff(&'a str),
+}
+
+impl<'a> Anchor<'a> {
+    pub fn parse(anchor: &'a str) -> Self {
+        match anchor.strip_prefix(STAFF_ANCHOR) {
+            Some(staff) => Anchor::Staff(staff),
+            None => Anchor::Customer(anchor),
+        }
+    }
+}
+
+impl Scope {
+    /// The column naming the customer a row may belong to.
+    pub fn customer_column(self) -> Option<&'static str> {
+        match self {
+            Scope::Customer(column) | Scope::CustomerOrStaff(column, _) => Some(column),
+            Scope::Global | Scope::Staff(_) => None,
+        }
+    }
+
+    /// The column naming the person a row may belong to.
+    pub fn staff_column(self) -> Option<&'static str> {
+        match self {
+            Scope::Staff(column) | Scope::CustomerOrStaff(_, column) => Some(column),
+            Scope::Global | Scope::Customer(_) => None,
+        }
+    }
+
+    /// SQL for a row's anchor; `row` is the row's name (`NEW`, `OLD`, an alias).
+    pub fn anchor_sql(self, row: &str) -> String {
+        match self {
+            Scope::Global => "NULL".to_string(),
+            Scope::Customer(column) => format!("{row}.{column}"),
+            Scope::Staff(column) => format!("'{STAFF_ANCHOR}' || {row}.{column}"),
+            Scope::CustomerOrStaff(customer, staff) => {
+                format!("coalesce({row}.{customer}, '{STAFF_ANCHOR}' || {row}.{staff})")
+            }
+        }
+    }
+
+    /// A row's anchor from its values (a new row in a file).
+    pub fn anchor_of(self, values: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+        let text = |column: &str| values.get(column).and_then(serde_json::Value::as_str);
+        match self {
+            Scope::Global => None,
+            Scope::Customer(column) => text(column).map(str::to_string),
+            Scope::Staff(column) => text(column).map(staff_anchor),
+            Scope::CustomerOrStaff(customer, staff) => {
+                text(customer).map(str::to_string).or_else(|| text(staff).map(staff_anchor))
+            }
+        }
+    }
 }
 
 /// Who may change the table.
@@ -33,6 +107,9 @@ pub enum Authority {
     /// Rows of reference data that belong to a rep (`owner_id`) in a territory
     /// (`territory_id`): the rep, their managers and head office change them.
     Owned,
+    /// Records of what one person did (a visit, a call, a report, a comment):
+    /// only the person this column names writes them, within their scope.
+    Authored(&'static str),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +167,22 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "grade scales",
     },
     SyncTable {
+        name: "duty_rule",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "工作职责规则",
+        label_en: "duty rules",
+    },
+    SyncTable {
+        name: "reminder",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        local_columns: &[],
+        label_zh: "月度提醒",
+        label_en: "reminders",
+    },
+    SyncTable {
         name: "route",
         scope: Scope::Global,
         authority: Authority::Owned,
@@ -130,6 +223,46 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "credit incidents",
     },
     SyncTable {
+        name: "visit",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::Authored("staff_id"),
+        local_columns: &[],
+        label_zh: "拜访记录",
+        label_en: "visits",
+    },
+    SyncTable {
+        name: "call_log",
+        scope: Scope::CustomerOrStaff("customer_id", "staff_id"),
+        authority: Authority::Authored("staff_id"),
+        local_columns: &[],
+        label_zh: "电话记录",
+        label_en: "calls",
+    },
+    SyncTable {
+        name: "task",
+        scope: Scope::CustomerOrStaff("customer_id", "assignee_id"),
+        authority: Authority::Scoped,
+        local_columns: &[],
+        label_zh: "跟进任务",
+        label_en: "follow-up tasks",
+    },
+    SyncTable {
+        name: "report",
+        scope: Scope::Staff("author_id"),
+        authority: Authority::Authored("author_id"),
+        local_columns: &[],
+        label_zh: "报告",
+        label_en: "reports",
+    },
+    SyncTable {
+        name: "report_comment",
+        scope: Scope::Staff("report_author_id"),
+        authority: Authority::Authored("author_id"),
+        local_columns: &[],
+        label_zh: "报告批注",
+        label_en: "report comments",
+    },
+    SyncTable {
         name: "change_history",
         scope: Scope::Customer("customer_id"),
         authority: Authority::ScopedInsertOnly,
@@ -149,7 +282,7 @@ pub const SYNCED: &[SyncTable] = &[
 
 /// Tables that never leave the device: settings, derived search data, and the
 /// sync bookkeeping itself.
-pub const LOCAL_TABLES: &[&str] = &["local_profile", "local_setting", "search_doc", "search_tag"];
+pub const LOCAL_TABLES: &[&str] = &["local_profile", "local_setting", "search_doc", "search_tag", "report_read"];
 /// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
 pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];
 

@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::capture::{cell_clock, put_clock, CellClock, State};
 use super::file::Change;
-use super::manifest::{self, Columns, Scope};
+use super::manifest::{self, Anchor, Columns};
 use crate::error::{Error, Result};
 use crate::search;
 
@@ -64,12 +64,16 @@ impl<'t, 'c> Merger<'t, 'c> {
     }
 
     fn row_anchor(&self, table: &manifest::SyncTable, pk: &str) -> Result<Option<Option<String>>> {
-        let anchor = match table.scope {
-            Scope::Global => "NULL",
-            Scope::Customer(column) => column,
-        };
-        let sql = format!("SELECT {anchor} FROM {} WHERE id = ?1", table.name);
-        Ok(self.tx.prepare_cached(&sql)?.query_row([pk], |r| r.get::<_, Option<String>>(0)).optional()?)
+        row_anchor(self.tx, table, pk)
+    }
+
+    /// Notes a changed row's card (not a person's rows) for the refresh at the end.
+    fn touch_anchor(&mut self, anchor: Option<String>) {
+        if let Some(anchor) = anchor {
+            if let Anchor::Customer(customer) = Anchor::parse(&anchor) {
+                self.touched.insert(customer.to_string());
+            }
+        }
     }
 
     /// Reads a whole row as a JSON object of its synced columns.
@@ -137,15 +141,10 @@ impl<'t, 'c> Merger<'t, 'c> {
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name, columns.join(", "), placeholders.join(", "));
         self.tx.prepare_cached(&sql)?.execute(params_from_iter(sql_values))?;
-        let anchor = match table.scope {
-            Scope::Global => None,
-            Scope::Customer(col) => values.get(col).and_then(Json::as_str).map(str::to_string),
-        };
+        let anchor = table.scope.anchor_of(values);
         let version = self.state.next_version();
         put_clock(self.tx, table.name, &change.k, "*", clock, version, anchor.as_deref())?;
-        if let Some(customer) = anchor {
-            self.touched.insert(customer);
-        }
+        self.touch_anchor(anchor);
         Ok(Outcome::Applied { previous: None, previous_value: SqlValue::Null })
     }
 
@@ -163,9 +162,7 @@ impl<'t, 'c> Merger<'t, 'c> {
             .execute(params![table.name, change.k])?;
         let version = self.state.next_version();
         put_clock(self.tx, table.name, &change.k, "*", clock, version, anchor.as_deref())?;
-        if let Some(customer) = anchor {
-            self.touched.insert(customer);
-        }
+        self.touch_anchor(anchor);
         Ok(Outcome::Applied { previous: existing, previous_value })
     }
 
@@ -185,11 +182,7 @@ impl<'t, 'c> Merger<'t, 'c> {
             return Ok(Outcome::Removed);
         }
         // The row's customer and the cell's current value, in one read.
-        let anchor_column = match table.scope {
-            Scope::Global => "NULL",
-            Scope::Customer(c) => c,
-        };
-        let sql = format!("SELECT {anchor_column}, {column} FROM {} WHERE id = ?1", table.name);
+        let sql = format!("SELECT {}, {column} FROM {} t WHERE id = ?1", table.scope.anchor_sql("t"), table.name);
         let row: Option<(Option<String>, SqlValue)> =
             self.tx.prepare_cached(&sql)?.query_row([&change.k], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         let Some((anchor, current_value)) = row else {
@@ -213,9 +206,7 @@ impl<'t, 'c> Merger<'t, 'c> {
         }
         let version = self.state.next_version();
         put_clock(self.tx, table.name, &change.k, column, clock, version, anchor.as_deref())?;
-        if let Some(customer) = anchor {
-            self.touched.insert(customer);
-        }
+        self.touch_anchor(anchor);
         Ok(Outcome::Applied { previous: current, previous_value: current_value })
     }
 
@@ -233,6 +224,13 @@ impl<'t, 'c> Merger<'t, 'c> {
         self.state.save(self.tx)?;
         Ok(self.state)
     }
+}
+
+/// A row's anchor (`None` when the row is not in this book; `Some(None)` for
+/// reference data).
+pub fn row_anchor(tx: &rusqlite::Connection, table: &manifest::SyncTable, pk: &str) -> Result<Option<Option<String>>> {
+    let sql = format!("SELECT {} FROM {} t WHERE id = ?1", table.scope.anchor_sql("t"), table.name);
+    Ok(tx.prepare_cached(&sql)?.query_row([pk], |r| r.get::<_, Option<String>>(0)).optional()?)
 }
 
 /// A whole row as a JSON object of its synced columns.
@@ -255,7 +253,7 @@ pub fn read_row(tx: &rusqlite::Connection, columns: &Columns, table: &str, pk: &
 /// recording a change (it moved to someone else's book; the data lives on there).
 pub fn drop_customer(tx: &Transaction<'_>, customer: &str) -> Result<()> {
     for table in manifest::SYNCED.iter().rev() {
-        if let Scope::Customer(column) = table.scope {
+        if let Some(column) = table.scope.customer_column() {
             if table.name != "customer" {
                 tx.prepare_cached(&format!("DELETE FROM {} WHERE {column} = ?1", table.name))?.execute([customer])?;
             }

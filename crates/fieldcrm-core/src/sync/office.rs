@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use super::capture::{self, record_move, set_capture, CellClock, State};
 use super::file::{Body, Change, Header, Range, Rejection};
 use super::hlc;
-use super::manifest::{self, Authority, Columns, Scope, SYNCED};
+use super::manifest::{self, Anchor, Authority, Columns, Scope, SYNCED};
 use super::merge::{read_row, to_json, Merger, Outcome};
 use super::{ImportReport, Progress};
 use crate::clock::timestamp;
@@ -158,22 +158,19 @@ fn owner_and_territory(conn: &Connection, customer: &str) -> Result<Option<(Opti
         .optional()?)
 }
 
-/// The customer a row belongs to (None for reference data or unknown rows).
+/// A row's anchor: the customer it belongs to, `staff:<id>` for a person's
+/// rows, None for reference data or rows this book does not know.
 fn anchor_of(conn: &Connection, change: &Change) -> Result<Option<String>> {
     let Some(table) = manifest::table(&change.t) else { return Ok(None) };
     match table.scope {
         Scope::Global => Ok(None),
         Scope::Customer("id") => Ok(Some(change.k.clone())),
-        Scope::Customer(column) => {
+        scope => {
             if change.c == "*" {
-                return Ok(change.v.get(column).and_then(Json::as_str).map(str::to_string));
+                return Ok(change.v.as_object().and_then(|values| scope.anchor_of(values)));
             }
-            let from_row: Option<String> = conn
-                .prepare_cached(&format!("SELECT {column} FROM {} WHERE id = ?1", table.name))?
-                .query_row([&change.k], |r| r.get(0))
-                .optional()?;
-            match from_row {
-                Some(c) => Ok(Some(c)),
+            match super::merge::row_anchor(conn, table, &change.k)? {
+                Some(anchor) => Ok(anchor),
                 None => Ok(conn
                     .prepare_cached("SELECT anchor FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = '*'")?
                     .query_row(params![change.t, change.k], |r| r.get(0))
@@ -182,6 +179,41 @@ fn anchor_of(conn: &Connection, change: &Change) -> Result<Option<String>> {
             }
         }
     }
+}
+
+/// The customer a row belongs to (None for reference data, a person's rows or unknown rows).
+fn customer_anchor(conn: &Connection, change: &Change) -> Result<Option<String>> {
+    Ok(anchor_of(conn, change)?.filter(|a| matches!(Anchor::parse(a), Anchor::Customer(_))))
+}
+
+/// The people whose own rows (reports, calls with colleagues …) a scope holds.
+pub fn staff_in_scope(conn: &Connection, scope: &PeerScope) -> Result<Vec<String>> {
+    let ids: Vec<String> = match scope {
+        PeerScope::All => {
+            conn.prepare("SELECT id FROM staff")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        }
+        PeerScope::Owner(staff) => vec![staff.clone()],
+        PeerScope::Units(units) => {
+            let list: Vec<SqlValue> = units.iter().map(|u| SqlValue::Text(u.clone())).collect();
+            conn.prepare("SELECT id FROM staff WHERE org_unit_id IN rarray(?1)")?
+                .query_map([std::rc::Rc::new(list)], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        }
+    };
+    Ok(ids)
+}
+
+/// Does the scope hold this person's own rows?
+fn holds_staff(conn: &Connection, scope: &PeerScope, person: &str) -> Result<bool> {
+    Ok(match scope {
+        PeerScope::All => true,
+        PeerScope::Owner(staff) => staff == person,
+        PeerScope::Units(units) => conn
+            .prepare_cached("SELECT org_unit_id FROM staff WHERE id = ?1")?
+            .query_row([person], |r| r.get::<_, String>(0))
+            .optional()?
+            .is_some_and(|unit| units.contains(&unit)),
+    })
 }
 
 /// A value, the device that wrote it and its clock.
@@ -198,7 +230,13 @@ fn refuse(reason: &'static str, message: impl Into<String>) -> Refusal {
 
 /// May `scope` (of a person with `role`) make this change? Checked against
 /// head office's book before the change is applied.
-fn authorise(conn: &Connection, scope: &PeerScope, role: StaffRole, change: &Change) -> Result<Result<(), Refusal>> {
+fn authorise(
+    conn: &Connection,
+    staff: &str,
+    scope: &PeerScope,
+    role: StaffRole,
+    change: &Change,
+) -> Result<Result<(), Refusal>> {
     let Some(table) = manifest::table(&change.t) else {
         return Ok(Err(refuse("unknown_table", format!("'{}' is not synced", change.t))));
     };
@@ -216,6 +254,11 @@ fn authorise(conn: &Connection, scope: &PeerScope, role: StaffRole, change: &Cha
     }
     if table.authority == Authority::Owned {
         return authorise_owned(conn, scope, table, change);
+    }
+    if let Authority::Authored(column) = table.authority {
+        if let Err(refusal) = authorise_author(conn, staff, table, column, change)? {
+            return Ok(Err(refusal));
+        }
     }
     if table.name == "customer"
         && matches!(change.c.as_str(), "grade" | "grade_manual" | "credit_grade")
@@ -235,7 +278,20 @@ fn authorise(conn: &Connection, scope: &PeerScope, role: StaffRole, change: &Cha
             Err(refuse("out_of_scope", "a new card must belong to you (reps) or to a territory you manage"))
         });
     }
-    let Some(customer) = anchor_of(conn, change)? else { return Ok(Ok(())) };
+    let Some(anchor) = anchor_of(conn, change)? else { return Ok(Ok(())) };
+    let customer = match Anchor::parse(&anchor) {
+        Anchor::Staff(person) => {
+            return Ok(if holds_staff(conn, scope, person)? {
+                Ok(())
+            } else {
+                Err(refuse(
+                    "out_of_scope",
+                    format!("these {} belong to someone outside your part of the organisation", table.label_en),
+                ))
+            });
+        }
+        Anchor::Customer(customer) => customer.to_string(),
+    };
     let Some((owner, territory)) = owner_and_territory(conn, &customer)? else {
         return Ok(Err(refuse(
             "unknown_card",
@@ -311,6 +367,38 @@ fn authorise_owned(
         _ => true,
     };
     Ok(if moved_to_scope { Ok(()) } else { Err(out_of_scope()) })
+}
+
+/// A person's record (a visit, a call, a report, a comment): only the person
+/// the author column names creates, changes or removes it, and the author
+/// never changes.
+fn authorise_author(
+    conn: &Connection,
+    staff: &str,
+    table: &manifest::SyncTable,
+    column: &str,
+    change: &Change,
+) -> Result<Result<(), Refusal>> {
+    let not_author = || {
+        refuse(
+            "not_author",
+            format!("{} are written only by the person they are of; you may not write another's", table.label_en),
+        )
+    };
+    if change.c == "*" {
+        return Ok(if change.v.get(column).and_then(Json::as_str) == Some(staff) { Ok(()) } else { Err(not_author()) });
+    }
+    if change.c == column {
+        return Ok(Err(not_author()));
+    }
+    let author: Option<String> = conn
+        .prepare_cached(&format!("SELECT {column} FROM {} WHERE id = ?1", table.name))?
+        .query_row([&change.k], |r| r.get(0))
+        .optional()?;
+    Ok(match author {
+        Some(author) if author != staff => Err(not_author()),
+        _ => Ok(()),
+    })
 }
 
 /// The author changed a card they held before it moved away and before they
@@ -414,7 +502,7 @@ pub fn import_from_device(
             report.already_had += 1;
             continue;
         }
-        if let Err(refusal) = authorise(tx, &scope, role, change)? {
+        if let Err(refusal) = authorise(tx, &staff, &scope, role, change)? {
             reject(tx, &mut merger, peer, change, &refusal, now)?;
             report.rejected += 1;
             continue;
@@ -447,7 +535,7 @@ pub fn import_from_device(
             }
             _ => None,
         };
-        if let (Some((kept, lost)), Some(customer)) = (&met, anchor_of(tx, change)?) {
+        if let (Some((kept, lost)), Some(customer)) = (&met, customer_anchor(tx, change)?) {
             record_conflict(tx, &customer, change, (&kept.0, &kept.1, kept.2), (&lost.0, &lost.1, lost.2), now)?;
             report.conflicts += 1;
         }
@@ -501,7 +589,7 @@ fn reject(
     now: DateTime<Utc>,
 ) -> Result<()> {
     merger.state.observe(change.h);
-    let customer = anchor_of(tx, change)?;
+    let customer = customer_anchor(tx, change)?;
     // The card's name, or the refused row's own (a new card head office does not have).
     let label: Option<String> = match &customer {
         Some(c) => {
@@ -537,9 +625,9 @@ fn reject(
 /// Writes the file for one enrolled device: everything in its scope it has not
 /// confirmed, or its whole scope when it is new or its scope changed.
 pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> Result<(Header, Body)> {
-    let staff =
+    let recipient =
         peer.staff_id.clone().ok_or_else(|| Error::NotFound { what: "staff of device", id: peer.device_id.clone() })?;
-    let (scope, _) = scope_of(tx, &staff)?;
+    let (scope, _) = scope_of(tx, &recipient)?;
     let signature = scope.signature();
     let state = State::load(tx)?;
     let pruned_upto: i64 = tx.query_row("SELECT pruned_upto FROM sync_state", [], |r| r.get(0))?;
@@ -547,6 +635,7 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
         peer.acked_upto == 0 || peer.scope_sig.as_deref() != Some(&signature) || peer.acked_upto < pruned_upto;
     let columns = Columns::read(tx)?;
     let in_scope = scope.customers(tx)?;
+    let staff = staff_in_scope(tx, &scope)?;
     let mut out = Emitter { tx, columns: &columns, changes: vec![], emitted_rows: HashSet::new() };
     let mut body = Body::default();
     let from = if snapshot { 0 } else { peer.acked_upto };
@@ -566,6 +655,20 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
             out.card(customer)?;
         }
         body.keep = keep;
+        // People's own rows: reports, comments, calls with colleagues, tasks of no customer.
+        let people: Vec<SqlValue> = staff.iter().map(|s| SqlValue::Text(s.clone())).collect();
+        let people = std::rc::Rc::new(people);
+        for table in SYNCED {
+            let Some(column) = table.scope.staff_column() else { continue };
+            let no_customer = table.scope.customer_column().map_or(String::new(), |c| format!(" AND {c} IS NULL"));
+            let ids: Vec<String> = tx
+                .prepare(&format!("SELECT id FROM {} WHERE {column} IN rarray(?1){no_customer}", table.name))?
+                .query_map([people.clone()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                out.row(table.name, &id)?;
+            }
+        }
     } else {
         // Cards that changed hands since the device's last confirmed file.
         let mut first_old: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
@@ -617,6 +720,11 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
         let mut by_card = tx.prepare_cached(&format!("{CLOCK} WHERE anchor = ?1 AND version > ?2"))?;
         for customer in in_scope.iter().filter(|c| !whole.contains(*c)) {
             for row in by_card.query_map(params![customer, from], read)? {
+                rows.push(row?);
+            }
+        }
+        for person in &staff {
+            for row in by_card.query_map(params![manifest::staff_anchor(person), from], read)? {
                 rows.push(row?);
             }
         }
@@ -707,7 +815,7 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
         sender: state.device_id.clone(),
         sender_key: String::new(),
         recipient: peer.device_id.clone(),
-        recipient_staff: Some(staff),
+        recipient_staff: Some(recipient),
         file_no: peer.files_out + 1,
         ranges: vec![Range { origin: state.device_id.clone(), from: from + 1, to: state.version }],
         ack: peer.received_upto,
@@ -786,7 +894,7 @@ impl Emitter<'_, '_> {
     fn card(&mut self, customer: &str) -> Result<()> {
         self.row("customer", customer)?;
         for table in SYNCED {
-            if let Scope::Customer(column) = table.scope {
+            if let Some(column) = table.scope.customer_column() {
                 if table.name == "customer" {
                     continue;
                 }
@@ -852,7 +960,11 @@ mod tests {
 
     /// Head office's verdict on `change` from someone with `scope` and `role`: None if allowed, else the reason.
     fn verdict(book: &Book, scope: &PeerScope, role: StaffRole, change: &Change) -> Option<&'static str> {
-        book.read(|conn| authorise(conn, scope, role, change)).expect("authorise").err().map(|r| r.reason)
+        let staff = match scope {
+            PeerScope::Owner(staff) => staff.clone(),
+            _ => String::new(),
+        };
+        book.read(|conn| authorise(conn, &staff, scope, role, change)).expect("authorise").err().map(|r| r.reason)
     }
 
     #[test]

@@ -55,16 +55,16 @@ struct Figures {
     plan_week_p95_ms: f64,
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn p95(mut samples: Vec<Duration>) -> Duration {
+pub(crate) fn p95(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[(samples.len() * 95).div_ceil(100).saturating_sub(1).min(samples.len() - 1)]
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
 }

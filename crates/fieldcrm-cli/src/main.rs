@@ -9,6 +9,8 @@ mod output;
 mod bench;
 mod classify_bench;
 mod classify_cmd;
+mod fieldwork_bench;
+mod fieldwork_cmd;
 mod sync_bench;
 mod sync_cmd;
 
@@ -99,12 +101,36 @@ enum Command {
     Route(classify_cmd::RouteCommand),
     /// A rep's visit plan for a day or a week (or the team's day with --team).
     Plan(classify_cmd::PlanArgs),
+    /// Visit records: log, check out, list.
+    #[command(subcommand)]
+    Visit(fieldwork_cmd::VisitCommand),
+    /// Call records with customers and colleagues.
+    #[command(subcommand)]
+    Call(fieldwork_cmd::CallCommand),
+    /// Follow-up tasks.
+    #[command(subcommand)]
+    Task(fieldwork_cmd::TaskCommand),
+    /// Daily, weekly, monthly and urgent reports; the team's reports and comments.
+    #[command(subcommand)]
+    Report(fieldwork_cmd::ReportCommand),
+    /// The contact and coverage duty rules.
+    #[command(subcommand)]
+    Duties(fieldwork_cmd::DutiesCommand),
+    /// Who keeps their duties this month (or --month), per person and rule.
+    Compliance(fieldwork_cmd::ComplianceArgs),
+    /// The month-end reminders.
+    #[command(subcommand)]
+    Reminders(fieldwork_cmd::RemindersCommand),
+    /// Today: reminders, tasks due, unread urgent reports.
+    Home,
     /// Measure the foundation's speed targets on a generated book.
     Bench(bench::BenchArgs),
     /// Measure the sync targets (export, import, head-office merge, file size).
     BenchSync(sync_bench::SyncBenchArgs),
     /// Measure the classification targets (grade suggestion, route optimisation, visit plans).
     BenchClassify(classify_bench::ClassifyBenchArgs),
+    /// Measure the field-work targets (logging a visit, the daily report, the compliance view).
+    BenchFieldwork(fieldwork_bench::FieldworkBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -340,7 +366,7 @@ impl ListArgs {
 
 /// Parses `key=value` pairs into card fields. Values stay text; the field
 /// registry converts and checks them.
-fn pairs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Fields, ApiError> {
+pub(crate) fn pairs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Fields, ApiError> {
     let mut fields = Fields::new();
     for item in items {
         let Some((key, value)) = item.split_once('=') else {
@@ -394,6 +420,9 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
     }
     if let Command::BenchClassify(args) = &cli.command {
         return classify_bench::run(args, cli.json);
+    }
+    if let Command::BenchFieldwork(args) = &cli.command {
+        return fieldwork_bench::run(args, cli.json);
     }
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let json = cli.json;
@@ -463,7 +492,17 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Grade(command) => classify_cmd::grade(&book, command, json)?,
         Command::Route(command) => classify_cmd::route(&book, command, json)?,
         Command::Plan(args) => classify_cmd::plan(&book, args, json)?,
-        Command::Bench(_) | Command::BenchSync(_) | Command::BenchClassify(_) => unreachable!("handled above"),
+        Command::Visit(command) => fieldwork_cmd::visit(&book, command, json)?,
+        Command::Call(command) => fieldwork_cmd::call(&book, command, json)?,
+        Command::Task(command) => fieldwork_cmd::task(&book, command, json)?,
+        Command::Report(command) => fieldwork_cmd::report(&book, command, json)?,
+        Command::Duties(command) => fieldwork_cmd::duties(&book, command, json)?,
+        Command::Compliance(args) => fieldwork_cmd::compliance(&book, args, json)?,
+        Command::Reminders(command) => fieldwork_cmd::reminders(&book, command, json)?,
+        Command::Home => fieldwork_cmd::home(&book, json)?,
+        Command::Bench(_) | Command::BenchSync(_) | Command::BenchClassify(_) | Command::BenchFieldwork(_) => {
+            unreachable!("handled above")
+        }
     }
     Ok(())
 }

@@ -360,30 +360,36 @@ fn load_month(conn: &Connection, people: &[Person], start: &str, end: &str) -> R
     Ok(month)
 }
 
-/// The last day someone of ours visited or called each card, on or before `as_of`.
-fn last_contacts(conn: &Connection, cards: &[&Card], as_of: NaiveDate) -> Result<HashMap<String, NaiveDate>> {
+/// The last day someone of ours visited each card, and the last day anyone
+/// visited or called it, on or before `as_of`.
+type LastDays = (HashMap<String, NaiveDate>, HashMap<String, NaiveDate>);
+
+fn last_contacts(conn: &Connection, cards: &[&Card], as_of: NaiveDate) -> Result<LastDays> {
     let before = timestamp(day_start(as_of + Duration::days(1)));
     let mut visit =
         conn.prepare_cached("SELECT max(checked_in_at) FROM visit WHERE customer_id = ?1 AND checked_in_at < ?2")?;
     let mut call =
         conn.prepare_cached("SELECT max(called_at) FROM call_log WHERE customer_id = ?1 AND called_at < ?2")?;
-    let mut out = HashMap::with_capacity(cards.len());
+    let day = |ts: Option<String>| ts.as_deref().and_then(crate::clock::parse_timestamp).map(crate::clock::work_day);
+    let mut visits = HashMap::with_capacity(cards.len());
+    let mut contacts = HashMap::with_capacity(cards.len());
     for card in cards {
-        let visited: Option<String> = visit.query_row(params![card.id, before], |r| r.get(0))?;
-        let called: Option<String> = call.query_row(params![card.id, before], |r| r.get(0))?;
-        let mut last =
-            visited.max(called).as_deref().and_then(crate::clock::parse_timestamp).map(crate::clock::work_day);
+        let mut visited = day(visit.query_row(params![card.id, before], |r| r.get(0))?);
         // The card's own date covers visits marked without a record.
         if let Some(on) = card.last_visit_on.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
             if on <= as_of {
-                last = last.max(Some(on));
+                visited = visited.max(Some(on));
             }
         }
-        if let Some(last) = last {
-            out.insert(card.id.clone(), last);
+        let called = day(call.query_row(params![card.id, before], |r| r.get(0))?);
+        if let Some(v) = visited {
+            visits.insert(card.id.clone(), v);
+        }
+        if let Some(c) = visited.max(called) {
+            contacts.insert(card.id.clone(), c);
         }
     }
-    Ok(out)
+    Ok((visits, contacts))
 }
 
 fn share(count: u32, min_count: u32, min_share: u32) -> u32 {
@@ -480,8 +486,9 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
         let list: Vec<&Card> = cards.iter().filter(|c| wanted.contains(c.id.as_str())).collect();
         last_contacts(conn, &list, as_of)?
     } else {
-        HashMap::new()
+        (HashMap::new(), HashMap::new())
     };
+    let (last_visit, last) = (&last.0, &last.1);
     let mut out_people = vec![];
     for person in &people {
         let person_rules: Vec<&DutyRule> = all_rules.iter().filter(|r| r.role == person.role).collect();
@@ -572,7 +579,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
                     let mut behind: Vec<Behind> = graded
                         .iter()
                         .filter_map(|(c, every)| {
-                            let since = last.get(&c.id).map(|d| (as_of - *d).num_days().max(0) as u32);
+                            let since = last_visit.get(&c.id).map(|d| (as_of - *d).num_days().max(0) as u32);
                             match since {
                                 Some(days) if days <= *every => None,
                                 _ => Some(Behind {
@@ -580,7 +587,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
                                     name: c.name.clone(),
                                     count: since.unwrap_or(u32::MAX),
                                     needed: *every,
-                                    last_contact: last.get(&c.id).map(|d| d.to_string()),
+                                    last_contact: last_visit.get(&c.id).map(|d| d.to_string()),
                                 }),
                             }
                         })

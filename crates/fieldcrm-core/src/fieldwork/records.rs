@@ -794,19 +794,29 @@ pub fn visits(conn: &Connection, viewer: &Viewer, query: &RecordQuery) -> Result
 
 /// Calls, newest first. A person's calls include those with them as the colleague.
 pub fn calls(conn: &Connection, viewer: &Viewer, query: &RecordQuery) -> Result<Vec<Call>> {
+    use rusqlite::types::Value;
     let (customer, staff) = subject(conn, viewer, query.customer_id, query.staff_id)?;
     let (start, end) = range(query)?;
     let limit = query.limit.unwrap_or(500).clamp(1, MAX_ROWS);
-    let staff = staff.map(|s| s.to_string());
-    let (filter, mut values) = conditions(&[
-        ("k.customer_id = ?", customer.map(|c| c.to_string())),
-        ("k.id IN (SELECT id FROM call_log WHERE staff_id = ? UNION ALL SELECT id FROM call_log WHERE colleague_id = ?)", staff),
-        ("k.called_at >= ?", Some(start)),
-        ("k.called_at < ?", Some(end)),
-    ]);
-    values.push(rusqlite::types::Value::Integer(i64::from(limit)));
-    let mut stmt = conn
-        .prepare_cached(&format!("{CALL_SELECT} WHERE 1{filter} ORDER BY k.called_at DESC LIMIT ?{}", values.len()))?;
+    let mut values = vec![Value::Text(start), Value::Text(end)];
+    let mut sql = format!("{CALL_SELECT} WHERE k.called_at >= ?1 AND k.called_at < ?2");
+    if let Some(staff) = staff {
+        // Each branch reads its own index over the time range.
+        values.push(Value::Text(staff.to_string()));
+        let n = values.len();
+        sql.push_str(&format!(
+            " AND k.id IN (SELECT id FROM call_log WHERE staff_id = ?{n} AND called_at >= ?1 AND called_at < ?2
+                           UNION ALL
+                           SELECT id FROM call_log WHERE colleague_id = ?{n} AND called_at >= ?1 AND called_at < ?2)"
+        ));
+    }
+    if let Some(customer) = customer {
+        values.push(Value::Text(customer.to_string()));
+        sql.push_str(&format!(" AND k.customer_id = ?{}", values.len()));
+    }
+    values.push(Value::Integer(i64::from(limit)));
+    sql.push_str(&format!(" ORDER BY k.called_at DESC LIMIT ?{}", values.len()));
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values), call_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

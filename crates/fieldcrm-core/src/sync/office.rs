@@ -1037,4 +1037,125 @@ mod tests {
         let code = change("code_item", "channel_type/retailer", "label_zh", json!("零售"));
         assert_eq!(verdict(&book, &manager_scope, StaffRole::RegionalManager, &code), Some("office_only"));
     }
+
+    #[test]
+    fn records_are_written_only_by_their_author_and_reach_only_their_part_of_the_organisation() {
+        let book = Book::open_in_memory(Arc::new(FixedClock::new(chrono::Utc::now()))).expect("book");
+        let profile = book
+            .create_profile(&NewProfile {
+                name: "总部".into(),
+                role: StaffRole::HeadOffice,
+                company_name: "华丰".into(),
+                unit_name: String::new(),
+                phone: None,
+            })
+            .expect("profile");
+        let unit = |parent, kind, name: &str| {
+            book.add_org_unit(&NewOrgUnit { parent_id: Some(parent), kind, name: name.into(), code: None })
+                .expect("unit")
+                .id
+        };
+        let region = unit(profile.org_unit_id, OrgUnitKind::Region, "潍坊");
+        let mine = unit(region, OrgUnitKind::Territory, "寿光");
+        let theirs = unit(profile.org_unit_id, OrgUnitKind::Territory, "别处");
+        let staff = |name: &str, role, unit| {
+            book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None })
+                .expect("staff")
+                .id
+                .to_string()
+        };
+        let rep = staff("王磊", StaffRole::Rep, mine);
+        let other = staff("李娜", StaffRole::Rep, theirs);
+        let manager = staff("赵经理", StaffRole::RegionalManager, region);
+        let card = book
+            .create_customer(&NewCustomer {
+                fields: serde_json::from_value(json!({"name": "华星农业", "ownerId": rep})).expect("fields"),
+                ..Default::default()
+            })
+            .expect("card")
+            .card
+            .id
+            .to_string();
+        let rep_scope = PeerScope::Owner(rep.clone());
+        let other_scope = PeerScope::Owner(other.clone());
+        let manager_scope = book.read(|conn| subtree(conn, &region.to_string())).map(PeerScope::Units).expect("scope");
+        let judge = |staff: &str, scope: &PeerScope, role: StaffRole, change: &Change| {
+            book.read(|conn| authorise(conn, staff, scope, role, change)).expect("authorise").err().map(|r| r.reason)
+        };
+        let id = "0190a000-0000-7000-8000-00000000f001";
+        let visit = |by: &str| {
+            change(
+                "visit",
+                id,
+                "*",
+                json!({"id": id, "customer_id": card, "staff_id": by, "visit_type": "routine",
+                       "checked_in_at": "2026-11-22T01:00:00.000Z", "created_at": "x", "updated_at": "x"}),
+            )
+        };
+        assert_eq!(judge(&rep, &rep_scope, StaffRole::Rep, &visit(&rep)), None);
+        assert_eq!(judge(&manager, &manager_scope, StaffRole::RegionalManager, &visit(&manager)), None);
+        assert_eq!(
+            judge(&other, &other_scope, StaffRole::Rep, &visit(&rep)),
+            Some("not_author"),
+            "a visit in another's name"
+        );
+        assert_eq!(
+            judge(&other, &other_scope, StaffRole::Rep, &visit(&other)),
+            Some("out_of_scope"),
+            "another rep's card"
+        );
+
+        let report = |author: &str| {
+            change(
+                "report",
+                id,
+                "*",
+                json!({"id": id, "author_id": author, "kind": "daily", "period_start": "2026-11-22",
+                       "period_end": "2026-11-22", "status": "submitted", "content": "{}"}),
+            )
+        };
+        assert_eq!(judge(&rep, &rep_scope, StaffRole::Rep, &report(&rep)), None);
+        assert_eq!(
+            judge(&manager, &manager_scope, StaffRole::RegionalManager, &report(&rep)),
+            Some("not_author"),
+            "a manager does not write a rep's report"
+        );
+        let comment = |author: &str, on: &str| {
+            change(
+                "report_comment",
+                id,
+                "*",
+                json!({"id": id, "report_id": id, "report_author_id": on, "author_id": author, "body": "好"}),
+            )
+        };
+        assert_eq!(judge(&manager, &manager_scope, StaffRole::RegionalManager, &comment(&manager, &rep)), None);
+        assert_eq!(judge(&other, &other_scope, StaffRole::Rep, &comment(&other, &rep)), Some("out_of_scope"));
+        let colleague_call = change(
+            "call_log",
+            id,
+            "*",
+            json!({"id": id, "staff_id": rep, "colleague_id": manager, "direction": "outgoing",
+                   "called_at": "2026-11-22T01:00:00.000Z", "duration_seconds": 60}),
+        );
+        assert_eq!(judge(&rep, &rep_scope, StaffRole::Rep, &colleague_call), None);
+        assert_eq!(judge(&manager, &manager_scope, StaffRole::RegionalManager, &colleague_call), Some("not_author"));
+
+        // Once written, the author stays: their own edits pass, anyone else's and a change of author do not.
+        book.write(|tx| {
+            tx.execute(
+                "INSERT INTO report (id, author_id, kind, period_start, period_end, status, created_at, updated_at)
+                 VALUES (?1, ?2, 'daily', '2026-11-22', '2026-11-22', 'draft', 'x', 'x')",
+                [id, rep.as_str()],
+            )?;
+            Ok(())
+        })
+        .expect("report row");
+        let summary = change("report", id, "summary", json!("今天"));
+        assert_eq!(judge(&rep, &rep_scope, StaffRole::Rep, &summary), None);
+        assert_eq!(judge(&manager, &manager_scope, StaffRole::RegionalManager, &summary), Some("not_author"));
+        let hand_over = change("report", id, "author_id", json!(other));
+        assert_eq!(judge(&rep, &rep_scope, StaffRole::Rep, &hand_over), Some("not_author"));
+        let rule = change("duty_rule", "rep/grade_frequency", "active", json!(0));
+        assert_eq!(judge(&manager, &manager_scope, StaffRole::RegionalManager, &rule), Some("office_only"));
+    }
 }

@@ -21,10 +21,10 @@ use crate::ids::{AddressId, ChangeId, CreditIncidentId, CustomerId, KeyPersonId,
 use crate::model::{OrgUnitKind, StaffRole};
 use crate::{org, search};
 
-const PLACES: &str = include_str!("../../../assets/demo/places.txt");
-const SURNAMES: &str = include_str!("../../../assets/demo/surnames.txt");
-const GIVEN: &str = include_str!("../../../assets/demo/given.txt");
-const BUSINESS: &str = include_str!("../../../assets/demo/business.txt");
+const PLACES: &str = include_str!("../../../../assets/demo/places.txt");
+const SURNAMES: &str = include_str!("../../../../assets/demo/surnames.txt");
+const GIVEN: &str = include_str!("../../../../assets/demo/given.txt");
+const BUSINESS: &str = include_str!("../../../../assets/demo/business.txt");
 
 /// Most customers a demo book may hold.
 pub const MAX_DEMO_CUSTOMERS: u32 = 1_000_000;
@@ -54,7 +54,13 @@ pub struct DemoSummary {
     pub credit_incidents: u32,
     pub history: u32,
     pub routes: u32,
+    pub visits: u32,
+    pub calls: u32,
+    pub tasks: u32,
+    pub reports: u32,
 }
+
+mod fieldwork;
 
 /// SplitMix64: small, fast, and the same on every platform and version.
 struct Rng(u64);
@@ -424,6 +430,7 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
         }
     }
     summary.routes = classify(tx, &territories, today, anchor, options.seed)?;
+    fieldwork::generate(tx, today, options.seed, &mut summary)?;
     search::rebuild_all(tx)?;
     Ok(summary)
 }

@@ -32,9 +32,9 @@ use tauri::{AppHandle, Emitter, Manager, State};
 
 use crate::AppState;
 
-type Reply<T> = Result<T, ApiError>;
+pub(crate) type Reply<T> = Result<T, ApiError>;
 
-fn book<'a>(state: &'a State<'_, AppState>) -> Result<&'a Book, ApiError> {
+pub(crate) fn book<'a>(state: &'a State<'_, AppState>) -> Result<&'a Book, ApiError> {
     state.book.as_ref().map_err(Clone::clone)
 }
 
@@ -148,7 +148,7 @@ const SYNC_PROGRESS: &str = "sync-progress";
 
 /// Runs `work` on the book on a thread meant for blocking work, so a long
 /// import or merge leaves the async runtime's workers free.
-async fn blocking<T, F>(app: AppHandle, work: F) -> Reply<T>
+pub(crate) async fn blocking<T, F>(app: AppHandle, work: F) -> Reply<T>
 where
     T: Send + 'static,
     F: FnOnce(&Book, &AppHandle) -> Reply<T> + Send + 'static,
@@ -403,6 +403,28 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         visit_plan,
         team_plan,
         set_last_visit,
+        crate::fieldwork_commands::log_visit,
+        crate::fieldwork_commands::check_out_visit,
+        crate::fieldwork_commands::visits,
+        crate::fieldwork_commands::log_call,
+        crate::fieldwork_commands::calls,
+        crate::fieldwork_commands::add_task,
+        crate::fieldwork_commands::set_task_done,
+        crate::fieldwork_commands::tasks,
+        crate::fieldwork_commands::report,
+        crate::fieldwork_commands::open_report,
+        crate::fieldwork_commands::save_report,
+        crate::fieldwork_commands::submit_report,
+        crate::fieldwork_commands::urgent_report,
+        crate::fieldwork_commands::comment_report,
+        crate::fieldwork_commands::reports,
+        crate::fieldwork_commands::export_report,
+        crate::fieldwork_commands::duty_rules,
+        crate::fieldwork_commands::save_duty_rule,
+        crate::fieldwork_commands::compliance,
+        crate::fieldwork_commands::reminders,
+        crate::fieldwork_commands::save_reminder,
+        crate::fieldwork_commands::home,
         app_ready,
     ]
 }

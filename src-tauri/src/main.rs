@@ -10,6 +10,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod fieldwork_commands;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -62,6 +62,7 @@ fn invalid(message: String) -> ApiError {
     ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(sql)`
 fn sql(e: rusqlite::Error) -> ApiError {
     invalid(e.to_string())
 }

@@ -24,7 +24,7 @@ fn at(value: Option<&String>) -> String {
 #[derive(Debug, Subcommand)]
 pub enum VisitCommand {
     /// Log a visit. Its next step with --due becomes a task; --set changes the card with the visit as the source.
-    Log(VisitArgs),
+    Log(Box<VisitArgs>),
     /// Check out of an open visit (now, or --at).
     CheckOut {
         id: VisitId,

@@ -1,8 +1,11 @@
 //! Convergence: five laptops and head office, random edits, grades and route
-//! stops, and random delivery of files (reordered, duplicated, delayed, lost
-//! and resent). After everyone has exchanged files, every laptop holds exactly
-//! the cards its scope allows, identical field by field (grades and route
-//! places included) to head office's, and every book has the same routes.
+//! stops, visits, reports and comments, and random delivery of files
+//! (reordered, duplicated, delayed, lost and resent). After everyone has
+//! exchanged files, every laptop holds exactly the cards its scope allows,
+//! identical field by field (grades and route places included) to head
+//! office's, with the same visits; every book has the same routes; each rep
+//! holds exactly their own reports and the manager everyone's, with the same
+//! comments.
 
 #[path = "sync/world.rs"]
 mod world;
@@ -11,8 +14,11 @@ use chrono::Duration;
 use fieldcrm_core::api::{CardEdit, NewRecord, RecordKind};
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::classify_api::{RouteStops, StopMove};
+use fieldcrm_core::fieldwork::records::{NewVisit, RecordQuery};
+use fieldcrm_core::fieldwork::reports::{ReportListQuery, ReportQuery, ReportSummaryInput};
 use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::ids::CustomerId;
+use fieldcrm_core::model::ReportKind;
 use fieldcrm_core::routes::NewRoute;
 use fieldcrm_core::search::CustomerQuery;
 use proptest::prelude::*;
@@ -69,6 +75,20 @@ enum Op {
         card: usize,
         grade: usize,
     },
+    /// Someone logs a visit (with a next step) on one of the cards in their book.
+    Visit {
+        who: usize,
+        card: usize,
+    },
+    /// A rep submits today's daily report (once; later tries are refused).
+    Report {
+        who: usize,
+    },
+    /// The manager comments on one of the team's reports.
+    Comment {
+        report: usize,
+        text: u8,
+    },
     /// A laptop writes its file; it travels to head office later (or never).
     Export {
         who: usize,
@@ -116,6 +136,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..REPS, any::<usize>(), any::<u8>()).prop_map(|(who, card, position)| Op::Stop { who, card, position }),
         2 => (any::<usize>(), any::<usize>(), any::<u8>()).prop_map(|(route, stop, position)| Op::MoveStop { route, stop, position }),
         1 => (any::<usize>(), 0..GRADES.len()).prop_map(|(card, grade)| Op::Grade { card, grade }),
+        2 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::Visit { who, card }),
+        1 => (0..REPS).prop_map(|who| Op::Report { who }),
+        1 => (any::<usize>(), any::<u8>()).prop_map(|(report, text)| Op::Comment { report, text }),
         4 => who.clone().prop_map(|who| Op::Export { who }),
         3 => who.clone().prop_map(|who| Op::OfficeExport { who }),
         5 => (any::<usize>(), any::<bool>()).prop_map(|(pick, keep)| Op::DeliverToOffice { pick, keep }),
@@ -136,6 +159,48 @@ fn ids(book: &fieldcrm_core::Book) -> Vec<CustomerId> {
 /// (which count only the cards a book holds).
 fn routes(book: &fieldcrm_core::Book) -> Vec<(String, String, String)> {
     book.routes(None).expect("routes").into_iter().map(|r| (r.id.to_string(), r.name, r.owner_id.to_string())).collect()
+}
+
+/// Now on a person's clock, as a form sends it.
+fn visit_now(person: &world::Person) -> String {
+    use fieldcrm_core::Clock;
+    person.clock.now().to_rfc3339()
+}
+
+/// A card's visits in a book: who logged them and what they found.
+fn visits(book: &fieldcrm_core::Book, id: CustomerId) -> Vec<(String, String, Option<String>)> {
+    let query = RecordQuery { customer_id: Some(id), limit: Some(5000), ..Default::default() };
+    let mut list: Vec<_> = book
+        .visits(&query)
+        .expect("visits")
+        .into_iter()
+        .map(|v| (v.id.to_string(), v.staff_id.to_string(), v.purpose))
+        .collect();
+    list.sort();
+    list
+}
+
+/// An author's submitted reports in a book, with their comments.
+fn reports(book: &fieldcrm_core::Book, author: &str, _reader: &str) -> Vec<(String, Option<String>, Vec<String>)> {
+    let query =
+        ReportListQuery { staff_id: Some(author.parse().expect("staff")), limit: Some(5000), ..Default::default() };
+    let mut list: Vec<_> = book
+        .reports(&query)
+        .expect("reports")
+        .into_iter()
+        .map(|line| {
+            let report = book
+                .report(&ReportQuery {
+                    kind: line.kind,
+                    day: Some(line.period_start.clone()),
+                    staff_id: Some(line.author_id),
+                })
+                .expect("report");
+            (line.id.to_string(), line.summary, report.comments.into_iter().map(|c| c.body).collect())
+        })
+        .collect();
+    list.sort();
+    list
 }
 
 fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
@@ -240,6 +305,48 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     w.people[manager].book.set_grade(&change).expect("grade");
                 }
             }
+            Op::Visit { who, card } => {
+                let book = &w.people[who].book;
+                if let Some(id) = pick(&ids(book), card) {
+                    let now = visit_now(&w.people[who]);
+                    let visit = NewVisit {
+                        customer_id: id,
+                        visit_type: "routine".into(),
+                        checked_in_at: now.clone(),
+                        checked_out_at: Some(now),
+                        latitude: None,
+                        longitude: None,
+                        purpose: Some(format!("拜访{who}")),
+                        stock_notes: None,
+                        competitor_notes: None,
+                        prices_seen: None,
+                        problems: None,
+                        requests: None,
+                        next_step: Some("回访".into()),
+                        next_step_due: Some("2099-01-01".into()),
+                        planned: false,
+                        report_confirmed: None,
+                        card_changes: vec![],
+                    };
+                    book.log_visit(&visit).expect("visit");
+                }
+            }
+            Op::Report { who } => {
+                let input = ReportSummaryInput { kind: ReportKind::Daily, day: None, summary: format!("日报{who}") };
+                match w.people[who].book.submit_report(&input) {
+                    Ok(_) => {}
+                    Err(e) => {
+                        prop_assert!(e.problems.iter().any(|p| p.code == "already_submitted"), "submitting: {e:?}")
+                    }
+                }
+            }
+            Op::Comment { report, text } => {
+                let book = &w.people[manager].book;
+                let lines = book.reports(&ReportListQuery::default()).expect("reports");
+                if let Some(line) = pick(&lines, report) {
+                    book.comment_report(line.id, &format!("批注{text}")).expect("comment");
+                }
+            }
             Op::Export { who } => to_office.push(w.people[who].book.sync_export_bytes(None).expect("export")),
             Op::OfficeExport { who } => {
                 to_laptop[who].push(w.office.book.sync_export_bytes(Some(&w.people[who].device_id)).expect("export"));
@@ -305,6 +412,30 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             prop_assert_eq!(&held[id], card, "card {} on {}", id, person.name);
         }
         prop_assert_eq!(routes(&person.book), routes(&w.office.book), "routes on {}", person.name);
+        for id in expected.keys() {
+            let id: CustomerId = id.parse().expect("id");
+            prop_assert_eq!(
+                visits(&person.book, id),
+                visits(&w.office.book, id),
+                "visits of {} on {}",
+                id,
+                person.name
+            );
+        }
+        let authors: Vec<String> = if who == manager {
+            w.people[..manager].iter().map(|p| p.staff_id.clone()).collect()
+        } else {
+            vec![person.staff_id.clone()]
+        };
+        let mut held_reports = vec![];
+        for author in &authors {
+            held_reports.extend(reports(&person.book, author, &person.staff_id));
+        }
+        let mut office_reports = vec![];
+        for author in &authors {
+            office_reports.extend(reports(&w.office.book, author, &person.staff_id));
+        }
+        prop_assert_eq!(held_reports, office_reports, "reports and comments on {}", person.name);
         let pending = person.book.sync_status().expect("status").pending_total;
         prop_assert_eq!(pending, 0, "{} has unconfirmed changes after settling", person.name);
     }

@@ -16,3 +16,4 @@ run() {
 run card.e2e.mjs
 run sync.e2e.mjs
 run classify.e2e.mjs
+run fieldwork.e2e.mjs

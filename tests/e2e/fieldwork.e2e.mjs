@@ -32,6 +32,10 @@ const customerId = customer.id;
 // The due date three days on, as the date picker shows it (YYYY-MM-DD).
 const due = new Date(Date.now() + 3 * 86400000 + 8 * 3600000).toISOString().slice(0, 10);
 
+/** The text box of a form field, wherever Element Plus put its test id. */
+const box = (id) =>
+  [`[data-testid=${id}] input`, `input[data-testid=${id}]`, `[data-testid=${id}] textarea`, `textarea[data-testid=${id}]`].join(', ');
+
 const assert = (ok, message) => {
   if (!ok) throw new Error(message);
 };
@@ -55,16 +59,16 @@ try {
   await session.click(await session.waitFor('[data-testid=card-tab-fieldwork]'));
   await session.click(await session.waitFor('[data-testid=log-visit]'));
   await session.waitFor('[data-testid=visit-dialog]');
-  await session.type(await session.waitFor('[data-testid=visit-purpose] textarea, textarea[data-testid=visit-purpose]'), '例行拜访，核对库存');
-  await session.type(await session.waitFor('[data-testid=visit-stock] textarea, textarea[data-testid=visit-stock]'), '复合肥库存偏低');
-  await session.type(await session.waitFor('[data-testid=visit-next-step] input, input[data-testid=visit-next-step], [data-testid=visit-next-step] textarea'), '补货 50 箱');
-  const dueInput = await session.waitFor('[data-testid=visit-next-due] input, input[data-testid=visit-next-due]');
+  await session.type(await session.waitFor(box('visit-purpose')), '例行拜访，核对库存');
+  await session.type(await session.waitFor(box('visit-stock')), '复合肥库存偏低');
+  await session.type(await session.waitFor(box('visit-next-step')), '补货 50 箱');
+  const dueInput = await session.waitFor(box('visit-next-due'));
   await session.type(dueInput, `${due}\uE007`);
-  await session.type(await session.waitFor('[data-testid=visit-card-phone] input, input[data-testid=visit-card-phone]'), '13912345678');
+  await session.type(await session.waitFor(box('visit-card-phone')), '13912345678');
   await shot('visit-form');
   await session.click(await session.waitFor('[data-testid=visit-save]'));
   await session.waitFor('.el-message--success', { timeout: 10000 });
-  await session.waitFor('[data-testid=card-fieldwork]', { text: '例行拜访，核对库存', timeout: 10000 });
+  await session.waitFor('[data-testid=card-visit]', { text: '例行拜访，核对库存', timeout: 10000 });
   await shot('card-visits');
 
   step('the follow-up task is on the home screen');
@@ -76,7 +80,7 @@ try {
   step('the daily report is assembled from the visit and submitted with a summary');
   await session.click(await session.waitFor('[data-testid=nav-reports]'));
   await session.waitFor('[data-testid=report-visits-count]', { text: '1', timeout: 20000 });
-  await session.type(await session.waitFor('[data-testid=report-summary] textarea, textarea[data-testid=report-summary]'), '拜访华星农资店，需补货。');
+  await session.type(await session.waitFor(box('report-summary')), '拜访华星农资店，需补货。');
   await session.click(await session.waitFor('[data-testid=report-submit]'));
   const confirm = await session.waitFor('.el-message-box__btns .el-button--primary', { timeout: 5000 }).catch(() => null);
   if (confirm) await session.click(confirm);

@@ -40,7 +40,7 @@ pub struct ReportRef {
 pub struct Home {
     pub today: String,
     pub reminders: Vec<ReminderDue>,
-    /// Open tasks due by the day after tomorrow, overdue first.
+    /// Open tasks due within the coming week, overdue first.
     pub tasks: Vec<Task>,
     pub overdue_tasks: u32,
     pub visits_today: u32,
@@ -221,7 +221,7 @@ impl Book {
         let today = self.clock.today();
         self.read(|conn| {
             let viewer = Viewer::of(conn)?;
-            let soon = (today + chrono::Duration::days(2)).to_string();
+            let soon = (today + chrono::Duration::days(7)).to_string();
             let open = records::tasks(
                 conn,
                 &viewer,

@@ -68,8 +68,44 @@ import type {
   SyncStatus,
   TagCount,
   VisitPlan,
+  Behind,
+  Call,
+  ChannelLevel,
+  Compliance,
+  ComplianceQuery,
+  CustomerTotals,
+  DayTotals,
+  DutyRule,
+  DutyRuleInput,
+  FieldChange,
+  Home,
+  LoggedCall,
+  LoggedVisit,
+  NewCall,
+  NewTask,
+  NewUrgentReport,
+  NewVisit,
+  RecordQuery,
+  Reminder,
+  ReminderDue,
+  ReminderInput,
+  Report,
+  ReportComment,
+  ReportContent,
+  ReportKind,
+  ReportLine,
+  ReportListQuery,
+  ReportQuery,
+  ReportRef,
+  ReportStatus,
+  ReportSummaryInput,
+  RuleResult,
+  Task,
+  TaskQuery,
+  UrgentTopic,
+  Visit,
 } from '../generated/bindings'
-import { CARD_SCHEMA, DEFAULT_CODE_LISTS, DEFAULT_GRADE_SCALES } from '../generated/bindings'
+import { CARD_SCHEMA, DEFAULT_CODE_LISTS, DEFAULT_DUTY_RULES, DEFAULT_GRADE_SCALES, DEFAULT_REMINDERS } from '../generated/bindings'
 
 /*
  * An in-memory book for component tests and for previewing the UI in a plain
@@ -196,6 +232,25 @@ export interface MemoryOptions {
   customers?: Array<string | Record<string, JsonValue>>
   /** Today, for stale checks and future dates (YYYY-MM-DD). */
   today?: string
+}
+
+interface StoredReport {
+  id: string
+  authorId: string
+  kind: ReportKind
+  periodStart: string
+  periodEnd: string
+  status: ReportStatus
+  submittedAt: string | null
+  summary: string | null
+  customerId: string | null
+  topic: UrgentTopic | null
+  title: string | null
+  /** The snapshot taken at submission; assembled live while a draft. */
+  content: ReportContent | null
+  comments: ReportComment[]
+  /** Who of the team has read it. */
+  readBy: Set<string>
 }
 
 interface MemoryPeer {
@@ -604,7 +659,7 @@ export class MemoryBackend implements Backend {
       )
       if (i % 6 === 0) card.reviewedAt = '2025-01-01T08:00:00Z'
     }
-    return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length, routes: 0 }
+    return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length, routes: 0, visits: 0, calls: 0, tasks: 0, reports: 0 }
   }
 
   async setLanguage(language: Language): Promise<null> {
@@ -1553,6 +1608,718 @@ export class MemoryBackend implements Backend {
       })
     }
     return out
+  }
+
+  // --- Field work: visits, calls, tasks, reports, duties ---
+
+  private visitList: Visit[] = []
+  private callList: Call[] = []
+  private taskList: Array<Omit<Task, 'overdue'> & { createdOn: string }> = []
+  private reportList = new Map<string, StoredReport>()
+  private dutyRuleList: DutyRule[] = clone(DEFAULT_DUTY_RULES)
+  private reminderList: Reminder[] = clone(DEFAULT_REMINDERS)
+  /** Reports written, by path. */
+  readonly reportFiles = new Map<string, string>()
+
+  private staffName(id: string): string {
+    return this.staff.find((s) => s.id === id)?.name ?? ''
+  }
+
+  /** Problems of a timestamp: unreadable, or later than now. */
+  private timeProblems(field: string, at: string | undefined | null, problems: FieldProblem[]): number | null {
+    if (at == null) return null
+    const ms = Date.parse(at)
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(ms)) {
+      problems.push({ field, code: 'bad_time', message: 'is not a time (RFC 3339)' })
+      return null
+    }
+    if (at.slice(0, 10) > this.today || ms > Date.now() + 60_000) {
+      problems.push({ field, code: 'future_time', message: 'lies in the future' })
+    }
+    return ms
+  }
+
+  private nextStepProblems(nextStep: string | undefined, due: string | undefined, day: string, problems: FieldProblem[]) {
+    if (due == null || due === '') return
+    if (!nextStep?.trim()) problems.push({ field: 'nextStep', code: 'required', message: 'a due date needs a step' })
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) problems.push({ field: 'nextStepDue', code: 'bad_date', message: 'is not a date' })
+    else if (due < day) problems.push({ field: 'nextStepDue', code: 'before_record', message: 'lies before the visit or call' })
+  }
+
+  /** Card changes found by a visit or call, checked; problems under `cardChanges.<field>`. */
+  private cardChangeWrites(card: StoredCard, changes: FieldChange[], problems: FieldProblem[]): Record<string, [JsonValue, JsonValue]> {
+    if (!changes.length) return {}
+    try {
+      return this.patch(MEMORY_SCHEMA.customer, card.fields, changes)
+    } catch (e) {
+      const err = e as ApiError
+      problems.push(...err.problems.map((p) => ({ ...p, field: `cardChanges.${p.field}` })))
+      return {}
+    }
+  }
+
+  private applyCardWrites(card: StoredCard, writes: Record<string, [JsonValue, JsonValue]>, source: 'visit' | 'call', sourceId: string): FieldProblem[] {
+    for (const [field, [old, next]] of Object.entries(writes)) {
+      card.fields[field] = next
+      this.log(card.id, 'customer', card.id, null, field, old, next, source, sourceId)
+    }
+    if (Object.keys(writes).length) this.touch(card)
+    const values = Object.fromEntries(Object.entries(writes).map(([k, v]) => [k, v[1]]))
+    return this.warnings(MEMORY_SCHEMA.customer, values).map((p) => ({ ...p, field: `cardChanges.${p.field}` }))
+  }
+
+  private followUp(title: string, due: string, customerId: string | null, source: 'visit' | 'call', sourceId: string): Task {
+    const me = this.requireProfile()
+    const task = {
+      id: this.newId('task'),
+      title,
+      dueOn: due,
+      doneAt: null,
+      customerId,
+      customerName: customerId ? String(this.card(customerId).fields.name) : null,
+      assigneeId: me.staffId,
+      assigneeName: me.name,
+      source,
+      sourceId,
+      createdOn: this.today,
+    }
+    this.taskList.push(task)
+    return this.taskView(task)
+  }
+
+  private taskView(t: Omit<Task, 'overdue'> & { createdOn?: string }): Task {
+    const { createdOn: _omit, ...task } = t
+    return clone({ ...task, overdue: !t.doneAt && t.dueOn < this.today })
+  }
+
+  private invalid(problems: FieldProblem[]) {
+    if (problems.length) throw apiError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
+  }
+
+  async logVisit(v: NewVisit): Promise<LoggedVisit> {
+    const me = this.requireProfile()
+    const card = this.card(v.customerId)
+    const problems: FieldProblem[] = []
+    const item = this.lists.find((l) => l.id === 'visit_type')?.items.find((i) => i.code === v.visitType)
+    if (!v.visitType) problems.push({ field: 'visitType', code: 'required', message: 'is required' })
+    else if (!item) problems.push({ field: 'visitType', code: 'unknown_code', message: `'${v.visitType}' is not a visit type` })
+    else if (item.retired) problems.push({ field: 'visitType', code: 'retired_code', message: 'is retired' })
+    const inMs = this.timeProblems('checkedInAt', v.checkedInAt, problems)
+    const outMs = this.timeProblems('checkedOutAt', v.checkedOutAt, problems)
+    if (inMs !== null && outMs !== null) {
+      if (outMs < inMs) problems.push({ field: 'checkedOutAt', code: 'before_check_in', message: 'lies before the check-in' })
+      else if (outMs - inMs > 24 * 3_600_000) problems.push({ field: 'checkedOutAt', code: 'too_long', message: 'a visit lasts at most a day' })
+    }
+    if (v.visitType === 'spot_check' && v.reportConfirmed == null) {
+      problems.push({ field: 'reportConfirmed', code: 'required', message: "a spot-check says whether the rep's report held true" })
+    }
+    if (v.visitType !== 'spot_check' && v.reportConfirmed != null) {
+      problems.push({ field: 'reportConfirmed', code: 'not_spot_check', message: 'only spot-checks confirm reports' })
+    }
+    if ((v.latitude == null) !== (v.longitude == null)) problems.push({ field: 'latitude', code: 'half_coordinates', message: 'give both or neither' })
+    const day = v.checkedInAt.slice(0, 10)
+    this.nextStepProblems(v.nextStep, v.nextStepDue, day, problems)
+    const writes = this.cardChangeWrites(card, v.cardChanges, problems)
+    this.invalid(problems)
+    const text = (s: string | undefined) => (s?.trim() ? s.trim() : null)
+    const visit: Visit = {
+      id: this.newId('visit'),
+      customerId: card.id,
+      customerName: String(card.fields.name),
+      staffId: me.staffId,
+      staffName: me.name,
+      visitType: v.visitType,
+      checkedInAt: v.checkedInAt,
+      checkedOutAt: v.checkedOutAt ?? null,
+      minutes: inMs !== null && outMs !== null ? Math.round((outMs - inMs) / 60_000) : null,
+      latitude: v.latitude ?? null,
+      longitude: v.longitude ?? null,
+      purpose: text(v.purpose),
+      stockNotes: text(v.stockNotes),
+      competitorNotes: text(v.competitorNotes),
+      pricesSeen: text(v.pricesSeen),
+      problems: text(v.problems),
+      requests: text(v.requests),
+      nextStep: text(v.nextStep),
+      nextStepDue: v.nextStepDue || null,
+      planned: v.planned,
+      reportConfirmed: v.reportConfirmed ?? null,
+    }
+    this.visitList.push(visit)
+    if (!card.grading.lastVisitOn || card.grading.lastVisitOn < day) card.grading.lastVisitOn = day
+    this.touch(card)
+    const warnings = this.applyCardWrites(card, writes, 'visit', visit.id)
+    const task = visit.nextStep && visit.nextStepDue ? this.followUp(visit.nextStep, visit.nextStepDue, card.id, 'visit', visit.id) : null
+    return { visit: clone(visit), task, warnings }
+  }
+
+  async checkOutVisit(id: string, at: string | null): Promise<Visit> {
+    const visit = this.visitList.find((v) => v.id === id)
+    if (!visit) throw apiError('not_found', `visit ${id} does not exist`)
+    const problems: FieldProblem[] = []
+    const when = at ?? new Date().toISOString()
+    const outMs = this.timeProblems('checkedOutAt', when, problems)
+    if (outMs !== null && outMs < Date.parse(visit.checkedInAt)) problems.push({ field: 'checkedOutAt', code: 'before_check_in', message: 'lies before the check-in' })
+    this.invalid(problems)
+    visit.checkedOutAt = when
+    visit.minutes = Math.round((Date.parse(when) - Date.parse(visit.checkedInAt)) / 60_000)
+    return clone(visit)
+  }
+
+  private inRange(day: string, q: RecordQuery): boolean {
+    return (!q.from || day >= q.from) && (!q.to || day <= q.to)
+  }
+
+  async visits(q: RecordQuery): Promise<Visit[]> {
+    return clone(
+      this.visitList
+        .filter((v) => (!q.customerId || v.customerId === q.customerId) && (!q.staffId || v.staffId === q.staffId) && this.inRange(v.checkedInAt.slice(0, 10), q))
+        .sort((a, b) => Date.parse(b.checkedInAt) - Date.parse(a.checkedInAt))
+        .slice(0, q.limit ?? 200),
+    )
+  }
+
+  async logCall(c: NewCall): Promise<LoggedCall> {
+    const me = this.requireProfile()
+    const problems: FieldProblem[] = []
+    if (!c.customerId && !c.colleagueId) problems.push({ field: 'customerId', code: 'required', message: 'a call is with a customer or a colleague' })
+    if (c.customerId && c.colleagueId) problems.push({ field: 'colleagueId', code: 'both', message: 'a customer or a colleague, not both' })
+    if (c.colleagueId === me.staffId) problems.push({ field: 'colleagueId', code: 'self', message: 'not yourself' })
+    else if (c.colleagueId && !this.staff.some((s) => s.id === c.colleagueId)) problems.push({ field: 'colleagueId', code: 'unknown_ref', message: 'no such colleague' })
+    const card = c.customerId ? this.card(c.customerId) : null
+    this.timeProblems('calledAt', c.calledAt, problems)
+    if (c.durationSeconds < 0) problems.push({ field: 'durationSeconds', code: 'negative', message: 'cannot be negative' })
+    else if (c.durationSeconds > 86_400) problems.push({ field: 'durationSeconds', code: 'too_long', message: 'at most a day' })
+    if (c.summary && [...c.summary].length > 2000) problems.push({ field: 'summary', code: 'too_long', message: 'too long' })
+    this.nextStepProblems(c.nextStep, c.nextStepDue, c.calledAt.slice(0, 10), problems)
+    const writes = card ? this.cardChangeWrites(card, c.cardChanges, problems) : {}
+    this.invalid(problems)
+    const text = (s: string | undefined) => (s?.trim() ? s.trim() : null)
+    const call: Call = {
+      id: this.newId('call'),
+      staffId: me.staffId,
+      staffName: me.name,
+      customerId: card?.id ?? null,
+      customerName: card ? String(card.fields.name) : null,
+      colleagueId: c.colleagueId ?? null,
+      colleagueName: c.colleagueId ? this.staffName(c.colleagueId) : null,
+      direction: c.direction,
+      calledAt: c.calledAt,
+      durationSeconds: c.durationSeconds,
+      summary: text(c.summary),
+      nextStep: text(c.nextStep),
+      nextStepDue: c.nextStepDue || null,
+    }
+    this.callList.push(call)
+    const warnings = card ? this.applyCardWrites(card, writes, 'call', call.id) : []
+    const task = call.nextStep && call.nextStepDue ? this.followUp(call.nextStep, call.nextStepDue, call.customerId, 'call', call.id) : null
+    return { call: clone(call), task, warnings }
+  }
+
+  async calls(q: RecordQuery): Promise<Call[]> {
+    return clone(
+      this.callList
+        .filter((c) => (!q.customerId || c.customerId === q.customerId) && (!q.staffId || c.staffId === q.staffId) && this.inRange(c.calledAt.slice(0, 10), q))
+        .sort((a, b) => Date.parse(b.calledAt) - Date.parse(a.calledAt))
+        .slice(0, q.limit ?? 200),
+    )
+  }
+
+  async addTask(n: NewTask): Promise<Task> {
+    const me = this.requireProfile()
+    const problems: FieldProblem[] = []
+    if (!n.title.trim()) problems.push({ field: 'title', code: 'required', message: 'is required' })
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(n.dueOn)) problems.push({ field: 'dueOn', code: 'bad_date', message: 'is not a date' })
+    this.invalid(problems)
+    const assignee = this.staff.find((s) => s.id === (n.assigneeId ?? me.staffId))
+    if (!assignee) throw apiError('not_found', 'no such person')
+    const task = {
+      id: this.newId('task'),
+      title: n.title.trim(),
+      dueOn: n.dueOn,
+      doneAt: null,
+      customerId: n.customerId ?? null,
+      customerName: n.customerId ? String(this.card(n.customerId).fields.name) : null,
+      assigneeId: assignee.id,
+      assigneeName: assignee.name,
+      source: 'manual' as const,
+      sourceId: null,
+      createdOn: this.today,
+    }
+    this.taskList.push(task)
+    return this.taskView(task)
+  }
+
+  async setTaskDone(id: string, done: boolean): Promise<Task> {
+    const task = this.taskList.find((t) => t.id === id)
+    if (!task) throw apiError('not_found', `task ${id} does not exist`)
+    task.doneAt = done ? (task.doneAt ?? this.now()) : null
+    return this.taskView(task)
+  }
+
+  async tasks(q: TaskQuery): Promise<Task[]> {
+    const me = this.requireProfile()
+    const assignee = q.assigneeId ?? (q.customerId ? undefined : me.staffId)
+    return this.taskList
+      .filter((t) => (!q.customerId || t.customerId === q.customerId) && (!assignee || t.assigneeId === assignee) && (q.includeDone || !t.doneAt))
+      .sort((a, b) => Number(!!a.doneAt) - Number(!!b.doneAt) || a.dueOn.localeCompare(b.dueOn))
+      .slice(0, q.limit ?? 200)
+      .map((t) => this.taskView(t))
+  }
+
+  // Reports
+
+  private period(kind: ReportKind, day: string): [string, string] {
+    if (kind === 'weekly') {
+      const weekday = (new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7
+      const start = addDays(day, -weekday)
+      return [start, addDays(start, 6)]
+    }
+    if (kind === 'monthly') {
+      const start = `${day.slice(0, 7)}-01`
+      const next = new Date(`${start}T00:00:00Z`)
+      next.setUTCMonth(next.getUTCMonth() + 1)
+      return [start, addDays(next.toISOString().slice(0, 10), -1)]
+    }
+    return [day, day]
+  }
+
+  private assemble(staffId: string, start: string, end: string): ReportContent {
+    const within = (d: string | null | undefined) => !!d && d >= start && d <= end
+    const visits = this.visitList.filter((v) => v.staffId === staffId && within(v.checkedInAt.slice(0, 10)))
+    const calls = this.callList.filter((c) => c.staffId === staffId && within(c.calledAt.slice(0, 10)))
+    const mine = this.taskList.filter((t) => t.assigneeId === staffId)
+    const tasksDone = mine.filter((t) => within(t.doneAt?.slice(0, 10))).map((t) => this.taskView(t))
+    const tasksCreated = mine.filter((t) => within(t.createdOn)).map((t) => this.taskView(t))
+    const tasksOverdue = mine.filter((t) => !t.doneAt && t.dueOn < end).map((t) => this.taskView(t))
+    const minutes = (s: number) => Math.round(s / 60)
+    const days: DayTotals[] = []
+    for (let d = start; d <= end; d = addDays(d, 1)) {
+      const dv = visits.filter((v) => v.checkedInAt.startsWith(d))
+      const dc = calls.filter((c) => c.calledAt.startsWith(d))
+      if (dv.length || dc.length) {
+        days.push({ day: d, visits: dv.length, customersVisited: new Set(dv.map((v) => v.customerId)).size, calls: dc.length, callMinutes: minutes(dc.reduce((a, c) => a + c.durationSeconds, 0)) })
+      }
+    }
+    const customers = new Map<string, CustomerTotals>()
+    const touchCustomer = (id: string, name: string, at: string, visit: boolean) => {
+      const c = customers.get(id) ?? { customerId: id, customerName: name, visits: 0, calls: 0, lastContact: at.slice(0, 10) }
+      if (visit) c.visits += 1
+      else c.calls += 1
+      if (at.slice(0, 10) > c.lastContact) c.lastContact = at.slice(0, 10)
+      customers.set(id, c)
+    }
+    for (const v of visits) touchCustomer(v.customerId, v.customerName, v.checkedInAt, true)
+    for (const c of calls) if (c.customerId) touchCustomer(c.customerId, c.customerName ?? '', c.calledAt, false)
+    return clone({
+      totals: {
+        visits: visits.length,
+        customersVisited: new Set(visits.map((v) => v.customerId)).size,
+        plannedVisits: visits.filter((v) => v.planned).length,
+        spotChecks: visits.filter((v) => v.visitType === 'spot_check').length,
+        visitMinutes: visits.reduce((a, v) => a + (v.minutes ?? 0), 0),
+        calls: calls.length,
+        customerCalls: calls.filter((c) => c.customerId).length,
+        colleagueCalls: calls.filter((c) => c.colleagueId).length,
+        callMinutes: minutes(calls.reduce((a, c) => a + c.durationSeconds, 0)),
+        tasksDone: tasksDone.length,
+        tasksCreated: tasksCreated.length,
+        tasksOverdue: tasksOverdue.length,
+      },
+      visits,
+      calls,
+      tasksDone,
+      tasksCreated,
+      tasksOverdue,
+      days,
+      customers: [...customers.values()].sort((a, b) => b.visits + b.calls - (a.visits + a.calls)),
+    })
+  }
+
+  private reportView(r: StoredReport): Report {
+    const me = this.requireProfile()
+    const content = r.content ?? this.assemble(r.authorId, r.periodStart, r.periodEnd)
+    return clone({
+      id: r.id,
+      authorId: r.authorId,
+      authorName: this.staffName(r.authorId),
+      kind: r.kind,
+      periodStart: r.periodStart,
+      periodEnd: r.periodEnd,
+      status: r.status,
+      submittedAt: r.submittedAt,
+      summary: r.summary,
+      customerId: r.customerId,
+      customerName: r.customerId ? String(this.cards.get(r.customerId)?.fields.name ?? '') : null,
+      topic: r.topic,
+      title: r.title,
+      content,
+      comments: r.comments,
+      editable: r.authorId === me.staffId && r.status === 'draft' && r.periodStart <= this.today,
+    })
+  }
+
+  /** The stored report of a period, or a fresh draft (not stored until saved). */
+  private periodReport(kind: ReportKind, day: string | undefined, staffId: string): StoredReport {
+    const [start, end] = this.period(kind, day ?? this.today)
+    const id = `report-${staffId}-${kind}-${start}`
+    return (
+      this.reportList.get(id) ?? {
+        id,
+        authorId: staffId,
+        kind,
+        periodStart: start,
+        periodEnd: end,
+        status: 'draft',
+        submittedAt: null,
+        summary: null,
+        customerId: null,
+        topic: null,
+        title: null,
+        content: null,
+        comments: [],
+        readBy: new Set(),
+      }
+    )
+  }
+
+  async report(q: ReportQuery): Promise<Report> {
+    const me = this.requireProfile()
+    return this.reportView(this.periodReport(q.kind, q.day, q.staffId ?? me.staffId))
+  }
+
+  private teamOf(me: Profile): Set<string> {
+    const units = this.unitAndBelow(me.orgUnitId)
+    return new Set(this.staff.filter((s) => s.id !== me.staffId && units.has(s.orgUnitId)).map((s) => s.id))
+  }
+
+  async openReport(id: string): Promise<Report> {
+    const me = this.requireProfile()
+    const r = this.reportList.get(id)
+    if (!r) throw apiError('not_found', `report ${id} does not exist`)
+    if (r.authorId !== me.staffId) {
+      if (me.role === 'rep' || !this.teamOf(me).has(r.authorId)) throw apiError('forbidden', 'only the author and their managers read a report')
+      r.readBy.add(me.staffId)
+    }
+    return this.reportView(r)
+  }
+
+  private writable(input: ReportSummaryInput): StoredReport {
+    const me = this.requireProfile()
+    const r = this.periodReport(input.kind, input.day, me.staffId)
+    if (r.periodStart > this.today) throw apiError('invalid', 'the period has not begun', [{ field: 'day', code: 'period_not_started', message: 'the period has not begun' }])
+    if (r.status === 'submitted') throw apiError('invalid', 'already submitted', [{ field: 'report', code: 'already_submitted', message: 'was submitted already' }])
+    if ([...input.summary].length > 4000) throw apiError('invalid', 'too long', [{ field: 'summary', code: 'too_long', message: 'at most 4000 characters' }])
+    return r
+  }
+
+  async saveReport(input: ReportSummaryInput): Promise<Report> {
+    const r = this.writable(input)
+    r.summary = input.summary.trim() || null
+    this.reportList.set(r.id, r)
+    return this.reportView(r)
+  }
+
+  async submitReport(input: ReportSummaryInput): Promise<Report> {
+    const r = this.writable(input)
+    if (input.kind === 'daily' && !input.summary.trim()) {
+      throw apiError('invalid', 'a daily report needs a summary', [{ field: 'summary', code: 'required', message: 'is required' }])
+    }
+    r.summary = input.summary.trim() || null
+    r.status = 'submitted'
+    r.submittedAt = this.now()
+    r.content = this.assemble(r.authorId, r.periodStart, r.periodEnd)
+    this.reportList.set(r.id, r)
+    return this.reportView(r)
+  }
+
+  async urgentReport(n: NewUrgentReport): Promise<Report> {
+    const me = this.requireProfile()
+    const problems: FieldProblem[] = []
+    if (!n.customerId) problems.push({ field: 'customerId', code: 'required', message: 'is required' })
+    if (!n.title.trim()) problems.push({ field: 'title', code: 'required', message: 'is required' })
+    if (!n.summary.trim()) problems.push({ field: 'summary', code: 'required', message: 'is required' })
+    this.invalid(problems)
+    this.card(n.customerId)
+    const r: StoredReport = {
+      id: this.newId('report'),
+      authorId: me.staffId,
+      kind: 'urgent',
+      periodStart: this.today,
+      periodEnd: this.today,
+      status: 'submitted',
+      submittedAt: this.now(),
+      summary: n.summary.trim(),
+      customerId: n.customerId,
+      topic: n.topic,
+      title: n.title.trim(),
+      content: this.assemble(me.staffId, this.today, this.today),
+      comments: [],
+      readBy: new Set(),
+    }
+    this.reportList.set(r.id, r)
+    return this.reportView(r)
+  }
+
+  async commentReport(id: string, body: string): Promise<Report> {
+    const me = this.requireProfile()
+    const r = this.reportList.get(id)
+    if (!r) throw apiError('not_found', `report ${id} does not exist`)
+    if (r.authorId !== me.staffId && (me.role === 'rep' || !this.teamOf(me).has(r.authorId))) {
+      throw apiError('forbidden', 'only the author and their managers comment on a report')
+    }
+    if (!body.trim()) throw apiError('invalid', 'empty comment', [{ field: 'body', code: 'required', message: 'is required' }])
+    if (r.status !== 'submitted') throw apiError('invalid', 'not submitted', [{ field: 'report', code: 'not_submitted', message: 'is not submitted yet' }])
+    r.comments.push({ id: this.newId('comment'), authorId: me.staffId, authorName: me.name, body: body.trim(), createdAt: this.now() })
+    return this.reportView(r)
+  }
+
+  async reports(q: ReportListQuery): Promise<ReportLine[]> {
+    const me = this.requireProfile()
+    if (me.role === 'rep') return []
+    const team = this.teamOf(me)
+    return [...this.reportList.values()]
+      .filter((r) => r.status === 'submitted' && team.has(r.authorId))
+      .filter((r) => (!q.staffId || r.authorId === q.staffId) && (!q.kind || r.kind === q.kind))
+      .filter((r) => (!q.from || r.periodStart >= q.from) && (!q.to || r.periodStart <= q.to))
+      .filter((r) => !q.unreadOnly || !r.readBy.has(me.staffId))
+      .map((r) => {
+        const v = this.reportView(r)
+        return {
+          id: v.id,
+          authorId: v.authorId,
+          authorName: v.authorName,
+          kind: v.kind,
+          periodStart: v.periodStart,
+          periodEnd: v.periodEnd,
+          submittedAt: v.submittedAt ?? '',
+          title: v.title,
+          topic: v.topic,
+          customerName: v.customerName,
+          summary: v.summary,
+          totals: v.content.totals,
+          read: r.readBy.has(me.staffId),
+          comments: v.comments.length,
+        }
+      })
+      .sort((a, b) => {
+        const rank = (l: ReportLine) => (l.read ? 2 : l.kind === 'urgent' ? 0 : 1)
+        return rank(a) - rank(b) || b.submittedAt.localeCompare(a.submittedAt)
+      })
+      .slice(0, q.limit ?? 200)
+  }
+
+  async exportReport(which: ReportRef, path: string): Promise<string> {
+    const r = which.id ? await this.openReport(which.id) : await this.report(which.query ?? { kind: 'daily' })
+    this.reportFiles.set(path, r.id)
+    return path
+  }
+
+  // Duties
+
+  async dutyRules(): Promise<DutyRule[]> {
+    return clone(this.dutyRuleList)
+  }
+
+  async saveDutyRule(input: DutyRuleInput): Promise<DutyRule> {
+    this.requireOffice('duty rules')
+    const at = input.id ? this.dutyRuleList.findIndex((r) => r.id === input.id) : -1
+    if (input.id && at < 0) throw apiError('not_found', `duty rule ${input.id} does not exist`)
+    const rule: DutyRule = {
+      id: input.id ?? `${input.role}/${input.kind}-${this.nextId++}`,
+      role: input.role,
+      kind: input.kind,
+      staffRole: input.staffRole ?? null,
+      channelLevels: input.channelLevels,
+      perTarget: input.perTarget ?? null,
+      minCount: input.minCount ?? null,
+      minShare: input.minShare ?? null,
+      position: at >= 0 ? this.dutyRuleList[at].position : this.dutyRuleList.length + 1,
+      active: input.active,
+    }
+    if (at >= 0) this.dutyRuleList[at] = rule
+    else this.dutyRuleList.push(rule)
+    return clone(rule)
+  }
+
+  /** The last contact (visit or call) of a person with a customer, or of anyone when `staffId` is null. */
+  private contactsIn(staffId: string | null, month: string) {
+    const visits = this.visitList.filter((v) => (!staffId || v.staffId === staffId) && v.checkedInAt.startsWith(month))
+    const calls = this.callList.filter((c) => (!staffId || c.staffId === staffId) && c.calledAt.startsWith(month))
+    return { visits, calls }
+  }
+
+  private lastContact(customerId: string): string | null {
+    const days = [
+      ...this.visitList.filter((v) => v.customerId === customerId).map((v) => v.checkedInAt.slice(0, 10)),
+      ...this.callList.filter((c) => c.customerId === customerId).map((c) => c.calledAt.slice(0, 10)),
+      this.cards.get(customerId)?.grading.lastVisitOn ?? '',
+    ].filter(Boolean)
+    return days.sort().pop() ?? null
+  }
+
+  private ruleResult(person: Staff, rule: DutyRule, month: string, asOf: string): RuleResult {
+    const units = this.unitAndBelow(person.orgUnitId)
+    const scope = [...this.cards.values()].filter(
+      (c) => units.has(String(c.fields.territoryId)) && (!rule.channelLevels.length || rule.channelLevels.includes(c.fields.channelLevel as ChannelLevel)),
+    )
+    const { visits, calls } = this.contactsIn(person.id, month)
+    const result = (done: number, required: number, behind: Behind[]): RuleResult => ({
+      ruleId: rule.id,
+      kind: rule.kind,
+      staffRole: rule.staffRole,
+      perTarget: rule.perTarget,
+      done,
+      required,
+      met: done >= required,
+      behind: behind.slice(0, 20),
+      behindCount: behind.length,
+    })
+    if (rule.kind === 'contact_customers' || rule.kind === 'contact_staff') {
+      const per = rule.perTarget ?? 1
+      const targets =
+        rule.kind === 'contact_customers'
+          ? scope.map((c) => ({ id: c.id, name: String(c.fields.name) }))
+          : this.staff.filter((s) => s.id !== person.id && s.role === rule.staffRole && units.has(s.orgUnitId)).map((s) => ({ id: s.id, name: s.name }))
+      const count = (id: string) =>
+        rule.kind === 'contact_customers'
+          ? visits.filter((v) => v.customerId === id).length + calls.filter((c) => c.customerId === id).length
+          : calls.filter((c) => c.colleagueId === id).length
+      const last = (id: string) => (rule.kind === 'contact_customers' ? this.lastContact(id) : calls.filter((c) => c.colleagueId === id).map((c) => c.calledAt.slice(0, 10)).sort().pop() ?? null)
+      const behind = targets
+        .map((t) => ({ id: t.id, name: t.name, count: count(t.id), needed: per, lastContact: last(t.id) }))
+        .filter((b) => b.count < per)
+        .sort((a, b) => a.count - b.count)
+      return result(targets.length - behind.length, targets.length, behind)
+    }
+    if (rule.kind === 'visit_customers' || rule.kind === 'spot_checks') {
+      const counted = visits.filter((v) => rule.kind === 'visit_customers' || v.visitType === 'spot_check')
+      const seen = new Set(counted.filter((v) => scope.some((c) => c.id === v.customerId)).map((v) => v.customerId))
+      const required = Math.min(scope.length, Math.max(rule.minCount ?? 0, Math.ceil(((rule.minShare ?? 0) * scope.length) / 100)))
+      const behind = scope
+        .filter((c) => !seen.has(c.id))
+        .map((c) => ({ id: c.id, name: String(c.fields.name), count: 0, needed: 1, lastContact: this.lastContact(c.id) }))
+      return result(seen.size, required, seen.size >= required ? [] : behind)
+    }
+    // grade_frequency: the person's customers, each visited as often as its grade asks.
+    const own = [...this.cards.values()].filter((c) => c.fields.ownerId === person.id && c.fields.lifecycle !== 'eliminated')
+    const behind = own
+      .map((c) => {
+        const every = this.grading(c).visitEveryDays
+        const last = c.grading.lastVisitOn
+        return { id: c.id, name: String(c.fields.name), count: last ? daysBetween(last, asOf) : 9999, needed: every, lastContact: last }
+      })
+      .filter((b) => b.count > b.needed)
+      .sort((a, b) => b.count - a.count)
+    return result(own.length - behind.length, own.length, behind)
+  }
+
+  async compliance(q: ComplianceQuery): Promise<Compliance> {
+    const me = this.requireProfile()
+    const thisMonth = this.today.slice(0, 7)
+    const month = q.month ?? thisMonth
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw apiError('invalid', 'not a month', [{ field: 'month', code: 'bad_month', message: 'is not a month (YYYY-MM)' }])
+    if (month > thisMonth) throw apiError('invalid', 'future month', [{ field: 'month', code: 'future_month', message: 'lies in the future' }])
+    const [, end] = this.period('monthly', `${month}-01`)
+    const asOf = month === thisMonth ? this.today : end
+    const orgUnitId = q.orgUnitId ?? me.orgUnitId
+    const units = this.unitAndBelow(orgUnitId)
+    const people = this.staff.filter((s) => s.active && (q.staffId ? s.id === q.staffId : units.has(s.orgUnitId)) && s.role !== 'head_office')
+    const rules = this.dutyRuleList.filter((r) => r.active).sort((a, b) => a.position - b.position)
+    const noContactDays = q.noContactDays ?? 30
+    return clone({
+      month,
+      asOf,
+      orgUnitId,
+      noContactDays,
+      people: people.map((p) => {
+        const results = rules.filter((r) => r.role === p.role).map((r) => this.ruleResult(p, r, month, asOf))
+        return { staffId: p.id, name: p.name, role: p.role, unitName: p.orgUnitName, rules: results, met: results.every((r) => r.met) }
+      }),
+      noContact: people
+        .filter((p) => p.role === 'rep')
+        .map((p) => {
+          const customers = [...this.cards.values()]
+            .filter((c) => c.fields.ownerId === p.id && c.fields.lifecycle !== 'eliminated')
+            .map((c) => {
+              const last = this.lastContact(c.id)
+              return { customerId: c.id, name: String(c.fields.name), grade: c.grading.grade, lastContact: last, days: last ? daysBetween(last, asOf) : null }
+            })
+            .filter((c) => c.days === null || c.days >= noContactDays)
+            .sort((a, b) => (b.days ?? 1e9) - (a.days ?? 1e9))
+          return { staffId: p.id, name: p.name, customers: customers.slice(0, 20), count: customers.length }
+        })
+        .filter((g) => g.count > 0),
+    })
+  }
+
+  async reminders(): Promise<Reminder[]> {
+    return clone(this.reminderList)
+  }
+
+  async saveReminder(input: ReminderInput): Promise<Reminder> {
+    this.requireOffice('reminders')
+    const problems: FieldProblem[] = []
+    if (!input.labelZh.trim()) problems.push({ field: 'labelZh', code: 'required', message: 'is required' })
+    if (!input.labelEn.trim()) problems.push({ field: 'labelEn', code: 'required', message: 'is required' })
+    if (input.dayOfMonth < 1 || input.dayOfMonth > 31) problems.push({ field: 'dayOfMonth', code: 'out_of_range', message: 'between 1 and 31' })
+    this.invalid(problems)
+    const at = input.id ? this.reminderList.findIndex((r) => r.id === input.id) : -1
+    const reminder: Reminder = {
+      id: input.id ?? this.newId('reminder'),
+      labelZh: input.labelZh.trim(),
+      labelEn: input.labelEn.trim(),
+      dayOfMonth: input.dayOfMonth,
+      dueDay: input.dueDay ?? null,
+      leadDays: input.leadDays,
+      roles: input.roles,
+      active: input.active,
+    }
+    if (at >= 0) this.reminderList[at] = reminder
+    else this.reminderList.push(reminder)
+    return clone(reminder)
+  }
+
+  /** A reminder's day in the month of `day` (past the month's end: its last day). */
+  private dayIn(day: string, dom: number): string {
+    const [, last] = this.period('monthly', day)
+    return `${day.slice(0, 8)}${String(Math.min(dom, Number(last.slice(8, 10)))).padStart(2, '0')}`
+  }
+
+  async home(): Promise<Home> {
+    const me = this.requireProfile()
+    const today = this.today
+    const reminders: ReminderDue[] = []
+    for (const r of this.reminderList) {
+      if (!r.active || (r.roles.length && !r.roles.includes(me.role))) continue
+      for (const month of [addDays(`${today.slice(0, 7)}-01`, -1), today, addDays(this.period('monthly', today)[1], 1)]) {
+        const on = this.dayIn(month, r.dayOfMonth)
+        const due = r.dueDay && r.dueDay > r.dayOfMonth ? this.dayIn(month, r.dueDay) : on
+        const inDays = daysBetween(today, on)
+        if (inDays <= r.leadDays && today <= due) {
+          reminders.push({ id: r.id, labelZh: r.labelZh, labelEn: r.labelEn, on, due, inDays })
+          break
+        }
+      }
+    }
+    reminders.sort((a, b) => a.inDays - b.inDays)
+    const soon = addDays(today, 7)
+    const open = this.taskList.filter((t) => t.assigneeId === me.staffId && !t.doneAt)
+    const team = me.role === 'rep' ? [] : await this.reports({ unreadOnly: true })
+    return {
+      today,
+      reminders,
+      tasks: open
+        .filter((t) => t.dueOn <= soon)
+        .sort((a, b) => a.dueOn.localeCompare(b.dueOn))
+        .map((t) => this.taskView(t)),
+      overdueTasks: open.filter((t) => t.dueOn < today).length,
+      visitsToday: this.visitList.filter((v) => v.staffId === me.staffId && v.checkedInAt.startsWith(today)).length,
+      callsToday: this.callList.filter((c) => c.staffId === me.staffId && c.calledAt.startsWith(today)).length,
+      dailySubmitted: this.reportList.get(`report-${me.staffId}-daily-${today}`)?.status === 'submitted',
+      urgentUnread: team.filter((l) => l.kind === 'urgent'),
+      unreadReports: team.length,
+    }
   }
 
   /** Test helper: sets a card's annual sales, last visit or grades directly. */

@@ -61,6 +61,30 @@ import type {
   SyncStatus,
   TagCount,
   VisitPlan,
+  Call,
+  Compliance,
+  ComplianceQuery,
+  DutyRule,
+  DutyRuleInput,
+  Home,
+  LoggedCall,
+  LoggedVisit,
+  NewCall,
+  NewTask,
+  NewUrgentReport,
+  NewVisit,
+  RecordQuery,
+  Reminder,
+  ReminderInput,
+  Report,
+  ReportLine,
+  ReportListQuery,
+  ReportQuery,
+  ReportRef,
+  ReportSummaryInput,
+  Task,
+  TaskQuery,
+  Visit,
 } from '../generated/bindings'
 
 /** The event the shell emits while it imports a changeset file. */
@@ -260,6 +284,72 @@ export class TauriBackend implements Backend {
   }
   setLastVisit(id: string, date: string) {
     return call<ArchiveCard>('set_last_visit', { id, date })
+  }
+  logVisit(visit: NewVisit) {
+    return call<LoggedVisit>('log_visit', { visit })
+  }
+  checkOutVisit(id: string, at: string | null) {
+    return call<Visit>('check_out_visit', { id, at })
+  }
+  visits(query: RecordQuery) {
+    return call<Visit[]>('visits', { query })
+  }
+  logCall(call_: NewCall) {
+    return call<LoggedCall>('log_call', { call: call_ })
+  }
+  calls(query: RecordQuery) {
+    return call<Call[]>('calls', { query })
+  }
+  addTask(task: NewTask) {
+    return call<Task>('add_task', { task })
+  }
+  setTaskDone(id: string, done: boolean) {
+    return call<Task>('set_task_done', { id, done })
+  }
+  tasks(query: TaskQuery) {
+    return call<Task[]>('tasks', { query })
+  }
+  report(query: ReportQuery) {
+    return call<Report>('report', { query })
+  }
+  openReport(id: string) {
+    return call<Report>('open_report', { id })
+  }
+  saveReport(input: ReportSummaryInput) {
+    return call<Report>('save_report', { input })
+  }
+  submitReport(input: ReportSummaryInput) {
+    return call<Report>('submit_report', { input })
+  }
+  urgentReport(report: NewUrgentReport) {
+    return call<Report>('urgent_report', { report })
+  }
+  commentReport(id: string, body: string) {
+    return call<Report>('comment_report', { id, body })
+  }
+  reports(query: ReportListQuery) {
+    return call<ReportLine[]>('reports', { query })
+  }
+  exportReport(which: ReportRef, path: string) {
+    return call<string>('export_report', { which, path })
+  }
+  dutyRules() {
+    return call<DutyRule[]>('duty_rules')
+  }
+  saveDutyRule(rule: DutyRuleInput) {
+    return call<DutyRule>('save_duty_rule', { rule })
+  }
+  compliance(query: ComplianceQuery) {
+    return call<Compliance>('compliance', { query })
+  }
+  reminders() {
+    return call<Reminder[]>('reminders')
+  }
+  saveReminder(reminder: ReminderInput) {
+    return call<Reminder>('save_reminder', { reminder })
+  }
+  home() {
+    return call<Home>('home')
   }
 }
 

@@ -60,6 +60,30 @@ import type {
   SyncStatus,
   TagCount,
   VisitPlan,
+  Call,
+  Compliance,
+  ComplianceQuery,
+  DutyRule,
+  DutyRuleInput,
+  Home,
+  LoggedCall,
+  LoggedVisit,
+  NewCall,
+  NewTask,
+  NewUrgentReport,
+  NewVisit,
+  RecordQuery,
+  Reminder,
+  ReminderInput,
+  Report,
+  ReportLine,
+  ReportListQuery,
+  ReportQuery,
+  ReportRef,
+  ReportSummaryInput,
+  Task,
+  TaskQuery,
+  Visit,
 } from '../generated/bindings'
 
 export type Language = 'zh-CN' | 'en'
@@ -156,6 +180,40 @@ export interface Backend {
   teamPlan(date?: string): Promise<PlanSummary[]>
   /** Records the day of the last visit (the plan counts from it). */
   setLastVisit(id: CustomerId, date: string): Promise<ArchiveCard>
+
+  // --- Field work: visits, calls, tasks, reports, duties ---
+  /** Records a visit; its next step with a due date becomes a task, its card changes are saved with it. */
+  logVisit(visit: NewVisit): Promise<LoggedVisit>
+  /** Closes a visit still going on (`at`: now when null). */
+  checkOutVisit(id: string, at: string | null): Promise<Visit>
+  visits(query: RecordQuery): Promise<Visit[]>
+  logCall(call: NewCall): Promise<LoggedCall>
+  calls(query: RecordQuery): Promise<Call[]>
+  addTask(task: NewTask): Promise<Task>
+  setTaskDone(id: string, done: boolean): Promise<Task>
+  tasks(query: TaskQuery): Promise<Task[]>
+  /** A person's daily, weekly or monthly report: assembled live while a draft, frozen once submitted. */
+  report(query: ReportQuery): Promise<Report>
+  /** A report by id; a team member's report is marked read. */
+  openReport(id: string): Promise<Report>
+  saveReport(input: ReportSummaryInput): Promise<Report>
+  /** Final: a submitted report cannot be submitted again (`already_submitted`). */
+  submitReport(input: ReportSummaryInput): Promise<Report>
+  urgentReport(report: NewUrgentReport): Promise<Report>
+  commentReport(id: string, body: string): Promise<Report>
+  /** The team's submitted reports: urgent unread first, then unread, then newest. */
+  reports(query: ReportListQuery): Promise<ReportLine[]>
+  /** Writes a report (xlsx) to `path`; returns the path written. */
+  exportReport(which: ReportRef, path: string): Promise<string>
+  dutyRules(): Promise<DutyRule[]>
+  /** Head office only. */
+  saveDutyRule(rule: DutyRuleInput): Promise<DutyRule>
+  compliance(query: ComplianceQuery): Promise<Compliance>
+  reminders(): Promise<Reminder[]>
+  /** Head office only. */
+  saveReminder(reminder: ReminderInput): Promise<Reminder>
+  /** The day at a glance: reminders, open tasks, today's counts, unread reports. */
+  home(): Promise<Home>
 }
 
 /** A customer search: no filters, by name, first page of 100, with the given fields on top. */

@@ -87,7 +87,7 @@ export type DemoOptions = { customers: number, seed: number,
  */
 asOf?: string, };
 
-export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, };
+export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, };
 
 export type RefTable = "staff" | "org_unit" | "customer";
 
@@ -875,7 +875,7 @@ inDays: number, };
 
 export type Home = { today: string, reminders: Array<ReminderDue>, 
 /**
- * Open tasks due by the day after tomorrow, overdue first.
+ * Open tasks due within the coming week, overdue first.
  */
 tasks: Array<Task>, overdueTasks: number, visitsToday: number, callsToday: number, 
 /**

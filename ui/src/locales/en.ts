@@ -2,6 +2,7 @@ import type zhCN from './zh-CN'
 import classify from './classify.en'
 import routes from './routes.en'
 import plan from './plan.en'
+import fieldwork from './fieldwork.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -12,6 +13,7 @@ const en: Messages<typeof zhCN> = {
   suggest: classify.suggest,
   routes,
   plan,
+  fieldwork,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -24,6 +26,7 @@ const en: Messages<typeof zhCN> = {
     staleSaved: 'Saved: cards not reviewed for {n} days are marked stale',
   },
   nav: {
+    ...fieldwork.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',
@@ -72,6 +75,7 @@ const en: Messages<typeof zhCN> = {
     },
   },
   problems: {
+    ...fieldwork.problems,
     unknown_code: 'not a code of this list',
     retired_code: 'this code is retired; choose another',
     unknown_list: 'there is no such code list',
@@ -227,6 +231,7 @@ const en: Messages<typeof zhCN> = {
       demo: 'demo data',
       sync: 'sync',
       visit: 'visit',
+      call: 'Call',
     },
     entities: {
       customer: 'customer',

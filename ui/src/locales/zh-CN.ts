@@ -1,6 +1,7 @@
 import classify from './classify.zh-CN'
 import routes from './routes.zh-CN'
 import plan from './plan.zh-CN'
+import fieldwork from './fieldwork.zh-CN'
 
 export default {
   codes: classify.codes,
@@ -9,6 +10,7 @@ export default {
   suggest: classify.suggest,
   routes,
   plan,
+  fieldwork,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -21,6 +23,7 @@ export default {
     staleSaved: '已保存：超过 {n} 天未复核的档案标为待复核',
   },
   nav: {
+    ...fieldwork.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',
@@ -69,6 +72,7 @@ export default {
     },
   },
   problems: {
+    ...fieldwork.problems,
     required: '必填',
     unknown_code: '不是该代码表里的代码',
     retired_code: '该代码已停用，请另选',
@@ -224,6 +228,7 @@ export default {
       demo: '演示数据',
       sync: '同步',
       visit: '拜访',
+      call: '电话',
     },
     entities: {
       customer: '客户',

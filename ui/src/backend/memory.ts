@@ -535,6 +535,13 @@ export class MemoryBackend implements Backend {
     return c
   }
 
+  /** A rep sees the customers they own; a manager those of their part of the organisation; head office all. */
+  private seesCustomer(me: Profile, card: StoredCard): boolean {
+    if (me.role === 'rep') return card.fields.ownerId === me.staffId
+    if (me.role === 'head_office') return true
+    return this.unitAndBelow(me.orgUnitId).has(String(card.fields.territoryId))
+  }
+
   private unitAndBelow(id: string): Set<string> {
     const out = new Set([id])
     let grew = true
@@ -2036,11 +2043,14 @@ export class MemoryBackend implements Backend {
   async urgentReport(n: NewUrgentReport): Promise<Report> {
     const me = this.requireProfile()
     const problems: FieldProblem[] = []
-    if (!n.customerId) problems.push({ field: 'customerId', code: 'required', message: 'is required' })
-    if (!n.title.trim()) problems.push({ field: 'title', code: 'required', message: 'is required' })
-    if (!n.summary.trim()) problems.push({ field: 'summary', code: 'required', message: 'is required' })
+    if (!n.customerId) this.invalid([{ field: 'customerId', code: 'required', message: 'is required' }])
+    if (!this.seesCustomer(me, this.card(n.customerId))) {
+      throw apiError('forbidden', 'this customer is not yours: report on customers of your own part of the organisation')
+    }
+    if (!n.title.trim()) problems.push({ field: 'title', code: 'required', message: 'say in a line what is urgent' })
+    else if ([...n.title.trim()].length > 2000) problems.push({ field: 'title', code: 'too_long', message: 'at most 2000 characters fit' })
+    if ([...n.summary.trim()].length > 2000) problems.push({ field: 'summary', code: 'too_long', message: 'at most 2000 characters fit' })
     this.invalid(problems)
-    this.card(n.customerId)
     const r: StoredReport = {
       id: this.newId('report'),
       authorId: me.staffId,
@@ -2049,7 +2059,7 @@ export class MemoryBackend implements Backend {
       periodEnd: this.today,
       status: 'submitted',
       submittedAt: this.now(),
-      summary: n.summary.trim(),
+      summary: n.summary.trim() || null,
       customerId: n.customerId,
       topic: n.topic,
       title: n.title.trim(),
@@ -2076,8 +2086,8 @@ export class MemoryBackend implements Backend {
 
   async reports(q: ReportListQuery): Promise<ReportLine[]> {
     const me = this.requireProfile()
-    if (me.role === 'rep') return []
-    const team = this.teamOf(me)
+    // A rep's list is their own reports; a manager's, their team's.
+    const team = me.role === 'rep' ? new Set([me.staffId]) : this.teamOf(me)
     return [...this.reportList.values()]
       .filter((r) => r.status === 'submitted' && team.has(r.authorId))
       .filter((r) => (!q.staffId || r.authorId === q.staffId) && (!q.kind || r.kind === q.kind))
@@ -2123,6 +2133,31 @@ export class MemoryBackend implements Backend {
 
   async saveDutyRule(input: DutyRuleInput): Promise<DutyRule> {
     this.requireOffice('duty rules')
+    const problems: FieldProblem[] = []
+    const need = (field: string, value: number | null | undefined, min: number, max: number, what: string) => {
+      if (value == null) problems.push({ field, code: 'required', message: `this kind of rule needs ${what}` })
+      else if (value < min || value > max) problems.push({ field, code: 'out_of_range', message: `must be between ${min} and ${max}` })
+    }
+    switch (input.kind) {
+      case 'contact_customers':
+        need('perTarget', input.perTarget, 1, 100, 'contacts per customer')
+        break
+      case 'contact_staff':
+        need('perTarget', input.perTarget, 1, 100, 'calls per colleague')
+        if (!input.staffRole || input.staffRole === 'head_office') problems.push({ field: 'staffRole', code: 'required', message: "choose the colleagues' role" })
+        break
+      case 'visit_customers':
+      case 'spot_checks':
+        need('minCount', input.minCount, 0, 100_000, 'a least number of customers')
+        need('minShare', input.minShare, 0, 100, 'a least share of customers (%)')
+        break
+      case 'grade_frequency':
+        break
+    }
+    if (input.kind !== 'contact_staff' && input.staffRole != null) {
+      problems.push({ field: 'staffRole', code: 'not_used', message: 'only a rule on contacting colleagues names their role' })
+    }
+    this.invalid(problems)
     const at = input.id ? this.dutyRuleList.findIndex((r) => r.id === input.id) : -1
     if (input.id && at < 0) throw apiError('not_found', `duty rule ${input.id} does not exist`)
     const rule: DutyRule = {
@@ -2260,9 +2295,16 @@ export class MemoryBackend implements Backend {
   async saveReminder(input: ReminderInput): Promise<Reminder> {
     this.requireOffice('reminders')
     const problems: FieldProblem[] = []
-    if (!input.labelZh.trim()) problems.push({ field: 'labelZh', code: 'required', message: 'is required' })
-    if (!input.labelEn.trim()) problems.push({ field: 'labelEn', code: 'required', message: 'is required' })
-    if (input.dayOfMonth < 1 || input.dayOfMonth > 31) problems.push({ field: 'dayOfMonth', code: 'out_of_range', message: 'between 1 and 31' })
+    for (const [field, label] of [['labelZh', input.labelZh], ['labelEn', input.labelEn]] as const) {
+      const n = [...label.trim()].length
+      if (n === 0) problems.push({ field, code: 'required', message: 'is required' })
+      else if (n > 120) problems.push({ field, code: 'too_long', message: 'at most 120 characters fit' })
+    }
+    if (input.dayOfMonth < 1 || input.dayOfMonth > 31) problems.push({ field: 'dayOfMonth', code: 'out_of_range', message: 'a day of the month is 1 to 31' })
+    if (input.dueDay != null && (input.dueDay < 1 || input.dueDay > 31 || input.dueDay < input.dayOfMonth)) {
+      problems.push({ field: 'dueDay', code: 'out_of_range', message: "the due day lies in the same month, on or after the reminder's day" })
+    }
+    if (input.leadDays > 14) problems.push({ field: 'leadDays', code: 'out_of_range', message: 'show a reminder at most 14 days ahead' })
     this.invalid(problems)
     const at = input.id ? this.reminderList.findIndex((r) => r.id === input.id) : -1
     const reminder: Reminder = {

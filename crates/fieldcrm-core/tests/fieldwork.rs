@@ -430,6 +430,22 @@ fn duty_rules_and_reminders_are_head_office_data_and_reminders_show_around_their
     let rules_before = office.duty_rules().expect("rules").len();
     let rule = office.save_duty_rule(&DutyRuleInput { staff_role: Some(StaffRole::Rep), ..bad.clone() }).expect("rule");
     assert_eq!(office.duty_rules().expect("rules").len(), rules_before + 1);
+    let edited = DutyRuleInput {
+        id: Some(rule.id.clone()),
+        staff_role: Some(StaffRole::Rep),
+        per_target: Some(4),
+        active: false,
+        ..bad.clone()
+    };
+    let saved = office.save_duty_rule(&edited).expect("edit");
+    assert_eq!(
+        (saved.per_target, saved.active, saved.position),
+        (Some(4), false, rule.position),
+        "an edit keeps the rule's place"
+    );
+    assert_eq!(office.duty_rules().expect("rules").len(), rules_before + 1);
+    let unknown = DutyRuleInput { id: Some("no-such-rule".into()), ..edited.clone() };
+    assert_eq!(office.save_duty_rule(&unknown).expect_err("unknown").code, ErrorCode::NotFound);
     let rep = &w.people[0].book;
     assert_eq!(rep.save_duty_rule(&bad).expect_err("a rep").code, ErrorCode::Forbidden);
     let month_end = ReminderInput {
@@ -450,7 +466,22 @@ fn duty_rules_and_reminders_are_head_office_data_and_reminders_show_around_their
         ),
         ["out_of_range"]
     );
-    office.save_reminder(&month_end).expect("reminder");
+    let saved = office.save_reminder(&month_end).expect("reminder");
+    let moved = office
+        .save_reminder(&ReminderInput { id: Some("payment_cutoff".into()), day_of_month: 26, ..month_end.clone() })
+        .expect("edit a default reminder");
+    assert_eq!((moved.id.as_str(), moved.day_of_month), ("payment_cutoff", 26));
+    office
+        .save_reminder(&ReminderInput {
+            id: Some("payment_cutoff".into()),
+            label_zh: "截账日：督促经销商按时回款".into(),
+            label_en: "Payment cut-off".into(),
+            day_of_month: 25,
+            lead_days: 3,
+            ..month_end.clone()
+        })
+        .expect("back to the 25th");
+    assert_ne!(saved.id, "payment_cutoff");
     w.settle();
     assert!(rep.duty_rules().expect("rules").iter().any(|r| r.id == rule.id), "rules reach every book");
 

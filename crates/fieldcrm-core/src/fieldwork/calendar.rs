@@ -122,48 +122,34 @@ pub fn save(tx: &Transaction<'_>, input: &ReminderInput, now: DateTime<Utc>) -> 
     let at = timestamp(now);
     let id = match &input.id {
         Some(id) => {
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE reminder SET label_zh = ?2, label_en = ?3, day_of_month = ?4, due_day = ?5, lead_days = ?6,
-                            roles = ?7, active = ?8, updated_at = ?9 WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    input.label_zh.trim(),
-                    input.label_en.trim(),
-                    input.day_of_month,
-                    input.due_day,
-                    input.lead_days,
-                    roles,
-                    input.active,
-                    at
-                ])?;
-            if changed == 0 {
+            let known = tx.prepare_cached("SELECT 1 FROM reminder WHERE id = ?1")?.exists([id])?;
+            if !known {
                 return Err(Error::NotFound { what: "reminder", id: id.clone() });
             }
             id.clone()
         }
-        None => {
-            let id = uuid::Uuid::now_v7().to_string();
-            tx.prepare_cached(
-                "INSERT INTO reminder (id, label_zh, label_en, day_of_month, due_day, lead_days, roles, position, active,
-                                       created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(position), 0) + 1 FROM reminder), ?8, ?9, ?9)",
-            )?
-            .execute(params![
-                id,
-                input.label_zh.trim(),
-                input.label_en.trim(),
-                input.day_of_month,
-                input.due_day,
-                input.lead_days,
-                roles,
-                input.active,
-                at
-            ])?;
-            id
-        }
+        None => uuid::Uuid::now_v7().to_string(),
     };
+    // One statement for a new reminder and a changed one (which keeps its place).
+    tx.prepare_cached(
+        "INSERT INTO reminder (id, label_zh, label_en, day_of_month, due_day, lead_days, roles, position, active,
+                               created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(position), 0) + 1 FROM reminder), ?8, ?9, ?9)
+         ON CONFLICT (id) DO UPDATE SET label_zh = excluded.label_zh, label_en = excluded.label_en,
+             day_of_month = excluded.day_of_month, due_day = excluded.due_day, lead_days = excluded.lead_days,
+             roles = excluded.roles, active = excluded.active, updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        id,
+        input.label_zh.trim(),
+        input.label_en.trim(),
+        input.day_of_month,
+        input.due_day,
+        input.lead_days,
+        roles,
+        input.active,
+        at
+    ])?;
     Ok(tx.prepare_cached(&format!("{SELECT} WHERE id = ?1"))?.query_row([id], reminder_row)?)
 }
 

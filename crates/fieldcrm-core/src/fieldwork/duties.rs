@@ -231,50 +231,36 @@ pub fn save_rule(tx: &Transaction<'_>, input: &DutyRuleInput, now: DateTime<Utc>
     let at = timestamp(now);
     let id = match &input.id {
         Some(id) => {
-            let changed = tx
-                .prepare_cached(
-                    "UPDATE duty_rule SET role = ?2, kind = ?3, staff_role = ?4, channel_levels = ?5, per_target = ?6,
-                            min_count = ?7, min_share = ?8, active = ?9, updated_at = ?10 WHERE id = ?1",
-                )?
-                .execute(params![
-                    id,
-                    input.role,
-                    input.kind,
-                    input.staff_role,
-                    levels,
-                    input.per_target,
-                    input.min_count,
-                    input.min_share,
-                    input.active,
-                    at
-                ])?;
-            if changed == 0 {
+            let known = tx.prepare_cached("SELECT 1 FROM duty_rule WHERE id = ?1")?.exists([id])?;
+            if !known {
                 return Err(Error::NotFound { what: "duty rule", id: id.clone() });
             }
             id.clone()
         }
-        None => {
-            let id = uuid::Uuid::now_v7().to_string();
-            tx.prepare_cached(
-                "INSERT INTO duty_rule (id, role, kind, staff_role, channel_levels, per_target, min_count, min_share,
-                                        position, active, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT coalesce(max(position), 0) + 1 FROM duty_rule), ?9, ?10, ?10)",
-            )?
-            .execute(params![
-                id,
-                input.role,
-                input.kind,
-                input.staff_role,
-                levels,
-                input.per_target,
-                input.min_count,
-                input.min_share,
-                input.active,
-                at
-            ])?;
-            id
-        }
+        None => uuid::Uuid::now_v7().to_string(),
     };
+    // One statement for a new rule and a changed one (which keeps its place).
+    tx.prepare_cached(
+        "INSERT INTO duty_rule (id, role, kind, staff_role, channel_levels, per_target, min_count, min_share,
+                                position, active, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT coalesce(max(position), 0) + 1 FROM duty_rule), ?9, ?10, ?10)
+         ON CONFLICT (id) DO UPDATE SET role = excluded.role, kind = excluded.kind, staff_role = excluded.staff_role,
+             channel_levels = excluded.channel_levels, per_target = excluded.per_target,
+             min_count = excluded.min_count, min_share = excluded.min_share, active = excluded.active,
+             updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        id,
+        input.role,
+        input.kind,
+        input.staff_role,
+        levels,
+        input.per_target,
+        input.min_count,
+        input.min_share,
+        input.active,
+        at
+    ])?;
     Ok(tx
         .prepare_cached(
             "SELECT id, role, kind, staff_role, channel_levels, per_target, min_count, min_share, position, active

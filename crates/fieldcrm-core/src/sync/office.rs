@@ -967,8 +967,18 @@ mod tests {
         book.read(|conn| authorise(conn, &staff, scope, role, change)).expect("authorise").err().map(|r| r.reason)
     }
 
-    #[test]
-    fn grades_are_set_by_managers_and_routes_changed_only_within_their_reps_part_of_the_organisation() {
+    /// Head office's book: a region with one territory, a territory outside it,
+    /// a rep in each and the region's manager.
+    struct Org {
+        book: Book,
+        region: crate::ids::OrgUnitId,
+        mine: crate::ids::OrgUnitId,
+        rep: crate::ids::StaffId,
+        other: crate::ids::StaffId,
+        manager: crate::ids::StaffId,
+    }
+
+    fn org() -> Org {
         let book = Book::open_in_memory(Arc::new(FixedClock::new(chrono::Utc::now()))).expect("book");
         let profile = book
             .create_profile(&NewProfile {
@@ -992,6 +1002,13 @@ mod tests {
         };
         let rep = staff("王磊", StaffRole::Rep, mine);
         let other = staff("李娜", StaffRole::Rep, theirs);
+        let manager = staff("赵经理", StaffRole::RegionalManager, region);
+        Org { book, region, mine, rep, other, manager }
+    }
+
+    #[test]
+    fn grades_are_set_by_managers_and_routes_changed_only_within_their_reps_part_of_the_organisation() {
+        let Org { book, region, mine, rep, other, .. } = org();
         let card = book
             .create_customer(&NewCustomer {
                 fields: serde_json::from_value(json!({"name": "华星农业", "ownerId": rep.to_string()}))
@@ -1040,33 +1057,8 @@ mod tests {
 
     #[test]
     fn records_are_written_only_by_their_author_and_reach_only_their_part_of_the_organisation() {
-        let book = Book::open_in_memory(Arc::new(FixedClock::new(chrono::Utc::now()))).expect("book");
-        let profile = book
-            .create_profile(&NewProfile {
-                name: "总部".into(),
-                role: StaffRole::HeadOffice,
-                company_name: "华丰".into(),
-                unit_name: String::new(),
-                phone: None,
-            })
-            .expect("profile");
-        let unit = |parent, kind, name: &str| {
-            book.add_org_unit(&NewOrgUnit { parent_id: Some(parent), kind, name: name.into(), code: None })
-                .expect("unit")
-                .id
-        };
-        let region = unit(profile.org_unit_id, OrgUnitKind::Region, "潍坊");
-        let mine = unit(region, OrgUnitKind::Territory, "寿光");
-        let theirs = unit(profile.org_unit_id, OrgUnitKind::Territory, "别处");
-        let staff = |name: &str, role, unit| {
-            book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None })
-                .expect("staff")
-                .id
-                .to_string()
-        };
-        let rep = staff("王磊", StaffRole::Rep, mine);
-        let other = staff("李娜", StaffRole::Rep, theirs);
-        let manager = staff("赵经理", StaffRole::RegionalManager, region);
+        let Org { book, region, rep, other, manager, .. } = org();
+        let (rep, other, manager) = (rep.to_string(), other.to_string(), manager.to_string());
         let card = book
             .create_customer(&NewCustomer {
                 fields: serde_json::from_value(json!({"name": "华星农业", "ownerId": rep})).expect("fields"),

@@ -444,7 +444,7 @@ fn duty_rules_and_reminders_are_head_office_data_and_reminders_show_around_their
         "an edit keeps the rule's place"
     );
     assert_eq!(office.duty_rules().expect("rules").len(), rules_before + 1);
-    let unknown = DutyRuleInput { id: Some("no-such-rule".into()), ..edited.clone() };
+    let unknown = DutyRuleInput { id: Some("no-such-rule".into()), ..edited };
     assert_eq!(office.save_duty_rule(&unknown).expect_err("unknown").code, ErrorCode::NotFound);
     let rep = &w.people[0].book;
     assert_eq!(rep.save_duty_rule(&bad).expect_err("a rep").code, ErrorCode::Forbidden);
@@ -478,7 +478,7 @@ fn duty_rules_and_reminders_are_head_office_data_and_reminders_show_around_their
             label_en: "Payment cut-off".into(),
             day_of_month: 25,
             lead_days: 3,
-            ..month_end.clone()
+            ..month_end
         })
         .expect("back to the 25th");
     assert_ne!(saved.id, "payment_cutoff");

@@ -4,11 +4,46 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 
+/**
+ * Copies a driver's output to ours a line at a time, keeping the log readable
+ * (and the disk whole) when the driver repeats itself: a line said again and
+ * again is shown three times, and after 5,000 lines the rest is dropped.
+ */
+function forward(from, to, label) {
+  let rest = '';
+  let last = null;
+  let repeats = 0;
+  let shown = 0;
+  from.setEncoding('utf8');
+  from.on('data', (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop();
+    for (const line of lines) {
+      repeats = line === last ? repeats + 1 : 0;
+      last = line;
+      if (repeats === 3) to.write(`${label}: (the same line again; further repeats not shown)\n`);
+      if (repeats >= 3) continue;
+      shown += 1;
+      if (shown === 5000) to.write(`${label}: (more output dropped)\n`);
+      if (shown >= 5000) continue;
+      to.write(`${line}\n`);
+    }
+  });
+}
+
 /** Starts tauri-driver on `port` for the app opened on `book`; resolves once it answers. */
 export async function startDriver(book, port) {
   const driver = spawn('tauri-driver', ['--port', String(port)], {
     env: { ...process.env, FIELDCRM_DB: book },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  forward(driver.stdout, process.stdout, 'tauri-driver');
+  forward(driver.stderr, process.stderr, 'tauri-driver');
+  // A driver that outlives its test (it ignored the stop) is stopped for good.
+  process.on('exit', () => {
+    try {
+      driver.kill('SIGKILL');
+    } catch {}
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

@@ -13,6 +13,8 @@ use fieldcrm_core::model::{ChannelLevel, Lifecycle};
 use fieldcrm_core::search::{CustomerQuery, SortKey};
 use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
 
+use crate::measure::{ms, p95};
+
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Customers in the generated book.
@@ -26,15 +28,6 @@ pub struct BenchArgs {
     /// Where to build the book (a temporary file by default; kept if given).
     #[arg(long)]
     book: Option<PathBuf>,
-}
-
-fn p95(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[(samples.len() * 95).div_ceil(100).saturating_sub(1).min(samples.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {

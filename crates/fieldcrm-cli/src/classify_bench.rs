@@ -5,15 +5,17 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use clap::Args;
 use fieldcrm_core::classify_api::SuggestQuery;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::routes::optimise::{self, Point};
 use fieldcrm_core::routes::plan::PlanQuery;
-use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
+use fieldcrm_core::{ApiError, Book, SystemClock};
 use serde::Serialize;
+
+use crate::measure::{invalid, median, ms, p95};
 
 #[derive(Debug, Args)]
 pub struct ClassifyBenchArgs {
@@ -55,20 +57,6 @@ struct Figures {
     plan_week_p95_ms: f64,
 }
 
-pub(crate) fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-pub(crate) fn p95(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[(samples.len() * 95).div_ceil(100).saturating_sub(1).min(samples.len() - 1)]
-}
-
-pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 /// A small deterministic generator for the random routes.
 struct SplitMix(u64);
 
@@ -87,27 +75,11 @@ impl SplitMix {
     }
 }
 
-fn invalid(message: String) -> ApiError {
-    ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
-}
-
 pub fn run(args: &ClassifyBenchArgs, json: bool) -> Result<(), ApiError> {
     if args.customers < 1_000 || args.runs == 0 {
         return Err(invalid("bench-classify needs at least 1,000 customers and 1 run".into()));
     }
-    let dir = std::env::temp_dir().join(format!("fieldcrm-bench-classify-{}", std::process::id()));
-    let path = args.book.clone().unwrap_or_else(|| dir.join("bench.sqlite"));
-    if path.exists() {
-        return Err(invalid(format!(
-            "{} exists; the bench builds a new book, give another --book path",
-            path.display()
-        )));
-    }
-    let result = measure(args, &path);
-    if args.book.is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    let f = result?;
+    let f = crate::measure::in_new_book(args.book.as_ref(), "classify", |path| measure(args, path))?;
     crate::output::show(&f, json, |f| {
         [
             format!("book: {} customers, generated in {:.1} s", f.customers, f.generation_s),

@@ -16,10 +16,10 @@ use fieldcrm_core::fieldwork::records::NewVisit;
 use fieldcrm_core::fieldwork::reports::ReportQuery;
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
 use fieldcrm_core::model::ReportKind;
-use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
+use fieldcrm_core::{ApiError, Book, SystemClock};
 use serde::Serialize;
 
-use crate::classify_bench::{median, ms, p95};
+use crate::measure::{invalid, median, ms, p95};
 
 #[derive(Debug, Args)]
 pub struct FieldworkBenchArgs {
@@ -58,10 +58,6 @@ struct Figures {
     compliance_max_ms: f64,
 }
 
-fn invalid(message: String) -> ApiError {
-    ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
-}
-
 #[allow(clippy::needless_pass_by_value)] // used as `map_err(sql)`
 fn sql(e: rusqlite::Error) -> ApiError {
     invalid(e.to_string())
@@ -71,19 +67,7 @@ pub fn run(args: &FieldworkBenchArgs, json: bool) -> Result<(), ApiError> {
     if args.customers < 1_000 || args.runs == 0 {
         return Err(invalid("bench-fieldwork needs at least 1,000 customers and 1 run".into()));
     }
-    let dir = std::env::temp_dir().join(format!("fieldcrm-bench-fieldwork-{}", std::process::id()));
-    let path = args.book.clone().unwrap_or_else(|| dir.join("bench.sqlite"));
-    if path.exists() {
-        return Err(invalid(format!(
-            "{} exists; the bench builds a new book, give another --book path",
-            path.display()
-        )));
-    }
-    let result = measure(args, &path);
-    if args.book.is_none() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    let f = result?;
+    let f = crate::measure::in_new_book(args.book.as_ref(), "fieldwork", |path| measure(args, path))?;
     crate::output::show(&f, json, |f| {
         [
             format!(

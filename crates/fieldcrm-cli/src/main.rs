@@ -11,6 +11,7 @@ mod classify_bench;
 mod classify_cmd;
 mod fieldwork_bench;
 mod fieldwork_cmd;
+mod measure;
 mod sync_bench;
 mod sync_cmd;
 

@@ -222,14 +222,12 @@ impl Book {
         self.read(|conn| {
             let viewer = Viewer::of(conn)?;
             let soon = (today + chrono::Duration::days(7)).to_string();
-            let open = records::tasks(
-                conn,
-                &viewer,
-                &TaskQuery { limit: Some(records::MAX_ROWS), ..Default::default() },
-                today,
-            )?;
-            let overdue_tasks = open.iter().filter(|t| t.overdue).count() as u32;
-            let tasks: Vec<Task> = open.into_iter().filter(|t| t.due_on <= soon).take(50).collect();
+            // Open tasks come by due date, so the week's are among the first.
+            let open = records::tasks(conn, &viewer, &TaskQuery { limit: Some(50), ..Default::default() }, today)?;
+            let tasks: Vec<Task> = open.into_iter().filter(|t| t.due_on <= soon).collect();
+            let overdue_tasks: u32 = conn
+                .prepare_cached("SELECT count(*) FROM task WHERE assignee_id = ?1 AND done_at IS NULL AND due_on < ?2")?
+                .query_row(rusqlite::params![viewer.staff, today.to_string()], |r| r.get(0))?;
             let day = RecordQuery { from: Some(today.to_string()), to: Some(today.to_string()), ..Default::default() };
             let visits_today = records::visits(conn, &viewer, &day)?.len() as u32;
             let calls_today =

@@ -26,13 +26,13 @@ thread_local! {
 }
 
 /// A time `minutes` before the books' clock, as a form sends it (China time).
-fn ago(_book: &Book, minutes: i64) -> String {
-    (clock_now(_book) - Duration::minutes(minutes))
+fn ago(minutes: i64) -> String {
+    (now() - Duration::minutes(minutes))
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("tz"))
         .to_rfc3339()
 }
 
-fn clock_now(_book: &Book) -> chrono::DateTime<Utc> {
+fn now() -> chrono::DateTime<Utc> {
     NOW.with(|n| *n.borrow())
 }
 
@@ -42,12 +42,12 @@ fn advance(w: &World, by: Duration) {
 }
 
 /// A routine visit that began `minutes_ago` and lasted `length` minutes.
-fn visit_at(book: &Book, customer: CustomerId, minutes_ago: i64, length: i64) -> NewVisit {
+fn visit_at(customer: CustomerId, minutes_ago: i64, length: i64) -> NewVisit {
     NewVisit {
         customer_id: customer,
         visit_type: "routine".into(),
-        checked_in_at: ago(book, minutes_ago),
-        checked_out_at: Some(ago(book, minutes_ago - length)),
+        checked_in_at: ago(minutes_ago),
+        checked_out_at: Some(ago(minutes_ago - length)),
         latitude: None,
         longitude: None,
         purpose: None,
@@ -64,12 +64,12 @@ fn visit_at(book: &Book, customer: CustomerId, minutes_ago: i64, length: i64) ->
     }
 }
 
-fn call_at(book: &Book, customer: Option<CustomerId>, colleague: Option<StaffId>, minutes_ago: i64) -> NewCall {
+fn call_at(customer: Option<CustomerId>, colleague: Option<StaffId>, minutes_ago: i64) -> NewCall {
     NewCall {
         customer_id: customer,
         colleague_id: colleague,
         direction: CallDirection::Outgoing,
-        called_at: ago(book, minutes_ago),
+        called_at: ago(minutes_ago),
         duration_seconds: 180,
         summary: Some("确认订货数量".into()),
         next_step: None,
@@ -90,9 +90,8 @@ fn staff(id: &str) -> StaffId {
     id.parse().expect("staff id")
 }
 
-fn today(w: &World) -> String {
-    let _ = w;
-    fieldcrm_core::clock::work_day(NOW.with(|n| *n.borrow())).to_string()
+fn today() -> String {
+    fieldcrm_core::clock::work_day(now()).to_string()
 }
 
 #[test]
@@ -100,9 +99,9 @@ fn a_visit_brings_its_task_its_card_changes_and_the_last_visit_in_one_step() {
     let w = World::new(2);
     let rep = &w.people[0].book;
     let id = new_card(rep, "华星农资", json!({"phone": "13800000001"}));
-    let mut v = visit_at(rep, id, 120, 45);
+    let mut v = visit_at(id, 120, 45);
     v.next_step = Some("补货 50 箱".into());
-    v.next_step_due = Some((fieldcrm_core::clock::work_day(clock_now(rep)) + Duration::days(3)).to_string());
+    v.next_step_due = Some((fieldcrm_core::clock::work_day(now()) + Duration::days(3)).to_string());
     v.stock_notes = Some("主销品种库存偏低".into());
     v.planned = true;
     v.card_changes = vec![FieldChange { field: "phone".into(), expected: None, value: json!("13911112222") }];
@@ -119,29 +118,29 @@ fn a_visit_brings_its_task_its_card_changes_and_the_last_visit_in_one_step() {
 
     let card = rep.customer(id).expect("card");
     assert_eq!(card.fields["phone"], "13911112222");
-    assert_eq!(card.grading.last_visit_on.as_deref(), Some(today(&w).as_str()), "the visit moved the last visit");
+    assert_eq!(card.grading.last_visit_on.as_deref(), Some(today().as_str()), "the visit moved the last visit");
     let history = rep.history(id, 50).expect("history");
     let change = history.iter().find(|h| h.field == "phone").expect("phone change in history");
     assert_eq!(change.source, "visit");
     assert_eq!(change.source_id.as_deref(), Some(logged.visit.id.to_string().as_str()), "history names the visit");
 
     // An older visit logged later does not move the last visit back.
-    let older = visit_at(rep, id, 3 * 24 * 60, 30);
+    let older = visit_at(id, 3 * 24 * 60, 30);
     rep.log_visit(&older).expect("older visit");
-    assert_eq!(rep.customer(id).expect("card").grading.last_visit_on.as_deref(), Some(today(&w).as_str()));
+    assert_eq!(rep.customer(id).expect("card").grading.last_visit_on.as_deref(), Some(today().as_str()));
     assert_eq!(rep.visits(&RecordQuery { customer_id: Some(id), ..Default::default() }).expect("visits").len(), 2);
 
     // A call with its own next step; done, the task leaves the open list.
-    let mut c = call_at(rep, Some(id), None, 10);
+    let mut c = call_at(Some(id), None, 10);
     c.next_step = Some("回复价格政策".into());
-    c.next_step_due = Some(today(&w));
+    c.next_step_due = Some(today());
     let call_task = rep.log_call(&c).expect("call").task.expect("task");
     rep.set_task_done(call_task.id, true).expect("done");
     let open = rep.tasks(&TaskQuery::default()).expect("tasks");
     assert_eq!(open.iter().map(|t| t.id).collect::<Vec<_>>(), [task.id]);
     let manual = rep
         .add_task(&NewTask {
-            title: "准备月度会议".into(), due_on: today(&w), customer_id: None, assignee_id: None
+            title: "准备月度会议".into(), due_on: today(), customer_id: None, assignee_id: None
         })
         .expect("manual task");
     assert_eq!(manual.source, TaskSource::Manual);
@@ -164,44 +163,44 @@ fn bad_records_are_refused_with_the_reason_and_nothing_changes() {
     };
     let start = before(rep);
 
-    let mut v = visit_at(rep, id, 60, 30);
-    v.checked_out_at = Some(ago(rep, 90));
+    let mut v = visit_at(id, 60, 30);
+    v.checked_out_at = Some(ago(90));
     assert_eq!(codes(&rep.log_visit(&v).expect_err("check-out before check-in")), ["before_check_in"]);
-    let v = visit_at(rep, id, -60, 30);
+    let v = visit_at(id, -60, 30);
     let err = rep.log_visit(&v).expect_err("a visit in the future");
     assert!(codes(&err).contains(&"future_time".to_string()), "{err:?}");
-    let mut v = visit_at(rep, id, 60, 30);
+    let mut v = visit_at(id, 60, 30);
     v.visit_type = "spot_check".into();
     assert_eq!(codes(&rep.log_visit(&v).expect_err("spot-check without the verdict")), ["required"]);
     v.visit_type = "picnic".into();
     assert_eq!(codes(&rep.log_visit(&v).expect_err("unknown type")), ["unknown_code"]);
-    let mut v = visit_at(rep, id, 60, 30);
+    let mut v = visit_at(id, 60, 30);
     v.next_step = Some("回访".into());
     v.next_step_due = Some("2020-01-01".into());
     assert_eq!(codes(&rep.log_visit(&v).expect_err("due before the visit")), ["before_record"]);
-    let mut v = visit_at(rep, id, 60, 30);
+    let mut v = visit_at(id, 60, 30);
     v.latitude = Some(36.7);
     assert_eq!(codes(&rep.log_visit(&v).expect_err("half coordinates")), ["half_coordinates"]);
     // A bad card change refuses the whole visit: the visit row written first is rolled back.
-    let mut v = visit_at(rep, id, 60, 30);
+    let mut v = visit_at(id, 60, 30);
     v.card_changes = vec![FieldChange { field: "nope".into(), expected: None, value: json!("x") }];
     let err = rep.log_visit(&v).expect_err("unknown card field");
     assert_eq!(err.problems[0].field, "cardChanges.nope");
-    let mut v = visit_at(rep, id, 60, 30);
+    let mut v = visit_at(id, 60, 30);
     v.checked_in_at = "yesterday morning".into();
     assert_eq!(codes(&rep.log_visit(&v).expect_err("not a time")), ["bad_time"]);
 
-    let mut c = call_at(rep, Some(id), None, 5);
+    let mut c = call_at(Some(id), None, 5);
     c.duration_seconds = -30;
     assert_eq!(codes(&rep.log_call(&c).expect_err("negative duration")), ["negative"]);
-    let c = call_at(rep, Some(id), None, 5);
+    let c = call_at(Some(id), None, 5);
     let both = NewCall { colleague_id: Some(staff(&w.manager().staff_id)), ..c.clone() };
     assert_eq!(codes(&rep.log_call(&both).expect_err("customer and colleague")), ["both"]);
     let neither = NewCall { customer_id: None, ..c };
     assert_eq!(codes(&rep.log_call(&neither).expect_err("nobody")), ["required"]);
     // Another rep's card is not in this book at all.
     let elsewhere = new_card(&w.people[1].book, "远方农资", json!({}));
-    let err = rep.log_visit(&visit_at(rep, elsewhere, 60, 30)).expect_err("not my card");
+    let err = rep.log_visit(&visit_at(elsewhere, 60, 30)).expect_err("not my card");
     assert_eq!(err.code, ErrorCode::NotFound);
 
     assert_eq!(before(rep), start, "no record, task, history, card change or sync change was left behind");
@@ -213,12 +212,12 @@ fn the_daily_report_is_assembled_submitted_once_and_keeps_its_figures() {
     let rep = &w.people[0].book;
     let a = new_card(rep, "华星农资", json!({}));
     let b = new_card(rep, "丰收农资", json!({}));
-    let mut v = visit_at(rep, a, 90, 30);
+    let mut v = visit_at(a, 90, 30);
     v.next_step = Some("送促销物料".into());
-    v.next_step_due = Some(today(&w));
+    v.next_step_due = Some(today());
     rep.log_visit(&v).expect("visit a");
-    rep.log_visit(&visit_at(rep, b, 40, 20)).expect("visit b");
-    rep.log_call(&call_at(rep, Some(a), None, 10)).expect("call");
+    rep.log_visit(&visit_at(b, 40, 20)).expect("visit b");
+    rep.log_call(&call_at(Some(a), None, 10)).expect("call");
     let query = ReportQuery { kind: ReportKind::Daily, day: None, staff_id: None };
     let draft = rep.report(&query).expect("assembled");
     assert_eq!(draft.status, ReportStatus::Draft);
@@ -242,12 +241,12 @@ fn the_daily_report_is_assembled_submitted_once_and_keeps_its_figures() {
     let again = rep.submit_report(&input("再交一次")).expect_err("submitted twice");
     assert_eq!(codes(&again), ["already_submitted"]);
     assert_eq!(codes(&rep.save_report(&input("改一下")).expect_err("edit after submit")), ["already_submitted"]);
-    rep.log_visit(&visit_at(rep, b, 5, 3)).expect("a later visit");
+    rep.log_visit(&visit_at(b, 5, 3)).expect("a later visit");
     let kept = rep.report(&query).expect("report");
     assert_eq!(kept.content.totals.visits, 2, "a submitted report keeps the figures it was submitted with");
     assert_eq!(kept.summary.as_deref(), Some("今天拜访两家，库存正常。"));
 
-    let tomorrow = fieldcrm_core::clock::work_day(clock_now(rep)) + Duration::days(1);
+    let tomorrow = fieldcrm_core::clock::work_day(now()) + Duration::days(1);
     let future = ReportSummaryInput { kind: ReportKind::Daily, day: Some(tomorrow.to_string()), summary: "x".into() };
     assert_eq!(codes(&rep.submit_report(&future).expect_err("tomorrow")), ["period_not_started"]);
 
@@ -272,7 +271,7 @@ fn reports_reach_the_manager_urgent_first_and_only_the_team_may_comment() {
     let w = World::new(2);
     let (rep, other, manager) = (&w.people[0].book, &w.people[1].book, &w.manager().book);
     let a = new_card(rep, "华星农资", json!({}));
-    rep.log_visit(&visit_at(rep, a, 60, 30)).expect("visit");
+    rep.log_visit(&visit_at(a, 60, 30)).expect("visit");
     let daily = rep
         .submit_report(&ReportSummaryInput { kind: ReportKind::Daily, day: None, summary: "正常".into() })
         .expect("daily");
@@ -291,6 +290,7 @@ fn reports_reach_the_manager_urgent_first_and_only_the_team_may_comment() {
     let list = manager.reports(&ReportListQuery::default()).expect("team reports");
     assert_eq!(list.iter().map(|l| (l.id, l.read)).collect::<Vec<_>>(), [(urgent.id, false), (daily.id, false)]);
     assert_eq!(list[0].customer_name.as_deref(), Some("华星农资"));
+    assert_eq!(list[1].totals.visits, 1, "the list shows the daily report's figures as submitted");
     assert!(other.reports(&ReportListQuery::default()).expect("own").is_empty(), "another rep gets none of them");
     assert_eq!(other.open_report(daily.id).expect_err("not in that book").code, ErrorCode::NotFound);
 
@@ -356,18 +356,15 @@ fn compliance_shows_done_against_required_per_rule_and_who_is_behind() {
 
     let manager = &w.manager().book;
     for _ in 0..3 {
-        manager.log_call(&call_at(manager, Some(dist_a), None, 30)).expect("call a");
+        manager.log_call(&call_at(Some(dist_a), None, 30)).expect("call a");
     }
-    manager.log_call(&call_at(manager, Some(dist_b), None, 30)).expect("call b");
+    manager.log_call(&call_at(Some(dist_b), None, 30)).expect("call b");
     for _ in 0..3 {
-        manager.log_call(&call_at(manager, None, Some(rep0), 20)).expect("call rep0");
+        manager.log_call(&call_at(None, Some(rep0), 20)).expect("call rep0");
     }
     // A call the rep logged with the manager counts for the manager too.
-    w.people[1]
-        .book
-        .log_call(&call_at(&w.people[1].book, None, Some(staff(&w.manager().staff_id)), 20))
-        .expect("rep1 calls");
-    let mut spot = visit_at(manager, retailers[0], 60, 20);
+    w.people[1].book.log_call(&call_at(None, Some(staff(&w.manager().staff_id)), 20)).expect("rep1 calls");
+    let mut spot = visit_at(retailers[0], 60, 20);
     spot.visit_type = "spot_check".into();
     spot.report_confirmed = Some(true);
     manager.log_visit(&spot).expect("spot-check");
@@ -396,7 +393,7 @@ fn compliance_shows_done_against_required_per_rule_and_who_is_behind() {
     assert_eq!(quiet.count, 2);
 
     let rep = &w.people[0].book;
-    rep.log_visit(&visit_at(rep, dist_a, 60, 30)).expect("visit");
+    rep.log_visit(&visit_at(dist_a, 60, 30)).expect("visit");
     w.settle();
     let view = manager.compliance(&ComplianceQuery::default()).expect("compliance");
     let rep_view = view.people.iter().find(|p| p.staff_id == rep0).expect("rep judged");

@@ -181,7 +181,7 @@ fn visits(book: &fieldcrm_core::Book, id: CustomerId) -> Vec<(String, String, Op
 }
 
 /// An author's submitted reports in a book, with their comments.
-fn reports(book: &fieldcrm_core::Book, author: &str, _reader: &str) -> Vec<(String, Option<String>, Vec<String>)> {
+fn reports(book: &fieldcrm_core::Book, author: &str) -> Vec<(String, Option<String>, Vec<String>)> {
     let query =
         ReportListQuery { staff_id: Some(author.parse().expect("staff")), limit: Some(5000), ..Default::default() };
     let mut list: Vec<_> = book
@@ -429,11 +429,11 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
         };
         let mut held_reports = vec![];
         for author in &authors {
-            held_reports.extend(reports(&person.book, author, &person.staff_id));
+            held_reports.extend(reports(&person.book, author));
         }
         let mut office_reports = vec![];
         for author in &authors {
-            office_reports.extend(reports(&w.office.book, author, &person.staff_id));
+            office_reports.extend(reports(&w.office.book, author));
         }
         prop_assert_eq!(held_reports, office_reports, "reports and comments on {}", person.name);
         let pending = person.book.sync_status().expect("status").pending_total;

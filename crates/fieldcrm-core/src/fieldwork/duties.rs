@@ -461,19 +461,11 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
             }
         }
     };
-    // Last contacts are read once for every card any rule or list needs them for.
-    let needs_last = all_rules.iter().any(|r| r.kind == DutyKind::GradeFrequency) || !people.is_empty();
-    let last = if needs_last {
-        let wanted: HashSet<&str> = people
-            .iter()
-            .filter(|p| p.role == StaffRole::Rep)
-            .flat_map(|p| cards.iter().filter(move |c| c.owner == p.id).map(|c| c.id.as_str()))
-            .collect();
-        let list: Vec<&Card> = cards.iter().filter(|c| wanted.contains(c.id.as_str())).collect();
-        last_contacts(conn, &list, as_of)?
-    } else {
-        (HashMap::new(), HashMap::new())
-    };
+    // Last visits and contacts are read once, for the reps' cards (the grade
+    // frequency rule and the no-contact list are about them).
+    let reps: HashSet<&str> = people.iter().filter(|p| p.role == StaffRole::Rep).map(|p| p.id.as_str()).collect();
+    let reps_cards: Vec<&Card> = cards.iter().filter(|c| reps.contains(c.owner.as_str())).collect();
+    let last = last_contacts(conn, &reps_cards, as_of)?;
     let (last_visit, last) = (&last.0, &last.1);
     let mut out_people = vec![];
     for person in &people {

@@ -28,10 +28,6 @@ pub const SPOT_CHECK: &str = "spot_check";
 /// Most rows one list returns.
 pub const MAX_ROWS: u32 = 5_000;
 
-fn no() -> bool {
-    false
-}
-
 /// A visit as the form or the CLI gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -78,7 +74,7 @@ pub struct NewVisit {
     #[ts(optional)]
     pub next_step_due: Option<String>,
     /// A stop of the visitor's route plan.
-    #[serde(default = "no")]
+    #[serde(default)]
     pub planned: bool,
     /// Spot-checks: whether the rep's earlier report of this customer held true.
     #[serde(default)]

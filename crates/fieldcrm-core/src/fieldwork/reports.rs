@@ -674,7 +674,7 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &ReportListQuery) -> Resu
     let limit = query.limit.unwrap_or(500).clamp(1, MAX_ROWS);
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.author_id, coalesce(s.name, ''), r.kind, r.period_start, r.period_end, r.submitted_at, r.title,
-                r.topic, c.name, r.summary, r.content, rr.report_id IS NOT NULL,
+                r.topic, c.name, r.summary, json_extract(r.content, '$.totals'), rr.report_id IS NOT NULL,
                 (SELECT count(*) FROM report_comment m WHERE m.report_id = r.id)
            FROM report r LEFT JOIN staff s ON s.id = r.author_id LEFT JOIN customer c ON c.id = r.customer_id
            LEFT JOIN report_read rr ON rr.report_id = r.id
@@ -687,7 +687,8 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &ReportListQuery) -> Resu
     )?;
     let rows =
         stmt.query_map(params![std::rc::Rc::new(authors), query.kind, from, to, query.unread_only, limit], |r| {
-            let content: String = r.get(11)?;
+            // Only the figures: a daily report's content also lists its records.
+            let totals: Option<String> = r.get(11)?;
             Ok(ReportLine {
                 id: r.get(0)?,
                 author_id: r.get(1)?,
@@ -700,7 +701,7 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &ReportListQuery) -> Resu
                 topic: r.get(8)?,
                 customer_name: r.get(9)?,
                 summary: r.get(10)?,
-                totals: serde_json::from_str::<ReportContent>(&content).map(|c| c.totals).unwrap_or_default(),
+                totals: totals.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default(),
                 read: r.get(12)?,
                 comments: r.get(13)?,
             })

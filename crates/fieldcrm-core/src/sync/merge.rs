@@ -67,8 +67,11 @@ impl<'t, 'c> Merger<'t, 'c> {
         row_anchor(self.tx, table, pk)
     }
 
-    /// Notes a changed row's card (not a person's rows) for the refresh at the end.
-    fn touch_anchor(&mut self, anchor: Option<String>) {
+    /// Notes the card a changed row is part of for the refresh at the end.
+    fn touch_anchor(&mut self, table: &manifest::SyncTable, anchor: Option<String>) {
+        if !table.refreshes_card {
+            return;
+        }
         if let Some(anchor) = anchor {
             if let Anchor::Customer(customer) = Anchor::parse(&anchor) {
                 self.touched.insert(customer.to_string());
@@ -144,7 +147,7 @@ impl<'t, 'c> Merger<'t, 'c> {
         let anchor = table.scope.anchor_of(values);
         let version = self.state.next_version();
         put_clock(self.tx, table.name, &change.k, "*", clock, version, anchor.as_deref())?;
-        self.touch_anchor(anchor);
+        self.touch_anchor(table, anchor);
         Ok(Outcome::Applied { previous: None, previous_value: SqlValue::Null })
     }
 
@@ -162,7 +165,7 @@ impl<'t, 'c> Merger<'t, 'c> {
             .execute(params![table.name, change.k])?;
         let version = self.state.next_version();
         put_clock(self.tx, table.name, &change.k, "*", clock, version, anchor.as_deref())?;
-        self.touch_anchor(anchor);
+        self.touch_anchor(table, anchor);
         Ok(Outcome::Applied { previous: existing, previous_value })
     }
 
@@ -206,7 +209,7 @@ impl<'t, 'c> Merger<'t, 'c> {
         }
         let version = self.state.next_version();
         put_clock(self.tx, table.name, &change.k, column, clock, version, anchor.as_deref())?;
-        self.touch_anchor(anchor);
+        self.touch_anchor(table, anchor);
         Ok(Outcome::Applied { previous: current, previous_value: current_value })
     }
 

@@ -11,6 +11,7 @@
 
 mod commands;
 mod fieldwork_commands;
+mod sales_commands;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ use tauri::Manager;
 pub struct AppState {
     pub book: Result<Book, ApiError>,
     pub started: Instant,
+    /// Pressed "cancel" on the running spreadsheet import.
+    pub cancel: Arc<fieldcrm_core::import::Cancel>,
     _lock: Option<BookLock>,
 }
 
@@ -48,7 +51,7 @@ fn main() {
             if let Err(error) = &book {
                 eprintln!("fieldcrm: {}", error.message);
             }
-            app.manage(AppState { book, started, _lock: lock });
+            app.manage(AppState { book, started, cancel: Arc::default(), _lock: lock });
             Ok(())
         })
         .invoke_handler(commands::handler())

@@ -12,6 +12,8 @@ mod classify_cmd;
 mod fieldwork_bench;
 mod fieldwork_cmd;
 mod measure;
+mod sales_bench;
+mod sales_cmd;
 mod sync_bench;
 mod sync_cmd;
 
@@ -124,6 +126,15 @@ enum Command {
     Reminders(fieldwork_cmd::RemindersCommand),
     /// Today: reminders, tasks due, unread urgent reports.
     Home,
+    /// Import customers, people, products or sales lines from a spreadsheet
+    /// (a dry run unless --commit).
+    Import(sales_cmd::ImportArgs),
+    /// The product catalogue.
+    Products,
+    /// A sales analysis for a period (default: the last twelve months).
+    Analyse(sales_cmd::AnalyseArgs),
+    /// Write the customer list (any filter, every page) to an xlsx file.
+    ExportCustomers(sales_cmd::ExportCustomersArgs),
     /// Measure the foundation's speed targets on a generated book.
     Bench(bench::BenchArgs),
     /// Measure the sync targets (export, import, head-office merge, file size).
@@ -132,6 +143,8 @@ enum Command {
     BenchClassify(classify_bench::ClassifyBenchArgs),
     /// Measure the field-work targets (logging a visit, the daily report, the compliance view).
     BenchFieldwork(fieldwork_bench::FieldworkBenchArgs),
+    /// Measure the sales targets (each analysis, the list export, a 100,000-row import).
+    BenchSales(sales_bench::SalesBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -294,7 +307,7 @@ enum SettingsCommand {
 }
 
 #[derive(Debug, Args, Default)]
-struct ListArgs {
+pub(crate) struct ListArgs {
     #[arg(long)]
     lifecycle: Vec<Lifecycle>,
     #[arg(long)]
@@ -336,7 +349,7 @@ fn parse_sort(text: &str) -> Result<SortKey, String> {
 }
 
 impl ListArgs {
-    fn query(&self, text: String) -> Result<CustomerQuery, ApiError> {
+    pub(crate) fn query(&self, text: String) -> Result<CustomerQuery, ApiError> {
         let mut codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for pair in &self.codes {
             let (list, code) = pair
@@ -425,6 +438,9 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
     if let Command::BenchFieldwork(args) = &cli.command {
         return fieldwork_bench::run(args, cli.json);
     }
+    if let Command::BenchSales(args) = &cli.command {
+        return sales_bench::run(args, cli.json);
+    }
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let json = cli.json;
     match &cli.command {
@@ -499,9 +515,17 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Report(command) => fieldwork_cmd::report(&book, command, json)?,
         Command::Duties(command) => fieldwork_cmd::duties(&book, command, json)?,
         Command::Compliance(args) => fieldwork_cmd::compliance(&book, args, json)?,
+        Command::Import(args) => sales_cmd::import(&book, args, json)?,
+        Command::Products => sales_cmd::products(&book, json)?,
+        Command::Analyse(args) => sales_cmd::analyse(&book, args, json)?,
+        Command::ExportCustomers(args) => sales_cmd::export_customers(&book, args, json)?,
         Command::Reminders(command) => fieldwork_cmd::reminders(&book, command, json)?,
         Command::Home => fieldwork_cmd::home(&book, json)?,
-        Command::Bench(_) | Command::BenchSync(_) | Command::BenchClassify(_) | Command::BenchFieldwork(_) => {
+        Command::Bench(_)
+        | Command::BenchSync(_)
+        | Command::BenchClassify(_)
+        | Command::BenchFieldwork(_)
+        | Command::BenchSales(_) => {
             unreachable!("handled above")
         }
     }

@@ -207,7 +207,7 @@ impl Book {
         PathBuf::from(&self.path)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction open (it
         // rolls back on drop), so the connection is still sound.
         self.conn.lock().unwrap_or_else(|e| e.into_inner())

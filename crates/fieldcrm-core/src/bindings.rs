@@ -34,16 +34,29 @@ use crate::grades::{
     GradeSuggestion, ProposedGrade, RevenueBasis, RuleShare, Settlement,
 };
 use crate::ids::{
-    AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ReportId,
-    RouteId, StaffId, TaskId, VisitId,
+    AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ProductId,
+    ReportId, RouteId, SalesLineId, StaffId, TaskId, VisitId,
+};
+use crate::import::fields::ImportFieldInfo;
+use crate::import::read::FileFormat;
+use crate::import::{
+    DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportPreview, ImportProgress, ImportRequest,
+    PreviousImport, RowAction, RowOutcome, SheetImportReport,
 };
 use crate::model::{
-    Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, KeyPersonRole, Lifecycle, OrgUnitKind,
-    ReportKind, ReportStatus, StaffRole, TaskSource, UrgentTopic,
+    Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, ImportKind, KeyPersonRole, Lifecycle,
+    OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
 };
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
+use crate::sales::analysis::{
+    AnalysisQuery, AnalysisScope, CreditAnalysis, CreditCustomer, CreditSlice, GradeComposition, GradeSlice,
+    GroupLabel, GrowthRow, LineSlice, MonthlyRow, MonthlySummary, NegativeGrowth, OwnerLoss, ParetoPoint, Period,
+    ProductComposition, ProductSlice, RankedCustomer, RegionComposition, RegionSlice,
+};
+use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
+use crate::sales_api::{AnalysisKind, ExportedList};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, GroupCount, SortKey};
 use crate::sync::{ImportReport, Progress};
 use crate::sync_api::{
@@ -212,6 +225,49 @@ pub fn typescript() -> String {
         ReminderInput,
         ReminderDue,
         Home,
+        ProductId,
+        SalesLineId,
+        SalesKind,
+        ImportKind,
+        Product,
+        ProductInput,
+        SalesOverview,
+        CustomerSalesLine,
+        FileFormat,
+        ImportFieldInfo,
+        ImportRequest,
+        DuplicateChoice,
+        DuplicateDecision,
+        ImportPreview,
+        PreviousImport,
+        RowAction,
+        DuplicateCandidate,
+        RowOutcome,
+        SheetImportReport,
+        ImportProgress,
+        AnalysisKind,
+        AnalysisQuery,
+        Period,
+        GroupLabel,
+        AnalysisScope,
+        GradeSlice,
+        ParetoPoint,
+        RankedCustomer,
+        GradeComposition,
+        ProductSlice,
+        LineSlice,
+        ProductComposition,
+        RegionSlice,
+        RegionComposition,
+        CreditSlice,
+        CreditCustomer,
+        CreditAnalysis,
+        GrowthRow,
+        OwnerLoss,
+        NegativeGrowth,
+        MonthlyRow,
+        MonthlySummary,
+        ExportedList,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

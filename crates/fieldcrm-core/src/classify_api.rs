@@ -205,7 +205,7 @@ impl Book {
                 None => mine,
             };
             let units: Option<Vec<String>> = units.map(|u| u.into_iter().collect());
-            grades::suggest(conn, units.as_deref())
+            grades::suggest(conn, units.as_deref(), self.clock.today())
         })
     }
 

@@ -166,6 +166,8 @@ pub struct GradeHistoryEntry {
 pub enum RevenueBasis {
     /// The card's "annual sales with us" field (until sales data is imported).
     CardField,
+    /// The sales lines of the twelve months to today.
+    SalesLines,
 }
 
 /// A proposed grade for one card.
@@ -590,8 +592,11 @@ struct Considered {
 }
 
 /// Proposes customer grades by the ABC rule ([`abc`]) over the active and
-/// dormant cards of `units` (all cards when None) whose revenue is known.
-pub fn suggest(conn: &Connection, units: Option<&[String]>) -> Result<GradeSuggestion> {
+/// dormant cards of `units` (all cards when None). Revenue is the sales lines
+/// of the twelve months to `today` once the book has sales data (cards
+/// without sales then count as nothing), else the card's "annual sales with
+/// us" where it is known.
+pub fn suggest(conn: &Connection, units: Option<&[String]>, today: chrono::NaiveDate) -> Result<GradeSuggestion> {
     let rule = rule(conn)?;
     if rule.is_empty() {
         return Err(Error::invalid(
@@ -610,17 +615,32 @@ pub fn suggest(conn: &Connection, units: Option<&[String]>) -> Result<GradeSugge
         let sql = format!("SELECT count(*) FROM customer WHERE 1 {unit_filter}");
         conn.prepare_cached(&sql)?.query_row([unit_values.clone()], |r| r.get(0))?
     };
-    let sql = format!(
-        "SELECT id, annual_sales_with_us, grade, grade_manual FROM customer
-         WHERE lifecycle IN ('active', 'dormant') AND annual_sales_with_us IS NOT NULL {unit_filter}
-         ORDER BY annual_sales_with_us DESC, id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let considered: Vec<Considered> = stmt
-        .query_map([unit_values], |r| {
+    let has_sales: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM sales_fact)", [], |r| r.get(0))?;
+    let (basis, mut considered) = if has_sales {
+        // Sales are in fen; the suggestion shows yuan like the card's field.
+        let sales = crate::sales::analysis::trailing_year(conn, today)?;
+        let sql = format!(
+            "SELECT id, grade, grade_manual FROM customer WHERE lifecycle IN ('active', 'dormant') {unit_filter}"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([unit_values], |r| {
+            let id: String = r.get(0)?;
+            let revenue = sales.get(&id).copied().unwrap_or(0) / 100;
+            Ok(Considered { id: id.parse().unwrap_or_default(), revenue, current: r.get(1)?, manual: r.get(2)? })
+        })?;
+        (RevenueBasis::SalesLines, rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    } else {
+        let sql = format!(
+            "SELECT id, annual_sales_with_us, grade, grade_manual FROM customer
+             WHERE lifecycle IN ('active', 'dormant') AND annual_sales_with_us IS NOT NULL {unit_filter}"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([unit_values], |r| {
             Ok(Considered { id: r.get(0)?, revenue: r.get(1)?, current: r.get(2)?, manual: r.get(3)? })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        })?;
+        (RevenueBasis::CardField, rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    };
+    considered.sort_by(|a, b| b.revenue.cmp(&a.revenue).then_with(|| a.id.cmp(&b.id)));
     let total: i64 = considered.iter().map(|c| c.revenue.max(0)).sum();
     let revenues: Vec<i64> = considered.iter().map(|c| c.revenue).collect();
     let proposals = abc(&rule, &revenues);
@@ -660,7 +680,7 @@ pub fn suggest(conn: &Connection, units: Option<&[String]>) -> Result<GradeSugge
         });
     }
     Ok(GradeSuggestion {
-        basis: RevenueBasis::CardField,
+        basis,
         rule,
         considered: considered.len() as u32,
         total_revenue: total,

@@ -131,6 +131,28 @@ define_id!(
     /// This laptop's identity as a device that edits the book.
     DeviceId
 );
+define_id!(
+    /// A product of head office's catalogue; derived from its code.
+    ProductId
+);
+define_id!(
+    /// One line of a shipment or invoice.
+    SalesLineId
+);
+define_id!(
+    /// One spreadsheet import.
+    ImportBatchId
+);
+
+/// An id that every book derives alike from `key`: the same product code or
+/// document line always names the same row. `millis` orders it among ids.
+pub(crate) fn derived_parts(key: &str, millis: u64) -> (u64, [u8; 10]) {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(key.as_bytes());
+    let mut random = [0u8; 10];
+    random.copy_from_slice(&digest[..10]);
+    (millis, random)
+}
 
 #[cfg(test)]
 mod tests {

@@ -23,13 +23,17 @@ pub mod fieldwork;
 pub mod fieldwork_api;
 pub mod grades;
 pub mod ids;
+pub mod import;
 pub mod model;
 pub mod org;
 pub mod routes;
+pub mod sales;
+pub mod sales_api;
 pub mod search;
 pub mod store;
 pub mod sync;
 pub mod sync_api;
+pub mod xlsx;
 
 pub use api::{ApiResult, Book};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -145,3 +145,13 @@ string_enum!(
         GradeFrequency => "grade_frequency",
     }
 );
+
+string_enum!(
+    /// What a sales line records: goods shipped, an invoice, or goods returned.
+    SalesKind { Shipment => "shipment", Invoice => "invoice", Return => "return" }
+);
+
+string_enum!(
+    /// What a spreadsheet import brings in.
+    ImportKind { Customers => "customers", People => "people", Products => "products", Sales => "sales" }
+);

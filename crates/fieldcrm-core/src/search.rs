@@ -563,6 +563,15 @@ fn phrase(text: &str) -> String {
 const NEEDS_VERIFICATION: &str =
     "(c.basic_verified = 0 OR c.characteristics_verified = 0 OR c.business_verified = 0 OR c.trading_verified = 0)";
 
+fn order_sql(sort: SortKey) -> &'static str {
+    match sort {
+        SortKey::Name => "d.name_pinyin, d.customer_id",
+        SortKey::Updated => "d.updated_at DESC, d.customer_id DESC",
+        SortKey::Reviewed => "d.reviewed_at, d.customer_id",
+        SortKey::Created => "d.created_at DESC, d.customer_id DESC",
+    }
+}
+
 /// Runs a query. `stale_before` is the review timestamp below which a card is stale.
 ///
 /// Text words are looked up in the full-text indexes first, giving the set of
@@ -580,12 +589,7 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
     }
 
     let (filters, args) = list_filters(query, stale_before);
-    let order = match query.sort {
-        SortKey::Name => "d.name_pinyin, d.customer_id",
-        SortKey::Updated => "d.updated_at DESC, d.customer_id DESC",
-        SortKey::Reviewed => "d.reviewed_at, d.customer_id",
-        SortKey::Created => "d.created_at DESC, d.customer_id DESC",
-    };
+    let order = order_sql(query.sort);
     let book: u64 = conn.prepare_cached("SELECT count(*) FROM search_doc")?.query_row([], |r| r.get(0))?;
     let wanted = u64::from(query.offset) + u64::from(limit);
     let walk = matches.as_ref().is_some_and(|m| wanted * book / (m.len() as u64).max(1) < m.len() as u64);
@@ -657,6 +661,40 @@ pub fn search(conn: &Connection, query: &CustomerQuery, stale_before: &str) -> R
 
     let rows = page_rows(conn, ids, stale_before)?;
     Ok(CustomerPage { total: u32::try_from(total).unwrap_or(u32::MAX), offset: query.offset, rows })
+}
+
+/// Every card the query matches, in its order, handed over `chunk` rows at a
+/// time (exports: the list as the user filtered it, without paging). The
+/// query's offset and limit are ignored.
+pub fn for_each_match(
+    conn: &Connection,
+    query: &CustomerQuery,
+    stale_before: &str,
+    chunk: usize,
+    mut f: impl FnMut(Vec<CustomerRow>, u32) -> Result<()>,
+) -> Result<u32> {
+    let matches = text_matches(conn, query)?;
+    if matches.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(0);
+    }
+    let (mut conditions, args) = list_filters(query, stale_before);
+    let order = order_sql(query.sort);
+    let mut bound: Vec<Box<dyn rusqlite::ToSql>> =
+        args.iter().map(|a| Box::new(a.clone()) as Box<dyn rusqlite::ToSql>).collect();
+    if let Some(m) = &matches {
+        conditions.push(format!("d.rowid IN rarray(?{})", args.len() + 1));
+        bound.push(Box::new(rowid_array(m)));
+    }
+    let sql = format!("SELECT d.customer_id FROM search_doc d {} ORDER BY {order}", where_sql(&conditions));
+    let ids = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(bound.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<CustomerId>>>()?;
+    let total = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+    for part in ids.chunks(chunk.max(1)) {
+        f(page_rows(conn, part.to_vec(), stale_before)?, total)?;
+    }
+    Ok(total)
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("schema/0003_sync.sql"), after: Some(crate::sync::capture::init_state) },
     Migration { sql: include_str!("schema/0004_classification.sql"), after: Some(crate::codes::adopt_free_text) },
     Migration { sql: include_str!("schema/0005_field_work.sql"), after: None },
+    Migration { sql: include_str!("schema/0006_sales.sql"), after: None },
 ];
 
 /// The schema version this program writes.
@@ -135,6 +136,41 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
+}
+
+/// Writes many rows into `tables` at once: their indexes (and, with
+/// `triggers`, their triggers other than sync capture) are dropped first and
+/// built once after the rows are in — a sort, rather than one random insert
+/// per row and index — with a page cache large enough to hold them (restored
+/// afterwards). All of it happens in the caller's transaction, so a failure
+/// rolls the drop back too. `load` must not look rows up by the dropped
+/// indexes, and must make good what dropped triggers would have derived.
+pub fn bulk_load<T>(
+    tx: &Transaction<'_>,
+    tables: &[&str],
+    triggers: bool,
+    load: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let list = tables.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+    let kinds = if triggers { "'index', 'trigger'" } else { "'index'" };
+    let schema: Vec<(String, String, String)> = tx
+        .prepare(&format!(
+            "SELECT type, name, sql FROM sqlite_schema WHERE type IN ({kinds}) AND sql IS NOT NULL
+               AND tbl_name IN ({list}) AND name NOT LIKE 'sync_%'"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (kind, name, _) in &schema {
+        tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
+    }
+    let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    tx.pragma_update(None, "cache_size", -524_288)?;
+    let loaded = load(tx);
+    let rebuilt = schema.iter().try_for_each(|(_, _, sql)| tx.execute_batch(sql));
+    tx.pragma_update(None, "cache_size", cache)?;
+    let out = loaded?;
+    rebuilt?;
+    Ok(out)
 }
 
 /// Runs SQLite's full integrity check; `Ok(())` when the book is sound.

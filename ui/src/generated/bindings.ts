@@ -87,7 +87,7 @@ export type DemoOptions = { customers: number, seed: number,
  */
 asOf?: string, };
 
-export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, };
+export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, products: number, salesLines: number, };
 
 export type RefTable = "staff" | "org_unit" | "customer";
 
@@ -428,7 +428,7 @@ export type GradeHistoryEntry = { scale: GradeScale, oldGrade: string | null, ne
  */
 source: string, };
 
-export type RevenueBasis = "card_field";
+export type RevenueBasis = "card_field" | "sales_lines";
 
 export type ProposedGrade = { customerId: CustomerId, name: string, ownerName: string, territoryName: string, revenue: number, 
 /**
@@ -891,6 +891,274 @@ urgentUnread: Array<ReportLine>,
  */
 unreadReports: number, };
 
+export type ProductId = string;
+
+export type SalesLineId = string;
+
+export type SalesKind = "shipment" | "invoice" | "return";
+
+export type ImportKind = "customers" | "people" | "products" | "sales";
+
+export type Product = { id: ProductId, code: string, name: string, category: string | null, line: string | null, unit: string, caseSize: number | null, 
+/**
+ * List price per unit, in fen.
+ */
+listPrice: number | null, retired: boolean, };
+
+export type ProductInput = { code: string, name: string, category?: string, line?: string, unit?: string, caseSize?: number, listPrice?: number, retired?: boolean, };
+
+export type SalesOverview = { products: number, lines: number, customers: number, firstDay: string | null, lastDay: string | null, 
+/**
+ * Sum of all lines, in fen.
+ */
+amount: number, };
+
+export type CustomerSalesLine = { id: SalesLineId, soldOn: string, productCode: string, productName: string, unit: string, quantity: number, amount: number, kind: SalesKind, document: string | null, };
+
+export type FileFormat = "xlsx" | "xls" | "ods" | "csv";
+
+export type ImportFieldInfo = { key: string, labelZh: string, labelEn: string, required: boolean, };
+
+export type ImportRequest = { path: string, kind: ImportKind, 
+/**
+ * The sheet of a workbook (default: the first with data).
+ */
+sheet?: string, 
+/**
+ * The field of each column, in column order (default: as suggested).
+ */
+mapping?: Array<string | null>, 
+/**
+ * What to do with the rows that match existing cards.
+ */
+decisions: Array<DuplicateDecision>, 
+/**
+ * For duplicates without a decision (default: skip them).
+ */
+otherwise?: DuplicateChoice, };
+
+export type DuplicateChoice = "skip" | "new" | "update";
+
+export type DuplicateDecision = { 
+/**
+ * The row number as the file shows it.
+ */
+row: number, choice: DuplicateChoice, 
+/**
+ * The card to update, of the row's candidates.
+ */
+customerId?: CustomerId, };
+
+export type ImportPreview = { fileName: string, format: FileFormat, encoding: string | null, sheets: Array<string>, sheet: string, headerRow: number, headers: Array<string>, 
+/**
+ * The first rows, as text.
+ */
+sample: Array<Array<string>>, rows: number, fields: Array<ImportFieldInfo>, 
+/**
+ * The suggested field of each column.
+ */
+mapping: Array<string | null>, 
+/**
+ * The same file imported before.
+ */
+previous: PreviousImport | null, };
+
+export type PreviousImport = { importedAt: string, staffName: string, created: number, updated: number, };
+
+export type RowAction = "create" | "update" | "unchanged" | "skip" | "duplicate" | "refuse";
+
+export type DuplicateCandidate = { customerId: CustomerId, name: string, phone: string | null, ownerName: string, 
+/**
+ * `same_name_phone`, `same_name`, `similar_name` or `same_phone`.
+ */
+reason: string, };
+
+export type RowOutcome = { row: number, action: RowAction, 
+/**
+ * What the row is (a name, a code, a document line).
+ */
+label: string, 
+/**
+ * Why it is refused (field: the column's header), or warnings.
+ */
+problems: Array<FieldProblem>, candidates: Array<DuplicateCandidate>, };
+
+export type SheetImportReport = { kind: ImportKind, committed: boolean, fileName: string, sheet: string, rows: number, created: number, updated: number, unchanged: number, skipped: number, duplicates: number, refused: number, 
+/**
+ * Row by row: refused rows and duplicates first, then the rest, up to
+ * [`MAX_OUTCOMES`].
+ */
+outcomes: Array<RowOutcome>, outcomesTruncated: boolean, previous: PreviousImport | null, 
+/**
+ * File-level notes (no document numbers, a re-import …).
+ */
+notes: Array<string>, };
+
+export type ImportProgress = { 
+/**
+ * `reading`, `checking` or `writing`.
+ */
+phase: string, done: number, total: number, };
+
+export type AnalysisKind = "grades" | "products" | "regions" | "credit" | "growth" | "monthly";
+
+export type AnalysisQuery = { 
+/**
+ * First day, YYYY-MM-DD.
+ */
+from: string, 
+/**
+ * Last day, YYYY-MM-DD.
+ */
+to: string, 
+/**
+ * An org unit within the viewer's part (default: all of it).
+ */
+unitId?: string, };
+
+export type Period = { from: string, to: string, };
+
+export type GroupLabel = { 
+/**
+ * None: the group of cards without a value.
+ */
+key: string | null, labelZh: string, labelEn: string, };
+
+export type AnalysisScope = { unitId: string | null, unitName: string, 
+/**
+ * A rep sees only their own customers.
+ */
+ownerOnly: boolean, };
+
+export type GradeSlice = { grade: GroupLabel, customers: number, revenue: number, shareBp: number, };
+
+export type ParetoPoint = { customersBp: number, revenueBp: number, };
+
+export type RankedCustomer = { customerId: string, name: string, grade: string | null, ownerName: string, revenue: number, shareBp: number, cumulativeBp: number, };
+
+export type GradeComposition = { period: Period, scope: AnalysisScope, totalRevenue: number, 
+/**
+ * Customers who bought in the period.
+ */
+customers: number, grades: Array<GradeSlice>, 
+/**
+ * 101 points, at every percent of the customers.
+ */
+pareto: Array<ParetoPoint>, 
+/**
+ * How many of the largest customers make 80 % of the revenue.
+ */
+customersFor80: number, 
+/**
+ * The largest customers, with their cumulative share.
+ */
+top: Array<RankedCustomer>, };
+
+export type ProductSlice = { productId: string, code: string, name: string, line: string | null, unit: string, quantity: number, revenue: number, shareBp: number, 
+/**
+ * Revenue by channel type, in the order of `channels`.
+ */
+byChannel: Array<number>, };
+
+export type LineSlice = { 
+/**
+ * None: products without a line.
+ */
+line: string | null, revenue: number, shareBp: number, byChannel: Array<number>, };
+
+export type ProductComposition = { period: Period, scope: AnalysisScope, totalRevenue: number, 
+/**
+ * The channel types, with each one's revenue.
+ */
+channels: Array<GroupLabel>, channelRevenue: Array<number>, lines: Array<LineSlice>, 
+/**
+ * Products sold in the period, largest first.
+ */
+products: Array<ProductSlice>, };
+
+export type RegionSlice = { 
+/**
+ * An org unit's id, or a rep's id when the unit has no units below it.
+ */
+id: string, name: string, 
+/**
+ * `province`, `region`, `territory` … or `rep`.
+ */
+kind: string, 
+/**
+ * Units below it to drill into.
+ */
+hasChildren: boolean, customers: number, revenue: number, shareBp: number, lastYear: number, growthBp: number | null, };
+
+export type RegionComposition = { period: Period, scope: AnalysisScope, 
+/**
+ * From the top of what the viewer sees down to the unit shown.
+ */
+path: Array<GroupLabel>, totalRevenue: number, lastYearRevenue: number, parts: Array<RegionSlice>, };
+
+export type CreditSlice = { grade: GroupLabel, customers: number, revenue: number, shareBp: number, 
+/**
+ * The grade's trading conditions (the limit in fen).
+ */
+creditLimit: number | null, paymentTermDays: number | null, settlement: string | null, 
+/**
+ * Customers whose busiest month needed more than the limit.
+ */
+overLimit: number, 
+/**
+ * The busiest month's sales against the limit, averaged over the grade's customers.
+ */
+averageUseBp: number | null, };
+
+export type CreditCustomer = { customerId: string, name: string, creditGrade: string | null, ownerName: string, revenue: number, peakMonth: number, creditLimit: number, useBp: number, };
+
+export type CreditAnalysis = { period: Period, scope: AnalysisScope, totalRevenue: number, grades: Array<CreditSlice>, 
+/**
+ * Customers whose busiest month exceeded their grade's limit, highest use first.
+ */
+overLimit: Array<CreditCustomer>, overLimitCount: number, };
+
+export type GrowthRow = { customerId: string, name: string, grade: string | null, ownerId: string, ownerName: string, territoryName: string, current: number, lastYear: number, previous: number, vsLastYearBp: number | null, vsPreviousBp: number | null, };
+
+export type OwnerLoss = { ownerId: string, ownerName: string, customers: number, lost: number, };
+
+export type NegativeGrowth = { period: Period, lastYear: Period, previous: Period, scope: AnalysisScope, 
+/**
+ * Customers who bought less than in the same period last year or in the
+ * period before; the largest fall against last year first.
+ */
+customers: Array<GrowthRow>, count: number, 
+/**
+ * Their revenue lost against last year.
+ */
+lostVsLastYear: number, 
+/**
+ * Such customers per owner: (owner, name, customers, lost vs last year).
+ */
+byOwner: Array<OwnerLoss>, };
+
+export type MonthlyRow = { 
+/**
+ * A rep's id, or a region's.
+ */
+id: string, name: string, 
+/**
+ * The rep's region (empty on a region's row).
+ */
+regionId: string, regionName: string, customers: number, months: Array<number>, total: number, 
+/**
+ * Target of the period, once targets exist.
+ */
+target: number | null, };
+
+export type MonthlySummary = { period: Period, scope: AnalysisScope, months: Array<string>, 
+/**
+ * One row per owner of customers, grouped by region (regions by revenue).
+ */
+reps: Array<MonthlyRow>, regions: Array<MonthlyRow>, totals: Array<number>, total: number, };
+
+export type ExportedList = { path: string, rows: number, };
+
 export const CARD_SCHEMA: CardSchema = {
   "customer": [
     {
@@ -907,6 +1175,18 @@ export const CARD_SCHEMA: CardSchema = {
     },
     {
       "key": "shortName",
+      "block": "basic",
+      "kind": "text",
+      "required": false,
+      "maxLen": 40,
+      "min": null,
+      "max": null,
+      "options": [],
+      "refTable": null,
+      "codeList": null
+    },
+    {
+      "key": "code",
       "block": "basic",
       "kind": "text",
       "required": false,

@@ -430,6 +430,7 @@ const en: Messages<typeof zhCN> = {
     customer: {
       name: 'Name',
       shortName: 'Short name',
+      code: 'Customer code',
       phone: 'Phone',
       channelLevel: 'Channel level',
       lifecycle: 'Lifecycle',

@@ -427,6 +427,7 @@ export default {
     customer: {
       name: '客户名称',
       shortName: '简称',
+      code: '客户编码',
       phone: '电话',
       channelLevel: '渠道级别',
       lifecycle: '客户状态',

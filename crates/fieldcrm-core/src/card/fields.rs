@@ -98,6 +98,7 @@ pub const INCIDENT_KINDS: &[&str] = &["late_payment", "bad_debt", "bounced_payme
 pub const CUSTOMER: &[FieldDef] = &[
     f("name", "name", B, Kind::Text(100), true),
     f("shortName", "short_name", B, Kind::Text(40), false),
+    f("code", "code", B, Kind::Text(40), false),
     f("phone", "phone", B, Kind::Phone, false),
     f("channelLevel", "channel_level", B, Kind::Choice(ChannelLevel::KEYS), true),
     f("lifecycle", "lifecycle", B, Kind::Choice(Lifecycle::KEYS), true),

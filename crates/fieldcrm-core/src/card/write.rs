@@ -199,6 +199,56 @@ fn record_history(
     Ok(())
 }
 
+/// Fills a new card's defaults and checks it completely (values, references,
+/// codes) without writing: what [`insert_customer`] checks, for a dry run.
+/// Returns the checked values and the warnings.
+fn check_new_customer(
+    tx: &Transaction<'_>,
+    values: &Fields,
+    today: NaiveDate,
+) -> Result<(Vec<Checked>, Vec<FieldProblem>)> {
+    let mut values = values.clone();
+    // Customer-filled blocks start unverified; all others start trusted.
+    for block in Block::ALL {
+        let source_key = format!("{}Source", block.as_str());
+        let source = values.entry(source_key).or_insert_with(|| Json::from(DataSource::RepVisit.as_str())).clone();
+        values
+            .entry(format!("{}Verified", block.as_str()))
+            .or_insert_with(|| Json::Bool(source.as_str() != Some(DataSource::CustomerForm.as_str())));
+    }
+    values.entry("creditStanding".into()).or_insert_with(|| Json::from("unknown"));
+    values.entry("lifecycle".into()).or_insert_with(|| Json::from("prospect"));
+    values.entry("channelLevel".into()).or_insert_with(|| Json::from("retailer"));
+    let (checked, mut warnings) = check_record(CUSTOMER_ENTITY, &values, today)?;
+    check_refs(tx, &checked)?;
+    check_codes(tx, &checked, &BTreeMap::new())?;
+    warnings.extend(cross_field_warnings(&checked));
+    Ok((checked, warnings))
+}
+
+/// Checks a new card and its first records as [`insert_customer`] would,
+/// writing nothing. Returns the warnings.
+pub fn check_customer(
+    tx: &Transaction<'_>,
+    values: &Fields,
+    children: &[NewChild<'_>],
+    today: NaiveDate,
+) -> Result<Vec<FieldProblem>> {
+    let (_, mut warnings) = check_new_customer(tx, values, today)?;
+    for child in children {
+        let at = |problems: Vec<FieldProblem>| -> Vec<FieldProblem> {
+            problems.into_iter().map(|p| FieldProblem { field: format!("{}.{}", child.path, p.field), ..p }).collect()
+        };
+        let (checked, more) = check_record(child.entity, child.values, today).map_err(|e| match e {
+            Error::Invalid(problems) => Error::Invalid(at(problems)),
+            other => other,
+        })?;
+        check_refs(tx, &checked)?;
+        warnings.extend(at(more));
+    }
+    Ok(warnings)
+}
+
 /// A record to create together with a new card.
 #[derive(Debug, Clone, Copy)]
 pub struct NewChild<'a> {
@@ -218,25 +268,25 @@ pub fn insert_customer(
     children: &[NewChild<'_>],
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
-    let mut values = values.clone();
-    // Customer-filled blocks start unverified; all others start trusted.
-    for block in Block::ALL {
-        let source_key = format!("{}Source", block.as_str());
-        let source = values.entry(source_key).or_insert_with(|| Json::from(DataSource::RepVisit.as_str())).clone();
-        values
-            .entry(format!("{}Verified", block.as_str()))
-            .or_insert_with(|| Json::Bool(source.as_str() != Some(DataSource::CustomerForm.as_str())));
-    }
-    values.entry("creditStanding".into()).or_insert_with(|| Json::from("unknown"));
-    values.entry("lifecycle".into()).or_insert_with(|| Json::from("prospect"));
-    values.entry("channelLevel".into()).or_insert_with(|| Json::from("retailer"));
-    let (checked, mut warnings) = check_record(CUSTOMER_ENTITY, &values, actor.today())?;
-    check_refs(tx, &checked)?;
-    check_codes(tx, &checked, &BTreeMap::new())?;
+    let warnings = insert_customer_unindexed(tx, id, values, children, actor)?;
+    search::refresh(tx, id)?;
+    Ok(warnings)
+}
+
+/// [`insert_customer`] without the search refresh: a bulk write (an import)
+/// refreshes all its cards at once with [`search::refresh_many`] before it
+/// commits. Returns warnings.
+pub fn insert_customer_unindexed(
+    tx: &Transaction<'_>,
+    id: CustomerId,
+    values: &Fields,
+    children: &[NewChild<'_>],
+    actor: Actor,
+) -> Result<Vec<FieldProblem>> {
+    let (checked, mut warnings) = check_new_customer(tx, values, actor.today())?;
     if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
         check_supplier(tx, id, supplier)?;
     }
-    warnings.extend(cross_field_warnings(&checked));
     let name = checked.iter().find(|c| c.def.key == "name").and_then(|c| c.json.as_str()).unwrap_or_default();
     let ts = timestamp(actor.at);
     let mut columns: Vec<&str> =
@@ -266,7 +316,6 @@ pub fn insert_customer(
         })?;
         warnings.extend(at(more));
     }
-    search::refresh(tx, id)?;
     Ok(warnings)
 }
 
@@ -389,6 +438,22 @@ pub fn patch(
     changes: &[FieldChange],
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
+    let (customer, warnings) = patch_unindexed(tx, entity, id, changes, actor)?;
+    if let Some(customer) = customer {
+        search::refresh(tx, customer)?;
+    }
+    Ok(warnings)
+}
+
+/// [`patch`] without the search refresh; returns the card to refresh (when
+/// anything changed) and the warnings.
+pub fn patch_unindexed(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    id: &str,
+    changes: &[FieldChange],
+    actor: Actor,
+) -> Result<(Option<CustomerId>, Vec<FieldProblem>)> {
     let today = actor.today();
     let mut problems = vec![];
     let mut warnings = vec![];
@@ -476,7 +541,7 @@ pub fn patch(
         warnings.extend(child_warnings(entity, &checked, today));
     }
     if writes.is_empty() {
-        return Ok(warnings);
+        return Ok((None, warnings));
     }
 
     let ts = timestamp(actor.at);
@@ -506,8 +571,7 @@ pub fn patch(
     if entity != CUSTOMER_ENTITY {
         touch_customer(tx, customer, actor)?;
     }
-    search::refresh(tx, customer)?;
-    Ok(warnings)
+    Ok((Some(customer), warnings))
 }
 
 /// A card handed to another rep leaves the route of its old rep (a route is

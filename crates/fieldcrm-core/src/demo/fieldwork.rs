@@ -311,26 +311,9 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     // Nothing later than now (today's records end at the demo's morning).
     let now_ms = (day_start(today) + Duration::hours(9)).timestamp_millis();
     records.retain(|r| r.at_ms <= now_ms);
-    // The tables are empty: their indexes are built once after the rows are
-    // in (a sort) rather than row by row in random order, with a page cache
-    // large enough to hold them (restored afterwards).
-    let indexes: Vec<(String, String)> = tx
-        .prepare(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-               AND tbl_name IN ('visit', 'call_log', 'task')",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (name, _) in &indexes {
-        tx.execute_batch(&format!("DROP INDEX {name}"))?;
-    }
-    let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    tx.pragma_update(None, "cache_size", -524_288)?;
-    let written = write(tx, &records, &cards, &people, today, &mut rng, summary);
-    let rebuilt = indexes.iter().try_for_each(|(_, sql)| tx.execute_batch(sql));
-    tx.pragma_update(None, "cache_size", cache)?;
-    written?;
-    rebuilt?;
+    crate::store::bulk_load(tx, &["visit", "call_log", "task"], true, |tx| {
+        write(tx, &records, &cards, &people, today, &mut rng, summary)
+    })?;
     reports_and_comments(tx, &people, &cards, today, &mut rng, summary)
 }
 

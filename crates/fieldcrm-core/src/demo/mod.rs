@@ -58,9 +58,12 @@ pub struct DemoSummary {
     pub calls: u32,
     pub tasks: u32,
     pub reports: u32,
+    pub products: u32,
+    pub sales_lines: u32,
 }
 
 mod fieldwork;
+mod sales;
 
 /// SplitMix64: small, fast, and the same on every platform and version.
 struct Rng(u64);
@@ -431,6 +434,7 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
     }
     summary.routes = classify(tx, &territories, today, anchor, options.seed)?;
     fieldwork::generate(tx, today, options.seed, &mut summary)?;
+    sales::generate(tx, today, options.seed, &mut summary)?;
     search::rebuild_all(tx)?;
     Ok(summary)
 }
@@ -754,10 +758,10 @@ impl<'t> Writer<'t> {
                     sales_activity, problems, strengths, future_plans, reputation, credit_standing, trading_terms,
                     basic_source, characteristics_source, business_source, trading_source,
                     basic_verified, characteristics_verified, business_verified, trading_verified,
-                    notes, tags, reviewed_at, created_at, created_by, updated_at, updated_by)
+                    notes, tags, reviewed_at, created_at, created_by, updated_at, updated_by, code)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,
                     ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, 'rep_visit', 'rep_visit', ?41,
-                    ?42, 1, 1, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?48)",
+                    ?42, 1, 1, ?43, ?44, ?45, ?46, ?47, ?48, ?49, ?48, ?50)",
             )?
             .execute(params![
                 id,
@@ -809,6 +813,8 @@ impl<'t> Writer<'t> {
                 timestamp(created),
                 territory.rep,
                 timestamp(updated),
+                // The ERP's customer code, which sales lines name.
+                format!("C{:07}", summary.customers + 1),
             ])?;
         summary.customers += 1;
 

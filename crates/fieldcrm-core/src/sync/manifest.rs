@@ -194,6 +194,15 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "reminders",
     },
     SyncTable {
+        name: "product",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "产品",
+        label_en: "products",
+    },
+    SyncTable {
         name: "route",
         scope: Scope::Global,
         authority: Authority::Owned,
@@ -284,6 +293,15 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "report comments",
     },
     SyncTable {
+        name: "sales_line",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "销售明细",
+        label_en: "sales lines",
+    },
+    SyncTable {
         name: "change_history",
         scope: Scope::Customer("customer_id"),
         authority: Authority::ScopedInsertOnly,
@@ -305,7 +323,17 @@ pub const SYNCED: &[SyncTable] = &[
 
 /// Tables that never leave the device: settings, derived search data, and the
 /// sync bookkeeping itself.
-pub const LOCAL_TABLES: &[&str] = &["local_profile", "local_setting", "search_doc", "search_tag", "report_read"];
+pub const LOCAL_TABLES: &[&str] = &[
+    "local_profile",
+    "local_setting",
+    "search_doc",
+    "search_tag",
+    "report_read",
+    "import_batch",
+    "sales_customer_key",
+    "sales_product_key",
+    "sales_fact",
+];
 /// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
 pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];
 

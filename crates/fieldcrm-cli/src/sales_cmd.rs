@@ -1,0 +1,406 @@
+//! `fieldcrm import|products|analyse|export-customers`: spreadsheet imports,
+//! the product catalogue, the sales analyses and the Excel exports.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use fieldcrm_core::import::{
+    Cancel, DuplicateChoice, ImportPreview, ImportProgress, ImportRequest, RowAction, SheetImportReport,
+};
+use fieldcrm_core::model::ImportKind;
+use fieldcrm_core::sales::analysis::{AnalysisQuery, GroupLabel};
+use fieldcrm_core::sales::Product;
+use fieldcrm_core::sales_api::AnalysisKind;
+use fieldcrm_core::{ApiError, Book};
+
+use crate::{output, usage, ListArgs};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    Customers,
+    People,
+    Products,
+    Sales,
+}
+
+impl From<KindArg> for ImportKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Customers => ImportKind::Customers,
+            KindArg::People => ImportKind::People,
+            KindArg::Products => ImportKind::Products,
+            KindArg::Sales => ImportKind::Sales,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChoiceArg {
+    Skip,
+    New,
+    Update,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The spreadsheet: .xlsx, .xls, .ods or .csv (UTF-8 or GBK).
+    file: PathBuf,
+    #[arg(long, value_enum)]
+    kind: KindArg,
+    /// The sheet of a workbook (default: the first with data).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Map a column to a field: COLUMN=FIELD, the column by its header or
+    /// number (1 = first); FIELD empty to leave a column out. Columns not
+    /// named keep the suggested mapping.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    map: Vec<String>,
+    /// Only show the file: sheets, headers, suggested mapping, first rows.
+    #[arg(long, conflicts_with = "commit")]
+    preview: bool,
+    /// Write the import (without it: a dry run that writes nothing).
+    #[arg(long)]
+    commit: bool,
+    /// What to do with rows that match existing cards (default: skip them).
+    #[arg(long, value_enum)]
+    duplicates: Option<ChoiceArg>,
+}
+
+pub fn import(book: &Book, args: &ImportArgs, json: bool) -> Result<(), ApiError> {
+    let kind: ImportKind = args.kind.into();
+    let preview = book.import_preview(&args.file, kind, args.sheet.as_deref())?;
+    if args.preview {
+        output::show(&preview, json, preview_text);
+        return Ok(());
+    }
+    let mapping = mapping(&preview, &args.map)?;
+    let request = ImportRequest {
+        path: args.file.display().to_string(),
+        kind,
+        sheet: Some(preview.sheet),
+        mapping: Some(mapping),
+        decisions: vec![],
+        otherwise: args.duplicates.map(|c| match c {
+            ChoiceArg::Skip => DuplicateChoice::Skip,
+            ChoiceArg::New => DuplicateChoice::New,
+            ChoiceArg::Update => DuplicateChoice::Update,
+        }),
+    };
+    let mut last = std::time::Instant::now();
+    let mut progress = |p: ImportProgress| {
+        if !json && p.total > 5000 && (last.elapsed().as_millis() > 500 || p.done == p.total) {
+            eprint!("\r{} {}/{}   ", p.phase, p.done, p.total);
+            let _ = std::io::stderr().flush();
+            last = std::time::Instant::now();
+        }
+    };
+    let report = book.import(&request, args.commit, &mut progress, &Cancel::default())?;
+    if !json && report.rows > 5000 {
+        eprintln!();
+    }
+    output::show(&report, json, report_text);
+    Ok(())
+}
+
+/// The suggested mapping with the user's changes.
+fn mapping(preview: &ImportPreview, changes: &[String]) -> Result<Vec<Option<String>>, ApiError> {
+    let mut mapping = preview.mapping.clone();
+    for change in changes {
+        let (column, field) = change
+            .split_once('=')
+            .ok_or_else(|| usage(format!("'{change}' is not COLUMN=FIELD (e.g. 客户名称=name)")))?;
+        let column = column.trim();
+        let index = match column.parse::<usize>() {
+            Ok(n) if n >= 1 && n <= preview.headers.len() => n - 1,
+            _ => preview.headers.iter().position(|h| h.trim() == column).ok_or_else(|| {
+                usage(format!("the sheet has no column '{column}'; its headers are: {}", preview.headers.join(", ")))
+            })?,
+        };
+        mapping[index] = Some(field.trim().to_string()).filter(|f| !f.is_empty());
+    }
+    Ok(mapping)
+}
+
+fn preview_text(p: &ImportPreview) -> String {
+    let mut out = vec![format!(
+        "{} ({:?}{}), sheet '{}' of [{}]: {} rows below the header in row {}",
+        p.file_name,
+        p.format,
+        p.encoding.as_deref().map(|e| format!(", {e}")).unwrap_or_default(),
+        p.sheet,
+        p.sheets.join(", "),
+        p.rows,
+        p.header_row
+    )];
+    for (i, (header, field)) in p.headers.iter().zip(&p.mapping).enumerate() {
+        let label = field
+            .as_ref()
+            .and_then(|f| p.fields.iter().find(|x| &x.key == f))
+            .map_or("—".to_string(), |f| format!("{} ({})", f.key, f.label_zh));
+        out.push(format!("  {:>2}. {header:<16} → {label}", i + 1));
+    }
+    for f in p.fields.iter().filter(|f| f.required && !p.mapping.iter().any(|m| m.as_deref() == Some(&f.key))) {
+        out.push(format!("  required field not mapped: {} ({})", f.key, f.label_zh));
+    }
+    if let Some(prev) = &p.previous {
+        out.push(format!("  this file was imported before: {} by {}", prev.imported_at, prev.staff_name));
+    }
+    for row in p.sample.iter().take(5) {
+        out.push(format!("  | {}", row.join(" | ")));
+    }
+    out.join("\n")
+}
+
+fn report_text(r: &SheetImportReport) -> String {
+    let mut out = vec![format!(
+        "{}: {} rows — {} to create, {} to update, {} unchanged, {} skipped, {} duplicates to decide, {} refused",
+        if r.committed { "imported" } else { "dry run (nothing written; add --commit to import)" },
+        r.rows,
+        r.created,
+        r.updated,
+        r.unchanged,
+        r.skipped,
+        r.duplicates,
+        r.refused
+    )];
+    for note in &r.notes {
+        out.push(format!("note: {note}"));
+    }
+    if let Some(prev) = &r.previous {
+        out.push(format!("note: this file was imported before, {} by {}", prev.imported_at, prev.staff_name));
+    }
+    let shown = r.outcomes.iter().filter(|o| matches!(o.action, RowAction::Refuse | RowAction::Duplicate)).take(50);
+    for o in shown {
+        match o.action {
+            RowAction::Refuse => {
+                let why: Vec<String> = o.problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect();
+                out.push(format!("  row {} {} refused — {}", o.row, o.label, why.join("; ")));
+            }
+            _ => {
+                let like: Vec<String> = o.candidates.iter().map(|c| format!("{} ({})", c.name, c.reason)).collect();
+                out.push(format!("  row {} {} matches {}", o.row, o.label, like.join(", ")));
+            }
+        }
+    }
+    if r.duplicates > 0 {
+        out.push("decide duplicates with --duplicates skip|new|update, or row by row in the app".into());
+    }
+    out.join("\n")
+}
+
+pub fn products(book: &Book, json: bool) -> Result<(), ApiError> {
+    output::show(&book.products()?, json, |list: &Vec<Product>| {
+        list.iter()
+            .map(|p| {
+                format!(
+                    "{:<8} {:<28} {:<8} {:<4} {:>10}{}",
+                    p.code,
+                    p.name,
+                    p.line.as_deref().unwrap_or(""),
+                    p.unit,
+                    p.list_price.map(yuan).unwrap_or_default(),
+                    if p.retired { "  (retired)" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+/// Fen as yuan with thousands separators.
+pub fn yuan(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let whole = (fen.abs() / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}.{:02}", fen.abs() % 100)
+}
+
+fn percent(bp: u32) -> String {
+    format!("{:.1}%", f64::from(bp) / 100.0)
+}
+
+fn growth(bp: Option<i32>) -> String {
+    bp.map_or("—".into(), |b| format!("{:+.1}%", f64::from(b) / 100.0))
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyseArgs {
+    /// grades, products, regions, credit, growth or monthly.
+    #[arg(value_parser = parse_kind)]
+    analysis: AnalysisKind,
+    /// First day (YYYY-MM-DD); default: twelve months ago.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day (YYYY-MM-DD); default: today.
+    #[arg(long)]
+    to: Option<String>,
+    /// An org unit to narrow to (id).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Also write the analysis with its chart to this xlsx file.
+    #[arg(long)]
+    xlsx: Option<PathBuf>,
+}
+
+fn parse_kind(text: &str) -> Result<AnalysisKind, String> {
+    text.parse()
+}
+
+/// The period asked for, or the twelve months to today.
+pub fn query(from: Option<&str>, to: Option<&str>, unit: Option<&str>) -> AnalysisQuery {
+    let today = chrono::Local::now().date_naive();
+    let start = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
+    AnalysisQuery {
+        from: from.map_or_else(|| start.to_string(), str::to_string),
+        to: to.map_or_else(|| today.to_string(), str::to_string),
+        unit_id: unit.map(str::to_string),
+    }
+}
+
+fn label(l: &GroupLabel) -> String {
+    l.label_zh.clone()
+}
+
+pub fn analyse(book: &Book, args: &AnalyseArgs, json: bool) -> Result<(), ApiError> {
+    let q = query(args.from.as_deref(), args.to.as_deref(), args.unit.as_deref());
+    match args.analysis {
+        AnalysisKind::Grades => output::show(&book.sales_by_grade(&q)?, json, |a| {
+            let mut out = vec![format!(
+                "{} ~ {}, {}: {} yuan from {} customers; {} customers make 80%",
+                a.period.from,
+                a.period.to,
+                a.scope.unit_name,
+                yuan(a.total_revenue),
+                a.customers,
+                a.customers_for_80
+            )];
+            for g in &a.grades {
+                out.push(format!(
+                    "  {:<8} {:>7} {:>20} {:>7}",
+                    label(&g.grade),
+                    g.customers,
+                    yuan(g.revenue),
+                    percent(g.share_bp)
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Products => output::show(&book.sales_by_product(&q)?, json, |a| {
+            let mut out = vec![format!("{} ~ {}: {} yuan", a.period.from, a.period.to, yuan(a.total_revenue))];
+            for l in &a.lines {
+                out.push(format!(
+                    "  {:<10} {:>20} {:>7}",
+                    l.line.as_deref().unwrap_or("—"),
+                    yuan(l.revenue),
+                    percent(l.share_bp)
+                ));
+            }
+            for p in a.products.iter().take(20) {
+                out.push(format!(
+                    "    {:<6} {:<28} {:>20} {:>7}",
+                    p.code,
+                    p.name,
+                    yuan(p.revenue),
+                    percent(p.share_bp)
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Regions => output::show(&book.sales_by_region(&q)?, json, |a| {
+            let path: Vec<String> = a.path.iter().map(label).collect();
+            let mut out = vec![format!(
+                "{}: {} yuan (last year {})",
+                path.join(" › "),
+                yuan(a.total_revenue),
+                yuan(a.last_year_revenue)
+            )];
+            for p in &a.parts {
+                out.push(format!(
+                    "  {:<16} {:>6} {:>20} {:>7} {:>8}",
+                    p.name,
+                    p.customers,
+                    yuan(p.revenue),
+                    percent(p.share_bp),
+                    growth(p.growth_bp)
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Credit => output::show(&book.sales_credit(&q)?, json, |a| {
+            let mut out = vec![format!("{} customers over their limit", a.over_limit_count)];
+            for g in &a.grades {
+                out.push(format!(
+                    "  {:<8} {:>7} {:>20} {:>7} limit {:>14} over {}",
+                    label(&g.grade),
+                    g.customers,
+                    yuan(g.revenue),
+                    percent(g.share_bp),
+                    g.credit_limit.map(yuan).unwrap_or_else(|| "—".into()),
+                    g.over_limit
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Growth => output::show(&book.sales_negative_growth(&q)?, json, |a| {
+            let mut out = vec![format!(
+                "{} customers bought less than last year or the period before; {} yuan lost against last year",
+                a.count,
+                yuan(a.lost_vs_last_year)
+            )];
+            for r in a.customers.iter().take(30) {
+                out.push(format!(
+                    "  {:<28} {:<8} {:>16} {:>16} {:>8}",
+                    r.name,
+                    r.owner_name,
+                    yuan(r.current),
+                    yuan(r.last_year),
+                    growth(r.vs_last_year_bp)
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Monthly => output::show(&book.sales_monthly(&q)?, json, |a| {
+            let mut out = vec![format!("{:<16} {}", "", a.months.join("  "))];
+            for r in &a.regions {
+                let months: Vec<String> = r.months.iter().map(|m| format!("{:>10}", m / 100)).collect();
+                out.push(format!("{:<16} {}  = {}", r.name, months.join(""), yuan(r.total)));
+            }
+            out.push(format!("total {}", yuan(a.total)));
+            out.join("\n")
+        }),
+    }
+    if let Some(path) = &args.xlsx {
+        let written = book.export_analysis(args.analysis, &q, path)?;
+        if !json {
+            eprintln!("written to {}", written.display());
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCustomersArgs {
+    /// The xlsx file to write.
+    #[arg(long)]
+    xlsx: PathBuf,
+    /// Words to find (as in `customer search`).
+    #[arg(long, default_value = "")]
+    text: String,
+    #[command(flatten)]
+    list: ListArgs,
+}
+
+pub fn export_customers(book: &Book, args: &ExportCustomersArgs, json: bool) -> Result<(), ApiError> {
+    let query = args.list.query(args.text.clone())?;
+    let exported = book.export_customers(&query, &args.xlsx, &mut |_| {})?;
+    output::show(&exported, json, |e| format!("{} customers written to {}", e.rows, e.path));
+    Ok(())
+}

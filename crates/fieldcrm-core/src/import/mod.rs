@@ -1,0 +1,423 @@
+//! Imports from the spreadsheets every sales organisation already has:
+//! customers, people, products and sales lines, from xlsx, xls, ods or csv.
+//!
+//! An import reads the file ([`read`]), maps its columns to fields (suggested
+//! from the headers, [`fields`], changed by the user), and plans every row
+//! ([`plan`]): create, update, unchanged, skip, a duplicate to decide, or
+//! refused with its problems. A dry run stops there and writes nothing. A
+//! commit plans the same way, then writes every row that is not refused in
+//! one transaction: planning made every check the write path makes, and a
+//! row refused at writing after all stops the whole import. A cancel rolls
+//! the whole import back.
+
+pub mod fields;
+pub mod plan;
+pub mod read;
+pub mod value;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, FieldProblem, Result};
+use crate::ids::{CustomerId, ImportBatchId};
+use crate::model::ImportKind;
+use read::{FileFormat, Sheet};
+
+/// Outcomes an import report lists row by row at most (problems first).
+pub const MAX_OUTCOMES: usize = 5000;
+/// Rows between two progress reports.
+const PROGRESS_EVERY: usize = 500;
+
+/// What to import, and how the columns map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportRequest {
+    pub path: String,
+    pub kind: ImportKind,
+    /// The sheet of a workbook (default: the first with data).
+    #[serde(default)]
+    #[ts(optional)]
+    pub sheet: Option<String>,
+    /// The field of each column, in column order (default: as suggested).
+    #[serde(default)]
+    #[ts(optional)]
+    pub mapping: Option<Vec<Option<String>>>,
+    /// What to do with the rows that match existing cards.
+    #[serde(default)]
+    pub decisions: Vec<DuplicateDecision>,
+    /// For duplicates without a decision (default: skip them).
+    #[serde(default)]
+    #[ts(optional)]
+    pub otherwise: Option<DuplicateChoice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateChoice {
+    /// Leave the row out.
+    Skip,
+    /// Create a new card anyway.
+    New,
+    /// Update the matching card (the first candidate unless one is named).
+    Update,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateDecision {
+    /// The row number as the file shows it.
+    pub row: u32,
+    pub choice: DuplicateChoice,
+    /// The card to update, of the row's candidates.
+    #[serde(default)]
+    #[ts(optional)]
+    pub customer_id: Option<CustomerId>,
+}
+
+/// A file as the wizard shows it before importing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportPreview {
+    pub file_name: String,
+    pub format: FileFormat,
+    pub encoding: Option<String>,
+    pub sheets: Vec<String>,
+    pub sheet: String,
+    pub header_row: u32,
+    pub headers: Vec<String>,
+    /// The first rows, as text.
+    pub sample: Vec<Vec<String>>,
+    pub rows: u32,
+    pub fields: Vec<fields::ImportFieldInfo>,
+    /// The suggested field of each column.
+    pub mapping: Vec<Option<String>>,
+    /// The same file imported before.
+    pub previous: Option<PreviousImport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviousImport {
+    pub imported_at: String,
+    pub staff_name: String,
+    pub created: u32,
+    pub updated: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Create,
+    Update,
+    /// Already in the book as the file has it.
+    Unchanged,
+    /// Left out by the user's choice.
+    Skip,
+    /// Matches existing cards: decide before committing (skipped until then).
+    Duplicate,
+    Refuse,
+}
+
+/// An existing card a row may be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DuplicateCandidate {
+    pub customer_id: CustomerId,
+    pub name: String,
+    pub phone: Option<String>,
+    pub owner_name: String,
+    /// `same_name_phone`, `same_name`, `similar_name` or `same_phone`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RowOutcome {
+    pub row: u32,
+    pub action: RowAction,
+    /// What the row is (a name, a code, a document line).
+    pub label: String,
+    /// Why it is refused (field: the column's header), or warnings.
+    pub problems: Vec<FieldProblem>,
+    pub candidates: Vec<DuplicateCandidate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetImportReport {
+    pub kind: ImportKind,
+    pub committed: bool,
+    pub file_name: String,
+    pub sheet: String,
+    pub rows: u32,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub skipped: u32,
+    pub duplicates: u32,
+    pub refused: u32,
+    /// Row by row: refused rows and duplicates first, then the rest, up to
+    /// [`MAX_OUTCOMES`].
+    pub outcomes: Vec<RowOutcome>,
+    pub outcomes_truncated: bool,
+    pub previous: Option<PreviousImport>,
+    /// File-level notes (no document numbers, a re-import …).
+    pub notes: Vec<String>,
+}
+
+/// Where an import is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportProgress {
+    /// `reading`, `checking` or `writing`.
+    pub phase: &'static str,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Reads the file for the wizard: sheets, headers, the first rows, and the
+/// suggested mapping.
+pub fn preview(conn: &Connection, path: &Path, kind: ImportKind, sheet: Option<&str>) -> Result<ImportPreview> {
+    let sheet = read::read(path, sheet)?;
+    preview_of(conn, &sheet, kind)
+}
+
+pub fn preview_of(conn: &Connection, sheet: &Sheet, kind: ImportKind) -> Result<ImportPreview> {
+    let width = sheet.headers.len();
+    Ok(ImportPreview {
+        file_name: sheet.file_name.clone(),
+        format: sheet.format,
+        encoding: sheet.encoding.clone(),
+        sheets: sheet.sheets.clone(),
+        sheet: sheet.name.clone(),
+        header_row: sheet.header_row,
+        headers: sheet.headers.clone(),
+        sample: sheet
+            .rows
+            .iter()
+            .take(20)
+            .map(|(_, cells)| (0..width).map(|i| cells.get(i).map(read::Raw::display).unwrap_or_default()).collect())
+            .collect(),
+        rows: sheet.rows.len() as u32,
+        fields: fields::infos(kind),
+        mapping: fields::suggest(kind, &sheet.headers),
+        previous: previous_import(conn, &sheet.hash, kind)?,
+    })
+}
+
+fn previous_import(conn: &Connection, hash: &str, kind: ImportKind) -> Result<Option<PreviousImport>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT b.imported_at, coalesce(s.name, ''), b.created, b.updated FROM import_batch b
+               LEFT JOIN staff s ON s.id = b.staff_id
+              WHERE b.file_hash = ?1 AND b.kind = ?2 ORDER BY b.imported_at DESC LIMIT 1",
+        )?
+        .query_row(params![hash, kind], |r| {
+            Ok(PreviousImport { imported_at: r.get(0)?, staff_name: r.get(1)?, created: r.get(2)?, updated: r.get(3)? })
+        })
+        .optional()?)
+}
+
+/// The mapping to use, checked: known fields, each once, the required ones present.
+pub fn check_mapping(
+    kind: ImportKind,
+    sheet: &Sheet,
+    mapping: Option<&[Option<String>]>,
+) -> Result<Vec<Option<String>>> {
+    let catalogue = fields::catalogue(kind);
+    let mapping: Vec<Option<String>> = match mapping {
+        Some(m) => m.iter().map(|f| f.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect(),
+        None => fields::suggest(kind, &sheet.headers),
+    };
+    let mut problems = vec![];
+    if mapping.len() > sheet.headers.len().max(read::MAX_COLUMNS) {
+        problems.push(FieldProblem::new("mapping", "too_many_columns", "the mapping has more columns than the sheet"));
+    }
+    for (i, key) in mapping.iter().enumerate() {
+        let Some(key) = key else { continue };
+        if !catalogue.iter().any(|f| f.key == key) {
+            problems.push(FieldProblem::new(
+                format!("mapping[{i}]"),
+                "unknown_field",
+                format!("'{key}' is not a field of this import"),
+            ));
+        } else if mapping[..i].iter().any(|k| k.as_deref() == Some(key.as_str())) {
+            problems.push(FieldProblem::new(
+                format!("mapping[{i}]"),
+                "mapped_twice",
+                format!("two columns are mapped to '{key}'; map it once"),
+            ));
+        }
+    }
+    if mapping.iter().all(Option::is_none) {
+        let shown: Vec<&str> = sheet.headers.iter().take(8).map(String::as_str).collect();
+        return Err(Error::invalid(
+            "mapping",
+            "nothing_mapped",
+            format!(
+                "none of the headers of '{}' ({}) names a field of this import; check that the first filled row holds the headers, or map the columns by hand",
+                sheet.name,
+                shown.join(", ")
+            ),
+        ));
+    }
+    for f in catalogue.iter().filter(|f| f.required) {
+        if !mapping.iter().any(|k| k.as_deref() == Some(f.key)) {
+            problems.push(FieldProblem::new(
+                f.key,
+                "unmapped",
+                format!("no column is mapped to {} ({}); map the column that holds it", f.label_zh, f.label_en),
+            ));
+        }
+    }
+    if kind == ImportKind::Sales
+        && !mapping.iter().any(|k| matches!(k.as_deref(), Some("customerCode" | "customerName")))
+    {
+        problems.push(FieldProblem::new(
+            "customerCode",
+            "unmapped",
+            "map the column with the customer code (客户编码) or the customer name (客户名称)",
+        ));
+    }
+    if problems.is_empty() {
+        Ok(mapping)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// A cancel request shared with whoever may press "cancel".
+#[derive(Debug, Default)]
+pub struct Cancel(AtomicBool);
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.0.load(Ordering::Relaxed) {
+            Err(Error::invalid("import", "cancelled", "the import was cancelled; nothing was imported"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Plans (and with `commit`, writes) an import of `sheet` inside `tx`. The
+/// caller commits the transaction, or drops it after a dry run.
+pub fn run(
+    tx: &Transaction<'_>,
+    sheet: &Sheet,
+    request: &ImportRequest,
+    ctx: &plan::Context,
+    commit: bool,
+    progress: &mut dyn FnMut(ImportProgress),
+    cancel: &Cancel,
+) -> Result<SheetImportReport> {
+    let mapping = check_mapping(request.kind, sheet, request.mapping.as_deref())?;
+    let total = sheet.rows.len() as u32;
+    let mut planner = plan::Planner::new(tx, request, &mapping, sheet, ctx)?;
+    let mut plans = Vec::with_capacity(sheet.rows.len());
+    for (i, (row, cells)) in sheet.rows.iter().enumerate() {
+        if i % PROGRESS_EVERY == 0 {
+            cancel.check()?;
+            progress(ImportProgress { phase: "checking", done: i as u32, total });
+        }
+        plans.push(planner.plan(tx, *row, cells)?);
+    }
+    progress(ImportProgress { phase: "checking", done: total, total });
+    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(plans.len().min(MAX_OUTCOMES * 2));
+    if commit {
+        let writing: Vec<usize> =
+            (0..plans.len()).filter(|&i| matches!(plans[i].action, RowAction::Create | RowAction::Update)).collect();
+        let writes = writing.len() as u32;
+        for (n, &i) in writing.iter().enumerate() {
+            if n % PROGRESS_EVERY == 0 {
+                cancel.check()?;
+                progress(ImportProgress { phase: "writing", done: n as u32, total: writes });
+            }
+            // Every check was made while planning; a row the write path still
+            // refuses stops the whole import, so nothing is half-written.
+            planner.write(tx, &plans[i]).map_err(|e| match e {
+                Error::Invalid(problems) => Error::Invalid(
+                    problems
+                        .into_iter()
+                        .map(|p| FieldProblem { field: format!("row {}: {}", plans[i].row, p.field), ..p })
+                        .collect(),
+                ),
+                other => other,
+            })?;
+        }
+        planner.finish(tx)?;
+        progress(ImportProgress { phase: "writing", done: writes, total: writes });
+    }
+    let count = |a: RowAction| plans.iter().filter(|p| p.action == a).count() as u32;
+    let mut report = SheetImportReport {
+        kind: request.kind,
+        committed: commit,
+        file_name: sheet.file_name.clone(),
+        sheet: sheet.name.clone(),
+        rows: total,
+        created: count(RowAction::Create),
+        updated: count(RowAction::Update),
+        unchanged: count(RowAction::Unchanged),
+        skipped: count(RowAction::Skip),
+        duplicates: count(RowAction::Duplicate),
+        refused: count(RowAction::Refuse),
+        outcomes: vec![],
+        outcomes_truncated: false,
+        previous: previous_import(tx, &sheet.hash, request.kind)?,
+        notes: planner.notes(),
+    };
+    // Problems first, then the rest, in file order within each.
+    let first = |p: &plan::RowPlan| matches!(p.action, RowAction::Refuse | RowAction::Duplicate);
+    for pass in [true, false] {
+        for p in plans.iter().filter(|p| first(p) == pass) {
+            if outcomes.len() == MAX_OUTCOMES {
+                report.outcomes_truncated = true;
+                break;
+            }
+            outcomes.push(p.outcome());
+        }
+    }
+    report.outcomes = outcomes;
+    Ok(report)
+}
+
+/// Notes the import in the book (device-local), for the next import of the same file.
+pub fn record_batch(
+    tx: &Transaction<'_>,
+    sheet: &Sheet,
+    report: &SheetImportReport,
+    staff: &str,
+    at: &str,
+) -> Result<ImportBatchId> {
+    let id = ImportBatchId::new();
+    tx.prepare_cached(
+        "INSERT INTO import_batch (id, kind, file_name, file_hash, sheet, created, updated, skipped, refused, staff_id, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id,
+        report.kind,
+        sheet.file_name,
+        sheet.hash,
+        sheet.name,
+        report.created,
+        report.updated,
+        report.skipped + report.duplicates,
+        report.refused,
+        staff,
+        at
+    ])?;
+    Ok(id)
+}

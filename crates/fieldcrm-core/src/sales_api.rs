@@ -1,0 +1,305 @@
+//! The facade for sales data: the product catalogue, spreadsheet imports
+//! (see [`crate::import`]), the composition analyses (see
+//! [`crate::sales::analysis`]) and the Excel exports of analyses and lists.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::TransactionBehavior;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::api::{ApiResult, Book};
+use crate::error::{Error, Result};
+use crate::fieldwork::Viewer;
+use crate::import::{self, plan, Cancel, ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
+use crate::model::{ImportKind, StaffRole};
+use crate::sales::analysis::{
+    self, AnalysisQuery, Context, CreditAnalysis, GradeComposition, MonthlySummary, NegativeGrowth, Period,
+    ProductComposition, RegionComposition,
+};
+use crate::sales::{self, Product, ProductInput};
+use crate::search::{self, CustomerQuery};
+use crate::xlsx::{col, Cell, Formats, Kind};
+
+/// Which analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnalysisKind {
+    Grades,
+    Products,
+    Regions,
+    Credit,
+    Growth,
+    Monthly,
+}
+
+impl AnalysisKind {
+    pub const ALL: [AnalysisKind; 6] = [
+        AnalysisKind::Grades,
+        AnalysisKind::Products,
+        AnalysisKind::Regions,
+        AnalysisKind::Credit,
+        AnalysisKind::Growth,
+        AnalysisKind::Monthly,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnalysisKind::Grades => "grades",
+            AnalysisKind::Products => "products",
+            AnalysisKind::Regions => "regions",
+            AnalysisKind::Credit => "credit",
+            AnalysisKind::Growth => "growth",
+            AnalysisKind::Monthly => "monthly",
+        }
+    }
+}
+
+impl std::str::FromStr for AnalysisKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| format!("'{s}' is not an analysis: {}", Self::ALL.map(AnalysisKind::as_str).join(", ")))
+    }
+}
+
+/// An exported list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportedList {
+    pub path: String,
+    pub rows: u32,
+}
+
+/// Rows written between two progress reports of a list export.
+const EXPORT_CHUNK: usize = 1000;
+
+impl Book {
+    pub fn products(&self) -> ApiResult<Vec<Product>> {
+        self.read(sales::products)
+    }
+
+    pub fn sales_overview(&self) -> ApiResult<sales::SalesOverview> {
+        self.read(sales::overview)
+    }
+
+    /// A card's latest sales lines (the viewer must see the card).
+    pub fn customer_sales(
+        &self,
+        customer: crate::ids::CustomerId,
+        limit: u32,
+    ) -> ApiResult<Vec<sales::CustomerSalesLine>> {
+        self.read(|conn| {
+            if !Viewer::of(conn)?.sees_customer(conn, &customer.to_string())? {
+                return Err(Error::Forbidden("this customer is outside your part of the organisation".into()));
+            }
+            sales::customer_lines(conn, customer, limit)
+        })
+    }
+
+    /// Head office creates or updates a product (by its code).
+    pub fn save_product(&self, input: &ProductInput) -> ApiResult<Vec<Product>> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            if Viewer::of(tx)?.role != StaffRole::HeadOffice {
+                return Err(Error::Forbidden(
+                    "only head office maintains the product catalogue; ask head office to change it".into(),
+                ));
+            }
+            sales::save_product(tx, input, now)?;
+            sales::products(tx)
+        })
+    }
+
+    /// The wizard's first look at a file.
+    pub fn import_preview(&self, path: &Path, kind: ImportKind, sheet: Option<&str>) -> ApiResult<ImportPreview> {
+        // The file is read before the book is locked.
+        let read = import::read::read(path, sheet).map_err(|e| self.public(e))?;
+        self.read(|conn| import::preview_of(conn, &read, kind))
+    }
+
+    /// Plans an import and, with `commit`, writes it in one transaction.
+    /// Nothing is written on a dry run, on a cancel, or on any error.
+    pub fn import(
+        &self,
+        request: &ImportRequest,
+        commit: bool,
+        progress: &mut dyn FnMut(ImportProgress),
+        cancel: &Cancel,
+    ) -> ApiResult<SheetImportReport> {
+        progress(ImportProgress { phase: "reading", done: 0, total: 0 });
+        let sheet =
+            import::read::read(Path::new(&request.path), request.sheet.as_deref()).map_err(|e| self.public(e))?;
+        cancel.check().map_err(|e| self.public(e))?;
+        let now = self.clock.now();
+        let mut conn = self.lock();
+        // A large import touches more of the book than the usual page cache holds.
+        let cache: i64 =
+            conn.pragma_query_value(None, "cache_size", |r| r.get(0)).map_err(|e| self.public(e.into()))?;
+        let _ = conn.pragma_update(None, "cache_size", -1_048_576);
+        let mut run = || -> Result<SheetImportReport> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let viewer = Viewer::of(&tx)?;
+            let ctx = plan::Context {
+                actor: crate::card::Actor { staff: viewer.staff, at: now, source: "import", source_id: None },
+                today: crate::clock::work_day(now),
+                viewer,
+            };
+            let report = import::run(&tx, &sheet, request, &ctx, commit, progress, cancel)?;
+            if commit {
+                cancel.check()?;
+                import::record_batch(
+                    &tx,
+                    &sheet,
+                    &report,
+                    &ctx.viewer.staff.to_string(),
+                    &crate::clock::timestamp(now),
+                )?;
+                crate::sync::capture::seal(&tx, now)?;
+                tx.commit()?;
+            }
+            // A dry run's transaction is dropped: it wrote nothing anyway.
+            Ok(report)
+        };
+        let result = run().map_err(|e| self.public(e));
+        let _ = conn.pragma_update(None, "cache_size", cache);
+        result
+    }
+
+    fn analysis<T>(
+        &self,
+        query: &AnalysisQuery,
+        f: impl FnOnce(&rusqlite::Connection, &Context, &Viewer, Period) -> Result<T>,
+    ) -> ApiResult<T> {
+        self.read(|conn| {
+            let period = Period::parse(query)?;
+            let viewer = Viewer::of(conn)?;
+            let cx = Context::load(conn, &viewer, query.unit_id.as_deref())?;
+            f(conn, &cx, &viewer, period)
+        })
+    }
+
+    pub fn sales_by_grade(&self, query: &AnalysisQuery) -> ApiResult<GradeComposition> {
+        self.analysis(query, |conn, cx, _, period| analysis::by_grade(conn, cx, period))
+    }
+
+    pub fn sales_by_product(&self, query: &AnalysisQuery) -> ApiResult<ProductComposition> {
+        self.analysis(query, |conn, cx, _, period| analysis::by_product(conn, cx, period))
+    }
+
+    pub fn sales_by_region(&self, query: &AnalysisQuery) -> ApiResult<RegionComposition> {
+        self.analysis(query, analysis::by_region)
+    }
+
+    pub fn sales_credit(&self, query: &AnalysisQuery) -> ApiResult<CreditAnalysis> {
+        self.analysis(query, |conn, cx, _, period| analysis::credit(conn, cx, period))
+    }
+
+    pub fn sales_negative_growth(&self, query: &AnalysisQuery) -> ApiResult<NegativeGrowth> {
+        self.analysis(query, |conn, cx, _, period| analysis::negative_growth(conn, cx, period))
+    }
+
+    pub fn sales_monthly(&self, query: &AnalysisQuery) -> ApiResult<MonthlySummary> {
+        self.analysis(query, |conn, cx, _, period| analysis::monthly(conn, cx, period))
+    }
+
+    /// Writes an analysis as an xlsx workbook with its chart.
+    pub fn export_analysis(&self, kind: AnalysisKind, query: &AnalysisQuery, path: &Path) -> ApiResult<PathBuf> {
+        let language = self.language();
+        let bytes = match kind {
+            AnalysisKind::Grades => sales::sheet::grades(&self.sales_by_grade(query)?, &language),
+            AnalysisKind::Products => sales::sheet::products(&self.sales_by_product(query)?, &language),
+            AnalysisKind::Regions => sales::sheet::regions(&self.sales_by_region(query)?, &language),
+            AnalysisKind::Credit => sales::sheet::credit(&self.sales_credit(query)?, &language),
+            AnalysisKind::Growth => sales::sheet::growth(&self.sales_negative_growth(query)?, &language),
+            AnalysisKind::Monthly => sales::sheet::monthly(&self.sales_monthly(query)?, &language),
+        }
+        .map_err(|e| self.public(e))?;
+        crate::sync_api::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+
+    fn language(&self) -> String {
+        self.read(crate::org::profile).ok().flatten().map_or_else(|| "zh-CN".to_string(), |p| p.language)
+    }
+
+    /// Writes every card the query matches (all pages) to an xlsx list,
+    /// streaming rows to disk; reports progress every thousand rows.
+    pub fn export_customers(
+        &self,
+        query: &CustomerQuery,
+        path: &Path,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> ApiResult<ExportedList> {
+        let english = self.language().starts_with("en");
+        let t = |zh: &'static str, en: &'static str| if english { en } else { zh };
+        let columns = [
+            col(t("客户名称", "Customer"), Kind::Text, 32.0),
+            col(t("简称", "Short name"), Kind::Text, 14.0),
+            col(t("电话", "Phone"), Kind::Text, 16.0),
+            col(t("渠道级别", "Channel level"), Kind::Text, 12.0),
+            col(t("客户状态", "Status"), Kind::Text, 10.0),
+            col(t("客户等级", "Grade"), Kind::Text, 8.0),
+            col(t("信用", "Credit"), Kind::Text, 8.0),
+            col(t("负责人", "Owner"), Kind::Text, 12.0),
+            col(t("片区", "Territory"), Kind::Text, 16.0),
+            col(t("地址", "Address"), Kind::Text, 40.0),
+            col(t("标签", "Tags"), Kind::Text, 20.0),
+            col(t("更新日期", "Updated"), Kind::Date, 12.0),
+        ];
+        let level = |l: crate::model::ChannelLevel| match (l, english) {
+            (crate::model::ChannelLevel::Distributor, false) => "经销商",
+            (crate::model::ChannelLevel::SubDistributor, false) => "二批",
+            (crate::model::ChannelLevel::Retailer, false) => "零售",
+            (crate::model::ChannelLevel::Other, false) => "其他",
+            (other, true) => other.as_str(),
+        };
+        let status = |l: crate::model::Lifecycle| match (l, english) {
+            (crate::model::Lifecycle::Prospect, false) => "潜在",
+            (crate::model::Lifecycle::Active, false) => "活跃",
+            (crate::model::Lifecycle::Dormant, false) => "休眠",
+            (crate::model::Lifecycle::Eliminated, false) => "淘汰",
+            (other, true) => other.as_str(),
+        };
+        let formats = Formats::default();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet_name = t("客户", "Customers");
+        let written = self.read(|conn| {
+            let stale_before = self.stale_before(conn)?;
+            let sheet = book.add_worksheet_with_constant_memory();
+            sheet.set_name(sheet_name).map_err(crate::xlsx::failed)?;
+            // Rows go to disk as they are written, so the header is frozen
+            // and filtered (it needs the row count) only at the end.
+            let mut row = crate::xlsx::header(sheet, 0, &columns, &formats)?;
+            let total = search::for_each_match(conn, query, &stale_before, EXPORT_CHUNK, |rows, total| {
+                for r in rows {
+                    let cells = vec![
+                        Cell::from(r.name),
+                        r.short_name.into(),
+                        r.phone.into(),
+                        level(r.channel_level).into(),
+                        status(r.lifecycle).into(),
+                        r.grade.into(),
+                        r.credit_standing.as_str().into(),
+                        r.owner_name.into(),
+                        r.territory_name.into(),
+                        r.address.into(),
+                        r.tags.join(", ").into(),
+                        r.updated_at.get(..10).map(str::to_string).into(),
+                    ];
+                    crate::xlsx::write_row(sheet, row, &columns, &cells, &formats)?;
+                    row += 1;
+                }
+                progress(ImportProgress { phase: "writing", done: row - 1, total });
+                Ok(())
+            })?;
+            crate::xlsx::finish(sheet, 0, total as usize, columns.len())?;
+            Ok(total)
+        })?;
+        let bytes = book.save_to_buffer().map_err(|e| self.public(crate::xlsx::failed(e)))?;
+        crate::sync_api::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(ExportedList { path: path.display().to_string(), rows: written })
+    }
+}

@@ -1,0 +1,474 @@
+//! Sales data through the facade: spreadsheet imports (xlsx and csv in UTF-8
+//! and GBK; dry runs that write nothing; duplicates; bad files of every kind
+//! refused with the book as it was), the six analyses on figures worked out
+//! by hand, their Excel exports read back with an independent reader, and
+//! sales lines reaching the reps who hold the cards.
+
+#[path = "sync/world.rs"]
+mod world;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+use fieldcrm_core::grades::{GradeChange, GradeScale};
+use fieldcrm_core::import::{Cancel, DuplicateChoice, DuplicateDecision, ImportRequest, RowAction, SheetImportReport};
+use fieldcrm_core::model::ImportKind;
+use fieldcrm_core::sales::analysis::AnalysisQuery;
+use fieldcrm_core::sales_api::AnalysisKind;
+use fieldcrm_core::search::CustomerQuery;
+use fieldcrm_core::{ApiError, Book, ErrorCode};
+use rust_xlsxwriter::Workbook;
+use serde_json::json;
+use world::{customer, World};
+
+fn dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// An xlsx file with one sheet of text cells (a number when it parses as one
+/// and `numbers` is set).
+fn xlsx(path: &Path, sheet: &str, rows: &[&[&str]], numbers: bool) {
+    let mut book = Workbook::new();
+    let s = book.add_worksheet().set_name(sheet).expect("sheet");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) if numbers && r > 0 => s.write_number(r as u32, c as u16, n).expect("cell"),
+                _ => s.write_string(r as u32, c as u16, *cell).expect("cell"),
+            };
+        }
+    }
+    book.save(path).expect("save");
+}
+
+fn gbk(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+fn request(path: &Path, kind: ImportKind) -> ImportRequest {
+    ImportRequest {
+        path: path.display().to_string(),
+        kind,
+        sheet: None,
+        mapping: None,
+        decisions: vec![],
+        otherwise: None,
+    }
+}
+
+fn import(book: &Book, req: &ImportRequest, commit: bool) -> Result<SheetImportReport, ApiError> {
+    book.import(req, commit, &mut |_| {}, &Cancel::default())
+}
+
+/// What a refused import must leave exactly as it was.
+fn state(book: &Book) -> serde_json::Value {
+    json!({
+        "cards": world::cards(book),
+        "products": book.products().expect("products"),
+        "sales": book.sales_overview().expect("overview"),
+        "pending": book.sync_status().expect("sync").pending_total,
+    })
+}
+
+fn problem_codes(e: &ApiError) -> Vec<String> {
+    e.problems.iter().map(|p| p.code.clone()).collect()
+}
+
+fn year(from: &str, to: &str) -> AnalysisQuery {
+    AnalysisQuery { from: from.into(), to: to.into(), unit_id: None }
+}
+
+/// Head office of a two-rep organisation with the product list imported.
+fn office_with_products(w: &World, at: &Path) {
+    let file = at.join("产品.csv");
+    std::fs::write(
+        &file,
+        gbk("产品编码,产品名称,产品线,单位,单价（元）\nP01,复合肥 15-15-15,复合肥,袋,165.00\nP02,尿素 46%,氮肥,袋,\"1,180.50\"\nP03,生物有机肥,有机肥,袋,58\n"),
+    )
+    .expect("write");
+    let report = import(&w.office.book, &request(&file, ImportKind::Products), true).expect("products");
+    assert_eq!((report.created, report.refused), (3, 0), "{report:?}");
+}
+
+#[test]
+fn a_gbk_product_list_imports_and_a_second_import_changes_only_what_changed() {
+    let w = World::new(2);
+    let at = dir();
+    office_with_products(&w, at.path());
+    let products = w.office.book.products().expect("products");
+    let urea = products.iter().find(|p| p.code == "P02").expect("P02");
+    assert_eq!((urea.name.as_str(), urea.list_price, urea.line.as_deref()), ("尿素 46%", Some(118_050), Some("氮肥")));
+
+    let file = at.path().join("产品2.csv");
+    std::fs::write(&file, gbk("产品编码,产品名称,产品线,单位,单价（元）\nP01,复合肥 15-15-15,复合肥,袋,170\nP03,生物有机肥,有机肥,袋,58\nP04,磷酸二氢钾,水溶肥,箱,240\n"))
+        .expect("write");
+    let report = import(&w.office.book, &request(&file, ImportKind::Products), true).expect("again");
+    assert_eq!((report.created, report.updated, report.unchanged), (1, 1, 1));
+    assert_eq!(w.office.book.products().expect("products").len(), 4);
+
+    // Reps may read the catalogue, never import it.
+    let refused = import(&w.people[0].book, &request(&file, ImportKind::Products), false).expect_err("rep");
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+}
+
+#[test]
+fn a_dry_run_says_what_the_commit_does_and_writes_nothing() {
+    let w = World::new(2);
+    let office = &w.office.book;
+    let at = dir();
+    let existing = office
+        .create_customer(&customer("华星农资有限公司", json!({"phone": "13800000001", "code": "C001"})))
+        .expect("card")
+        .card
+        .id;
+    let reps = office.staff().expect("staff");
+    let rep = reps.iter().find(|s| s.role == fieldcrm_core::model::StaffRole::Rep).expect("rep");
+    let file = at.path().join("客户.xlsx");
+    let rep_name = rep.name.as_str();
+    xlsx(
+        &file,
+        "客户名单",
+        &[
+            &["客户编码", "客户名称", "联系电话", "渠道级别", "业务员", "联系人", "详细地址", "成立日期", "年销售额"],
+            &[
+                "C001",
+                "华星农资有限公司",
+                "13800000001",
+                "经销商",
+                rep_name,
+                "王建国",
+                "人民路1号",
+                "2010-05-01",
+                "1,200,000",
+            ],
+            &["", "华星农资", "13800000009", "零售", rep_name, "", "", "", ""],
+            &["C100", "丰收农资店", "13900000002", "零售", rep_name, "李丰收", "胜利街8号", "2015/3/9", "80000"],
+            &["C101", "绿野二批", "13900000003", "二批", rep_name, "", "", "40000", ""],
+            &["C102", "", "13900000004", "零售", rep_name, "", "", "", ""],
+            &["C103", "金穗农资", "13900000005", "批发", rep_name, "", "", "", ""],
+            &["C104", "丰收农资店", "13900000002", "零售", rep_name, "", "", "", ""],
+            &["C105", "远方农资", "13900000006", "零售", "查无此人", "", "", "", ""],
+        ],
+        true,
+    );
+    let before = state(office);
+    let req = request(&file, ImportKind::Customers);
+    let dry = import(office, &req, false).expect("dry run");
+    assert!(!dry.committed);
+    assert_eq!(state(office), before, "a dry run writes nothing");
+    let by_row = |r: &SheetImportReport, row: u32| r.outcomes.iter().find(|o| o.row == row).cloned().expect("row");
+    assert_eq!(by_row(&dry, 2).action, RowAction::Update, "the code names an existing card");
+    assert_eq!(by_row(&dry, 3).action, RowAction::Duplicate, "the same name less the legal form");
+    assert_eq!(by_row(&dry, 3).candidates[0].customer_id, existing);
+    assert_eq!(by_row(&dry, 3).candidates[0].reason, "similar_name");
+    assert_eq!(by_row(&dry, 4).action, RowAction::Create);
+    assert_eq!(by_row(&dry, 5).action, RowAction::Create, "a date as an Excel serial");
+    assert_eq!(by_row(&dry, 6).problems[0].field, "客户名称", "problems name the column");
+    assert_eq!(by_row(&dry, 6).problems[0].code, "required");
+    assert_eq!(by_row(&dry, 7).problems[0].code, "unknown_choice");
+    assert_eq!(by_row(&dry, 8).problems[0].code, "repeated", "the same customer twice in one file");
+    assert_eq!(by_row(&dry, 9).problems[0].code, "unknown_person");
+    assert_eq!((dry.created, dry.updated, dry.duplicates, dry.refused), (2, 1, 1, 4));
+    assert_eq!(dry.outcomes[0].action, RowAction::Duplicate, "problems are listed first");
+
+    // The commit does what the dry run said; the duplicate is decided: update it.
+    let mut req = req;
+    req.decisions = vec![DuplicateDecision { row: 3, choice: DuplicateChoice::Update, customer_id: Some(existing) }];
+    let done = import(office, &req, true).expect("commit");
+    assert!(done.committed);
+    assert_eq!((done.created, done.updated, done.duplicates, done.refused), (2, 2, 0, 4));
+    let card = office.customer(existing).expect("card");
+    assert_eq!(card.fields["name"], json!("华星农资"), "the decided duplicate updated the card");
+    assert_eq!(card.fields["phone"], json!("13800000009"));
+    assert_eq!(card.fields["channelLevel"], json!("distributor"), "row 2 updated it by its code");
+    assert_eq!(card.fields["annualSalesWithUs"], json!(1_200_000), "numbers stored as text, in yuan");
+    let found = office.search_customers(&CustomerQuery { text: "丰收".into(), ..Default::default() }).expect("search");
+    assert_eq!(found.total, 1, "imported cards are searchable at once");
+    let new = office.customer(found.rows[0].id).expect("card");
+    assert_eq!(new.fields["foundedOn"], json!("2015-03-09"));
+    assert_eq!(new.key_people[0].fields["name"], json!("李丰收"));
+    assert_eq!(new.fields["code"], json!("C100"));
+    let history = office.history(found.rows[0].id, 10).expect("history");
+    assert!(history.iter().all(|h| h.source == "import"), "the history names the import");
+
+    // The same file again: the book knows it, and nothing is new.
+    let again = import(office, &req, false).expect("again");
+    assert!(again.previous.is_some(), "a second import of the same file is shown");
+    assert_eq!(again.created, 0);
+}
+
+#[test]
+fn bad_files_are_refused_with_a_clear_error_and_the_book_as_it_was() {
+    let w = World::new(1);
+    let office = &w.office.book;
+    let at = dir();
+    office_with_products(&w, at.path());
+    let before = state(office);
+    let refused = |name: &str, bytes: &[u8], kind: ImportKind| -> ApiError {
+        let path = at.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let e = import(office, &request(&path, kind), true).expect_err(name);
+        assert_eq!(state(office), before, "{name} left the book as it was");
+        e
+    };
+    // Wrong file type: a picture named like a workbook, and one named as itself.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01";
+    assert_eq!(problem_codes(&refused("客户.xlsx", png, ImportKind::Customers)), ["not_a_workbook"]);
+    assert_eq!(problem_codes(&refused("客户.png", png, ImportKind::Customers)), ["not_a_spreadsheet"]);
+    // A password-protected workbook (Excel's encryption).
+    let protected =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/protected.xlsx")).expect("fixture");
+    let e = refused("加密.xlsx", &protected, ImportKind::Customers);
+    assert_eq!(problem_codes(&e), ["password_protected"]);
+    assert!(e.message.contains("password"), "{}", e.message);
+    // A corrupt workbook: a real one cut in half.
+    let good = at.path().join("good.xlsx");
+    xlsx(&good, "客户", &[&["客户名称"], &["甲"]], false);
+    let bytes = std::fs::read(&good).expect("read");
+    assert_eq!(
+        problem_codes(&refused("坏.xlsx", &bytes[..bytes.len() / 2], ImportKind::Customers)),
+        ["damaged_workbook"]
+    );
+    // An empty sheet, and a header with no rows.
+    let empty = at.path().join("empty.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet().set_name("空").expect("sheet");
+    book.save(&empty).expect("save");
+    assert_eq!(
+        problem_codes(&refused("空.xlsx", &std::fs::read(&empty).expect("read"), ImportKind::Customers)),
+        ["empty_sheet"]
+    );
+    assert_eq!(problem_codes(&refused("表头.csv", "客户名称,电话\n".as_bytes(), ImportKind::Customers)), ["no_rows"]);
+    // A header row that maps to nothing.
+    let e = refused("乱.csv", "甲,乙,丙\n1,2,3\n".as_bytes(), ImportKind::Customers);
+    assert_eq!(problem_codes(&e), ["nothing_mapped"]);
+    // A required field without a column.
+    assert_eq!(problem_codes(&refused("缺.csv", "产品名称\n尿素\n".as_bytes(), ImportKind::Products)), ["unmapped"]);
+    // Mixed encodings: one row UTF-8, the next GBK.
+    let mut mixed = "客户名称,电话\n华星农资,1\n".as_bytes().to_vec();
+    mixed.extend(gbk("丰收农资,2\n"));
+    let e = refused("混合.csv", &mixed, ImportKind::Customers);
+    assert_eq!(problem_codes(&e), ["mixed_encoding"]);
+    assert!(e.message.contains("row 3"), "{}", e.message);
+    // A 500 MB file is refused before it is read.
+    let huge = at.path().join("巨大.csv");
+    std::fs::File::create(&huge).expect("create").set_len(500 * 1024 * 1024).expect("size");
+    let e = import(office, &request(&huge, ImportKind::Sales), true).expect_err("huge");
+    assert_eq!(problem_codes(&e), ["too_big"]);
+    assert!(e.message.contains("500 MB"), "{}", e.message);
+    // A cancelled import leaves nothing.
+    let ok = at.path().join("ok.csv");
+    std::fs::write(&ok, "产品编码,产品名称\nP09,新品\n").expect("write");
+    let cancel = Cancel::default();
+    cancel.cancel();
+    let e = office.import(&request(&ok, ImportKind::Products), true, &mut |_| {}, &cancel).expect_err("cancelled");
+    assert_eq!(problem_codes(&e), ["cancelled"]);
+    assert_eq!(state(office), before);
+}
+
+/// Head office with products, three cards of known grades, and their sales.
+fn sales_world(at: &Path) -> (World, Vec<fieldcrm_core::ids::CustomerId>) {
+    let w = World::new(2);
+    office_with_products(&w, at);
+    let office = &w.office.book;
+    let mut ids = vec![];
+    for (name, code, grade, credit, channel, territory) in [
+        ("甲农资", "K1", "A", "A", "wholesaler", 0),
+        ("乙农资", "K2", "B", "B", "retailer", 0),
+        ("丙农资", "K3", "C", "C", "retailer", 1),
+    ] {
+        let id = office
+            .create_customer(&customer(
+                name,
+                json!({
+                    "code": code,
+                    "channelType": channel,
+                    "territoryId": w.territories[territory],
+                    "ownerId": w.people[territory].staff_id,
+                }),
+            ))
+            .expect("card")
+            .card
+            .id;
+        for (scale, g) in [(GradeScale::Customer, grade), (GradeScale::Credit, credit)] {
+            office
+                .set_grade(&GradeChange { customer_id: id, scale, grade: Some(g.into()), reason: None })
+                .expect("grade");
+        }
+        ids.push(id);
+    }
+    // Sales: K1 buys 600 + 200 this year, 1000 last year; K2 300 this year, 100 last
+    // year; K3 100 this year, 400 last year (yuan).
+    let file = at.join("销售.csv");
+    std::fs::write(
+        &file,
+        "单号,日期,客户编码,产品编码,数量,金额\n\
+         D1,2026-03-05,K1,P01,3,600\n\
+         D2,2026-07-15,K1,P02,1,200\n\
+         D3,46162,K2,P01,2,300\n\
+         D4,2026年1月20日,K3,P03,1,100\n\
+         D5,2025-03-10,K1,P01,5,1000\n\
+         D6,2025-06-01,K2,P03,1,100\n\
+         D7,2025/08/08,K3,P01,2,400\n",
+    )
+    .expect("write");
+    let report = import(office, &request(&file, ImportKind::Sales), true).expect("sales");
+    assert_eq!((report.created, report.refused), (7, 0), "{:?}", report.outcomes);
+    (w, ids)
+}
+
+#[test]
+fn the_analyses_add_up_on_figures_worked_out_by_hand() {
+    let at = dir();
+    let (w, ids) = sales_world(at.path());
+    let office = &w.office.book;
+    let q = year("2026-01-01", "2026-11-01");
+    let g = office.sales_by_grade(&q).expect("grades");
+    assert_eq!((g.total_revenue, g.customers), (120_000, 3));
+    let shares: Vec<(Option<String>, i64, u32)> =
+        g.grades.iter().filter(|s| s.customers > 0).map(|s| (s.grade.key.clone(), s.revenue, s.share_bp)).collect();
+    assert_eq!(
+        shares,
+        [(Some("A".into()), 80_000, 6666), (Some("B".into()), 30_000, 2500), (Some("C".into()), 10_000, 833)]
+    );
+    assert_eq!(g.pareto.first().map(|p| p.revenue_bp), Some(0));
+    assert_eq!(g.pareto.last().map(|p| p.revenue_bp), Some(10_000));
+    assert_eq!(g.customers_for_80, 2, "甲 alone makes 66.7 %, with 乙 91.7 %");
+    assert_eq!(g.top[0].customer_id, ids[0].to_string());
+
+    let p = office.sales_by_product(&q).expect("products");
+    let lines: Vec<(Option<String>, i64)> = p.lines.iter().map(|l| (l.line.clone(), l.revenue)).collect();
+    assert_eq!(
+        lines,
+        [(Some("复合肥".into()), 90_000), (Some("氮肥".into()), 20_000), (Some("有机肥".into()), 10_000)]
+    );
+    let channels: Vec<Option<String>> = p.channels.iter().map(|c| c.key.clone()).collect();
+    let p01 = p.products.iter().find(|x| x.code == "P01").expect("P01");
+    let by_channel: std::collections::BTreeMap<_, _> = channels.iter().zip(&p01.by_channel).collect();
+    assert_eq!(by_channel[&Some("wholesaler".to_string())], &60_000);
+    assert_eq!(by_channel[&Some("retailer".to_string())], &30_000);
+    assert_eq!(p01.quantity, 5.0);
+
+    let r = office.sales_by_region(&q).expect("regions");
+    assert_eq!(r.path.len(), 1, "the company");
+    assert_eq!((r.parts.len(), r.parts[0].revenue, r.parts[0].last_year), (1, 120_000, 150_000));
+    assert_eq!(r.parts[0].growth_bp, Some(-2000));
+    let region = office.sales_by_region(&AnalysisQuery { unit_id: Some(w.region.clone()), ..q.clone() }).expect("down");
+    let parts: Vec<i64> = region.parts.iter().map(|p| p.revenue).collect();
+    assert_eq!(parts, [110_000, 10_000], "the two territories");
+
+    let growth = office.sales_negative_growth(&q).expect("growth");
+    let names: Vec<&str> = growth.customers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["丙农资", "甲农资"], "the largest fall against last year first");
+    assert_eq!((growth.customers[0].current, growth.customers[0].last_year), (10_000, 40_000));
+    assert_eq!(growth.customers[0].vs_last_year_bp, Some(-7500));
+    assert_eq!(growth.lost_vs_last_year, 30_000 + 20_000);
+
+    let m = office.sales_monthly(&q).expect("monthly");
+    assert_eq!(m.months.len(), 11);
+    assert_eq!(m.total, 120_000);
+    assert_eq!(m.totals[0], 10_000, "January: 丙's 100 yuan");
+    assert_eq!(m.totals[2], 60_000, "March");
+    assert_eq!(m.reps.iter().map(|r| r.total).sum::<i64>(), 120_000);
+
+    let c = office.sales_credit(&q).expect("credit");
+    let a = c.grades.iter().find(|g| g.grade.key.as_deref() == Some("A")).expect("A");
+    assert_eq!((a.customers, a.revenue), (1, 80_000));
+
+    // A rep sees only their own cards' sales; a unit outside a rep's part is refused.
+    w.settle();
+    let rep = &w.people[0].book;
+    let mine = rep.sales_by_grade(&q).expect("rep");
+    assert!(mine.total_revenue < 120_000, "{}", mine.total_revenue);
+    let other = w.territories[1].clone();
+    let e = rep.sales_by_grade(&AnalysisQuery { unit_id: Some(other), ..q }).expect_err("outside");
+    assert_eq!(e.code, ErrorCode::Forbidden);
+}
+
+#[test]
+fn sales_lines_reach_the_reps_who_hold_the_cards_and_re_imports_do_not_double_them() {
+    let at = dir();
+    let (w, ids) = sales_world(at.path());
+    w.settle();
+    // Whoever holds a card receives its lines; their own figures follow.
+    for person in &w.people {
+        let cards = world::cards(&person.book);
+        let lines: usize = ids
+            .iter()
+            .filter(|id| cards.contains_key(&id.to_string()))
+            .map(|id| person.book.customer_sales(*id, 100).expect("lines").len())
+            .sum();
+        assert_eq!(person.book.sales_overview().expect("overview").lines as usize, lines);
+        let q = year("2025-01-01", "2026-11-01");
+        assert_eq!(
+            person.book.sales_by_grade(&q).expect("grades").total_revenue,
+            person.book.sales_overview().expect("overview").amount
+        );
+    }
+    let total: u32 = w.people.iter().take(2).map(|p| p.book.sales_overview().expect("o").lines).sum();
+    assert_eq!(total, 7, "each line reached the one rep who holds its card");
+    // The same ERP export again: every line is already there.
+    let again = import(&w.office.book, &request(&at.path().join("销售.csv"), ImportKind::Sales), true).expect("again");
+    assert_eq!((again.created, again.unchanged), (0, 7));
+    assert_eq!(w.office.book.sales_overview().expect("overview").lines, 7);
+}
+
+#[test]
+fn every_analysis_exports_a_workbook_with_its_chart_that_reads_back() {
+    let at = dir();
+    let (w, _) = sales_world(at.path());
+    let office = &w.office.book;
+    let q = year("2026-01-01", "2026-11-01");
+    for kind in AnalysisKind::ALL {
+        let path = at.path().join(format!("{}.xlsx", kind.as_str()));
+        office.export_analysis(kind, &q, &path).expect("export");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("a workbook calamine opens");
+        let first = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&first).expect("sheet");
+        assert!(range.height() > 1, "{kind:?} has rows");
+        // A native chart, in the package.
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("open")).expect("zip");
+        let charts: Vec<String> =
+            zip.file_names().filter(|n| n.starts_with("xl/charts/chart")).map(str::to_string).collect();
+        assert!(!charts.is_empty(), "{kind:?} has a chart");
+        let mut sheet = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml").expect("sheet xml").read_to_string(&mut sheet).expect("read");
+        assert!(sheet.contains("<pane") && sheet.contains("autoFilter"), "{kind:?}: frozen header and filter");
+    }
+    // The grade workbook's figures, as Excel reads them: yuan and shares.
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(at.path().join("grades.xlsx")).expect("open");
+    let range = book.worksheet_range("等级构成").expect("sheet");
+    let row: Vec<Data> = range.rows().find(|r| r[0] == Data::String("A 类".into())).expect("A row").to_vec();
+    assert_eq!(row[2], Data::Float(800.0));
+    assert!(matches!(row[3], Data::Float(s) if (s - 0.6666).abs() < 1e-9));
+}
+
+#[test]
+fn the_customer_list_exports_every_page_with_chinese_intact() {
+    let office =
+        Book::open_in_memory(std::sync::Arc::new(fieldcrm_core::FixedClock::new(world::start()))).expect("book");
+    let at = dir();
+    let demo = office
+        .load_demo(&fieldcrm_core::demo::DemoOptions { customers: 1500, seed: 3, as_of: Some("2026-11-01".into()) })
+        .expect("demo");
+    // The demo's sales add up in its figures.
+    let overview = office.sales_overview().expect("overview");
+    assert_eq!((overview.lines, overview.products), (demo.sales_lines, demo.products));
+    assert!(overview.lines > 30_000, "{}", overview.lines);
+    let all = year(overview.first_day.as_deref().expect("first"), overview.last_day.as_deref().expect("last"));
+    assert_eq!(office.sales_by_grade(&all).expect("grades").total_revenue, overview.amount);
+    let page = office.search_customers(&CustomerQuery::default()).expect("list");
+    let path: PathBuf = at.path().join("客户.xlsx");
+    let mut seen = 0;
+    let exported = office.export_customers(&CustomerQuery::default(), &path, &mut |p| seen = p.done).expect("export");
+    assert_eq!((exported.rows, seen), (page.total, page.total));
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    let range = book.worksheet_range("客户").expect("sheet");
+    assert_eq!(range.height() as u32, page.total + 1, "a header and every card");
+    let names: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+    let first_page: Vec<String> = page.rows.iter().map(|r| r.name.clone()).collect();
+    assert_eq!(&names[..first_page.len()], first_page.as_slice(), "in the list's order, Chinese intact");
+}

@@ -17,3 +17,4 @@ run card.e2e.mjs
 run sync.e2e.mjs
 run classify.e2e.mjs
 run fieldwork.e2e.mjs
+run sales.e2e.mjs

@@ -18,7 +18,8 @@ fn imports_analyses_and_exports_from_the_shell() {
 
     // A price list saved by Chinese Excel: GBK csv, prices with separators.
     let prices = dir.path().join("价目表.csv");
-    let (gbk, _, _) = encoding_rs::GB18030.encode("产品编码,产品名称,产品线,单位,单价\nP900,新型缓释肥,复合肥,袋,\"1,280.00\"\n");
+    let (gbk, _, _) =
+        encoding_rs::GB18030.encode("产品编码,产品名称,产品线,单位,单价\nP900,新型缓释肥,复合肥,袋,\"1,280.00\"\n");
     std::fs::write(&prices, gbk).expect("write");
     let preview = ok_json(&book, &["import", prices.to_str().expect("path"), "--kind", "products", "--preview"]);
     assert_eq!(preview["encoding"], "GB18030");
@@ -40,7 +41,9 @@ fn imports_analyses_and_exports_from_the_shell() {
     let sales = dir.path().join("销售明细.csv");
     std::fs::write(
         &sales,
-        format!("单据号,日期,客户编码,产品编码,数量,金额\nZ1,{day},{code},P900,10,12800\nZ2,{day},NOBODY,P900,1,1280\n"),
+        format!(
+            "单据号,日期,客户编码,产品编码,数量,金额\nZ1,{day},{code},P900,10,12800\nZ2,{day},NOBODY,P900,1,1280\n"
+        ),
     )
     .expect("write");
     let out = fieldcrm(&book, &["import", sales.to_str().expect("path"), "--kind", "sales", "--commit"]);

@@ -104,7 +104,29 @@ import type {
   TaskQuery,
   UrgentTopic,
   Visit,
+  AnalysisKind,
+  AnalysisQuery,
+  CreditAnalysis,
+  CustomerSalesLine,
+  ExportedList,
+  GradeComposition,
+  ImportKind,
+  ImportPreview,
+  ImportProgress,
+  ImportRequest,
+  MonthlySummary,
+  NegativeGrowth,
+  Period,
+  PreviousImport,
+  Product,
+  ProductComposition,
+  ProductInput,
+  RegionComposition,
+  SalesOverview,
+  SheetImportReport,
 } from '../generated/bindings'
+import { MEMORY_PRODUCTS, byGrade, byProduct, byRegion, credit, demoSales, monthly, negativeGrowth, type MemorySale, type SalesCard, type SalesView } from './memorySales'
+import { MEMORY_SPREADSHEETS, checkMapping, planRows, preview, sheetOf, type MemorySpreadsheet, type RowPlan } from './memoryImport'
 import { CARD_SCHEMA, DEFAULT_CODE_LISTS, DEFAULT_DUTY_RULES, DEFAULT_GRADE_SCALES, DEFAULT_REMINDERS } from '../generated/bindings'
 
 /*
@@ -294,6 +316,14 @@ export class MemoryBackend implements Backend {
   private routeList = new Map<string, StoredRoute>()
   /** Route sheets written, by path. */
   readonly sheets = new Map<string, string>()
+  // Sales data: the catalogue, the lines, the spreadsheets an import can read, the imports done.
+  private productList: Product[] = clone(MEMORY_PRODUCTS)
+  private salesLines: MemorySale[] = []
+  private spreadsheets = new Map<string, MemorySpreadsheet>(Object.entries(clone(MEMORY_SPREADSHEETS)))
+  private importsDone = new Map<string, PreviousImport>()
+  private importCancelled = false
+  /** Analyses and customer lists written, by path: what each holds. */
+  readonly workbooks = new Map<string, string>()
 
   constructor(options: MemoryOptions = {}) {
     this.today = options.today ?? '2026-11-22'
@@ -651,7 +681,11 @@ export class MemoryBackend implements Backend {
 
   async loadDemo(options: DemoOptions): Promise<DemoSummary> {
     this.profile = this.profileFor(this.staff[0])
+    // A second region with its own rep, so the region analysis has something to compare.
+    this.units.push({ id: 'u-ly', parentId: 'u-sd', kind: 'region', name: '临沂区', code: 'LY', depth: 2 }, { id: 'u-ls', parentId: 'u-ly', kind: 'territory', name: '兰山片区', code: 'LS', depth: 3 })
+    this.staff.push({ id: 's-rep2', name: '赵刚', role: 'rep', orgUnitId: 'u-ls', orgUnitName: '兰山片区', phone: null, active: true })
     const names = ['华星农业', '绿丰农资', '寿光种业', '金穗化肥', '鲁丰农药']
+    const cards: StoredCard[] = []
     for (let i = 0; i < Math.min(options.customers, 200); i++) {
       const card = this.insert(
         this.withDefaults({
@@ -659,14 +693,35 @@ export class MemoryBackend implements Backend {
           phone: `1380000${String(i).padStart(4, '0')}`,
           lifecycle: (['active', 'active', 'prospect', 'dormant', 'eliminated'] as const)[i % 5],
           channelLevel: (['retailer', 'retailer', 'sub_distributor', 'distributor'] as const)[i % 4],
+          channelType: (['wholesaler', 'retailer', 'chain', 'specialty'] as const)[i % 4],
           characteristicsSource: i % 7 === 0 ? 'customer_form' : 'rep_visit',
           tags: i % 3 === 0 ? ['重点'] : [],
+          ...(i % 3 === 2 ? { ownerId: 's-rep2' } : {}),
         }),
         'demo',
       )
+      card.grading.grade = i < 3 ? 'A' : i < 10 ? 'B' : i < 30 ? 'C' : 'D'
+      card.grading.creditGrade = (['A', 'B', 'C', 'C', 'D'] as const)[i % 5]
       if (i % 6 === 0) card.reviewedAt = '2025-01-01T08:00:00Z'
+      cards.push(card)
     }
-    return { orgUnits: this.units.length, staff: this.staff.length, customers: this.cards.size, keyPeople: 0, addresses: 0, creditIncidents: 0, history: this.history.length, routes: 0, visits: 0, calls: 0, tasks: 0, reports: 0 }
+    this.salesLines = demoSales(cards.map((c) => this.salesCard(c)), this.productList, this.today, () => this.newId('sl'))
+    return {
+      orgUnits: this.units.length,
+      staff: this.staff.length,
+      customers: this.cards.size,
+      keyPeople: 0,
+      addresses: 0,
+      creditIncidents: 0,
+      history: this.history.length,
+      routes: 0,
+      visits: 0,
+      calls: 0,
+      tasks: 0,
+      reports: 0,
+      products: this.productList.length,
+      salesLines: this.salesLines.length,
+    }
   }
 
   async setLanguage(language: Language): Promise<null> {
@@ -2362,6 +2417,240 @@ export class MemoryBackend implements Backend {
       urgentUnread: team.filter((l) => l.kind === 'urgent'),
       unreadReports: team.length,
     }
+  }
+
+  // --- Sales data: products, spreadsheet imports, analyses, Excel exports ---
+
+  private salesCard(c: StoredCard): SalesCard {
+    return {
+      id: c.id,
+      name: String(c.fields.name),
+      grade: c.grading.grade,
+      creditGrade: c.grading.creditGrade,
+      channelType: this.codeOf(c, 'channel_type'),
+      ownerId: String(c.fields.ownerId),
+      territoryId: String(c.fields.territoryId),
+    }
+  }
+
+  /** The cards an analysis covers (the viewer's, narrowed to a unit) and its period, checked. */
+  private salesView(q: AnalysisQuery): [SalesView, Period] {
+    const me = this.requireProfile()
+    const problems: FieldProblem[] = (['from', 'to'] as const)
+      .filter((k) => !/^\d{4}-\d{2}-\d{2}$/.test(q[k]))
+      .map((k) => ({ field: k, code: 'not_date', message: 'write the day as YYYY-MM-DD' }))
+    if (!problems.length && q.to < q.from) problems.push({ field: 'to', code: 'before_from', message: 'the period ends before it begins; swap the two days' })
+    if (problems.length) throw apiError('invalid', problems[0].message, problems)
+    const unit = q.unitId ? this.units.find((u) => u.id === q.unitId) : undefined
+    if (q.unitId && !unit) throw apiError('not_found', `org unit ${q.unitId} does not exist`)
+    if (unit && me.role !== 'head_office' && !this.unitAndBelow(me.orgUnitId).has(unit.id)) {
+      throw apiError('forbidden', `${unit.name} lies outside your part of the organisation; choose a unit of your own`)
+    }
+    const below = unit ? this.unitAndBelow(unit.id) : null
+    const unitId = unit?.id ?? (me.role === 'head_office' ? null : me.orgUnitId)
+    const channels = this.lists.find((l) => l.id === 'channel_type')?.items ?? []
+    const view: SalesView = {
+      cards: [...this.cards.values()].filter((c) => this.seesCustomer(me, c) && (!below || below.has(String(c.fields.territoryId)))).map((c) => this.salesCard(c)),
+      lines: this.salesLines,
+      products: this.productList,
+      staff: this.staff,
+      units: this.units,
+      scales: this.scales,
+      channelTypes: channels.map((i) => ({ key: i.code, labelZh: i.labelZh, labelEn: i.labelEn })),
+      scope: { unitId, unitName: this.units.find((u) => u.id === (unitId ?? this.units[0].id))?.name ?? '', ownerOnly: me.role === 'rep' },
+      top: me.role === 'head_office' ? null : me.orgUnitId,
+    }
+    return [view, { from: q.from, to: q.to }]
+  }
+
+  async products(): Promise<Product[]> {
+    return clone(this.productList)
+  }
+
+  async saveProduct(input: ProductInput): Promise<Product[]> {
+    this.requireOffice('the product catalogue')
+    this.upsertProduct(input)
+    return this.products()
+  }
+
+  private upsertProduct(input: ProductInput) {
+    const problems: FieldProblem[] = (['code', 'name'] as const).filter((k) => !input[k]?.trim()).map((field) => ({ field, code: 'required', message: 'this field is required' }))
+    if (problems.length) throw apiError('invalid', 'the product is incomplete', problems)
+    const known = this.productList.find((p) => p.code === input.code.trim())
+    const product: Product = {
+      id: known?.id ?? this.newId('p'),
+      code: input.code.trim(),
+      name: input.name.trim(),
+      category: input.category ?? known?.category ?? null,
+      line: input.line ?? known?.line ?? null,
+      unit: input.unit ?? known?.unit ?? '件',
+      caseSize: input.caseSize ?? known?.caseSize ?? null,
+      listPrice: input.listPrice ?? known?.listPrice ?? null,
+      retired: input.retired ?? known?.retired ?? false,
+    }
+    this.productList = known ? this.productList.map((p) => (p.id === known.id ? product : p)) : [...this.productList, product]
+  }
+
+  async salesOverview(): Promise<SalesOverview> {
+    const days = this.salesLines.map((l) => l.soldOn).sort()
+    return {
+      products: this.productList.length,
+      lines: this.salesLines.length,
+      customers: new Set(this.salesLines.map((l) => l.customerId)).size,
+      firstDay: days[0] ?? null,
+      lastDay: days[days.length - 1] ?? null,
+      amount: this.salesLines.reduce((t, l) => t + l.amount, 0),
+    }
+  }
+
+  async customerSales(id: string, limit: number): Promise<CustomerSalesLine[]> {
+    if (!this.seesCustomer(this.requireProfile(), this.card(id))) throw apiError('forbidden', 'this customer is outside your part of the organisation')
+    return this.salesLines
+      .filter((l) => l.customerId === id)
+      .sort((a, b) => b.soldOn.localeCompare(a.soldOn) || b.id.localeCompare(a.id))
+      .slice(0, limit)
+      .map((l) => {
+        const p = this.productList.find((x) => x.id === l.productId)
+        return { id: l.id, soldOn: l.soldOn, productCode: p?.code ?? '', productName: p?.name ?? '', unit: p?.unit ?? '', quantity: l.quantity, amount: l.amount, kind: l.kind, document: l.document }
+      })
+  }
+
+  private spreadsheet(path: string): MemorySpreadsheet {
+    const file = this.spreadsheets.get(path)
+    if (!file) throw apiError('invalid', `${path} does not exist`, [{ field: 'file', code: 'not_a_file', message: `${path} does not exist; check the path` }])
+    return file
+  }
+
+  async importPreview(path: string, kind: ImportKind, sheet?: string | null): Promise<ImportPreview> {
+    return { ...preview(path, this.spreadsheet(path), kind, sheet), previous: clone(this.importsDone.get(`${kind} ${path}`) ?? null) }
+  }
+
+  async runImport(request: ImportRequest, commit: boolean, onProgress?: (p: ImportProgress) => void): Promise<SheetImportReport> {
+    const me = this.requireProfile()
+    if (request.kind !== 'customers' && me.role !== 'head_office') {
+      throw apiError('forbidden', 'only head office imports people, products and sales lines; send the file to head office')
+    }
+    this.importCancelled = false
+    onProgress?.({ phase: 'reading', done: 0, total: 0 })
+    const [sheet, [headers, ...rows]] = sheetOf(this.spreadsheet(request.path), request.sheet)
+    const mapping = checkMapping(request.kind, headers, request.mapping)
+    // The real import checks for a cancel between rows; here, once, after a turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    if (this.importCancelled) throw apiError('invalid', 'the import was cancelled; nothing was imported', [{ field: 'import', code: 'cancelled', message: 'the import was cancelled; nothing was imported' }])
+    const cards = [...this.cards.values()].map((c) => ({ ...this.salesCard(c), phone: (c.fields.phone as string | null) ?? null, code: (c.fields.code as string | null) ?? null, ownerName: this.staffName(String(c.fields.ownerId)) }))
+    const plans = planRows(request.kind, headers, rows, mapping, request, { cards, staff: this.staff, products: this.productList, today: this.today })
+    onProgress?.({ phase: 'checking', done: rows.length, total: rows.length })
+    const count = (a: RowPlan['outcome']['action']) => plans.filter((p) => p.outcome.action === a).length
+    const key = `${request.kind} ${request.path}`
+    const report: SheetImportReport = {
+      kind: request.kind,
+      committed: commit,
+      fileName: request.path.slice(request.path.lastIndexOf('/') + 1),
+      sheet,
+      rows: rows.length,
+      created: count('create'),
+      updated: count('update'),
+      unchanged: count('unchanged'),
+      skipped: count('skip'),
+      duplicates: count('duplicate'),
+      refused: count('refuse'),
+      outcomes: [...plans.filter((p) => ['refuse', 'duplicate'].includes(p.outcome.action)), ...plans.filter((p) => !['refuse', 'duplicate'].includes(p.outcome.action))].map((p) => p.outcome),
+      outcomesTruncated: false,
+      previous: clone(this.importsDone.get(key) ?? null),
+      notes: [],
+    }
+    if (commit) {
+      const writes = plans.filter((p) => p.outcome.action === 'create' || p.outcome.action === 'update')
+      writes.forEach((p, i) => {
+        onProgress?.({ phase: 'writing', done: i, total: writes.length })
+        this.writeRow(request.kind, p)
+      })
+      onProgress?.({ phase: 'writing', done: writes.length, total: writes.length })
+      this.importsDone.set(key, { importedAt: this.now(), staffName: me.name, created: report.created, updated: report.updated })
+    }
+    return clone(report)
+  }
+
+  /** Writes one planned row (create or update). */
+  private writeRow(kind: ImportKind, { outcome, values: v, target }: RowPlan) {
+    if (kind === 'customers') {
+      const owner = this.staff.find((s) => s.name === v.owner)
+      const fields = { name: v.name, code: v.code ?? null, phone: v.phone ?? null, notes: v.notes ?? null, ...(owner ? { ownerId: owner.id, territoryId: owner.orgUnitId } : {}) }
+      if (outcome.action === 'create') this.insert(this.withDefaults(fields), 'import')
+      else if (target) {
+        const card = this.card(target)
+        Object.assign(card.fields, Object.fromEntries(Object.entries(fields).filter(([, x]) => x != null)))
+        this.touch(card)
+      }
+    } else if (kind === 'products') {
+      const listPrice = v.listPrice ? Math.round(Number(v.listPrice) * 100) : undefined
+      this.upsertProduct({ code: v.code, name: v.name, line: v.line, unit: v.unit, category: v.category, caseSize: v.caseSize ? Number(v.caseSize) : undefined, listPrice })
+    } else if (kind === 'sales' && target) {
+      const product = this.productList.find((p) => p.code === v.productCode)!
+      this.salesLines.push({ id: this.newId('sl'), customerId: target, productId: product.id, soldOn: v.date, quantity: Number(v.quantity), amount: Math.round(Number(v.amount) * 100), kind: 'shipment', document: v.document ?? null })
+    } else if (kind === 'people') {
+      const unit = this.units.find((u) => u.name === v.unit) ?? this.units[0]
+      this.staff.push({ id: this.newId('s'), name: v.name, role: 'rep', orgUnitId: unit.id, orgUnitName: unit.name, phone: v.phone ?? null, active: true })
+    }
+  }
+
+  async cancelImport(): Promise<null> {
+    this.importCancelled = true
+    return null
+  }
+
+  async salesByGrade(q: AnalysisQuery): Promise<GradeComposition> {
+    return clone(byGrade(...this.salesView(q)))
+  }
+
+  async salesByProduct(q: AnalysisQuery): Promise<ProductComposition> {
+    return clone(byProduct(...this.salesView(q)))
+  }
+
+  async salesByRegion(q: AnalysisQuery): Promise<RegionComposition> {
+    return clone(byRegion(...this.salesView(q)))
+  }
+
+  async salesCredit(q: AnalysisQuery): Promise<CreditAnalysis> {
+    return clone(credit(...this.salesView(q)))
+  }
+
+  async salesNegativeGrowth(q: AnalysisQuery): Promise<NegativeGrowth> {
+    return clone(negativeGrowth(...this.salesView(q)))
+  }
+
+  async salesMonthly(q: AnalysisQuery): Promise<MonthlySummary> {
+    return clone(monthly(...this.salesView(q)))
+  }
+
+  async exportAnalysis(kind: AnalysisKind, query: AnalysisQuery, path: string): Promise<string> {
+    this.salesView(query)
+    this.workbooks.set(path, kind)
+    return path
+  }
+
+  async exportCustomers(query: CustomerQuery, path: string, onProgress?: (p: ImportProgress) => void): Promise<ExportedList> {
+    const { total } = await this.searchCustomers({ ...query, offset: 0, limit: Number.MAX_SAFE_INTEGER })
+    onProgress?.({ phase: 'writing', done: total, total })
+    this.workbooks.set(path, 'customers')
+    return { path, rows: total }
+  }
+
+  async pickSpreadsheet(_options: PickOptions): Promise<string | null> {
+    return this.picks.length ? this.picks.shift()! : [...this.spreadsheets.keys()][0]
+  }
+
+  /** Test helper: a spreadsheet the user can then import by its path. */
+  stageSpreadsheet(path: string, file: MemorySpreadsheet) {
+    this.spreadsheets.set(path, file)
+  }
+
+  /** Test helper: records a sales line (amount in fen) of a product in the catalogue. */
+  addSale(customerId: string, productCode: string, soldOn: string, quantity: number, amount: number, document: string | null = null) {
+    const product = this.productList.find((p) => p.code === productCode)
+    if (!product) throw new Error(`no product ${productCode}`)
+    this.card(customerId)
+    this.salesLines.push({ id: this.newId('sl'), customerId, productId: product.id, soldOn, quantity, amount, kind: amount < 0 ? 'return' : 'shipment', document })
   }
 
   /** Test helper: sets a card's annual sales, last visit or grades directly. */

@@ -2,7 +2,7 @@ import { invoke } from '@tauri-apps/api/core'
 import { listen } from '@tauri-apps/api/event'
 import { open, save } from '@tauri-apps/plugin-dialog'
 import type { Backend, Language, PickOptions, SaveOptions } from './types'
-import { SYNC_FILE_EXTENSION, toApiError } from './types'
+import { SPREADSHEET_EXTENSIONS, SYNC_FILE_EXTENSION, toApiError } from './types'
 import type {
   AcceptGrades,
   AcceptReport,
@@ -85,16 +85,47 @@ import type {
   Task,
   TaskQuery,
   Visit,
+  AnalysisKind,
+  AnalysisQuery,
+  CreditAnalysis,
+  CustomerSalesLine,
+  ExportedList,
+  GradeComposition,
+  ImportKind,
+  ImportPreview,
+  ImportProgress,
+  ImportRequest,
+  MonthlySummary,
+  NegativeGrowth,
+  Product,
+  ProductComposition,
+  ProductInput,
+  RegionComposition,
+  SalesOverview,
+  SheetImportReport,
 } from '../generated/bindings'
 
 /** The event the shell emits while it imports a changeset file. */
 const SYNC_PROGRESS = 'sync-progress'
+
+/** The event the shell emits while it imports a spreadsheet or writes a customer list. */
+const IMPORT_PROGRESS = 'import-progress'
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
   try {
     return await invoke<T>(command, args)
   } catch (e) {
     throw toApiError(e)
+  }
+}
+
+/** A call during which `onProgress` hears the shell's `import-progress` events. */
+async function callWithProgress<T>(command: string, args: Record<string, unknown>, onProgress?: (p: ImportProgress) => void): Promise<T> {
+  const stop = onProgress ? await listen<ImportProgress>(IMPORT_PROGRESS, (event) => onProgress(event.payload)) : undefined
+  try {
+    return await call<T>(command, args)
+  } finally {
+    stop?.()
   }
 }
 
@@ -350,6 +381,60 @@ export class TauriBackend implements Backend {
   }
   home() {
     return call<Home>('home')
+  }
+  products() {
+    return call<Product[]>('products')
+  }
+  saveProduct(input: ProductInput) {
+    return call<Product[]>('save_product', { input })
+  }
+  salesOverview() {
+    return call<SalesOverview>('sales_overview')
+  }
+  customerSales(id: string, limit: number) {
+    return call<CustomerSalesLine[]>('customer_sales', { id, limit })
+  }
+  importPreview(path: string, kind: ImportKind, sheet?: string | null) {
+    return call<ImportPreview>('import_preview', { path, kind, sheet: sheet ?? null })
+  }
+  runImport(request: ImportRequest, commit: boolean, onProgress?: (p: ImportProgress) => void) {
+    return callWithProgress<SheetImportReport>('run_import', { request, commit }, onProgress)
+  }
+  cancelImport() {
+    return call<null>('cancel_import')
+  }
+  salesByGrade(query: AnalysisQuery) {
+    return call<GradeComposition>('sales_by_grade', { query })
+  }
+  salesByProduct(query: AnalysisQuery) {
+    return call<ProductComposition>('sales_by_product', { query })
+  }
+  salesByRegion(query: AnalysisQuery) {
+    return call<RegionComposition>('sales_by_region', { query })
+  }
+  salesCredit(query: AnalysisQuery) {
+    return call<CreditAnalysis>('sales_credit', { query })
+  }
+  salesNegativeGrowth(query: AnalysisQuery) {
+    return call<NegativeGrowth>('sales_negative_growth', { query })
+  }
+  salesMonthly(query: AnalysisQuery) {
+    return call<MonthlySummary>('sales_monthly', { query })
+  }
+  exportAnalysis(kind: AnalysisKind, query: AnalysisQuery, path: string) {
+    return call<string>('export_analysis', { kind, query, path })
+  }
+  exportCustomers(query: CustomerQuery, path: string, onProgress?: (p: ImportProgress) => void) {
+    return callWithProgress<ExportedList>('export_customers', { query, path }, onProgress)
+  }
+  async pickSpreadsheet({ title, filterName }: PickOptions) {
+    const picked = await open({
+      title,
+      multiple: false,
+      directory: false,
+      filters: [{ name: filterName ?? SPREADSHEET_EXTENSIONS.join('/'), extensions: SPREADSHEET_EXTENSIONS }],
+    })
+    return picked ?? null
   }
 }
 

@@ -84,6 +84,24 @@ import type {
   Task,
   TaskQuery,
   Visit,
+  AnalysisKind,
+  AnalysisQuery,
+  CreditAnalysis,
+  CustomerSalesLine,
+  ExportedList,
+  GradeComposition,
+  ImportKind,
+  ImportPreview,
+  ImportProgress,
+  ImportRequest,
+  MonthlySummary,
+  NegativeGrowth,
+  Product,
+  ProductComposition,
+  ProductInput,
+  RegionComposition,
+  SalesOverview,
+  SheetImportReport,
 } from '../generated/bindings'
 
 export type Language = 'zh-CN' | 'en'
@@ -214,6 +232,35 @@ export interface Backend {
   saveReminder(reminder: ReminderInput): Promise<Reminder>
   /** The day at a glance: reminders, open tasks, today's counts, unread reports. */
   home(): Promise<Home>
+
+  // --- Sales data: products, spreadsheet imports, analyses, Excel exports ---
+  products(): Promise<Product[]>
+  /** Head office only; creates or updates the product with the input's code. */
+  saveProduct(input: ProductInput): Promise<Product[]>
+  salesOverview(): Promise<SalesOverview>
+  /** A card's latest sales lines, newest first. */
+  customerSales(id: CustomerId, limit: number): Promise<CustomerSalesLine[]>
+  /** The wizard's first look at a spreadsheet: sheets, headers, sample rows, suggested mapping. */
+  importPreview(path: string, kind: ImportKind, sheet?: string | null): Promise<ImportPreview>
+  /**
+   * A dry run (`commit` false: nothing is written) or the import itself;
+   * `onProgress` hears how far it got. A `cancelImport` makes it fail with
+   * `invalid`/`cancelled` and nothing written.
+   */
+  runImport(request: ImportRequest, commit: boolean, onProgress?: (progress: ImportProgress) => void): Promise<SheetImportReport>
+  cancelImport(): Promise<null>
+  salesByGrade(query: AnalysisQuery): Promise<GradeComposition>
+  salesByProduct(query: AnalysisQuery): Promise<ProductComposition>
+  salesByRegion(query: AnalysisQuery): Promise<RegionComposition>
+  salesCredit(query: AnalysisQuery): Promise<CreditAnalysis>
+  salesNegativeGrowth(query: AnalysisQuery): Promise<NegativeGrowth>
+  salesMonthly(query: AnalysisQuery): Promise<MonthlySummary>
+  /** Writes an analysis (xlsx, with its chart) to `path`; returns the path written. */
+  exportAnalysis(kind: AnalysisKind, query: AnalysisQuery, path: string): Promise<string>
+  /** Writes every card the query matches (all pages, not just `limit`) to an xlsx list. */
+  exportCustomers(query: CustomerQuery, path: string, onProgress?: (progress: ImportProgress) => void): Promise<ExportedList>
+  /** Asks the user for a spreadsheet (xlsx, xls, ods, csv) to import; null if they cancel. */
+  pickSpreadsheet(options: PickOptions): Promise<string | null>
 }
 
 /** A customer search: no filters, by name, first page of 100, with the given fields on top. */
@@ -248,6 +295,14 @@ export interface PickOptions {
   title: string
   /** Name of the file type filter (file pickers). */
   filterName?: string
+}
+
+/** The files a spreadsheet import reads. */
+export const SPREADSHEET_EXTENSIONS = ['xlsx', 'xls', 'ods', 'csv']
+
+/** True when a failed import was stopped by `cancelImport` (nothing was written). */
+export function isCancelled(e: ApiError): boolean {
+  return e.code === 'invalid' && e.problems[0]?.code === 'cancelled'
 }
 
 /** The extension of changeset files. */

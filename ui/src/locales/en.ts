@@ -3,6 +3,7 @@ import classify from './classify.en'
 import routes from './routes.en'
 import plan from './plan.en'
 import fieldwork from './fieldwork.en'
+import sales from './sales.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -14,6 +15,7 @@ const en: Messages<typeof zhCN> = {
   routes,
   plan,
   fieldwork,
+  sales,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -27,6 +29,7 @@ const en: Messages<typeof zhCN> = {
   },
   nav: {
     ...fieldwork.nav,
+    ...sales.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',
@@ -75,6 +78,7 @@ const en: Messages<typeof zhCN> = {
     },
   },
   problems: {
+    ...sales.problems,
     ...fieldwork.problems,
     unknown_code: 'not a code of this list',
     retired_code: 'this code is retired; choose another',

@@ -2,6 +2,7 @@ import classify from './classify.zh-CN'
 import routes from './routes.zh-CN'
 import plan from './plan.zh-CN'
 import fieldwork from './fieldwork.zh-CN'
+import sales from './sales.zh-CN'
 
 export default {
   codes: classify.codes,
@@ -11,6 +12,7 @@ export default {
   routes,
   plan,
   fieldwork,
+  sales,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -24,6 +26,7 @@ export default {
   },
   nav: {
     ...fieldwork.nav,
+    ...sales.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',
@@ -72,6 +75,7 @@ export default {
     },
   },
   problems: {
+    ...sales.problems,
     ...fieldwork.problems,
     required: '必填',
     unknown_code: '不是该代码表里的代码',

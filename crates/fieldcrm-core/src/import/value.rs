@@ -221,7 +221,13 @@ mod properties {
         if fullwidth {
             text = text
                 .chars()
-                .map(|c| if c.is_ascii_digit() { char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c) } else { c })
+                .map(|c| {
+                    if c.is_ascii_digit() {
+                        char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c)
+                    } else {
+                        c
+                    }
+                })
                 .collect();
         }
         if sign {

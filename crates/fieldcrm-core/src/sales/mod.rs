@@ -398,15 +398,22 @@ mod tests {
         prop_oneof![
             (0..12u8, 0..3u8, 0..2u8, 0..5u8, -5000..50_000i32)
                 .prop_map(|(line, customer, product, day, amount)| Op::Insert { line, customer, product, day, amount }),
-            (0..12u8, 0..3u8, 0..5u8, -5000..50_000i32)
-                .prop_map(|(line, customer, day, amount)| Op::Update { line, customer, day, amount }),
+            (0..12u8, 0..3u8, 0..5u8, -5000..50_000i32).prop_map(|(line, customer, day, amount)| Op::Update {
+                line,
+                customer,
+                day,
+                amount
+            }),
             (0..12u8).prop_map(|line| Op::Delete { line }),
         ]
     }
 
+    /// Day, customer, product, amount, lines.
+    type Figure = (i64, String, String, i64, i64);
+
     /// The figures as the triggers kept them, and as summed afresh from the lines.
-    fn figures(conn: &Connection) -> (Vec<(i64, String, String, i64, i64)>, Vec<(i64, String, String, i64, i64)>) {
-        let read = |sql: &str| -> Vec<(i64, String, String, i64, i64)> {
+    fn figures(conn: &Connection) -> (Vec<Figure>, Vec<Figure>) {
+        let read = |sql: &str| -> Vec<Figure> {
             conn.prepare(sql)
                 .expect("sql")
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))

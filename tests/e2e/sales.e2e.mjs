@@ -1,0 +1,148 @@
+// End-to-end: sales data in the real app (WebKitWebDriver through tauri-driver,
+// under Xvfb) on a head-office demo book made with the CLI. Head office imports
+// an ERP export saved by Chinese Excel (GBK csv, a date as text, an amount with
+// a thousands separator) through the import wizard: the dry run shows one line
+// to create and one refused with its reason, the commit writes it. The sales
+// analyses show the figures and drill into a region. The CLI then reads the
+// book: the imported line is in the product analysis, in fen, and the refused
+// one is nowhere. Screenshots go to target/e2e/.
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Session } from './webdriver.mjs';
+import { released, startDriver } from './app.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const profile = process.env.E2E_PROFILE ?? 'debug';
+const app = join(root, 'target', profile, 'fieldcrm-desktop');
+const cli = join(root, 'target', profile, 'fieldcrm');
+const out = join(root, 'target', 'e2e');
+mkdirSync(out, { recursive: true });
+
+const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-sales-'));
+const book = join(work, 'book.sqlite');
+const fieldcrm = (...args) => JSON.parse(execFileSync(cli, ['--db', book, '--json', ...args], { encoding: 'utf8' }));
+
+// China time, as the book counts days.
+const day = (offset) => new Date(Date.now() + 8 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
+fieldcrm('demo', '--customers', '300', '--as-of', day(0));
+const first = fieldcrm('customer', 'list', '--limit', '1', '--lifecycle', 'active');
+const card = fieldcrm('customer', 'show', first.rows[0].id);
+const code = card.card.fields.code;
+const before = fieldcrm('analyse', 'products', '--from', day(-30), '--to', day(0));
+const revenueOf = (analysis, product) => analysis.products.find((p) => p.code === product)?.revenue ?? 0;
+
+// The ERP export: one good line, one naming a product nobody has.
+const sold = day(-2).replaceAll('-', '/');
+const csv = `单据编号,单据日期,客户编码,产品编码,数量,价税合计\nE2E-1,${sold},${code},P101,12,"1,980.00"\nE2E-2,${sold},${code},X999,1,10\n`;
+const file = join(work, '销售明细.csv');
+writeFileSync(file, gbk(csv));
+
+/** GB18030 bytes of `text` (what Chinese Excel saves csv in), by the CLI's own round trip. */
+function gbk(text) {
+  const decoder = new TextDecoder('gb18030');
+  // Node has no GB18030 encoder: map each character through a table built by decoding every double byte.
+  const table = new Map();
+  for (let lead = 0x81; lead <= 0xfe; lead++) {
+    for (let trail = 0x40; trail <= 0xfe; trail++) {
+      if (trail === 0x7f) continue;
+      const ch = decoder.decode(new Uint8Array([lead, trail]));
+      if (ch.length === 1 && !table.has(ch)) table.set(ch, [lead, trail]);
+    }
+  }
+  const bytes = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) bytes.push(ch.charCodeAt(0));
+    else {
+      const pair = table.get(ch);
+      if (!pair) throw new Error(`no GBK code for ${ch}`);
+      bytes.push(...pair);
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+const assert = (ok, message) => {
+  if (!ok) throw new Error(message);
+};
+
+let session;
+let failed = false;
+const steps = [];
+function step(name) {
+  steps.push(name);
+  console.log(`sales e2e: ${name}`);
+}
+const shot = async (name) => writeFileSync(join(out, `sales-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
+const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
+try {
+  session = await Session.start(base, app);
+  await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
+
+  step('head office reads the GBK file in the import wizard');
+  await session.click(await session.waitFor('[data-testid=nav-import]'));
+  await session.click(await session.waitFor('[data-testid=import-kind-sales]'));
+  await session.type(await session.waitFor('[data-testid=import-path] input'), file);
+  await session.click(await session.waitFor('[data-testid=import-read]'));
+  await session.waitFor('[data-testid=import-format]', { text: 'GB18030', timeout: 20000 });
+  await session.waitFor('[data-testid=import-rows][data-rows="2"]');
+  await shot('source');
+
+  step('the columns map themselves; the dry run shows one line to create and one refused');
+  await session.click(await session.waitFor('[data-testid=import-next]'));
+  await session.waitFor('[data-testid=mapping-table]');
+  await shot('mapping');
+  await session.click(await session.waitFor('[data-testid=import-dry-run]'));
+  await session.waitFor('[data-testid=import-count-create]', { text: '1', timeout: 30000 });
+  await session.waitFor('[data-testid=import-count-refuse]', { text: '1' });
+  await session.waitFor('[data-testid=outcome-problem]', { text: 'X999' });
+  await shot('dry-run');
+
+  step('the commit writes the line');
+  await session.click(await session.waitFor('[data-testid=import-commit]'));
+  await session.waitFor('[data-testid=import-final]', { timeout: 30000 });
+  await session.waitFor('[data-testid=import-count-create]', { text: '1' });
+  await shot('committed');
+
+  step('the sales analyses show the figures and drill into a region');
+  await session.click(await session.waitFor('[data-testid=nav-sales]'));
+  await session.waitFor('[data-testid=grade-table] [data-testid=grade-revenue]', { timeout: 30000 });
+  await shot('grades');
+  await session.click(await session.waitFor('[data-testid=sales-tab-regions]'));
+  await session.waitFor('[data-testid=region-table] [data-testid=region-name]', { timeout: 30000 });
+  const crumbs = (await session.find('[data-testid=region-crumb]')).length;
+  await session.click(await session.waitFor('[data-testid=region-drill]'));
+  const until = Date.now() + 30000;
+  while ((await session.find('[data-testid=region-crumb]')).length !== crumbs + 1) {
+    assert(Date.now() < until, 'drilling down adds a step to the region path');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await shot('regions');
+} catch (error) {
+  failed = true;
+  console.error(`sales e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
+  if (session) await shot('failure').catch(() => {});
+} finally {
+  if (session) await session.end().catch(() => {});
+  driver.kill();
+  await released(book, (m) => console.log(`sales e2e: ${m}`)).catch(() => {});
+}
+
+if (!failed) {
+  try {
+    step('the CLI finds the imported line in the book, in fen, and not the refused one');
+    const after = fieldcrm('analyse', 'products', '--from', day(-30), '--to', day(0));
+    const added = revenueOf(after, 'P101') - revenueOf(before, 'P101');
+    assert(added === 198000, `the line of 1,980.00 yuan is in the product analysis (${added})`);
+    assert(!after.products.some((p) => p.code === 'X999'), 'the refused line was not written');
+  } catch (error) {
+    failed = true;
+    console.error(`sales e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
+  }
+}
+console.log(`sales e2e: screenshots in ${out}`);
+rmSync(work, { recursive: true, force: true });
+console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed');
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,353 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { VueWrapper } from '@vue/test-utils'
+import SalesPage from '../views/SalesPage.vue'
+import ImportPage from '../views/ImportPage.vue'
+import CustomerList from '../views/CustomerList.vue'
+import CustomerCard from '../views/CustomerCard.vue'
+import App from '../App.vue'
+import { customerQuery } from '../backend/types'
+import { MemoryBackend } from '../backend/memory'
+import { MEMORY_IMPORT_FOLDER } from '../backend/memoryImport'
+import type { Staff } from '../generated/bindings'
+import { mountWith, until } from './helpers'
+
+let wrapper: VueWrapper | undefined
+
+/** The computer's clock: the memory book's today, so the default period is 2025-12-01 to 2026-11-22. */
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] })
+  vi.setSystemTime(new Date('2026-11-22T10:00:00Z'))
+})
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = undefined
+  vi.useRealTimers()
+  document.body.innerHTML = ''
+})
+
+const OFFICE: Staff = { id: 's-ho', name: '赵总', role: 'head_office', orgUnitId: 'u-hq', orgUnitName: '华丰农资总部', phone: null, active: true }
+const PERIOD = { from: '2025-12-01', to: '2026-11-22' }
+
+/**
+ * Three customers in two regions, with sales of 100,000 yuan in the period:
+ * 华星农业 (grade A, credit C: limit 50,000 yuan) 60,000 in one month;
+ * 绿丰农资 (B) 30,000; 兰山农资 (C, in 临沂区) 10,000, down from 20,000 a year before.
+ */
+async function salesBook() {
+  const backend = new MemoryBackend({
+    customers: [
+      { name: '华星农业', channelType: 'wholesaler' },
+      { name: '绿丰农资', channelType: 'retailer' },
+      { name: '兰山农资', channelType: 'retailer', ownerId: 's-rep2', territoryId: 'u-ls' },
+    ],
+  })
+  backend.units.push(
+    { id: 'u-ly', parentId: 'u-sd', kind: 'region', name: '临沂区', code: 'LY', depth: 2 },
+    { id: 'u-ls', parentId: 'u-ly', kind: 'territory', name: '兰山片区', code: 'LS', depth: 3 },
+  )
+  backend.staff.push({ id: 's-rep2', name: '赵刚', role: 'rep', orgUnitId: 'u-ls', orgUnitName: '兰山片区', phone: null, active: true })
+  backend.actAs(OFFICE)
+  const rows = (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows
+  const id = (name: string) => rows.find((r) => r.name === name)!.id
+  backend.setGrading(id('华星农业'), { grade: 'A', creditGrade: 'C' })
+  backend.setGrading(id('绿丰农资'), { grade: 'B', creditGrade: 'B' })
+  backend.setGrading(id('兰山农资'), { grade: 'C' })
+  backend.addSale(id('华星农业'), 'FH-45', '2026-03-10', 375, 6_000_000, 'FH-0310')
+  backend.addSale(id('绿丰农资'), 'NS-46', '2026-05-05', 200, 1_900_000)
+  backend.addSale(id('绿丰农资'), 'NY-LQ', '2026-06-05', 400, 1_100_000)
+  backend.addSale(id('兰山农资'), 'ZZ-JS1', '2026-07-01', 222, 1_000_000)
+  backend.addSale(id('兰山农资'), 'ZZ-JS1', '2025-07-01', 444, 2_000_000)
+  return { backend, id }
+}
+
+const cell = (w: VueWrapper, testId: string, attr: string, value: string) => w.find(`[data-testid=${testId}][data-${attr}="${value}"]`)
+
+describe('sales analysis', () => {
+  it("shows each grade's revenue and share of the period's sales, and how many customers make 80 %", async () => {
+    const { backend } = await salesBook()
+    const byGrade = vi.spyOn(backend, 'salesByGrade')
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await until(() => w.find('[data-testid=grade-table]').exists() && cell(w, 'grade-revenue', 'grade', 'A').exists())
+    // The default period: the twelve months up to today's.
+    expect(byGrade).toHaveBeenCalledWith(PERIOD)
+    expect(w.find('[data-testid=sales-overview]').text()).toContain('共 5 条销售明细（2025-07-01 至 2026-07-01）')
+    // 60,000 + 30,000 + 10,000 yuan; last year's 20,000 of 兰山农资 lies outside the period.
+    expect(cell(w, 'grade-revenue', 'grade', 'A').text()).toBe('60,000.00')
+    expect(cell(w, 'grade-share', 'grade', 'A').text()).toBe('60.0%')
+    expect(cell(w, 'grade-revenue', 'grade', 'B').text()).toBe('30,000.00')
+    expect(cell(w, 'grade-share', 'grade', 'B').text()).toBe('30.0%')
+    expect(cell(w, 'grade-revenue', 'grade', 'C').text()).toBe('10,000.00')
+    expect(cell(w, 'grade-revenue', 'grade', 'D').text()).toBe('0.00')
+    // The two largest customers make 90 %, the first alone 60 %: two are needed for 80 %.
+    expect(w.find('[data-testid=analysis-grades] [data-testid=analysis-summary]').text()).toBe('销售额 100,000.00 元，3 个客户购买；前 2 个客户贡献 80% 的销售额')
+    expect(w.find('[data-testid=analysis-grades] [data-testid=chart] svg').exists()).toBe(true)
+  })
+
+  it('drills the regions down from head office to the province, comparing with last year, and back up by the breadcrumbs', async () => {
+    const { backend } = await salesBook()
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await w.find('[data-testid=sales-tab-regions]').trigger('click')
+    await until(() => cell(w, 'region-drill', 'id', 'u-sd').exists())
+    // Head office sees one part, the province, with all of it.
+    expect(w.findAll('[data-testid=region-table] tbody tr')).toHaveLength(1)
+    expect(cell(w, 'region-revenue', 'id', 'u-sd').text()).toBe('100,000.00')
+    expect(w.find('[data-testid=region-current]').text()).toBe('华丰农资总部')
+
+    await cell(w, 'region-drill', 'id', 'u-sd').trigger('click')
+    await until(() => cell(w, 'region-revenue', 'id', 'u-ly').exists())
+    expect(cell(w, 'region-revenue', 'id', 'u-wf').text()).toBe('90,000.00')
+    expect(cell(w, 'region-revenue', 'id', 'u-ly').text()).toBe('10,000.00')
+    // 临沂区 sold 10,000 against 20,000 in the same months last year.
+    const ly = w.findAll('[data-testid=region-table] tbody tr').find((r) => r.text().includes('临沂区'))!
+    expect(ly.text()).toContain('20,000.00')
+    expect(ly.text()).toContain('-50.0%')
+    expect(w.find('[data-testid=region-current]').text()).toBe('山东省')
+    expect(w.findAll('[data-testid=region-crumb]').map((c) => c.text())).toEqual(['华丰农资总部'])
+
+    await w.find('[data-testid=region-crumb]').trigger('click')
+    await until(() => w.find('[data-testid=region-current]').text() === '华丰农资总部')
+    expect(cell(w, 'region-drill', 'id', 'u-sd').exists()).toBe(true)
+  })
+
+  it('exports the analysis shown to the path the user picks, drilled-down unit included', async () => {
+    const { backend } = await salesBook()
+    const exported = vi.spyOn(backend, 'exportAnalysis')
+    backend.picks.push(null, 'D:/分析/等级构成.xlsx', 'D:/分析/山东省.xlsx')
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await until(() => w.find('[data-testid=analysis-grades] [data-testid=export-analysis]').exists())
+
+    // A cancelled save dialog writes nothing.
+    await w.find('[data-testid=analysis-grades] [data-testid=export-analysis]').trigger('click')
+    await until(() => backend.picks.length === 2)
+    expect(exported).not.toHaveBeenCalled()
+
+    await w.find('[data-testid=analysis-grades] [data-testid=export-analysis]').trigger('click')
+    await until(() => exported.mock.calls.length === 1)
+    expect(exported).toHaveBeenCalledWith('grades', PERIOD, 'D:/分析/等级构成.xlsx')
+    expect(backend.workbooks.get('D:/分析/等级构成.xlsx')).toBe('grades')
+    await until(() => document.body.textContent!.includes('已导出到 D:/分析/等级构成.xlsx'))
+
+    await w.find('[data-testid=sales-tab-regions]').trigger('click')
+    await until(() => cell(w, 'region-drill', 'id', 'u-sd').exists())
+    await cell(w, 'region-drill', 'id', 'u-sd').trigger('click')
+    await until(() => cell(w, 'region-revenue', 'id', 'u-ly').exists())
+    await w.find('[data-testid=analysis-regions] [data-testid=export-analysis]').trigger('click')
+    await until(() => exported.mock.calls.length === 2)
+    expect(exported).toHaveBeenLastCalledWith('regions', { ...PERIOD, unitId: 'u-sd' }, 'D:/分析/山东省.xlsx')
+  })
+
+  it('lists the credit grades with the customers over their limit, and the customers buying less than last year', async () => {
+    const { backend } = await salesBook()
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await w.find('[data-testid=sales-tab-credit]').trigger('click')
+    await until(() => w.find('[data-testid=over-limit] tbody tr').text() !== '')
+    // 华星农业 bought 60,000 in March against a limit of 50,000: 120 % of it.
+    const over = w.find('[data-testid=over-limit] tbody tr')
+    expect(over.text()).toContain('华星农业')
+    expect(over.text()).toContain('50,000.00')
+    expect(over.text()).toContain('120.0%')
+    expect(cell(w, 'credit-over', 'grade', 'C').text()).toBe('1')
+    expect(cell(w, 'credit-over', 'grade', 'B').text()).toBe('0')
+
+    await w.find('[data-testid=sales-tab-growth]').trigger('click')
+    await until(() => w.find('[data-testid=growth-customer]').exists())
+    expect(w.findAll('[data-testid=growth-customer]').map((c) => c.text())).toEqual(['兰山农资'])
+    expect(w.find('[data-testid=analysis-growth] [data-testid=analysis-summary]').text()).toContain('比去年共少 10,000.00 元')
+  })
+
+  it('says so when the book has no sales lines yet', async () => {
+    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const byGrade = vi.spyOn(backend, 'salesByGrade')
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await until(() => w.find('[data-testid=sales-empty]').exists())
+    expect(w.find('[data-testid=sales-empty]').text()).toContain('还没有销售数据：总部导入销售明细后这里会显示分析')
+    expect(byGrade).not.toHaveBeenCalled()
+    // The catalogue is there all the same: four products, prices in yuan.
+    await w.find('[data-testid=sales-tab-catalogue]').trigger('click')
+    await until(() => cell(w, 'catalogue-price', 'code', 'FH-45').exists())
+    expect(cell(w, 'catalogue-price', 'code', 'FH-45').text()).toBe('160.00')
+    expect(w.find('[data-testid=catalogue-count]').text()).toBe('共 4 个产品')
+  })
+
+  it('opens from the header', async () => {
+    const { backend } = await salesBook()
+    ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
+    const w = wrapper
+    await until(() => w.find('[data-testid=nav-sales]').exists())
+    await w.find('[data-testid=nav-sales]').trigger('click')
+    await until(() => cell(w, 'grade-revenue', 'grade', 'A').exists())
+    await w.find('[data-testid=nav-import]').trigger('click')
+    await until(() => w.find('[data-testid=import-path] input').exists())
+  })
+})
+
+const CUSTOMERS_FILE = `${MEMORY_IMPORT_FOLDER}/客户名单.xlsx`
+
+async function readFile(w: VueWrapper, path: string) {
+  await w.find('[data-testid=import-path] input').setValue(path)
+  await w.find('[data-testid=import-read]').trigger('click')
+  await until(() => w.find('[data-testid=import-rows]').exists())
+}
+
+const selectOf = (w: VueWrapper, testId: string, attr: string, value: string) =>
+  w.findAllComponents({ name: 'ElSelect' }).find((s) => s.attributes('data-testid') === testId && s.attributes(`data-${attr}`) === value)!
+const count = (w: VueWrapper, action: string) => w.find(`[data-testid=import-count-${action}]`).attributes('data-count')
+
+describe('import wizard', () => {
+  it('reads a file, maps its columns, tries the import, settles a duplicate, then imports', async () => {
+    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
+    const existing = (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows[0].id
+    ;({ wrapper } = await mountWith(ImportPage, backend))
+    const w = wrapper
+    // A rep imports customers only.
+    expect(w.findAll('[data-testid^=import-kind-]').map((k) => k.attributes('data-testid'))).toEqual(['import-kind-customers'])
+
+    await readFile(w, CUSTOMERS_FILE)
+    expect(w.find('[data-testid=import-rows]').attributes('data-rows')).toBe('4')
+    expect(w.find('[data-testid=import-format]').text()).toContain('XLSX')
+    // Another sheet is read again.
+    selectOf(w, 'import-sheet', 'testid', 'import-sheet').vm.$emit('update:modelValue', '说明')
+    await until(() => w.find('[data-testid=import-rows]').attributes('data-rows') === '1')
+    selectOf(w, 'import-sheet', 'testid', 'import-sheet').vm.$emit('update:modelValue', '客户')
+    await until(() => w.find('[data-testid=import-rows]').attributes('data-rows') === '4')
+
+    await w.find('[data-testid=import-next]').trigger('click')
+    await until(() => w.find('[data-testid=mapping-table]').exists())
+    // The headers were recognised; without the name column the dry run cannot start.
+    expect(selectOf(w, 'mapping-select', 'column', '0').attributes('data-field')).toBe('name')
+    expect(selectOf(w, 'mapping-select', 'column', '2').attributes('data-field')).toBe('owner')
+    expect(w.find('[data-testid=import-missing]').exists()).toBe(false)
+    selectOf(w, 'mapping-select', 'column', '0').vm.$emit('update:modelValue', '')
+    await until(() => w.find('[data-testid=import-missing]').exists())
+    expect(w.find('[data-testid=import-missing]').text()).toContain('客户名称')
+    expect(w.find('[data-testid=import-dry-run]').attributes('disabled')).toBeDefined()
+    selectOf(w, 'mapping-select', 'column', '0').vm.$emit('update:modelValue', 'name')
+    await until(() => !w.find('[data-testid=import-missing]').exists())
+
+    const run = vi.spyOn(backend, 'runImport')
+    await w.find('[data-testid=import-dry-run]').trigger('click')
+    await until(() => w.find('[data-testid=import-counts]').exists())
+    expect(run.mock.calls[0][1]).toBe(false)
+    // 丰收农资店 is new; 华星农业 matches the card with that name and phone; row 4 has no name, row 5 an unknown rep.
+    expect([count(w, 'create'), count(w, 'duplicate'), count(w, 'refuse'), count(w, 'update')]).toEqual(['1', '1', '2', '0'])
+    expect(cell(w, 'outcome-problem', 'row', '4').find('[data-testid=outcome-problem-text]').text()).toBe('客户名称*：必填')
+    expect(cell(w, 'outcome-problem', 'row', '5').find('[data-testid=outcome-problem-text]').text()).toBe('业务员：没有这个人员')
+    // The book's message names the value, under the translation.
+    expect(cell(w, 'outcome-problem', 'row', '5').text()).toContain('张三')
+    expect(cell(w, 'outcome-action', 'row', '3').attributes('data-action')).toBe('duplicate')
+    expect(w.find('[data-testid=import-undecided]').exists()).toBe(true)
+    // A dry run writes nothing.
+    expect((await backend.searchCustomers(customerQuery())).total).toBe(1)
+
+    selectOf(w, 'duplicate-choice', 'row', '3').vm.$emit('update:modelValue', `update:${existing}`)
+    await w.find('[data-testid=import-recheck]').trigger('click')
+    await until(() => count(w, 'update') === '1')
+    expect(run.mock.calls[1][0].decisions).toEqual([{ row: 3, choice: 'update', customerId: existing }])
+    expect(count(w, 'duplicate')).toBe('0')
+    expect(cell(w, 'outcome-action', 'row', '3').attributes('data-action')).toBe('update')
+
+    await w.find('[data-testid=import-commit]').trigger('click')
+    await until(() => w.find('[data-testid=import-final]').exists())
+    expect(run.mock.calls[2][1]).toBe(true)
+    expect([count(w, 'create'), count(w, 'update'), count(w, 'refuse')]).toEqual(['1', '1', '2'])
+    const names = (await backend.searchCustomers(customerQuery())).rows.map((r) => r.name).sort()
+    expect(names).toEqual(['丰收农资店', '华星农业'].sort())
+    expect((await backend.getCustomer(existing)).fields.notes).toBe('老客户')
+
+    // The next import of the same file is warned about.
+    await w.find('[data-testid=import-again]').trigger('click')
+    await readFile(w, CUSTOMERS_FILE)
+    expect(w.find('[data-testid=import-previous]').text()).toContain('王强')
+  })
+
+  it('stops a dry run on cancel, saying nothing was imported, and stays on the mapping', async () => {
+    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const cancel = vi.spyOn(backend, 'cancelImport')
+    ;({ wrapper } = await mountWith(ImportPage, backend))
+    const w = wrapper
+    await readFile(w, CUSTOMERS_FILE)
+    await w.find('[data-testid=import-next]').trigger('click')
+    await until(() => w.find('[data-testid=import-dry-run]').exists())
+    await w.find('[data-testid=import-dry-run]').trigger('click')
+    // The progress bar is up while the book checks the rows.
+    await until(() => w.find('[data-testid=import-cancel]').exists())
+    expect(w.find('[data-testid=import-progress]').exists()).toBe(true)
+    await w.find('[data-testid=import-cancel]').trigger('click')
+    await until(() => document.body.textContent!.includes('已取消，没有导入任何内容'))
+    expect(cancel).toHaveBeenCalledTimes(1)
+    expect(w.find('[data-testid=import-progress]').exists()).toBe(false)
+    expect(w.find('[data-testid=import-counts]').exists()).toBe(false)
+    expect(w.find('[data-testid=mapping-table]').exists()).toBe(true)
+    expect(w.find('[data-testid=import-error]').exists()).toBe(false)
+  })
+
+  it("shows the book's problems with the file, and lets head office import sales lines, refusing an unknown product", async () => {
+    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    backend.actAs(OFFICE)
+    ;({ wrapper } = await mountWith(ImportPage, backend))
+    const w = wrapper
+    await w.find('[data-testid=import-path] input').setValue('/tmp/没有这个文件.xlsx')
+    await w.find('[data-testid=import-read]').trigger('click')
+    await until(() => w.find('[data-testid=import-error]').exists())
+    expect(w.find('[data-testid=import-error]').text()).toContain('文件：找不到这个文件，请检查路径')
+
+    await w.find('[data-testid=import-kind-sales] input').setValue(true)
+    await readFile(w, `${MEMORY_IMPORT_FOLDER}/销售明细.csv`)
+    expect(w.find('[data-testid=import-format]').text()).toContain('GB18030')
+    await w.find('[data-testid=import-next]').trigger('click')
+    await until(() => w.find('[data-testid=import-dry-run]').exists())
+    await w.find('[data-testid=import-dry-run]').trigger('click')
+    await until(() => w.find('[data-testid=import-counts]').exists())
+    expect([count(w, 'create'), count(w, 'refuse')]).toEqual(['1', '1'])
+    expect(cell(w, 'outcome-problem', 'row', '3').find('[data-testid=outcome-problem-text]').text()).toBe('产品编码：产品目录中没有这个产品编码，请先导入产品目录或核对')
+    expect(cell(w, 'outcome-problem', 'row', '3').text()).toContain('XX-99')
+
+    await w.find('[data-testid=import-commit]').trigger('click')
+    await until(() => w.find('[data-testid=import-final]').exists())
+    // 10 bags for 1,600 yuan, in fen.
+    expect(await backend.salesOverview()).toMatchObject({ lines: 1, amount: 160_000, firstDay: '2026-10-08' })
+  })
+})
+
+describe('customer list export and the card’s sales', () => {
+  it('exports every customer of the current filter and says how many', async () => {
+    const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资', '华丰化肥'] })
+    const exported = vi.spyOn(backend, 'exportCustomers')
+    backend.picks.push('D:/名单/华.xlsx')
+    ;({ wrapper } = await mountWith(CustomerList, backend))
+    const w = wrapper
+    await w.find('[data-testid=search-input] input').setValue('华')
+    await until(() => w.find('[data-testid=customer-total]').attributes('data-total') === '2')
+    await w.find('[data-testid=export-customers]').trigger('click')
+    await until(() => exported.mock.calls.length === 1)
+    expect(exported.mock.calls[0][0]).toMatchObject({ text: '华', offset: 0 })
+    expect(exported.mock.calls[0][1]).toBe('D:/名单/华.xlsx')
+    await until(() => document.body.textContent!.includes('已导出 2 个客户到 D:/名单/华.xlsx'))
+  })
+
+  it("lists a card's sales lines in a tab, left out for a card without any", async () => {
+    const { backend, id } = await salesBook()
+    ;({ wrapper } = await mountWith(CustomerCard, backend, { id: id('绿丰农资') }))
+    const w = wrapper
+    await until(() => w.find('[data-testid=card-tab-sales]').exists())
+    expect(w.find('[data-testid=card-tab-sales]').text()).toBe('销售记录 (2)')
+    await w.find('[data-testid=card-tab-sales]').trigger('click')
+    await until(() => w.findAll('[data-testid=customer-sale-amount]').length === 2)
+    // Newest first, yuan from fen.
+    expect(w.findAll('[data-testid=customer-sale-amount]').map((a) => a.text())).toEqual(['11,000.00', '19,000.00'])
+    expect(w.find('[data-testid=customer-sales]').text()).toContain('400 瓶')
+    wrapper.unmount()
+
+    const bare = new MemoryBackend({ customers: ['新客户'] })
+    const bareId = (await bare.searchCustomers(customerQuery())).rows[0].id
+    ;({ wrapper } = await mountWith(CustomerCard, bare, { id: bareId }))
+    const w2 = wrapper
+    await until(() => w2.find('[data-testid=card-title]').exists())
+    expect(w2.find('[data-testid=card-tab-sales]').exists()).toBe(false)
+  })
+})

@@ -62,7 +62,12 @@ pub fn number(raw: &Raw) -> Result<Option<f64>, String> {
                 .trim_end_matches(['元', '件', '箱', '吨', '袋'])
                 .to_string();
             if t.is_empty() {
-                return Ok(None);
+                // Only a unit or a currency sign: not a number, not blank either.
+                return if text.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    Err(format!("'{}' is not a number", text.trim()))
+                };
             }
             let negative = t.starts_with('(') && t.ends_with(')');
             if negative {
@@ -252,6 +257,8 @@ mod properties {
         #[test]
         fn dates_read_back_from_every_form(days in 0i64..60_000, form in 0usize..6) {
             let day = NaiveDate::from_ymd_opt(1901, 1, 1).expect("day") + chrono::Duration::days(days);
+            // The 1904 system counts from 1904-01-01 (serial 0); earlier days have no serial.
+            let day = if form == 5 { day.max(NaiveDate::from_ymd_opt(1904, 1, 2).expect("day")) } else { day };
             let raw = match form {
                 0 => Raw::Text(day.format("%Y-%m-%d").to_string()),
                 1 => Raw::Text(day.format("%Y/%-m/%-d").to_string()),

@@ -7,7 +7,7 @@ import CompliancePage from '../views/CompliancePage.vue'
 import { customerQuery } from '../backend/types'
 import { MemoryBackend } from '../backend/memory'
 import type { Staff } from '../generated/bindings'
-import { mountWith, until } from './helpers'
+import { errorUnder, mountWith, until } from './helpers'
 
 let wrapper: VueWrapper | undefined
 
@@ -39,11 +39,6 @@ function selectOf(w: VueWrapper, testId: string) {
   return select
 }
 
-/** The error shown under the form field holding `testId` ('' when none). */
-function errorUnder(w: VueWrapper, testId: string): string {
-  const item = w.find(`[data-testid=${testId}]`).element.closest('.el-form-item')
-  return item?.querySelector('.el-form-item__error')?.textContent?.trim() ?? ''
-}
 
 /** The number typed into an input-number field. */
 async function typeNumber(w: VueWrapper, testId: string, n: number) {

@@ -9,7 +9,7 @@ import { customerQuery } from '../backend/types'
 import { MemoryBackend } from '../backend/memory'
 import { MEMORY_IMPORT_FOLDER } from '../backend/memoryImport'
 import type { Staff } from '../generated/bindings'
-import { mountWith, until } from './helpers'
+import { errorUnder, mountWith, until } from './helpers'
 
 let wrapper: VueWrapper | undefined
 
@@ -61,6 +61,7 @@ async function salesBook() {
 }
 
 const cell = (w: VueWrapper, testId: string, attr: string, value: string) => w.find(`[data-testid=${testId}][data-${attr}="${value}"]`)
+
 
 describe('sales analysis', () => {
   it("shows each grade's revenue and share of the period's sales, and how many customers make 80 %", async () => {
@@ -172,6 +173,62 @@ describe('sales analysis', () => {
     await until(() => cell(w, 'catalogue-price', 'code', 'FH-45').exists())
     expect(cell(w, 'catalogue-price', 'code', 'FH-45').text()).toBe('160.00')
     expect(w.find('[data-testid=catalogue-count]').text()).toBe('共 4 个产品')
+  })
+
+  it('lets head office add a product, its price typed in yuan and kept in fen', async () => {
+    const { backend } = await salesBook()
+    const save = vi.spyOn(backend, 'saveProduct')
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await w.find('[data-testid=sales-tab-catalogue]').trigger('click')
+    await until(() => w.find('[data-testid=product-add]').exists())
+    await w.find('[data-testid=product-add]').trigger('click')
+    await until(() => w.find('[data-testid=product-dialog] [data-testid=product-save]').isVisible())
+    await w.find('[data-testid=product-code]').setValue('XY-01')
+    await w.find('[data-testid=product-line]').setValue('叶面肥')
+    const price = w.find('[data-testid=product-price] input')
+    await price.setValue('12.5')
+    await price.trigger('change')
+    // Without a name the book refuses it, and says so under the name.
+    await w.find('[data-testid=product-save]').trigger('click')
+    await until(() => errorUnder(w, 'product-name') !== '')
+    expect(errorUnder(w, 'product-name')).toBe('必填')
+    expect(cell(w, 'catalogue-price', 'code', 'XY-01').exists()).toBe(false)
+
+    await w.find('[data-testid=product-name]').setValue('新叶宝')
+    await w.find('[data-testid=product-save]').trigger('click')
+    await until(() => cell(w, 'catalogue-price', 'code', 'XY-01').exists())
+    expect(save.mock.calls[1][0]).toEqual({ code: 'XY-01', name: '新叶宝', line: '叶面肥', unit: '件', listPrice: 1250 })
+    expect(cell(w, 'catalogue-price', 'code', 'XY-01').text()).toBe('12.50')
+    expect(w.find('[data-testid=catalogue-count]').text()).toBe('共 5 个产品')
+    await until(() => document.body.textContent!.includes('已保存产品“新叶宝”'))
+  })
+
+  it("lets head office rename a product, its code fixed and price kept; a rep only reads the catalogue", async () => {
+    const { backend } = await salesBook()
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await w.find('[data-testid=sales-tab-catalogue]').trigger('click')
+    await until(() => cell(w, 'product-edit', 'code', 'FH-45').exists())
+    await cell(w, 'product-edit', 'code', 'FH-45').trigger('click')
+    await until(() => w.find('[data-testid=product-dialog] [data-testid=product-save]').isVisible())
+    expect((w.find('[data-testid=product-code]').element as HTMLInputElement).disabled).toBe(true)
+    expect((w.find('[data-testid=product-price] input').element as HTMLInputElement).value).toBe('160.00')
+    await w.find('[data-testid=product-name]').setValue('复合肥 45% 新包装')
+    await w.find('[data-testid=product-save]').trigger('click')
+    const row = () => w.findAll('[data-testid=catalogue-table] tbody tr').find((r) => r.text().includes('FH-45'))!
+    await until(() => row().text().includes('复合肥 45% 新包装'))
+    expect(cell(w, 'catalogue-price', 'code', 'FH-45').text()).toBe('160.00')
+    expect((await backend.products()).find((p) => p.code === 'FH-45')).toMatchObject({ name: '复合肥 45% 新包装', line: '复合肥', unit: '袋', caseSize: 1, listPrice: 16_000, retired: false })
+    wrapper.unmount()
+
+    // The book's own profile is a rep's.
+    ;({ wrapper } = await mountWith(SalesPage, new MemoryBackend({ customers: ['华星农业'] })))
+    const w2 = wrapper
+    await w2.find('[data-testid=sales-tab-catalogue]').trigger('click')
+    await until(() => cell(w2, 'catalogue-price', 'code', 'FH-45').exists())
+    expect(w2.find('[data-testid=product-add]').exists()).toBe(false)
+    expect(w2.find('[data-testid=product-edit]').exists()).toBe(false)
   })
 
   it('opens from the header', async () => {

@@ -1,5 +1,5 @@
 import { defineComponent, h, type Component } from 'vue'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { createAppI18n } from '../locales'
 import { BACKEND } from '../composables/useBackend'
@@ -50,4 +50,10 @@ export async function until(check: () => boolean, ms = 2000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10))
     await flushPromises()
   }
+}
+
+/** The error shown under the form field holding `testId` ('' when none). */
+export function errorUnder(w: VueWrapper, testId: string): string {
+  const item = w.find(`[data-testid=${testId}]`).element.closest('.el-form-item')
+  return item?.querySelector('.el-form-item__error')?.textContent?.trim() ?? ''
 }

@@ -2475,17 +2475,20 @@ export class MemoryBackend implements Backend {
 
   private upsertProduct(input: ProductInput) {
     const problems: FieldProblem[] = (['code', 'name'] as const).filter((k) => !input[k]?.trim()).map((field) => ({ field, code: 'required', message: 'this field is required' }))
-    if (problems.length) throw apiError('invalid', 'the product is incomplete', problems)
+    if (input.caseSize != null && (input.caseSize < 1 || input.caseSize > 100_000)) problems.push({ field: 'caseSize', code: 'out_of_range', message: 'a case holds between 1 and 100000 units' })
+    if (input.listPrice != null && (input.listPrice < 0 || input.listPrice > 1_000_000_000_000)) problems.push({ field: 'listPrice', code: 'out_of_range', message: 'a list price is between 0 and 10 billion yuan' })
+    if (problems.length) throw apiError('invalid', problems[0].message, problems)
     const known = this.productList.find((p) => p.code === input.code.trim())
+    // As the book does: what the input leaves out is cleared, except whether the product is retired.
     const product: Product = {
       id: known?.id ?? this.newId('p'),
       code: input.code.trim(),
       name: input.name.trim(),
-      category: input.category ?? known?.category ?? null,
-      line: input.line ?? known?.line ?? null,
-      unit: input.unit ?? known?.unit ?? '件',
-      caseSize: input.caseSize ?? known?.caseSize ?? null,
-      listPrice: input.listPrice ?? known?.listPrice ?? null,
+      category: input.category?.trim() || null,
+      line: input.line?.trim() || null,
+      unit: input.unit?.trim() || '件',
+      caseSize: input.caseSize ?? null,
+      listPrice: input.listPrice ?? null,
       retired: input.retired ?? known?.retired ?? false,
     }
     this.productList = known ? this.productList.map((p) => (p.id === known.id ? product : p)) : [...this.productList, product]

@@ -113,6 +113,11 @@ const en: typeof zhCN = {
       caseSize: 'Case size',
       retired: 'Retired',
       empty: 'The catalogue is empty: products appear here once head office imports the product list',
+      add: 'Add product',
+      editTitle: 'Edit product',
+      name: 'Product name',
+      category: 'Category',
+      saved: 'Product “{name}” saved',
     },
   },
   customerSales: {

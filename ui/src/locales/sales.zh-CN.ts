@@ -111,6 +111,11 @@ export default {
       caseSize: '箱规',
       retired: '已停用',
       empty: '产品目录是空的：总部导入产品目录后这里会列出产品',
+      add: '新增产品',
+      editTitle: '编辑产品',
+      name: '产品名称',
+      category: '类别',
+      saved: '已保存产品“{name}”',
     },
   },
   customerSales: {

@@ -197,7 +197,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         let count = (lines_of(&buyer.level) * rng.range(60, 140) / 100).max(2);
         // Two or three favourite lines, and a trend over the two years.
         let favourites = [rng.below(CATALOGUE.len()), rng.below(CATALOGUE.len()), rng.below(CATALOGUE.len())];
-        let trend = rng.range(-55, 40) as f64 / 100.0;
+        let trend = rng.range(-35, 70) as f64 / 100.0;
         let last = match buyer.lifecycle.as_str() {
             "dormant" => HISTORY_DAYS - 182,
             "eliminated" => HISTORY_DAYS - 365,

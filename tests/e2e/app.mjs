@@ -31,18 +31,25 @@ function forward(from, to, label) {
   });
 }
 
-/** Starts tauri-driver on `port` for the app opened on `book`; resolves once it answers. */
+/**
+ * Starts tauri-driver on `port` for the app opened on `book`; resolves once it
+ * answers. Its WebKitWebDriver listens on `port + 1000` rather than on the
+ * fixed default, so one left over from an earlier test never blocks this one.
+ */
 export async function startDriver(book, port) {
-  const driver = spawn('tauri-driver', ['--port', String(port)], {
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
     env: { ...process.env, FIELDCRM_DB: book },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it stops the WebKitWebDriver it started.
+    detached: true,
   });
   forward(driver.stdout, process.stdout, 'tauri-driver');
   forward(driver.stderr, process.stderr, 'tauri-driver');
-  // A driver that outlives its test (it ignored the stop) is stopped for good.
+  // A driver that outlives its test (it ignored the stop) is stopped for good,
+  // with everything it started.
   process.on('exit', () => {
     try {
-      driver.kill('SIGKILL');
+      process.kill(-driver.pid, 'SIGKILL');
     } catch {}
   });
   const base = `http://127.0.0.1:${port}`;

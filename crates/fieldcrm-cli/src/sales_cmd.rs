@@ -69,17 +69,23 @@ pub struct ImportArgs {
 
 pub fn import(book: &Book, args: &ImportArgs, json: bool) -> Result<(), ApiError> {
     let kind: ImportKind = args.kind.into();
-    let preview = book.import_preview(&args.file, kind, args.sheet.as_deref())?;
-    if args.preview {
-        output::show(&preview, json, preview_text);
-        return Ok(());
-    }
-    let mapping = mapping(&preview, &args.map)?;
+    // The file is read for a preview only when one is shown or the mapping is changed.
+    let (sheet, mapping) = if args.preview || !args.map.is_empty() {
+        let preview = book.import_preview(&args.file, kind, args.sheet.as_deref())?;
+        if args.preview {
+            output::show(&preview, json, preview_text);
+            return Ok(());
+        }
+        let mapping = mapping(&preview, &args.map)?;
+        (Some(preview.sheet), Some(mapping))
+    } else {
+        (args.sheet.clone(), None)
+    };
     let request = ImportRequest {
         path: args.file.display().to_string(),
         kind,
-        sheet: Some(preview.sheet),
-        mapping: Some(mapping),
+        sheet,
+        mapping,
         decisions: vec![],
         otherwise: args.duplicates.map(|c| match c {
             ChoiceArg::Skip => DuplicateChoice::Skip,

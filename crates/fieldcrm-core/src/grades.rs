@@ -624,9 +624,9 @@ pub fn suggest(conn: &Connection, units: Option<&[String]>, today: chrono::Naive
         );
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([unit_values], |r| {
-            let id: String = r.get(0)?;
-            let revenue = sales.get(&id).copied().unwrap_or(0) / 100;
-            Ok(Considered { id: id.parse().unwrap_or_default(), revenue, current: r.get(1)?, manual: r.get(2)? })
+            let id: CustomerId = r.get(0)?;
+            let revenue = sales.get(&id.to_string()).copied().unwrap_or(0) / 100;
+            Ok(Considered { id, revenue, current: r.get(1)?, manual: r.get(2)? })
         })?;
         (RevenueBasis::SalesLines, rows.collect::<rusqlite::Result<Vec<_>>>()?)
     } else {

@@ -6,8 +6,6 @@
 //! half a year ago, eliminated ones a year ago; prospects never bought. Its
 //! own random stream keeps everything else as it was.
 
-use std::fmt::Write;
-
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Transaction};
 
@@ -20,8 +18,6 @@ use crate::sales::{self, analysis::epoch_day, ProductInput, SalesLineInput};
 
 /// Days of sales history.
 const HISTORY_DAYS: i64 = 730;
-/// Rows per insert statement.
-const CHUNK: usize = 5000;
 
 /// A product line: name, category, unit, and its products (name, list price in fen).
 type CatalogueLine = (&'static str, &'static str, &'static str, &'static [(&'static str, i64)]);
@@ -227,21 +223,14 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
     let product_ids: Vec<String> = products.iter().map(|p| sales::product_id(&p.0).to_string()).collect();
     let buyer_ids: Vec<String> = buyers.iter().map(|b| b.id.to_string()).collect();
-    // Rows go in a few thousand at a time as one JSON array per statement:
-    // a statement per row costs several times more. Every value is ASCII
-    // (ids, dates, document numbers), so the JSON is written directly.
     let insert_lines = |tx: &Transaction<'_>| -> Result<()> {
         let mut insert = tx.prepare(
             "INSERT INTO sales_line (id, customer_id, product_id, sold_on, quantity, amount, kind, document, created_at)
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 'shipment',
-                    value ->> 6, value ->> 7
-               FROM json_each(?1)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'shipment', ?7, ?8)",
         )?;
         let mut sequence = 0u32;
         let mut previous: Option<(i64, u32)> = None;
         let mut repeats = 0u32;
-        let mut chunk = String::with_capacity(CHUNK * 200);
-        let mut in_chunk = 0;
         for (i, l) in lines.iter().enumerate() {
             let day = epoch + Duration::days(l.day);
             // One delivery note per customer and day.
@@ -266,23 +255,16 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 document: Some(document.clone()),
                 line: Some(format!("{code}#{repeats}")),
             });
-            chunk.push(if in_chunk == 0 { '[' } else { ',' });
-            let _ = write!(
-                chunk,
-                "[\"{id}\",\"{}\",\"{}\",\"{day}\",{},{},\"{document}\",\"{}\"]",
+            insert.execute(params![
+                id,
                 buyer_ids[l.buyer as usize],
                 product_ids[l.product as usize],
+                day.format("%Y-%m-%d").to_string(),
                 l.quantity,
                 l.amount,
+                document,
                 timestamp(created.max(crate::clock::day_start(day) + Duration::hours(18))),
-            );
-            in_chunk += 1;
-            if in_chunk == CHUNK || i + 1 == lines.len() {
-                chunk.push(']');
-                insert.execute([&chunk])?;
-                chunk.clear();
-                in_chunk = 0;
-            }
+            ])?;
         }
         Ok(())
     };
@@ -298,30 +280,14 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         key.execute(params![i as i64 + 1, p])?;
     }
     let mut fact = tx.prepare(
-        "INSERT INTO sales_fact (day, customer_key, product_key, quantity, amount, lines)
-         SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1)",
+        "INSERT INTO sales_fact (day, customer_key, product_key, quantity, amount, lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut chunk = String::with_capacity(CHUNK * 60);
-    let mut in_chunk = 0;
-    let mut i = 0;
-    while i < lines.len() {
-        let l = &lines[i];
-        let (mut quantity, mut amount, mut n) = (0.0, 0i64, 0i64);
-        while i < lines.len() && (lines[i].day, lines[i].buyer, lines[i].product) == (l.day, l.buyer, l.product) {
-            quantity += lines[i].quantity;
-            amount += lines[i].amount;
-            n += 1;
-            i += 1;
-        }
-        chunk.push(if in_chunk == 0 { '[' } else { ',' });
-        let _ = write!(chunk, "[{},{},{},{quantity},{amount},{n}]", l.day, l.buyer + 1, l.product + 1);
-        in_chunk += 1;
-        if in_chunk == CHUNK || i == lines.len() {
-            chunk.push(']');
-            fact.execute([&chunk])?;
-            chunk.clear();
-            in_chunk = 0;
-        }
+    // Lines are sorted by (day, customer, product): each run is one figure.
+    for run in lines.chunk_by(|a, b| (a.day, a.buyer, a.product) == (b.day, b.buyer, b.product)) {
+        let l = &run[0];
+        let quantity: f64 = run.iter().map(|x| x.quantity).sum();
+        let amount: i64 = run.iter().map(|x| x.amount).sum();
+        fact.execute(params![l.day, i64::from(l.buyer) + 1, i64::from(l.product) + 1, quantity, amount, run.len()])?;
     }
     Ok(())
 }

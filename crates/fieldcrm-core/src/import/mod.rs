@@ -169,8 +169,8 @@ pub struct SheetImportReport {
     pub notes: Vec<String>,
 }
 
-/// Where an import is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// Where an import is (sent to the UI, never read back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportProgress {
     /// `reading`, `checking` or `writing`.

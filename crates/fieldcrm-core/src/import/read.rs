@@ -29,11 +29,8 @@ pub enum Raw {
     Text(String),
     Number(f64),
     Bool(bool),
-    /// An Excel date serial, with the workbook's 1904 flag.
-    Date {
-        serial: f64,
-        is_1904: bool,
-    },
+    /// A cell Excel formats as a date (its workbook's 1900 or 1904 system already applied).
+    Date(chrono::NaiveDate),
 }
 
 impl Raw {
@@ -52,8 +49,7 @@ impl Raw {
             Raw::Text(t) => t.trim().to_string(),
             Raw::Number(n) => number_text(*n),
             Raw::Bool(b) => b.to_string(),
-            Raw::Date { serial, is_1904 } => super::value::serial_date(*serial, *is_1904)
-                .map_or_else(|| number_text(*serial), |d| d.format("%Y-%m-%d").to_string()),
+            Raw::Date(day) => day.format("%Y-%m-%d").to_string(),
         }
     }
 }
@@ -323,10 +319,10 @@ fn raw(cell: &Data) -> Raw {
         Data::Float(f) => Raw::Number(*f),
         Data::Bool(b) => Raw::Bool(*b),
         Data::DateTime(d) if d.is_datetime() => {
-            // Re-derive the 1900-based serial so one conversion serves both systems.
+            // calamine applies the workbook's date system.
             let (y, m, day, ..) = d.to_ymd_hms_milli();
             match chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day)) {
-                Some(date) => Raw::Date { serial: super::value::date_serial(date), is_1904: false },
+                Some(date) => Raw::Date(date),
                 None => Raw::Number(d.as_f64()),
             }
         }

@@ -1,7 +1,8 @@
 //! Cell values as spreadsheets hold them, into the book's: numbers stored as
 //! text (`"1,234.50"`, full-width digits, `¥` and `元`), amounts to fen, and
-//! dates as Excel serials (1900 or 1904 system) or as text in the forms
-//! Chinese offices write them.
+//! dates as Excel date cells (calamine applies the workbook's 1900 or 1904
+//! system), plain serials (the 1900 system) or text in the forms Chinese
+//! offices write them.
 
 use chrono::NaiveDate;
 
@@ -13,14 +14,16 @@ fn epoch_1900() -> NaiveDate {
     NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default()
 }
 
-/// The date of an Excel serial; None outside Excel's years 1900–9999.
-pub fn serial_date(serial: f64, is_1904: bool) -> Option<NaiveDate> {
+/// The date of an Excel serial (a number in a date column: the 1900 system,
+/// as Excel writes unless a workbook says otherwise — such workbooks' date
+/// cells come as dates); None outside Excel's years 1900–9999.
+pub fn serial_date(serial: f64) -> Option<NaiveDate> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
-    let days = serial.floor() as i64 + if is_1904 { 1462 } else { 0 };
+    let days = serial.floor() as i64;
     // Serials 1–59 lie before Excel's phantom leap day.
-    let days = if !is_1904 && days < 61 { days + 1 } else { days };
+    let days = if days < 61 { days + 1 } else { days };
     epoch_1900().checked_add_signed(chrono::Duration::days(days))
 }
 
@@ -51,7 +54,7 @@ pub fn number(raw: &Raw) -> Result<Option<f64>, String> {
     match raw {
         Raw::Empty => Ok(None),
         Raw::Number(n) => Ok(Some(*n)),
-        Raw::Date { serial, .. } => Ok(Some(*serial)),
+        Raw::Date(day) => Ok(Some(date_serial(*day))),
         Raw::Bool(_) => Err("is true/false, not a number".into()),
         Raw::Text(text) => {
             let t = halfwidth(text.trim());
@@ -114,15 +117,13 @@ pub fn integer(raw: &Raw) -> Result<Option<i64>, String> {
 pub fn date(raw: &Raw) -> Result<Option<NaiveDate>, String> {
     match raw {
         Raw::Empty => Ok(None),
-        Raw::Date { serial, is_1904 } => {
-            serial_date(*serial, *is_1904).map(Some).ok_or_else(|| format!("{serial} is not a date"))
-        }
+        Raw::Date(day) => Ok(Some(*day)),
         Raw::Number(n) => {
             // 8 digits read as yyyymmdd; otherwise an Excel serial.
             if n.fract() == 0.0 && (19_000_101.0..=29_991_231.0).contains(n) {
                 return text_date(&format!("{}", *n as i64)).map(Some);
             }
-            serial_date(*n, false).map(Some).ok_or_else(|| format!("{} is not a date", super::read::number_text(*n)))
+            serial_date(*n).map(Some).ok_or_else(|| format!("{} is not a date", super::read::number_text(*n)))
         }
         Raw::Bool(_) => Err("is true/false, not a date".into()),
         Raw::Text(t) if t.trim().is_empty() => Ok(None),
@@ -131,7 +132,7 @@ pub fn date(raw: &Raw) -> Result<Option<NaiveDate>, String> {
             // A serial stored as text.
             if let Ok(n) = t.parse::<f64>() {
                 if !(19_000_101.0..=29_991_231.0).contains(&n) {
-                    return serial_date(n, false).map(Some).ok_or_else(|| format!("'{t}' is not a date"));
+                    return serial_date(n).map(Some).ok_or_else(|| format!("'{t}' is not a date"));
                 }
             }
             text_date(&t).map(Some)
@@ -177,13 +178,12 @@ mod tests {
     }
 
     #[test]
-    fn excel_serials_are_dates_in_both_systems() {
-        assert_eq!(serial_date(45_943.541, false), Some(day(2025, 10, 13)));
-        assert_eq!(serial_date(1.0, false), Some(day(1900, 1, 1)));
-        assert_eq!(serial_date(59.0, false), Some(day(1900, 2, 28)));
-        assert_eq!(serial_date(61.0, false), Some(day(1900, 3, 1)));
-        assert_eq!(serial_date(0.0, true), None, "serials start at 1");
-        assert_eq!(serial_date(44_481.0, true), serial_date(44_481.0 + 1462.0, false));
+    fn excel_serials_are_dates() {
+        assert_eq!(serial_date(45_943.541), Some(day(2025, 10, 13)));
+        assert_eq!(serial_date(1.0), Some(day(1900, 1, 1)));
+        assert_eq!(serial_date(59.0), Some(day(1900, 2, 28)));
+        assert_eq!(serial_date(61.0), Some(day(1900, 3, 1)));
+        assert_eq!(serial_date(0.0), None, "serials start at 1");
         assert_eq!(date_serial(day(2025, 10, 13)), 45_943.0);
     }
 
@@ -200,7 +200,7 @@ mod tests {
         assert_eq!(date(&text("20261122")), want);
         assert_eq!(date(&Raw::Number(20_261_122.0)), want);
         assert_eq!(date(&text("2026-11-22 08:30:00")), want);
-        assert_eq!(date(&Raw::Date { serial: 46_348.0, is_1904: false }), want);
+        assert_eq!(date(&Raw::Date(day(2026, 11, 22))), want);
         assert!(date(&text("2026-13-01")).is_err());
         assert!(date(&text("下周一")).is_err());
     }
@@ -257,15 +257,13 @@ mod properties {
         #[test]
         fn dates_read_back_from_every_form(days in 0i64..60_000, form in 0usize..6) {
             let day = NaiveDate::from_ymd_opt(1901, 1, 1).expect("day") + chrono::Duration::days(days);
-            // The 1904 system counts from 1904-01-01 (serial 0); earlier days have no serial.
-            let day = if form == 5 { day.max(NaiveDate::from_ymd_opt(1904, 1, 2).expect("day")) } else { day };
             let raw = match form {
                 0 => Raw::Text(day.format("%Y-%m-%d").to_string()),
                 1 => Raw::Text(day.format("%Y/%-m/%-d").to_string()),
                 2 => Raw::Text(day.format("%Y年%-m月%-d日").to_string()),
                 3 => Raw::Text(day.format("%Y%m%d").to_string()),
                 4 => Raw::Number(date_serial(day)),
-                _ => Raw::Date { serial: date_serial(day) - 1462.0, is_1904: true },
+                _ => Raw::Date(day),
             };
             prop_assert_eq!(date(&raw), Ok(Some(day)), "{:?}", raw);
         }

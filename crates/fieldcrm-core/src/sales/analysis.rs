@@ -612,7 +612,7 @@ pub struct RegionSlice {
     pub name: String,
     /// `province`, `region`, `territory` … or `rep`.
     pub kind: String,
-    /// Units below it to drill into.
+    /// It can be drilled into: to its units, or at the bottom of the tree to its reps.
     pub has_children: bool,
     pub customers: u32,
     #[ts(type = "number")]
@@ -694,9 +694,9 @@ pub(crate) fn by_region(conn: &Connection, cx: &Context, viewer: &Viewer, period
             } else {
                 (cx.unit_name(&id), cx.units[&id].1.clone())
             };
-            let has_children = !by_rep && cx.units.values().any(|u| u.2.as_deref() == Some(id.as_str()));
             RegionSlice {
-                has_children: has_children || (!by_rep && id != root),
+                // A unit drills down to its units, or at the bottom to its reps.
+                has_children: !by_rep && id != root,
                 id,
                 name,
                 kind,

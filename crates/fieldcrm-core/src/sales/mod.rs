@@ -267,11 +267,6 @@ pub fn save_line(tx: &Transaction<'_>, input: &SalesLineInput, now: DateTime<Utc
     Ok(inserted > 0)
 }
 
-/// Does a line with this id exist (a re-imported document line)?
-pub fn line_exists(conn: &Connection, id: SalesLineId) -> Result<bool> {
-    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM sales_line WHERE id = ?1)")?.query_row([id], |r| r.get(0))?)
-}
-
 /// Rebuilds the analyses' figures from the sales lines (after a bulk load
 /// that bypassed the triggers, or to repair them).
 pub fn rebuild_facts(tx: &Transaction<'_>) -> Result<()> {

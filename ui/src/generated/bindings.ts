@@ -1086,7 +1086,7 @@ id: string, name: string,
  */
 kind: string, 
 /**
- * Units below it to drill into.
+ * It can be drilled into: to its units, or at the bottom of the tree to its reps.
  */
 hasChildren: boolean, customers: number, revenue: number, shareBp: number, lastYear: number, growthBp: number | null, };
 

@@ -28,6 +28,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("schema/0004_classification.sql"), after: Some(crate::codes::adopt_free_text) },
     Migration { sql: include_str!("schema/0005_field_work.sql"), after: None },
     Migration { sql: include_str!("schema/0006_sales.sql"), after: None },
+    Migration { sql: include_str!("schema/0007_capture.sql"), after: None },
 ];
 
 /// The schema version this program writes.

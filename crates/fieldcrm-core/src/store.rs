@@ -165,7 +165,8 @@ pub fn bulk_load<T>(
         tx.execute_batch(&format!("DROP {} {name}", kind.to_uppercase()))?;
     }
     let cache: i64 = tx.pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    tx.pragma_update(None, "cache_size", -524_288)?;
+    // At most 2 GiB: a 100,000-card demo's three million sales lines with their key.
+    tx.pragma_update(None, "cache_size", -2_097_152)?;
     let loaded = load(tx);
     let rebuilt = schema.iter().try_for_each(|(_, _, sql)| tx.execute_batch(sql));
     tx.pragma_update(None, "cache_size", cache)?;

@@ -96,3 +96,19 @@ fn the_demo_fills_only_an_empty_book() {
         ErrorCode::Invalid
     );
 }
+
+#[test]
+fn a_book_filled_with_the_demo_is_back_in_wal_mode_with_no_journal_left() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("book.sqlite");
+    let book = Book::open(&path, common::clock()).expect("book");
+    book.load_demo(&options(2)).expect("demo");
+    let mode: String = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "wal", "the demo writes past the WAL, then the book goes back to it");
+    assert!(!dir.path().join("book.sqlite-journal").exists(), "the rollback journal is gone once the demo commits");
+    let cards = book.search_customers(&Default::default()).expect("search").rows.len();
+    assert!(cards > 0, "the demo's cards are in the book");
+}

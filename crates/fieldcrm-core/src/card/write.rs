@@ -49,6 +49,7 @@ pub struct FieldChange {
 
 pub type Fields = BTreeMap<String, Json>;
 
+#[derive(Debug, Clone)]
 struct Checked {
     def: &'static FieldDef,
     sql: SqlValue,
@@ -226,27 +227,55 @@ fn check_new_customer(
     Ok((checked, warnings))
 }
 
-/// Checks a new card and its first records as [`insert_customer`] would,
-/// writing nothing. Returns the warnings.
+/// A new card and its first records, checked completely (values, references,
+/// codes) and ready to write: [`check_customer`] makes one and
+/// [`insert_checked_unindexed`] writes it, so a bulk write checks each card
+/// once and its dry run checks exactly what the write will store.
+#[derive(Debug, Clone)]
+pub struct CheckedCard {
+    card: Vec<Checked>,
+    children: Vec<CheckedChild>,
+}
+
+#[derive(Debug, Clone)]
+struct CheckedChild {
+    entity: Entity,
+    id: String,
+    values: Vec<Checked>,
+}
+
+/// Checks a new card and its first records as [`insert_customer`] does,
+/// writing nothing. Returns them checked, and the warnings.
 pub fn check_customer(
     tx: &Transaction<'_>,
     values: &Fields,
     children: &[NewChild<'_>],
     today: NaiveDate,
-) -> Result<Vec<FieldProblem>> {
-    let (_, mut warnings) = check_new_customer(tx, values, today)?;
+) -> Result<(CheckedCard, Vec<FieldProblem>)> {
+    let (card, mut warnings) = check_new_customer(tx, values, today)?;
+    let mut checked_children = Vec::with_capacity(children.len());
     for child in children {
         let at = |problems: Vec<FieldProblem>| -> Vec<FieldProblem> {
             problems.into_iter().map(|p| FieldProblem { field: format!("{}.{}", child.path, p.field), ..p }).collect()
         };
-        let (checked, more) = check_record(child.entity, child.values, today).map_err(|e| match e {
+        debug_assert_ne!(child.entity, CUSTOMER_ENTITY);
+        let mut values = child.values.clone();
+        if child.entity == fields::CREDIT_INCIDENT_ENTITY {
+            values.entry("resolved".into()).or_insert(Json::Bool(false));
+        }
+        let (checked, mut more) = check_record(child.entity, &values, today).map_err(|e| match e {
             Error::Invalid(problems) => Error::Invalid(at(problems)),
             other => other,
         })?;
-        check_refs(tx, &checked)?;
+        check_refs(tx, &checked).map_err(|e| match e {
+            Error::Invalid(problems) => Error::Invalid(at(problems)),
+            other => other,
+        })?;
+        more.extend(child_warnings(child.entity, &checked, today));
         warnings.extend(at(more));
+        checked_children.push(CheckedChild { entity: child.entity, id: child.id.to_string(), values: checked });
     }
-    Ok(warnings)
+    Ok((CheckedCard { card, children: checked_children }, warnings))
 }
 
 /// A record to create together with a new card.
@@ -283,11 +312,23 @@ pub fn insert_customer_unindexed(
     children: &[NewChild<'_>],
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
-    let (checked, mut warnings) = check_new_customer(tx, values, actor.today())?;
-    if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
+    let (checked, warnings) = check_customer(tx, values, children, actor.today())?;
+    insert_checked_unindexed(tx, id, &checked, actor)?;
+    Ok(warnings)
+}
+
+/// Writes a card [`check_customer`] checked, with its first records, in the
+/// transaction that checked it; without the search refresh.
+pub fn insert_checked_unindexed(
+    tx: &Transaction<'_>,
+    id: CustomerId,
+    checked: &CheckedCard,
+    actor: Actor,
+) -> Result<()> {
+    if let Some(supplier) = checked.card.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
         check_supplier(tx, id, supplier)?;
     }
-    let name = checked.iter().find(|c| c.def.key == "name").and_then(|c| c.json.as_str()).unwrap_or_default();
+    let name = checked.card.iter().find(|c| c.def.key == "name").and_then(|c| c.json.as_str()).unwrap_or_default();
     let ts = timestamp(actor.at);
     let mut columns: Vec<&str> =
         vec!["id", "name_pinyin", "reviewed_at", "created_at", "created_by", "updated_at", "updated_by"];
@@ -300,28 +341,26 @@ pub fn insert_customer_unindexed(
         SqlValue::Text(ts),
         SqlValue::Text(actor.staff.to_string()),
     ];
-    for c in &checked {
+    for c in &checked.card {
         columns.push(c.def.column);
         sql_values.push(c.sql.clone());
     }
     insert_row(tx, "customer", &columns, sql_values)?;
     record_history(tx, id, CUSTOMER_ENTITY, &id.to_string(), "*", &Json::Null, &Json::from(name), actor)?;
-    for child in children {
-        let at = |problems: Vec<FieldProblem>| -> Vec<FieldProblem> {
-            problems.into_iter().map(|p| FieldProblem { field: format!("{}.{}", child.path, p.field), ..p }).collect()
-        };
-        let more = insert_child_row(tx, child.entity, child.id, id, child.values, actor).map_err(|e| match e {
-            Error::Invalid(problems) => Error::Invalid(at(problems)),
-            other => other,
-        })?;
-        warnings.extend(at(more));
+    for child in &checked.children {
+        insert_checked_child(tx, child.entity, &child.id, id, &child.values, actor)?;
     }
-    Ok(warnings)
+    Ok(())
 }
 
 fn insert_row(tx: &Transaction<'_>, table: &str, columns: &[&str], values: Vec<SqlValue>) -> Result<()> {
-    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+    use std::fmt::Write;
+    // Built without a string per column: an import runs this for every record.
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES (?1", columns.join(", "));
+    for i in 2..=columns.len() {
+        let _ = write!(sql, ", ?{i}");
+    }
+    sql.push(')');
     tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
@@ -376,6 +415,18 @@ fn insert_child_row(
     }
     let (checked, mut warnings) = check_record(entity, &values, actor.today())?;
     warnings.extend(child_warnings(entity, &checked, actor.today()));
+    insert_checked_child(tx, entity, id, customer, &checked, actor)?;
+    Ok(warnings)
+}
+
+fn insert_checked_child(
+    tx: &Transaction<'_>,
+    entity: Entity,
+    id: &str,
+    customer: CustomerId,
+    checked: &[Checked],
+    actor: Actor,
+) -> Result<()> {
     let ts = timestamp(actor.at);
     let mut columns = vec!["id", "customer_id", "created_at", "updated_at"];
     let mut sql_values = vec![
@@ -384,14 +435,13 @@ fn insert_child_row(
         SqlValue::Text(ts.clone()),
         SqlValue::Text(ts),
     ];
-    for c in &checked {
+    for c in checked {
         columns.push(c.def.column);
         sql_values.push(c.sql.clone());
     }
     insert_row(tx, entity.table, &columns, sql_values)?;
-    let label = child_label(entity, &checked);
-    record_history(tx, customer, entity, id, "*", &Json::Null, &Json::from(label), actor)?;
-    Ok(warnings)
+    let label = child_label(entity, checked);
+    record_history(tx, customer, entity, id, "*", &Json::Null, &Json::from(label), actor)
 }
 
 fn child_label(entity: Entity, values: &[Checked]) -> String {

@@ -13,7 +13,7 @@ use super::read::{Raw, Sheet};
 use super::value;
 use super::{DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportRequest, RowAction, RowOutcome};
 use crate::card::fields::{self as card_fields, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
-use crate::card::write::{self, Actor, FieldChange, Fields, NewChild};
+use crate::card::write::{self, Actor, CheckedCard, FieldChange, Fields, NewChild};
 use crate::error::{Error, FieldProblem, Result};
 use crate::fieldwork::Viewer;
 use crate::ids::{AddressId, CustomerId, KeyPersonId, OrgUnitId, ProductId, StaffId};
@@ -35,7 +35,7 @@ pub struct Context {
 #[derive(Debug, Clone)]
 enum Op {
     Nothing,
-    NewCard { id: CustomerId, values: Fields, contact: Option<Fields>, address: Option<Fields> },
+    NewCard { id: CustomerId, card: Box<CheckedCard> },
     EditCard { id: CustomerId, changes: Vec<FieldChange> },
     NewPerson { name: String, role: StaffRole, unit: OrgUnitId, phone: Option<String> },
     EditPerson { id: StaffId, phone: Option<String> },
@@ -586,14 +586,15 @@ impl<'a> Planner<'a> {
                 Some((DuplicateChoice::New, _)) => {}
             }
         }
+        let (person_id, address_id) = (KeyPersonId::new().to_string(), AddressId::new().to_string());
         let mut children = vec![];
         if let Some(c) = &contact {
-            children.push(NewChild { entity: KEY_PERSON_ENTITY, id: "", values: c, path: "contact" });
+            children.push(NewChild { entity: KEY_PERSON_ENTITY, id: &person_id, values: c, path: "contact" });
         }
         if let Some(a) = &address {
-            children.push(NewChild { entity: ADDRESS_ENTITY, id: "", values: a, path: "address" });
+            children.push(NewChild { entity: ADDRESS_ENTITY, id: &address_id, values: a, path: "address" });
         }
-        let warnings = match write::check_customer(tx, &values, &children, self.ctx.today) {
+        let (card, warnings) = match write::check_customer(tx, &values, &children, self.ctx.today) {
             Ok(w) => w,
             Err(Error::Invalid(problems)) => {
                 let problems = problems.into_iter().map(|p| self.card_problem(p)).collect();
@@ -607,7 +608,7 @@ impl<'a> Planner<'a> {
             label,
             problems: warnings.into_iter().map(|p| self.card_problem(p)).collect(),
             candidates: vec![],
-            op: Op::NewCard { id: CustomerId::new(), values, contact, address },
+            op: Op::NewCard { id: CustomerId::new(), card: Box::new(card) },
         })
     }
 
@@ -1016,16 +1017,9 @@ impl<'a> Planner<'a> {
         let actor = self.ctx.actor;
         match &plan.op {
             Op::Nothing => {}
-            Op::NewCard { id, values, contact, address } => {
-                let (person_id, address_id) = (KeyPersonId::new().to_string(), AddressId::new().to_string());
-                let mut children = vec![];
-                if let Some(c) = contact {
-                    children.push(NewChild { entity: KEY_PERSON_ENTITY, id: &person_id, values: c, path: "contact" });
-                }
-                if let Some(a) = address {
-                    children.push(NewChild { entity: ADDRESS_ENTITY, id: &address_id, values: a, path: "address" });
-                }
-                write::insert_customer_unindexed(tx, *id, values, &children, actor).map_err(|e| self.card_error(e))?;
+            Op::NewCard { id, card } => {
+                // Checked while planning, in this transaction.
+                write::insert_checked_unindexed(tx, *id, card, actor).map_err(|e| self.card_error(e))?;
                 self.written.push(id.to_string());
             }
             Op::EditCard { id, changes } => {

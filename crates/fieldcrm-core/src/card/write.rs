@@ -258,20 +258,12 @@ pub fn check_customer(
         let at = |problems: Vec<FieldProblem>| -> Vec<FieldProblem> {
             problems.into_iter().map(|p| FieldProblem { field: format!("{}.{}", child.path, p.field), ..p }).collect()
         };
-        debug_assert_ne!(child.entity, CUSTOMER_ENTITY);
-        let mut values = child.values.clone();
-        if child.entity == fields::CREDIT_INCIDENT_ENTITY {
-            values.entry("resolved".into()).or_insert(Json::Bool(false));
-        }
-        let (checked, mut more) = check_record(child.entity, &values, today).map_err(|e| match e {
-            Error::Invalid(problems) => Error::Invalid(at(problems)),
-            other => other,
-        })?;
-        check_refs(tx, &checked).map_err(|e| match e {
-            Error::Invalid(problems) => Error::Invalid(at(problems)),
-            other => other,
-        })?;
-        more.extend(child_warnings(child.entity, &checked, today));
+        let (checked, more) = check_child(child.entity, child.values, today)
+            .and_then(|(checked, more)| check_refs(tx, &checked).map(|()| (checked, more)))
+            .map_err(|e| match e {
+                Error::Invalid(problems) => Error::Invalid(at(problems)),
+                other => other,
+            })?;
         warnings.extend(at(more));
         checked_children.push(CheckedChild { entity: child.entity, id: child.id.to_string(), values: checked });
     }
@@ -408,15 +400,22 @@ fn insert_child_row(
     values: &Fields,
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
+    let (checked, warnings) = check_child(entity, values, actor.today())?;
+    insert_checked_child(tx, entity, id, customer, &checked, actor)?;
+    Ok(warnings)
+}
+
+/// Fills a new child record's defaults and checks its values. Returns them
+/// checked, and the warnings.
+fn check_child(entity: Entity, values: &Fields, today: NaiveDate) -> Result<(Vec<Checked>, Vec<FieldProblem>)> {
     debug_assert_ne!(entity, CUSTOMER_ENTITY);
     let mut values = values.clone();
     if entity == fields::CREDIT_INCIDENT_ENTITY {
         values.entry("resolved".into()).or_insert(Json::Bool(false));
     }
-    let (checked, mut warnings) = check_record(entity, &values, actor.today())?;
-    warnings.extend(child_warnings(entity, &checked, actor.today()));
-    insert_checked_child(tx, entity, id, customer, &checked, actor)?;
-    Ok(warnings)
+    let (checked, mut warnings) = check_record(entity, &values, today)?;
+    warnings.extend(child_warnings(entity, &checked, today));
+    Ok((checked, warnings))
 }
 
 fn insert_checked_child(

@@ -332,13 +332,13 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
             let value = match (p.col.as_str(), &p.value) {
                 ("*", SqlValue::Null) => match copies.row(tx, &p.tbl, &p.pk)? {
                     Some(row) => row,
-                    // Created and removed again in this transaction: neither travels.
+                    // Created and removed again in this transaction: nothing of it travels.
                     None => {
                         vanished.insert((&p.tbl, &p.pk));
                         continue;
                     }
                 },
-                ("-", _) if vanished.contains(&(p.tbl.as_str(), p.pk.as_str())) => continue,
+                _ if vanished.contains(&(p.tbl.as_str(), p.pk.as_str())) => continue,
                 _ => p.value.clone(),
             };
             tx.prepare_cached(
@@ -504,6 +504,7 @@ mod tests {
         tx.execute_batch(
             "INSERT INTO org_unit (id, name, kind, parent_id, created_at, updated_at)
                  VALUES ('u2', '新片区', 'territory', 'u1', 't', 't');
+             UPDATE org_unit SET name = '南片区' WHERE id = 'u2';
              DELETE FROM org_unit WHERE id = 'u2';
              UPDATE org_unit SET name = '西片区' WHERE id = 'u1';",
         )

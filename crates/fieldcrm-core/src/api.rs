@@ -184,6 +184,8 @@ pub struct Book {
     conn: Mutex<Connection>,
     pub(crate) clock: Arc<dyn Clock>,
     path: String,
+    /// The last import dry run's plan, for the commit that usually follows.
+    pub(crate) kept_import: Mutex<Option<crate::import::Kept>>,
 }
 
 impl std::fmt::Debug for Book {
@@ -195,12 +197,12 @@ impl std::fmt::Debug for Book {
 impl Book {
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> ApiResult<Self> {
         let conn = store::open(path)?;
-        Ok(Self { conn: Mutex::new(conn), clock, path: path.display().to_string() })
+        Ok(Self { conn: Mutex::new(conn), clock, path: path.display().to_string(), kept_import: Mutex::default() })
     }
 
     pub fn open_in_memory(clock: Arc<dyn Clock>) -> ApiResult<Self> {
         let conn = store::open_in_memory()?;
-        Ok(Self { conn: Mutex::new(conn), clock, path: ":memory:".into() })
+        Ok(Self { conn: Mutex::new(conn), clock, path: ":memory:".into(), kept_import: Mutex::default() })
     }
 
     pub fn path(&self) -> PathBuf {

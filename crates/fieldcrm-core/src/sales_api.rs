@@ -121,7 +121,9 @@ impl Book {
     }
 
     /// Plans an import and, with `commit`, writes it in one transaction.
-    /// Nothing is written on a dry run, on a cancel, or on any error.
+    /// Nothing is written on a dry run, on a cancel, or on any error. A
+    /// commit of the same file and request right after a dry run writes the
+    /// dry run's plan, when the book has not changed in between.
     pub fn import(
         &self,
         request: &ImportRequest,
@@ -130,8 +132,19 @@ impl Book {
         cancel: &Cancel,
     ) -> ApiResult<SheetImportReport> {
         progress(ImportProgress { phase: "reading", done: 0, total: 0 });
-        let sheet =
-            import::read::read(Path::new(&request.path), request.sheet.as_deref()).map_err(|e| self.public(e))?;
+        let (bytes, file_name) = import::read::load(Path::new(&request.path)).map_err(|e| self.public(e))?;
+        let hash = import::read::hash_of(&bytes);
+        // Taken either way: a commit uses it at most once, a dry run replaces it.
+        let kept = self.kept_import.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let kept = kept.filter(|k| commit && k.is_for(request, &hash));
+        // The file is read before the book is locked (unless its plan is kept).
+        let mut sheet = match kept {
+            Some(_) => None,
+            None => Some(
+                import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref()).map_err(|e| self.public(e))?,
+            ),
+        };
+        drop(bytes);
         cancel.check().map_err(|e| self.public(e))?;
         let now = self.clock.now();
         let mut conn = self.lock();
@@ -139,7 +152,7 @@ impl Book {
         let cache: i64 =
             conn.pragma_query_value(None, "cache_size", |r| r.get(0)).map_err(|e| self.public(e.into()))?;
         let _ = conn.pragma_update(None, "cache_size", -1_048_576);
-        let mut run = || -> Result<SheetImportReport> {
+        let run = || -> Result<(SheetImportReport, Option<import::Kept>)> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let viewer = Viewer::of(&tx)?;
             let ctx = plan::Context {
@@ -147,25 +160,36 @@ impl Book {
                 today: crate::clock::work_day(now),
                 viewer,
             };
-            let report = import::run(&tx, &sheet, request, &ctx, commit, progress, cancel)?;
-            if commit {
-                cancel.check()?;
-                import::record_batch(
-                    &tx,
-                    &sheet,
-                    &report,
-                    &ctx.viewer.staff.to_string(),
-                    &crate::clock::timestamp(now),
-                )?;
-                crate::sync::capture::seal(&tx, now)?;
-                tx.commit()?;
+            let state = import::BookState::of(&tx)?;
+            let planned = match kept.and_then(|k| k.still_valid(state, &ctx)) {
+                Some(planned) => planned,
+                None => {
+                    let sheet = match sheet.take() {
+                        Some(sheet) => sheet,
+                        None => import::read::read(Path::new(&request.path), request.sheet.as_deref())?,
+                    };
+                    import::plan(&tx, &sheet, request, &ctx, progress, cancel)?
+                }
+            };
+            // Reported before the batch is recorded: `previous` is the import before this one.
+            let report = import::report(&tx, &planned, commit)?;
+            if !commit {
+                // A dry run's transaction is dropped: it wrote nothing anyway.
+                return Ok((report, Some(import::Kept::new(planned, state, &ctx))));
             }
-            // A dry run's transaction is dropped: it wrote nothing anyway.
-            Ok(report)
+            import::write(&tx, &planned, &ctx, progress, cancel)?;
+            cancel.check()?;
+            import::record_batch(&tx, &planned, &report, &ctx.viewer.staff.to_string(), &crate::clock::timestamp(now))?;
+            crate::sync::capture::seal(&tx, now)?;
+            tx.commit()?;
+            Ok((report, None))
         };
         let result = run().map_err(|e| self.public(e));
         let _ = conn.pragma_update(None, "cache_size", cache);
-        result
+        drop(conn);
+        let (report, keep) = result?;
+        *self.kept_import.lock().unwrap_or_else(|e| e.into_inner()) = keep;
+        Ok(report)
     }
 
     fn analysis<T>(

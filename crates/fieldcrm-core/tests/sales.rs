@@ -200,6 +200,116 @@ fn a_dry_run_says_what_the_commit_does_and_writes_nothing() {
     assert_eq!(again.created, 0);
 }
 
+/// The import phases a run reported, in order, each once.
+fn phases(book: &Book, req: &ImportRequest, commit: bool) -> (SheetImportReport, Vec<&'static str>) {
+    let mut seen: Vec<&'static str> = vec![];
+    let report = book
+        .import(
+            req,
+            commit,
+            &mut |p| {
+                if seen.last() != Some(&p.phase) {
+                    seen.push(p.phase)
+                }
+            },
+            &Cancel::default(),
+        )
+        .expect("import");
+    (report, seen)
+}
+
+#[test]
+fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_changed() {
+    let w = World::new(2);
+    let office = &w.office.book;
+    let at = dir();
+    let rep = office.staff().expect("staff").into_iter().find(|s| s.name == "业务员0").expect("rep");
+    let file = at.path().join("客户.xlsx");
+    let rows = |names: &[&str]| {
+        let mut rows: Vec<Vec<String>> = vec![vec!["客户名称".into(), "联系电话".into(), "业务员".into()]];
+        for n in names {
+            // A phone of its own per name: the same phone would make a row a duplicate.
+            let phone = format!("139{:08}", u32::from(n.chars().next().unwrap_or('0')));
+            rows.push(vec![(*n).into(), phone, rep.name.clone()]);
+        }
+        let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+        let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+        xlsx(&file, "客户", &rows, false);
+    };
+    let req = request(&file, ImportKind::Customers);
+    let names = |book: &Book| -> Vec<String> {
+        let mut n: Vec<String> =
+            world::cards(book).values().map(|c| c["fields"]["name"].as_str().unwrap_or("").to_string()).collect();
+        n.sort();
+        n
+    };
+
+    // A dry run, then the commit of the same file and request: the plan is written as it was checked.
+    rows(&["甲农资", "乙农资"]);
+    let (dry, planned) = phases(office, &req, false);
+    assert_eq!(planned, ["reading", "checking"]);
+    let (done, committed) = phases(office, &req, true);
+    assert_eq!(committed, ["reading", "writing"], "the commit did not plan again");
+    assert_eq!((done.created, done.committed, dry.created), (2, true, 2));
+    assert_eq!(names(office), ["乙农资", "甲农资"]);
+    let found = office.search_customers(&CustomerQuery { text: "甲农资".into(), ..Default::default() }).expect("find");
+    assert_eq!(found.total, 1, "written cards are indexed");
+    // The plan was written once: committing again plans afresh and finds the cards.
+    let (again, replanned) = phases(office, &req, true);
+    assert_eq!(replanned, ["reading", "checking", "writing"]);
+    assert_eq!((again.created, again.duplicates), (0, 2));
+
+    // The book changed after the dry run: a card like the file's first row.
+    rows(&["丙农资", "丁农资"]);
+    let (dry, _) = phases(office, &req, false);
+    assert_eq!(dry.created, 2);
+    office.create_customer(&customer("丙农资", json!({}))).expect("card");
+    let (done, committed) = phases(office, &req, true);
+    assert_eq!(committed, ["reading", "checking", "writing"]);
+    assert_eq!((done.created, done.duplicates), (1, 1), "the new card makes row 2 a duplicate");
+
+    // The file changed after the dry run.
+    rows(&["戊农资"]);
+    phases(office, &req, false);
+    rows(&["己农资", "庚农资"]);
+    let (done, committed) = phases(office, &req, true);
+    assert_eq!(committed, ["reading", "checking", "writing"]);
+    assert_eq!(done.created, 2);
+    assert!(!names(office).contains(&"戊农资".to_string()));
+
+    // The request changed after the dry run (a mapping that leaves the phone out).
+    rows(&["辛农资"]);
+    phases(office, &req, false);
+    let other = ImportRequest { mapping: Some(vec![Some("name".into()), None, Some("owner".into())]), ..req.clone() };
+    let (done, committed) = phases(office, &other, true);
+    assert_eq!(committed, ["reading", "checking", "writing"]);
+    assert_eq!(done.created, 1);
+
+    // Another connection wrote to the book after the dry run.
+    let path = at.path().join("book.sqlite");
+    {
+        let book = Book::open(&path, w.office.clock.clone()).expect("book");
+        book.create_profile(&fieldcrm_core::api::NewProfile {
+            name: "总部".into(),
+            role: fieldcrm_core::model::StaffRole::HeadOffice,
+            company_name: "华丰农业".into(),
+            unit_name: String::new(),
+            phone: None,
+        })
+        .expect("profile");
+    }
+    let one = Book::open(&path, w.office.clock.clone()).expect("one");
+    let two = Book::open(&path, w.office.clock.clone()).expect("two");
+    let me = one.staff().expect("staff").remove(0).name;
+    std::fs::write(at.path().join("c.csv"), format!("客户名称,业务员\n壬农资,{me}\n")).expect("csv");
+    let csv = request(&at.path().join("c.csv"), ImportKind::Customers);
+    assert_eq!(phases(&one, &csv, false).0.created, 1);
+    two.create_customer(&customer("壬农资", json!({}))).expect("card");
+    let (done, committed) = phases(&one, &csv, true);
+    assert_eq!(committed, ["reading", "checking", "writing"]);
+    assert_eq!((done.created, done.duplicates), (0, 1));
+}
+
 #[test]
 fn bad_files_are_refused_with_a_clear_error_and_the_book_as_it_was() {
     let w = World::new(1);

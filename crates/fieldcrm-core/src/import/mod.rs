@@ -4,9 +4,11 @@
 //! An import reads the file ([`read`]), maps its columns to fields (suggested
 //! from the headers, [`fields`], changed by the user), and plans every row
 //! ([`plan`]): create, update, unchanged, skip, a duplicate to decide, or
-//! refused with its problems. A dry run stops there and writes nothing. A
-//! commit plans the same way, then writes every row that is not refused in
-//! one transaction: planning made every check the write path makes, and a
+//! refused with its problems. A dry run stops there and writes nothing, and
+//! keeps its plan ([`Kept`]). A commit writes every row that is not refused
+//! in one transaction: the dry run's plan when nothing it was checked against
+//! has changed (the file, the request, the book, who imports, the day), or a
+//! plan made afresh. Planning made every check the write path makes, and a
 //! row refused at writing after all stops the whole import. A cancel rolls
 //! the whole import back.
 
@@ -312,20 +314,33 @@ impl Cancel {
     }
 }
 
-/// Plans (and with `commit`, writes) an import of `sheet` inside `tx`. The
-/// caller commits the transaction, or drops it after a dry run.
-pub fn run(
+/// A sheet's plan: what each row will do. A dry run keeps it ([`Kept`]) so
+/// that the commit which usually follows writes it without planning again.
+#[derive(Debug)]
+pub struct Planned {
+    request: ImportRequest,
+    mapping: Vec<Option<String>>,
+    file_name: String,
+    sheet: String,
+    headers: Vec<String>,
+    hash: String,
+    rows: u32,
+    plans: Vec<plan::RowPlan>,
+    notes: Vec<String>,
+}
+
+/// Plans an import of `sheet` inside `tx`; reads and never writes.
+pub fn plan(
     tx: &Transaction<'_>,
     sheet: &Sheet,
     request: &ImportRequest,
     ctx: &plan::Context,
-    commit: bool,
     progress: &mut dyn FnMut(ImportProgress),
     cancel: &Cancel,
-) -> Result<SheetImportReport> {
+) -> Result<Planned> {
     let mapping = check_mapping(request.kind, sheet, request.mapping.as_deref())?;
     let total = sheet.rows.len() as u32;
-    let mut planner = plan::Planner::new(tx, request, &mapping, sheet, ctx)?;
+    let mut planner = plan::Planner::new(tx, request, &mapping, &sheet.headers, ctx, true)?;
     let mut plans = Vec::with_capacity(sheet.rows.len());
     for (i, (row, cells)) in sheet.rows.iter().enumerate() {
         if i % PROGRESS_EVERY == 0 {
@@ -335,38 +350,64 @@ pub fn run(
         plans.push(planner.plan(tx, *row, cells)?);
     }
     progress(ImportProgress { phase: "checking", done: total, total });
-    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(plans.len().min(MAX_OUTCOMES * 2));
-    if commit {
-        let writing: Vec<usize> =
-            (0..plans.len()).filter(|&i| matches!(plans[i].action, RowAction::Create | RowAction::Update)).collect();
-        let writes = writing.len() as u32;
-        for (n, &i) in writing.iter().enumerate() {
-            if n % PROGRESS_EVERY == 0 {
-                cancel.check()?;
-                progress(ImportProgress { phase: "writing", done: n as u32, total: writes });
-            }
-            // Every check was made while planning; a row the write path still
-            // refuses stops the whole import, so nothing is half-written.
-            planner.write(tx, &plans[i]).map_err(|e| match e {
-                Error::Invalid(problems) => Error::Invalid(
-                    problems
-                        .into_iter()
-                        .map(|p| FieldProblem { field: format!("row {}: {}", plans[i].row, p.field), ..p })
-                        .collect(),
-                ),
-                other => other,
-            })?;
-        }
-        planner.finish(tx)?;
-        progress(ImportProgress { phase: "writing", done: writes, total: writes });
-    }
-    let count = |a: RowAction| plans.iter().filter(|p| p.action == a).count() as u32;
-    let mut report = SheetImportReport {
-        kind: request.kind,
-        committed: commit,
+    let notes = planner.notes();
+    Ok(Planned {
+        request: request.clone(),
+        mapping,
         file_name: sheet.file_name.clone(),
         sheet: sheet.name.clone(),
+        headers: sheet.headers.clone(),
+        hash: sheet.hash.clone(),
         rows: total,
+        plans,
+        notes,
+    })
+}
+
+/// Writes every row of `planned` that creates or updates, inside `tx`; the
+/// caller commits. Every check was made while planning; a row the write
+/// path still refuses stops the whole import, so nothing is half-written.
+pub fn write(
+    tx: &Transaction<'_>,
+    planned: &Planned,
+    ctx: &plan::Context,
+    progress: &mut dyn FnMut(ImportProgress),
+    cancel: &Cancel,
+) -> Result<()> {
+    let mut writer = plan::Planner::new(tx, &planned.request, &planned.mapping, &planned.headers, ctx, false)?;
+    let writing: Vec<&plan::RowPlan> =
+        planned.plans.iter().filter(|p| matches!(p.action, RowAction::Create | RowAction::Update)).collect();
+    let writes = writing.len() as u32;
+    for (n, p) in writing.into_iter().enumerate() {
+        if n % PROGRESS_EVERY == 0 {
+            cancel.check()?;
+            progress(ImportProgress { phase: "writing", done: n as u32, total: writes });
+        }
+        writer.write(tx, p).map_err(|e| match e {
+            Error::Invalid(problems) => Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|q| FieldProblem { field: format!("row {}: {}", p.row, q.field), ..q })
+                    .collect(),
+            ),
+            other => other,
+        })?;
+    }
+    writer.finish(tx)?;
+    progress(ImportProgress { phase: "writing", done: writes, total: writes });
+    Ok(())
+}
+
+/// The report of a planned import, as planned (`committed`: as written).
+pub fn report(conn: &Connection, planned: &Planned, committed: bool) -> Result<SheetImportReport> {
+    let plans = &planned.plans;
+    let count = |a: RowAction| plans.iter().filter(|p| p.action == a).count() as u32;
+    let mut report = SheetImportReport {
+        kind: planned.request.kind,
+        committed,
+        file_name: planned.file_name.clone(),
+        sheet: planned.sheet.clone(),
+        rows: planned.rows,
         created: count(RowAction::Create),
         updated: count(RowAction::Update),
         unchanged: count(RowAction::Unchanged),
@@ -375,10 +416,11 @@ pub fn run(
         refused: count(RowAction::Refuse),
         outcomes: vec![],
         outcomes_truncated: false,
-        previous: previous_import(tx, &sheet.hash, request.kind)?,
-        notes: planner.notes(),
+        previous: previous_import(conn, &planned.hash, planned.request.kind)?,
+        notes: planned.notes.clone(),
     };
     // Problems first, then the rest, in file order within each.
+    let mut outcomes: Vec<RowOutcome> = Vec::with_capacity(plans.len().min(MAX_OUTCOMES));
     let first = |p: &plan::RowPlan| matches!(p.action, RowAction::Refuse | RowAction::Duplicate);
     for pass in [true, false] {
         for p in plans.iter().filter(|p| first(p) == pass) {
@@ -393,10 +435,53 @@ pub fn run(
     Ok(report)
 }
 
+/// What the book was when an import was planned: another connection's
+/// commit changes `data_version`, this connection's writes its change count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookState {
+    data_version: i64,
+    changes: u64,
+}
+
+impl BookState {
+    pub fn of(conn: &Connection) -> Result<Self> {
+        Ok(Self {
+            data_version: conn.pragma_query_value(None, "data_version", |r| r.get(0))?,
+            changes: conn.total_changes(),
+        })
+    }
+}
+
+/// A dry run's plan kept for the commit: valid while the file, the request,
+/// the book, who imports and the day are as they were when it was planned.
+#[derive(Debug)]
+pub struct Kept {
+    planned: Planned,
+    book: BookState,
+    staff: crate::ids::StaffId,
+    today: chrono::NaiveDate,
+}
+
+impl Kept {
+    pub fn new(planned: Planned, book: BookState, ctx: &plan::Context) -> Self {
+        Self { planned, book, staff: ctx.viewer.staff, today: ctx.today }
+    }
+
+    /// Whether this is the plan of `request` on a file whose bytes hash to `hash`.
+    pub fn is_for(&self, request: &ImportRequest, hash: &str) -> bool {
+        self.planned.request == *request && self.planned.hash == hash
+    }
+
+    /// The plan, when nothing it was checked against has changed since.
+    pub fn still_valid(self, book: BookState, ctx: &plan::Context) -> Option<Planned> {
+        (self.book == book && self.staff == ctx.viewer.staff && self.today == ctx.today).then_some(self.planned)
+    }
+}
+
 /// Notes the import in the book (device-local), for the next import of the same file.
 pub fn record_batch(
     tx: &Transaction<'_>,
-    sheet: &Sheet,
+    planned: &Planned,
     report: &SheetImportReport,
     staff: &str,
     at: &str,
@@ -409,9 +494,9 @@ pub fn record_batch(
     .execute(params![
         id,
         report.kind,
-        sheet.file_name,
-        sheet.hash,
-        sheet.name,
+        planned.file_name,
+        planned.hash,
+        planned.sheet,
         report.created,
         report.updated,
         report.skipped + report.duplicates,

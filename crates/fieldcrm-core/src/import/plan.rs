@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
-use super::read::{Raw, Sheet};
+use super::read::Raw;
 use super::value;
 use super::{DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportRequest, RowAction, RowOutcome};
 use crate::card::fields::{self as card_fields, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
@@ -187,12 +187,15 @@ fn labels_map(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<HashMap<Stri
 }
 
 impl<'a> Planner<'a> {
+    /// `planning`: loads what rows are checked against (the cards, the
+    /// products); a planner that only writes rows planned before does not.
     pub fn new(
         tx: &Transaction<'_>,
         request: &'a ImportRequest,
         mapping: &'a [Option<String>],
-        sheet: &'a Sheet,
+        headers: &'a [String],
         ctx: &'a Context,
+        planning: bool,
     ) -> Result<Self> {
         let office = ctx.viewer.role == StaffRole::HeadOffice;
         if !office && request.kind != ImportKind::Customers {
@@ -234,7 +237,7 @@ impl<'a> Planner<'a> {
             kind: request.kind,
             ctx,
             columns,
-            headers: &sheet.headers,
+            headers,
             decisions: request.decisions.iter().map(|d| (d.row, d)).collect(),
             otherwise: request.otherwise,
             staff_by_name,
@@ -256,10 +259,10 @@ impl<'a> Planner<'a> {
             notes: vec![],
             written: vec![],
         };
-        if matches!(request.kind, ImportKind::Customers | ImportKind::Sales) {
+        if planning && matches!(request.kind, ImportKind::Customers | ImportKind::Sales) {
             planner.load_cards(tx)?;
         }
-        if request.kind == ImportKind::Sales {
+        if planning && request.kind == ImportKind::Sales {
             let mut stmt = tx.prepare("SELECT id FROM product")?;
             planner.products = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             if !planner.columns.contains_key("document") {

@@ -95,6 +95,13 @@ fn refuse(code: &str, message: String) -> Error {
 
 /// Reads `sheet` (default: the first sheet with data) of the file at `path`.
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
+    let (bytes, file_name) = load(path)?;
+    read_bytes(&bytes, &file_name, sheet)
+}
+
+/// The bytes of the file at `path` and its name, refused when it is not a
+/// readable file of at most [`MAX_FILE_BYTES`].
+pub fn load(path: &Path) -> Result<(Vec<u8>, String)> {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let meta = std::fs::metadata(path).map_err(|e| {
         refuse(
@@ -120,14 +127,19 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| refuse("unreadable", format!("{file_name} cannot be read ({e}); check that it is closed")))?;
-    read_bytes(&bytes, &file_name, sheet)
+    Ok((bytes, file_name))
+}
+
+/// What identifies a file's content: the hex SHA-256 of its bytes.
+pub fn hash_of(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// Reads a file's bytes; `file_name` names it in messages and says its type
 /// when the content is ambiguous.
 pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<Sheet> {
-    use sha2::Digest;
-    let hash = hex::encode(sha2::Sha256::digest(bytes));
+    let hash = hash_of(bytes);
     if bytes.is_empty() {
         return Err(refuse("empty_file", format!("{file_name} is empty; choose the file with the data")));
     }

@@ -311,6 +311,63 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
 }
 
 #[test]
+fn a_large_import_writes_every_card_with_its_records_and_history_in_file_order() {
+    let w = World::new(2);
+    let office = &w.office.book;
+    let at = dir();
+    let existing = office
+        .create_customer(&customer("老客户农资店", json!({"code": "OLD1", "phone": "13700000000"})))
+        .expect("card")
+        .card
+        .id;
+    // Enough rows for several batches; rows with and without a contact, an
+    // address or a phone (different columns), and an update of an existing
+    // card in the middle.
+    let n = 2_600;
+    let mut csv = String::from("客户编码,客户名称,联系电话,业务员,联系人,详细地址\n");
+    for i in 0..n {
+        if i == 1_500 {
+            csv.push_str("OLD1,老客户农资店,13700000099,业务员1,,\n");
+        }
+        let phone = if i % 5 == 0 { String::new() } else { format!("1590000{i:04}") };
+        let contact = if i % 3 == 0 { String::new() } else { format!("联系人{i}") };
+        let address = if i % 4 == 0 { String::new() } else { format!("{i}号") };
+        csv.push_str(&format!("K{i:05},新店{i}号,{phone},业务员{},{contact},{address}\n", i % 2));
+    }
+    let file = at.path().join("客户.csv");
+    std::fs::write(&file, csv).expect("csv");
+    let req = request(&file, ImportKind::Customers);
+    let dry = import(office, &req, false).expect("dry run");
+    assert_eq!((dry.created, dry.updated, dry.refused), (n, 1, 0), "{:?}", &dry.outcomes[..3]);
+    let done = import(office, &req, true).expect("commit");
+    assert_eq!((done.created, done.updated), (n, 1));
+
+    let all = office.search_customers(&CustomerQuery { limit: 1, ..Default::default() }).expect("list");
+    assert_eq!(all.total, n + 1);
+    assert_eq!(office.customer(existing).expect("card").fields["phone"], json!("13700000099"));
+    for i in [0, 1, 2, 3, 255, 256, 257, 2_047, 2_048, 2_049, n - 1] {
+        let found = office
+            .search_customers(&CustomerQuery { text: format!("新店{i}号"), ..Default::default() })
+            .expect("search");
+        assert_eq!(found.total, 1, "K{i:05}");
+        let card = office.customer(found.rows[0].id).expect("card");
+        assert_eq!(card.fields["code"], json!(format!("K{i:05}")));
+        let phone = if i % 5 == 0 { json!(null) } else { json!(format!("1590000{i:04}")) };
+        assert_eq!(card.fields.get("phone").cloned().unwrap_or(json!(null)), phone, "K{i:05}");
+        let people: Vec<&serde_json::Value> = card.key_people.iter().map(|p| &p.fields["name"]).collect();
+        if i % 3 == 0 {
+            assert!(people.is_empty(), "K{i:05}: {people:?}");
+        } else {
+            assert_eq!(people, [&json!(format!("联系人{i}"))], "K{i:05}");
+        }
+        assert_eq!(card.addresses.len(), usize::from(i % 4 != 0), "K{i:05}");
+        let history = office.history(found.rows[0].id, 10).expect("history");
+        let records = 1 + usize::from(i % 3 != 0) + usize::from(i % 4 != 0);
+        assert_eq!(history.len(), records, "K{i:05}: one history row per record created");
+    }
+}
+
+#[test]
 fn bad_files_are_refused_with_a_clear_error_and_the_book_as_it_was() {
     let w = World::new(1);
     let office = &w.office.book;

@@ -173,31 +173,132 @@ fn record_history(
     new: &Json,
     actor: Actor,
 ) -> Result<()> {
-    let json = |v: &Json| {
-        if v.is_null() {
-            None
-        } else {
-            Some(v.to_string())
+    let mut rows = NewRows::default();
+    rows.history(customer, entity, entity_id, field, old, new, actor);
+    rows.flush(tx)
+}
+
+/// New rows gathered to be written many to a statement. A bulk write (an
+/// import) costs a statement, and its statement journal, per batch of rows
+/// instead of per row. Rows are written table by table, cards before their
+/// records and the history last, so every reference finds its row.
+#[derive(Debug, Default)]
+pub struct NewRows {
+    batches: Vec<Batch>,
+    rows: usize,
+}
+
+/// Rows of one table with the same columns.
+#[derive(Debug)]
+struct Batch {
+    table: &'static str,
+    columns: Vec<&'static str>,
+    values: Vec<SqlValue>,
+}
+
+impl Batch {
+    /// Written before the batches of a higher rank.
+    fn rank(&self) -> u8 {
+        match self.table {
+            "customer" => 0,
+            "change_history" => 2,
+            _ => 1,
         }
-    };
-    tx.prepare_cached(
-        "INSERT INTO change_history (id, customer_id, entity, entity_id, field, old_value, new_value, changed_by, changed_at, source, source_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(rusqlite::params![
-        ChangeId::new(),
-        customer,
-        entity.name,
-        entity_id,
-        field,
-        json(old),
-        json(new),
-        actor.staff,
-        timestamp(actor.at),
-        actor.source,
-        actor.source_id.map(|id| id.to_string()),
-    ])?;
-    Ok(())
+    }
+}
+
+impl NewRows {
+    /// Rows gathered and not yet written.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    fn add(&mut self, table: &'static str, columns: &[&'static str], values: Vec<SqlValue>) {
+        debug_assert_eq!(columns.len(), values.len());
+        self.rows += 1;
+        if let Some(b) = self.batches.iter_mut().find(|b| b.table == table && b.columns == columns) {
+            b.values.extend(values);
+        } else {
+            self.batches.push(Batch { table, columns: columns.to_vec(), values });
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // one row of change_history, column by column
+    fn history(
+        &mut self,
+        customer: CustomerId,
+        entity: Entity,
+        entity_id: &str,
+        field: &str,
+        old: &Json,
+        new: &Json,
+        actor: Actor,
+    ) {
+        let json = |v: &Json| if v.is_null() { SqlValue::Null } else { SqlValue::Text(v.to_string()) };
+        let text = |s: &str| SqlValue::Text(s.to_string());
+        self.add(
+            "change_history",
+            &[
+                "id",
+                "customer_id",
+                "entity",
+                "entity_id",
+                "field",
+                "old_value",
+                "new_value",
+                "changed_by",
+                "changed_at",
+                "source",
+                "source_id",
+            ],
+            vec![
+                SqlValue::Text(ChangeId::new().to_string()),
+                SqlValue::Text(customer.to_string()),
+                text(entity.name),
+                text(entity_id),
+                text(field),
+                json(old),
+                json(new),
+                SqlValue::Text(actor.staff.to_string()),
+                SqlValue::Text(timestamp(actor.at)),
+                text(actor.source),
+                actor.source_id.map_or(SqlValue::Null, |id| SqlValue::Text(id.to_string())),
+            ],
+        );
+    }
+
+    /// Writes every row gathered, and forgets them.
+    pub fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        use std::fmt::Write;
+        let mut batches = std::mem::take(&mut self.batches);
+        self.rows = 0;
+        batches.sort_by_key(Batch::rank);
+        for b in batches {
+            let width = b.columns.len();
+            // At most 256 rows, and within SQLite's 32,766 parameters.
+            let per_statement = (32_766 / width).min(256);
+            let mut values = b.values.into_iter();
+            let mut left = values.len() / width;
+            while left > 0 {
+                let n = left.min(per_statement);
+                let mut sql = format!("INSERT INTO {} ({}) VALUES ", b.table, b.columns.join(", "));
+                for i in 0..n {
+                    sql.push_str(if i == 0 { "(" } else { ", (" });
+                    for c in 0..width {
+                        let _ = write!(sql, "{}?", if c == 0 { "" } else { ", " });
+                    }
+                    sql.push(')');
+                }
+                tx.prepare_cached(&sql)?.execute(params_from_iter(values.by_ref().take(n * width)))?;
+                left -= n;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Fills a new card's defaults and checks it completely (values, references,
@@ -317,12 +418,29 @@ pub fn insert_checked_unindexed(
     checked: &CheckedCard,
     actor: Actor,
 ) -> Result<()> {
+    let mut rows = NewRows::default();
+    stage_checked(tx, &mut rows, id, checked, actor)?;
+    rows.flush(tx)
+}
+
+/// Gathers the rows of a card [`check_customer`] checked, with its first
+/// records and their history, into `rows`; [`NewRows::flush`] writes them.
+/// A card with a supplier writes what was gathered first: its supplier may be
+/// one of them.
+pub fn stage_checked(
+    tx: &Transaction<'_>,
+    rows: &mut NewRows,
+    id: CustomerId,
+    checked: &CheckedCard,
+    actor: Actor,
+) -> Result<()> {
     if let Some(supplier) = checked.card.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
+        rows.flush(tx)?;
         check_supplier(tx, id, supplier)?;
     }
     let name = checked.card.iter().find(|c| c.def.key == "name").and_then(|c| c.json.as_str()).unwrap_or_default();
     let ts = timestamp(actor.at);
-    let mut columns: Vec<&str> =
+    let mut columns: Vec<&'static str> =
         vec!["id", "name_pinyin", "reviewed_at", "created_at", "created_by", "updated_at", "updated_by"];
     let mut sql_values: Vec<SqlValue> = vec![
         SqlValue::Text(id.to_string()),
@@ -337,23 +455,11 @@ pub fn insert_checked_unindexed(
         columns.push(c.def.column);
         sql_values.push(c.sql.clone());
     }
-    insert_row(tx, "customer", &columns, sql_values)?;
-    record_history(tx, id, CUSTOMER_ENTITY, &id.to_string(), "*", &Json::Null, &Json::from(name), actor)?;
+    rows.add("customer", &columns, sql_values);
+    rows.history(id, CUSTOMER_ENTITY, &id.to_string(), "*", &Json::Null, &Json::from(name), actor);
     for child in &checked.children {
-        insert_checked_child(tx, child.entity, &child.id, id, &child.values, actor)?;
+        stage_child(rows, child.entity, &child.id, id, &child.values, actor);
     }
-    Ok(())
-}
-
-fn insert_row(tx: &Transaction<'_>, table: &str, columns: &[&str], values: Vec<SqlValue>) -> Result<()> {
-    use std::fmt::Write;
-    // Built without a string per column: an import runs this for every record.
-    let mut sql = format!("INSERT INTO {table} ({}) VALUES (?1", columns.join(", "));
-    for i in 2..=columns.len() {
-        let _ = write!(sql, ", ?{i}");
-    }
-    sql.push(')');
-    tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     Ok(())
 }
 
@@ -401,7 +507,9 @@ fn insert_child_row(
     actor: Actor,
 ) -> Result<Vec<FieldProblem>> {
     let (checked, warnings) = check_child(entity, values, actor.today())?;
-    insert_checked_child(tx, entity, id, customer, &checked, actor)?;
+    let mut rows = NewRows::default();
+    stage_child(&mut rows, entity, id, customer, &checked, actor);
+    rows.flush(tx)?;
     Ok(warnings)
 }
 
@@ -418,14 +526,8 @@ fn check_child(entity: Entity, values: &Fields, today: NaiveDate) -> Result<(Vec
     Ok((checked, warnings))
 }
 
-fn insert_checked_child(
-    tx: &Transaction<'_>,
-    entity: Entity,
-    id: &str,
-    customer: CustomerId,
-    checked: &[Checked],
-    actor: Actor,
-) -> Result<()> {
+/// Gathers a checked child record and its history row into `rows`.
+fn stage_child(rows: &mut NewRows, entity: Entity, id: &str, customer: CustomerId, checked: &[Checked], actor: Actor) {
     let ts = timestamp(actor.at);
     let mut columns = vec!["id", "customer_id", "created_at", "updated_at"];
     let mut sql_values = vec![
@@ -438,9 +540,9 @@ fn insert_checked_child(
         columns.push(c.def.column);
         sql_values.push(c.sql.clone());
     }
-    insert_row(tx, entity.table, &columns, sql_values)?;
+    rows.add(entity.table, &columns, sql_values);
     let label = child_label(entity, checked);
-    record_history(tx, customer, entity, id, "*", &Json::Null, &Json::from(label), actor)
+    rows.history(customer, entity, id, "*", &Json::Null, &Json::from(label), actor);
 }
 
 fn child_label(entity: Entity, values: &[Checked]) -> String {

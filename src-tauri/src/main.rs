@@ -38,7 +38,13 @@ fn open(path: &std::path::Path) -> (Result<Book, ApiError>, Option<BookLock>) {
     (Book::open(path, Arc::new(SystemClock)), Some(lock))
 }
 
+/// Rust's allocations from mimalloc; SQLite's too, from the start of `main`.
+#[global_allocator]
+static ALLOCATOR: fieldcrm_alloc::MiMalloc = fieldcrm_alloc::MiMalloc;
+
 fn main() {
+    // Before anything opens a book (SQLite keeps its allocator once started).
+    fieldcrm_alloc::sqlite_uses_mimalloc();
     let started = Instant::now();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

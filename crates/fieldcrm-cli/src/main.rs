@@ -401,7 +401,13 @@ fn default_book() -> Result<PathBuf, ApiError> {
         .ok_or_else(|| usage("no data directory is known for this user; pass --db PATH or set FIELDCRM_DB".into()))
 }
 
+/// Rust's allocations from mimalloc; SQLite's too, from the start of `main`.
+#[global_allocator]
+static ALLOCATOR: fieldcrm_alloc::MiMalloc = fieldcrm_alloc::MiMalloc;
+
 fn main() -> ExitCode {
+    // Before anything opens a book (SQLite keeps its allocator once started).
+    fieldcrm_alloc::sqlite_uses_mimalloc();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -179,6 +179,52 @@ pub fn cell_clock(conn: &Connection, tbl: &str, pk: &str, col: &str) -> Result<O
 
 /// Writes a cell's clock.
 #[allow(clippy::too_many_arguments)]
+/// Cell clocks gathered to be written many to a statement: sealing a large
+/// transaction (an import) stamps hundreds of thousands of cells. Written in
+/// the order gathered, so a cell stamped twice keeps the later stamp.
+#[derive(Debug, Default)]
+struct Clocks {
+    values: Vec<SqlValue>,
+}
+
+impl Clocks {
+    const WIDTH: usize = 10;
+    /// Rows per statement.
+    const ROWS: usize = 256;
+
+    fn put(&mut self, tbl: &str, pk: &str, col: &str, clock: &CellClock, version: i64, anchor: Option<&str>) {
+        let text = |s: &str| SqlValue::Text(s.to_string());
+        self.values.extend([
+            text(tbl),
+            text(pk),
+            text(col),
+            SqlValue::Integer(clock.hlc as i64),
+            text(&clock.origin),
+            SqlValue::Integer(clock.base_hlc as i64),
+            clock.base_origin.as_deref().map_or(SqlValue::Null, text),
+            SqlValue::Integer(version),
+            anchor.map_or(SqlValue::Null, text),
+            SqlValue::Integer(i64::from(clock.deleted)),
+        ]);
+    }
+
+    fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        let values = std::mem::take(&mut self.values);
+        for chunk in values.chunks(Self::WIDTH * Self::ROWS) {
+            let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len() / Self::WIDTH].join(", ");
+            tx.prepare_cached(&format!(
+                "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
+                 VALUES {rows}
+                 ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin,
+                     base_hlc = excluded.base_hlc, base_origin = excluded.base_origin, version = excluded.version,
+                     anchor = coalesce(excluded.anchor, sync_clock.anchor), deleted = excluded.deleted"
+            ))?
+            .execute(rusqlite::params_from_iter(chunk))?;
+        }
+        Ok(())
+    }
+}
+
 pub fn put_clock(
     tx: &Transaction<'_>,
     tbl: &str,
@@ -188,26 +234,9 @@ pub fn put_clock(
     version: i64,
     anchor: Option<&str>,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin,
-             base_hlc = excluded.base_hlc, base_origin = excluded.base_origin, version = excluded.version,
-             anchor = coalesce(excluded.anchor, sync_clock.anchor), deleted = excluded.deleted",
-    )?
-    .execute(params![
-        tbl,
-        pk,
-        col,
-        clock.hlc as i64,
-        clock.origin,
-        clock.base_hlc as i64,
-        clock.base_origin,
-        version,
-        anchor,
-        clock.deleted
-    ])?;
-    Ok(())
+    let mut clocks = Clocks::default();
+    clocks.put(tbl, pk, col, clock, version, anchor);
+    clocks.flush(tx)
 }
 
 /// Is this book head office's?
@@ -298,10 +327,15 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
     let mut vanished: HashSet<(&str, &str)> = HashSet::new();
     // customer → (old owner, old territory) for cards that changed hands at head office
     let mut moves: HashMap<String, (Option<SqlValue>, Option<SqlValue>, i64)> = HashMap::new();
+    let mut clocks = Clocks::default();
     for p in &pending {
         let hlc = state.tick(now);
         let version = state.next_version();
         let me = state.device_id.clone();
+        if p.col != "*" {
+            // What follows reads or deletes clocks: the ones gathered first.
+            clocks.flush(tx)?;
+        }
         let (base_hlc, base_origin) = match p.col.as_str() {
             "*" => (0, None),
             col => match cell_clock(tx, &p.tbl, &p.pk, if col == "-" { "*" } else { col })? {
@@ -317,9 +351,9 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
             "-" => {
                 tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '*'")?
                     .execute(params![p.tbl, p.pk])?;
-                put_clock(tx, &p.tbl, &p.pk, "*", &clock, version, p.anchor.as_deref())?;
+                clocks.put(&p.tbl, &p.pk, "*", &clock, version, p.anchor.as_deref());
             }
-            col => put_clock(tx, &p.tbl, &p.pk, col, &clock, version, p.anchor.as_deref())?,
+            col => clocks.put(&p.tbl, &p.pk, col, &clock, version, p.anchor.as_deref()),
         }
         if office && p.tbl == "customer" && (p.col == "owner_id" || p.col == "territory_id") {
             let entry = moves.entry(p.pk.clone()).or_insert((None, None, version));
@@ -357,6 +391,7 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
             ])?;
         }
     }
+    clocks.flush(tx)?;
     for (customer, (owner, territory, version)) in moves {
         record_move(tx, &customer, owner, territory, version)?;
     }
@@ -517,6 +552,36 @@ mod tests {
             .query_row("SELECT max(seq), count(*) FROM sync_outbox", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("seq");
         assert_eq!(seq, count, "sequence numbers stay gap-free");
+    }
+
+    #[test]
+    fn a_large_seal_stamps_every_cell_in_order_and_a_cell_stamped_twice_keeps_the_later_stamp() {
+        let mut conn = laptop();
+        let tx = conn.transaction().expect("tx");
+        tx.execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600)
+             INSERT INTO org_unit (id, name, kind, parent_id, created_at, updated_at)
+                 SELECT printf('x%04d', i), printf('片区%d', i), 'territory', 'u1', 't', 't' FROM n;
+             UPDATE org_unit SET name = '甲' WHERE id = 'u1';
+             UPDATE org_unit SET name = '乙' WHERE id = 'u1';",
+        )
+        .expect("write");
+        assert_eq!(seal(&tx, chrono::Utc::now()).expect("seal"), 602);
+        let stamps: Vec<(String, String, i64, i64)> = tx
+            .prepare("SELECT pk, col, version, hlc FROM sync_clock WHERE tbl = 'org_unit' ORDER BY version")
+            .expect("stmt")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("clocks");
+        assert_eq!(stamps.len(), 601, "each new row once, and the cell changed twice once");
+        for (i, (pk, col, _, _)) in stamps[..600].iter().enumerate() {
+            assert_eq!((pk.as_str(), col.as_str()), (format!("x{:04}", i + 1).as_str(), "*"), "in the order written");
+        }
+        assert!(stamps.windows(2).all(|w| w[0].2 < w[1].2 && w[0].3 < w[1].3), "versions and clocks rise");
+        let (pk, col, version, _) = &stamps[600];
+        assert_eq!((pk.as_str(), col.as_str()), ("u1", "name"));
+        assert_eq!(*version, stamps[0].2 + 601, "the second change's stamp, not the first's");
     }
 
     #[test]

@@ -407,7 +407,9 @@ fn list_filters(query: &CustomerQuery, stale_before: &str) -> (Vec<String>, Vec<
     if query.needs_verification_only {
         filters.push("d.needs_verification = 1".to_string());
     }
-    // Classification lives on the card itself, each column indexed.
+    // Classification lives on the card itself: a column's own index, or a
+    // scan of the covering customer_analysis (grade, credit grade, channel
+    // type), or the partial index of the cards with custom codes.
     let mut on_card = |column: String, values: &[String], args: &mut Vec<SqlValue>| {
         if !values.is_empty() {
             let ps: Vec<String> = values.iter().map(|v| arg(args, SqlValue::Text(v.clone()))).collect();
@@ -419,7 +421,8 @@ fn list_filters(query: &CustomerQuery, stale_before: &str) -> (Vec<String>, Vec<
             Some(b) => b.column.to_string(),
             // Not a list key at all (nor safe to name in SQL): no card carries it.
             None if !crate::codes::valid_key(list) => "NULL".to_string(),
-            None => format!("json_extract(custom_codes, '$.{list}')"),
+            // Only cards with custom codes can match: their partial index, not the whole table.
+            None => format!("custom_codes <> '{{}}' AND json_extract(custom_codes, '$.{list}')"),
         };
         on_card(column, codes, &mut args);
     }

@@ -291,6 +291,15 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
     if !any {
         return Ok(0);
     }
+    let (mut state, office, seen) = load_seal_state(tx)?;
+    if office {
+        let (count, changed): (i64, i64) = tx
+            .prepare_cached("SELECT count(*), count(*) FILTER (WHERE col <> '*') FROM sync_pending")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        if changed == 0 {
+            return seal_created(tx, &mut state, now, count);
+        }
+    }
     let pending: Vec<Pending> = tx
         .prepare_cached("SELECT tbl, pk, col, anchor, value, old FROM sync_pending ORDER BY id")?
         .query_map([], |r| {
@@ -304,25 +313,6 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let (mut state, office, seen) = tx
-        .prepare_cached(
-            "SELECT device_id, hlc, version, clock_offset_ms,
-                    coalesce((SELECT s.role = 'head_office' FROM local_profile p JOIN staff s ON s.id = p.staff_id), 0),
-                    coalesce((SELECT received_upto FROM sync_peer WHERE is_office = 1), 0)
-               FROM sync_state WHERE singleton = 1",
-        )?
-        .query_row([], |r| {
-            Ok((
-                State {
-                    device_id: r.get(0)?,
-                    hlc: r.get::<_, i64>(1)? as u64,
-                    version: r.get(2)?,
-                    clock_offset_ms: r.get(3)?,
-                },
-                r.get::<_, bool>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
     let mut copies = RowCopies::default();
     let mut vanished: HashSet<(&str, &str)> = HashSet::new();
     // customer → (old owner, old territory) for cards that changed hands at head office
@@ -398,6 +388,58 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
     tx.prepare_cached("DELETE FROM sync_pending")?.execute([])?;
     state.save(tx)?;
     Ok(pending.len())
+}
+
+/// This device's clock and counters, whether it is head office, and what it
+/// last received from head office.
+fn load_seal_state(tx: &Transaction<'_>) -> Result<(State, bool, i64)> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT device_id, hlc, version, clock_offset_ms,
+                    coalesce((SELECT s.role = 'head_office' FROM local_profile p JOIN staff s ON s.id = p.staff_id), 0),
+                    coalesce((SELECT received_upto FROM sync_peer WHERE is_office = 1), 0)
+               FROM sync_state WHERE singleton = 1",
+        )?
+        .query_row([], |r| {
+            Ok((
+                State {
+                    device_id: r.get(0)?,
+                    hlc: r.get::<_, i64>(1)? as u64,
+                    version: r.get(2)?,
+                    clock_offset_ms: r.get(3)?,
+                },
+                r.get::<_, bool>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?)
+}
+
+/// Seals at head office a transaction that only created rows (an import of
+/// new cards): every new row's clock in one statement, stamped as one by one
+/// would stamp them — for one `now`, each tick is the last plus one and each
+/// version the next. Head office keeps no outbox.
+fn seal_created(tx: &Transaction<'_>, state: &mut State, now: DateTime<Utc>, count: i64) -> Result<usize> {
+    let Ok(rows) = u64::try_from(count) else { return Ok(0) };
+    if rows == 0 {
+        return Ok(0);
+    }
+    let first = state.tick(now);
+    let version = state.version;
+    tx.prepare_cached(
+        "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
+         SELECT tbl, pk, '*', ?1 + n, ?2, 0, NULL, ?3 + 1 + n, anchor, 0
+           FROM (SELECT tbl, pk, anchor, row_number() OVER (ORDER BY id) - 1 AS n FROM sync_pending)
+          WHERE true
+         ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin,
+             base_hlc = excluded.base_hlc, base_origin = excluded.base_origin, version = excluded.version,
+             anchor = coalesce(excluded.anchor, sync_clock.anchor), deleted = excluded.deleted",
+    )?
+    .execute(params![first as i64, state.device_id, version])?;
+    state.hlc = first + (rows - 1);
+    state.version = version + count;
+    tx.prepare_cached("DELETE FROM sync_pending")?.execute([])?;
+    state.save(tx)?;
+    Ok(rows as usize)
 }
 
 /// Notes at head office that a card changed hands; `None` means the column did
@@ -582,6 +624,53 @@ mod tests {
         let (pk, col, version, _) = &stamps[600];
         assert_eq!((pk.as_str(), col.as_str()), ("u1", "name"));
         assert_eq!(*version, stamps[0].2 + 601, "the second change's stamp, not the first's");
+    }
+
+    #[test]
+    fn head_office_seals_created_rows_at_once_with_the_stamps_one_by_one_gives() {
+        let office = {
+            let conn = crate::store::open_in_memory().expect("book");
+            conn.execute_batch(
+                "INSERT INTO org_unit (id, name, kind, created_at, updated_at) VALUES ('u1', '总部', 'head_office', 't', 't');
+                 INSERT INTO staff (id, name, role, org_unit_id, created_at, updated_at) VALUES ('h1', '总部', 'head_office', 'u1', 't', 't');
+                 INSERT INTO local_profile (singleton, staff_id, device_id, created_at) VALUES (1, 'h1', 'dev', 't');",
+            )
+            .expect("office");
+            conn
+        };
+        let mut books = [office, laptop()];
+        let now = chrono::Utc::now();
+        let mut sealed = vec![];
+        for conn in &mut books {
+            let tx = conn.transaction().expect("tx");
+            tx.execute_batch(
+                "DELETE FROM sync_pending;
+                 UPDATE sync_state SET device_id = 'dev', hlc = 5 << 16, version = 100;
+                 INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, version) VALUES ('org_unit', 'x0007', '*', 1, 'old', 0, 3);
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+                 INSERT INTO org_unit (id, name, kind, parent_id, created_at, updated_at)
+                     SELECT printf('x%04d', i), printf('片区%d', i), 'territory', 'u1', 't', 't' FROM n;",
+            )
+            .expect("write");
+            assert_eq!(seal(&tx, now).expect("seal"), 300);
+            let clocks: Vec<Vec<SqlValue>> = tx
+                .prepare("SELECT * FROM sync_clock ORDER BY tbl, pk, col")
+                .expect("stmt")
+                .query_map([], |r| (0..10).map(|i| r.get::<_, SqlValue>(i)).collect())
+                .expect("rows")
+                .collect::<rusqlite::Result<_>>()
+                .expect("clocks");
+            let state: (i64, i64) =
+                tx.query_row("SELECT hlc, version FROM sync_state", [], |r| Ok((r.get(0)?, r.get(1)?))).expect("state");
+            let left: i64 = tx.query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0)).expect("pending");
+            sealed.push((clocks, state, left));
+        }
+        let outbox: i64 =
+            books[0].query_row("SELECT count(*) FROM sync_outbox", [], |r| r.get(0)).expect("office outbox");
+        assert_eq!(outbox, 0, "head office keeps no outbox");
+        assert_eq!(sealed[0].0.len(), 300);
+        assert_eq!(sealed[0], sealed[1], "the same clocks, state and nothing left pending");
+        assert_eq!(sealed[0].1 .1, 400, "one version per row");
     }
 
     #[test]

@@ -144,7 +144,6 @@ impl Book {
                 import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref()).map_err(|e| self.public(e))?,
             ),
         };
-        drop(bytes);
         cancel.check().map_err(|e| self.public(e))?;
         let now = self.clock.now();
         let mut conn = self.lock();
@@ -166,7 +165,8 @@ impl Book {
                 None => {
                     let sheet = match sheet.take() {
                         Some(sheet) => sheet,
-                        None => import::read::read(Path::new(&request.path), request.sheet.as_deref())?,
+                        // Kept but no longer valid: the bytes hashed above.
+                        None => import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref())?,
                     };
                     import::plan(&tx, &sheet, request, &ctx, progress, cancel)?
                 }

@@ -176,6 +176,13 @@ pub fn bulk_load<T>(
     Ok(out)
 }
 
+/// The `VALUES` list of a statement that writes `rows` rows of `width`
+/// parameters each: `(?, ?), (?, ?)`.
+pub(crate) fn value_rows(width: usize, rows: usize) -> String {
+    let row = format!("({})", vec!["?"; width].join(", "));
+    vec![row; rows].join(", ")
+}
+
 /// Runs SQLite's full integrity check; `Ok(())` when the book is sound.
 pub fn check_integrity(conn: &Connection, path: &str) -> Result<()> {
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;

@@ -273,7 +273,6 @@ impl NewRows {
 
     /// Writes every row gathered, and forgets them.
     pub fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        use std::fmt::Write;
         let mut batches = std::mem::take(&mut self.batches);
         self.rows = 0;
         batches.sort_by_key(Batch::rank);
@@ -281,20 +280,11 @@ impl NewRows {
             let width = b.columns.len();
             // At most 256 rows, and within SQLite's 32,766 parameters.
             let per_statement = (32_766 / width).min(256);
-            let mut values = b.values.into_iter();
-            let mut left = values.len() / width;
-            while left > 0 {
-                let n = left.min(per_statement);
-                let mut sql = format!("INSERT INTO {} ({}) VALUES ", b.table, b.columns.join(", "));
-                for i in 0..n {
-                    sql.push_str(if i == 0 { "(" } else { ", (" });
-                    for c in 0..width {
-                        let _ = write!(sql, "{}?", if c == 0 { "" } else { ", " });
-                    }
-                    sql.push(')');
-                }
-                tx.prepare_cached(&sql)?.execute(params_from_iter(values.by_ref().take(n * width)))?;
-                left -= n;
+            let columns = b.columns.join(", ");
+            for chunk in b.values.chunks(width * per_statement) {
+                let rows = crate::store::value_rows(width, chunk.len() / width);
+                tx.prepare_cached(&format!("INSERT INTO {} ({columns}) VALUES {rows}", b.table))?
+                    .execute(params_from_iter(chunk))?;
             }
         }
         Ok(())

@@ -101,9 +101,8 @@ pub struct Planner<'a> {
     notes: Vec<String>,
     /// Cards written, for the search index.
     written: Vec<String>,
-    /// New cards gathered to be written many to a statement, and their rows in the file.
+    /// New cards gathered to be written many to a statement.
     staged: write::NewRows,
-    staged_rows: Vec<u32>,
 }
 
 /// New rows gathered before a write: enough for statements of a few hundred rows.
@@ -265,7 +264,6 @@ impl<'a> Planner<'a> {
             notes: vec![],
             written: vec![],
             staged: write::NewRows::default(),
-            staged_rows: vec![],
         };
         if planning && matches!(request.kind, ImportKind::Customers | ImportKind::Sales) {
             planner.load_cards(tx)?;
@@ -1029,15 +1027,14 @@ impl<'a> Planner<'a> {
         if let Op::NewCard { id, card } = &plan.op {
             // Checked while planning, in this transaction; written with the next batch.
             write::stage_checked(tx, &mut self.staged, *id, card, actor).map_err(|e| self.card_error(e))?;
-            self.staged_rows.push(plan.row);
             self.written.push(id.to_string());
             if self.staged.len() >= STAGE_ROWS {
-                self.flush(tx)?;
+                self.staged.flush(tx)?;
             }
             return Ok(());
         }
         // Rows are written in file order.
-        self.flush(tx)?;
+        self.staged.flush(tx)?;
         match &plan.op {
             Op::Nothing | Op::NewCard { .. } => {}
             Op::EditCard { id, changes } => {
@@ -1066,29 +1063,8 @@ impl<'a> Planner<'a> {
     /// After the last row: the search index learns every card written, in
     /// one pass (a pass per card would cost a full-text segment each).
     pub fn finish(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        self.flush(tx)?;
+        self.staged.flush(tx)?;
         crate::search::refresh_many(tx, &std::mem::take(&mut self.written))
-    }
-
-    /// Writes the new cards gathered. Every check was made while planning: a
-    /// batch refused after all names its rows.
-    fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        if self.staged.is_empty() {
-            return Ok(());
-        }
-        let rows = std::mem::take(&mut self.staged_rows);
-        self.staged.flush(tx).map_err(|e| {
-            let (first, last) = (rows.first().copied().unwrap_or(0), rows.last().copied().unwrap_or(0));
-            match e {
-                Error::Invalid(problems) => Error::Invalid(
-                    problems
-                        .into_iter()
-                        .map(|p| FieldProblem { field: format!("rows {first}–{last}: {}", p.field), ..p })
-                        .collect(),
-                ),
-                other => other,
-            }
-        })
     }
 
     fn card_error(&self, e: Error) -> Error {

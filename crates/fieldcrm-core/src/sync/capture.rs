@@ -177,8 +177,6 @@ pub fn cell_clock(conn: &Connection, tbl: &str, pk: &str, col: &str) -> Result<O
         .optional()?)
 }
 
-/// Writes a cell's clock.
-#[allow(clippy::too_many_arguments)]
 /// Cell clocks gathered to be written many to a statement: sealing a large
 /// transaction (an import) stamps hundreds of thousands of cells. Written in
 /// the order gathered, so a cell stamped twice keeps the later stamp.
@@ -211,7 +209,7 @@ impl Clocks {
     fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
         let values = std::mem::take(&mut self.values);
         for chunk in values.chunks(Self::WIDTH * Self::ROWS) {
-            let rows = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len() / Self::WIDTH].join(", ");
+            let rows = crate::store::value_rows(Self::WIDTH, chunk.len() / Self::WIDTH);
             tx.prepare_cached(&format!(
                 "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
                  VALUES {rows}
@@ -225,6 +223,7 @@ impl Clocks {
     }
 }
 
+/// Writes a cell's clock.
 pub fn put_clock(
     tx: &Transaction<'_>,
     tbl: &str,
@@ -293,11 +292,11 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
     }
     let (mut state, office, seen) = load_seal_state(tx)?;
     if office {
-        let (count, changed): (i64, i64) = tx
-            .prepare_cached("SELECT count(*), count(*) FILTER (WHERE col <> '*') FROM sync_pending")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if changed == 0 {
-            return seal_created(tx, &mut state, now, count);
+        let changed: bool = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_pending WHERE col <> '*')")?
+            .query_row([], |r| r.get(0))?;
+        if !changed {
+            return seal_created(tx, &mut state, now);
         }
     }
     let pending: Vec<Pending> = tx
@@ -418,28 +417,26 @@ fn load_seal_state(tx: &Transaction<'_>) -> Result<(State, bool, i64)> {
 /// new cards): every new row's clock in one statement, stamped as one by one
 /// would stamp them — for one `now`, each tick is the last plus one and each
 /// version the next. Head office keeps no outbox.
-fn seal_created(tx: &Transaction<'_>, state: &mut State, now: DateTime<Utc>, count: i64) -> Result<usize> {
-    let Ok(rows) = u64::try_from(count) else { return Ok(0) };
-    if rows == 0 {
-        return Ok(0);
-    }
+fn seal_created(tx: &Transaction<'_>, state: &mut State, now: DateTime<Utc>) -> Result<usize> {
     let first = state.tick(now);
     let version = state.version;
-    tx.prepare_cached(
-        "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
+    // One clock written (inserted or updated) per staged row.
+    let rows = tx
+        .prepare_cached(
+            "INSERT INTO sync_clock (tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted)
          SELECT tbl, pk, '*', ?1 + n, ?2, 0, NULL, ?3 + 1 + n, anchor, 0
            FROM (SELECT tbl, pk, anchor, row_number() OVER (ORDER BY id) - 1 AS n FROM sync_pending)
           WHERE true
          ON CONFLICT (tbl, pk, col) DO UPDATE SET hlc = excluded.hlc, origin = excluded.origin,
              base_hlc = excluded.base_hlc, base_origin = excluded.base_origin, version = excluded.version,
              anchor = coalesce(excluded.anchor, sync_clock.anchor), deleted = excluded.deleted",
-    )?
-    .execute(params![first as i64, state.device_id, version])?;
-    state.hlc = first + (rows - 1);
-    state.version = version + count;
+        )?
+        .execute(params![first as i64, state.device_id, version])?;
+    state.hlc = first + (rows as u64).saturating_sub(1);
+    state.version = version + rows as i64;
     tx.prepare_cached("DELETE FROM sync_pending")?.execute([])?;
     state.save(tx)?;
-    Ok(rows as usize)
+    Ok(rows)
 }
 
 /// Notes at head office that a card changed hands; `None` means the column did

@@ -188,6 +188,20 @@ pub struct Book {
     pub(crate) kept_import: Mutex<Option<crate::import::Kept>>,
 }
 
+/// One write transaction on `conn`. Every change it made is sealed for sync
+/// (stamped and filed in the outbox) before it commits.
+fn in_transaction<T>(
+    conn: &mut Connection,
+    clock: &dyn Clock,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let out = f(&tx)?;
+    crate::sync::capture::seal(&tx, clock.now())?;
+    tx.commit()?;
+    Ok(out)
+}
+
 impl std::fmt::Debug for Book {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Book").field("path", &self.path).finish_non_exhaustive()
@@ -220,18 +234,9 @@ impl Book {
         f(&conn).map_err(|e| self.public(e))
     }
 
-    /// One write transaction. Every change it made is sealed for sync
-    /// (stamped and filed in the outbox) before it commits.
+    /// One write transaction, sealed for sync before it commits ([`in_transaction`]).
     pub(crate) fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> ApiResult<T> {
-        let mut conn = self.lock();
-        let run = || -> Result<T> {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            crate::sync::capture::seal(&tx, self.clock.now())?;
-            tx.commit()?;
-            Ok(out)
-        };
-        run().map_err(|e| self.public(e))
+        in_transaction(&mut self.lock(), self.clock.as_ref(), f).map_err(|e| self.public(e))
     }
 
     pub(crate) fn public(&self, error: Error) -> ApiError {
@@ -347,22 +352,19 @@ impl Book {
     /// Fills an empty book with a deterministic demo organisation and customers.
     pub fn load_demo(&self, options: &DemoOptions) -> ApiResult<DemoSummary> {
         let now = self.clock.now();
-        // The demo fills a new book: its pages go straight into the file (a
-        // rollback journal keeps the empty book until it commits) rather than
-        // into the WAL first and then copied again by the checkpoint, which
-        // doubled the writing of a 100,000-card demo's 2.8 GB.
-        let _ = self.lock().pragma_update(None, "journal_mode", "DELETE");
-        // Demo cards are this book's own starting data, not changes to send anywhere.
-        let summary = self.write(|tx| {
-            crate::sync::capture::set_capture(tx, false)?;
-            let summary = demo::generate(tx, options, now)?;
-            crate::sync::capture::set_capture(tx, true)?;
-            Ok(summary)
-        });
-        let back = self.lock().pragma_update(None, "journal_mode", "WAL").map_err(|e| self.public(e.into()));
-        let summary = summary?;
-        back?;
-        Ok(summary)
+        // The demo fills a new book: its 2.8 GB (100,000 cards) go into the
+        // file once, not into the WAL and again by the checkpoint.
+        let mut conn = self.lock();
+        store::with_rollback_journal(&mut conn, |conn| {
+            in_transaction(conn, self.clock.as_ref(), |tx| {
+                // Demo cards are this book's own starting data, not changes to send anywhere.
+                crate::sync::capture::set_capture(tx, false)?;
+                let summary = demo::generate(tx, options, now)?;
+                crate::sync::capture::set_capture(tx, true)?;
+                Ok(summary)
+            })
+        })
+        .map_err(|e| self.public(e))
     }
 
     pub fn org_units(&self) -> ApiResult<Vec<OrgUnit>> {

@@ -21,6 +21,11 @@ use crate::sales::{self, Product, ProductInput};
 use crate::search::{self, CustomerQuery};
 use crate::xlsx::{col, Cell, Formats, Kind};
 
+/// Files of this many rows and more are written with a rollback journal
+/// ([`crate::store::with_rollback_journal`]): a few ten thousand cards' pages
+/// written once instead of twice.
+const BULK_ROWS: usize = 5_000;
+
 /// Which analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -145,13 +150,14 @@ impl Book {
             ),
         };
         cancel.check().map_err(|e| self.public(e))?;
+        let rows = kept.as_ref().map_or_else(|| sheet.as_ref().map_or(0, |s| s.rows.len()), |k| k.rows());
         let now = self.clock.now();
         let mut conn = self.lock();
         // A large import touches more of the book than the usual page cache holds.
         let cache: i64 =
             conn.pragma_query_value(None, "cache_size", |r| r.get(0)).map_err(|e| self.public(e.into()))?;
         let _ = conn.pragma_update(None, "cache_size", -1_048_576);
-        let run = || -> Result<(SheetImportReport, Option<import::Kept>)> {
+        let run = |conn: &mut rusqlite::Connection| -> Result<(SheetImportReport, Option<import::Kept>)> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let viewer = Viewer::of(&tx)?;
             let ctx = plan::Context {
@@ -184,7 +190,12 @@ impl Book {
             tx.commit()?;
             Ok((report, None))
         };
-        let result = run().map_err(|e| self.public(e));
+        let result = if commit && rows >= BULK_ROWS {
+            crate::store::with_rollback_journal(&mut conn, run)
+        } else {
+            run(&mut conn)
+        }
+        .map_err(|e| self.public(e));
         let _ = conn.pragma_update(None, "cache_size", cache);
         drop(conn);
         let (report, keep) = result?;

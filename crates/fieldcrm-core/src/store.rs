@@ -140,6 +140,33 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     Ok(())
 }
 
+/// Runs `write`, a write of a large part of the book (the demo, an import of
+/// thousands of rows), with a rollback journal instead of the WAL. Its new
+/// pages then go into the file once, where the WAL takes every one of them
+/// and the checkpoint copies them all again (a 100,000-card import writes
+/// 690 MB); the journal holds only the pages that existed before and change.
+/// `synchronous = FULL` while it runs: what a rollback journal needs for its
+/// commit to survive a power cut. Back to the WAL and `NORMAL` afterwards,
+/// whatever `write` returned. When another connection has the book open the
+/// switch is refused and `write` runs with the WAL as every other write.
+pub fn with_rollback_journal<T>(conn: &mut Connection, write: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+    let switch = |conn: &Connection, mode: &str| {
+        conn.pragma_update_and_check(None, "journal_mode", mode, |r| r.get::<_, String>(0))
+            .is_ok_and(|now| now.eq_ignore_ascii_case(mode))
+    };
+    if !switch(conn, "delete") {
+        return write(conn);
+    }
+    let out = conn.pragma_update(None, "synchronous", "FULL").map_err(Error::from).and_then(|()| write(conn));
+    // Both journals keep the book whole; if the WAL cannot come back now,
+    // this connection goes on with the rollback journal (and FULL) and the
+    // next open of the book returns to the WAL.
+    if switch(conn, "wal") {
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+    }
+    out
+}
+
 /// Writes many rows into `tables` at once: their indexes (and, with
 /// `triggers`, their triggers other than sync capture) are dropped first and
 /// built once after the rows are in — a sort, rather than one random insert

@@ -367,6 +367,89 @@ fn a_large_import_writes_every_card_with_its_records_and_history_in_file_order()
     }
 }
 
+/// A rep's book in a file.
+fn file_book(at: &Path) -> Book {
+    let clock = std::sync::Arc::new(fieldcrm_core::FixedClock::new(world::start()));
+    let book = Book::open(&at.join("book.sqlite"), clock).expect("book");
+    book.create_profile(&fieldcrm_core::api::NewProfile {
+        name: "王磊".into(),
+        role: fieldcrm_core::model::StaffRole::Rep,
+        company_name: "华丰农业".into(),
+        unit_name: "寿光片区".into(),
+        phone: None,
+    })
+    .expect("profile");
+    book
+}
+
+/// A csv of `rows` new cards with a contact and an address, named with
+/// `prefix`; phone numbers from `1590` and `first`.
+fn new_cards(at: &Path, prefix: &str, first: u32, rows: u32) -> ImportRequest {
+    let mut csv = String::from("客户名称,联系电话,联系人,详细地址\n");
+    for i in 0..rows {
+        csv.push_str(&format!("{prefix}{i}号农资店,1590{:07},联系人{i},{i}号\n", first + i));
+    }
+    let file = at.join(format!("{prefix}.csv"));
+    std::fs::write(&file, csv).expect("csv");
+    request(&file, ImportKind::Customers)
+}
+
+fn wal_bytes(at: &Path) -> u64 {
+    std::fs::metadata(at.join("book.sqlite-wal")).map_or(0, |m| m.len())
+}
+
+#[test]
+fn a_large_import_writes_its_pages_into_the_file_once_and_the_book_keeps_its_wal() {
+    let at = dir();
+    let book = file_book(at.path());
+    let req = new_cards(at.path(), "新店", 0, 6_000);
+    import(&book, &req, false).expect("dry run");
+    let before = wal_bytes(at.path());
+    assert_eq!(import(&book, &req, true).expect("commit").created, 6_000);
+    // Written with a rollback journal: nothing of it went through the WAL.
+    assert!(wal_bytes(at.path()) <= before, "WAL grew from {before} to {} bytes", wal_bytes(at.path()));
+    let raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
+    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal");
+    let found = book.search_customers(&CustomerQuery { text: "新店5999号".into(), ..Default::default() });
+    assert_eq!(found.expect("search").total, 1);
+
+    // Cancelled while writing: the journal rolls it back, and the WAL is back.
+    let more = new_cards(at.path(), "又一店", 6_000, 6_000);
+    drop(raw);
+    let cancel = Cancel::default();
+    let cancelled = book.import(
+        &more,
+        true,
+        &mut |p| {
+            if p.phase == "writing" && p.done > 1_000 {
+                cancel.cancel();
+            }
+        },
+        &cancel,
+    );
+    let e = match cancelled {
+        Ok(done) => panic!("not cancelled: {} created", done.created),
+        Err(e) => e,
+    };
+    assert_eq!(problem_codes(&e), ["cancelled"]);
+    let all = book.search_customers(&CustomerQuery { limit: 1, ..Default::default() }).expect("list");
+    assert_eq!(all.total, 6_000);
+
+    // With the book open elsewhere the journal cannot change: the import goes
+    // through the WAL as every other write, and still lands whole.
+    let raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
+    let count = |raw: &rusqlite::Connection| -> i64 {
+        raw.query_row("SELECT count(*) FROM customer", [], |r| r.get(0)).expect("count")
+    };
+    assert_eq!(count(&raw), 6_000);
+    assert_eq!(import(&book, &more, true).expect("commit").created, 6_000);
+    assert!(wal_bytes(at.path()) > 1_000_000, "{} bytes", wal_bytes(at.path()));
+    assert_eq!(count(&raw), 12_000);
+    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
+    assert_eq!(mode, "wal");
+}
+
 #[test]
 fn bad_files_are_refused_with_a_clear_error_and_the_book_as_it_was() {
     let w = World::new(1);

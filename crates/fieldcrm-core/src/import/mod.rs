@@ -467,6 +467,11 @@ impl Kept {
         Self { planned, book, staff: ctx.viewer.staff, today: ctx.today }
     }
 
+    /// Rows in the file planned.
+    pub fn rows(&self) -> usize {
+        self.planned.rows as usize
+    }
+
     /// Whether this is the plan of `request` on a file whose bytes hash to `hash`.
     pub fn is_for(&self, request: &ImportRequest, hash: &str) -> bool {
         self.planned.request == *request && self.planned.hash == hash

@@ -308,6 +308,18 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
     let (done, committed) = phases(&one, &csv, true);
     assert_eq!(committed, ["reading", "checking", "writing"]);
     assert_eq!((done.created, done.duplicates), (0, 1));
+
+    // Another program changed a card with SQL of its own (staged by the
+    // capture triggers, not sealed): the file's row now has its phone.
+    std::fs::write(at.path().join("d.csv"), format!("客户名称,联系电话,业务员\n癸农资,13912345678,{me}\n"))
+        .expect("csv");
+    let csv = request(&at.path().join("d.csv"), ImportKind::Customers);
+    assert_eq!(phases(&one, &csv, false).0.created, 1);
+    let raw = rusqlite::Connection::open(&path).expect("raw");
+    raw.execute("UPDATE customer SET phone = '13912345678' WHERE name = '壬农资'", []).expect("update");
+    let (done, committed) = phases(&one, &csv, true);
+    assert_eq!(committed, ["reading", "checking", "writing"]);
+    assert_eq!((done.created, done.duplicates), (0, 1));
 }
 
 #[test]
@@ -405,7 +417,9 @@ fn a_large_import_writes_its_pages_into_the_file_once_and_the_book_keeps_its_wal
     let req = new_cards(at.path(), "新店", 0, 6_000);
     import(&book, &req, false).expect("dry run");
     let before = wal_bytes(at.path());
-    assert_eq!(import(&book, &req, true).expect("commit").created, 6_000);
+    let (done, committed) = phases(&book, &req, true);
+    assert_eq!(committed, ["reading", "writing"], "the commit wrote the dry run's plan");
+    assert_eq!(done.created, 6_000);
     // Written with a rollback journal: nothing of it went through the WAL.
     assert!(wal_bytes(at.path()) <= before, "WAL grew from {before} to {} bytes", wal_bytes(at.path()));
     let raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");

@@ -435,20 +435,28 @@ pub fn report(conn: &Connection, planned: &Planned, committed: bool) -> Result<S
     Ok(report)
 }
 
-/// What the book was when an import was planned: another connection's
-/// commit changes `data_version`, this connection's writes its change count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the book was when an import was planned. This connection's writes
+/// move its change count. Every other connection's change to what a plan
+/// reads (cards, staff, organisation, codes, products, sales lines: all
+/// synced tables) leaves a trace the capture triggers put in the schema: a
+/// staged change in `sync_pending`, then, once sealed, a later clock and
+/// version in `sync_state`, as a merge of a changeset also leaves. (SQLite's
+/// `data_version` would do for other connections too, but a large import
+/// changes the journal mode, which resets it.)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookState {
-    data_version: i64,
     changes: u64,
+    clock: i64,
+    version: i64,
+    staged: Option<i64>,
 }
 
 impl BookState {
     pub fn of(conn: &Connection) -> Result<Self> {
-        Ok(Self {
-            data_version: conn.pragma_query_value(None, "data_version", |r| r.get(0))?,
-            changes: conn.total_changes(),
-        })
+        let (clock, version, staged) = conn
+            .prepare_cached("SELECT hlc, version, (SELECT max(id) FROM sync_pending) FROM sync_state")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(Self { changes: conn.total_changes(), clock, version, staged })
     }
 }
 

@@ -166,7 +166,7 @@ impl Book {
                 viewer,
             };
             let state = import::BookState::of(&tx)?;
-            let planned = match kept.and_then(|k| k.still_valid(state.clone(), &ctx)) {
+            let planned = match kept.and_then(|k| k.still_valid(state, &ctx)) {
                 Some(planned) => planned,
                 None => {
                     let sheet = match sheet.take() {

@@ -443,7 +443,7 @@ pub fn report(conn: &Connection, planned: &Planned, committed: bool) -> Result<S
 /// version in `sync_state`, as a merge of a changeset also leaves. (SQLite's
 /// `data_version` would do for other connections too, but a large import
 /// changes the journal mode, which resets it.)
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookState {
     changes: u64,
     clock: i64,

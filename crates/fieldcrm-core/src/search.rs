@@ -179,7 +179,8 @@ pub fn refresh_many(tx: &Transaction<'_>, customers: &[String]) -> Result<()> {
         .prepare_cached("SELECT rowid, customer_id FROM search_doc WHERE customer_id IN rarray(?1) ORDER BY rowid")?
         .query_map([ids()], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    index_texts(tx, docs)
+    let merge_later = docs.len() >= MERGE_LATER_DOCS;
+    index_texts(tx, docs, merge_later)
 }
 
 /// Takes a card out of the index (it is leaving this book).
@@ -197,8 +198,22 @@ pub fn forget(tx: &Transaction<'_>, customer: &str) -> Result<()> {
     Ok(())
 }
 
+/// Cards from which a refresh leaves the full-text indexes' merging for
+/// later ([`index_texts`]).
+const MERGE_LATER_DOCS: usize = 5_000;
+
 /// Writes the documents of `docs` into both full-text tables, one statement each.
-fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>) -> Result<()> {
+///
+/// FTS5 writes new documents as a new segment and then merges segments
+/// ("automerge"), with work in proportion to what was written. For a write
+/// of thousands of documents (an import) that merge is rewritten index the
+/// user waits for: it took adding 100,000 documents to a 100,000-card book
+/// from 0.65 to 1.55 s. With `merge_later` the documents are flushed with
+/// automerge off and the table's setting is put back in the same
+/// transaction; later writes merge the new segment in, a little each, as
+/// they merge their own. (A rebuild merges as it goes: it starts from
+/// nothing, and would leave many small segments behind.)
+fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>, merge_later: bool) -> Result<()> {
     let mut bodies = Vec::with_capacity(docs.len());
     for (rowid, customer) in docs {
         if let Some(doc) = document(tx, customer)? {
@@ -207,10 +222,28 @@ fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>) -> Result<()>
         }
     }
     let json = serde_json::Value::Array(bodies).to_string();
-    tx.prepare_cached("INSERT INTO search_trigram (rowid, body) SELECT value ->> 0, value ->> 1 FROM json_each(?1)")?
+    for (table, text) in [("search_trigram", 1), ("search_char", 2)] {
+        let automerge: Option<i64> = if merge_later {
+            let set: Option<i64> = tx
+                .prepare_cached(&format!("SELECT v FROM {table}_config WHERE k = 'automerge'"))?
+                .query_row([], |r| r.get(0))
+                .optional()?;
+            tx.prepare_cached(&format!("INSERT INTO {table} ({table}, rank) VALUES ('automerge', 0)"))?.execute([])?;
+            // FTS5's default.
+            Some(set.unwrap_or(4))
+        } else {
+            None
+        };
+        tx.prepare_cached(&format!(
+            "INSERT INTO {table} (rowid, body) SELECT value ->> 0, value ->> {text} FROM json_each(?1)"
+        ))?
         .execute([&json])?;
-    tx.prepare_cached("INSERT INTO search_char (rowid, body) SELECT value ->> 0, value ->> 2 FROM json_each(?1)")?
-        .execute([&json])?;
+        if let Some(automerge) = automerge {
+            tx.prepare_cached(&format!("INSERT INTO {table} ({table}) VALUES ('flush')"))?.execute([])?;
+            tx.prepare_cached(&format!("INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?1)"))?
+                .execute([automerge])?;
+        }
+    }
     Ok(())
 }
 
@@ -227,7 +260,7 @@ pub fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
         .prepare("SELECT rowid, customer_id FROM search_doc ORDER BY rowid")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    index_texts(tx, docs)
+    index_texts(tx, docs, false)
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -425,8 +425,18 @@ fn a_large_import_writes_its_pages_into_the_file_once_and_the_book_keeps_its_wal
     let raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
-    let found = book.search_customers(&CustomerQuery { text: "新店5999号".into(), ..Default::default() });
-    assert_eq!(found.expect("search").total, 1);
+    // Its full-text segments were written without merging; merging is back on for the next write.
+    for table in ["search_trigram", "search_char"] {
+        let automerge: i64 = raw
+            .query_row(&format!("SELECT v FROM {table}_config WHERE k = 'automerge'"), [], |r| r.get(0))
+            .expect("automerge");
+        assert_eq!(automerge, 4, "{table}");
+    }
+    for text in ["新店5999号", "新店0号", "xd", "新", "联系人4321"] {
+        let found = book.search_customers(&CustomerQuery { text: text.into(), ..Default::default() });
+        let expected = if ["xd", "新"].contains(&text) { 6_000 } else { 1 };
+        assert_eq!(found.expect("search").total, expected, "{text}");
+    }
 
     // Cancelled while writing: the journal rolls it back, and the WAL is back.
     let more = new_cards(at.path(), "又一店", 6_000, 6_000);

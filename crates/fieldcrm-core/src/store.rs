@@ -30,7 +30,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("schema/0006_sales.sql"), after: None },
     Migration { sql: include_str!("schema/0007_capture.sql"), after: None },
     Migration { sql: include_str!("schema/0008_customer_indexes.sql"), after: None },
-    Migration { sql: include_str!("schema/0009_search_hash.sql"), after: None },
+    Migration { sql: include_str!("schema/0009_bulk_writes.sql"), after: None },
 ];
 
 /// The schema version this program writes.

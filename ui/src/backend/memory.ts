@@ -635,12 +635,13 @@ export class MemoryBackend implements Backend {
     return String(fields[key] ?? '')
   }
 
+  /** A record added to a card; a card's first records (`prefix` set) are part of its creation's history entry. */
   private addChild(card: StoredCard, kind: RecordKind, fields: Record<string, JsonValue>, prefix = ''): FieldProblem[] {
     const values = kind === 'credit_incident' ? { resolved: false, ...fields } : fields
     const checked = this.check(RECORD_FIELDS[kind], values, false, prefix)
     const record = { id: this.newId(kind), fields: checked }
     card[LIST_NAME[kind]].push(record)
-    this.log(card.id, kind, record.id, this.recordLabel(kind, checked), '*', null, this.recordLabel(kind, checked), 'edit')
+    if (!prefix) this.log(card.id, kind, record.id, this.recordLabel(kind, checked), '*', null, this.recordLabel(kind, checked), 'edit')
     return this.warnings(RECORD_FIELDS[kind], checked, prefix)
   }
 

@@ -352,7 +352,7 @@ impl Book {
     /// Fills an empty book with a deterministic demo organisation and customers.
     pub fn load_demo(&self, options: &DemoOptions) -> ApiResult<DemoSummary> {
         let now = self.clock.now();
-        // The demo fills a new book: its 2.8 GB (100,000 cards) go into the
+        // The demo fills a new book: its 2.7 GB (100,000 cards) go into the
         // file once, not into the WAL and again by the checkpoint.
         let mut conn = self.lock();
         store::with_rollback_journal(&mut conn, |conn| {

@@ -150,7 +150,11 @@ impl Book {
             ),
         };
         cancel.check().map_err(|e| self.public(e))?;
-        let rows = kept.as_ref().map_or_else(|| sheet.as_ref().map_or(0, |s| s.rows.len()), |k| k.rows());
+        let rows = match (&kept, &sheet) {
+            (Some(kept), _) => kept.rows(),
+            (None, Some(sheet)) => sheet.rows.len(),
+            (None, None) => 0,
+        };
         let now = self.clock.now();
         let mut conn = self.lock();
         // A large import touches more of the book than the usual page cache holds.

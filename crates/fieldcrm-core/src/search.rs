@@ -206,9 +206,9 @@ const MERGE_LATER_DOCS: usize = 5_000;
 ///
 /// FTS5 writes new documents as a new segment and then merges segments
 /// ("automerge"), with work in proportion to what was written. For a write
-/// of thousands of documents (an import) that merge is rewritten index the
-/// user waits for: it took adding 100,000 documents to a 100,000-card book
-/// from 0.65 to 1.55 s. With `merge_later` the documents are flushed with
+/// of thousands of documents (an import) the user waits while that merge
+/// rewrites the index: it took adding 100,000 documents to a 100,000-card
+/// book from 0.65 to 1.55 s. With `merge_later` the documents are flushed with
 /// automerge off and the table's setting is put back in the same
 /// transaction; later writes merge the new segment in, a little each, as
 /// they merge their own. (A rebuild merges as it goes: it starts from

@@ -635,13 +635,13 @@ export class MemoryBackend implements Backend {
     return String(fields[key] ?? '')
   }
 
-  /** A record added to a card; a card's first records (`prefix` set) are part of its creation's history entry. */
-  private addChild(card: StoredCard, kind: RecordKind, fields: Record<string, JsonValue>, prefix = ''): FieldProblem[] {
+  /** A record added to a card, with its history entry unless it is one of a new card's first records (`first`). */
+  private addChild(card: StoredCard, kind: RecordKind, fields: Record<string, JsonValue>, prefix = '', first = false): FieldProblem[] {
     const values = kind === 'credit_incident' ? { resolved: false, ...fields } : fields
     const checked = this.check(RECORD_FIELDS[kind], values, false, prefix)
     const record = { id: this.newId(kind), fields: checked }
     card[LIST_NAME[kind]].push(record)
-    if (!prefix) this.log(card.id, kind, record.id, this.recordLabel(kind, checked), '*', null, this.recordLabel(kind, checked), 'edit')
+    if (!first) this.log(card.id, kind, record.id, this.recordLabel(kind, checked), '*', null, this.recordLabel(kind, checked), 'edit')
     return this.warnings(RECORD_FIELDS[kind], checked, prefix)
   }
 
@@ -831,8 +831,8 @@ export class MemoryBackend implements Backend {
     if (problems.length) throw apiError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), problems)
     const card = this.insert(fields, 'create')
     const warnings = this.warnings(MEMORY_SCHEMA.customer, card.fields)
-    n.keyPeople.forEach((p, i) => warnings.push(...this.addChild(card, 'key_person', p, `keyPeople[${i}].`)))
-    n.addresses.forEach((a, i) => warnings.push(...this.addChild(card, 'address', a, `addresses[${i}].`)))
+    n.keyPeople.forEach((p, i) => warnings.push(...this.addChild(card, 'key_person', p, `keyPeople[${i}].`, true)))
+    n.addresses.forEach((a, i) => warnings.push(...this.addChild(card, 'address', a, `addresses[${i}].`, true)))
     return { card: this.view(card), warnings }
   }
 

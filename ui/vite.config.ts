@@ -24,5 +24,8 @@ export default defineConfig({
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/__tests__/setup.ts'],
     css: false,
+    // A test that mounts the whole app (Element Plus, both first screens)
+    // takes 2–5 s on a 2-core machine under load: timeouts catch hangs, not speed.
+    testTimeout: 20_000,
   },
 })

@@ -66,7 +66,7 @@ pub fn sort_key(name: &str) -> String {
     key
 }
 
-/// The searchable text of one customer.
+/// The searchable text of one customer, read from the book.
 fn document(conn: &Connection, customer: CustomerId) -> Result<Option<String>> {
     let card: Option<(String, Option<String>, Option<String>, String)> = conn
         .prepare_cached("SELECT name, short_name, phone, tags FROM customer WHERE id = ?1")?
@@ -75,38 +75,74 @@ fn document(conn: &Connection, customer: CustomerId) -> Result<Option<String>> {
     let Some((name, short_name, phone, tags)) = card else {
         return Ok(None);
     };
-    let mut parts: Vec<String> = vec![];
-    let add_name = |parts: &mut Vec<String>, text: &str| {
-        let (full, initials) = pinyin(text);
-        parts.push(text.to_string());
-        if full != text.to_lowercase() {
-            parts.push(full);
-            parts.push(initials);
-        }
-    };
-    add_name(&mut parts, &name);
-    if let Some(short) = short_name {
-        add_name(&mut parts, &short);
-    }
-    parts.extend(phone);
+    let mut doc = Document::card(&name, short_name.as_deref(), phone.as_deref());
     let mut stmt = conn.prepare_cached(
         "SELECT coalesce(province, '') || coalesce(city, '') || coalesce(district, '') || detail
          FROM customer_address WHERE customer_id = ?1",
     )?;
     for address in stmt.query_map([customer], |r| r.get::<_, String>(0))? {
-        parts.push(address?);
+        doc.text(address?);
     }
     let mut stmt = conn.prepare_cached("SELECT name, phone FROM key_person WHERE customer_id = ?1")?;
     let people: Vec<(String, Option<String>)> =
         stmt.query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     for (person, phone) in people {
-        add_name(&mut parts, &person);
-        parts.extend(phone);
+        doc.person(&person, phone.as_deref());
     }
-    if let Ok(tags) = serde_json::from_str::<Vec<String>>(&tags) {
-        parts.extend(tags);
+    doc.tags(&tags);
+    Ok(Some(doc.finish()))
+}
+
+/// A card's searchable text, part by part and in this order: the card's
+/// names and phone, its addresses, its key people, its tags. [`document`]
+/// reads the parts from the book; an import builds the documents of the
+/// cards it creates from what it is about to write
+/// (`CheckedCard::document`), so the two must add the same parts.
+pub(crate) struct Document {
+    parts: Vec<String>,
+}
+
+impl Document {
+    pub(crate) fn card(name: &str, short_name: Option<&str>, phone: Option<&str>) -> Self {
+        let mut doc = Document { parts: Vec::with_capacity(8) };
+        doc.name(name);
+        if let Some(short) = short_name {
+            doc.name(short);
+        }
+        doc.parts.extend(phone.map(str::to_string));
+        doc
     }
-    Ok(Some(parts.join(&SEP.to_string())))
+
+    /// A name, with its pinyin and initials when it has any.
+    fn name(&mut self, text: &str) {
+        let (full, initials) = pinyin(text);
+        self.parts.push(text.to_string());
+        if full != text.to_lowercase() {
+            self.parts.push(full);
+            self.parts.push(initials);
+        }
+    }
+
+    /// An address, as one text.
+    pub(crate) fn text(&mut self, text: String) {
+        self.parts.push(text);
+    }
+
+    pub(crate) fn person(&mut self, name: &str, phone: Option<&str>) {
+        self.name(name);
+        self.parts.extend(phone.map(str::to_string));
+    }
+
+    /// The card's tags column (a JSON array of strings).
+    pub(crate) fn tags(&mut self, tags: &str) {
+        if let Ok(tags) = serde_json::from_str::<Vec<String>>(tags) {
+            self.parts.extend(tags);
+        }
+    }
+
+    pub(crate) fn finish(self) -> String {
+        self.parts.join(&SEP.to_string())
+    }
 }
 
 /// Every character its own token: "华星 13" → "华 星 1 3".
@@ -121,14 +157,15 @@ fn spaced(text: &str) -> String {
     out
 }
 
-/// The list projection of the customers that `filter` selects, as `search_doc` columns.
-fn projection(filter: &str) -> String {
+/// The list projection of the customers `from` selects (as `c`), as
+/// `search_doc` rows with the rowid `rowid` (`NULL`: the next free one).
+fn projection(rowid: &str, from: &str) -> String {
     format!(
-        "INSERT INTO search_doc (customer_id, name_pinyin, lifecycle, channel_level, credit_standing, owner_id,
-                                 territory_id, needs_verification, reviewed_at, created_at, updated_at)
-         SELECT c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
+        "INSERT INTO search_doc (rowid, customer_id, name_pinyin, lifecycle, channel_level, credit_standing,
+                                 owner_id, territory_id, needs_verification, reviewed_at, created_at, updated_at)
+         SELECT {rowid}, c.id, c.name_pinyin, c.lifecycle, c.channel_level, c.credit_standing, c.owner_id,
                 c.territory_id, {NEEDS_VERIFICATION}, c.reviewed_at, c.created_at, c.updated_at
-         FROM customer c {filter}"
+         FROM {from}"
     )
 }
 
@@ -166,15 +203,10 @@ pub fn refresh_many(tx: &Transaction<'_>, customers: &[String]) -> Result<()> {
              owner_id = excluded.owner_id, territory_id = excluded.territory_id,
              needs_verification = excluded.needs_verification, reviewed_at = excluded.reviewed_at,
              created_at = excluded.created_at, updated_at = excluded.updated_at",
-        projection("WHERE c.id IN rarray(?1)")
+        projection("NULL", "customer c WHERE c.id IN rarray(?1)")
     );
     tx.prepare_cached(&upsert)?.execute([ids()])?;
-    tx.prepare_cached(
-        "INSERT OR IGNORE INTO search_tag (doc, tag)
-         SELECT d.rowid, t.value FROM search_doc d JOIN customer c ON c.id = d.customer_id, json_each(c.tags) t
-         WHERE d.customer_id IN rarray(?1)",
-    )?
-    .execute([ids()])?;
+    index_tags(tx, ids())?;
     let docs: Vec<(i64, CustomerId)> = tx
         .prepare_cached("SELECT rowid, customer_id FROM search_doc WHERE customer_id IN rarray(?1) ORDER BY rowid")?
         .query_map([ids()], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -202,7 +234,87 @@ pub fn forget(tx: &Transaction<'_>, customer: &str) -> Result<()> {
 /// later ([`index_texts`]).
 const MERGE_LATER_DOCS: usize = 5_000;
 
+/// The tags of the cards `ids` (an `rarray`), once their documents exist.
+fn index_tags(tx: &Transaction<'_>, ids: std::rc::Rc<Vec<SqlValue>>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO search_tag (doc, tag)
+         SELECT d.rowid, t.value FROM search_doc d JOIN customer c ON c.id = d.customer_id, json_each(c.tags) t
+         WHERE d.customer_id IN rarray(?1)",
+    )?
+    .execute([ids])?;
+    Ok(())
+}
+
+/// The search document of a card about to be written, built from what will
+/// be written (an import builds them while it writes the cards).
+#[derive(Debug)]
+pub struct NewDocument {
+    customer: CustomerId,
+    text: String,
+    chars: String,
+}
+
+impl NewDocument {
+    pub(crate) fn new(customer: CustomerId, doc: Document) -> Self {
+        let text = doc.finish();
+        let chars = spaced(&text);
+        NewDocument { customer, text, chars }
+    }
+}
+
+/// [`refresh_many`] for cards created in this transaction, with their
+/// documents built beforehand: nothing to remove or read back. Their rows
+/// take the rowids after the last, in order, and each full-text table
+/// takes them in one statement.
+pub fn index_new(tx: &Transaction<'_>, docs: Vec<NewDocument>) -> Result<()> {
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let last: i64 = tx.prepare_cached("SELECT coalesce(max(rowid), 0) FROM search_doc")?.query_row([], |r| r.get(0))?;
+    let mut ids = Vec::with_capacity(docs.len());
+    let mut texts = Vec::with_capacity(docs.len());
+    let mut chars = Vec::with_capacity(docs.len());
+    for d in docs {
+        ids.push(SqlValue::Text(d.customer.to_string()));
+        texts.push(SqlValue::Text(d.text));
+        chars.push(SqlValue::Text(d.chars));
+    }
+    let ids = std::rc::Rc::new(ids);
+    // rarray's rowid is the value's place in the array, from 1.
+    tx.prepare_cached(&projection("?2 + r.rowid", "rarray(?1) r JOIN customer c ON c.id = r.value"))?
+        .execute(rusqlite::params![ids, last])?;
+    index_tags(tx, ids)?;
+    let (texts, chars) = (std::rc::Rc::new(texts), std::rc::Rc::new(chars));
+    let merge_later = texts.len() >= MERGE_LATER_DOCS;
+    write_texts(tx, merge_later, |table, text| {
+        let bodies = if text == 1 { &texts } else { &chars };
+        tx.prepare_cached(&format!("INSERT INTO {table} (rowid, body) SELECT ?1 + rowid, value FROM rarray(?2)"))?
+            .execute(rusqlite::params![last, bodies])?;
+        Ok(())
+    })
+}
+
 /// Writes the documents of `docs` into both full-text tables, one statement each.
+fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>, merge_later: bool) -> Result<()> {
+    let mut bodies = Vec::with_capacity(docs.len());
+    for (rowid, customer) in docs {
+        if let Some(doc) = document(tx, customer)? {
+            let chars = spaced(&doc);
+            bodies.push((rowid, doc, chars));
+        }
+    }
+    let json = serde_json::to_string(&bodies).expect("numbers and strings always serialise");
+    write_texts(tx, merge_later, |table, text| {
+        tx.prepare_cached(&format!(
+            "INSERT INTO {table} (rowid, body) SELECT value ->> 0, value ->> {text} FROM json_each(?1)"
+        ))?
+        .execute([&json])?;
+        Ok(())
+    })
+}
+
+/// Runs `insert(table, n)` for each full-text table, `n` being the
+/// document's part it takes (1: the text, 2: the text spaced).
 ///
 /// FTS5 writes new documents as a new segment and then merges segments
 /// ("automerge"), with work in proportion to what was written. For a write
@@ -213,15 +325,7 @@ const MERGE_LATER_DOCS: usize = 5_000;
 /// transaction; later writes merge the new segment in, a little each, as
 /// they merge their own. (A rebuild merges as it goes: it starts from
 /// nothing, and would leave many small segments behind.)
-fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>, merge_later: bool) -> Result<()> {
-    let mut bodies = Vec::with_capacity(docs.len());
-    for (rowid, customer) in docs {
-        if let Some(doc) = document(tx, customer)? {
-            let chars = spaced(&doc);
-            bodies.push(serde_json::json!([rowid, doc, chars]));
-        }
-    }
-    let json = serde_json::Value::Array(bodies).to_string();
+fn write_texts(tx: &Transaction<'_>, merge_later: bool, mut insert: impl FnMut(&str, u8) -> Result<()>) -> Result<()> {
     for (table, text) in [("search_trigram", 1), ("search_char", 2)] {
         let automerge: Option<i64> = if merge_later {
             let set: Option<i64> = tx
@@ -234,10 +338,7 @@ fn index_texts(tx: &Transaction<'_>, docs: Vec<(i64, CustomerId)>, merge_later: 
         } else {
             None
         };
-        tx.prepare_cached(&format!(
-            "INSERT INTO {table} (rowid, body) SELECT value ->> 0, value ->> {text} FROM json_each(?1)"
-        ))?
-        .execute([&json])?;
+        insert(table, text)?;
         if let Some(automerge) = automerge {
             tx.prepare_cached(&format!("INSERT INTO {table} ({table}) VALUES ('flush')"))?.execute([])?;
             tx.prepare_cached(&format!("INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?1)"))?
@@ -254,7 +355,7 @@ pub fn rebuild_all(tx: &Transaction<'_>) -> Result<()> {
          {};
          INSERT OR IGNORE INTO search_tag (doc, tag)
              SELECT d.rowid, t.value FROM search_doc d JOIN customer c ON c.id = d.customer_id, json_each(c.tags) t;",
-        projection("ORDER BY c.id")
+        projection("NULL", "customer c ORDER BY c.id")
     ))?;
     let docs: Vec<(i64, CustomerId)> = tx
         .prepare("SELECT rowid, customer_id FROM search_doc ORDER BY rowid")?

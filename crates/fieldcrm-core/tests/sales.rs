@@ -411,6 +411,76 @@ fn wal_bytes(at: &Path) -> u64 {
     std::fs::metadata(at.join("book.sqlite-wal")).map_or(0, |m| m.len())
 }
 
+/// Every card's list row and every token of its documents in both
+/// full-text tables, by card id (rowids are the index's own).
+fn search_entries(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut out: Vec<String> = conn
+        .prepare(
+            "SELECT customer_id || '|' || name_pinyin || '|' || lifecycle || '|' || channel_level || '|' ||
+                    credit_standing || '|' || owner_id || '|' || territory_id || '|' || needs_verification || '|' ||
+                    reviewed_at || '|' || created_at || '|' || updated_at FROM search_doc",
+        )
+        .expect("docs")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("docs");
+    for table in ["search_trigram", "search_char"] {
+        conn.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_v USING fts5vocab(main, {table}, 'instance')"
+        ))
+        .expect("vocab");
+        let tokens: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT '{table}|' || d.customer_id || '|' || v.offset || '|' || v.term
+                   FROM temp.{table}_v v JOIN search_doc d ON d.rowid = v.doc"
+            ))
+            .expect("tokens")
+            .query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("tokens");
+        out.extend(tokens);
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn an_imports_search_entries_are_those_the_book_builds_from_its_cards() {
+    // The import builds its new cards' documents from what it writes; a
+    // rebuild builds them from the book. Both sizes: a bulk import (merge
+    // later) and a small one.
+    for rows in [5_200, 40] {
+        let at = dir();
+        let book = file_book(at.path());
+        let mut csv = String::from("客户名称,简称,联系电话,联系人,省份,城市,区县,详细地址\n");
+        for i in 0..rows {
+            let short = if i % 3 == 0 { format!("简{i}") } else { String::new() };
+            let phone = if i % 4 == 0 { String::new() } else { format!("1380{:07}", i) };
+            let contact = if i % 5 == 0 { String::new() } else { format!("Li Ming {i}") };
+            let (province, city) = if i % 2 == 0 { ("山东", "潍坊") } else { ("", "") };
+            let district = if i % 7 == 0 { "寿光" } else { "" };
+            let detail = if i % 6 == 0 { String::new() } else { format!("农圣街{i}号") };
+            let name = if i % 10 == 0 { format!("Green Farm {i}") } else { format!("丰源{i}号农资店") };
+            csv.push_str(&format!("{name},{short},{phone},{contact},{province},{city},{district},{detail}\n"));
+        }
+        let file = at.path().join("cards.csv");
+        std::fs::write(&file, csv).expect("csv");
+        let done = import(&book, &request(&file, ImportKind::Customers), true).expect("commit");
+        assert_eq!(done.created, rows, "{:?}", done.outcomes.first());
+        let mut raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
+        let imported = search_entries(&raw);
+        assert!(imported.len() > rows as usize * 20, "{} entries", imported.len());
+        let tx = raw.transaction().expect("tx");
+        fieldcrm_core::search::rebuild_all(&tx).expect("rebuild");
+        let rebuilt = search_entries(&tx);
+        let first_difference = imported.iter().zip(&rebuilt).find(|(a, b)| a != b);
+        assert_eq!(first_difference, None, "{rows} rows");
+        assert_eq!(imported.len(), rebuilt.len(), "{rows} rows");
+    }
+}
+
 #[test]
 fn a_large_import_writes_its_pages_into_the_file_once_and_the_book_keeps_its_wal() {
     let at = dir();

@@ -9,7 +9,9 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
-use super::fields::{self, check, to_json, Entity, FieldDef, Kind, RefTable, CUSTOMER_ENTITY};
+use super::fields::{
+    self, check, to_json, Entity, FieldDef, Kind, RefTable, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY,
+};
 use crate::clock::timestamp;
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{ChangeId, CustomerId, StaffId};
@@ -333,6 +335,36 @@ struct CheckedChild {
     entity: Entity,
     id: String,
     values: Vec<Checked>,
+}
+
+impl CheckedCard {
+    /// The card's search document as the book will have it once the card is
+    /// written: the parts [`search::Document`] takes, from the values to be
+    /// stored.
+    pub fn document(&self, id: CustomerId) -> search::NewDocument {
+        fn text<'a>(values: &'a [Checked], key: &str) -> Option<&'a str> {
+            values.iter().find(|c| c.def.key == key).and_then(|c| match &c.sql {
+                SqlValue::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+        }
+        let card = &self.card;
+        let mut doc = search::Document::card(
+            text(card, "name").unwrap_or_default(),
+            text(card, "shortName"),
+            text(card, "phone"),
+        );
+        // As the book returns them: addresses, then people, each in the order written.
+        for child in self.children.iter().filter(|c| c.entity == ADDRESS_ENTITY) {
+            let part = |key| text(&child.values, key).unwrap_or_default();
+            doc.text([part("province"), part("city"), part("district"), part("detail")].concat());
+        }
+        for child in self.children.iter().filter(|c| c.entity == KEY_PERSON_ENTITY) {
+            doc.person(text(&child.values, "name").unwrap_or_default(), text(&child.values, "phone"));
+        }
+        doc.tags(text(card, "tags").unwrap_or("[]"));
+        search::NewDocument::new(id, doc)
+    }
 }
 
 /// Checks a new card and its first records as [`insert_customer`] does,

@@ -367,6 +367,8 @@ pub fn plan(
 /// Writes every row of `planned` that creates or updates, inside `tx`; the
 /// caller commits. Every check was made while planning; a row the write
 /// path still refuses stops the whole import, so nothing is half-written.
+/// The new cards' search documents are built on another thread while the
+/// rows are written.
 pub fn write(
     tx: &Transaction<'_>,
     planned: &Planned,
@@ -378,22 +380,42 @@ pub fn write(
     let writing: Vec<&plan::RowPlan> =
         planned.plans.iter().filter(|p| matches!(p.action, RowAction::Create | RowAction::Update)).collect();
     let writes = writing.len() as u32;
-    for (n, p) in writing.into_iter().enumerate() {
-        if n % PROGRESS_EVERY == 0 {
-            cancel.check()?;
-            progress(ImportProgress { phase: "writing", done: n as u32, total: writes });
-        }
-        writer.write(tx, p).map_err(|e| match e {
-            Error::Invalid(problems) => Error::Invalid(
-                problems
-                    .into_iter()
-                    .map(|q| FieldProblem { field: format!("row {}: {}", p.row, q.field), ..q })
-                    .collect(),
-            ),
-            other => other,
-        })?;
-    }
-    writer.finish(tx)?;
+    let stopped = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let documents = scope.spawn(|| {
+            let mut out = Vec::new();
+            for p in &writing {
+                if stopped.load(Ordering::Relaxed) {
+                    break;
+                }
+                out.extend(p.new_document());
+            }
+            out
+        });
+        let mut rows = || -> Result<()> {
+            for (n, p) in writing.iter().enumerate() {
+                if n % PROGRESS_EVERY == 0 {
+                    cancel.check()?;
+                    progress(ImportProgress { phase: "writing", done: n as u32, total: writes });
+                }
+                writer.write(tx, p).map_err(|e| match e {
+                    Error::Invalid(problems) => Error::Invalid(
+                        problems
+                            .into_iter()
+                            .map(|q| FieldProblem { field: format!("row {}: {}", p.row, q.field), ..q })
+                            .collect(),
+                    ),
+                    other => other,
+                })?;
+            }
+            Ok(())
+        };
+        let written = rows();
+        stopped.store(written.is_err(), Ordering::Relaxed);
+        let created = documents.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        written?;
+        writer.finish(tx, created)
+    })?;
     progress(ImportProgress { phase: "writing", done: writes, total: writes });
     Ok(())
 }

@@ -54,6 +54,14 @@ pub struct RowPlan {
 }
 
 impl RowPlan {
+    /// The search document of the card this row creates.
+    pub fn new_document(&self) -> Option<crate::search::NewDocument> {
+        match &self.op {
+            Op::NewCard { id, card } => Some(card.document(*id)),
+            _ => None,
+        }
+    }
+
     pub fn outcome(&self) -> RowOutcome {
         RowOutcome {
             row: self.row,
@@ -99,7 +107,7 @@ pub struct Planner<'a> {
     /// Occurrences of (document, product) so far: the line key of documents without line numbers.
     occurrences: HashMap<(String, String), u32>,
     notes: Vec<String>,
-    /// Cards written, for the search index.
+    /// Cards changed, for the search index.
     written: Vec<String>,
     /// New cards gathered to be written many to a statement.
     staged: write::NewRows,
@@ -1027,7 +1035,6 @@ impl<'a> Planner<'a> {
         if let Op::NewCard { id, card } = &plan.op {
             // Checked while planning, in this transaction; written with the next batch.
             write::stage_checked(tx, &mut self.staged, *id, card, actor).map_err(|e| self.card_error(e))?;
-            self.written.push(id.to_string());
             if self.staged.len() >= STAGE_ROWS {
                 self.staged.flush(tx)?;
             }
@@ -1061,9 +1068,12 @@ impl<'a> Planner<'a> {
     }
 
     /// After the last row: the search index learns every card written, in
-    /// one pass (a pass per card would cost a full-text segment each).
-    pub fn finish(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    /// one pass (a pass per card would cost a full-text segment each): the
+    /// new cards from `created`, their documents built beforehand, and the
+    /// changed cards from the book.
+    pub fn finish(&mut self, tx: &Transaction<'_>, created: Vec<crate::search::NewDocument>) -> Result<()> {
         self.staged.flush(tx)?;
+        crate::search::index_new(tx, created)?;
         crate::search::refresh_many(tx, &std::mem::take(&mut self.written))
     }
 

@@ -389,8 +389,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<(String, String)> {
     }
     // Not UTF-8 as a whole. If some lines are plainly UTF-8 Chinese and
     // others are not UTF-8 at all, the file was pasted together from two
-    // sources. (A short GBK line can be valid UTF-8 by chance; four or more
-    // non-ASCII characters in a row of valid UTF-8 practically never are.)
+    // sources.
     let mut utf8_line = None;
     let mut other_line = None;
     for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
@@ -398,7 +397,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<(String, String)> {
             continue;
         }
         match std::str::from_utf8(line) {
-            Ok(text) if text.chars().filter(|c| !c.is_ascii()).count() >= 4 => {
+            Ok(text) if plainly_chinese(text) => {
                 utf8_line.get_or_insert(i + 1);
             }
             Ok(_) => {}
@@ -423,6 +422,28 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<(String, String)> {
         return Err(mixed_error(bytes, 0, file_name, "GB18030"));
     }
     Ok((text.into_owned(), "GB18030".into()))
+}
+
+/// Whether a line that is valid UTF-8 reads as Chinese text in UTF-8: four or
+/// more Chinese characters, and hardly anything else outside ASCII.
+///
+/// GBK text is valid UTF-8 by chance more often than one would think: about
+/// one Chinese character in eleven (一, 业, 专, 为, 之 among them) has GBK
+/// bytes that are a two-byte UTF-8 sequence, which decodes to Cyrillic,
+/// Hebrew or Arabic, never to a Chinese character. A Chinese character in
+/// UTF-8 takes three bytes that GBK would have to split across two characters
+/// in one particular way, so four of them by chance practically never happen.
+fn plainly_chinese(text: &str) -> bool {
+    let (mut chinese, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        match c {
+            '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' => chinese += 1,
+            // Chinese punctuation, full-width forms, dashes and quotes.
+            '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' | '\u{2010}'..='\u{206F}' | '\u{00B7}' => {}
+            _ => other += 1,
+        }
+    }
+    chinese >= 4 && other * 4 <= chinese
 }
 
 fn mixed_error(bytes: &[u8], bom: usize, file_name: &str, encoding: &str) -> Error {
@@ -454,6 +475,23 @@ mod tests {
     fn cell() -> impl Strategy<Value = String> {
         // Chinese, digits, and the characters csv must quote.
         "[a-z0-9一-龥,\"；;\n ]{0,8}".prop_map(|s| s.trim().to_string())
+    }
+
+    #[test]
+    fn a_gbk_row_that_happens_to_be_valid_utf8_is_read_as_gbk() {
+        // 一, 业, 专 and 为 in GBK are two-byte UTF-8 sequences (һ ҵ ר Ϊ).
+        let row = encoding_rs::GB18030.encode("一业专为,13800000000\n").0.into_owned();
+        assert!(std::str::from_utf8(&row).is_ok());
+        let mut bytes = encoding_rs::GB18030.encode("客户名称,电话\n").0.into_owned();
+        bytes.extend(&row);
+        let sheet = read_bytes(&bytes, "表.csv", None).expect("read");
+        assert_eq!(cells(&sheet), [vec!["客户名称", "电话"], vec!["一业专为", "13800000000"]]);
+        // A UTF-8 row among GBK rows is still refused, with its number.
+        let mut mixed = bytes.clone();
+        mixed.extend("华星农资有限公司,1\n".as_bytes());
+        let Err(Error::Invalid(problems)) = read_bytes(&mixed, "表.csv", None) else { panic!("mixed read") };
+        assert_eq!(problems[0].code, "mixed_encoding");
+        assert!(problems[0].message.contains("row 3"), "{}", problems[0].message);
     }
 
     proptest! {

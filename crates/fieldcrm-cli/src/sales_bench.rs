@@ -35,6 +35,15 @@ pub struct SalesBenchArgs {
     /// Where to build the book (a temporary file by default; kept if given).
     #[arg(long)]
     book: Option<PathBuf>,
+    /// Also keep a copy of the demo book as generated, before anything is
+    /// measured on it, for later `--import-on` runs.
+    #[arg(long, value_name = "PATH")]
+    keep_demo: Option<PathBuf>,
+    /// Measure only the import, on a copy of a book kept by `--keep-demo`
+    /// (the copy is the bench's book; the kept book is left as it is). Builds
+    /// to compare run on copies of the same book.
+    #[arg(long, value_name = "PATH", conflicts_with = "keep_demo")]
+    import_on: Option<PathBuf>,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,6 +71,12 @@ struct Figures {
     export_median_s: f64,
     export_max_s: f64,
     export_mib: f64,
+    import: ImportFigures,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportFigures {
     import_rows: u32,
     import_file_mib: f64,
     import_dry_run_s: f64,
@@ -70,9 +85,34 @@ struct Figures {
     imported: u32,
 }
 
+impl ImportFigures {
+    fn line(&self) -> String {
+        format!(
+            "import {} customer rows from xlsx ({:.1} MiB): dry run {:.2} s + commit {:.2} s = {:.2} s, {} created (target < 10 s)",
+            self.import_rows,
+            self.import_file_mib,
+            self.import_dry_run_s,
+            self.import_commit_s,
+            self.import_total_s,
+            self.imported
+        )
+    }
+}
+
 pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
     if args.customers < 1_000 || args.runs == 0 || args.import_rows == 0 {
         return Err(invalid("bench-sales needs at least 1,000 customers, 1 run and 1 import row".into()));
+    }
+    if let Some(base) = &args.import_on {
+        let f = crate::measure::in_new_book(args.book.as_ref(), "sales", |path| {
+            std::fs::copy(base, path)
+                .and_then(|_| std::fs::File::open(path)?.sync_all())
+                .map_err(|e| invalid(format!("cannot copy {} to {}: {e}", base.display(), path.display())))?;
+            let book = Book::open(path, Arc::new(SystemClock))?;
+            measure_import(&book, path.parent().unwrap_or(Path::new(".")), args.import_rows)
+        })?;
+        crate::output::show(&f, json, ImportFigures::line);
+        return Ok(());
     }
     let f = crate::measure::in_new_book(args.book.as_ref(), "sales", |path| measure(args, path))?;
     crate::output::show(&f, json, |f| {
@@ -94,10 +134,7 @@ pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
             "export the {}-customer list to xlsx: median {:.2} s, max {:.2} s, {:.1} MiB (target < 3 s)",
             f.export_rows, f.export_median_s, f.export_max_s, f.export_mib
         ));
-        out.push(format!(
-            "import {} customer rows from xlsx ({:.1} MiB): dry run {:.2} s + commit {:.2} s = {:.2} s, {} created (target < 10 s)",
-            f.import_rows, f.import_file_mib, f.import_dry_run_s, f.import_commit_s, f.import_total_s, f.imported
-        ));
+        out.push(f.import.line());
         out.join("\n")
     });
     Ok(())
@@ -108,6 +145,16 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let started = Instant::now();
     let summary = book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
     let generation_s = started.elapsed().as_secs_f64();
+    let book = match &args.keep_demo {
+        Some(keep) => {
+            // Closed first, so that the whole book is in its one file.
+            drop(book);
+            std::fs::copy(path, keep)
+                .map_err(|e| invalid(format!("cannot copy the demo book to {}: {e}", keep.display())))?;
+            Book::open(path, Arc::new(SystemClock))?
+        }
+        None => book,
+    };
     let book_mib = std::fs::metadata(path).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
     let query = crate::sales_cmd::query(None, None, None);
     let period_lines: i64 = {
@@ -169,9 +216,31 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let export_mib = std::fs::metadata(&list).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
     let _ = std::fs::remove_file(&list);
 
+    let import = measure_import(&book, dir, args.import_rows)?;
+    Ok(Figures {
+        customers: summary.customers,
+        sales_lines: summary.sales_lines,
+        generation_s,
+        book_mib,
+        period_lines,
+        analyses,
+        suggestion_median_ms,
+        suggestion_p95_ms,
+        suggestion_basis: basis,
+        export_rows,
+        export_median_s: median(exports.clone()).as_secs_f64(),
+        export_max_s: exports.iter().copied().max().unwrap_or_default().as_secs_f64(),
+        export_mib,
+        import,
+    })
+}
+
+/// Imports `rows` new customers from an xlsx file written in `dir`: a dry
+/// run, then the commit.
+fn measure_import(book: &Book, dir: &Path, rows: u32) -> Result<ImportFigures, ApiError> {
     // New customers in a workbook as a head office would get them.
     let file = dir.join("bench-import.xlsx");
-    write_import_file(&book, &file, args.import_rows)?;
+    write_import_file(book, &file, rows)?;
     let import_file_mib = std::fs::metadata(&file).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
     let request = ImportRequest {
         path: file.display().to_string(),
@@ -194,21 +263,8 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
             dry.created, done.created, done.refused
         )));
     }
-    Ok(Figures {
-        customers: summary.customers,
-        sales_lines: summary.sales_lines,
-        generation_s,
-        book_mib,
-        period_lines,
-        analyses,
-        suggestion_median_ms,
-        suggestion_p95_ms,
-        suggestion_basis: basis,
-        export_rows,
-        export_median_s: median(exports.clone()).as_secs_f64(),
-        export_max_s: exports.iter().copied().max().unwrap_or_default().as_secs_f64(),
-        export_mib,
-        import_rows: args.import_rows,
+    Ok(ImportFigures {
+        import_rows: rows,
         import_file_mib,
         import_dry_run_s,
         import_commit_s,

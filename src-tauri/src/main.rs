@@ -45,6 +45,7 @@ static ALLOCATOR: fieldcrm_alloc::MiMalloc = fieldcrm_alloc::MiMalloc;
 fn main() {
     // Before anything opens a book (SQLite keeps its allocator once started).
     fieldcrm_alloc::sqlite_uses_mimalloc();
+    fieldcrm_alloc::sqlite_counts_no_memory();
     let started = Instant::now();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -1,6 +1,7 @@
 //! The memory allocator of fieldcrm's programs: mimalloc, for Rust's
 //! allocations ([`MiMalloc`] as the `#[global_allocator]`) and for SQLite's
-//! ([`sqlite_uses_mimalloc`]).
+//! ([`sqlite_uses_mimalloc`]), without SQLite's memory count
+//! ([`sqlite_counts_no_memory`]).
 //!
 //! With the C library's malloc, a large import spent about a fifth of its
 //! time in the allocator's bookkeeping: the page cache grows to a gigabyte of
@@ -9,7 +10,8 @@
 //! together and does not.
 //!
 //! This is the workspace's only crate with unsafe code: the four functions
-//! SQLite calls to allocate, each handing the request to mimalloc.
+//! SQLite calls to allocate, each handing the request to mimalloc, and the
+//! two calls that configure SQLite.
 
 use std::os::raw::{c_int, c_void};
 
@@ -38,6 +40,18 @@ pub fn sqlite_uses_mimalloc() -> bool {
     // initialised. The functions meet its contract: 8-byte aligned blocks
     // (mimalloc's are 16), realloc and size of blocks they returned.
     let rc = unsafe { ffi::sqlite3_config(ffi::SQLITE_CONFIG_MALLOC, &methods as *const ffi::sqlite3_mem_methods) };
+    rc == ffi::SQLITE_OK
+}
+
+/// Turns off SQLite's count of the memory it holds. With the count on, every
+/// allocation and free takes a lock shared by the whole process to update
+/// it; nothing in fieldcrm reads it. Call it with [`sqlite_uses_mimalloc`],
+/// before anything opens a database (afterwards it returns false and changes
+/// nothing).
+pub fn sqlite_counts_no_memory() -> bool {
+    // SAFETY: SQLITE_CONFIG_MEMSTATUS takes one int; it refuses (SQLITE_MISUSE)
+    // once SQLite is initialised.
+    let rc = unsafe { ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, 0 as c_int) };
     rc == ffi::SQLITE_OK
 }
 
@@ -81,6 +95,7 @@ mod tests {
     fn sqlite_allocates_with_mimalloc_when_told_before_it_starts() {
         // This test binary's first use of SQLite.
         assert!(sqlite_uses_mimalloc());
+        assert!(sqlite_counts_no_memory());
         let conn = rusqlite::Connection::open_in_memory().expect("open");
         conn.execute_batch(
             "CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT);
@@ -99,7 +114,11 @@ mod tests {
             assert!(ffi::sqlite3_msize(p) >= 1000);
             ffi::sqlite3_free(p);
         }
-        // Once SQLite has started, it keeps its allocator.
+        // Nothing was counted.
+        // SAFETY: a read of SQLite's memory count.
+        assert_eq!(unsafe { ffi::sqlite3_memory_used() }, 0);
+        // Once SQLite has started, it keeps its allocator and its settings.
         assert!(!sqlite_uses_mimalloc());
+        assert!(!sqlite_counts_no_memory());
     }
 }

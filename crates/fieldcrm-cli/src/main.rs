@@ -408,6 +408,7 @@ static ALLOCATOR: fieldcrm_alloc::MiMalloc = fieldcrm_alloc::MiMalloc;
 fn main() -> ExitCode {
     // Before anything opens a book (SQLite keeps its allocator once started).
     fieldcrm_alloc::sqlite_uses_mimalloc();
+    fieldcrm_alloc::sqlite_counts_no_memory();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -142,12 +142,14 @@ impl Book {
         // Taken either way: a commit uses it at most once, a dry run replaces it.
         let kept = self.kept_import.lock().unwrap_or_else(|e| e.into_inner()).take();
         let kept = kept.filter(|k| commit && k.is_for(request, &hash));
-        // The file is read before the book is locked (unless its plan is kept).
+        // A commit reads its file before the book is locked (unless its plan
+        // is kept): its size chooses the journal. A dry run reads it on the
+        // other core while the book's cards are loaded, below.
         let mut sheet = match kept {
-            Some(_) => None,
-            None => Some(
+            None if commit => Some(
                 import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref()).map_err(|e| self.public(e))?,
             ),
+            _ => None,
         };
         cancel.check().map_err(|e| self.public(e))?;
         let rows = match (&kept, &sheet) {
@@ -173,12 +175,23 @@ impl Book {
             let planned = match kept.and_then(|k| k.still_valid(state, &ctx)) {
                 Some(planned) => planned,
                 None => {
-                    let sheet = match sheet.take() {
-                        Some(sheet) => sheet,
-                        // Kept but no longer valid: the bytes hashed above.
-                        None => import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref())?,
+                    let (sheet, known) = match sheet.take() {
+                        Some(sheet) => {
+                            let known = plan::KnownCards::load(&tx, request.kind)?;
+                            (sheet, known)
+                        }
+                        // A dry run, or a kept plan no longer valid: the bytes hashed above.
+                        None => std::thread::scope(|scope| -> Result<_> {
+                            let reading =
+                                scope.spawn(|| import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref()));
+                            let known = plan::KnownCards::load(&tx, request.kind);
+                            let sheet = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                            // What is wrong with the file first: it is what the user can fix.
+                            Ok((sheet?, known?))
+                        })?,
                     };
-                    import::plan(&tx, &sheet, request, &ctx, progress, cancel)?
+                    cancel.check()?;
+                    import::plan(&tx, &sheet, request, &ctx, known, progress, cancel)?
                 }
             };
             // Reported before the batch is recorded: `previous` is the import before this one.

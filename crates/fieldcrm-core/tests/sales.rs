@@ -555,7 +555,11 @@ fn bad_files_are_refused_with_a_clear_error_and_the_book_as_it_was() {
     let refused = |name: &str, bytes: &[u8], kind: ImportKind| -> ApiError {
         let path = at.path().join(name);
         std::fs::write(&path, bytes).expect("write");
+        // The wizard's dry run (which reads the file beside loading the
+        // book's cards) and a commit (which reads it first) refuse alike.
+        let dry = import(office, &request(&path, kind), false).expect_err(name);
         let e = import(office, &request(&path, kind), true).expect_err(name);
+        assert_eq!((dry.code, &dry.message, problem_codes(&dry)), (e.code, &e.message, problem_codes(&e)), "{name}");
         assert_eq!(state(office), before, "{name} left the book as it was");
         e
     };

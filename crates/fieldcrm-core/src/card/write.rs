@@ -273,21 +273,32 @@ impl NewRows {
         );
     }
 
-    /// Writes every row gathered, and forgets them.
+    /// Writes every row gathered, and forgets them. Each batch keeps its
+    /// room for the next rows: an import gathers and writes a couple of
+    /// thousand rows at a time, and growing every batch anew each time
+    /// (megabytes of values) showed in its profile.
     pub fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        let mut batches = std::mem::take(&mut self.batches);
         self.rows = 0;
-        batches.sort_by_key(Batch::rank);
-        for b in batches {
-            let width = b.columns.len();
-            // At most 256 rows, and within SQLite's 32,766 parameters.
-            let per_statement = (32_766 / width).min(256);
-            let columns = b.columns.join(", ");
-            for chunk in b.values.chunks(width * per_statement) {
-                let rows = crate::store::value_rows(width, chunk.len() / width);
-                tx.prepare_cached(&format!("INSERT INTO {} ({columns}) VALUES {rows}", b.table))?
-                    .execute(params_from_iter(chunk))?;
-            }
+        self.batches.sort_by_key(Batch::rank);
+        let written = self.batches.iter().try_for_each(|b| b.write(tx));
+        for b in &mut self.batches {
+            b.values.clear();
+        }
+        written
+    }
+}
+
+impl Batch {
+    /// Writes the rows, up to 256 to a statement.
+    fn write(&self, tx: &Transaction<'_>) -> Result<()> {
+        let width = self.columns.len();
+        // At most 256 rows, and within SQLite's 32,766 parameters.
+        let per_statement = (32_766 / width).min(256);
+        let columns = self.columns.join(", ");
+        for chunk in self.values.chunks(width * per_statement) {
+            let rows = crate::store::value_rows(width, chunk.len() / width);
+            tx.prepare_cached(&format!("INSERT INTO {} ({columns}) VALUES {rows}", self.table))?
+                .execute(params_from_iter(chunk))?;
         }
         Ok(())
     }

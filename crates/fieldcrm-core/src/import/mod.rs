@@ -329,18 +329,20 @@ pub struct Planned {
     notes: Vec<String>,
 }
 
-/// Plans an import of `sheet` inside `tx`; reads and never writes.
+/// Plans an import of `sheet` inside `tx`, against the cards `known` (loaded
+/// in `tx`); reads and never writes.
 pub fn plan(
     tx: &Transaction<'_>,
     sheet: &Sheet,
     request: &ImportRequest,
     ctx: &plan::Context,
+    known: plan::KnownCards,
     progress: &mut dyn FnMut(ImportProgress),
     cancel: &Cancel,
 ) -> Result<Planned> {
     let mapping = check_mapping(request.kind, sheet, request.mapping.as_deref())?;
     let total = sheet.rows.len() as u32;
-    let mut planner = plan::Planner::new(tx, request, &mapping, &sheet.headers, ctx, true)?;
+    let mut planner = plan::Planner::new(tx, request, &mapping, &sheet.headers, ctx, Some(known))?;
     let mut plans = Vec::with_capacity(sheet.rows.len());
     for (i, (row, cells)) in sheet.rows.iter().enumerate() {
         if i % PROGRESS_EVERY == 0 {
@@ -376,7 +378,7 @@ pub fn write(
     progress: &mut dyn FnMut(ImportProgress),
     cancel: &Cancel,
 ) -> Result<()> {
-    let mut writer = plan::Planner::new(tx, &planned.request, &planned.mapping, &planned.headers, ctx, false)?;
+    let mut writer = plan::Planner::new(tx, &planned.request, &planned.mapping, &planned.headers, ctx, None)?;
     let writing: Vec<&plan::RowPlan> =
         planned.plans.iter().filter(|p| matches!(p.action, RowAction::Create | RowAction::Update)).collect();
     let writes = writing.len() as u32;

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
 use super::read::Raw;
@@ -81,6 +81,57 @@ struct Known {
     owner_name: String,
     owner: String,
     territory: String,
+}
+
+/// The book's cards as rows are matched against them: by code, by name (and
+/// by exact name for sales lines) and by phone. Loaded once per import; a
+/// dry run loads them while its file is read on the other core.
+#[derive(Default)]
+pub struct KnownCards {
+    cards: Vec<Known>,
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+    by_phone: HashMap<String, Vec<usize>>,
+}
+
+impl KnownCards {
+    /// The cards an import of `kind` matches its rows against (none for
+    /// people and products).
+    pub fn load(conn: &Connection, kind: ImportKind) -> Result<Self> {
+        let mut known = Self::default();
+        if !matches!(kind, ImportKind::Customers | ImportKind::Sales) {
+            return Ok(known);
+        }
+        let mut stmt = conn.prepare(
+            "SELECT c.id, c.name, c.phone, c.code, s.name, c.owner_id, c.territory_id
+               FROM customer c JOIN staff s ON s.id = c.owner_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let i = known.cards.len();
+            let card = Known {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                phone: r.get(2)?,
+                owner_name: r.get(4)?,
+                owner: r.get(5)?,
+                territory: r.get(6)?,
+            };
+            if let Some(code) = r.get::<_, Option<String>>(3)? {
+                known.by_code.insert(lookup_key(&code), i);
+            }
+            known.by_name.entry(name_key(&card.name)).or_default().push(i);
+            if kind == ImportKind::Sales {
+                // Sales lines name their customer exactly.
+                known.by_name.entry(format!("={}", card.name.trim())).or_default().push(i);
+            }
+            if let Some(phone) = card.phone.as_deref().map(phone_key).filter(|p| p.len() >= 7) {
+                known.by_phone.entry(phone).or_default().push(i);
+            }
+            known.cards.push(card);
+        }
+        Ok(known)
+    }
 }
 
 /// Everything the rows are checked against, loaded once.
@@ -200,16 +251,19 @@ fn labels_map(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<HashMap<Stri
 }
 
 impl<'a> Planner<'a> {
-    /// `planning`: loads what rows are checked against (the cards, the
-    /// products); a planner that only writes rows planned before does not.
+    /// `known`: the cards rows are checked against, for a planner that plans
+    /// (it also loads the products); a planner that only writes rows planned
+    /// before has none.
     pub fn new(
         tx: &Transaction<'_>,
         request: &'a ImportRequest,
         mapping: &'a [Option<String>],
         headers: &'a [String],
         ctx: &'a Context,
-        planning: bool,
+        known: Option<KnownCards>,
     ) -> Result<Self> {
+        let planning = known.is_some();
+        let KnownCards { cards, by_code, by_name, by_phone } = known.unwrap_or_default();
         let office = ctx.viewer.role == StaffRole::HeadOffice;
         if !office && request.kind != ImportKind::Customers {
             let what = match request.kind {
@@ -262,10 +316,10 @@ impl<'a> Planner<'a> {
                 "SELECT code, label_zh, label_en FROM code_item WHERE list_id = ?1 AND retired = 0",
                 "channel_type",
             )?,
-            cards: vec![],
-            by_code: HashMap::new(),
-            by_name: HashMap::new(),
-            by_phone: HashMap::new(),
+            cards,
+            by_code,
+            by_name,
+            by_phone,
             seen: HashMap::new(),
             products: HashSet::new(),
             occurrences: HashMap::new(),
@@ -273,9 +327,6 @@ impl<'a> Planner<'a> {
             written: vec![],
             staged: write::NewRows::default(),
         };
-        if planning && matches!(request.kind, ImportKind::Customers | ImportKind::Sales) {
-            planner.load_cards(tx)?;
-        }
         if planning && request.kind == ImportKind::Sales {
             let mut stmt = tx.prepare("SELECT id FROM product")?;
             planner.products = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
@@ -286,38 +337,6 @@ impl<'a> Planner<'a> {
             }
         }
         Ok(planner)
-    }
-
-    fn load_cards(&mut self, tx: &Transaction<'_>) -> Result<()> {
-        let mut stmt = tx.prepare(
-            "SELECT c.id, c.name, c.phone, c.code, s.name, c.owner_id, c.territory_id
-               FROM customer c JOIN staff s ON s.id = c.owner_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let i = self.cards.len();
-            let known = Known {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                phone: r.get(2)?,
-                owner_name: r.get(4)?,
-                owner: r.get(5)?,
-                territory: r.get(6)?,
-            };
-            if let Some(code) = r.get::<_, Option<String>>(3)? {
-                self.by_code.insert(lookup_key(&code), i);
-            }
-            self.by_name.entry(name_key(&known.name)).or_default().push(i);
-            if self.kind == ImportKind::Sales {
-                // Sales lines name their customer exactly.
-                self.by_name.entry(format!("={}", known.name.trim())).or_default().push(i);
-            }
-            if let Some(phone) = known.phone.as_deref().map(phone_key).filter(|p| p.len() >= 7) {
-                self.by_phone.entry(phone).or_default().push(i);
-            }
-            self.cards.push(known);
-        }
-        Ok(())
     }
 
     pub fn notes(&self) -> Vec<String> {

@@ -15,9 +15,23 @@ fn options(seed: u64) -> DemoOptions {
 fn dump(path: &std::path::Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(path).expect("open");
     let mut out = vec![];
-    for table in
-        ["org_unit", "staff", "customer", "key_person", "customer_address", "credit_incident", "change_history"]
-    {
+    for table in [
+        "org_unit",
+        "staff",
+        "customer",
+        "key_person",
+        "customer_address",
+        "credit_incident",
+        "change_history",
+        "route",
+        "visit",
+        "call_log",
+        "task",
+        "report",
+        "report_comment",
+        "product",
+        "sales_line",
+    ] {
         let mut stmt = conn.prepare(&format!("SELECT * FROM {table} ORDER BY id")).expect("select");
         let n = stmt.column_count();
         let rows = stmt

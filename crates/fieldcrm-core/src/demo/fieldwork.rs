@@ -5,7 +5,7 @@
 //! and managers' comments. About twenty records per customer in all. Its own
 //! random stream keeps the cards as they were.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rusqlite::{params, Transaction};
@@ -17,6 +17,7 @@ use crate::fieldwork::reports::{self, ReportContent};
 use crate::fieldwork::Viewer;
 use crate::ids::{CallId, CommentId, CustomerId, ReportId, StaffId, TaskId, VisitId};
 use crate::model::{ReportKind, StaffRole};
+use crate::store::BatchInsert;
 
 /// Visit and call records per customer the demo aims at.
 const RECORDS_PER_CUSTOMER: usize = 20;
@@ -179,7 +180,8 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     // Managers: regional managers call their distributors, spot-check
     // sub-distributors and retailers and call their reps; provincial managers
     // call and visit. Some months fall short of the duties, as in life.
-    let mut by_region: HashMap<String, Vec<usize>> = HashMap::new();
+    // In a fixed order: a provincial manager's customers are their regions' in turn.
+    let mut by_region: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (ci, card) in cards.iter().enumerate().filter(|(_, c)| c.lifecycle != "eliminated") {
         by_region.entry(region_of(&card.territory)).or_default().push(ci);
     }
@@ -330,21 +332,65 @@ fn write(
     rng: &mut Rng,
     summary: &mut DemoSummary,
 ) -> Result<()> {
-    let mut visit = tx.prepare_cached(
-        "INSERT INTO visit (id, customer_id, staff_id, visit_type, checked_in_at, checked_out_at, purpose, stock_notes,
-                            competitor_notes, prices_seen, problems, requests, next_step, next_step_due, planned,
-                            report_confirmed, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?6, ?6)",
+    let mut visit = BatchInsert::new(
+        tx,
+        "visit",
+        &[
+            "id",
+            "customer_id",
+            "staff_id",
+            "visit_type",
+            "checked_in_at",
+            "checked_out_at",
+            "purpose",
+            "stock_notes",
+            "competitor_notes",
+            "prices_seen",
+            "problems",
+            "requests",
+            "next_step",
+            "next_step_due",
+            "planned",
+            "report_confirmed",
+            "created_at",
+            "updated_at",
+        ],
     )?;
-    let mut call = tx.prepare_cached(
-        "INSERT INTO call_log (id, staff_id, customer_id, colleague_id, direction, called_at, duration_seconds, summary,
-                               next_step, next_step_due, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    let mut call = BatchInsert::new(
+        tx,
+        "call_log",
+        &[
+            "id",
+            "staff_id",
+            "customer_id",
+            "colleague_id",
+            "direction",
+            "called_at",
+            "duration_seconds",
+            "summary",
+            "next_step",
+            "next_step_due",
+            "created_at",
+            "updated_at",
+        ],
     )?;
-    let mut task = tx.prepare_cached(
-        "INSERT INTO task (id, assignee_id, customer_id, title, due_on, done_at, done_by, source, source_id, created_by,
-                           created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?10)",
+    let mut task = BatchInsert::new(
+        tx,
+        "task",
+        &[
+            "id",
+            "assignee_id",
+            "customer_id",
+            "title",
+            "due_on",
+            "done_at",
+            "done_by",
+            "source",
+            "source_id",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
     )?;
     for r in records {
         let at = chrono::DateTime::from_timestamp_millis(r.at_ms).unwrap_or_default();
@@ -357,13 +403,14 @@ fn write(
                 let id = VisitId::from_parts(r.at_ms as u64, rng.bytes());
                 let out = at + Duration::minutes(minutes);
                 let detail = n % 3 == 0;
-                visit.execute(params![
+                let out_at = timestamp(out);
+                visit.push(params![
                     id,
                     cards[r.customer].id,
                     staff,
                     visit_type,
                     timestamp(at),
-                    timestamp(out),
+                    out_at,
                     pick(PURPOSES, n),
                     detail.then(|| pick(STOCK, n >> 5)),
                     detail.then(|| pick(COMPETITORS, n >> 7)),
@@ -374,6 +421,8 @@ fn write(
                     due.map(|d| d.to_string()),
                     planned,
                     confirmed,
+                    out_at,
+                    out_at,
                 ])?;
                 summary.visits += 1;
                 ("visit", id.to_string(), Some(cards[r.customer].id), out)
@@ -381,7 +430,8 @@ fn write(
             Kind::CustomerCall { incoming, seconds } => {
                 let id = CallId::from_parts(r.at_ms as u64, rng.bytes());
                 let end = at + Duration::seconds(seconds);
-                call.execute(params![
+                let end_at = timestamp(end);
+                call.push(params![
                     id,
                     staff,
                     cards[r.customer].id,
@@ -392,7 +442,8 @@ fn write(
                     pick(CALLS, n),
                     step,
                     due.map(|d| d.to_string()),
-                    timestamp(end),
+                    end_at,
+                    end_at,
                 ])?;
                 summary.calls += 1;
                 ("call", id.to_string(), Some(cards[r.customer].id), end)
@@ -400,7 +451,8 @@ fn write(
             Kind::ColleagueCall { colleague, incoming, seconds } => {
                 let id = CallId::from_parts(r.at_ms as u64, rng.bytes());
                 let end = at + Duration::seconds(seconds);
-                call.execute(params![
+                let end_at = timestamp(end);
+                call.push(params![
                     id,
                     staff,
                     None::<String>,
@@ -411,7 +463,8 @@ fn write(
                     pick(COLLEAGUE_CALLS, n),
                     None::<String>,
                     None::<String>,
-                    timestamp(end),
+                    end_at,
+                    end_at,
                 ])?;
                 summary.calls += 1;
                 ("call", id.to_string(), None, end)
@@ -421,7 +474,8 @@ fn write(
             // Most past tasks were done around their due date; recent ones are open.
             let done = (due < today - Duration::days(2) && rng.chance(0.9))
                 .then(|| timestamp(day_start(due - Duration::days(rng.range(0, 2))) + Duration::hours(15)));
-            task.execute(params![
+            let created_at = timestamp(created);
+            task.push(params![
                 TaskId::from_parts(r.at_ms as u64, rng.bytes()),
                 staff,
                 customer,
@@ -431,12 +485,16 @@ fn write(
                 done.as_ref().map(|_| staff),
                 source,
                 source_id,
-                timestamp(created),
+                staff,
+                created_at,
+                created_at,
             ])?;
             summary.tasks += 1;
         }
     }
-    Ok(())
+    visit.finish()?;
+    call.finish()?;
+    task.finish()
 }
 
 /// A week of submitted daily reports per rep (assembled from the records as

@@ -15,6 +15,7 @@ use crate::error::Result;
 use crate::ids::CustomerId;
 use crate::model::SalesKind;
 use crate::sales::{self, analysis::epoch_day, ProductInput, SalesLineInput};
+use crate::store::BatchInsert;
 
 /// Days of sales history.
 const HISTORY_DAYS: i64 = 730;
@@ -224,26 +225,11 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     let product_ids: Vec<String> = products.iter().map(|p| sales::product_id(&p.0).to_string()).collect();
     let buyer_ids: Vec<String> = buyers.iter().map(|b| b.id.to_string()).collect();
     let insert_lines = |tx: &Transaction<'_>| -> Result<()> {
-        // Many rows per statement: a statement's own cost (cursors, foreign
-        // key lookups set up, its journal) is paid once per batch.
-        const BATCH: usize = 128;
-        let statement = |rows: usize| {
-            let values = vec!["(?, ?, ?, ?, ?, ?, 'shipment', ?, ?)"; rows].join(", ");
-            tx.prepare(&format!(
-                "INSERT INTO sales_line (id, customer_id, product_id, sold_on, quantity, amount, kind, document, created_at)
-                 VALUES {values}"
-            ))
-        };
-        let mut full = statement(BATCH)?;
-        let mut batch: Vec<rusqlite::types::Value> = Vec::with_capacity(BATCH * 8);
-        let flush = |batch: &mut Vec<rusqlite::types::Value>, full: &mut rusqlite::Statement<'_>| -> Result<()> {
-            if batch.len() == BATCH * 8 {
-                full.execute(rusqlite::params_from_iter(batch.drain(..)))?;
-            } else if !batch.is_empty() {
-                statement(batch.len() / 8)?.execute(rusqlite::params_from_iter(batch.drain(..)))?;
-            }
-            Ok(())
-        };
+        let mut insert = BatchInsert::new(
+            tx,
+            "sales_line",
+            &["id", "customer_id", "product_id", "sold_on", "quantity", "amount", "kind", "document", "created_at"],
+        )?;
         let mut sequence = 0u32;
         let mut previous: Option<(i64, u32)> = None;
         let mut repeats = 0u32;
@@ -271,22 +257,19 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 document: Some(document.clone()),
                 line: Some(format!("{code}#{repeats}")),
             });
-            use rusqlite::types::Value as V;
-            batch.extend([
-                V::Text(id.to_string()),
-                V::Text(buyer_ids[l.buyer as usize].clone()),
-                V::Text(product_ids[l.product as usize].clone()),
-                V::Text(day.format("%Y-%m-%d").to_string()),
-                V::Real(l.quantity),
-                V::Integer(l.amount),
-                V::Text(document),
-                V::Text(timestamp(created.max(crate::clock::day_start(day) + Duration::hours(18)))),
-            ]);
-            if batch.len() == BATCH * 8 {
-                flush(&mut batch, &mut full)?;
-            }
+            insert.push(rusqlite::params![
+                id.to_string(),
+                buyer_ids[l.buyer as usize],
+                product_ids[l.product as usize],
+                day.format("%Y-%m-%d").to_string(),
+                l.quantity,
+                l.amount,
+                "shipment",
+                document,
+                timestamp(created.max(crate::clock::day_start(day) + Duration::hours(18))),
+            ])?;
         }
-        flush(&mut batch, &mut full)
+        insert.finish()
     };
     crate::store::bulk_load(tx, &["sales_line"], true, insert_lines)?;
     summary.sales_lines = lines.len() as u32;

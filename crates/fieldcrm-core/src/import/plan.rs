@@ -148,10 +148,7 @@ pub struct Planner<'a> {
     grades: HashMap<String, String>,
     credit_grades: HashMap<String, String>,
     channel_types: HashMap<String, String>,
-    cards: Vec<Known>,
-    by_code: HashMap<String, usize>,
-    by_name: HashMap<String, Vec<usize>>,
-    by_phone: HashMap<String, Vec<usize>>,
+    known: KnownCards,
     /// Rows of this file by their key (a card's name and phone, a code …).
     seen: HashMap<String, u32>,
     products: HashSet<ProductId>,
@@ -263,7 +260,6 @@ impl<'a> Planner<'a> {
         known: Option<KnownCards>,
     ) -> Result<Self> {
         let planning = known.is_some();
-        let KnownCards { cards, by_code, by_name, by_phone } = known.unwrap_or_default();
         let office = ctx.viewer.role == StaffRole::HeadOffice;
         if !office && request.kind != ImportKind::Customers {
             let what = match request.kind {
@@ -316,10 +312,7 @@ impl<'a> Planner<'a> {
                 "SELECT code, label_zh, label_en FROM code_item WHERE list_id = ?1 AND retired = 0",
                 "channel_type",
             )?,
-            cards,
-            by_code,
-            by_name,
-            by_phone,
+            known: known.unwrap_or_default(),
             seen: HashMap::new(),
             products: HashSet::new(),
             occurrences: HashMap::new(),
@@ -570,7 +563,7 @@ impl<'a> Planner<'a> {
         }
         // The card it updates, or the cards it may duplicate.
         let code = values.get("code").and_then(Json::as_str).map(lookup_key);
-        if let Some(&i) = code.as_ref().and_then(|c| self.by_code.get(c)) {
+        if let Some(&i) = code.as_ref().and_then(|c| self.known.by_code.get(c)) {
             return self.plan_card_update(tx, row, label, i, &values);
         }
         let candidates = self.candidates(&name, &phone);
@@ -603,7 +596,7 @@ impl<'a> Planner<'a> {
                 Some((DuplicateChoice::Update, chosen)) => {
                     let i = match chosen {
                         None => candidates[0].0,
-                        Some(id) => match candidates.iter().find(|(i, _)| self.cards[*i].id == id) {
+                        Some(id) => match candidates.iter().find(|(i, _)| self.known.cards[*i].id == id) {
                             Some((i, _)) => *i,
                             None => {
                                 let p = self.problem(
@@ -663,8 +656,8 @@ impl<'a> Planner<'a> {
 
     fn candidates(&self, name: &str, phone: &str) -> Vec<(usize, &'static str)> {
         let mut out: Vec<(usize, &'static str)> = vec![];
-        for &i in self.by_name.get(&name_key(name)).map(Vec::as_slice).unwrap_or(&[]) {
-            let known = &self.cards[i];
+        for &i in self.known.by_name.get(&name_key(name)).map(Vec::as_slice).unwrap_or(&[]) {
+            let known = &self.known.cards[i];
             let same_phone = !phone.is_empty() && known.phone.as_deref().map(phone_key).as_deref() == Some(phone);
             let reason = if same_phone {
                 "same_name_phone"
@@ -676,7 +669,7 @@ impl<'a> Planner<'a> {
             out.push((i, reason));
         }
         if phone.len() >= 7 {
-            for &i in self.by_phone.get(phone).map(Vec::as_slice).unwrap_or(&[]) {
+            for &i in self.known.by_phone.get(phone).map(Vec::as_slice).unwrap_or(&[]) {
                 if !out.iter().any(|(j, _)| *j == i) {
                     out.push((i, "same_phone"));
                 }
@@ -691,7 +684,7 @@ impl<'a> Planner<'a> {
     }
 
     fn candidate(&self, i: usize, reason: &str) -> DuplicateCandidate {
-        let k = &self.cards[i];
+        let k = &self.known.cards[i];
         DuplicateCandidate {
             customer_id: k.id,
             name: k.name.clone(),
@@ -709,7 +702,7 @@ impl<'a> Planner<'a> {
         card: usize,
         values: &Fields,
     ) -> Result<RowPlan> {
-        let known = &self.cards[card];
+        let known = &self.known.cards[card];
         let v = &self.ctx.viewer;
         let allowed = match v.role {
             StaffRole::Rep => known.owner == v.staff.to_string(),
@@ -900,8 +893,8 @@ impl<'a> Planner<'a> {
                 .trim()
                 .to_string();
         let customer = match (&code, &name) {
-            (Some(code), _) => match self.by_code.get(&lookup_key(code)) {
-                Some(&i) => Some(self.cards[i].id),
+            (Some(code), _) => match self.known.by_code.get(&lookup_key(code)) {
+                Some(&i) => Some(self.known.cards[i].id),
                 None => {
                     problems.push(self.problem(
                         "customerCode",
@@ -911,8 +904,8 @@ impl<'a> Planner<'a> {
                     None
                 }
             },
-            (None, Some(name)) => match self.by_name.get(&format!("={name}")).map(Vec::as_slice) {
-                Some([i]) => Some(self.cards[*i].id),
+            (None, Some(name)) => match self.known.by_name.get(&format!("={name}")).map(Vec::as_slice) {
+                Some([i]) => Some(self.known.cards[*i].id),
                 Some(_) => {
                     problems.push(self.problem(
                         "customerName",

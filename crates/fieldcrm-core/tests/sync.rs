@@ -609,3 +609,62 @@ fn code_lists_grades_and_routes_travel_like_the_rest_and_two_people_moving_diffe
     let history = rep.book.grade_history(ids[0]).expect("history");
     assert_eq!(history[0].reason.as_deref(), Some("年度重点"), "the reason travels with the grade");
 }
+
+/// Offline, a rep puts a card on their route while the manager hands the same
+/// card to another rep. Whichever file head office merges first, the card
+/// ends on no route in every book (a route is one rep's tour), the card's
+/// history says sync took it off, and the old rep's route keeps its order.
+#[test]
+fn a_card_handed_to_another_rep_while_its_old_rep_routes_it_leaves_the_route_everywhere() {
+    use fieldcrm_core::classify_api::RouteStops;
+    use fieldcrm_core::routes::NewRoute;
+
+    for manager_first in [false, true] {
+        let w = World::new(2);
+        let manager = w.people.len() - 1;
+        let rep = &w.people[0];
+        let make = |name: &str| rep.book.create_customer(&customer(name, json!({}))).expect("card").card.id;
+        let (kept, handed) = (make("华星农业"), make("丰收农资"));
+        let route = rep.book.create_route(&NewRoute { name: "东线".into(), ..Default::default() }).expect("route");
+        let route = route.route.id;
+        rep.book.add_route_stops(&RouteStops { route_id: route, customers: vec![kept], at: None }).expect("stop");
+        w.advance(Duration::minutes(1));
+        w.settle();
+
+        rep.book.add_route_stops(&RouteStops { route_id: route, customers: vec![handed], at: Some(1) }).expect("stop");
+        let changes = vec![
+            FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) },
+            FieldChange { field: "territoryId".into(), expected: None, value: json!(w.territories[1]) },
+        ];
+        w.people[manager].book.edit_customer(&CardEdit { customer_id: handed, changes }).expect("reassign");
+        w.advance(Duration::minutes(1));
+        let order = if manager_first { [manager, 0] } else { [0, manager] };
+        for who in order {
+            w.send(who).expect("send");
+        }
+        w.settle();
+
+        for (name, book) in
+            [("head office", &w.office.book), ("new rep", &w.people[1].book), ("manager", &w.people[manager].book)]
+        {
+            let card = book.customer(handed).expect("card");
+            assert_eq!(card.fields["ownerId"], json!(w.people[1].staff_id), "{name}, manager first: {manager_first}");
+            assert_eq!(card.grading.route_id, None, "{name} has the card on no route (manager first: {manager_first})");
+        }
+        for (name, book) in
+            [("head office", &w.office.book), ("old rep", &rep.book), ("manager", &w.people[manager].book)]
+        {
+            let stops: Vec<_> =
+                book.route(route).expect("route").stops.iter().map(|s| (s.position, s.customer_id)).collect();
+            assert_eq!(stops, vec![(1, kept)], "{name}'s copy of the route (manager first: {manager_first})");
+        }
+        let history = w.office.book.history(handed, 100).expect("history");
+        let left = history.iter().find(|h| h.field == "routeId" && h.new_value.is_null() && h.source == "sync");
+        assert!(left.is_some(), "the card's history says sync took it off the route: {history:?}");
+        assert_eq!(
+            history,
+            w.people[1].book.history(handed, 100).expect("history"),
+            "the new rep has the same history"
+        );
+    }
+}

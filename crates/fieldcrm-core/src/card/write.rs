@@ -782,7 +782,7 @@ pub fn patch_unindexed(
 
 /// A card handed to another rep leaves the route of its old rep (a route is
 /// one rep's tour); the change is in the card's history like any other.
-fn leave_others_route(tx: &Transaction<'_>, customer: CustomerId, owner: &str, actor: Actor) -> Result<()> {
+pub(crate) fn leave_others_route(tx: &Transaction<'_>, customer: CustomerId, owner: &str, actor: Actor) -> Result<()> {
     let route: Option<String> = tx
         .prepare_cached(
             "SELECT c.route_id FROM customer c JOIN route r ON r.id = c.route_id WHERE c.id = ?1 AND r.owner_id <> ?2",

@@ -1,7 +1,7 @@
 //! Head office's side: enrolled devices, whose scope is what, merging a
 //! laptop's file (authority, conflicts, moves), and writing each person's file.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
@@ -490,6 +490,8 @@ pub fn import_from_device(
     set_capture(tx, false)?;
     let mut merger = Merger::new(tx)?;
     let mut report = ImportReport::default();
+    // Cards whose rep or route this file changed.
+    let mut rerouted = BTreeSet::new();
     let total = body.changes.len();
     for (i, change) in body.changes.iter().enumerate() {
         if change.o != header.sender {
@@ -540,6 +542,9 @@ pub fn import_from_device(
             report.conflicts += 1;
         }
         if let Outcome::Applied { previous_value, .. } = &outcome {
+            if change.t == "customer" && matches!(change.c.as_str(), "owner_id" | "route_id") {
+                rerouted.insert(change.k.clone());
+            }
             if change.t == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
                 let old = Some(previous_value.clone());
                 let (o, t) = if change.c == "owner_id" { (old, None) } else { (None, old) };
@@ -568,8 +573,36 @@ pub fn import_from_device(
     )?
     .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), offset])?;
     set_capture(tx, true)?;
+    leave_others_routes(tx, &rerouted, now)?;
     report.gap = range.from > peer.received_upto + 1;
     Ok(report)
+}
+
+/// A route is one rep's tour. A card handed to another rep while its old rep
+/// put it on their route (neither having seen the other's change) would sit
+/// on a route its rep does not hold: it leaves the route here, as head
+/// office's change, which reaches every book that holds the card.
+fn leave_others_routes(tx: &Transaction<'_>, cards: &BTreeSet<String>, now: DateTime<Utc>) -> Result<()> {
+    let mut actor = None;
+    for card in cards {
+        let owner: Option<String> = tx
+            .prepare_cached(
+                "SELECT c.owner_id FROM customer c JOIN route r ON r.id = c.route_id
+                 WHERE c.id = ?1 AND r.owner_id <> c.owner_id",
+            )?
+            .query_row([card], |r| r.get(0))
+            .optional()?;
+        let (Some(owner), Ok(id)) = (owner, card.parse::<crate::ids::CustomerId>()) else { continue };
+        let actor = match actor {
+            Some(actor) => actor,
+            None => {
+                let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
+                *actor.insert(crate::card::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None })
+            }
+        };
+        crate::card::write::leave_others_route(tx, id, &owner, actor)?;
+    }
+    Ok(())
 }
 
 fn cell_removed_clock(conn: &Connection, change: &Change) -> Result<(String, u64)> {

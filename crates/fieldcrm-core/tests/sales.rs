@@ -766,6 +766,32 @@ fn sales_lines_reach_the_reps_who_hold_the_cards_and_re_imports_do_not_double_th
 }
 
 #[test]
+fn a_card_handed_to_another_rep_takes_its_sales_lines_along() {
+    use fieldcrm_core::api::CardEdit;
+    use fieldcrm_core::card::FieldChange;
+
+    let at = dir();
+    let (w, ids) = sales_world(at.path());
+    w.settle();
+    let (old, new) = (&w.people[0].book, &w.people[1].book);
+    let lines = |book: &Book| book.customer_sales(ids[0], 100).expect("lines").len();
+    assert_eq!((lines(old), new.sales_overview().expect("overview").lines), (3, 2), "甲 has three lines, 丙 two");
+    let manager = w.people.len() - 1;
+    let changes = vec![
+        FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) },
+        FieldChange { field: "territoryId".into(), expected: None, value: json!(w.territories[1]) },
+    ];
+    w.people[manager].book.edit_customer(&CardEdit { customer_id: ids[0], changes }).expect("reassign");
+    w.settle();
+    assert_eq!(lines(new), 3, "the new rep has 甲's lines");
+    assert_eq!(new.sales_overview().expect("overview").lines, 5);
+    assert_eq!(old.sales_overview().expect("overview").lines, 2, "the old rep keeps only 乙's two lines");
+    let q = year("2025-01-01", "2026-11-01");
+    let total = |book: &Book| book.sales_by_grade(&q).expect("grades").total_revenue;
+    assert_eq!(total(new) + total(old), total(&w.office.book), "every line is counted once across the two reps");
+}
+
+#[test]
 fn every_analysis_exports_a_workbook_with_its_chart_that_reads_back() {
     let at = dir();
     let (w, _) = sales_world(at.path());

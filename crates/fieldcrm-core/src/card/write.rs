@@ -771,8 +771,8 @@ pub fn patch_unindexed(
     for (def, _, old, new) in &writes {
         record_history(tx, customer, entity, id, def.key, old, new, actor)?;
     }
-    if let Some((_, _, _, owner)) = writes.iter().find(|(d, ..)| entity == CUSTOMER_ENTITY && d.key == "ownerId") {
-        leave_others_route(tx, customer, owner.as_str().unwrap_or_default(), actor)?;
+    if entity == CUSTOMER_ENTITY && writes.iter().any(|(d, ..)| d.key == "ownerId") {
+        leave_others_route(tx, customer, actor)?;
     }
     if entity != CUSTOMER_ENTITY {
         touch_customer(tx, customer, actor)?;
@@ -782,12 +782,14 @@ pub fn patch_unindexed(
 
 /// A card handed to another rep leaves the route of its old rep (a route is
 /// one rep's tour); the change is in the card's history like any other.
-pub(crate) fn leave_others_route(tx: &Transaction<'_>, customer: CustomerId, owner: &str, actor: Actor) -> Result<()> {
+/// Called once the card's new rep is written.
+pub(crate) fn leave_others_route(tx: &Transaction<'_>, customer: CustomerId, actor: Actor) -> Result<()> {
     let route: Option<String> = tx
         .prepare_cached(
-            "SELECT c.route_id FROM customer c JOIN route r ON r.id = c.route_id WHERE c.id = ?1 AND r.owner_id <> ?2",
+            "SELECT c.route_id FROM customer c JOIN route r ON r.id = c.route_id
+             WHERE c.id = ?1 AND r.owner_id <> c.owner_id",
         )?
-        .query_row(rusqlite::params![customer, owner], |r| r.get(0))
+        .query_row([customer], |r| r.get(0))
         .optional()?;
     let Some(route) = route else { return Ok(()) };
     tx.prepare_cached("UPDATE customer SET route_id = NULL, route_seq = NULL WHERE id = ?1")?.execute([customer])?;

@@ -583,24 +583,13 @@ pub fn import_from_device(
 /// on a route its rep does not hold: it leaves the route here, as head
 /// office's change, which reaches every book that holds the card.
 fn leave_others_routes(tx: &Transaction<'_>, cards: &BTreeSet<String>, now: DateTime<Utc>) -> Result<()> {
-    let mut actor = None;
-    for card in cards {
-        let owner: Option<String> = tx
-            .prepare_cached(
-                "SELECT c.owner_id FROM customer c JOIN route r ON r.id = c.route_id
-                 WHERE c.id = ?1 AND r.owner_id <> c.owner_id",
-            )?
-            .query_row([card], |r| r.get(0))
-            .optional()?;
-        let (Some(owner), Ok(id)) = (owner, card.parse::<crate::ids::CustomerId>()) else { continue };
-        let actor = match actor {
-            Some(actor) => actor,
-            None => {
-                let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
-                *actor.insert(crate::card::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None })
-            }
-        };
-        crate::card::write::leave_others_route(tx, id, &owner, actor)?;
+    if cards.is_empty() {
+        return Ok(());
+    }
+    let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
+    let actor = crate::card::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None };
+    for card in cards.iter().filter_map(|c| c.parse().ok()) {
+        crate::card::write::leave_others_route(tx, card, actor)?;
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 # fieldcrm — the two commands:
 #   make run    install what is missing, build, open the app (on a demo book the first time)
-#   make test   everything CI checks: format, lints, Rust tests, UI tests, end-to-end test
+#   make test   everything CI checks: format, lints, Rust tests, UI tests (against the real core), end-to-end test
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
@@ -60,24 +60,26 @@ check-rust: deps
 rust-test: deps ui
 	cargo test --locked --workspace
 
+# The UI's tests talk to the real core: fieldcrm-testserver serves its command table over HTTP.
 ui-test: node-deps
+	cargo build --locked -p fieldcrm-testserver
 	cd ui && npm test
 
 e2e: build driver
 	tests/e2e/run.sh
 
-# Regenerates the TypeScript types of the IPC from the Rust types.
+# Regenerates the TypeScript of the IPC: the types (bindings.ts) and the command table (commands.ts).
 bindings:
-	UPDATE_BINDINGS=1 cargo test -p fieldcrm-core --lib bindings
+	UPDATE_BINDINGS=1 cargo test -p fieldcrm-core --lib -- bindings_are_fresh commands_ts_is_fresh
 
 # The speed targets of docs/BENCHMARKS.md (release builds).
 bench: deps ui
-	cargo build --release --locked -p fieldcrm-cli -p fieldcrm-desktop
-	./target/release/fieldcrm bench --customers 100000
-	./target/release/fieldcrm bench-sync
-	./target/release/fieldcrm bench-classify --customers 100000
-	./target/release/fieldcrm bench-fieldwork --customers 100000
-	./target/release/fieldcrm bench-sales --customers 100000
+	cargo build --release --locked -p fieldcrm-bench -p fieldcrm-cli -p fieldcrm-desktop
+	./target/release/fieldcrm-bench bench --customers 100000
+	./target/release/fieldcrm-bench sync
+	./target/release/fieldcrm-bench classify --customers 100000
+	./target/release/fieldcrm-bench fieldwork --customers 100000
+	./target/release/fieldcrm-bench sales --customers 100000
 	@rm -f /tmp/fieldcrm-startup.sqlite*
 	./target/release/fieldcrm --db /tmp/fieldcrm-startup.sqlite demo --customers 100000 --seed 1 >/dev/null
 	@for i in 1 2 3 4 5; do FIELDCRM_DB=/tmp/fieldcrm-startup.sqlite FIELDCRM_MEASURE_STARTUP=1 xvfb-run -a ./target/release/fieldcrm-desktop; done

@@ -23,6 +23,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/__tests__/setup.ts'],
+    // The real core, over HTTP: see src/__tests__/globalSetup.ts.
+    globalSetup: ['src/__tests__/globalSetup.ts'],
     css: false,
     // A test that mounts the whole app (Element Plus, both first screens)
     // takes 2–5 s on a 2-core machine under load: timeouts catch hangs, not speed.

@@ -1,5 +1,5 @@
 //! fieldcrm's desktop app. The shell only opens the book, holds it for the
-//! window, and forwards each command to the facade (`commands.rs`); everything
+//! window, and forwards each command to the core's command table (`commands.rs`); everything
 //! else lives in fieldcrm-core.
 //!
 //! The book is the app data directory's `book.sqlite`, or `FIELDCRM_DB` if set.
@@ -10,8 +10,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
-mod fieldwork_commands;
-mod sales_commands;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,8 +23,6 @@ use tauri::Manager;
 pub struct AppState {
     pub book: Result<Book, ApiError>,
     pub started: Instant,
-    /// Pressed "cancel" on the running spreadsheet import.
-    pub cancel: Arc<fieldcrm_core::import::Cancel>,
     _lock: Option<BookLock>,
 }
 
@@ -58,7 +54,7 @@ fn main() {
             if let Err(error) = &book {
                 eprintln!("fieldcrm: {}", error.message);
             }
-            app.manage(AppState { book, started, cancel: Arc::default(), _lock: lock });
+            app.manage(AppState { book, started, _lock: lock });
             Ok(())
         })
         .invoke_handler(commands::handler())

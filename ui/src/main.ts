@@ -3,16 +3,16 @@ import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
 import App from './App.vue'
 import type { Backend } from './backend/types'
-import { TauriBackend, inTauri } from './backend/tauri'
+import { inTauri, tauriBackend } from './backend/tauri'
 import { BACKEND } from './composables/useBackend'
 import { BOOK, createBook } from './composables/useBook'
 import { createAppI18n } from './locales'
 
 async function backend(): Promise<Backend> {
-  if (inTauri()) return new TauriBackend()
-  // Outside the Tauri shell (a plain browser preview) the UI runs on an in-memory book.
-  const { MemoryBackend } = await import('./backend/memory')
-  return new MemoryBackend({ withProfile: false })
+  if (inTauri()) return tauriBackend()
+  // A plain-browser preview talks to `fieldcrm-testserver` (the real core over HTTP).
+  const { previewBackend } = await import('./backend/preview')
+  return previewBackend()
 }
 
 const be = await backend()

@@ -6,15 +6,9 @@
 
 #[macro_use]
 mod output;
-mod bench;
-mod classify_bench;
 mod classify_cmd;
-mod fieldwork_bench;
 mod fieldwork_cmd;
-mod measure;
-mod sales_bench;
 mod sales_cmd;
-mod sync_bench;
 mod sync_cmd;
 
 use std::path::PathBuf;
@@ -135,16 +129,6 @@ enum Command {
     Analyse(sales_cmd::AnalyseArgs),
     /// Write the customer list (any filter, every page) to an xlsx file.
     ExportCustomers(sales_cmd::ExportCustomersArgs),
-    /// Measure the foundation's speed targets on a generated book.
-    Bench(bench::BenchArgs),
-    /// Measure the sync targets (export, import, head-office merge, file size).
-    BenchSync(sync_bench::SyncBenchArgs),
-    /// Measure the classification targets (grade suggestion, route optimisation, visit plans).
-    BenchClassify(classify_bench::ClassifyBenchArgs),
-    /// Measure the field-work targets (logging a visit, the daily report, the compliance view).
-    BenchFieldwork(fieldwork_bench::FieldworkBenchArgs),
-    /// Measure the sales targets (each analysis, the list export, a 100,000-row import).
-    BenchSales(sales_bench::SalesBenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -392,7 +376,7 @@ pub(crate) fn pairs<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Fiel
 }
 
 pub(crate) fn usage(message: String) -> ApiError {
-    ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
+    ApiError::new(ErrorCode::Invalid, message)
 }
 
 fn default_book() -> Result<PathBuf, ApiError> {
@@ -433,21 +417,6 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Some(path) => path.clone(),
         None => default_book()?,
     };
-    if let Command::Bench(args) = &cli.command {
-        return bench::run(args, cli.json);
-    }
-    if let Command::BenchSync(args) = &cli.command {
-        return sync_bench::run(args, cli.json);
-    }
-    if let Command::BenchClassify(args) = &cli.command {
-        return classify_bench::run(args, cli.json);
-    }
-    if let Command::BenchFieldwork(args) = &cli.command {
-        return fieldwork_bench::run(args, cli.json);
-    }
-    if let Command::BenchSales(args) = &cli.command {
-        return sales_bench::run(args, cli.json);
-    }
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let json = cli.json;
     match &cli.command {
@@ -528,13 +497,6 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::ExportCustomers(args) => sales_cmd::export_customers(&book, args, json)?,
         Command::Reminders(command) => fieldwork_cmd::reminders(&book, command, json)?,
         Command::Home => fieldwork_cmd::home(&book, json)?,
-        Command::Bench(_)
-        | Command::BenchSync(_)
-        | Command::BenchClassify(_)
-        | Command::BenchFieldwork(_)
-        | Command::BenchSales(_) => {
-            unreachable!("handled above")
-        }
     }
     Ok(())
 }

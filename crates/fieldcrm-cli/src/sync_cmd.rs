@@ -288,11 +288,10 @@ pub fn hq(book: &Book, command: &HqCommand, json: bool) -> Result<(), ApiError> 
                 lines.join("\n")
             });
             if report.imported.iter().any(|f| f.error.is_some()) {
-                return Err(ApiError {
-                    code: fieldcrm_core::ErrorCode::SyncRefused,
-                    message: "some files were refused (listed above); the others were merged".into(),
-                    problems: vec![],
-                });
+                return Err(ApiError::new(
+                    fieldcrm_core::ErrorCode::SyncRefused,
+                    "some files were refused (listed above); the others were merged",
+                ));
             }
         }
     }

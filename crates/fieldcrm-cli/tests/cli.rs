@@ -167,21 +167,6 @@ fn head_office_sets_up_the_organisation_and_keeps_cards_headless() {
 }
 
 #[test]
-fn the_benchmark_runs_on_a_small_book_and_refuses_a_tiny_one() {
-    let dir = tempfile::tempdir().expect("dir");
-    let book = dir.path().join("bench.sqlite");
-    let report =
-        ok_json(&book, &["bench", "--customers", "200", "--runs", "1", "--book", book.to_str().expect("path")]);
-    let categories: Vec<&str> =
-        report["search"].as_array().expect("search").iter().map(|r| r["query"].as_str().expect("label")).collect();
-    assert_eq!(categories.len(), 7, "every search category is measured: {categories:?}");
-    assert_eq!(report["customers"], 200);
-    let out = fieldcrm(&book, &["bench", "--customers", "5"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("at least 100"), "{}", stderr(&out));
-}
-
-#[test]
 fn a_reader_that_stops_early_ends_the_listing_quietly() {
     use std::io::Read;
     let dir = tempfile::tempdir().expect("dir");

@@ -186,6 +186,8 @@ pub struct Book {
     path: String,
     /// The last import dry run's plan, for the commit that usually follows.
     pub(crate) kept_import: Mutex<Option<crate::import::Kept>>,
+    /// Pressed "cancel" on the running spreadsheet import (see [`Book::cancel_import`]).
+    pub(crate) import_cancel: crate::import::Cancel,
 }
 
 /// One write transaction on `conn`. Every change it made is sealed for sync
@@ -211,12 +213,24 @@ impl std::fmt::Debug for Book {
 impl Book {
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> ApiResult<Self> {
         let conn = store::open(path)?;
-        Ok(Self { conn: Mutex::new(conn), clock, path: path.display().to_string(), kept_import: Mutex::default() })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            clock,
+            path: path.display().to_string(),
+            kept_import: Mutex::default(),
+            import_cancel: Default::default(),
+        })
     }
 
     pub fn open_in_memory(clock: Arc<dyn Clock>) -> ApiResult<Self> {
         let conn = store::open_in_memory()?;
-        Ok(Self { conn: Mutex::new(conn), clock, path: ":memory:".into(), kept_import: Mutex::default() })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            clock,
+            path: ":memory:".into(),
+            kept_import: Mutex::default(),
+            import_cancel: Default::default(),
+        })
     }
 
     pub fn path(&self) -> PathBuf {

@@ -278,23 +278,9 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push_str("\n\n");
     }
-    // The field registry itself, for forms that render before the backend
-    // answers and for the UI's in-memory backend.
+    // The field registry itself: the locale test checks every field has its labels.
     let schema = serde_json::to_string_pretty(&crate::api::card_schema()).unwrap_or_default();
     out.push_str(&format!("export const CARD_SCHEMA: CardSchema = {schema};\n"));
-    // The code lists and grade scales every new book starts with.
-    if let Ok(book) =
-        crate::Book::open_in_memory(std::sync::Arc::new(crate::FixedClock::new(chrono::DateTime::UNIX_EPOCH)))
-    {
-        let lists = book.code_lists().ok().and_then(|l| serde_json::to_string_pretty(&l).ok()).unwrap_or_default();
-        let scales = book.grade_scales().ok().and_then(|s| serde_json::to_string_pretty(&s).ok()).unwrap_or_default();
-        out.push_str(&format!("\nexport const DEFAULT_CODE_LISTS: CodeList[] = {lists};\n"));
-        out.push_str(&format!("\nexport const DEFAULT_GRADE_SCALES: GradeScales = {scales};\n"));
-        let rules = book.duty_rules().ok().and_then(|r| serde_json::to_string_pretty(&r).ok()).unwrap_or_default();
-        let reminders = book.reminders().ok().and_then(|r| serde_json::to_string_pretty(&r).ok()).unwrap_or_default();
-        out.push_str(&format!("\nexport const DEFAULT_DUTY_RULES: DutyRule[] = {rules};\n"));
-        out.push_str(&format!("\nexport const DEFAULT_REMINDERS: Reminder[] = {reminders};\n"));
-    }
     out
 }
 

@@ -56,8 +56,10 @@ pub enum Error {
     Locked { path: String },
     /// A changeset file or sync step was refused; `reason` is a stable code
     /// (`bad_signature`, `wrong_recipient` …), the message says what to do.
+    /// `fingerprint`: head office's key fingerprint, on the first file from head
+    /// office (`office_not_trusted`), for the user to confirm.
     #[error("{message}")]
-    SyncRefused { reason: &'static str, message: String },
+    SyncRefused { reason: &'static str, message: String, fingerprint: Option<String> },
     #[error("the book cannot be used: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -99,11 +101,20 @@ pub struct ApiError {
     pub message: String,
     /// Field-level problems for `invalid`; the fields in conflict for `edit_conflict`.
     pub problems: Vec<FieldProblem>,
+    /// Head office's key fingerprint (XXXX-XXXX-XXXX-XXXX) when the first file
+    /// from head office is refused as `office_not_trusted`: what the user confirms.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_fingerprint: Option<String>,
 }
 
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         let message = error.to_string();
+        let office_fingerprint = match &error {
+            Error::SyncRefused { fingerprint, .. } => fingerprint.clone(),
+            _ => None,
+        };
         let (code, problems) = match error {
             Error::NotFound { .. } => (ErrorCode::NotFound, vec![]),
             Error::Invalid(problems) => (ErrorCode::Invalid, problems),
@@ -131,22 +142,33 @@ impl From<Error> for ApiError {
                 Some(rusqlite::ErrorCode::DatabaseCorrupt) => (ErrorCode::Corrupt, vec![]),
                 Some(rusqlite::ErrorCode::NotADatabase) => (ErrorCode::NotABook, vec![]),
                 Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                    return ApiError {
-                        code: ErrorCode::Locked,
-                        message: "the book is busy with another program's write; try again in a moment".into(),
-                        problems: vec![],
-                    }
+                    return ApiError::new(
+                        ErrorCode::Locked,
+                        "the book is busy with another program's write; try again in a moment",
+                    )
                 }
                 _ => (ErrorCode::Internal, vec![]),
             },
         };
-        ApiError { code, message, problems }
+        ApiError { code, message, problems, office_fingerprint }
+    }
+}
+
+impl ApiError {
+    /// An error with no field problems.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into(), problems: vec![], office_fingerprint: None }
+    }
+
+    /// A failure of the program itself (a bug or a broken transport), not of the user's input.
+    pub fn internal(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::Internal, message)
     }
 }
 
 impl Error {
     pub fn refused(reason: &'static str, message: impl Into<String>) -> Self {
-        Error::SyncRefused { reason, message: message.into() }
+        Error::SyncRefused { reason, message: message.into(), fingerprint: None }
     }
 
     pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {

@@ -17,6 +17,7 @@ pub mod card;
 pub mod classify_api;
 pub mod clock;
 pub mod codes;
+pub mod commands;
 pub mod demo;
 pub mod error;
 pub mod fieldwork;

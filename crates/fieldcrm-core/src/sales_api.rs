@@ -125,6 +125,24 @@ impl Book {
         self.read(|conn| import::preview_of(conn, &read, kind))
     }
 
+    /// [`Book::import`] with the book's own cancel button: the app's and the
+    /// test server's import, which [`Book::cancel_import`] stops.
+    pub fn run_import(
+        &self,
+        request: &ImportRequest,
+        commit: bool,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> ApiResult<SheetImportReport> {
+        self.import_cancel.reset();
+        self.import(request, commit, progress, &self.import_cancel)
+    }
+
+    /// Stops the running [`Book::run_import`]: it fails with `invalid`/`cancelled`
+    /// and writes nothing. Does not wait for the book (the import holds it).
+    pub fn cancel_import(&self) {
+        self.import_cancel.cancel();
+    }
+
     /// Plans an import and, with `commit`, writes it in one transaction.
     /// Nothing is written on a dry run, on a cancel, or on any error. A
     /// commit of the same file and request right after a dry run writes the

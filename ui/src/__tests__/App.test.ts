@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import App from '../App.vue'
-import { MemoryBackend } from '../backend/memory'
 import type { ApiError } from '../generated/bindings'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => wrapper?.unmount())
 
 describe('app', () => {
   it('starts on the first-start screen without a profile, then opens the demo book in the list', async () => {
-    const backend = new MemoryBackend({ withProfile: false })
+    const backend = await TestBook.create({ as: 'none' })
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
     await until(() => w.find('[data-testid=open-demo]').exists())
@@ -24,7 +24,7 @@ describe('app', () => {
   })
 
   it('tells the shell it is ready once the list shows its first page', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
     await until(() => w.findAll('[data-testid=customer-row]').length === 1)
@@ -32,7 +32,7 @@ describe('app', () => {
   })
 
   it('goes from the list to a new card and back', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
     await until(() => w.find('[data-testid=new-customer]').exists())
@@ -47,7 +47,7 @@ describe('app', () => {
   })
 
   it('switches the language at once and remembers it in the book', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
     await until(() => w.find('[data-testid=new-customer]').exists())
@@ -58,7 +58,7 @@ describe('app', () => {
   })
 
   it('shows a full-page error when the book is locked', async () => {
-    const backend = new MemoryBackend()
+    const backend = await TestBook.create()
     const locked: ApiError = { code: 'locked', message: 'the book is open in another fieldcrm window', problems: [] }
     backend.bookStatus = () => Promise.reject(locked)
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))

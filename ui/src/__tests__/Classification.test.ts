@@ -3,9 +3,10 @@ import type { VueWrapper } from '@vue/test-utils'
 import ClassificationPage from '../views/ClassificationPage.vue'
 import CustomerCard from '../views/CustomerCard.vue'
 import CustomerList from '../views/CustomerList.vue'
-import { MemoryBackend } from '../backend/memory'
 import { customerQuery } from '../backend/types'
+import type { JsonValue } from '../generated/bindings'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => {
@@ -14,17 +15,14 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-
-async function ids(backend: MemoryBackend): Promise<Record<string, string>> {
+async function ids(backend: TestBook): Promise<Record<string, string>> {
   const page = await backend.searchCustomers(customerQuery())
   return Object.fromEntries(page.rows.map((r) => [r.name, r.id]))
 }
 
 /** Head office's book with a few customers. */
-async function office(customers: Array<string | Record<string, string | number>>) {
-  const backend = new MemoryBackend({ withProfile: false, customers })
-  await backend.createProfile({ name: '赵总', role: 'head_office', companyName: '华丰农资', unitName: '' })
-  return backend
+function office(customers: Array<string | Record<string, JsonValue>>) {
+  return TestBook.create({ as: 'office', customers })
 }
 
 const bodyText = () => document.body.textContent ?? ''
@@ -59,7 +57,7 @@ describe('classification', () => {
   })
 
   it('a rep reads the lists but cannot change them', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(ClassificationPage, backend))
     expect(wrapper.text()).toContain('代码表由总部维护')
     expect(wrapper.find('[data-testid=add-code]').exists()).toBe(false)
@@ -73,7 +71,8 @@ describe('classification', () => {
       { name: '小户', lifecycle: 'active', annualSalesWithUs: 50_000 },
     ])
     const id = await ids(backend)
-    backend.setGrading(id['小户'], { grade: 'A', gradeManual: true })
+    // Set by hand (a manual grade), as head office does on the card.
+    await backend.setGrade({ customerId: id['小户'], scale: 'customer', grade: 'A' })
     ;({ wrapper } = await mountWith(ClassificationPage, backend))
     const w = wrapper
     await w.findAll('.el-tabs__item').at(2)!.trigger('click')
@@ -110,10 +109,12 @@ describe('classification', () => {
 
 describe('classification on the card and in the list', () => {
   it('the card shows the grade, credit terms and route; a manager sets a grade with a reason that shows in the history', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = (await ids(backend))['华星农业']
-    backend.setGrading(id, { creditGrade: 'B', lastVisitOn: '2026-11-10' })
-    backend.actAs(backend.staff.find((s) => s.role === 'regional_manager')!)
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
+    // The rep records the last visit; the regional manager gives the card credit grade B.
+    await backend.setLastVisit(id, '2026-11-10')
+    await backend.actAs('manager')
+    await backend.setGrade({ customerId: id, scale: 'credit', grade: 'B' })
     ;({ wrapper } = await mountWith(CustomerCard, backend, { id }))
     const w = wrapper
     await until(() => w.find('[data-testid=card-title]').exists())
@@ -131,14 +132,16 @@ describe('classification on the card and in the list', () => {
     reason.value = '年度重点客户'
     reason.dispatchEvent(new Event('input'))
     ;(document.querySelector('[data-testid=save-grade]') as HTMLElement).click()
-    await until(() => w.findAll('[data-testid=grade-history]').length === 1)
+    // The history also holds the credit grade set before (the core records every grade change), newest first.
+    await until(() => w.findAll('[data-testid=grade-history]').length === 2)
     expect(w.find('[data-testid=grade-history]').text()).toContain('年度重点客户')
     expect(w.find('[data-testid=grade-tag]').text()).toBe('A 类')
     expect((await backend.getCustomer(id)).grading.gradeManual).toBe(true)
   })
 
   it('the list filters by a code and counts customers by grade', async () => {
-    const backend = new MemoryBackend({
+    const backend = await TestBook.create({
+      as: 'office',
       customers: [
         { name: '甲批发', channelType: 'wholesaler' },
         { name: '乙批发', channelType: 'wholesaler' },
@@ -146,7 +149,9 @@ describe('classification on the card and in the list', () => {
       ],
     })
     const id = await ids(backend)
-    backend.setGrading(id['丙零售'], { grade: 'A' })
+    // Head office grades one card; the rep's laptop gets it with the next files.
+    await backend.setGrade({ customerId: id['丙零售'], scale: 'customer', grade: 'A' })
+    await backend.actAs('rep')
     ;({ wrapper } = await mountWith(CustomerList, backend))
     const w = wrapper
     await until(() => w.find('[data-testid=customer-total]').attributes('data-total') === '3')
@@ -157,5 +162,7 @@ describe('classification on the card and in the list', () => {
     await until(() => w.findAll('[data-testid=group-count]').length === 2)
     await w.find('[data-testid=group-count][data-key=A]').trigger('click')
     await until(() => w.find('[data-testid=customer-total]').attributes('data-total') === '1')
+    // The counts follow the narrowed list (and no answer is still on its way when the test ends).
+    await until(() => w.findAll('[data-testid=group-count]').length === 1)
   })
 })

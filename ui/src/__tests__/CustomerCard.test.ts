@@ -1,16 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import CustomerCard from '../views/CustomerCard.vue'
-import { customerQuery } from '../backend/types'
-import { MemoryBackend } from '../backend/memory'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => wrapper?.unmount())
 
 async function cardWith(fields: Record<string, string | boolean>) {
-  const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000', ...fields }] })
-  const id = (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows[0].id
+  const backend = await TestBook.create({ customers: [{ name: '华星农业', phone: '13800000000', ...fields }] })
+  const id = backend.customers[0]
   const mounted = await mountWith(CustomerCard, backend, { id })
   wrapper = mounted.wrapper
   await until(() => mounted.wrapper.find('[data-testid=card-title]').exists())

@@ -4,8 +4,8 @@ import CustomerList from '../views/CustomerList.vue'
 import CustomerFilters from '../components/CustomerFilters.vue'
 import { emptyFilters } from '../components/listFilters'
 import { customerQuery } from '../backend/types'
-import { MemoryBackend } from '../backend/memory'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => wrapper?.unmount())
@@ -15,7 +15,7 @@ const names = (w: VueWrapper) => rows(w).map((r) => r.attributes('data-name'))
 
 describe('customer list', () => {
   it('shows the customers with their total, and narrows them as the user types', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资', '寿光种业', '华丰化肥'] })
+    const backend = await TestBook.create({ customers: ['华星农业', '绿丰农资', '寿光种业', '华丰化肥'] })
     ;({ wrapper } = await mountWith(CustomerList, backend))
     const w = wrapper
     await until(() => rows(w).length === 4)
@@ -29,7 +29,7 @@ describe('customer list', () => {
   })
 
   it('opens the card of the clicked row', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(CustomerList, backend))
     const w = wrapper
     await until(() => rows(w).length === 1)
@@ -39,7 +39,7 @@ describe('customer list', () => {
   })
 
   it('loads one page of 100, renders only the visible rows, and reports the first page once', async () => {
-    const backend = new MemoryBackend({ customers: Array.from({ length: 250 }, (_, i) => `客户${String(i).padStart(3, '0')}`) })
+    const backend = await TestBook.create({ customers: Array.from({ length: 250 }, (_, i) => `客户${String(i).padStart(3, '0')}`) })
     const search = vi.spyOn(backend, 'searchCustomers')
     ;({ wrapper } = await mountWith(CustomerList, backend))
     const w = wrapper
@@ -52,7 +52,7 @@ describe('customer list', () => {
   })
 
   it('says so when nothing matches', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(CustomerList, backend))
     const w = wrapper
     await w.find('[data-testid=search-input] input').setValue('没有这个客户')
@@ -61,7 +61,7 @@ describe('customer list', () => {
   })
 
   it('filters by a tag, offering the tags in use with their counts', async () => {
-    const backend = new MemoryBackend({
+    const backend = await TestBook.create({
       customers: [
         { name: '华星农业', tags: ['重点客户', '示范户'] },
         { name: '绿丰农资', tags: ['重点客户'] },

@@ -6,16 +6,16 @@ import HomePage from '../views/HomePage.vue'
 import CompliancePage from '../views/CompliancePage.vue'
 import PlanPage from '../views/PlanPage.vue'
 import App from '../App.vue'
-import { customerQuery } from '../backend/types'
-import { MemoryBackend } from '../backend/memory'
-import type { Staff } from '../generated/bindings'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
+import { useChinaTime } from './fieldworkFixtures'
 
 let wrapper: VueWrapper | undefined
 
-/** The computer's clock for these tests: 10:00 on the memory book's today. */
-const NOW = new Date('2026-11-22T10:00:00Z')
+/** The computer's clock for these tests: 10:00 in China on the books' today, as the books' clocks start. */
+const NOW = new Date('2026-11-22T10:00:00+08:00')
 
+useChinaTime()
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(NOW)
@@ -27,13 +27,7 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const MANAGER: Staff = { id: 's-rm', name: '李敏', role: 'regional_manager', orgUnitId: 'u-wf', orgUnitName: '潍坊区', phone: null, active: true }
-
-async function firstId(backend: MemoryBackend): Promise<string> {
-  return (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows[0].id
-}
-
-async function openFieldWorkTab(backend: MemoryBackend, id: string) {
+async function openFieldWorkTab(backend: TestBook, id: string) {
   ;({ wrapper } = await mountWith(CustomerCard, backend, { id }))
   const w = wrapper
   await until(() => w.find('[data-testid=card-title]').exists())
@@ -44,8 +38,8 @@ async function openFieldWorkTab(backend: MemoryBackend, id: string) {
 
 describe('visits from the card', () => {
   it('logs a visit: its next step becomes a task on the card, the phone changes, and the history names the visit', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
-    const id = await firstId(backend)
+    const backend = await TestBook.create({ customers: [{ name: '华星农业', phone: '13800000000' }] })
+    const id = backend.customers[0]
     const w = await openFieldWorkTab(backend, id)
 
     await w.find('[data-testid=log-visit]').trigger('click')
@@ -81,8 +75,8 @@ describe('visits from the card', () => {
   })
 
   it('shows a check-out before the check-in under the check-out field, saves nothing and keeps what was typed', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
     const w = await openFieldWorkTab(backend, id)
 
     await w.find('[data-testid=log-visit]').trigger('click')
@@ -101,22 +95,22 @@ describe('visits from the card', () => {
   })
 
   it('asks a spot-check whether the rep’s report held true', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
     await expect(
-      backend.logVisit({ customerId: id, visitType: 'spot_check', checkedInAt: '2026-11-22T09:00:00+00:00', planned: false, cardChanges: [] }),
+      backend.logVisit({ customerId: id, visitType: 'spot_check', checkedInAt: '2026-11-22T09:00:00+08:00', planned: false, cardChanges: [] }),
     ).rejects.toMatchObject({ code: 'invalid', problems: [{ field: 'reportConfirmed', code: 'required' }] })
     await expect(
-      backend.logCall({ customerId: id, direction: 'outgoing', calledAt: '2026-11-22T09:00:00+00:00', durationSeconds: -5, cardChanges: [] }),
+      backend.logCall({ customerId: id, direction: 'outgoing', calledAt: '2026-11-22T09:00:00+08:00', durationSeconds: -5, cardChanges: [] }),
     ).rejects.toMatchObject({ problems: [{ field: 'durationSeconds', code: 'negative' }] })
   })
 })
 
 describe('reports', () => {
   it('assembles the daily report, refuses an empty summary, then submits it once for good', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
-    await backend.logVisit({ customerId: id, visitType: 'routine', checkedInAt: '2026-11-22T08:00:00+00:00', checkedOutAt: '2026-11-22T08:40:00+00:00', planned: true, cardChanges: [] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
+    await backend.logVisit({ customerId: id, visitType: 'routine', checkedInAt: '2026-11-22T08:00:00+08:00', checkedOutAt: '2026-11-22T08:40:00+08:00', planned: true, cardChanges: [] })
     ;({ wrapper } = await mountWith(ReportsPage, backend))
     const w = wrapper
     await until(() => w.find('[data-testid=report-visits-count]').exists())
@@ -144,11 +138,11 @@ describe('reports', () => {
   })
 
   it('shows a manager the team report unread; opening marks it read, and a comment is added', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
-    await backend.logVisit({ customerId: id, visitType: 'routine', checkedInAt: '2026-11-22T08:00:00+00:00', planned: false, cardChanges: [] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
+    await backend.logVisit({ customerId: id, visitType: 'routine', checkedInAt: '2026-11-22T08:00:00+08:00', planned: false, cardChanges: [] })
     await backend.submitReport({ kind: 'daily', summary: '今天拜访了华星农业' })
-    backend.actAs(MANAGER)
+    await backend.actAs('manager')
 
     ;({ wrapper } = await mountWith(ReportsPage, backend))
     const w = wrapper
@@ -174,9 +168,9 @@ describe('reports', () => {
 
 describe('the day at a glance', () => {
   it('shows the inventory-report reminder on the 18th and the open tasks, and marks a task done', async () => {
-    vi.setSystemTime(new Date('2026-11-18T10:00:00Z'))
-    const backend = new MemoryBackend({ today: '2026-11-18', customers: ['华星农业'] })
-    const id = await firstId(backend)
+    vi.setSystemTime(new Date('2026-11-18T10:00:00+08:00'))
+    const backend = await TestBook.create({ today: '2026-11-18', customers: ['华星农业'] })
+    const id = backend.customers[0]
     await backend.addTask({ title: '回访华星农业', dueOn: '2026-11-19', customerId: id })
     await backend.addTask({ title: '补交资料', dueOn: '2026-11-17' })
 
@@ -199,10 +193,10 @@ describe('the day at a glance', () => {
 
 describe('duties', () => {
   it('lists each rule of a person as done / required', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', channelLevel: 'distributor' }, { name: '绿丰农资', channelLevel: 'distributor' }] })
-    const id = await firstId(backend)
-    backend.actAs(MANAGER)
-    await backend.logCall({ customerId: id, direction: 'outgoing', calledAt: '2026-11-22T08:00:00+00:00', durationSeconds: 120, cardChanges: [] })
+    const backend = await TestBook.create({ customers: [{ name: '华星农业', channelLevel: 'distributor' }, { name: '绿丰农资', channelLevel: 'distributor' }] })
+    const id = backend.customers[0]
+    await backend.actAs('manager')
+    await backend.logCall({ customerId: id, direction: 'outgoing', calledAt: '2026-11-22T08:00:00+08:00', durationSeconds: 120, cardChanges: [] })
 
     ;({ wrapper } = await mountWith(CompliancePage, backend))
     const w = wrapper
@@ -223,10 +217,10 @@ describe('duties', () => {
 
 describe('the visit plan and the header', () => {
   it('logs a planned visit from a plan stop', async () => {
-    vi.setSystemTime(new Date('2026-11-23T10:00:00Z'))
-    const backend = new MemoryBackend({ today: '2026-11-23', customers: ['甲农资'] })
-    const id = await firstId(backend)
-    const route = await backend.createRoute({ name: '寿光周一线', ownerId: 's-rep', weekday: 1 })
+    vi.setSystemTime(new Date('2026-11-23T10:00:00+08:00'))
+    const backend = await TestBook.create({ today: '2026-11-23', customers: ['甲农资'] })
+    const id = backend.customers[0]
+    const route = await backend.createRoute({ name: '寿光周一线', ownerId: backend.person('rep').id, weekday: 1 })
     await backend.addRouteStops({ routeId: route.route.id, customers: [id] })
     ;({ wrapper } = await mountWith(PlanPage, backend))
     const w = wrapper
@@ -245,7 +239,7 @@ describe('the visit plan and the header', () => {
   })
 
   it('puts Today first in the header, and still starts on the customer list', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
     await until(() => w.findAll('[data-testid=customer-row]').length === 1)

@@ -4,16 +4,16 @@ import { ElSelect } from 'element-plus'
 import CustomerCard from '../views/CustomerCard.vue'
 import ReportsPage from '../views/ReportsPage.vue'
 import CompliancePage from '../views/CompliancePage.vue'
-import { customerQuery } from '../backend/types'
-import { MemoryBackend } from '../backend/memory'
-import type { Staff } from '../generated/bindings'
 import { errorUnder, mountWith, until } from './helpers'
+import { TestBook } from './testBook'
+import { useChinaTime } from './fieldworkFixtures'
 
 let wrapper: VueWrapper | undefined
 
-/** The computer's clock for these tests: 10:00 on the memory book's today. */
-const NOW = new Date('2026-11-22T10:00:00Z')
+/** The computer's clock for these tests: 10:00 in China on the books' today, as the books' clocks start. */
+const NOW = new Date('2026-11-22T10:00:00+08:00')
 
+useChinaTime()
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(NOW)
@@ -24,13 +24,6 @@ afterEach(() => {
   vi.useRealTimers()
   document.body.innerHTML = ''
 })
-
-const MANAGER: Staff = { id: 's-rm', name: '李敏', role: 'regional_manager', orgUnitId: 'u-wf', orgUnitName: '潍坊区', phone: null, active: true }
-const OFFICE: Staff = { id: 's-ho', name: '赵总', role: 'head_office', orgUnitId: 'u-hq', orgUnitName: '华丰农资总部', phone: null, active: true }
-
-async function firstId(backend: MemoryBackend): Promise<string> {
-  return (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows[0].id
-}
 
 /** The Element Plus select whose root carries `testId`. */
 function selectOf(w: VueWrapper, testId: string) {
@@ -58,8 +51,8 @@ async function pickCustomer(w: VueWrapper, testId: string, query: string, name: 
 
 describe('urgent reports', () => {
   it('refuses an urgent report without a title, sends one with a customer, topic and title, and a manager sees it first, unread', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资'] })
-    const id = (await backend.searchCustomers(customerQuery({ text: '华星', limit: 10 }))).rows[0].id
+    const backend = await TestBook.create({ customers: ['华星农业', '绿丰农资'] })
+    const id = backend.customers[0]
     ;({ wrapper } = await mountWith(ReportsPage, backend))
     const w = wrapper
     await w.find('[data-testid=reports-tab-urgent]').trigger('click')
@@ -90,7 +83,7 @@ describe('urgent reports', () => {
 
     // A daily report comes in after it; the urgent one still heads the manager's list.
     await backend.submitReport({ kind: 'daily', summary: '今天跑了两家' })
-    backend.actAs(MANAGER)
+    await backend.actAs('manager')
     ;({ wrapper } = await mountWith(ReportsPage, backend))
     const m = wrapper
     await m.find('[data-testid=reports-tab-team]').trigger('click')
@@ -107,21 +100,21 @@ describe('urgent reports', () => {
   })
 
   it('mirrors the book: a title is needed, the details are not, and the customer must be the reporter’s', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
     await expect(backend.urgentReport({ customerId: id, topic: 'complaint', title: '  ', summary: '质量投诉' })).rejects.toMatchObject({
       code: 'invalid',
       problems: [{ field: 'title', code: 'required' }],
     })
     await expect(backend.urgentReport({ customerId: id, topic: 'complaint', title: '质量投诉', summary: '' })).resolves.toMatchObject({ summary: null, title: '质量投诉' })
-    // Another rep's customer is not yours to report on.
-    backend.actAs({ id: 's-rep2', name: '孙丽', role: 'rep', orgUnitId: 'u-sg', orgUnitName: '寿光片区', phone: null, active: true })
-    await expect(backend.urgentReport({ customerId: id, topic: 'other', title: '听说要倒闭', summary: '' })).rejects.toMatchObject({ code: 'forbidden' })
+    // Another rep's customer is not yours to report on: it never reaches your laptop (a rep's book holds only their own cards).
+    await backend.actAs('rep2')
+    await expect(backend.urgentReport({ customerId: id, topic: 'other', title: '听说要倒闭', summary: '' })).rejects.toMatchObject({ code: 'not_found' })
   })
 })
 
 describe('calls from the card', () => {
-  async function openCallDialog(backend: MemoryBackend, id: string) {
+  async function openCallDialog(backend: TestBook, id: string) {
     ;({ wrapper } = await mountWith(CustomerCard, backend, { id }))
     const w = wrapper
     await until(() => w.find('[data-testid=card-title]').exists())
@@ -133,8 +126,8 @@ describe('calls from the card', () => {
   }
 
   it('logs a call with a next step: the call is listed on the card and its task appears there', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
     const w = await openCallDialog(backend, id)
 
     // From a card the call is with that customer; no choosing.
@@ -161,14 +154,15 @@ describe('calls from the card', () => {
 
     const [call] = await backend.calls({ customerId: id })
     expect(call).toMatchObject({ direction: 'incoming', durationSeconds: 270, summary: '询问复合肥到货时间', nextStep: '确认到货日期', nextStepDue: '2026-11-24' })
-    expect(call.calledAt.slice(0, 16)).toBe('2026-11-22T09:15')
+    // The book stores the moment in UTC: 09:15 typed in China is 01:15Z.
+    expect(Date.parse(call.calledAt)).toBe(Date.parse('2026-11-22T09:15:00+08:00'))
     const [task] = await backend.tasks({ customerId: id, includeDone: false })
     expect(task).toMatchObject({ title: '确认到货日期', dueOn: '2026-11-24', source: 'call', sourceId: call.id })
   })
 
   it('refuses a next step due before the call’s day under the due date, and keeps the dialog open with what was typed', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
     const w = await openCallDialog(backend, id)
 
     await w.find('[data-testid=call-summary]').setValue('催收货款')
@@ -197,8 +191,8 @@ describe('calls from the card', () => {
 })
 
 describe('head office edits the duties', () => {
-  async function openDuties(backend: MemoryBackend) {
-    backend.actAs(OFFICE)
+  async function openDuties(backend: TestBook) {
+    await backend.actAs('office')
     ;({ wrapper } = await mountWith(CompliancePage, backend))
     const w = wrapper
     await until(() => w.findAll('[data-testid=duty-rule]').length === 8 && w.findAll('[data-testid=reminder]').length > 0)
@@ -206,7 +200,7 @@ describe('head office edits the duties', () => {
   }
 
   it('adds a rule on contacting colleagues only once their role is chosen', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     const w = await openDuties(backend)
     const save = vi.spyOn(backend, 'saveDutyRule')
 
@@ -237,7 +231,7 @@ describe('head office edits the duties', () => {
   })
 
   it('changes a reminder’s due day, refusing one before the reminder’s own day', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
     const w = await openDuties(backend)
     const row = () => w.find('[data-testid=reminder][data-id=inventory_reports]')
     expect(row().text()).toContain('18')
@@ -262,8 +256,8 @@ describe('head office edits the duties', () => {
   })
 
   it('mirrors the book’s checks on rules and reminders', async () => {
-    const backend = new MemoryBackend()
-    backend.actAs(OFFICE)
+    const backend = await TestBook.create()
+    await backend.actAs('office')
     const rule = { role: 'regional_manager' as const, channelLevels: [], active: true }
     await expect(backend.saveDutyRule({ ...rule, kind: 'contact_staff', perTarget: 101, staffRole: 'head_office' })).rejects.toMatchObject({
       problems: [

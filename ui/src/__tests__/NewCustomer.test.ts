@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import NewCustomer from '../views/NewCustomer.vue'
-import { MemoryBackend } from '../backend/memory'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => wrapper?.unmount())
 
 describe('new customer form', () => {
   it("shows the book's 'invalid' problem under the name field and creates nothing", async () => {
-    const backend = new MemoryBackend()
+    const backend = await TestBook.create()
     ;({ wrapper } = await mountWith(NewCustomer, backend))
     const w = wrapper
     await w.find('[data-testid=save-customer]').trigger('click')
@@ -20,7 +20,7 @@ describe('new customer form', () => {
   })
 
   it("falls back to the book's own message for a problem code the UI does not know yet", async () => {
-    const backend = new MemoryBackend()
+    const backend = await TestBook.create()
     backend.createCustomer = () =>
       Promise.reject({ code: 'invalid', message: 'name: is taken', problems: [{ field: 'name', code: 'taken_elsewhere', message: 'is taken by another card' }] })
     ;({ wrapper } = await mountWith(NewCustomer, backend))
@@ -32,7 +32,7 @@ describe('new customer form', () => {
   })
 
   it('saves with only a name, filling in the defaults, and opens the new card', async () => {
-    const backend = new MemoryBackend()
+    const backend = await TestBook.create()
     ;({ wrapper } = await mountWith(NewCustomer, backend))
     const w = wrapper
     await w.find('[data-testid=field-name] input').setValue('华星农业')
@@ -40,13 +40,14 @@ describe('new customer form', () => {
     await until(() => Boolean(w.emitted('created')))
     const id = w.emitted('created')![0][0] as string
     const card = await backend.getCustomer(id)
-    expect(card.fields).toMatchObject({ name: '华星农业', channelLevel: 'retailer', lifecycle: 'prospect', ownerId: 's-rep', territoryId: 'u-sg' })
+    const territory = backend.units.find((u) => u.name === '寿光片区')!.id
+    expect(card.fields).toMatchObject({ name: '华星农业', channelLevel: 'retailer', lifecycle: 'prospect', ownerId: backend.person('rep').id, territoryId: territory })
     expect(card.keyPeople).toEqual([])
     expect(card.addresses).toEqual([])
   })
 
   it('sends the first key person as the owner, and places their problems under their fields', async () => {
-    const backend = new MemoryBackend()
+    const backend = await TestBook.create()
     ;({ wrapper } = await mountWith(NewCustomer, backend))
     const w = wrapper
     await w.find('[data-testid=field-name] input').setValue('绿丰农资')

@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { DOMWrapper, VueWrapper } from '@vue/test-utils'
 import PlanPage from '../views/PlanPage.vue'
 import { customerQuery } from '../backend/types'
-import { MemoryBackend } from '../backend/memory'
-import type { Staff } from '../generated/bindings'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => {
@@ -18,7 +17,7 @@ afterEach(() => {
 /** Monday: the route below is toured on Mondays. */
 const MONDAY = '2026-11-23'
 
-async function ids(backend: MemoryBackend): Promise<Record<string, string>> {
+async function ids(backend: TestBook): Promise<Record<string, string>> {
   const page = await backend.searchCustomers(customerQuery({ limit: 100 }))
   return Object.fromEntries(page.rows.map((r) => [String(r.name), r.id]))
 }
@@ -35,29 +34,43 @@ async function ids(backend: MemoryBackend): Promise<Record<string, string>> {
  * Tuesday route 寿光周二线: 辛农资, never visited.
  * Off the routes: 己农资 A, 22 days ago (overdue 15); 庚农资 B, 22 days ago (overdue 8).
  */
-async function rebuild(backend: MemoryBackend, owner = 's-rep') {
+async function rebuild(backend: TestBook) {
   const id = await ids(backend)
-  const monday = await backend.createRoute({ name: '寿光周一线', ownerId: owner, weekday: 1 })
+  // Grades are head office's (and managers') to give; a round of files brings them to the rep.
+  const grades: Array<[string, string]> = [
+    ['甲农资', 'A'],
+    ['乙农资', 'C'],
+    ['戊农资', 'A'],
+    ['己农资', 'A'],
+    ['庚农资', 'B'],
+  ]
+  await backend.actAs('office')
+  for (const [name, grade] of grades) await backend.setGrade({ customerId: id[name], scale: 'customer', grade })
+  await backend.actAs('rep')
+  const monday = await backend.createRoute({ name: '寿光周一线', weekday: 1 })
   await backend.addRouteStops({ routeId: monday.route.id, customers: [id['甲农资'], id['乙农资'], id['戊农资'], id['丙农资']] })
-  const tuesday = await backend.createRoute({ name: '寿光周二线', ownerId: owner, weekday: 2 })
+  const tuesday = await backend.createRoute({ name: '寿光周二线', weekday: 2 })
   await backend.addRouteStops({ routeId: tuesday.route.id, customers: [id['辛农资']] })
-  backend.setGrading(id['甲农资'], { grade: 'A', lastVisitOn: '2026-11-15' })
-  backend.setGrading(id['乙农资'], { grade: 'C', lastVisitOn: '2026-11-20' })
-  backend.setGrading(id['戊农资'], { grade: 'A', lastVisitOn: '2026-11-16' })
-  backend.setGrading(id['己农资'], { grade: 'A', lastVisitOn: '2026-11-01' })
-  backend.setGrading(id['庚农资'], { grade: 'B', lastVisitOn: '2026-11-01' })
+  const visits: Array<[string, string]> = [
+    ['甲农资', '2026-11-15'],
+    ['乙农资', '2026-11-20'],
+    ['戊农资', '2026-11-16'],
+    ['己农资', '2026-11-01'],
+    ['庚农资', '2026-11-01'],
+  ]
+  for (const [name, lastVisitOn] of visits) await backend.setLastVisit(id[name], lastVisitOn)
   return id
 }
 
 const NAMES = ['甲农资', '乙农资', '丙农资', '戊农资', '己农资', '庚农资', '辛农资']
 
 async function repBook(today = MONDAY) {
-  const backend = new MemoryBackend({ today, customers: NAMES })
+  const backend = await TestBook.create({ today, customers: NAMES })
   const id = await rebuild(backend)
   return { backend, id }
 }
 
-async function planPage(backend: MemoryBackend, language: 'zh-CN' | 'en' = 'zh-CN') {
+async function planPage(backend: TestBook, language: 'zh-CN' | 'en' = 'zh-CN') {
   ;({ wrapper } = await mountWith(PlanPage, backend, {}, { language }))
   const w = wrapper
   await until(() => w.findAll('[data-testid=plan-day]').length > 0)
@@ -194,13 +207,13 @@ describe('visit plan', () => {
   })
 
   it("lets a manager see the team's day and open a rep's plan", async () => {
-    const backend = new MemoryBackend({ today: MONDAY, customers: [...NAMES, { name: '赵家农资', ownerId: 's-rep2' }] })
+    const backend = await TestBook.create({ today: MONDAY, customers: [...NAMES, { name: '赵家农资', owner: 'rep2' }] })
     await rebuild(backend)
-    const second: Staff = { id: 's-rep2', name: '赵刚', role: 'rep', orgUnitId: 'u-sg', orgUnitName: '寿光片区', phone: null, active: true }
-    backend.actAs(second)
+    // 赵刚 makes his route on his laptop; a round of files brings both reps' work to the manager's.
+    await backend.actAs('rep2')
     const route = await backend.createRoute({ name: '赵刚周一线' })
     await backend.addRouteStops({ routeId: route.route.id, customers: [(await ids(backend))['赵家农资']] })
-    backend.actAs(backend.staff.find((s) => s.role === 'regional_manager')!)
+    await backend.actAs('manager')
 
     const w = await planPage(backend)
     // The first rep's plan until another is chosen.

@@ -5,15 +5,15 @@ import ImportPage from '../views/ImportPage.vue'
 import CustomerList from '../views/CustomerList.vue'
 import CustomerCard from '../views/CustomerCard.vue'
 import App from '../App.vue'
+import { existsSync } from 'node:fs'
 import { customerQuery } from '../backend/types'
-import { MemoryBackend } from '../backend/memory'
-import { MEMORY_IMPORT_FOLDER } from '../backend/memoryImport'
-import type { Staff } from '../generated/bindings'
+import type { ApiError, OrgUnit } from '../generated/bindings'
 import { errorUnder, mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 
-/** The computer's clock: the memory book's today, so the default period is 2025-12-01 to 2026-11-22. */
+/** The computer's clock: the books' today, so the default period is 2025-12-01 to 2026-11-22. */
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(new Date('2026-11-22T10:00:00Z'))
@@ -25,39 +25,28 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const OFFICE: Staff = { id: 's-ho', name: '赵总', role: 'head_office', orgUnitId: 'u-hq', orgUnitName: '华丰农资总部', phone: null, active: true }
 const PERIOD = { from: '2025-12-01', to: '2026-11-22' }
 
 /**
  * Three customers in two regions, with sales of 100,000 yuan in the period:
  * 华星农业 (grade A, credit C: limit 50,000 yuan) 60,000 in one month;
- * 绿丰农资 (B) 30,000; 兰山农资 (C, in 临沂区) 10,000, down from 20,000 a year before.
+ * 绿丰农资 (B) 30,000; 兰山农资 (C, in 临沂区, 赵刚's) 10,000, down from 20,000 a year before.
+ * Head office's book: the catalogue saved there, the lines imported there from
+ * a real csv file (fixture `sales_world`), a round of files sent.
  */
 async function salesBook() {
-  const backend = new MemoryBackend({
-    customers: [
-      { name: '华星农业', channelType: 'wholesaler' },
-      { name: '绿丰农资', channelType: 'retailer' },
-      { name: '兰山农资', channelType: 'retailer', ownerId: 's-rep2', territoryId: 'u-ls' },
-    ],
-  })
-  backend.units.push(
-    { id: 'u-ly', parentId: 'u-sd', kind: 'region', name: '临沂区', code: 'LY', depth: 2 },
-    { id: 'u-ls', parentId: 'u-ly', kind: 'territory', name: '兰山片区', code: 'LS', depth: 3 },
-  )
-  backend.staff.push({ id: 's-rep2', name: '赵刚', role: 'rep', orgUnitId: 'u-ls', orgUnitName: '兰山片区', phone: null, active: true })
-  backend.actAs(OFFICE)
-  const rows = (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows
-  const id = (name: string) => rows.find((r) => r.name === name)!.id
-  backend.setGrading(id('华星农业'), { grade: 'A', creditGrade: 'C' })
-  backend.setGrading(id('绿丰农资'), { grade: 'B', creditGrade: 'B' })
-  backend.setGrading(id('兰山农资'), { grade: 'C' })
-  backend.addSale(id('华星农业'), 'FH-45', '2026-03-10', 375, 6_000_000, 'FH-0310')
-  backend.addSale(id('绿丰农资'), 'NS-46', '2026-05-05', 200, 1_900_000)
-  backend.addSale(id('绿丰农资'), 'NY-LQ', '2026-06-05', 400, 1_100_000)
-  backend.addSale(id('兰山农资'), 'ZZ-JS1', '2026-07-01', 222, 1_000_000)
-  backend.addSale(id('兰山农资'), 'ZZ-JS1', '2025-07-01', 444, 2_000_000)
-  return { backend, id }
+  const backend = await TestBook.create({ as: 'office' })
+  const made = await backend.fixture<{ ids: Record<string, string>; units: OrgUnit[] }>('sales_world')
+  const id = (name: string) => made.ids[name]
+  const unit = (name: string) => made.units.find((u) => u.name === name)!.id
+  return { backend, id, unit }
+}
+
+/** A rep's book with these cards and the catalogue head office sent. */
+async function repWithCatalogue(customers: string[]) {
+  const backend = await TestBook.create({ customers })
+  await backend.fixture('sales_catalogue')
+  return backend
 }
 
 const cell = (w: VueWrapper, testId: string, attr: string, value: string) => w.find(`[data-testid=${testId}][data-${attr}="${value}"]`)
@@ -86,36 +75,39 @@ describe('sales analysis', () => {
   })
 
   it('drills the regions down from head office to the province, comparing with last year, and back up by the breadcrumbs', async () => {
-    const { backend } = await salesBook()
+    const { backend, unit } = await salesBook()
+    const [sd, wf, ly] = [unit('山东省'), unit('潍坊区'), unit('临沂区')]
     ;({ wrapper } = await mountWith(SalesPage, backend))
     const w = wrapper
     await w.find('[data-testid=sales-tab-regions]').trigger('click')
-    await until(() => cell(w, 'region-drill', 'id', 'u-sd').exists())
+    await until(() => cell(w, 'region-drill', 'id', sd).exists())
     // Head office sees one part, the province, with all of it.
     expect(w.findAll('[data-testid=region-table] tbody tr')).toHaveLength(1)
-    expect(cell(w, 'region-revenue', 'id', 'u-sd').text()).toBe('100,000.00')
+    expect(cell(w, 'region-revenue', 'id', sd).text()).toBe('100,000.00')
     expect(w.find('[data-testid=region-current]').text()).toBe('华丰农资总部')
 
-    await cell(w, 'region-drill', 'id', 'u-sd').trigger('click')
-    await until(() => cell(w, 'region-revenue', 'id', 'u-ly').exists())
-    expect(cell(w, 'region-revenue', 'id', 'u-wf').text()).toBe('90,000.00')
-    expect(cell(w, 'region-revenue', 'id', 'u-ly').text()).toBe('10,000.00')
+    await cell(w, 'region-drill', 'id', sd).trigger('click')
+    await until(() => cell(w, 'region-revenue', 'id', ly).exists())
+    expect(cell(w, 'region-revenue', 'id', wf).text()).toBe('90,000.00')
+    expect(cell(w, 'region-revenue', 'id', ly).text()).toBe('10,000.00')
     // 临沂区 sold 10,000 against 20,000 in the same months last year.
-    const ly = w.findAll('[data-testid=region-table] tbody tr').find((r) => r.text().includes('临沂区'))!
-    expect(ly.text()).toContain('20,000.00')
-    expect(ly.text()).toContain('-50.0%')
+    const lyRow = w.findAll('[data-testid=region-table] tbody tr').find((r) => r.text().includes('临沂区'))!
+    expect(lyRow.text()).toContain('20,000.00')
+    expect(lyRow.text()).toContain('-50.0%')
     expect(w.find('[data-testid=region-current]').text()).toBe('山东省')
     expect(w.findAll('[data-testid=region-crumb]').map((c) => c.text())).toEqual(['华丰农资总部'])
 
     await w.find('[data-testid=region-crumb]').trigger('click')
     await until(() => w.find('[data-testid=region-current]').text() === '华丰农资总部')
-    expect(cell(w, 'region-drill', 'id', 'u-sd').exists()).toBe(true)
+    expect(cell(w, 'region-drill', 'id', sd).exists()).toBe(true)
   })
 
   it('exports the analysis shown to the path the user picks, drilled-down unit included', async () => {
-    const { backend } = await salesBook()
+    const { backend, unit } = await salesBook()
+    const [sd, ly] = [unit('山东省'), unit('临沂区')]
     const exported = vi.spyOn(backend, 'exportAnalysis')
-    backend.picks.push(null, 'D:/分析/等级构成.xlsx', 'D:/分析/山东省.xlsx')
+    const [grades, province] = [`${backend.folder}/等级构成.xlsx`, `${backend.folder}/山东省.xlsx`]
+    backend.picks.push(null, grades, province)
     ;({ wrapper } = await mountWith(SalesPage, backend))
     const w = wrapper
     await until(() => w.find('[data-testid=analysis-grades] [data-testid=export-analysis]').exists())
@@ -127,17 +119,19 @@ describe('sales analysis', () => {
 
     await w.find('[data-testid=analysis-grades] [data-testid=export-analysis]').trigger('click')
     await until(() => exported.mock.calls.length === 1)
-    expect(exported).toHaveBeenCalledWith('grades', PERIOD, 'D:/分析/等级构成.xlsx')
-    expect(backend.workbooks.get('D:/分析/等级构成.xlsx')).toBe('grades')
-    await until(() => document.body.textContent!.includes('已导出到 D:/分析/等级构成.xlsx'))
+    expect(exported).toHaveBeenCalledWith('grades', PERIOD, grades)
+    await until(() => document.body.textContent!.includes(`已导出到 ${grades}`))
+    expect(existsSync(grades)).toBe(true)
 
     await w.find('[data-testid=sales-tab-regions]').trigger('click')
-    await until(() => cell(w, 'region-drill', 'id', 'u-sd').exists())
-    await cell(w, 'region-drill', 'id', 'u-sd').trigger('click')
-    await until(() => cell(w, 'region-revenue', 'id', 'u-ly').exists())
+    await until(() => cell(w, 'region-drill', 'id', sd).exists())
+    await cell(w, 'region-drill', 'id', sd).trigger('click')
+    await until(() => cell(w, 'region-revenue', 'id', ly).exists())
     await w.find('[data-testid=analysis-regions] [data-testid=export-analysis]').trigger('click')
     await until(() => exported.mock.calls.length === 2)
-    expect(exported).toHaveBeenLastCalledWith('regions', { ...PERIOD, unitId: 'u-sd' }, 'D:/分析/山东省.xlsx')
+    expect(exported).toHaveBeenLastCalledWith('regions', { ...PERIOD, unitId: sd }, province)
+    await until(() => document.body.textContent!.includes(`已导出到 ${province}`))
+    expect(existsSync(province)).toBe(true)
   })
 
   it('lists the credit grades with the customers over their limit, and the customers buying less than last year', async () => {
@@ -145,7 +139,7 @@ describe('sales analysis', () => {
     ;({ wrapper } = await mountWith(SalesPage, backend))
     const w = wrapper
     await w.find('[data-testid=sales-tab-credit]').trigger('click')
-    await until(() => w.find('[data-testid=over-limit] tbody tr').text() !== '')
+    await until(() => w.find('[data-testid=over-limit] tbody tr').exists() && w.find('[data-testid=over-limit] tbody tr').text() !== '')
     // 华星农业 bought 60,000 in March against a limit of 50,000: 120 % of it.
     const over = w.find('[data-testid=over-limit] tbody tr')
     expect(over.text()).toContain('华星农业')
@@ -161,7 +155,7 @@ describe('sales analysis', () => {
   })
 
   it('says so when the book has no sales lines yet', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await repWithCatalogue(['华星农业'])
     const byGrade = vi.spyOn(backend, 'salesByGrade')
     ;({ wrapper } = await mountWith(SalesPage, backend))
     const w = wrapper
@@ -223,7 +217,7 @@ describe('sales analysis', () => {
     wrapper.unmount()
 
     // The book's own profile is a rep's.
-    ;({ wrapper } = await mountWith(SalesPage, new MemoryBackend({ customers: ['华星农业'] })))
+    ;({ wrapper } = await mountWith(SalesPage, await repWithCatalogue(['华星农业'])))
     const w2 = wrapper
     await w2.find('[data-testid=sales-tab-catalogue]').trigger('click')
     await until(() => cell(w2, 'catalogue-price', 'code', 'FH-45').exists())
@@ -235,7 +229,8 @@ describe('sales analysis', () => {
     const { backend } = await salesBook()
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
-    await until(() => w.find('[data-testid=nav-sales]').exists())
+    // The header takes the user elsewhere once the book is open (the list is shown).
+    await until(() => w.find('[data-testid=nav-customers]').exists() && w.find('[data-testid=nav-customers]').classes('active'))
     await w.find('[data-testid=nav-sales]').trigger('click')
     await until(() => cell(w, 'grade-revenue', 'grade', 'A').exists())
     await w.find('[data-testid=nav-import]').trigger('click')
@@ -243,7 +238,11 @@ describe('sales analysis', () => {
   })
 })
 
-const CUSTOMERS_FILE = `${MEMORY_IMPORT_FOLDER}/客户名单.xlsx`
+/** Writes the wizard's files (客户名单.xlsx, 产品目录.xlsx, 销售明细.csv in GB18030) into the world's folder. */
+async function withSpreadsheets(backend: TestBook) {
+  await backend.fixture('sales_spreadsheets')
+  return { customersFile: `${backend.folder}/客户名单.xlsx`, salesFile: `${backend.folder}/销售明细.csv` }
+}
 
 async function readFile(w: VueWrapper, path: string) {
   await w.find('[data-testid=import-path] input').setValue(path)
@@ -257,8 +256,9 @@ const count = (w: VueWrapper, action: string) => w.find(`[data-testid=import-cou
 
 describe('import wizard', () => {
   it('reads a file, maps its columns, tries the import, settles a duplicate, then imports', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
-    const existing = (await backend.searchCustomers(customerQuery({ limit: 10 }))).rows[0].id
+    const backend = await TestBook.create({ customers: [{ name: '华星农业', phone: '13800000000' }] })
+    const existing = backend.customers[0]
+    const { customersFile: CUSTOMERS_FILE } = await withSpreadsheets(backend)
     ;({ wrapper } = await mountWith(ImportPage, backend))
     const w = wrapper
     // A rep imports customers only.
@@ -323,7 +323,25 @@ describe('import wizard', () => {
   })
 
   it('stops a dry run on cancel, saying nothing was imported, and stays on the mapping', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const { customersFile: CUSTOMERS_FILE } = await withSpreadsheets(backend)
+    // The core checks four rows before a click could stop it: this dry run (a
+    // canned reply) waits for the cancel, which goes to the core, and then
+    // fails as a cancelled import of the core does.
+    const realCancel = backend.cancelImport.bind(backend)
+    let cancelled = () => {}
+    const stopped = new Promise<void>((done) => (cancelled = done))
+    backend.cancelImport = async () => {
+      const reply = await realCancel()
+      cancelled()
+      return reply
+    }
+    backend.runImport = async (_request, _commit, onProgress) => {
+      onProgress?.({ phase: 'checking', done: 0, total: 4 })
+      await stopped
+      const message = 'the import was cancelled; nothing was imported'
+      throw { code: 'invalid', message, problems: [{ field: 'import', code: 'cancelled', message }] } satisfies ApiError
+    }
     const cancel = vi.spyOn(backend, 'cancelImport')
     ;({ wrapper } = await mountWith(ImportPage, backend))
     const w = wrapper
@@ -344,17 +362,19 @@ describe('import wizard', () => {
   })
 
   it("shows the book's problems with the file, and lets head office import sales lines, refusing an unknown product", async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    backend.actAs(OFFICE)
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业'] })
+    await backend.fixture('sales_catalogue')
+    const { salesFile } = await withSpreadsheets(backend)
     ;({ wrapper } = await mountWith(ImportPage, backend))
     const w = wrapper
-    await w.find('[data-testid=import-path] input').setValue('/tmp/没有这个文件.xlsx')
+    await w.find('[data-testid=import-path] input').setValue(`${backend.folder}/没有这个文件.xlsx`)
     await w.find('[data-testid=import-read]').trigger('click')
     await until(() => w.find('[data-testid=import-error]').exists())
-    expect(w.find('[data-testid=import-error]').text()).toContain('文件：找不到这个文件，请检查路径')
+    // The book cannot read a path that is not there (`unreadable`).
+    expect(w.find('[data-testid=import-error]').text()).toContain('文件：无法读取该文件')
 
     await w.find('[data-testid=import-kind-sales] input').setValue(true)
-    await readFile(w, `${MEMORY_IMPORT_FOLDER}/销售明细.csv`)
+    await readFile(w, salesFile)
     expect(w.find('[data-testid=import-format]').text()).toContain('GB18030')
     await w.find('[data-testid=import-next]').trigger('click')
     await until(() => w.find('[data-testid=import-dry-run]').exists())
@@ -373,9 +393,10 @@ describe('import wizard', () => {
 
 describe('customer list export and the card’s sales', () => {
   it('exports every customer of the current filter and says how many', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资', '华丰化肥'] })
+    const backend = await TestBook.create({ customers: ['华星农业', '绿丰农资', '华丰化肥'] })
     const exported = vi.spyOn(backend, 'exportCustomers')
-    backend.picks.push('D:/名单/华.xlsx')
+    const list = `${backend.folder}/华.xlsx`
+    backend.picks.push(list)
     ;({ wrapper } = await mountWith(CustomerList, backend))
     const w = wrapper
     await w.find('[data-testid=search-input] input').setValue('华')
@@ -383,8 +404,9 @@ describe('customer list export and the card’s sales', () => {
     await w.find('[data-testid=export-customers]').trigger('click')
     await until(() => exported.mock.calls.length === 1)
     expect(exported.mock.calls[0][0]).toMatchObject({ text: '华', offset: 0 })
-    expect(exported.mock.calls[0][1]).toBe('D:/名单/华.xlsx')
-    await until(() => document.body.textContent!.includes('已导出 2 个客户到 D:/名单/华.xlsx'))
+    expect(exported.mock.calls[0][1]).toBe(list)
+    await until(() => document.body.textContent!.includes(`已导出 2 个客户到 ${list}`))
+    expect(existsSync(list)).toBe(true)
   })
 
   it("lists a card's sales lines in a tab, left out for a card without any", async () => {
@@ -400,8 +422,8 @@ describe('customer list export and the card’s sales', () => {
     expect(w.find('[data-testid=customer-sales]').text()).toContain('400 瓶')
     wrapper.unmount()
 
-    const bare = new MemoryBackend({ customers: ['新客户'] })
-    const bareId = (await bare.searchCustomers(customerQuery())).rows[0].id
+    const bare = await TestBook.create({ customers: ['新客户'] })
+    const bareId = bare.customers[0]
     ;({ wrapper } = await mountWith(CustomerCard, bare, { id: bareId }))
     const w2 = wrapper
     await until(() => w2.find('[data-testid=card-title]').exists())

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { existsSync, readdirSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
 import type { VueWrapper } from '@vue/test-utils'
 import SyncPage from '../views/SyncPage.vue'
 import App from '../App.vue'
 import StaffSelect from '../components/StaffSelect.vue'
-import { MEMORY_OFFICE_FINGERPRINT, MEMORY_OFFICE_FILE, MemoryBackend } from '../backend/memory'
-import { customerQuery } from '../backend/types'
+import type { ConflictView } from '../generated/bindings'
 import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
 
 let wrapper: VueWrapper | undefined
 afterEach(() => {
@@ -17,46 +19,57 @@ afterEach(() => {
 
 const conflictRows = (w: VueWrapper) => w.findAll('[data-testid=conflict-row]')
 
-async function firstId(backend: MemoryBackend): Promise<string> {
-  const page = await backend.searchCustomers(customerQuery({ limit: 10 }))
-  return page.rows[0].id
-}
-
-async function syncPage(backend: MemoryBackend) {
+async function syncPage(backend: TestBook) {
   ;({ wrapper } = await mountWith(SyncPage, backend))
   const w = wrapper
   await until(() => w.find('[data-testid=sync-device-id]').exists())
   return w
 }
 
-/** Head office's book: a head-office profile instead of the rep's. */
-async function officeBackend(): Promise<MemoryBackend> {
-  const backend = new MemoryBackend({ withProfile: false, customers: ['华星农业'] })
-  await backend.createProfile({ name: '赵总', role: 'head_office', companyName: '华丰农资', unitName: '' })
-  return backend
+/**
+ * The rep's laptop and their manager both change the card's phone offline, the
+ * rep later; head office's merge keeps the rep's value and records the
+ * manager's as the conflict's other value, which reaches the rep's laptop.
+ */
+async function phoneConflict(): Promise<{ backend: TestBook; id: string }> {
+  const backend = await TestBook.create({ customers: [{ name: '华星农业', phone: '13600000000' }] })
+  const id = backend.customers[0]
+  await backend.fixture<ConflictView[]>('sync_conflict', { customer: id, field: 'phone', kept: '13800000000', lost: '13911112222' })
+  return { backend, id }
+}
+
+/** A new laptop (no cards, not joined) and head office's first real file for it. */
+interface NewLaptop {
+  path: string
+  dir: string
+  officeFingerprint: string
+  changes: number
 }
 
 describe('sync page', () => {
   it("shows this device, its key, and the changes waiting for head office by kind", async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    const id = await firstId(backend)
+    // A laptop that has not joined head office yet: its own first start, its own card.
+    const backend = await TestBook.create({ as: 'none' })
+    await backend.createProfile({ name: '王强', role: 'rep', companyName: '华丰农资', unitName: '寿光片区' })
+    const id = (await backend.createCustomer({ fields: { name: '华星农业' }, keyPeople: [], addresses: [] })).card.id
     await backend.editCustomer({ customerId: id, changes: [{ field: 'phone', value: '13900000000' }] })
     await backend.editCustomer({ customerId: id, changes: [{ field: 'industry', value: 'agri_inputs' }] })
     const w = await syncPage(backend)
     const device = await backend.deviceInfo()
     expect(w.find('[data-testid=sync-device-id]').text()).toBe(device.deviceId)
     expect(w.find('[data-testid=sync-public-key]').text()).toBe(device.publicKey)
-    expect(w.find('[data-testid=sync-pending-total]').attributes('data-total')).toBe('2')
-    expect(w.find('[data-testid=sync-pending-total]').text()).toContain('2')
+    // The book counts changed cells: its first start's organisation (2) and person (1), the new card and
+    // each edit's field and time stamp (5), and the card's history (3).
+    expect(w.find('[data-testid=sync-pending-total]').attributes('data-total')).toBe('11')
+    expect(w.find('[data-testid=sync-pending-total]').text()).toContain('11')
     expect(w.find('[data-testid=sync-pending]').text()).toContain('客户档案')
+    expect(w.find('[data-testid=sync-pending]').text()).toContain('修改记录')
     expect(w.find('[data-testid=sync-not-joined]').exists()).toBe(true)
     expect(w.find('[data-testid=enroll-submit]').exists()).toBe(false)
   })
 
   it('resolves a conflict with one click, taking the other value into the card', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
-    const id = await firstId(backend)
-    backend.addConflict(id, 'phone', '13911112222')
+    const { backend, id } = await phoneConflict()
     const w = await syncPage(backend)
     await until(() => conflictRows(w).length === 1)
     const row = conflictRows(w)[0]
@@ -69,13 +82,12 @@ describe('sync page', () => {
     await until(() => conflictRows(w).length === 0)
     expect((await backend.getCustomer(id)).fields.phone).toBe('13911112222')
     // The resolution is an ordinary edit: it waits for head office like any other.
-    expect(w.find('[data-testid=sync-pending-total]').attributes('data-total')).toBe('1')
+    // The field and its time stamp (2), its history (1), and the conflict's resolution columns (3).
+    expect(w.find('[data-testid=sync-pending-total]').attributes('data-total')).toBe('6')
   })
 
   it('keeps the kept value, and shows resolved conflicts only when asked', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
-    const id = await firstId(backend)
-    backend.addConflict(id, 'phone', '13911112222')
+    const { backend, id } = await phoneConflict()
     const w = await syncPage(backend)
     await until(() => conflictRows(w).length === 1)
     await w.find('[data-testid=conflict-keep]').trigger('click')
@@ -90,9 +102,7 @@ describe('sync page', () => {
   })
 
   it('writes an edited value when the user resolves a conflict by editing', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
-    const id = await firstId(backend)
-    backend.addConflict(id, 'phone', '13911112222')
+    const { backend, id } = await phoneConflict()
     const w = await syncPage(backend)
     await until(() => conflictRows(w).length === 1)
     await w.find('[data-testid=conflict-edit]').trigger('click')
@@ -107,48 +117,53 @@ describe('sync page', () => {
   })
 
   it("asks the user to check head office's fingerprint before the first import, then imports", async () => {
-    const backend = new MemoryBackend()
-    backend.picks.push(MEMORY_OFFICE_FILE)
+    const backend = await TestBook.create({ as: 'none' })
+    await backend.createProfile({ name: '王磊', role: 'rep', companyName: '华丰农资', unitName: '寿光片区' })
+    const file = await backend.fixture<NewLaptop>('sync_new_laptop')
+    backend.picks.push(file.path)
     const w = await syncPage(backend)
     await w.find('[data-testid=sync-import]').trigger('click')
     await until(() => document.querySelector('.el-message-box') !== null)
     const box = document.querySelector('.el-message-box') as HTMLElement
     expect(box.textContent).toContain('首次导入总部文件')
-    expect(box.textContent).toContain(MEMORY_OFFICE_FINGERPRINT)
+    expect(box.textContent).toContain(file.officeFingerprint)
     ;(box.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement).click()
 
     await until(() => w.find('[data-testid=sync-import-report]').exists())
-    expect(w.find('[data-testid=import-applied]').text()).toBe('3')
+    // The snapshot's 4 organisation units and 5 staff rows; their 66 other changes are the same cells again (已有).
+    expect(w.find('[data-testid=import-applied]').text()).toBe('9')
     await until(() => w.find('[data-testid=sync-joined]').exists())
-    expect(w.find('[data-testid=sync-joined]').text()).toContain(MEMORY_OFFICE_FINGERPRINT)
+    expect(w.find('[data-testid=sync-joined]').text()).toContain(file.officeFingerprint)
     expect(w.findAll('[data-testid=peer-row]').map((r) => r.text())).toEqual(['总部'])
   })
 
   it("shows why a file was refused, in the user's language with the book's own words", async () => {
-    const backend = new MemoryBackend()
-    backend.stageSyncFile('/media/usb/bad.fcsync', { fromOffice: true, changes: 1, refuse: { reason: 'bad_signature', message: 'the signature does not match' } })
-    backend.picks.push('/media/usb/bad.fcsync')
+    const backend = await TestBook.create()
+    backend.picks.push(await backend.fixture<string>('sync_bad_signature', { name: 'bad.fcsync' }))
     const w = await syncPage(backend)
     await w.find('[data-testid=sync-import]').trigger('click')
     await until(() => w.find('[data-testid=sync-import-error]').exists())
     const shown = w.find('[data-testid=sync-import-error]').text()
     expect(shown).toContain('文件签名无效')
-    expect(shown).toContain('the signature does not match')
+    expect(shown).toContain("the file's signature does not match its sender")
     expect(w.find('[data-testid=sync-import-report]').exists()).toBe(false)
   })
 
   it('lists refused changes and cards that moved away', async () => {
-    const backend = new MemoryBackend({ customers: ['华星农业', '绿丰农资'] })
-    const id = await firstId(backend)
-    backend.addRejection(id, 'credit_standing', 'good', 'office_only', 'only head office sets the credit standing')
-    const other = (await backend.searchCustomers(customerQuery({ text: '绿丰', limit: 10 }))).rows[0].id
-    backend.moveAway(other)
+    const backend = await TestBook.create({ customers: ['华星农业', '绿丰农资'] })
+    const [id, other] = backend.customers
+    // A rep may not hand a card on: head office refuses it and puts its own value back.
+    const rep2 = backend.person('rep2').id
+    await backend.editCustomer({ customerId: id, changes: [{ field: 'ownerId', value: rep2 }] })
+    // Head office hands the other card to 赵刚; the round takes it off this laptop.
+    await backend.fixture('sync_move_away', { customer: other, to: 'rep2' })
     const w = await syncPage(backend)
     await until(() => w.findAll('[data-testid=rejection-row]').length === 1)
     const rejection = w.find('[data-testid=rejection-row]')
-    expect(rejection.text()).toContain('信用状况')
-    expect(rejection.text()).toContain('good')
-    expect(rejection.text()).toContain('only head office sets the credit standing')
+    expect(rejection.text()).toContain('负责人')
+    expect(rejection.text()).toContain(rep2)
+    expect(rejection.text()).toContain('only a manager or head office reassigns a card')
+    expect((await backend.getCustomer(id)).fields.ownerId).toBe(backend.person('rep').id)
     const notices = w.findAll('[data-testid=notice-row]')
     expect(notices).toHaveLength(1)
     expect(notices[0].text()).toContain('绿丰农资')
@@ -156,13 +171,19 @@ describe('sync page', () => {
   })
 
   it('at head office: enrols a device, then exports a file for it', async () => {
-    const backend = await officeBackend()
-    backend.picks.push('/srv/outbox')
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业'] })
+    const outbox = `${backend.folder}/outbox`
+    backend.picks.push(outbox)
     const w = await syncPage(backend)
     expect(w.find('[data-testid=sync-office-note]').exists()).toBe(true)
-    w.findComponent(StaffSelect).vm.$emit('update:modelValue', 's-rep')
+    // The world's three laptops are enrolled already.
+    await until(() => w.findAll('[data-testid=peer-row]').length === 3)
+    w.findComponent(StaffSelect).vm.$emit('update:modelValue', backend.person('rep').id)
+    // A real Ed25519 public key, as a laptop's Sync page shows it (64 hex digits).
+    const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' })
+    const publicKey = Buffer.from(jwk.x!, 'base64url').toString('hex')
     await w.find('[data-testid=enroll-device-id] input').setValue('not-a-device')
-    await w.find('[data-testid=enroll-public-key] input').setValue('ab'.repeat(32))
+    await w.find('[data-testid=enroll-public-key] input').setValue(publicKey)
     await w.find('[data-testid=enroll-submit]').trigger('click')
     await until(() => w.find('[data-testid=enroll-device-id] .el-form-item__error').exists())
     expect(w.find('[data-testid=enroll-device-id] .el-form-item__error').text()).toBe('设备编号格式不对')
@@ -170,7 +191,8 @@ describe('sync page', () => {
     const deviceId = '0192f5c3-7a1e-7c44-9b1d-3e5f6a7b8c9d'
     await w.find('[data-testid=enroll-device-id] input').setValue(deviceId)
     await w.find('[data-testid=enroll-submit]').trigger('click')
-    await until(() => w.findAll('[data-testid=peer-row]').length === 1)
+    await until(() => w.findAll('[data-testid=peer-row]').length === 4)
+    expect(w.find('[data-testid=sync-peers]').text()).toContain(deviceId)
     expect(w.find('[data-testid=sync-peers]').text()).toContain('王强')
 
     // Head office writes one file per device: the export names the device.
@@ -178,17 +200,19 @@ describe('sync page', () => {
     exportTo!.vm.$emit('update:modelValue', deviceId)
     await w.find('[data-testid=sync-export]').trigger('click')
     await until(() => w.find('[data-testid=sync-export-result]').exists())
-    expect(w.find('[data-testid=sync-export-result]').text()).toContain('/srv/outbox/')
+    expect(w.find('[data-testid=sync-export-result]').text()).toContain(`${outbox}/`)
+    expect(readdirSync(outbox).filter((f) => f.endsWith('.fcsync'))).toHaveLength(1)
   })
 })
 
 describe('sync in the app', () => {
   it('opens from the header, opens a conflicting card, and comes back to the sync page', async () => {
-    const backend = new MemoryBackend({ customers: [{ name: '华星农业', phone: '13800000000' }] })
-    backend.addConflict(await firstId(backend), 'phone', '13911112222')
+    const { backend } = await phoneConflict()
     ;({ wrapper } = await mountWith(App, backend, {}, { preload: false }))
     const w = wrapper
     await until(() => w.find('[data-testid=nav-sync]').exists())
+    // The header shows while the book still opens; its buttons work once the list is there.
+    await until(() => w.findAll('[data-testid=customer-row]').length === 1)
     await w.find('[data-testid=nav-sync]').trigger('click')
     await until(() => conflictRows(w).length === 1)
     await w.find('[data-testid=conflict-open]').trigger('click')
@@ -202,17 +226,17 @@ describe('sync in the app', () => {
 
   it('lists the sync folder: files for this laptop to import with one click, the rest counted', async () => {
     localStorage.clear()
-    const backend = new MemoryBackend({ customers: ['华星农业'] })
-    backend.stageSyncFile('/media/usb/fieldcrm/总部-to-王磊-00001.fcsync', { fromOffice: true, changes: 12 })
-    backend.stageSyncFile('/media/usb/fieldcrm/李娜-to-总部-00003.fcsync', { fromOffice: false, sender: 'other', changes: 4 })
-    backend.stageSyncFile('/media/usb/fieldcrm/copy.fcsync', { fromOffice: true, changes: 0, refuse: { reason: 'not_a_sync_file', message: 'this is not a fieldcrm changeset file' } })
+    // A new laptop: head office's first file for it, another laptop's file for head office, and a file that is no changeset.
+    const backend = await TestBook.create({ as: 'none' })
+    await backend.createProfile({ name: '王磊', role: 'rep', companyName: '华丰农资', unitName: '寿光片区' })
+    const file = await backend.fixture<NewLaptop>('sync_new_laptop', { dir: 'usb', name: '总部-to-王磊-00001.fcsync', others: true })
     const w = await syncPage(backend)
     expect(w.findAll('[data-testid=folder-file-row]')).toHaveLength(0)
     const input = w.find('input[data-testid=sync-folder]')
-    await input.setValue('/media/usb/fieldcrm')
+    await input.setValue(file.dir)
     await input.trigger('change')
     await until(() => w.findAll('[data-testid=folder-file-row]').length === 2)
-    expect(localStorage.getItem('fieldcrm.syncFolder')).toBe('/media/usb/fieldcrm')
+    expect(localStorage.getItem('fieldcrm.syncFolder')).toBe(file.dir)
     const rows = w.findAll('[data-testid=folder-file-row]')
     expect(rows.map((r) => r.text())).toEqual(['copy.fcsync', '总部-to-王磊-00001.fcsync'])
     expect(w.find('[data-testid=sync-folder-card]').text()).toContain('不是')
@@ -221,10 +245,11 @@ describe('sync in the app', () => {
     const buttons = w.findAll('[data-testid=folder-file-import]')
     expect(buttons).toHaveLength(1)
     await buttons[0].trigger('click')
-    await until(() => document.body.textContent?.includes(MEMORY_OFFICE_FINGERPRINT) ?? false)
+    await until(() => document.body.textContent?.includes(file.officeFingerprint) ?? false)
     ;(document.body.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement).click()
     await until(() => w.find('[data-testid=sync-import-report]').exists())
     await until(() => w.find('[data-testid=folder-file-row][data-imported=true]').exists())
-    expect(w.find('[data-testid=import-applied]').text()).toBe('12')
+    expect(w.find('[data-testid=import-applied]').text()).toBe('9')
+    expect(existsSync(file.path)).toBe(true)
   })
 })

@@ -42,8 +42,8 @@ export async function mountWith(
   return { wrapper, book }
 }
 
-/** Waits until `check` holds (debounces, async saves), or fails after `ms`. */
-export async function until(check: () => boolean, ms = 2000): Promise<void> {
+/** Waits until `check` holds (debounces, async saves, the core's answers over HTTP), or fails after `ms`: it catches hangs, not slowness. */
+export async function until(check: () => boolean, ms = 15_000): Promise<void> {
   const start = Date.now()
   while (!check()) {
     if (Date.now() - start > ms) throw new Error('condition not met in time')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import zhCN from '../locales/zh-CN'
 import en from '../locales/en'
-import { MEMORY_SCHEMA } from '../backend/memory'
+import { CARD_SCHEMA } from '../generated/bindings'
 import { optionSet } from '../composables/useFieldText'
 import type { SchemaEntity } from '../composables/useBook'
 
@@ -29,8 +29,8 @@ describe('locales', () => {
   })
 
   it('label every card field and every choice option of the card schema', () => {
-    for (const entity of Object.keys(MEMORY_SCHEMA) as SchemaEntity[]) {
-      for (const spec of MEMORY_SCHEMA[entity]) {
+    for (const entity of Object.keys(CARD_SCHEMA) as SchemaEntity[]) {
+      for (const spec of CARD_SCHEMA[entity]) {
         for (const tree of [zhCN, en] as Tree[]) {
           expect(lookup(tree, `fields.${entity}.${spec.key}`), `${entity}.${spec.key}`).toBeTruthy()
           if (spec.kind !== 'choice') continue

@@ -227,10 +227,11 @@ pub fn import(
                         ))
                     }
                     None => {
-                        return Err(Error::refused(
-                            "office_not_trusted",
-                            format!("this is the first file from head office. Check with head office that their key fingerprint is {expected}, then import it again confirming it"),
-                        ))
+                        return Err(Error::SyncRefused {
+                            reason: "office_not_trusted",
+                            message: format!("this is the first file from head office. Check with head office that their key fingerprint is {expected}, then import it again confirming it"),
+                            fingerprint: Some(expected),
+                        })
                     }
                 }
                 (None, file::verifying_key(&key_bytes)?)

@@ -1,4 +1,4 @@
-//! `fieldcrm bench`: measures the foundation's speed targets on a freshly
+//! `fieldcrm-bench bench`: measures the foundation's speed targets on a freshly
 //! generated book of the stated size and prints the figures (the numbers in
 //! docs/BENCHMARKS.md come from here).
 
@@ -31,22 +31,17 @@ pub struct BenchArgs {
 }
 
 pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
-    let io = |e: std::io::Error| ApiError { code: ErrorCode::Io, message: e.to_string(), problems: vec![] };
+    let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, e.to_string());
     let dir = std::env::temp_dir().join(format!("fieldcrm-bench-{}", std::process::id()));
     let path = args.book.clone().unwrap_or_else(|| dir.join("bench.sqlite"));
     if args.customers < 100 {
-        return Err(ApiError {
-            code: ErrorCode::Invalid,
-            message: "bench needs a book of at least 100 customers (--customers)".into(),
-            problems: vec![],
-        });
+        return Err(ApiError::new(ErrorCode::Invalid, "bench needs a book of at least 100 customers (--customers)"));
     }
     if path.exists() {
-        return Err(ApiError {
-            code: ErrorCode::Invalid,
-            message: format!("{} exists; bench builds a new book, give another --book path", path.display()),
-            problems: vec![],
-        });
+        return Err(ApiError::new(
+            ErrorCode::Invalid,
+            format!("{} exists; bench builds a new book, give another --book path", path.display()),
+        ));
     }
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let started = Instant::now();

@@ -1,4 +1,4 @@
-//! `fieldcrm bench-classify`: measures the classification targets — the ABC
+//! `fieldcrm-bench classify`: measures the classification targets — the ABC
 //! grade suggestion over a 100,000-card book, optimising 60-stop routes (and
 //! how close the optimiser comes to the exact optimum on small routes), and a
 //! rep's visit plan — and prints the figures (docs/BENCHMARKS.md).
@@ -77,7 +77,7 @@ impl SplitMix {
 
 pub fn run(args: &ClassifyBenchArgs, json: bool) -> Result<(), ApiError> {
     if args.customers < 1_000 || args.runs == 0 {
-        return Err(invalid("bench-classify needs at least 1,000 customers and 1 run".into()));
+        return Err(invalid("fieldcrm-bench classify needs at least 1,000 customers and 1 run".into()));
     }
     let f = crate::measure::in_new_book(args.book.as_ref(), "classify", |path| measure(args, path))?;
     crate::output::show(&f, json, |f| {

@@ -21,7 +21,7 @@ pub fn ms(d: Duration) -> f64 {
 }
 
 pub fn invalid(message: String) -> ApiError {
-    ApiError { code: ErrorCode::Invalid, message, problems: vec![] }
+    ApiError::new(ErrorCode::Invalid, message)
 }
 
 /// Runs `measure` on a book that does not exist yet: at `given` (kept), or in a

@@ -1,4 +1,4 @@
-//! `fieldcrm bench-fieldwork`: measures the field-work targets on a demo book
+//! `fieldcrm-bench fieldwork`: measures the field-work targets on a demo book
 //! of 100,000 customers with about two million visit and call records —
 //! logging a visit, assembling a rep's daily report, and the compliance view
 //! of a region for a month — and prints the figures (docs/BENCHMARKS.md).
@@ -65,7 +65,7 @@ fn sql(e: rusqlite::Error) -> ApiError {
 
 pub fn run(args: &FieldworkBenchArgs, json: bool) -> Result<(), ApiError> {
     if args.customers < 1_000 || args.runs == 0 {
-        return Err(invalid("bench-fieldwork needs at least 1,000 customers and 1 run".into()));
+        return Err(invalid("fieldcrm-bench fieldwork needs at least 1,000 customers and 1 run".into()));
     }
     let f = crate::measure::in_new_book(args.book.as_ref(), "fieldwork", |path| measure(args, path))?;
     crate::output::show(&f, json, |f| {

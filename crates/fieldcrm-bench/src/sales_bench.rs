@@ -1,4 +1,4 @@
-//! `fieldcrm bench-sales`: measures the sales targets on a demo book of
+//! `fieldcrm-bench sales`: measures the sales targets on a demo book of
 //! 100,000 customers with about three million sales lines — each analysis
 //! over a year for the whole company, exporting the 100,000-customer list to
 //! xlsx, and importing 100,000 new customers from an xlsx file (dry run plus
@@ -12,6 +12,7 @@ use clap::Args;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::import::{Cancel, ImportRequest};
 use fieldcrm_core::model::ImportKind;
+use fieldcrm_core::sales::analysis::AnalysisQuery;
 use fieldcrm_core::sales_api::AnalysisKind;
 use fieldcrm_core::search::CustomerQuery;
 use fieldcrm_core::{ApiError, Book, SystemClock};
@@ -101,7 +102,7 @@ impl ImportFigures {
 
 pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
     if args.customers < 1_000 || args.runs == 0 || args.import_rows == 0 {
-        return Err(invalid("bench-sales needs at least 1,000 customers, 1 run and 1 import row".into()));
+        return Err(invalid("fieldcrm-bench sales needs at least 1,000 customers, 1 run and 1 import row".into()));
     }
     if let Some(base) = &args.import_on {
         let f = crate::measure::in_new_book(args.book.as_ref(), "sales", |path| {
@@ -140,6 +141,14 @@ pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The whole company over the twelve months to today: the period `fieldcrm
+/// analyse` uses when given none.
+fn last_twelve_months() -> AnalysisQuery {
+    let today = chrono::Local::now().date_naive();
+    let start = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
+    AnalysisQuery { from: start.to_string(), to: today.to_string(), unit_id: None }
+}
+
 fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let book = Book::open(path, Arc::new(SystemClock))?;
     let started = Instant::now();
@@ -156,7 +165,7 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
         None => book,
     };
     let book_mib = std::fs::metadata(path).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
-    let query = crate::sales_cmd::query(None, None, None);
+    let query = last_twelve_months();
     let period_lines: i64 = {
         let raw = rusqlite::Connection::open(path).map_err(|e| invalid(e.to_string()))?;
         raw.query_row(

@@ -1,4 +1,4 @@
-//! `fieldcrm bench-sync`: measures the sync targets at their stated scale on
+//! `fieldcrm-bench sync`: measures the sync targets at their stated scale on
 //! freshly made books, each next to plain SQLite writing the same rows.
 
 use std::path::{Path, PathBuf};
@@ -61,7 +61,7 @@ struct Figures {
 }
 
 fn io(e: impl std::fmt::Display) -> ApiError {
-    ApiError { code: ErrorCode::Io, message: e.to_string(), problems: vec![] }
+    ApiError::new(ErrorCode::Io, e.to_string())
 }
 
 fn ms(d: Duration) -> f64 {

@@ -1,0 +1,85 @@
+//! `fieldcrm-bench`: measures the speed targets of docs/BENCHMARKS.md on
+//! freshly generated books and prints the figures (as text, or as JSON with
+//! `--json`). A binary of its own, so that the benchmarks do not ship in the
+//! `fieldcrm` command line; `make bench` runs them all on release builds.
+
+#[macro_use]
+mod output;
+mod bench;
+mod classify_bench;
+mod fieldwork_bench;
+mod measure;
+mod sales_bench;
+mod sync_bench;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use fieldcrm_core::{ApiError, ErrorCode};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fieldcrm-bench",
+    version,
+    about = "fieldcrm-bench: measures fieldcrm's speed targets on generated books"
+)]
+struct Cli {
+    /// Print results as JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Measure the foundation's speed targets on a generated book.
+    Bench(bench::BenchArgs),
+    /// Measure the sync targets (export, import, head-office merge, file size).
+    Sync(sync_bench::SyncBenchArgs),
+    /// Measure the classification targets (grade suggestion, route optimisation, visit plans).
+    Classify(classify_bench::ClassifyBenchArgs),
+    /// Measure the field-work targets (logging a visit, the daily report, the compliance view).
+    Fieldwork(fieldwork_bench::FieldworkBenchArgs),
+    /// Measure the sales targets (each analysis, the list export, a 100,000-row import).
+    Sales(sales_bench::SalesBenchArgs),
+}
+
+/// Rust's allocations from mimalloc; SQLite's too, from the start of `main`:
+/// as in the `fieldcrm` binary and the app, so that the figures hold for them.
+#[global_allocator]
+static ALLOCATOR: fieldcrm_alloc::MiMalloc = fieldcrm_alloc::MiMalloc;
+
+fn main() -> ExitCode {
+    // Before anything opens a book (SQLite keeps its allocator once started).
+    fieldcrm_alloc::sqlite_uses_mimalloc();
+    fieldcrm_alloc::sqlite_counts_no_memory();
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            output::error(&error, cli.json);
+            // The exit codes of the `fieldcrm` binary.
+            ExitCode::from(match error.code {
+                ErrorCode::Invalid
+                | ErrorCode::NotFound
+                | ErrorCode::NoProfile
+                | ErrorCode::ProfileExists
+                | ErrorCode::Forbidden => 2,
+                ErrorCode::EditConflict => 3,
+                ErrorCode::SyncRefused => 4,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<(), ApiError> {
+    match &cli.command {
+        Command::Bench(args) => bench::run(args, cli.json),
+        Command::Sync(args) => sync_bench::run(args, cli.json),
+        Command::Classify(args) => classify_bench::run(args, cli.json),
+        Command::Fieldwork(args) => fieldwork_bench::run(args, cli.json),
+        Command::Sales(args) => sales_bench::run(args, cli.json),
+    }
+}

@@ -1,0 +1,578 @@
+//! The command table: every operation the UI may ask of the book, declared
+//! once. From this one declaration come
+//! - [`dispatch`], the transport-neutral entry: a command's name and its
+//!   arguments as JSON in, its result as JSON out. The desktop shell's one
+//!   Tauri command and the test server's HTTP route both call it, so the UI's
+//!   tests run exactly the code the app runs;
+//! - [`typescript`], the generated `ui/src/generated/commands.ts`: the names,
+//!   argument and result types, and a typed client class (`Api`) whose
+//!   methods are the only way the UI names a command;
+//! - [`NAMES`], every command's name (the freshness and coverage tests).
+//!
+//! To add an operation: write the facade method on [`Book`], add one line
+//! here, run `make bindings`. Arguments arrive as a JSON object whose keys are
+//! the camelCase names of the parameters; a trailing `Option` may be left out.
+
+use std::path::Path;
+
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::api::{
+    BookStatus, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
+    Saved, TagCount,
+};
+use crate::card::{ArchiveCard, HistoryEntry};
+use crate::classify_api::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
+use crate::demo::{DemoOptions, DemoSummary};
+use crate::error::{ApiError, ErrorCode, FieldProblem};
+use crate::fieldwork::calendar::{Reminder, ReminderInput};
+use crate::fieldwork::duties::{Compliance, ComplianceQuery, DutyRule, DutyRuleInput};
+use crate::fieldwork::records::{
+    Call, LoggedCall, LoggedVisit, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit,
+};
+use crate::fieldwork::reports::{
+    NewUrgentReport, Report, ReportLine, ReportListQuery, ReportQuery, ReportSummaryInput,
+};
+use crate::fieldwork_api::{Home, ReportRef};
+use crate::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSuggestion, RuleShare};
+use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
+use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
+use crate::model::ImportKind;
+use crate::org::{OrgUnit, Profile, Staff};
+use crate::routes::plan::{PlanQuery, PlanSummary, VisitPlan};
+use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal};
+use crate::sales::analysis::{
+    AnalysisQuery, CreditAnalysis, GradeComposition, MonthlySummary, NegativeGrowth, ProductComposition,
+    RegionComposition,
+};
+use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
+use crate::sales_api::{AnalysisKind, ExportedList};
+use crate::search::{CustomerPage, CustomerQuery, GroupCount};
+use crate::sync::{ImportReport, Progress};
+use crate::sync_api::{
+    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile, HqMergeReport, NoticeView,
+    PeerSummary, RejectionView, SyncStatus,
+};
+use crate::{ApiResult, Book};
+
+/// What a long command reports while it runs. The shell emits it to the
+/// webview under [`Event::name`]; the test server hands it back with the reply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Event {
+    /// A changeset file's import (`sync_import`).
+    SyncProgress(Progress),
+    /// A spreadsheet import or a customer list being written (`run_import`, `export_customers`).
+    ImportProgress(ImportProgress),
+}
+
+impl Event {
+    /// The event's name on the wire.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Event::SyncProgress(_) => SYNC_PROGRESS,
+            Event::ImportProgress(_) => IMPORT_PROGRESS,
+        }
+    }
+}
+
+pub const SYNC_PROGRESS: &str = "sync-progress";
+pub const IMPORT_PROGRESS: &str = "import-progress";
+
+/// What a transport offers a command besides the book: where its progress goes,
+/// and the window's "first screen shown" signal.
+pub trait Host: Sync {
+    /// A long command's progress. A lost event only leaves a progress bar behind.
+    fn emit(&self, event: Event);
+    /// The UI's first screen is on view (the start-up measurement).
+    fn ready(&self) {}
+}
+
+/// A host that drops every event: the CLI-like callers and plain tests.
+pub struct Quiet;
+
+impl Host for Quiet {
+    fn emit(&self, _event: Event) {}
+}
+
+/// A command whose arguments could not be read: the caller's bug, never the user's.
+fn bad_request(command: &str, detail: &str) -> ApiError {
+    ApiError {
+        problems: vec![FieldProblem::new("request", "bad_request", detail.to_string())],
+        ..ApiError::new(ErrorCode::Invalid, format!("the request for `{command}` could not be read ({detail})"))
+    }
+}
+
+fn reply<T: Serialize>(command: &str, out: ApiResult<T>) -> ApiResult<Value> {
+    let out = out?;
+    serde_json::to_value(out)
+        .map_err(|e| ApiError::internal(format!("the reply of `{command}` could not be written: {e}")))
+}
+
+/// One TypeScript parameter: its name and type, optional when it may be left out.
+struct TsArg {
+    name: &'static str,
+    ty: String,
+    optional: bool,
+}
+
+struct TsCommand {
+    name: &'static str,
+    doc: Vec<&'static str>,
+    args: Vec<TsArg>,
+    result: String,
+}
+
+fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+macro_rules! commands {
+    (($book:ident, $host:ident) $(
+        $(#[doc = $doc:literal])*
+        $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty $body:block
+    )*) => {
+        /// Every command's name, as the UI sends it.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Runs the command `name` with its arguments (a JSON object, camelCase
+        /// keys) on `book`; its result as JSON, or the [`ApiError`] the UI shows.
+        pub fn dispatch(book: &Book, host: &dyn Host, name: &str, args: Value) -> ApiResult<Value> {
+            let args = if args.is_null() { Value::Object(Default::default()) } else { args };
+            match name {
+                $(stringify!($name) => {
+                    #[derive(serde::Deserialize)]
+                    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+                    #[allow(dead_code)]
+                    struct Args { $($arg: $ty),* }
+                    let Args { $($arg),* } = serde_json::from_value(args)
+                        .map_err(|e| bad_request(name, &e.to_string()))?;
+                    let $book = book;
+                    let $host = host;
+                    let _ = (&$book, &$host);
+                    let out: ApiResult<$ret> = $body;
+                    reply(name, out)
+                })*
+                _ => Err(bad_request(name, "no such command")),
+            }
+        }
+
+        fn table(cfg: &ts_rs::Config) -> Vec<TsCommand> {
+            vec![$(TsCommand {
+                name: stringify!($name),
+                doc: vec![$($doc),*],
+                args: vec![$(TsArg {
+                    name: stringify!($arg),
+                    ty: <$ty as TS>::name(cfg),
+                    optional: stringify!($ty).starts_with("Option"),
+                }),*],
+                result: <$ret as TS>::name(cfg),
+            }),*]
+        }
+    };
+}
+
+commands! { (book, host)
+    /// The open book: its path, schema, profile and size.
+    book_status() -> BookStatus { book.status() }
+    /// The first-start form: who uses this laptop.
+    create_profile(profile: NewProfile) -> Profile { book.create_profile(&profile) }
+    load_demo(options: DemoOptions) -> DemoSummary { book.load_demo(&options) }
+    set_language(language: String) -> () { book.set_language(&language) }
+    org_units() -> Vec<OrgUnit> { book.org_units() }
+    /// Head office: a unit of the organisation tree.
+    add_org_unit(unit: NewOrgUnit) -> OrgUnit { book.add_org_unit(&unit) }
+    staff_list() -> Vec<Staff> { book.staff() }
+    /// Head office: a member of the sales organisation.
+    add_staff(staff: NewStaff) -> Staff { book.add_staff(&staff) }
+    card_schema() -> CardSchema { Ok(book.card_schema()) }
+    search_customers(query: CustomerQuery) -> CustomerPage { book.search_customers(&query) }
+    /// Every tag in use, most used first.
+    customer_tags() -> Vec<TagCount> { book.tags() }
+    get_customer(id: CustomerId) -> ArchiveCard { book.customer(id) }
+    customer_history(id: CustomerId, limit: u32) -> Vec<HistoryEntry> { book.history(id, limit) }
+    create_customer(customer: NewCustomer) -> Saved { book.create_customer(&customer) }
+    edit_customer(edit: CardEdit) -> Saved { book.edit_customer(&edit) }
+    add_record(record: NewRecord) -> Saved { book.add_record(&record) }
+    edit_record(edit: RecordEdit) -> Saved { book.edit_record(&edit) }
+    remove_record(kind: RecordKind, id: String) -> ArchiveCard { book.remove_record(kind, &id) }
+    mark_reviewed(id: CustomerId) -> ArchiveCard { book.mark_reviewed(id) }
+    set_stale_after_days(days: u32) -> () { book.set_stale_after_days(days) }
+    /// Tells the shell the first screen is on view (start-up time measurement).
+    app_ready() -> () {
+        host.ready();
+        Ok(())
+    }
+
+    /// This device; creates its signing key on first use (call it before `syncStatus`).
+    device_info() -> DeviceInfo { book.device() }
+    /// Head office: records a laptop for a staff member.
+    enroll_device(enroll: EnrollDevice) -> PeerSummary { book.enroll_device(&enroll) }
+    sync_status() -> SyncStatus { book.sync_status() }
+    /// Writes the next changeset file into `dir` (head office: for the device `to`).
+    sync_export(dir: String, to: Option<String>) -> ExportResult { book.sync_export(Path::new(&dir), to.as_deref()) }
+    /// Imports one changeset file. The first file from head office is refused
+    /// (`sync_refused`, problem `office_not_trusted`, the office's fingerprint in
+    /// the error) until it is imported again with the fingerprint the user confirmed.
+    sync_import(path: String, trust_office: Option<String>) -> ImportReport {
+        book.sync_import(Path::new(&path), trust_office.as_deref(), &mut |progress: Progress| {
+            host.emit(Event::SyncProgress(progress));
+        })
+    }
+    /// Head office: imports every file of `inbox`, then writes one file per device into `outbox`.
+    hq_merge(inbox: String, outbox: String) -> HqMergeReport { book.hq_merge(Path::new(&inbox), Path::new(&outbox)) }
+    /// The changeset files in a folder: which are for this device, and which were imported.
+    sync_folder(dir: String) -> Vec<FolderFile> { book.sync_folder(Path::new(&dir)) }
+    conflicts(include_resolved: bool) -> Vec<ConflictView> { book.conflicts(include_resolved) }
+    resolve_conflict(resolution: ConflictResolution) -> ConflictView { book.resolve_conflict(&resolution) }
+    rejections() -> Vec<RejectionView> { book.rejections() }
+    notices() -> Vec<NoticeView> { book.notices() }
+
+    /// How many matching customers carry each value of a code list, `grade`, `credit_grade` or `route`.
+    customer_groups(query: CustomerQuery, by: String) -> Vec<GroupCount> { book.customer_groups(&query, &by) }
+    code_lists() -> Vec<CodeList> { book.code_lists() }
+    /// Head office only, as the other code-list and grade-scale changes.
+    add_code_list(list: NewCodeList) -> Vec<CodeList> { book.add_code_list(&list) }
+    add_code(code: NewCodeItem) -> Vec<CodeList> { book.add_code(&code) }
+    edit_code(edit: CodeEdit) -> Vec<CodeList> { book.edit_code(&edit) }
+    grade_scales() -> GradeScales { book.grade_scales() }
+    save_grade_level(level: GradeLevelInput) -> GradeScales { book.save_grade_level(&level) }
+    set_grading_rule(shares: Vec<RuleShare>) -> GradeScales { book.set_grading_rule(&shares) }
+    /// Managers and head office set grades by hand.
+    set_grade(change: GradeChange) -> ArchiveCard { book.set_grade(&change) }
+    grade_history(id: CustomerId) -> Vec<GradeHistoryEntry> { book.grade_history(id) }
+    suggest_grades(query: SuggestQuery) -> GradeSuggestion { book.suggest_grades(&query) }
+    accept_grades(accepted: AcceptGrades) -> AcceptReport { book.accept_grades(&accepted) }
+    routes(owner: Option<StaffId>) -> Vec<Route> { book.routes(owner) }
+    route(id: RouteId) -> RouteDetail { book.route(id) }
+    create_route(route: NewRoute) -> RouteDetail { book.create_route(&route) }
+    edit_route(edit: RouteEdit) -> RouteDetail { book.edit_route(&edit) }
+    add_route_stops(stops: RouteStops) -> RouteDetail { book.add_route_stops(&stops) }
+    remove_route_stops(customers: Vec<CustomerId>) -> () { book.remove_route_stops(&customers) }
+    move_route_stop(stop: StopMove) -> RouteDetail { book.move_route_stop(&stop) }
+    set_route_order(order: RouteOrder) -> RouteDetail { book.set_route_order(&order) }
+    /// A shorter order, proposed; nothing changes until `setRouteOrder`.
+    propose_route_order(id: RouteId) -> RouteProposal { book.propose_route_order(id) }
+    /// Writes the route sheet (xlsx) to `path`; returns the path written.
+    write_route_sheet(id: RouteId, path: String) -> String {
+        book.write_route_sheet(id, Path::new(&path)).map(|p| p.display().to_string())
+    }
+    visit_plan(query: PlanQuery) -> VisitPlan { book.visit_plan(&query) }
+    team_plan(date: Option<String>) -> Vec<PlanSummary> { book.team_plan(date.as_deref()) }
+    /// Records the day of the last visit (the plan counts from it).
+    set_last_visit(id: CustomerId, date: String) -> ArchiveCard { book.set_last_visit(id, &date) }
+
+    /// Records a visit; its next step with a due date becomes a task, its card changes are saved with it.
+    log_visit(visit: NewVisit) -> LoggedVisit { book.log_visit(&visit) }
+    /// Closes a visit still going on (`at`: now when null).
+    check_out_visit(id: VisitId, at: Option<String>) -> Visit { book.check_out_visit(id, at.as_deref()) }
+    visits(query: RecordQuery) -> Vec<Visit> { book.visits(&query) }
+    log_call(call: NewCall) -> LoggedCall { book.log_call(&call) }
+    calls(query: RecordQuery) -> Vec<Call> { book.calls(&query) }
+    add_task(task: NewTask) -> Task { book.add_task(&task) }
+    set_task_done(id: TaskId, done: bool) -> Task { book.set_task_done(id, done) }
+    tasks(query: TaskQuery) -> Vec<Task> { book.tasks(&query) }
+    /// A person's daily, weekly or monthly report: assembled live while a draft, frozen once submitted.
+    report(query: ReportQuery) -> Report { book.report(&query) }
+    /// A report by id; a team member's report is marked read.
+    open_report(id: ReportId) -> Report { book.open_report(id) }
+    save_report(input: ReportSummaryInput) -> Report { book.save_report(&input) }
+    /// Final: a submitted report cannot be submitted again (`already_submitted`).
+    submit_report(input: ReportSummaryInput) -> Report { book.submit_report(&input) }
+    urgent_report(report: NewUrgentReport) -> Report { book.urgent_report(&report) }
+    comment_report(id: ReportId, body: String) -> Report { book.comment_report(id, &body) }
+    /// The team's submitted reports: urgent unread first, then unread, then newest.
+    reports(query: ReportListQuery) -> Vec<ReportLine> { book.reports(&query) }
+    /// Writes a report (xlsx) to `path`; returns the path written.
+    export_report(which: ReportRef, path: String) -> String {
+        book.export_report(&which, Path::new(&path)).map(|p| p.display().to_string())
+    }
+    duty_rules() -> Vec<DutyRule> { book.duty_rules() }
+    /// Head office only.
+    save_duty_rule(rule: DutyRuleInput) -> DutyRule { book.save_duty_rule(&rule) }
+    compliance(query: ComplianceQuery) -> Compliance { book.compliance(&query) }
+    reminders() -> Vec<Reminder> { book.reminders() }
+    /// Head office only.
+    save_reminder(reminder: ReminderInput) -> Reminder { book.save_reminder(&reminder) }
+    /// The day at a glance: reminders, open tasks, today's counts, unread reports.
+    home() -> Home { book.home() }
+
+    products() -> Vec<Product> { book.products() }
+    /// Head office only; creates or updates the product with the input's code.
+    save_product(input: ProductInput) -> Vec<Product> { book.save_product(&input) }
+    sales_overview() -> SalesOverview { book.sales_overview() }
+    /// A card's latest sales lines, newest first.
+    customer_sales(id: CustomerId, limit: u32) -> Vec<CustomerSalesLine> { book.customer_sales(id, limit) }
+    /// The wizard's first look at a spreadsheet: sheets, headers, sample rows, suggested mapping.
+    import_preview(path: String, kind: ImportKind, sheet: Option<String>) -> ImportPreview {
+        book.import_preview(Path::new(&path), kind, sheet.as_deref())
+    }
+    /// A dry run (`commit` false: nothing is written) or the import itself; its
+    /// progress goes out as `import-progress`. A `cancelImport` makes it fail with
+    /// `invalid`/`cancelled` and nothing written.
+    run_import(request: ImportRequest, commit: bool) -> SheetImportReport {
+        book.run_import(&request, commit, &mut |progress: ImportProgress| host.emit(Event::ImportProgress(progress)))
+    }
+    cancel_import() -> () {
+        book.cancel_import();
+        Ok(())
+    }
+    sales_by_grade(query: AnalysisQuery) -> GradeComposition { book.sales_by_grade(&query) }
+    sales_by_product(query: AnalysisQuery) -> ProductComposition { book.sales_by_product(&query) }
+    sales_by_region(query: AnalysisQuery) -> RegionComposition { book.sales_by_region(&query) }
+    sales_credit(query: AnalysisQuery) -> CreditAnalysis { book.sales_credit(&query) }
+    sales_negative_growth(query: AnalysisQuery) -> NegativeGrowth { book.sales_negative_growth(&query) }
+    sales_monthly(query: AnalysisQuery) -> MonthlySummary { book.sales_monthly(&query) }
+    /// Writes an analysis (xlsx, with its chart) to `path`; returns the path written.
+    export_analysis(kind: AnalysisKind, query: AnalysisQuery, path: String) -> String {
+        book.export_analysis(kind, &query, Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// Writes every card the query matches (all pages, not just `limit`) to an
+    /// xlsx list; its progress goes out as `import-progress`.
+    export_customers(query: CustomerQuery, path: String) -> ExportedList {
+        book.export_customers(&query, Path::new(&path), &mut |progress: ImportProgress| {
+            host.emit(Event::ImportProgress(progress));
+        })
+    }
+}
+
+/// The type names a TypeScript type string refers to (to import them).
+fn referenced_types(ty: &str, into: &mut std::collections::BTreeSet<String>) {
+    const BUILT_IN: &[&str] = &["Array", "Record", "Partial", "Promise"];
+    let mut word = String::new();
+    for c in ty.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            if word.starts_with(|c: char| c.is_ascii_uppercase()) && !BUILT_IN.contains(&word.as_str()) {
+                into.insert(std::mem::take(&mut word));
+            }
+            word.clear();
+        }
+    }
+}
+
+/// The whole of `ui/src/generated/commands.ts`.
+pub fn typescript() -> String {
+    let cfg = ts_rs::Config::new().with_large_int("number");
+    let table = table(&cfg);
+    let mut types = std::collections::BTreeSet::new();
+    for command in &table {
+        referenced_types(&command.result, &mut types);
+        for arg in &command.args {
+            referenced_types(&arg.ty, &mut types);
+        }
+    }
+    types.extend(["ImportProgress".to_string(), "Progress".to_string()]);
+    let mut out = String::from(
+        "// Generated from the command table by fieldcrm-core (src/commands.rs). Do not edit:\n\
+         // run `make bindings` after changing it.\n\n",
+    );
+    out.push_str(&format!(
+        "import type {{\n{}}} from './bindings'\n\n",
+        types.iter().map(|t| format!("  {t},\n")).collect::<String>()
+    ));
+    out.push_str(
+        "/** Carries a command to the book and its answer back (Tauri's IPC, or HTTP in tests). */\n\
+         export interface Transport {\n  \
+         /** Runs `command`; rejects with the book's `ApiError` (or what the transport could not do). */\n  \
+         call(command: CommandName, args: Record<string, unknown>): Promise<unknown>\n  \
+         /** Calls `listener` with each event of that name until the returned function is called. */\n  \
+         listen<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Promise<() => void>\n}\n\n",
+    );
+    out.push_str(&format!(
+        "/** What long commands report while they run, by event name. */\n\
+         export interface Events {{\n  '{SYNC_PROGRESS}': Progress\n  '{IMPORT_PROGRESS}': ImportProgress\n}}\n\n\
+         export type EventName = keyof Events\n\n\
+         export const SYNC_PROGRESS = '{SYNC_PROGRESS}'\nexport const IMPORT_PROGRESS = '{IMPORT_PROGRESS}'\n\n"
+    ));
+    out.push_str("/** Every command: its arguments (camelCase keys) and its result. */\nexport interface Commands {\n");
+    for command in &table {
+        let args: Vec<String> = command
+            .args
+            .iter()
+            .map(|a| format!("{}{}: {}", camel(a.name), if a.optional { "?" } else { "" }, a.ty))
+            .collect();
+        out.push_str(&format!(
+            "  {}: {{ args: {{ {} }}; result: {} }}\n",
+            command.name,
+            args.join("; "),
+            command.result
+        ));
+    }
+    out.push_str("}\n\nexport type CommandName = keyof Commands\n\n");
+    out.push_str(&format!(
+        "export const COMMAND_NAMES: readonly CommandName[] = [\n{}]\n\n",
+        table.iter().map(|c| format!("  '{}',\n", c.name)).collect::<String>()
+    ));
+    out.push_str(
+        "/** The book's operations, one typed method per command. */\n\
+         export class Api {\n  constructor(protected readonly transport: Transport) {}\n\n  \
+         protected run<K extends CommandName>(command: K, args: Commands[K]['args']): Promise<Commands[K]['result']> {\n    \
+         return this.transport.call(command, args) as Promise<Commands[K]['result']>\n  }\n",
+    );
+    for command in &table {
+        out.push('\n');
+        if !command.doc.is_empty() {
+            let lines: Vec<&str> = command.doc.iter().map(|d| d.trim()).collect();
+            out.push_str(&format!("  /** {} */\n", lines.join(" ")));
+        }
+        // A trailing optional parameter may be left out; one before a required
+        // parameter is passed as null.
+        let required_after = |i: usize| command.args[i + 1..].iter().any(|a| !a.optional);
+        let params: Vec<String> = command
+            .args
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                if a.optional && !required_after(i) {
+                    format!("{}?: {}", camel(a.name), a.ty)
+                } else {
+                    format!("{}: {}", camel(a.name), a.ty)
+                }
+            })
+            .collect();
+        let args: Vec<String> = command
+            .args
+            .iter()
+            .map(|a| if a.optional { format!("{0}: {0} ?? null", camel(a.name)) } else { camel(a.name) })
+            .collect();
+        out.push_str(&format!(
+            "  {}({}): Promise<{}> {{\n    return this.run('{}', {{ {} }})\n  }}\n",
+            camel(command.name),
+            params.join(", "),
+            command.result,
+            command.name,
+            args.join(", ")
+        ));
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::FixedClock;
+
+    fn book() -> Book {
+        let clock = FixedClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap());
+        Book::open_in_memory(Arc::new(clock)).expect("book")
+    }
+
+    #[test]
+    fn commands_ts_is_fresh() {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/generated/commands.ts");
+        let fresh = typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).expect("write commands.ts");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == fresh, "ui/src/generated/commands.ts is stale: run `make bindings` and commit it");
+    }
+
+    #[test]
+    fn every_name_is_unique_and_dispatches() {
+        let mut seen = std::collections::HashSet::new();
+        for name in NAMES {
+            assert!(seen.insert(*name), "{name} is declared twice");
+        }
+        let book = book();
+        for name in NAMES {
+            // Arguments that cannot be read are the transport's error, not an unknown command.
+            if let Err(e) = dispatch(&book, &Quiet, name, json!({ "no_such_argument": 1 })) {
+                assert_ne!(e.message, bad_request(name, "no such command").message, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn dispatch_runs_the_facade_and_answers_in_json() {
+        let book = book();
+        let profile = dispatch(
+            &book,
+            &Quiet,
+            "create_profile",
+            json!({ "profile": { "name": "王强", "role": "rep", "companyName": "华丰农资", "unitName": "寿光片区" } }),
+        )
+        .expect("profile");
+        assert_eq!(profile["name"], "王强");
+        let saved =
+            dispatch(&book, &Quiet, "create_customer", json!({ "customer": { "fields": { "name": "华星农业" } } }))
+                .expect("customer");
+        let id = saved["card"]["id"].as_str().expect("id").to_string();
+        let card = dispatch(&book, &Quiet, "get_customer", json!({ "id": id })).expect("card");
+        assert_eq!(card["fields"]["name"], "华星农业");
+        // A trailing optional argument may be left out.
+        let routes = dispatch(&book, &Quiet, "routes", json!({})).expect("routes");
+        assert_eq!(routes, json!([]));
+        // The facade's own errors come through unchanged.
+        let refused = dispatch(&book, &Quiet, "create_customer", json!({ "customer": { "fields": { "name": "" } } }))
+            .expect_err("an empty name is refused");
+        assert_eq!(refused.code, ErrorCode::Invalid);
+        assert_eq!(refused.problems[0].code, "required");
+    }
+
+    #[test]
+    fn malformed_requests_are_refused_with_what_is_wrong() {
+        let book = book();
+        let unknown = dispatch(&book, &Quiet, "no_such_command", json!({})).expect_err("unknown");
+        assert_eq!(unknown.problems[0].code, "bad_request");
+        let misspelt = dispatch(&book, &Quiet, "get_customer", json!({ "customerId": "x" })).expect_err("misspelt");
+        assert!(misspelt.message.contains("customerId"), "{}", misspelt.message);
+        let missing = dispatch(&book, &Quiet, "customer_history", json!({ "limit": 3 })).expect_err("missing");
+        assert!(missing.message.contains("id"), "{}", missing.message);
+    }
+
+    #[test]
+    fn progress_goes_to_the_host() {
+        struct Collect(std::sync::Mutex<Vec<&'static str>>);
+        impl Host for Collect {
+            fn emit(&self, event: Event) {
+                self.0.lock().unwrap().push(event.name());
+            }
+        }
+        let book = book();
+        dispatch(
+            &book,
+            &Quiet,
+            "create_profile",
+            json!({ "profile": { "name": "王强", "role": "rep", "companyName": "华丰农资", "unitName": "寿光片区" } }),
+        )
+        .expect("profile");
+        dispatch(&book, &Quiet, "create_customer", json!({ "customer": { "fields": { "name": "华星农业" } } }))
+            .expect("customer");
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("list.xlsx");
+        let host = Collect(Default::default());
+        dispatch(
+            &book,
+            &host,
+            "export_customers",
+            json!({ "query": serde_json::to_value(crate::search::CustomerQuery::default()).unwrap(), "path": path }),
+        )
+        .expect("export");
+        assert!(host.0.lock().unwrap().contains(&IMPORT_PROGRESS));
+    }
+}

@@ -1,0 +1,81 @@
+import { Api, IMPORT_PROGRESS, SYNC_PROGRESS, type Transport } from '../generated/commands'
+import type { CustomerQuery, ExportedList, ImportProgress, ImportRequest, Progress, SheetImportReport } from '../generated/bindings'
+
+/** Texts and the suggested file name of a save dialog. */
+export interface SaveOptions {
+  title: string
+  defaultName: string
+  filterName: string
+  extension: string
+}
+
+/** Texts of a file or folder picker (the UI's language). */
+export interface PickOptions {
+  title: string
+  /** Name of the file type filter (file pickers). */
+  filterName?: string
+}
+
+/** The operating system's file dialogs; each answers null when the user cancels. */
+export interface Dialogs {
+  /** A changeset file to import. */
+  pickSyncFile(options: PickOptions): Promise<string | null>
+  /** A spreadsheet (xlsx, xls, ods, csv) to import. */
+  pickSpreadsheet(options: PickOptions): Promise<string | null>
+  pickFolder(options: PickOptions): Promise<string | null>
+  /** Where to save a file. */
+  pickSavePath(options: SaveOptions): Promise<string | null>
+}
+
+/**
+ * Everything the UI asks of the book: the generated, typed command methods
+ * (`Api`), the progress of long commands, and the file dialogs. A failed call
+ * rejects with an `ApiError` (branch on `code` and the problems' codes, never
+ * on `message`). The transport is Tauri's IPC in the app and HTTP to the real
+ * core in the UI's tests; no rule of the book lives on this side.
+ */
+export class Backend extends Api implements Dialogs {
+  constructor(
+    transport: Transport,
+    private readonly dialogs: Dialogs,
+  ) {
+    super(transport)
+  }
+
+  /** Calls `listener` with a changeset import's progress until the returned function is called. */
+  onSyncProgress(listener: (progress: Progress) => void): Promise<() => void> {
+    return this.transport.listen(SYNC_PROGRESS, listener)
+  }
+
+  /** A dry run or the import itself; `onProgress` hears how far it got. */
+  override async runImport(request: ImportRequest, commit: boolean, onProgress?: (progress: ImportProgress) => void): Promise<SheetImportReport> {
+    return this.withProgress(() => super.runImport(request, commit), onProgress)
+  }
+
+  /** Writes every card the query matches to an xlsx list; `onProgress` hears how far it got. */
+  override async exportCustomers(query: CustomerQuery, path: string, onProgress?: (progress: ImportProgress) => void): Promise<ExportedList> {
+    return this.withProgress(() => super.exportCustomers(query, path), onProgress)
+  }
+
+  private async withProgress<T>(work: () => Promise<T>, onProgress?: (progress: ImportProgress) => void): Promise<T> {
+    const stop = onProgress ? await this.transport.listen(IMPORT_PROGRESS, onProgress) : undefined
+    try {
+      return await work()
+    } finally {
+      stop?.()
+    }
+  }
+
+  pickSyncFile(options: PickOptions) {
+    return this.dialogs.pickSyncFile(options)
+  }
+  pickSpreadsheet(options: PickOptions) {
+    return this.dialogs.pickSpreadsheet(options)
+  }
+  pickFolder(options: PickOptions) {
+    return this.dialogs.pickFolder(options)
+  }
+  pickSavePath(options: SaveOptions) {
+    return this.dialogs.pickSavePath(options)
+  }
+}

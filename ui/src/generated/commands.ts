@@ -1,0 +1,747 @@
+// Generated from the command table by fieldcrm-core (src/commands.rs). Do not edit:
+// run `make bindings` after changing it.
+
+import type {
+  AcceptGrades,
+  AcceptReport,
+  AnalysisKind,
+  AnalysisQuery,
+  ArchiveCard,
+  BookStatus,
+  Call,
+  CardEdit,
+  CardSchema,
+  CodeEdit,
+  CodeList,
+  Compliance,
+  ComplianceQuery,
+  ConflictResolution,
+  ConflictView,
+  CreditAnalysis,
+  CustomerId,
+  CustomerPage,
+  CustomerQuery,
+  CustomerSalesLine,
+  DemoOptions,
+  DemoSummary,
+  DeviceInfo,
+  DutyRule,
+  DutyRuleInput,
+  EnrollDevice,
+  ExportResult,
+  ExportedList,
+  FolderFile,
+  GradeChange,
+  GradeComposition,
+  GradeHistoryEntry,
+  GradeLevelInput,
+  GradeScales,
+  GradeSuggestion,
+  GroupCount,
+  HistoryEntry,
+  Home,
+  HqMergeReport,
+  ImportKind,
+  ImportPreview,
+  ImportProgress,
+  ImportReport,
+  ImportRequest,
+  LoggedCall,
+  LoggedVisit,
+  MonthlySummary,
+  NegativeGrowth,
+  NewCall,
+  NewCodeItem,
+  NewCodeList,
+  NewCustomer,
+  NewOrgUnit,
+  NewProfile,
+  NewRecord,
+  NewRoute,
+  NewStaff,
+  NewTask,
+  NewUrgentReport,
+  NewVisit,
+  NoticeView,
+  OrgUnit,
+  PeerSummary,
+  PlanQuery,
+  PlanSummary,
+  Product,
+  ProductComposition,
+  ProductInput,
+  Profile,
+  Progress,
+  RecordEdit,
+  RecordKind,
+  RecordQuery,
+  RegionComposition,
+  RejectionView,
+  Reminder,
+  ReminderInput,
+  Report,
+  ReportId,
+  ReportLine,
+  ReportListQuery,
+  ReportQuery,
+  ReportRef,
+  ReportSummaryInput,
+  Route,
+  RouteDetail,
+  RouteEdit,
+  RouteId,
+  RouteOrder,
+  RouteProposal,
+  RouteStops,
+  RuleShare,
+  SalesOverview,
+  Saved,
+  SheetImportReport,
+  Staff,
+  StaffId,
+  StopMove,
+  SuggestQuery,
+  SyncStatus,
+  TagCount,
+  Task,
+  TaskId,
+  TaskQuery,
+  Visit,
+  VisitId,
+  VisitPlan,
+} from './bindings'
+
+/** Carries a command to the book and its answer back (Tauri's IPC, or HTTP in tests). */
+export interface Transport {
+  /** Runs `command`; rejects with the book's `ApiError` (or what the transport could not do). */
+  call(command: CommandName, args: Record<string, unknown>): Promise<unknown>
+  /** Calls `listener` with each event of that name until the returned function is called. */
+  listen<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Promise<() => void>
+}
+
+/** What long commands report while they run, by event name. */
+export interface Events {
+  'sync-progress': Progress
+  'import-progress': ImportProgress
+}
+
+export type EventName = keyof Events
+
+export const SYNC_PROGRESS = 'sync-progress'
+export const IMPORT_PROGRESS = 'import-progress'
+
+/** Every command: its arguments (camelCase keys) and its result. */
+export interface Commands {
+  book_status: { args: {  }; result: BookStatus }
+  create_profile: { args: { profile: NewProfile }; result: Profile }
+  load_demo: { args: { options: DemoOptions }; result: DemoSummary }
+  set_language: { args: { language: string }; result: null }
+  org_units: { args: {  }; result: Array<OrgUnit> }
+  add_org_unit: { args: { unit: NewOrgUnit }; result: OrgUnit }
+  staff_list: { args: {  }; result: Array<Staff> }
+  add_staff: { args: { staff: NewStaff }; result: Staff }
+  card_schema: { args: {  }; result: CardSchema }
+  search_customers: { args: { query: CustomerQuery }; result: CustomerPage }
+  customer_tags: { args: {  }; result: Array<TagCount> }
+  get_customer: { args: { id: CustomerId }; result: ArchiveCard }
+  customer_history: { args: { id: CustomerId; limit: number }; result: Array<HistoryEntry> }
+  create_customer: { args: { customer: NewCustomer }; result: Saved }
+  edit_customer: { args: { edit: CardEdit }; result: Saved }
+  add_record: { args: { record: NewRecord }; result: Saved }
+  edit_record: { args: { edit: RecordEdit }; result: Saved }
+  remove_record: { args: { kind: RecordKind; id: string }; result: ArchiveCard }
+  mark_reviewed: { args: { id: CustomerId }; result: ArchiveCard }
+  set_stale_after_days: { args: { days: number }; result: null }
+  app_ready: { args: {  }; result: null }
+  device_info: { args: {  }; result: DeviceInfo }
+  enroll_device: { args: { enroll: EnrollDevice }; result: PeerSummary }
+  sync_status: { args: {  }; result: SyncStatus }
+  sync_export: { args: { dir: string; to?: string | null }; result: ExportResult }
+  sync_import: { args: { path: string; trustOffice?: string | null }; result: ImportReport }
+  hq_merge: { args: { inbox: string; outbox: string }; result: HqMergeReport }
+  sync_folder: { args: { dir: string }; result: Array<FolderFile> }
+  conflicts: { args: { includeResolved: boolean }; result: Array<ConflictView> }
+  resolve_conflict: { args: { resolution: ConflictResolution }; result: ConflictView }
+  rejections: { args: {  }; result: Array<RejectionView> }
+  notices: { args: {  }; result: Array<NoticeView> }
+  customer_groups: { args: { query: CustomerQuery; by: string }; result: Array<GroupCount> }
+  code_lists: { args: {  }; result: Array<CodeList> }
+  add_code_list: { args: { list: NewCodeList }; result: Array<CodeList> }
+  add_code: { args: { code: NewCodeItem }; result: Array<CodeList> }
+  edit_code: { args: { edit: CodeEdit }; result: Array<CodeList> }
+  grade_scales: { args: {  }; result: GradeScales }
+  save_grade_level: { args: { level: GradeLevelInput }; result: GradeScales }
+  set_grading_rule: { args: { shares: Array<RuleShare> }; result: GradeScales }
+  set_grade: { args: { change: GradeChange }; result: ArchiveCard }
+  grade_history: { args: { id: CustomerId }; result: Array<GradeHistoryEntry> }
+  suggest_grades: { args: { query: SuggestQuery }; result: GradeSuggestion }
+  accept_grades: { args: { accepted: AcceptGrades }; result: AcceptReport }
+  routes: { args: { owner?: StaffId | null }; result: Array<Route> }
+  route: { args: { id: RouteId }; result: RouteDetail }
+  create_route: { args: { route: NewRoute }; result: RouteDetail }
+  edit_route: { args: { edit: RouteEdit }; result: RouteDetail }
+  add_route_stops: { args: { stops: RouteStops }; result: RouteDetail }
+  remove_route_stops: { args: { customers: Array<CustomerId> }; result: null }
+  move_route_stop: { args: { stop: StopMove }; result: RouteDetail }
+  set_route_order: { args: { order: RouteOrder }; result: RouteDetail }
+  propose_route_order: { args: { id: RouteId }; result: RouteProposal }
+  write_route_sheet: { args: { id: RouteId; path: string }; result: string }
+  visit_plan: { args: { query: PlanQuery }; result: VisitPlan }
+  team_plan: { args: { date?: string | null }; result: Array<PlanSummary> }
+  set_last_visit: { args: { id: CustomerId; date: string }; result: ArchiveCard }
+  log_visit: { args: { visit: NewVisit }; result: LoggedVisit }
+  check_out_visit: { args: { id: VisitId; at?: string | null }; result: Visit }
+  visits: { args: { query: RecordQuery }; result: Array<Visit> }
+  log_call: { args: { call: NewCall }; result: LoggedCall }
+  calls: { args: { query: RecordQuery }; result: Array<Call> }
+  add_task: { args: { task: NewTask }; result: Task }
+  set_task_done: { args: { id: TaskId; done: boolean }; result: Task }
+  tasks: { args: { query: TaskQuery }; result: Array<Task> }
+  report: { args: { query: ReportQuery }; result: Report }
+  open_report: { args: { id: ReportId }; result: Report }
+  save_report: { args: { input: ReportSummaryInput }; result: Report }
+  submit_report: { args: { input: ReportSummaryInput }; result: Report }
+  urgent_report: { args: { report: NewUrgentReport }; result: Report }
+  comment_report: { args: { id: ReportId; body: string }; result: Report }
+  reports: { args: { query: ReportListQuery }; result: Array<ReportLine> }
+  export_report: { args: { which: ReportRef; path: string }; result: string }
+  duty_rules: { args: {  }; result: Array<DutyRule> }
+  save_duty_rule: { args: { rule: DutyRuleInput }; result: DutyRule }
+  compliance: { args: { query: ComplianceQuery }; result: Compliance }
+  reminders: { args: {  }; result: Array<Reminder> }
+  save_reminder: { args: { reminder: ReminderInput }; result: Reminder }
+  home: { args: {  }; result: Home }
+  products: { args: {  }; result: Array<Product> }
+  save_product: { args: { input: ProductInput }; result: Array<Product> }
+  sales_overview: { args: {  }; result: SalesOverview }
+  customer_sales: { args: { id: CustomerId; limit: number }; result: Array<CustomerSalesLine> }
+  import_preview: { args: { path: string; kind: ImportKind; sheet?: string | null }; result: ImportPreview }
+  run_import: { args: { request: ImportRequest; commit: boolean }; result: SheetImportReport }
+  cancel_import: { args: {  }; result: null }
+  sales_by_grade: { args: { query: AnalysisQuery }; result: GradeComposition }
+  sales_by_product: { args: { query: AnalysisQuery }; result: ProductComposition }
+  sales_by_region: { args: { query: AnalysisQuery }; result: RegionComposition }
+  sales_credit: { args: { query: AnalysisQuery }; result: CreditAnalysis }
+  sales_negative_growth: { args: { query: AnalysisQuery }; result: NegativeGrowth }
+  sales_monthly: { args: { query: AnalysisQuery }; result: MonthlySummary }
+  export_analysis: { args: { kind: AnalysisKind; query: AnalysisQuery; path: string }; result: string }
+  export_customers: { args: { query: CustomerQuery; path: string }; result: ExportedList }
+}
+
+export type CommandName = keyof Commands
+
+export const COMMAND_NAMES: readonly CommandName[] = [
+  'book_status',
+  'create_profile',
+  'load_demo',
+  'set_language',
+  'org_units',
+  'add_org_unit',
+  'staff_list',
+  'add_staff',
+  'card_schema',
+  'search_customers',
+  'customer_tags',
+  'get_customer',
+  'customer_history',
+  'create_customer',
+  'edit_customer',
+  'add_record',
+  'edit_record',
+  'remove_record',
+  'mark_reviewed',
+  'set_stale_after_days',
+  'app_ready',
+  'device_info',
+  'enroll_device',
+  'sync_status',
+  'sync_export',
+  'sync_import',
+  'hq_merge',
+  'sync_folder',
+  'conflicts',
+  'resolve_conflict',
+  'rejections',
+  'notices',
+  'customer_groups',
+  'code_lists',
+  'add_code_list',
+  'add_code',
+  'edit_code',
+  'grade_scales',
+  'save_grade_level',
+  'set_grading_rule',
+  'set_grade',
+  'grade_history',
+  'suggest_grades',
+  'accept_grades',
+  'routes',
+  'route',
+  'create_route',
+  'edit_route',
+  'add_route_stops',
+  'remove_route_stops',
+  'move_route_stop',
+  'set_route_order',
+  'propose_route_order',
+  'write_route_sheet',
+  'visit_plan',
+  'team_plan',
+  'set_last_visit',
+  'log_visit',
+  'check_out_visit',
+  'visits',
+  'log_call',
+  'calls',
+  'add_task',
+  'set_task_done',
+  'tasks',
+  'report',
+  'open_report',
+  'save_report',
+  'submit_report',
+  'urgent_report',
+  'comment_report',
+  'reports',
+  'export_report',
+  'duty_rules',
+  'save_duty_rule',
+  'compliance',
+  'reminders',
+  'save_reminder',
+  'home',
+  'products',
+  'save_product',
+  'sales_overview',
+  'customer_sales',
+  'import_preview',
+  'run_import',
+  'cancel_import',
+  'sales_by_grade',
+  'sales_by_product',
+  'sales_by_region',
+  'sales_credit',
+  'sales_negative_growth',
+  'sales_monthly',
+  'export_analysis',
+  'export_customers',
+]
+
+/** The book's operations, one typed method per command. */
+export class Api {
+  constructor(protected readonly transport: Transport) {}
+
+  protected run<K extends CommandName>(command: K, args: Commands[K]['args']): Promise<Commands[K]['result']> {
+    return this.transport.call(command, args) as Promise<Commands[K]['result']>
+  }
+
+  /** The open book: its path, schema, profile and size. */
+  bookStatus(): Promise<BookStatus> {
+    return this.run('book_status', {  })
+  }
+
+  /** The first-start form: who uses this laptop. */
+  createProfile(profile: NewProfile): Promise<Profile> {
+    return this.run('create_profile', { profile })
+  }
+
+  loadDemo(options: DemoOptions): Promise<DemoSummary> {
+    return this.run('load_demo', { options })
+  }
+
+  setLanguage(language: string): Promise<null> {
+    return this.run('set_language', { language })
+  }
+
+  orgUnits(): Promise<Array<OrgUnit>> {
+    return this.run('org_units', {  })
+  }
+
+  /** Head office: a unit of the organisation tree. */
+  addOrgUnit(unit: NewOrgUnit): Promise<OrgUnit> {
+    return this.run('add_org_unit', { unit })
+  }
+
+  staffList(): Promise<Array<Staff>> {
+    return this.run('staff_list', {  })
+  }
+
+  /** Head office: a member of the sales organisation. */
+  addStaff(staff: NewStaff): Promise<Staff> {
+    return this.run('add_staff', { staff })
+  }
+
+  cardSchema(): Promise<CardSchema> {
+    return this.run('card_schema', {  })
+  }
+
+  searchCustomers(query: CustomerQuery): Promise<CustomerPage> {
+    return this.run('search_customers', { query })
+  }
+
+  /** Every tag in use, most used first. */
+  customerTags(): Promise<Array<TagCount>> {
+    return this.run('customer_tags', {  })
+  }
+
+  getCustomer(id: CustomerId): Promise<ArchiveCard> {
+    return this.run('get_customer', { id })
+  }
+
+  customerHistory(id: CustomerId, limit: number): Promise<Array<HistoryEntry>> {
+    return this.run('customer_history', { id, limit })
+  }
+
+  createCustomer(customer: NewCustomer): Promise<Saved> {
+    return this.run('create_customer', { customer })
+  }
+
+  editCustomer(edit: CardEdit): Promise<Saved> {
+    return this.run('edit_customer', { edit })
+  }
+
+  addRecord(record: NewRecord): Promise<Saved> {
+    return this.run('add_record', { record })
+  }
+
+  editRecord(edit: RecordEdit): Promise<Saved> {
+    return this.run('edit_record', { edit })
+  }
+
+  removeRecord(kind: RecordKind, id: string): Promise<ArchiveCard> {
+    return this.run('remove_record', { kind, id })
+  }
+
+  markReviewed(id: CustomerId): Promise<ArchiveCard> {
+    return this.run('mark_reviewed', { id })
+  }
+
+  setStaleAfterDays(days: number): Promise<null> {
+    return this.run('set_stale_after_days', { days })
+  }
+
+  /** Tells the shell the first screen is on view (start-up time measurement). */
+  appReady(): Promise<null> {
+    return this.run('app_ready', {  })
+  }
+
+  /** This device; creates its signing key on first use (call it before `syncStatus`). */
+  deviceInfo(): Promise<DeviceInfo> {
+    return this.run('device_info', {  })
+  }
+
+  /** Head office: records a laptop for a staff member. */
+  enrollDevice(enroll: EnrollDevice): Promise<PeerSummary> {
+    return this.run('enroll_device', { enroll })
+  }
+
+  syncStatus(): Promise<SyncStatus> {
+    return this.run('sync_status', {  })
+  }
+
+  /** Writes the next changeset file into `dir` (head office: for the device `to`). */
+  syncExport(dir: string, to?: string | null): Promise<ExportResult> {
+    return this.run('sync_export', { dir, to: to ?? null })
+  }
+
+  /** Imports one changeset file. The first file from head office is refused (`sync_refused`, problem `office_not_trusted`, the office's fingerprint in the error) until it is imported again with the fingerprint the user confirmed. */
+  syncImport(path: string, trustOffice?: string | null): Promise<ImportReport> {
+    return this.run('sync_import', { path, trustOffice: trustOffice ?? null })
+  }
+
+  /** Head office: imports every file of `inbox`, then writes one file per device into `outbox`. */
+  hqMerge(inbox: string, outbox: string): Promise<HqMergeReport> {
+    return this.run('hq_merge', { inbox, outbox })
+  }
+
+  /** The changeset files in a folder: which are for this device, and which were imported. */
+  syncFolder(dir: string): Promise<Array<FolderFile>> {
+    return this.run('sync_folder', { dir })
+  }
+
+  conflicts(includeResolved: boolean): Promise<Array<ConflictView>> {
+    return this.run('conflicts', { includeResolved })
+  }
+
+  resolveConflict(resolution: ConflictResolution): Promise<ConflictView> {
+    return this.run('resolve_conflict', { resolution })
+  }
+
+  rejections(): Promise<Array<RejectionView>> {
+    return this.run('rejections', {  })
+  }
+
+  notices(): Promise<Array<NoticeView>> {
+    return this.run('notices', {  })
+  }
+
+  /** How many matching customers carry each value of a code list, `grade`, `credit_grade` or `route`. */
+  customerGroups(query: CustomerQuery, by: string): Promise<Array<GroupCount>> {
+    return this.run('customer_groups', { query, by })
+  }
+
+  codeLists(): Promise<Array<CodeList>> {
+    return this.run('code_lists', {  })
+  }
+
+  /** Head office only, as the other code-list and grade-scale changes. */
+  addCodeList(list: NewCodeList): Promise<Array<CodeList>> {
+    return this.run('add_code_list', { list })
+  }
+
+  addCode(code: NewCodeItem): Promise<Array<CodeList>> {
+    return this.run('add_code', { code })
+  }
+
+  editCode(edit: CodeEdit): Promise<Array<CodeList>> {
+    return this.run('edit_code', { edit })
+  }
+
+  gradeScales(): Promise<GradeScales> {
+    return this.run('grade_scales', {  })
+  }
+
+  saveGradeLevel(level: GradeLevelInput): Promise<GradeScales> {
+    return this.run('save_grade_level', { level })
+  }
+
+  setGradingRule(shares: Array<RuleShare>): Promise<GradeScales> {
+    return this.run('set_grading_rule', { shares })
+  }
+
+  /** Managers and head office set grades by hand. */
+  setGrade(change: GradeChange): Promise<ArchiveCard> {
+    return this.run('set_grade', { change })
+  }
+
+  gradeHistory(id: CustomerId): Promise<Array<GradeHistoryEntry>> {
+    return this.run('grade_history', { id })
+  }
+
+  suggestGrades(query: SuggestQuery): Promise<GradeSuggestion> {
+    return this.run('suggest_grades', { query })
+  }
+
+  acceptGrades(accepted: AcceptGrades): Promise<AcceptReport> {
+    return this.run('accept_grades', { accepted })
+  }
+
+  routes(owner?: StaffId | null): Promise<Array<Route>> {
+    return this.run('routes', { owner: owner ?? null })
+  }
+
+  route(id: RouteId): Promise<RouteDetail> {
+    return this.run('route', { id })
+  }
+
+  createRoute(route: NewRoute): Promise<RouteDetail> {
+    return this.run('create_route', { route })
+  }
+
+  editRoute(edit: RouteEdit): Promise<RouteDetail> {
+    return this.run('edit_route', { edit })
+  }
+
+  addRouteStops(stops: RouteStops): Promise<RouteDetail> {
+    return this.run('add_route_stops', { stops })
+  }
+
+  removeRouteStops(customers: Array<CustomerId>): Promise<null> {
+    return this.run('remove_route_stops', { customers })
+  }
+
+  moveRouteStop(stop: StopMove): Promise<RouteDetail> {
+    return this.run('move_route_stop', { stop })
+  }
+
+  setRouteOrder(order: RouteOrder): Promise<RouteDetail> {
+    return this.run('set_route_order', { order })
+  }
+
+  /** A shorter order, proposed; nothing changes until `setRouteOrder`. */
+  proposeRouteOrder(id: RouteId): Promise<RouteProposal> {
+    return this.run('propose_route_order', { id })
+  }
+
+  /** Writes the route sheet (xlsx) to `path`; returns the path written. */
+  writeRouteSheet(id: RouteId, path: string): Promise<string> {
+    return this.run('write_route_sheet', { id, path })
+  }
+
+  visitPlan(query: PlanQuery): Promise<VisitPlan> {
+    return this.run('visit_plan', { query })
+  }
+
+  teamPlan(date?: string | null): Promise<Array<PlanSummary>> {
+    return this.run('team_plan', { date: date ?? null })
+  }
+
+  /** Records the day of the last visit (the plan counts from it). */
+  setLastVisit(id: CustomerId, date: string): Promise<ArchiveCard> {
+    return this.run('set_last_visit', { id, date })
+  }
+
+  /** Records a visit; its next step with a due date becomes a task, its card changes are saved with it. */
+  logVisit(visit: NewVisit): Promise<LoggedVisit> {
+    return this.run('log_visit', { visit })
+  }
+
+  /** Closes a visit still going on (`at`: now when null). */
+  checkOutVisit(id: VisitId, at?: string | null): Promise<Visit> {
+    return this.run('check_out_visit', { id, at: at ?? null })
+  }
+
+  visits(query: RecordQuery): Promise<Array<Visit>> {
+    return this.run('visits', { query })
+  }
+
+  logCall(call: NewCall): Promise<LoggedCall> {
+    return this.run('log_call', { call })
+  }
+
+  calls(query: RecordQuery): Promise<Array<Call>> {
+    return this.run('calls', { query })
+  }
+
+  addTask(task: NewTask): Promise<Task> {
+    return this.run('add_task', { task })
+  }
+
+  setTaskDone(id: TaskId, done: boolean): Promise<Task> {
+    return this.run('set_task_done', { id, done })
+  }
+
+  tasks(query: TaskQuery): Promise<Array<Task>> {
+    return this.run('tasks', { query })
+  }
+
+  /** A person's daily, weekly or monthly report: assembled live while a draft, frozen once submitted. */
+  report(query: ReportQuery): Promise<Report> {
+    return this.run('report', { query })
+  }
+
+  /** A report by id; a team member's report is marked read. */
+  openReport(id: ReportId): Promise<Report> {
+    return this.run('open_report', { id })
+  }
+
+  saveReport(input: ReportSummaryInput): Promise<Report> {
+    return this.run('save_report', { input })
+  }
+
+  /** Final: a submitted report cannot be submitted again (`already_submitted`). */
+  submitReport(input: ReportSummaryInput): Promise<Report> {
+    return this.run('submit_report', { input })
+  }
+
+  urgentReport(report: NewUrgentReport): Promise<Report> {
+    return this.run('urgent_report', { report })
+  }
+
+  commentReport(id: ReportId, body: string): Promise<Report> {
+    return this.run('comment_report', { id, body })
+  }
+
+  /** The team's submitted reports: urgent unread first, then unread, then newest. */
+  reports(query: ReportListQuery): Promise<Array<ReportLine>> {
+    return this.run('reports', { query })
+  }
+
+  /** Writes a report (xlsx) to `path`; returns the path written. */
+  exportReport(which: ReportRef, path: string): Promise<string> {
+    return this.run('export_report', { which, path })
+  }
+
+  dutyRules(): Promise<Array<DutyRule>> {
+    return this.run('duty_rules', {  })
+  }
+
+  /** Head office only. */
+  saveDutyRule(rule: DutyRuleInput): Promise<DutyRule> {
+    return this.run('save_duty_rule', { rule })
+  }
+
+  compliance(query: ComplianceQuery): Promise<Compliance> {
+    return this.run('compliance', { query })
+  }
+
+  reminders(): Promise<Array<Reminder>> {
+    return this.run('reminders', {  })
+  }
+
+  /** Head office only. */
+  saveReminder(reminder: ReminderInput): Promise<Reminder> {
+    return this.run('save_reminder', { reminder })
+  }
+
+  /** The day at a glance: reminders, open tasks, today's counts, unread reports. */
+  home(): Promise<Home> {
+    return this.run('home', {  })
+  }
+
+  products(): Promise<Array<Product>> {
+    return this.run('products', {  })
+  }
+
+  /** Head office only; creates or updates the product with the input's code. */
+  saveProduct(input: ProductInput): Promise<Array<Product>> {
+    return this.run('save_product', { input })
+  }
+
+  salesOverview(): Promise<SalesOverview> {
+    return this.run('sales_overview', {  })
+  }
+
+  /** A card's latest sales lines, newest first. */
+  customerSales(id: CustomerId, limit: number): Promise<Array<CustomerSalesLine>> {
+    return this.run('customer_sales', { id, limit })
+  }
+
+  /** The wizard's first look at a spreadsheet: sheets, headers, sample rows, suggested mapping. */
+  importPreview(path: string, kind: ImportKind, sheet?: string | null): Promise<ImportPreview> {
+    return this.run('import_preview', { path, kind, sheet: sheet ?? null })
+  }
+
+  /** A dry run (`commit` false: nothing is written) or the import itself; its progress goes out as `import-progress`. A `cancelImport` makes it fail with `invalid`/`cancelled` and nothing written. */
+  runImport(request: ImportRequest, commit: boolean): Promise<SheetImportReport> {
+    return this.run('run_import', { request, commit })
+  }
+
+  cancelImport(): Promise<null> {
+    return this.run('cancel_import', {  })
+  }
+
+  salesByGrade(query: AnalysisQuery): Promise<GradeComposition> {
+    return this.run('sales_by_grade', { query })
+  }
+
+  salesByProduct(query: AnalysisQuery): Promise<ProductComposition> {
+    return this.run('sales_by_product', { query })
+  }
+
+  salesByRegion(query: AnalysisQuery): Promise<RegionComposition> {
+    return this.run('sales_by_region', { query })
+  }
+
+  salesCredit(query: AnalysisQuery): Promise<CreditAnalysis> {
+    return this.run('sales_credit', { query })
+  }
+
+  salesNegativeGrowth(query: AnalysisQuery): Promise<NegativeGrowth> {
+    return this.run('sales_negative_growth', { query })
+  }
+
+  salesMonthly(query: AnalysisQuery): Promise<MonthlySummary> {
+    return this.run('sales_monthly', { query })
+  }
+
+  /** Writes an analysis (xlsx, with its chart) to `path`; returns the path written. */
+  exportAnalysis(kind: AnalysisKind, query: AnalysisQuery, path: string): Promise<string> {
+    return this.run('export_analysis', { kind, query, path })
+  }
+
+  /** Writes every card the query matches (all pages, not just `limit`) to an xlsx list; its progress goes out as `import-progress`. */
+  exportCustomers(query: CustomerQuery, path: string): Promise<ExportedList> {
+    return this.run('export_customers', { query, path })
+  }
+}

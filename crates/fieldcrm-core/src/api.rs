@@ -7,6 +7,7 @@
 //! ([`Book::read`] / [`Book::write`]) and calls the domain module; then a thin
 //! command in `src-tauri/src/commands.rs` and a subcommand in the CLI.
 
+use crate::error::ProblemCode;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -299,7 +300,9 @@ impl Book {
 
     pub fn set_stale_after_days(&self, days: u32) -> ApiResult<()> {
         if !(1..=3650).contains(&days) {
-            return Err(Error::invalid("staleAfterDays", "out_of_range", "must be between 1 and 3650 days").into());
+            return Err(
+                Error::invalid("staleAfterDays", ProblemCode::OutOfRange, "must be between 1 and 3650 days").into()
+            );
         }
         self.write(|tx| {
             tx.execute(
@@ -321,10 +324,14 @@ impl Book {
             }
             let mut problems = vec![];
             if new.name.trim().is_empty() {
-                problems.push(FieldProblem::new("name", "required", "is required"));
+                problems.push(FieldProblem::new("name", ProblemCode::Required, "is required"));
             }
             if new.role != StaffRole::HeadOffice && new.unit_name.trim().is_empty() {
-                problems.push(FieldProblem::new("unitName", "required", "name your territory, region or province"));
+                problems.push(FieldProblem::new(
+                    "unitName",
+                    ProblemCode::Required,
+                    "name your territory, region or province",
+                ));
             }
             let root: Option<OrgUnitId> = rusqlite::OptionalExtension::optional(tx.query_row(
                 "SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY created_at LIMIT 1",
@@ -332,7 +339,7 @@ impl Book {
                 |r| r.get(0),
             ))?;
             if root.is_none() && new.company_name.trim().is_empty() {
-                problems.push(FieldProblem::new("companyName", "required", "name your company"));
+                problems.push(FieldProblem::new("companyName", ProblemCode::Required, "name your company"));
             }
             if !problems.is_empty() {
                 return Err(Error::Invalid(problems));
@@ -464,7 +471,7 @@ impl Book {
                         Err(Error::NotFound { id, .. }) => {
                             return Err(Error::invalid(
                                 "ownerId",
-                                "unknown_ref",
+                                ProblemCode::UnknownRef,
                                 format!("{id} does not exist in this book"),
                             ))
                         }

@@ -15,7 +15,7 @@ use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry
 use crate::classify_api::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use crate::codes::{CodeEdit, CodeItem, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
-use crate::error::{ApiError, ErrorCode, FieldProblem};
+use crate::error::{ApiError, ErrorCode, FieldProblem, ProblemCode};
 use crate::fieldwork::calendar::{Reminder, ReminderDue, ReminderInput};
 use crate::fieldwork::duties::{
     Behind, Compliance, ComplianceQuery, DutyRule, DutyRuleInput, NoContact, NoContactGroup, PersonCompliance,
@@ -87,6 +87,7 @@ pub fn typescript() -> String {
         RouteId,
         ApiError,
         ErrorCode,
+        ProblemCode,
         FieldProblem,
         Lifecycle,
         ChannelLevel,
@@ -278,6 +279,10 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push_str("\n\n");
     }
+    // Every problem code: the locale test checks each has its text in both languages.
+    let codes: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
+    let codes = serde_json::to_string(&codes).unwrap_or_default();
+    out.push_str(&format!("export const PROBLEM_CODES: ProblemCode[] = {codes};\n\n"));
     // The field registry itself: the locale test checks every field has its labels.
     let schema = serde_json::to_string_pretty(&crate::api::card_schema()).unwrap_or_default();
     out.push_str(&format!("export const CARD_SCHEMA: CardSchema = {schema};\n"));

@@ -1,6 +1,7 @@
 //! The facade for classification: code lists, grades and routes, visit plans
 //! and route sheets (see [`crate::codes`], [`crate::grades`], [`crate::routes`]).
 
+use crate::error::ProblemCode;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -213,9 +214,12 @@ impl Book {
     /// grade was set by hand changes only because it is listed here.
     pub fn accept_grades(&self, accepted: &AcceptGrades) -> ApiResult<AcceptReport> {
         if accepted.grades.len() > MAX_ACCEPT {
-            return Err(
-                Error::invalid("grades", "too_many", format!("accept at most {MAX_ACCEPT} grades at once")).into()
-            );
+            return Err(Error::invalid(
+                "grades",
+                ProblemCode::TooMany,
+                format!("accept at most {MAX_ACCEPT} grades at once"),
+            )
+            .into());
         }
         self.write(|tx| {
             require_manager(tx)?;
@@ -243,7 +247,7 @@ impl Book {
                     }
                     Err(Error::NotFound { id, .. }) => problems.push(FieldProblem::new(
                         field,
-                        "unknown_ref",
+                        ProblemCode::UnknownRef,
                         format!("{id} does not exist in this book"),
                     )),
                     Err(other) => return Err(other),
@@ -276,7 +280,7 @@ impl Book {
         let now = self.clock.now();
         self.write(|tx| {
             routes::edit(tx, edit, &profile(tx)?, now)?;
-            let id = edit.id.ok_or_else(|| Error::invalid("id", "required", "name the route to change"))?;
+            let id = edit.id.ok_or_else(|| Error::invalid("id", ProblemCode::Required, "name the route to change"))?;
             routes::detail(tx, id)
         })
     }
@@ -335,7 +339,11 @@ impl Book {
         self.write(|tx| {
             let day = plan::parse_day("date", date)?;
             if day > today {
-                return Err(Error::invalid("date", "future_date", format!("{day} lies in the future; a visit cannot")));
+                return Err(Error::invalid(
+                    "date",
+                    ProblemCode::FutureDate,
+                    format!("{day} lies in the future; a visit cannot"),
+                ));
             }
             let actor = self.actor(tx, "visit")?;
             let current: Option<Option<String>> = rusqlite::OptionalExtension::optional(tx.query_row(

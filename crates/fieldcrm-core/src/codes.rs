@@ -7,6 +7,7 @@
 //! like any field); codes of lists head office adds live in the card's
 //! `custom_codes` object, keyed by list.
 
+use crate::error::ProblemCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -128,7 +129,7 @@ fn check_key(field: &str, key: &str) -> Result<()> {
     } else {
         Err(Error::invalid(
             field,
-            "bad_key",
+            ProblemCode::BadKey,
             format!("'{key}' is not a valid key: use 1–40 lower-case letters, digits and '_', starting with a letter"),
         ))
     }
@@ -137,13 +138,17 @@ fn check_key(field: &str, key: &str) -> Result<()> {
 fn check_label(field: &str, label: &str) -> Result<String> {
     let label = label.trim();
     if label.is_empty() {
-        return Err(Error::invalid(field, "required", "is required"));
+        return Err(Error::invalid(field, ProblemCode::Required, "is required"));
     }
     if label.chars().count() > 40 {
-        return Err(Error::invalid(field, "too_long", "at most 40 characters fit"));
+        return Err(Error::invalid(field, ProblemCode::TooLong, "at most 40 characters fit"));
     }
     if label.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "control_chars", "contains invisible control characters; retype it"));
+        return Err(Error::invalid(
+            field,
+            ProblemCode::ControlChars,
+            "contains invisible control characters; retype it",
+        ));
     }
     Ok(label.to_string())
 }
@@ -228,13 +233,13 @@ pub fn add_list(tx: &Transaction<'_>, new: &NewCodeList, now: DateTime<Utc>) -> 
     if list_exists(tx, &new.id)?.is_some() {
         return Err(Error::invalid(
             "id",
-            "duplicate",
+            ProblemCode::Duplicate,
             format!("a list '{}' already exists; choose another key", new.id),
         ));
     }
     let count: usize = tx.query_row("SELECT count(*) FROM code_list", [], |r| r.get(0))?;
     if count >= MAX_LISTS {
-        return Err(Error::invalid("id", "too_many", format!("a book holds at most {MAX_LISTS} code lists")));
+        return Err(Error::invalid("id", ProblemCode::TooMany, format!("a book holds at most {MAX_LISTS} code lists")));
     }
     let ts = timestamp(now);
     tx.prepare_cached(
@@ -250,7 +255,11 @@ pub fn add_item(tx: &Transaction<'_>, new: &NewCodeItem, now: DateTime<Utc>) -> 
         return Err(Error::NotFound { what: "code list", id: new.list_id.clone() });
     };
     if retired {
-        return Err(Error::invalid("listId", "retired", "this list is retired; bring it back before adding codes"));
+        return Err(Error::invalid(
+            "listId",
+            ProblemCode::Retired,
+            "this list is retired; bring it back before adding codes",
+        ));
     }
     check_key("code", &new.code)?;
     let label_zh = check_label("labelZh", &new.label_zh)?;
@@ -258,14 +267,14 @@ pub fn add_item(tx: &Transaction<'_>, new: &NewCodeItem, now: DateTime<Utc>) -> 
     if item(tx, &new.list_id, &new.code)?.is_some() {
         return Err(Error::invalid(
             "code",
-            "duplicate",
+            ProblemCode::Duplicate,
             format!("the list already has the code '{}'; edit or bring back that one", new.code),
         ));
     }
     let count: usize =
         tx.query_row("SELECT count(*) FROM code_item WHERE list_id = ?1", [&new.list_id], |r| r.get(0))?;
     if count >= MAX_ITEMS {
-        return Err(Error::invalid("code", "too_many", format!("a list holds at most {MAX_ITEMS} codes")));
+        return Err(Error::invalid("code", ProblemCode::TooMany, format!("a list holds at most {MAX_ITEMS} codes")));
     }
     let ts = timestamp(now);
     tx.prepare_cached(
@@ -304,7 +313,7 @@ pub fn edit(tx: &Transaction<'_>, edit: &CodeEdit, now: DateTime<Utc>) -> Result
     {
         return Err(Error::invalid(
             "retired",
-            "builtin",
+            ProblemCode::Builtin,
             "the built-in lists are part of the card; retire their codes instead",
         ));
     }
@@ -384,14 +393,14 @@ pub fn check_code(
     Ok(match item(conn, list, code)? {
         None => Some(FieldProblem::new(
             field,
-            "unknown_code",
+            ProblemCode::UnknownCode,
             format!(
                 "'{code}' is not a code of the list '{list}'; choose one of its codes or ask head office to add it"
             ),
         )),
         Some(true) if current != Some(code) => Some(FieldProblem::new(
             field,
-            "retired_code",
+            ProblemCode::RetiredCode,
             format!("the code '{code}' of the list '{list}' is retired; choose another"),
         )),
         Some(_) => None,
@@ -408,7 +417,7 @@ pub fn check_custom(conn: &Connection, codes: &Json, current: &Json) -> Result<V
         if builtin(list).is_some() {
             problems.push(FieldProblem::new(
                 field,
-                "builtin_list",
+                ProblemCode::BuiltinList,
                 format!("'{list}' is a built-in list; set its card field instead"),
             ));
             continue;
@@ -416,7 +425,7 @@ pub fn check_custom(conn: &Connection, codes: &Json, current: &Json) -> Result<V
         if RECORD_LISTS.contains(&list.as_str()) {
             problems.push(FieldProblem::new(
                 field,
-                "record_list",
+                ProblemCode::RecordList,
                 format!("'{list}' classifies records, not cards; choose a list of card codes"),
             ));
             continue;
@@ -425,13 +434,17 @@ pub fn check_custom(conn: &Connection, codes: &Json, current: &Json) -> Result<V
             None => {
                 problems.push(FieldProblem::new(
                     field,
-                    "unknown_list",
+                    ProblemCode::UnknownList,
                     format!("there is no code list '{list}'; head office adds lists"),
                 ));
                 continue;
             }
             Some(true) if current.get(list).and_then(Json::as_str) != Some(code) => {
-                problems.push(FieldProblem::new(field, "retired_list", format!("the list '{list}' is retired")));
+                problems.push(FieldProblem::new(
+                    field,
+                    ProblemCode::RetiredList,
+                    format!("the list '{list}' is retired"),
+                ));
                 continue;
             }
             Some(_) => {}

@@ -13,6 +13,7 @@
 //! here, run `make bindings`. Arguments arrive as a JSON object whose keys are
 //! the camelCase names of the parameters; a trailing `Option` may be left out.
 
+use crate::error::ProblemCode;
 use std::path::Path;
 
 use serde::Serialize;
@@ -101,7 +102,7 @@ impl Host for Quiet {
 /// A command whose arguments could not be read: the caller's bug, never the user's.
 fn bad_request(command: &str, detail: &str) -> ApiError {
     ApiError {
-        problems: vec![FieldProblem::new("request", "bad_request", detail.to_string())],
+        problems: vec![FieldProblem::new("request", ProblemCode::BadRequest, detail.to_string())],
         ..ApiError::new(ErrorCode::Invalid, format!("the request for `{command}` could not be read ({detail})"))
     }
 }

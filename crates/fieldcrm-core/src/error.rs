@@ -6,6 +6,186 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// Every problem the core reports, by its stable code. The UI shows each in
+/// Chinese or English by its code (every code has a label in both locale
+/// files; a test checks it) and never reads the message to decide anything.
+macro_rules! problem_codes {
+    ($($variant:ident => $code:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        pub enum ProblemCode {
+            $(#[serde(rename = $code)] $variant,)*
+        }
+
+        impl ProblemCode {
+            /// Every code, in the order declared.
+            pub const ALL: &[ProblemCode] = &[$(ProblemCode::$variant),*];
+
+            /// The code as it travels (`too_long` …).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ProblemCode::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+problem_codes! {
+    AlreadyResolved => "already_resolved",
+    AlreadySubmitted => "already_submitted",
+    AmbiguousCustomer => "ambiguous_customer",
+    BadCode => "bad_code",
+    BadContent => "bad_content",
+    BadCsv => "bad_csv",
+    BadDate => "bad_date",
+    BadEncoding => "bad_encoding",
+    BadId => "bad_id",
+    BadKey => "bad_key",
+    BadMonth => "bad_month",
+    BadRequest => "bad_request",
+    BadRole => "bad_role",
+    BadSignature => "bad_signature",
+    BadTime => "bad_time",
+    BadValue => "bad_value",
+    BeforeCheckIn => "before_check_in",
+    BeforeFounding => "before_founding",
+    BeforeFrom => "before_from",
+    BeforeRecord => "before_record",
+    BookNotEmpty => "book_not_empty",
+    Both => "both",
+    Builtin => "builtin",
+    BuiltinList => "builtin_list",
+    Cancelled => "cancelled",
+    CardsAreKept => "cards_are_kept",
+    ChangedElsewhere => "changed_elsewhere",
+    ControlCharacters => "control_characters",
+    ControlChars => "control_chars",
+    DamagedWorkbook => "damaged_workbook",
+    DeviceKeyMismatch => "device_key_mismatch",
+    Duplicate => "duplicate",
+    DuplicateField => "duplicate_field",
+    Empty => "empty",
+    EmptyFile => "empty_file",
+    EmptySheet => "empty_sheet",
+    EmptyWorkbook => "empty_workbook",
+    Encode => "encode",
+    FutureDate => "future_date",
+    FutureMonth => "future_month",
+    FutureTime => "future_time",
+    GradeByManager => "grade_by_manager",
+    HalfCoordinates => "half_coordinates",
+    HasStops => "has_stops",
+    InFuture => "in_future",
+    InRule => "in_rule",
+    Incomplete => "incomplete",
+    JoinNeedsFirstFile => "join_needs_first_file",
+    JoinNeedsNewBook => "join_needs_new_book",
+    MappedTwice => "mapped_twice",
+    MixedEncoding => "mixed_encoding",
+    Negative => "negative",
+    NewerFormat => "newer_format",
+    NewerSchema => "newer_schema",
+    NoCard => "no_card",
+    NoRows => "no_rows",
+    Not100 => "not_100",
+    NotACandidate => "not_a_candidate",
+    NotAFile => "not_a_file",
+    NotARep => "not_a_rep",
+    NotASpreadsheet => "not_a_spreadsheet",
+    NotASyncFile => "not_a_sync_file",
+    NotAWorkbook => "not_a_workbook",
+    NotAuthor => "not_author",
+    NotBool => "not_bool",
+    NotChoice => "not_choice",
+    NotCode => "not_code",
+    NotCodes => "not_codes",
+    NotDate => "not_date",
+    NotEditable => "not_editable",
+    NotEnrolled => "not_enrolled",
+    NotInteger => "not_integer",
+    NotNumber => "not_number",
+    NotOffice => "not_office",
+    NotOnRoute => "not_on_route",
+    NotRef => "not_ref",
+    NotSpotCheck => "not_spot_check",
+    NotSubmitted => "not_submitted",
+    NotTags => "not_tags",
+    NotText => "not_text",
+    NotTheStops => "not_the_stops",
+    NotUsed => "not_used",
+    NothingMapped => "nothing_mapped",
+    OfficeKeyMismatch => "office_key_mismatch",
+    OfficeNotTrusted => "office_not_trusted",
+    OfficeOnly => "office_only",
+    OlderFormat => "older_format",
+    Order => "order",
+    OtherRep => "other_rep",
+    OutOfRange => "out_of_range",
+    OutOfScope => "out_of_scope",
+    PasswordProtected => "password_protected",
+    PeriodNotStarted => "period_not_started",
+    PhoneFormat => "phone_format",
+    ReadOnly => "read_only",
+    ReassignByManager => "reassign_by_manager",
+    RecipientNeeded => "recipient_needed",
+    RecordList => "record_list",
+    Repeated => "repeated",
+    Replayed => "replayed",
+    Required => "required",
+    Retired => "retired",
+    RetiredCode => "retired_code",
+    RetiredList => "retired_list",
+    SelfReference => "self",
+    SupplierCycle => "supplier_cycle",
+    Tampered => "tampered",
+    TooBig => "too_big",
+    TooLong => "too_long",
+    TooMany => "too_many",
+    TooManyColumns => "too_many_columns",
+    TooManyRows => "too_many_rows",
+    Truncated => "truncated",
+    UnknownCard => "unknown_card",
+    UnknownChoice => "unknown_choice",
+    UnknownCode => "unknown_code",
+    UnknownCustomer => "unknown_customer",
+    UnknownDevice => "unknown_device",
+    UnknownField => "unknown_field",
+    UnknownGrade => "unknown_grade",
+    UnknownGroup => "unknown_group",
+    UnknownList => "unknown_list",
+    UnknownPerson => "unknown_person",
+    UnknownProduct => "unknown_product",
+    UnknownRef => "unknown_ref",
+    UnknownRow => "unknown_row",
+    UnknownSheet => "unknown_sheet",
+    UnknownTable => "unknown_table",
+    UnknownUnit => "unknown_unit",
+    UnlikelyAge => "unlikely_age",
+    Unmapped => "unmapped",
+    Unreadable => "unreadable",
+    Urgent => "urgent",
+    WrongRecipient => "wrong_recipient",
+    WrongScale => "wrong_scale",
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ProblemCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for ProblemCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
 /// One problem with one field of a form or an import row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -13,14 +193,14 @@ pub struct FieldProblem {
     /// Field key as in the field registry (`name`, `phone`, `keyPerson.birthYear` …).
     pub field: String,
     /// Stable code of the problem (`required`, `too_long`, `future_date` …).
-    pub code: String,
+    pub code: ProblemCode,
     /// What is wrong and what to do, in English; the UI translates by `code`.
     pub message: String,
 }
 
 impl FieldProblem {
-    pub fn new(field: impl Into<String>, code: &str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.to_string(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: ProblemCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code, message: message.into() }
     }
 }
 
@@ -59,7 +239,7 @@ pub enum Error {
     /// `fingerprint`: head office's key fingerprint, on the first file from head
     /// office (`office_not_trusted`), for the user to confirm.
     #[error("{message}")]
-    SyncRefused { reason: &'static str, message: String, fingerprint: Option<String> },
+    SyncRefused { reason: ProblemCode, message: String, fingerprint: Option<String> },
     #[error("the book cannot be used: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -123,7 +303,11 @@ impl From<Error> for ApiError {
                 fields
                     .into_iter()
                     .map(|f| {
-                        FieldProblem::new(f, "changed_elsewhere", "changed by someone else since you opened the card")
+                        FieldProblem::new(
+                            f,
+                            ProblemCode::ChangedElsewhere,
+                            "changed by someone else since you opened the card",
+                        )
                     })
                     .collect(),
             ),
@@ -167,11 +351,11 @@ impl ApiError {
 }
 
 impl Error {
-    pub fn refused(reason: &'static str, message: impl Into<String>) -> Self {
+    pub fn refused(reason: ProblemCode, message: impl Into<String>) -> Self {
         Error::SyncRefused { reason, message: message.into(), fingerprint: None }
     }
 
-    pub fn invalid(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, code: ProblemCode, message: impl Into<String>) -> Self {
         Error::Invalid(vec![FieldProblem::new(field, code, message)])
     }
 }

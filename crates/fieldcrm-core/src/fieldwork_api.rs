@@ -2,6 +2,7 @@
 //! rep information reports, the duties' compliance view and the month-end
 //! reminders (see [`crate::fieldwork`]).
 
+use crate::error::ProblemCode;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -170,7 +171,7 @@ impl Book {
             let report = match (&which.id, &which.query) {
                 (Some(id), _) => reports::show(conn, &viewer, *id, today)?,
                 (None, Some(query)) => reports::open(conn, &viewer, query, today)?,
-                (None, None) => return Err(Error::invalid("id", "required", "name the report to export")),
+                (None, None) => return Err(Error::invalid("id", ProblemCode::Required, "name the report to export")),
             };
             let language = crate::org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language);
             let mut types: HashMap<String, String> = HashMap::new();

@@ -3,6 +3,7 @@
 //! managers review, and what each grade implies — visit frequency for
 //! customer grades, trading conditions for credit grades.
 
+use crate::error::ProblemCode;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -265,38 +266,46 @@ fn valid_grade_code(code: &str) -> bool {
 pub fn save_level(tx: &Transaction<'_>, input: &GradeLevelInput, now: DateTime<Utc>) -> Result<()> {
     let mut problems = vec![];
     if !valid_grade_code(&input.code) {
-        problems.push(FieldProblem::new("code", "bad_code", "a grade is 1–10 letters or digits (A, B, AA, B+ …)"));
+        problems.push(FieldProblem::new(
+            "code",
+            ProblemCode::BadCode,
+            "a grade is 1–10 letters or digits (A, B, AA, B+ …)",
+        ));
     }
     for (field, label) in [("labelZh", &input.label_zh), ("labelEn", &input.label_en)] {
         let label = label.trim();
         if label.is_empty() {
-            problems.push(FieldProblem::new(field, "required", "is required"));
+            problems.push(FieldProblem::new(field, ProblemCode::Required, "is required"));
         } else if label.chars().count() > 40 {
-            problems.push(FieldProblem::new(field, "too_long", "at most 40 characters fit"));
+            problems.push(FieldProblem::new(field, ProblemCode::TooLong, "at most 40 characters fit"));
         }
     }
     if input.visit_every_days.is_some_and(|d| !(1..=366).contains(&d)) {
-        problems.push(FieldProblem::new("visitEveryDays", "out_of_range", "must be between 1 and 366 days"));
+        problems.push(FieldProblem::new("visitEveryDays", ProblemCode::OutOfRange, "must be between 1 and 366 days"));
     }
     if input.credit_limit.is_some_and(|l| !(0..=1_000_000_000_000).contains(&l)) {
-        problems.push(FieldProblem::new("creditLimit", "out_of_range", "must be between 0 and 1,000,000,000,000 yuan"));
+        problems.push(FieldProblem::new(
+            "creditLimit",
+            ProblemCode::OutOfRange,
+            "must be between 0 and 1,000,000,000,000 yuan",
+        ));
     }
     if input.payment_term_days.is_some_and(|d| d > 366) {
-        problems.push(FieldProblem::new("paymentTermDays", "out_of_range", "must be between 0 and 366 days"));
+        problems.push(FieldProblem::new("paymentTermDays", ProblemCode::OutOfRange, "must be between 0 and 366 days"));
     }
     let is_customer = input.scale == GradeScale::Customer;
     if is_customer && (input.credit_limit.is_some() || input.payment_term_days.is_some() || input.settlement.is_some())
     {
         problems.push(FieldProblem::new(
             "creditLimit",
-            "wrong_scale",
+            ProblemCode::WrongScale,
             "trading conditions belong to credit grades, not customer grades",
         ));
     }
     if !is_customer && input.visit_every_days.is_some() {
         problems.push(FieldProblem::new(
             "visitEveryDays",
-            "wrong_scale",
+            ProblemCode::WrongScale,
             "visit frequency belongs to customer grades, not credit grades",
         ));
     }
@@ -316,7 +325,7 @@ pub fn save_level(tx: &Transaction<'_>, input: &GradeLevelInput, now: DateTime<U
         if share.is_some() {
             return Err(Error::invalid(
                 "retired",
-                "in_rule",
+                ProblemCode::InRule,
                 "this grade has a share in the ABC rule; give its share to other grades first",
             ));
         }
@@ -363,13 +372,13 @@ pub fn rule(conn: &Connection) -> Result<Vec<RuleShare>> {
 pub fn set_rule(tx: &Transaction<'_>, shares: &[RuleShare], now: DateTime<Utc>) -> Result<()> {
     let mut problems = vec![];
     if shares.is_empty() {
-        problems.push(FieldProblem::new("rule", "empty", "give at least one grade a share of revenue"));
+        problems.push(FieldProblem::new("rule", ProblemCode::Empty, "give at least one grade a share of revenue"));
     }
     let total: u32 = shares.iter().map(|s| s.share.min(1000)).sum();
     if !shares.is_empty() && total != 100 {
         problems.push(FieldProblem::new(
             "rule",
-            "not_100",
+            ProblemCode::Not100,
             format!("the shares add up to {total}%, not 100%; adjust them so that every customer gets a grade"),
         ));
     }
@@ -377,10 +386,14 @@ pub fn set_rule(tx: &Transaction<'_>, shares: &[RuleShare], now: DateTime<Utc>) 
     for (i, s) in shares.iter().enumerate() {
         let field = format!("rule[{i}]");
         if !(1..=100).contains(&s.share) {
-            problems.push(FieldProblem::new(field.clone(), "out_of_range", "a share is between 1% and 100%"));
+            problems.push(FieldProblem::new(field.clone(), ProblemCode::OutOfRange, "a share is between 1% and 100%"));
         }
         if shares[..i].iter().any(|o| o.grade == s.grade) {
-            problems.push(FieldProblem::new(field.clone(), "duplicate", format!("{} is listed twice", s.grade)));
+            problems.push(FieldProblem::new(
+                field.clone(),
+                ProblemCode::Duplicate,
+                format!("{} is listed twice", s.grade),
+            ));
         }
         let found: Option<(bool, i64)> = tx
             .prepare_cached("SELECT retired, position FROM grade_level WHERE scale = 'customer' AND code = ?1")?
@@ -389,19 +402,21 @@ pub fn set_rule(tx: &Transaction<'_>, shares: &[RuleShare], now: DateTime<Utc>) 
         match found {
             None => problems.push(FieldProblem::new(
                 field,
-                "unknown_grade",
+                ProblemCode::UnknownGrade,
                 format!("there is no customer grade '{}'", s.grade),
             )),
-            Some((true, _)) => {
-                problems.push(FieldProblem::new(field, "retired", format!("the grade '{}' is retired", s.grade)))
-            }
+            Some((true, _)) => problems.push(FieldProblem::new(
+                field,
+                ProblemCode::Retired,
+                format!("the grade '{}' is retired", s.grade),
+            )),
             Some((false, position)) => positions.push(position),
         }
     }
     if problems.is_empty() && positions.windows(2).any(|w| w[0] >= w[1]) {
         problems.push(FieldProblem::new(
             "rule",
-            "order",
+            ProblemCode::Order,
             "list the grades from best to worst, as they rank (A before B before C)",
         ));
     }
@@ -459,7 +474,7 @@ pub const DEFAULT_VISIT_EVERY_DAYS: u32 = 30;
 pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Actor) -> Result<bool> {
     let reason = change.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
     if reason.is_some_and(|r| r.chars().count() > 500) {
-        return Err(Error::invalid("reason", "too_long", "at most 500 characters fit"));
+        return Err(Error::invalid("reason", ProblemCode::TooLong, "at most 500 characters fit"));
     }
     let column = change.scale.column();
     let current: Option<(Option<String>, bool)> = tx
@@ -475,12 +490,12 @@ pub fn set(tx: &Transaction<'_>, change: &GradeChange, manual: bool, actor: Acto
             None => {
                 return Err(Error::invalid(
                     "grade",
-                    "unknown_grade",
+                    ProblemCode::UnknownGrade,
                     format!("there is no {} grade '{grade}'", change.scale.as_str()),
                 ))
             }
             Some(true) if old.as_deref() != Some(grade) => {
-                return Err(Error::invalid("grade", "retired", format!("the grade '{grade}' is retired")))
+                return Err(Error::invalid("grade", ProblemCode::Retired, format!("the grade '{grade}' is retired")))
             }
             Some(_) => {}
         }
@@ -601,7 +616,7 @@ pub fn suggest(conn: &Connection, units: Option<&[String]>, today: chrono::Naive
     if rule.is_empty() {
         return Err(Error::invalid(
             "rule",
-            "empty",
+            ProblemCode::Empty,
             "head office has not set the ABC rule: give grades a share of revenue",
         ));
     }

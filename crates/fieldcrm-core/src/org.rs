@@ -2,6 +2,7 @@
 //! region → territory …), the staff placed in it, and the local profile (who
 //! uses this laptop).
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -51,10 +52,10 @@ pub struct Profile {
 fn check_name(field: &str, name: &str, max: usize) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(Error::invalid(field, "required", "is required"));
+        return Err(Error::invalid(field, ProblemCode::Required, "is required"));
     }
     if name.chars().count() > max {
-        return Err(Error::invalid(field, "too_long", format!("at most {max} characters fit")));
+        return Err(Error::invalid(field, ProblemCode::TooLong, format!("at most {max} characters fit")));
     }
     Ok(name.to_string())
 }
@@ -196,7 +197,7 @@ pub fn set_profile(tx: &Transaction<'_>, staff: StaffId, at: DateTime<Utc>) -> R
 
 pub fn set_language(tx: &Transaction<'_>, language: &str) -> Result<()> {
     if !matches!(language, "zh-CN" | "en") {
-        return Err(Error::Invalid(vec![FieldProblem::new("language", "not_choice", "must be zh-CN or en")]));
+        return Err(Error::Invalid(vec![FieldProblem::new("language", ProblemCode::NotChoice, "must be zh-CN or en")]));
     }
     tx.execute("UPDATE local_profile SET language = ?1", [language])?;
     Ok(())

@@ -10,6 +10,7 @@
 //!
 //! To make a new field searchable, add it to [`document`].
 
+use crate::error::ProblemCode;
 use std::collections::BTreeMap;
 
 use pinyin::ToPinyin;
@@ -581,7 +582,7 @@ fn group_expr(by: &str) -> Result<String> {
             None => {
                 return Err(Error::invalid(
                     "by",
-                    "unknown_group",
+                    ProblemCode::UnknownGroup,
                     format!("cannot group by '{list}': use a code list's key, grade, credit_grade or route"),
                 ))
             }
@@ -623,7 +624,11 @@ pub fn groups(conn: &Connection, query: &CustomerQuery, by: &str, stale_before: 
 fn text_matches(conn: &Connection, query: &CustomerQuery) -> Result<Option<Vec<i64>>> {
     let text = query.text.trim();
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(Error::invalid("text", "too_long", format!("search for at most {MAX_QUERY_CHARS} characters")));
+        return Err(Error::invalid(
+            "text",
+            ProblemCode::TooLong,
+            format!("search for at most {MAX_QUERY_CHARS} characters"),
+        ));
     }
     let mut matches: Option<Vec<i64>> = None;
     for word in text.split_whitespace() {

@@ -2,6 +2,7 @@
 //! importing changeset files, head office's batch merge, conflicts, refusals
 //! and notices. Transport types are generated into TypeScript like the rest.
 
+use crate::error::ProblemCode;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension};
@@ -273,12 +274,15 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
         .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", path.display()))))?;
     if meta.is_dir() {
         return Err(Error::refused(
-            "not_a_sync_file",
+            ProblemCode::NotASyncFile,
             format!("{} is a folder; choose a .fcsync file", path.display()),
         ));
     }
     if meta.len() > sync::file::MAX_FILE_BYTES {
-        return Err(Error::refused("too_big", format!("{} is larger than a changeset may be", path.display())));
+        return Err(Error::refused(
+            ProblemCode::TooBig,
+            format!("{} is larger than a changeset may be", path.display()),
+        ));
     }
     Ok(std::fs::read(path)?)
 }
@@ -297,14 +301,14 @@ impl Book {
         let now = self.clock.now();
         self.write(|tx| {
             if !is_office(tx)? {
-                return Err(Error::refused("not_office", "only head office's book enrols devices"));
+                return Err(Error::refused(ProblemCode::NotOffice, "only head office's book enrols devices"));
             }
             sync::signing_key(tx)?;
             let key = sync::file::parse_key_hex(&enroll.public_key)?;
             if enroll.device_id.trim().parse::<uuid::Uuid>().is_err() {
                 return Err(Error::invalid(
                     "deviceId",
-                    "bad_id",
+                    ProblemCode::BadId,
                     "a device id looks like 0192f5c3-…; copy it from the laptop's Sync page",
                 ));
             }
@@ -403,7 +407,7 @@ impl Book {
     /// into `outbox`.
     pub fn hq_merge(&self, inbox: &Path, outbox: &Path) -> ApiResult<HqMergeReport> {
         if !self.read(is_office)? {
-            return Err(Error::refused("not_office", "only head office's book merges laptops' files").into());
+            return Err(Error::refused(ProblemCode::NotOffice, "only head office's book merges laptops' files").into());
         }
         let me = self.read(sync::device_id)?;
         let mut imported = vec![];
@@ -495,7 +499,7 @@ impl Book {
                 .ok_or_else(|| Error::NotFound { what: "conflict", id: id.clone() })?;
             if resolved.is_some() {
                 return Err(Error::refused(
-                    "already_resolved",
+                    ProblemCode::AlreadyResolved,
                     "this conflict was already resolved (perhaps by your manager)",
                 ));
             }
@@ -506,7 +510,7 @@ impl Book {
                     resolution
                         .value
                         .clone()
-                        .ok_or_else(|| Error::invalid("value", "required", "give the value to write"))?,
+                        .ok_or_else(|| Error::invalid("value", ProblemCode::Required, "give the value to write"))?,
                 ),
             };
             let direct = entity == "customer" && DIRECT_COLUMNS.contains(&field.as_str());
@@ -522,10 +526,10 @@ impl Book {
                 )?;
             } else if let Some(value) = value {
                 let entity_def = entity_of(&entity).ok_or_else(|| {
-                    Error::refused("not_editable", format!("{entity} cannot be edited from a conflict"))
+                    Error::refused(ProblemCode::NotEditable, format!("{entity} cannot be edited from a conflict"))
                 })?;
                 let key = field_key(&entity, &field).ok_or_else(|| {
-                    Error::refused("not_editable", format!("{field} cannot be edited from a conflict"))
+                    Error::refused(ProblemCode::NotEditable, format!("{field} cannot be edited from a conflict"))
                 })?;
                 let value = card::fields::to_json(
                     entity_def.field(&key).ok_or_else(|| Error::NotFound { what: "field", id: key.clone() })?,

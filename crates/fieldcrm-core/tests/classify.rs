@@ -69,7 +69,7 @@ fn set(book: &Book, id: CustomerId, field: &str, value: Value) -> Result<(), fie
 }
 
 fn problem_codes(error: &fieldcrm_core::ApiError) -> Vec<String> {
-    error.problems.iter().map(|p| p.code.clone()).collect()
+    error.problems.iter().map(|p| p.code.to_string()).collect()
 }
 
 #[test]

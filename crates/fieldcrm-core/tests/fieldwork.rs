@@ -79,7 +79,7 @@ fn call_at(customer: Option<CustomerId>, colleague: Option<StaffId>, minutes_ago
 }
 
 fn codes(e: &ApiError) -> Vec<String> {
-    e.problems.iter().map(|p| p.code.clone()).collect()
+    e.problems.iter().map(|p| p.code.to_string()).collect()
 }
 
 fn new_card(book: &Book, name: &str, extra: serde_json::Value) -> CustomerId {

@@ -74,7 +74,7 @@ fn state(book: &Book) -> serde_json::Value {
 }
 
 fn problem_codes(e: &ApiError) -> Vec<String> {
-    e.problems.iter().map(|p| p.code.clone()).collect()
+    e.problems.iter().map(|p| p.code.to_string()).collect()
 }
 
 fn year(from: &str, to: &str) -> AnalysisQuery {

@@ -82,7 +82,7 @@ fn refused(result: Result<fieldcrm_core::sync::ImportReport, fieldcrm_core::ApiE
     let error = result.expect_err("the file must be refused");
     assert_eq!(error.code, fieldcrm_core::ErrorCode::SyncRefused, "{error:?}");
     assert!(!error.message.is_empty());
-    error.problems[0].code.clone()
+    error.problems[0].code.to_string()
 }
 
 fn quiet(_: fieldcrm_core::sync::Progress) {}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import zhCN from '../locales/zh-CN'
 import en from '../locales/en'
-import { CARD_SCHEMA } from '../generated/bindings'
+import { CARD_SCHEMA, PROBLEM_CODES } from '../generated/bindings'
 import { optionSet } from '../composables/useFieldText'
 import type { SchemaEntity } from '../composables/useBook'
 
@@ -48,5 +48,12 @@ describe('locales', () => {
     expect(zhCN.options.channelLevel).toMatchObject({ distributor: '经销商', sub_distributor: '二批商', retailer: '零售商' })
     expect(zhCN.options.lifecycle).toMatchObject({ prospect: '潜在客户', active: '活跃', dormant: '休眠', eliminated: '淘汰' })
     expect(zhCN.options.keyPersonRole).toMatchObject({ owner: '所有者', legal_representative: '法人代表', manager: '经营管理者', contact: '联系人' })
+  })
+
+  it('say every problem the book can report in both languages, so the Chinese screen never shows the English message', () => {
+    for (const tree of [zhCN, en] as Tree[]) {
+      const missing = PROBLEM_CODES.filter((code) => lookup(tree, `problems.${code}`) === undefined)
+      expect(missing).toEqual([])
+    }
   })
 })

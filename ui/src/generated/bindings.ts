@@ -34,6 +34,8 @@ officeFingerprint?: string, };
 
 export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
+export type ProblemCode = "already_resolved" | "already_submitted" | "ambiguous_customer" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_rows" | "truncated" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unlikely_age" | "unmapped" | "unreadable" | "urgent" | "wrong_recipient" | "wrong_scale";
+
 export type FieldProblem = { 
 /**
  * Field key as in the field registry (`name`, `phone`, `keyPerson.birthYear` …).
@@ -42,7 +44,7 @@ field: string,
 /**
  * Stable code of the problem (`required`, `too_long`, `future_date` …).
  */
-code: string, 
+code: ProblemCode, 
 /**
  * What is wrong and what to do, in English; the UI translates by `code`.
  */
@@ -1163,6 +1165,8 @@ export type MonthlySummary = { period: Period, scope: AnalysisScope, months: Arr
 reps: Array<MonthlyRow>, regions: Array<MonthlyRow>, totals: Array<number>, total: number, };
 
 export type ExportedList = { path: string, rows: number, };
+
+export const PROBLEM_CODES: ProblemCode[] = ["already_resolved","already_submitted","ambiguous_customer","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","empty","empty_file","empty_sheet","empty_workbook","encode","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","not_100","not_a_candidate","not_a_file","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_rows","truncated","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unlikely_age","unmapped","unreadable","urgent","wrong_recipient","wrong_scale"];
 
 export const CARD_SCHEMA: CardSchema = {
   "customer": [

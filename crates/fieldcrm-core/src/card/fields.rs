@@ -6,6 +6,7 @@
 //! To add a card field: add the column in a new migration, add a [`FieldDef`]
 //! below, add its labels to the UI's locale files. Nothing else.
 
+use crate::error::ProblemCode;
 use chrono::NaiveDate;
 use rusqlite::types::Value as SqlValue;
 use serde::Serialize;
@@ -303,7 +304,7 @@ pub struct Checked {
 /// Checks `value` against the field and converts it. `today` bounds past-only
 /// dates. Empty text becomes null; a null in a required field is a problem.
 pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, FieldProblem> {
-    let problem = |code: &str, message: String| FieldProblem::new(def.key, code, message);
+    let problem = |code: ProblemCode, message: String| FieldProblem::new(def.key, code, message);
     let value = match value {
         Json::String(s) if s.trim().is_empty() && !matches!(def.kind, Kind::Tags) => &Json::Null,
         other => other,
@@ -320,33 +321,37 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
             });
         }
         if def.required {
-            return Err(problem("required", "is required".into()));
+            return Err(problem(ProblemCode::Required, "is required".into()));
         }
         return Ok(Checked { sql: SqlValue::Null, json: Json::Null, warnings: vec![] });
     }
     let mut warnings = vec![];
     let (sql, json) = match def.kind {
         Kind::Text(max) | Kind::LongText(max) => {
-            let text = as_text(value).ok_or_else(|| problem("not_text", "must be text".into()))?;
+            let text = as_text(value).ok_or_else(|| problem(ProblemCode::NotText, "must be text".into()))?;
             let text =
                 if matches!(def.kind, Kind::Text(_)) { text.trim().to_string() } else { text.trim_end().to_string() };
             let len = text.chars().count();
             if len > max {
-                return Err(problem("too_long", format!("is {len} characters long; at most {max} fit")));
+                return Err(problem(ProblemCode::TooLong, format!("is {len} characters long; at most {max} fit")));
             }
             if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-                return Err(problem("control_chars", "contains invisible control characters; retype it".into()));
+                return Err(problem(
+                    ProblemCode::ControlChars,
+                    "contains invisible control characters; retype it".into(),
+                ));
             }
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Phone => {
-            let text = as_text(value).ok_or_else(|| problem("not_text", "must be text".into()))?.trim().to_string();
+            let text =
+                as_text(value).ok_or_else(|| problem(ProblemCode::NotText, "must be text".into()))?.trim().to_string();
             if text.chars().count() > PHONE_MAX {
-                return Err(problem("too_long", format!("at most {PHONE_MAX} characters fit")));
+                return Err(problem(ProblemCode::TooLong, format!("at most {PHONE_MAX} characters fit")));
             }
             if !looks_like_phone(&text) {
                 warnings.push(problem(
-                    "phone_format",
+                    ProblemCode::PhoneFormat,
                     format!(
                         "'{text}' does not look like a Chinese mobile (11 digits) or landline number; saved anyway"
                     ),
@@ -355,38 +360,41 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Integer { min, max } => {
-            let n = as_integer(value).ok_or_else(|| problem("not_integer", "must be a whole number".into()))?;
+            let n =
+                as_integer(value).ok_or_else(|| problem(ProblemCode::NotInteger, "must be a whole number".into()))?;
             if n < min || n > max {
-                return Err(problem("out_of_range", format!("must be between {min} and {max}")));
+                return Err(problem(ProblemCode::OutOfRange, format!("must be between {min} and {max}")));
             }
             (SqlValue::Integer(n), Json::from(n))
         }
         Kind::Real { min, max } => {
-            let x = as_real(value).ok_or_else(|| problem("not_number", "must be a number".into()))?;
+            let x = as_real(value).ok_or_else(|| problem(ProblemCode::NotNumber, "must be a number".into()))?;
             if !x.is_finite() || x < min || x > max {
-                return Err(problem("out_of_range", format!("must be between {min} and {max}")));
+                return Err(problem(ProblemCode::OutOfRange, format!("must be between {min} and {max}")));
             }
             (SqlValue::Real(x), Json::from(x))
         }
         Kind::PastDate => {
-            let text = as_text(value).ok_or_else(|| problem("not_date", "must be a date (YYYY-MM-DD)".into()))?;
-            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| problem("not_date", format!("'{text}' is not a date; write it as YYYY-MM-DD")))?;
+            let text =
+                as_text(value).ok_or_else(|| problem(ProblemCode::NotDate, "must be a date (YYYY-MM-DD)".into()))?;
+            let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+                problem(ProblemCode::NotDate, format!("'{text}' is not a date; write it as YYYY-MM-DD"))
+            })?;
             if date > today {
-                return Err(problem("future_date", format!("{date} lies in the future; this date cannot")));
+                return Err(problem(ProblemCode::FutureDate, format!("{date} lies in the future; this date cannot")));
             }
             if date < NaiveDate::from_ymd_opt(1800, 1, 1).unwrap_or(date) {
-                return Err(problem("out_of_range", format!("{date} is too far in the past")));
+                return Err(problem(ProblemCode::OutOfRange, format!("{date} is too far in the past")));
             }
             let text = date.format("%Y-%m-%d").to_string();
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Choice(options) => {
-            let text =
-                as_text(value).ok_or_else(|| problem("not_choice", "must be one of the listed options".into()))?;
+            let text = as_text(value)
+                .ok_or_else(|| problem(ProblemCode::NotChoice, "must be one of the listed options".into()))?;
             let text = text.trim();
             if !options.contains(&text) {
-                return Err(problem("not_choice", format!("'{text}' is not one of: {}", options.join(", "))));
+                return Err(problem(ProblemCode::NotChoice, format!("'{text}' is not one of: {}", options.join(", "))));
             }
             (SqlValue::Text(text.to_string()), Json::String(text.to_string()))
         }
@@ -397,7 +405,7 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
                 Json::String(s) if matches!(s.trim(), "false" | "no" | "0") => false,
                 Json::Number(n) if n.as_i64() == Some(1) => true,
                 Json::Number(n) if n.as_i64() == Some(0) => false,
-                _ => return Err(problem("not_bool", "must be true or false".into())),
+                _ => return Err(problem(ProblemCode::NotBool, "must be true or false".into())),
             };
             (SqlValue::Integer(i64::from(b)), Json::Bool(b))
         }
@@ -407,35 +415,40 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
                     .iter()
                     .map(|v| as_text(v).map(str::to_string))
                     .collect::<Option<_>>()
-                    .ok_or_else(|| problem("not_tags", "tags must be text".into()))?,
+                    .ok_or_else(|| problem(ProblemCode::NotTags, "tags must be text".into()))?,
                 Json::String(s) => s.split([',', '，', ';', '；']).map(str::to_string).collect(),
-                _ => return Err(problem("not_tags", "tags must be a list of words".into())),
+                _ => return Err(problem(ProblemCode::NotTags, "tags must be a list of words".into())),
             };
             let mut tags: Vec<String> = vec![];
             for tag in raw.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
                 if tag.chars().count() > TAG_MAX {
-                    return Err(problem("too_long", format!("tag '{tag}' is longer than {TAG_MAX} characters")));
+                    return Err(problem(
+                        ProblemCode::TooLong,
+                        format!("tag '{tag}' is longer than {TAG_MAX} characters"),
+                    ));
                 }
                 if !tags.iter().any(|t| t == tag) {
                     tags.push(tag.to_string());
                 }
             }
             if tags.len() > MAX_TAGS {
-                return Err(problem("too_many", format!("at most {MAX_TAGS} tags fit on a card")));
+                return Err(problem(ProblemCode::TooMany, format!("at most {MAX_TAGS} tags fit on a card")));
             }
             let json = Json::Array(tags.into_iter().map(Json::String).collect());
             (SqlValue::Text(json.to_string()), json)
         }
         Kind::Code(list) => {
-            let text = as_text(value).ok_or_else(|| problem("not_code", "must be a code of the list".into()))?.trim();
+            let text = as_text(value)
+                .ok_or_else(|| problem(ProblemCode::NotCode, "must be a code of the list".into()))?
+                .trim();
             if text.chars().count() > 40 || text.chars().any(char::is_control) {
-                return Err(problem("unknown_code", format!("'{text}' is not a code of the list '{list}'")));
+                return Err(problem(ProblemCode::UnknownCode, format!("'{text}' is not a code of the list '{list}'")));
             }
             (SqlValue::Text(text.to_string()), Json::String(text.to_string()))
         }
         Kind::Codes => {
             let Json::Object(map) = value else {
-                return Err(problem("not_codes", "must map each list to one of its codes".into()));
+                return Err(problem(ProblemCode::NotCodes, "must map each list to one of its codes".into()));
             };
             let mut out = serde_json::Map::new();
             for (list, code) in map {
@@ -445,7 +458,7 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
                     Json::String(c) if c.chars().count() <= 40 && list.chars().count() <= 40 => {
                         out.insert(list.clone(), Json::String(c.trim().to_string()));
                     }
-                    _ => return Err(problem("not_codes", format!("the value for '{list}' is not a code"))),
+                    _ => return Err(problem(ProblemCode::NotCodes, format!("the value for '{list}' is not a code"))),
                 }
             }
             // serde_json's map is ordered by key, so equal sets of codes store equal text.
@@ -453,9 +466,10 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
             (SqlValue::Text(json.to_string()), json)
         }
         Kind::Ref(_) => {
-            let text = as_text(value).ok_or_else(|| problem("not_ref", "must be an id".into()))?.trim().to_string();
+            let text =
+                as_text(value).ok_or_else(|| problem(ProblemCode::NotRef, "must be an id".into()))?.trim().to_string();
             if uuid::Uuid::parse_str(&text).is_err() {
-                return Err(problem("not_ref", format!("'{text}' is not an id")));
+                return Err(problem(ProblemCode::NotRef, format!("'{text}' is not an id")));
             }
             (SqlValue::Text(text.clone()), Json::String(text))
         }

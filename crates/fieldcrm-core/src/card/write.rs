@@ -2,6 +2,7 @@
 //! compare-and-set, child records, and the change history written in the same
 //! transaction as the change itself.
 
+use crate::error::ProblemCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -67,7 +68,7 @@ fn check_record(entity: Entity, values: &Fields, today: NaiveDate) -> Result<(Ve
         if entity.field(key).is_none() {
             problems.push(FieldProblem::new(
                 key.as_str(),
-                "unknown_field",
+                ProblemCode::UnknownField,
                 format!("{} has no field '{key}'", entity.name),
             ));
         }
@@ -103,7 +104,11 @@ fn check_refs(tx: &Transaction<'_>, values: &[Checked]) -> Result<()> {
     for c in values {
         if let (Kind::Ref(table), SqlValue::Text(id)) = (c.def.kind, &c.sql) {
             if !ref_exists(tx, table, id)? {
-                problems.push(FieldProblem::new(c.def.key, "unknown_ref", format!("{id} does not exist in this book")));
+                problems.push(FieldProblem::new(
+                    c.def.key,
+                    ProblemCode::UnknownRef,
+                    format!("{id} does not exist in this book"),
+                ));
             }
         }
     }
@@ -147,7 +152,7 @@ fn check_supplier(tx: &Transaction<'_>, customer: CustomerId, supplier: &str) ->
         if id == me {
             return Err(Error::invalid(
                 "supplierId",
-                "supplier_cycle",
+                ProblemCode::SupplierCycle,
                 "this supplier is (directly or through others) supplied by this customer; choose a supplier further up the channel",
             ));
         }
@@ -527,7 +532,7 @@ fn cross_field_warnings(values: &[Checked]) -> Vec<FieldProblem> {
         if since < founded {
             warnings.push(FieldProblem::new(
                 "tradingSince",
-                "before_founding",
+                ProblemCode::BeforeFounding,
                 "trading with us began before the customer was founded; check both dates",
             ));
         }
@@ -618,7 +623,7 @@ fn child_warnings(entity: Entity, values: &[Checked], today: NaiveDate) -> Vec<F
             if !(16..=100).contains(&age) {
                 warnings.push(FieldProblem::new(
                     "birthYear",
-                    "unlikely_age",
+                    ProblemCode::UnlikelyAge,
                     format!("makes this person {age} years old; check the year"),
                 ));
             }
@@ -668,11 +673,12 @@ pub fn patch_unindexed(
         match entity.field(&change.field) {
             None => problems.push(FieldProblem::new(
                 change.field.as_str(),
-                "unknown_field",
+                ProblemCode::UnknownField,
                 format!("{} has no field '{}'", entity.name, change.field),
             )),
-            Some(def) if defs.iter().any(|(d, _): &(&FieldDef, &FieldChange)| d.key == def.key) => problems
-                .push(FieldProblem::new(def.key, "duplicate_field", "is changed twice in one save; send it once")),
+            Some(def) if defs.iter().any(|(d, _): &(&FieldDef, &FieldChange)| d.key == def.key) => problems.push(
+                FieldProblem::new(def.key, ProblemCode::DuplicateField, "is changed twice in one save; send it once"),
+            ),
             Some(def) => defs.push((def, change)),
         }
     }
@@ -825,7 +831,7 @@ fn add_verification_follow_ups(
         let verified = source.as_str() != Some(DataSource::CustomerForm.as_str());
         let def = CUSTOMER_ENTITY
             .field(&verified_key)
-            .ok_or_else(|| Error::invalid(&verified_key, "unknown_field", "missing"))?;
+            .ok_or_else(|| Error::invalid(&verified_key, ProblemCode::UnknownField, "missing"))?;
         let old: bool =
             tx.query_row(&format!("SELECT {} FROM customer WHERE id = ?1", def.column), [id], |r| r.get(0))?;
         if old != verified {

@@ -10,6 +10,7 @@
 //!
 //! The vocabulary (places, names, trade words) lives in `assets/demo/`.
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::{params, Transaction};
 use serde::{Deserialize, Serialize};
@@ -261,20 +262,21 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
     if existing > 0 {
         return Err(Error::invalid(
             "customers",
-            "book_not_empty",
+            ProblemCode::BookNotEmpty,
             "the demo only fills an empty book; start it on a new book (another --db path)",
         ));
     }
     if options.customers == 0 || options.customers > MAX_DEMO_CUSTOMERS {
         return Err(Error::invalid(
             "customers",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             format!("give between 1 and {MAX_DEMO_CUSTOMERS} customers"),
         ));
     }
     let today = match &options.as_of {
-        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid("asOf", "not_date", format!("'{text}' is not a date; write YYYY-MM-DD")))?,
+        Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::invalid("asOf", ProblemCode::NotDate, format!("'{text}' is not a date; write YYYY-MM-DD"))
+        })?,
         None => crate::clock::work_day(now),
     };
     let anchor = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();

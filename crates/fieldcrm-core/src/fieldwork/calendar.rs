@@ -3,6 +3,7 @@
 //! cut-off on the 25th, the monthly meetings. The home screen shows those due
 //! around today, with the person's open tasks and unread urgent reports.
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
@@ -95,25 +96,25 @@ pub fn save(tx: &Transaction<'_>, input: &ReminderInput, now: DateTime<Utc>) -> 
     for (field, label) in [("labelZh", &input.label_zh), ("labelEn", &input.label_en)] {
         let n = label.trim().chars().count();
         if n == 0 {
-            problems.push(FieldProblem::new(field, "required", "is required"));
+            problems.push(FieldProblem::new(field, ProblemCode::Required, "is required"));
         } else if n > 120 {
-            problems.push(FieldProblem::new(field, "too_long", "at most 120 characters fit"));
+            problems.push(FieldProblem::new(field, ProblemCode::TooLong, "at most 120 characters fit"));
         }
     }
     if !(1..=31).contains(&input.day_of_month) {
-        problems.push(FieldProblem::new("dayOfMonth", "out_of_range", "a day of the month is 1 to 31"));
+        problems.push(FieldProblem::new("dayOfMonth", ProblemCode::OutOfRange, "a day of the month is 1 to 31"));
     }
     if let Some(due) = input.due_day {
         if !(1..=31).contains(&due) || due < input.day_of_month {
             problems.push(FieldProblem::new(
                 "dueDay",
-                "out_of_range",
+                ProblemCode::OutOfRange,
                 "the due day lies in the same month, on or after the reminder's day",
             ));
         }
     }
     if input.lead_days > 14 {
-        problems.push(FieldProblem::new("leadDays", "out_of_range", "show a reminder at most 14 days ahead"));
+        problems.push(FieldProblem::new("leadDays", ProblemCode::OutOfRange, "show a reminder at most 14 days ahead"));
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));

@@ -6,6 +6,7 @@
 //! A contact with a customer is a visit or a call by the person; a contact
 //! with a colleague is a call between the two, whoever logged it.
 
+use crate::error::ProblemCode;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -195,10 +196,12 @@ pub fn rules(conn: &Connection) -> Result<Vec<DutyRule>> {
 pub fn save_rule(tx: &Transaction<'_>, input: &DutyRuleInput, now: DateTime<Utc>) -> Result<DutyRule> {
     let mut problems = vec![];
     let mut need = |field: &str, value: Option<u32>, range: std::ops::RangeInclusive<u32>, what: &str| match value {
-        None => problems.push(FieldProblem::new(field, "required", format!("this kind of rule needs {what}"))),
+        None => {
+            problems.push(FieldProblem::new(field, ProblemCode::Required, format!("this kind of rule needs {what}")))
+        }
         Some(v) if !range.contains(&v) => problems.push(FieldProblem::new(
             field,
-            "out_of_range",
+            ProblemCode::OutOfRange,
             format!("must be between {} and {}", range.start(), range.end()),
         )),
         Some(_) => {}
@@ -208,7 +211,7 @@ pub fn save_rule(tx: &Transaction<'_>, input: &DutyRuleInput, now: DateTime<Utc>
         DutyKind::ContactStaff => {
             need("perTarget", input.per_target, 1..=100, "calls per colleague");
             if input.staff_role.is_none_or(|r| r == StaffRole::HeadOffice) {
-                problems.push(FieldProblem::new("staffRole", "required", "choose the colleagues' role"));
+                problems.push(FieldProblem::new("staffRole", ProblemCode::Required, "choose the colleagues' role"));
             }
         }
         DutyKind::VisitCustomers | DutyKind::SpotChecks => {
@@ -220,7 +223,7 @@ pub fn save_rule(tx: &Transaction<'_>, input: &DutyRuleInput, now: DateTime<Utc>
     if input.kind != DutyKind::ContactStaff && input.staff_role.is_some() {
         problems.push(FieldProblem::new(
             "staffRole",
-            "not_used",
+            ProblemCode::NotUsed,
             "only a rule on contacting colleagues names their role",
         ));
     }
@@ -390,14 +393,14 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
     if first > today {
         return Err(Error::invalid(
             "month",
-            "future_month",
+            ProblemCode::FutureMonth,
             format!("{month} has not begun; choose this month or an earlier one"),
         ));
     }
     let as_of = last.min(today);
     let no_contact_days = query.no_contact_days.unwrap_or(DEFAULT_NO_CONTACT_DAYS);
     if !(1..=3650).contains(&no_contact_days) {
-        return Err(Error::invalid("noContactDays", "out_of_range", "must be between 1 and 3650 days"));
+        return Err(Error::invalid("noContactDays", ProblemCode::OutOfRange, "must be between 1 and 3650 days"));
     }
     let me = crate::org::staff_member(conn, viewer.staff)?;
     let unit = query.org_unit_id.unwrap_or(me.org_unit_id);

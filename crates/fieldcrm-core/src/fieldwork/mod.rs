@@ -9,6 +9,7 @@ pub mod records;
 pub mod reports;
 pub mod sheet;
 
+use crate::error::ProblemCode;
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -92,7 +93,7 @@ pub const MAX_TEXT: usize = 2000;
 pub(crate) fn text(field: &str, value: Option<&str>, problems: &mut Vec<FieldProblem>) -> Option<String> {
     let value = value.map(str::trim).filter(|v| !v.is_empty())?;
     if value.chars().count() > MAX_TEXT {
-        problems.push(FieldProblem::new(field, "too_long", format!("at most {MAX_TEXT} characters fit")));
+        problems.push(FieldProblem::new(field, ProblemCode::TooLong, format!("at most {MAX_TEXT} characters fit")));
         return None;
     }
     Some(value.to_string())
@@ -105,7 +106,7 @@ pub(crate) fn instant(field: &str, value: &str, problems: &mut Vec<FieldProblem>
         None => {
             problems.push(FieldProblem::new(
                 field,
-                "bad_time",
+                ProblemCode::BadTime,
                 format!("'{value}' is not a time; give it as 2026-11-22T09:30:00+08:00"),
             ));
             None
@@ -120,7 +121,7 @@ pub(crate) fn day(field: &str, value: &str, problems: &mut Vec<FieldProblem>) ->
         Err(_) => {
             problems.push(FieldProblem::new(
                 field,
-                "bad_date",
+                ProblemCode::BadDate,
                 format!("'{value}' is not a date; write it as YYYY-MM-DD"),
             ));
             None
@@ -130,8 +131,9 @@ pub(crate) fn day(field: &str, value: &str, problems: &mut Vec<FieldProblem>) ->
 
 /// The first and last day of the month `month` (`YYYY-MM`).
 pub fn month_bounds(field: &str, month: &str) -> Result<(NaiveDate, NaiveDate)> {
-    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, "bad_month", format!("'{month}' is not a month; write it as YYYY-MM")))?;
+    let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(field, ProblemCode::BadMonth, format!("'{month}' is not a month; write it as YYYY-MM"))
+    })?;
     let next = first.checked_add_months(chrono::Months::new(1)).unwrap_or(first);
     Ok((first, next.pred_opt().unwrap_or(first)))
 }

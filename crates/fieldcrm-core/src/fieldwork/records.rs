@@ -5,6 +5,7 @@
 //! history names the record as the source) and, for a visit, the card's last
 //! visit date.
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -246,7 +247,7 @@ fn when(field: &str, value: &str, now: DateTime<Utc>, problems: &mut Vec<FieldPr
     if at > now + FUTURE_TOLERANCE {
         problems.push(FieldProblem::new(
             field,
-            "future_time",
+            ProblemCode::FutureTime,
             format!("{} lies in the future; record work once it has happened", crate::clock::work_time(at)),
         ));
         return None;
@@ -264,13 +265,17 @@ fn next_step(
     let step = text("nextStep", step, problems);
     let due = due.map(str::trim).filter(|d| !d.is_empty()).and_then(|d| day("nextStepDue", d, problems));
     if due.is_some() && step.is_none() {
-        problems.push(FieldProblem::new("nextStep", "required", "say what the next step is, or clear its due date"));
+        problems.push(FieldProblem::new(
+            "nextStep",
+            ProblemCode::Required,
+            "say what the next step is, or clear its due date",
+        ));
     }
     if let (Some(due), Some(on)) = (due, on) {
         if due < on {
             problems.push(FieldProblem::new(
                 "nextStepDue",
-                "before_record",
+                ProblemCode::BeforeRecord,
                 format!("{due} is before the record's day {on}; a next step is due on or after it"),
             ));
         }
@@ -348,7 +353,7 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
     let mut problems = vec![];
     let visit_type = new.visit_type.trim();
     if visit_type.is_empty() {
-        problems.push(FieldProblem::new("visitType", "required", "choose the kind of visit"));
+        problems.push(FieldProblem::new("visitType", ProblemCode::Required, "choose the kind of visit"));
     } else if let Some(p) = crate::codes::check_code(tx, "visitType", "visit_type", visit_type, None)? {
         problems.push(p);
     }
@@ -379,12 +384,16 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
     if spot_check && new.report_confirmed.is_none() {
         problems.push(FieldProblem::new(
             "reportConfirmed",
-            "required",
+            ProblemCode::Required,
             "a spot-check records whether the rep's report of this customer held true",
         ));
     }
     if !spot_check && new.report_confirmed.is_some() {
-        problems.push(FieldProblem::new("reportConfirmed", "not_spot_check", "only a spot-check confirms a report"));
+        problems.push(FieldProblem::new(
+            "reportConfirmed",
+            ProblemCode::NotSpotCheck,
+            "only a spot-check confirms a report",
+        ));
     }
     let Some(checked_in) = checked_in.filter(|_| problems.is_empty()) else {
         return Err(Error::Invalid(problems));
@@ -442,13 +451,13 @@ fn check_span(checked_in: DateTime<Utc>, checked_out: DateTime<Utc>, problems: &
     if checked_out < checked_in {
         problems.push(FieldProblem::new(
             "checkedOutAt",
-            "before_check_in",
+            ProblemCode::BeforeCheckIn,
             "check-out is before check-in; correct one of the two times",
         ));
     } else if checked_out - checked_in > Duration::hours(MAX_VISIT_HOURS) {
         problems.push(FieldProblem::new(
             "checkedOutAt",
-            "too_long",
+            ProblemCode::TooLong,
             format!("a visit lasts at most {MAX_VISIT_HOURS} hours; check the check-out time"),
         ));
     }
@@ -458,16 +467,24 @@ fn coordinates(latitude: Option<f64>, longitude: Option<f64>, problems: &mut Vec
     match (latitude, longitude) {
         (Some(lat), Some(lon)) => {
             if !(-90.0..=90.0).contains(&lat) {
-                problems.push(FieldProblem::new("latitude", "out_of_range", "a latitude lies between -90 and 90"));
+                problems.push(FieldProblem::new(
+                    "latitude",
+                    ProblemCode::OutOfRange,
+                    "a latitude lies between -90 and 90",
+                ));
             }
             if !(-180.0..=180.0).contains(&lon) {
-                problems.push(FieldProblem::new("longitude", "out_of_range", "a longitude lies between -180 and 180"));
+                problems.push(FieldProblem::new(
+                    "longitude",
+                    ProblemCode::OutOfRange,
+                    "a longitude lies between -180 and 180",
+                ));
             }
         }
         (None, None) => {}
         _ => problems.push(FieldProblem::new(
             "latitude",
-            "half_coordinates",
+            ProblemCode::HalfCoordinates,
             "give both latitude and longitude, or neither",
         )),
     }
@@ -501,34 +518,48 @@ pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateT
         (Some(customer), None) => require_customer(tx, viewer, customer)?,
         (None, Some(colleague)) => {
             if colleague == viewer.staff {
-                problems.push(FieldProblem::new("colleagueId", "self", "a call is with someone else"));
+                problems.push(FieldProblem::new(
+                    "colleagueId",
+                    ProblemCode::SelfReference,
+                    "a call is with someone else",
+                ));
             } else {
                 crate::org::staff_member(tx, colleague).map_err(|_| {
-                    Error::invalid("colleagueId", "unknown_ref", format!("{colleague} is not in this book's staff"))
+                    Error::invalid(
+                        "colleagueId",
+                        ProblemCode::UnknownRef,
+                        format!("{colleague} is not in this book's staff"),
+                    )
                 })?;
             }
             if !new.card_changes.is_empty() {
-                problems.push(FieldProblem::new("cardChanges", "no_card", "a call with a colleague changes no card"));
+                problems.push(FieldProblem::new(
+                    "cardChanges",
+                    ProblemCode::NoCard,
+                    "a call with a colleague changes no card",
+                ));
             }
         }
         (Some(_), Some(_)) => problems.push(FieldProblem::new(
             "colleagueId",
-            "both",
+            ProblemCode::Both,
             "a call is with a customer or with a colleague, not both",
         )),
-        (None, None) => {
-            problems.push(FieldProblem::new("customerId", "required", "choose the customer or colleague you spoke to"))
-        }
+        (None, None) => problems.push(FieldProblem::new(
+            "customerId",
+            ProblemCode::Required,
+            "choose the customer or colleague you spoke to",
+        )),
     }
     let called = when("calledAt", &new.called_at, now, &mut problems);
     if new.duration_seconds < 0 {
         problems.push(FieldProblem::new(
             "durationSeconds",
-            "negative",
+            ProblemCode::Negative,
             "a call cannot last less than nothing; give its length in seconds",
         ));
     } else if new.duration_seconds > MAX_CALL_SECONDS {
-        problems.push(FieldProblem::new("durationSeconds", "too_long", "a call lasts at most 24 hours"));
+        problems.push(FieldProblem::new("durationSeconds", ProblemCode::TooLong, "a call lasts at most 24 hours"));
     }
     let summary = text("summary", new.summary.as_deref(), &mut problems);
     let (step, due) =
@@ -580,7 +611,7 @@ pub fn add_task(tx: &Transaction<'_>, viewer: &Viewer, new: &NewTask, now: DateT
     let mut problems = vec![];
     let title = text("title", Some(&new.title), &mut problems);
     if title.is_none() && problems.is_empty() {
-        problems.push(FieldProblem::new("title", "required", "say what is to be done"));
+        problems.push(FieldProblem::new("title", ProblemCode::Required, "say what is to be done"));
     }
     let due = day("dueOn", &new.due_on, &mut problems);
     if !problems.is_empty() {

@@ -5,6 +5,7 @@
 //! kept as submitted. Managers read their team's reports, unread first, and
 //! comment on them.
 
+use crate::error::ProblemCode;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -447,7 +448,7 @@ fn from_stored(conn: &Connection, viewer: &Viewer, s: Stored, today: NaiveDate) 
 /// summary), or assembled now.
 pub fn open(conn: &Connection, viewer: &Viewer, query: &ReportQuery, today: NaiveDate) -> Result<Report> {
     if query.kind == ReportKind::Urgent {
-        return Err(Error::invalid("kind", "urgent", "urgent reports are opened by their id"));
+        return Err(Error::invalid("kind", ProblemCode::Urgent, "urgent reports are opened by their id"));
     }
     let author = query.staff_id.unwrap_or(viewer.staff);
     viewer.require_staff(conn, author)?;
@@ -496,21 +497,25 @@ pub fn save(
 ) -> Result<Report> {
     let today = work_day(now);
     if input.kind == ReportKind::Urgent {
-        return Err(Error::invalid("kind", "urgent", "an urgent report is submitted as it is written"));
+        return Err(Error::invalid("kind", ProblemCode::Urgent, "an urgent report is submitted as it is written"));
     }
     let on = day_of("day", input.day.as_deref(), today)?;
     let (start, end) = period(input.kind, on);
     if start > today {
         return Err(Error::invalid(
             "day",
-            "period_not_started",
+            ProblemCode::PeriodNotStarted,
             format!("the period from {start} has not begun; report on a period once it has"),
         ));
     }
     let mut problems = vec![];
     let summary = text("summary", Some(&input.summary), &mut problems);
     if submit && input.kind == ReportKind::Daily && summary.is_none() && problems.is_empty() {
-        problems.push(FieldProblem::new("summary", "required", "add your summary of the day before submitting"));
+        problems.push(FieldProblem::new(
+            "summary",
+            ProblemCode::Required,
+            "add your summary of the day before submitting",
+        ));
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
@@ -521,7 +526,7 @@ pub fn save(
         if s.status == ReportStatus::Submitted {
             return Err(Error::invalid(
                 "report",
-                "already_submitted",
+                ProblemCode::AlreadySubmitted,
                 format!(
                     "this report was submitted on {}; a submitted report is final — add a comment to it instead",
                     s.submitted_at
@@ -536,8 +541,8 @@ pub fn save(
     let at = timestamp(now);
     let (status, content, submitted_at) = if submit {
         let content = assemble(tx, viewer, viewer.staff, input.kind, (start, end), today)?;
-        let json =
-            serde_json::to_string(&content).map_err(|e| Error::invalid("content", "bad_content", e.to_string()))?;
+        let json = serde_json::to_string(&content)
+            .map_err(|e| Error::invalid("content", ProblemCode::BadContent, e.to_string()))?;
         (ReportStatus::Submitted, json, Some(at.clone()))
     } else {
         (ReportStatus::Draft, "{}".to_string(), None)
@@ -579,7 +584,7 @@ pub fn urgent(tx: &Transaction<'_>, viewer: &Viewer, new: &NewUrgentReport, now:
     let mut problems = vec![];
     let title = text("title", Some(&new.title), &mut problems);
     if title.is_none() && problems.is_empty() {
-        problems.push(FieldProblem::new("title", "required", "say in a line what is urgent"));
+        problems.push(FieldProblem::new("title", ProblemCode::Required, "say in a line what is urgent"));
     }
     let summary = text("summary", Some(&new.summary), &mut problems);
     if !problems.is_empty() {
@@ -614,16 +619,16 @@ pub fn comment(
     if s.status != ReportStatus::Submitted {
         return Err(Error::invalid(
             "report",
-            "not_submitted",
+            ProblemCode::NotSubmitted,
             "this report is still a draft; comment once it is submitted",
         ));
     }
     let body = body.trim();
     if body.is_empty() {
-        return Err(Error::invalid("body", "required", "write the comment"));
+        return Err(Error::invalid("body", ProblemCode::Required, "write the comment"));
     }
     if body.chars().count() > MAX_COMMENT {
-        return Err(Error::invalid("body", "too_long", format!("at most {MAX_COMMENT} characters fit")));
+        return Err(Error::invalid("body", ProblemCode::TooLong, format!("at most {MAX_COMMENT} characters fit")));
     }
     let at = timestamp(now);
     tx.prepare_cached(

@@ -17,6 +17,7 @@ pub mod plan;
 pub mod read;
 pub mod value;
 
+use crate::error::ProblemCode;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -237,20 +238,24 @@ pub fn check_mapping(
     };
     let mut problems = vec![];
     if mapping.len() > sheet.headers.len().max(read::MAX_COLUMNS) {
-        problems.push(FieldProblem::new("mapping", "too_many_columns", "the mapping has more columns than the sheet"));
+        problems.push(FieldProblem::new(
+            "mapping",
+            ProblemCode::TooManyColumns,
+            "the mapping has more columns than the sheet",
+        ));
     }
     for (i, key) in mapping.iter().enumerate() {
         let Some(key) = key else { continue };
         if !catalogue.iter().any(|f| f.key == key) {
             problems.push(FieldProblem::new(
                 format!("mapping[{i}]"),
-                "unknown_field",
+                ProblemCode::UnknownField,
                 format!("'{key}' is not a field of this import"),
             ));
         } else if mapping[..i].iter().any(|k| k.as_deref() == Some(key.as_str())) {
             problems.push(FieldProblem::new(
                 format!("mapping[{i}]"),
-                "mapped_twice",
+                ProblemCode::MappedTwice,
                 format!("two columns are mapped to '{key}'; map it once"),
             ));
         }
@@ -259,7 +264,7 @@ pub fn check_mapping(
         let shown: Vec<&str> = sheet.headers.iter().take(8).map(String::as_str).collect();
         return Err(Error::invalid(
             "mapping",
-            "nothing_mapped",
+            ProblemCode::NothingMapped,
             format!(
                 "none of the headers of '{}' ({}) names a field of this import; check that the first filled row holds the headers, or map the columns by hand",
                 sheet.name,
@@ -271,7 +276,7 @@ pub fn check_mapping(
         if !mapping.iter().any(|k| k.as_deref() == Some(f.key)) {
             problems.push(FieldProblem::new(
                 f.key,
-                "unmapped",
+                ProblemCode::Unmapped,
                 format!("no column is mapped to {} ({}); map the column that holds it", f.label_zh, f.label_en),
             ));
         }
@@ -281,7 +286,7 @@ pub fn check_mapping(
     {
         problems.push(FieldProblem::new(
             "customerCode",
-            "unmapped",
+            ProblemCode::Unmapped,
             "map the column with the customer code (客户编码) or the customer name (客户名称)",
         ));
     }
@@ -307,7 +312,7 @@ impl Cancel {
 
     pub(crate) fn check(&self) -> Result<()> {
         if self.0.load(Ordering::Relaxed) {
-            Err(Error::invalid("import", "cancelled", "the import was cancelled; nothing was imported"))
+            Err(Error::invalid("import", ProblemCode::Cancelled, "the import was cancelled; nothing was imported"))
         } else {
             Ok(())
         }

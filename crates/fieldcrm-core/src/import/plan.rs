@@ -3,6 +3,7 @@
 //! made here first (the card's own checks through `write::check_customer`),
 //! so a dry run says what the commit will do.
 
+use crate::error::ProblemCode;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -350,7 +351,7 @@ impl<'a> Planner<'a> {
         self.columns.get(key).and_then(|&i| self.headers.get(i)).cloned().unwrap_or_else(|| key.to_string())
     }
 
-    fn problem(&self, key: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+    fn problem(&self, key: &str, code: ProblemCode, message: impl Into<String>) -> FieldProblem {
         FieldProblem::new(self.header(key), code, message)
     }
 
@@ -364,14 +365,14 @@ impl<'a> Planner<'a> {
         match parse(self.raw(cells, key)) {
             Ok(v) => v,
             Err(message) => {
-                problems.push(self.problem(key, "bad_value", message));
+                problems.push(self.problem(key, ProblemCode::BadValue, message));
                 None
             }
         }
     }
 
     fn required(&self, key: &str, problems: &mut Vec<FieldProblem>) {
-        problems.push(self.problem(key, "required", "is empty; this field is required"));
+        problems.push(self.problem(key, ProblemCode::Required, "is empty; this field is required"));
     }
 
     fn staff(&self, text: &str) -> std::result::Result<(StaffId, String), String> {
@@ -410,7 +411,7 @@ impl<'a> Planner<'a> {
         match self.seen.get(&key) {
             Some(first) => Some(self.problem(
                 field,
-                "repeated",
+                ProblemCode::Repeated,
                 format!("the same {what} as row {first}; keep one of the two rows"),
             )),
             None => {
@@ -443,7 +444,7 @@ impl<'a> Planner<'a> {
                 }
                 None => problems.push(self.problem(
                     "channelLevel",
-                    "unknown_choice",
+                    ProblemCode::UnknownChoice,
                     format!("'{t}' is not a channel level; write 经销商, 二批 or 零售"),
                 )),
             }
@@ -455,7 +456,7 @@ impl<'a> Planner<'a> {
                 }
                 None => problems.push(self.problem(
                     "lifecycle",
-                    "unknown_choice",
+                    ProblemCode::UnknownChoice,
                     format!("'{t}' is not a status; write 潜在, 活跃, 休眠 or 淘汰"),
                 )),
             }
@@ -467,7 +468,7 @@ impl<'a> Planner<'a> {
                     values.insert("ownerId".into(), Json::from(id.to_string()));
                     owner_unit = Some(unit);
                 }
-                Err(m) => problems.push(self.problem("owner", "unknown_person", m)),
+                Err(m) => problems.push(self.problem("owner", ProblemCode::UnknownPerson, m)),
             }
         } else if self.ctx.viewer.role != StaffRole::HeadOffice || !self.columns.contains_key("owner") {
             values.insert("ownerId".into(), Json::from(self.ctx.viewer.staff.to_string()));
@@ -481,7 +482,7 @@ impl<'a> Planner<'a> {
                 Ok(id) => {
                     values.insert("territoryId".into(), Json::from(id.to_string()));
                 }
-                Err(m) => problems.push(self.problem("territory", "unknown_unit", m)),
+                Err(m) => problems.push(self.problem("territory", ProblemCode::UnknownUnit, m)),
             },
             None => {
                 if let Some(unit) = &owner_unit {
@@ -499,9 +500,11 @@ impl<'a> Planner<'a> {
                     Some(code) => {
                         values.insert(key.into(), Json::from(code.as_str()));
                     }
-                    None => {
-                        problems.push(self.problem(key, "unknown_code", format!("'{t}' is not a {what} of this book")))
-                    }
+                    None => problems.push(self.problem(
+                        key,
+                        ProblemCode::UnknownCode,
+                        format!("'{t}' is not a {what} of this book"),
+                    )),
                 }
             }
         }
@@ -524,7 +527,7 @@ impl<'a> Planner<'a> {
             if !allowed {
                 problems.push(self.problem(
                     if self.columns.contains_key("territory") { "territory" } else { "owner" },
-                    "out_of_scope",
+                    ProblemCode::OutOfScope,
                     "this card would lie outside your part of the organisation; leave it to its own managers",
                 ));
             }
@@ -601,7 +604,7 @@ impl<'a> Planner<'a> {
                             None => {
                                 let p = self.problem(
                                     "name",
-                                    "not_a_candidate",
+                                    ProblemCode::NotACandidate,
                                     "the card chosen to update is not one this row matches",
                                 );
                                 return Ok(Self::refused(row, label, vec![p]));
@@ -711,7 +714,7 @@ impl<'a> Planner<'a> {
         if !allowed {
             let p = self.problem(
                 "name",
-                "out_of_scope",
+                ProblemCode::OutOfScope,
                 format!("{} belongs to another part of the organisation", known.name),
             );
             return Ok(Self::refused(row, label, vec![p]));
@@ -767,7 +770,7 @@ impl<'a> Planner<'a> {
             self.required("name", &mut problems);
         }
         if name.as_ref().is_some_and(|n| n.chars().count() > 50) {
-            problems.push(self.problem("name", "too_long", "at most 50 characters fit"));
+            problems.push(self.problem("name", ProblemCode::TooLong, "at most 50 characters fit"));
         }
         let role = match self.text(cells, "role") {
             None => {
@@ -777,7 +780,7 @@ impl<'a> Planner<'a> {
             Some(t) => choice_of(&t, ROLES).or_else(|| {
                 problems.push(self.problem(
                     "role",
-                    "unknown_choice",
+                    ProblemCode::UnknownChoice,
                     format!("'{t}' is not a role; write 业务员, 区域经理, 省区经理 or 总部"),
                 ));
                 None
@@ -788,11 +791,11 @@ impl<'a> Planner<'a> {
                 self.required("unit", &mut problems);
                 None
             }
-            Some(t) => self.unit(&t).map_err(|m| problems.push(self.problem("unit", "unknown_unit", m))).ok(),
+            Some(t) => self.unit(&t).map_err(|m| problems.push(self.problem("unit", ProblemCode::UnknownUnit, m))).ok(),
         };
         let phone = self.text(cells, "phone");
         if phone.as_ref().is_some_and(|p| p.chars().count() > 40) {
-            problems.push(self.problem("phone", "too_long", "at most 40 characters fit"));
+            problems.push(self.problem("phone", ProblemCode::TooLong, "at most 40 characters fit"));
         }
         let (Some(name), Some(role), Some(unit), true) = (name, role, unit, problems.is_empty()) else {
             return Ok(Self::refused(row, label, problems));
@@ -898,7 +901,7 @@ impl<'a> Planner<'a> {
                 None => {
                     problems.push(self.problem(
                         "customerCode",
-                        "unknown_customer",
+                        ProblemCode::UnknownCustomer,
                         format!("no card has the customer code {code}; import the customers (with their codes) first, or fix the code"),
                     ));
                     None
@@ -909,7 +912,7 @@ impl<'a> Planner<'a> {
                 Some(_) => {
                     problems.push(self.problem(
                         "customerName",
-                        "ambiguous_customer",
+                        ProblemCode::AmbiguousCustomer,
                         format!("more than one card is named {name}; give the customer code instead"),
                     ));
                     None
@@ -917,7 +920,7 @@ impl<'a> Planner<'a> {
                 None => {
                     problems.push(self.problem(
                         "customerName",
-                        "unknown_customer",
+                        ProblemCode::UnknownCustomer,
                         format!("no card is named {name}; import the customer first, or fix the name"),
                     ));
                     None
@@ -944,7 +947,7 @@ impl<'a> Planner<'a> {
                 } else {
                     problems.push(self.problem(
                         "productCode",
-                        "unknown_product",
+                        ProblemCode::UnknownProduct,
                         format!("no product has the code {c}; import the product list first, or fix the code"),
                     ));
                     None
@@ -956,14 +959,14 @@ impl<'a> Planner<'a> {
             self.required("date", &mut problems);
         }
         if sold_on.is_some_and(|d| d > self.ctx.today) {
-            problems.push(self.problem("date", "in_future", "lies in the future; check the date"));
+            problems.push(self.problem("date", ProblemCode::InFuture, "lies in the future; check the date"));
         }
         let quantity = self.parsed(cells, "quantity", value::number, &mut problems);
         if quantity.is_none() && self.raw(cells, "quantity").is_empty() {
             self.required("quantity", &mut problems);
         }
         if quantity.is_some_and(|q| q.abs() > sales::MAX_QUANTITY) {
-            problems.push(self.problem("quantity", "out_of_range", "a quantity lies within ±1 billion"));
+            problems.push(self.problem("quantity", ProblemCode::OutOfRange, "a quantity lies within ±1 billion"));
         }
         let amount = self.parsed(cells, "amount", value::fen, &mut problems);
         if amount.is_none() && self.raw(cells, "amount").is_empty() {
@@ -974,14 +977,14 @@ impl<'a> Planner<'a> {
             Some(t) => choice_of(&t, KINDS).or_else(|| {
                 problems.push(self.problem(
                     "kind",
-                    "unknown_choice",
+                    ProblemCode::UnknownChoice,
                     format!("'{t}' is not a kind; write 发货, 开票 or 退货"),
                 ));
                 None
             }),
         };
         if document.as_ref().is_some_and(|d| d.chars().count() > 60) {
-            problems.push(self.problem("document", "too_long", "at most 60 characters fit"));
+            problems.push(self.problem("document", ProblemCode::TooLong, "at most 60 characters fit"));
         }
         let (Some(customer), Some(product), Some(sold_on), Some(quantity), Some(amount), Some(kind), true) =
             (customer, product, sold_on, quantity, amount, kind, problems.is_empty())

@@ -4,6 +4,7 @@
 //! and text is csv in UTF-8, UTF-16 or GB18030 (which covers GBK, what
 //! Chinese Excel saves csv in). A file with rows in two encodings is refused.
 
+use crate::error::ProblemCode;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -89,7 +90,7 @@ pub struct Sheet {
     pub file_name: String,
 }
 
-fn refuse(code: &str, message: String) -> Error {
+fn refuse(code: ProblemCode, message: String) -> Error {
     Error::invalid("file", code, message)
 }
 
@@ -105,19 +106,19 @@ pub fn load(path: &Path) -> Result<(Vec<u8>, String)> {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let meta = std::fs::metadata(path).map_err(|e| {
         refuse(
-            "unreadable",
+            ProblemCode::Unreadable,
             format!("{} cannot be read ({e}); check the path and that the file is closed", path.display()),
         )
     })?;
     if !meta.is_file() {
         return Err(refuse(
-            "not_a_file",
+            ProblemCode::NotAFile,
             format!("{} is a folder, not a file; choose a spreadsheet file", path.display()),
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
         return Err(refuse(
-            "too_big",
+            ProblemCode::TooBig,
             format!(
                 "{file_name} is {} MB; an import takes files up to {} MB. Split it (by month or region) and import the parts",
                 meta.len() / (1024 * 1024),
@@ -125,8 +126,9 @@ pub fn load(path: &Path) -> Result<(Vec<u8>, String)> {
             ),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| refuse("unreadable", format!("{file_name} cannot be read ({e}); check that it is closed")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        refuse(ProblemCode::Unreadable, format!("{file_name} cannot be read ({e}); check that it is closed"))
+    })?;
     Ok((bytes, file_name))
 }
 
@@ -141,7 +143,7 @@ pub fn hash_of(bytes: &[u8]) -> String {
 pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<Sheet> {
     let hash = hash_of(bytes);
     if bytes.is_empty() {
-        return Err(refuse("empty_file", format!("{file_name} is empty; choose the file with the data")));
+        return Err(refuse(ProblemCode::EmptyFile, format!("{file_name} is empty; choose the file with the data")));
     }
     let extension = Path::new(file_name).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let workbook_name = matches!(extension.as_str(), "xlsx" | "xlsm" | "xls" | "ods" | "et");
@@ -153,7 +155,7 @@ pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
         (FileFormat::Xls, None, sheets, name, grid)
     } else if workbook_name {
         return Err(refuse(
-            "not_a_workbook",
+            ProblemCode::NotAWorkbook,
             format!(
                 "{file_name} is named like an Excel workbook but is not one (its content is {}); open it in Excel or WPS and save it as .xlsx, or as .csv",
                 if looks_binary(bytes) { "not a spreadsheet" } else { "text" }
@@ -161,13 +163,13 @@ pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
         ));
     } else if looks_binary(bytes) {
         return Err(refuse(
-            "not_a_spreadsheet",
+            ProblemCode::NotASpreadsheet,
             format!("{file_name} is not a spreadsheet; import an .xlsx, .xls, .ods or .csv file"),
         ));
     } else {
         if sheet.is_some_and(|s| !s.is_empty() && s != csv_sheet_name(file_name)) {
             return Err(refuse(
-                "unknown_sheet",
+                ProblemCode::UnknownSheet,
                 format!("a csv file has one sheet; {file_name} has no sheet '{}'", sheet.unwrap_or("")),
             ));
         }
@@ -178,7 +180,7 @@ pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
     let mut rows = grid.into_iter().enumerate().filter(|(_, r)| r.iter().any(|c| !c.is_empty()));
     let Some((header_index, header)) = rows.next() else {
         return Err(refuse(
-            "empty_sheet",
+            ProblemCode::EmptySheet,
             format!("the sheet '{name}' of {file_name} is empty; choose the sheet with the data"),
         ));
     };
@@ -186,13 +188,13 @@ pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
     let rows: Vec<(u32, Vec<Raw>)> = rows.map(|(i, r)| (i as u32 + 1, r)).collect();
     if rows.is_empty() {
         return Err(refuse(
-            "no_rows",
+            ProblemCode::NoRows,
             format!("the sheet '{name}' of {file_name} has a header row but no rows below it; nothing to import"),
         ));
     }
     if rows.len() > MAX_ROWS {
         return Err(refuse(
-            "too_many_rows",
+            ProblemCode::TooManyRows,
             format!(
                 "'{name}' has {} rows; an import takes up to {MAX_ROWS}. Split the file and import the parts",
                 rows.len()
@@ -226,7 +228,7 @@ type Grid = Vec<Vec<Raw>>;
 
 fn damaged(file_name: &str, detail: impl std::fmt::Display) -> Error {
     refuse(
-        "damaged_workbook",
+        ProblemCode::DamagedWorkbook,
         format!("{file_name} could not be read as a workbook ({detail}); it may be damaged — open it in Excel or WPS, save it again, and import that copy"),
     )
 }
@@ -250,7 +252,7 @@ fn read_zip(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<(FileF
 fn read_compound(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<(Vec<String>, String, Grid)> {
     let protected = || {
         refuse(
-            "password_protected",
+            ProblemCode::PasswordProtected,
             format!("{file_name} is protected by a password; open it in Excel or WPS, remove the password (save a copy without it), and import that copy"),
         )
     };
@@ -273,13 +275,13 @@ where
 {
     let sheets = book.sheet_names();
     if sheets.is_empty() {
-        return Err(refuse("empty_workbook", format!("{file_name} has no sheets")));
+        return Err(refuse(ProblemCode::EmptyWorkbook, format!("{file_name} has no sheets")));
     }
     let wanted = sheet.map(str::trim).filter(|s| !s.is_empty());
     if let Some(name) = wanted {
         if !sheets.iter().any(|s| s == name) {
             return Err(refuse(
-                "unknown_sheet",
+                ProblemCode::UnknownSheet,
                 format!("{file_name} has no sheet '{name}'; its sheets are: {}", sheets.join(", ")),
             ));
         }
@@ -294,7 +296,7 @@ where
         }
     }
     Err(refuse(
-        "empty_sheet",
+        ProblemCode::EmptySheet,
         format!("every sheet of {file_name} is empty ({}); choose the file with the data", sheets.join(", ")),
     ))
 }
@@ -356,11 +358,14 @@ fn read_csv(bytes: &[u8], file_name: &str) -> Result<(String, Grid)> {
     let mut grid = vec![];
     for (i, record) in reader.records().enumerate() {
         let record = record.map_err(|e| {
-            refuse("bad_csv", format!("row {} of {file_name} cannot be read as csv ({e}); check its quotes", i + 1))
+            refuse(
+                ProblemCode::BadCsv,
+                format!("row {} of {file_name} cannot be read as csv ({e}); check its quotes", i + 1),
+            )
         })?;
         if grid.len() > MAX_ROWS + 1 {
             return Err(refuse(
-                "too_many_rows",
+                ProblemCode::TooManyRows,
                 format!("{file_name} has more than {MAX_ROWS} rows; split it and import the parts"),
             ));
         }
@@ -411,7 +416,7 @@ pub fn decode(bytes: &[u8], file_name: &str) -> Result<(String, String)> {
     }
     if let (Some(utf8), Some(other)) = (utf8_line, other_line) {
         return Err(refuse(
-            "mixed_encoding",
+            ProblemCode::MixedEncoding,
             format!(
                 "{file_name} mixes two text encodings: row {utf8} is UTF-8 but row {other} is not (probably GBK). Open it in Excel or WPS and save it again as one csv (UTF-8), or as .xlsx"
             ),
@@ -454,7 +459,7 @@ fn mixed_error(bytes: &[u8], bom: usize, file_name: &str, encoding: &str) -> Err
         })
         .map_or(1, |i| i + 1);
     refuse(
-        "bad_encoding",
+        ProblemCode::BadEncoding,
         format!(
             "row {line} of {file_name} is not valid {encoding} text; the file may mix encodings or be damaged. Save it again from Excel or WPS as csv (UTF-8) or .xlsx"
         ),

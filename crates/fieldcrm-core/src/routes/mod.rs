@@ -10,6 +10,7 @@ pub mod optimise;
 pub mod plan;
 pub mod sheet;
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -234,13 +235,17 @@ fn check_point(problems: &mut Vec<FieldProblem>, lat: Option<f64>, lon: Option<f
         (Some(lat), Some(lon)) => {
             let mut ok = true;
             if !(-90.0..=90.0).contains(&lat) || !lat.is_finite() {
-                problems.push(FieldProblem::new("startLatitude", "out_of_range", "a latitude is between -90 and 90"));
+                problems.push(FieldProblem::new(
+                    "startLatitude",
+                    ProblemCode::OutOfRange,
+                    "a latitude is between -90 and 90",
+                ));
                 ok = false;
             }
             if !(-180.0..=180.0).contains(&lon) || !lon.is_finite() {
                 problems.push(FieldProblem::new(
                     "startLongitude",
-                    "out_of_range",
+                    ProblemCode::OutOfRange,
                     "a longitude is between -180 and 180",
                 ));
                 ok = false;
@@ -250,7 +255,7 @@ fn check_point(problems: &mut Vec<FieldProblem>, lat: Option<f64>, lon: Option<f
         _ => {
             problems.push(FieldProblem::new(
                 "startLatitude",
-                "incomplete",
+                ProblemCode::Incomplete,
                 "give both latitude and longitude of the base, or neither",
             ));
             None
@@ -261,11 +266,15 @@ fn check_point(problems: &mut Vec<FieldProblem>, lat: Option<f64>, lon: Option<f
 fn check_name(problems: &mut Vec<FieldProblem>, name: &str) -> String {
     let name = name.trim();
     if name.is_empty() {
-        problems.push(FieldProblem::new("name", "required", "is required"));
+        problems.push(FieldProblem::new("name", ProblemCode::Required, "is required"));
     } else if name.chars().count() > 60 {
-        problems.push(FieldProblem::new("name", "too_long", "at most 60 characters fit"));
+        problems.push(FieldProblem::new("name", ProblemCode::TooLong, "at most 60 characters fit"));
     } else if name.chars().any(char::is_control) {
-        problems.push(FieldProblem::new("name", "control_chars", "contains invisible control characters; retype it"));
+        problems.push(FieldProblem::new(
+            "name",
+            ProblemCode::ControlChars,
+            "contains invisible control characters; retype it",
+        ));
     }
     name.to_string()
 }
@@ -274,7 +283,7 @@ fn check_weekday(problems: &mut Vec<FieldProblem>, weekday: Option<u8>) {
     if weekday.is_some_and(|d| d > 7) {
         problems.push(FieldProblem::new(
             "weekday",
-            "out_of_range",
+            ProblemCode::OutOfRange,
             "a weekday is 1 (Monday) to 7 (Sunday), or 0 for any day",
         ));
     }
@@ -285,20 +294,28 @@ pub fn create(tx: &Transaction<'_>, new: &NewRoute, profile: &Profile, now: Date
     let staff = match org::staff_member(tx, owner) {
         Ok(staff) => staff,
         Err(Error::NotFound { .. }) => {
-            return Err(Error::invalid("ownerId", "unknown_ref", format!("{owner} does not exist in this book")))
+            return Err(Error::invalid(
+                "ownerId",
+                ProblemCode::UnknownRef,
+                format!("{owner} does not exist in this book"),
+            ))
         }
         Err(other) => return Err(other),
     };
     if staff.role != StaffRole::Rep {
         return Err(Error::invalid(
             "ownerId",
-            "not_a_rep",
+            ProblemCode::NotARep,
             format!("{} is not a rep; routes belong to reps", staff.name),
         ));
     }
     let territory = new.territory_id.unwrap_or(staff.org_unit_id);
     if !org::exists(tx, "org_unit", &territory.to_string())? {
-        return Err(Error::invalid("territoryId", "unknown_ref", format!("{territory} does not exist in this book")));
+        return Err(Error::invalid(
+            "territoryId",
+            ProblemCode::UnknownRef,
+            format!("{territory} does not exist in this book"),
+        ));
     }
     check_may_manage(tx, profile, owner, territory)?;
     let mut problems = vec![];
@@ -312,7 +329,11 @@ pub fn create(tx: &Transaction<'_>, new: &NewRoute, profile: &Profile, now: Date
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM route WHERE owner_id = ?1 AND name = ?2 AND retired = 0)")?
         .query_row(params![owner, name], |r| r.get(0))?;
     if taken {
-        return Err(Error::invalid("name", "duplicate", format!("{} already has a route named '{name}'", staff.name)));
+        return Err(Error::invalid(
+            "name",
+            ProblemCode::Duplicate,
+            format!("{} already has a route named '{name}'", staff.name),
+        ));
     }
     let id = RouteId::new();
     let ts = timestamp(now);
@@ -334,7 +355,7 @@ pub fn create(tx: &Transaction<'_>, new: &NewRoute, profile: &Profile, now: Date
 }
 
 pub fn edit(tx: &Transaction<'_>, edit: &RouteEdit, profile: &Profile, now: DateTime<Utc>) -> Result<()> {
-    let Some(id) = edit.id else { return Err(Error::invalid("id", "required", "name the route to change")) };
+    let Some(id) = edit.id else { return Err(Error::invalid("id", ProblemCode::Required, "name the route to change")) };
     let route = get(tx, id)?;
     check_may_manage(tx, profile, route.owner_id, route.territory_id)?;
     let mut problems = vec![];
@@ -373,7 +394,7 @@ pub fn edit(tx: &Transaction<'_>, edit: &RouteEdit, profile: &Profile, now: Date
         if retired && route.stops > 0 {
             return Err(Error::invalid(
                 "retired",
-                "has_stops",
+                ProblemCode::HasStops,
                 format!("the route still has {} stops; move or remove them first", route.stops),
             ));
         }
@@ -429,7 +450,11 @@ pub fn add_stops(
     let route = get(tx, id)?;
     check_may_manage(tx, profile, route.owner_id, route.territory_id)?;
     if route.retired {
-        return Err(Error::invalid("routeId", "retired", "the route is retired; bring it back before adding stops"));
+        return Err(Error::invalid(
+            "routeId",
+            ProblemCode::Retired,
+            "the route is retired; bring it back before adding stops",
+        ));
     }
     let mut problems = vec![];
     let mut moving = vec![];
@@ -445,12 +470,12 @@ pub fn add_stops(
         match row {
             None => problems.push(FieldProblem::new(
                 field,
-                "unknown_ref",
+                ProblemCode::UnknownRef,
                 format!("{customer} does not exist in this book"),
             )),
             Some((name, owner, owner_name, _)) if owner != route.owner_id => problems.push(FieldProblem::new(
                 field,
-                "other_rep",
+                ProblemCode::OtherRep,
                 format!(
                     "{name} belongs to {owner_name}, not to {}; reassign the card first or use {owner_name}'s route",
                     route.owner_name
@@ -458,7 +483,11 @@ pub fn add_stops(
             )),
             Some((_, _, _, current)) => {
                 if customers[..i].contains(customer) {
-                    problems.push(FieldProblem::new(field, "duplicate", "the same customer is listed twice"));
+                    problems.push(FieldProblem::new(
+                        field,
+                        ProblemCode::Duplicate,
+                        "the same customer is listed twice",
+                    ));
                 } else {
                     moving.push((customer.to_string(), current));
                 }
@@ -471,7 +500,11 @@ pub fn add_stops(
     let mut order: Vec<String> =
         stops(tx, id)?.into_iter().map(|(c, _)| c).filter(|c| !moving.iter().any(|(m, _)| m == c)).collect();
     if order.len() + moving.len() > MAX_STOPS {
-        return Err(Error::invalid("customers", "too_many", format!("a route holds at most {MAX_STOPS} stops")));
+        return Err(Error::invalid(
+            "customers",
+            ProblemCode::TooMany,
+            format!("a route holds at most {MAX_STOPS} stops"),
+        ));
     }
     let at = at.map_or(order.len(), |a| (a.max(1) as usize - 1).min(order.len()));
     for (offset, (customer, _)) in moving.iter().enumerate() {
@@ -517,7 +550,11 @@ pub fn move_stop(tx: &Transaction<'_>, customer: CustomerId, position: u32, prof
         .optional()?;
     let Some(route) = route else { return Err(Error::NotFound { what: "customer", id: customer.to_string() }) };
     let Some(route) = route else {
-        return Err(Error::invalid("customerId", "not_on_route", "this customer is on no route; add it to one first"));
+        return Err(Error::invalid(
+            "customerId",
+            ProblemCode::NotOnRoute,
+            "this customer is on no route; add it to one first",
+        ));
     };
     let detail = get(tx, route)?;
     check_may_manage(tx, profile, detail.owner_id, detail.territory_id)?;
@@ -558,7 +595,7 @@ pub fn set_order(tx: &Transaction<'_>, id: RouteId, order: &[CustomerId], profil
     if current != given {
         return Err(Error::invalid(
             "order",
-            "not_the_stops",
+            ProblemCode::NotTheStops,
             "the new order must list every stop of the route exactly once; reload the route and try again",
         ));
     }

@@ -9,6 +9,7 @@
 //! every day the rep works. A week plan assumes each planned stop is visited on its
 //! day, so a customer is not planned twice in a row.
 
+use crate::error::ProblemCode;
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -137,14 +138,15 @@ fn work_day(date: NaiveDate) -> bool {
 }
 
 pub fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, "bad_date", format!("'{text}' is not a date; write it as YYYY-MM-DD")))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::invalid(field, ProblemCode::BadDate, format!("'{text}' is not a date; write it as YYYY-MM-DD"))
+    })
 }
 
 /// Builds the rep's plan for `days` days from `first`.
 pub fn build(conn: &Connection, staff: StaffId, first: NaiveDate, days: u32) -> Result<VisitPlan> {
     if !(1..=MAX_DAYS).contains(&days) {
-        return Err(Error::invalid("days", "out_of_range", format!("a plan covers 1 to {MAX_DAYS} days")));
+        return Err(Error::invalid("days", ProblemCode::OutOfRange, format!("a plan covers 1 to {MAX_DAYS} days")));
     }
     let member = org::staff_member(conn, staff)?;
     let (frequencies, ungraded) = crate::grades::visit_frequencies(conn)?;

@@ -8,6 +8,7 @@
 //! read of their cards. Groups follow the cards as they are now: a customer
 //! regraded in June counts under its new grade for the whole year.
 
+use crate::error::ProblemCode;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -54,10 +55,14 @@ impl Period {
         let to = crate::fieldwork::day("to", &query.to, &mut problems);
         let (Some(from), Some(to)) = (from, to) else { return Err(Error::Invalid(problems)) };
         if to < from {
-            return Err(Error::invalid("to", "before_from", "the period ends before it begins; swap the two days"));
+            return Err(Error::invalid(
+                "to",
+                ProblemCode::BeforeFrom,
+                "the period ends before it begins; swap the two days",
+            ));
         }
         if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(Error::invalid("to", "too_long", "a period spans at most ten years"));
+            return Err(Error::invalid("to", ProblemCode::TooLong, "a period spans at most ten years"));
         }
         Ok(Self { from, to })
     }

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod sheet;
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -83,16 +84,16 @@ fn short_text(
     let value = value.map(str::trim).filter(|v| !v.is_empty());
     match value {
         None if required => {
-            problems.push(FieldProblem::new(field, "required", "this field is required"));
+            problems.push(FieldProblem::new(field, ProblemCode::Required, "this field is required"));
             None
         }
         None => None,
         Some(v) if v.chars().count() > max => {
-            problems.push(FieldProblem::new(field, "too_long", format!("at most {max} characters fit")));
+            problems.push(FieldProblem::new(field, ProblemCode::TooLong, format!("at most {max} characters fit")));
             None
         }
         Some(v) if v.chars().any(char::is_control) => {
-            problems.push(FieldProblem::new(field, "control_characters", "remove line breaks and tabs"));
+            problems.push(FieldProblem::new(field, ProblemCode::ControlCharacters, "remove line breaks and tabs"));
             None
         }
         Some(v) => Some(v.to_string()),
@@ -108,10 +109,18 @@ pub fn check_product(input: &ProductInput) -> Result<ProductInput> {
     let line = short_text("line", input.line.as_deref(), 40, false, &mut problems);
     let unit = short_text("unit", input.unit.as_deref(), 10, false, &mut problems);
     if input.case_size.is_some_and(|n| n == 0 || n > 100_000) {
-        problems.push(FieldProblem::new("caseSize", "out_of_range", "a case holds between 1 and 100000 units"));
+        problems.push(FieldProblem::new(
+            "caseSize",
+            ProblemCode::OutOfRange,
+            "a case holds between 1 and 100000 units",
+        ));
     }
     if input.list_price.is_some_and(|p| !(0..=MAX_AMOUNT).contains(&p)) {
-        problems.push(FieldProblem::new("listPrice", "out_of_range", "a list price is between 0 and 10 billion yuan"));
+        problems.push(FieldProblem::new(
+            "listPrice",
+            ProblemCode::OutOfRange,
+            "a list price is between 0 and 10 billion yuan",
+        ));
     }
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
@@ -232,10 +241,10 @@ pub fn line_id(input: &SalesLineInput) -> SalesLineId {
 /// Writes a sales line: creates it, or updates the line with its id. True when created.
 pub fn save_line(tx: &Transaction<'_>, input: &SalesLineInput, now: DateTime<Utc>) -> Result<bool> {
     if !input.quantity.is_finite() || input.quantity.abs() > MAX_QUANTITY {
-        return Err(Error::invalid("quantity", "out_of_range", "a quantity lies within ±1 billion"));
+        return Err(Error::invalid("quantity", ProblemCode::OutOfRange, "a quantity lies within ±1 billion"));
     }
     if input.amount.abs() > MAX_AMOUNT {
-        return Err(Error::invalid("amount", "out_of_range", "an amount lies within ±10 billion yuan"));
+        return Err(Error::invalid("amount", ProblemCode::OutOfRange, "an amount lies within ±10 billion yuan"));
     }
     let id = line_id(input);
     let sold_on = input.sold_on.format("%Y-%m-%d").to_string();

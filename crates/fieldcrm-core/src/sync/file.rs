@@ -13,6 +13,7 @@
 //! signature, recipient, body length and hash, then decompresses at most the
 //! length the header declares. See docs/SYNC.md.
 
+use crate::error::ProblemCode;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -137,11 +138,11 @@ pub fn fingerprint(key: &[u8]) -> String {
 
 /// Writes a signed file. `header.body_len`/`body_hash` are filled in here.
 pub fn encode(mut header: Header, body: &Body, key: &SigningKey) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(body).map_err(|e| Error::refused("encode", e.to_string()))?;
+    let json = serde_json::to_vec(body).map_err(|e| Error::refused(ProblemCode::Encode, e.to_string()))?;
     let compressed = zstd::bulk::compress(&json, 3)?;
     header.body_len = json.len() as u64;
     header.body_hash = hex::encode(Sha256::digest(&compressed));
-    let header_json = serde_json::to_vec(&header).map_err(|e| Error::refused("encode", e.to_string()))?;
+    let header_json = serde_json::to_vec(&header).map_err(|e| Error::refused(ProblemCode::Encode, e.to_string()))?;
     let mut out = Vec::with_capacity(PREFIX + header_json.len() + SIGNATURE_BYTES + compressed.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_MAJOR.to_le_bytes());
@@ -164,14 +165,14 @@ pub struct Unverified<'a> {
 
 fn not_ours() -> Error {
     Error::refused(
-        "not_a_sync_file",
+        ProblemCode::NotASyncFile,
         "this is not a fieldcrm changeset file; choose a file exported by fieldcrm (*.fcsync)",
     )
 }
 
 fn truncated() -> Error {
     Error::refused(
-        "truncated",
+        ProblemCode::Truncated,
         "the file is incomplete (it was cut off while copying); ask the sender for the file again",
     )
 }
@@ -195,7 +196,7 @@ pub fn peek(path: &std::path::Path) -> Result<Header> {
 pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(Error::refused(
-            "too_big",
+            ProblemCode::TooBig,
             format!(
                 "the file is {} MiB, more than the {} MiB a changeset may have",
                 bytes.len() >> 20,
@@ -212,7 +213,7 @@ pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
     let major = u16::from_le_bytes([bytes[8], bytes[9]]);
     if major > FORMAT_MAJOR {
         return Err(Error::refused(
-            "newer_format",
+            ProblemCode::NewerFormat,
             format!(
                 "the file was written by a newer fieldcrm (format {major}, this program reads format {FORMAT_MAJOR}); update fieldcrm and import it again"
             ),
@@ -220,7 +221,7 @@ pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
     }
     if major < FORMAT_MAJOR {
         return Err(Error::refused(
-            "older_format",
+            ProblemCode::OlderFormat,
             format!(
                 "the file uses format {major}, which this fieldcrm no longer reads; ask the sender to update fieldcrm"
             ),
@@ -236,7 +237,7 @@ pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
     }
     let header: Header = serde_json::from_slice(&bytes[PREFIX..signed_end]).map_err(|_| {
         Error::refused(
-            "tampered",
+            ProblemCode::Tampered,
             "the file's header is unreadable; it was damaged or altered. Ask the sender for a new file",
         )
     })?;
@@ -252,25 +253,28 @@ impl Unverified<'_> {
         let signature = Signature::from_bytes(&self.signature);
         key.verify_strict(self.signed, &signature).map_err(|_| {
             Error::refused(
-                "bad_signature",
+                ProblemCode::BadSignature,
                 "the file's signature does not match its sender; it was altered or not written by the device it names. Do not use it; ask the sender for a new file",
             )
         })?;
         if hex::encode(Sha256::digest(self.body)) != self.header.body_hash {
             return Err(Error::refused(
-                "tampered",
+                ProblemCode::Tampered,
                 "the file's contents do not match its signed header; it was cut off or altered. Ask the sender for the file again",
             ));
         }
         if self.header.body_len > MAX_BODY_BYTES {
-            return Err(Error::refused("too_big", "the file declares more data than a changeset may hold"));
+            return Err(Error::refused(ProblemCode::TooBig, "the file declares more data than a changeset may hold"));
         }
         let json = zstd::bulk::decompress(self.body, self.header.body_len as usize).map_err(|_| {
-            Error::refused("tampered", "the file's contents cannot be unpacked; ask the sender for the file again")
+            Error::refused(
+                ProblemCode::Tampered,
+                "the file's contents cannot be unpacked; ask the sender for the file again",
+            )
         })?;
         let body: Body = serde_json::from_slice(&json).map_err(|e| {
             Error::refused(
-                "tampered",
+                ProblemCode::Tampered,
                 format!("the file's contents are not a changeset ({e}); ask the sender for a new file"),
             )
         })?;
@@ -279,14 +283,18 @@ impl Unverified<'_> {
 }
 
 pub fn verifying_key(bytes: &[u8]) -> Result<VerifyingKey> {
-    let array: [u8; 32] =
-        bytes.try_into().map_err(|_| Error::refused("bad_key", "a device key has 32 bytes (64 hex digits)"))?;
-    VerifyingKey::from_bytes(&array).map_err(|_| Error::refused("bad_key", "this is not a valid device key"))
+    let array: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| Error::refused(ProblemCode::BadKey, "a device key has 32 bytes (64 hex digits)"))?;
+    VerifyingKey::from_bytes(&array).map_err(|_| Error::refused(ProblemCode::BadKey, "this is not a valid device key"))
 }
 
 pub fn parse_key_hex(text: &str) -> Result<Vec<u8>> {
     let bytes = hex::decode(text.trim()).map_err(|_| {
-        Error::refused("bad_key", "a device key is 64 hexadecimal digits, as `fieldcrm device show` prints it")
+        Error::refused(
+            ProblemCode::BadKey,
+            "a device key is 64 hexadecimal digits, as `fieldcrm device show` prints it",
+        )
     })?;
     verifying_key(&bytes)?;
     Ok(bytes)

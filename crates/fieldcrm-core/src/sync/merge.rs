@@ -2,6 +2,7 @@
 //! A removed row stays removed (its tombstone beats any change to it, whatever
 //! the clocks say); see docs/SYNC.md for why.
 
+use crate::error::ProblemCode;
 use std::collections::BTreeSet;
 
 use rusqlite::types::Value as SqlValue;
@@ -87,7 +88,7 @@ impl<'t, 'c> Merger<'t, 'c> {
     pub fn apply(&mut self, change: &Change) -> Result<Outcome> {
         let Some(table) = manifest::table(&change.t) else {
             return Err(Error::refused(
-                "unknown_table",
+                ProblemCode::UnknownTable,
                 format!("the file changes '{}', which this book does not have", change.t),
             ));
         };
@@ -121,7 +122,7 @@ impl<'t, 'c> Merger<'t, 'c> {
             return Ok(Outcome::Duplicate);
         }
         let Json::Object(values) = &change.v else {
-            return Err(Error::refused("tampered", format!("a new {} row carries no values", table.name)));
+            return Err(Error::refused(ProblemCode::Tampered, format!("a new {} row carries no values", table.name)));
         };
         let mut columns: Vec<String> = vec![];
         let mut sql_values: Vec<SqlValue> = vec![];
@@ -139,7 +140,7 @@ impl<'t, 'c> Merger<'t, 'c> {
             sql_values.push(SqlValue::Text(search::sort_key(name)));
         }
         if !columns.iter().any(|c| c == "id") {
-            return Err(Error::refused("tampered", format!("a new {} row has no id", table.name)));
+            return Err(Error::refused(ProblemCode::Tampered, format!("a new {} row has no id", table.name)));
         }
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
         let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name, columns.join(", "), placeholders.join(", "));

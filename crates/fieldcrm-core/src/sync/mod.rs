@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod merge;
 pub mod office;
 
+use crate::error::ProblemCode;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -82,7 +83,7 @@ pub fn signing_key(tx: &Transaction<'_>) -> Result<SigningKey> {
     let secret: Option<Vec<u8>> = tx.query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))?;
     if let Some(secret) = secret {
         let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
-            Error::refused("bad_key", "this book's device key is damaged; restore the book from a backup")
+            Error::refused(ProblemCode::BadKey, "this book's device key is damaged; restore the book from a backup")
         })?;
         return Ok(SigningKey::from_bytes(&bytes));
     }
@@ -133,17 +134,20 @@ pub fn export(tx: &Transaction<'_>, now: DateTime<Utc>, to: Option<&str>) -> Res
     capture::seal(tx, now)?;
     let (mut header, body, recipient_label) = if is_office(tx)? {
         let to = to.ok_or_else(|| {
-            Error::refused("recipient_needed", "head office writes one file per device: name the device to write for")
+            Error::refused(
+                ProblemCode::RecipientNeeded,
+                "head office writes one file per device: name the device to write for",
+            )
         })?;
         let peer = office::peer(tx, to)?.ok_or_else(|| {
-            Error::refused("unknown_device", format!("no device {to} is enrolled here; enroll it first"))
+            Error::refused(ProblemCode::UnknownDevice, format!("no device {to} is enrolled here; enroll it first"))
         })?;
         let (h, b) = office::export_to_peer(tx, &peer, now)?;
         (h, b, staff_name(tx, peer.staff_id.as_deref())?)
     } else {
         let office = office_peer(tx)?.ok_or_else(|| {
             Error::refused(
-                "not_enrolled",
+                ProblemCode::NotEnrolled,
                 "this laptop has not joined head office yet: give head office your device key (Sync page, or `fieldcrm device show`), then import the first file head office sends you",
             )
         })?;
@@ -179,7 +183,7 @@ pub fn import(
     let h = &unverified.header;
     if h.schema_version > SCHEMA_VERSION {
         return Err(Error::refused(
-            "newer_schema",
+            ProblemCode::NewerSchema,
             format!(
                 "the file comes from a newer fieldcrm (book version {}, this program has {SCHEMA_VERSION}); update fieldcrm, then import it again",
                 h.schema_version
@@ -189,7 +193,7 @@ pub fn import(
     let me = device_id(tx)?;
     if h.recipient != me {
         return Err(Error::refused(
-            "wrong_recipient",
+            ProblemCode::WrongRecipient,
             "this file was written for another device; import it on the laptop it is addressed to (its name says who it is for)",
         ));
     }
@@ -197,7 +201,7 @@ pub fn import(
     let (peer, key) = if office_here {
         let peer = office::peer(tx, &h.sender)?.filter(|p| !p.is_office).ok_or_else(|| {
             Error::refused(
-                "unknown_device",
+                ProblemCode::UnknownDevice,
                 format!("the file comes from device {}, which is not enrolled here; enroll the device first", h.sender),
             )
         })?;
@@ -208,7 +212,7 @@ pub fn import(
             Some(office) => {
                 if h.sender != office.device_id {
                     return Err(Error::refused(
-                        "unknown_device",
+                        ProblemCode::UnknownDevice,
                         "this file does not come from your head office; laptops exchange files only with head office",
                     ));
                 }
@@ -222,13 +226,13 @@ pub fn import(
                     Some(t) if normalise_fingerprint(t) == normalise_fingerprint(&expected) => {}
                     Some(_) => {
                         return Err(Error::refused(
-                            "office_key_mismatch",
+                            ProblemCode::OfficeKeyMismatch,
                             format!("head office's key in this file has fingerprint {expected}, not the one you confirmed; do not import it and call head office"),
                         ))
                     }
                     None => {
                         return Err(Error::SyncRefused {
-                            reason: "office_not_trusted",
+                            reason: ProblemCode::OfficeNotTrusted,
                             message: format!("this is the first file from head office. Check with head office that their key fingerprint is {expected}, then import it again confirming it"),
                             fingerprint: Some(expected),
                         })
@@ -249,7 +253,7 @@ pub fn import(
         }
         Some(_) => {
             return Err(Error::refused(
-                "replayed",
+                ProblemCode::Replayed,
                 format!(
                     "a different file numbered {} from this sender was already imported; this one was altered or comes from a restored copy of the sender's book. Ask the sender to export again",
                     header.file_no
@@ -259,7 +263,7 @@ pub fn import(
         None => {}
     }
     let mut report = if office_here {
-        let peer = peer.ok_or_else(|| Error::refused("unknown_device", "the sender is not enrolled"))?;
+        let peer = peer.ok_or_else(|| Error::refused(ProblemCode::UnknownDevice, "the sender is not enrolled"))?;
         let report = office::import_from_device(tx, &peer, &header, &body, now, progress)?;
         prune(tx)?;
         report
@@ -287,14 +291,14 @@ pub fn import(
 fn join(tx: &Transaction<'_>, header: &Header, now: DateTime<Utc>) -> Result<office::Peer> {
     if !header.snapshot {
         return Err(Error::refused(
-            "join_needs_first_file",
+            ProblemCode::JoinNeedsFirstFile,
             "this laptop has not joined head office yet, and this is not a first file; ask head office to write your first file again",
         ));
     }
     let cards: i64 = tx.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?;
     if cards > 0 {
         return Err(Error::refused(
-            "join_needs_new_book",
+            ProblemCode::JoinNeedsNewBook,
             "this book already holds cards of its own; join head office with a new, empty book (start fieldcrm with another book file)",
         ));
     }

@@ -1,6 +1,7 @@
 //! Head office's side: enrolled devices, whose scope is what, merging a
 //! laptop's file (authority, conflicts, moves), and writing each person's file.
 
+use crate::error::ProblemCode;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -142,7 +143,8 @@ pub fn scope_of(conn: &Connection, staff: &str) -> Result<(PeerScope, StaffRole)
         .query_row([staff], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
         .ok_or_else(|| Error::NotFound { what: "staff member", id: staff.to_string() })?;
-    let role: StaffRole = role.parse().map_err(|_| Error::refused("bad_role", format!("unknown role {role}")))?;
+    let role: StaffRole =
+        role.parse().map_err(|_| Error::refused(ProblemCode::BadRole, format!("unknown role {role}")))?;
     let scope = match role {
         StaffRole::Rep => PeerScope::Owner(staff.to_string()),
         StaffRole::RegionalManager | StaffRole::ProvincialManager => PeerScope::Units(subtree(conn, &unit)?),
@@ -220,11 +222,11 @@ fn holds_staff(conn: &Connection, scope: &PeerScope, person: &str) -> Result<boo
 type Write = (SqlValue, String, u64);
 
 struct Refusal {
-    reason: &'static str,
+    reason: ProblemCode,
     message: String,
 }
 
-fn refuse(reason: &'static str, message: impl Into<String>) -> Refusal {
+fn refuse(reason: ProblemCode, message: impl Into<String>) -> Refusal {
     Refusal { reason, message: message.into() }
 }
 
@@ -238,17 +240,23 @@ fn authorise(
     change: &Change,
 ) -> Result<Result<(), Refusal>> {
     let Some(table) = manifest::table(&change.t) else {
-        return Ok(Err(refuse("unknown_table", format!("'{}' is not synced", change.t))));
+        return Ok(Err(refuse(ProblemCode::UnknownTable, format!("'{}' is not synced", change.t))));
     };
     match table.authority {
         Authority::OfficeOnly => {
-            return Ok(Err(refuse("office_only", format!("only head office changes the {}", table.label_en))));
+            return Ok(Err(refuse(
+                ProblemCode::OfficeOnly,
+                format!("only head office changes the {}", table.label_en),
+            )));
         }
         Authority::ScopedInsertOnly if change.c != "*" => {
-            return Ok(Err(refuse("read_only", format!("{} is never changed after it is written", table.label_en))));
+            return Ok(Err(refuse(
+                ProblemCode::ReadOnly,
+                format!("{} is never changed after it is written", table.label_en),
+            )));
         }
         Authority::OfficeCreates(columns) if !columns.contains(&change.c.as_str()) => {
-            return Ok(Err(refuse("office_only", format!("only head office records {}", table.label_en))));
+            return Ok(Err(refuse(ProblemCode::OfficeOnly, format!("only head office records {}", table.label_en))));
         }
         _ => {}
     }
@@ -264,10 +272,13 @@ fn authorise(
         && matches!(change.c.as_str(), "grade" | "grade_manual" | "credit_grade")
         && role == StaffRole::Rep
     {
-        return Ok(Err(refuse("grade_by_manager", "only a manager or head office sets a customer's grades")));
+        return Ok(Err(refuse(ProblemCode::GradeByManager, "only a manager or head office sets a customer's grades")));
     }
     if table.name == "customer" && change.c == "-" {
-        return Ok(Err(refuse("cards_are_kept", "cards are never deleted; set the lifecycle to 'eliminated' instead")));
+        return Ok(Err(refuse(
+            ProblemCode::CardsAreKept,
+            "cards are never deleted; set the lifecycle to 'eliminated' instead",
+        )));
     }
     if table.name == "customer" && change.c == "*" {
         let owner = change.v.get("owner_id").and_then(Json::as_str);
@@ -275,7 +286,7 @@ fn authorise(
         return Ok(if scope.holds(owner, territory) {
             Ok(())
         } else {
-            Err(refuse("out_of_scope", "a new card must belong to you (reps) or to a territory you manage"))
+            Err(refuse(ProblemCode::OutOfScope, "a new card must belong to you (reps) or to a territory you manage"))
         });
     }
     let Some(anchor) = anchor_of(conn, change)? else { return Ok(Ok(())) };
@@ -285,7 +296,7 @@ fn authorise(
                 Ok(())
             } else {
                 Err(refuse(
-                    "out_of_scope",
+                    ProblemCode::OutOfScope,
                     format!("these {} belong to someone outside your part of the organisation", table.label_en),
                 ))
             });
@@ -294,18 +305,21 @@ fn authorise(
     };
     let Some((owner, territory)) = owner_and_territory(conn, &customer)? else {
         return Ok(Err(refuse(
-            "unknown_card",
+            ProblemCode::UnknownCard,
             "the card this belongs to is not at head office (it was refused or never sent)",
         )));
     };
     let held =
         scope.holds(owner.as_deref(), territory.as_deref()) || moved_away_later(conn, scope, &customer, change.n)?;
     if !held {
-        return Ok(Err(refuse("out_of_scope", "this card is not yours: it belongs to another rep or territory")));
+        return Ok(Err(refuse(
+            ProblemCode::OutOfScope,
+            "this card is not yours: it belongs to another rep or territory",
+        )));
     }
     if table.name == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
         if role == StaffRole::Rep {
-            return Ok(Err(refuse("reassign_by_manager", "only a manager or head office reassigns a card")));
+            return Ok(Err(refuse(ProblemCode::ReassignByManager, "only a manager or head office reassigns a card")));
         }
         let value = change.v.as_str();
         let keeps = match change.c.as_str() {
@@ -323,7 +337,7 @@ fn authorise(
         };
         if !keeps {
             return Ok(Err(refuse(
-                "out_of_scope",
+                ProblemCode::OutOfScope,
                 "a card can only be handed to someone in your own part of the organisation",
             )));
         }
@@ -341,7 +355,7 @@ fn authorise_owned(
 ) -> Result<Result<(), Refusal>> {
     let out_of_scope = || {
         refuse(
-            "out_of_scope",
+            ProblemCode::OutOfScope,
             format!("these {} belong to a rep outside your part of the organisation", table.label_en),
         )
     };
@@ -355,7 +369,7 @@ fn authorise_owned(
         .query_row([&change.k], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let Some((owner, territory)) = current else {
-        return Ok(Err(refuse("unknown_row", format!("these {} are not at head office", table.label_en))));
+        return Ok(Err(refuse(ProblemCode::UnknownRow, format!("these {} are not at head office", table.label_en))));
     };
     if !scope.holds(Some(&owner), Some(&territory)) {
         return Ok(Err(out_of_scope()));
@@ -381,7 +395,7 @@ fn authorise_author(
 ) -> Result<Result<(), Refusal>> {
     let not_author = || {
         refuse(
-            "not_author",
+            ProblemCode::NotAuthor,
             format!("{} are written only by the person they are of; you may not write another's", table.label_en),
         )
     };
@@ -479,7 +493,7 @@ pub fn import_from_device(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
     let staff = peer.staff_id.clone().ok_or_else(|| {
-        Error::refused("not_enrolled", "this device is not enrolled for a staff member; enroll it again")
+        Error::refused(ProblemCode::NotEnrolled, "this device is not enrolled for a staff member; enroll it again")
     })?;
     let (scope, role) = scope_of(tx, &staff)?;
     let range = header.ranges.iter().find(|r| r.origin == header.sender).cloned().unwrap_or(Range {
@@ -495,7 +509,10 @@ pub fn import_from_device(
     let total = body.changes.len();
     for (i, change) in body.changes.iter().enumerate() {
         if change.o != header.sender {
-            return Err(Error::refused("tampered", "a laptop's file may only hold that laptop's own changes"));
+            return Err(Error::refused(
+                ProblemCode::Tampered,
+                "a laptop's file may only hold that laptop's own changes",
+            ));
         }
         if i % 2000 == 0 {
             progress(Progress { done: i, total });
@@ -633,7 +650,7 @@ fn reject(
         change.k,
         change.c,
         change.v.to_string(),
-        refusal.reason,
+        refusal.reason.as_str(),
         refusal.message,
         customer,
         label,
@@ -947,7 +964,7 @@ pub fn enroll(
     if let Some(existing) = peer(tx, device)? {
         if existing.public_key != key {
             return Err(Error::refused(
-                "device_key_mismatch",
+                ProblemCode::DeviceKeyMismatch,
                 "this device id is already enrolled with a different key; check the key shown on the laptop",
             ));
         }
@@ -986,7 +1003,10 @@ mod tests {
             PeerScope::Owner(staff) => staff.clone(),
             _ => String::new(),
         };
-        book.read(|conn| authorise(conn, &staff, scope, role, change)).expect("authorise").err().map(|r| r.reason)
+        book.read(|conn| authorise(conn, &staff, scope, role, change))
+            .expect("authorise")
+            .err()
+            .map(|r| r.reason.as_str())
     }
 
     /// Head office's book: a region with one territory, a territory outside it,
@@ -1094,7 +1114,10 @@ mod tests {
         let other_scope = PeerScope::Owner(other.clone());
         let manager_scope = book.read(|conn| subtree(conn, &region.to_string())).map(PeerScope::Units).expect("scope");
         let judge = |staff: &str, scope: &PeerScope, role: StaffRole, change: &Change| {
-            book.read(|conn| authorise(conn, staff, scope, role, change)).expect("authorise").err().map(|r| r.reason)
+            book.read(|conn| authorise(conn, staff, scope, role, change))
+                .expect("authorise")
+                .err()
+                .map(|r| r.reason.as_str())
         };
         let id = "0190a000-0000-7000-8000-00000000f001";
         let visit = |by: &str| {

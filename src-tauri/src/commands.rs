@@ -1,11 +1,11 @@
 //! The one command the UI invokes: `call`, with a command's name and its
-//! arguments. It runs [`fieldcrm_core::commands::dispatch`] — the same table
+//! arguments. It runs [`fieldcrm_core::api::commands::dispatch`] — the same table
 //! the UI's tests run against over HTTP — on a thread meant for blocking work,
 //! so a long import, merge or analysis leaves the async runtime's workers (and
 //! the window) free. Progress goes to the webview as events (`sync-progress`,
 //! `import-progress`).
 
-use fieldcrm_core::commands::{self, Event, Host};
+use fieldcrm_core::api::commands::{self, Event, Host};
 use fieldcrm_core::ApiError;
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, Manager};

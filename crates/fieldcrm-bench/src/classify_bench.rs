@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
-use fieldcrm_core::classify_api::SuggestQuery;
+use fieldcrm_core::api::classify::SuggestQuery;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::routes::optimise::{self, Point};
 use fieldcrm_core::routes::plan::PlanQuery;

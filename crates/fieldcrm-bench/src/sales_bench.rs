@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use fieldcrm_core::api::sales::AnalysisKind;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::import::{Cancel, ImportRequest};
 use fieldcrm_core::model::ImportKind;
 use fieldcrm_core::sales::analysis::AnalysisQuery;
-use fieldcrm_core::sales_api::AnalysisKind;
 use fieldcrm_core::search::CustomerQuery;
 use fieldcrm_core::{ApiError, Book, SystemClock};
 use serde::Serialize;
@@ -206,7 +206,7 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let mut basis = String::new();
     for _ in 0..args.runs {
         let t = Instant::now();
-        let s = book.suggest_grades(&fieldcrm_core::classify_api::SuggestQuery { org_unit_id: None })?;
+        let s = book.suggest_grades(&fieldcrm_core::api::classify::SuggestQuery { org_unit_id: None })?;
         samples.push(t.elapsed());
         basis = format!("{:?}, {} cards", s.basis, s.considered);
     }

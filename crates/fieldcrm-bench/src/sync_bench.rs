@@ -6,10 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{CardEdit, NewOrgUnit, NewProfile, NewStaff};
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::model::{OrgUnitKind, StaffRole};
-use fieldcrm_core::sync_api::EnrollDevice;
 use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
 use rusqlite::{params, Connection, TransactionBehavior};
 use serde::Serialize;
@@ -152,7 +152,7 @@ fn insert_cards(path: &Path, owner: &str, territory: &str, n: usize, prefix: &st
             ids.push(id);
         }
     }
-    fieldcrm_core::sync::capture::seal(&tx, now).map_err(|e| io(ApiError::from(e)))?;
+    fieldcrm_core::changes::capture::seal(&tx, now).map_err(|e| io(ApiError::from(e)))?;
     tx.commit().map_err(io)?;
     Ok(ids)
 }
@@ -178,7 +178,7 @@ fn update_cards(
         }
     }
     if capture {
-        fieldcrm_core::sync::capture::seal(&tx, chrono::Utc::now()).map_err(|e| io(ApiError::from(e)))?;
+        fieldcrm_core::changes::capture::seal(&tx, chrono::Utc::now()).map_err(|e| io(ApiError::from(e)))?;
     }
     tx.execute("UPDATE sync_state SET capture = 1", []).map_err(io)?;
     tx.commit().map_err(io)?;
@@ -218,7 +218,7 @@ fn edit_transactions(
         .execute(params![fieldcrm_core::ids::ChangeId::new().to_string(), id, format!("\"{phone}\""), staff, ts])
         .map_err(io)?;
         if capture {
-            fieldcrm_core::sync::capture::seal(&tx, now).map_err(|e| io(ApiError::from(e)))?;
+            fieldcrm_core::changes::capture::seal(&tx, now).map_err(|e| io(ApiError::from(e)))?;
         }
         tx.commit().map_err(io)?;
     }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
-use fieldcrm_core::classify_api::{AcceptGrades, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use fieldcrm_core::api::classify::{AcceptGrades, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use fieldcrm_core::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
 use fieldcrm_core::grades::{
     AcceptedGrade, GradeChange, GradeLevelInput, GradeScale, GradeSuggestion, RuleShare, Settlement,
@@ -314,7 +314,7 @@ pub fn codes(book: &Book, command: &CodesCommand, json: bool) -> Result<(), ApiE
     Ok(())
 }
 
-fn scales_text(scales: &fieldcrm_core::classify_api::GradeScales) -> String {
+fn scales_text(scales: &fieldcrm_core::api::classify::GradeScales) -> String {
     let mut out = vec![];
     for level in &scales.levels {
         let mut implies = vec![];

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
+use fieldcrm_core::api::fieldwork::ReportRef;
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::fieldwork::calendar::ReminderInput;
 use fieldcrm_core::fieldwork::duties::{Compliance, ComplianceQuery, DutyRuleInput};
 use fieldcrm_core::fieldwork::records::{Call, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit};
 use fieldcrm_core::fieldwork::reports::{NewUrgentReport, Report, ReportListQuery, ReportQuery, ReportSummaryInput};
-use fieldcrm_core::fieldwork_api::ReportRef;
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, ReportId, StaffId, TaskId, VisitId};
 use fieldcrm_core::model::{CallDirection, ChannelLevel, DutyKind, ReportKind, StaffRole, UrgentTopic};
 use fieldcrm_core::{ApiError, Book};

@@ -5,13 +5,13 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use fieldcrm_core::api::sales::AnalysisKind;
 use fieldcrm_core::import::{
     Cancel, DuplicateChoice, ImportPreview, ImportProgress, ImportRequest, RowAction, SheetImportReport,
 };
 use fieldcrm_core::model::ImportKind;
 use fieldcrm_core::sales::analysis::{AnalysisQuery, GroupLabel};
 use fieldcrm_core::sales::Product;
-use fieldcrm_core::sales_api::AnalysisKind;
 use fieldcrm_core::{ApiError, Book};
 
 use crate::{output, usage, ListArgs};

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use fieldcrm_core::api::sync::{ConflictChoice, ConflictResolution, ConflictView, EnrollDevice, SyncStatus};
 use fieldcrm_core::sync::{ImportReport, Progress};
-use fieldcrm_core::sync_api::{ConflictChoice, ConflictResolution, ConflictView, EnrollDevice, SyncStatus};
 use fieldcrm_core::{ApiError, Book};
 
 use crate::output;

@@ -183,7 +183,7 @@ fn an_import_killed_midway_leaves_head_office_as_it_was_and_the_same_file_import
             )
             .expect("insert");
         }
-        fieldcrm_core::sync::capture::seal(&tx, chrono::Utc::now()).expect("seal");
+        fieldcrm_core::changes::capture::seal(&tx, chrono::Utc::now()).expect("seal");
         tx.commit().expect("commit");
     }
     let file = ok_json(rep, &["sync", "export", "--out", org.inbox.to_str().expect("utf8")])["path"]

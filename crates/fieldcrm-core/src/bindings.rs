@@ -5,6 +5,13 @@
 
 use ts_rs::TS;
 
+use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use crate::api::fieldwork::{Home, ReportRef};
+use crate::api::sales::{AnalysisKind, ExportedList};
+use crate::api::sync::{
+    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile,
+    HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
+};
 use crate::api::{
     BookStatus, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
     Saved, TagCount,
@@ -12,7 +19,6 @@ use crate::api::{
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::read::Grading;
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
-use crate::classify_api::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use crate::codes::{CodeEdit, CodeItem, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
 use crate::error::{ApiError, ErrorCode, FieldProblem, ProblemCode};
@@ -28,7 +34,6 @@ use crate::fieldwork::reports::{
     CustomerTotals, DayTotals, NewUrgentReport, Report, ReportComment, ReportContent, ReportLine, ReportListQuery,
     ReportQuery, ReportSummaryInput, ReportTotals,
 };
-use crate::fieldwork_api::{Home, ReportRef};
 use crate::grades::{
     AcceptedGrade, CreditTerms, GradeChange, GradeHistoryEntry, GradeLevel, GradeLevelInput, GradeScale,
     GradeSuggestion, ProposedGrade, RevenueBasis, RuleShare, Settlement,
@@ -56,13 +61,8 @@ use crate::sales::analysis::{
     ProductComposition, ProductSlice, RankedCustomer, RegionComposition, RegionSlice,
 };
 use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
-use crate::sales_api::{AnalysisKind, ExportedList};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, GroupCount, SortKey};
 use crate::sync::{ImportReport, Progress};
-use crate::sync_api::{
-    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile,
-    HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
-};
 
 macro_rules! declarations {
     ($($t:ty),+ $(,)?) => {

@@ -73,6 +73,21 @@ impl Clock for FixedClock {
     }
 }
 
+/// Parses a date (YYYY-MM-DD).
+pub(crate) fn day(field: &str, value: &str, problems: &mut Vec<crate::error::FieldProblem>) -> Option<NaiveDate> {
+    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+        Ok(day) => Some(day),
+        Err(_) => {
+            problems.push(crate::error::FieldProblem::new(
+                field,
+                crate::error::ProblemCode::BadDate,
+                format!("'{value}' is not a date; write it as YYYY-MM-DD"),
+            ));
+            None
+        }
+    }
+}
+
 /// The stored form of a timestamp: RFC 3339, UTC, milliseconds.
 pub fn timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)

@@ -461,7 +461,7 @@ pub fn check_custom(conn: &Connection, codes: &Json, current: &Json) -> Result<V
 /// from the same text. Not captured for sync: every book converts its own.
 pub fn adopt_free_text(tx: &Transaction<'_>) -> Result<()> {
     use sha2::Digest;
-    crate::sync::capture::set_capture(tx, false)?;
+    crate::changes::capture::set_capture(tx, false)?;
     let texts: Vec<String> = tx
         .prepare("SELECT DISTINCT industry FROM customer WHERE industry IS NOT NULL")?
         .query_map([], |r| r.get(0))?
@@ -495,6 +495,6 @@ pub fn adopt_free_text(tx: &Transaction<'_>) -> Result<()> {
             tx.execute("UPDATE customer SET industry = ?1 WHERE industry = ?2", params![code, text])?;
         }
     }
-    crate::sync::capture::set_capture(tx, true)?;
+    crate::changes::capture::set_capture(tx, true)?;
     Ok(())
 }

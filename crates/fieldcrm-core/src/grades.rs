@@ -12,10 +12,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::card::Actor;
 use crate::clock::timestamp;
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{ChangeId, CustomerId};
+use crate::org::Actor;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -3,7 +3,10 @@
 //! uses this laptop).
 
 use crate::error::ProblemCode;
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -190,7 +193,7 @@ pub fn set_profile(tx: &Transaction<'_>, staff: StaffId, at: DateTime<Utc>) -> R
     staff_member(tx, staff)?;
     tx.execute(
         "INSERT INTO local_profile (singleton, staff_id, device_id, created_at) VALUES (1, ?1, ?2, ?3)",
-        params![staff, crate::sync::device_id(tx)?, timestamp(at)],
+        params![staff, crate::store::device_id(tx)?, timestamp(at)],
     )?;
     Ok(())
 }
@@ -201,4 +204,182 @@ pub fn set_language(tx: &Transaction<'_>, language: &str) -> Result<()> {
     }
     tx.execute("UPDATE local_profile SET language = ?1", [language])?;
     Ok(())
+}
+
+/// Who makes a change, when, and why (`edit`, `create`, `demo`, later `visit`,
+/// `sync` …). The history shows all three.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub staff: StaffId,
+    pub at: DateTime<Utc>,
+    pub source: &'static str,
+    /// The visit or call whose findings make the change.
+    pub source_id: Option<uuid::Uuid>,
+}
+
+impl Actor {
+    pub(crate) fn today(&self) -> chrono::NaiveDate {
+        crate::clock::work_day(self.at)
+    }
+}
+
+/// What one person may see and change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PeerScope {
+    All,
+    /// A rep: the cards they own.
+    Owner(String),
+    /// A manager: the cards whose territory is in their part of the org tree.
+    Units(HashSet<String>),
+}
+
+impl PeerScope {
+    pub fn holds(&self, owner: Option<&str>, territory: Option<&str>) -> bool {
+        match self {
+            PeerScope::All => true,
+            PeerScope::Owner(staff) => owner == Some(staff.as_str()),
+            PeerScope::Units(units) => territory.is_some_and(|t| units.contains(t)),
+        }
+    }
+
+    pub fn signature(&self) -> String {
+        match self {
+            PeerScope::All => "all".into(),
+            PeerScope::Owner(staff) => format!("owner:{staff}"),
+            PeerScope::Units(units) => {
+                let mut sorted: Vec<&String> = units.iter().collect();
+                sorted.sort();
+                format!("units:{}", sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
+            }
+        }
+    }
+
+    /// The ids of the cards in this scope.
+    pub fn customers(&self, conn: &Connection) -> Result<HashSet<String>> {
+        let ids: Vec<String> = match self {
+            PeerScope::All => conn
+                .prepare("SELECT id FROM customer")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            PeerScope::Owner(staff) => conn
+                .prepare("SELECT id FROM customer WHERE owner_id = ?1")?
+                .query_map([staff], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+            PeerScope::Units(units) => {
+                let list: Vec<SqlValue> = units.iter().map(|u| SqlValue::Text(u.clone())).collect();
+                conn.prepare("SELECT id FROM customer WHERE territory_id IN rarray(?1)")?
+                    .query_map([std::rc::Rc::new(list)], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?
+            }
+        };
+        Ok(ids.into_iter().collect())
+    }
+}
+
+pub fn subtree(conn: &Connection, unit: &str) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE t(id) AS (SELECT ?1 UNION SELECT o.id FROM org_unit o JOIN t ON o.parent_id = t.id)
+         SELECT id FROM t",
+    )?;
+    let ids = stmt.query_map([unit], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(ids)
+}
+
+pub fn scope_of(conn: &Connection, staff: &str) -> Result<(PeerScope, StaffRole)> {
+    let (role, unit): (String, String) = conn
+        .prepare_cached("SELECT role, org_unit_id FROM staff WHERE id = ?1")?
+        .query_row([staff], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "staff member", id: staff.to_string() })?;
+    let role: StaffRole =
+        role.parse().map_err(|_| Error::refused(ProblemCode::BadRole, format!("unknown role {role}")))?;
+    let scope = match role {
+        StaffRole::Rep => PeerScope::Owner(staff.to_string()),
+        StaffRole::RegionalManager | StaffRole::ProvincialManager => PeerScope::Units(subtree(conn, &unit)?),
+        StaffRole::HeadOffice => PeerScope::All,
+    };
+    Ok((scope, role))
+}
+
+/// The people whose own rows (reports, calls with colleagues …) a scope holds.
+pub fn staff_in_scope(conn: &Connection, scope: &PeerScope) -> Result<Vec<String>> {
+    let ids: Vec<String> = match scope {
+        PeerScope::All => {
+            conn.prepare("SELECT id FROM staff")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        }
+        PeerScope::Owner(staff) => vec![staff.clone()],
+        PeerScope::Units(units) => {
+            let list: Vec<SqlValue> = units.iter().map(|u| SqlValue::Text(u.clone())).collect();
+            conn.prepare("SELECT id FROM staff WHERE org_unit_id IN rarray(?1)")?
+                .query_map([std::rc::Rc::new(list)], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        }
+    };
+    Ok(ids)
+}
+
+/// The person using this laptop and the part of the organisation they see:
+/// a rep their own cards and records, a manager their subtree, head office all.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub staff: StaffId,
+    pub role: StaffRole,
+    pub name: String,
+    /// The org units under the person (None: everything).
+    pub units: Option<HashSet<String>>,
+}
+
+impl Viewer {
+    pub fn of(conn: &Connection) -> Result<Self> {
+        let profile = profile(conn)?.ok_or(Error::NoProfile)?;
+        Self::from_profile(conn, &profile)
+    }
+
+    pub fn from_profile(conn: &Connection, profile: &Profile) -> Result<Self> {
+        let units = match profile.role {
+            StaffRole::HeadOffice => None,
+            _ => Some(subtree(conn, &profile.org_unit_id.to_string())?),
+        };
+        Ok(Self { staff: profile.staff_id, role: profile.role, name: profile.name.clone(), units })
+    }
+
+    /// May this person see (and record work on) the customer? Err when the
+    /// customer is not in the book.
+    pub fn sees_customer(&self, conn: &Connection, customer: &str) -> Result<bool> {
+        let row: Option<(String, String)> = conn
+            .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
+            .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((owner, territory)) = row else {
+            return Err(Error::NotFound { what: "customer", id: customer.to_string() });
+        };
+        Ok(match self.role {
+            StaffRole::Rep => owner == self.staff.to_string(),
+            _ => self.units.as_ref().is_none_or(|u| u.contains(&territory)),
+        })
+    }
+
+    /// Does this person look after `staff` (themselves, or someone in their subtree)?
+    pub fn sees_staff(&self, conn: &Connection, staff: StaffId) -> Result<bool> {
+        if staff == self.staff {
+            return Ok(true);
+        }
+        if self.role == StaffRole::Rep {
+            return Ok(false);
+        }
+        let member = staff_member(conn, staff)?;
+        Ok(self.units.as_ref().is_none_or(|u| u.contains(&member.org_unit_id.to_string())))
+    }
+
+    /// Refuses with a message naming the person when they are not in this viewer's team.
+    pub fn require_staff(&self, conn: &Connection, staff: StaffId) -> Result<()> {
+        if self.sees_staff(conn, staff)? {
+            return Ok(());
+        }
+        let member = staff_member(conn, staff)?;
+        Err(Error::Forbidden(format!(
+            "{} works outside your part of the organisation; you see only your own and your team's work",
+            member.name
+        )))
+    }
 }

@@ -3,7 +3,9 @@
 //!
 //! To change the schema: add `schema/NNNN_what.sql` and append it to
 //! [`MIGRATIONS`]; never edit a migration that has shipped. If the change needs
-//! data rewritten in Rust, give the migration an `after` step. Update the
+//! data rewritten in Rust, add a step for its version to the [`Hooks`] the
+//! facade opens books with (`api::HOOKS`): the store runs the domain's steps
+//! but never names them, so it imports nothing above itself. Update the
 //! fixture test in `tests/upgrade.rs` when you add a version.
 
 use std::fs::{File, OpenOptions};
@@ -16,28 +18,41 @@ use crate::error::{Error, Result};
 /// `PRAGMA application_id` of a fieldcrm book ("FCRM").
 pub const APPLICATION_ID: i32 = 0x4643_524D;
 
-struct Migration {
-    sql: &'static str,
-    after: Option<fn(&Transaction<'_>) -> Result<()>>,
-}
-
-const MIGRATIONS: &[Migration] = &[
-    Migration { sql: include_str!("schema/0001_initial.sql"), after: None },
-    Migration { sql: include_str!("schema/0002_search.sql"), after: Some(crate::search::rebuild_all) },
-    Migration { sql: include_str!("schema/0003_sync.sql"), after: Some(crate::sync::capture::init_state) },
-    Migration { sql: include_str!("schema/0004_classification.sql"), after: Some(crate::codes::adopt_free_text) },
-    Migration { sql: include_str!("schema/0005_field_work.sql"), after: None },
-    Migration { sql: include_str!("schema/0006_sales.sql"), after: None },
-    Migration { sql: include_str!("schema/0007_capture.sql"), after: None },
-    Migration { sql: include_str!("schema/0008_customer_indexes.sql"), after: None },
-    Migration { sql: include_str!("schema/0009_bulk_writes.sql"), after: None },
+/// The schema, one script per version, in order.
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema/0001_initial.sql"),
+    include_str!("schema/0002_search.sql"),
+    include_str!("schema/0003_sync.sql"),
+    include_str!("schema/0004_classification.sql"),
+    include_str!("schema/0005_field_work.sql"),
+    include_str!("schema/0006_sales.sql"),
+    include_str!("schema/0007_capture.sql"),
+    include_str!("schema/0008_customer_indexes.sql"),
+    include_str!("schema/0009_bulk_writes.sql"),
 ];
+
+/// A step in Rust that runs inside the migrating transaction.
+pub type Step = fn(&Transaction<'_>) -> Result<()>;
+
+/// What the domain does as a book's schema moves, given by whoever opens it.
+pub struct Hooks {
+    /// `(version, step)`: `step` runs right after the migration to `version`
+    /// (data the SQL alone cannot rewrite).
+    pub after: &'static [(i64, Step)],
+    /// Runs once after the migrations of an open that migrated.
+    pub migrated: Step,
+}
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// This book's device id (its sync identity, made when the book was created).
+pub fn device_id(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT device_id FROM sync_state", [], |r| r.get(0))?)
+}
+
 /// Opens (creating if absent) the book at `path` and brings it to [`SCHEMA_VERSION`].
-pub fn open(path: &Path) -> Result<Connection> {
+pub fn open(path: &Path, hooks: &Hooks) -> Result<Connection> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)?;
     }
@@ -49,17 +64,17 @@ pub fn open(path: &Path) -> Result<Connection> {
     .map_err(|e| classify(e, &shown))?;
     prepare(conn, &shown).and_then(|mut conn| {
         configure(&conn).map_err(|e| classify(e, &shown))?;
-        migrate(&mut conn, &shown)?;
+        migrate(&mut conn, &shown, hooks)?;
         Ok(conn)
     })
 }
 
 /// A private in-memory book (tests, benchmarks).
-pub fn open_in_memory() -> Result<Connection> {
+pub fn open_in_memory(hooks: &Hooks) -> Result<Connection> {
     let mut conn = Connection::open_in_memory()?;
     conn.pragma_update(None, "foreign_keys", true)?;
     rusqlite::vtab::array::load_module(&conn)?;
-    migrate(&mut conn, ":memory:")?;
+    migrate(&mut conn, ":memory:", hooks)?;
     Ok(conn)
 }
 
@@ -116,7 +131,7 @@ pub(crate) fn classify(error: rusqlite::Error, path: &str) -> Error {
     }
 }
 
-fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
+fn migrate(conn: &mut Connection, shown: &str, hooks: &Hooks) -> Result<()> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(Error::BookTooNew { found, supported: SCHEMA_VERSION });
@@ -127,15 +142,15 @@ fn migrate(conn: &mut Connection, shown: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| classify(e, shown))?;
     // Re-read inside the write lock: another process may have migrated meanwhile.
     let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (index, migration) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
-        tx.execute_batch(migration.sql).map_err(|e| classify(e, shown))?;
-        if let Some(after) = migration.after {
-            after(&tx)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+        let version = index as i64 + 1;
+        tx.execute_batch(sql).map_err(|e| classify(e, shown))?;
+        for (_, step) in hooks.after.iter().filter(|(v, _)| *v == version) {
+            step(&tx)?;
         }
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(None, "user_version", version)?;
     }
-    // Capture triggers follow the synced tables' current columns.
-    crate::sync::capture::install_triggers(&tx)?;
+    (hooks.migrated)(&tx)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
@@ -311,7 +326,7 @@ mod tests {
     fn a_fresh_file_becomes_a_book_at_the_current_version() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("book.sqlite");
-        let conn = open(&path).expect("fresh book opens");
+        let conn = open(&path, &crate::api::HOOKS).expect("fresh book opens");
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
         assert_eq!(version, SCHEMA_VERSION, "all migrations ran");
         let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("mode");
@@ -324,11 +339,11 @@ mod tests {
     fn a_book_from_a_newer_program_is_refused_and_left_alone() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("book.sqlite");
-        drop(open(&path).expect("open"));
+        drop(open(&path, &crate::api::HOOKS).expect("open"));
         let raw = Connection::open(&path).expect("raw");
         raw.pragma_update(None, "user_version", SCHEMA_VERSION + 1).expect("bump");
         drop(raw);
-        let err = open(&path).expect_err("newer book must be refused");
+        let err = open(&path, &crate::api::HOOKS).expect_err("newer book must be refused");
         assert!(matches!(err, Error::BookTooNew { found, .. } if found == SCHEMA_VERSION + 1), "{err}");
         let raw = Connection::open(&path).expect("raw");
         let version: i64 = raw.pragma_query_value(None, "user_version", |r| r.get(0)).expect("v");
@@ -341,14 +356,14 @@ mod tests {
         let text = dir.path().join("notes.txt");
         std::fs::write(&text, "这不是数据库 — just some text that is long enough to be a header".repeat(20))
             .expect("write");
-        let err = open(&text).expect_err("a text file is not a book");
+        let err = open(&text, &crate::api::HOOKS).expect_err("a text file is not a book");
         assert!(matches!(err, Error::NotABook { .. }), "{err}");
 
         let other = dir.path().join("other.sqlite");
         let raw = Connection::open(&other).expect("raw");
         raw.execute_batch("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x');").expect("other db");
         drop(raw);
-        let err = open(&other).expect_err("another program's database is not a book");
+        let err = open(&other, &crate::api::HOOKS).expect_err("another program's database is not a book");
         assert!(matches!(err, Error::NotABook { .. }), "{err}");
         let raw = Connection::open(&other).expect("raw");
         let n: i64 = raw.query_row("SELECT count(*) FROM songs", [], |r| r.get(0)).expect("count");
@@ -358,7 +373,7 @@ mod tests {
     #[test]
     fn a_folder_is_not_a_book() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = open(dir.path()).expect_err("a directory cannot be a book");
+        let err = open(dir.path(), &crate::api::HOOKS).expect_err("a directory cannot be a book");
         assert!(matches!(err, Error::Io(_)), "{err}");
         assert!(err.to_string().contains("cannot be opened"), "{err}");
     }

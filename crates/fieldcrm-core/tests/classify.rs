@@ -5,9 +5,9 @@ mod common;
 
 use chrono::Duration;
 use common::{book_with_rep, clock, fields, new_customer};
+use fieldcrm_core::api::classify::{AcceptGrades, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use fieldcrm_core::api::{CardEdit, NewCustomer, NewOrgUnit, NewProfile, NewStaff};
 use fieldcrm_core::card::FieldChange;
-use fieldcrm_core::classify_api::{AcceptGrades, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use fieldcrm_core::codes::{CodeEdit, NewCodeItem, NewCodeList};
 use fieldcrm_core::grades::{AcceptedGrade, GradeChange, GradeLevelInput, GradeScale, RuleShare, Settlement};
 use fieldcrm_core::ids::{CustomerId, StaffId};

@@ -5,7 +5,7 @@ mod common;
 use fieldcrm_core::card::fields::{check, to_json, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::search::CustomerQuery;
-use fieldcrm_core::{store, Book, ErrorCode};
+use fieldcrm_core::{Book, ErrorCode};
 use rusqlite::types::Value;
 
 fn options(seed: u64) -> DemoOptions {
@@ -69,7 +69,7 @@ fn every_demo_card_passes_the_rules_user_input_must_pass() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("d.sqlite");
     Book::open(&path, common::clock()).expect("book").load_demo(&options(3)).expect("demo");
-    let conn = store::open(&path).expect("open");
+    let conn = fieldcrm_core::api::open_connection(&path).expect("open");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
     for entity in [CUSTOMER_ENTITY, KEY_PERSON_ENTITY, ADDRESS_ENTITY] {
         let columns: Vec<&str> = entity.fields.iter().map(|f| f.column).collect();

@@ -257,7 +257,7 @@ fn the_daily_report_is_assembled_submitted_once_and_keeps_its_figures() {
 
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("日报.xlsx");
-    rep.export_report(&fieldcrm_core::fieldwork_api::ReportRef { id: Some(submitted.id), query: None }, &path)
+    rep.export_report(&fieldcrm_core::api::fieldwork::ReportRef { id: Some(submitted.id), query: None }, &path)
         .expect("export");
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("file")).expect("an xlsx is a zip");
     let mut sheet = String::new();

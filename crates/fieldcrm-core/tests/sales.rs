@@ -11,11 +11,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader};
+use fieldcrm_core::api::sales::AnalysisKind;
 use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::import::{Cancel, DuplicateChoice, DuplicateDecision, ImportRequest, RowAction, SheetImportReport};
 use fieldcrm_core::model::ImportKind;
 use fieldcrm_core::sales::analysis::AnalysisQuery;
-use fieldcrm_core::sales_api::AnalysisKind;
 use fieldcrm_core::search::CustomerQuery;
 use fieldcrm_core::{ApiError, Book, ErrorCode};
 use rust_xlsxwriter::Workbook;

@@ -318,9 +318,9 @@ fn resolving_a_conflict_is_an_ordinary_change_that_reaches_everyone() {
     assert_eq!(conflict.lost_value, json!("rep"));
     w.people[0]
         .book
-        .resolve_conflict(&fieldcrm_core::sync_api::ConflictResolution {
+        .resolve_conflict(&fieldcrm_core::api::sync::ConflictResolution {
             id: conflict.id,
-            choice: fieldcrm_core::sync_api::ConflictChoice::TakeOther,
+            choice: fieldcrm_core::api::sync::ConflictChoice::TakeOther,
             value: None,
         })
         .expect("resolve");
@@ -340,7 +340,7 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
     let device = old.device().expect("device");
     w.office
         .book
-        .enroll_device(&fieldcrm_core::sync_api::EnrollDevice {
+        .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
             staff_id: w.people[0].staff_id.clone(),
             device_id: device.device_id.clone(),
             public_key: device.public_key.clone(),
@@ -353,7 +353,7 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
         .expect("key");
     let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
     let territory = w.territories[0].clone();
-    let mut columns = fieldcrm_core::sync::manifest::Columns::default();
+    let mut columns = fieldcrm_core::changes::manifest::Columns::default();
     let old_customer: Vec<String> = [
         "id",
         "name",
@@ -429,7 +429,7 @@ fn a_laptop_joins_a_head_office_whose_data_predates_sync() {
     let laptop = fieldcrm_core::Book::open_in_memory(clock).expect("laptop");
     let device = laptop.device().expect("device");
     office
-        .enroll_device(&fieldcrm_core::sync_api::EnrollDevice {
+        .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
             staff_id: rep.id.to_string(),
             device_id: device.device_id.clone(),
             public_key: device.public_key,
@@ -534,7 +534,7 @@ fn a_shared_folder_lists_each_persons_files_and_head_office_merges_from_it_leavi
 
 #[test]
 fn code_lists_grades_and_routes_travel_like_the_rest_and_two_people_moving_different_stops_never_collide() {
-    use fieldcrm_core::classify_api::{RouteStops, StopMove};
+    use fieldcrm_core::api::classify::{RouteStops, StopMove};
     use fieldcrm_core::codes::{NewCodeItem, NewCodeList};
     use fieldcrm_core::grades::{GradeChange, GradeScale};
     use fieldcrm_core::routes::NewRoute;
@@ -616,7 +616,7 @@ fn code_lists_grades_and_routes_travel_like_the_rest_and_two_people_moving_diffe
 /// history says sync took it off, and the old rep's route keeps its order.
 #[test]
 fn a_card_handed_to_another_rep_while_its_old_rep_routes_it_leaves_the_route_everywhere() {
-    use fieldcrm_core::classify_api::RouteStops;
+    use fieldcrm_core::api::classify::RouteStops;
     use fieldcrm_core::routes::NewRoute;
 
     for manager_first in [false, true] {

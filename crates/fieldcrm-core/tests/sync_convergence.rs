@@ -11,9 +11,9 @@
 mod world;
 
 use chrono::Duration;
+use fieldcrm_core::api::classify::{RouteStops, StopMove};
 use fieldcrm_core::api::{CardEdit, NewRecord, RecordKind};
 use fieldcrm_core::card::FieldChange;
-use fieldcrm_core::classify_api::{RouteStops, StopMove};
 use fieldcrm_core::fieldwork::records::{NewVisit, RecordQuery};
 use fieldcrm_core::fieldwork::reports::{ReportListQuery, ReportQuery, ReportSummaryInput};
 use fieldcrm_core::grades::{GradeChange, GradeScale};

@@ -57,7 +57,7 @@ fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     drop(book);
 
     let fresh = dir.path().join("fresh.sqlite");
-    drop(store::open(&fresh).expect("fresh"));
+    drop(fieldcrm_core::api::open_connection(&fresh).expect("fresh"));
     let upgraded = schema(&Connection::open(&old).expect("old"));
     let created = schema(&Connection::open(&fresh).expect("fresh"));
     assert_eq!(upgraded, created, "an upgraded book has exactly the schema of a new one");

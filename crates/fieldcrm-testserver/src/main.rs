@@ -5,7 +5,7 @@
 //! It prints `listening http://127.0.0.1:PORT` (a port the OS picked) and serves
 //! - `POST /call/{book}/{command}` — the body is the command's arguments; the
 //!   reply is `{"ok": result, "events": [...]}` or `{"error": ApiError, "events": [...]}`,
-//!   exactly what [`fieldcrm_core::commands::dispatch`] answered, with the
+//!   exactly what [`fieldcrm_core::api::commands::dispatch`] answered, with the
 //!   progress events it emitted on the way;
 //! - `POST /fixture/{name}` — builds test data through the real facade (a small
 //!   organisation of real books that exchange real changeset files, sales
@@ -22,7 +22,7 @@ mod world;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-use fieldcrm_core::commands::{self, Event, Host};
+use fieldcrm_core::api::commands::{self, Event, Host};
 use fieldcrm_core::ApiError;
 use serde_json::{json, Value};
 use tiny_http::{Header, Method, Request, Response, Server};

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{NewOrgUnit, NewProfile, NewStaff};
 use fieldcrm_core::clock::day_start;
 use fieldcrm_core::model::{OrgUnitKind, StaffRole};
 use fieldcrm_core::org::{OrgUnit, Staff};
-use fieldcrm_core::sync_api::EnrollDevice;
 use fieldcrm_core::{ApiError, ApiResult, Book, FixedClock};
 use serde::Serialize;
 

@@ -1,4 +1,4 @@
-// Generated from the command table by fieldcrm-core (src/commands.rs). Do not edit:
+// Generated from the command table by fieldcrm-core (src/api/commands.rs). Do not edit:
 // run `make bindings` after changing it.
 
 import type {

@@ -5,7 +5,7 @@
 use crate::error::ProblemCode;
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde_json::Value as Json;
@@ -15,27 +15,12 @@ use super::fields::{
 };
 use crate::clock::timestamp;
 use crate::error::{Error, FieldProblem, Result};
-use crate::ids::{ChangeId, CustomerId, StaffId};
+use crate::ids::{ChangeId, CustomerId};
 use crate::model::{Block, DataSource};
 use crate::org;
 use crate::search;
 
-/// Who makes a change, when, and why (`edit`, `create`, `demo`, later `visit`,
-/// `sync` …). The history shows all three.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    pub staff: StaffId,
-    pub at: DateTime<Utc>,
-    pub source: &'static str,
-    /// The visit or call whose findings make the change.
-    pub source_id: Option<uuid::Uuid>,
-}
-
-impl Actor {
-    fn today(&self) -> NaiveDate {
-        crate::clock::work_day(self.at)
-    }
-}
+pub use crate::org::Actor;
 
 /// One field to change. `expected` is the value the user saw when they began
 /// editing; if someone else changed the field meanwhile, the save is refused

@@ -14,9 +14,9 @@ use super::{DemoSummary, Rng};
 use crate::clock::{day_start, timestamp};
 use crate::error::Result;
 use crate::fieldwork::reports::{self, ReportContent};
-use crate::fieldwork::Viewer;
 use crate::ids::{CallId, CommentId, CustomerId, ReportId, StaffId, TaskId, VisitId};
 use crate::model::{ReportKind, StaffRole};
+use crate::org::Viewer;
 use crate::store::BatchInsert;
 
 /// Visit and call records per customer the demo aims at.

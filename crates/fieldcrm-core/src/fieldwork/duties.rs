@@ -408,7 +408,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
     if viewer.units.as_ref().is_some_and(|u| !u.contains(&unit_text)) {
         return Err(Error::Forbidden("this unit is outside your part of the organisation".into()));
     }
-    let units = crate::sync::office::subtree(conn, &unit_text)?;
+    let units = crate::org::subtree(conn, &unit_text)?;
     let unit_values = text_values(units.iter().cloned());
     let mut people: Vec<Person> = conn
         .prepare_cached(
@@ -452,7 +452,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
     let mut subtrees: HashMap<String, HashSet<String>> = HashMap::new();
     for p in people.iter().filter(|p| p.role != StaffRole::Rep) {
         if !subtrees.contains_key(&p.unit) {
-            subtrees.insert(p.unit.clone(), crate::sync::office::subtree(conn, &p.unit)?);
+            subtrees.insert(p.unit.clone(), crate::org::subtree(conn, &p.unit)?);
         }
     }
     let scope_of = |p: &Person| -> Vec<&Card> {

@@ -10,81 +10,12 @@ pub mod reports;
 pub mod sheet;
 
 use crate::error::ProblemCode;
-use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, FieldProblem, Result};
-use crate::ids::StaffId;
-use crate::model::StaffRole;
-use crate::org::{self, Profile};
 
-/// The person using this laptop and the part of the organisation they see:
-/// a rep their own cards and records, a manager their subtree, head office all.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub staff: StaffId,
-    pub role: StaffRole,
-    pub name: String,
-    /// The org units under the person (None: everything).
-    pub units: Option<HashSet<String>>,
-}
-
-impl Viewer {
-    pub fn of(conn: &Connection) -> Result<Self> {
-        let profile = org::profile(conn)?.ok_or(Error::NoProfile)?;
-        Self::from_profile(conn, &profile)
-    }
-
-    pub fn from_profile(conn: &Connection, profile: &Profile) -> Result<Self> {
-        let units = match profile.role {
-            StaffRole::HeadOffice => None,
-            _ => Some(crate::sync::office::subtree(conn, &profile.org_unit_id.to_string())?),
-        };
-        Ok(Self { staff: profile.staff_id, role: profile.role, name: profile.name.clone(), units })
-    }
-
-    /// May this person see (and record work on) the customer? Err when the
-    /// customer is not in the book.
-    pub fn sees_customer(&self, conn: &Connection, customer: &str) -> Result<bool> {
-        let row: Option<(String, String)> = conn
-            .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
-            .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let Some((owner, territory)) = row else {
-            return Err(Error::NotFound { what: "customer", id: customer.to_string() });
-        };
-        Ok(match self.role {
-            StaffRole::Rep => owner == self.staff.to_string(),
-            _ => self.units.as_ref().is_none_or(|u| u.contains(&territory)),
-        })
-    }
-
-    /// Does this person look after `staff` (themselves, or someone in their subtree)?
-    pub fn sees_staff(&self, conn: &Connection, staff: StaffId) -> Result<bool> {
-        if staff == self.staff {
-            return Ok(true);
-        }
-        if self.role == StaffRole::Rep {
-            return Ok(false);
-        }
-        let member = org::staff_member(conn, staff)?;
-        Ok(self.units.as_ref().is_none_or(|u| u.contains(&member.org_unit_id.to_string())))
-    }
-
-    /// Refuses with a message naming the person when they are not in this viewer's team.
-    pub fn require_staff(&self, conn: &Connection, staff: StaffId) -> Result<()> {
-        if self.sees_staff(conn, staff)? {
-            return Ok(());
-        }
-        let member = org::staff_member(conn, staff)?;
-        Err(Error::Forbidden(format!(
-            "{} works outside your part of the organisation; you see only your own and your team's work",
-            member.name
-        )))
-    }
-}
+pub use crate::org::Viewer;
 
 /// Most characters in one free-text field of a record.
 pub const MAX_TEXT: usize = 2000;
@@ -114,20 +45,7 @@ pub(crate) fn instant(field: &str, value: &str, problems: &mut Vec<FieldProblem>
     }
 }
 
-/// Parses a date (YYYY-MM-DD).
-pub(crate) fn day(field: &str, value: &str, problems: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
-    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
-        Ok(day) => Some(day),
-        Err(_) => {
-            problems.push(FieldProblem::new(
-                field,
-                ProblemCode::BadDate,
-                format!("'{value}' is not a date; write it as YYYY-MM-DD"),
-            ));
-            None
-        }
-    }
-}
+pub(crate) use crate::clock::day;
 
 /// The first and last day of the month `month` (`YYYY-MM`).
 pub fn month_bounds(field: &str, month: &str) -> Result<(NaiveDate, NaiveDate)> {

@@ -659,11 +659,11 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &ReportListQuery) -> Resu
         }
         None => {
             let scope = match (viewer.role, &viewer.units) {
-                (StaffRole::Rep, _) => crate::sync::office::PeerScope::Owner(viewer.staff.to_string()),
-                (_, None) => crate::sync::office::PeerScope::All,
-                (_, Some(units)) => crate::sync::office::PeerScope::Units(units.clone()),
+                (StaffRole::Rep, _) => crate::org::PeerScope::Owner(viewer.staff.to_string()),
+                (_, None) => crate::org::PeerScope::All,
+                (_, Some(units)) => crate::org::PeerScope::Units(units.clone()),
             };
-            crate::sync::office::staff_in_scope(conn, &scope)?
+            crate::org::staff_in_scope(conn, &scope)?
                 .into_iter()
                 .filter(|s| viewer.role == StaffRole::Rep || *s != viewer.staff.to_string())
                 .map(rusqlite::types::Value::Text)

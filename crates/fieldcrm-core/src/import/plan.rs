@@ -16,9 +16,9 @@ use super::{DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportReques
 use crate::card::fields::{self as card_fields, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use crate::card::write::{self, Actor, CheckedCard, FieldChange, Fields, NewChild};
 use crate::error::{Error, FieldProblem, Result};
-use crate::fieldwork::Viewer;
 use crate::ids::{AddressId, CustomerId, KeyPersonId, OrgUnitId, ProductId, StaffId};
 use crate::model::{ChannelLevel, ImportKind, Lifecycle, SalesKind, StaffRole};
+use crate::org::Viewer;
 use crate::sales::{self, ProductInput, SalesLineInput};
 
 /// A product as stored: name, category, line, unit, case size, list price.

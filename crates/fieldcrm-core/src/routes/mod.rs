@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
-use crate::card::Actor;
 use crate::clock::timestamp;
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{ChangeId, CustomerId, OrgUnitId, RouteId, StaffId};
 use crate::model::StaffRole;
+use crate::org::Actor;
 use crate::org::{self, Profile};
 use optimise::Point;
 
@@ -216,7 +216,7 @@ fn check_may_manage(conn: &Connection, profile: &Profile, owner: StaffId, territ
         StaffRole::HeadOffice => true,
         StaffRole::Rep => owner == profile.staff_id,
         StaffRole::RegionalManager | StaffRole::ProvincialManager => {
-            crate::sync::office::subtree(conn, &profile.org_unit_id.to_string())?.contains(&territory.to_string())
+            crate::org::subtree(conn, &profile.org_unit_id.to_string())?.contains(&territory.to_string())
         }
     };
     if allowed {

@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::fieldwork::Viewer;
 use crate::model::StaffRole;
+use crate::org::Viewer;
 
 /// Rows of a customer list an analysis returns at most (the export has them all).
 pub const MAX_LISTED: usize = 1000;
@@ -51,8 +51,8 @@ pub struct Period {
 impl Period {
     pub fn parse(query: &AnalysisQuery) -> Result<Self> {
         let mut problems = vec![];
-        let from = crate::fieldwork::day("from", &query.from, &mut problems);
-        let to = crate::fieldwork::day("to", &query.to, &mut problems);
+        let from = crate::clock::day("from", &query.from, &mut problems);
+        let to = crate::clock::day("to", &query.to, &mut problems);
         let (Some(from), Some(to)) = (from, to) else { return Err(Error::Invalid(problems)) };
         if to < from {
             return Err(Error::invalid(
@@ -185,7 +185,7 @@ impl Context {
                         units[unit].0
                     )));
                 }
-                Some(crate::sync::office::subtree(conn, unit)?)
+                Some(crate::org::subtree(conn, unit)?)
             }
         };
         let owner_only = viewer.role == StaffRole::Rep;

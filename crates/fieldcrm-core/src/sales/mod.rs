@@ -375,7 +375,7 @@ mod tests {
     /// A book with three customers and two products (the minimum the
     /// foreign keys need), capture off.
     fn book() -> Connection {
-        let conn = crate::store::open_in_memory().expect("book");
+        let conn = crate::api::open_connection_in_memory().expect("book");
         conn.execute_batch(
             "UPDATE sync_state SET capture = 0;
              INSERT INTO org_unit (id, kind, name, created_at, updated_at) VALUES ('u', 'head_office', 'HQ', '', '');

@@ -9,12 +9,12 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
-use super::capture::{cell_clock, put_clock, set_capture, CellClock, State};
 use super::file::{Body, Change, Header, Range, Rejection};
-use super::manifest::{self, Columns};
 use super::merge::{drop_customer, to_json, to_sql, Merger};
 use super::office::Peer;
 use super::{ImportReport, Progress};
+use crate::changes::capture::{cell_clock, put_clock, set_capture, CellClock, State};
+use crate::changes::manifest::{self, Columns};
 use crate::clock::timestamp;
 use crate::error::Result;
 

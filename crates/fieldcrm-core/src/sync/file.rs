@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
-use super::manifest::Columns;
+use crate::changes::manifest::Columns;
 use crate::error::{Error, Result};
 
 pub const MAGIC: &[u8; 8] = b"FCRMSYNC";

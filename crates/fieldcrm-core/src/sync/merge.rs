@@ -9,9 +9,9 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
-use super::capture::{cell_clock, put_clock, CellClock, State};
 use super::file::Change;
-use super::manifest::{self, Anchor, Columns};
+use crate::changes::capture::{cell_clock, put_clock, CellClock, State};
+use crate::changes::manifest::{self, Anchor, Columns};
 use crate::error::{Error, Result};
 use crate::search;
 

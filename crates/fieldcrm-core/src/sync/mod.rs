@@ -10,11 +10,8 @@
 //!
 //! docs/SYNC.md describes the protocol and the format for people.
 
-pub mod capture;
 pub mod device;
 pub mod file;
-pub mod hlc;
-pub mod manifest;
 pub mod merge;
 pub mod office;
 
@@ -25,10 +22,10 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::changes::capture::{self, is_office, set_capture};
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
 use crate::store::SCHEMA_VERSION;
-use capture::{is_office, set_capture};
 use file::{fingerprint, Header};
 
 /// How far an import has got (for a progress bar).
@@ -97,9 +94,7 @@ pub fn signing_key(tx: &Transaction<'_>) -> Result<SigningKey> {
     Ok(key)
 }
 
-pub fn device_id(conn: &Connection) -> Result<String> {
-    Ok(conn.query_row("SELECT device_id FROM sync_state", [], |r| r.get(0))?)
-}
+pub use crate::store::device_id;
 
 pub fn office_peer(conn: &Connection) -> Result<Option<office::Peer>> {
     let id: Option<String> =

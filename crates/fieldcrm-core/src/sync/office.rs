@@ -9,15 +9,16 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
-use super::capture::{self, record_move, set_capture, CellClock, State};
 use super::file::{Body, Change, Header, Range, Rejection};
-use super::hlc;
-use super::manifest::{self, Anchor, Authority, Columns, Scope, SYNCED};
 use super::merge::{read_row, to_json, Merger, Outcome};
 use super::{ImportReport, Progress};
+use crate::changes::capture::{self, record_move, set_capture, CellClock, State};
+use crate::changes::hlc;
+use crate::changes::manifest::{self, Anchor, Authority, Columns, Scope, SYNCED};
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
 use crate::model::StaffRole;
+pub use crate::org::{scope_of, staff_in_scope, subtree, PeerScope};
 
 /// Columns every edit touches; concurrent changes to them are not conflicts.
 const QUIET_COLUMNS: &[&str] = &["updated_at", "updated_by", "reviewed_at"];
@@ -75,84 +76,6 @@ pub fn peers(conn: &Connection) -> Result<Vec<Peer>> {
     Ok(rows)
 }
 
-/// What one person may see and change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PeerScope {
-    All,
-    /// A rep: the cards they own.
-    Owner(String),
-    /// A manager: the cards whose territory is in their part of the org tree.
-    Units(HashSet<String>),
-}
-
-impl PeerScope {
-    pub fn holds(&self, owner: Option<&str>, territory: Option<&str>) -> bool {
-        match self {
-            PeerScope::All => true,
-            PeerScope::Owner(staff) => owner == Some(staff.as_str()),
-            PeerScope::Units(units) => territory.is_some_and(|t| units.contains(t)),
-        }
-    }
-
-    pub fn signature(&self) -> String {
-        match self {
-            PeerScope::All => "all".into(),
-            PeerScope::Owner(staff) => format!("owner:{staff}"),
-            PeerScope::Units(units) => {
-                let mut sorted: Vec<&String> = units.iter().collect();
-                sorted.sort();
-                format!("units:{}", sorted.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
-            }
-        }
-    }
-
-    /// The ids of the cards in this scope.
-    pub fn customers(&self, conn: &Connection) -> Result<HashSet<String>> {
-        let ids: Vec<String> = match self {
-            PeerScope::All => conn
-                .prepare("SELECT id FROM customer")?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?,
-            PeerScope::Owner(staff) => conn
-                .prepare("SELECT id FROM customer WHERE owner_id = ?1")?
-                .query_map([staff], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?,
-            PeerScope::Units(units) => {
-                let list: Vec<SqlValue> = units.iter().map(|u| SqlValue::Text(u.clone())).collect();
-                conn.prepare("SELECT id FROM customer WHERE territory_id IN rarray(?1)")?
-                    .query_map([std::rc::Rc::new(list)], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            }
-        };
-        Ok(ids.into_iter().collect())
-    }
-}
-
-pub fn subtree(conn: &Connection, unit: &str) -> Result<HashSet<String>> {
-    let mut stmt = conn.prepare_cached(
-        "WITH RECURSIVE t(id) AS (SELECT ?1 UNION SELECT o.id FROM org_unit o JOIN t ON o.parent_id = t.id)
-         SELECT id FROM t",
-    )?;
-    let ids = stmt.query_map([unit], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<HashSet<_>>>()?;
-    Ok(ids)
-}
-
-pub fn scope_of(conn: &Connection, staff: &str) -> Result<(PeerScope, StaffRole)> {
-    let (role, unit): (String, String) = conn
-        .prepare_cached("SELECT role, org_unit_id FROM staff WHERE id = ?1")?
-        .query_row([staff], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?
-        .ok_or_else(|| Error::NotFound { what: "staff member", id: staff.to_string() })?;
-    let role: StaffRole =
-        role.parse().map_err(|_| Error::refused(ProblemCode::BadRole, format!("unknown role {role}")))?;
-    let scope = match role {
-        StaffRole::Rep => PeerScope::Owner(staff.to_string()),
-        StaffRole::RegionalManager | StaffRole::ProvincialManager => PeerScope::Units(subtree(conn, &unit)?),
-        StaffRole::HeadOffice => PeerScope::All,
-    };
-    Ok((scope, role))
-}
-
 fn owner_and_territory(conn: &Connection, customer: &str) -> Result<Option<(Option<String>, Option<String>)>> {
     Ok(conn
         .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
@@ -186,23 +109,6 @@ fn anchor_of(conn: &Connection, change: &Change) -> Result<Option<String>> {
 /// The customer a row belongs to (None for reference data, a person's rows or unknown rows).
 fn customer_anchor(conn: &Connection, change: &Change) -> Result<Option<String>> {
     Ok(anchor_of(conn, change)?.filter(|a| matches!(Anchor::parse(a), Anchor::Customer(_))))
-}
-
-/// The people whose own rows (reports, calls with colleagues …) a scope holds.
-pub fn staff_in_scope(conn: &Connection, scope: &PeerScope) -> Result<Vec<String>> {
-    let ids: Vec<String> = match scope {
-        PeerScope::All => {
-            conn.prepare("SELECT id FROM staff")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        }
-        PeerScope::Owner(staff) => vec![staff.clone()],
-        PeerScope::Units(units) => {
-            let list: Vec<SqlValue> = units.iter().map(|u| SqlValue::Text(u.clone())).collect();
-            conn.prepare("SELECT id FROM staff WHERE org_unit_id IN rarray(?1)")?
-                .query_map([std::rc::Rc::new(list)], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        }
-    };
-    Ok(ids)
 }
 
 /// Does the scope hold this person's own rows?
@@ -604,7 +510,7 @@ fn leave_others_routes(tx: &Transaction<'_>, cards: &BTreeSet<String>, now: Date
         return Ok(());
     }
     let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
-    let actor = crate::card::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None };
+    let actor = crate::org::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None };
     for card in cards.iter().filter_map(|c| c.parse().ok()) {
         crate::card::write::leave_others_route(tx, card, actor)?;
     }

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{NewCustomer, NewOrgUnit, NewProfile, NewStaff};
 use fieldcrm_core::model::{OrgUnitKind, StaffRole};
 use fieldcrm_core::sync::ImportReport;
-use fieldcrm_core::sync_api::EnrollDevice;
 use fieldcrm_core::{ApiError, Book, FixedClock};
 use serde_json::{json, Value};
 

@@ -10,9 +10,9 @@ use ts_rs::TS;
 
 use crate::api::{ApiResult, Book};
 use crate::error::{Error, Result};
-use crate::fieldwork::Viewer;
 use crate::import::{self, plan, Cancel, ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
 use crate::model::{ImportKind, StaffRole};
+use crate::org::Viewer;
 use crate::sales::analysis::{
     self, AnalysisQuery, Context, CreditAnalysis, GradeComposition, MonthlySummary, NegativeGrowth, Period,
     ProductComposition, RegionComposition,
@@ -185,7 +185,7 @@ impl Book {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let viewer = Viewer::of(&tx)?;
             let ctx = plan::Context {
-                actor: crate::card::Actor { staff: viewer.staff, at: now, source: "import", source_id: None },
+                actor: crate::org::Actor { staff: viewer.staff, at: now, source: "import", source_id: None },
                 today: crate::clock::work_day(now),
                 viewer,
             };
@@ -221,7 +221,7 @@ impl Book {
             import::write(&tx, &planned, &ctx, progress, cancel)?;
             cancel.check()?;
             import::record_batch(&tx, &planned, &report, &ctx.viewer.staff.to_string(), &crate::clock::timestamp(now))?;
-            crate::sync::capture::seal(&tx, now)?;
+            crate::changes::capture::seal(&tx, now)?;
             tx.commit()?;
             Ok((report, None))
         };
@@ -287,7 +287,7 @@ impl Book {
             AnalysisKind::Monthly => sales::sheet::monthly(&self.sales_monthly(query)?, &language),
         }
         .map_err(|e| self.public(e))?;
-        crate::sync_api::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
     }
 
@@ -369,7 +369,7 @@ impl Book {
             Ok(total)
         })?;
         let bytes = book.save_to_buffer().map_err(|e| self.public(crate::xlsx::failed(e)))?;
-        crate::sync_api::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(ExportedList { path: path.display().to_string(), rows: written })
     }
 }

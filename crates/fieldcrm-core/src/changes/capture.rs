@@ -18,8 +18,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::hlc;
-use super::manifest::{self, SYNCED};
+use crate::changes::hlc;
+use crate::changes::manifest::{self, SYNCED};
 use crate::error::Result;
 
 /// This book's sync counters (`sync_state`).
@@ -465,7 +465,7 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::sync::manifest::{LOCAL_PREFIXES, LOCAL_TABLES};
+    use crate::changes::manifest::{LOCAL_PREFIXES, LOCAL_TABLES};
 
     fn tables(conn: &Connection) -> Vec<String> {
         let mut stmt =
@@ -475,7 +475,7 @@ mod tests {
 
     #[test]
     fn every_table_is_either_synced_or_declared_device_local() {
-        let conn = crate::store::open_in_memory().expect("book");
+        let conn = crate::api::open_connection_in_memory().expect("book");
         for table in tables(&conn) {
             let local = LOCAL_TABLES.contains(&table.as_str()) || LOCAL_PREFIXES.iter().any(|p| table.starts_with(p));
             assert!(
@@ -489,7 +489,7 @@ mod tests {
     fn every_synced_column_of_every_synced_table_is_captured_on_insert_update_and_delete() {
         // An insert stages the row's id; sealing copies every synced column
         // as the table has them then (see a_new_row_travels_…).
-        let mut conn = crate::store::open_in_memory().expect("book");
+        let mut conn = crate::api::open_connection_in_memory().expect("book");
         let tx = conn.transaction().expect("tx");
         for table in SYNCED {
             let columns = manifest::synced_columns(&tx, table).expect("columns");
@@ -522,7 +522,7 @@ mod tests {
 
     /// A laptop's book with one org unit and one rep: capture on, no profile.
     fn laptop() -> Connection {
-        let conn = crate::store::open_in_memory().expect("book");
+        let conn = crate::api::open_connection_in_memory().expect("book");
         conn.execute_batch(
             "INSERT INTO org_unit (id, name, kind, created_at, updated_at) VALUES ('u1', '片区', 'territory', 't', 't');
              INSERT INTO staff (id, name, role, org_unit_id, created_at, updated_at) VALUES ('s1', '李强', 'rep', 'u1', 't', 't');
@@ -626,7 +626,7 @@ mod tests {
     #[test]
     fn head_office_seals_created_rows_at_once_with_the_stamps_one_by_one_gives() {
         let office = {
-            let conn = crate::store::open_in_memory().expect("book");
+            let conn = crate::api::open_connection_in_memory().expect("book");
             conn.execute_batch(
                 "INSERT INTO org_unit (id, name, kind, created_at, updated_at) VALUES ('u1', '总部', 'head_office', 't', 't');
                  INSERT INTO staff (id, name, role, org_unit_id, created_at, updated_at) VALUES ('h1', '总部', 'head_office', 'u1', 't', 't');
@@ -687,7 +687,7 @@ mod tests {
 
     #[test]
     fn writes_of_every_kind_are_staged_and_sealed_with_gap_free_sequence_numbers() {
-        let mut conn = crate::store::open_in_memory().expect("book");
+        let mut conn = crate::api::open_connection_in_memory().expect("book");
         let now = chrono::Utc::now();
         let tx = conn.transaction().expect("tx");
         // Default code lists and grades come with the schema, in every book alike: not written here.

@@ -110,7 +110,7 @@ fn require_manager(conn: &Connection) -> Result<Profile> {
 fn units_of(conn: &Connection, profile: &Profile) -> Result<Option<HashSet<String>>> {
     Ok(match profile.role {
         StaffRole::HeadOffice => None,
-        _ => Some(crate::sync::office::subtree(conn, &profile.org_unit_id.to_string())?),
+        _ => Some(crate::org::subtree(conn, &profile.org_unit_id.to_string())?),
     })
 }
 
@@ -201,7 +201,7 @@ impl Book {
                     if !org::exists(conn, "org_unit", &id)? {
                         return Err(Error::NotFound { what: "org unit", id });
                     }
-                    Some(crate::sync::office::subtree(conn, &id)?)
+                    Some(crate::org::subtree(conn, &id)?)
                 }
                 None => mine,
             };
@@ -328,7 +328,7 @@ impl Book {
             let language = org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language);
             routes::sheet::workbook(&routes::detail(conn, id)?, &language, &today)
         })?;
-        crate::sync_api::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
     }
 

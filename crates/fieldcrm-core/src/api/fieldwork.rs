@@ -19,9 +19,10 @@ use crate::fieldwork::records::{
 use crate::fieldwork::reports::{
     self, NewUrgentReport, Report, ReportLine, ReportListQuery, ReportQuery, ReportSummaryInput,
 };
-use crate::fieldwork::{sheet, Viewer};
+use crate::fieldwork::sheet;
 use crate::ids::{ReportId, TaskId, VisitId};
 use crate::model::{ReportKind, ReportStatus, StaffRole};
+use crate::org::Viewer;
 
 /// A report to export: by id, or a person's report of a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -183,7 +184,7 @@ impl Book {
             }
             sheet::workbook(&report, &language, &types)
         })?;
-        crate::sync_api::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
     }
 

@@ -27,6 +27,13 @@ use crate::org::{self, OrgUnit, Profile, Staff};
 use crate::search::{self, CustomerPage, CustomerQuery};
 use crate::store;
 
+pub mod classify;
+pub mod commands;
+pub mod fieldwork;
+pub mod files;
+pub mod sales;
+pub mod sync;
+
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
 /// Days after which a card that nobody reviewed shows as stale, unless the book says otherwise.
@@ -180,6 +187,26 @@ pub struct TagCount {
     pub customers: u32,
 }
 
+/// The domain's steps as the store migrates a book: the search index is
+/// built (schema 2), the sync state made (3), free-text classifications moved
+/// into code lists (4); after any migration the capture triggers follow the
+/// synced tables' columns.
+pub const HOOKS: store::Hooks = store::Hooks {
+    after: &[(2, search::rebuild_all), (3, crate::changes::capture::init_state), (4, crate::codes::adopt_free_text)],
+    migrated: crate::changes::capture::install_triggers,
+};
+
+/// The book's connection at `path`, migrated with the domain's [`HOOKS`]
+/// (tools and tests that read the file below the facade).
+pub fn open_connection(path: &Path) -> Result<Connection> {
+    store::open(path, &HOOKS)
+}
+
+/// A private in-memory book's connection (tests).
+pub fn open_connection_in_memory() -> Result<Connection> {
+    store::open_in_memory(&HOOKS)
+}
+
 /// An open book. Cheap to share between threads; writes are serialised.
 pub struct Book {
     conn: Mutex<Connection>,
@@ -200,7 +227,7 @@ fn in_transaction<T>(
 ) -> Result<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
-    crate::sync::capture::seal(&tx, clock.now())?;
+    crate::changes::capture::seal(&tx, clock.now())?;
     tx.commit()?;
     Ok(out)
 }
@@ -213,7 +240,7 @@ impl std::fmt::Debug for Book {
 
 impl Book {
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> ApiResult<Self> {
-        let conn = store::open(path)?;
+        let conn = open_connection(path)?;
         Ok(Self {
             conn: Mutex::new(conn),
             clock,
@@ -224,7 +251,7 @@ impl Book {
     }
 
     pub fn open_in_memory(clock: Arc<dyn Clock>) -> ApiResult<Self> {
-        let conn = store::open_in_memory()?;
+        let conn = open_connection_in_memory()?;
         Ok(Self {
             conn: Mutex::new(conn),
             clock,
@@ -379,9 +406,9 @@ impl Book {
         store::with_rollback_journal(&mut conn, |conn| {
             in_transaction(conn, self.clock.as_ref(), |tx| {
                 // Demo cards are this book's own starting data, not changes to send anywhere.
-                crate::sync::capture::set_capture(tx, false)?;
+                crate::changes::capture::set_capture(tx, false)?;
                 let summary = demo::generate(tx, options, now)?;
-                crate::sync::capture::set_capture(tx, true)?;
+                crate::changes::capture::set_capture(tx, true)?;
                 Ok(summary)
             })
         })

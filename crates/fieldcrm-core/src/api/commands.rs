@@ -20,12 +20,18 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use crate::api::fieldwork::{Home, ReportRef};
+use crate::api::sales::{AnalysisKind, ExportedList};
+use crate::api::sync::{
+    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile, HqMergeReport, NoticeView,
+    PeerSummary, RejectionView, SyncStatus,
+};
 use crate::api::{
     BookStatus, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
     Saved, TagCount,
 };
 use crate::card::{ArchiveCard, HistoryEntry};
-use crate::classify_api::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
 use crate::error::{ApiError, ErrorCode, FieldProblem};
@@ -37,7 +43,6 @@ use crate::fieldwork::records::{
 use crate::fieldwork::reports::{
     NewUrgentReport, Report, ReportLine, ReportListQuery, ReportQuery, ReportSummaryInput,
 };
-use crate::fieldwork_api::{Home, ReportRef};
 use crate::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSuggestion, RuleShare};
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
@@ -50,13 +55,8 @@ use crate::sales::analysis::{
     RegionComposition,
 };
 use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
-use crate::sales_api::{AnalysisKind, ExportedList};
 use crate::search::{CustomerPage, CustomerQuery, GroupCount};
 use crate::sync::{ImportReport, Progress};
-use crate::sync_api::{
-    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile, HqMergeReport, NoticeView,
-    PeerSummary, RejectionView, SyncStatus,
-};
 use crate::{ApiResult, Book};
 
 /// What a long command reports while it runs. The shell emits it to the
@@ -381,7 +381,7 @@ pub fn typescript() -> String {
     }
     types.extend(["ImportProgress".to_string(), "Progress".to_string()]);
     let mut out = String::from(
-        "// Generated from the command table by fieldcrm-core (src/commands.rs). Do not edit:\n\
+        "// Generated from the command table by fieldcrm-core (src/api/commands.rs). Do not edit:\n\
          // run `make bindings` after changing it.\n\n",
     );
     out.push_str(&format!(

@@ -10,13 +10,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use super::files::write_atomically;
 use crate::api::{ApiResult, Book};
 use crate::card::{self, write, FieldChange};
+use crate::changes::capture::is_office;
+use crate::changes::manifest;
 use crate::clock::timestamp;
 use crate::error::{ApiError, Error, Result};
-use crate::sync::capture::is_office;
 use crate::sync::file::fingerprint;
-use crate::sync::{self, manifest, office, ImportReport, Progress};
+use crate::sync::{self, office, ImportReport, Progress};
 
 /// This laptop (or head office) as sync sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -258,17 +260,6 @@ fn parse_json(text: Option<String>) -> Json {
     text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null)
 }
 
-/// Writes bytes next to `path` and renames them into place, so a reader never
-/// sees half a file.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".part");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
-}
-
 fn read_file(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", path.display()))))?;
@@ -339,7 +330,7 @@ impl Book {
             pending.sort_by_key(|p| manifest::rank(&p.table));
             let pending_total = pending.iter().map(|p| p.changes).sum();
             let peers = office::peers(conn)?.iter().map(|p| peer_summary(conn, p)).collect::<Result<Vec<_>>>()?;
-            let me = sync::device_id(conn)?;
+            let me = crate::store::device_id(conn)?;
             Ok(SyncStatus {
                 device: device_info(conn)?,
                 pending,
@@ -409,7 +400,7 @@ impl Book {
         if !self.read(is_office)? {
             return Err(Error::refused(ProblemCode::NotOffice, "only head office's book merges laptops' files").into());
         }
-        let me = self.read(sync::device_id)?;
+        let me = self.read(crate::store::device_id)?;
         let mut imported = vec![];
         let mut others = 0;
         for file in sync_files(inbox).map_err(|e| self.public(e))? {
@@ -436,7 +427,7 @@ impl Book {
     pub fn sync_folder(&self, dir: &Path) -> ApiResult<Vec<FolderFile>> {
         let files = sync_files(dir).map_err(|e| self.public(e))?;
         self.read(|conn| {
-            let me = sync::device_id(conn)?;
+            let me = crate::store::device_id(conn)?;
             let peers = office::peers(conn)?;
             let mut listed = vec![];
             for path in files {
@@ -556,7 +547,7 @@ impl Book {
     /// Changes head office refused, newest first.
     pub fn rejections(&self) -> ApiResult<Vec<RejectionView>> {
         self.read(|conn| {
-            let me = sync::device_id(conn)?;
+            let me = crate::store::device_id(conn)?;
             let mut stmt = conn.prepare(
                 "SELECT id, tbl, col, label, value, reason, message, customer_id, rejected_at
                    FROM sync_rejection WHERE device_id = ?1 ORDER BY rejected_at DESC, seq DESC",

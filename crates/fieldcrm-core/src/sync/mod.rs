@@ -7,6 +7,8 @@
 //!   and the per-person files cut to each person's scope ([`manifest`]).
 //! - [`device`]: a laptop's outgoing file and its import of head office's file.
 //! - [`file`]: the signed file format.
+//! - [`stage`]: admitting a received file (sender, trust, signature, replay)
+//!   before anything of it touches the book.
 //!
 //! docs/SYNC.md describes the protocol and the format for people.
 
@@ -14,6 +16,7 @@ pub mod device;
 pub mod file;
 pub mod merge;
 pub mod office;
+pub mod stage;
 
 use crate::error::ProblemCode;
 use chrono::{DateTime, Utc};
@@ -25,8 +28,8 @@ use ts_rs::TS;
 use crate::changes::capture::{self, is_office, set_capture};
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
-use crate::store::SCHEMA_VERSION;
-use file::{fingerprint, Header};
+use file::Header;
+use stage::{Admitted, Source, Staged};
 
 /// How far an import has got (for a progress bar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -161,10 +164,6 @@ pub fn export(tx: &Transaction<'_>, now: DateTime<Utc>, to: Option<&str>) -> Res
     Ok(Exported { file_name: name, bytes, recipient, changes, snapshot })
 }
 
-fn normalise_fingerprint(text: &str) -> String {
-    text.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_uppercase()
-}
-
 /// Imports one file in the caller's transaction. `trust` is head office's key
 /// fingerprint, needed only for the first file a laptop receives (it pins the key).
 pub fn import(
@@ -175,103 +174,24 @@ pub fn import(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
     let unverified = file::open(bytes)?;
-    let h = &unverified.header;
-    if h.schema_version > SCHEMA_VERSION {
-        return Err(Error::refused(
-            ProblemCode::NewerSchema,
-            format!(
-                "the file comes from a newer fieldcrm (book version {}, this program has {SCHEMA_VERSION}); update fieldcrm, then import it again",
-                h.schema_version
-            ),
-        ));
-    }
-    let me = device_id(tx)?;
-    if h.recipient != me {
-        return Err(Error::refused(
-            ProblemCode::WrongRecipient,
-            "this file was written for another device; import it on the laptop it is addressed to (its name says who it is for)",
-        ));
-    }
-    let office_here = is_office(tx)?;
-    let (peer, key) = if office_here {
-        let peer = office::peer(tx, &h.sender)?.filter(|p| !p.is_office).ok_or_else(|| {
-            Error::refused(
-                ProblemCode::UnknownDevice,
-                format!("the file comes from device {}, which is not enrolled here; enroll the device first", h.sender),
-            )
-        })?;
-        let key = file::verifying_key(&peer.public_key)?;
-        (Some(peer), key)
-    } else {
-        match office_peer(tx)? {
-            Some(office) => {
-                if h.sender != office.device_id {
-                    return Err(Error::refused(
-                        ProblemCode::UnknownDevice,
-                        "this file does not come from your head office; laptops exchange files only with head office",
-                    ));
-                }
-                let key = file::verifying_key(&office.public_key)?;
-                (Some(office), key)
-            }
-            None => {
-                let key_bytes = file::parse_key_hex(&h.sender_key)?;
-                let expected = fingerprint(&key_bytes);
-                match trust {
-                    Some(t) if normalise_fingerprint(t) == normalise_fingerprint(&expected) => {}
-                    Some(_) => {
-                        return Err(Error::refused(
-                            ProblemCode::OfficeKeyMismatch,
-                            format!("head office's key in this file has fingerprint {expected}, not the one you confirmed; do not import it and call head office"),
-                        ))
-                    }
-                    None => {
-                        return Err(Error::SyncRefused {
-                            reason: ProblemCode::OfficeNotTrusted,
-                            message: format!("this is the first file from head office. Check with head office that their key fingerprint is {expected}, then import it again confirming it"),
-                            fingerprint: Some(expected),
-                        })
-                    }
-                }
-                (None, file::verifying_key(&key_bytes)?)
-            }
+    let known = stage::Known::load(tx, &unverified.header)?;
+    let Staged { header, body, from } = match stage::admit(unverified, &known, trust)? {
+        Admitted::Duplicate(sender) => {
+            return Ok(ImportReport { duplicate_file: true, sender, ..ImportReport::default() });
         }
+        Admitted::File(staged) => *staged,
     };
-    let (header, body) = unverified.verify(&key)?;
-    let seen: Option<String> = tx
-        .prepare_cached("SELECT body_hash FROM sync_received_file WHERE sender = ?1 AND file_no = ?2")?
-        .query_row(params![header.sender, header.file_no], |r| r.get(0))
-        .optional()?;
-    match seen {
-        Some(hash) if hash == header.body_hash => {
-            return Ok(ImportReport { duplicate_file: true, sender: header.sender.clone(), ..ImportReport::default() });
+    let mut report = match from {
+        Source::Device(peer) => {
+            let report = office::import_from_device(tx, &peer, &header, &body, now, progress)?;
+            prune(tx)?;
+            report
         }
-        Some(_) => {
-            return Err(Error::refused(
-                ProblemCode::Replayed,
-                format!(
-                    "a different file numbered {} from this sender was already imported; this one was altered or comes from a restored copy of the sender's book. Ask the sender to export again",
-                    header.file_no
-                ),
-            ))
+        Source::Office(office) => from_office(tx, &office, &header, &body, now, progress)?,
+        Source::Joining { key } => {
+            let office = join(tx, &header, &key, now)?;
+            from_office(tx, &office, &header, &body, now, progress)?
         }
-        None => {}
-    }
-    let mut report = if office_here {
-        let peer = peer.ok_or_else(|| Error::refused(ProblemCode::UnknownDevice, "the sender is not enrolled"))?;
-        let report = office::import_from_device(tx, &peer, &header, &body, now, progress)?;
-        prune(tx)?;
-        report
-    } else {
-        let office = match peer {
-            Some(p) => p,
-            None => join(tx, &header, now)?,
-        };
-        let report = device::import_from_office(tx, &office, &header, &body, now, progress)?;
-        if let Some(staff) = &header.recipient_staff {
-            set_profile_staff(tx, staff, now)?;
-        }
-        report
     };
     tx.prepare_cached(
         "INSERT INTO sync_received_file (sender, file_no, body_hash, imported_at) VALUES (?1, ?2, ?3, ?4)",
@@ -281,22 +201,26 @@ pub fn import(
     Ok(report)
 }
 
-/// First file from head office: pins its key and makes this book head office's
-/// copy of this person's scope. Only a book without cards can join.
-fn join(tx: &Transaction<'_>, header: &Header, now: DateTime<Utc>) -> Result<office::Peer> {
-    if !header.snapshot {
-        return Err(Error::refused(
-            ProblemCode::JoinNeedsFirstFile,
-            "this laptop has not joined head office yet, and this is not a first file; ask head office to write your first file again",
-        ));
+/// A laptop imports its head office's file.
+fn from_office(
+    tx: &Transaction<'_>,
+    office: &office::Peer,
+    header: &Header,
+    body: &file::Body,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport> {
+    let report = device::import_from_office(tx, office, header, body, now, progress)?;
+    if let Some(staff) = &header.recipient_staff {
+        set_profile_staff(tx, staff, now)?;
     }
-    let cards: i64 = tx.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?;
-    if cards > 0 {
-        return Err(Error::refused(
-            ProblemCode::JoinNeedsNewBook,
-            "this book already holds cards of its own; join head office with a new, empty book (start fieldcrm with another book file)",
-        ));
-    }
+    Ok(report)
+}
+
+/// First file from head office (admitted by [`stage::admit`], which checked it
+/// may join): pins its key and makes this book head office's copy of this
+/// person's scope.
+fn join(tx: &Transaction<'_>, header: &Header, key: &[u8], now: DateTime<Utc>) -> Result<office::Peer> {
     // The organisation a first start created locally is replaced by head office's.
     set_capture(tx, false)?;
     tx.execute_batch(
@@ -304,7 +228,6 @@ fn join(tx: &Transaction<'_>, header: &Header, now: DateTime<Utc>) -> Result<off
          DELETE FROM sync_outbox; DELETE FROM sync_clock; DELETE FROM sync_pending;",
     )?;
     set_capture(tx, true)?;
-    let key = file::parse_key_hex(&header.sender_key)?;
     tx.execute(
         "INSERT INTO sync_peer (device_id, is_office, name, public_key, enrolled_at) VALUES (?1, 1, 'head office', ?2, ?3)",
         params![header.sender, key, timestamp(now)],

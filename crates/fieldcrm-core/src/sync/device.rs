@@ -2,24 +2,23 @@
 //! confirmed) and importing head office's file (merge, cards that left, refused
 //! changes, clock correction).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
 use super::file::{Body, Change, Header, Range, Rejection};
-use super::merge::{drop_customer, to_json, to_sql, Merger};
+use super::merge::{drop_customer, finish, to_json};
 use super::office::Peer;
+use super::plan::{self, plan_from_office, LaptopPlan, LaptopView, RowView, Stamp, Step};
 use super::{ImportReport, Progress};
-use crate::changes::capture::{cell_clock, put_clock, set_capture, CellClock, State};
+use crate::changes::capture::{put_clock, set_capture, CellClock, State};
 use crate::changes::manifest::{self, Columns};
 use crate::clock::timestamp;
-use crate::error::Result;
-
-/// Head office behind this laptop's clock by more than this moves our clock forward.
-const BEHIND_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+use crate::error::{Error, Result};
 
 struct OutRow {
     seq: i64,
@@ -112,10 +111,6 @@ pub fn export_to_office(tx: &Transaction<'_>, office: &Peer, now: DateTime<Utc>)
     Ok((header, Body { changes, ..Body::default() }))
 }
 
-fn customer_name(tx: &Transaction<'_>, customer: &str) -> Result<Option<String>> {
-    Ok(tx.prepare_cached("SELECT name FROM customer WHERE id = ?1")?.query_row([customer], |r| r.get(0)).optional()?)
-}
-
 fn notice(
     tx: &Transaction<'_>,
     kind: &str,
@@ -131,7 +126,8 @@ fn notice(
     Ok(())
 }
 
-/// Merges head office's file into this laptop's book.
+/// Merges head office's file into this laptop's book: loads what the file
+/// touches, plans the import ([`plan_from_office`]) and makes its writes.
 pub fn import_from_office(
     tx: &Transaction<'_>,
     office: &Peer,
@@ -140,83 +136,167 @@ pub fn import_from_office(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
-    let mut report = ImportReport { snapshot: header.snapshot, ..ImportReport::default() };
-    let to = header.ranges.iter().find(|r| r.origin == header.sender).map_or(0, |r| r.to);
-    let acked = office.acked_upto.max(header.ack);
-    // (A snapshot as new as what the book has is applied: it may be the first
-    // file of a head office that has made no change under sync yet.)
-    if to < office.received_upto || (to == office.received_upto && !header.snapshot) {
-        // An older file than one already imported: its data is superseded; only
-        // its acknowledgement can still matter.
-        report.stale = true;
+    let plan = if plan::is_stale(header, office.received_upto) {
+        let (to, acked) = plan::range(header, office.acked_upto);
+        let report = ImportReport { snapshot: header.snapshot, stale: true, ..ImportReport::default() };
+        LaptopPlan { report, to, acked, steps: vec![], touched: Default::default(), state: None }
     } else {
         set_capture(tx, false)?;
-        let mut merger = Merger::new(tx)?;
-        // Head office corrects a clock that ran ahead; a clock that runs behind
-        // head office's is moved forward here.
-        if header.ack > 0 {
-            merger.state.clock_offset_ms = header.clock_correction_ms;
+        let view = load_view(tx, office, header, body)?;
+        plan_from_office(header, body, view, now)
+    };
+    apply_plan(tx, office, body, &plan, now, progress)?;
+    Ok(plan.report)
+}
+
+fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Rc<Vec<SqlValue>> {
+    Rc::new(items.into_iter().map(|s| SqlValue::Text(s.clone())).collect())
+}
+
+/// Reads what [`plan_from_office`] needs: the rows and clocks of every row the
+/// file names, and the cards it may take away.
+pub fn load_view(tx: &Transaction<'_>, office: &Peer, header: &Header, body: &Body) -> Result<LaptopView> {
+    let state = State::load(tx)?;
+    let columns = Columns::read(tx)?;
+    let mut keys: BTreeMap<&'static str, BTreeSet<&String>> = BTreeMap::new();
+    for (t, k) in body.changes.iter().map(|c| (&c.t, &c.k)).chain(body.rejections.iter().map(|r| (&r.table, &r.pk))) {
+        if let Some(table) = manifest::table(t) {
+            keys.entry(table.name).or_default().insert(k);
         }
-        if let Ok(created) = header.created_at.parse::<DateTime<Utc>>() {
-            let ours = now + chrono::Duration::milliseconds(merger.state.clock_offset_ms);
-            let behind = (created - ours).num_milliseconds();
-            if behind > BEHIND_TOLERANCE_MS {
-                merger.state.clock_offset_ms += behind;
+    }
+    let mut rows = HashMap::new();
+    let mut clocks = HashMap::new();
+    for (name, pks) in &keys {
+        let Some(table) = manifest::table(name) else { continue };
+        let ids = texts(pks.iter().copied());
+        let column = |c: Option<&str>| c.map_or_else(|| "NULL".to_string(), |c| format!("t.{c}"));
+        let sql = format!(
+            "SELECT t.id, {}, {} FROM {} t WHERE t.id IN rarray(?1)",
+            column(table.scope.customer_column()),
+            column(table.scope.staff_column()),
+            table.name
+        );
+        let mut stmt = tx.prepare(&sql)?;
+        let mut found = stmt.query([ids.clone()])?;
+        while let Some(r) = found.next()? {
+            rows.insert(
+                (table.name.to_string(), r.get::<_, String>(0)?),
+                RowView { customer: r.get(1)?, staff: r.get(2)? },
+            );
+        }
+        let mut stmt = tx.prepare_cached(
+            "SELECT pk, col, hlc, origin, base_hlc, base_origin, deleted, anchor FROM sync_clock
+              WHERE tbl = ?1 AND pk IN rarray(?2)",
+        )?;
+        let mut found = stmt.query(params![table.name, ids])?;
+        while let Some(r) = found.next()? {
+            let clock = CellClock {
+                hlc: r.get::<_, i64>(2)? as u64,
+                origin: r.get(3)?,
+                base_hlc: r.get::<_, i64>(4)? as u64,
+                base_origin: r.get(5)?,
+                deleted: r.get(6)?,
+            };
+            clocks.insert((table.name.to_string(), r.get(0)?, r.get(1)?), Stamp { clock, anchor: r.get(7)? });
+        }
+    }
+    let all_cards: Vec<String> = if header.snapshot {
+        tx.prepare("SELECT id FROM customer")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+    } else {
+        vec![]
+    };
+    let keep: HashSet<&String> = body.keep.iter().collect();
+    let leaving: BTreeSet<&String> =
+        body.removals.iter().chain(all_cards.iter().filter(|c| header.snapshot && !keep.contains(c))).collect();
+    let leaving = texts(leaving);
+    let names: HashMap<String, String> = tx
+        .prepare_cached("SELECT id, name FROM customer WHERE id IN rarray(?1)")?
+        .query_map([leaving.clone()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let unconfirmed: HashSet<String> = tx
+        .prepare_cached(
+            "SELECT DISTINCT pk FROM sync_outbox WHERE tbl = 'customer' AND col = '*' AND seq > ?2 AND pk IN rarray(?1)",
+        )?
+        .query_map(params![leaving, header.ack], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(LaptopView {
+        state,
+        columns,
+        acked_upto: office.acked_upto,
+        received_upto: office.received_upto,
+        all_cards,
+        names,
+        unconfirmed,
+        rows,
+        clocks,
+    })
+}
+
+/// Makes a plan's writes, in its order, then saves the state and what head
+/// office confirmed.
+fn apply_plan(
+    tx: &Transaction<'_>,
+    office: &Peer,
+    body: &Body,
+    plan: &LaptopPlan,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<()> {
+    for step in &plan.steps {
+        match step {
+            Step::Progress(p) => progress(*p),
+            Step::Notice { customer, name } => {
+                notice(tx, "moved_away", customer, name, "reassigned: the card now belongs to someone else", now)?;
             }
-        }
-        let mut leaving: Vec<String> = body.removals.clone();
-        if header.snapshot {
-            let keep: HashSet<&String> = body.keep.iter().collect();
-            let ids: Vec<String> =
-                tx.prepare("SELECT id FROM customer")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-            leaving.extend(ids.into_iter().filter(|id| !keep.contains(id)));
-        }
-        for customer in &leaving {
-            // A card created here that head office has not seen yet is not
-            // missing from its file: it is on its way there.
-            let unconfirmed: bool = tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM sync_outbox WHERE tbl = 'customer' AND pk = ?1 AND col = '*' AND seq > ?2)",
-                )?
-                .query_row(params![customer, header.ack], |r| r.get(0))?;
-            if unconfirmed {
-                continue;
+            Step::DropCustomer(customer) => drop_customer(tx, customer)?,
+            Step::Insert { table, columns, values } => {
+                let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+                let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
+                tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
             }
-            if let Some(name) = customer_name(tx, customer)? {
-                notice(tx, "moved_away", customer, &name, "reassigned: the card now belongs to someone else", now)?;
-                drop_customer(tx, customer)?;
-                report.removed_cards += 1;
+            Step::Update { table, pk, column, value } => {
+                tx.prepare_cached(&format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"))?
+                    .execute(params![value, pk])?;
             }
-        }
-        let total = body.changes.len();
-        for (i, change) in body.changes.iter().enumerate() {
-            if i % 2000 == 0 {
-                progress(Progress { done: i, total });
+            Step::Pinyin { pk, key } => {
+                tx.prepare_cached("UPDATE customer SET name_pinyin = ?1 WHERE id = ?2")?.execute(params![key, pk])?;
             }
-            match merger.apply(change)? {
-                super::merge::Outcome::Applied { .. } => report.applied += 1,
-                super::merge::Outcome::Duplicate => report.already_had += 1,
-                _ => report.superseded += 1,
+            Step::DeleteRow { table, pk } => {
+                tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([pk])?;
             }
+            Step::DeleteCellClocks { table, pk } => {
+                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '*'")?
+                    .execute(params![table, pk])?;
+            }
+            Step::DeleteRowClocks { table, pk } => {
+                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2")?.execute(params![table, pk])?;
+            }
+            Step::DeleteClock { table, pk, column } => {
+                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = ?3")?
+                    .execute(params![table, pk, column])?;
+            }
+            Step::PutClock { table, pk, column, clock, version, anchor } => {
+                put_clock(tx, table, pk, column, clock, *version, anchor.as_deref())?;
+            }
+            Step::StoreRejection(i) => {
+                let me = plan.state.as_ref().map_or("", |s| s.device_id.as_str());
+                store_rejection(tx, &body.rejections[*i], me)?;
+            }
+            Step::Refuse(reason, message) => return Err(Error::refused(*reason, message.clone())),
         }
-        progress(Progress { done: total, total });
-        let mut rejections: Vec<&Rejection> = body.rejections.iter().collect();
-        rejections.sort_by_key(|r| std::cmp::Reverse(manifest::rank(&r.table)));
-        for r in rejections {
-            store_rejection(tx, r, &merger.state.device_id)?;
-            revert(tx, &mut merger, r)?;
-            report.rejected += 1;
-        }
-        merger.finish()?;
+    }
+    if let Some(state) = &plan.state {
+        let touched: Vec<String> = plan.touched.iter().cloned().collect();
+        finish(tx, &touched, state)?;
         tx.prepare_cached("UPDATE sync_peer SET received_upto = max(received_upto, ?2) WHERE device_id = ?1")?
-            .execute(params![office.device_id, to])?;
+            .execute(params![office.device_id, plan.to])?;
         set_capture(tx, true)?;
     }
     tx.prepare_cached("UPDATE sync_peer SET acked_upto = ?2, last_import_at = ?3 WHERE device_id = ?1")?
-        .execute(params![office.device_id, acked, timestamp(now)])?;
+        .execute(params![office.device_id, plan.acked, timestamp(now)])?;
     // Confirmed by head office: never sent again.
-    tx.prepare_cached("DELETE FROM sync_outbox WHERE seq <= ?1")?.execute([acked])?;
-    Ok(report)
+    tx.prepare_cached("DELETE FROM sync_outbox WHERE seq <= ?1")?.execute([plan.acked])?;
+    Ok(())
 }
 
 fn store_rejection(tx: &Transaction<'_>, r: &Rejection, me: &str) -> Result<()> {
@@ -239,86 +319,5 @@ fn store_rejection(tx: &Transaction<'_>, r: &Rejection, me: &str) -> Result<()> 
         r.rejected_at,
         r.hlc as i64
     ])?;
-    Ok(())
-}
-
-/// Puts back head office's value of a cell (or removes a row head office
-/// refused) — unless this laptop changed it again since.
-fn revert(tx: &Transaction<'_>, merger: &mut Merger<'_, '_>, r: &Rejection) -> Result<()> {
-    let me = merger.state.device_id.clone();
-    let Some(table) = manifest::table(&r.table) else { return Ok(()) };
-    let cell = if r.column == "-" { "*" } else { r.column.as_str() };
-    let mine = cell_clock(tx, &r.table, &r.pk, cell)?;
-    let still_mine = mine.as_ref().is_some_and(|c| c.hlc == r.hlc && c.origin == me);
-    if !still_mine {
-        return Ok(());
-    }
-    let anchor = match table.scope {
-        manifest::Scope::Global => None,
-        manifest::Scope::Customer(_) => r.customer_id.clone(),
-        _ => super::merge::row_anchor(tx, table, &r.pk)?.flatten(),
-    };
-    let clock_of = |c: &Option<(u64, String)>| CellClock {
-        hlc: c.as_ref().map_or(0, |c| c.0),
-        origin: c.as_ref().map_or_else(String::new, |c| c.1.clone()),
-        base_hlc: 0,
-        base_origin: None,
-        deleted: false,
-    };
-    match r.column.as_str() {
-        "*" => {
-            if r.current.is_none() {
-                if table.name == "customer" {
-                    drop_customer(tx, &r.pk)?;
-                } else {
-                    tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name))?.execute([&r.pk])?;
-                    tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2")?
-                        .execute(params![r.table, r.pk])?;
-                }
-            }
-        }
-        "-" => {
-            // A removal head office refused: the row comes back as head office has it.
-            if let Some(row) = &r.current {
-                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2")?
-                    .execute(params![r.table, r.pk])?;
-                let clock = clock_of(&r.current_clock);
-                merger.apply(&Change {
-                    t: r.table.clone(),
-                    k: r.pk.clone(),
-                    c: "*".into(),
-                    v: row.clone(),
-                    h: clock.hlc,
-                    o: clock.origin,
-                    s: 0,
-                    bh: 0,
-                    bo: None,
-                    n: 0,
-                })?;
-            }
-        }
-        column => {
-            let value = r.current.clone().unwrap_or(Json::Null);
-            tx.prepare_cached(&format!("UPDATE {} SET {column} = ?1 WHERE id = ?2", table.name))?
-                .execute(params![to_sql(&value), r.pk])?;
-            if table.name == "customer" && column == "name" {
-                tx.prepare_cached("UPDATE customer SET name_pinyin = ?1 WHERE id = ?2")?
-                    .execute(params![crate::search::sort_key(value.as_str().unwrap_or_default()), r.pk])?;
-            }
-            match &r.current_clock {
-                Some(_) => {
-                    let version = merger.state.next_version();
-                    put_clock(tx, &r.table, &r.pk, column, &clock_of(&r.current_clock), version, anchor.as_deref())?;
-                }
-                None => {
-                    tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = ?3")?
-                        .execute(params![r.table, r.pk, column])?;
-                }
-            }
-            if let Some(manifest::Anchor::Customer(customer)) = anchor.as_deref().map(manifest::Anchor::parse) {
-                merger.touch(customer);
-            }
-        }
-    }
     Ok(())
 }

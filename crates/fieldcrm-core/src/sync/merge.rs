@@ -222,12 +222,19 @@ impl<'t, 'c> Merger<'t, 'c> {
     /// Refreshes what the merge touched and saves the clock. Call once, last.
     pub fn finish(self) -> Result<State> {
         let touched: Vec<String> = self.touched.into_iter().collect();
-        let ids = std::rc::Rc::new(touched.iter().map(|c| SqlValue::Text(c.clone())).collect::<Vec<_>>());
-        self.tx.prepare_cached("UPDATE customer SET revision = revision + 1 WHERE id IN rarray(?1)")?.execute([ids])?;
-        search::refresh_many(self.tx, &touched)?;
-        self.state.save(self.tx)?;
+        finish(self.tx, &touched, &self.state)?;
         Ok(self.state)
     }
+}
+
+/// The end of a merge: the cards it touched get a new revision and search
+/// entry, and the sync state is saved.
+pub fn finish(tx: &Transaction<'_>, touched: &[String], state: &State) -> Result<()> {
+    let ids = std::rc::Rc::new(touched.iter().map(|c| SqlValue::Text(c.clone())).collect::<Vec<_>>());
+    tx.prepare_cached("UPDATE customer SET revision = revision + 1 WHERE id IN rarray(?1)")?.execute([ids])?;
+    search::refresh_many(tx, touched)?;
+    state.save(tx)?;
+    Ok(())
 }
 
 /// A row's anchor (`None` when the row is not in this book; `Some(None)` for

@@ -7,6 +7,8 @@
 //!   and the per-person files cut to each person's scope ([`manifest`]).
 //! - [`device`]: a laptop's outgoing file and its import of head office's file.
 //! - [`file`]: the signed file format.
+//! - [`plan`]: a laptop's import of head office's file, decided without a
+//!   database and then written by [`device`].
 //! - [`stage`]: admitting a received file (sender, trust, signature, replay)
 //!   before anything of it touches the book.
 //!
@@ -16,6 +18,7 @@ pub mod device;
 pub mod file;
 pub mod merge;
 pub mod office;
+pub mod plan;
 pub mod stage;
 
 use crate::error::ProblemCode;

@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 use super::file::{Body, Change, Header, Range, Rejection};
 use super::merge::{drop_customer, finish, to_json};
 use super::office::Peer;
-use super::plan::{self, plan_from_office, LaptopPlan, LaptopView, RowView, Stamp, Step};
+use super::plan::{self, plan_from_office, LaptopPlan, LaptopView, RowClocks, RowView, Stamp, Step};
 use super::{ImportReport, Progress};
 use crate::changes::capture::{put_clock, set_capture, CellClock, State};
 use crate::changes::manifest::{self, Columns};
@@ -137,9 +137,7 @@ pub fn import_from_office(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport> {
     let plan = if plan::is_stale(header, office.received_upto) {
-        let (to, acked) = plan::range(header, office.acked_upto);
-        let report = ImportReport { snapshot: header.snapshot, stale: true, ..ImportReport::default() };
-        LaptopPlan { report, to, acked, steps: vec![], touched: Default::default(), state: None }
+        plan::stale_plan(header, office.acked_upto)
     } else {
         set_capture(tx, false)?;
         let view = load_view(tx, office, header, body)?;
@@ -165,7 +163,7 @@ pub fn load_view(tx: &Transaction<'_>, office: &Peer, header: &Header, body: &Bo
         }
     }
     let mut rows = HashMap::new();
-    let mut clocks = HashMap::new();
+    let mut clocks: HashMap<(String, String), RowClocks> = HashMap::new();
     for (name, pks) in &keys {
         let Some(table) = manifest::table(name) else { continue };
         let ids = texts(pks.iter().copied());
@@ -197,7 +195,10 @@ pub fn load_view(tx: &Transaction<'_>, office: &Peer, header: &Header, body: &Bo
                 base_origin: r.get(5)?,
                 deleted: r.get(6)?,
             };
-            clocks.insert((table.name.to_string(), r.get(0)?, r.get(1)?), Stamp { clock, anchor: r.get(7)? });
+            clocks
+                .entry((table.name.to_string(), r.get(0)?))
+                .or_default()
+                .insert(r.get(1)?, Stamp { clock, anchor: r.get(7)? });
         }
     }
     let all_cards: Vec<String> = if header.snapshot {

@@ -11,6 +11,7 @@
 //! against the book as the earlier changes of the file left it (the view is
 //! updated as the plan goes).
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -31,8 +32,8 @@ pub const PROGRESS_EVERY: usize = 2000;
 
 /// `(table, pk)`.
 pub type RowKey = (String, String);
-/// `(table, pk, column)`; the row's own clock has column `*`.
-pub type CellKey = (String, String, String);
+/// A row's clocks by column; the row's own clock has column `*`.
+pub type RowClocks = HashMap<String, Stamp>;
 
 /// A row in the book: the values its anchor is made of (`None` when NULL).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -78,7 +79,7 @@ pub struct Stamp {
 
 /// What a laptop's import may read. Rows and clocks hold every row the file
 /// names (its changes and its rejections): a key missing from `rows` is a row
-/// not in the book, a key missing from `clocks` a cell without a clock.
+/// not in the book, a column missing from its `clocks` a cell without a clock.
 #[derive(Debug, Clone)]
 pub struct LaptopView {
     pub state: State,
@@ -93,7 +94,7 @@ pub struct LaptopView {
     /// Cards created here whose `*` head office has not confirmed (`seq > ack`).
     pub unconfirmed: HashSet<String>,
     pub rows: HashMap<RowKey, RowView>,
-    pub clocks: HashMap<CellKey, Stamp>,
+    pub clocks: HashMap<RowKey, RowClocks>,
 }
 
 /// One write, in the order it is made.
@@ -197,6 +198,13 @@ pub fn is_stale(header: &Header, received_upto: i64) -> bool {
     to < received_upto || (to == received_upto && !header.snapshot)
 }
 
+/// A stale file's plan (see [`is_stale`]): its acknowledgement only.
+pub fn stale_plan(header: &Header, acked_upto: i64) -> LaptopPlan {
+    let (to, acked) = range(header, acked_upto);
+    let report = ImportReport { snapshot: header.snapshot, stale: true, ..ImportReport::default() };
+    LaptopPlan { report, to, acked, steps: vec![], touched: BTreeSet::new(), state: None }
+}
+
 struct Planner<'a> {
     view: LaptopView,
     body: &'a Body,
@@ -207,12 +215,11 @@ struct Planner<'a> {
 
 /// Plans a laptop's import of head office's file.
 pub fn plan_from_office(header: &Header, body: &Body, view: LaptopView, now: DateTime<Utc>) -> LaptopPlan {
+    if is_stale(header, view.received_upto) {
+        return stale_plan(header, view.acked_upto);
+    }
     let mut report = ImportReport { snapshot: header.snapshot, ..ImportReport::default() };
     let (to, acked) = range(header, view.acked_upto);
-    if is_stale(header, view.received_upto) {
-        report.stale = true;
-        return LaptopPlan { report, to, acked, steps: vec![], touched: BTreeSet::new(), state: None };
-    }
     let mut p = Planner { view, body, steps: vec![], touched: BTreeSet::new(), refused: false };
     // Head office corrects a clock that ran ahead; a clock that runs behind
     // head office's is moved forward here.
@@ -231,6 +238,7 @@ pub fn plan_from_office(header: &Header, body: &Body, view: LaptopView, now: Dat
         let keep: HashSet<&String> = body.keep.iter().collect();
         leaving.extend(p.view.all_cards.iter().filter(|id| !keep.contains(id)).cloned());
     }
+    let mut gone = HashSet::new();
     for customer in &leaving {
         // A card created here that head office has not seen yet is not
         // missing from its file: it is on its way there.
@@ -239,10 +247,12 @@ pub fn plan_from_office(header: &Header, body: &Body, view: LaptopView, now: Dat
         }
         if let Some(name) = p.view.names.remove(customer) {
             p.steps.push(Step::Notice { customer: customer.clone(), name });
-            p.drop_customer(customer);
+            p.steps.push(Step::DropCustomer(customer.clone()));
+            gone.insert(customer.clone());
             report.removed_cards += 1;
         }
     }
+    p.forget_cards(&gone);
     let total = body.changes.len();
     for (i, change) in body.changes.iter().enumerate() {
         if i % PROGRESS_EVERY == 0 {
@@ -283,10 +293,6 @@ fn key(table: &str, pk: &str) -> RowKey {
     (table.to_string(), pk.to_string())
 }
 
-fn cell(table: &str, pk: &str, column: &str) -> CellKey {
-    (table.to_string(), pk.to_string(), column.to_string())
-}
-
 impl Planner<'_> {
     fn refused_plan(self, report: ImportReport, to: i64, acked: i64) -> LaptopPlan {
         // The writes stop at the refusal; the state is never saved.
@@ -301,23 +307,25 @@ impl Planner<'_> {
 
     /// The clock of a cell, or of its row when the cell has none.
     fn cell_clock(&self, table: &str, pk: &str, column: &str) -> Option<&CellClock> {
-        self.view
-            .clocks
-            .get(&cell(table, pk, column))
-            .or_else(|| self.view.clocks.get(&cell(table, pk, "*")))
-            .map(|s| &s.clock)
+        let row = self.view.clocks.get(&key(table, pk))?;
+        row.get(column).or_else(|| row.get("*")).map(|s| &s.clock)
+    }
+
+    /// A clock of the cell itself (`*`: of the row).
+    fn own_clock(&self, table: &str, pk: &str, column: &str) -> Option<&Stamp> {
+        self.view.clocks.get(&key(table, pk))?.get(column)
     }
 
     fn put_clock(&mut self, table: &'static str, pk: &str, column: &str, clock: CellClock, anchor: Option<String>) {
         let version = self.view.state.next_version();
-        let entry = self.view.clocks.entry(cell(table, pk, column));
+        let entry = self.view.clocks.entry(key(table, pk)).or_default().entry(column.to_string());
         let stamp = Stamp { clock: clock.clone(), anchor: anchor.clone() };
         match entry {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
+            Entry::Occupied(mut e) => {
                 let kept = e.get().anchor.clone();
                 *e.get_mut() = Stamp { anchor: anchor.clone().or(kept), ..stamp };
             }
-            std::collections::hash_map::Entry::Vacant(e) => {
+            Entry::Vacant(e) => {
                 e.insert(stamp);
             }
         }
@@ -333,14 +341,19 @@ impl Planner<'_> {
         }
     }
 
-    /// A card and everything that belongs to it leave the book.
-    fn drop_customer(&mut self, customer: &str) {
-        self.steps.push(Step::DropCustomer(customer.to_string()));
+    /// Cards and everything that belongs to them leave the view (one pass
+    /// for all the cards a file takes away).
+    fn forget_cards(&mut self, cards: &HashSet<String>) {
+        if cards.is_empty() {
+            return;
+        }
         self.view.rows.retain(|(table, _), row| {
             let belongs = manifest::table(table).and_then(|t| t.scope.customer_column()).is_some();
-            !(belongs && row.customer.as_deref() == Some(customer))
+            !(belongs && row.customer.as_ref().is_some_and(|c| cards.contains(c)))
         });
-        self.view.clocks.retain(|_, stamp| stamp.anchor.as_deref() != Some(customer));
+        for clocks in self.view.clocks.values_mut() {
+            clocks.retain(|_, stamp| !stamp.anchor.as_ref().is_some_and(|a| cards.contains(a)));
+        }
     }
 
     fn apply(&mut self, change: &Change) -> Option<Outcome> {
@@ -366,7 +379,7 @@ impl Planner<'_> {
     }
 
     fn insert_row(&mut self, table: &'static SyncTable, change: &Change, clock: CellClock) -> Option<Outcome> {
-        let existing = self.view.clocks.get(&cell(table.name, &change.k, "*")).map(|s| s.clock.clone());
+        let existing = self.own_clock(table.name, &change.k, "*").map(|s| s.clock.clone());
         if existing.as_ref().is_some_and(|c| c.deleted) {
             return Some(Outcome::Removed);
         }
@@ -418,14 +431,16 @@ impl Planner<'_> {
     }
 
     fn remove_row(&mut self, table: &'static SyncTable, change: &Change, clock: CellClock) -> Outcome {
-        let existing = self.view.clocks.get(&cell(table.name, &change.k, "*"));
+        let existing = self.own_clock(table.name, &change.k, "*");
         if existing.is_some_and(|s| s.clock.deleted) {
             return Outcome::Duplicate;
         }
         let anchor = self.view.rows.remove(&key(table.name, &change.k)).and_then(|r| r.anchor(table.scope));
         self.steps.push(Step::DeleteRow { table: table.name, pk: change.k.clone() });
         self.steps.push(Step::DeleteCellClocks { table: table.name, pk: change.k.clone() });
-        self.view.clocks.retain(|(t, k, c), _| !(t == table.name && *k == change.k && c != "*"));
+        if let Some(clocks) = self.view.clocks.get_mut(&key(table.name, &change.k)) {
+            clocks.retain(|column, _| column == "*");
+        }
         self.put_clock(table.name, &change.k, "*", clock, anchor.clone());
         self.touch_anchor(table, anchor.as_deref());
         Outcome::Applied
@@ -486,12 +501,13 @@ impl Planner<'_> {
             "*" => {
                 if r.current.is_none() {
                     if table.name == "customer" {
-                        self.drop_customer(&r.pk);
+                        self.steps.push(Step::DropCustomer(r.pk.clone()));
+                        self.forget_cards(&HashSet::from([r.pk.clone()]));
                     } else {
                         self.steps.push(Step::DeleteRow { table: table.name, pk: r.pk.clone() });
                         self.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
                         self.view.rows.remove(&key(table.name, &r.pk));
-                        self.view.clocks.retain(|(t, k, _), _| !(t == table.name && *k == r.pk));
+                        self.view.clocks.remove(&key(table.name, &r.pk));
                     }
                 }
             }
@@ -499,7 +515,7 @@ impl Planner<'_> {
                 // A removal head office refused: the row comes back as head office has it.
                 if let Some(row) = &r.current {
                     self.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
-                    self.view.clocks.retain(|(t, k, _), _| !(t == table.name && *k == r.pk));
+                    self.view.clocks.remove(&key(table.name, &r.pk));
                     let clock = clock_of(&r.current_clock);
                     let change = Change {
                         t: r.table.clone(),
@@ -530,7 +546,9 @@ impl Planner<'_> {
                 match &current_clock {
                     Some(_) => self.put_clock(table.name, &pk, column, clock_of(&current_clock), anchor.clone()),
                     None => {
-                        self.view.clocks.remove(&cell(table.name, &pk, column));
+                        if let Some(clocks) = self.view.clocks.get_mut(&key(table.name, &pk)) {
+                            clocks.remove(column);
+                        }
                         self.steps.push(Step::DeleteClock { table: table.name, pk, column: column.into() });
                     }
                 }
@@ -606,7 +624,7 @@ mod tests {
     }
 
     fn stamp(v: &mut LaptopView, table: &str, pk: &str, col: &str, c: CellClock, anchor: &str) {
-        v.clocks.insert(cell(table, pk, col), Stamp { clock: c, anchor: Some(anchor.into()) });
+        v.clocks.entry(key(table, pk)).or_default().insert(col.into(), Stamp { clock: c, anchor: Some(anchor.into()) });
     }
 
     fn change(t: &str, k: &str, c: &str, v: Json, h: u64, o: &str) -> Change {

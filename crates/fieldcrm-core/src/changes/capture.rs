@@ -23,7 +23,7 @@ use crate::changes::manifest::{self, SYNCED};
 use crate::error::Result;
 
 /// This book's sync counters (`sync_state`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
     pub device_id: String,
     pub hlc: u64,
@@ -181,7 +181,7 @@ pub fn cell_clock(conn: &Connection, tbl: &str, pk: &str, col: &str) -> Result<O
 /// transaction (an import) stamps hundreds of thousands of cells. Written in
 /// the order gathered, so a cell stamped twice keeps the later stamp.
 #[derive(Debug, Default)]
-struct Clocks {
+pub(crate) struct Clocks {
     values: Vec<SqlValue>,
 }
 
@@ -190,7 +190,15 @@ impl Clocks {
     /// Rows per statement.
     const ROWS: usize = 256;
 
-    fn put(&mut self, tbl: &str, pk: &str, col: &str, clock: &CellClock, version: i64, anchor: Option<&str>) {
+    pub(crate) fn put(
+        &mut self,
+        tbl: &str,
+        pk: &str,
+        col: &str,
+        clock: &CellClock,
+        version: i64,
+        anchor: Option<&str>,
+    ) {
         let text = |s: &str| SqlValue::Text(s.to_string());
         self.values.extend([
             text(tbl),
@@ -206,7 +214,7 @@ impl Clocks {
         ]);
     }
 
-    fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
+    pub(crate) fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
         let values = std::mem::take(&mut self.values);
         for chunk in values.chunks(Self::WIDTH * Self::ROWS) {
             let rows = crate::store::value_rows(Self::WIDTH, chunk.len() / Self::WIDTH);

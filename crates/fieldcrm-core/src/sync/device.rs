@@ -2,20 +2,21 @@
 //! confirmed) and importing head office's file (merge, cards that left, refused
 //! changes, clock correction).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::rc::Rc;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
+use super::apply::Writer;
 use super::file::{Body, Change, Header, Range, Rejection};
-use super::merge::{drop_customer, finish, to_json};
+use super::merge::to_json;
 use super::office::Peer;
-use super::plan::{self, plan_from_office, LaptopPlan, LaptopView, RowClocks, RowView, Stamp, Step};
+use super::plan::{self, plan_from_office, BookRows, LaptopPlan, LaptopView, Step};
+use super::view;
 use super::{ImportReport, Progress};
-use crate::changes::capture::{put_clock, set_capture, CellClock, State};
+use crate::changes::capture::{set_capture, State};
 use crate::changes::manifest::{self, Columns};
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
@@ -143,63 +144,20 @@ pub fn import_from_office(
         let view = load_view(tx, office, header, body)?;
         plan_from_office(header, body, view, now)
     };
-    apply_plan(tx, office, body, &plan, now, progress)?;
-    Ok(plan.report)
-}
-
-fn texts<'a>(items: impl IntoIterator<Item = &'a String>) -> Rc<Vec<SqlValue>> {
-    Rc::new(items.into_iter().map(|s| SqlValue::Text(s.clone())).collect())
+    let report = plan.report.clone();
+    apply_plan(tx, office, body, plan, now, progress)?;
+    Ok(report)
 }
 
 /// Reads what [`plan_from_office`] needs: the rows and clocks of every row the
 /// file names, and the cards it may take away.
 pub fn load_view(tx: &Transaction<'_>, office: &Peer, header: &Header, body: &Body) -> Result<LaptopView> {
-    let state = State::load(tx)?;
-    let columns = Columns::read(tx)?;
-    let mut keys: BTreeMap<&'static str, BTreeSet<&String>> = BTreeMap::new();
-    for (t, k) in body.changes.iter().map(|c| (&c.t, &c.k)).chain(body.rejections.iter().map(|r| (&r.table, &r.pk))) {
-        if let Some(table) = manifest::table(t) {
-            keys.entry(table.name).or_default().insert(k);
-        }
-    }
-    let mut rows = HashMap::new();
-    let mut clocks: HashMap<(String, String), RowClocks> = HashMap::new();
-    for (name, pks) in &keys {
+    let mut book =
+        BookRows { state: State::load(tx)?, columns: Columns::read(tx)?, keep_values: false, ..BookRows::default() };
+    let named = body.changes.iter().map(|c| (&c.t, &c.k)).chain(body.rejections.iter().map(|r| (&r.table, &r.pk)));
+    for (name, pks) in &view::keys(named) {
         let Some(table) = manifest::table(name) else { continue };
-        let ids = texts(pks.iter().copied());
-        let column = |c: Option<&str>| c.map_or_else(|| "NULL".to_string(), |c| format!("t.{c}"));
-        let sql = format!(
-            "SELECT t.id, {}, {} FROM {} t WHERE t.id IN rarray(?1)",
-            column(table.scope.customer_column()),
-            column(table.scope.staff_column()),
-            table.name
-        );
-        let mut stmt = tx.prepare(&sql)?;
-        let mut found = stmt.query([ids.clone()])?;
-        while let Some(r) = found.next()? {
-            rows.insert(
-                (table.name.to_string(), r.get::<_, String>(0)?),
-                RowView { customer: r.get(1)?, staff: r.get(2)? },
-            );
-        }
-        let mut stmt = tx.prepare_cached(
-            "SELECT pk, col, hlc, origin, base_hlc, base_origin, deleted, anchor FROM sync_clock
-              WHERE tbl = ?1 AND pk IN rarray(?2)",
-        )?;
-        let mut found = stmt.query(params![table.name, ids])?;
-        while let Some(r) = found.next()? {
-            let clock = CellClock {
-                hlc: r.get::<_, i64>(2)? as u64,
-                origin: r.get(3)?,
-                base_hlc: r.get::<_, i64>(4)? as u64,
-                base_origin: r.get(5)?,
-                deleted: r.get(6)?,
-            };
-            clocks
-                .entry((table.name.to_string(), r.get(0)?))
-                .or_default()
-                .insert(r.get(1)?, Stamp { clock, anchor: r.get(7)? });
-        }
+        view::load_rows(tx, table, pks, &[], &mut book)?;
     }
     let all_cards: Vec<String> = if header.snapshot {
         tx.prepare("SELECT id FROM customer")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
@@ -209,7 +167,7 @@ pub fn load_view(tx: &Transaction<'_>, office: &Peer, header: &Header, body: &Bo
     let keep: HashSet<&String> = body.keep.iter().collect();
     let leaving: BTreeSet<&String> =
         body.removals.iter().chain(all_cards.iter().filter(|c| header.snapshot && !keep.contains(c))).collect();
-    let leaving = texts(leaving);
+    let leaving = view::texts(leaving);
     let names: HashMap<String, String> = tx
         .prepare_cached("SELECT id, name FROM customer WHERE id IN rarray(?1)")?
         .query_map([leaving.clone()], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -221,82 +179,50 @@ pub fn load_view(tx: &Transaction<'_>, office: &Peer, header: &Header, body: &Bo
         .query_map(params![leaving, header.ack], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(LaptopView {
-        state,
-        columns,
+        book,
         acked_upto: office.acked_upto,
         received_upto: office.received_upto,
         all_cards,
         names,
         unconfirmed,
-        rows,
-        clocks,
     })
 }
 
-/// Makes a plan's writes, in its order, then saves the state and what head
-/// office confirmed.
+/// Makes a plan's writes, then saves the state and what head office confirmed.
 fn apply_plan(
     tx: &Transaction<'_>,
     office: &Peer,
     body: &Body,
-    plan: &LaptopPlan,
+    plan: LaptopPlan,
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<()> {
-    for step in &plan.steps {
-        match step {
-            Step::Progress(p) => progress(*p),
-            Step::Notice { customer, name } => {
-                notice(tx, "moved_away", customer, name, "reassigned: the card now belongs to someone else", now)?;
+    let LaptopPlan { steps, touched, state, to, acked, .. } = plan;
+    let me = state.as_ref().map_or("", |s| s.device_id.as_str());
+    let mut writer = Writer::new(tx, &touched);
+    for step in steps {
+        match writer.write(step)? {
+            None => {}
+            Some(Step::Progress(p)) => progress(p),
+            Some(Step::Notice { customer, name }) => {
+                notice(tx, "moved_away", &customer, &name, "reassigned: the card now belongs to someone else", now)?;
             }
-            Step::DropCustomer(customer) => drop_customer(tx, customer)?,
-            Step::Insert { table, columns, values } => {
-                let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-                let sql = format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), placeholders.join(", "));
-                tx.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-            }
-            Step::Update { table, pk, column, value } => {
-                tx.prepare_cached(&format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"))?
-                    .execute(params![value, pk])?;
-            }
-            Step::Pinyin { pk, key } => {
-                tx.prepare_cached("UPDATE customer SET name_pinyin = ?1 WHERE id = ?2")?.execute(params![key, pk])?;
-            }
-            Step::DeleteRow { table, pk } => {
-                tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([pk])?;
-            }
-            Step::DeleteCellClocks { table, pk } => {
-                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '*'")?
-                    .execute(params![table, pk])?;
-            }
-            Step::DeleteRowClocks { table, pk } => {
-                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2")?.execute(params![table, pk])?;
-            }
-            Step::DeleteClock { table, pk, column } => {
-                tx.prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = ?3")?
-                    .execute(params![table, pk, column])?;
-            }
-            Step::PutClock { table, pk, column, clock, version, anchor } => {
-                put_clock(tx, table, pk, column, clock, *version, anchor.as_deref())?;
-            }
-            Step::StoreRejection(i) => {
-                let me = plan.state.as_ref().map_or("", |s| s.device_id.as_str());
-                store_rejection(tx, &body.rejections[*i], me)?;
-            }
-            Step::Refuse(reason, message) => return Err(Error::refused(*reason, message.clone())),
+            Some(Step::StoreRejection(i)) => store_rejection(tx, &body.rejections[i], me)?,
+            Some(Step::Refuse(reason, message)) => return Err(Error::refused(reason, message)),
+            // Head office's steps (rejections, conflicts, moves): never in a laptop's plan.
+            Some(_) => {}
         }
     }
-    if let Some(state) = &plan.state {
-        let touched: Vec<String> = plan.touched.iter().cloned().collect();
-        finish(tx, &touched, state)?;
+    if let Some(state) = &state {
+        writer.finish(state)?;
         tx.prepare_cached("UPDATE sync_peer SET received_upto = max(received_upto, ?2) WHERE device_id = ?1")?
-            .execute(params![office.device_id, plan.to])?;
+            .execute(params![office.device_id, to])?;
         set_capture(tx, true)?;
     }
     tx.prepare_cached("UPDATE sync_peer SET acked_upto = ?2, last_import_at = ?3 WHERE device_id = ?1")?
-        .execute(params![office.device_id, plan.acked, timestamp(now)])?;
+        .execute(params![office.device_id, acked, timestamp(now)])?;
     // Confirmed by head office: never sent again.
-    tx.prepare_cached("DELETE FROM sync_outbox WHERE seq <= ?1")?.execute([plan.acked])?;
+    tx.prepare_cached("DELETE FROM sync_outbox WHERE seq <= ?1")?.execute([acked])?;
     Ok(())
 }
 

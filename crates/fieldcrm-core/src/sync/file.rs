@@ -95,6 +95,19 @@ pub struct Change {
     pub n: i64,
 }
 
+impl Change {
+    /// The clock this change carries, as the receiving book stores it.
+    pub fn clock(&self) -> crate::changes::capture::CellClock {
+        crate::changes::capture::CellClock {
+            hlc: self.h,
+            origin: self.o.clone(),
+            base_hlc: self.bh,
+            base_origin: self.bo.clone(),
+            deleted: self.c == "-",
+        }
+    }
+}
+
 /// A change head office refused, told back to its author with the value the
 /// cell has at head office (so the author's book returns to it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -14,12 +14,14 @@
 //!
 //! docs/SYNC.md describes the protocol and the format for people.
 
+pub mod apply;
 pub mod device;
 pub mod file;
 pub mod merge;
 pub mod office;
 pub mod plan;
 pub mod stage;
+pub mod view;
 
 use crate::error::ProblemCode;
 use chrono::{DateTime, Utc};

@@ -1,29 +1,27 @@
 //! Head office's side: enrolled devices, whose scope is what, merging a
 //! laptop's file (authority, conflicts, moves), and writing each person's file.
 
-use crate::error::ProblemCode;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
+use super::apply::Writer;
 use super::file::{Body, Change, Header, Range, Rejection};
-use super::merge::{read_row, to_json, Merger, Outcome};
+use super::merge::{read_row, to_json};
+use super::plan::office::OldHands;
+use super::plan::{plan_from_device, BookRows, OfficePlan, OfficeView, Side, Step};
+use super::view;
 use super::{ImportReport, Progress};
-use crate::changes::capture::{self, record_move, set_capture, CellClock, State};
+use crate::changes::capture::{self, set_capture, CellClock, State};
 use crate::changes::hlc;
-use crate::changes::manifest::{self, Anchor, Authority, Columns, Scope, SYNCED};
+use crate::changes::manifest::{self, Anchor, Authority, Columns, Scope, SyncTable, SYNCED};
 use crate::clock::timestamp;
-use crate::error::{Error, Result};
+use crate::error::{Error, ProblemCode, Result};
 use crate::model::StaffRole;
 pub use crate::org::{scope_of, staff_in_scope, subtree, PeerScope};
-
-/// Columns every edit touches; concurrent changes to them are not conflicts.
-const QUIET_COLUMNS: &[&str] = &["updated_at", "updated_by", "reviewed_at"];
-/// A laptop clock this far ahead of head office's is corrected.
-const SKEW_TOLERANCE_MS: i64 = 5 * 60 * 1000;
 
 #[derive(Debug, Clone)]
 pub struct Peer {
@@ -76,278 +74,6 @@ pub fn peers(conn: &Connection) -> Result<Vec<Peer>> {
     Ok(rows)
 }
 
-fn owner_and_territory(conn: &Connection, customer: &str) -> Result<Option<(Option<String>, Option<String>)>> {
-    Ok(conn
-        .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
-        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
-}
-
-/// A row's anchor: the customer it belongs to, `staff:<id>` for a person's
-/// rows, None for reference data or rows this book does not know.
-fn anchor_of(conn: &Connection, change: &Change) -> Result<Option<String>> {
-    let Some(table) = manifest::table(&change.t) else { return Ok(None) };
-    match table.scope {
-        Scope::Global => Ok(None),
-        Scope::Customer("id") => Ok(Some(change.k.clone())),
-        scope => {
-            if change.c == "*" {
-                return Ok(change.v.as_object().and_then(|values| scope.anchor_of(values)));
-            }
-            match super::merge::row_anchor(conn, table, &change.k)? {
-                Some(anchor) => Ok(anchor),
-                None => Ok(conn
-                    .prepare_cached("SELECT anchor FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = '*'")?
-                    .query_row(params![change.t, change.k], |r| r.get(0))
-                    .optional()?
-                    .flatten()),
-            }
-        }
-    }
-}
-
-/// The customer a row belongs to (None for reference data, a person's rows or unknown rows).
-fn customer_anchor(conn: &Connection, change: &Change) -> Result<Option<String>> {
-    Ok(anchor_of(conn, change)?.filter(|a| matches!(Anchor::parse(a), Anchor::Customer(_))))
-}
-
-/// Does the scope hold this person's own rows?
-fn holds_staff(conn: &Connection, scope: &PeerScope, person: &str) -> Result<bool> {
-    Ok(match scope {
-        PeerScope::All => true,
-        PeerScope::Owner(staff) => staff == person,
-        PeerScope::Units(units) => conn
-            .prepare_cached("SELECT org_unit_id FROM staff WHERE id = ?1")?
-            .query_row([person], |r| r.get::<_, String>(0))
-            .optional()?
-            .is_some_and(|unit| units.contains(&unit)),
-    })
-}
-
-/// A value, the device that wrote it and its clock.
-type Write = (SqlValue, String, u64);
-
-struct Refusal {
-    reason: ProblemCode,
-    message: String,
-}
-
-fn refuse(reason: ProblemCode, message: impl Into<String>) -> Refusal {
-    Refusal { reason, message: message.into() }
-}
-
-/// May `scope` (of a person with `role`) make this change? Checked against
-/// head office's book before the change is applied.
-fn authorise(
-    conn: &Connection,
-    staff: &str,
-    scope: &PeerScope,
-    role: StaffRole,
-    change: &Change,
-) -> Result<Result<(), Refusal>> {
-    let Some(table) = manifest::table(&change.t) else {
-        return Ok(Err(refuse(ProblemCode::UnknownTable, format!("'{}' is not synced", change.t))));
-    };
-    match table.authority {
-        Authority::OfficeOnly => {
-            return Ok(Err(refuse(
-                ProblemCode::OfficeOnly,
-                format!("only head office changes the {}", table.label_en),
-            )));
-        }
-        Authority::ScopedInsertOnly if change.c != "*" => {
-            return Ok(Err(refuse(
-                ProblemCode::ReadOnly,
-                format!("{} is never changed after it is written", table.label_en),
-            )));
-        }
-        Authority::OfficeCreates(columns) if !columns.contains(&change.c.as_str()) => {
-            return Ok(Err(refuse(ProblemCode::OfficeOnly, format!("only head office records {}", table.label_en))));
-        }
-        _ => {}
-    }
-    if table.authority == Authority::Owned {
-        return authorise_owned(conn, scope, table, change);
-    }
-    if let Authority::Authored(column) = table.authority {
-        if let Err(refusal) = authorise_author(conn, staff, table, column, change)? {
-            return Ok(Err(refusal));
-        }
-    }
-    if table.name == "customer"
-        && matches!(change.c.as_str(), "grade" | "grade_manual" | "credit_grade")
-        && role == StaffRole::Rep
-    {
-        return Ok(Err(refuse(ProblemCode::GradeByManager, "only a manager or head office sets a customer's grades")));
-    }
-    if table.name == "customer" && change.c == "-" {
-        return Ok(Err(refuse(
-            ProblemCode::CardsAreKept,
-            "cards are never deleted; set the lifecycle to 'eliminated' instead",
-        )));
-    }
-    if table.name == "customer" && change.c == "*" {
-        let owner = change.v.get("owner_id").and_then(Json::as_str);
-        let territory = change.v.get("territory_id").and_then(Json::as_str);
-        return Ok(if scope.holds(owner, territory) {
-            Ok(())
-        } else {
-            Err(refuse(ProblemCode::OutOfScope, "a new card must belong to you (reps) or to a territory you manage"))
-        });
-    }
-    let Some(anchor) = anchor_of(conn, change)? else { return Ok(Ok(())) };
-    let customer = match Anchor::parse(&anchor) {
-        Anchor::Staff(person) => {
-            return Ok(if holds_staff(conn, scope, person)? {
-                Ok(())
-            } else {
-                Err(refuse(
-                    ProblemCode::OutOfScope,
-                    format!("these {} belong to someone outside your part of the organisation", table.label_en),
-                ))
-            });
-        }
-        Anchor::Customer(customer) => customer.to_string(),
-    };
-    let Some((owner, territory)) = owner_and_territory(conn, &customer)? else {
-        return Ok(Err(refuse(
-            ProblemCode::UnknownCard,
-            "the card this belongs to is not at head office (it was refused or never sent)",
-        )));
-    };
-    let held =
-        scope.holds(owner.as_deref(), territory.as_deref()) || moved_away_later(conn, scope, &customer, change.n)?;
-    if !held {
-        return Ok(Err(refuse(
-            ProblemCode::OutOfScope,
-            "this card is not yours: it belongs to another rep or territory",
-        )));
-    }
-    if table.name == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
-        if role == StaffRole::Rep {
-            return Ok(Err(refuse(ProblemCode::ReassignByManager, "only a manager or head office reassigns a card")));
-        }
-        let value = change.v.as_str();
-        let keeps = match change.c.as_str() {
-            "territory_id" => scope.holds(owner.as_deref(), value),
-            _ => match scope {
-                PeerScope::Units(units) => {
-                    let unit: Option<String> = conn
-                        .prepare_cached("SELECT org_unit_id FROM staff WHERE id = ?1")?
-                        .query_row([value.unwrap_or_default()], |r| r.get(0))
-                        .optional()?;
-                    unit.is_some_and(|u| units.contains(&u))
-                }
-                other => other.holds(value, territory.as_deref()),
-            },
-        };
-        if !keeps {
-            return Ok(Err(refuse(
-                ProblemCode::OutOfScope,
-                "a card can only be handed to someone in your own part of the organisation",
-            )));
-        }
-    }
-    Ok(Ok(()))
-}
-
-/// A rep's row (a route): the sender's scope must hold its rep or territory,
-/// before and after the change.
-fn authorise_owned(
-    conn: &Connection,
-    scope: &PeerScope,
-    table: &manifest::SyncTable,
-    change: &Change,
-) -> Result<Result<(), Refusal>> {
-    let out_of_scope = || {
-        refuse(
-            ProblemCode::OutOfScope,
-            format!("these {} belong to a rep outside your part of the organisation", table.label_en),
-        )
-    };
-    if change.c == "*" {
-        let owner = change.v.get("owner_id").and_then(Json::as_str);
-        let territory = change.v.get("territory_id").and_then(Json::as_str);
-        return Ok(if scope.holds(owner, territory) { Ok(()) } else { Err(out_of_scope()) });
-    }
-    let current: Option<(String, String)> = conn
-        .prepare_cached(&format!("SELECT owner_id, territory_id FROM {} WHERE id = ?1", table.name))?
-        .query_row([&change.k], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let Some((owner, territory)) = current else {
-        return Ok(Err(refuse(ProblemCode::UnknownRow, format!("these {} are not at head office", table.label_en))));
-    };
-    if !scope.holds(Some(&owner), Some(&territory)) {
-        return Ok(Err(out_of_scope()));
-    }
-    let moved_to_scope = match change.c.as_str() {
-        "owner_id" => scope.holds(change.v.as_str(), Some(&territory)),
-        "territory_id" => scope.holds(Some(&owner), change.v.as_str()),
-        "-" => true,
-        _ => true,
-    };
-    Ok(if moved_to_scope { Ok(()) } else { Err(out_of_scope()) })
-}
-
-/// A person's record (a visit, a call, a report, a comment): only the person
-/// the author column names creates, changes or removes it, and the author
-/// never changes.
-fn authorise_author(
-    conn: &Connection,
-    staff: &str,
-    table: &manifest::SyncTable,
-    column: &str,
-    change: &Change,
-) -> Result<Result<(), Refusal>> {
-    let not_author = || {
-        refuse(
-            ProblemCode::NotAuthor,
-            format!("{} are written only by the person they are of; you may not write another's", table.label_en),
-        )
-    };
-    if change.c == "*" {
-        return Ok(if change.v.get(column).and_then(Json::as_str) == Some(staff) { Ok(()) } else { Err(not_author()) });
-    }
-    if change.c == column {
-        return Ok(Err(not_author()));
-    }
-    let author: Option<String> = conn
-        .prepare_cached(&format!("SELECT {column} FROM {} WHERE id = ?1", table.name))?
-        .query_row([&change.k], |r| r.get(0))
-        .optional()?;
-    Ok(match author {
-        Some(author) if author != staff => Err(not_author()),
-        _ => Ok(()),
-    })
-}
-
-/// The author changed a card they held before it moved away and before they
-/// had seen the move (`seen` is the head-office version they had imported).
-fn moved_away_later(conn: &Connection, scope: &PeerScope, customer: &str, seen: i64) -> Result<bool> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT old_owner, old_territory FROM sync_move WHERE customer_id = ?1 AND version > ?2 ORDER BY version",
-    )?;
-    let olds = stmt
-        .query_map(params![customer, seen], |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(olds.iter().any(|(o, t)| scope.holds(o.as_deref(), t.as_deref())))
-}
-
-fn staff_of_origin(conn: &Connection, origin: &str) -> Result<Option<String>> {
-    let peer: Option<Option<String>> = conn
-        .prepare_cached("SELECT staff_id FROM sync_peer WHERE device_id = ?1")?
-        .query_row([origin], |r| r.get(0))
-        .optional()?;
-    if let Some(staff) = peer {
-        return Ok(staff);
-    }
-    let me: String = conn.query_row("SELECT device_id FROM sync_state", [], |r| r.get(0))?;
-    if me == origin {
-        return Ok(conn.query_row("SELECT staff_id FROM local_profile", [], |r| r.get(0)).optional()?);
-    }
-    Ok(None)
-}
-
 fn sql_json_text(value: &SqlValue) -> Option<String> {
     match value {
         SqlValue::Null => None,
@@ -355,14 +81,14 @@ fn sql_json_text(value: &SqlValue) -> Option<String> {
     }
 }
 
-/// Records that two writes of a cell met without either having seen the other.
-#[allow(clippy::too_many_arguments)]
+/// Records that two writes of a cell met without either having seen the
+/// other (a captured change: it reaches the managers who review it).
 fn record_conflict(
     tx: &Transaction<'_>,
     customer: &str,
     change: &Change,
-    kept: (&SqlValue, &str, u64),
-    lost: (&SqlValue, &str, u64),
+    kept: &Side,
+    lost: &Side,
     now: DateTime<Utc>,
 ) -> Result<()> {
     set_capture(tx, true)?;
@@ -377,19 +103,20 @@ fn record_conflict(
         change.t,
         change.k,
         change.c,
-        sql_json_text(kept.0),
-        staff_of_origin(tx, kept.1)?,
-        timestamp(hlc::to_time(kept.2)),
-        sql_json_text(lost.0),
-        staff_of_origin(tx, lost.1)?,
-        timestamp(hlc::to_time(lost.2)),
+        sql_json_text(&kept.value),
+        kept.staff,
+        timestamp(hlc::to_time(kept.hlc)),
+        sql_json_text(&lost.value),
+        lost.staff,
+        timestamp(hlc::to_time(lost.hlc)),
         timestamp(now),
     ])?;
     set_capture(tx, false)?;
     Ok(())
 }
 
-/// Merges one laptop's file into head office's book.
+/// Merges one laptop's file into head office's book: loads what the file
+/// touches, plans the import ([`plan_from_device`]) and makes its writes.
 pub fn import_from_device(
     tx: &Transaction<'_>,
     peer: &Peer,
@@ -401,104 +128,167 @@ pub fn import_from_device(
     let staff = peer.staff_id.clone().ok_or_else(|| {
         Error::refused(ProblemCode::NotEnrolled, "this device is not enrolled for a staff member; enroll it again")
     })?;
-    let (scope, role) = scope_of(tx, &staff)?;
-    let range = header.ranges.iter().find(|r| r.origin == header.sender).cloned().unwrap_or(Range {
-        origin: header.sender.clone(),
-        from: 1,
-        to: 0,
-    });
     set_capture(tx, false)?;
-    let mut merger = Merger::new(tx)?;
-    let mut report = ImportReport::default();
-    // Cards whose rep or route this file changed.
-    let mut rerouted = BTreeSet::new();
-    let total = body.changes.len();
-    for (i, change) in body.changes.iter().enumerate() {
-        if change.o != header.sender {
-            return Err(Error::refused(
-                ProblemCode::Tampered,
-                "a laptop's file may only hold that laptop's own changes",
-            ));
-        }
-        if i % 2000 == 0 {
-            progress(Progress { done: i, total });
-        }
-        if change.s <= peer.received_upto {
-            report.already_had += 1;
-            continue;
-        }
-        if let Err(refusal) = authorise(tx, &staff, &scope, role, change)? {
-            reject(tx, &mut merger, peer, change, &refusal, now)?;
-            report.rejected += 1;
-            continue;
-        }
-        let quiet = QUIET_COLUMNS.contains(&change.c.as_str())
-            || !matches!(manifest::table(&change.t).map(|t| t.authority), Some(Authority::Scoped));
-        let outcome = merger.apply(change)?;
-        let seen_base = |c: &CellClock| c.hlc == change.bh && Some(&c.origin) == change.bo.as_ref();
-        let incoming = super::merge::to_sql(&change.v);
-        // The write that was kept, then the one that lost.
-        let met: Option<(Write, Write)> = match &outcome {
-            _ if quiet => None,
-            Outcome::Applied { previous: Some(prev), previous_value }
-                if change.c != "-" && prev.origin != change.o && !seen_base(prev) && *previous_value != incoming =>
-            {
-                Some(((incoming, change.o.clone(), change.h), (previous_value.clone(), prev.origin.clone(), prev.hlc)))
+    let view = load_view(tx, peer, staff, body)?;
+    let OfficePlan { report, steps, touched, state, received_upto, offset_ms, rerouted, .. } =
+        plan_from_device(header, body, view, now);
+    let mut writer = Writer::new(tx, &touched);
+    for step in steps {
+        match writer.write(step)? {
+            None => {}
+            Some(Step::Progress(p)) => progress(p),
+            Some(Step::Reject { change, reason, message, customer, label, version }) => {
+                let change = &body.changes[change];
+                tx.prepare_cached(
+                    "INSERT INTO sync_rejection (id, device_id, seq, tbl, pk, col, value, reason, message, customer_id, label, rejected_at, hlc, version)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                )?
+                .execute(params![
+                    uuid::Uuid::now_v7().to_string(),
+                    peer.device_id,
+                    change.s,
+                    change.t,
+                    change.k,
+                    change.c,
+                    change.v.to_string(),
+                    reason.as_str(),
+                    message,
+                    customer,
+                    label,
+                    timestamp(now),
+                    change.h as i64,
+                    version,
+                ])?;
             }
-            Outcome::Older { current, current_value }
-                if current.origin != change.o && !seen_base(current) && *current_value != incoming =>
-            {
-                Some((
-                    (current_value.clone(), current.origin.clone(), current.hlc),
-                    (incoming, change.o.clone(), change.h),
-                ))
+            Some(Step::Conflict { change, customer, kept, lost }) => {
+                record_conflict(tx, &customer, &body.changes[change], &kept, &lost, now)?;
             }
-            // An edit of a row someone removed: the removal stands, the edit is kept here.
-            Outcome::Removed if change.c != "*" && change.c != "-" => {
-                let (origin, hlc) = cell_removed_clock(tx, change)?;
-                Some(((SqlValue::Null, origin, hlc), (incoming, change.o.clone(), change.h)))
+            Some(Step::Move { customer, old_owner, old_territory, version }) => {
+                tx.prepare_cached(
+                    "INSERT INTO sync_move (version, customer_id, old_owner, old_territory) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![version, customer, old_owner, old_territory])?;
             }
-            _ => None,
-        };
-        if let (Some((kept, lost)), Some(customer)) = (&met, customer_anchor(tx, change)?) {
-            record_conflict(tx, &customer, change, (&kept.0, &kept.1, kept.2), (&lost.0, &lost.1, lost.2), now)?;
-            report.conflicts += 1;
-        }
-        if let Outcome::Applied { previous_value, .. } = &outcome {
-            if change.t == "customer" && matches!(change.c.as_str(), "owner_id" | "route_id") {
-                rerouted.insert(change.k.clone());
-            }
-            if change.t == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
-                let old = Some(previous_value.clone());
-                let (o, t) = if change.c == "owner_id" { (old, None) } else { (None, old) };
-                let version = merger.state.next_version();
-                record_move(tx, &change.k, o, t, version)?;
-            }
-        }
-        match outcome {
-            Outcome::Applied { .. } => report.applied += 1,
-            Outcome::Duplicate => report.already_had += 1,
-            _ => report.superseded += 1,
+            Some(Step::Refuse(reason, message)) => return Err(Error::refused(reason, message)),
+            // A laptop's steps (notices, its stored rejections): never in head office's plan.
+            Some(_) => {}
         }
     }
-    progress(Progress { done: total, total });
-    let received_upto =
-        if range.from <= peer.received_upto + 1 { peer.received_upto.max(range.to) } else { peer.received_upto };
-    let skew =
-        header.created_at.parse::<DateTime<Utc>>().map(|created| (created - now).num_milliseconds()).unwrap_or(0);
-    // The clock offset the laptop should use from now on: its own (it sends
-    // it in the header), less how far ahead of ours its file's time was.
-    let offset = if skew > SKEW_TOLERANCE_MS { header.clock_correction_ms - skew } else { header.clock_correction_ms };
-    let state: State = merger.finish()?;
+    writer.finish(&state)?;
     tx.prepare_cached(
         "UPDATE sync_peer SET received_upto = ?2, acked_upto = max(acked_upto, min(?3, ?4)), last_import_at = ?5, skew_ms = ?6
          WHERE device_id = ?1",
     )?
-    .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), offset])?;
+    .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), offset_ms])?;
     set_capture(tx, true)?;
     leave_others_routes(tx, &rerouted, now)?;
-    report.gap = range.from > peer.received_upto + 1;
     Ok(report)
+}
+
+/// Reads what [`plan_from_device`] needs: every row the file names with the
+/// values of the columns it changes and of who owns or wrote it; the cards
+/// those rows belong to; their moves; every person's unit; whom each device
+/// writes for.
+pub fn load_view(conn: &Connection, peer: &Peer, staff: String, body: &Body) -> Result<OfficeView> {
+    let (scope, role) = scope_of(conn, &staff)?;
+    let mut view = load_view_for(conn, staff, scope, role, body)?;
+    view.sender = peer.device_id.clone();
+    view.received_upto = peer.received_upto;
+    Ok(view)
+}
+
+/// [`load_view`] for a person with `scope` and `role`.
+fn load_view_for(
+    conn: &Connection,
+    staff: String,
+    scope: PeerScope,
+    role: StaffRole,
+    body: &Body,
+) -> Result<OfficeView> {
+    let tx = conn;
+    let mut book =
+        BookRows { state: State::load(tx)?, columns: Columns::read(tx)?, keep_values: true, ..BookRows::default() };
+    let mut keys = view::keys(body.changes.iter().map(|c| (&c.t, &c.k)));
+    let mut changed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for change in &body.changes {
+        if let Some(table) = manifest::table(&change.t) {
+            if change.c != "*" && change.c != "-" && change.c != "id" && book.columns.has(table.name, &change.c) {
+                changed.entry(table.name).or_default().insert(change.c.as_str());
+            }
+        }
+    }
+    let values = |table: &SyncTable, book: &BookRows| -> Vec<String> {
+        let mut wanted: BTreeSet<&str> = changed.get(table.name).cloned().unwrap_or_default();
+        match (table.name, table.authority) {
+            ("customer", _) => wanted.extend(["owner_id", "territory_id", "name"]),
+            (_, Authority::Owned) => wanted.extend(["owner_id", "territory_id"]),
+            (_, Authority::Authored(column)) => {
+                wanted.insert(column);
+            }
+            _ => {}
+        }
+        // Only the book's own column names reach the statement.
+        book.columns.of(table.name).iter().filter(|c| wanted.contains(c.as_str())).cloned().collect()
+    };
+    // Cards last: the rows before them name the cards they belong to.
+    let mut cards = keys.remove("customer").unwrap_or_default();
+    for (name, pks) in &keys {
+        let Some(table) = manifest::table(name) else { continue };
+        let wanted = values(table, &book);
+        view::load_rows(tx, table, pks, &wanted, &mut book)?;
+    }
+    for (_, row) in book.rows.iter() {
+        cards.extend(row.customer.iter().cloned());
+    }
+    for stamps in book.clocks.values() {
+        for stamp in stamps.values() {
+            if let Some(Anchor::Customer(c)) = stamp.anchor.as_deref().map(Anchor::parse) {
+                cards.insert(c.to_string());
+            }
+        }
+    }
+    for change in body.changes.iter().filter(|c| c.c == "*") {
+        if let (Some(table), Some(values)) = (manifest::table(&change.t), change.v.as_object()) {
+            if let Some(Anchor::Customer(c)) = table.scope.anchor_of(values).as_deref().map(Anchor::parse) {
+                cards.insert(c.to_string());
+            }
+        }
+    }
+    let customer =
+        manifest::table("customer").ok_or_else(|| Error::NotFound { what: "table", id: "customer".into() })?;
+    let wanted = values(customer, &book);
+    view::load_rows(tx, customer, &cards, &wanted, &mut book)?;
+    let mut moves: HashMap<String, Vec<OldHands>> = HashMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT customer_id, version, old_owner, old_territory FROM sync_move WHERE customer_id IN rarray(?1) ORDER BY version",
+    )?;
+    let mut found = stmt.query([view::texts(&cards)])?;
+    while let Some(r) = found.next()? {
+        moves.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?, r.get(3)?));
+    }
+    let staff_units: HashMap<String, String> = tx
+        .prepare_cached("SELECT id, org_unit_id FROM staff")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut origin_staff: HashMap<String, Option<String>> = tx
+        .prepare_cached("SELECT device_id, staff_id FROM sync_peer")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !origin_staff.contains_key(&book.state.device_id) {
+        let me = crate::org::profile(tx)?.map(|p| p.staff_id.to_string());
+        origin_staff.insert(book.state.device_id.clone(), me);
+    }
+    Ok(OfficeView {
+        book,
+        sender: String::new(),
+        received_upto: 0,
+        staff,
+        scope,
+        role,
+        staff_units,
+        moves,
+        origin_staff,
+    })
 }
 
 /// A route is one rep's tour. A card handed to another rep while its old rep
@@ -514,56 +304,6 @@ fn leave_others_routes(tx: &Transaction<'_>, cards: &BTreeSet<String>, now: Date
     for card in cards.iter().filter_map(|c| c.parse().ok()) {
         crate::card::write::leave_others_route(tx, card, actor)?;
     }
-    Ok(())
-}
-
-fn cell_removed_clock(conn: &Connection, change: &Change) -> Result<(String, u64)> {
-    Ok(conn
-        .prepare_cached("SELECT origin, hlc FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = '*'")?
-        .query_row(params![change.t, change.k], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))
-        .optional()?
-        .unwrap_or_default())
-}
-
-fn reject(
-    tx: &Transaction<'_>,
-    merger: &mut Merger<'_, '_>,
-    peer: &Peer,
-    change: &Change,
-    refusal: &Refusal,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    merger.state.observe(change.h);
-    let customer = customer_anchor(tx, change)?;
-    // The card's name, or the refused row's own (a new card head office does not have).
-    let label: Option<String> = match &customer {
-        Some(c) => {
-            tx.prepare_cached("SELECT name FROM customer WHERE id = ?1")?.query_row([c], |r| r.get(0)).optional()?
-        }
-        None => None,
-    }
-    .or_else(|| change.v.get("name").and_then(Json::as_str).map(str::to_string));
-    let version = merger.state.next_version();
-    tx.prepare_cached(
-        "INSERT INTO sync_rejection (id, device_id, seq, tbl, pk, col, value, reason, message, customer_id, label, rejected_at, hlc, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?
-    .execute(params![
-        uuid::Uuid::now_v7().to_string(),
-        peer.device_id,
-        change.s,
-        change.t,
-        change.k,
-        change.c,
-        change.v.to_string(),
-        refusal.reason.as_str(),
-        refusal.message,
-        customer,
-        label,
-        timestamp(now),
-        change.h as i64,
-        version,
-    ])?;
     Ok(())
 }
 
@@ -903,16 +643,43 @@ mod tests {
         Change { t: t.into(), k: k.into(), c: c.into(), v, h: 1, o: "device".into(), s: 1, bh: 0, bo: None, n: 0 }
     }
 
-    /// Head office's verdict on `change` from someone with `scope` and `role`: None if allowed, else the reason.
+    /// Head office's verdict on a file of `change` from `staff` with `scope`
+    /// and `role`, loaded from the book and planned: None if allowed, else the reason.
+    fn judge(book: &Book, staff: &str, scope: &PeerScope, role: StaffRole, change: &Change) -> Option<&'static str> {
+        let body = Body { changes: vec![change.clone()], ..Body::default() };
+        let view = book.read(|conn| load_view_for(conn, staff.to_string(), scope.clone(), role, &body)).expect("view");
+        let header = Header {
+            format_minor: 0,
+            schema_version: 1,
+            columns: Columns::default(),
+            sender: "device".into(),
+            sender_key: String::new(),
+            recipient: "office".into(),
+            recipient_staff: None,
+            file_no: 1,
+            ranges: vec![Range { origin: "device".into(), from: 1, to: 1 }],
+            ack: 0,
+            created_at: "2026-11-22T01:00:00Z".into(),
+            snapshot: false,
+            clock_correction_ms: 0,
+            change_count: 1,
+            body_len: 0,
+            body_hash: String::new(),
+        };
+        let plan = plan_from_device(&header, &body, view, chrono::Utc::now());
+        plan.steps.iter().find_map(|s| match s {
+            Step::Reject { reason, .. } => Some(reason.as_str()),
+            _ => None,
+        })
+    }
+
+    /// [`judge`] of someone whose scope is their own cards, or a manager's units.
     fn verdict(book: &Book, scope: &PeerScope, role: StaffRole, change: &Change) -> Option<&'static str> {
         let staff = match scope {
             PeerScope::Owner(staff) => staff.clone(),
             _ => String::new(),
         };
-        book.read(|conn| authorise(conn, &staff, scope, role, change))
-            .expect("authorise")
-            .err()
-            .map(|r| r.reason.as_str())
+        judge(book, &staff, scope, role, change)
     }
 
     /// Head office's book: a region with one territory, a territory outside it,
@@ -1019,12 +786,8 @@ mod tests {
         let rep_scope = PeerScope::Owner(rep.clone());
         let other_scope = PeerScope::Owner(other.clone());
         let manager_scope = book.read(|conn| subtree(conn, &region.to_string())).map(PeerScope::Units).expect("scope");
-        let judge = |staff: &str, scope: &PeerScope, role: StaffRole, change: &Change| {
-            book.read(|conn| authorise(conn, staff, scope, role, change))
-                .expect("authorise")
-                .err()
-                .map(|r| r.reason.as_str())
-        };
+        let judge =
+            |staff: &str, scope: &PeerScope, role: StaffRole, change: &Change| judge(&book, staff, scope, role, change);
         let id = "0190a000-0000-7000-8000-00000000f001";
         let visit = |by: &str| {
             change(

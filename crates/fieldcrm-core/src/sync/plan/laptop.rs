@@ -1,89 +1,28 @@
-//! A laptop's import of head office's file, decided without a database:
-//! [`plan_from_office`] walks the staged file over a [`LaptopView`] (the
-//! clocks and rows the file touches, loaded beforehand) and returns the
-//! writes, in the order today's merge makes them, with the report and the
-//! new sync state. `device::import_from_office` loads the view and applies
-//! the plan.
-//!
-//! The rules are the merge's (docs/SYNC.md): per cell, the later clock wins and
-//! the higher device id breaks a tie; a cell without a clock of its own is
-//! judged by its row's; a removed row stays removed. Every change is judged
-//! against the book as the earlier changes of the file left it (the view is
-//! updated as the plan goes).
+//! A laptop's import of head office's file: [`plan_from_office`] walks the
+//! staged file over a [`LaptopView`] and returns the writes. Besides the
+//! merge rules (`super::Merge`): the cards the file takes away leave with a
+//! notice, and the changes head office refused are put back.
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
-use super::file::{Body, Change, Header};
-use super::merge::to_sql;
-use super::{ImportReport, Progress};
+use super::{key, BookRows, Merge, Outcome, Step, PROGRESS_EVERY};
 use crate::changes::capture::{CellClock, State};
-use crate::changes::manifest::{self, Anchor, Columns, Scope, SyncTable};
-use crate::error::ProblemCode;
+use crate::changes::manifest::{self, Anchor, Scope};
+use crate::sync::file::{Body, Change, Header};
+use crate::sync::merge::to_sql;
+use crate::sync::{ImportReport, Progress};
 
 /// Head office behind this laptop's clock by more than this moves our clock forward.
 pub const BEHIND_TOLERANCE_MS: i64 = 5 * 60 * 1000;
-/// Progress is reported every this many changes.
-pub const PROGRESS_EVERY: usize = 2000;
 
-/// `(table, pk)`.
-pub type RowKey = (String, String);
-/// A row's clocks by column; the row's own clock has column `*`.
-pub type RowClocks = HashMap<String, Stamp>;
-
-/// A row in the book: the values its anchor is made of (`None` when NULL).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RowView {
-    /// The scope's customer column (`id` for a card).
-    pub customer: Option<String>,
-    /// The scope's staff column.
-    pub staff: Option<String>,
-}
-
-impl RowView {
-    /// The row's anchor, as `Scope::anchor_sql` computes it.
-    pub fn anchor(&self, scope: Scope) -> Option<String> {
-        match scope {
-            Scope::Global => None,
-            Scope::Customer(_) => self.customer.clone(),
-            Scope::Staff(_) => self.staff.as_deref().map(manifest::staff_anchor),
-            Scope::CustomerOrStaff(..) => {
-                self.customer.clone().or_else(|| self.staff.as_deref().map(manifest::staff_anchor))
-            }
-        }
-    }
-
-    fn set(&mut self, scope: Scope, column: &str, value: &SqlValue) {
-        let text = match value {
-            SqlValue::Text(s) => Some(s.clone()),
-            _ => None,
-        };
-        if scope.customer_column() == Some(column) {
-            self.customer = text;
-        } else if scope.staff_column() == Some(column) {
-            self.staff = text;
-        }
-    }
-}
-
-/// A cell's clock and the anchor stored with it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stamp {
-    pub clock: CellClock,
-    pub anchor: Option<String>,
-}
-
-/// What a laptop's import may read. Rows and clocks hold every row the file
-/// names (its changes and its rejections): a key missing from `rows` is a row
-/// not in the book, a column missing from its `clocks` a cell without a clock.
+/// What a laptop's import may read. `book` holds every row the file names
+/// (its changes and its rejections).
 #[derive(Debug, Clone)]
 pub struct LaptopView {
-    pub state: State,
-    pub columns: Columns,
+    pub book: BookRows,
     /// Head office's `acked_upto` and `received_upto` in this book.
     pub acked_upto: i64,
     pub received_upto: i64,
@@ -93,68 +32,6 @@ pub struct LaptopView {
     pub names: HashMap<String, String>,
     /// Cards created here whose `*` head office has not confirmed (`seq > ack`).
     pub unconfirmed: HashSet<String>,
-    pub rows: HashMap<RowKey, RowView>,
-    pub clocks: HashMap<RowKey, RowClocks>,
-}
-
-/// One write, in the order it is made.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    Progress(Progress),
-    /// A card left this book: the notice the user sees.
-    Notice {
-        customer: String,
-        name: String,
-    },
-    /// `merge::drop_customer`.
-    DropCustomer(String),
-    Insert {
-        table: &'static str,
-        columns: Vec<String>,
-        values: Vec<SqlValue>,
-    },
-    Update {
-        table: &'static str,
-        pk: String,
-        column: String,
-        value: SqlValue,
-    },
-    /// A card's `name_pinyin`.
-    Pinyin {
-        pk: String,
-        key: String,
-    },
-    DeleteRow {
-        table: &'static str,
-        pk: String,
-    },
-    /// The row's cell clocks, keeping its `*` clock.
-    DeleteCellClocks {
-        table: &'static str,
-        pk: String,
-    },
-    /// All the row's clocks.
-    DeleteRowClocks {
-        table: &'static str,
-        pk: String,
-    },
-    DeleteClock {
-        table: &'static str,
-        pk: String,
-        column: String,
-    },
-    PutClock {
-        table: &'static str,
-        pk: String,
-        column: String,
-        clock: CellClock,
-        version: i64,
-        anchor: Option<String>,
-    },
-    /// `body.rejections[i]` is stored (to be shown to the user).
-    StoreRejection(usize),
-    /// The file is refused here (after the writes before it, as today).
-    Refuse(ProblemCode, String),
 }
 
 /// What the import does.
@@ -172,16 +49,6 @@ pub struct LaptopPlan {
     /// The sync state to save (`None` for a stale file: only the
     /// acknowledgement is written).
     pub state: Option<State>,
-}
-
-/// What became of one change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Applied,
-    Older,
-    Duplicate,
-    Removed,
-    MissingRow,
 }
 
 /// The range of head office's versions the file ends at, and the new acknowledgement.
@@ -206,10 +73,8 @@ pub fn stale_plan(header: &Header, acked_upto: i64) -> LaptopPlan {
 }
 
 struct Planner<'a> {
-    view: LaptopView,
+    merge: Merge,
     body: &'a Body,
-    steps: Vec<Step>,
-    touched: BTreeSet<String>,
     refused: bool,
 }
 
@@ -220,63 +85,65 @@ pub fn plan_from_office(header: &Header, body: &Body, view: LaptopView, now: Dat
     }
     let mut report = ImportReport { snapshot: header.snapshot, ..ImportReport::default() };
     let (to, acked) = range(header, view.acked_upto);
-    let mut p = Planner { view, body, steps: vec![], touched: BTreeSet::new(), refused: false };
+    let LaptopView { book, all_cards, mut names, unconfirmed, .. } = view;
+    let mut p = Planner { merge: Merge::new(book), body, refused: false };
+    let state = &mut p.merge.book.state;
     // Head office corrects a clock that ran ahead; a clock that runs behind
     // head office's is moved forward here.
     if header.ack > 0 {
-        p.view.state.clock_offset_ms = header.clock_correction_ms;
+        state.clock_offset_ms = header.clock_correction_ms;
     }
     if let Ok(created) = header.created_at.parse::<DateTime<Utc>>() {
-        let ours = now + chrono::Duration::milliseconds(p.view.state.clock_offset_ms);
+        let ours = now + chrono::Duration::milliseconds(state.clock_offset_ms);
         let behind = (created - ours).num_milliseconds();
         if behind > BEHIND_TOLERANCE_MS {
-            p.view.state.clock_offset_ms += behind;
+            state.clock_offset_ms += behind;
         }
     }
     let mut leaving: Vec<String> = body.removals.clone();
     if header.snapshot {
         let keep: HashSet<&String> = body.keep.iter().collect();
-        leaving.extend(p.view.all_cards.iter().filter(|id| !keep.contains(id)).cloned());
+        leaving.extend(all_cards.iter().filter(|id| !keep.contains(id)).cloned());
     }
     let mut gone = HashSet::new();
     for customer in &leaving {
         // A card created here that head office has not seen yet is not
         // missing from its file: it is on its way there.
-        if p.view.unconfirmed.contains(customer) {
+        if unconfirmed.contains(customer) {
             continue;
         }
-        if let Some(name) = p.view.names.remove(customer) {
-            p.steps.push(Step::Notice { customer: customer.clone(), name });
-            p.steps.push(Step::DropCustomer(customer.clone()));
+        if let Some(name) = names.remove(customer) {
+            p.merge.steps.push(Step::Notice { customer: customer.clone(), name });
+            p.merge.steps.push(Step::DropCustomer(customer.clone()));
             gone.insert(customer.clone());
             report.removed_cards += 1;
         }
     }
-    p.forget_cards(&gone);
+    p.merge.forget_cards(&gone);
     let total = body.changes.len();
     for (i, change) in body.changes.iter().enumerate() {
         if i % PROGRESS_EVERY == 0 {
-            p.steps.push(Step::Progress(Progress { done: i, total }));
+            p.merge.steps.push(Step::Progress(Progress { done: i, total }));
         }
         match p.apply(change) {
-            Some(Outcome::Applied) => report.applied += 1,
+            Some(Outcome::Applied { .. }) => report.applied += 1,
             Some(Outcome::Duplicate) => report.already_had += 1,
             Some(_) => report.superseded += 1,
-            None => return p.refused_plan(report, to, acked),
+            None => return p.finish(report, to, acked),
         }
     }
-    p.steps.push(Step::Progress(Progress { done: total, total }));
+    p.merge.steps.push(Step::Progress(Progress { done: total, total }));
     let mut rejections: Vec<usize> = (0..body.rejections.len()).collect();
     rejections.sort_by_key(|&i| std::cmp::Reverse(manifest::rank(&body.rejections[i].table)));
     for i in rejections {
-        p.steps.push(Step::StoreRejection(i));
+        p.merge.steps.push(Step::StoreRejection(i));
         p.revert(i);
         if p.refused {
-            return p.refused_plan(report, to, acked);
+            return p.finish(report, to, acked);
         }
         report.rejected += 1;
     }
-    LaptopPlan { report, to, acked, steps: p.steps, touched: p.touched, state: Some(p.view.state) }
+    p.finish(report, to, acked)
 }
 
 fn clock_of(current: &Option<(u64, String)>) -> CellClock {
@@ -289,194 +156,22 @@ fn clock_of(current: &Option<(u64, String)>) -> CellClock {
     }
 }
 
-fn key(table: &str, pk: &str) -> RowKey {
-    (table.to_string(), pk.to_string())
-}
-
 impl Planner<'_> {
-    fn refused_plan(self, report: ImportReport, to: i64, acked: i64) -> LaptopPlan {
-        // The writes stop at the refusal; the state is never saved.
-        LaptopPlan { report, to, acked, steps: self.steps, touched: self.touched, state: Some(self.view.state) }
-    }
-
-    fn refuse(&mut self, reason: ProblemCode, message: String) -> Option<Outcome> {
-        self.steps.push(Step::Refuse(reason, message));
-        self.refused = true;
-        None
-    }
-
-    /// The clock of a cell, or of its row when the cell has none.
-    fn cell_clock(&self, table: &str, pk: &str, column: &str) -> Option<&CellClock> {
-        let row = self.view.clocks.get(&key(table, pk))?;
-        row.get(column).or_else(|| row.get("*")).map(|s| &s.clock)
-    }
-
-    /// A clock of the cell itself (`*`: of the row).
-    fn own_clock(&self, table: &str, pk: &str, column: &str) -> Option<&Stamp> {
-        self.view.clocks.get(&key(table, pk))?.get(column)
-    }
-
-    fn put_clock(&mut self, table: &'static str, pk: &str, column: &str, clock: CellClock, anchor: Option<String>) {
-        let version = self.view.state.next_version();
-        let entry = self.view.clocks.entry(key(table, pk)).or_default().entry(column.to_string());
-        let stamp = Stamp { clock: clock.clone(), anchor: anchor.clone() };
-        match entry {
-            Entry::Occupied(mut e) => {
-                let kept = e.get().anchor.clone();
-                *e.get_mut() = Stamp { anchor: anchor.clone().or(kept), ..stamp };
-            }
-            Entry::Vacant(e) => {
-                e.insert(stamp);
-            }
-        }
-        self.steps.push(Step::PutClock { table, pk: pk.into(), column: column.into(), clock, version, anchor });
-    }
-
-    fn touch_anchor(&mut self, table: &SyncTable, anchor: Option<&str>) {
-        if !table.refreshes_card {
-            return;
-        }
-        if let Some(Anchor::Customer(customer)) = anchor.map(Anchor::parse) {
-            self.touched.insert(customer.to_string());
-        }
-    }
-
-    /// Cards and everything that belongs to them leave the view (one pass
-    /// for all the cards a file takes away).
-    fn forget_cards(&mut self, cards: &HashSet<String>) {
-        if cards.is_empty() {
-            return;
-        }
-        self.view.rows.retain(|(table, _), row| {
-            let belongs = manifest::table(table).and_then(|t| t.scope.customer_column()).is_some();
-            !(belongs && row.customer.as_ref().is_some_and(|c| cards.contains(c)))
-        });
-        for clocks in self.view.clocks.values_mut() {
-            clocks.retain(|_, stamp| !stamp.anchor.as_ref().is_some_and(|a| cards.contains(a)));
-        }
+    /// The plan; after a refusal its writes stop there and the state is never saved.
+    fn finish(self, report: ImportReport, to: i64, acked: i64) -> LaptopPlan {
+        let Merge { book, steps, touched } = self.merge;
+        LaptopPlan { report, to, acked, steps, touched, state: Some(book.state) }
     }
 
     fn apply(&mut self, change: &Change) -> Option<Outcome> {
-        let Some(table) = manifest::table(&change.t) else {
-            return self.refuse(
-                ProblemCode::UnknownTable,
-                format!("the file changes '{}', which this book does not have", change.t),
-            );
-        };
-        self.view.state.observe(change.h);
-        let incoming = CellClock {
-            hlc: change.h,
-            origin: change.o.clone(),
-            base_hlc: change.bh,
-            base_origin: change.bo.clone(),
-            deleted: change.c == "-",
-        };
-        match change.c.as_str() {
-            "*" => self.insert_row(table, change, incoming),
-            "-" => Some(self.remove_row(table, change, incoming)),
-            column => Some(self.set_cell(table, change, column, incoming)),
-        }
-    }
-
-    fn insert_row(&mut self, table: &'static SyncTable, change: &Change, clock: CellClock) -> Option<Outcome> {
-        let existing = self.own_clock(table.name, &change.k, "*").map(|s| s.clock.clone());
-        if existing.as_ref().is_some_and(|c| c.deleted) {
-            return Some(Outcome::Removed);
-        }
-        if let Some(row) = self.view.rows.get(&key(table.name, &change.k)) {
-            if existing.is_none() {
-                let anchor = row.anchor(table.scope);
-                self.put_clock(table.name, &change.k, "*", clock, anchor);
-            }
-            return Some(Outcome::Duplicate);
-        }
-        let Json::Object(values) = &change.v else {
-            return self.refuse(ProblemCode::Tampered, format!("a new {} row carries no values", table.name));
-        };
-        let mut columns: Vec<String> = vec![];
-        let mut sql_values: Vec<SqlValue> = vec![];
-        let mut row = RowView::default();
-        for (name, value) in values {
-            // Columns this book does not know (an older schema receiving) are
-            // skipped; columns the sender did not know take their defaults.
-            if self.view.columns.has(table.name, name) {
-                let value = to_sql(value);
-                row.set(table.scope, name, &value);
-                columns.push(name.clone());
-                sql_values.push(value);
+        match self.merge.apply(change) {
+            Ok(outcome) => Some(outcome),
+            Err((reason, message)) => {
+                self.merge.steps.push(Step::Refuse(reason, message));
+                self.refused = true;
+                None
             }
         }
-        if table.name == "customer" {
-            let name = values.get("name").and_then(Json::as_str).unwrap_or_default();
-            columns.push("name_pinyin".into());
-            sql_values.push(SqlValue::Text(crate::search::sort_key(name)));
-        }
-        if !columns.iter().any(|c| c == "id") {
-            return self.refuse(ProblemCode::Tampered, format!("a new {} row has no id", table.name));
-        }
-        // The row is found again by the id it was inserted with.
-        let id = columns.iter().position(|c| c == "id").and_then(|i| match &sql_values[i] {
-            SqlValue::Text(s) => Some(s.clone()),
-            SqlValue::Integer(n) => Some(n.to_string()),
-            _ => None,
-        });
-        self.steps.push(Step::Insert { table: table.name, columns, values: sql_values });
-        if let Some(id) = id {
-            self.view.rows.insert(key(table.name, &id), row);
-        }
-        let anchor = table.scope.anchor_of(values);
-        self.put_clock(table.name, &change.k, "*", clock, anchor.clone());
-        self.touch_anchor(table, anchor.as_deref());
-        Some(Outcome::Applied)
-    }
-
-    fn remove_row(&mut self, table: &'static SyncTable, change: &Change, clock: CellClock) -> Outcome {
-        let existing = self.own_clock(table.name, &change.k, "*");
-        if existing.is_some_and(|s| s.clock.deleted) {
-            return Outcome::Duplicate;
-        }
-        let anchor = self.view.rows.remove(&key(table.name, &change.k)).and_then(|r| r.anchor(table.scope));
-        self.steps.push(Step::DeleteRow { table: table.name, pk: change.k.clone() });
-        self.steps.push(Step::DeleteCellClocks { table: table.name, pk: change.k.clone() });
-        if let Some(clocks) = self.view.clocks.get_mut(&key(table.name, &change.k)) {
-            clocks.retain(|column, _| column == "*");
-        }
-        self.put_clock(table.name, &change.k, "*", clock, anchor.clone());
-        self.touch_anchor(table, anchor.as_deref());
-        Outcome::Applied
-    }
-
-    fn set_cell(&mut self, table: &'static SyncTable, change: &Change, column: &str, clock: CellClock) -> Outcome {
-        if !self.view.columns.has(table.name, column) || column == "id" {
-            // A column this (older) book does not have: nothing to store it in.
-            return Outcome::MissingRow;
-        }
-        let current = self.cell_clock(table.name, &change.k, column).cloned();
-        if current.as_ref().is_some_and(|c| c.deleted) {
-            return Outcome::Removed;
-        }
-        let Some(row) = self.view.rows.get_mut(&key(table.name, &change.k)) else {
-            return Outcome::MissingRow;
-        };
-        if let Some(c) = current {
-            if c.hlc == clock.hlc && c.origin == clock.origin {
-                return Outcome::Duplicate;
-            }
-            if c.beats(clock.hlc, &clock.origin) {
-                return Outcome::Older;
-            }
-        }
-        let anchor = row.anchor(table.scope);
-        let value = to_sql(&change.v);
-        row.set(table.scope, column, &value);
-        self.steps.push(Step::Update { table: table.name, pk: change.k.clone(), column: column.into(), value });
-        if table.name == "customer" && column == "name" {
-            let name = change.v.as_str().unwrap_or_default();
-            self.steps.push(Step::Pinyin { pk: change.k.clone(), key: crate::search::sort_key(name) });
-        }
-        self.put_clock(table.name, &change.k, column, clock, anchor.clone());
-        self.touch_anchor(table, anchor.as_deref());
-        Outcome::Applied
     }
 
     /// Puts back head office's value of a cell (or removes a row head office
@@ -486,36 +181,36 @@ impl Planner<'_> {
         let r = &body.rejections[i];
         let Some(table) = manifest::table(&r.table) else { return };
         let cell_name = if r.column == "-" { "*" } else { r.column.as_str() };
-        let me = &self.view.state.device_id;
-        let still_mine =
-            self.cell_clock(table.name, &r.pk, cell_name).is_some_and(|c| c.hlc == r.hlc && c.origin == *me);
+        let m = &mut self.merge;
+        let me = &m.book.state.device_id;
+        let still_mine = m.cell_clock(table.name, &r.pk, cell_name).is_some_and(|c| c.hlc == r.hlc && c.origin == *me);
         if !still_mine {
             return;
         }
         let anchor = match table.scope {
             Scope::Global => None,
             Scope::Customer(_) => r.customer_id.clone(),
-            scope => self.view.rows.get(&key(table.name, &r.pk)).and_then(|row| row.anchor(scope)),
+            scope => m.row(table.name, &r.pk).and_then(|row| row.anchor(scope)),
         };
         match r.column.as_str() {
             "*" => {
                 if r.current.is_none() {
                     if table.name == "customer" {
-                        self.steps.push(Step::DropCustomer(r.pk.clone()));
-                        self.forget_cards(&HashSet::from([r.pk.clone()]));
+                        m.steps.push(Step::DropCustomer(r.pk.clone()));
+                        m.forget_cards(&HashSet::from([r.pk.clone()]));
                     } else {
-                        self.steps.push(Step::DeleteRow { table: table.name, pk: r.pk.clone() });
-                        self.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
-                        self.view.rows.remove(&key(table.name, &r.pk));
-                        self.view.clocks.remove(&key(table.name, &r.pk));
+                        m.steps.push(Step::DeleteRow { table: table.name, pk: r.pk.clone() });
+                        m.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
+                        m.book.rows.remove(&key(table.name, &r.pk));
+                        m.book.clocks.remove(&key(table.name, &r.pk));
                     }
                 }
             }
             "-" => {
                 // A removal head office refused: the row comes back as head office has it.
                 if let Some(row) = &r.current {
-                    self.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
-                    self.view.clocks.remove(&key(table.name, &r.pk));
+                    m.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
+                    m.book.clocks.remove(&key(table.name, &r.pk));
                     let clock = clock_of(&r.current_clock);
                     let change = Change {
                         t: r.table.clone(),
@@ -534,26 +229,26 @@ impl Planner<'_> {
             }
             column => {
                 let value = to_sql(&r.current.clone().unwrap_or(Json::Null));
-                if let Some(row) = self.view.rows.get_mut(&key(table.name, &r.pk)) {
-                    row.set(table.scope, column, &value);
+                if let Some(row) = m.book.rows.get_mut(&key(table.name, &r.pk)) {
+                    row.set(table.scope, column, &value, false);
                 }
                 let name = r.current.as_ref().and_then(Json::as_str).unwrap_or_default().to_string();
                 let (pk, current_clock) = (r.pk.clone(), r.current_clock.clone());
-                self.steps.push(Step::Update { table: table.name, pk: pk.clone(), column: column.into(), value });
+                m.steps.push(Step::Update { table: table.name, pk: pk.clone(), column: column.into(), value });
                 if table.name == "customer" && column == "name" {
-                    self.steps.push(Step::Pinyin { pk: pk.clone(), key: crate::search::sort_key(&name) });
+                    m.steps.push(Step::Pinyin { pk: pk.clone(), key: crate::search::sort_key(&name) });
                 }
                 match &current_clock {
-                    Some(_) => self.put_clock(table.name, &pk, column, clock_of(&current_clock), anchor.clone()),
+                    Some(_) => m.put_clock(table.name, &pk, column, clock_of(&current_clock), anchor.clone()),
                     None => {
-                        if let Some(clocks) = self.view.clocks.get_mut(&key(table.name, &pk)) {
+                        if let Some(clocks) = m.book.clocks.get_mut(&key(table.name, &pk)) {
                             clocks.remove(column);
                         }
-                        self.steps.push(Step::DeleteClock { table: table.name, pk, column: column.into() });
+                        m.steps.push(Step::DeleteClock { table: table.name, pk, column: column.into() });
                     }
                 }
                 if let Some(Anchor::Customer(customer)) = anchor.as_deref().map(Anchor::parse) {
-                    self.touched.insert(customer.to_string());
+                    m.touched.insert(customer.to_string());
                 }
             }
         }
@@ -562,8 +257,12 @@ impl Planner<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{RowView, Stamp};
     use super::*;
+    use crate::changes::manifest::Columns;
+    use crate::error::ProblemCode;
     use crate::sync::file::{Range, Rejection};
+    use rusqlite::types::Value as SqlValue;
     use serde_json::json;
     use std::collections::BTreeMap;
 
@@ -603,20 +302,23 @@ mod tests {
         columns.insert("key_person".to_string(), cols(&["id", "customer_id", "name", "phone"]));
         columns.insert("visit".to_string(), cols(&["id", "customer_id", "staff_id", "note"]));
         LaptopView {
-            state: State { device_id: ME.into(), hlc: 100, version: 10, clock_offset_ms: 0 },
-            columns: Columns(columns),
+            book: BookRows {
+                state: State { device_id: ME.into(), hlc: 100, version: 10, clock_offset_ms: 0 },
+                columns: Columns(columns),
+                rows: HashMap::new(),
+                clocks: HashMap::new(),
+                keep_values: false,
+            },
             acked_upto: 0,
             received_upto: 5,
             all_cards: vec![],
             names: HashMap::new(),
             unconfirmed: HashSet::new(),
-            rows: HashMap::new(),
-            clocks: HashMap::new(),
         }
     }
 
     fn row(v: &mut LaptopView, table: &str, pk: &str, customer: &str) {
-        v.rows.insert(key(table, pk), RowView { customer: Some(customer.into()), staff: None });
+        v.book.rows.insert(key(table, pk), RowView { customer: Some(customer.into()), ..RowView::default() });
     }
 
     fn clock(h: u64, o: &str) -> CellClock {
@@ -624,7 +326,11 @@ mod tests {
     }
 
     fn stamp(v: &mut LaptopView, table: &str, pk: &str, col: &str, c: CellClock, anchor: &str) {
-        v.clocks.entry(key(table, pk)).or_default().insert(col.into(), Stamp { clock: c, anchor: Some(anchor.into()) });
+        v.book
+            .clocks
+            .entry(key(table, pk))
+            .or_default()
+            .insert(col.into(), Stamp { clock: c, anchor: Some(anchor.into()) });
     }
 
     fn change(t: &str, k: &str, c: &str, v: Json, h: u64, o: &str) -> Change {

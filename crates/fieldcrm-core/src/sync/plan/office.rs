@@ -1,0 +1,835 @@
+//! A laptop's file at head office: [`plan_from_device`] walks the staged file
+//! over an [`OfficeView`] and returns the writes. Besides the merge rules
+//! (`super::Merge`): who may change what (a refused change becomes a
+//! rejection told back to its author), two writes of a cell that did not see
+//! each other (a conflict, kept for review), and cards that change hands (a
+//! move, which decides what each person's next file holds).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use serde_json::Value as Json;
+
+use super::{BookRows, Merge, Outcome, Side, Step, PROGRESS_EVERY};
+use crate::changes::capture::{CellClock, State};
+use crate::changes::manifest::{self, Anchor, Authority, SyncTable};
+use crate::error::ProblemCode;
+use crate::model::StaffRole;
+use crate::org::PeerScope;
+use crate::sync::file::{Body, Change, Header};
+use crate::sync::merge::to_sql;
+use crate::sync::{ImportReport, Progress};
+
+/// Columns every edit touches; concurrent changes to them are not conflicts.
+pub const QUIET_COLUMNS: &[&str] = &["updated_at", "updated_by", "reviewed_at"];
+/// A laptop clock this far ahead of head office's is corrected.
+pub const SKEW_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+/// A card's owner and territory before a move (version, old owner, old territory).
+pub type OldHands = (i64, Option<String>, Option<String>);
+
+/// What head office's import of a laptop's file may read. `book` holds every
+/// row the file names with the values of the columns the file changes, every
+/// card those rows belong to (owner, territory, name, route), and for a
+/// route or a person's record its owner or author.
+#[derive(Debug, Clone)]
+pub struct OfficeView {
+    pub book: BookRows,
+    /// The sending device and what head office had from it.
+    pub sender: String,
+    pub received_upto: i64,
+    /// The person the device is enrolled for, what they hold, their role.
+    pub staff: String,
+    pub scope: PeerScope,
+    pub role: StaffRole,
+    /// Every person's unit.
+    pub staff_units: HashMap<String, String>,
+    /// Each card's moves (of the cards the file names), in version order.
+    pub moves: HashMap<String, Vec<OldHands>>,
+    /// The person each known device writes for (head office's own included).
+    pub origin_staff: HashMap<String, Option<String>>,
+}
+
+/// What the import does.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficePlan {
+    pub report: ImportReport,
+    pub steps: Vec<Step>,
+    /// Cards whose revision and search entry are refreshed at the end.
+    pub touched: BTreeSet<String>,
+    pub state: State,
+    /// The sender's `received_upto` after this file.
+    pub received_upto: i64,
+    /// The clock offset the laptop should use from now on.
+    pub offset_ms: i64,
+    /// Cards whose rep or route this file changed: each leaves a route its
+    /// rep does not hold.
+    pub rerouted: BTreeSet<String>,
+    /// The file was refused (the last step says why).
+    pub refused: bool,
+}
+
+struct Refusal {
+    reason: ProblemCode,
+    message: String,
+}
+
+fn refuse(reason: ProblemCode, message: impl Into<String>) -> Refusal {
+    Refusal { reason, message: message.into() }
+}
+
+struct Planner {
+    merge: Merge,
+    view: OfficeView,
+}
+
+/// Plans head office's import of a laptop's file.
+pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: DateTime<Utc>) -> OfficePlan {
+    let mut view = view;
+    let book = std::mem::take(&mut view.book);
+    let mut p = Planner { merge: Merge::new(book), view };
+    let received = p.view.received_upto;
+    let (from, to) = header.ranges.iter().find(|r| r.origin == header.sender).map_or((1, 0), |r| (r.from, r.to));
+    let mut report = ImportReport::default();
+    let mut rerouted = BTreeSet::new();
+    let total = body.changes.len();
+    let mut refused = false;
+    for (i, change) in body.changes.iter().enumerate() {
+        if change.o != header.sender {
+            p.merge.steps.push(Step::Refuse(
+                ProblemCode::Tampered,
+                "a laptop's file may only hold that laptop's own changes".into(),
+            ));
+            refused = true;
+            break;
+        }
+        if i % PROGRESS_EVERY == 0 {
+            p.merge.steps.push(Step::Progress(Progress { done: i, total }));
+        }
+        if change.s <= received {
+            report.already_had += 1;
+            continue;
+        }
+        if let Err(refusal) = p.authorise(change) {
+            p.reject(i, change, refusal);
+            report.rejected += 1;
+            continue;
+        }
+        let outcome = match p.merge.apply(change) {
+            Ok(outcome) => outcome,
+            Err((reason, message)) => {
+                p.merge.steps.push(Step::Refuse(reason, message));
+                refused = true;
+                break;
+            }
+        };
+        if p.conflict(i, change, &outcome) {
+            report.conflicts += 1;
+        }
+        if let Outcome::Applied { previous_value, .. } = &outcome {
+            if change.t == "customer" && matches!(change.c.as_str(), "owner_id" | "route_id") {
+                rerouted.insert(change.k.clone());
+            }
+            if change.t == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
+                p.moved(change, previous_value.clone());
+            }
+        }
+        match outcome {
+            Outcome::Applied { .. } => report.applied += 1,
+            Outcome::Duplicate => report.already_had += 1,
+            _ => report.superseded += 1,
+        }
+    }
+    if !refused {
+        p.merge.steps.push(Step::Progress(Progress { done: total, total }));
+    }
+    let received_upto = if from <= received + 1 { received.max(to) } else { received };
+    report.gap = from > received + 1;
+    let skew =
+        header.created_at.parse::<DateTime<Utc>>().map(|created| (created - now).num_milliseconds()).unwrap_or(0);
+    // Its own offset (the laptop sends it in the header), less how far ahead
+    // of ours its file's time was.
+    let offset_ms =
+        if skew > SKEW_TOLERANCE_MS { header.clock_correction_ms - skew } else { header.clock_correction_ms };
+    let Merge { book, steps, touched } = p.merge;
+    OfficePlan { report, steps, touched, state: book.state, received_upto, offset_ms, rerouted, refused }
+}
+
+impl Planner {
+    /// A card's owner and territory (`None`: not at head office).
+    fn hands(&self, customer: &str) -> Option<(Option<&str>, Option<&str>)> {
+        let card = self.merge.row("customer", customer)?;
+        Some((card.text("owner_id"), card.text("territory_id")))
+    }
+
+    /// The customer a row belongs to (None for reference data, a person's rows or unknown rows).
+    fn customer_anchor(&self, table: Option<&SyncTable>, change: &Change) -> Option<String> {
+        let anchor = self.merge.anchor_of(table?, change)?;
+        matches!(Anchor::parse(&anchor), Anchor::Customer(_)).then_some(anchor)
+    }
+
+    /// Does the scope hold this person's own rows?
+    fn holds_staff(&self, person: &str) -> bool {
+        match &self.view.scope {
+            PeerScope::All => true,
+            PeerScope::Owner(staff) => staff == person,
+            PeerScope::Units(units) => self.view.staff_units.get(person).is_some_and(|unit| units.contains(unit)),
+        }
+    }
+
+    /// The author changed a card they held before it moved away and before
+    /// they had seen the move (`seen` is the head-office version they had imported).
+    fn moved_away_later(&self, customer: &str, seen: i64) -> bool {
+        self.view.moves.get(customer).is_some_and(|moves| {
+            moves.iter().any(|(version, o, t)| *version > seen && self.view.scope.holds(o.as_deref(), t.as_deref()))
+        })
+    }
+
+    /// May the sender (a person with a scope and a role) make this change?
+    /// Judged against head office's book as the earlier changes left it.
+    fn authorise(&self, change: &Change) -> Result<(), Refusal> {
+        let Some(table) = manifest::table(&change.t) else {
+            return Err(refuse(ProblemCode::UnknownTable, format!("'{}' is not synced", change.t)));
+        };
+        let (scope, role) = (&self.view.scope, self.view.role);
+        match table.authority {
+            Authority::OfficeOnly => {
+                return Err(refuse(
+                    ProblemCode::OfficeOnly,
+                    format!("only head office changes the {}", table.label_en),
+                ));
+            }
+            Authority::ScopedInsertOnly if change.c != "*" => {
+                return Err(refuse(
+                    ProblemCode::ReadOnly,
+                    format!("{} is never changed after it is written", table.label_en),
+                ));
+            }
+            Authority::OfficeCreates(columns) if !columns.contains(&change.c.as_str()) => {
+                return Err(refuse(ProblemCode::OfficeOnly, format!("only head office records {}", table.label_en)));
+            }
+            _ => {}
+        }
+        if table.authority == Authority::Owned {
+            return self.authorise_owned(table, change);
+        }
+        if let Authority::Authored(column) = table.authority {
+            self.authorise_author(table, column, change)?;
+        }
+        if table.name == "customer"
+            && matches!(change.c.as_str(), "grade" | "grade_manual" | "credit_grade")
+            && role == StaffRole::Rep
+        {
+            return Err(refuse(ProblemCode::GradeByManager, "only a manager or head office sets a customer's grades"));
+        }
+        if table.name == "customer" && change.c == "-" {
+            return Err(refuse(
+                ProblemCode::CardsAreKept,
+                "cards are never deleted; set the lifecycle to 'eliminated' instead",
+            ));
+        }
+        if table.name == "customer" && change.c == "*" {
+            let owner = change.v.get("owner_id").and_then(Json::as_str);
+            let territory = change.v.get("territory_id").and_then(Json::as_str);
+            return if scope.holds(owner, territory) {
+                Ok(())
+            } else {
+                Err(refuse(
+                    ProblemCode::OutOfScope,
+                    "a new card must belong to you (reps) or to a territory you manage",
+                ))
+            };
+        }
+        let Some(anchor) = self.merge.anchor_of(table, change) else { return Ok(()) };
+        let customer = match Anchor::parse(&anchor) {
+            Anchor::Staff(person) => {
+                return if self.holds_staff(person) {
+                    Ok(())
+                } else {
+                    Err(refuse(
+                        ProblemCode::OutOfScope,
+                        format!("these {} belong to someone outside your part of the organisation", table.label_en),
+                    ))
+                };
+            }
+            Anchor::Customer(customer) => customer,
+        };
+        let Some((owner, territory)) = self.hands(customer) else {
+            return Err(refuse(
+                ProblemCode::UnknownCard,
+                "the card this belongs to is not at head office (it was refused or never sent)",
+            ));
+        };
+        if !scope.holds(owner, territory) && !self.moved_away_later(customer, change.n) {
+            return Err(refuse(
+                ProblemCode::OutOfScope,
+                "this card is not yours: it belongs to another rep or territory",
+            ));
+        }
+        if table.name == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
+            if role == StaffRole::Rep {
+                return Err(refuse(ProblemCode::ReassignByManager, "only a manager or head office reassigns a card"));
+            }
+            let value = change.v.as_str();
+            let keeps = match change.c.as_str() {
+                "territory_id" => scope.holds(owner, value),
+                _ => match scope {
+                    PeerScope::Units(units) => {
+                        self.view.staff_units.get(value.unwrap_or_default()).is_some_and(|unit| units.contains(unit))
+                    }
+                    other => other.holds(value, territory),
+                },
+            };
+            if !keeps {
+                return Err(refuse(
+                    ProblemCode::OutOfScope,
+                    "a card can only be handed to someone in your own part of the organisation",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A rep's row (a route): the sender's scope must hold its rep or
+    /// territory, before and after the change.
+    fn authorise_owned(&self, table: &SyncTable, change: &Change) -> Result<(), Refusal> {
+        let scope = &self.view.scope;
+        let out_of_scope = || {
+            refuse(
+                ProblemCode::OutOfScope,
+                format!("these {} belong to a rep outside your part of the organisation", table.label_en),
+            )
+        };
+        if change.c == "*" {
+            let owner = change.v.get("owner_id").and_then(Json::as_str);
+            let territory = change.v.get("territory_id").and_then(Json::as_str);
+            return if scope.holds(owner, territory) { Ok(()) } else { Err(out_of_scope()) };
+        }
+        let current = self.merge.row(table.name, &change.k).and_then(|row| {
+            let owner = row.text("owner_id")?;
+            let territory = row.text("territory_id")?;
+            Some((owner, territory))
+        });
+        let Some((owner, territory)) = current else {
+            return Err(refuse(ProblemCode::UnknownRow, format!("these {} are not at head office", table.label_en)));
+        };
+        if !scope.holds(Some(owner), Some(territory)) {
+            return Err(out_of_scope());
+        }
+        let moved_to_scope = match change.c.as_str() {
+            "owner_id" => scope.holds(change.v.as_str(), Some(territory)),
+            "territory_id" => scope.holds(Some(owner), change.v.as_str()),
+            _ => true,
+        };
+        if moved_to_scope {
+            Ok(())
+        } else {
+            Err(out_of_scope())
+        }
+    }
+
+    /// A person's record (a visit, a call, a report, a comment): only the
+    /// person the author column names creates, changes or removes it, and the
+    /// author never changes.
+    fn authorise_author(&self, table: &SyncTable, column: &str, change: &Change) -> Result<(), Refusal> {
+        let staff = self.view.staff.as_str();
+        let not_author = || {
+            refuse(
+                ProblemCode::NotAuthor,
+                format!("{} are written only by the person they are of; you may not write another's", table.label_en),
+            )
+        };
+        if change.c == "*" {
+            return if change.v.get(column).and_then(Json::as_str) == Some(staff) { Ok(()) } else { Err(not_author()) };
+        }
+        if change.c == column {
+            return Err(not_author());
+        }
+        match self.merge.row(table.name, &change.k).and_then(|row| row.text(column)) {
+            Some(author) if author != staff => Err(not_author()),
+            _ => Ok(()),
+        }
+    }
+
+    /// A refused change: the rejection told back to its author.
+    fn reject(&mut self, i: usize, change: &Change, refusal: Refusal) {
+        self.merge.book.state.observe(change.h);
+        let table = manifest::table(&change.t);
+        let customer = self.customer_anchor(table, change);
+        // The card's name, or the refused row's own (a new card head office does not have).
+        let label = customer
+            .as_deref()
+            .and_then(|c| self.merge.row("customer", c))
+            .and_then(|card| card.text("name"))
+            .map(str::to_string)
+            .or_else(|| change.v.get("name").and_then(Json::as_str).map(str::to_string));
+        let version = self.merge.book.state.next_version();
+        self.merge.steps.push(Step::Reject {
+            change: i,
+            reason: refusal.reason,
+            message: refusal.message,
+            customer,
+            label,
+            version,
+        });
+    }
+
+    fn side(&self, value: SqlValue, origin: &str, hlc: u64) -> Side {
+        Side { value, staff: self.view.origin_staff.get(origin).cloned().flatten(), hlc }
+    }
+
+    /// Two writes of a cell that did not see each other, on a card: the
+    /// conflict is kept for review. True when one is recorded.
+    fn conflict(&mut self, i: usize, change: &Change, outcome: &Outcome) -> bool {
+        let table = manifest::table(&change.t);
+        let quiet = QUIET_COLUMNS.contains(&change.c.as_str())
+            || !matches!(table.map(|t| t.authority), Some(Authority::Scoped));
+        if quiet {
+            return false;
+        }
+        let seen_base = |c: &CellClock| c.hlc == change.bh && Some(&c.origin) == change.bo.as_ref();
+        let incoming = || to_sql(&change.v);
+        let met = match outcome {
+            Outcome::Applied { previous: Some(prev), previous_value }
+                if change.c != "-" && prev.origin != change.o && !seen_base(prev) && *previous_value != incoming() =>
+            {
+                Some((
+                    self.side(incoming(), &change.o, change.h),
+                    self.side(previous_value.clone(), &prev.origin, prev.hlc),
+                ))
+            }
+            Outcome::Older { current, current_value }
+                if current.origin != change.o && !seen_base(current) && *current_value != incoming() =>
+            {
+                Some((
+                    self.side(current_value.clone(), &current.origin, current.hlc),
+                    self.side(incoming(), &change.o, change.h),
+                ))
+            }
+            // An edit of a row someone removed: the removal stands, the edit is kept here.
+            Outcome::Removed if change.c != "*" && change.c != "-" => {
+                let (origin, hlc) = self
+                    .merge
+                    .own_clock(&change.t, &change.k, "*")
+                    .map_or((String::new(), 0), |s| (s.clock.origin.clone(), s.clock.hlc));
+                Some((self.side(SqlValue::Null, &origin, hlc), self.side(incoming(), &change.o, change.h)))
+            }
+            _ => None,
+        };
+        let Some((kept, lost)) = met else { return false };
+        let Some(customer) = self.customer_anchor(table, change) else { return false };
+        self.merge.steps.push(Step::Conflict { change: i, customer, kept, lost });
+        true
+    }
+
+    /// A card's owner or territory changed: the move, with the other column
+    /// as it stands.
+    fn moved(&mut self, change: &Change, previous: SqlValue) {
+        let other = |column| self.merge.row("customer", &change.k).and_then(|c| c.cells.get(column).cloned());
+        let (old_owner, old_territory) = if change.c == "owner_id" {
+            (previous, other("territory_id").unwrap_or(SqlValue::Null))
+        } else {
+            (other("owner_id").unwrap_or(SqlValue::Null), previous)
+        };
+        let version = self.merge.book.state.next_version();
+        let text = |v: &SqlValue| match v {
+            SqlValue::Text(s) => Some(s.clone()),
+            _ => None,
+        };
+        self.view.moves.entry(change.k.clone()).or_default().push((version, text(&old_owner), text(&old_territory)));
+        self.merge.steps.push(Step::Move { customer: change.k.clone(), old_owner, old_territory, version });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashSet};
+
+    use serde_json::json;
+
+    use super::super::{key, RowView, Stamp};
+    use super::*;
+    use crate::changes::manifest::Columns;
+    use crate::sync::file::Range;
+
+    const DEV: &str = "dev";
+    const CREATED: &str = "2026-03-01T08:00:00Z";
+
+    fn now() -> DateTime<Utc> {
+        CREATED.parse().expect("time")
+    }
+
+    fn header(from: i64, to: i64) -> Header {
+        Header {
+            format_minor: 0,
+            schema_version: 1,
+            columns: Columns::default(),
+            sender: DEV.into(),
+            sender_key: String::new(),
+            recipient: "office".into(),
+            recipient_staff: None,
+            file_no: 1,
+            ranges: vec![Range { origin: DEV.into(), from, to }],
+            ack: 0,
+            created_at: CREATED.into(),
+            snapshot: false,
+            clock_correction_ms: 0,
+            change_count: 0,
+            body_len: 0,
+            body_hash: String::new(),
+        }
+    }
+
+    /// Head office's view for the rep `r1` (territory `t1`); `r2` works in
+    /// `t2`, the manager `m1` in the region `g1` above `t1`.
+    fn view() -> OfficeView {
+        let cols = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut columns = BTreeMap::new();
+        columns.insert(
+            "customer".to_string(),
+            cols(&["id", "name", "phone", "owner_id", "territory_id", "grade", "route_id", "updated_at"]),
+        );
+        columns.insert("key_person".to_string(), cols(&["id", "customer_id", "name", "phone"]));
+        columns.insert("visit".to_string(), cols(&["id", "customer_id", "staff_id", "note"]));
+        columns.insert("route".to_string(), cols(&["id", "name", "owner_id", "territory_id"]));
+        let units = [("r1", "t1"), ("r2", "t2"), ("m1", "g1")];
+        OfficeView {
+            book: BookRows {
+                state: State { device_id: "office".into(), hlc: 100, version: 10, clock_offset_ms: 0 },
+                columns: Columns(columns),
+                rows: HashMap::new(),
+                clocks: HashMap::new(),
+                keep_values: true,
+            },
+            sender: DEV.into(),
+            received_upto: 0,
+            staff: "r1".into(),
+            scope: PeerScope::Owner("r1".into()),
+            role: StaffRole::Rep,
+            staff_units: units.iter().map(|(s, u)| (s.to_string(), u.to_string())).collect(),
+            moves: HashMap::new(),
+            origin_staff: [(DEV, "r1"), ("other", "r2"), ("office", "boss")]
+                .iter()
+                .map(|(d, s)| (d.to_string(), Some(s.to_string())))
+                .collect(),
+        }
+    }
+
+    /// The manager `m1`'s view: their units are the region and its territory.
+    fn manager_view() -> OfficeView {
+        let mut v = view();
+        v.staff = "m1".into();
+        v.scope = PeerScope::Units(HashSet::from(["g1".to_string(), "t1".to_string()]));
+        v.role = StaffRole::RegionalManager;
+        v
+    }
+
+    fn text(s: &str) -> SqlValue {
+        SqlValue::Text(s.into())
+    }
+
+    fn card(v: &mut OfficeView, id: &str, owner: &str, territory: &str) {
+        let cells = [("owner_id", owner), ("territory_id", territory), ("name", "华星"), ("phone", "138")]
+            .iter()
+            .map(|(c, value)| (c.to_string(), text(value)))
+            .collect();
+        v.book.rows.insert(key("customer", id), RowView { customer: Some(id.into()), staff: None, cells });
+    }
+
+    fn child(v: &mut OfficeView, table: &str, pk: &str, customer: &str, cells: &[(&str, &str)]) {
+        let cells = cells.iter().map(|(c, value)| (c.to_string(), text(value))).collect();
+        v.book.rows.insert(key(table, pk), RowView { customer: Some(customer.into()), staff: None, cells });
+    }
+
+    fn clock(h: u64, o: &str) -> CellClock {
+        CellClock { hlc: h, origin: o.into(), base_hlc: 0, base_origin: None, deleted: false }
+    }
+
+    fn stamp(v: &mut OfficeView, table: &str, pk: &str, col: &str, c: CellClock, anchor: &str) {
+        let stamp = Stamp { clock: c, anchor: Some(anchor.into()) };
+        v.book.clocks.entry(key(table, pk)).or_default().insert(col.into(), stamp);
+    }
+
+    fn change(t: &str, k: &str, c: &str, v: Json, h: u64, s: i64) -> Change {
+        Change { t: t.into(), k: k.into(), c: c.into(), v, h, o: DEV.into(), s, bh: 0, bo: None, n: 0 }
+    }
+
+    fn plan(v: OfficeView, changes: Vec<Change>) -> OfficePlan {
+        let to = changes.iter().map(|c| c.s).max().unwrap_or(0);
+        plan_from_device(&header(1, to), &Body { changes, ..Body::default() }, v, now())
+    }
+
+    /// The reasons of the rejections, in order.
+    fn refused(p: &OfficePlan) -> Vec<&'static str> {
+        p.steps
+            .iter()
+            .filter_map(|s| if let Step::Reject { reason, .. } = s { Some(reason.as_str()) } else { None })
+            .collect()
+    }
+
+    fn conflicts(p: &OfficePlan) -> Vec<(String, Side, Side)> {
+        p.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Conflict { customer, kept, lost, .. } => Some((customer.clone(), kept.clone(), lost.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn moves(p: &OfficePlan) -> Vec<(SqlValue, SqlValue, i64)> {
+        p.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Move { old_owner, old_territory, version, .. } => {
+                    Some((old_owner.clone(), old_territory.clone(), *version))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn side(value: SqlValue, staff: &str, hlc: u64) -> Side {
+        Side { value, staff: Some(staff.into()), hlc }
+    }
+
+    #[test]
+    fn a_change_of_another_device_refuses_the_whole_file() {
+        let mut foreign = change("customer", "c1", "phone", json!("1"), 200, 1);
+        foreign.o = "other".into();
+        let p = plan(view(), vec![foreign]);
+        assert!(p.refused);
+        assert!(matches!(p.steps.last(), Some(Step::Refuse(ProblemCode::Tampered, _))));
+    }
+
+    #[test]
+    fn changes_already_had_are_skipped_unobserved_and_a_gap_keeps_the_range() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        v.received_upto = 5;
+        let p = plan(v.clone(), vec![change("customer", "c1", "phone", json!("1"), 900, 5)]);
+        assert_eq!((p.report.already_had, p.state.hlc, p.received_upto), (1, 100, 5));
+        assert!(!p.report.gap);
+        let p = plan_from_device(&header(6, 9), &Body::default(), v.clone(), now());
+        assert_eq!((p.received_upto, p.report.gap), (9, false));
+        let p = plan_from_device(&header(8, 9), &Body::default(), v, now());
+        assert_eq!((p.received_upto, p.report.gap), (5, true), "a file after a missing one keeps the range");
+    }
+
+    #[test]
+    fn a_laptop_clock_ahead_is_told_its_correction() {
+        let mut h = header(1, 0);
+        h.clock_correction_ms = 500;
+        let p = plan_from_device(&h, &Body::default(), view(), now());
+        assert_eq!(p.offset_ms, 500);
+        let behind = now() - chrono::Duration::minutes(10);
+        let p = plan_from_device(&h, &Body::default(), view(), behind);
+        assert_eq!(p.offset_ms, 500 - 10 * 60 * 1000);
+    }
+
+    #[test]
+    fn reference_data_and_history_are_head_offices_and_a_rejection_carries_its_card() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        child(&mut v, "change_history", "h1", "c1", &[]);
+        let p = plan(
+            v,
+            vec![
+                change("code_item", "x", "label_zh", json!("零售"), 300, 1),
+                change("change_history", "h1", "field", json!("x"), 120, 2),
+                change("customer", "c1", "grade", json!("A"), 130, 3),
+                change("customer", "c1", "-", Json::Null, 140, 4),
+            ],
+        );
+        assert_eq!(refused(&p), ["office_only", "read_only", "grade_by_manager", "cards_are_kept"]);
+        assert_eq!(p.report.rejected, 4);
+        let Some(Step::Reject { customer, label, version, .. }) =
+            p.steps.iter().find(|s| matches!(s, Step::Reject { reason: ProblemCode::GradeByManager, .. }))
+        else {
+            panic!("a rejection")
+        };
+        assert_eq!((customer.as_deref(), label.as_deref(), *version), (Some("c1"), Some("华星"), 13));
+        assert_eq!((p.state.hlc, p.state.version), (300, 14), "a refused change is still observed");
+        assert!(p.touched.is_empty());
+    }
+
+    #[test]
+    fn a_manager_sets_grades_and_hands_cards_within_their_units() {
+        let mut v = manager_view();
+        card(&mut v, "c1", "r1", "t1");
+        let p = plan(
+            v,
+            vec![
+                change("customer", "c1", "grade", json!("A"), 200, 1),
+                change("customer", "c1", "owner_id", json!("r2"), 201, 2),
+                change("customer", "c1", "territory_id", json!("t2"), 202, 3),
+                change("customer", "c1", "owner_id", json!("m1"), 203, 4),
+            ],
+        );
+        assert_eq!(refused(&p), ["out_of_scope", "out_of_scope"], "r2 and t2 are outside the region");
+        assert_eq!(p.report.applied, 2);
+        assert_eq!(moves(&p), [(text("r1"), text("t1"), 15)], "the old owner and the territory as it stands");
+        assert!(p.rerouted.contains("c1"));
+    }
+
+    #[test]
+    fn a_rep_works_only_their_own_cards_unless_the_card_left_them_after_the_change() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        card(&mut v, "c2", "r2", "t2");
+        card(&mut v, "c3", "r2", "t2");
+        v.moves.insert("c3".into(), vec![(8, Some("r1".into()), Some("t1".into()))]);
+        let mut seen_before = change("customer", "c3", "phone", json!("3"), 203, 3);
+        seen_before.n = 7;
+        let mut seen_after = change("customer", "c3", "phone", json!("4"), 204, 4);
+        seen_after.n = 8;
+        let p = plan(
+            v,
+            vec![
+                change("customer", "c1", "owner_id", json!("r2"), 200, 1),
+                change("customer", "c2", "phone", json!("2"), 202, 2),
+                seen_before,
+                seen_after,
+                change("customer", "c9", "*", json!({"id": "c9", "owner_id": "r2", "name": "新"}), 205, 5),
+                change("key_person", "k1", "*", json!({"id": "k1", "customer_id": "c8"}), 206, 6),
+            ],
+        );
+        assert_eq!(
+            refused(&p),
+            ["reassign_by_manager", "out_of_scope", "out_of_scope", "out_of_scope", "unknown_card"]
+        );
+        assert_eq!(p.report.applied, 1, "the edit made before the card moved away");
+        let Some(Step::Reject { label, .. }) = p.steps.iter().find(|s| matches!(s, Step::Reject { change: 4, .. }))
+        else {
+            panic!("the new card's rejection")
+        };
+        assert_eq!(label.as_deref(), Some("新"), "a new card is named by its own name");
+    }
+
+    #[test]
+    fn a_new_card_and_its_rows_in_one_file_are_judged_as_the_file_goes() {
+        let p = plan(
+            view(),
+            vec![
+                change("customer", "c9", "*", json!({"id": "c9", "owner_id": "r1", "name": "新"}), 200, 1),
+                change("key_person", "k1", "*", json!({"id": "k1", "customer_id": "c9", "name": "王"}), 201, 2),
+                change("key_person", "k1", "phone", json!("139"), 202, 3),
+            ],
+        );
+        assert!(refused(&p).is_empty(), "{:?}", p.steps);
+        assert_eq!(p.report.applied, 3);
+        assert_eq!(p.touched.iter().collect::<Vec<_>>(), ["c9"]);
+    }
+
+    #[test]
+    fn records_are_their_authors_and_routes_their_reps() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        child(&mut v, "visit", "v1", "c1", &[("staff_id", "r2")]);
+        v.book.rows.insert(
+            key("route", "ro1"),
+            RowView {
+                cells: [("owner_id", "r1"), ("territory_id", "t1")]
+                    .iter()
+                    .map(|(c, value)| (c.to_string(), text(value)))
+                    .collect(),
+                ..RowView::default()
+            },
+        );
+        let p = plan(
+            v,
+            vec![
+                change("visit", "v2", "*", json!({"id": "v2", "customer_id": "c1", "staff_id": "r2"}), 200, 1),
+                change("visit", "v1", "note", json!("好"), 201, 2),
+                change("visit", "v3", "staff_id", json!("r1"), 202, 3),
+                change("route", "ro1", "owner_id", json!("r2"), 203, 4),
+                change("route", "ro9", "name", json!("西线"), 204, 5),
+                change("route", "ro1", "name", json!("东线"), 205, 6),
+            ],
+        );
+        assert_eq!(refused(&p), ["not_author", "not_author", "not_author", "out_of_scope", "unknown_row"]);
+        assert_eq!(p.report.applied, 1);
+    }
+
+    #[test]
+    fn writes_that_did_not_see_each_other_are_kept_as_conflicts() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        stamp(&mut v, "customer", "c1", "phone", clock(150, "other"), "c1");
+        stamp(&mut v, "customer", "c1", "name", clock(300, "other"), "c1");
+        let p = plan(
+            v.clone(),
+            vec![
+                change("customer", "c1", "phone", json!("139"), 200, 1),
+                change("customer", "c1", "name", json!("华星二"), 250, 2),
+            ],
+        );
+        assert_eq!(
+            conflicts(&p),
+            [
+                ("c1".to_string(), side(text("139"), "r1", 200), side(text("138"), "r2", 150)),
+                ("c1".to_string(), side(text("华星"), "r2", 300), side(text("华星二"), "r1", 250)),
+            ],
+            "the later write is kept, the earlier one lost, each with its person"
+        );
+        assert_eq!((p.report.conflicts, p.report.applied, p.report.superseded), (2, 1, 1));
+
+        // Seen, the same value, a quiet column, a record of its author: no conflict.
+        let mut seen = change("customer", "c1", "phone", json!("139"), 200, 1);
+        (seen.bh, seen.bo) = (150, Some("other".into()));
+        let same = change("customer", "c1", "phone", json!("138"), 200, 1);
+        let quiet = change("customer", "c1", "updated_at", json!("x"), 200, 1);
+        for c in [seen, same, quiet] {
+            assert_eq!(plan(v.clone(), vec![c.clone()]).report.conflicts, 0, "{c:?}");
+        }
+        child(&mut v, "visit", "v1", "c1", &[("staff_id", "r1"), ("note", "a")]);
+        stamp(&mut v, "visit", "v1", "note", clock(150, "other"), "c1");
+        assert_eq!(plan(v, vec![change("visit", "v1", "note", json!("b"), 200, 1)]).report.conflicts, 0);
+    }
+
+    #[test]
+    fn an_edit_of_a_removed_row_is_kept_as_a_conflict_with_the_removal() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        stamp(&mut v, "key_person", "k1", "*", CellClock { deleted: true, ..clock(150, "office") }, "c1");
+        let p = plan(v, vec![change("key_person", "k1", "phone", json!("139"), 200, 1)]);
+        assert_eq!(
+            conflicts(&p),
+            [("c1".to_string(), side(SqlValue::Null, "boss", 150), side(text("139"), "r1", 200))]
+        );
+        assert_eq!(p.report.superseded, 1);
+    }
+
+    #[test]
+    fn owner_and_territory_in_one_file_are_two_moves_in_order() {
+        let mut v = manager_view();
+        card(&mut v, "c1", "r1", "t1");
+        let p = plan(
+            v,
+            vec![
+                change("customer", "c1", "territory_id", json!("g1"), 200, 1),
+                change("customer", "c1", "owner_id", json!("m1"), 201, 2),
+            ],
+        );
+        assert!(refused(&p).is_empty(), "{:?}", p.steps);
+        assert_eq!(moves(&p), [(text("r1"), text("t1"), 12), (text("r1"), text("g1"), 14)]);
+    }
+
+    #[test]
+    fn ten_cells_of_a_card_are_ten_updates_judged_against_the_book() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        stamp(&mut v, "customer", "c1", "*", clock(50, "office"), "c1");
+        let changes: Vec<Change> =
+            (0..10).map(|i| change("customer", "c1", "phone", json!(i), 200 + i, i as i64 + 1)).collect();
+        let p = plan(v, changes);
+        assert_eq!(p.report.applied, 10);
+        let last = p.steps.iter().rev().find_map(|s| match s {
+            Step::Update { value, .. } => Some(value.clone()),
+            _ => None,
+        });
+        assert_eq!(last, Some(SqlValue::Integer(9)));
+        assert_eq!(p.state.version, 20);
+    }
+}

@@ -12,7 +12,7 @@ use rusqlite::{params, params_from_iter, Transaction};
 
 use super::merge::drop_customer;
 use super::plan::Step;
-use crate::changes::capture::{Clocks, State};
+use crate::changes::capture::{CellClock, Clocks, State};
 use crate::changes::manifest::{self, Scope};
 use crate::error::Result;
 use crate::search;
@@ -24,11 +24,22 @@ struct Pending {
     cells: Vec<(String, SqlValue)>,
 }
 
+/// A cell's clock waiting to be written.
+struct Stamped {
+    table: &'static str,
+    pk: String,
+    column: String,
+    clock: CellClock,
+    version: i64,
+    anchor: Option<String>,
+}
+
 pub struct Writer<'t, 'c> {
     tx: &'t Transaction<'c>,
     rows: Vec<Pending>,
-    index: HashMap<(&'static str, String), usize>,
-    clocks: Clocks,
+    /// Where each table's rows are in `rows`, by id.
+    index: HashMap<&'static str, HashMap<String, usize>>,
+    clocks: Vec<Stamped>,
     /// Cards whose revision goes up by one (once) and whose search entry is refreshed.
     touched: &'t BTreeSet<String>,
     bumped: HashSet<String>,
@@ -36,7 +47,7 @@ pub struct Writer<'t, 'c> {
 
 impl<'t, 'c> Writer<'t, 'c> {
     pub fn new(tx: &'t Transaction<'c>, touched: &'t BTreeSet<String>) -> Self {
-        Self { tx, rows: vec![], index: HashMap::new(), clocks: Clocks::default(), touched, bumped: HashSet::new() }
+        Self { tx, rows: vec![], index: HashMap::new(), clocks: vec![], touched, bumped: HashSet::new() }
     }
 
     /// Writes a step of the merge; the steps only one side makes (notices,
@@ -56,7 +67,7 @@ impl<'t, 'c> Writer<'t, 'c> {
             }
             Step::Pinyin { pk, key } => self.pend("customer", pk, "name_pinyin".into(), SqlValue::Text(key)),
             Step::PutClock { table, pk, column, clock, version, anchor } => {
-                self.clocks.put(table, &pk, &column, &clock, version, anchor.as_deref());
+                self.clocks.push(Stamped { table, pk, column, clock, version, anchor });
             }
             Step::Insert { table, columns, values } => {
                 self.flush_rows()?;
@@ -69,19 +80,19 @@ impl<'t, 'c> Writer<'t, 'c> {
                 self.tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([pk])?;
             }
             Step::DeleteCellClocks { table, pk } => {
-                self.clocks.flush(self.tx)?;
+                self.flush_clocks()?;
                 self.tx
                     .prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col <> '*'")?
                     .execute(params![table, pk])?;
             }
             Step::DeleteRowClocks { table, pk } => {
-                self.clocks.flush(self.tx)?;
+                self.flush_clocks()?;
                 self.tx
                     .prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2")?
                     .execute(params![table, pk])?;
             }
             Step::DeleteClock { table, pk, column } => {
-                self.clocks.flush(self.tx)?;
+                self.flush_clocks()?;
                 self.tx
                     .prepare_cached("DELETE FROM sync_clock WHERE tbl = ?1 AND pk = ?2 AND col = ?3")?
                     .execute(params![table, pk, column])?;
@@ -96,10 +107,11 @@ impl<'t, 'c> Writer<'t, 'c> {
     }
 
     fn pend(&mut self, table: &'static str, pk: String, column: String, value: SqlValue) {
-        let at = match self.index.get(&(table, pk.clone())) {
+        let index = self.index.entry(table).or_default();
+        let at = match index.get(&pk) {
             Some(&at) => at,
             None => {
-                self.index.insert((table, pk.clone()), self.rows.len());
+                index.insert(pk.clone(), self.rows.len());
                 self.rows.push(Pending { table, pk, cells: vec![] });
                 self.rows.len() - 1
             }
@@ -133,16 +145,40 @@ impl<'t, 'c> Writer<'t, 'c> {
         Ok(())
     }
 
+    /// Writes the clocks waiting, many to a statement, in key order (the
+    /// index pages each statement touches are neighbours). A cell stamped
+    /// twice keeps its later stamp (and the anchor it had, if that has none).
+    fn flush_clocks(&mut self) -> Result<()> {
+        if self.clocks.is_empty() {
+            return Ok(());
+        }
+        let mut stamps = std::mem::take(&mut self.clocks);
+        stamps.sort_by(|a, b| (a.table, &a.pk, &a.column).cmp(&(b.table, &b.pk, &b.column)));
+        let mut clocks = Clocks::default();
+        let mut stamps = stamps.into_iter().peekable();
+        while let Some(mut stamp) = stamps.next() {
+            while let Some(next) =
+                stamps.next_if(|n| (n.table, &n.pk, &n.column) == (stamp.table, &stamp.pk, &stamp.column))
+            {
+                let anchor = stamp.anchor.take();
+                stamp = Stamped { anchor: next.anchor.or(anchor), ..next };
+            }
+            clocks.put(stamp.table, &stamp.pk, &stamp.column, &stamp.clock, stamp.version, stamp.anchor.as_deref());
+        }
+        clocks.flush(self.tx)
+    }
+
     /// Writes everything waiting.
     pub fn flush(&mut self) -> Result<()> {
         self.flush_rows()?;
-        self.clocks.flush(self.tx)
+        self.flush_clocks()
     }
 
     /// The end of a merge: everything waiting is written, the cards it
     /// touched get a new revision and search entry, and the sync state is saved.
     pub fn finish(mut self, state: &State) -> Result<()> {
-        self.flush()?;
+        self.flush_rows()?;
+        self.flush_clocks()?;
         let rest: Vec<SqlValue> =
             self.touched.iter().filter(|c| !self.bumped.contains(*c)).map(|c| SqlValue::Text(c.clone())).collect();
         if !rest.is_empty() {

@@ -398,26 +398,25 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
         };
         const CLOCK: &str =
             "SELECT tbl, pk, col, hlc, origin, base_hlc, base_origin, version, anchor, deleted FROM sync_clock";
+        // The device's own changes it has already: left out by the query.
+        let me = &peer.device_id;
         let mut rows: Vec<Clocked> = tx
-            .prepare_cached(&format!("{CLOCK} WHERE anchor IS NULL AND version > ?1"))?
-            .query_map([from], read)?
+            .prepare_cached(&format!("{CLOCK} WHERE anchor IS NULL AND version > ?1 AND origin <> ?2"))?
+            .query_map(params![from, me], read)?
             .collect::<rusqlite::Result<_>>()?;
-        let mut by_card = tx.prepare_cached(&format!("{CLOCK} WHERE anchor = ?1 AND version > ?2"))?;
-        for customer in in_scope.iter().filter(|c| !whole.contains(*c)) {
-            for row in by_card.query_map(params![customer, from], read)? {
-                rows.push(row?);
-            }
-        }
-        for person in &staff {
-            for row in by_card.query_map(params![manifest::staff_anchor(person), from], read)? {
-                rows.push(row?);
-            }
+        let anchors: Vec<String> = in_scope
+            .iter()
+            .filter(|c| !whole.contains(*c))
+            .cloned()
+            .chain(staff.iter().map(|person| manifest::staff_anchor(person)))
+            .collect();
+        let mut by_anchor =
+            tx.prepare_cached(&format!("{CLOCK} WHERE anchor IN rarray(?1) AND version > ?2 AND origin <> ?3"))?;
+        for row in by_anchor.query_map(params![view::texts(&anchors), from, me], read)? {
+            rows.push(row?);
         }
         rows.sort_by_key(|r| r.4);
         for (tbl, pk, col, clock, version, _anchor) in rows {
-            if clock.origin == peer.device_id {
-                continue;
-            }
             if col == "*" {
                 if clock.deleted {
                     out.changes.push(Change {

@@ -87,6 +87,7 @@ pub fn plan_from_office(header: &Header, body: &Body, view: LaptopView, now: Dat
     let (to, acked) = range(header, view.acked_upto);
     let LaptopView { book, all_cards, mut names, unconfirmed, .. } = view;
     let mut p = Planner { merge: Merge::new(book), body, refused: false };
+    p.merge.steps.reserve(2 * body.changes.len() + 16);
     let state = &mut p.merge.book.state;
     // Head office corrects a clock that ran ahead; a clock that runs behind
     // head office's is moved forward here.
@@ -159,7 +160,7 @@ fn clock_of(current: &Option<(u64, String)>) -> CellClock {
 impl Planner<'_> {
     /// The plan; after a refusal its writes stop there and the state is never saved.
     fn finish(self, report: ImportReport, to: i64, acked: i64) -> LaptopPlan {
-        let Merge { book, steps, touched } = self.merge;
+        let Merge { book, steps, touched, .. } = self.merge;
         LaptopPlan { report, to, acked, steps, touched, state: Some(book.state) }
     }
 
@@ -257,7 +258,7 @@ impl Planner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{RowView, Stamp};
+    use super::super::{Map, RowView, Stamp};
     use super::*;
     use crate::changes::manifest::Columns;
     use crate::error::ProblemCode;
@@ -305,8 +306,8 @@ mod tests {
             book: BookRows {
                 state: State { device_id: ME.into(), hlc: 100, version: 10, clock_offset_ms: 0 },
                 columns: Columns(columns),
-                rows: HashMap::new(),
-                clocks: HashMap::new(),
+                rows: Map::new(),
+                clocks: Map::new(),
                 keep_values: false,
             },
             acked_upto: 0,

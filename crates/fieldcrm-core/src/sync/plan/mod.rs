@@ -20,8 +20,7 @@ pub mod office;
 pub use laptop::{is_stale, plan_from_office, range, stale_plan, LaptopPlan, LaptopView};
 pub use office::{plan_from_device, OfficePlan, OfficeView};
 
-use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
@@ -36,10 +35,23 @@ use crate::error::ProblemCode;
 /// Progress is reported every this many changes.
 pub const PROGRESS_EVERY: usize = 2000;
 
+/// The planner's maps (hashbrown's: a faster hash, and lookups by a
+/// borrowed key, so that judging a change allocates no key).
+pub type Map<K, V> = hashbrown::HashMap<K, V>;
 /// `(table, pk)`.
 pub type RowKey = (String, String);
 /// A row's clocks by column; the row's own clock has column `*`.
-pub type RowClocks = HashMap<String, Stamp>;
+pub type RowClocks = Map<String, Stamp>;
+
+/// A borrowed [`RowKey`]: hashes as the owned one does.
+#[derive(Hash)]
+struct Key<'a>(&'a str, &'a str);
+
+impl hashbrown::Equivalent<RowKey> for Key<'_> {
+    fn equivalent(&self, key: &RowKey) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
+}
 
 /// A row in the book: the values its anchor is made of (`None` when NULL),
 /// and the current values of the other columns the planner reads.
@@ -51,7 +63,7 @@ pub struct RowView {
     pub staff: Option<String>,
     /// Other columns, as loaded (head office reads values for conflicts and
     /// for who may change what; a laptop reads none).
-    pub cells: HashMap<String, SqlValue>,
+    pub cells: Map<String, SqlValue>,
 }
 
 impl RowView {
@@ -86,7 +98,12 @@ impl RowView {
             self.staff = text;
         }
         if keep {
-            self.cells.insert(column.to_string(), value.clone());
+            match self.cells.get_mut(column) {
+                Some(cell) => value.clone_into(cell),
+                None => {
+                    self.cells.insert(column.to_string(), value.clone());
+                }
+            }
         }
     }
 }
@@ -105,8 +122,8 @@ pub struct Stamp {
 pub struct BookRows {
     pub state: State,
     pub columns: Columns,
-    pub rows: HashMap<RowKey, RowView>,
-    pub clocks: HashMap<RowKey, RowClocks>,
+    pub rows: Map<RowKey, RowView>,
+    pub clocks: Map<RowKey, RowClocks>,
     /// Rows keep the values the file writes (head office reads them back).
     pub keep_values: bool,
 }
@@ -231,39 +248,54 @@ pub struct Merge {
     pub steps: Vec<Step>,
     /// Cards whose revision and search entry are refreshed at the end.
     pub touched: BTreeSet<String>,
+    /// The book's columns of each table, to look up.
+    known: Map<String, hashbrown::HashSet<String>>,
 }
 
 impl Merge {
     pub fn new(book: BookRows) -> Self {
-        Self { book, steps: vec![], touched: BTreeSet::new() }
+        let known = book.columns.0.iter().map(|(t, cs)| (t.clone(), cs.iter().cloned().collect())).collect();
+        Self { book, steps: vec![], touched: BTreeSet::new(), known }
+    }
+
+    /// Does the book have this column?
+    pub fn has(&self, table: &str, column: &str) -> bool {
+        self.known.get(table).is_some_and(|columns| columns.contains(column))
     }
 
     /// The clock of a cell, or of its row when the cell has none.
     pub fn cell_clock(&self, table: &str, pk: &str, column: &str) -> Option<&CellClock> {
-        let row = self.book.clocks.get(&key(table, pk))?;
+        let row = self.book.clocks.get(&Key(table, pk))?;
         row.get(column).or_else(|| row.get("*")).map(|s| &s.clock)
     }
 
     /// A clock of the cell itself (`*`: of the row).
     pub fn own_clock(&self, table: &str, pk: &str, column: &str) -> Option<&Stamp> {
-        self.book.clocks.get(&key(table, pk))?.get(column)
+        self.book.clocks.get(&Key(table, pk))?.get(column)
     }
 
     pub fn row(&self, table: &str, pk: &str) -> Option<&RowView> {
-        self.book.rows.get(&key(table, pk))
+        self.book.rows.get(&Key(table, pk))
+    }
+
+    pub fn row_mut(&mut self, table: &str, pk: &str) -> Option<&mut RowView> {
+        self.book.rows.get_mut(&Key(table, pk))
     }
 
     pub fn put_clock(&mut self, table: &'static str, pk: &str, column: &str, clock: CellClock, anchor: Option<String>) {
         let version = self.book.state.next_version();
-        let entry = self.book.clocks.entry(key(table, pk)).or_default().entry(column.to_string());
         let stamp = Stamp { clock: clock.clone(), anchor: anchor.clone() };
-        match entry {
-            Entry::Occupied(mut e) => {
-                let kept = e.get().anchor.clone();
-                *e.get_mut() = Stamp { anchor: anchor.clone().or(kept), ..stamp };
+        let row = match self.book.clocks.get_mut(&Key(table, pk)) {
+            Some(row) => row,
+            None => self.book.clocks.entry(key(table, pk)).or_default(),
+        };
+        match row.get_mut(column) {
+            Some(e) => {
+                let kept = e.anchor.take();
+                *e = Stamp { anchor: stamp.anchor.or(kept), ..stamp };
             }
-            Entry::Vacant(e) => {
-                e.insert(stamp);
+            None => {
+                row.insert(column.to_string(), stamp);
             }
         }
         self.steps.push(Step::PutClock { table, pk: pk.into(), column: column.into(), clock, version, anchor });
@@ -347,10 +379,15 @@ impl Merge {
         let mut columns: Vec<String> = vec![];
         let mut sql_values: Vec<SqlValue> = vec![];
         let mut row = RowView::default();
+        if self.book.keep_values {
+            row.cells.reserve(values.len());
+        }
+        columns.reserve(values.len() + 1);
+        sql_values.reserve(values.len() + 1);
         for (name, value) in values {
             // Columns this book does not know (an older schema receiving) are
             // skipped; columns the sender did not know take their defaults.
-            if self.book.columns.has(table.name, name) {
+            if self.has(table.name, name) {
                 let value = to_sql(value);
                 row.set(table.scope, name, &value, self.book.keep_values);
                 columns.push(name.clone());
@@ -386,10 +423,10 @@ impl Merge {
         if existing.as_ref().is_some_and(|c| c.deleted) {
             return Outcome::Duplicate;
         }
-        let anchor = self.book.rows.remove(&key(table.name, &change.k)).and_then(|r| r.anchor(table.scope));
+        let anchor = self.book.rows.remove(&Key(table.name, &change.k)).and_then(|r| r.anchor(table.scope));
         self.steps.push(Step::DeleteRow { table: table.name, pk: change.k.clone() });
         self.steps.push(Step::DeleteCellClocks { table: table.name, pk: change.k.clone() });
-        if let Some(clocks) = self.book.clocks.get_mut(&key(table.name, &change.k)) {
+        if let Some(clocks) = self.book.clocks.get_mut(&Key(table.name, &change.k)) {
             clocks.retain(|column, _| column == "*");
         }
         self.put_clock(table.name, &change.k, "*", clock, anchor.clone());
@@ -399,7 +436,7 @@ impl Merge {
     }
 
     fn set_cell(&mut self, table: &'static SyncTable, change: &Change, column: &str, clock: CellClock) -> Outcome {
-        if !self.book.columns.has(table.name, column) || column == "id" {
+        if !self.has(table.name, column) || column == "id" {
             // A column this (older) book does not have: nothing to store it in.
             return Outcome::MissingRow;
         }
@@ -408,7 +445,7 @@ impl Merge {
             return Outcome::Removed;
         }
         let keep = self.book.keep_values;
-        let Some(row) = self.book.rows.get_mut(&key(table.name, &change.k)) else {
+        let Some(row) = self.book.rows.get_mut(&Key(table.name, &change.k)) else {
             return Outcome::MissingRow;
         };
         let current_value = row.cells.get(column).cloned().unwrap_or(SqlValue::Null);

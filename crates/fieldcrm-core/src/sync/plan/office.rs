@@ -89,6 +89,7 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
     let mut view = view;
     let book = std::mem::take(&mut view.book);
     let mut p = Planner { merge: Merge::new(book), view };
+    p.merge.steps.reserve(2 * body.changes.len() + 16);
     let received = p.view.received_upto;
     let (from, to) = header.ranges.iter().find(|r| r.origin == header.sender).map_or((1, 0), |r| (r.from, r.to));
     let mut report = ImportReport::default();
@@ -152,7 +153,7 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
     // of ours its file's time was.
     let offset_ms =
         if skew > SKEW_TOLERANCE_MS { header.clock_correction_ms - skew } else { header.clock_correction_ms };
-    let Merge { book, steps, touched } = p.merge;
+    let Merge { book, steps, touched, .. } = p.merge;
     OfficePlan { report, steps, touched, state: book.state, received_upto, offset_ms, rerouted, refused }
 }
 
@@ -448,7 +449,7 @@ mod tests {
 
     use serde_json::json;
 
-    use super::super::{key, RowView, Stamp};
+    use super::super::{key, Map, RowView, Stamp};
     use super::*;
     use crate::changes::manifest::Columns;
     use crate::sync::file::Range;
@@ -498,8 +499,8 @@ mod tests {
             book: BookRows {
                 state: State { device_id: "office".into(), hlc: 100, version: 10, clock_offset_ms: 0 },
                 columns: Columns(columns),
-                rows: HashMap::new(),
-                clocks: HashMap::new(),
+                rows: Map::new(),
+                clocks: Map::new(),
                 keep_values: true,
             },
             sender: DEV.into(),

@@ -162,7 +162,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
         "open_card_with_people_and_history_p95_ms": ms(open_card),
     });
     if json {
-        crate::output::print_json(&report);
+        crate::terminal::print_json(&report);
     } else {
         outln!(
             "book: {} customers, {} key people, {} history rows, {:.1} MiB",

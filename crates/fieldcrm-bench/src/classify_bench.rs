@@ -80,7 +80,7 @@ pub fn run(args: &ClassifyBenchArgs, json: bool) -> Result<(), ApiError> {
         return Err(invalid("fieldcrm-bench classify needs at least 1,000 customers and 1 run".into()));
     }
     let f = crate::measure::in_new_book(args.book.as_ref(), "classify", |path| measure(args, path))?;
-    crate::output::show(&f, json, |f| {
+    crate::terminal::show(&f, json, |f| {
         [
             format!("book: {} customers, generated in {:.1} s", f.customers, f.generation_s),
             format!(

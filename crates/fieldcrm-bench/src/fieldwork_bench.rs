@@ -68,7 +68,7 @@ pub fn run(args: &FieldworkBenchArgs, json: bool) -> Result<(), ApiError> {
         return Err(invalid("fieldcrm-bench fieldwork needs at least 1,000 customers and 1 run".into()));
     }
     let f = crate::measure::in_new_book(args.book.as_ref(), "fieldwork", |path| measure(args, path))?;
-    crate::output::show(&f, json, |f| {
+    crate::terminal::show(&f, json, |f| {
         [
             format!(
                 "book: {} customers, {} visit and call records, {:.0} MiB, generated in {:.1} s",

@@ -3,8 +3,10 @@
 //! `--json`). A binary of its own, so that the benchmarks do not ship in the
 //! `fieldcrm` command line; `make bench` runs them all on release builds.
 
+/// The CLI's printing, one source for both programs.
 #[macro_use]
-mod output;
+#[path = "../../fieldcrm-cli/src/terminal.rs"]
+mod terminal;
 mod bench;
 mod classify_bench;
 mod fieldwork_bench;
@@ -15,7 +17,7 @@ mod sync_bench;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use fieldcrm_core::{ApiError, ErrorCode};
+use fieldcrm_core::ApiError;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,20 +59,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            output::error(&error, cli.json);
-            // The exit codes of the `fieldcrm` binary.
-            ExitCode::from(match error.code {
-                ErrorCode::Invalid
-                | ErrorCode::NotFound
-                | ErrorCode::NoProfile
-                | ErrorCode::ProfileExists
-                | ErrorCode::Forbidden => 2,
-                ErrorCode::EditConflict => 3,
-                ErrorCode::SyncRefused => 4,
-                _ => 1,
-            })
-        }
+        Err(error) => terminal::fail(&error, cli.json),
     }
 }
 

@@ -112,11 +112,11 @@ pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
             let book = Book::open(path, Arc::new(SystemClock))?;
             measure_import(&book, path.parent().unwrap_or(Path::new(".")), args.import_rows)
         })?;
-        crate::output::show(&f, json, ImportFigures::line);
+        crate::terminal::show(&f, json, ImportFigures::line);
         return Ok(());
     }
     let f = crate::measure::in_new_book(args.book.as_ref(), "sales", |path| measure(args, path))?;
-    crate::output::show(&f, json, |f| {
+    crate::terminal::show(&f, json, |f| {
         let mut out = vec![format!(
             "book: {} customers, {} sales lines ({} in the year analysed), {:.0} MiB, generated in {:.1} s",
             f.customers, f.sales_lines, f.period_lines, f.book_mib, f.generation_s

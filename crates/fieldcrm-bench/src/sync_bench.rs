@@ -260,7 +260,7 @@ pub fn run(args: &SyncBenchArgs, json: bool) -> Result<(), ApiError> {
     let _ = std::fs::remove_dir_all(&dir);
     let f = result?;
     if json {
-        crate::output::print_json(&f);
+        crate::terminal::print_json(&f);
         return Ok(());
     }
     outln!(

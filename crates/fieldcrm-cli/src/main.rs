@@ -5,9 +5,10 @@
 //! to do.
 
 #[macro_use]
-mod output;
+mod terminal;
 mod classify_cmd;
 mod fieldwork_cmd;
+mod output;
 mod sales_cmd;
 mod sync_cmd;
 
@@ -396,19 +397,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            output::error(&error, cli.json);
-            ExitCode::from(match error.code {
-                ErrorCode::Invalid
-                | ErrorCode::NotFound
-                | ErrorCode::NoProfile
-                | ErrorCode::ProfileExists
-                | ErrorCode::Forbidden => 2,
-                ErrorCode::EditConflict => 3,
-                ErrorCode::SyncRefused => 4,
-                _ => 1,
-            })
-        }
+        Err(error) => terminal::fail(&error, cli.json),
     }
 }
 

@@ -231,21 +231,6 @@ impl Clocks {
     }
 }
 
-/// Writes a cell's clock.
-pub fn put_clock(
-    tx: &Transaction<'_>,
-    tbl: &str,
-    pk: &str,
-    col: &str,
-    clock: &CellClock,
-    version: i64,
-    anchor: Option<&str>,
-) -> Result<()> {
-    let mut clocks = Clocks::default();
-    clocks.put(tbl, pk, col, clock, version, anchor);
-    clocks.flush(tx)
-}
-
 /// Is this book head office's?
 pub fn is_office(conn: &Connection) -> Result<bool> {
     Ok(conn

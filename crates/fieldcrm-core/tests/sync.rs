@@ -411,6 +411,91 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
     assert_eq!(card.fields.get("name"), Some(&json!("老版本客户")));
 }
 
+/// A signed file from an enrolled laptop whose values no form would take (a
+/// 40,000-character name with a NUL in it): head office refuses that card
+/// alone, merges the rest, and its customer list still exports.
+#[test]
+fn values_no_form_would_take_are_refused_alone_and_the_rest_merges() {
+    let w = World::new(1);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("laptop.sqlite");
+    let laptop = fieldcrm_core::Book::open(&path, w.office.clock.clone()).expect("book");
+    let device = laptop.device().expect("device");
+    w.office
+        .book
+        .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
+            staff_id: w.people[0].staff_id.clone(),
+            device_id: device.device_id.clone(),
+            public_key: device.public_key.clone(),
+            name: None,
+        })
+        .expect("enroll");
+    let secret: Vec<u8> = rusqlite::Connection::open(&path)
+        .expect("raw")
+        .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
+        .expect("key");
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
+    let card = |name: String, s: i64| {
+        let id = fieldcrm_core::ids::CustomerId::new().to_string();
+        fieldcrm_core::sync::file::Change {
+            t: "customer".into(),
+            k: id.clone(),
+            c: "*".into(),
+            v: json!({"id": id, "name": name, "channel_level": "retailer", "lifecycle": "active",
+                      "owner_id": w.people[0].staff_id, "territory_id": w.territories[0],
+                      "reviewed_at": "2026-11-01T00:00:00.000Z",
+                      "created_at": "2026-11-01T00:00:00.000Z", "updated_at": "2026-11-01T00:00:00.000Z"}),
+            h: (1 << 40) + s as u64,
+            o: device.device_id.clone(),
+            s,
+            bh: 0,
+            bo: None,
+            n: 0,
+        }
+    };
+    let hostile = format!("{}\u{0}", "华".repeat(40_000));
+    let changes = vec![card(hostile, 1), card("华星农资".into(), 2)];
+    let header = fieldcrm_core::sync::file::Header {
+        format_minor: 0,
+        schema_version: 2,
+        columns: fieldcrm_core::changes::manifest::Columns::default(),
+        sender: device.device_id.clone(),
+        sender_key: device.public_key.clone(),
+        recipient: w.office.device_id.clone(),
+        recipient_staff: None,
+        file_no: 1,
+        ranges: vec![fieldcrm_core::sync::file::Range { origin: device.device_id.clone(), from: 1, to: 2 }],
+        ack: 0,
+        created_at: "2026-11-02T08:00:00.000Z".into(),
+        snapshot: false,
+        clock_correction_ms: 0,
+        change_count: 2,
+        body_len: 0,
+        body_hash: String::new(),
+    };
+    let body = fieldcrm_core::sync::file::Body { changes, ..Default::default() };
+    let bytes = fieldcrm_core::sync::file::encode(header, &body, &key).expect("encode");
+    let report = w.office.book.sync_import_bytes(&bytes, None, &mut quiet).expect("the file merges");
+    assert_eq!((report.applied, report.rejected), (1, 1));
+    let names: Vec<String> = w
+        .office
+        .book
+        .search_customers(&fieldcrm_core::search::CustomerQuery::default())
+        .expect("list")
+        .rows
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(names.contains(&"华星农资".to_string()));
+    assert!(names.iter().all(|n| n.chars().count() <= 100), "no card with the hostile name");
+    let exported = w
+        .office
+        .book
+        .export_customers(&fieldcrm_core::search::CustomerQuery::default(), &dir.path().join("list.xlsx"), &mut |_| {})
+        .expect("the list exports");
+    assert!(exported.rows >= 1);
+}
+
 #[test]
 fn a_laptop_joins_a_head_office_whose_data_predates_sync() {
     let clock = std::sync::Arc::new(fieldcrm_core::FixedClock::new(world::start()));

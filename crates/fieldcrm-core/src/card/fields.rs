@@ -301,6 +301,30 @@ pub struct Checked {
     pub warnings: Vec<FieldProblem>,
 }
 
+/// The limits a text field keeps whatever the text came from (a form, an
+/// import, a changeset file): its length, and no invisible control
+/// characters in prose and names. `None` when `text` keeps them, or when the
+/// field is not text.
+pub fn text_problem(def: &FieldDef, text: &str) -> Option<FieldProblem> {
+    let problem = |code: ProblemCode, message: String| Some(FieldProblem::new(def.key, code, message));
+    match def.kind {
+        Kind::Text(max) | Kind::LongText(max) => {
+            let len = text.chars().count();
+            if len > max {
+                return problem(ProblemCode::TooLong, format!("is {len} characters long; at most {max} fit"));
+            }
+            if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                return problem(ProblemCode::ControlChars, "contains invisible control characters; retype it".into());
+            }
+            None
+        }
+        Kind::Phone if text.chars().count() > PHONE_MAX => {
+            problem(ProblemCode::TooLong, format!("at most {PHONE_MAX} characters fit"))
+        }
+        _ => None,
+    }
+}
+
 /// Checks `value` against the field and converts it. `today` bounds past-only
 /// dates. Empty text becomes null; a null in a required field is a problem.
 pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, FieldProblem> {
@@ -327,27 +351,20 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
     }
     let mut warnings = vec![];
     let (sql, json) = match def.kind {
-        Kind::Text(max) | Kind::LongText(max) => {
+        Kind::Text(_) | Kind::LongText(_) => {
             let text = as_text(value).ok_or_else(|| problem(ProblemCode::NotText, "must be text".into()))?;
             let text =
                 if matches!(def.kind, Kind::Text(_)) { text.trim().to_string() } else { text.trim_end().to_string() };
-            let len = text.chars().count();
-            if len > max {
-                return Err(problem(ProblemCode::TooLong, format!("is {len} characters long; at most {max} fit")));
-            }
-            if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-                return Err(problem(
-                    ProblemCode::ControlChars,
-                    "contains invisible control characters; retype it".into(),
-                ));
+            if let Some(refused) = text_problem(def, &text) {
+                return Err(refused);
             }
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Phone => {
             let text =
                 as_text(value).ok_or_else(|| problem(ProblemCode::NotText, "must be text".into()))?.trim().to_string();
-            if text.chars().count() > PHONE_MAX {
-                return Err(problem(ProblemCode::TooLong, format!("at most {PHONE_MAX} characters fit")));
+            if let Some(refused) = text_problem(def, &text) {
+                return Err(refused);
             }
             if !looks_like_phone(&text) {
                 warnings.push(problem(

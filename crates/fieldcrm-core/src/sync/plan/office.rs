@@ -12,6 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
 use super::{BookRows, Merge, Outcome, Side, Step, PROGRESS_EVERY};
+use crate::card::fields::{text_problem, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use crate::changes::capture::{CellClock, State};
 use crate::changes::manifest::{self, Anchor, Authority, SyncTable};
 use crate::error::ProblemCode;
@@ -112,7 +113,7 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
             report.already_had += 1;
             continue;
         }
-        if let Err(refusal) = p.authorise(change) {
+        if let Err(refusal) = p.authorise(change).and_then(|()| field_limits(change)) {
             p.reject(i, change, refusal);
             report.rejected += 1;
             continue;
@@ -155,6 +156,32 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
         if skew > SKEW_TOLERANCE_MS { header.clock_correction_ms - skew } else { header.clock_correction_ms };
     let Merge { book, steps, touched, .. } = p.merge;
     OfficePlan { report, steps, touched, state: book.state, received_upto, offset_ms, rerouted, refused }
+}
+
+/// The card's fields keep the limits a form keeps (length, no control
+/// characters), whoever sent the value: a cell that breaks them is refused
+/// alone, and the rest of the file merges.
+fn field_limits(change: &Change) -> Result<(), Refusal> {
+    let Some(entity) = [CUSTOMER_ENTITY, KEY_PERSON_ENTITY, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY]
+        .into_iter()
+        .find(|e| e.table == change.t)
+    else {
+        return Ok(());
+    };
+    let check = |column: &str, value: &Json| {
+        let (Some(def), Json::String(text)) = (entity.fields.iter().find(|d| d.column == column), value) else {
+            return Ok(());
+        };
+        match text_problem(def, text) {
+            Some(p) => Err(refuse(p.code, format!("{}: {}", def.key, p.message))),
+            None => Ok(()),
+        }
+    };
+    match (change.c.as_str(), &change.v) {
+        ("*", Json::Object(values)) => values.iter().try_for_each(|(column, value)| check(column, value)),
+        ("*" | "-", _) => Ok(()),
+        (column, value) => check(column, value),
+    }
 }
 
 impl Planner {
@@ -489,7 +516,7 @@ mod tests {
         let mut columns = BTreeMap::new();
         columns.insert(
             "customer".to_string(),
-            cols(&["id", "name", "phone", "owner_id", "territory_id", "grade", "route_id", "updated_at"]),
+            cols(&["id", "name", "phone", "notes", "owner_id", "territory_id", "grade", "route_id", "updated_at"]),
         );
         columns.insert("key_person".to_string(), cols(&["id", "customer_id", "name", "phone"]));
         columns.insert("visit".to_string(), cols(&["id", "customer_id", "staff_id", "note"]));
@@ -815,6 +842,30 @@ mod tests {
         );
         assert!(refused(&p).is_empty(), "{:?}", p.steps);
         assert_eq!(moves(&p), [(text("r1"), text("t1"), 12), (text("r1"), text("g1"), 14)]);
+    }
+
+    #[test]
+    fn a_value_a_form_would_refuse_is_refused_alone_and_the_rest_merges() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        let long_name = "华".repeat(40_000);
+        let p = plan(
+            v,
+            vec![
+                change("customer", "c9", "*", json!({"id": "c9", "owner_id": "r1", "name": long_name}), 200, 1),
+                change("customer", "c1", "name", json!("华星\u{0}农资"), 201, 2),
+                change("customer", "c1", "phone", json!("1".repeat(41)), 202, 3),
+                change("customer", "c1", "notes", json!("门店扩建\n二期"), 203, 4),
+                change("key_person", "k1", "*", json!({"id": "k1", "customer_id": "c1", "name": "王\u{7}"}), 204, 5),
+            ],
+        );
+        assert_eq!(refused(&p), ["too_long", "control_chars", "too_long", "control_chars"]);
+        assert_eq!(p.report.applied, 1, "the notes, with a line break, merge");
+        let Some(Step::Reject { message, .. }) = p.steps.iter().find(|s| matches!(s, Step::Reject { change: 1, .. }))
+        else {
+            panic!("the name's rejection")
+        };
+        assert!(message.starts_with("name: "), "{message}");
     }
 
     #[test]

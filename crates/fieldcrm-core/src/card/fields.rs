@@ -325,6 +325,24 @@ pub fn text_problem(def: &FieldDef, text: &str) -> Option<FieldProblem> {
     }
 }
 
+/// The limits a value as the book stores it must keep, whoever sent it (a
+/// changeset carries stored values, not what a form typed): text length and
+/// characters, number ranges, the options of a choice, the shape of a code
+/// and a yes/no — the same checks as [`check`]. Dates, tags, code sets and
+/// references are left to the writers (their stored form is not the
+/// form's, or they depend on the day or the book). `None` when the value
+/// keeps them; a NULL is left to the column's own constraint.
+pub fn stored_problem(def: &FieldDef, value: &Json) -> Option<FieldProblem> {
+    match (def.kind, value) {
+        (_, Json::Null) => None,
+        (Kind::Text(_) | Kind::LongText(_) | Kind::Phone, Json::String(text)) => text_problem(def, text),
+        (Kind::Integer { .. } | Kind::Real { .. } | Kind::Choice(_) | Kind::Bool | Kind::Code(_), _) => {
+            check(def, value, NaiveDate::MAX).err()
+        }
+        _ => None,
+    }
+}
+
 /// Checks `value` against the field and converts it. `today` bounds past-only
 /// dates. Empty text becomes null; a null in a required field is a problem.
 pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, FieldProblem> {

@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
 use super::{BookRows, Merge, Outcome, Side, Step, PROGRESS_EVERY};
-use crate::card::fields::{text_problem, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
+use crate::card::fields::{stored_problem, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use crate::changes::capture::{CellClock, State};
 use crate::changes::manifest::{self, Anchor, Authority, SyncTable};
 use crate::error::ProblemCode;
@@ -158,9 +158,9 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
     OfficePlan { report, steps, touched, state: book.state, received_upto, offset_ms, rerouted, refused }
 }
 
-/// The card's fields keep the limits a form keeps (length, no control
-/// characters), whoever sent the value: a cell that breaks them is refused
-/// alone, and the rest of the file merges.
+/// The card's fields keep the limits a form keeps (`stored_problem`: text
+/// length and characters, ranges, choices, codes), whoever sent the value: a
+/// cell that breaks them is refused alone, and the rest of the file merges.
 fn field_limits(change: &Change) -> Result<(), Refusal> {
     let Some(entity) = [CUSTOMER_ENTITY, KEY_PERSON_ENTITY, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY]
         .into_iter()
@@ -169,10 +169,10 @@ fn field_limits(change: &Change) -> Result<(), Refusal> {
         return Ok(());
     };
     let check = |column: &str, value: &Json| {
-        let (Some(def), Json::String(text)) = (entity.fields.iter().find(|d| d.column == column), value) else {
+        let Some(def) = entity.fields.iter().find(|d| d.column == column) else {
             return Ok(());
         };
-        match text_problem(def, text) {
+        match stored_problem(def, value) {
             Some(p) => Err(refuse(p.code, format!("{}: {}", def.key, p.message))),
             None => Ok(()),
         }
@@ -516,7 +516,20 @@ mod tests {
         let mut columns = BTreeMap::new();
         columns.insert(
             "customer".to_string(),
-            cols(&["id", "name", "phone", "notes", "owner_id", "territory_id", "grade", "route_id", "updated_at"]),
+            cols(&[
+                "id",
+                "name",
+                "phone",
+                "notes",
+                "lifecycle",
+                "employees",
+                "basic_verified",
+                "owner_id",
+                "territory_id",
+                "grade",
+                "route_id",
+                "updated_at",
+            ]),
         );
         columns.insert("key_person".to_string(), cols(&["id", "customer_id", "name", "phone"]));
         columns.insert("visit".to_string(), cols(&["id", "customer_id", "staff_id", "note"]));
@@ -856,11 +869,17 @@ mod tests {
                 change("customer", "c1", "name", json!("华星\u{0}农资"), 201, 2),
                 change("customer", "c1", "phone", json!("1".repeat(41)), 202, 3),
                 change("customer", "c1", "notes", json!("门店扩建\n二期"), 203, 4),
+                change("customer", "c1", "lifecycle", json!("sleeping"), 205, 6),
+                change("customer", "c1", "employees", json!(-3), 206, 7),
+                change("customer", "c1", "basic_verified", json!(1), 207, 8),
                 change("key_person", "k1", "*", json!({"id": "k1", "customer_id": "c1", "name": "王\u{7}"}), 204, 5),
             ],
         );
-        assert_eq!(refused(&p), ["too_long", "control_chars", "too_long", "control_chars"]);
-        assert_eq!(p.report.applied, 1, "the notes, with a line break, merge");
+        assert_eq!(
+            refused(&p),
+            ["too_long", "control_chars", "too_long", "not_choice", "out_of_range", "control_chars"]
+        );
+        assert_eq!(p.report.applied, 2, "the notes, with a line break, and a yes as stored (1) merge");
         let Some(Step::Reject { message, .. }) = p.steps.iter().find(|s| matches!(s, Step::Reject { change: 1, .. }))
         else {
             panic!("the name's rejection")

@@ -331,28 +331,92 @@ fn resolving_a_conflict_is_an_ordinary_change_that_reaches_everyone() {
     }
 }
 
+/// A laptop enrolled for the world's first person whose file is written by
+/// hand (signed with its own key): what an older version, or a laptop made to
+/// lie, could send.
+struct HandWritten {
+    device: fieldcrm_core::api::sync::DeviceInfo,
+    key: ed25519_dalek::SigningKey,
+    _dir: tempfile::TempDir,
+}
+
+impl HandWritten {
+    fn enrolled(w: &World) -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("laptop.sqlite");
+        let device = fieldcrm_core::Book::open(&path, w.office.clock.clone()).expect("book").device().expect("device");
+        w.office
+            .book
+            .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
+                staff_id: w.people[0].staff_id.clone(),
+                device_id: device.device_id.clone(),
+                public_key: device.public_key.clone(),
+                name: None,
+            })
+            .expect("enroll");
+        let secret: Vec<u8> = rusqlite::Connection::open(&path)
+            .expect("raw")
+            .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
+            .expect("key");
+        let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
+        Self { device, key, _dir: dir }
+    }
+
+    /// A new card of the world's first person, as a laptop sends it (change `s` of its stream).
+    fn new_card(&self, w: &World, id: &str, name: &str, s: i64) -> fieldcrm_core::sync::file::Change {
+        let card = json!({"id": id, "name": name, "channel_level": "retailer", "lifecycle": "active",
+                              "owner_id": w.people[0].staff_id, "territory_id": w.territories[0],
+                              "reviewed_at": "2026-11-01T00:00:00.000Z",
+                              "created_at": "2026-11-01T00:00:00.000Z", "updated_at": "2026-11-01T00:00:00.000Z"});
+        fieldcrm_core::sync::file::Change {
+            t: "customer".into(),
+            k: id.into(),
+            c: "*".into(),
+            v: card,
+            h: (1 << 40) + s as u64,
+            o: self.device.device_id.clone(),
+            s,
+            bh: 0,
+            bo: None,
+            n: 0,
+        }
+    }
+
+    /// The signed file of `changes` (numbered 1..) for head office, from a book of `columns`.
+    fn file(
+        &self,
+        w: &World,
+        columns: fieldcrm_core::changes::manifest::Columns,
+        changes: Vec<fieldcrm_core::sync::file::Change>,
+    ) -> Vec<u8> {
+        let to = changes.len() as i64;
+        let header = fieldcrm_core::sync::file::Header {
+            format_minor: 0,
+            schema_version: 2,
+            columns,
+            sender: self.device.device_id.clone(),
+            sender_key: self.device.public_key.clone(),
+            recipient: w.office.device_id.clone(),
+            recipient_staff: None,
+            file_no: 1,
+            ranges: vec![fieldcrm_core::sync::file::Range { origin: self.device.device_id.clone(), from: 1, to }],
+            ack: 0,
+            created_at: "2026-11-02T08:00:00.000Z".into(),
+            snapshot: false,
+            clock_correction_ms: 0,
+            change_count: to as u64,
+            body_len: 0,
+            body_hash: String::new(),
+        };
+        let body = fieldcrm_core::sync::file::Body { changes, ..Default::default() };
+        fieldcrm_core::sync::file::encode(header, &body, &self.key).expect("encode")
+    }
+}
+
 #[test]
 fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_defaults() {
     let w = World::new(1);
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("old-laptop.sqlite");
-    let old = fieldcrm_core::Book::open(&path, w.office.clock.clone()).expect("book");
-    let device = old.device().expect("device");
-    w.office
-        .book
-        .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
-            staff_id: w.people[0].staff_id.clone(),
-            device_id: device.device_id.clone(),
-            public_key: device.public_key.clone(),
-            name: None,
-        })
-        .expect("enroll");
-    let secret: Vec<u8> = rusqlite::Connection::open(&path)
-        .expect("raw")
-        .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
-        .expect("key");
-    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
-    let territory = w.territories[0].clone();
+    let old = HandWritten::enrolled(&w);
     let mut columns = fieldcrm_core::changes::manifest::Columns::default();
     let old_customer: Vec<String> = [
         "id",
@@ -370,40 +434,8 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
     .collect();
     columns.0.insert("customer".into(), old_customer);
     let card_id = fieldcrm_core::ids::CustomerId::new().to_string();
-    let change = fieldcrm_core::sync::file::Change {
-        t: "customer".into(),
-        k: card_id.clone(),
-        c: "*".into(),
-        v: json!({"id": card_id, "name": "老版本客户", "channel_level": "retailer", "lifecycle": "active",
-                  "owner_id": w.people[0].staff_id, "territory_id": territory, "reviewed_at": "2026-11-01T00:00:00.000Z",
-                  "created_at": "2026-11-01T00:00:00.000Z", "updated_at": "2026-11-01T00:00:00.000Z"}),
-        h: 1 << 40,
-        o: device.device_id.clone(),
-        s: 1,
-        bh: 0,
-        bo: None,
-        n: 0,
-    };
-    let header = fieldcrm_core::sync::file::Header {
-        format_minor: 0,
-        schema_version: 2,
-        columns,
-        sender: device.device_id.clone(),
-        sender_key: device.public_key.clone(),
-        recipient: w.office.device_id.clone(),
-        recipient_staff: None,
-        file_no: 1,
-        ranges: vec![fieldcrm_core::sync::file::Range { origin: device.device_id, from: 1, to: 1 }],
-        ack: 0,
-        created_at: "2026-11-02T08:00:00.000Z".into(),
-        snapshot: false,
-        clock_correction_ms: 0,
-        change_count: 1,
-        body_len: 0,
-        body_hash: String::new(),
-    };
-    let body = fieldcrm_core::sync::file::Body { changes: vec![change], ..Default::default() };
-    let bytes = fieldcrm_core::sync::file::encode(header, &body, &key).expect("encode");
+    let change = old.new_card(&w, &card_id, "老版本客户", 1);
+    let bytes = old.file(&w, columns, vec![change]);
     let report = w.office.book.sync_import_bytes(&bytes, None, &mut quiet).expect("an older schema's file is accepted");
     assert_eq!(report.applied, 1);
     let card = w.office.book.customer(card_id.parse().expect("id")).expect("card");
@@ -417,64 +449,11 @@ fn a_file_from_an_older_schema_is_accepted_and_missing_fields_take_their_default
 #[test]
 fn values_no_form_would_take_are_refused_alone_and_the_rest_merges() {
     let w = World::new(1);
-    let dir = tempfile::tempdir().expect("dir");
-    let path = dir.path().join("laptop.sqlite");
-    let laptop = fieldcrm_core::Book::open(&path, w.office.clock.clone()).expect("book");
-    let device = laptop.device().expect("device");
-    w.office
-        .book
-        .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
-            staff_id: w.people[0].staff_id.clone(),
-            device_id: device.device_id.clone(),
-            public_key: device.public_key.clone(),
-            name: None,
-        })
-        .expect("enroll");
-    let secret: Vec<u8> = rusqlite::Connection::open(&path)
-        .expect("raw")
-        .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
-        .expect("key");
-    let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
-    let card = |name: String, s: i64| {
-        let id = fieldcrm_core::ids::CustomerId::new().to_string();
-        fieldcrm_core::sync::file::Change {
-            t: "customer".into(),
-            k: id.clone(),
-            c: "*".into(),
-            v: json!({"id": id, "name": name, "channel_level": "retailer", "lifecycle": "active",
-                      "owner_id": w.people[0].staff_id, "territory_id": w.territories[0],
-                      "reviewed_at": "2026-11-01T00:00:00.000Z",
-                      "created_at": "2026-11-01T00:00:00.000Z", "updated_at": "2026-11-01T00:00:00.000Z"}),
-            h: (1 << 40) + s as u64,
-            o: device.device_id.clone(),
-            s,
-            bh: 0,
-            bo: None,
-            n: 0,
-        }
-    };
+    let laptop = HandWritten::enrolled(&w);
+    let new_id = || fieldcrm_core::ids::CustomerId::new().to_string();
     let hostile = format!("{}\u{0}", "华".repeat(40_000));
-    let changes = vec![card(hostile, 1), card("华星农资".into(), 2)];
-    let header = fieldcrm_core::sync::file::Header {
-        format_minor: 0,
-        schema_version: 2,
-        columns: fieldcrm_core::changes::manifest::Columns::default(),
-        sender: device.device_id.clone(),
-        sender_key: device.public_key.clone(),
-        recipient: w.office.device_id.clone(),
-        recipient_staff: None,
-        file_no: 1,
-        ranges: vec![fieldcrm_core::sync::file::Range { origin: device.device_id.clone(), from: 1, to: 2 }],
-        ack: 0,
-        created_at: "2026-11-02T08:00:00.000Z".into(),
-        snapshot: false,
-        clock_correction_ms: 0,
-        change_count: 2,
-        body_len: 0,
-        body_hash: String::new(),
-    };
-    let body = fieldcrm_core::sync::file::Body { changes, ..Default::default() };
-    let bytes = fieldcrm_core::sync::file::encode(header, &body, &key).expect("encode");
+    let changes = vec![laptop.new_card(&w, &new_id(), &hostile, 1), laptop.new_card(&w, &new_id(), "华星农资", 2)];
+    let bytes = laptop.file(&w, fieldcrm_core::changes::manifest::Columns::default(), changes);
     let report = w.office.book.sync_import_bytes(&bytes, None, &mut quiet).expect("the file merges");
     assert_eq!((report.applied, report.rejected), (1, 1));
     let names: Vec<String> = w
@@ -488,6 +467,7 @@ fn values_no_form_would_take_are_refused_alone_and_the_rest_merges() {
         .collect();
     assert!(names.contains(&"华星农资".to_string()));
     assert!(names.iter().all(|n| n.chars().count() <= 100), "no card with the hostile name");
+    let dir = tempfile::tempdir().expect("dir");
     let exported = w
         .office
         .book

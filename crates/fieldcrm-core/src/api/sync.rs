@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use super::files::write_atomically;
 use crate::api::{ApiResult, Book};
+use crate::card::fields::Entity;
 use crate::card::{self, write, FieldChange};
 use crate::changes::capture::is_office;
 use crate::changes::manifest;
@@ -246,14 +247,8 @@ fn staff_name(conn: &Connection, id: Option<&str>) -> Result<Option<String>> {
 /// Card columns outside the field registry that a conflict may still be resolved on.
 const DIRECT_COLUMNS: &[&str] = &["grade", "grade_manual", "credit_grade", "route_id", "route_seq", "last_visit_on"];
 
-fn entity_of(table: &str) -> Option<card::fields::Entity> {
-    [card::CUSTOMER_ENTITY, card::KEY_PERSON_ENTITY, card::ADDRESS_ENTITY, card::CREDIT_INCIDENT_ENTITY]
-        .into_iter()
-        .find(|e| e.table == table)
-}
-
 fn field_key(table: &str, column: &str) -> Option<String> {
-    entity_of(table).and_then(|e| e.fields.iter().find(|f| f.column == column)).map(|f| f.key.to_string())
+    Entity::of_table(table).and_then(|e| e.field_of_column(column)).map(|f| f.key.to_string())
 }
 
 fn parse_json(text: Option<String>) -> Json {
@@ -516,7 +511,7 @@ impl Book {
                     params![entity_id, crate::sync::merge::to_sql(value), timestamp(actor.at), actor.staff.to_string()],
                 )?;
             } else if let Some(value) = value {
-                let entity_def = entity_of(&entity).ok_or_else(|| {
+                let entity_def = Entity::of_table(&entity).ok_or_else(|| {
                     Error::refused(ProblemCode::NotEditable, format!("{entity} cannot be edited from a conflict"))
                 })?;
                 let key = field_key(&entity, &field).ok_or_else(|| {

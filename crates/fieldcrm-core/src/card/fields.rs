@@ -206,8 +206,20 @@ impl PartialEq for Entity {
 impl Eq for Entity {}
 
 impl Entity {
+    /// The entity whose rows live in `table` (None: not edited through the registry).
+    pub fn of_table(table: &str) -> Option<Entity> {
+        [CUSTOMER_ENTITY, KEY_PERSON_ENTITY, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY]
+            .into_iter()
+            .find(|e| e.table == table)
+    }
+
     pub fn field(&self, key: &str) -> Option<&'static FieldDef> {
         self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// The field stored in `column`.
+    pub fn field_of_column(&self, column: &str) -> Option<&'static FieldDef> {
+        self.fields.iter().find(|f| f.column == column)
     }
 }
 

@@ -169,7 +169,7 @@ impl<'t, 'c> Writer<'t, 'c> {
     }
 
     /// Writes everything waiting.
-    pub fn flush(&mut self) -> Result<()> {
+    fn flush(&mut self) -> Result<()> {
         self.flush_rows()?;
         self.flush_clocks()
     }
@@ -177,8 +177,7 @@ impl<'t, 'c> Writer<'t, 'c> {
     /// The end of a merge: everything waiting is written, the cards it
     /// touched get a new revision and search entry, and the sync state is saved.
     pub fn finish(mut self, state: &State) -> Result<()> {
-        self.flush_rows()?;
-        self.flush_clocks()?;
+        self.flush()?;
         let rest: Vec<SqlValue> =
             self.touched.iter().filter(|c| !self.bumped.contains(*c)).map(|c| SqlValue::Text(c.clone())).collect();
         if !rest.is_empty() {

@@ -192,7 +192,6 @@ pub fn import_from_device(
 pub fn load_view(conn: &Connection, peer: &Peer, staff: String, body: &Body) -> Result<OfficeView> {
     let (scope, role) = scope_of(conn, &staff)?;
     let mut view = load_view_for(conn, staff, scope, role, body)?;
-    view.sender = peer.device_id.clone();
     view.received_upto = peer.received_upto;
     Ok(view)
 }
@@ -205,9 +204,8 @@ fn load_view_for(
     role: StaffRole,
     body: &Body,
 ) -> Result<OfficeView> {
-    let tx = conn;
     let mut book =
-        BookRows { state: State::load(tx)?, columns: Columns::read(tx)?, keep_values: true, ..BookRows::default() };
+        BookRows { state: State::load(conn)?, columns: Columns::read(conn)?, keep_values: true, ..BookRows::default() };
     let mut keys = view::keys(body.changes.iter().map(|c| (&c.t, &c.k)));
     let mut changed: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for change in &body.changes {
@@ -235,7 +233,7 @@ fn load_view_for(
     for (name, pks) in &keys {
         let Some(table) = manifest::table(name) else { continue };
         let wanted = values(table, &book);
-        view::load_rows(tx, table, pks, &wanted, &mut book)?;
+        view::load_rows(conn, table, pks, &wanted, &mut book)?;
     }
     for (_, row) in book.rows.iter() {
         cards.extend(row.customer.iter().cloned());
@@ -257,38 +255,28 @@ fn load_view_for(
     let customer =
         manifest::table("customer").ok_or_else(|| Error::NotFound { what: "table", id: "customer".into() })?;
     let wanted = values(customer, &book);
-    view::load_rows(tx, customer, &cards, &wanted, &mut book)?;
+    view::load_rows(conn, customer, &cards, &wanted, &mut book)?;
     let mut moves: HashMap<String, Vec<OldHands>> = HashMap::new();
-    let mut stmt = tx.prepare_cached(
+    let mut stmt = conn.prepare_cached(
         "SELECT customer_id, version, old_owner, old_territory FROM sync_move WHERE customer_id IN rarray(?1) ORDER BY version",
     )?;
     let mut found = stmt.query([view::texts(&cards)])?;
     while let Some(r) = found.next()? {
         moves.entry(r.get(0)?).or_default().push((r.get(1)?, r.get(2)?, r.get(3)?));
     }
-    let staff_units: HashMap<String, String> = tx
+    let staff_units: HashMap<String, String> = conn
         .prepare_cached("SELECT id, org_unit_id FROM staff")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut origin_staff: HashMap<String, Option<String>> = tx
+    let mut origin_staff: HashMap<String, Option<String>> = conn
         .prepare_cached("SELECT device_id, staff_id FROM sync_peer")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     if !origin_staff.contains_key(&book.state.device_id) {
-        let me = crate::org::profile(tx)?.map(|p| p.staff_id.to_string());
+        let me = crate::org::profile(conn)?.map(|p| p.staff_id.to_string());
         origin_staff.insert(book.state.device_id.clone(), me);
     }
-    Ok(OfficeView {
-        book,
-        sender: String::new(),
-        received_upto: 0,
-        staff,
-        scope,
-        role,
-        staff_units,
-        moves,
-        origin_staff,
-    })
+    Ok(OfficeView { book, received_upto: 0, staff, scope, role, staff_units, moves, origin_staff })
 }
 
 /// A route is one rep's tour. A card handed to another rep while its old rep
@@ -647,24 +635,8 @@ mod tests {
     fn judge(book: &Book, staff: &str, scope: &PeerScope, role: StaffRole, change: &Change) -> Option<&'static str> {
         let body = Body { changes: vec![change.clone()], ..Body::default() };
         let view = book.read(|conn| load_view_for(conn, staff.to_string(), scope.clone(), role, &body)).expect("view");
-        let header = Header {
-            format_minor: 0,
-            schema_version: 1,
-            columns: Columns::default(),
-            sender: "device".into(),
-            sender_key: String::new(),
-            recipient: "office".into(),
-            recipient_staff: None,
-            file_no: 1,
-            ranges: vec![Range { origin: "device".into(), from: 1, to: 1 }],
-            ack: 0,
-            created_at: "2026-11-22T01:00:00Z".into(),
-            snapshot: false,
-            clock_correction_ms: 0,
-            change_count: 1,
-            body_len: 0,
-            body_hash: String::new(),
-        };
+        let mut header = crate::sync::plan::tests::header("device", "office", 1, 1, false);
+        header.created_at = "2026-11-22T01:00:00Z".into();
         let plan = plan_from_device(&header, &body, view, chrono::Utc::now());
         plan.steps.iter().find_map(|s| match s {
             Step::Reject { reason, .. } => Some(reason.as_str()),

@@ -262,38 +262,21 @@ mod tests {
     use super::*;
     use crate::changes::manifest::Columns;
     use crate::error::ProblemCode;
-    use crate::sync::file::{Range, Rejection};
+    use crate::sync::file::Rejection;
     use rusqlite::types::Value as SqlValue;
     use serde_json::json;
     use std::collections::BTreeMap;
 
     const OFFICE: &str = "office";
     const ME: &str = "me";
-    const CREATED: &str = "2026-03-01T08:00:00Z";
+    use super::super::tests::CREATED;
 
     fn now() -> DateTime<Utc> {
         CREATED.parse().expect("time")
     }
 
     fn header(to: i64, snapshot: bool) -> Header {
-        Header {
-            format_minor: 0,
-            schema_version: 1,
-            columns: Columns::default(),
-            sender: OFFICE.into(),
-            sender_key: String::new(),
-            recipient: ME.into(),
-            recipient_staff: None,
-            file_no: 1,
-            ranges: vec![Range { origin: OFFICE.into(), from: 1, to }],
-            ack: 0,
-            created_at: CREATED.into(),
-            snapshot,
-            clock_correction_ms: 0,
-            change_count: 0,
-            body_len: 0,
-            body_hash: String::new(),
-        }
+        super::super::tests::header(OFFICE, ME, 1, to, snapshot)
     }
 
     fn view() -> LaptopView {

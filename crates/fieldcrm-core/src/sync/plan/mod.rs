@@ -278,10 +278,6 @@ impl Merge {
         self.book.rows.get(&Key(table, pk))
     }
 
-    pub fn row_mut(&mut self, table: &str, pk: &str) -> Option<&mut RowView> {
-        self.book.rows.get_mut(&Key(table, pk))
-    }
-
     pub fn put_clock(&mut self, table: &'static str, pk: &str, column: &str, clock: CellClock, anchor: Option<String>) {
         let version = self.book.state.next_version();
         let stamp = Stamp { clock: clock.clone(), anchor: anchor.clone() };
@@ -468,5 +464,36 @@ impl Merge {
         self.put_clock(table.name, &change.k, column, clock, anchor.clone());
         self.touch_anchor(table, anchor.as_deref());
         Outcome::Applied { previous: current, previous_value: current_value }
+    }
+}
+
+/// A file's header for the planners' tests: `sender` to `recipient`, the
+/// sender's changes `from..=to`, written at [`tests::CREATED`].
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::changes::manifest::Columns;
+    use crate::sync::file::{Header, Range};
+
+    pub const CREATED: &str = "2026-03-01T08:00:00Z";
+
+    pub fn header(sender: &str, recipient: &str, from: i64, to: i64, snapshot: bool) -> Header {
+        Header {
+            format_minor: 0,
+            schema_version: 1,
+            columns: Columns::default(),
+            sender: sender.into(),
+            sender_key: String::new(),
+            recipient: recipient.into(),
+            recipient_staff: None,
+            file_no: 1,
+            ranges: vec![Range { origin: sender.into(), from, to }],
+            ack: 0,
+            created_at: CREATED.into(),
+            snapshot,
+            clock_correction_ms: 0,
+            change_count: 0,
+            body_len: 0,
+            body_hash: String::new(),
+        }
     }
 }

@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::Value as Json;
 
 use super::{BookRows, Merge, Outcome, Side, Step, PROGRESS_EVERY};
-use crate::card::fields::{stored_problem, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
+use crate::card::fields::{stored_problem, Entity};
 use crate::changes::capture::{CellClock, State};
 use crate::changes::manifest::{self, Anchor, Authority, SyncTable};
 use crate::error::ProblemCode;
@@ -37,8 +37,7 @@ pub type OldHands = (i64, Option<String>, Option<String>);
 #[derive(Debug, Clone)]
 pub struct OfficeView {
     pub book: BookRows,
-    /// The sending device and what head office had from it.
-    pub sender: String,
+    /// What head office had from the sending device.
     pub received_upto: i64,
     /// The person the device is enrolled for, what they hold, their role.
     pub staff: String,
@@ -162,16 +161,9 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
 /// length and characters, ranges, choices, codes), whoever sent the value: a
 /// cell that breaks them is refused alone, and the rest of the file merges.
 fn field_limits(change: &Change) -> Result<(), Refusal> {
-    let Some(entity) = [CUSTOMER_ENTITY, KEY_PERSON_ENTITY, ADDRESS_ENTITY, CREDIT_INCIDENT_ENTITY]
-        .into_iter()
-        .find(|e| e.table == change.t)
-    else {
-        return Ok(());
-    };
+    let Some(entity) = Entity::of_table(&change.t) else { return Ok(()) };
     let check = |column: &str, value: &Json| {
-        let Some(def) = entity.fields.iter().find(|d| d.column == column) else {
-            return Ok(());
-        };
+        let Some(def) = entity.field_of_column(column) else { return Ok(()) };
         match stored_problem(def, value) {
             Some(p) => Err(refuse(p.code, format!("{}: {}", def.key, p.message))),
             None => Ok(()),
@@ -479,34 +471,16 @@ mod tests {
     use super::super::{key, Map, RowView, Stamp};
     use super::*;
     use crate::changes::manifest::Columns;
-    use crate::sync::file::Range;
 
     const DEV: &str = "dev";
-    const CREATED: &str = "2026-03-01T08:00:00Z";
+    use super::super::tests::CREATED;
 
     fn now() -> DateTime<Utc> {
         CREATED.parse().expect("time")
     }
 
     fn header(from: i64, to: i64) -> Header {
-        Header {
-            format_minor: 0,
-            schema_version: 1,
-            columns: Columns::default(),
-            sender: DEV.into(),
-            sender_key: String::new(),
-            recipient: "office".into(),
-            recipient_staff: None,
-            file_no: 1,
-            ranges: vec![Range { origin: DEV.into(), from, to }],
-            ack: 0,
-            created_at: CREATED.into(),
-            snapshot: false,
-            clock_correction_ms: 0,
-            change_count: 0,
-            body_len: 0,
-            body_hash: String::new(),
-        }
+        super::super::tests::header(DEV, "office", from, to, false)
     }
 
     /// Head office's view for the rep `r1` (territory `t1`); `r2` works in
@@ -543,7 +517,6 @@ mod tests {
                 clocks: Map::new(),
                 keep_values: true,
             },
-            sender: DEV.into(),
             received_upto: 0,
             staff: "r1".into(),
             scope: PeerScope::Owner("r1".into()),

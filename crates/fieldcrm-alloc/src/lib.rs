@@ -10,10 +10,13 @@
 //! together and does not.
 //!
 //! This is the workspace's only crate with unsafe code: the four functions
-//! SQLite calls to allocate, each handing the request to mimalloc, and the
-//! two calls that configure SQLite.
+//! SQLite calls to allocate, each handing the request to mimalloc, the two
+//! calls that configure SQLite, and [`Metered`], which counts what an
+//! allocator holds for the tests that bound memory.
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::os::raw::{c_int, c_void};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use libmimalloc_sys as mi;
 use rusqlite::ffi;
@@ -53,6 +56,81 @@ pub fn sqlite_counts_no_memory() -> bool {
     // once SQLite is initialised.
     let rc = unsafe { ffi::sqlite3_config(ffi::SQLITE_CONFIG_MEMSTATUS, 0 as c_int) };
     rc == ffi::SQLITE_OK
+}
+
+/// An allocator that keeps count of the bytes it holds and of the most it
+/// held since [`Metered::reset_peak`]: tests and benchmarks that bound what
+/// an operation costs in memory wrap the program's allocator in it.
+pub struct Metered<A>(pub A);
+
+static HELD: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+impl<A> Metered<A> {
+    /// Bytes held now.
+    pub fn held() -> usize {
+        HELD.load(Ordering::Relaxed)
+    }
+
+    /// The most bytes held at once since the last reset.
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::Relaxed)
+    }
+
+    /// Starts a new measure: the peak is what is held now.
+    pub fn reset_peak() {
+        PEAK.store(HELD.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+
+    fn grew(by: usize) {
+        let now = HELD.fetch_add(by, Ordering::Relaxed) + by;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
+
+    fn shrank(by: usize) {
+        HELD.fetch_sub(by, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed to the wrapped allocator unchanged, with its
+// contract; the counts are only read and written atomically.
+unsafe impl<A: GlobalAlloc> GlobalAlloc for Metered<A> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller keeps `alloc`'s contract.
+        let p = unsafe { self.0.alloc(layout) };
+        if !p.is_null() {
+            Self::grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller keeps `alloc_zeroed`'s contract.
+        let p = unsafe { self.0.alloc_zeroed(layout) };
+        if !p.is_null() {
+            Self::grew(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller keeps `dealloc`'s contract.
+        unsafe { self.0.dealloc(ptr, layout) };
+        Self::shrank(layout.size());
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller keeps `realloc`'s contract.
+        let p = unsafe { self.0.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                Self::grew(new_size - layout.size());
+            } else {
+                Self::shrank(layout.size() - new_size);
+            }
+        }
+        p
+    }
 }
 
 unsafe extern "C" fn malloc(n: c_int) -> *mut c_void {

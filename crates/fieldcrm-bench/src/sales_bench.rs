@@ -255,6 +255,7 @@ fn measure_import(book: &Book, dir: &Path, rows: u32) -> Result<ImportFigures, A
         path: file.display().to_string(),
         kind: ImportKind::Customers,
         sheet: None,
+        header_row: None,
         mapping: None,
         decisions: vec![],
         otherwise: None,

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use fieldcrm_core::api::sales::AnalysisKind;
+use fieldcrm_core::import::layout::{SkipReason, SkippedRow};
 use fieldcrm_core::import::{
     Cancel, DuplicateChoice, ImportPreview, ImportProgress, ImportRequest, RowAction, SheetImportReport,
 };
@@ -51,6 +52,10 @@ pub struct ImportArgs {
     /// The sheet of a workbook (default: the first with data).
     #[arg(long)]
     sheet: Option<String>,
+    /// The row number of the header, as the sheet shows it (default: the row
+    /// among the first 20 whose cells best name the import's fields).
+    #[arg(long, value_name = "N")]
+    header_row: Option<u32>,
     /// Map a column to a field: COLUMN=FIELD, the column by its header or
     /// number (1 = first); FIELD empty to leave a column out. Columns not
     /// named keep the suggested mapping.
@@ -71,7 +76,7 @@ pub fn import(book: &Book, args: &ImportArgs, json: bool) -> Result<(), ApiError
     let kind: ImportKind = args.kind.into();
     // The file is read for a preview only when one is shown or the mapping is changed.
     let (sheet, mapping) = if args.preview || !args.map.is_empty() {
-        let preview = book.import_preview(&args.file, kind, args.sheet.as_deref())?;
+        let preview = book.import_preview(&args.file, kind, args.sheet.as_deref(), args.header_row)?;
         if args.preview {
             output::show(&preview, json, preview_text);
             return Ok(());
@@ -85,6 +90,7 @@ pub fn import(book: &Book, args: &ImportArgs, json: bool) -> Result<(), ApiError
         path: args.file.display().to_string(),
         kind,
         sheet,
+        header_row: args.header_row,
         mapping,
         decisions: vec![],
         otherwise: args.duplicates.map(|c| match c {
@@ -139,6 +145,15 @@ fn preview_text(p: &ImportPreview) -> String {
         p.rows,
         p.header_row
     )];
+    if !p.header_found {
+        out.push(format!(
+            "  no row among the first {} names a field of this import; choose the header with --header-row N:",
+            p.header_choices.len()
+        ));
+        for c in &p.header_choices {
+            out.push(format!("  row {:>3}: {}", c.row, c.text));
+        }
+    }
     for (i, (header, field)) in p.headers.iter().zip(&p.mapping).enumerate() {
         let label = field
             .as_ref()
@@ -152,10 +167,41 @@ fn preview_text(p: &ImportPreview) -> String {
     if let Some(prev) = &p.previous {
         out.push(format!("  this file was imported before: {} by {}", prev.imported_at, prev.staff_name));
     }
+    out.extend(skipped_text(&p.skipped, p.skipped_rows));
+    if let Some(wide) = &p.wide {
+        out.push(format!(
+            "  {} cells right of the columns read are left out (the first is {})",
+            wide.cells, wide.first
+        ));
+    }
     for row in p.sample.iter().take(5) {
         out.push(format!("  | {}", row.join(" | ")));
     }
     out.join("\n")
+}
+
+/// The rows not imported, one line each.
+fn skipped_text(skipped: &[SkippedRow], all: u32) -> Vec<String> {
+    if all == 0 {
+        return vec![];
+    }
+    let mut out = vec![format!("  {all} rows are not imported:")];
+    for s in skipped.iter().take(30) {
+        let why = match s.reason {
+            SkipReason::AboveHeader => "above the header",
+            SkipReason::Total => "a total",
+            SkipReason::Footnote => "a footnote",
+            SkipReason::RepeatedHeader => "the header again",
+            SkipReason::Blank => "blank",
+        };
+        let rows =
+            if s.rows > 1 { format!("rows {}–{}", s.row, s.row + s.rows - 1) } else { format!("row {}", s.row) };
+        out.push(format!("    {rows} ({why}) {}", s.text));
+    }
+    if skipped.len() > 30 {
+        out.push(format!("    … and {} more", skipped.len() - 30));
+    }
+    out
 }
 
 fn report_text(r: &SheetImportReport) -> String {
@@ -171,8 +217,9 @@ fn report_text(r: &SheetImportReport) -> String {
         r.refused
     )];
     for note in &r.notes {
-        out.push(format!("note: {note}"));
+        out.push(format!("note: {}", note.message));
     }
+    out.extend(skipped_text(&r.skipped_rows_list, r.skipped_rows));
     if let Some(prev) = &r.previous {
         out.push(format!("note: this file was imported before, {} by {}", prev.imported_at, prev.staff_name));
     }

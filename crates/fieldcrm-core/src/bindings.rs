@@ -43,10 +43,11 @@ use crate::ids::{
     ReportId, RouteId, SalesLineId, StaffId, TaskId, VisitId,
 };
 use crate::import::fields::ImportFieldInfo;
-use crate::import::read::FileFormat;
+use crate::import::layout::{SkipReason, SkippedRow};
+use crate::import::read::{FileFormat, WideCells};
 use crate::import::{
-    DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportPreview, ImportProgress, ImportRequest,
-    PreviousImport, RowAction, RowOutcome, SheetImportReport,
+    DuplicateCandidate, DuplicateChoice, DuplicateDecision, HeaderChoice, ImportNote, ImportNoteCode, ImportPreview,
+    ImportProgress, ImportRequest, PreviousImport, RowAction, RowOutcome, SheetImportReport,
 };
 use crate::model::{
     Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, ImportKind, KeyPersonRole, Lifecycle,
@@ -240,6 +241,12 @@ pub fn typescript() -> String {
         DuplicateChoice,
         DuplicateDecision,
         ImportPreview,
+        HeaderChoice,
+        SkipReason,
+        SkippedRow,
+        WideCells,
+        ImportNoteCode,
+        ImportNote,
         PreviousImport,
         RowAction,
         DuplicateCandidate,

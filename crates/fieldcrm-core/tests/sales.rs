@@ -53,6 +53,7 @@ fn request(path: &Path, kind: ImportKind) -> ImportRequest {
         path: path.display().to_string(),
         kind,
         sheet: None,
+        header_row: None,
         mapping: None,
         decisions: vec![],
         otherwise: None,
@@ -591,8 +592,12 @@ fn bad_files_are_refused_with_a_clear_error_and_the_book_as_it_was() {
         ["empty_sheet"]
     );
     assert_eq!(problem_codes(&refused("表头.csv", "客户名称,电话\n".as_bytes(), ImportKind::Customers)), ["no_rows"]);
-    // A header row that maps to nothing.
+    // No row that names a field: the header is not known.
     let e = refused("乱.csv", "甲,乙,丙\n1,2,3\n".as_bytes(), ImportKind::Customers);
+    assert_eq!(problem_codes(&e), ["no_header"]);
+    // The header chosen by hand, and it maps to nothing.
+    let chosen = ImportRequest { header_row: Some(1), ..request(&at.path().join("乱.csv"), ImportKind::Customers) };
+    let e = import(office, &chosen, false).expect_err("nothing mapped");
     assert_eq!(problem_codes(&e), ["nothing_mapped"]);
     // A required field without a column.
     assert_eq!(problem_codes(&refused("缺.csv", "产品名称\n尿素\n".as_bytes(), ImportKind::Products)), ["unmapped"]);

@@ -322,6 +322,44 @@ describe('import wizard', () => {
     expect(w.find('[data-testid=import-previous]').text()).toContain('王强')
   })
 
+  it('finds the header below an ERP export\'s title, lists the rows it leaves out, and asks for the header when none is found', async () => {
+    const backend = await TestBook.create({ customers: [] })
+    const { customersFile } = await withSpreadsheets(backend)
+    const folder = customersFile.slice(0, customersFile.lastIndexOf('/'))
+    ;({ wrapper } = await mountWith(ImportPage, backend))
+    const w = wrapper
+    await readFile(w, `${folder}/ERP导出.xlsx`)
+    // The title, the date line, the subtotal, the total and the footnote are no customers.
+    expect(selectOf(w, 'import-header-row', 'testid', 'import-header-row').attributes('data-row')).toBe('4')
+    expect(w.find('[data-testid=import-rows]').attributes('data-rows')).toBe('3')
+    expect(w.find('[data-testid=import-skipped]').attributes('data-count')).toBe('6')
+    const reasons = w.findAll('[data-testid=skipped-reason]').map((r) => [r.attributes('data-row'), r.text()])
+    expect(reasons).toEqual([
+      ['1', '表头上方'],
+      ['2', '表头上方'],
+      ['7', '合计行'],
+      ['8', '空行'],
+      ['10', '合计行'],
+      ['11', '表尾说明'],
+    ])
+    await w.find('[data-testid=import-next]').trigger('click')
+    await until(() => w.find('[data-testid=mapping-table]').exists())
+    await w.find('[data-testid=import-dry-run]').trigger('click')
+    await until(() => w.find('[data-testid=import-counts]').exists())
+    expect([count(w, 'create'), count(w, 'refuse')]).toEqual(['3', '0'])
+
+    // A file whose headers name nothing: the wizard says so and waits for the header row.
+    await w.find('[data-testid=import-back]').trigger('click')
+    await w.find('[data-testid=import-back]').trigger('click')
+    await readFile(w, `${folder}/无表头.csv`)
+    await until(() => w.find('[data-testid=import-no-header]').exists())
+    expect(w.find('[data-testid=import-next]').attributes('disabled')).toBeDefined()
+    selectOf(w, 'import-header-row', 'testid', 'import-header-row').vm.$emit('update:modelValue', 1)
+    await until(() => !w.find('[data-testid=import-no-header]').exists())
+    expect(selectOf(w, 'import-header-row', 'testid', 'import-header-row').attributes('data-row')).toBe('1')
+    expect(w.find('[data-testid=import-next]').attributes('disabled')).toBeUndefined()
+  })
+
   it('stops a dry run on cancel, saying nothing was imported, and stays on the mapping', async () => {
     const backend = await TestBook.create({ customers: ['华星农业'] })
     const { customersFile: CUSTOMERS_FILE } = await withSpreadsheets(backend)

@@ -34,7 +34,7 @@ officeFingerprint?: string, };
 
 export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
-export type ProblemCode = "already_resolved" | "already_submitted" | "ambiguous_customer" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_rows" | "truncated" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unlikely_age" | "unmapped" | "unreadable" | "urgent" | "wrong_recipient" | "wrong_scale";
+export type ProblemCode = "already_resolved" | "already_submitted" | "ambiguous_customer" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
 
 export type FieldProblem = { 
 /**
@@ -932,6 +932,10 @@ export type ImportRequest = { path: string, kind: ImportKind,
  */
 sheet?: string, 
 /**
+ * The row number of the header (default: the row found to be it).
+ */
+headerRow?: number, 
+/**
  * The field of each column, in column order (default: as suggested).
  */
 mapping?: Array<string | null>, 
@@ -956,11 +960,36 @@ row: number, choice: DuplicateChoice,
  */
 customerId?: CustomerId, };
 
-export type ImportPreview = { fileName: string, format: FileFormat, encoding: string | null, sheets: Array<string>, sheet: string, headerRow: number, headers: Array<string>, 
+export type ImportPreview = { fileName: string, format: FileFormat, encoding: string | null, sheets: Array<string>, sheet: string, headerRow: number, 
 /**
- * The first rows, as text.
+ * False when no row among the first ones names a field: the first
+ * filled row stands in, and an import waits for the user to choose.
  */
-sample: Array<Array<string>>, rows: number, fields: Array<ImportFieldInfo>, 
+headerFound: boolean, 
+/**
+ * The rows the header may be chosen from: their numbers and first cells.
+ */
+headerChoices: Array<HeaderChoice>, headers: Array<string>, 
+/**
+ * The first data rows, as text.
+ */
+sample: Array<Array<string>>, 
+/**
+ * Data rows in the sheet.
+ */
+rows: number, 
+/**
+ * Rows that are not imported (titles, totals, footnotes, blank rows), listed.
+ */
+skipped: Array<SkippedRow>, 
+/**
+ * Rows that are not imported, all of them.
+ */
+skippedRows: number, 
+/**
+ * Cells right of the columns an import reads.
+ */
+wide: WideCells | null, fields: Array<ImportFieldInfo>, 
 /**
  * The suggested field of each column.
  */
@@ -969,6 +998,42 @@ mapping: Array<string | null>,
  * The same file imported before.
  */
 previous: PreviousImport | null, };
+
+export type HeaderChoice = { row: number, text: string, };
+
+export type SkipReason = "above_header" | "total" | "footnote" | "repeated_header" | "blank";
+
+export type SkippedRow = { 
+/**
+ * The row number as the file shows it (the first of a blank run).
+ */
+row: number, 
+/**
+ * Rows in the run (1 unless blank).
+ */
+rows: number, reason: SkipReason, 
+/**
+ * What the row says (its first cells).
+ */
+text: string, };
+
+export type WideCells = { cells: number, 
+/**
+ * The first of them, as Excel names it (`GS12`).
+ */
+first: string, };
+
+export type ImportNoteCode = "no_document_numbers" | "wide_cells";
+
+export type ImportNote = { code: ImportNoteCode, count: number | null, 
+/**
+ * A cell it is about, as Excel names it.
+ */
+cell: string | null, 
+/**
+ * In English, for the CLI and logs.
+ */
+message: string, };
 
 export type PreviousImport = { importedAt: string, staffName: string, created: number, updated: number, };
 
@@ -995,11 +1060,23 @@ export type SheetImportReport = { kind: ImportKind, committed: boolean, fileName
  * Row by row: refused rows and duplicates first, then the rest, up to
  * [`MAX_OUTCOMES`].
  */
-outcomes: Array<RowOutcome>, outcomesTruncated: boolean, previous: PreviousImport | null, 
+outcomes: Array<RowOutcome>, outcomesTruncated: boolean, 
 /**
- * File-level notes (no document numbers, a re-import …).
+ * The header's row number.
  */
-notes: Array<string>, };
+headerRow: number, 
+/**
+ * Rows that are not imported (titles, totals, footnotes, blank rows), listed.
+ */
+skippedRowsList: Array<SkippedRow>, 
+/**
+ * Rows that are not imported, all of them.
+ */
+skippedRows: number, previous: PreviousImport | null, 
+/**
+ * File-level notes (no document numbers, cells not read …).
+ */
+notes: Array<ImportNote>, };
 
 export type ImportProgress = { 
 /**
@@ -1166,7 +1243,7 @@ reps: Array<MonthlyRow>, regions: Array<MonthlyRow>, totals: Array<number>, tota
 
 export type ExportedList = { path: string, rows: number, };
 
-export const PROBLEM_CODES: ProblemCode[] = ["already_resolved","already_submitted","ambiguous_customer","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","empty","empty_file","empty_sheet","empty_workbook","encode","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","not_100","not_a_candidate","not_a_file","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_rows","truncated","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unlikely_age","unmapped","unreadable","urgent","wrong_recipient","wrong_scale"];
+export const PROBLEM_CODES: ProblemCode[] = ["already_resolved","already_submitted","ambiguous_customer","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","empty","empty_file","empty_sheet","empty_workbook","encode","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_header","not_100","not_a_candidate","not_a_file","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
 
 export const CARD_SCHEMA: CardSchema = {
   "customer": [

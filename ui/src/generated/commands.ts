@@ -215,7 +215,7 @@ export interface Commands {
   save_product: { args: { input: ProductInput }; result: Array<Product> }
   sales_overview: { args: {  }; result: SalesOverview }
   customer_sales: { args: { id: CustomerId; limit: number }; result: Array<CustomerSalesLine> }
-  import_preview: { args: { path: string; kind: ImportKind; sheet?: string | null }; result: ImportPreview }
+  import_preview: { args: { path: string; kind: ImportKind; sheet?: string | null; headerRow?: number | null }; result: ImportPreview }
   run_import: { args: { request: ImportRequest; commit: boolean }; result: SheetImportReport }
   cancel_import: { args: {  }; result: null }
   sales_by_grade: { args: { query: AnalysisQuery }; result: GradeComposition }
@@ -697,9 +697,9 @@ export class Api {
     return this.run('customer_sales', { id, limit })
   }
 
-  /** The wizard's first look at a spreadsheet: sheets, headers, sample rows, suggested mapping. */
-  importPreview(path: string, kind: ImportKind, sheet?: string | null): Promise<ImportPreview> {
-    return this.run('import_preview', { path, kind, sheet: sheet ?? null })
+  /** The wizard's first look at a spreadsheet: sheets, the header row (found, or `headerRow`), sample rows, the rows not imported, suggested mapping. */
+  importPreview(path: string, kind: ImportKind, sheet?: string | null, headerRow?: number | null): Promise<ImportPreview> {
+    return this.run('import_preview', { path, kind, sheet: sheet ?? null, headerRow: headerRow ?? null })
   }
 
   /** A dry run (`commit` false: nothing is written) or the import itself; its progress goes out as `import-progress`. A `cancelImport` makes it fail with `invalid`/`cancelled` and nothing written. */

@@ -319,9 +319,10 @@ commands! { (book, host)
     sales_overview() -> SalesOverview { book.sales_overview() }
     /// A card's latest sales lines, newest first.
     customer_sales(id: CustomerId, limit: u32) -> Vec<CustomerSalesLine> { book.customer_sales(id, limit) }
-    /// The wizard's first look at a spreadsheet: sheets, headers, sample rows, suggested mapping.
-    import_preview(path: String, kind: ImportKind, sheet: Option<String>) -> ImportPreview {
-        book.import_preview(Path::new(&path), kind, sheet.as_deref())
+    /// The wizard's first look at a spreadsheet: sheets, the header row (found,
+    /// or `headerRow`), sample rows, the rows not imported, suggested mapping.
+    import_preview(path: String, kind: ImportKind, sheet: Option<String>, header_row: Option<u32>) -> ImportPreview {
+        book.import_preview(Path::new(&path), kind, sheet.as_deref(), header_row)
     }
     /// A dry run (`commit` false: nothing is written) or the import itself; its
     /// progress goes out as `import-progress`. A `cancelImport` makes it fail with

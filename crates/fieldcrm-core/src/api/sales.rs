@@ -119,10 +119,14 @@ impl Book {
     }
 
     /// The wizard's first look at a file.
-    pub fn import_preview(&self, path: &Path, kind: ImportKind, sheet: Option<&str>) -> ApiResult<ImportPreview> {
-        // The file is read before the book is locked.
-        let read = import::read::read(path, sheet).map_err(|e| self.public(e))?;
-        self.read(|conn| import::preview_of(conn, &read, kind))
+    pub fn import_preview(
+        &self,
+        path: &Path,
+        kind: ImportKind,
+        sheet: Option<&str>,
+        header_row: Option<u32>,
+    ) -> ApiResult<ImportPreview> {
+        self.read(|conn| import::preview(conn, path, kind, sheet, header_row))
     }
 
     /// [`Book::import`] with the book's own cancel button: the app's and the
@@ -164,9 +168,7 @@ impl Book {
         // is kept): its size chooses the journal. A dry run reads it on the
         // other core while the book's cards are loaded, below.
         let mut sheet = match kept {
-            None if commit => Some(
-                import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref()).map_err(|e| self.public(e))?,
-            ),
+            None if commit => Some(import::sheet_of(&bytes, &file_name, request).map_err(|e| self.public(e))?),
             _ => None,
         };
         cancel.check().map_err(|e| self.public(e))?;
@@ -200,8 +202,7 @@ impl Book {
                         }
                         // A dry run, or a kept plan no longer valid: the bytes hashed above.
                         None => std::thread::scope(|scope| -> Result<_> {
-                            let reading =
-                                scope.spawn(|| import::read::read_bytes(&bytes, &file_name, request.sheet.as_deref()));
+                            let reading = scope.spawn(|| import::sheet_of(&bytes, &file_name, request));
                             let known = plan::KnownCards::load(&tx, request.kind);
                             let sheet = reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                             // What is wrong with the file first: it is what the user can fix.

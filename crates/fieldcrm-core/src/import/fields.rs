@@ -248,6 +248,25 @@ pub fn normalise(header: &str) -> String {
     out
 }
 
+/// How well a row reads as the header of this import: two for each cell
+/// that is a field's name or synonym, one for each that contains one.
+pub fn header_score(kind: ImportKind, cells: &[String]) -> u32 {
+    let fields = catalogue(kind);
+    suggest(kind, cells)
+        .iter()
+        .zip(cells)
+        .filter_map(|(key, cell)| key.as_ref().map(|k| (k, normalise(cell))))
+        .map(|(key, cell)| {
+            let exact = fields.iter().any(|f| f.key == key && f.synonyms.contains(&cell.as_str()));
+            if exact {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
 /// The field each column's header names (each field once, the first column
 /// naming it wins): exact synonyms first, then headers containing one.
 pub fn suggest(kind: ImportKind, headers: &[String]) -> Vec<Option<String>> {

@@ -13,6 +13,7 @@
 //! the whole import back.
 
 pub mod fields;
+pub mod layout;
 pub mod plan;
 pub mod read;
 pub mod value;
@@ -28,7 +29,8 @@ use ts_rs::TS;
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{CustomerId, ImportBatchId};
 use crate::model::ImportKind;
-use read::{FileFormat, Sheet};
+pub use layout::Sheet;
+use read::FileFormat;
 
 /// Outcomes an import report lists row by row at most (problems first).
 pub const MAX_OUTCOMES: usize = 5000;
@@ -45,6 +47,10 @@ pub struct ImportRequest {
     #[serde(default)]
     #[ts(optional)]
     pub sheet: Option<String>,
+    /// The row number of the header (default: the row found to be it).
+    #[serde(default)]
+    #[ts(optional)]
+    pub header_row: Option<u32>,
     /// The field of each column, in column order (default: as suggested).
     #[serde(default)]
     #[ts(optional)]
@@ -91,15 +97,35 @@ pub struct ImportPreview {
     pub sheets: Vec<String>,
     pub sheet: String,
     pub header_row: u32,
+    /// False when no row among the first ones names a field: the first
+    /// filled row stands in, and an import waits for the user to choose.
+    pub header_found: bool,
+    /// The rows the header may be chosen from: their numbers and first cells.
+    pub header_choices: Vec<HeaderChoice>,
     pub headers: Vec<String>,
-    /// The first rows, as text.
+    /// The first data rows, as text.
     pub sample: Vec<Vec<String>>,
+    /// Data rows in the sheet.
     pub rows: u32,
+    /// Rows that are not imported (titles, totals, footnotes, blank rows), listed.
+    pub skipped: Vec<layout::SkippedRow>,
+    /// Rows that are not imported, all of them.
+    pub skipped_rows: u32,
+    /// Cells right of the columns an import reads.
+    pub wide: Option<read::WideCells>,
     pub fields: Vec<fields::ImportFieldInfo>,
     /// The suggested field of each column.
     pub mapping: Vec<Option<String>>,
     /// The same file imported before.
     pub previous: Option<PreviousImport>,
+}
+
+/// A row the header may be chosen from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderChoice {
+    pub row: u32,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -167,9 +193,36 @@ pub struct SheetImportReport {
     /// [`MAX_OUTCOMES`].
     pub outcomes: Vec<RowOutcome>,
     pub outcomes_truncated: bool,
+    /// The header's row number.
+    pub header_row: u32,
+    /// Rows that are not imported (titles, totals, footnotes, blank rows), listed.
+    pub skipped_rows_list: Vec<layout::SkippedRow>,
+    /// Rows that are not imported, all of them.
+    pub skipped_rows: u32,
     pub previous: Option<PreviousImport>,
-    /// File-level notes (no document numbers, a re-import …).
-    pub notes: Vec<String>,
+    /// File-level notes (no document numbers, cells not read …).
+    pub notes: Vec<ImportNote>,
+}
+
+/// What an import says about the file as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportNoteCode {
+    /// Sales lines without document numbers: a second import adds them again.
+    NoDocumentNumbers,
+    /// Cells right of the columns an import reads.
+    WideCells,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportNote {
+    pub code: ImportNoteCode,
+    pub count: Option<u32>,
+    /// A cell it is about, as Excel names it.
+    pub cell: Option<String>,
+    /// In English, for the CLI and logs.
+    pub message: String,
 }
 
 /// Where an import is (sent to the UI, never read back).
@@ -182,14 +235,53 @@ pub struct ImportProgress {
     pub total: u32,
 }
 
-/// Reads the file for the wizard: sheets, headers, the first rows, and the
-/// suggested mapping.
-pub fn preview(conn: &Connection, path: &Path, kind: ImportKind, sheet: Option<&str>) -> Result<ImportPreview> {
-    let sheet = read::read(path, sheet)?;
-    preview_of(conn, &sheet, kind)
+/// Reads the file for the wizard: sheets, the header row, the first rows,
+/// the rows that are not data, and the suggested mapping. Only the first
+/// rows and those that are not data are kept; the rest are counted.
+pub fn preview(
+    conn: &Connection,
+    path: &Path,
+    kind: ImportKind,
+    sheet: Option<&str>,
+    header_row: Option<u32>,
+) -> Result<ImportPreview> {
+    let (bytes, file_name) = read::load(path)?;
+    let table = read::read_head(&bytes, &file_name, sheet, layout::HEAD_KEPT, &|cells| {
+        layout::not_data_anywhere(cells).is_some()
+    })?;
+    let choices = header_choices(&table);
+    let sheet = layout::arrange(table, kind, header_row)?;
+    preview_of(conn, &sheet, kind, choices)
 }
 
-pub fn preview_of(conn: &Connection, sheet: &Sheet, kind: ImportKind) -> Result<ImportPreview> {
+/// Reads every row of a file's bytes and lays it out for `request`.
+pub fn sheet_of(bytes: &[u8], file_name: &str, request: &ImportRequest) -> Result<Sheet> {
+    let table = read::read_bytes(bytes, file_name, request.sheet.as_deref())?;
+    layout::arrange(table, request.kind, request.header_row)
+}
+
+fn header_choices(table: &read::Table) -> Vec<HeaderChoice> {
+    table
+        .rows
+        .iter()
+        .take(layout::HEADER_SEARCH_ROWS)
+        .map(|(row, cells)| {
+            let texts: Vec<String> = cells.iter().map(read::Raw::display).filter(|t| !t.is_empty()).take(6).collect();
+            let mut text = texts.join(" | ");
+            if text.chars().count() > 80 {
+                text = text.chars().take(79).chain(['…']).collect();
+            }
+            HeaderChoice { row: *row, text }
+        })
+        .collect()
+}
+
+pub fn preview_of(
+    conn: &Connection,
+    sheet: &Sheet,
+    kind: ImportKind,
+    header_choices: Vec<HeaderChoice>,
+) -> Result<ImportPreview> {
     let width = sheet.headers.len();
     Ok(ImportPreview {
         file_name: sheet.file_name.clone(),
@@ -198,6 +290,8 @@ pub fn preview_of(conn: &Connection, sheet: &Sheet, kind: ImportKind) -> Result<
         sheets: sheet.sheets.clone(),
         sheet: sheet.name.clone(),
         header_row: sheet.header_row,
+        header_found: sheet.header_found,
+        header_choices,
         headers: sheet.headers.clone(),
         sample: sheet
             .rows
@@ -205,9 +299,12 @@ pub fn preview_of(conn: &Connection, sheet: &Sheet, kind: ImportKind) -> Result<
             .take(20)
             .map(|(_, cells)| (0..width).map(|i| cells.get(i).map(read::Raw::display).unwrap_or_default()).collect())
             .collect(),
-        rows: sheet.rows.len() as u32,
+        rows: sheet.data_rows,
+        skipped: sheet.skipped.clone(),
+        skipped_rows: sheet.skipped_rows,
+        wide: sheet.wide.clone(),
         fields: fields::infos(kind),
-        mapping: fields::suggest(kind, &sheet.headers),
+        mapping: if sheet.header_found { fields::suggest(kind, &sheet.headers) } else { vec![None; width] },
         previous: previous_import(conn, &sheet.hash, kind)?,
     })
 }
@@ -231,6 +328,18 @@ pub fn check_mapping(
     sheet: &Sheet,
     mapping: Option<&[Option<String>]>,
 ) -> Result<Vec<Option<String>>> {
+    if !sheet.header_found {
+        return Err(Error::invalid(
+            "headerRow",
+            ProblemCode::NoHeader,
+            format!(
+                "no row among the first {} rows of '{}' names a field of this import (such as {}), so the header row is not known; choose the row that holds the headers",
+                layout::HEADER_SEARCH_ROWS,
+                sheet.name,
+                fields::catalogue(kind).iter().take(3).map(|f| f.label_zh).collect::<Vec<_>>().join("、")
+            ),
+        ));
+    }
     let catalogue = fields::catalogue(kind);
     let mapping: Vec<Option<String>> = match mapping {
         Some(m) => m.iter().map(|f| f.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())).collect(),
@@ -330,8 +439,11 @@ pub struct Planned {
     headers: Vec<String>,
     hash: String,
     rows: u32,
+    header_row: u32,
+    skipped: Vec<layout::SkippedRow>,
+    skipped_rows: u32,
     plans: Vec<plan::RowPlan>,
-    notes: Vec<String>,
+    notes: Vec<ImportNote>,
 }
 
 /// Plans an import of `sheet` inside `tx`, against the cards `known` (loaded
@@ -357,7 +469,20 @@ pub fn plan(
         plans.push(planner.plan(tx, *row, cells)?);
     }
     progress(ImportProgress { phase: "checking", done: total, total });
-    let notes = planner.notes();
+    let mut notes = planner.notes();
+    if let Some(wide) = &sheet.wide {
+        notes.push(ImportNote {
+            code: ImportNoteCode::WideCells,
+            count: Some(wide.cells),
+            cell: Some(wide.first.clone()),
+            message: format!(
+                "{} cells right of the first {} columns (the first is {}) are not read",
+                wide.cells,
+                read::MAX_COLUMNS,
+                wide.first
+            ),
+        });
+    }
     Ok(Planned {
         request: request.clone(),
         mapping,
@@ -366,6 +491,9 @@ pub fn plan(
         headers: sheet.headers.clone(),
         hash: sheet.hash.clone(),
         rows: total,
+        header_row: sheet.header_row,
+        skipped: sheet.skipped.clone(),
+        skipped_rows: sheet.skipped_rows,
         plans,
         notes,
     })
@@ -445,6 +573,9 @@ pub fn report(conn: &Connection, planned: &Planned, committed: bool) -> Result<S
         refused: count(RowAction::Refuse),
         outcomes: vec![],
         outcomes_truncated: false,
+        header_row: planned.header_row,
+        skipped_rows_list: planned.skipped.clone(),
+        skipped_rows: planned.skipped_rows,
         previous: previous_import(conn, &planned.hash, planned.request.kind)?,
         notes: planned.notes.clone(),
     };

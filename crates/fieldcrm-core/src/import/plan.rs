@@ -16,6 +16,7 @@ use super::{DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportReques
 use crate::card::fields::{self as card_fields, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use crate::card::write::{self, Actor, CheckedCard, FieldChange, Fields, NewChild};
 use crate::error::{Error, FieldProblem, Result};
+use crate::grades::{GradeChange, GradeScale};
 use crate::ids::{AddressId, CustomerId, KeyPersonId, OrgUnitId, ProductId, StaffId};
 use crate::model::{ChannelLevel, ImportKind, Lifecycle, SalesKind, StaffRole};
 use crate::org::Viewer;
@@ -32,12 +33,16 @@ pub struct Context {
     pub today: NaiveDate,
 }
 
+/// The customer and credit grades a row sets (by code), which go through
+/// the grades' own write, not the card's fields.
+type Grades = Vec<(GradeScale, String)>;
+
 /// What a row will write.
 #[derive(Debug, Clone)]
 enum Op {
     Nothing,
-    NewCard { id: CustomerId, card: Box<CheckedCard> },
-    EditCard { id: CustomerId, changes: Vec<FieldChange> },
+    NewCard { id: CustomerId, card: Box<CheckedCard>, grades: Grades },
+    EditCard { id: CustomerId, changes: Vec<FieldChange>, grades: Grades },
     NewPerson { name: String, role: StaffRole, unit: OrgUnitId, phone: Option<String> },
     EditPerson { id: StaffId, phone: Option<String> },
     Product(ProductInput),
@@ -58,7 +63,7 @@ impl RowPlan {
     /// The search document of the card this row creates.
     pub fn new_document(&self) -> Option<crate::search::NewDocument> {
         match &self.op {
-            Op::NewCard { id, card } => Some(card.document(*id)),
+            Op::NewCard { id, card, .. } => Some(card.document(*id)),
             _ => None,
         }
     }
@@ -146,16 +151,18 @@ pub struct Planner<'a> {
     otherwise: Option<DuplicateChoice>,
     staff_by_name: HashMap<String, Vec<(StaffId, String)>>,
     units_by_name: HashMap<String, Vec<OrgUnitId>>,
-    grades: HashMap<String, String>,
-    credit_grades: HashMap<String, String>,
-    channel_types: HashMap<String, String>,
+    grades: CodeList,
+    credit_grades: CodeList,
+    channel_types: CodeList,
+    /// Grades of new cards, set once the cards are written.
+    graded: Vec<(CustomerId, GradeScale, String)>,
     known: KnownCards,
     /// Rows of this file by their key (a card's name and phone, a code …).
     seen: HashMap<String, u32>,
     products: HashSet<ProductId>,
     /// Occurrences of (document, product) so far: the line key of documents without line numbers.
     occurrences: HashMap<(String, String), u32>,
-    notes: Vec<String>,
+    notes: Vec<super::ImportNote>,
     /// Cards changed, for the search index.
     written: Vec<String>,
     /// New cards gathered to be written many to a statement.
@@ -234,18 +241,43 @@ const KINDS: &[(&[&str], SalesKind)] = &[
     (&["return", "退货", "销售退货", "退回"], SalesKind::Return),
 ];
 
-fn labels_map(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<HashMap<String, String>> {
-    let mut out = HashMap::new();
-    let mut stmt = tx.prepare(sql)?;
-    let mut rows = stmt.query([key])?;
-    while let Some(r) = rows.next()? {
-        let code: String = r.get(0)?;
-        for i in 0..3 {
-            let label: String = r.get(i)?;
-            out.entry(lookup_key(&label)).or_insert_with(|| code.clone());
+/// A code list as cells name its items: by code, Chinese or English label,
+/// compared without spaces of any width or case (`A类` is `A 类`).
+#[derive(Default)]
+struct CodeList {
+    by_text: HashMap<String, String>,
+    /// The labels, for a message naming what a cell may say.
+    labels: Vec<String>,
+}
+
+impl CodeList {
+    fn load(tx: &Transaction<'_>, sql: &str, key: &str) -> Result<Self> {
+        let mut out = Self::default();
+        let mut stmt = tx.prepare(sql)?;
+        let mut rows = stmt.query([key])?;
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(0)?;
+            for i in 0..3 {
+                let label: String = r.get(i)?;
+                out.by_text.entry(code_key(&label)).or_insert_with(|| code.clone());
+            }
+            out.labels.push(r.get(1)?);
         }
+        Ok(out)
     }
-    Ok(out)
+
+    fn code(&self, text: &str) -> Option<&String> {
+        self.by_text.get(&code_key(text))
+    }
+
+    /// What a cell may say, for a message.
+    fn allowed(&self) -> String {
+        self.labels.join("、")
+    }
+}
+
+fn code_key(text: &str) -> String {
+    value::ascii_width(text).chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 impl<'a> Planner<'a> {
@@ -296,7 +328,8 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let grade_sql = "SELECT code, label_zh, label_en FROM grade_level WHERE scale = ?1 AND retired = 0";
+        let grade_sql =
+            "SELECT code, label_zh, label_en FROM grade_level WHERE scale = ?1 AND retired = 0 ORDER BY code";
         let mut planner = Planner {
             kind: request.kind,
             ctx,
@@ -306,13 +339,14 @@ impl<'a> Planner<'a> {
             otherwise: request.otherwise,
             staff_by_name,
             units_by_name,
-            grades: labels_map(tx, grade_sql, "customer")?,
-            credit_grades: labels_map(tx, grade_sql, "credit")?,
-            channel_types: labels_map(
+            grades: CodeList::load(tx, grade_sql, "customer")?,
+            credit_grades: CodeList::load(tx, grade_sql, "credit")?,
+            channel_types: CodeList::load(
                 tx,
-                "SELECT code, label_zh, label_en FROM code_item WHERE list_id = ?1 AND retired = 0",
+                "SELECT code, label_zh, label_en FROM code_item WHERE list_id = ?1 AND retired = 0 ORDER BY position",
                 "channel_type",
             )?,
+            graded: vec![],
             known: known.unwrap_or_default(),
             seen: HashMap::new(),
             products: HashSet::new(),
@@ -325,15 +359,19 @@ impl<'a> Planner<'a> {
             let mut stmt = tx.prepare("SELECT id FROM product")?;
             planner.products = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
             if !planner.columns.contains_key("document") {
-                planner.notes.push(
-                    "the file has no document numbers: importing it again would add its lines a second time".into(),
-                );
+                planner.notes.push(super::ImportNote {
+                    code: super::ImportNoteCode::NoDocumentNumbers,
+                    count: None,
+                    cell: None,
+                    message: "the file has no document numbers: importing it again would add its lines a second time"
+                        .into(),
+                });
             }
         }
         Ok(planner)
     }
 
-    pub fn notes(&self) -> Vec<String> {
+    pub fn notes(&self) -> Vec<super::ImportNote> {
         self.notes.clone()
     }
 
@@ -490,22 +528,28 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        for (key, map, what) in [
-            ("grade", &self.grades, "customer grade"),
-            ("creditGrade", &self.credit_grades, "credit grade"),
-            ("channelType", &self.channel_types, "channel type"),
+        let mut grades: Grades = vec![];
+        for (key, list, what, scale) in [
+            ("grade", &self.grades, "customer grade", Some(GradeScale::Customer)),
+            ("creditGrade", &self.credit_grades, "credit grade", Some(GradeScale::Credit)),
+            ("channelType", &self.channel_types, "channel type", None),
         ] {
-            if let Some(t) = self.text(cells, key) {
-                match map.get(&lookup_key(&t)) {
-                    Some(code) => {
-                        values.insert(key.into(), Json::from(code.as_str()));
-                    }
-                    None => problems.push(self.problem(
-                        key,
-                        ProblemCode::UnknownCode,
-                        format!("'{t}' is not a {what} of this book"),
-                    )),
+            let Some(t) = self.text(cells, key) else { continue };
+            match (list.code(&t), scale) {
+                (Some(code), None) => {
+                    values.insert(key.into(), Json::from(code.as_str()));
                 }
+                (Some(_), Some(_)) if self.ctx.viewer.role == StaffRole::Rep => problems.push(self.problem(
+                    key,
+                    ProblemCode::GradeByManager,
+                    format!("only a manager or head office sets a customer's {what}; leave this column out (map it to nothing) or ask your manager"),
+                )),
+                (Some(code), Some(scale)) => grades.push((scale, code.clone())),
+                (None, _) => problems.push(self.problem(
+                    key,
+                    ProblemCode::UnknownCode,
+                    format!("'{t}' is not a {what} of this book; write one of {}", list.allowed()),
+                )),
             }
         }
         // The card keeps whole yuan.
@@ -567,7 +611,7 @@ impl<'a> Planner<'a> {
         // The card it updates, or the cards it may duplicate.
         let code = values.get("code").and_then(Json::as_str).map(lookup_key);
         if let Some(&i) = code.as_ref().and_then(|c| self.known.by_code.get(c)) {
-            return self.plan_card_update(tx, row, label, i, &values);
+            return self.plan_card_update(tx, row, label, i, &values, grades);
         }
         let candidates = self.candidates(&name, &phone);
         if !candidates.is_empty() {
@@ -611,7 +655,7 @@ impl<'a> Planner<'a> {
                             }
                         },
                     };
-                    let mut plan = self.plan_card_update(tx, row, label, i, &values)?;
+                    let mut plan = self.plan_card_update(tx, row, label, i, &values, grades)?;
                     plan.candidates = shown;
                     return Ok(plan);
                 }
@@ -640,7 +684,7 @@ impl<'a> Planner<'a> {
             label,
             problems: warnings.into_iter().map(|p| self.card_problem(p)).collect(),
             candidates: vec![],
-            op: Op::NewCard { id: CustomerId::new(), card: Box::new(card) },
+            op: Op::NewCard { id: CustomerId::new(), card: Box::new(card), grades },
         })
     }
 
@@ -704,6 +748,7 @@ impl<'a> Planner<'a> {
         label: String,
         card: usize,
         values: &Fields,
+        mut grades: Grades,
     ) -> Result<RowPlan> {
         let known = &self.known.cards[card];
         let v = &self.ctx.viewer;
@@ -751,14 +796,24 @@ impl<'a> Planner<'a> {
         if !problems.is_empty() {
             return Ok(Self::refused(row, label, problems));
         }
-        let action = if changes.is_empty() { RowAction::Unchanged } else { RowAction::Update };
+        // Grades the card has already are no change.
+        if !grades.is_empty() {
+            let (grade, credit): (Option<String>, Option<String>) = tx
+                .prepare_cached("SELECT grade, credit_grade FROM customer WHERE id = ?1")?
+                .query_row([known.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            grades.retain(|(scale, code)| {
+                let now = if *scale == GradeScale::Customer { &grade } else { &credit };
+                now.as_deref() != Some(code.as_str())
+            });
+        }
+        let action = if changes.is_empty() && grades.is_empty() { RowAction::Unchanged } else { RowAction::Update };
         Ok(RowPlan {
             row,
             action,
             label,
             problems: vec![],
             candidates: vec![],
-            op: Op::EditCard { id: known.id, changes },
+            op: Op::EditCard { id: known.id, changes, grades },
         })
     }
 
@@ -1047,9 +1102,10 @@ impl<'a> Planner<'a> {
     /// Writes a planned row (create or update).
     pub fn write(&mut self, tx: &Transaction<'_>, plan: &RowPlan) -> Result<()> {
         let actor = self.ctx.actor;
-        if let Op::NewCard { id, card } = &plan.op {
+        if let Op::NewCard { id, card, grades } = &plan.op {
             // Checked while planning, in this transaction; written with the next batch.
             write::stage_checked(tx, &mut self.staged, *id, card, actor).map_err(|e| self.card_error(e))?;
+            self.graded.extend(grades.iter().map(|(scale, code)| (*id, *scale, code.clone())));
             if self.staged.len() >= STAGE_ROWS {
                 self.staged.flush(tx)?;
             }
@@ -1059,10 +1115,15 @@ impl<'a> Planner<'a> {
         self.staged.flush(tx)?;
         match &plan.op {
             Op::Nothing | Op::NewCard { .. } => {}
-            Op::EditCard { id, changes } => {
-                let (changed, _) = write::patch_unindexed(tx, CUSTOMER_ENTITY, &id.to_string(), changes, actor)
-                    .map_err(|e| self.card_error(e))?;
-                self.written.extend(changed.map(|c| c.to_string()));
+            Op::EditCard { id, changes, grades } => {
+                if !changes.is_empty() {
+                    let (changed, _) = write::patch_unindexed(tx, CUSTOMER_ENTITY, &id.to_string(), changes, actor)
+                        .map_err(|e| self.card_error(e))?;
+                    self.written.extend(changed.map(|c| c.to_string()));
+                }
+                for (scale, code) in grades {
+                    self.set_grade(tx, *id, *scale, code)?;
+                }
             }
             Op::NewPerson { name, role, unit, phone } => {
                 let id = crate::org::add_staff(tx, StaffId::new(), name, *role, *unit, phone.as_deref(), actor.at)?;
@@ -1089,7 +1150,19 @@ impl<'a> Planner<'a> {
     pub fn finish(&mut self, tx: &Transaction<'_>, created: Vec<crate::search::NewDocument>) -> Result<()> {
         self.staged.flush(tx)?;
         crate::search::index_new(tx, created)?;
+        for (id, scale, code) in std::mem::take(&mut self.graded) {
+            self.set_grade(tx, id, scale, &code)?;
+        }
         crate::search::refresh_many(tx, &std::mem::take(&mut self.written))
+    }
+
+    /// Sets a card's grade as a manager sets it by hand, with its history.
+    fn set_grade(&mut self, tx: &Transaction<'_>, id: CustomerId, scale: GradeScale, code: &str) -> Result<()> {
+        let change = GradeChange { customer_id: id, scale, grade: Some(code.to_string()), reason: None };
+        if crate::grades::set(tx, &change, true, self.ctx.actor)? {
+            self.written.push(id.to_string());
+        }
+        Ok(())
     }
 
     fn card_error(&self, e: Error) -> Error {

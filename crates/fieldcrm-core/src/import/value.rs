@@ -32,17 +32,36 @@ pub fn date_serial(date: NaiveDate) -> f64 {
     (date - epoch_1900()).num_days() as f64
 }
 
-/// Text with full-width digits, signs and separators made ASCII.
-fn halfwidth(text: &str) -> String {
+/// Text with full-width digits and letters (１３８, ＡＢＣ) and ideographic
+/// spaces made ASCII, as people type them with a Chinese input method on;
+/// Chinese punctuation (，。（）) is left as it is.
+pub fn ascii_width(text: &str) -> std::borrow::Cow<'_, str> {
+    let full = |c: char| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{3000}');
+    if !text.chars().any(full) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     text.chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c if full(c) => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// Text with full-width digits, signs and separators made ASCII.
+fn halfwidth(text: &str) -> String {
+    ascii_width(text)
+        .chars()
+        .map(|c| match c {
             '．' | '。' => '.',
             '，' => ',',
             '－' | '−' => '-',
             '＋' => '+',
             '／' => '/',
-            '　' => ' ',
+            '％' => '%',
+            '（' => '(',
+            '）' => ')',
             other => other,
         })
         .collect()

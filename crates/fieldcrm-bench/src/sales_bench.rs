@@ -256,6 +256,7 @@ fn measure_import(book: &Book, dir: &Path, rows: u32) -> Result<ImportFigures, A
         kind: ImportKind::Customers,
         sheet: None,
         header_row: None,
+        decimal_comma: false,
         mapping: None,
         decisions: vec![],
         otherwise: None,

@@ -56,6 +56,10 @@ pub struct ImportArgs {
     /// among the first 20 whose cells best name the import's fields).
     #[arg(long, value_name = "N")]
     header_row: Option<u32>,
+    /// Numbers written as text use a decimal comma (1.234,50) instead of a
+    /// decimal point (1,234.50).
+    #[arg(long)]
+    decimal_comma: bool,
     /// Map a column to a field: COLUMN=FIELD, the column by its header or
     /// number (1 = first); FIELD empty to leave a column out. Columns not
     /// named keep the suggested mapping.
@@ -91,6 +95,7 @@ pub fn import(book: &Book, args: &ImportArgs, json: bool) -> Result<(), ApiError
         kind,
         sheet,
         header_row: args.header_row,
+        decimal_comma: args.decimal_comma,
         mapping,
         decisions: vec![],
         otherwise: args.duplicates.map(|c| match c {
@@ -192,6 +197,7 @@ fn skipped_text(skipped: &[SkippedRow], all: u32) -> Vec<String> {
             SkipReason::Total => "a total",
             SkipReason::Footnote => "a footnote",
             SkipReason::RepeatedHeader => "the header again",
+            SkipReason::HeaderRow => "the header's second row",
             SkipReason::Blank => "blank",
         };
         let rows =

@@ -34,6 +34,7 @@ problem_codes! {
     AlreadyResolved => "already_resolved",
     AlreadySubmitted => "already_submitted",
     AmbiguousCustomer => "ambiguous_customer",
+    AmbiguousDecimal => "ambiguous_decimal",
     BadCode => "bad_code",
     BadContent => "bad_content",
     BadCsv => "bad_csv",

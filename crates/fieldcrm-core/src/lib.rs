@@ -31,6 +31,7 @@ pub mod sales;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod xlsx;
 
 pub use api::{ApiResult, Book};

@@ -141,6 +141,7 @@ fn request(path: &Path) -> ImportRequest {
         kind: ImportKind::Customers,
         sheet: None,
         header_row: None,
+        decimal_comma: false,
         mapping: None,
         decisions: vec![],
         otherwise: None,

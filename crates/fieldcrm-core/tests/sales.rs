@@ -54,6 +54,7 @@ fn request(path: &Path, kind: ImportKind) -> ImportRequest {
         kind,
         sheet: None,
         header_row: None,
+        decimal_comma: false,
         mapping: None,
         decisions: vec![],
         otherwise: None,

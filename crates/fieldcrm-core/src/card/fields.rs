@@ -391,8 +391,9 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
             (SqlValue::Text(text.clone()), Json::String(text))
         }
         Kind::Phone => {
-            let text =
-                as_text(value).ok_or_else(|| problem(ProblemCode::NotText, "must be text".into()))?.trim().to_string();
+            let text = crate::text::normal_phone(
+                as_text(value).ok_or_else(|| problem(ProblemCode::NotText, "must be text".into()))?,
+            );
             if let Some(refused) = text_problem(def, &text) {
                 return Err(refused);
             }

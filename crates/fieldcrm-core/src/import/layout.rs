@@ -31,6 +31,8 @@ pub enum SkipReason {
     Footnote,
     /// The header again (a multi-page export).
     RepeatedHeader,
+    /// The second row of a two-row header.
+    HeaderRow,
     /// Empty rows between the rows.
     Blank,
 }
@@ -124,22 +126,24 @@ pub fn arrange(table: Table, kind: ImportKind, header_row: Option<u32>) -> Resul
     };
     let header_number = *header_number;
     let mut headers = texts(header_cells);
-    // A two-row header (captions merged over several columns, or a name
-    // merged down over both rows): a field named right above a blank header cell.
-    if let Some((_, above)) = header_at.checked_sub(1).map(|i| &rows[i]).filter(|(n, _)| *n + 1 == header_number) {
-        let named = fields::suggest(kind, &headers);
-        for (i, cell) in above.iter().enumerate() {
-            let text = cell.display();
-            if text.is_empty() || headers.get(i).is_some_and(|h| !h.is_empty()) {
-                continue;
-            }
-            let mut trial = headers.clone();
-            trial.resize(trial.len().max(i + 1), String::new());
-            trial[i] = text.clone();
-            let field = fields::suggest(kind, &trial)[i].clone();
-            if field.is_some() && !named.contains(&field) {
-                headers = trial;
-            }
+    // A two-row header (captions merged over several columns above their
+    // fields, or names merged down over both rows): the row right above or
+    // right below lends the names of fields to the header's blank cells, or
+    // to cells that name no field.
+    let neighbour = |i: Option<usize>, step: i64| {
+        i.and_then(|i| rows.get(i)).filter(|(n, _)| i64::from(*n) == i64::from(header_number) + step)
+    };
+    let above = neighbour(header_at.checked_sub(1), -1);
+    let below = neighbour(Some(header_at + 1), 1);
+    let mut header_rows = 1;
+    for (part, is_below) in [(above, false), (below, true)] {
+        let Some((_, cells)) = part else { continue };
+        if is_below && not_data_anywhere(cells).is_some() {
+            continue;
+        }
+        let lent = lend_names(kind, &mut headers, cells);
+        if is_below && lent {
+            header_rows = 2;
         }
     }
     let mut layout = Layout { skipped: vec![], skipped_rows: 0, not_data: 0 };
@@ -150,7 +154,14 @@ pub fn arrange(table: Table, kind: ImportKind, header_row: Option<u32>) -> Resul
     let contiguous = if complete { rows.len() } else { HEAD_KEPT.min(rows.len()) };
     let mut data = vec![];
     let mut previous = header_number;
-    for (i, (number, cells)) in rows.into_iter().enumerate().skip(header_at + 1) {
+    let mut rows = rows.into_iter().enumerate().skip(header_at + 1);
+    if header_rows == 2 {
+        if let Some((_, (number, cells))) = rows.next() {
+            layout.skip(number, 1, SkipReason::HeaderRow, &cells);
+            previous = number;
+        }
+    }
+    for (i, (number, cells)) in rows {
         if i < contiguous && number > previous + 1 && !data.is_empty() {
             layout.skip(previous + 1, number - previous - 1, SkipReason::Blank, &[]);
         }
@@ -174,7 +185,7 @@ pub fn arrange(table: Table, kind: ImportKind, header_row: Option<u32>) -> Resul
     let data_rows = if complete {
         data.len() as u32
     } else {
-        filled_rows.saturating_sub(header_at as u32 + 1).saturating_sub(layout.not_data)
+        filled_rows.saturating_sub(header_at as u32 + header_rows).saturating_sub(layout.not_data)
     };
     if data_rows == 0 && header_found {
         return Err(Error::invalid(
@@ -201,6 +212,32 @@ pub fn arrange(table: Table, kind: ImportKind, header_row: Option<u32>) -> Resul
         hash,
         file_name,
     })
+}
+
+/// Gives the header's blank cells, and those naming no field, the names of
+/// fields that `cells` (a row next to it) holds in their columns; whether it
+/// gave any.
+fn lend_names(kind: ImportKind, headers: &mut Vec<String>, cells: &[Raw]) -> bool {
+    let mut lent = false;
+    for (i, cell) in cells.iter().enumerate() {
+        let text = cell.display();
+        if text.is_empty() {
+            continue;
+        }
+        let named = fields::suggest(kind, headers);
+        if named.get(i).is_some_and(Option::is_some) {
+            continue;
+        }
+        let mut trial = headers.clone();
+        trial.resize(trial.len().max(i + 1), String::new());
+        trial[i] = text;
+        let field = fields::suggest(kind, &trial)[i].clone();
+        if field.is_some() && !named.contains(&field) {
+            *headers = trial;
+            lent = true;
+        }
+    }
+    lent
 }
 
 /// Rows a preview reads in full from the top of a sheet.
@@ -392,6 +429,23 @@ mod tests {
         assert_eq!(s.headers, ["客户名称", "电话", "地址"]);
         assert_eq!(s.rows.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [3, 5]);
         assert_eq!(s.skipped.iter().filter(|k| k.reason == SkipReason::RepeatedHeader).count(), 1);
+    }
+
+    #[test]
+    fn a_header_whose_names_are_merged_down_takes_the_fields_under_its_captions() {
+        // 客户名称 merged over rows 3–4; 联系方式 a caption over 电话 and 地址.
+        let t = table(&[
+            (1, &["客户档案"]),
+            (3, &["客户名称", "联系方式", "", "客户等级"]),
+            (4, &["", "电话", "地址", ""]),
+            (5, &["华星农资", "13800000001", "临沂", "A"]),
+        ]);
+        let s = arrange(t, ImportKind::Customers, None).expect("arranged");
+        assert_eq!(s.header_row, 3);
+        assert_eq!(s.headers, ["客户名称", "电话", "地址", "客户等级"]);
+        assert_eq!(s.rows.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [5]);
+        let reasons: Vec<(u32, SkipReason)> = s.skipped.iter().map(|k| (k.row, k.reason)).collect();
+        assert_eq!(reasons, [(1, SkipReason::AboveHeader), (4, SkipReason::HeaderRow)]);
     }
 
     #[test]

@@ -51,6 +51,11 @@ pub struct ImportRequest {
     #[serde(default)]
     #[ts(optional)]
     pub header_row: Option<u32>,
+    /// Numbers written as text use a decimal comma (`1.234,50`); default: a
+    /// decimal point (`1,234.50`).
+    #[serde(default)]
+    #[ts(optional, as = "Option<bool>")]
+    pub decimal_comma: bool,
     /// The field of each column, in column order (default: as suggested).
     #[serde(default)]
     #[ts(optional)]

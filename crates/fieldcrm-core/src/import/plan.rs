@@ -151,6 +151,8 @@ pub struct Planner<'a> {
     otherwise: Option<DuplicateChoice>,
     staff_by_name: HashMap<String, Vec<(StaffId, String)>>,
     units_by_name: HashMap<String, Vec<OrgUnitId>>,
+    /// How numbers written as text are read.
+    numbers: value::Numbers,
     grades: CodeList,
     credit_grades: CodeList,
     channel_types: CodeList,
@@ -174,7 +176,7 @@ const STAGE_ROWS: usize = 2048;
 
 /// A name as duplicates are compared: no spaces, brackets or legal-form words.
 pub fn name_key(name: &str) -> String {
-    let mut key: String = name
+    let mut key: String = value::ascii_width(name)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）' | '·' | '-' | '—'))
         .flat_map(char::to_lowercase)
@@ -202,7 +204,7 @@ pub fn name_key(name: &str) -> String {
 }
 
 fn phone_key(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
+    crate::text::normal_phone(phone).chars().filter(char::is_ascii_digit).collect()
 }
 
 fn lookup_key(text: &str) -> String {
@@ -339,6 +341,7 @@ impl<'a> Planner<'a> {
             otherwise: request.otherwise,
             staff_by_name,
             units_by_name,
+            numbers: value::Numbers { decimal_comma: request.decimal_comma },
             grades: CodeList::load(tx, grade_sql, "customer")?,
             credit_grades: CodeList::load(tx, grade_sql, "credit")?,
             channel_types: CodeList::load(
@@ -380,8 +383,11 @@ impl<'a> Planner<'a> {
         self.columns.get(key).and_then(|&i| cells.get(i)).unwrap_or(EMPTY)
     }
 
+    /// A cell's text as the book keeps it: trimmed, full-width digits,
+    /// letters and spaces in ASCII.
     fn text(&self, cells: &[Raw], key: &str) -> Option<String> {
-        Some(self.raw(cells, key).display()).filter(|t| !t.is_empty())
+        let text = self.raw(cells, key).display();
+        Some(value::ascii_width(&text).trim().to_string()).filter(|t| !t.is_empty())
     }
 
     /// The header of the column mapped to `key` (what problems name).
@@ -393,17 +399,18 @@ impl<'a> Planner<'a> {
         FieldProblem::new(self.header(key), code, message)
     }
 
-    fn parsed<T>(
+    fn parsed<T, E: Into<value::CellProblem>>(
         &self,
         cells: &[Raw],
         key: &str,
-        parse: fn(&Raw) -> std::result::Result<Option<T>, String>,
+        parse: impl Fn(&Raw) -> std::result::Result<Option<T>, E>,
         problems: &mut Vec<FieldProblem>,
     ) -> Option<T> {
         match parse(self.raw(cells, key)) {
             Ok(v) => v,
-            Err(message) => {
-                problems.push(self.problem(key, ProblemCode::BadValue, message));
+            Err(e) => {
+                let e = e.into();
+                problems.push(self.problem(key, e.code, e.message));
                 None
             }
         }
@@ -553,7 +560,7 @@ impl<'a> Planner<'a> {
             }
         }
         // The card keeps whole yuan.
-        if let Some(yuan) = self.parsed(cells, "annualSalesWithUs", value::yuan, &mut problems) {
+        if let Some(yuan) = self.parsed(cells, "annualSalesWithUs", |r| self.numbers.yuan(r), &mut problems) {
             values.insert("annualSalesWithUs".into(), Json::from(yuan));
         }
         if let Some(day) = self.parsed(cells, "foundedOn", value::date, &mut problems) {
@@ -608,6 +615,19 @@ impl<'a> Planner<'a> {
         if let Some(p) = self.repeat(file_key, row, "name", "customer") {
             return Ok(Self::refused(row, label, vec![p]));
         }
+        // A row whose name differs from an earlier one's only by brackets,
+        // spaces or the legal form may be the same customer.
+        let similar = match self.seen.get(&format!("name/{}", name_key(&name))) {
+            Some(&first) => Some(self.problem(
+                "name",
+                ProblemCode::Duplicate,
+                format!("may be the same customer as row {first} (the names differ only by brackets, spaces or the legal form); check before importing both"),
+            )),
+            None => {
+                self.seen.insert(format!("name/{}", name_key(&name)), row);
+                None
+            }
+        };
         // The card it updates, or the cards it may duplicate.
         let code = values.get("code").and_then(Json::as_str).map(lookup_key);
         if let Some(&i) = code.as_ref().and_then(|c| self.known.by_code.get(c)) {
@@ -682,7 +702,7 @@ impl<'a> Planner<'a> {
             row,
             action: RowAction::Create,
             label,
-            problems: warnings.into_iter().map(|p| self.card_problem(p)).collect(),
+            problems: warnings.into_iter().map(|p| self.card_problem(p)).chain(similar).collect(),
             candidates: vec![],
             op: Op::NewCard { id: CustomerId::new(), card: Box::new(card), grades },
         })
@@ -896,9 +916,9 @@ impl<'a> Planner<'a> {
             line: self.text(cells, "line"),
             unit: self.text(cells, "unit"),
             case_size: self
-                .parsed(cells, "caseSize", value::integer, &mut problems)
+                .parsed(cells, "caseSize", |r| self.numbers.integer(r), &mut problems)
                 .and_then(|n| u32::try_from(n).ok().or(Some(0))),
-            list_price: self.parsed(cells, "listPrice", value::fen, &mut problems),
+            list_price: self.parsed(cells, "listPrice", |r| self.numbers.fen(r), &mut problems),
             retired: None,
         };
         let label = format!("{} {}", input.code, input.name).trim().to_string();
@@ -1016,14 +1036,14 @@ impl<'a> Planner<'a> {
         if sold_on.is_some_and(|d| d > self.ctx.today) {
             problems.push(self.problem("date", ProblemCode::InFuture, "lies in the future; check the date"));
         }
-        let quantity = self.parsed(cells, "quantity", value::number, &mut problems);
+        let quantity = self.parsed(cells, "quantity", |r| self.numbers.number(r), &mut problems);
         if quantity.is_none() && self.raw(cells, "quantity").is_empty() {
             self.required("quantity", &mut problems);
         }
         if quantity.is_some_and(|q| q.abs() > sales::MAX_QUANTITY) {
             problems.push(self.problem("quantity", ProblemCode::OutOfRange, "a quantity lies within ±1 billion"));
         }
-        let amount = self.parsed(cells, "amount", value::fen, &mut problems);
+        let amount = self.parsed(cells, "amount", |r| self.numbers.fen(r), &mut problems);
         if amount.is_none() && self.raw(cells, "amount").is_empty() {
             self.required("amount", &mut problems);
         }

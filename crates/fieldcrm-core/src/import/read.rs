@@ -891,10 +891,12 @@ fn raw_ref(cell: &DataRef<'_>) -> Raw {
 /// Decodes csv text and hands its rows to `rows`; returns the encoding's name.
 fn read_csv(bytes: &[u8], file_name: &str, rows: &mut Rows<'_>) -> Result<String> {
     let (text, encoding) = decode(bytes, file_name)?;
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    // The separator the first lines use most (a title line above the header has none).
+    let head: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
     let delimiter = [b',', b'\t', b';', b'|']
         .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .rev()
+        .max_by_key(|d| head.iter().map(|l| l.bytes().filter(|b| b == d).count()).sum::<usize>())
         .unwrap_or(b',');
     if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
         return Err(refuse(

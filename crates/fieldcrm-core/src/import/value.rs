@@ -6,6 +6,8 @@
 
 use chrono::NaiveDate;
 
+use crate::error::ProblemCode;
+
 use super::read::Raw;
 
 /// Excel's day 0 in the 1900 system (with its phantom 1900-02-29, serials
@@ -32,22 +34,7 @@ pub fn date_serial(date: NaiveDate) -> f64 {
     (date - epoch_1900()).num_days() as f64
 }
 
-/// Text with full-width digits and letters (１３８, ＡＢＣ) and ideographic
-/// spaces made ASCII, as people type them with a Chinese input method on;
-/// Chinese punctuation (，。（）) is left as it is.
-pub fn ascii_width(text: &str) -> std::borrow::Cow<'_, str> {
-    let full = |c: char| matches!(c, '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '\u{3000}');
-    if !text.chars().any(full) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    text.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            c if full(c) => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            c => c,
-        })
-        .collect()
-}
+pub use crate::text::ascii_width;
 
 /// Text with full-width digits, signs and separators made ASCII.
 fn halfwidth(text: &str) -> String {
@@ -67,68 +54,177 @@ fn halfwidth(text: &str) -> String {
         .collect()
 }
 
-/// A number from a cell; text may carry thousands separators, a currency sign
-/// or unit, full-width digits, or accounting brackets for negatives.
-pub fn number(raw: &Raw) -> Result<Option<f64>, String> {
-    match raw {
-        Raw::Empty => Ok(None),
-        Raw::Number(n) => Ok(Some(*n)),
-        Raw::Date(day) => Ok(Some(date_serial(*day))),
-        Raw::Bool(_) => Err("is true/false, not a number".into()),
-        Raw::Text(text) => {
-            let t = halfwidth(text.trim());
-            let mut t: String = t
-                .chars()
-                .filter(|c| !matches!(c, ',' | ' ' | '¥' | '￥' | '$' | '\''))
-                .collect::<String>()
-                .trim_end_matches(['元', '件', '箱', '吨', '袋'])
-                .to_string();
-            if t.is_empty() {
-                // Only a unit or a currency sign: not a number, not blank either.
-                return if text.trim().is_empty() {
-                    Ok(None)
-                } else {
-                    Err(format!("'{}' is not a number", text.trim()))
-                };
-            }
-            let negative = t.starts_with('(') && t.ends_with(')');
-            if negative {
-                t = t[1..t.len() - 1].to_string();
-            }
-            match t.parse::<f64>() {
-                Ok(n) if n.is_finite() => Ok(Some(if negative { -n } else { n })),
-                _ => Err(format!("'{}' is not a number", text.trim())),
-            }
+/// Why a cell's value is refused: its code and a message naming the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellProblem {
+    pub code: ProblemCode,
+    pub message: String,
+}
+
+impl From<String> for CellProblem {
+    fn from(message: String) -> Self {
+        Self { code: ProblemCode::BadValue, message }
+    }
+}
+
+/// How numbers written as text are read: with a decimal point and commas
+/// between thousands (`1,234.50`, as Chinese and English write them, the
+/// default), or with a decimal comma and points between thousands
+/// (`1.234,50`). A text whose reading depends on the convention and that the
+/// chosen one does not read is refused, never guessed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Numbers {
+    pub decimal_comma: bool,
+}
+
+/// Units a number may end with; 万 and 亿 multiply.
+const UNITS: &[&str] = &["元", "件", "箱", "吨", "袋", "瓶", "个", "台", "套", "包", "桶", "公斤", "千克", "斤"];
+
+impl Numbers {
+    /// A number from a cell; text may carry thousands separators, a currency
+    /// sign or unit, 万 or 亿, a percent sign, full-width digits, or
+    /// accounting brackets for negatives.
+    pub fn number(self, raw: &Raw) -> Result<Option<f64>, CellProblem> {
+        match raw {
+            Raw::Empty => Ok(None),
+            Raw::Number(n) => Ok(Some(*n)),
+            Raw::Date(day) => Ok(Some(date_serial(*day))),
+            Raw::Bool(_) => Err(String::from("is true/false, not a number").into()),
+            Raw::Text(text) => self.text_number(text.trim()),
         }
     }
+
+    fn text_number(self, text: &str) -> Result<Option<f64>, CellProblem> {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let not_a_number = || CellProblem::from(format!("'{text}' is not a number"));
+        let t: String = halfwidth(text)
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '¥' | '￥' | '$' | '€' | '\''))
+            .collect();
+        let mut t = t.trim_start_matches("RMB").trim_start_matches("CNY").to_string();
+        let mut negative = false;
+        if t.starts_with('(') && t.ends_with(')') && t.len() > 2 {
+            negative = true;
+            t = t[1..t.len() - 1].to_string();
+        }
+        if let Some(rest) = t.strip_prefix('-') {
+            negative = !negative;
+            t = rest.to_string();
+        } else if let Some(rest) = t.strip_prefix('+') {
+            t = rest.to_string();
+        }
+        let mut scale = 1.0;
+        loop {
+            let before = t.len();
+            for unit in UNITS {
+                if let Some(rest) = t.strip_suffix(unit) {
+                    t = rest.to_string();
+                }
+            }
+            if let Some(rest) = t.strip_suffix('万') {
+                scale *= 1e4;
+                t = rest.to_string();
+            } else if let Some(rest) = t.strip_suffix('亿') {
+                scale *= 1e8;
+                t = rest.to_string();
+            } else if let Some(rest) = t.strip_suffix('%') {
+                scale /= 100.0;
+                t = rest.to_string();
+            }
+            if t.len() == before {
+                break;
+            }
+        }
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+            return Err(not_a_number());
+        }
+        let Some(plain) = self.plain(&t) else {
+            let other = Numbers { decimal_comma: !self.decimal_comma };
+            let Some(reading) = other.plain(&t) else { return Err(not_a_number()) };
+            let (this, that) = if self.decimal_comma {
+                ("with a decimal comma (1.234,50)", "1,234.50 (a decimal point), leave out --decimal-comma")
+            } else {
+                ("with a decimal point (1,234.50)", "1.234,50 (a decimal comma), choose --decimal-comma")
+            };
+            return Err(CellProblem {
+                code: ProblemCode::AmbiguousDecimal,
+                message: format!(
+                    "'{text}' reads as {reading} only the other way; the file's numbers are read {this}. If the file writes numbers as {that} in the import"
+                ),
+            });
+        };
+        match plain.parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Some(if negative { -n } else { n } * scale)),
+            _ => Err(not_a_number()),
+        }
+    }
+
+    /// Digits with this convention's separators as a plain number, if they are.
+    fn plain(self, t: &str) -> Option<String> {
+        let (group, decimal) = if self.decimal_comma { ('.', ',') } else { (',', '.') };
+        let decimals = t.matches(decimal).count();
+        let last_decimal = t.rfind(decimal);
+        let whole = &t[..last_decimal.unwrap_or(t.len())];
+        // Groups: after the first, three digits each; none after the decimal mark.
+        let groups: Vec<&str> = whole.split(group).collect();
+        let grouped = groups.len() == 1
+            || (!groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3));
+        let after = last_decimal.map_or("", |i| &t[i + 1..]);
+        let clean = decimals <= 1 && grouped && !after.contains(group) && (last_decimal.is_none() || !after.is_empty());
+        clean.then(|| {
+            let digits: String = whole.chars().filter(|c| c.is_ascii_digit()).collect();
+            if last_decimal.is_some() {
+                format!("{digits}.{after}")
+            } else {
+                digits
+            }
+        })
+    }
+
+    /// An amount in yuan, as fen.
+    pub fn fen(self, raw: &Raw) -> Result<Option<i64>, CellProblem> {
+        let Some(yuan) = self.number(raw)? else { return Ok(None) };
+        let fen = (yuan * 100.0).round();
+        if fen.abs() > crate::sales::MAX_AMOUNT as f64 {
+            return Err(format!("{yuan} yuan is more than an amount can be").into());
+        }
+        Ok(Some(fen as i64))
+    }
+
+    /// An amount in whole yuan (the card's money fields).
+    pub fn yuan(self, raw: &Raw) -> Result<Option<i64>, CellProblem> {
+        let Some(yuan) = self.number(raw)? else { return Ok(None) };
+        if yuan.abs() > 1e13 {
+            return Err(format!("{yuan} yuan is more than an amount can be").into());
+        }
+        Ok(Some(yuan.round() as i64))
+    }
+
+    /// A whole number.
+    pub fn integer(self, raw: &Raw) -> Result<Option<i64>, CellProblem> {
+        let Some(n) = self.number(raw)? else { return Ok(None) };
+        if n.fract() != 0.0 || n.abs() > 9e15 {
+            return Err(format!("{} is not a whole number", super::read::number_text(n)).into());
+        }
+        Ok(Some(n as i64))
+    }
 }
 
-/// An amount in yuan, as fen.
-pub fn fen(raw: &Raw) -> Result<Option<i64>, String> {
-    let Some(yuan) = number(raw)? else { return Ok(None) };
-    let fen = (yuan * 100.0).round();
-    if fen.abs() > crate::sales::MAX_AMOUNT as f64 {
-        return Err(format!("{yuan} yuan is more than an amount can be"));
-    }
-    Ok(Some(fen as i64))
+/// [`Numbers::number`] with a decimal point.
+pub fn number(raw: &Raw) -> Result<Option<f64>, CellProblem> {
+    Numbers::default().number(raw)
 }
 
-/// An amount in whole yuan (the card's money fields).
-pub fn yuan(raw: &Raw) -> Result<Option<i64>, String> {
-    let Some(yuan) = number(raw)? else { return Ok(None) };
-    if yuan.abs() > 1e13 {
-        return Err(format!("{yuan} yuan is more than an amount can be"));
-    }
-    Ok(Some(yuan.round() as i64))
+/// [`Numbers::fen`] with a decimal point.
+pub fn fen(raw: &Raw) -> Result<Option<i64>, CellProblem> {
+    Numbers::default().fen(raw)
 }
 
-/// A whole number.
-pub fn integer(raw: &Raw) -> Result<Option<i64>, String> {
-    let Some(n) = number(raw)? else { return Ok(None) };
-    if n.fract() != 0.0 || n.abs() > 9e15 {
-        return Err(format!("{} is not a whole number", super::read::number_text(n)));
-    }
-    Ok(Some(n as i64))
+/// [`Numbers::integer`] with a decimal point.
+pub fn integer(raw: &Raw) -> Result<Option<i64>, CellProblem> {
+    Numbers::default().integer(raw)
 }
 
 /// A date from an Excel date cell, a serial number, or text such as
@@ -194,6 +290,33 @@ mod tests {
         assert!(number(&text("十二")).is_err());
         assert_eq!(fen(&text("1,234.565")), Ok(Some(123_457)));
         assert_eq!(integer(&text("12.5")).map_err(|_| ()), Err(()));
+        assert_eq!(number(&text("12.5万")), Ok(Some(125_000.0)));
+        assert_eq!(number(&text("1.2亿元")), Ok(Some(120_000_000.0)));
+        assert_eq!(number(&text("15%")), Ok(Some(0.15)));
+        assert_eq!(number(&text("(1,234.00)")), Ok(Some(-1234.0)));
+        assert_eq!(number(&text("-1,234")), Ok(Some(-1234.0)));
+        assert_eq!(number(&text("RMB 3,000")), Ok(Some(3000.0)));
+    }
+
+    #[test]
+    fn a_number_whose_reading_depends_on_the_convention_is_refused_unless_it_was_chosen() {
+        let comma = Numbers { decimal_comma: true };
+        for t in ["1.234,50", "12,5", "1.234.567"] {
+            let e = number(&text(t)).expect_err(t);
+            assert_eq!(e.code, ProblemCode::AmbiguousDecimal, "{t}");
+            assert!(e.message.contains(t), "{}", e.message);
+        }
+        assert_eq!(comma.number(&text("1.234,50")), Ok(Some(1234.5)));
+        assert_eq!(comma.number(&text("12,5")), Ok(Some(12.5)));
+        assert_eq!(comma.number(&text("1.234.567")), Ok(Some(1_234_567.0)));
+        assert_eq!(comma.number(&text("€ 1.234,50")), Ok(Some(1234.5)));
+        assert_eq!(comma.number(&text("1,2,3")).map_err(|e| e.code), Err(ProblemCode::BadValue));
+        assert_eq!(comma.number(&text("1,234.50")).map_err(|e| e.code), Err(ProblemCode::AmbiguousDecimal));
+        // What reads one way only is read under either convention.
+        assert_eq!(number(&text("1,234,567.5")), Ok(Some(1_234_567.5)));
+        assert_eq!(comma.number(&text("1234")), Ok(Some(1234.0)));
+        // Numbers in number cells are numbers whatever the convention.
+        assert_eq!(comma.number(&Raw::Number(1.5)), Ok(Some(1.5)));
     }
 
     #[test]

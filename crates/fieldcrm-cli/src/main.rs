@@ -323,10 +323,23 @@ pub(crate) struct ListArgs {
     route: Option<fieldcrm_core::ids::RouteId>,
     #[arg(long, default_value = "name", value_parser = parse_sort)]
     sort: SortKey,
-    #[arg(long, default_value_t = 0)]
-    offset: u32,
-    #[arg(long, default_value_t = 50)]
-    limit: u32,
+    /// Rows to leave out at the start (default: none).
+    #[arg(long)]
+    offset: Option<u32>,
+    /// Rows to show (default: 50 in a list, every row in an export).
+    #[arg(long)]
+    limit: Option<u32>,
+}
+
+impl ListArgs {
+    /// The rows `--offset` and `--limit` ask for, when either was given.
+    pub(crate) fn rows(&self) -> Option<std::ops::Range<usize>> {
+        if self.offset.is_none() && self.limit.is_none() {
+            return None;
+        }
+        let start = self.offset.unwrap_or(0) as usize;
+        Some(start..self.limit.map_or(usize::MAX, |l| start.saturating_add(l as usize)))
+    }
 }
 
 fn parse_sort(text: &str) -> Result<SortKey, String> {
@@ -357,8 +370,8 @@ impl ListArgs {
             credit_grades: self.credit_grade.clone(),
             route_id: self.route,
             sort: self.sort,
-            offset: self.offset,
-            limit: self.limit,
+            offset: self.offset.unwrap_or(0),
+            limit: self.limit.unwrap_or(50),
         })
     }
 }

@@ -459,7 +459,7 @@ pub struct ExportCustomersArgs {
 
 pub fn export_customers(book: &Book, args: &ExportCustomersArgs, json: bool) -> Result<(), ApiError> {
     let query = args.list.query(args.text.clone())?;
-    let exported = book.export_customers(&query, &args.xlsx, &mut |_| {})?;
+    let exported = book.export_customer_rows(&query, args.list.rows(), &args.xlsx, &mut |_| {})?;
     output::show(&exported, json, |e| format!("{} customers written to {}", e.rows, e.path));
     Ok(())
 }

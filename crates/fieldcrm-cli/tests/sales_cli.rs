@@ -73,3 +73,60 @@ fn imports_analyses_and_exports_from_the_shell() {
     let message = String::from_utf8_lossy(&out.stderr);
     assert!(message.contains("named like an Excel workbook but is not one"), "{message}");
 }
+
+/// A one-sheet xlsx written by hand: its `<sheetData>` as given.
+fn hand_made_xlsx(rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(vec![]));
+    let options = zip::write::SimpleFileOptions::default();
+    let parts = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+        ("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#)),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, options).expect("member");
+        zip.write_all(text.as_bytes()).expect("write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+#[test]
+fn a_file_built_to_hurt_exits_2_and_a_title_above_the_header_is_skipped() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    ok_json(&book, &["init", "--name", "刘伟", "--role", "head_office", "--company", "华丰农业"]);
+    // A cell in the first row and one in Excel's last: once a dense grid of 549 GB.
+    let corner = dir.path().join("角落.xlsx");
+    let cell = |r: &str, t: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{t}</t></is></c>"#);
+    let rows = format!(
+        r#"<row r="1">{}</row><row r="2">{}</row><row r="13600000">{}</row>"#,
+        cell("A1", "客户名称"),
+        cell("A2", "华星农资"),
+        cell("A13600000", "x")
+    );
+    std::fs::write(&corner, hand_made_xlsx(&rows)).expect("write");
+    for mode in [&["--preview"][..], &[], &["--commit"]] {
+        let mut args = vec!["import", corner.to_str().expect("path"), "--kind", "customers"];
+        args.extend_from_slice(mode);
+        let out = fieldcrm(&book, &args);
+        assert_eq!(out.status.code(), Some(2), "{mode:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("1048576 rows"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // A title and a date line above the header; the header found, or named.
+    let titled = dir.path().join("客户档案.csv");
+    std::fs::write(&titled, "华丰农业客户档案\n导出日期：2026-11-30\n客户名称,电话\n华星农资,13800000001\n合计,\n")
+        .expect("write");
+    let preview = ok_json(&book, &["import", titled.to_str().expect("path"), "--kind", "customers", "--preview"]);
+    assert_eq!((preview["headerRow"].as_u64(), preview["rows"].as_u64()), (Some(3), Some(1)));
+    let dry = ok_json(&book, &["import", titled.to_str().expect("path"), "--kind", "customers", "--header-row", "3"]);
+    assert_eq!((dry["created"].as_u64(), dry["skippedRows"].as_u64()), (Some(1), Some(3)));
+    let out = fieldcrm(&book, &["import", titled.to_str().expect("path"), "--kind", "customers", "--header-row", "9"]);
+    assert_eq!(out.status.code(), Some(2), "a header row that is not there");
+}

@@ -813,6 +813,7 @@ pub fn for_each_match(
     query: &CustomerQuery,
     stale_before: &str,
     chunk: usize,
+    rows: Option<std::ops::Range<usize>>,
     mut f: impl FnMut(Vec<CustomerRow>, u32) -> Result<()>,
 ) -> Result<u32> {
     let matches = text_matches(conn, query)?;
@@ -832,6 +833,11 @@ pub fn for_each_match(
         .prepare(&sql)?
         .query_map(params_from_iter(bound.iter()), |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<CustomerId>>>()?;
+    // Only the rows asked for, in the list's order.
+    let ids = match rows {
+        Some(r) => &ids[r.start.min(ids.len())..r.end.min(ids.len()).max(r.start.min(ids.len()))],
+        None => &ids[..],
+    };
     let total = u32::try_from(ids.len()).unwrap_or(u32::MAX);
     for part in ids.chunks(chunk.max(1)) {
         f(page_rows(conn, part.to_vec(), stale_before)?, total)?;

@@ -98,8 +98,12 @@ macro_rules! optional_number {
 }
 optional_number!(i64, u32, i32, f64);
 
-/// The formats of one workbook.
+/// The formats of one workbook, and how its tables print.
 pub struct Formats {
+    /// The page header's text (title, period, scope); empty: the sheet's name.
+    pub heading: String,
+    /// The page footer's page number (`第 &P 页 / 共 &N 页`).
+    pub page: &'static str,
     pub header: Format,
     pub title: Format,
     pub bold: Format,
@@ -113,6 +117,8 @@ pub struct Formats {
 impl Default for Formats {
     fn default() -> Self {
         Self {
+            heading: String::new(),
+            page: "第 &P 页 / 共 &N 页",
             header: Format::new().set_bold().set_align(FormatAlign::Center).set_background_color("#E8EEF7"),
             title: Format::new().set_bold().set_font_size(14),
             bold: Format::new().set_bold(),
@@ -123,6 +129,38 @@ impl Default for Formats {
             date: Format::new().set_num_format("yyyy-mm-dd"),
         }
     }
+}
+
+impl Formats {
+    /// The formats of a workbook in `language` whose pages are headed by `heading`.
+    pub fn for_print(language: &str, heading: String) -> Self {
+        let page = if language.starts_with("en") { "Page &P of &N" } else { "第 &P 页 / 共 &N 页" };
+        Self { heading, page, ..Self::default() }
+    }
+}
+
+/// Text as a page header or footer shows it: `&` doubled (it starts a
+/// code there), within Excel's 255 characters with the codes around it.
+fn header_text(text: &str) -> String {
+    text.replace('&', "&&").chars().take(200).collect()
+}
+
+/// How every exported table prints: A4, landscape when the table is wider
+/// than a portrait page, one page wide, the header row on every page, the
+/// heading at the top of each page and the page number at the bottom.
+pub fn print_setup(sheet: &mut Worksheet, header_row: u32, columns: &[Column<'_>], f: &Formats) -> Result<()> {
+    sheet.set_paper_size(9);
+    // A portrait A4 page holds about 90 characters' width at 100 %.
+    if columns.iter().map(|c| c.width).sum::<f64>() > 90.0 {
+        sheet.set_landscape();
+    }
+    sheet.set_margins(0.4, 0.4, 0.7, 0.7, 0.3, 0.3);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(header_row, header_row).map_err(failed)?;
+    let heading = if f.heading.is_empty() { "&A".to_string() } else { header_text(&f.heading) };
+    sheet.set_header(format!("&C{heading}"));
+    sheet.set_footer(format!("&C{}", f.page));
+    Ok(())
 }
 
 #[allow(clippy::needless_pass_by_value)] // used as `map_err(failed)`
@@ -164,13 +202,14 @@ pub fn write_row(sheet: &mut Worksheet, row: u32, columns: &[Column<'_>], cells:
     Ok(())
 }
 
-/// Freezes the header at `header_row` and filters the table below it.
-pub fn finish(sheet: &mut Worksheet, header_row: u32, rows: usize, columns: usize) -> Result<()> {
+/// Freezes the header at `header_row`, filters the table below it, and sets
+/// up its printing ([`print_setup`]).
+pub fn finish(sheet: &mut Worksheet, header_row: u32, rows: usize, columns: &[Column<'_>], f: &Formats) -> Result<()> {
     sheet.set_freeze_panes(header_row + 1, 0).map_err(failed)?;
-    if columns > 0 {
-        sheet.autofilter(header_row, 0, header_row + rows as u32, columns as u16 - 1).map_err(failed)?;
+    if !columns.is_empty() {
+        sheet.autofilter(header_row, 0, header_row + rows as u32, columns.len() as u16 - 1).map_err(failed)?;
     }
-    Ok(())
+    print_setup(sheet, header_row, columns, f)
 }
 
 /// A whole table: header at `row`, the rows, frozen and filtered. Returns the
@@ -187,6 +226,6 @@ pub fn table(
         write_row(sheet, r, columns, &cells, f)?;
         r += 1;
     }
-    finish(sheet, row, (r - row - 1) as usize, columns.len())?;
+    finish(sheet, row, (r - row - 1) as usize, columns, f)?;
     Ok(r)
 }

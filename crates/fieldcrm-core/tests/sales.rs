@@ -10,7 +10,7 @@ mod world;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataType, Reader};
 use fieldcrm_core::api::sales::AnalysisKind;
 use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::import::{Cancel, DuplicateChoice, DuplicateDecision, ImportRequest, RowAction, SheetImportReport};
@@ -849,7 +849,121 @@ fn the_customer_list_exports_every_page_with_chinese_intact() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
     let range = book.worksheet_range("客户").expect("sheet");
     assert_eq!(range.height() as u32, page.total + 1, "a header and every card");
-    let names: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+    let header: Vec<String> = range.rows().next().expect("header").iter().map(ToString::to_string).collect();
+    assert_eq!(&header[..2], ["客户编码", "客户名称"], "the code beside the name, for a re-import");
+    let names: Vec<String> = range.rows().skip(1).map(|r| r[1].to_string()).collect();
     let first_page: Vec<String> = page.rows.iter().map(|r| r.name.clone()).collect();
     assert_eq!(&names[..first_page.len()], first_page.as_slice(), "in the list's order, Chinese intact");
+    // Grades and credit standings by their Chinese labels, never their codes.
+    let column = |title: &str| header.iter().position(|h| h == title).unwrap_or_else(|| panic!("{title}"));
+    let values =
+        |i: usize| -> std::collections::BTreeSet<String> { range.rows().skip(1).map(|r| r[i].to_string()).collect() };
+    let credit = values(column("信用"));
+    assert!(credit.iter().all(|v| ["良好", "一般", "关注", "差", "未评估"].contains(&v.as_str())), "{credit:?}");
+    let grades = values(column("客户等级"));
+    assert!(grades.iter().all(|v| v.is_empty() || v.ends_with(" 类")), "{grades:?}");
+    // Rows 11–15 of the list only, as `--offset 10 --limit 5` asks.
+    let part = at.path().join("部分.xlsx");
+    let exported =
+        office.export_customer_rows(&CustomerQuery::default(), Some(10..15), &part, &mut |_| {}).expect("part");
+    assert_eq!(exported.rows, 5);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&part).expect("open");
+    let range = book.worksheet_range("客户").expect("sheet");
+    let names: Vec<String> = range.rows().skip(1).map(|r| r[1].to_string()).collect();
+    let all: Vec<String> = office
+        .search_customers(&CustomerQuery { offset: 10, limit: 5, ..Default::default() })
+        .expect("page")
+        .rows
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, all);
+    // A folder that does not exist is named, and nothing is written.
+    let e = office
+        .export_customers(&CustomerQuery::default(), &at.path().join("没有/客户.xlsx"), &mut |_| {})
+        .expect_err("no folder");
+    assert_eq!(problem_codes(&e), ["no_folder"]);
+    assert!(e.message.contains("没有"), "{}", e.message);
+}
+
+/// A member of an xlsx package, as text.
+fn member(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in {}", path.display()))
+        .read_to_string(&mut text)
+        .expect("read");
+    text
+}
+
+fn members(path: &Path, prefix: &str) -> Vec<String> {
+    let zip = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut names: Vec<String> = zip.file_names().filter(|n| n.starts_with(prefix)).map(str::to_string).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn analysis_workbooks_print_whole_pages_in_chinese_with_totals_that_add_up() {
+    let at = dir();
+    let (w, _) = sales_world(at.path());
+    let office = &w.office.book;
+    let q = year("2026-01-01", "2026-11-01");
+    for kind in AnalysisKind::ALL {
+        let path = at.path().join(format!("{}.xlsx", kind.as_str()));
+        office.export_analysis(kind, &q, &path).expect("export");
+        // Every table sheet prints on A4, one page wide, its header row on every page, numbered pages.
+        for sheet in members(&path, "xl/worksheets/sheet") {
+            let xml = member(&path, &sheet);
+            assert!(xml.contains(r#"paperSize="9""#), "{kind:?} {sheet}: A4");
+            // fitToWidth 1 is the default and is left out.
+            assert!(
+                xml.contains(r#"fitToPage="1""#) && xml.contains(r#"fitToHeight="0""#),
+                "{kind:?} {sheet}: one page wide"
+            );
+            assert!(xml.contains("第 &amp;P 页 / 共 &amp;N 页"), "{kind:?} {sheet}: page numbers");
+            assert!(
+                !xml.contains("<drawing"),
+                "{kind:?} {sheet}: no chart among the rows, where a page break would cut it"
+            );
+        }
+        let workbook = member(&path, "xl/workbook.xml");
+        assert!(workbook.contains("_xlnm.Print_Titles"), "{kind:?}: the header row repeats");
+        // Each chart on a sheet of its own, which prints as one page.
+        assert!(!members(&path, "xl/chartsheets/sheet").is_empty(), "{kind:?}: a chart sheet");
+        // No internal code where a Chinese label belongs.
+        let strings = member(&path, "xl/sharedStrings.xml");
+        for code in [
+            "head_office",
+            "territory",
+            "region",
+            "credit_term",
+            "monthly_statement",
+            "cash_on_delivery",
+            "prepayment",
+            "CreditTerm",
+            "MonthlyStatement",
+        ] {
+            assert!(!strings.contains(&format!(">{code}<")), "{kind:?}: the code {code} is shown");
+        }
+    }
+    // The monthly summary's total counts each buying customer once: K1 bought in two months.
+    let path = at.path().join("monthly.xlsx");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    let header = rows.iter().position(|r| r.iter().any(|c| c == &Data::String("购买客户数".into()))).expect("header");
+    let total = rows.iter().find(|r| r[0] == Data::String("合计".into())).expect("total row");
+    let summary = office.sales_monthly(&q).expect("monthly");
+    assert_eq!(summary.customers, 3);
+    assert_eq!(total[1], Data::Float(3.0), "distinct buyers, not a sum of months");
+    // Each month's total is the sum of the region rows above it, and the grand total that of the lines.
+    let regions = &rows[header + 1..rows.iter().position(|r| r == total).expect("total")];
+    for column in 2..total.len() {
+        let sum: f64 = regions.iter().map(|r| r[column].as_f64().unwrap_or(0.0)).sum();
+        assert!((total[column].as_f64().unwrap_or(0.0) - sum).abs() < 1e-6, "column {column}");
+    }
+    assert_eq!(total.last().and_then(DataType::as_f64), Some(1200.0), "600 + 200 + 300 + 100 yuan");
 }

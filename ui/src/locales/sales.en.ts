@@ -290,6 +290,8 @@ const en: typeof zhCN = {
     too_many_cells: 'the sheet has too many cells; save it as xlsx or split it',
     unclosed_quote: 'a quote in the csv file is never closed',
     ambiguous_decimal: 'how this number reads depends on whether the decimal mark is a point or a comma; choose the file’s number format in the import',
+    no_folder: 'the folder to save in does not exist; create it or choose another',
+    cannot_write: 'the file cannot be written; choose a folder you may write in, or close the program that has it open',
     no_header: 'no header row found; choose the row that holds the headers',
     unknown_sheet: 'no such sheet',
     unreadable: 'the file cannot be read',

@@ -288,6 +288,8 @@ export default {
     too_many_cells: '表格的单元格太多，请另存为 xlsx 或分成几个文件',
     unclosed_quote: 'CSV 文件中有未闭合的引号',
     ambiguous_decimal: '数字的读法取决于小数点是点还是逗号，请在导入时选择文件的数字格式',
+    no_folder: '保存文件的文件夹不存在，请先创建或另选文件夹',
+    cannot_write: '无法写入该文件，请另选有写入权限的文件夹，或先关闭正在打开它的程序',
     no_header: '找不到表头，请选择表头所在的行',
     unknown_sheet: '没有这个工作表',
     unreadable: '无法读取该文件',

@@ -304,9 +304,22 @@ impl Book {
         path: &Path,
         progress: &mut dyn FnMut(ImportProgress),
     ) -> ApiResult<ExportedList> {
+        self.export_customer_rows(query, None, path, progress)
+    }
+
+    /// [`Book::export_customers`] of the rows `rows` of the list only (by
+    /// their place in its order; the CLI's `--offset` and `--limit`).
+    pub fn export_customer_rows(
+        &self,
+        query: &CustomerQuery,
+        rows: Option<std::ops::Range<usize>>,
+        path: &Path,
+        progress: &mut dyn FnMut(ImportProgress),
+    ) -> ApiResult<ExportedList> {
         let english = self.language().starts_with("en");
         let t = |zh: &'static str, en: &'static str| if english { en } else { zh };
         let columns = [
+            col(t("客户编码", "Code"), Kind::Text, 12.0),
             col(t("客户名称", "Customer"), Kind::Text, 32.0),
             col(t("简称", "Short name"), Kind::Text, 14.0),
             col(t("电话", "Phone"), Kind::Text, 16.0),
@@ -334,7 +347,22 @@ impl Book {
             (crate::model::Lifecycle::Eliminated, false) => "淘汰",
             (other, true) => other.as_str(),
         };
-        let formats = Formats::default();
+        let standing = |c: crate::model::CreditStanding| match (c, english) {
+            (crate::model::CreditStanding::Good, false) => "良好",
+            (crate::model::CreditStanding::Normal, false) => "一般",
+            (crate::model::CreditStanding::Watch, false) => "关注",
+            (crate::model::CreditStanding::Bad, false) => "差",
+            (crate::model::CreditStanding::Unknown, false) => "未评估",
+            (crate::model::CreditStanding::Good, true) => "Good",
+            (crate::model::CreditStanding::Normal, true) => "Normal",
+            (crate::model::CreditStanding::Watch, true) => "Watch",
+            (crate::model::CreditStanding::Bad, true) => "Bad",
+            (crate::model::CreditStanding::Unknown, true) => "Not assessed",
+        };
+        let formats = Formats::for_print(
+            if english { "en" } else { "zh-CN" },
+            format!("{} · {}", t("客户名单", "Customer list"), self.clock.today()),
+        );
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet_name = t("客户", "Customers");
         let written = self.read(|conn| {
@@ -344,16 +372,29 @@ impl Book {
             // Rows go to disk as they are written, so the header is frozen
             // and filtered (it needs the row count) only at the end.
             let mut row = crate::xlsx::header(sheet, 0, &columns, &formats)?;
-            let total = search::for_each_match(conn, query, &stale_before, EXPORT_CHUNK, |rows, total| {
+            // Grades by their label; the card's code, which a re-import matches on.
+            let grades: std::collections::HashMap<String, String> = conn
+                .prepare("SELECT code, label_zh, label_en FROM grade_level WHERE scale = 'customer'")?
+                .query_map([], |r| Ok((r.get(0)?, if english { r.get(2)? } else { r.get(1)? })))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut codes =
+                conn.prepare("SELECT id, code FROM customer WHERE id IN rarray(?1) AND code IS NOT NULL")?;
+            let total = search::for_each_match(conn, query, &stale_before, EXPORT_CHUNK, rows, |rows, total| {
+                let ids: Vec<rusqlite::types::Value> =
+                    rows.iter().map(|r| rusqlite::types::Value::Text(r.id.to_string())).collect();
+                let code_of: std::collections::HashMap<String, String> = codes
+                    .query_map([std::rc::Rc::new(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
                 for r in rows {
                     let cells = vec![
+                        code_of.get(&r.id.to_string()).map(String::as_str).into(),
                         Cell::from(r.name),
                         r.short_name.into(),
                         r.phone.into(),
                         level(r.channel_level).into(),
                         status(r.lifecycle).into(),
-                        r.grade.into(),
-                        r.credit_standing.as_str().into(),
+                        r.grade.map(|g| grades.get(&g).cloned().unwrap_or(g)).into(),
+                        standing(r.credit_standing).into(),
                         r.owner_name.into(),
                         r.territory_name.into(),
                         r.address.into(),
@@ -366,7 +407,7 @@ impl Book {
                 progress(ImportProgress { phase: "writing", done: row - 1, total });
                 Ok(())
             })?;
-            crate::xlsx::finish(sheet, 0, total as usize, columns.len())?;
+            crate::xlsx::finish(sheet, 0, total as usize, &columns, &formats)?;
             Ok(total)
         })?;
         let bytes = book.save_to_buffer().map_err(|e| self.public(crate::xlsx::failed(e)))?;

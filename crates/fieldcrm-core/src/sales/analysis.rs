@@ -1047,6 +1047,8 @@ pub struct MonthlySummary {
     pub totals: Vec<i64>,
     #[ts(type = "number")]
     pub total: i64,
+    /// Customers who bought in the period, each once (not a sum of months or rows).
+    pub customers: u32,
 }
 
 pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result<MonthlySummary> {
@@ -1087,6 +1089,7 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
             buyers[row_of[c]] += 1;
         }
     }
+    let customers = bought.iter().filter(|b| **b).count() as u32;
     let mut reps: Vec<MonthlyRow> = owners
         .iter()
         .enumerate()
@@ -1145,7 +1148,16 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
             totals[m] += v;
         }
     }
-    Ok(MonthlySummary { period, scope: cx.scope.clone(), months, total: totals.iter().sum(), totals, reps, regions })
+    Ok(MonthlySummary {
+        period,
+        scope: cx.scope.clone(),
+        months,
+        total: totals.iter().sum(),
+        totals,
+        reps,
+        regions,
+        customers,
+    })
 }
 
 /// Each customer's revenue over the trailing twelve months to `today` (the

@@ -2,7 +2,7 @@
 //! filters and typed cells ([`crate::xlsx`]), and a native Excel chart of each
 //! analysis next to its figures.
 
-use rust_xlsxwriter::{Chart, ChartType, Workbook, Worksheet};
+use rust_xlsxwriter::{Chart, ChartAxisDisplayUnitType, ChartType, Workbook, Worksheet};
 
 use super::analysis::{
     AnalysisScope, CreditAnalysis, GradeComposition, GroupLabel, MonthlySummary, NegativeGrowth, Period,
@@ -29,6 +29,17 @@ struct Words {
     owners: [&'static str; 3],
     monthly: [&'static str; 4],
     sheets: [&'static str; 12],
+    /// The name of a chart's own sheet.
+    chart: &'static str,
+    /// A money axis's name and its units (yuan, ten thousand, a hundred million).
+    amount: &'static str,
+    units: [&'static str; 3],
+    /// Unit kinds by their code, and `rep`.
+    kinds: [(&'static str, &'static str); 6],
+    /// Settlements by their code.
+    settlements: [(&'static str, &'static str); 4],
+    /// Under a list cut short: {listed} and {count}.
+    listed: &'static str,
 }
 
 const ZH: Words = Words {
@@ -36,6 +47,24 @@ const ZH: Words = Words {
     scope: "范围",
     total: "合计",
     none: "未定",
+    chart: "图表",
+    amount: "销售额",
+    units: ["元", "万元", "亿元"],
+    kinds: [
+        ("head_office", "总部"),
+        ("province", "省区"),
+        ("region", "区域"),
+        ("territory", "片区"),
+        ("other", "其他"),
+        ("rep", "业务员"),
+    ],
+    settlements: [
+        ("prepayment", "款到发货"),
+        ("cash_on_delivery", "货到付款"),
+        ("monthly_statement", "月结"),
+        ("credit_term", "账期"),
+    ],
+    listed: "共 {count} 位客户，此表列出排在最前的 {listed} 位；全部名单请缩小范围或期间后再导出。",
     titles: ["客户等级销售构成", "产品构成", "区域构成", "信用分析", "负增长客户", "月度销售汇总"],
     grade: ["客户等级", "客户数", "销售额（元）", "占比"],
     pareto: ["客户累计占比", "销售额累计占比"],
@@ -80,6 +109,24 @@ const EN: Words = Words {
     scope: "AnalysisScope",
     total: "Total",
     none: "Not set",
+    chart: "Chart",
+    amount: "Revenue",
+    units: ["yuan", "10,000 yuan", "100 million yuan"],
+    kinds: [
+        ("head_office", "Head office"),
+        ("province", "Province"),
+        ("region", "Region"),
+        ("territory", "Territory"),
+        ("other", "Other"),
+        ("rep", "Rep"),
+    ],
+    settlements: [
+        ("prepayment", "Prepayment"),
+        ("cash_on_delivery", "Cash on delivery"),
+        ("monthly_statement", "Monthly statement"),
+        ("credit_term", "Credit term"),
+    ],
+    listed: "{count} customers in all; this sheet lists the first {listed}. Narrow the scope or the period to export them all.",
     titles: [
         "Sales by customer grade",
         "Product composition",
@@ -202,17 +249,60 @@ fn chart(
     chart
 }
 
-fn insert(sheet: &mut Worksheet, row: u32, column: u16, chart: &Chart) -> Result<()> {
-    sheet.insert_chart(row, column, chart).map_err(failed)?;
+/// A code's label from `table`, or the code when the table has none.
+fn labelled(table: &[(&'static str, &'static str)], code: &str) -> String {
+    table.iter().find(|(c, _)| *c == code).map_or_else(|| code.to_string(), |(_, l)| (*l).to_string())
+}
+
+/// A money value axis in the unit its largest value reads best in — yuan,
+/// 万元 or 亿元 — named in its title.
+fn money_axis(chart: &mut Chart, max_fen: i64, w: &Words) {
+    let yuan = max_fen.unsigned_abs() / 100;
+    let (unit, label) = if yuan >= 100_000_000 {
+        (ChartAxisDisplayUnitType::HundredMillions, w.units[2])
+    } else if yuan >= 100_000 {
+        (ChartAxisDisplayUnitType::TenThousands, w.units[1])
+    } else {
+        (ChartAxisDisplayUnitType::None, w.units[0])
+    };
+    let axis = chart.y_axis();
+    axis.set_name(&format!("{}（{label}）", w.amount)).set_num_format("#,##0");
+    if unit != ChartAxisDisplayUnitType::None {
+        axis.set_display_unit_type(unit);
+    }
+}
+
+/// A line under a sheet's heading saying how many of how many it lists.
+fn listed_note(sheet: &mut Worksheet, row: u32, listed: usize, count: u32, w: &Words) -> Result<()> {
+    if (listed as u64) < u64::from(count) {
+        let text = w.listed.replace("{count}", &count.to_string()).replace("{listed}", &listed.to_string());
+        sheet.write_string(row, 0, text).map_err(failed)?;
+    }
     Ok(())
 }
 
-fn save(book: &mut Workbook) -> Result<Vec<u8>> {
+/// The page header of an analysis: its title, period and scope.
+fn print_heading(w: &Words, title: &str, period: &Period, scope: &AnalysisScope) -> String {
+    format!("{title} · {} {} ~ {} · {}", w.period, period.from, period.to, scope.unit_name)
+}
+
+/// Saves the workbook with each chart on a chart sheet of its own after the
+/// tables: a chart sheet prints as one whole page, never cut by a page break.
+fn save(book: &mut Workbook, charts: Vec<(&str, Chart)>) -> Result<Vec<u8>> {
+    let several = charts.len() > 1;
+    for (i, (prefix, chart)) in charts.into_iter().enumerate() {
+        let name = if several { format!("{prefix}{}", i + 1) } else { prefix.to_string() };
+        let sheet = book.add_chartsheet().set_name(&name).map_err(failed)?;
+        sheet.set_paper_size(9);
+        sheet.insert_chart(0, 0, &chart).map_err(failed)?;
+    }
     book.save_to_buffer().map_err(failed)
 }
 
 pub fn grades(a: &GradeComposition, language: &str) -> Result<Vec<u8>> {
-    let (w, f) = (words(language), Formats::default());
+    let w = words(language);
+    let f = Formats::for_print(language, print_heading(w, w.titles[0], &a.period, &a.scope));
+    let mut charts: Vec<(&str, Chart)> = vec![];
     let mut book = Workbook::new();
     let columns: [Column<'_>; 4] = [
         col(w.grade[0], Kind::Text, 16.0),
@@ -237,7 +327,7 @@ pub fn grades(a: &GradeComposition, language: &str) -> Result<Vec<u8>> {
     )?;
     if !a.grades.is_empty() {
         let c = chart(ChartType::Pie, w.titles[0], name, 0, &[(2, w.grade[2])], (top + 1, end - 1));
-        insert(s, top, 5, &c)?;
+        charts.push((w.chart, c));
     }
 
     let name = w.sheets[1];
@@ -248,7 +338,7 @@ pub fn grades(a: &GradeComposition, language: &str) -> Result<Vec<u8>> {
     let mut c = chart(ChartType::Line, w.sheets[1], name, 0, &[(1, w.pareto[1])], (1, end - 1));
     c.x_axis().set_name(w.pareto[0]);
     c.y_axis().set_name(w.pareto[1]).set_num_format("0%");
-    insert(s, 1, 3, &c)?;
+    charts.push((w.chart, c));
 
     let s = sheet(&mut book, w.sheets[2])?;
     let columns = [
@@ -270,11 +360,13 @@ pub fn grades(a: &GradeComposition, language: &str) -> Result<Vec<u8>> {
         ]
     });
     table(s, 0, &columns, rows, &f)?;
-    save(&mut book)
+    save(&mut book, charts)
 }
 
 pub fn products(a: &ProductComposition, language: &str) -> Result<Vec<u8>> {
-    let (w, f) = (words(language), Formats::default());
+    let w = words(language);
+    let f = Formats::for_print(language, print_heading(w, w.titles[1], &a.period, &a.scope));
+    let mut charts: Vec<(&str, Chart)> = vec![];
     let mut book = Workbook::new();
     let channels: Vec<String> = a.channels.iter().map(|c| label(c, language)).collect();
     let name = w.sheets[3];
@@ -295,10 +387,11 @@ pub fn products(a: &ProductComposition, language: &str) -> Result<Vec<u8>> {
     let end = table(s, top, &columns, rows, &f)?;
     if !a.lines.is_empty() {
         let c = chart(ChartType::Pie, w.line, name, 0, &[(1, w.product[5])], (top + 1, end - 1));
-        insert(s, end + 1, 0, &c)?;
+        charts.push((w.chart, c));
         let series: Vec<(u16, &str)> = channels.iter().enumerate().map(|(i, c)| (3 + i as u16, c.as_str())).collect();
-        let c = chart(ChartType::ColumnStacked, w.titles[1], name, 0, &series, (top + 1, end - 1));
-        insert(s, end + 1, 6, &c)?;
+        let mut c = chart(ChartType::ColumnStacked, w.titles[1], name, 0, &series, (top + 1, end - 1));
+        money_axis(&mut c, a.lines.iter().map(|l| l.revenue).max().unwrap_or(0), w);
+        charts.push((w.chart, c));
     }
 
     let s = sheet(&mut book, w.sheets[4])?;
@@ -326,11 +419,13 @@ pub fn products(a: &ProductComposition, language: &str) -> Result<Vec<u8>> {
         cells
     });
     table(s, 0, &columns, rows, &f)?;
-    save(&mut book)
+    save(&mut book, charts)
 }
 
 pub fn regions(a: &RegionComposition, language: &str) -> Result<Vec<u8>> {
-    let (w, f) = (words(language), Formats::default());
+    let w = words(language);
+    let f = Formats::for_print(language, print_heading(w, w.titles[2], &a.period, &a.scope));
+    let mut charts: Vec<(&str, Chart)> = vec![];
     let mut book = Workbook::new();
     let name = w.sheets[5];
     let s = sheet(&mut book, name)?;
@@ -347,7 +442,7 @@ pub fn regions(a: &RegionComposition, language: &str) -> Result<Vec<u8>> {
     let rows = a.parts.iter().map(|p| {
         vec![
             Cell::from(&p.name),
-            (&p.kind).into(),
+            labelled(&w.kinds, &p.kind).into(),
             p.customers.into(),
             p.revenue.into(),
             p.share_bp.into(),
@@ -357,15 +452,18 @@ pub fn regions(a: &RegionComposition, language: &str) -> Result<Vec<u8>> {
     });
     let end = table(s, top, &columns, rows, &f)?;
     if !a.parts.is_empty() {
-        let c =
+        let mut c =
             chart(ChartType::Column, w.titles[2], name, 0, &[(3, w.region[3]), (5, w.region[5])], (top + 1, end - 1));
-        insert(s, end + 1, 0, &c)?;
+        money_axis(&mut c, a.parts.iter().map(|p| p.revenue.max(p.last_year)).max().unwrap_or(0), w);
+        charts.push((w.chart, c));
     }
-    save(&mut book)
+    save(&mut book, charts)
 }
 
 pub fn credit(a: &CreditAnalysis, language: &str) -> Result<Vec<u8>> {
-    let (w, f) = (words(language), Formats::default());
+    let w = words(language);
+    let f = Formats::for_print(language, print_heading(w, w.titles[3], &a.period, &a.scope));
+    let mut charts: Vec<(&str, Chart)> = vec![];
     let mut book = Workbook::new();
     let name = w.sheets[6];
     let s = sheet(&mut book, name)?;
@@ -388,14 +486,15 @@ pub fn credit(a: &CreditAnalysis, language: &str) -> Result<Vec<u8>> {
             g.share_bp.into(),
             g.credit_limit.into(),
             g.payment_term_days.into(),
-            g.settlement.clone().into(),
+            g.settlement.as_deref().map(|code| labelled(&w.settlements, code)).into(),
             g.over_limit.into(),
         ]
     });
     let end = table(s, top, &columns, rows, &f)?;
     if !a.grades.is_empty() {
-        let c = chart(ChartType::Column, w.titles[3], name, 0, &[(2, w.credit[2])], (top + 1, end - 1));
-        insert(s, end + 1, 0, &c)?;
+        let mut c = chart(ChartType::Column, w.titles[3], name, 0, &[(2, w.credit[2])], (top + 1, end - 1));
+        money_axis(&mut c, a.grades.iter().map(|g| g.revenue).max().unwrap_or(0), w);
+        charts.push((w.chart, c));
     }
     let s = sheet(&mut book, w.sheets[7])?;
     let columns = [
@@ -418,15 +517,19 @@ pub fn credit(a: &CreditAnalysis, language: &str) -> Result<Vec<u8>> {
             c.use_bp.into(),
         ]
     });
-    table(s, 0, &columns, rows, &f)?;
-    save(&mut book)
+    let end = table(s, 0, &columns, rows, &f)?;
+    listed_note(s, end + 1, a.over_limit.len(), a.over_limit_count, w)?;
+    save(&mut book, charts)
 }
 
 pub fn growth(a: &NegativeGrowth, language: &str) -> Result<Vec<u8>> {
-    let (w, f) = (words(language), Formats::default());
+    let w = words(language);
+    let f = Formats::for_print(language, print_heading(w, w.titles[4], &a.period, &a.scope));
+    let mut charts: Vec<(&str, Chart)> = vec![];
     let mut book = Workbook::new();
     let s = sheet(&mut book, w.sheets[8])?;
     let top = heading(s, w.titles[4], &a.period, &a.scope, w, &f)?;
+    listed_note(s, top - 1, a.customers.len(), a.count, w)?;
     let columns = [
         col(w.growth[0], Kind::Text, 30.0),
         col(w.growth[1], Kind::Text, 8.0),
@@ -465,14 +568,17 @@ pub fn growth(a: &NegativeGrowth, language: &str) -> Result<Vec<u8>> {
     let end = table(s, 0, &columns, rows, &f)?;
     if !a.by_owner.is_empty() {
         let last = end.min(21) - 1;
-        let c = chart(ChartType::Bar, w.titles[4], name, 0, &[(2, w.owners[2])], (1, last));
-        insert(s, 1, 4, &c)?;
+        let mut c = chart(ChartType::Bar, w.titles[4], name, 0, &[(2, w.owners[2])], (1, last));
+        money_axis(&mut c, a.by_owner.iter().map(|o| o.lost).max().unwrap_or(0), w);
+        charts.push((w.chart, c));
     }
-    save(&mut book)
+    save(&mut book, charts)
 }
 
 pub fn monthly(a: &MonthlySummary, language: &str) -> Result<Vec<u8>> {
-    let (w, f) = (words(language), Formats::default());
+    let w = words(language);
+    let f = Formats::for_print(language, print_heading(w, w.titles[5], &a.period, &a.scope));
+    let mut charts: Vec<(&str, Chart)> = vec![];
     let mut book = Workbook::new();
     let name = w.sheets[11];
     let s = sheet(&mut book, name)?;
@@ -488,7 +594,7 @@ pub fn monthly(a: &MonthlySummary, language: &str) -> Result<Vec<u8>> {
     };
     let rows = a.regions.iter().map(|r| row(&r.name, r.customers, &r.months, r.total));
     let end = table(s, top, &columns, rows, &f)?;
-    crate::xlsx::write_row(s, end, &columns, &row(w.total, 0, &a.totals, a.total), &f)?;
+    crate::xlsx::write_row(s, end, &columns, &row(w.total, a.customers, &a.totals, a.total), &f)?;
     if !a.months.is_empty() && !a.regions.is_empty() {
         // Months along the axis, one series per region.
         let mut c = Chart::new(ChartType::ColumnStacked);
@@ -502,7 +608,8 @@ pub fn monthly(a: &MonthlySummary, language: &str) -> Result<Vec<u8>> {
                 .set_values((name, r, 2, r, last_month));
         }
         c.set_width(720).set_height(380);
-        insert(s, end + 2, 0, &c)?;
+        money_axis(&mut c, a.totals.iter().copied().max().unwrap_or(0), w);
+        charts.push((w.chart, c));
     }
     let s = sheet(&mut book, w.sheets[10])?;
     let mut columns = vec![
@@ -519,5 +626,5 @@ pub fn monthly(a: &MonthlySummary, language: &str) -> Result<Vec<u8>> {
         cells
     });
     table(s, 0, &columns, rows, &f)?;
-    save(&mut book)
+    save(&mut book, charts)
 }

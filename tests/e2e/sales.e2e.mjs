@@ -1,5 +1,8 @@
 // End-to-end: sales data in the real app (WebKitWebDriver through tauri-driver,
-// under Xvfb) on a head-office demo book made with the CLI. Head office imports
+// under Xvfb) on a head-office demo book made with the CLI. A 2 KB workbook
+// built to hurt (a cell in its first row and one in Excel's last, once a
+// 549 GB grid that closed the app) is refused in the wizard's preview, and
+// the app goes on. Head office imports
 // an ERP export saved by Chinese Excel (GBK csv, a date as text, an amount with
 // a thousands separator) through the import wizard: the dry run shows one line
 // to create and one refused with its reason, the commit writes it. The sales
@@ -64,6 +67,65 @@ function gbk(text) {
   return Buffer.from(bytes);
 }
 
+/** An xlsx file whose one sheet holds `rows` (its sheetData), packed without compression. */
+function xlsx(rows) {
+  const parts = {
+    '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    '_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    'xl/workbook.xml': '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="客户" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData>${rows}</sheetData></worksheet>`,
+  };
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  for (const [name, text] of Object.entries(parts)) {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const data = Buffer.from(text, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    locals.push(local, nameBytes, data);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    central.push(entry, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(parts).length, 8);
+  end.writeUInt16LE(Object.keys(parts).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+const cell = (ref, text) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+const corner = join(work, '角落.xlsx');
+writeFileSync(corner, xlsx(`<row r="1">${cell('A1', '客户名称')}</row><row r="1048576">${cell('XFD1048576', 'x')}</row>`));
+
 const assert = (ok, message) => {
   if (!ok) throw new Error(message);
 };
@@ -81,9 +143,19 @@ try {
   session = await Session.start(base, app);
   await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
 
-  step('head office reads the GBK file in the import wizard');
+  step('a workbook built to hurt is refused in the preview, and the app goes on');
+  await session.click(await session.waitFor('[data-testid=nav-import]'));
+  await session.type(await session.waitFor('[data-testid=import-path] input'), corner);
+  await session.click(await session.waitFor('[data-testid=import-read]'));
+  // Its one cell below the header is far right of what an import reads: a header with no rows.
+  await session.waitFor('[data-testid=import-error]', { text: '没有数据行', timeout: 20000 });
+  await shot('hostile');
+  // The app goes on: another page, and the wizard afresh.
+  await session.click(await session.waitFor('[data-testid=nav-sales]'));
   await session.click(await session.waitFor('[data-testid=nav-import]'));
   await session.click(await session.waitFor('[data-testid=import-kind-sales]'));
+
+  step('head office reads the GBK file in the import wizard');
   await session.type(await session.waitFor('[data-testid=import-path] input'), file);
   await session.click(await session.waitFor('[data-testid=import-read]'));
   await session.waitFor('[data-testid=import-format]', { text: 'GB18030', timeout: 20000 });

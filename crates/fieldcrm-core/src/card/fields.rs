@@ -339,18 +339,35 @@ pub fn text_problem(def: &FieldDef, text: &str) -> Option<FieldProblem> {
 
 /// The limits a value as the book stores it must keep, whoever sent it (a
 /// changeset carries stored values, not what a form typed): text length and
-/// characters, number ranges, the options of a choice, the shape of a code
-/// and a yes/no — the same checks as [`check`]. Dates, tags, code sets and
-/// references are left to the writers (their stored form is not the
-/// form's, or they depend on the day or the book). `None` when the value
-/// keeps them; a NULL is left to the column's own constraint.
+/// characters, number ranges, the options of a choice, the shape of a code,
+/// an id and a date, a yes/no, tags and code sets (stored as JSON text) — the
+/// same checks as [`check`]. A date is not held to the receiver's today (the
+/// sender's clock decided it), and whether a code is in its list is left to
+/// the writers (it depends on the book). `None` when the value keeps them; a
+/// NULL is left to the column's own constraint.
 pub fn stored_problem(def: &FieldDef, value: &Json) -> Option<FieldProblem> {
     match (def.kind, value) {
         (_, Json::Null) => None,
         (Kind::Text(_) | Kind::LongText(_) | Kind::Phone, Json::String(text)) => text_problem(def, text),
-        (Kind::Integer { .. } | Kind::Real { .. } | Kind::Choice(_) | Kind::Bool | Kind::Code(_), _) => {
-            check(def, value, NaiveDate::MAX).err()
-        }
+        (Kind::Tags | Kind::Codes, Json::String(text)) => match serde_json::from_str::<Json>(text) {
+            Ok(parsed @ (Json::Array(_) | Json::Object(_))) => check(def, &parsed, NaiveDate::MAX).err(),
+            _ => {
+                let code = if matches!(def.kind, Kind::Tags) { ProblemCode::NotTags } else { ProblemCode::NotCodes };
+                Some(FieldProblem::new(def.key, code, "is not stored as the book stores it"))
+            }
+        },
+        (
+            Kind::Integer { .. }
+            | Kind::Real { .. }
+            | Kind::Choice(_)
+            | Kind::Bool
+            | Kind::Code(_)
+            | Kind::PastDate
+            | Kind::Ref(_)
+            | Kind::Tags
+            | Kind::Codes,
+            _,
+        ) => check(def, value, NaiveDate::MAX).err(),
         _ => None,
     }
 }

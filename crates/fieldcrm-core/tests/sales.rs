@@ -967,3 +967,50 @@ fn analysis_workbooks_print_whole_pages_in_chinese_with_totals_that_add_up() {
     }
     assert_eq!(total.last().and_then(DataType::as_f64), Some(1200.0), "600 + 200 + 300 + 100 yuan");
 }
+
+/// Pages of a PDF file: its page objects (`/Type /Page`, not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    ["/Type/Page", "/Type /Page"]
+        .iter()
+        .map(|needle| text.match_indices(needle).filter(|(i, m)| !text[i + m.len()..].starts_with('s')).count())
+        .sum()
+}
+
+/// With LibreOffice installed (`apt-get install libreoffice-calc-nogui`; see
+/// the README), an analysis workbook converted to PDF prints each table sheet
+/// on a page and each chart on a page of its own: had a page break cut a
+/// chart, it would take two. Without it the test says so and passes.
+#[test]
+fn an_analysis_workbook_prints_to_pdf_with_no_chart_cut_by_a_page() {
+    let Some(soffice) = ["soffice", "libreoffice"]
+        .into_iter()
+        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
+        eprintln!("LibreOffice (soffice) is not installed: the PDF check is skipped");
+        return;
+    };
+    let at = dir();
+    let (w, _) = sales_world(at.path());
+    let q = year("2026-01-01", "2026-11-01");
+    // Analyses whose tables here are short enough for a page each (the grade
+    // analysis's Pareto curve has 101 rows: two pages of its own).
+    for kind in [AnalysisKind::Products, AnalysisKind::Regions, AnalysisKind::Credit, AnalysisKind::Monthly] {
+        let path = at.path().join(format!("{}.xlsx", kind.as_str()));
+        w.office.book.export_analysis(kind, &q, &path).expect("export");
+        let sheets = members(&path, "xl/worksheets/sheet").len();
+        let charts = members(&path, "xl/chartsheets/sheet").len();
+        assert!(charts > 0);
+        // Its own profile in the test's folder: the user's is never touched.
+        let profile = format!("-env:UserInstallation=file://{}", at.path().join("lo-profile").display());
+        let out = std::process::Command::new(soffice)
+            .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(at.path())
+            .arg(&path)
+            .output()
+            .expect("soffice");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let pdf = std::fs::read(path.with_extension("pdf")).expect("the PDF");
+        assert_eq!(pdf_pages(&pdf), sheets + charts, "{kind:?}: a page per table sheet and per chart");
+    }
+}

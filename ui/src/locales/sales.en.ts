@@ -97,6 +97,7 @@ const en: typeof zhCN = {
       revenueAxis: 'Revenue',
       overAxis: 'Over the limit',
     },
+    listed: 'The first {listed} of {count} are listed, in the exported workbook too; narrow the scope or the period to see them all',
     growth: {
       summary: '{count} customers bought less than in the same period last year ({lastFrom} to {lastTo}) or the period before ({prevFrom} to {prevTo}); {lost} less than last year',
       byOwner: 'Less than last year, by owner',

@@ -95,6 +95,7 @@ export default {
       revenueAxis: '销售额',
       overAxis: '超额度客户',
     },
+    listed: '列出排在最前的 {listed} 个（共 {count} 个）；导出的 Excel 也只列这些，缩小范围或期间可看到全部',
     growth: {
       summary: '{count} 个客户比去年同期（{lastFrom} 至 {lastTo}）或上期（{prevFrom} 至 {prevTo}）买得少，比去年共少 {lost}',
       byOwner: '各负责人的减少额',

@@ -891,13 +891,7 @@ fn raw_ref(cell: &DataRef<'_>) -> Raw {
 /// Decodes csv text and hands its rows to `rows`; returns the encoding's name.
 fn read_csv(bytes: &[u8], file_name: &str, rows: &mut Rows<'_>) -> Result<String> {
     let (text, encoding) = decode(bytes, file_name)?;
-    // The separator the first lines use most (a title line above the header has none).
-    let head: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
-    let delimiter = [b',', b'\t', b';', b'|']
-        .into_iter()
-        .rev()
-        .max_by_key(|d| head.iter().map(|l| l.bytes().filter(|b| b == d).count()).sum::<usize>())
-        .unwrap_or(b',');
+    let delimiter = delimiter_of(&text);
     if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
         return Err(refuse(
             ProblemCode::UnclosedQuote,
@@ -949,6 +943,51 @@ fn read_csv(bytes: &[u8], file_name: &str, rows: &mut Rows<'_>) -> Result<String
         row += 1;
     }
     Ok(encoding)
+}
+
+/// The separator a csv's first rows use alike: for each of `, \t ; |`, how
+/// many times it stands outside quotes in each row (a quoted cell may hold
+/// line breaks) that has it; the one that most rows have the same number of
+/// times wins (a title line above the header has none, a `;` inside a name
+/// changes nothing), `,` among equals.
+fn delimiter_of(text: &str) -> u8 {
+    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+    let mut rows: Vec<[usize; 4]> = vec![];
+    let (mut row, mut quoted) = ([0usize; 4], false);
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                if row.iter().any(|n| *n > 0) {
+                    rows.push(row);
+                }
+                row = [0; 4];
+                if rows.len() == 20 {
+                    break;
+                }
+            }
+            _ if !quoted => {
+                if let Some(i) = CANDIDATES.iter().position(|c| *c == b) {
+                    row[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    if row.iter().any(|n| *n > 0) && rows.len() < 20 {
+        rows.push(row);
+    }
+    let score = |i: usize| {
+        let mut counts: Vec<usize> = rows.iter().map(|r| r[i]).filter(|n| *n > 0).collect();
+        counts.sort_unstable();
+        // How many rows have the most frequent count, and that count.
+        let mut best = (0usize, 0usize);
+        for run in counts.chunk_by(|a, b| a == b) {
+            best = best.max((run.len(), run[0]));
+        }
+        best
+    };
+    (0..CANDIDATES.len()).rev().max_by_key(|i| score(*i)).map_or(b',', |i| CANDIDATES[i])
 }
 
 fn too_many_rows(file_name: &str) -> Error {
@@ -1108,6 +1147,27 @@ mod tests {
         let Err(Error::Invalid(problems)) = read_bytes(&mixed, "表.csv", None) else { panic!("mixed read") };
         assert_eq!(problems[0].code, "mixed_encoding");
         assert!(problems[0].message.contains("row 3"), "{}", problems[0].message);
+    }
+
+    #[test]
+    fn utf16_with_its_byte_order_mark_is_read_and_an_unclosed_quote_is_refused_with_its_line() {
+        let text = "客户名称\t电话\n华星农资\t13800000001\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let table = read_bytes(&bytes, "表.csv", None).expect("read");
+        assert_eq!(table.encoding.as_deref(), Some("UTF-16LE"));
+        assert_eq!(cells(&table), [vec!["客户名称", "电话"], vec!["华星农资", "13800000001"]]);
+        // A quoted cell may hold a line break; one never closed is refused where it opened.
+        let fine =
+            read_bytes("名称,地址\n甲,\"寿光\n农圣街\"\n乙,\"a\"\"b\"\n".as_bytes(), "a.csv", None).expect("read");
+        assert_eq!(cells(&fine)[1], ["甲", "寿光\n农圣街"]);
+        assert_eq!(cells(&fine)[2], ["乙", "a\"b"]);
+        let Err(Error::Invalid(p)) = read_bytes("名称,地址\n甲,1\n乙,\"寿光\n丙,2\n".as_bytes(), "a.csv", None)
+        else {
+            panic!("unclosed")
+        };
+        assert_eq!(p[0].code, "unclosed_quote");
+        assert!(p[0].message.contains("line 3"), "{}", p[0].message);
     }
 
     proptest! {

@@ -251,16 +251,7 @@ fn measure_import(book: &Book, dir: &Path, rows: u32) -> Result<ImportFigures, A
     let file = dir.join("bench-import.xlsx");
     write_import_file(book, &file, rows)?;
     let import_file_mib = std::fs::metadata(&file).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
-    let request = ImportRequest {
-        path: file.display().to_string(),
-        kind: ImportKind::Customers,
-        sheet: None,
-        header_row: None,
-        decimal_comma: false,
-        mapping: None,
-        decisions: vec![],
-        otherwise: None,
-    };
+    let request = ImportRequest::new(file.display().to_string(), ImportKind::Customers);
     let t = Instant::now();
     let dry = book.import(&request, false, &mut |_| {}, &Cancel::default())?;
     let import_dry_run_s = t.elapsed().as_secs_f64();

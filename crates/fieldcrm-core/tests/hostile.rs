@@ -136,16 +136,7 @@ fn xls_corners() -> Vec<u8> {
 }
 
 fn request(path: &Path) -> ImportRequest {
-    ImportRequest {
-        path: path.display().to_string(),
-        kind: ImportKind::Customers,
-        sheet: None,
-        header_row: None,
-        decimal_comma: false,
-        mapping: None,
-        decisions: vec![],
-        otherwise: None,
-    }
+    ImportRequest::new(path.display().to_string(), ImportKind::Customers)
 }
 
 fn state(book: &Book) -> serde_json::Value {

@@ -20,16 +20,7 @@ use serde_json::Value;
 use world::World;
 
 fn request(path: &Path, kind: ImportKind) -> ImportRequest {
-    ImportRequest {
-        path: path.display().to_string(),
-        kind,
-        sheet: None,
-        header_row: None,
-        decimal_comma: false,
-        mapping: None,
-        decisions: vec![],
-        otherwise: None,
-    }
+    ImportRequest::new(path.display().to_string(), kind)
 }
 
 fn import(book: &Book, req: &ImportRequest, commit: bool) -> Result<SheetImportReport, ApiError> {

@@ -339,11 +339,11 @@ pub fn text_problem(def: &FieldDef, text: &str) -> Option<FieldProblem> {
 
 /// The limits a value as the book stores it must keep, whoever sent it (a
 /// changeset carries stored values, not what a form typed): text length and
-/// characters, number ranges, the options of a choice, the shape of a code,
-/// an id and a date, a yes/no, tags and code sets (stored as JSON text) — the
-/// same checks as [`check`]. A date is not held to the receiver's today (the
-/// sender's clock decided it), and whether a code is in its list is left to
-/// the writers (it depends on the book). `None` when the value keeps them; a
+/// characters, number ranges, the options of a choice, the shape of a code
+/// and a date, a yes/no, tags and code sets (stored as JSON text) — the same
+/// checks as [`check`]. A date is not held to the receiver's today (the
+/// sender's clock decided it); references and whether a code is in its list
+/// are left to the writers and the merge's authority (they depend on the book). `None` when the value keeps them; a
 /// NULL is left to the column's own constraint.
 pub fn stored_problem(def: &FieldDef, value: &Json) -> Option<FieldProblem> {
     match (def.kind, value) {
@@ -363,7 +363,6 @@ pub fn stored_problem(def: &FieldDef, value: &Json) -> Option<FieldProblem> {
             | Kind::Bool
             | Kind::Code(_)
             | Kind::PastDate
-            | Kind::Ref(_)
             | Kind::Tags
             | Kind::Codes,
             _,

@@ -69,6 +69,24 @@ pub struct ImportRequest {
     pub otherwise: Option<DuplicateChoice>,
 }
 
+impl ImportRequest {
+    /// An import of the file at `path` as `kind`, every choice left to its
+    /// default: the first sheet with data, the header found, a decimal point,
+    /// the suggested mapping, duplicates skipped.
+    pub fn new(path: impl Into<String>, kind: ImportKind) -> Self {
+        Self {
+            path: path.into(),
+            kind,
+            sheet: None,
+            header_row: None,
+            decimal_comma: false,
+            mapping: None,
+            decisions: vec![],
+            otherwise: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicateChoice {

@@ -27,6 +27,8 @@ use optimise::Point;
 
 /// Most stops a route may hold.
 pub const MAX_STOPS: usize = 500;
+/// Most characters in a route's name.
+pub const MAX_ROUTE_NAME: usize = 60;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -267,8 +269,12 @@ fn check_name(problems: &mut Vec<FieldProblem>, name: &str) -> String {
     let name = name.trim();
     if name.is_empty() {
         problems.push(FieldProblem::new("name", ProblemCode::Required, "is required"));
-    } else if name.chars().count() > 60 {
-        problems.push(FieldProblem::new("name", ProblemCode::TooLong, "at most 60 characters fit"));
+    } else if name.chars().count() > MAX_ROUTE_NAME {
+        problems.push(FieldProblem::new(
+            "name",
+            ProblemCode::TooLong,
+            format!("at most {MAX_ROUTE_NAME} characters fit"),
+        ));
     } else if name.chars().any(char::is_control) {
         problems.push(FieldProblem::new(
             "name",

@@ -157,11 +157,61 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
     OfficePlan { report, steps, touched, state: book.state, received_upto, offset_ms, rerouted, refused }
 }
 
-/// The card's fields keep the limits a form keeps (`stored_problem`: text
-/// length and characters, ranges, choices, codes), whoever sent the value: a
-/// cell that breaks them is refused alone, and the rest of the file merges.
+/// Free text of the other tables a laptop writes, and the most characters
+/// their forms take: the field-work records' texts (`fieldwork::MAX_TEXT`),
+/// a report comment (`MAX_COMMENT`), a route's name.
+const RECORD_TEXTS: &[(&str, &[&str], usize)] = &[
+    (
+        "visit",
+        &["purpose", "stock_notes", "competitor_notes", "prices_seen", "problems", "requests", "next_step"],
+        crate::fieldwork::MAX_TEXT,
+    ),
+    ("call_log", &["summary", "next_step"], crate::fieldwork::MAX_TEXT),
+    ("task", &["title"], crate::fieldwork::MAX_TEXT),
+    ("report", &["title", "summary"], crate::fieldwork::MAX_TEXT),
+    ("report_comment", &["body"], crate::fieldwork::reports::MAX_COMMENT),
+    ("route", &["name"], crate::routes::MAX_ROUTE_NAME),
+];
+
+/// Any other text a changeset carries: at most what a spreadsheet cell holds.
+const MAX_STORED_TEXT: usize = 32_767;
+
+/// A text cell of any table: its form's limit where it has one, a cell's
+/// otherwise, and no control characters but line breaks and tabs.
+fn text_limits(table: &str, column: &str, text: &str) -> Result<(), Refusal> {
+    let max = RECORD_TEXTS
+        .iter()
+        .find(|(t, columns, _)| *t == table && columns.contains(&column))
+        .map_or(MAX_STORED_TEXT, |(_, _, max)| *max);
+    let len = text.chars().count();
+    if len > max {
+        return Err(refuse(ProblemCode::TooLong, format!("{column}: is {len} characters long; at most {max} fit")));
+    }
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(refuse(
+            ProblemCode::ControlChars,
+            format!("{column}: contains invisible control characters; retype it"),
+        ));
+    }
+    Ok(())
+}
+
+/// Every value keeps the limits a form keeps, whoever sent it: the card's
+/// fields their registry's (`stored_problem`: text length and characters,
+/// ranges, choices, codes, dates, tags), every other table's text its form's
+/// or a cell's ([`text_limits`]). A cell that breaks them is refused alone,
+/// and the rest of the file merges.
 fn field_limits(change: &Change) -> Result<(), Refusal> {
-    let Some(entity) = Entity::of_table(&change.t) else { return Ok(()) };
+    let Some(entity) = Entity::of_table(&change.t) else {
+        return match (change.c.as_str(), &change.v) {
+            ("*", Json::Object(values)) => values.iter().try_for_each(|(column, value)| match value {
+                Json::String(text) => text_limits(&change.t, column, text),
+                _ => Ok(()),
+            }),
+            (column, Json::String(text)) if column != "-" => text_limits(&change.t, column, text),
+            _ => Ok(()),
+        };
+    };
     let check = |column: &str, value: &Json| {
         let Some(def) = entity.field_of_column(column) else { return Ok(()) };
         match stored_problem(def, value) {
@@ -858,6 +908,28 @@ mod tests {
             panic!("the name's rejection")
         };
         assert!(message.starts_with("name: "), "{message}");
+    }
+
+    #[test]
+    fn records_keep_their_forms_limits_and_any_text_a_cells() {
+        let v = view();
+        let p = plan(
+            v,
+            vec![
+                change("visit", "v1", "problems", json!("缺货".repeat(1001)), 200, 1),
+                change("report_comment", "m1", "body", json!("好"), 201, 2),
+                change("call_log", "l1", "summary", json!("回款\u{0}"), 202, 3),
+                change("staff", "s1", "phone", json!("1".repeat(40_000)), 203, 4),
+            ],
+        );
+        let refusals: Vec<&str> = refused(&p);
+        assert!(refusals.starts_with(&["too_long"]), "{refusals:?}");
+        assert!(refusals.contains(&"control_chars"), "{refusals:?}");
+        let Some(Step::Reject { message, .. }) = p.steps.iter().find(|s| matches!(s, Step::Reject { change: 0, .. }))
+        else {
+            panic!("the visit's rejection")
+        };
+        assert!(message.starts_with("problems: is 2002 characters long; at most 2000 fit"), "{message}");
     }
 
     #[test]

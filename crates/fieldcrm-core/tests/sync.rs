@@ -454,11 +454,12 @@ fn values_no_form_would_take_are_refused_alone_and_the_rest_merges() {
     let hostile = format!("{}\u{0}", "华".repeat(40_000));
     let mut changes = vec![laptop.new_card(&w, &new_id(), &hostile, 1), laptop.new_card(&w, &new_id(), "华星农资", 2)];
     // Cells no form takes, beside the name: a tag of 500 characters, a code set that is
-    // no JSON, a founding date that is no date.
+    // no JSON, a founding date that is no date, a channel type head office does not have.
     for (s, (column, value)) in [
         ("tags", json!(format!("[\"{}\"]", "标".repeat(500)))),
         ("custom_codes", json!("{not json")),
         ("founded_on", json!("去年春天")),
+        ("channel_type", json!("casino")),
     ]
     .into_iter()
     .enumerate()
@@ -469,7 +470,7 @@ fn values_no_form_would_take_are_refused_alone_and_the_rest_merges() {
     }
     let bytes = laptop.file(&w, fieldcrm_core::changes::manifest::Columns::default(), changes);
     let report = w.office.book.sync_import_bytes(&bytes, None, &mut quiet).expect("the file merges");
-    assert_eq!((report.applied, report.rejected), (1, 4), "{report:?}");
+    assert_eq!((report.applied, report.rejected), (1, 5), "{report:?}");
     let names: Vec<String> = w
         .office
         .book

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use super::apply::Writer;
 use super::file::{Body, Change, Header, Range, Rejection};
 use super::merge::{read_row, to_json};
-use super::plan::office::OldHands;
+use super::plan::office::{Codes, OldHands};
 use super::plan::{plan_from_device, BookRows, OfficePlan, OfficeView, Side, Step};
 use super::view;
 use super::{ImportReport, Progress};
@@ -276,7 +276,17 @@ fn load_view_for(
         let me = crate::org::profile(conn)?.map(|p| p.staff_id.to_string());
         origin_staff.insert(book.state.device_id.clone(), me);
     }
-    Ok(OfficeView { book, received_upto: 0, staff, scope, role, staff_units, moves, origin_staff })
+    let codes = Codes {
+        items: conn
+            .prepare_cached("SELECT list_id, code FROM code_item")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?,
+        grades: conn
+            .prepare_cached("SELECT scale, code FROM grade_level")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    Ok(OfficeView { book, received_upto: 0, staff, scope, role, staff_units, moves, origin_staff, codes })
 }
 
 /// A route is one rep's tour. A card handed to another rep while its old rep

@@ -5,7 +5,7 @@
 //! each other (a conflict, kept for review), and cards that change hands (a
 //! move, which decides what each person's next file holds).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
@@ -49,6 +49,25 @@ pub struct OfficeView {
     pub moves: HashMap<String, Vec<OldHands>>,
     /// The person each known device writes for (head office's own included).
     pub origin_staff: HashMap<String, Option<String>>,
+    /// The codes a merged value may name.
+    pub codes: Codes,
+}
+
+/// The codes of head office's code lists and grade scales, as a merged value
+/// may name them: retired ones too, for a laptop may have chosen a code
+/// before head office retired it (the form lets a card keep a retired code).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Codes {
+    /// (list, code) of every code list.
+    pub items: HashSet<(String, String)>,
+    /// (scale, code) of both grade scales.
+    pub grades: HashSet<(String, String)>,
+}
+
+impl Codes {
+    fn has(&self, list: &str, code: &str) -> bool {
+        self.items.contains(&(list.to_string(), code.to_string()))
+    }
 }
 
 /// What the import does.
@@ -112,7 +131,7 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
             report.already_had += 1;
             continue;
         }
-        if let Err(refusal) = p.authorise(change).and_then(|()| field_limits(change)) {
+        if let Err(refusal) = p.authorise(change).and_then(|()| field_limits(change, &p.view.codes)) {
             p.reject(i, change, refusal);
             report.rejected += 1;
             continue;
@@ -198,10 +217,10 @@ fn text_limits(table: &str, column: &str, text: &str) -> Result<(), Refusal> {
 
 /// Every value keeps the limits a form keeps, whoever sent it: the card's
 /// fields their registry's (`stored_problem`: text length and characters,
-/// ranges, choices, codes, dates, tags), every other table's text its form's
-/// or a cell's ([`text_limits`]). A cell that breaks them is refused alone,
-/// and the rest of the file merges.
-fn field_limits(change: &Change) -> Result<(), Refusal> {
+/// ranges, choices, codes, dates, tags) and their code lists' ([`code_limits`]),
+/// every other table's text its form's or a cell's ([`text_limits`]). A cell
+/// that breaks them is refused alone, and the rest of the file merges.
+fn field_limits(change: &Change, codes: &Codes) -> Result<(), Refusal> {
     let Some(entity) = Entity::of_table(&change.t) else {
         return match (change.c.as_str(), &change.v) {
             ("*", Json::Object(values)) => values.iter().try_for_each(|(column, value)| match value {
@@ -213,16 +232,54 @@ fn field_limits(change: &Change) -> Result<(), Refusal> {
         };
     };
     let check = |column: &str, value: &Json| {
+        if change.t == "customer" {
+            grade_limits(column, value, codes)?;
+        }
         let Some(def) = entity.field_of_column(column) else { return Ok(()) };
         match stored_problem(def, value) {
             Some(p) => Err(refuse(p.code, format!("{}: {}", def.key, p.message))),
-            None => Ok(()),
+            None => code_limits(def, value, codes),
         }
     };
     match (change.c.as_str(), &change.v) {
         ("*", Json::Object(values)) => values.iter().try_for_each(|(column, value)| check(column, value)),
         ("*" | "-", _) => Ok(()),
         (column, value) => check(column, value),
+    }
+}
+
+/// A code field names a code of its list, and a code set codes of lists head
+/// office keeps, as the form's `codes::check_code` and `check_custom` ask.
+fn code_limits(def: &crate::card::fields::FieldDef, value: &Json, codes: &Codes) -> Result<(), Refusal> {
+    use crate::card::fields::Kind;
+    let unknown = |list: &str, code: &str| {
+        refuse(ProblemCode::UnknownCode, format!("{}: '{code}' is not a code of the list '{list}'", def.key))
+    };
+    match (def.kind, value) {
+        (Kind::Code(list), Json::String(code)) if !codes.has(list, code) => Err(unknown(list, code)),
+        (Kind::Codes, Json::String(text)) => {
+            let Ok(Json::Object(set)) = serde_json::from_str::<Json>(text) else { return Ok(()) };
+            match set.iter().find(|(list, code)| code.as_str().is_some_and(|c| !codes.has(list, c))) {
+                Some((list, code)) => Err(unknown(list, code.as_str().unwrap_or_default())),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A card's customer or credit grade is a grade of its scale.
+fn grade_limits(column: &str, value: &Json, codes: &Codes) -> Result<(), Refusal> {
+    let scale = match column {
+        "grade" => "customer",
+        "credit_grade" => "credit",
+        _ => return Ok(()),
+    };
+    match value {
+        Json::String(code) if !codes.grades.contains(&(scale.to_string(), code.clone())) => {
+            Err(refuse(ProblemCode::UnknownGrade, format!("{column}: there is no {scale} grade '{code}'")))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -551,6 +608,9 @@ mod tests {
                 "owner_id",
                 "territory_id",
                 "grade",
+                "credit_grade",
+                "channel_type",
+                "custom_codes",
                 "route_id",
                 "updated_at",
             ]),
@@ -577,6 +637,16 @@ mod tests {
                 .iter()
                 .map(|(d, s)| (d.to_string(), Some(s.to_string())))
                 .collect(),
+            codes: Codes {
+                items: [("channel_type", "retail"), ("region_tier", "county")]
+                    .iter()
+                    .map(|(l, c)| (l.to_string(), c.to_string()))
+                    .collect(),
+                grades: [("customer", "A"), ("customer", "B"), ("credit", "A")]
+                    .iter()
+                    .map(|(l, c)| (l.to_string(), c.to_string()))
+                    .collect(),
+            },
         }
     }
 
@@ -908,6 +978,26 @@ mod tests {
             panic!("the name's rejection")
         };
         assert!(message.starts_with("name: "), "{message}");
+    }
+
+    #[test]
+    fn a_code_or_grade_head_office_does_not_have_is_refused_alone() {
+        let mut v = manager_view();
+        card(&mut v, "c1", "r1", "t1");
+        let p = plan(
+            v,
+            vec![
+                change("customer", "c1", "channel_type", json!("retail"), 200, 1),
+                change("customer", "c1", "channel_type", json!("casino"), 201, 2),
+                change("customer", "c1", "custom_codes", json!(r#"{"region_tier":"county"}"#), 202, 3),
+                change("customer", "c1", "custom_codes", json!(r#"{"region_tier":"moon"}"#), 203, 4),
+                change("customer", "c1", "grade", json!("B"), 204, 5),
+                change("customer", "c1", "grade", json!("Z"), 205, 6),
+                change("customer", "c1", "credit_grade", json!("B"), 206, 7),
+            ],
+        );
+        assert_eq!(refused(&p), ["unknown_code", "unknown_code", "unknown_grade", "unknown_grade"]);
+        assert_eq!(p.report.applied, 3, "the codes and the grade head office has merge");
     }
 
     #[test]

@@ -264,6 +264,15 @@ fn the_daily_report_is_assembled_submitted_once_and_keeps_its_figures() {
     std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").expect("strings"), &mut sheet)
         .expect("read");
     assert!(sheet.contains("今天拜访两家") && sheet.contains("华星农资"), "the workbook holds the report");
+    // It prints: A4, one page wide, numbered pages; the visit list landscape with its header on every page.
+    let mut visits = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet2.xml").expect("visits"), &mut visits)
+        .expect("read");
+    assert!(visits.contains(r#"paperSize="9""#) && visits.contains(r#"orientation="landscape""#), "{visits}");
+    assert!(visits.contains(r#"fitToPage="1""#) && visits.contains("第 &amp;P 页 / 共 &amp;N 页"));
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/workbook.xml").expect("workbook"), &mut workbook).expect("read");
+    assert!(workbook.contains("_xlnm.Print_Titles"), "the header row repeats");
 }
 
 #[test]

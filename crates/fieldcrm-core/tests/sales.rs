@@ -954,6 +954,25 @@ fn the_monthly_summarys_totals_add_up_when_read_back() {
         assert!((total[column].as_f64().unwrap_or(0.0) - sum).abs() < 1e-6, "column {column}");
     }
     assert_eq!(total.last().and_then(DataType::as_f64), Some(1200.0), "600 + 200 + 300 + 100 yuan");
+
+    // The grade workbook: its 合计 row is the sum of the grades above it, and its
+    // customers carry their grade's label, not its code.
+    let path = at.path().join("grades.xlsx");
+    office.export_analysis(AnalysisKind::Grades, &q, &path).expect("export");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    let rows: Vec<Vec<Data>> = book.worksheet_range("等级构成").expect("sheet").rows().map(<[Data]>::to_vec).collect();
+    let header = rows.iter().position(|r| r[0] == Data::String("客户等级".into())).expect("header");
+    let end = rows.iter().position(|r| r[0] == Data::String("合计".into())).expect("total");
+    let grades = &rows[header + 1..end];
+    for column in [1, 2, 3] {
+        let sum: f64 = grades.iter().map(|r| r[column].as_f64().unwrap_or(0.0)).sum();
+        // Shares are rounded to a basis point each; their total is the whole.
+        let slack = if column == 3 { grades.len() as f64 * 0.000_05 } else { 1e-6 };
+        assert!((rows[end][column].as_f64().unwrap_or(0.0) - sum).abs() <= slack, "column {column}: {sum}");
+    }
+    let top = book.worksheet_range("大客户").expect("top");
+    let grades: Vec<String> = top.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert_eq!(grades, ["A 类", "B 类", "C 类"], "labels in the order of revenue");
 }
 
 /// Pages of a PDF file: its page objects (`/Type /Page`, not `/Pages`).

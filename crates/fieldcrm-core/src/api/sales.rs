@@ -279,12 +279,19 @@ impl Book {
     /// Writes an analysis as an xlsx workbook with its chart.
     pub fn export_analysis(&self, kind: AnalysisKind, query: &AnalysisQuery, path: &Path) -> ApiResult<PathBuf> {
         let language = self.language();
+        let english = language.starts_with("en");
+        let names = sales::sheet::GradeNames(self.read(|conn| {
+            Ok(conn
+                .prepare("SELECT scale, code, label_zh, label_en FROM grade_level")?
+                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), if english { r.get(3)? } else { r.get(2)? })))?
+                .collect::<rusqlite::Result<_>>()?)
+        })?);
         let bytes = match kind {
-            AnalysisKind::Grades => sales::sheet::grades(&self.sales_by_grade(query)?, &language),
+            AnalysisKind::Grades => sales::sheet::grades(&self.sales_by_grade(query)?, &language, &names),
             AnalysisKind::Products => sales::sheet::products(&self.sales_by_product(query)?, &language),
             AnalysisKind::Regions => sales::sheet::regions(&self.sales_by_region(query)?, &language),
-            AnalysisKind::Credit => sales::sheet::credit(&self.sales_credit(query)?, &language),
-            AnalysisKind::Growth => sales::sheet::growth(&self.sales_negative_growth(query)?, &language),
+            AnalysisKind::Credit => sales::sheet::credit(&self.sales_credit(query)?, &language, &names),
+            AnalysisKind::Growth => sales::sheet::growth(&self.sales_negative_growth(query)?, &language, &names),
             AnalysisKind::Monthly => sales::sheet::monthly(&self.sales_monthly(query)?, &language),
         }
         .map_err(|e| self.public(e))?;

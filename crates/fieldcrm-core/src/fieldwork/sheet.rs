@@ -22,6 +22,8 @@ struct Labels {
     topic: &'static str,
     figures: [&'static str; 12],
     sheets: [&'static str; 6],
+    /// The page footer's page number.
+    page: &'static str,
     visit_columns: [&'static str; 14],
     call_columns: [&'static str; 7],
     task_columns: [&'static str; 5],
@@ -59,6 +61,7 @@ const ZH: Labels = Labels {
         "逾期任务",
     ],
     sheets: ["汇总", "拜访", "电话", "任务", "按日", "按客户"],
+    page: "第 &P 页 / 共 &N 页",
     visit_columns: [
         "签到",
         "签退",
@@ -111,6 +114,7 @@ const EN: Labels = Labels {
         "Tasks overdue",
     ],
     sheets: ["Summary", "Visits", "Calls", "Tasks", "By day", "By customer"],
+    page: "Page &P of &N",
     visit_columns: [
         "Check-in",
         "Check-out",
@@ -343,6 +347,18 @@ fn build(
             sheet.write_string(r, 0, time(&m.created_at))?;
             sheet.write_string(r, 1, &m.author_name)?;
             sheet.write_string_with_format(r, 2, &m.body, &wrap)?;
+        }
+    }
+    // Printed: A4, one page wide; the lists landscape with their header on every page.
+    let heading = format!("{kind} — {}", report.author_name).replace('&', "&&");
+    for (i, sheet) in book.worksheets_mut().iter_mut().enumerate() {
+        sheet.set_paper_size(9);
+        sheet.set_print_fit_to_pages(1, 0);
+        sheet.set_header(format!("&C{heading}"));
+        sheet.set_footer(format!("&C{}", l.page));
+        if i > 0 {
+            sheet.set_landscape();
+            sheet.set_repeat_rows(0, 0)?;
         }
     }
     book.save_to_buffer()

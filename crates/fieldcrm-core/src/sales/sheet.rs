@@ -249,6 +249,19 @@ fn chart(
     chart
 }
 
+/// The grades' labels in the workbook's language, by scale and code.
+#[derive(Debug, Clone, Default)]
+pub struct GradeNames(pub std::collections::HashMap<(String, String), String>);
+
+impl GradeNames {
+    /// The label of a grade of `scale` (`customer`, `credit`), or its code.
+    fn of(&self, scale: &str, code: Option<&str>) -> Cell {
+        code.map_or(Cell::Empty, |c| {
+            Cell::Text(self.0.get(&(scale.to_string(), c.to_string())).cloned().unwrap_or_else(|| c.to_string()))
+        })
+    }
+}
+
 /// A code's label from `table`, or the code when the table has none.
 fn labelled(table: &[(&'static str, &'static str)], code: &str) -> String {
     table.iter().find(|(c, _)| *c == code).map_or_else(|| code.to_string(), |(_, l)| (*l).to_string())
@@ -299,7 +312,7 @@ fn save(book: &mut Workbook, charts: Vec<(&str, Chart)>) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(failed)
 }
 
-pub fn grades(a: &GradeComposition, language: &str) -> Result<Vec<u8>> {
+pub fn grades(a: &GradeComposition, language: &str, names: &GradeNames) -> Result<Vec<u8>> {
     let w = words(language);
     let f = Formats::for_print(language, print_heading(w, w.titles[0], &a.period, &a.scope));
     let mut charts: Vec<(&str, Chart)> = vec![];
@@ -353,7 +366,7 @@ pub fn grades(a: &GradeComposition, language: &str) -> Result<Vec<u8>> {
         vec![
             Cell::Int(i as i64 + 1),
             (&t.name).into(),
-            t.grade.clone().into(),
+            names.of("customer", t.grade.as_deref()),
             (&t.owner_name).into(),
             t.revenue.into(),
             t.cumulative_bp.into(),
@@ -460,7 +473,7 @@ pub fn regions(a: &RegionComposition, language: &str) -> Result<Vec<u8>> {
     save(&mut book, charts)
 }
 
-pub fn credit(a: &CreditAnalysis, language: &str) -> Result<Vec<u8>> {
+pub fn credit(a: &CreditAnalysis, language: &str, names: &GradeNames) -> Result<Vec<u8>> {
     let w = words(language);
     let f = Formats::for_print(language, print_heading(w, w.titles[3], &a.period, &a.scope));
     let mut charts: Vec<(&str, Chart)> = vec![];
@@ -509,7 +522,7 @@ pub fn credit(a: &CreditAnalysis, language: &str) -> Result<Vec<u8>> {
     let rows = a.over_limit.iter().map(|c| {
         vec![
             Cell::from(&c.name),
-            c.credit_grade.clone().into(),
+            names.of("credit", c.credit_grade.as_deref()),
             (&c.owner_name).into(),
             c.revenue.into(),
             c.peak_month.into(),
@@ -522,7 +535,7 @@ pub fn credit(a: &CreditAnalysis, language: &str) -> Result<Vec<u8>> {
     save(&mut book, charts)
 }
 
-pub fn growth(a: &NegativeGrowth, language: &str) -> Result<Vec<u8>> {
+pub fn growth(a: &NegativeGrowth, language: &str, names: &GradeNames) -> Result<Vec<u8>> {
     let w = words(language);
     let f = Formats::for_print(language, print_heading(w, w.titles[4], &a.period, &a.scope));
     let mut charts: Vec<(&str, Chart)> = vec![];
@@ -545,7 +558,7 @@ pub fn growth(a: &NegativeGrowth, language: &str) -> Result<Vec<u8>> {
     let rows = a.customers.iter().map(|r| {
         vec![
             Cell::from(&r.name),
-            r.grade.clone().into(),
+            names.of("customer", r.grade.as_deref()),
             (&r.owner_name).into(),
             (&r.territory_name).into(),
             r.current.into(),

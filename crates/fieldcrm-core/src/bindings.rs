@@ -290,6 +290,14 @@ pub fn typescript() -> String {
     let codes: Vec<&str> = ProblemCode::ALL.iter().map(|c| c.as_str()).collect();
     let codes = serde_json::to_string(&codes).unwrap_or_default();
     out.push_str(&format!("export const PROBLEM_CODES: ProblemCode[] = {codes};\n\n"));
+    // What one import takes, as the wizard says it (the reader refuses more).
+    out.push_str(&format!(
+        "export const IMPORT_LIMITS = {{ maxFileMb: {}, maxRows: {}, maxColumns: {}, maxCellChars: {} }} as const;\n\n",
+        crate::import::read::MAX_FILE_BYTES / (1024 * 1024),
+        crate::import::read::MAX_ROWS,
+        crate::import::read::MAX_COLUMNS,
+        crate::import::read::MAX_CELL_CHARS
+    ));
     // The field registry itself: the locale test checks every field has its labels.
     let schema = serde_json::to_string_pretty(&crate::api::card_schema()).unwrap_or_default();
     out.push_str(&format!("export const CARD_SCHEMA: CardSchema = {schema};\n"));

@@ -328,6 +328,9 @@ describe('import wizard', () => {
     const folder = customersFile.slice(0, customersFile.lastIndexOf('/'))
     ;({ wrapper } = await mountWith(ImportPage, backend))
     const w = wrapper
+    // The wizard says what an import takes, as the core's reader limits it.
+    expect(w.find('[data-testid=import-limits]').text()).toContain('1,048,576 行')
+    expect(w.find('[data-testid=import-limits]').text()).toContain('200 MB')
     await readFile(w, `${folder}/ERP导出.xlsx`)
     // The title, the date line, the subtotal, the total and the footnote are no customers.
     expect(selectOf(w, 'import-header-row', 'testid', 'import-header-row').attributes('data-row')).toBe('4')

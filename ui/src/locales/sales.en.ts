@@ -170,6 +170,7 @@ const en: typeof zhCN = {
     rows: 'Data rows',
     rowsValue: '{n} rows (headers in row {header})',
     decimalComma: 'Numbers in the file use a decimal comma and points between thousands (1.234,50, as in Europe)',
+    limits: 'An xlsx, xls, ods or csv file of at most {mb} MB and {rows} rows; the first {columns} columns are read',
     headerRow: 'Header row',
     headerPick: 'Choose the row that holds the headers',
     headerChoice: 'Row {row}: {text}',

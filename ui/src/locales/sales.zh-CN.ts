@@ -168,6 +168,7 @@ export default {
     rows: '数据行',
     rowsValue: '{n} 行（表头在第 {header} 行）',
     decimalComma: '文件中的数字用逗号作小数点、用点分隔千位（如 1.234,50，欧洲格式）',
+    limits: 'xlsx、xls、ods 或 csv 文件，最大 {mb} MB、最多 {rows} 行；读取前 {columns} 列',
     headerRow: '表头所在行',
     headerPick: '请选择表头所在的行',
     headerChoice: '第 {row} 行：{text}',

@@ -2,7 +2,26 @@
 // started on a book, and waiting for the app to let go of that book.
 
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * The environment the app (or the driver that starts it) runs in on `book`:
+ * its data, settings and WebKit's storage in a folder beside the test's book
+ * (kept from one session on that book to the next, as a user's would be),
+ * never in the user's profile (~/.local/share/com.fieldcrm.desktop …).
+ */
+export function appEnv(book) {
+  const home = join(dirname(book), `${basename(book)}.home`);
+  mkdirSync(home, { recursive: true });
+  return {
+    ...process.env,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    FIELDCRM_DB: book,
+  };
+}
 
 /**
  * Copies a driver's output to ours a line at a time, keeping the log readable
@@ -32,13 +51,13 @@ function forward(from, to, label) {
 }
 
 /**
- * Starts tauri-driver on `port` for the app opened on `book`; resolves once it
- * answers. Its WebKitWebDriver listens on `port + 1000` rather than on the
+ * Starts tauri-driver on `port` for the app opened on `book`, in
+ * [`appEnv`](#appEnv); resolves once it answers. Its WebKitWebDriver listens on `port + 1000` rather than on the
  * fixed default, so one left over from an earlier test never blocks this one.
  */
 export async function startDriver(book, port) {
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1000)], {
-    env: { ...process.env, FIELDCRM_DB: book },
+    env: appEnv(book),
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so that stopping it stops the WebKitWebDriver it started.
     detached: true,

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
+import { appEnv } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
@@ -22,7 +23,7 @@ const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-'));
 const book = join(work, 'book.sqlite');
 
 const driver = spawn('tauri-driver', ['--port', String(port)], {
-  env: { ...process.env, FIELDCRM_DB: book },
+  env: appEnv(book),
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const base = `http://127.0.0.1:${port}`;
@@ -114,7 +115,7 @@ try {
 
   step('a second app on a book that is already open says so and touches nothing');
   await lockState(false); // the ended session's app has let go of the book
-  const first = spawn(app, [], { env: { ...process.env, FIELDCRM_DB: book }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const first = spawn(app, [], { env: appEnv(book), stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await lockState(true); // the first app holds it
     session = await Session.start(base, app);

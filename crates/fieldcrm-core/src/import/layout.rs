@@ -76,17 +76,13 @@ pub struct Sheet {
     pub file_name: String,
 }
 
-/// The filled rows among the first ones, by row number, that a user may
-/// choose as the header.
-pub fn header_candidates(table: &Table) -> Vec<u32> {
-    table.rows.iter().take(HEADER_SEARCH_ROWS).map(|(n, _)| *n).collect()
-}
-
 /// Lays out `table` for an import of `kind`: its header (`header_row`, or the
 /// best row found), the rows above it, and below it the data rows and those
 /// that are not data.
 pub fn arrange(table: Table, kind: ImportKind, header_row: Option<u32>) -> Result<Sheet> {
-    let Table { format, encoding, sheets, name, rows, filled_rows, complete, wide, hash, file_name } = table;
+    let Table { format, encoding, sheets, name, rows, filled_rows, contiguous, wide, hash, file_name } = table;
+    // Every filled row is here unless a preview left some out.
+    let complete = rows.len() as u32 == filled_rows;
     let texts = |cells: &[Raw]| cells.iter().map(Raw::display).collect::<Vec<String>>();
     let (header_at, header_found) = match header_row {
         Some(chosen) => match rows.iter().position(|(n, _)| *n == chosen) {
@@ -150,8 +146,6 @@ pub fn arrange(table: Table, kind: ImportKind, header_row: Option<u32>) -> Resul
     for (number, cells) in &rows[..header_at] {
         layout.skip(*number, 1, SkipReason::AboveHeader, cells);
     }
-    // A preview holds every filled row only among its first ones.
-    let contiguous = if complete { rows.len() } else { HEAD_KEPT.min(rows.len()) };
     let mut data = vec![];
     let mut previous = header_number;
     let mut rows = rows.into_iter().enumerate().skip(header_at + 1);
@@ -240,7 +234,7 @@ fn lend_names(kind: ImportKind, headers: &mut Vec<String>, cells: &[Raw]) -> boo
     lent
 }
 
-/// Rows a preview reads in full from the top of a sheet.
+/// Rows a preview keeps in full from the top of a sheet.
 pub const HEAD_KEPT: usize = 60;
 
 struct Layout {
@@ -365,7 +359,7 @@ mod tests {
                 })
                 .collect(),
             filled_rows: rows.len() as u32,
-            complete: true,
+            contiguous: rows.len(),
             wide: None,
             hash: String::new(),
             file_name: "f.csv".into(),

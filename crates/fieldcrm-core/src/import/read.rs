@@ -126,8 +126,9 @@ pub struct Table {
     pub rows: Vec<(u32, Vec<Raw>)>,
     /// Rows with something in them in the whole sheet.
     pub filled_rows: u32,
-    /// Whether `rows` holds every filled row.
-    pub complete: bool,
+    /// How many of `rows`, from the first, are every filled row up to the
+    /// last of them (a preview keeps only some of the rows after those).
+    pub contiguous: usize,
     pub wide: Option<WideCells>,
     pub hash: String,
     pub file_name: String,
@@ -189,6 +190,7 @@ pub fn read_bytes(bytes: &[u8], file_name: &str, sheet: Option<&str>) -> Result<
         rows.push((number, cells));
         Ok(())
     })?;
+    table.contiguous = rows.len();
     table.rows = rows;
     Ok(table)
 }
@@ -204,17 +206,17 @@ pub fn read_head(
     keep: &dyn Fn(&[Raw]) -> bool,
 ) -> Result<Table> {
     let mut rows = vec![];
-    let mut all = true;
+    let mut contiguous = None;
     let mut table = read_with(bytes, file_name, sheet, &mut |number, cells| {
         if rows.len() < head || keep(&cells) {
             rows.push((number, cells));
         } else {
-            all = false;
+            contiguous.get_or_insert(rows.len());
         }
         Ok(())
     })?;
+    table.contiguous = contiguous.unwrap_or(rows.len());
     table.rows = rows;
-    table.complete = all;
     Ok(table)
 }
 
@@ -262,7 +264,7 @@ fn read_with(
         name,
         rows: vec![],
         filled_rows,
-        complete: true,
+        contiguous: 0,
         wide,
         hash,
         file_name: file_name.to_string(),

@@ -35,7 +35,9 @@ apt-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
 	fi
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it from rustup (https://rustup.rs), then run make again"; exit 1; }
-	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a==20&&b<19)) { console.error("Node.js "+process.versions.node+" is too old: the UI build needs Node.js 20.19 or newer"); process.exit(1) }'
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a==20&&b<19)) { console.error("Node.js "+process.versions.node+" is too old: the UI build (Vite 8) needs Node.js 20.19 or newer. Debian 12 ships 18: install 20 or 22 from NodeSource (https://github.com/nodesource/distributions) or with nvm, then run make again"); process.exit(1) }'
+	@cargo fmt --version >/dev/null 2>&1 || { echo "Installing rustfmt"; rustup component add rustfmt; }
+	@cargo clippy --version >/dev/null 2>&1 || { echo "Installing clippy"; rustup component add clippy; }
 
 node-deps: ui/node_modules/.package-lock.json
 

@@ -143,10 +143,11 @@ pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
 
 /// The whole company over the twelve months to today: the period `fieldcrm
 /// analyse` uses when given none.
-fn last_twelve_months() -> AnalysisQuery {
-    let today = chrono::Local::now().date_naive();
+fn last_twelve_months(book: &Book) -> Result<AnalysisQuery, ApiError> {
+    let today: chrono::NaiveDate =
+        book.business_time()?.today.parse().map_err(|_| invalid("the book's today is not a date".into()))?;
     let start = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
-    AnalysisQuery { from: start.to_string(), to: today.to_string(), unit_id: None }
+    Ok(AnalysisQuery { from: start.to_string(), to: today.to_string(), unit_id: None })
 }
 
 fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
@@ -165,7 +166,7 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
         None => book,
     };
     let book_mib = std::fs::metadata(path).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
-    let query = last_twelve_months();
+    let query = last_twelve_months(&book)?;
     let period_lines: i64 = {
         let raw = rusqlite::Connection::open(path).map_err(|e| invalid(e.to_string()))?;
         raw.query_row(

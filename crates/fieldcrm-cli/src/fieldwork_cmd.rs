@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use fieldcrm_core::api::fieldwork::ReportRef;
 use fieldcrm_core::card::FieldChange;
+use fieldcrm_core::clock::Zone;
 use fieldcrm_core::fieldwork::calendar::ReminderInput;
 use fieldcrm_core::fieldwork::duties::{Compliance, ComplianceQuery, DutyRuleInput};
 use fieldcrm_core::fieldwork::records::{Call, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit};
@@ -16,7 +17,7 @@ use fieldcrm_core::{ApiError, Book};
 
 use crate::{output, pairs, usage};
 
-/// When a record happened: an RFC 3339 time, or now.
+/// When a record happened: a time as given (business time, or RFC 3339 with its offset), or now.
 fn at(value: Option<&String>) -> String {
     value.cloned().unwrap_or_else(|| chrono::Utc::now().to_rfc3339())
 }
@@ -41,7 +42,7 @@ pub struct VisitArgs {
     /// A code of the visit_type list (routine, spot_check, delivery, training, meeting, collection, other).
     #[arg(long = "type", default_value = "routine")]
     visit_type: String,
-    /// Check-in time (RFC 3339, e.g. 2026-11-22T09:30:00+08:00); now when absent.
+    /// Check-in time: 2026-11-22 09:30 in the business time zone, or RFC 3339 with an offset; now when absent.
     #[arg(long = "in")]
     checked_in: Option<String>,
     /// Check-out time; leave out to check out later.
@@ -123,7 +124,7 @@ pub enum CallCommand {
         colleague: Option<StaffId>,
         #[arg(long, value_enum, default_value = "outgoing")]
         direction: Direction,
-        /// When (RFC 3339); now when absent.
+        /// When: 2026-11-22 09:30 in the business time zone, or RFC 3339 with an offset; now when absent.
         #[arg(long)]
         at: Option<String>,
         /// How long, in seconds.
@@ -355,8 +356,18 @@ fn card_changes(set: &[String]) -> Result<Vec<FieldChange>, ApiError> {
         .collect())
 }
 
+/// The book's business time zone, in which times are shown (one book per run).
+static ZONE: std::sync::OnceLock<Zone> = std::sync::OnceLock::new();
+
+pub fn use_zone(book: &Book) -> Result<(), ApiError> {
+    let zone = Zone::parse(&book.business_time()?.time_zone).unwrap_or_default();
+    let _ = ZONE.set(zone);
+    Ok(())
+}
+
 fn time(ts: &str) -> String {
-    fieldcrm_core::clock::parse_timestamp(ts).map(fieldcrm_core::clock::work_time).unwrap_or_else(|| ts.to_string())
+    let zone = ZONE.get().copied().unwrap_or_default();
+    fieldcrm_core::clock::parse_timestamp(ts).map(|at| zone.show(at)).unwrap_or_else(|| ts.to_string())
 }
 
 fn visit_line(v: &Visit) -> String {

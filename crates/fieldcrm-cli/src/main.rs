@@ -289,6 +289,12 @@ enum StaffCommand {
 enum SettingsCommand {
     /// Days without review after which a card shows as stale.
     StaleAfterDays { days: u32 },
+    /// The business time zone days are counted in (head office sets it; every
+    /// book follows with the next files). Without a name: show it.
+    TimeZone {
+        /// An IANA name, such as Asia/Shanghai.
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Args, Default)]
@@ -421,6 +427,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
     };
     let book = Book::open(&path, Arc::new(SystemClock))?;
     let json = cli.json;
+    fieldwork_cmd::use_zone(&book)?;
     match &cli.command {
         Command::Init(args) => {
             if let Some(name) = &args.name {
@@ -477,6 +484,13 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Settings(SettingsCommand::StaleAfterDays { days }) => {
             book.set_stale_after_days(*days)?;
             output::show(&book.status()?, json, output::status);
+        }
+        Command::Settings(SettingsCommand::TimeZone { name }) => {
+            let time = match name {
+                Some(name) => book.set_time_zone(name)?,
+                None => book.business_time()?,
+            };
+            output::show(&time, json, |t| format!("time zone: {} (today {})", t.time_zone, t.today));
         }
         Command::Customer(command) => customer(&book, command, json)?,
         Command::Device(command) => sync_cmd::device(&book, command, json)?,
@@ -610,7 +624,10 @@ fn customer(book: &Book, command: &CustomerCommand, json: bool) -> Result<(), Ap
             })
         }
         CustomerCommand::Visited { id, date } => {
-            let date = date.clone().unwrap_or_else(|| chrono::Local::now().date_naive().to_string());
+            let date = match date {
+                Some(date) => date.clone(),
+                None => book.business_time()?.today,
+            };
             let card = book.set_last_visit(*id, &date)?;
             output::show(&card.grading, json, |g| {
                 format!(

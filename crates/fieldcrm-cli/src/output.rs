@@ -21,8 +21,13 @@ pub fn status(s: &BookStatus) -> String {
         None => "none yet: run `fieldcrm init --name …` or `fieldcrm demo`".into(),
     };
     format!(
-        "book:      {}\nschema:    version {}\nprofile:   {profile}\ncustomers: {}\nstale after {} days without review",
-        s.path, s.schema_version, s.customer_count, s.stale_after_days
+        "book:      {}\nschema:    version {}\nprofile:   {profile}\ncustomers: {}\nstale after {} days without review\ntime zone: {} (today {})",
+        s.path,
+        s.schema_version,
+        s.customer_count,
+        s.stale_after_days,
+        s.business_time.time_zone,
+        s.business_time.today
     )
 }
 

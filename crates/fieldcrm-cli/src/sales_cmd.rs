@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use fieldcrm_core::api::sales::AnalysisKind;
 use fieldcrm_core::import::layout::{SkipReason, SkippedRow};
@@ -313,9 +314,8 @@ fn parse_kind(text: &str) -> Result<AnalysisKind, String> {
     text.parse()
 }
 
-/// The period asked for, or the twelve months to today.
-pub fn query(from: Option<&str>, to: Option<&str>, unit: Option<&str>) -> AnalysisQuery {
-    let today = chrono::Local::now().date_naive();
+/// The period asked for, or the twelve months to `today`.
+pub fn query(today: NaiveDate, from: Option<&str>, to: Option<&str>, unit: Option<&str>) -> AnalysisQuery {
     let start = today.checked_sub_months(chrono::Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(today);
     AnalysisQuery {
         from: from.map_or_else(|| start.to_string(), str::to_string),
@@ -329,7 +329,9 @@ fn label(l: &GroupLabel) -> String {
 }
 
 pub fn analyse(book: &Book, args: &AnalyseArgs, json: bool) -> Result<(), ApiError> {
-    let q = query(args.from.as_deref(), args.to.as_deref(), args.unit.as_deref());
+    let today =
+        book.business_time()?.today.parse().map_err(|_| ApiError::internal("the book's today is not a date"))?;
+    let q = query(today, args.from.as_deref(), args.to.as_deref(), args.unit.as_deref());
     match args.analysis {
         AnalysisKind::Grades => output::show(&book.sales_by_grade(&q)?, json, |a| {
             let mut out = vec![format!(

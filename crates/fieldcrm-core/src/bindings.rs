@@ -13,8 +13,8 @@ use crate::api::sync::{
     HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
 };
 use crate::api::{
-    BookStatus, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
-    Saved, TagCount,
+    BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
+    RecordEdit, RecordKind, Saved, TagCount,
 };
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::read::Grading;
@@ -102,6 +102,7 @@ pub fn typescript() -> String {
         Staff,
         Profile,
         BookStatus,
+        BusinessTime,
         NewProfile,
         DemoOptions,
         DemoSummary,

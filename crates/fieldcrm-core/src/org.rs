@@ -215,11 +215,13 @@ pub struct Actor {
     pub source: &'static str,
     /// The visit or call whose findings make the change.
     pub source_id: Option<uuid::Uuid>,
+    /// The business time zone "today" is counted in.
+    pub zone: crate::clock::Zone,
 }
 
 impl Actor {
     pub(crate) fn today(&self) -> chrono::NaiveDate {
-        crate::clock::work_day(self.at)
+        self.zone.day(self.at)
     }
 }
 

@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0007_capture.sql"),
     include_str!("schema/0008_customer_indexes.sql"),
     include_str!("schema/0009_bulk_writes.sql"),
+    include_str!("schema/0010_org_settings.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.
@@ -67,6 +68,17 @@ pub fn open(path: &Path, hooks: &Hooks) -> Result<Connection> {
         migrate(&mut conn, &shown, hooks)?;
         Ok(conn)
     })
+}
+
+/// A connection for reads of the book at `path`, which [`open`] has already
+/// opened and migrated. It may not write (`query_only`): reads only.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| classify(e, &shown))?;
+    configure(&conn).map_err(|e| classify(e, &shown))?;
+    conn.pragma_update(None, "query_only", true).map_err(|e| classify(e, &shown))?;
+    Ok(conn)
 }
 
 /// A private in-memory book (tests, benchmarks).

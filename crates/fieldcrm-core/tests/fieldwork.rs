@@ -91,7 +91,7 @@ fn staff(id: &str) -> StaffId {
 }
 
 fn today() -> String {
-    fieldcrm_core::clock::work_day(now()).to_string()
+    fieldcrm_core::clock::Zone::DEFAULT.day(now()).to_string()
 }
 
 #[test]
@@ -101,7 +101,7 @@ fn a_visit_brings_its_task_its_card_changes_and_the_last_visit_in_one_step() {
     let id = new_card(rep, "华星农资", json!({"phone": "13800000001"}));
     let mut v = visit_at(id, 120, 45);
     v.next_step = Some("补货 50 箱".into());
-    v.next_step_due = Some((fieldcrm_core::clock::work_day(now()) + Duration::days(3)).to_string());
+    v.next_step_due = Some((fieldcrm_core::clock::Zone::DEFAULT.day(now()) + Duration::days(3)).to_string());
     v.stock_notes = Some("主销品种库存偏低".into());
     v.planned = true;
     v.card_changes = vec![FieldChange { field: "phone".into(), expected: None, value: json!("13911112222") }];
@@ -246,7 +246,7 @@ fn the_daily_report_is_assembled_submitted_once_and_keeps_its_figures() {
     assert_eq!(kept.content.totals.visits, 2, "a submitted report keeps the figures it was submitted with");
     assert_eq!(kept.summary.as_deref(), Some("今天拜访两家，库存正常。"));
 
-    let tomorrow = fieldcrm_core::clock::work_day(now()) + Duration::days(1);
+    let tomorrow = fieldcrm_core::clock::Zone::DEFAULT.day(now()) + Duration::days(1);
     let future = ReportSummaryInput { kind: ReportKind::Daily, day: Some(tomorrow.to_string()), summary: "x".into() };
     assert_eq!(codes(&rep.submit_report(&future).expect_err("tomorrow")), ["period_not_started"]);
 
@@ -515,4 +515,42 @@ fn duty_rules_and_reminders_are_head_office_data_and_reminders_show_around_their
     let due = rep.home().expect("home").reminders;
     let stocktake = due.iter().find(|r| r.label_zh == "月底盘点").expect("the 31st falls on November's last day");
     assert_eq!(stocktake.on, "2026-11-30");
+}
+
+#[test]
+fn head_office_sets_the_business_time_zone_and_every_book_counts_its_days_in_it() {
+    let w = World::new(1);
+    let rep = &w.people[0].book;
+    let office = &w.office.book;
+    assert_eq!(rep.business_time().expect("time").time_zone, "Asia/Shanghai");
+    let err = rep.set_time_zone("Asia/Urumqi").expect_err("a rep");
+    assert_eq!(err.code, ErrorCode::Forbidden, "the laptop refuses what head office would");
+    assert_eq!(codes(&office.set_time_zone("China/Beijing").expect_err("no such zone")), ["not_choice"]);
+
+    let id = new_card(rep, "天山农资", json!({}));
+    // 17:30 UTC: 01:30 on the 2nd in Shanghai, 23:30 on the 1st in Ürümqi.
+    let mut late = visit_at(id, 0, 0);
+    late.checked_in_at = "2026-11-01T17:30:00Z".into();
+    late.checked_out_at = Some("2026-11-01T17:50:00Z".into());
+    rep.log_visit(&late).expect("visit");
+    let visits_on = |day: &str| {
+        let query = ReportQuery { kind: ReportKind::Daily, day: Some(day.into()), staff_id: None };
+        rep.report(&query).expect("report").content.totals.visits
+    };
+    assert_eq!((visits_on("2026-11-01"), visits_on("2026-11-02")), (0, 1));
+
+    let set = office.set_time_zone("Asia/Urumqi").expect("head office sets it");
+    assert_eq!((set.time_zone.as_str(), set.offset_minutes), ("Asia/Urumqi", 360));
+    w.settle();
+    let time = rep.business_time().expect("time");
+    assert_eq!(time.time_zone, "Asia/Urumqi", "the setting travels in the files");
+    assert_eq!(time.today, "2026-11-02", "08:00 UTC is 14:00 in Ürümqi");
+    assert_eq!((visits_on("2026-11-01"), visits_on("2026-11-02")), (1, 0));
+    // A wall-clock time is read in the business time zone.
+    let mut noon = visit_at(id, 0, 0);
+    noon.checked_in_at = "2026-11-02 12:00".into();
+    noon.checked_out_at = Some("2026-11-02 12:20".into());
+    let logged = rep.log_visit(&noon).expect("visit");
+    assert_eq!(logged.visit.checked_in_at, "2026-11-02T06:00:00.000Z");
+    assert_eq!(rep.status().expect("status").business_time, time);
 }

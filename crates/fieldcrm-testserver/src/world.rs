@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{NewOrgUnit, NewProfile, NewStaff};
-use fieldcrm_core::clock::day_start;
+use fieldcrm_core::clock::Zone;
 use fieldcrm_core::model::{OrgUnitKind, StaffRole};
 use fieldcrm_core::org::{OrgUnit, Staff};
 use fieldcrm_core::{ApiError, ApiResult, Book, FixedClock};
@@ -105,7 +105,7 @@ impl Registry {
 
 /// 10:00 in the business time zone on `day`: the fixed clock's start.
 pub fn morning_of(day: NaiveDate) -> DateTime<Utc> {
-    day_start(day) + Duration::hours(10)
+    Zone::DEFAULT.day_start(day) + Duration::hours(10)
 }
 
 fn open(dir: &Path, file: &str, at: DateTime<Utc>) -> ApiResult<TestBook> {

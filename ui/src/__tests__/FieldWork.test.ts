@@ -6,16 +6,17 @@ import HomePage from '../views/HomePage.vue'
 import CompliancePage from '../views/CompliancePage.vue'
 import PlanPage from '../views/PlanPage.vue'
 import App from '../App.vue'
+import AppHeader from '../components/AppHeader.vue'
 import { mountWith, until } from './helpers'
 import { TestBook } from './testBook'
-import { useChinaTime } from './fieldworkFixtures'
+import { useMachineZone } from './fieldworkFixtures'
 
 let wrapper: VueWrapper | undefined
 
 /** The computer's clock for these tests: 10:00 in China on the books' today, as the books' clocks start. */
 const NOW = new Date('2026-11-22T10:00:00+08:00')
 
-useChinaTime()
+useMachineZone()
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(NOW)
@@ -72,6 +73,29 @@ describe('visits from the card', () => {
     await until(() => w.find('[data-testid=history-from-fieldwork]').exists())
     expect(w.find('[data-testid=history-from-fieldwork]').text()).toBe('来自拜访')
     expect(w.find('[data-testid=history-from-fieldwork]').attributes('data-source-id')).toBe(visit.id)
+  })
+
+  it('counts and shows times in business time on a computer set to another zone, and says so in the header', async () => {
+    const backend = await TestBook.create({ customers: ['华星农业'] })
+    const id = backend.customers[0]
+    const w = await openFieldWorkTab(backend, id)
+    // The computer reads 21:00 the day before in New York; the form opens on 09:30 business time.
+    await w.find('[data-testid=log-visit]').trigger('click')
+    await until(() => w.find('[data-testid=visit-dialog] [data-testid=visit-save]').exists())
+    await w.find('[data-testid=visit-purpose]').setValue('核对库存')
+    await w.find('[data-testid=visit-save]').trigger('click')
+    await until(() => w.findAll('[data-testid=card-visit]').length === 1)
+
+    const [visit] = await backend.visits({ customerId: id })
+    expect(visit.checkedInAt).toBe('2026-11-22T01:30:00.000Z')
+    expect(w.find('[data-testid=card-visit]').text()).toContain('2026-11-22 09:30')
+    expect((await backend.getCustomer(id)).grading.lastVisitOn).toBe('2026-11-22')
+    wrapper?.unmount()
+
+    ;({ wrapper } = await mountWith(AppHeader, backend, { language: 'zh-CN' }))
+    const tag = wrapper.find('[data-testid=zone-differs]')
+    expect(tag.exists()).toBe(true)
+    expect(tag.text()).toBe('业务时间 UTC+8')
   })
 
   it('shows a check-out before the check-in under the check-out field, saves nothing and keeps what was typed', async () => {

@@ -6,14 +6,14 @@ import ReportsPage from '../views/ReportsPage.vue'
 import CompliancePage from '../views/CompliancePage.vue'
 import { errorUnder, mountWith, until } from './helpers'
 import { TestBook } from './testBook'
-import { useChinaTime } from './fieldworkFixtures'
+import { useMachineZone } from './fieldworkFixtures'
 
 let wrapper: VueWrapper | undefined
 
 /** The computer's clock for these tests: 10:00 in China on the books' today, as the books' clocks start. */
 const NOW = new Date('2026-11-22T10:00:00+08:00')
 
-useChinaTime()
+useMachineZone()
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] })
   vi.setSystemTime(NOW)

@@ -8,6 +8,7 @@ import App from '../App.vue'
 import { existsSync } from 'node:fs'
 import { customerQuery } from '../backend/types'
 import type { ApiError, OrgUnit } from '../generated/bindings'
+import { flushPromises } from '@vue/test-utils'
 import { errorUnder, mountWith, until } from './helpers'
 import { TestBook } from './testBook'
 
@@ -72,6 +73,31 @@ describe('sales analysis', () => {
     // The two largest customers make 90 %, the first alone 60 %: two are needed for 80 %.
     expect(w.find('[data-testid=analysis-grades] [data-testid=analysis-summary]').text()).toBe('销售额 100,000.00 元，3 个客户购买；前 2 个客户贡献 80% 的销售额')
     expect(w.find('[data-testid=analysis-grades] [data-testid=chart] svg').exists()).toBe(true)
+  })
+
+  it('says it is calculating, never "no sales", until the answer arrives, and asks for the analysis beside the overview', async () => {
+    const { backend } = await salesBook()
+    let answer: (() => void) | undefined
+    const held = new Promise<void>((done) => (answer = done))
+    const real = backend.salesByGrade.bind(backend)
+    const byGrade = vi.spyOn(backend, 'salesByGrade').mockImplementation(async (q) => {
+      const out = await real(q)
+      await held
+      return out
+    })
+    const overview = vi.spyOn(backend, 'salesOverview')
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    const w = wrapper
+    await until(() => byGrade.mock.calls.length === 1)
+    // Both asked at once: the analysis does not wait for the overview.
+    expect(overview).toHaveBeenCalledTimes(1)
+    await until(() => w.find('[data-testid=sales-overview]').exists())
+    expect(w.find('[data-testid=analysis-grades] [data-testid=analysis-loading]').text()).toContain('正在计算')
+    expect(w.find('[data-testid=analysis-grades] [data-testid=analysis-none]').exists()).toBe(false)
+    expect(w.text()).not.toContain('该期间没有销售')
+    answer!()
+    await until(() => w.find('[data-testid=grade-table]').exists())
+    expect(w.find('[data-testid=analysis-loading]').exists()).toBe(false)
   })
 
   it('drills the regions down from head office to the province, comparing with last year, and back up by the breadcrumbs', async () => {
@@ -161,7 +187,10 @@ describe('sales analysis', () => {
     const w = wrapper
     await until(() => w.find('[data-testid=sales-empty]').exists())
     expect(w.find('[data-testid=sales-empty]').text()).toContain('还没有销售数据：总部导入销售明细后这里会显示分析')
-    expect(byGrade).not.toHaveBeenCalled()
+    // The analysis was asked beside the overview; its answer, an empty period, is not shown over the book's.
+    await until(() => byGrade.mock.settledResults.length === 1)
+    await flushPromises()
+    expect(w.find('[data-testid=analysis-grades]').exists()).toBe(false)
     // The catalogue is there all the same: four products, prices in yuan.
     await w.find('[data-testid=sales-tab-catalogue]').trigger('click')
     await until(() => cell(w, 'catalogue-price', 'code', 'FH-45').exists())

@@ -2,22 +2,6 @@ import type { ApiError, Call, Visit } from '../generated/bindings'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** A moment as RFC 3339 in the computer's time zone (`2026-11-22T09:30:00+08:00`). */
-export function rfc3339(d: Date): string {
-  const offset = -d.getTimezoneOffset()
-  const sign = offset >= 0 ? '+' : '-'
-  const abs = Math.abs(offset)
-  return (
-    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  )
-}
-
-/** The computer's date (YYYY-MM-DD). */
-export function localDay(d: Date = new Date()): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
-}
-
 /** The month of a day (YYYY-MM). */
 export const monthOf = (day: string) => day.slice(0, 7)
 

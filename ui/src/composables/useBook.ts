@@ -1,5 +1,6 @@
 import { inject, ref, type InjectionKey, type Ref } from 'vue'
 import type { Backend } from '../backend/types'
+import { setBusinessTime } from './businessTime'
 import type { ApiError, BookStatus, CardSchema, CodeList, FieldSpec, GradeScales, OrgUnit, Staff } from '../generated/bindings'
 
 /** Reference data every screen needs, loaded once per book and shared. */
@@ -35,6 +36,7 @@ export function createBook(backend: Backend): Book {
     fatal: ref(null),
     async refreshStatus() {
       const status = await backend.bookStatus()
+      setBusinessTime(status.businessTime)
       book.status.value = status
       return status
     },

@@ -38,13 +38,8 @@ export function formatMoney(value: number, locale: string): string {
   return new Intl.NumberFormat(locale === 'en' ? 'en-US' : 'zh-CN', { maximumFractionDigits: 0 }).format(value)
 }
 
-/** A stored timestamp in the user's local time, to the minute. */
-export function formatDateTime(iso: string): string {
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
-}
+/** A stored timestamp in business time, to the minute. */
+export { formatDateTime } from './businessTime'
 
 export type RefResolver = (table: string, id: string) => string | undefined
 

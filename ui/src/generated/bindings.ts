@@ -76,7 +76,26 @@ export type Staff = { id: StaffId, name: string, role: StaffRole, orgUnitId: Org
 
 export type Profile = { staffId: StaffId, name: string, role: StaffRole, orgUnitId: OrgUnitId, orgUnitName: string, deviceId: DeviceId, language: string, };
 
-export type BookStatus = { path: string, schemaVersion: number, profile: Profile | null, customerCount: number, staleAfterDays: number, };
+export type BookStatus = { path: string, schemaVersion: number, profile: Profile | null, customerCount: number, staleAfterDays: number, 
+/**
+ * The business time zone every day is counted in.
+ */
+businessTime: BusinessTime, };
+
+export type BusinessTime = { 
+/**
+ * Its IANA name (`Asia/Shanghai`).
+ */
+timeZone: string, 
+/**
+ * Today there (YYYY-MM-DD).
+ */
+today: string, 
+/**
+ * Its offset from UTC now, in minutes (east positive): the UI compares it
+ * with the computer's own to say when the two differ.
+ */
+offsetMinutes: number, };
 
 export type NewProfile = { name: string, role: StaffRole, 
 /**

@@ -8,6 +8,7 @@ import type {
   AnalysisQuery,
   ArchiveCard,
   BookStatus,
+  BusinessTime,
   Call,
   CardEdit,
   CardSchema,
@@ -152,6 +153,9 @@ export interface Commands {
   remove_record: { args: { kind: RecordKind; id: string }; result: ArchiveCard }
   mark_reviewed: { args: { id: CustomerId }; result: ArchiveCard }
   set_stale_after_days: { args: { days: number }; result: null }
+  business_time: { args: {  }; result: BusinessTime }
+  set_time_zone: { args: { timeZone: string }; result: BusinessTime }
+  time_zones: { args: {  }; result: Array<string> }
   app_ready: { args: {  }; result: null }
   device_info: { args: {  }; result: DeviceInfo }
   enroll_device: { args: { enroll: EnrollDevice }; result: PeerSummary }
@@ -251,6 +255,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'remove_record',
   'mark_reviewed',
   'set_stale_after_days',
+  'business_time',
+  'set_time_zone',
+  'time_zones',
   'app_ready',
   'device_info',
   'enroll_device',
@@ -418,6 +425,21 @@ export class Api {
 
   setStaleAfterDays(days: number): Promise<null> {
     return this.run('set_stale_after_days', { days })
+  }
+
+  /** The business time zone and today in it. */
+  businessTime(): Promise<BusinessTime> {
+    return this.run('business_time', {  })
+  }
+
+  /** Head office: the organisation's business time zone. */
+  setTimeZone(timeZone: string): Promise<BusinessTime> {
+    return this.run('set_time_zone', { timeZone })
+  }
+
+  /** The IANA names a business time zone may have. */
+  timeZones(): Promise<Array<string>> {
+    return this.run('time_zones', {  })
   }
 
   /** Tells the shell the first screen is on view (start-up time measurement). */

@@ -52,6 +52,18 @@ const en: Messages<typeof zhCN> = {
     staleAfterDays: 'A card not reviewed for this many days is stale',
     days: 'days',
     staleSaved: 'Saved: cards not reviewed for {n} days are marked stale',
+    timeZone: 'Business time zone',
+    timeZoneHint: 'Dates, reports, due dates and "today" are counted in the business time zone; head office sets it and the sync files take it to every laptop.',
+    timeZoneSaved: 'Saved: the business time zone is {zone}; every laptop follows after its next sync',
+    zoneTag: 'Business time {offset}',
+    zoneDiffers: "This computer's time zone differs from the business time zone: all times are shown and counted in {zone} ({offset}).",
+  },
+  timeZones: {
+    Asia_Shanghai: 'China Standard Time (Beijing)',
+    Asia_Urumqi: 'Ürümqi time',
+    Asia_Hong_Kong: 'Hong Kong time',
+    Asia_Macau: 'Macau time',
+    Asia_Taipei: 'Taipei time',
   },
   nav: {
     ...fieldwork.nav,

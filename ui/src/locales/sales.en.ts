@@ -15,6 +15,7 @@ const en: typeof zhCN = {
     to: 'Last month',
     unit: 'All regions',
     noneInPeriod: 'No sales in this period',
+    loading: 'Calculating…',
     export: 'Export to Excel',
     exportTitle: 'Export the analysis',
     exportFilter: 'Excel workbook',

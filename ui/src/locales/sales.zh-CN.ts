@@ -13,6 +13,7 @@ export default {
     to: '结束月份',
     unit: '全部区域',
     noneInPeriod: '该期间没有销售',
+    loading: '正在计算…',
     export: '导出 Excel',
     exportTitle: '导出分析',
     exportFilter: 'Excel 工作簿',

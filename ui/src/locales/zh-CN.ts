@@ -49,6 +49,18 @@ export default {
     staleAfterDays: '超过多少天未复核视为待复核',
     days: '天',
     staleSaved: '已保存：超过 {n} 天未复核的档案标为待复核',
+    timeZone: '业务时区',
+    timeZoneHint: '日期、报表、到期和“今天”都按业务时区计算；由总部设置，随同步文件下发到每台电脑。',
+    timeZoneSaved: '已保存：业务时区为{zone}，下次同步后各电脑同样按此计算',
+    zoneTag: '业务时间 {offset}',
+    zoneDiffers: '本机时区与业务时区不同：所有时间按业务时区{zone}（{offset}）显示和计算。',
+  },
+  timeZones: {
+    Asia_Shanghai: '北京时间',
+    Asia_Urumqi: '乌鲁木齐时间',
+    Asia_Hong_Kong: '香港时间',
+    Asia_Macau: '澳门时间',
+    Asia_Taipei: '台北时间',
   },
   nav: {
     ...fieldwork.nav,

@@ -24,3 +24,15 @@ pub fn ok_json(book: &Path, args: &[&str]) -> Value {
     assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
+
+/// Runs with the environment variables `env` set (the process's time zone, say).
+pub fn fieldcrm_with(book: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+        .arg("--db")
+        .arg(book)
+        .args(args)
+        .env_remove("FIELDCRM_DB")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run fieldcrm")
+}

@@ -88,7 +88,7 @@ fn profile(conn: &Connection) -> Result<Profile> {
     org::profile(conn)?.ok_or(Error::NoProfile)
 }
 
-fn require_office(conn: &Connection, what: &str) -> Result<Profile> {
+pub(super) fn require_office(conn: &Connection, what: &str) -> Result<Profile> {
     let profile = profile(conn)?;
     if profile.role == StaffRole::HeadOffice {
         Ok(profile)
@@ -206,7 +206,7 @@ impl Book {
                 None => mine,
             };
             let units: Option<Vec<String>> = units.map(|u| u.into_iter().collect());
-            grades::suggest(conn, units.as_deref(), self.clock.today())
+            grades::suggest(conn, units.as_deref(), self.today(conn)?)
         })
     }
 
@@ -323,8 +323,8 @@ impl Book {
 
     /// Writes the route sheet (xlsx, A4) to `path`; returns the path written.
     pub fn write_route_sheet(&self, id: RouteId, path: &Path) -> ApiResult<PathBuf> {
-        let today = self.clock.today().to_string();
         let bytes = self.read(|conn| {
+            let today = self.today(conn)?.to_string();
             let language = org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language);
             routes::sheet::workbook(&routes::detail(conn, id)?, &language, &today)
         })?;
@@ -335,8 +335,8 @@ impl Book {
     /// Records that the customer was visited on `date` (the plan counts from the
     /// last visit). An earlier date than the one on record changes nothing.
     pub fn set_last_visit(&self, customer: CustomerId, date: &str) -> ApiResult<ArchiveCard> {
-        let today = self.clock.today();
         self.write(|tx| {
+            let today = self.today(tx)?;
             let day = plan::parse_day("date", date)?;
             if day > today {
                 return Err(Error::invalid(
@@ -368,8 +368,8 @@ impl Book {
 
     /// A rep's plan for a day or a week. Managers see their reps' plans.
     pub fn visit_plan(&self, query: &PlanQuery) -> ApiResult<VisitPlan> {
-        let today = self.clock.today();
         self.read(|conn| {
+            let today = self.today(conn)?;
             let me = profile(conn)?;
             let staff = query.staff_id.unwrap_or(me.staff_id);
             if staff != me.staff_id {
@@ -391,8 +391,8 @@ impl Book {
 
     /// Every rep's plan for the day in numbers (managers: their team).
     pub fn team_plan(&self, date: Option<&str>) -> ApiResult<Vec<PlanSummary>> {
-        let today = self.clock.today();
         self.read(|conn| {
+            let today = self.today(conn)?;
             let me = profile(conn)?;
             let day = match date {
                 Some(date) => plan::parse_day("date", date)?,

@@ -28,8 +28,8 @@ use crate::api::sync::{
     PeerSummary, RejectionView, SyncStatus,
 };
 use crate::api::{
-    BookStatus, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
-    Saved, TagCount,
+    BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
+    RecordEdit, RecordKind, Saved, TagCount,
 };
 use crate::card::{ArchiveCard, HistoryEntry};
 use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
@@ -214,6 +214,12 @@ commands! { (book, host)
     remove_record(kind: RecordKind, id: String) -> ArchiveCard { book.remove_record(kind, &id) }
     mark_reviewed(id: CustomerId) -> ArchiveCard { book.mark_reviewed(id) }
     set_stale_after_days(days: u32) -> () { book.set_stale_after_days(days) }
+    /// The business time zone and today in it.
+    business_time() -> BusinessTime { book.business_time() }
+    /// Head office: the organisation's business time zone.
+    set_time_zone(time_zone: String) -> BusinessTime { book.set_time_zone(&time_zone) }
+    /// The IANA names a business time zone may have.
+    time_zones() -> Vec<String> { Ok(Book::time_zones()) }
     /// Tells the shell the first screen is on view (start-up time measurement).
     app_ready() -> () {
         host.ready();

@@ -113,15 +113,19 @@ impl Book {
     }
 
     pub fn tasks(&self, query: &TaskQuery) -> ApiResult<Vec<Task>> {
-        let today = self.clock.today();
-        self.read(|conn| records::tasks(conn, &Viewer::of(conn)?, query, today))
+        self.read(|conn| {
+            let today = self.today(conn)?;
+            records::tasks(conn, &Viewer::of(conn)?, query, today)
+        })
     }
 
     /// A person's daily, weekly or monthly report: assembled now while it is
     /// a draft, as submitted after.
     pub fn report(&self, query: &ReportQuery) -> ApiResult<Report> {
-        let today = self.clock.today();
-        self.read(|conn| reports::open(conn, &Viewer::of(conn)?, query, today))
+        self.read(|conn| {
+            let today = self.today(conn)?;
+            reports::open(conn, &Viewer::of(conn)?, query, today)
+        })
     }
 
     /// A report by id. Opening a team member's report marks it read here.
@@ -129,7 +133,7 @@ impl Book {
         let now = self.clock.now();
         self.write(|tx| {
             let viewer = Viewer::of(tx)?;
-            let report = reports::show(tx, &viewer, id, crate::clock::work_day(now))?;
+            let report = reports::show(tx, &viewer, id, crate::clock::Zone::of(tx)?.day(now))?;
             if report.author_id != viewer.staff && report.status == ReportStatus::Submitted {
                 reports::mark_read(tx, &viewer, id, now)?;
             }
@@ -166,8 +170,8 @@ impl Book {
 
     /// Writes a report as an xlsx workbook.
     pub fn export_report(&self, which: &ReportRef, path: &Path) -> ApiResult<PathBuf> {
-        let today = self.clock.today();
         let bytes = self.read(|conn| {
+            let today = self.today(conn)?;
             let viewer = Viewer::of(conn)?;
             let report = match (&which.id, &which.query) {
                 (Some(id), _) => reports::show(conn, &viewer, *id, today)?,
@@ -182,7 +186,7 @@ impl Book {
                     types.insert(item.code, label);
                 }
             }
-            sheet::workbook(&report, &language, &types)
+            sheet::workbook(&report, &language, &types, crate::clock::Zone::of(conn)?)
         })?;
         super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
@@ -202,8 +206,10 @@ impl Book {
 
     /// Per person and rule, done against required for a month, and who is behind.
     pub fn compliance(&self, query: &ComplianceQuery) -> ApiResult<Compliance> {
-        let today = self.clock.today();
-        self.read(|conn| duties::compliance(conn, &Viewer::of(conn)?, query, today))
+        self.read(|conn| {
+            let today = self.today(conn)?;
+            duties::compliance(conn, &Viewer::of(conn)?, query, today)
+        })
     }
 
     pub fn reminders(&self) -> ApiResult<Vec<Reminder>> {
@@ -220,8 +226,8 @@ impl Book {
 
     /// What the home screen shows today.
     pub fn home(&self) -> ApiResult<Home> {
-        let today = self.clock.today();
         self.read(|conn| {
+            let today = self.today(conn)?;
             let viewer = Viewer::of(conn)?;
             let soon = (today + chrono::Duration::days(7)).to_string();
             // Open tasks come by due date, so the week's are among the first.

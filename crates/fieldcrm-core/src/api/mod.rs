@@ -18,7 +18,7 @@ use ts_rs::TS;
 
 use crate::card::fields::{ADDRESS, CREDIT_INCIDENT, CUSTOMER, KEY_PERSON};
 use crate::card::{self, write, Actor, ArchiveCard, FieldChange, FieldSpec, Fields, HistoryEntry};
-use crate::clock::{timestamp, Clock};
+use crate::clock::{timestamp, Clock, Zone};
 use crate::demo::{self, DemoOptions, DemoSummary};
 use crate::error::{ApiError, Error, FieldProblem, Result};
 use crate::ids::{AddressId, CreditIncidentId, CustomerId, KeyPersonId, OrgUnitId, StaffId};
@@ -47,6 +47,21 @@ pub struct BookStatus {
     pub profile: Option<Profile>,
     pub customer_count: u32,
     pub stale_after_days: u32,
+    /// The business time zone every day is counted in.
+    pub business_time: BusinessTime,
+}
+
+/// The organisation's business time zone, in which every day is counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BusinessTime {
+    /// Its IANA name (`Asia/Shanghai`).
+    pub time_zone: String,
+    /// Today there (YYYY-MM-DD).
+    pub today: String,
+    /// Its offset from UTC now, in minutes (east positive): the UI compares it
+    /// with the computer's own to say when the two differ.
+    pub offset_minutes: i32,
 }
 
 /// The first-start form: who uses this laptop.
@@ -207,15 +222,31 @@ pub fn open_connection_in_memory() -> Result<Connection> {
     store::open_in_memory(&HOOKS)
 }
 
-/// An open book. Cheap to share between threads; writes are serialised.
+/// Idle read connections a book keeps for the next reads.
+const IDLE_READERS: usize = 4;
+
+/// An open book. Cheap to share between threads; writes are serialised, and
+/// reads run beside them and each other on connections of their own (WAL lets
+/// a reader see the last commit while a writer works), so a long analysis
+/// neither waits for a save nor holds up the next screen's request.
 pub struct Book {
     conn: Mutex<Connection>,
+    /// Read connections not in use (a file book's; an in-memory book reads on `conn`).
+    readers: Mutex<Vec<Connection>>,
     pub(crate) clock: Arc<dyn Clock>,
     path: String,
     /// The last import dry run's plan, for the commit that usually follows.
     pub(crate) kept_import: Mutex<Option<crate::import::Kept>>,
     /// Pressed "cancel" on the running spreadsheet import (see [`Book::cancel_import`]).
     pub(crate) import_cancel: crate::import::Cancel,
+}
+
+/// `f` in a read transaction: one snapshot of the book for all its statements.
+fn snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    let tx = conn.unchecked_transaction()?;
+    let out = f(&tx)?;
+    tx.finish()?;
+    Ok(out)
 }
 
 /// One write transaction on `conn`. Every change it made is sealed for sync
@@ -243,6 +274,7 @@ impl Book {
         let conn = open_connection(path)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            readers: Mutex::default(),
             clock,
             path: path.display().to_string(),
             kept_import: Mutex::default(),
@@ -254,6 +286,7 @@ impl Book {
         let conn = open_connection_in_memory()?;
         Ok(Self {
             conn: Mutex::new(conn),
+            readers: Mutex::default(),
             clock,
             path: ":memory:".into(),
             kept_import: Mutex::default(),
@@ -271,9 +304,23 @@ impl Book {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// One read, on a snapshot of the book: everything it reads is as of one commit.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> ApiResult<T> {
-        let conn = self.lock();
-        f(&conn).map_err(|e| self.public(e))
+        if self.path == ":memory:" {
+            return f(&self.lock()).map_err(|e| self.public(e));
+        }
+        let idle = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let conn = match idle {
+            Some(conn) => conn,
+            None => store::open_reader(Path::new(&self.path)).map_err(|e| self.public(e))?,
+        };
+        let out = snapshot(&conn, f);
+        // A reader that failed goes; a sound one waits for the next read.
+        let mut readers = self.readers.lock().unwrap_or_else(|e| e.into_inner());
+        if out.is_ok() && readers.len() < IDLE_READERS {
+            readers.push(conn);
+        }
+        out.map_err(|e| self.public(e))
     }
 
     /// One write transaction, sealed for sync before it commits ([`in_transaction`]).
@@ -291,7 +338,12 @@ impl Book {
     /// The person making changes on this laptop, now.
     pub(crate) fn actor(&self, conn: &Connection, source: &'static str) -> Result<Actor> {
         let profile = org::profile(conn)?.ok_or(Error::NoProfile)?;
-        Ok(Actor { staff: profile.staff_id, at: self.clock.now(), source, source_id: None })
+        Ok(Actor { staff: profile.staff_id, at: self.clock.now(), source, source_id: None, zone: Zone::of(conn)? })
+    }
+
+    /// Today, in the book's business time zone.
+    pub(crate) fn today(&self, conn: &Connection) -> Result<chrono::NaiveDate> {
+        Ok(Zone::of(conn)?.day(self.clock.now()))
     }
 
     fn stale_after_days(conn: &Connection) -> Result<u32> {
@@ -316,8 +368,53 @@ impl Book {
                 profile: org::profile(conn)?,
                 customer_count: conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?,
                 stale_after_days: Self::stale_after_days(conn)?,
+                business_time: self.business_time_in(Zone::of(conn)?),
             })
         })
+    }
+
+    /// The business time zone and today in it.
+    pub fn business_time(&self) -> ApiResult<BusinessTime> {
+        self.read(|conn| Ok(self.business_time_in(Zone::of(conn)?)))
+    }
+
+    fn business_time_in(&self, zone: Zone) -> BusinessTime {
+        let now = self.clock.now();
+        BusinessTime {
+            time_zone: zone.name().to_string(),
+            today: zone.day(now).to_string(),
+            offset_minutes: zone.offset_seconds(now) / 60,
+        }
+    }
+
+    /// Head office: sets the organisation's business time zone (an IANA name);
+    /// it reaches every book with the next files.
+    pub fn set_time_zone(&self, name: &str) -> ApiResult<BusinessTime> {
+        let Some(zone) = Zone::parse(name) else {
+            return Err(Error::invalid(
+                "timeZone",
+                ProblemCode::NotChoice,
+                format!("'{name}' is not a time zone; give its IANA name, such as Asia/Shanghai"),
+            )
+            .into());
+        };
+        let now = timestamp(self.clock.now());
+        self.write(|tx| {
+            classify::require_office(tx, "the business time zone")?;
+            tx.execute(
+                "INSERT INTO org_setting (id, value, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
+                 ON CONFLICT (id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                 WHERE value IS NOT excluded.value",
+                rusqlite::params![crate::clock::TIME_ZONE_SETTING, zone.name(), now],
+            )?;
+            Ok(())
+        })?;
+        Ok(self.business_time_in(zone))
+    }
+
+    /// Every time zone name head office may choose.
+    pub fn time_zones() -> Vec<String> {
+        Zone::names().map(str::to_string).collect()
     }
 
     /// Runs SQLite's full integrity check of the book.
@@ -598,4 +695,57 @@ fn customer_of(conn: &Connection, kind: RecordKind, id: &str) -> Result<Customer
     let sql = format!("SELECT customer_id FROM {} WHERE id = ?1", kind.entity().table);
     rusqlite::OptionalExtension::optional(conn.query_row(&sql, [id], |r| r.get(0)))?
         .ok_or_else(|| Error::NotFound { what: "record", id: id.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::FixedClock;
+
+    fn office_book(dir: &Path) -> Book {
+        let book = Book::open(&dir.join("book.sqlite"), Arc::new(crate::SystemClock)).expect("book");
+        book.create_profile(&NewProfile {
+            name: "赵总".into(),
+            role: StaffRole::HeadOffice,
+            company_name: "华丰农业".into(),
+            unit_name: String::new(),
+            phone: None,
+        })
+        .expect("profile");
+        book
+    }
+
+    #[test]
+    fn reads_go_on_while_a_write_is_open_and_see_only_what_was_committed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let book = &office_book(dir.path());
+        let (inside, wait_inside) = mpsc::channel();
+        let (release, wait_release) = mpsc::channel::<()>();
+        std::thread::scope(|s| {
+            let writer = s.spawn(move || {
+                book.write(|tx| {
+                    crate::org::set_language(tx, "en")?;
+                    inside.send(()).expect("signal");
+                    wait_release.recv().expect("release");
+                    Ok(())
+                })
+            });
+            wait_inside.recv().expect("the write is open");
+            // The write holds the book's writer; a read does not wait for it.
+            let status = book.status().expect("a read during the write");
+            assert_eq!(status.profile.expect("profile").language, "zh-CN", "the open write is not seen");
+            release.send(()).expect("release");
+            writer.join().expect("writer").expect("write");
+        });
+        assert_eq!(book.status().expect("status").profile.expect("profile").language, "en", "seen once committed");
+    }
+
+    #[test]
+    fn an_in_memory_book_reads_its_own_connection() {
+        let book = Book::open_in_memory(Arc::new(FixedClock::new(chrono::Utc::now()))).expect("book");
+        assert_eq!(book.status().expect("status").customer_count, 0);
+        assert!(book.readers.lock().expect("readers").is_empty());
+    }
 }

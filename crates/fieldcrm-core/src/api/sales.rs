@@ -186,9 +186,10 @@ impl Book {
         let run = |conn: &mut rusqlite::Connection| -> Result<(SheetImportReport, Option<import::Kept>)> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let viewer = Viewer::of(&tx)?;
+            let zone = crate::clock::Zone::of(&tx)?;
             let ctx = plan::Context {
-                actor: crate::org::Actor { staff: viewer.staff, at: now, source: "import", source_id: None },
-                today: crate::clock::work_day(now),
+                actor: crate::org::Actor { staff: viewer.staff, at: now, source: "import", source_id: None, zone },
+                today: zone.day(now),
                 viewer,
             };
             let state = import::BookState::of(&tx)?;
@@ -366,9 +367,10 @@ impl Book {
             (crate::model::CreditStanding::Bad, true) => "Bad",
             (crate::model::CreditStanding::Unknown, true) => "Not assessed",
         };
+        let zone = self.read(crate::clock::Zone::of)?;
         let formats = Formats::for_print(
             if english { "en" } else { "zh-CN" },
-            format!("{} · {}", t("客户名单", "Customer list"), self.clock.today()),
+            format!("{} · {}", t("客户名单", "Customer list"), zone.day(self.clock.now())),
         );
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet_name = t("客户", "Customers");
@@ -406,7 +408,7 @@ impl Book {
                         r.territory_name.into(),
                         r.address.into(),
                         r.tags.join(", ").into(),
-                        r.updated_at.get(..10).map(str::to_string).into(),
+                        crate::clock::parse_timestamp(&r.updated_at).map(|at| zone.day(at).to_string()).into(),
                     ];
                     crate::xlsx::write_row(sheet, row, &columns, &cells, &formats)?;
                     row += 1;

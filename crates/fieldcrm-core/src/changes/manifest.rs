@@ -140,6 +140,15 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "organisation",
     },
     SyncTable {
+        name: "org_setting",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "组织设置",
+        label_en: "organisation settings",
+    },
+    SyncTable {
         name: "staff",
         scope: Scope::Global,
         authority: Authority::OfficeOnly,

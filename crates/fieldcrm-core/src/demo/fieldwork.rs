@@ -11,7 +11,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use rusqlite::{params, Transaction};
 
 use super::{DemoSummary, Rng};
-use crate::clock::{day_start, timestamp};
+use crate::clock::{timestamp, Zone};
 use crate::error::Result;
 use crate::fieldwork::reports::{self, ReportContent};
 use crate::ids::{CallId, CommentId, CustomerId, ReportId, StaffId, TaskId, VisitId};
@@ -99,12 +99,13 @@ fn work_day(day: NaiveDate) -> NaiveDate {
 }
 
 /// A moment of a working day between 08:30 and 17:30, as milliseconds.
-fn moment(rng: &mut Rng, day: NaiveDate) -> i64 {
-    (day_start(day) + Duration::minutes(510 + rng.range(0, 540))).timestamp_millis()
+fn moment(rng: &mut Rng, day: NaiveDate, zone: Zone) -> i64 {
+    (zone.day_start(day) + Duration::minutes(510 + rng.range(0, 540))).timestamp_millis()
 }
 
 pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summary: &mut DemoSummary) -> Result<()> {
     let mut rng = Rng(seed ^ 0x6669_656C_6477_6F72);
+    let zone = Zone::of(tx)?;
     let first = today - Duration::days(HISTORY_DAYS - 1);
     let people: Vec<Person> = tx
         .prepare(
@@ -167,7 +168,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 "training",
             ]);
             records.push(Record {
-                at_ms: moment(&mut rng, work_day(day)),
+                at_ms: moment(&mut rng, work_day(day), zone),
                 staff: card.owner,
                 customer: ci,
                 kind: Kind::Visit { visit_type, minutes: rng.range(10, 70), planned: rng.chance(0.7), confirmed: None },
@@ -227,7 +228,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 for _ in 0..calls {
                     let Some(day) = random_day(&mut rng, month) else { continue };
                     records.push(Record {
-                        at_ms: moment(&mut rng, day),
+                        at_ms: moment(&mut rng, day, zone),
                         staff: mi,
                         customer: c,
                         kind: Kind::CustomerCall { incoming: rng.chance(0.3), seconds: rng.range(60, 900) },
@@ -246,7 +247,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 for _ in 0..calls {
                     let Some(day) = random_day(&mut rng, month) else { continue };
                     records.push(Record {
-                        at_ms: moment(&mut rng, day),
+                        at_ms: moment(&mut rng, day, zone),
                         staff: mi,
                         customer: 0,
                         kind: Kind::ColleagueCall {
@@ -279,7 +280,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 let Some(day) = random_day(&mut rng, month) else { continue };
                 let customer = *rng.pick(&pool);
                 records.push(Record {
-                    at_ms: moment(&mut rng, day),
+                    at_ms: moment(&mut rng, day, zone),
                     staff: mi,
                     customer,
                     kind: Kind::Visit {
@@ -301,7 +302,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         let customer = *rng.pick(&callable);
         let day = work_day(first + Duration::days(rng.range(0, HISTORY_DAYS - 1)));
         records.push(Record {
-            at_ms: moment(&mut rng, day),
+            at_ms: moment(&mut rng, day, zone),
             staff: cards[customer].owner,
             customer,
             kind: Kind::CustomerCall { incoming: rng.chance(0.4), seconds: rng.range(20, 900) },
@@ -311,12 +312,12 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     }
     records.sort_by_key(|r| r.at_ms);
     // Nothing later than now (today's records end at the demo's morning).
-    let now_ms = (day_start(today) + Duration::hours(9)).timestamp_millis();
+    let now_ms = (zone.day_start(today) + Duration::hours(9)).timestamp_millis();
     records.retain(|r| r.at_ms <= now_ms);
     crate::store::bulk_load(tx, &["visit", "call_log", "task"], true, |tx| {
-        write(tx, &records, &cards, &people, today, &mut rng, summary)
+        write(tx, &records, &cards, &people, (today, zone), &mut rng, summary)
     })?;
-    reports_and_comments(tx, &people, &cards, today, &mut rng, summary)
+    reports_and_comments(tx, &people, &cards, (today, zone), &mut rng, summary)
 }
 
 fn pick(items: &[&'static str], n: u32) -> &'static str {
@@ -328,7 +329,7 @@ fn write(
     records: &[Record],
     cards: &[Card],
     people: &[Person],
-    today: NaiveDate,
+    (today, zone): (NaiveDate, Zone),
     rng: &mut Rng,
     summary: &mut DemoSummary,
 ) -> Result<()> {
@@ -397,7 +398,7 @@ fn write(
         let staff = people[r.staff].id;
         let n = r.text;
         let step = r.step.then(|| pick(STEPS, n >> 3));
-        let due = step.map(|_| crate::clock::work_day(at) + Duration::days(rng.range(2, 14)));
+        let due = step.map(|_| zone.day(at) + Duration::days(rng.range(2, 14)));
         let (source, source_id, customer, created) = match r.kind {
             Kind::Visit { visit_type, minutes, planned, confirmed } => {
                 let id = VisitId::from_parts(r.at_ms as u64, rng.bytes());
@@ -473,7 +474,7 @@ fn write(
         if let (Some(step), Some(due)) = (step, due) {
             // Most past tasks were done around their due date; recent ones are open.
             let done = (due < today - Duration::days(2) && rng.chance(0.9))
-                .then(|| timestamp(day_start(due - Duration::days(rng.range(0, 2))) + Duration::hours(15)));
+                .then(|| timestamp(zone.day_start(due - Duration::days(rng.range(0, 2))) + Duration::hours(15)));
             let created_at = timestamp(created);
             task.push(params![
                 TaskId::from_parts(r.at_ms as u64, rng.bytes()),
@@ -503,7 +504,7 @@ fn reports_and_comments(
     tx: &Transaction<'_>,
     people: &[Person],
     cards: &[Card],
-    today: NaiveDate,
+    (today, zone): (NaiveDate, Zone),
     rng: &mut Rng,
     summary: &mut DemoSummary,
 ) -> Result<()> {
@@ -528,7 +529,7 @@ fn reports_and_comments(
                 continue;
             }
             let content: ReportContent = reports::assemble(tx, &viewer, rep.id, ReportKind::Daily, (day, day), today)?;
-            let at = day_start(day) + Duration::hours(18) + Duration::minutes(rng.range(0, 120));
+            let at = zone.day_start(day) + Duration::hours(18) + Duration::minutes(rng.range(0, 120));
             let id = reports::report_id(rep.id, ReportKind::Daily, day);
             insert.execute(params![
                 id,
@@ -563,7 +564,7 @@ fn reports_and_comments(
             let card = *rng.pick(&mine);
             let (topic, title, body) = *rng.pick(URGENT);
             let day = today - Duration::days(rng.range(0, 3));
-            let at = day_start(day) + Duration::hours(rng.range(9, 17));
+            let at = zone.day_start(day) + Duration::hours(rng.range(9, 17));
             insert.execute(params![
                 ReportId::from_parts(at.timestamp_millis() as u64, rng.bytes()),
                 rep.id,

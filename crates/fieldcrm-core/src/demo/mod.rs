@@ -277,7 +277,7 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
         Some(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
             Error::invalid("asOf", ProblemCode::NotDate, format!("'{text}' is not a date; write YYYY-MM-DD"))
         })?,
-        None => crate::clock::work_day(now),
+        None => crate::clock::Zone::of(tx)?.day(now),
     };
     let anchor = today.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc();
     let vocab = Vocabulary::load();

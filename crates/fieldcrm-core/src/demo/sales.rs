@@ -155,6 +155,7 @@ struct Line {
 
 pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summary: &mut DemoSummary) -> Result<()> {
     let mut rng = Rng(seed ^ 0x7361_6C65_7321_2121);
+    let zone = crate::clock::Zone::of(tx)?;
     let created = (today - Duration::days(HISTORY_DAYS + 30)).and_hms_opt(8, 0, 0).unwrap_or_default().and_utc();
     let mut products: Vec<(String, i64, usize)> = vec![];
     for (line_no, (line, category, unit, items)) in CATALOGUE.iter().enumerate() {
@@ -266,7 +267,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
                 l.amount,
                 "shipment",
                 document,
-                timestamp(created.max(crate::clock::day_start(day) + Duration::hours(18))),
+                timestamp(created.max(zone.day_start(day) + Duration::hours(18))),
             ])?;
         }
         insert.finish()

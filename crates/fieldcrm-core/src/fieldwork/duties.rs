@@ -17,7 +17,7 @@ use ts_rs::TS;
 
 use super::records::SPOT_CHECK;
 use super::{month_bounds, month_of, Viewer};
-use crate::clock::{day_start, timestamp};
+use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{CustomerId, OrgUnitId, StaffId};
 use crate::model::{ChannelLevel, DutyKind, StaffRole};
@@ -354,12 +354,13 @@ fn load_month(conn: &Connection, people: &[Person], start: &str, end: &str) -> R
 type LastDays = (HashMap<String, NaiveDate>, HashMap<String, NaiveDate>);
 
 fn last_contacts(conn: &Connection, cards: &[&Card], as_of: NaiveDate) -> Result<LastDays> {
-    let before = timestamp(day_start(as_of + Duration::days(1)));
+    let zone = Zone::of(conn)?;
+    let before = timestamp(zone.day_start(as_of + Duration::days(1)));
     let mut visit =
         conn.prepare_cached("SELECT max(checked_in_at) FROM visit WHERE customer_id = ?1 AND checked_in_at < ?2")?;
     let mut call =
         conn.prepare_cached("SELECT max(called_at) FROM call_log WHERE customer_id = ?1 AND called_at < ?2")?;
-    let day = |ts: Option<String>| ts.as_deref().and_then(crate::clock::parse_timestamp).map(crate::clock::work_day);
+    let day = |ts: Option<String>| ts.as_deref().and_then(crate::clock::parse_timestamp).map(|t| zone.day(t));
     let mut visits = HashMap::with_capacity(cards.len());
     let mut contacts = HashMap::with_capacity(cards.len());
     for card in cards {
@@ -444,8 +445,9 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
         })?
         .collect::<rusqlite::Result<_>>()?;
     let all_rules: Vec<DutyRule> = rules(conn)?.into_iter().filter(|r| r.active).collect();
-    let start = timestamp(day_start(first));
-    let end = timestamp(day_start(last + Duration::days(1)));
+    let zone = Zone::of(conn)?;
+    let start = timestamp(zone.day_start(first));
+    let end = timestamp(zone.day_start(last + Duration::days(1)));
     let data = load_month(conn, &people, &start, &end)?;
     let (frequencies, _) = crate::grades::visit_frequencies(conn)?;
     // Subtrees of the managers among the people (their scope).

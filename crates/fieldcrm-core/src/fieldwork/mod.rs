@@ -31,14 +31,23 @@ pub(crate) fn text(field: &str, value: Option<&str>, problems: &mut Vec<FieldPro
 }
 
 /// Parses a timestamp a form or file gave (RFC 3339, any offset).
-pub(crate) fn instant(field: &str, value: &str, problems: &mut Vec<FieldProblem>) -> Option<DateTime<Utc>> {
-    match crate::clock::parse_timestamp(value.trim()) {
+/// A time a person gave: with its offset, or a wall-clock time in the business time zone.
+pub(crate) fn instant(
+    field: &str,
+    value: &str,
+    zone: crate::clock::Zone,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<DateTime<Utc>> {
+    match zone.read_time(value) {
         Some(at) => Some(at),
         None => {
             problems.push(FieldProblem::new(
                 field,
                 ProblemCode::BadTime,
-                format!("'{value}' is not a time; give it as 2026-11-22T09:30:00+08:00"),
+                format!(
+                    "'{value}' is not a time; give it as 2026-11-22 09:30 (in the business time zone, {}) or 2026-11-22T09:30:00+08:00",
+                    zone.name()
+                ),
             ));
             None
         }

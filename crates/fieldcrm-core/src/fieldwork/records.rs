@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::{day, instant, text, Viewer};
 use crate::card::{self, write, Actor, FieldChange};
-use crate::clock::{timestamp, work_day};
+use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{CallId, CustomerId, StaffId, TaskId, VisitId};
 use crate::model::{CallDirection, TaskSource};
@@ -242,13 +242,19 @@ pub struct LoggedCall {
 }
 
 /// Checks when a record happened: a real time, not in the future.
-fn when(field: &str, value: &str, now: DateTime<Utc>, problems: &mut Vec<FieldProblem>) -> Option<DateTime<Utc>> {
-    let at = instant(field, value, problems)?;
+fn when(
+    field: &str,
+    value: &str,
+    now: DateTime<Utc>,
+    zone: Zone,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<DateTime<Utc>> {
+    let at = instant(field, value, zone, problems)?;
     if at > now + FUTURE_TOLERANCE {
         problems.push(FieldProblem::new(
             field,
             ProblemCode::FutureTime,
-            format!("{} lies in the future; record work once it has happened", crate::clock::work_time(at)),
+            format!("{} lies in the future; record work once it has happened", zone.show(at)),
         ));
         return None;
     }
@@ -293,8 +299,8 @@ fn require_customer(conn: &Connection, viewer: &Viewer, customer: CustomerId) ->
     }
 }
 
-fn actor(viewer: &Viewer, at: DateTime<Utc>, source: &'static str, id: uuid::Uuid) -> Actor {
-    Actor { staff: viewer.staff, at, source, source_id: Some(id) }
+fn actor(viewer: &Viewer, at: DateTime<Utc>, zone: Zone, source: &'static str, id: uuid::Uuid) -> Actor {
+    Actor { staff: viewer.staff, at, source, source_id: Some(id), zone }
 }
 
 /// Moves the card's last visit forward to `on` (never back).
@@ -350,6 +356,7 @@ fn insert_task(
 /// Logs a visit with its task, card changes and the card's last visit date.
 pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: DateTime<Utc>) -> Result<LoggedVisit> {
     require_customer(tx, viewer, new.customer_id)?;
+    let zone = Zone::of(tx)?;
     let mut problems = vec![];
     let visit_type = new.visit_type.trim();
     if visit_type.is_empty() {
@@ -357,12 +364,12 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
     } else if let Some(p) = crate::codes::check_code(tx, "visitType", "visit_type", visit_type, None)? {
         problems.push(p);
     }
-    let checked_in = when("checkedInAt", &new.checked_in_at, now, &mut problems);
+    let checked_in = when("checkedInAt", &new.checked_in_at, now, zone, &mut problems);
     let checked_out = new
         .checked_out_at
         .as_deref()
         .filter(|t| !t.trim().is_empty())
-        .and_then(|t| when("checkedOutAt", t, now, &mut problems));
+        .and_then(|t| when("checkedOutAt", t, now, zone, &mut problems));
     if let (Some(i), Some(o)) = (checked_in, checked_out) {
         check_span(i, o, &mut problems);
     }
@@ -378,8 +385,12 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
     .into_iter()
     .map(|(field, value)| (field, text(field, value.as_deref(), &mut problems)))
     .collect();
-    let (step, due) =
-        next_step(new.next_step.as_deref(), new.next_step_due.as_deref(), checked_in.map(work_day), &mut problems);
+    let (step, due) = next_step(
+        new.next_step.as_deref(),
+        new.next_step_due.as_deref(),
+        checked_in.map(|t| zone.day(t)),
+        &mut problems,
+    );
     let spot_check = visit_type == SPOT_CHECK;
     if spot_check && new.report_confirmed.is_none() {
         problems.push(FieldProblem::new(
@@ -399,7 +410,7 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
         return Err(Error::Invalid(problems));
     };
     let id = VisitId::new();
-    let actor = actor(viewer, now, "visit", id.as_uuid());
+    let actor = actor(viewer, now, zone, "visit", id.as_uuid());
     let value = |i: usize| texts[i].1.clone();
     tx.prepare_cached(
         "INSERT INTO visit (id, customer_id, staff_id, visit_type, checked_in_at, checked_out_at, latitude, longitude,
@@ -442,8 +453,8 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
         _ => None,
     };
     let warnings = change_card(tx, new.customer_id, &new.card_changes, actor)?;
-    visited(tx, new.customer_id, work_day(checked_in), actor)?;
-    let today = work_day(now);
+    visited(tx, new.customer_id, zone.day(checked_in), actor)?;
+    let today = zone.day(now);
     Ok(LoggedVisit { visit: visit(tx, id)?, task: task.map(|t| self::task(tx, t, today)).transpose()?, warnings })
 }
 
@@ -497,7 +508,7 @@ pub fn check_out(tx: &Transaction<'_>, viewer: &Viewer, id: VisitId, at: &str, n
         return Err(Error::Forbidden(format!("this is {}'s visit; only they check out of it", current.staff_name)));
     }
     let mut problems = vec![];
-    let out = when("checkedOutAt", at, now, &mut problems);
+    let out = when("checkedOutAt", at, now, Zone::of(tx)?, &mut problems);
     let checked_in = crate::clock::parse_timestamp(&current.checked_in_at).unwrap_or(now);
     if let Some(out) = out {
         check_span(checked_in, out, &mut problems);
@@ -513,6 +524,7 @@ pub fn check_out(tx: &Transaction<'_>, viewer: &Viewer, id: VisitId, at: &str, n
 
 /// Logs a call with its task and card changes.
 pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateTime<Utc>) -> Result<LoggedCall> {
+    let zone = Zone::of(tx)?;
     let mut problems = vec![];
     match (new.customer_id, new.colleague_id) {
         (Some(customer), None) => require_customer(tx, viewer, customer)?,
@@ -551,7 +563,7 @@ pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateT
             "choose the customer or colleague you spoke to",
         )),
     }
-    let called = when("calledAt", &new.called_at, now, &mut problems);
+    let called = when("calledAt", &new.called_at, now, zone, &mut problems);
     if new.duration_seconds < 0 {
         problems.push(FieldProblem::new(
             "durationSeconds",
@@ -563,10 +575,10 @@ pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateT
     }
     let summary = text("summary", new.summary.as_deref(), &mut problems);
     let (step, due) =
-        next_step(new.next_step.as_deref(), new.next_step_due.as_deref(), called.map(work_day), &mut problems);
+        next_step(new.next_step.as_deref(), new.next_step_due.as_deref(), called.map(|t| zone.day(t)), &mut problems);
     let Some(called) = called.filter(|_| problems.is_empty()) else { return Err(Error::Invalid(problems)) };
     let id = CallId::new();
-    let actor = actor(viewer, now, "call", id.as_uuid());
+    let actor = actor(viewer, now, zone, "call", id.as_uuid());
     tx.prepare_cached(
         "INSERT INTO call_log (id, staff_id, customer_id, colleague_id, direction, called_at, duration_seconds,
                                summary, next_step, next_step_due, created_at, updated_at)
@@ -602,7 +614,7 @@ pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateT
         Some(customer) => change_card(tx, customer, &new.card_changes, actor)?,
         None => vec![],
     };
-    let today = work_day(now);
+    let today = zone.day(now);
     Ok(LoggedCall { call: call(tx, id)?, task: task.map(|t| self::task(tx, t, today)).transpose()?, warnings })
 }
 
@@ -623,9 +635,10 @@ pub fn add_task(tx: &Transaction<'_>, viewer: &Viewer, new: &NewTask, now: DateT
         require_customer(tx, viewer, customer)?;
     }
     let (Some(title), Some(due)) = (title, due) else { return Err(Error::Invalid(problems)) };
-    let actor = Actor { staff: viewer.staff, at: now, source: "task", source_id: None };
+    let zone = Zone::of(tx)?;
+    let actor = Actor { staff: viewer.staff, at: now, source: "task", source_id: None, zone };
     let id = insert_task(tx, assignee, new.customer_id, &title, due, TaskSource::Manual, None, actor)?;
-    task(tx, id, work_day(now))
+    task(tx, id, zone.day(now))
 }
 
 /// Marks a task done (or open again).
@@ -636,7 +649,7 @@ pub fn set_task_done(
     done: bool,
     now: DateTime<Utc>,
 ) -> Result<Task> {
-    let today = work_day(now);
+    let today = Zone::of(tx)?.day(now);
     let current = task(tx, id, today)?;
     viewer.require_staff(tx, current.assignee_id)?;
     if done == current.done_at.is_some() {
@@ -754,16 +767,15 @@ pub fn task(conn: &Connection, id: TaskId, today: NaiveDate) -> Result<Task> {
 }
 
 /// The time range of a query's days, as stored timestamps.
-fn range(query: &RecordQuery) -> Result<(String, String)> {
+fn range(query: &RecordQuery, zone: Zone) -> Result<(String, String)> {
     let mut problems = vec![];
     let from = query.from.as_deref().and_then(|d| day("from", d, &mut problems));
     let to = query.to.as_deref().and_then(|d| day("to", d, &mut problems));
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let start = from.map_or_else(|| "0000".to_string(), |d| timestamp(crate::clock::day_start(d)));
-    let end =
-        to.and_then(|d| d.succ_opt()).map_or_else(|| "9999".to_string(), |d| timestamp(crate::clock::day_start(d)));
+    let start = from.map_or_else(|| "0000".to_string(), |d| timestamp(zone.day_start(d)));
+    let end = to.and_then(|d| d.succ_opt()).map_or_else(|| "9999".to_string(), |d| timestamp(zone.day_start(d)));
     Ok((start, end))
 }
 
@@ -802,7 +814,7 @@ fn conditions(pairs: &[(&str, Option<String>)]) -> (String, Vec<rusqlite::types:
 /// Visits, newest first.
 pub fn visits(conn: &Connection, viewer: &Viewer, query: &RecordQuery) -> Result<Vec<Visit>> {
     let (customer, staff) = subject(conn, viewer, query.customer_id, query.staff_id)?;
-    let (start, end) = range(query)?;
+    let (start, end) = range(query, Zone::of(conn)?)?;
     let limit = query.limit.unwrap_or(500).clamp(1, MAX_ROWS);
     let (filter, mut values) = conditions(&[
         ("v.customer_id = ?", customer.map(|c| c.to_string())),
@@ -823,7 +835,7 @@ pub fn visits(conn: &Connection, viewer: &Viewer, query: &RecordQuery) -> Result
 pub fn calls(conn: &Connection, viewer: &Viewer, query: &RecordQuery) -> Result<Vec<Call>> {
     use rusqlite::types::Value;
     let (customer, staff) = subject(conn, viewer, query.customer_id, query.staff_id)?;
-    let (start, end) = range(query)?;
+    let (start, end) = range(query, Zone::of(conn)?)?;
     let limit = query.limit.unwrap_or(500).clamp(1, MAX_ROWS);
     let mut values = vec![Value::Text(start), Value::Text(end)];
     let mut sql = format!("{CALL_SELECT} WHERE k.called_at >= ?1 AND k.called_at < ?2");

@@ -16,7 +16,7 @@ use ts_rs::TS;
 
 use super::records::{self, Call, RecordQuery, Task, Visit, MAX_ROWS, SPOT_CHECK};
 use super::{day, text, Viewer};
-use crate::clock::{day_start, timestamp, work_day};
+use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{CommentId, CustomerId, ReportId, StaffId};
 use crate::model::{ReportKind, ReportStatus, StaffRole, UrgentTopic};
@@ -211,7 +211,9 @@ pub fn report_id(author: StaffId, kind: ReportKind, start: NaiveDate) -> ReportI
     let digest = Sha256::digest(format!("report/{author}/{kind}/{start}").as_bytes());
     let mut random = [0u8; 10];
     random.copy_from_slice(&digest[..10]);
-    let millis = u64::try_from(day_start(start).timestamp_millis()).unwrap_or(0);
+    // The time part is the day at UTC+8 whatever the business time zone, so
+    // the id stays the same if head office changes the zone.
+    let millis = u64::try_from(Zone::DEFAULT.day_start(start).timestamp_millis()).unwrap_or(0);
     ReportId::from_parts(millis, random)
 }
 
@@ -246,8 +248,9 @@ pub fn assemble(
     let mut calls: Vec<Call> =
         records::calls(conn, viewer, &query)?.into_iter().filter(|c| c.staff_id == author).collect();
     calls.reverse();
-    let from = timestamp(day_start(start));
-    let until = timestamp(day_start(end + Duration::days(1)));
+    let zone = Zone::of(conn)?;
+    let from = timestamp(zone.day_start(start));
+    let until = timestamp(zone.day_start(end + Duration::days(1)));
     let task_ids = |sql: &str, a: &str, b: &str| -> Result<Vec<Task>> {
         let mut stmt = conn.prepare_cached(sql)?;
         let ids = stmt
@@ -305,7 +308,7 @@ pub fn assemble(
         entry.visits += 1;
         entry.last_contact = entry.last_contact.clone().max(v.checked_in_at.clone());
         if let Some((d, seen)) =
-            crate::clock::parse_timestamp(&v.checked_in_at).and_then(|t| days.get_mut(&work_day(t)))
+            crate::clock::parse_timestamp(&v.checked_in_at).and_then(|t| days.get_mut(&zone.day(t)))
         {
             d.visits += 1;
             if seen.insert(v.customer_id) {
@@ -326,7 +329,7 @@ pub fn assemble(
             entry.calls += 1;
             entry.last_contact = entry.last_contact.clone().max(c.called_at.clone());
         }
-        if let Some((d, _)) = crate::clock::parse_timestamp(&c.called_at).and_then(|t| days.get_mut(&work_day(t))) {
+        if let Some((d, _)) = crate::clock::parse_timestamp(&c.called_at).and_then(|t| days.get_mut(&zone.day(t))) {
             d.calls += 1;
             d.call_minutes += c.duration_seconds.div_ceil(60);
         }
@@ -495,7 +498,8 @@ pub fn save(
     submit: bool,
     now: DateTime<Utc>,
 ) -> Result<Report> {
-    let today = work_day(now);
+    let zone = Zone::of(tx)?;
+    let today = zone.day(now);
     if input.kind == ReportKind::Urgent {
         return Err(Error::invalid("kind", ProblemCode::Urgent, "an urgent report is submitted as it is written"));
     }
@@ -532,7 +536,7 @@ pub fn save(
                     s.submitted_at
                         .as_deref()
                         .and_then(crate::clock::parse_timestamp)
-                        .map(crate::clock::work_time)
+                        .map(|at| zone.show(at))
                         .unwrap_or_default()
                 ),
             ));
@@ -591,7 +595,8 @@ pub fn urgent(tx: &Transaction<'_>, viewer: &Viewer, new: &NewUrgentReport, now:
         return Err(Error::Invalid(problems));
     }
     let id = ReportId::new();
-    let today = work_day(now).to_string();
+    let zone = Zone::of(tx)?;
+    let today = zone.day(now).to_string();
     let at = timestamp(now);
     tx.prepare_cached(
         "INSERT INTO report (id, author_id, kind, period_start, period_end, customer_id, topic, title, summary, content,
@@ -599,7 +604,7 @@ pub fn urgent(tx: &Transaction<'_>, viewer: &Viewer, new: &NewUrgentReport, now:
          VALUES (?1, ?2, 'urgent', ?3, ?3, ?4, ?5, ?6, ?7, '{}', 'submitted', ?8, ?8, ?8)",
     )?
     .execute(params![id, viewer.staff, today, new.customer_id, new.topic, title, summary, at])?;
-    show(tx, viewer, id, work_day(now))
+    show(tx, viewer, id, zone.day(now))
 }
 
 /// Comments on a report you may see (yours, or one of your team's).
@@ -637,7 +642,7 @@ pub fn comment(
     )?
     .execute(params![CommentId::new(), report, s.author, viewer.staff, body, at])?;
     mark_read(tx, viewer, report, now)?;
-    show(tx, viewer, report, work_day(now))
+    show(tx, viewer, report, Zone::of(tx)?.day(now))
 }
 
 /// Notes on this laptop that the report was read.

@@ -142,14 +142,20 @@ const EN: Labels = Labels {
     outgoing: "outgoing",
 };
 
-/// The workbook's bytes. `visit_types` maps visit type codes to their labels.
-pub fn workbook(report: &Report, language: &str, visit_types: &HashMap<String, String>) -> Result<Vec<u8>> {
-    build(report, language, visit_types)
+/// The workbook's bytes. `visit_types` maps visit type codes to their labels;
+/// times are shown in the business time zone `zone`.
+pub fn workbook(
+    report: &Report,
+    language: &str,
+    visit_types: &HashMap<String, String>,
+    zone: crate::clock::Zone,
+) -> Result<Vec<u8>> {
+    build(report, language, visit_types, zone)
         .map_err(|e| Error::Io(std::io::Error::other(format!("the report workbook could not be written: {e}"))))
 }
 
-fn time(ts: &str) -> String {
-    crate::clock::parse_timestamp(ts).map(crate::clock::work_time).unwrap_or_default()
+fn time(ts: &str, zone: crate::clock::Zone) -> String {
+    crate::clock::parse_timestamp(ts).map(|at| zone.show(at)).unwrap_or_default()
 }
 
 fn header(
@@ -178,6 +184,7 @@ fn build(
     report: &Report,
     language: &str,
     visit_types: &HashMap<String, String>,
+    zone: crate::clock::Zone,
 ) -> std::result::Result<Vec<u8>, XlsxError> {
     let l = if language.starts_with("en") { &EN } else { &ZH };
     let mut book = Workbook::new();
@@ -204,7 +211,11 @@ fn build(
         let status = match report.status {
             ReportStatus::Draft => l.draft.to_string(),
             ReportStatus::Submitted => {
-                format!("{} {}", l.submitted, report.submitted_at.as_deref().map(time).unwrap_or_default())
+                format!(
+                    "{} {}",
+                    l.submitted,
+                    report.submitted_at.as_deref().map(|ts| time(ts, zone)).unwrap_or_default()
+                )
             }
         };
         let mut row = 2;
@@ -256,8 +267,8 @@ fn build(
         )?;
         for (i, v) in c.visits.iter().enumerate() {
             let r = i as u32 + 1;
-            sheet.write_string(r, 0, time(&v.checked_in_at))?;
-            sheet.write_string(r, 1, v.checked_out_at.as_deref().map(time).unwrap_or_default())?;
+            sheet.write_string(r, 0, time(&v.checked_in_at, zone))?;
+            sheet.write_string(r, 1, v.checked_out_at.as_deref().map(|ts| time(ts, zone)).unwrap_or_default())?;
             if let Some(m) = v.minutes {
                 sheet.write_number(r, 2, f64::from(m))?;
             }
@@ -286,7 +297,7 @@ fn build(
         header(sheet, &l.call_columns, &[17.0, 20.0, 10.0, 8.0, 40.0, 28.0, 12.0], &bold)?;
         for (i, k) in c.calls.iter().enumerate() {
             let r = i as u32 + 1;
-            sheet.write_string(r, 0, time(&k.called_at))?;
+            sheet.write_string(r, 0, time(&k.called_at, zone))?;
             sheet.write_string(r, 1, k.customer_name.as_deref().or(k.colleague_name.as_deref()).unwrap_or(""))?;
             sheet.write_string(
                 r,
@@ -310,7 +321,7 @@ fn build(
                 sheet.write_string(r, 1, &t.title)?;
                 sheet.write_string(r, 2, t.customer_name.as_deref().unwrap_or(""))?;
                 sheet.write_string(r, 3, &t.due_on)?;
-                sheet.write_string(r, 4, t.done_at.as_deref().map(time).unwrap_or_default())?;
+                sheet.write_string(r, 4, t.done_at.as_deref().map(|ts| time(ts, zone)).unwrap_or_default())?;
                 r += 1;
             }
         }
@@ -334,7 +345,7 @@ fn build(
             sheet.write_string(r, 0, &t.customer_name)?;
             sheet.write_number(r, 1, f64::from(t.visits))?;
             sheet.write_number(r, 2, f64::from(t.calls))?;
-            sheet.write_string(r, 3, time(&t.last_contact))?;
+            sheet.write_string(r, 3, time(&t.last_contact, zone))?;
         }
         filter(sheet, c.customers.len(), l.customer_columns.len())?;
     }
@@ -344,7 +355,7 @@ fn build(
         header(sheet, &l.comment_columns, &[17.0, 14.0, 60.0], &bold)?;
         for (i, m) in report.comments.iter().enumerate() {
             let r = i as u32 + 1;
-            sheet.write_string(r, 0, time(&m.created_at))?;
+            sheet.write_string(r, 0, time(&m.created_at, zone))?;
             sheet.write_string(r, 1, &m.author_name)?;
             sheet.write_string_with_format(r, 2, &m.body, &wrap)?;
         }

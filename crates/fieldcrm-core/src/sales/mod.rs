@@ -16,7 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::clock::{day_start, timestamp};
+use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{derived_parts, CustomerId, ProductId, SalesLineId};
 use crate::model::SalesKind;
@@ -227,7 +227,10 @@ pub struct SalesLineInput {
 /// The id of a sales line: derived from (document, line) when the ERP gave a
 /// document number, so importing it again updates it; new otherwise.
 pub fn line_id(input: &SalesLineInput) -> SalesLineId {
-    let millis = u64::try_from(day_start(input.sold_on).timestamp_millis()).unwrap_or(0);
+    // The id's time part is the day at UTC+8, whatever the business time zone:
+    // the same line imported into any book, before or after a change of zone,
+    // must get the same id.
+    let millis = u64::try_from(Zone::DEFAULT.day_start(input.sold_on).timestamp_millis()).unwrap_or(0);
     match &input.document {
         Some(document) => {
             let key = format!("sales_line/{document}/{}", input.line.as_deref().unwrap_or(""));

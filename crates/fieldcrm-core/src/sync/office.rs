@@ -298,7 +298,8 @@ fn leave_others_routes(tx: &Transaction<'_>, cards: &BTreeSet<String>, now: Date
         return Ok(());
     }
     let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
-    let actor = crate::org::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None };
+    let zone = crate::clock::Zone::of(tx)?;
+    let actor = crate::org::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None, zone };
     for card in cards.iter().filter_map(|c| c.parse().ok()) {
         crate::card::write::leave_others_route(tx, card, actor)?;
     }

@@ -61,12 +61,8 @@ export function routeErrorText(text: FieldText, err: ApiError, field?: (field: s
     .join(text.t('routes.listSeparator'))
 }
 
-/** Today in the user's time zone, YYYY-MM-DD. */
-export function today(): string {
-  const d = new Date()
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
+/** Today in the business time zone, YYYY-MM-DD. */
+export { businessToday as today } from '../../composables/businessTime'
 
 /** A file name from a route name: characters no file system takes become `_` (`fallback` for an empty name). */
 export function sheetFileName(name: string, fallback: string): string {

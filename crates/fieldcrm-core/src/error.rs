@@ -205,11 +205,16 @@ pub struct FieldProblem {
     pub code: ProblemCode,
     /// What is wrong and what to do, in English; the UI translates by `code`.
     pub message: String,
+    /// The value at fault as the user gave it (an import's cell), which the
+    /// UI shows beside the translated text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub value: Option<String>,
 }
 
 impl FieldProblem {
     pub fn new(field: impl Into<String>, code: ProblemCode, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code, message: message.into() }
+        Self { field: field.into(), code, message: message.into(), value: None }
     }
 }
 

@@ -118,8 +118,9 @@ export function useFieldText() {
   const error = (e: ApiError): string => {
     const path = `errors.codes.${e.code}`
     const head = te(path) ? t(path) : e.message
-    if (e.code === 'invalid' || e.code === 'edit_conflict' || !te(path)) return head
-    return `${head}（${e.message}）`
+    // The book's message (English) adds the detail in the English UI only.
+    if (e.code === 'invalid' || e.code === 'edit_conflict' || !te(path) || locale.value !== 'en') return head
+    return `${head} (${e.message})`
   }
 
   return { t, te, locale, label, option, choice, money, display, problem, error, listLabel, codeLabel, gradeLabel }

@@ -48,7 +48,12 @@ code: ProblemCode,
 /**
  * What is wrong and what to do, in English; the UI translates by `code`.
  */
-message: string, };
+message: string, 
+/**
+ * The value at fault as the user gave it (an import's cell), which the
+ * UI shows beside the translated text.
+ */
+value?: string, };
 
 export type Lifecycle = "prospect" | "active" | "dormant" | "eliminated";
 

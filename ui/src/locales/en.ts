@@ -251,7 +251,7 @@ const en: Messages<typeof zhCN> = {
   card: {
     grading: 'Classification & grades',
     back: 'Back to list',
-    revision: 'Revision {n}',
+    updated: 'Updated {at}',
     markReviewed: 'Mark reviewed',
     reviewed: 'Marked as reviewed',
     reviewedAt: 'Last reviewed',

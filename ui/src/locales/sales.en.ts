@@ -230,6 +230,7 @@ const en: typeof zhCN = {
       refuse: 'Refused',
     },
     row: 'Row',
+    cellValue: '(cell: {value})',
     action: 'Outcome',
     label: 'Content',
     problems: 'Problems',

@@ -228,6 +228,7 @@ export default {
       refuse: '拒绝',
     },
     row: '行号',
+    cellValue: '（单元格：{value}）',
     action: '结果',
     label: '内容',
     problems: '问题',

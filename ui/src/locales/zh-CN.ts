@@ -248,7 +248,7 @@ export default {
   card: {
     grading: '分类与等级',
     back: '返回列表',
-    revision: '版本 {n}',
+    updated: '更新于 {at}',
     markReviewed: '标记已复核',
     reviewed: '已标记为已复核',
     reviewedAt: '上次复核',

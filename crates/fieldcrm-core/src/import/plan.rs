@@ -439,12 +439,25 @@ impl<'a> Planner<'a> {
 
     /// Plans one row.
     pub fn plan(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
-        match self.kind {
+        let mut plan = match self.kind {
             ImportKind::Customers => self.plan_customer(tx, row, cells),
             ImportKind::People => self.plan_person(tx, row, cells),
             ImportKind::Products => self.plan_product(tx, row, cells),
             ImportKind::Sales => self.plan_sale(tx, row, cells),
+        }?;
+        // Each problem carries its cell's text, so every language can show what was wrong.
+        for p in &mut plan.problems {
+            if p.value.is_none() {
+                p.value = self
+                    .headers
+                    .iter()
+                    .position(|h| *h == p.field)
+                    .and_then(|i| cells.get(i))
+                    .map(|cell| cell.display().trim().to_string())
+                    .filter(|text| !text.is_empty());
+            }
         }
+        Ok(plan)
     }
 
     fn refused(row: u32, label: String, problems: Vec<FieldProblem>) -> RowPlan {

@@ -54,15 +54,12 @@ impl Zone {
     /// The instant a business day begins: its midnight, or where a clock change
     /// skips midnight, the first minute that exists.
     pub fn day_start(self, day: NaiveDate) -> DateTime<Utc> {
-        let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        (0..=24 * 4)
-            .map(|quarter| midnight + Duration::minutes(15 * quarter))
-            .find_map(|local| self.0.from_local_datetime(&local).earliest())
-            .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+        self.instant(day.and_hms_opt(0, 0, 0).unwrap_or_default())
     }
 
     /// A wall-clock time in this zone as an instant (the earlier one where the
-    /// clock goes back, the next that exists where it skips forward).
+    /// clock goes back, the next that exists where it skips forward; a skip
+    /// lasts at most two hours).
     pub fn instant(self, local: NaiveDateTime) -> DateTime<Utc> {
         (0..=8)
             .map(|quarter| local + Duration::minutes(15 * quarter))

@@ -2,7 +2,7 @@
 // started on a book, and waiting for the app to let go of that book.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -98,21 +98,58 @@ export function lockHolder(book) {
 }
 
 /**
- * Waits until the ended session's app has let go of the book. An app the
- * driver left running after the session ended is stopped, as a user would
- * close the window.
+ * The processes started for `book` (the driver, the app and WebKit's helpers:
+ * each carries `FIELDCRM_DB=<book>` in its environment).
+ */
+export function startedFor(book) {
+  const mark = `FIELDCRM_DB=${book}`;
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(mark)) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+/**
+ * Waits until the ended session's app has let go of the book and every
+ * process started for it has ended. The app ends with its session; one that
+ * still runs after 3 s is stopped as a user would close the window, and
+ * whatever is left after 6 s is killed.
  */
 export async function released(book, log = console.log) {
   for (let i = 0; i < 300; i++) {
-    const pid = lockHolder(book);
-    if (pid === null) return;
+    const left = startedFor(book);
+    if (left.length === 0 && lockHolder(book) === null) return;
     if (i === 30) {
-      log(`the app (pid ${pid}) still runs after its session ended; stopping it`);
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {}
+      const pid = lockHolder(book);
+      if (pid !== null) log(`the app (pid ${pid}) still runs after its session ended; stopping it`);
+      for (const p of left) {
+        try {
+          process.kill(p, 'SIGTERM');
+        } catch {}
+      }
+    }
+    if (i === 60) {
+      for (const p of left) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {}
+      }
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${book} stayed locked after its app was closed`);
+}
+
+/**
+ * Removes a test's folder after every process started for its books has
+ * ended (WebKit's helpers can write their caches a moment after the app
+ * has gone).
+ */
+export async function removeWork(work, books = []) {
+  for (const book of books) await released(book).catch(() => {});
+  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }

@@ -5,11 +5,11 @@
 // under target/e2e/.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { appEnv } from './app.mjs';
+import { appEnv, removeWork } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
@@ -43,8 +43,8 @@ async function waitForDriver() {
  * Waits until the book's lock is (or is not) held by an app. Reads /proc/locks
  * rather than trying the lock, which would race with the app taking it.
  */
-async function lockState(held) {
-  for (let i = 0; i < 300; i++) {
+async function lockState(held, why = `the book's lock never became ${held ? 'held' : 'free'}`) {
+  for (let i = 0; i < 150; i++) {
     let isHeld = false;
     try {
       const inode = statSync(`${book}.lock`).ino;
@@ -55,7 +55,7 @@ async function lockState(held) {
     if (isHeld === held) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`the book's lock never became ${held ? 'held' : 'free'}`);
+  throw new Error(why);
 }
 
 let session;
@@ -114,7 +114,7 @@ try {
   session = undefined;
 
   step('a second app on a book that is already open says so and touches nothing');
-  await lockState(false); // the ended session's app has let go of the book
+  await lockState(false, 'the app should end with its WebDriver session and let go of the book'); // as a closed window does
   const first = spawn(app, [], { env: appEnv(book), stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await lockState(true); // the first app holds it
@@ -138,7 +138,7 @@ try {
 } finally {
   if (session) await session.end().catch(() => {});
   driver.kill();
-  rmSync(work, { recursive: true, force: true });
+  await removeWork(work, [book]);
 }
 console.log(failed ? `0 passed, 1 failed` : `1 passed, 0 failed`);
 process.exit(failed ? 1 : 0);

@@ -11,11 +11,11 @@
 // one is nowhere. Screenshots go to target/e2e/.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { released, startDriver } from './app.mjs';
+import { released, removeWork, startDriver } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
@@ -215,6 +215,6 @@ if (!failed) {
   }
 }
 console.log(`sales e2e: screenshots in ${out}`);
-rmSync(work, { recursive: true, force: true });
+await removeWork(work, [book]);
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed');
 process.exit(failed ? 1 : 0);

@@ -15,11 +15,11 @@
 // Screenshots are saved under target/e2e/.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { released, startDriver } from './app.mjs';
+import { released, removeWork, startDriver } from './app.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
@@ -243,7 +243,7 @@ try {
   failed = true;
   console.error(`sync e2e failed at "${steps.at(-1)}": ${error.message}`);
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  await removeWork(work, [repBook, managerBook]);
 }
 console.log(failed ? `0 passed, 1 failed` : `1 passed, 0 failed`);
 process.exit(failed ? 1 : 0);

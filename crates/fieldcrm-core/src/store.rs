@@ -90,6 +90,18 @@ pub fn open_in_memory(hooks: &Hooks) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A private in-memory book with the pages of `fresh`, another (a copy of a
+/// migrated book, instead of migrating again).
+pub fn copy_in_memory(fresh: &Connection) -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    rusqlite::vtab::array::load_module(&conn)?;
+    // Every page in one step (-1): nothing else writes to either book meanwhile.
+    let step = rusqlite::backup::Backup::new(fresh, &mut conn)?.step(-1)?;
+    debug_assert_eq!(step, rusqlite::backup::StepResult::Done);
+    Ok(conn)
+}
+
 fn prepare(conn: Connection, shown: &str) -> Result<Connection> {
     // Reading the header is the first thing that touches the file: a file that is
     // not SQLite at all fails here.

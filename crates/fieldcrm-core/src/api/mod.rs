@@ -9,7 +9,7 @@
 
 use crate::error::ProblemCode;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use chrono::Duration;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -217,9 +217,23 @@ pub fn open_connection(path: &Path) -> Result<Connection> {
     store::open(path, &HOOKS)
 }
 
-/// A private in-memory book's connection (tests).
+/// A private in-memory book's connection (tests, the test server). Migrating
+/// runs hundreds of statements, and tests make thousands of books: a process
+/// migrates one in-memory book once and copies its pages into every other,
+/// which then gets a device id of its own (the only thing migrating makes
+/// at random).
 pub fn open_connection_in_memory() -> Result<Connection> {
-    store::open_in_memory(&HOOKS)
+    static FRESH: OnceLock<Mutex<Connection>> = OnceLock::new();
+    let fresh = match FRESH.get() {
+        Some(fresh) => fresh,
+        None => {
+            let migrated = store::open_in_memory(&HOOKS)?;
+            FRESH.get_or_init(|| Mutex::new(migrated))
+        }
+    };
+    let conn = store::copy_in_memory(&fresh.lock().unwrap_or_else(|e| e.into_inner()))?;
+    crate::changes::capture::new_device(&conn)?;
+    Ok(conn)
 }
 
 /// Idle read connections a book keeps for the next reads.
@@ -715,6 +729,25 @@ mod tests {
         })
         .expect("profile");
         book
+    }
+
+    #[test]
+    fn in_memory_books_are_copies_of_a_migrated_book_each_with_a_device_of_its_own() {
+        let device = |conn: &Connection| -> String {
+            conn.query_row("SELECT device_id FROM sync_state", [], |r| r.get(0)).expect("device")
+        };
+        let schema = |conn: &Connection| -> (i64, i64) {
+            let version = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+            let objects = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).expect("objects");
+            (version, objects)
+        };
+        let migrated = store::open_in_memory(&HOOKS).expect("migrated");
+        let (one, two) = (open_connection_in_memory().expect("one"), open_connection_in_memory().expect("two"));
+        assert_ne!(device(&one), device(&two));
+        assert_eq!(schema(&one), schema(&migrated));
+        assert_eq!(schema(&two), schema(&migrated));
+        let foreign_keys: bool = one.pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("pragma");
+        assert!(foreign_keys, "a copy enforces foreign keys like a migrated book");
     }
 
     #[test]

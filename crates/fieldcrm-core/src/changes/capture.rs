@@ -79,6 +79,12 @@ pub fn init_state(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Gives a copied fresh book a device id of its own.
+pub fn new_device(conn: &Connection) -> Result<()> {
+    conn.execute("UPDATE sync_state SET device_id = ?1 WHERE singleton = 1", [uuid::Uuid::now_v7().to_string()])?;
+    Ok(())
+}
+
 /// Turns capture off (while merging received changes, generating demo data)
 /// or back on, inside the caller's transaction.
 pub fn set_capture(tx: &Transaction<'_>, on: bool) -> Result<()> {

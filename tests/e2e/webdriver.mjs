@@ -70,6 +70,16 @@ export class Session {
     return this.cmd('GET', `/element/${el}/text`);
   }
 
+  /** Runs `script` (a function body; `arguments` are `args`) in the page and returns its result. */
+  run(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  /** Resizes the app's window to `width` × `height`. */
+  resize(width, height) {
+    return this.cmd('POST', '/window/rect', { width, height });
+  }
+
   screenshot() {
     return this.cmd('GET', '/screenshot');
   }

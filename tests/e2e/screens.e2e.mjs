@@ -104,10 +104,36 @@ function step(name) {
 }
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 const shot = async (name) => writeFileSync(join(out, `screens-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
+/**
+ * In the page: the visible words of the Chinese screen that are not Chinese —
+ * code keys (state_owned, good, credit_term…) and English sentences. Latin
+ * letters a Chinese user reads too (the product's name, the switch to
+ * English, file kinds, units, grades, product codes) are allowed, and so are
+ * the values shown to be copied (\`<code>\`: a device number, a key).
+ */
+const NOT_CHINESE = `
+const allowed = new Set(['fieldcrm', 'fcsync', 'English', 'Excel', 'UTC', 'PDF', 'CSV', 'ABC', 'kg', 'km']);
+const parts = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const el = node.parentElement;
+  if (!el || el.closest('code, script, style, noscript') || !el.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+  parts.push(node.textContent);
+}
+const text = parts.join(' ');
+const found = new Set();
+for (const m of text.matchAll(/[A-Za-z][A-Za-z_]*[A-Za-z]/g)) {
+  const word = m[0];
+  if (allowed.has(word) || /^[A-Z]{1,3}$/.test(word)) continue;
+  found.add(word);
+}
+return [...found];`;
 const problems = [];
 async function fits(where, inView, reachable = []) {
   await pause(300);
   for (const p of await session.run(CHECK, [[...HEADER, ...inView], reachable])) problems.push(`${where}: ${p}`);
+  const words = await session.run(NOT_CHINESE);
+  if (words.length) problems.push(`${where}: words that are not Chinese on the Chinese screen: ${words.slice(0, 12).join(', ')}`);
 }
 
 const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));

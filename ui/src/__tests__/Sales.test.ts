@@ -171,6 +171,7 @@ describe('sales analysis', () => {
     expect(over.text()).toContain('华星农业')
     expect(over.text()).toContain('50,000.00')
     expect(over.text()).toContain('120.0%')
+    expect(over.find('[data-testid=over-use]').exists()).toBe(true) // in red
     expect(cell(w, 'credit-over', 'grade', 'C').text()).toBe('1')
     expect(cell(w, 'credit-over', 'grade', 'B').text()).toBe('0')
 

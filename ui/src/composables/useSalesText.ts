@@ -29,6 +29,17 @@ export function useSalesText() {
     yuan: (fen: number) => `${formatFen(fen, text.locale.value)} ${t('common.yuan')}`,
     percent: (bp: number | null | undefined) => formatBp(bp),
     growth: (bp: number | null | undefined) => formatBp(bp, true),
+    /**
+     * Credit use in basis points, and whether it is over the limit: a percent
+     * up to ten times the limit; beyond, how many times (10460% → 超额 ×104).
+     */
+    use: (bp: number | null | undefined) => {
+      const over = bp !== null && bp !== undefined && bp > 10_000
+      if (!over || bp < 100_000) return { text: formatBp(bp), over }
+      return { text: t('sales.analysis.credit.overTimes', { times: Math.trunc(bp / 10_000) }), over }
+    },
+    /** Whether the screen speaks English (for chart axes). */
+    en,
     group: (g: GroupLabel) => (en() ? g.labelEn : g.labelZh),
     line: (line: string | null) => line ?? t('sales.analysis.noLine'),
     /** A column's title. */

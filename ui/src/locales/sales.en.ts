@@ -23,6 +23,7 @@ const en: typeof zhCN = {
     yuanColumn: '{label} (yuan)',
     notSet: 'Not set',
     noLine: 'No product line',
+    others: 'Others',
     tabs: {
       grades: 'By grade',
       products: 'By product',
@@ -97,6 +98,7 @@ const en: typeof zhCN = {
       noneOver: 'No customer went over their credit limit',
       revenueAxis: 'Revenue',
       overAxis: 'Over the limit',
+      overTimes: 'Over ×{times}',
     },
     listed: 'The first {listed} of {count} are listed, in the exported workbook too; narrow the scope or the period to see them all',
     growth: {

@@ -21,6 +21,7 @@ export default {
     yuanColumn: '{label}（元）',
     notSet: '未定',
     noLine: '未分产品线',
+    others: '其他',
     tabs: {
       grades: '等级构成',
       products: '产品构成',
@@ -95,6 +96,7 @@ export default {
       noneOver: '没有客户超过信用额度',
       revenueAxis: '销售额',
       overAxis: '超额度客户',
+      overTimes: '超额 ×{times}',
     },
     listed: '列出排在最前的 {listed} 个（共 {count} 个）；导出的 Excel 也只列这些，缩小范围或期间可看到全部',
     growth: {

@@ -9,7 +9,9 @@ use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::clock::Zone;
 use fieldcrm_core::fieldwork::calendar::ReminderInput;
 use fieldcrm_core::fieldwork::duties::{Compliance, ComplianceQuery, DutyRuleInput};
-use fieldcrm_core::fieldwork::records::{Call, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit};
+use fieldcrm_core::fieldwork::records::{
+    Call, DefaultedDue, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit, DEFAULT_DUE_WORK_DAYS,
+};
 use fieldcrm_core::fieldwork::reports::{NewUrgentReport, Report, ReportListQuery, ReportQuery, ReportSummaryInput};
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, ReportId, StaffId, TaskId, VisitId};
 use fieldcrm_core::model::{CallDirection, ChannelLevel, DutyKind, ReportKind, StaffRole, UrgentTopic};
@@ -24,7 +26,7 @@ fn at(value: Option<&String>) -> String {
 
 #[derive(Debug, Subcommand)]
 pub enum VisitCommand {
-    /// Log a visit. Its next step with --due becomes a task; --set changes the card with the visit as the source.
+    /// Log a visit. Its next step (--next) becomes a task, due --due or on a day the book chooses; --set changes the card with the visit as the source.
     Log(Box<VisitArgs>),
     /// Check out of an open visit (now, or --at).
     CheckOut {
@@ -66,7 +68,7 @@ pub struct VisitArgs {
     requests: Option<String>,
     #[arg(long)]
     next: Option<String>,
-    /// Due date of the next step (YYYY-MM-DD).
+    /// Due date of the next step (YYYY-MM-DD); without it: the next tour day of your route with the customer, else 3 work days on.
     #[arg(long)]
     due: Option<String>,
     /// The visit was a stop of your route plan.
@@ -134,6 +136,7 @@ pub enum CallCommand {
         summary: Option<String>,
         #[arg(long)]
         next: Option<String>,
+        /// Due date of the next step (YYYY-MM-DD); without it the book chooses one, as for a visit.
         #[arg(long)]
         due: Option<String>,
         #[arg(long = "set", value_name = "FIELD=VALUE")]
@@ -497,6 +500,19 @@ fn compliance_text(c: &Compliance) -> String {
     out.join("\n")
 }
 
+/// Says which due date the book chose for a next step given without one.
+fn defaulted_line(chosen: Option<&DefaultedDue>) -> String {
+    match chosen {
+        Some(DefaultedDue { on, route_name: Some(route), .. }) => {
+            format!("\nno due date given: due {on}, the next tour day of route {route}")
+        }
+        Some(DefaultedDue { on, work_days, .. }) => {
+            format!("\nno due date given: due {on}, {} work days on", work_days.unwrap_or(DEFAULT_DUE_WORK_DAYS))
+        }
+        None => String::new(),
+    }
+}
+
 pub fn visit(book: &Book, command: &VisitCommand, json: bool) -> Result<(), ApiError> {
     match command {
         VisitCommand::Log(a) => {
@@ -525,6 +541,7 @@ pub fn visit(book: &Book, command: &VisitCommand, json: bool) -> Result<(), ApiE
                 if let Some(t) = &l.task {
                     text.push_str(&format!("\ntask {}", task_line(t)));
                 }
+                text.push_str(&defaulted_line(l.defaulted_due.as_ref()));
                 text
             });
         }
@@ -560,6 +577,7 @@ pub fn call(book: &Book, command: &CallCommand, json: bool) -> Result<(), ApiErr
                 if let Some(t) = &l.task {
                     text.push_str(&format!("\ntask {}", task_line(t)));
                 }
+                text.push_str(&defaulted_line(l.defaulted_due.as_ref()));
                 text
             });
         }

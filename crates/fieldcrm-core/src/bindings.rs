@@ -28,7 +28,7 @@ use crate::fieldwork::duties::{
     RuleResult,
 };
 use crate::fieldwork::records::{
-    Call, LoggedCall, LoggedVisit, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit,
+    Call, DefaultedDue, LoggedCall, LoggedVisit, NewCall, NewTask, NewVisit, RecordQuery, Task, TaskQuery, Visit,
 };
 use crate::fieldwork::reports::{
     CustomerTotals, DayTotals, NewUrgentReport, Report, ReportComment, ReportContent, ReportLine, ReportListQuery,
@@ -195,6 +195,7 @@ pub fn typescript() -> String {
         DutyKind,
         NewVisit,
         Visit,
+        DefaultedDue,
         LoggedVisit,
         NewCall,
         Call,

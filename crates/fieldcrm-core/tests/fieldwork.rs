@@ -8,6 +8,7 @@
 mod world;
 
 use chrono::{Duration, TimeZone, Utc};
+use fieldcrm_core::api::classify::RouteStops;
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::fieldwork::calendar::ReminderInput;
 use fieldcrm_core::fieldwork::duties::{ComplianceQuery, DutyRuleInput};
@@ -16,6 +17,7 @@ use fieldcrm_core::fieldwork::reports::{NewUrgentReport, ReportListQuery, Report
 use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::ids::{CustomerId, StaffId};
 use fieldcrm_core::model::{CallDirection, DutyKind, ReportKind, ReportStatus, StaffRole, TaskSource, UrgentTopic};
+use fieldcrm_core::routes::NewRoute;
 use fieldcrm_core::{ApiError, Book, ErrorCode};
 use serde_json::json;
 use world::{customer, World};
@@ -204,6 +206,85 @@ fn bad_records_are_refused_with_the_reason_and_nothing_changes() {
     assert_eq!(err.code, ErrorCode::NotFound);
 
     assert_eq!(before(rep), start, "no record, task, history, card change or sync change was left behind");
+}
+
+#[test]
+fn a_next_step_without_a_due_date_gets_the_route_day_or_three_work_days_and_says_so() {
+    let w = World::new(2);
+    let rep = &w.people[0].book;
+    let (off_route, on_route) = (new_card(rep, "华星农资", json!({})), new_card(rep, "丰收农资", json!({})));
+    // The world starts on Monday 2026-11-02, 16:00 in China.
+    assert_eq!(today(), "2026-11-02");
+    let route = rep
+        .create_route(&NewRoute { name: "寿光周三线".into(), weekday: Some(3), ..Default::default() })
+        .expect("route")
+        .route;
+    rep.add_route_stops(&RouteStops { route_id: route.id, customers: vec![on_route], at: None }).expect("stop");
+
+    // Off any route: the third work day (Tuesday, Wednesday, Thursday).
+    let mut v = visit_at(off_route, 60, 30);
+    v.next_step = Some("送样品".into());
+    let logged = rep.log_visit(&v).expect("visit");
+    let chosen = logged.defaulted_due.expect("the reply says a date was chosen");
+    assert_eq!((chosen.on.as_str(), chosen.route_name, chosen.work_days), ("2026-11-05", None, Some(3)));
+    let task = logged.task.expect("the next step still became a task");
+    assert_eq!((task.title.as_str(), task.due_on.as_str()), ("送样品", "2026-11-05"));
+    assert_eq!(logged.visit.next_step_due.as_deref(), Some("2026-11-05"), "the record keeps the date its task has");
+
+    // On the rep's Wednesday route: the route's next Wednesday.
+    let mut v = visit_at(on_route, 60, 30);
+    v.next_step = Some("收回货款".into());
+    let logged = rep.log_visit(&v).expect("visit");
+    let chosen = logged.defaulted_due.expect("chosen");
+    assert_eq!(
+        (chosen.on.as_str(), chosen.route_name.as_deref(), chosen.work_days),
+        ("2026-11-04", Some("寿光周三线"), None)
+    );
+    assert_eq!(logged.task.expect("task").due_on, "2026-11-04");
+
+    // A date given is kept and nothing is said about it.
+    let mut v = visit_at(on_route, 50, 10);
+    v.next_step = Some("回访".into());
+    v.next_step_due = Some("2026-11-20".into());
+    let logged = rep.log_visit(&v).expect("visit");
+    assert_eq!((logged.defaulted_due, logged.task.expect("task").due_on.as_str()), (None, "2026-11-20"));
+    // No next step, no task and no date.
+    let logged = rep.log_visit(&visit_at(on_route, 40, 10)).expect("visit");
+    assert_eq!((logged.defaulted_due, logged.task, logged.visit.next_step_due), (None, None, None));
+
+    // On the route's own day the next tour is a week on.
+    advance(&w, Duration::days(2));
+    let mut c = call_at(Some(on_route), None, 10);
+    c.next_step = Some("确认订单".into());
+    let logged = rep.log_call(&c).expect("call");
+    assert_eq!(logged.defaulted_due.expect("chosen").on, "2026-11-11");
+    assert_eq!(logged.call.next_step_due.as_deref(), Some("2026-11-11"));
+
+    // From Thursday, three work days skip Sunday: Friday, Saturday, Monday. A call with a colleague has no route.
+    advance(&w, Duration::days(1));
+    let mut c = call_at(None, Some(staff(&w.manager().staff_id)), 10);
+    c.next_step = Some("报送库存表".into());
+    let logged = rep.log_call(&c).expect("call");
+    assert_eq!(logged.defaulted_due.expect("chosen").on, "2026-11-09");
+    assert_eq!(logged.task.expect("task").due_on, "2026-11-09");
+
+    // A visit logged three days late counts from today (Thursday), not from its day, so its task is not born overdue.
+    let mut v = visit_at(off_route, 3 * 24 * 60, 30);
+    v.next_step = Some("补签合同".into());
+    let logged = rep.log_visit(&v).expect("late visit");
+    assert_eq!(logged.defaulted_due.expect("chosen").on, "2026-11-09");
+    assert!(!logged.task.expect("task").overdue);
+
+    // Days are business days: at 04:00 on Friday in China it is still Thursday in UTC, and the count starts on Friday.
+    advance(&w, Duration::hours(12));
+    assert_eq!(now().date_naive().to_string(), "2026-11-05", "UTC is a day behind");
+    let mut v = visit_at(off_route, 30, 10);
+    v.next_step = Some("寄送发票".into());
+    let logged = rep.log_visit(&v).expect("visit");
+    assert_eq!(logged.defaulted_due.expect("chosen").on, "2026-11-10", "Saturday, Monday, Tuesday after Friday");
+
+    let open = rep.tasks(&TaskQuery::default()).expect("tasks");
+    assert_eq!(open.len(), 7, "every next step became a task: {open:?}");
 }
 
 #[test]

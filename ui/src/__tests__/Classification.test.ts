@@ -27,6 +27,33 @@ function office(customers: Array<string | Record<string, JsonValue>>) {
 
 const bodyText = () => document.body.textContent ?? ''
 
+/** The newest confirmation (Element Plus leaves closed ones in the page). */
+const messageBox = () => [...document.querySelectorAll('.el-message-box')].at(-1) as HTMLElement | undefined
+
+/** Clicks 采纳所选 and waits for its confirmation, which must name `n` suggestions. */
+async function askToAccept(w: VueWrapper, n: number): Promise<HTMLElement> {
+  const before = document.querySelectorAll('.el-message-box').length
+  await w.find('[data-testid=accept-grades]').trigger('click')
+  await until(() => document.querySelectorAll('.el-message-box').length > before)
+  const box = messageBox()!
+  expect(box.textContent).toContain(`采纳 ${n} 条等级建议？`)
+  return box
+}
+
+/** Accepts `n` suggestions: clicks 采纳所选, checks the count the confirmation names, and confirms. */
+async function confirmAccept(w: VueWrapper, n: number) {
+  const box = await askToAccept(w, n)
+  ;(box.querySelector('.accept-grades-confirm') as HTMLElement).click()
+}
+
+/** Runs the ABC suggestion on the classification page's suggestion tab and waits for `rows` ticks. */
+async function runSuggestion(w: VueWrapper, rows: number) {
+  await w.findAll('.el-tabs__item').at(2)!.trigger('click')
+  await until(() => w.find('[data-testid=run-suggestion]').exists())
+  await w.find('[data-testid=run-suggestion]').trigger('click')
+  await until(() => w.findAll('[data-testid=suggestion-tick]').length === rows)
+}
+
 describe('classification', () => {
   it('head office adds a code to a list; a bad key is refused with the reason and the list stays as it was', async () => {
     const backend = await office(['华星农业'])
@@ -83,11 +110,73 @@ describe('classification', () => {
     expect(tick('大户').checked).toBe(true)
     expect(tick('小户').checked).toBe(false)
     expect(w.find('[data-testid=accept-grades]').text()).toContain('2')
-    await w.find('[data-testid=accept-grades]').trigger('click')
+    await confirmAccept(w, 2)
     await until(() => w.text().includes('已调整') || document.body.textContent!.includes('已调整'))
     expect((await backend.getCustomer(id['大户'])).grading.grade).toBe('A')
     expect((await backend.getCustomer(id['中户'])).grading.grade).toBe('B')
     expect((await backend.getCustomer(id['小户'])).grading.grade).toBe('A')
+  })
+
+  it('accepting takes only the ticked rows of the page shown, after a confirmation that counts them', async () => {
+    // 55 active customers, largest first: 客户01 … 客户55. The first page shows 50 of their 55 suggestions.
+    const names = Array.from({ length: 55 }, (_, i) => `客户${String(i + 1).padStart(2, '0')}`)
+    const backend = await office(names.map((name, i) => ({ name, lifecycle: 'active', annualSalesWithUs: 1_000_000 - i * 10_000 })))
+    const id = await ids(backend)
+    expect((await backend.suggestGrades({})).changes).toHaveLength(55)
+    ;({ wrapper } = await mountWith(ClassificationPage, backend))
+    const w = wrapper
+    await runSuggestion(w, 50)
+    const tick = (name: string) => w.find(`[data-testid=suggestion-tick][data-name=${name}] input`)
+    expect(tick('客户55').exists()).toBe(false)
+    // Every row shown is ticked by default; the button counts the ticked rows shown, not all 55.
+    expect(w.find('[data-testid=accept-grades]').text()).toBe('采纳所选（50）')
+    await tick('客户03').setValue(false)
+    await until(() => w.find('[data-testid=accept-grades]').text() === '采纳所选（49）')
+
+    // Cancelled: nothing changes.
+    const box = await askToAccept(w, 49)
+    ;(box.querySelector('.el-message-box__btns .el-button:not(.accept-grades-confirm)') as HTMLElement).click()
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await backend.getCustomer(id['客户01'])).grading.grade).toBeNull()
+    expect((await backend.suggestGrades({})).changes).toHaveLength(55)
+
+    await confirmAccept(w, 49)
+    await until(() => bodyText().includes('已调整 49 个客户的等级'))
+    // The book changed exactly the 49: not the unticked row, not the five on the second page.
+    const left = (await backend.suggestGrades({})).changes.map((c) => c.name).sort()
+    expect(left).toEqual(['客户03', '客户51', '客户52', '客户53', '客户54', '客户55'])
+    expect((await backend.getCustomer(id['客户01'])).grading.grade).toBe('A')
+    expect((await backend.getCustomer(id['客户55'])).grading.grade).toBeNull()
+    // What is left is shown again, ticked: all of it now fits on one page.
+    await until(() => w.findAll('[data-testid=suggestion-tick]').length === 6)
+  })
+
+  it('accepting under an owner filter takes only that owner’s rows; with nothing ticked the button is disabled', async () => {
+    const backend = await office([
+      { name: '王家大户', lifecycle: 'active', annualSalesWithUs: 800_000 },
+      { name: '赵家大户', lifecycle: 'active', annualSalesWithUs: 700_000, owner: 'rep2' },
+      { name: '赵家小户', lifecycle: 'active', annualSalesWithUs: 50_000, owner: 'rep2' },
+    ])
+    const id = await ids(backend)
+    ;({ wrapper } = await mountWith(ClassificationPage, backend))
+    const w = wrapper
+    await runSuggestion(w, 3)
+    ;(document.querySelector('[data-testid=suggestion-owner] .el-select__wrapper') as HTMLElement).click()
+    const option = () => [...document.querySelectorAll('.el-select-dropdown__item')].find((o) => o.textContent === '赵刚') as HTMLElement | undefined
+    await until(() => option() !== undefined)
+    option()!.click()
+    await until(() => w.findAll('[data-testid=suggestion-tick]').length === 2)
+    expect(w.find('[data-testid=accept-grades]').text()).toBe('采纳所选（2）')
+    await w.find('[data-testid=suggestion-tick][data-name=赵家小户] input').setValue(false)
+    await w.find('[data-testid=suggestion-tick][data-name=赵家大户] input').setValue(false)
+    await until(() => w.find('[data-testid=accept-grades]').attributes('disabled') !== undefined)
+    expect(w.find('[data-testid=accept-grades]').text()).toBe('采纳所选（0）')
+    await w.find('[data-testid=suggestion-tick][data-name=赵家大户] input').setValue(true)
+    await confirmAccept(w, 1)
+    await until(() => bodyText().includes('已调整 1 个客户的等级'))
+    expect((await backend.getCustomer(id['赵家大户'])).grading.grade).not.toBeNull()
+    expect((await backend.getCustomer(id['王家大户'])).grading.grade).toBeNull()
+    expect((await backend.getCustomer(id['赵家小户'])).grading.grade).toBeNull()
   })
 
   it('a rule that does not add up to 100% shows why and keeps the old rule', async () => {

@@ -160,6 +160,44 @@ describe('calls from the card', () => {
     expect(task).toMatchObject({ title: '确认到货日期', dueOn: '2026-11-24', source: 'call', sourceId: call.id })
   })
 
+  it('a next step without a due date still becomes a task, due on the route’s next day or three work days on, and the dialog says which', async () => {
+    // Sunday 2026-11-22. 华星农业 is on the rep's Tuesday route; 绿丰农资 on none.
+    const backend = await TestBook.create({ customers: ['华星农业', '绿丰农资'] })
+    const [onRoute, offRoute] = backend.customers
+    const route = await backend.createRoute({ name: '寿光周二线', ownerId: backend.person('rep').id, weekday: 2 })
+    await backend.addRouteStops({ routeId: route.route.id, customers: [onRoute] })
+    const body = () => document.body.textContent ?? ''
+
+    let w = await openCallDialog(backend, onRoute)
+    await w.find('[data-testid=call-summary]').setValue('询问复合肥到货时间')
+    await w.find('[data-testid=call-next-step]').setValue('确认到货日期')
+    expect(w.find('[data-testid=call-next-due] input').attributes('placeholder')).toBe('不填则自动安排')
+    await w.find('[data-testid=call-save]').trigger('click')
+    await until(() => w.findAll('[data-testid=card-task]').length === 1)
+    expect(body()).toContain('下一步未填完成日期，已定为 11月24日（路线“寿光周二线”的下次拜访日）；已生成待办：确认到货日期')
+    expect(w.find('[data-testid=card-task]').text()).toContain('2026-11-24')
+    const [call] = await backend.calls({ customerId: onRoute })
+    expect(call.nextStepDue).toBe('2026-11-24')
+    w.unmount()
+    wrapper = undefined
+    document.body.innerHTML = ''
+
+    ;({ wrapper } = await mountWith(CustomerCard, backend, { id: offRoute }))
+    w = wrapper
+    await until(() => w.find('[data-testid=card-title]').exists())
+    await w.find('[data-testid=card-tab-fieldwork]').trigger('click')
+    await until(() => w.find('[data-testid=log-visit]').exists())
+    await w.find('[data-testid=log-visit]').trigger('click')
+    await until(() => w.find('[data-testid=visit-dialog] [data-testid=visit-save]').exists())
+    await w.find('[data-testid=visit-next-step]').setValue('送样品')
+    await w.find('[data-testid=visit-save]').trigger('click')
+    await until(() => w.findAll('[data-testid=card-task]').length === 1)
+    // Monday, Tuesday, Wednesday.
+    expect(body()).toContain('下一步未填完成日期，已定为 11月25日（3 个工作日后）；已生成待办：送样品')
+    const [task] = await backend.tasks({ customerId: offRoute, includeDone: false })
+    expect(task).toMatchObject({ title: '送样品', dueOn: '2026-11-25', source: 'visit' })
+  })
+
   it('refuses a next step due before the call’s day under the due date, and keeps the dialog open with what was typed', async () => {
     const backend = await TestBook.create({ customers: ['华星农业'] })
     const id = backend.customers[0]

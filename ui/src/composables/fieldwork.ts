@@ -1,4 +1,4 @@
-import type { ApiError, Call, Visit } from '../generated/bindings'
+import type { ApiError, Call, DefaultedDue, Task, Visit } from '../generated/bindings'
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
@@ -16,6 +16,29 @@ export function formatDuration(seconds: number): string {
 /** A visit's findings, one line each (purpose, stock, competitors, prices, problems, requests). */
 export function findings(v: Visit): string[] {
   return [v.purpose, v.stockNotes, v.competitorNotes, v.pricesSeen, v.problems, v.requests].filter((x): x is string => !!x)
+}
+
+/** A day (YYYY-MM-DD) as 11月5日, or Nov 5 in English: a calendar day, read in no time zone. */
+export function monthDay(day: string, locale: string): string {
+  const [y, m, d] = day.split('-').map(Number)
+  if (locale !== 'en') return `${m}月${d}日`
+  return new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)))
+}
+
+/**
+ * What a logged visit or call says about its next step: the task created,
+ * and, when the step came without a due date, the date the book chose and why.
+ */
+export function nextStepNotice(
+  logged: { task: Task | null; defaultedDue: DefaultedDue | null },
+  t: (key: string, named?: Record<string, unknown>) => string,
+  locale: string,
+): string | null {
+  const { task, defaultedDue: chosen } = logged
+  if (!task) return null
+  if (!chosen) return t('fieldwork.visit.taskCreated', { title: task.title, due: task.dueOn })
+  const why = chosen.routeName ? t('fieldwork.visit.dueRouteDay', { route: chosen.routeName }) : t('fieldwork.visit.dueWorkDays', { n: chosen.workDays ?? 0 })
+  return t('fieldwork.visit.dueDefaulted', { date: monthDay(chosen.on, locale), why, title: task.title })
 }
 
 /** Whom a call was with. */

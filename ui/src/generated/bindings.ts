@@ -682,9 +682,13 @@ checkedOutAt?: string, latitude?: number, longitude?: number, purpose?: string,
  */
 stockNotes?: string, competitorNotes?: string, pricesSeen?: string, problems?: string, requests?: string, 
 /**
- * What was agreed; with a due date it becomes a follow-up task.
+ * What was agreed; it becomes a follow-up task.
  */
-nextStep?: string, nextStepDue?: string, 
+nextStep?: string, 
+/**
+ * When the next step is due; without one the book chooses the day ([`default_due`]).
+ */
+nextStepDue?: string, 
 /**
  * A stop of the visitor's route plan.
  */
@@ -704,7 +708,25 @@ export type Visit = { id: VisitId, customerId: CustomerId, customerName: string,
  */
 minutes: number | null, latitude: number | null, longitude: number | null, purpose: string | null, stockNotes: string | null, competitorNotes: string | null, pricesSeen: string | null, problems: string | null, requests: string | null, nextStep: string | null, nextStepDue: string | null, planned: boolean, reportConfirmed: boolean | null, };
 
+export type DefaultedDue = { 
+/**
+ * `YYYY-MM-DD`, also the record's `nextStepDue` and the task's `dueOn`.
+ */
+on: string, 
+/**
+ * The person's route whose next tour day it is.
+ */
+routeName: string | null, 
+/**
+ * Without a route day: the work days counted ([`DEFAULT_DUE_WORK_DAYS`]).
+ */
+workDays: number | null, };
+
 export type LoggedVisit = { visit: Visit, task: Task | null, 
+/**
+ * Set when the next step came without a due date: the date chosen, to tell the person.
+ */
+defaultedDue: DefaultedDue | null, 
 /**
  * Card warnings (saved anyway), as for a card edit.
  */
@@ -718,7 +740,11 @@ cardChanges: Array<FieldChange>, };
 
 export type Call = { id: CallId, staffId: StaffId, staffName: string, customerId: CustomerId | null, customerName: string | null, colleagueId: StaffId | null, colleagueName: string | null, direction: CallDirection, calledAt: string, durationSeconds: number, summary: string | null, nextStep: string | null, nextStepDue: string | null, };
 
-export type LoggedCall = { call: Call, task: Task | null, warnings: Array<FieldProblem>, };
+export type LoggedCall = { call: Call, task: Task | null, 
+/**
+ * Set when the next step came without a due date: the date chosen, to tell the person.
+ */
+defaultedDue: DefaultedDue | null, warnings: Array<FieldProblem>, };
 
 export type NewTask = { title: string, dueOn: string, customerId?: CustomerId, 
 /**

@@ -4,9 +4,13 @@
 //! task of its next step, the card fields its findings change (the card's
 //! history names the record as the source) and, for a visit, the card's last
 //! visit date.
+//!
+//! A next step given without a due date still becomes a task: the book
+//! chooses the date ([`default_due`]) and says so in the reply
+//! ([`DefaultedDue`]), so no agreed step is lost.
 
 use crate::error::ProblemCode;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,6 +32,9 @@ pub const MAX_CALL_SECONDS: i64 = 24 * 3600;
 pub const SPOT_CHECK: &str = "spot_check";
 /// Most rows one list returns.
 pub const MAX_ROWS: u32 = 5_000;
+/// Work days (as the visit plan counts them) to a next step's due date when
+/// none was given and no route day of the person's applies.
+pub const DEFAULT_DUE_WORK_DAYS: u32 = 3;
 
 /// A visit as the form or the CLI gives it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -67,10 +74,11 @@ pub struct NewVisit {
     #[serde(default)]
     #[ts(optional)]
     pub requests: Option<String>,
-    /// What was agreed; with a due date it becomes a follow-up task.
+    /// What was agreed; it becomes a follow-up task.
     #[serde(default)]
     #[ts(optional)]
     pub next_step: Option<String>,
+    /// When the next step is due; without one the book chooses the day ([`default_due`]).
     #[serde(default)]
     #[ts(optional)]
     pub next_step_due: Option<String>,
@@ -223,12 +231,26 @@ pub struct TaskQuery {
     pub limit: Option<u32>,
 }
 
+/// The due date the book chose for a next step given without one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DefaultedDue {
+    /// `YYYY-MM-DD`, also the record's `nextStepDue` and the task's `dueOn`.
+    pub on: String,
+    /// The person's route whose next tour day it is.
+    pub route_name: Option<String>,
+    /// Without a route day: the work days counted ([`DEFAULT_DUE_WORK_DAYS`]).
+    pub work_days: Option<u32>,
+}
+
 /// A record and the task its next step became.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LoggedVisit {
     pub visit: Visit,
     pub task: Option<Task>,
+    /// Set when the next step came without a due date: the date chosen, to tell the person.
+    pub defaulted_due: Option<DefaultedDue>,
     /// Card warnings (saved anyway), as for a card edit.
     pub warnings: Vec<FieldProblem>,
 }
@@ -238,6 +260,8 @@ pub struct LoggedVisit {
 pub struct LoggedCall {
     pub call: Call,
     pub task: Option<Task>,
+    /// Set when the next step came without a due date: the date chosen, to tell the person.
+    pub defaulted_due: Option<DefaultedDue>,
     pub warnings: Vec<FieldProblem>,
 }
 
@@ -287,6 +311,64 @@ fn next_step(
         }
     }
     (step, due)
+}
+
+/// The due date of a next step given without one, counted from `from` (the
+/// later of the record's day and today, so a visit logged late does not give a
+/// task already overdue):
+/// - the customer is on a route of the person's with a weekday: the next day
+///   after `from` that the route is toured (1 to 7 days on);
+/// - otherwise (no route, a route of someone else's or one toured any day, a
+///   call with a colleague): the [`DEFAULT_DUE_WORK_DAYS`]th work day after
+///   `from`, work days as the visit plan counts them (Monday to Saturday).
+pub fn default_due(
+    conn: &Connection,
+    staff: StaffId,
+    customer: Option<CustomerId>,
+    from: NaiveDate,
+) -> Result<(NaiveDate, Option<String>)> {
+    let route: Option<(String, u8)> = match customer {
+        Some(customer) => conn
+            .prepare_cached(
+                "SELECT r.name, r.weekday FROM customer c JOIN route r ON r.id = c.route_id
+                  WHERE c.id = ?1 AND r.owner_id = ?2 AND r.retired = 0 AND r.weekday BETWEEN 1 AND 7",
+            )?
+            .query_row(params![customer, staff], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+        None => None,
+    };
+    if let Some((name, weekday)) = route {
+        let today = i64::from(from.weekday().number_from_monday());
+        let ahead = (i64::from(weekday) - today).rem_euclid(7);
+        return Ok((from + Duration::days(if ahead == 0 { 7 } else { ahead }), Some(name)));
+    }
+    let mut on = from;
+    let mut left = DEFAULT_DUE_WORK_DAYS;
+    while left > 0 {
+        on += Duration::days(1);
+        if crate::routes::plan::work_day(on) {
+            left -= 1;
+        }
+    }
+    Ok((on, None))
+}
+
+/// The next step's due date: the one given, or the one the book chooses when
+/// a step came without one (then also returned, to tell the person).
+fn due_or_default(
+    conn: &Connection,
+    step: Option<&String>,
+    due: Option<NaiveDate>,
+    staff: StaffId,
+    customer: Option<CustomerId>,
+    from: NaiveDate,
+) -> Result<(Option<NaiveDate>, Option<DefaultedDue>)> {
+    if due.is_some() || step.is_none() {
+        return Ok((due, None));
+    }
+    let (on, route_name) = default_due(conn, staff, customer, from)?;
+    let work_days = route_name.is_none().then_some(DEFAULT_DUE_WORK_DAYS);
+    Ok((Some(on), Some(DefaultedDue { on: on.to_string(), route_name, work_days })))
 }
 
 fn require_customer(conn: &Connection, viewer: &Viewer, customer: CustomerId) -> Result<()> {
@@ -409,6 +491,14 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
     let Some(checked_in) = checked_in.filter(|_| problems.is_empty()) else {
         return Err(Error::Invalid(problems));
     };
+    let (due, defaulted_due) = due_or_default(
+        tx,
+        step.as_ref(),
+        due,
+        viewer.staff,
+        Some(new.customer_id),
+        zone.day(checked_in).max(zone.day(now)),
+    )?;
     let id = VisitId::new();
     let actor = actor(viewer, now, zone, "visit", id.as_uuid());
     let value = |i: usize| texts[i].1.clone();
@@ -455,7 +545,12 @@ pub fn log_visit(tx: &Transaction<'_>, viewer: &Viewer, new: &NewVisit, now: Dat
     let warnings = change_card(tx, new.customer_id, &new.card_changes, actor)?;
     visited(tx, new.customer_id, zone.day(checked_in), actor)?;
     let today = zone.day(now);
-    Ok(LoggedVisit { visit: visit(tx, id)?, task: task.map(|t| self::task(tx, t, today)).transpose()?, warnings })
+    Ok(LoggedVisit {
+        visit: visit(tx, id)?,
+        task: task.map(|t| self::task(tx, t, today)).transpose()?,
+        defaulted_due,
+        warnings,
+    })
 }
 
 fn check_span(checked_in: DateTime<Utc>, checked_out: DateTime<Utc>, problems: &mut Vec<FieldProblem>) {
@@ -577,6 +672,8 @@ pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateT
     let (step, due) =
         next_step(new.next_step.as_deref(), new.next_step_due.as_deref(), called.map(|t| zone.day(t)), &mut problems);
     let Some(called) = called.filter(|_| problems.is_empty()) else { return Err(Error::Invalid(problems)) };
+    let (due, defaulted_due) =
+        due_or_default(tx, step.as_ref(), due, viewer.staff, new.customer_id, zone.day(called).max(zone.day(now)))?;
     let id = CallId::new();
     let actor = actor(viewer, now, zone, "call", id.as_uuid());
     tx.prepare_cached(
@@ -615,7 +712,12 @@ pub fn log_call(tx: &Transaction<'_>, viewer: &Viewer, new: &NewCall, now: DateT
         None => vec![],
     };
     let today = zone.day(now);
-    Ok(LoggedCall { call: call(tx, id)?, task: task.map(|t| self::task(tx, t, today)).transpose()?, warnings })
+    Ok(LoggedCall {
+        call: call(tx, id)?,
+        task: task.map(|t| self::task(tx, t, today)).transpose()?,
+        defaulted_due,
+        warnings,
+    })
 }
 
 /// Adds a task by hand.

@@ -132,8 +132,9 @@ struct RouteInfo {
     stops: Vec<usize>,
 }
 
-/// Monday to Saturday; on Sunday only routes scheduled for it are toured.
-fn work_day(date: NaiveDate) -> bool {
+/// A rep's work day: Monday to Saturday; on Sunday only routes scheduled for
+/// it are toured. Field work counts a next step's default due date in these days.
+pub(crate) fn work_day(date: NaiveDate) -> bool {
     date.weekday().number_from_monday() <= 6
 }
 

@@ -111,9 +111,25 @@ try {
   await session.click(suggestTab);
   await session.click(await session.waitFor('[data-testid=run-suggestion]'));
   await session.waitFor('[data-testid=suggestion-summary]', { timeout: 20000 });
-  await session.click(await session.waitFor('[data-testid=accept-grades]'));
-  await session.waitFor('.el-message--success', { text: '已调整', timeout: 20000 });
   await shot('suggestion');
+  // Only the ticked rows of the page on view are accepted, after a confirmation
+  // with their count; page by page until nothing is left to accept.
+  const summary = () => session.run("return document.querySelector('[data-testid=suggestion-summary]').textContent");
+  const acceptable = () => session.run("const b = document.querySelector('[data-testid=accept-grades]'); return !!b && !b.disabled");
+  for (let round = 0; await acceptable(); round++) {
+    assert(round < 5, 'accepting the suggestion did not finish in 5 pages');
+    const before = await summary();
+    await session.click(await session.waitFor('[data-testid=accept-grades]'));
+    const confirm = await session.waitFor('.el-message-box .accept-grades-confirm');
+    const asked = await session.text(await session.waitFor('.el-message-box__message'));
+    assert(/采纳 \d+ 条/.test(asked), `the confirmation gives the count (${asked})`);
+    await session.click(confirm);
+    await session.waitFor('.el-message--success', { text: '已调整', timeout: 20000 });
+    for (let i = 0; (await summary()) === before; i++) {
+      assert(i < 200, 'the suggestion was not computed again after accepting');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 } catch (error) {
   failed = true;
   console.error(`classify e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);

@@ -230,6 +230,9 @@ describe('duties', () => {
     expect(contact.text()).toContain('联系客户')
     expect(contact.find('[data-testid=rule-done]').text()).toBe('0 / 2')
     expect(contact.find('[data-testid=rule-met]').text()).toBe('未达标')
+    // Two more to go, and behind the month's pace (any day of the month asks for at least one of two by now).
+    expect(contact.find('[data-testid=rule-short]').text()).toBe('还差 2')
+    expect(contact.find('[data-testid=rule-pace]').text()).toBe('落后于进度')
     expect(manager.find('[data-testid=compliance-rule][data-kind=contact_staff]').text()).toContain('联系业务员')
     await contact.find('[data-testid=rule-expand]').trigger('click')
     await until(() => w.findAll('[data-testid=behind-row]').length === 2)

@@ -876,7 +876,23 @@ count: number, needed: number, lastContact: string | null, };
 
 export type RuleResult = { ruleId: string, kind: DutyKind, staffRole: StaffRole | null, perTarget: number | null, done: number, required: number, met: boolean, 
 /**
- * The first [`MAX_BEHIND`] behind, worst first.
+ * How many more the rule needs this month (`required - done`, none when met).
+ */
+short: number, 
+/**
+ * What should be done by the day judged at, at an even pace through the
+ * month (all of `required` for a month that is over, and for the visit
+ * rhythm, which is judged on the day).
+ */
+pace: number, 
+/**
+ * At least `pace` is done: on track, though the month is not over.
+ */
+onPace: boolean, 
+/**
+ * The first [`MAX_BEHIND`] behind, worst first: for a contact rule the
+ * targets short of their contacts (`short` of them); for a share of
+ * customers, the customers not yet visited, to choose `short` from.
  */
 behind: Array<Behind>, behindCount: number, };
 

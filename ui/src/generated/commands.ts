@@ -157,6 +157,8 @@ export interface Commands {
   set_time_zone: { args: { timeZone: string }; result: BusinessTime }
   time_zones: { args: {  }; result: Array<string> }
   app_ready: { args: {  }; result: null }
+  measuring: { args: {  }; result: string | null }
+  measured: { args: { name: string; ms: number }; result: null }
   device_info: { args: {  }; result: DeviceInfo }
   enroll_device: { args: { enroll: EnrollDevice }; result: PeerSummary }
   sync_status: { args: {  }; result: SyncStatus }
@@ -259,6 +261,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'set_time_zone',
   'time_zones',
   'app_ready',
+  'measuring',
+  'measured',
   'device_info',
   'enroll_device',
   'sync_status',
@@ -445,6 +449,16 @@ export class Api {
   /** Tells the shell the first screen is on view (start-up time measurement). */
   appReady(): Promise<null> {
     return this.run('app_ready', {  })
+  }
+
+  /** What the window is started to measure (`FIELDCRM_MEASURE=sales`: the sales page's first chart), if anything. */
+  measuring(): Promise<string | null> {
+    return this.run('measuring', {  })
+  }
+
+  /** A measurement the UI took (`name`, in milliseconds); the shell reports it and quits. */
+  measured(name: string, ms: number): Promise<null> {
+    return this.run('measured', { name, ms })
   }
 
   /** This device; creates its signing key on first use (call it before `syncStatus`). */

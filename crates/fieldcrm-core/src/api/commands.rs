@@ -90,6 +90,12 @@ pub trait Host: Sync {
     fn emit(&self, event: Event);
     /// The UI's first screen is on view (the start-up measurement).
     fn ready(&self) {}
+    /// What the window is started to measure (`FIELDCRM_MEASURE`), if anything.
+    fn measuring(&self) -> Option<String> {
+        None
+    }
+    /// A measurement the UI took, in milliseconds.
+    fn measured(&self, _name: &str, _ms: f64) {}
 }
 
 /// A host that drops every event: the CLI-like callers and plain tests.
@@ -223,6 +229,13 @@ commands! { (book, host)
     /// Tells the shell the first screen is on view (start-up time measurement).
     app_ready() -> () {
         host.ready();
+        Ok(())
+    }
+    /// What the window is started to measure (`FIELDCRM_MEASURE=sales`: the sales page's first chart), if anything.
+    measuring() -> Option<String> { Ok(host.measuring()) }
+    /// A measurement the UI took (`name`, in milliseconds); the shell reports it and quits.
+    measured(name: String, ms: f64) -> () {
+        host.measured(&name, ms);
         Ok(())
     }
 

@@ -117,7 +117,17 @@ pub struct RuleResult {
     pub done: u32,
     pub required: u32,
     pub met: bool,
-    /// The first [`MAX_BEHIND`] behind, worst first.
+    /// How many more the rule needs this month (`required - done`, none when met).
+    pub short: u32,
+    /// What should be done by the day judged at, at an even pace through the
+    /// month (all of `required` for a month that is over, and for the visit
+    /// rhythm, which is judged on the day).
+    pub pace: u32,
+    /// At least `pace` is done: on track, though the month is not over.
+    pub on_pace: bool,
+    /// The first [`MAX_BEHIND`] behind, worst first: for a contact rule the
+    /// targets short of their contacts (`short` of them); for a share of
+    /// customers, the customers not yet visited, to choose `short` from.
     pub behind: Vec<Behind>,
     pub behind_count: u32,
 }
@@ -399,6 +409,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
         ));
     }
     let as_of = last.min(today);
+    let gone = MonthGone((as_of - first).num_days() as u32 + 1, (last - first).num_days() as u32 + 1);
     let no_contact_days = query.no_contact_days.unwrap_or(DEFAULT_NO_CONTACT_DAYS);
     if !(1..=3650).contains(&no_contact_days) {
         return Err(Error::invalid("noContactDays", ProblemCode::OutOfRange, "must be between 1 and 3650 days"));
@@ -501,7 +512,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
                         })
                         .collect();
                     behind.sort_by_key(|b| b.count);
-                    judged(rule, eligible.len() as u32 - behind.len() as u32, eligible.len() as u32, behind)
+                    judged(rule, eligible.len() as u32 - behind.len() as u32, eligible.len() as u32, behind, gone)
                 }
                 DutyKind::ContactStaff => {
                     let need = rule.per_target.unwrap_or(1);
@@ -525,7 +536,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
                         .filter(|b| b.count < need)
                         .collect();
                     behind.sort_by_key(|b| b.count);
-                    judged(rule, colleagues.len() as u32 - behind.len() as u32, colleagues.len() as u32, behind)
+                    judged(rule, colleagues.len() as u32 - behind.len() as u32, colleagues.len() as u32, behind, gone)
                 }
                 DutyKind::VisitCustomers | DutyKind::SpotChecks => {
                     let done_set = if rule.kind == DutyKind::SpotChecks { &data.spot_checked } else { &data.visited };
@@ -550,9 +561,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
                     };
                     // Longest unvisited first: they are the ones to go to.
                     behind.sort_by(|a, b| a.last_contact.cmp(&b.last_contact));
-                    let mut result = judged(rule, done, required, behind);
-                    result.met = done >= required;
-                    result
+                    judged(rule, done, required, behind, gone)
                 }
                 DutyKind::GradeFrequency => {
                     let graded: Vec<(&&Card, u32)> = eligible
@@ -576,7 +585,7 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
                         })
                         .collect();
                     behind.sort_by_key(|b| std::cmp::Reverse(b.count.saturating_sub(b.needed)));
-                    judged(rule, graded.len() as u32 - behind.len() as u32, graded.len() as u32, behind)
+                    judged(rule, graded.len() as u32 - behind.len() as u32, graded.len() as u32, behind, gone)
                 }
             };
             results.push(result);
@@ -629,9 +638,21 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
     })
 }
 
-fn judged(rule: &DutyRule, done: u32, required: u32, mut behind: Vec<Behind>) -> RuleResult {
+/// How far through its month the day judged at is: `(days gone, days in the month)`.
+#[derive(Debug, Clone, Copy)]
+struct MonthGone(u32, u32);
+
+impl MonthGone {
+    /// `required` spread evenly over the month, as of the day (rounded up).
+    fn pace(self, required: u32) -> u32 {
+        (u64::from(required) * u64::from(self.0)).div_ceil(u64::from(self.1.max(1))) as u32
+    }
+}
+
+fn judged(rule: &DutyRule, done: u32, required: u32, mut behind: Vec<Behind>, gone: MonthGone) -> RuleResult {
     let behind_count = behind.len() as u32;
     behind.truncate(MAX_BEHIND);
+    let pace = if rule.kind == DutyKind::GradeFrequency { required } else { gone.pace(required) };
     RuleResult {
         rule_id: rule.id.clone(),
         kind: rule.kind,
@@ -639,8 +660,26 @@ fn judged(rule: &DutyRule, done: u32, required: u32, mut behind: Vec<Behind>) ->
         per_target: rule.per_target,
         done,
         required,
-        met: behind_count == 0,
+        met: done >= required,
+        short: required.saturating_sub(done),
+        pace,
+        on_pace: done >= pace,
         behind,
         behind_count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MonthGone;
+
+    #[test]
+    fn the_pace_spreads_a_month_s_duty_evenly_and_rounds_up() {
+        // 107 spot-checks in a 30-day month: 4 by the 1st, 54 by the 15th, all by the 30th.
+        assert_eq!(MonthGone(1, 30).pace(107), 4);
+        assert_eq!(MonthGone(15, 30).pace(107), 54);
+        assert_eq!(MonthGone(30, 30).pace(107), 107);
+        assert_eq!(MonthGone(10, 31).pace(0), 0);
+        assert_eq!(MonthGone(28, 28).pace(3), 3);
     }
 }

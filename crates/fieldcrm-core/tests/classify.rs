@@ -617,6 +617,16 @@ fn the_visit_plan_tours_the_days_route_puts_overdue_customers_first_and_a_week_d
     let team = o.book.team_plan(None).expect("team");
     let rep = team.iter().find(|t| t.staff_id == o.rep).expect("rep in the team view");
     assert_eq!((rep.stops, rep.overdue), (2, 1));
+
+    // On a Sunday without a route nothing is proposed, but the customer seen 90 days ago is still late.
+    let sunday = (1..=7)
+        .map(|k| today + Duration::days(k))
+        .find(|d| chrono::Datelike::weekday(d) == chrono::Weekday::Sun)
+        .expect("a Sunday within a week");
+    let query = PlanQuery { staff_id: Some(o.other_rep), date: Some(sunday.to_string()), days: 1 };
+    let off = &o.book.visit_plan(&query).expect("Sunday").days[0];
+    assert!(off.overdue.is_empty() && off.routes.is_empty(), "{off:?}");
+    assert_eq!(off.overdue_count, 1, "{off:?}");
 }
 
 #[test]

@@ -117,7 +117,8 @@ describe('visit plan', () => {
 
     expect(w.find('[data-testid=plan-summary-customers]').text()).toBe('7 个客户')
     expect(w.find('[data-testid=plan-summary-planned]').text()).toBe('今天计划拜访 3 站')
-    expect(w.find('[data-testid=plan-summary-overdue]').text()).toBe('逾期未访 2 个')
+    // Every overdue customer counts, the one on the route too.
+    expect(w.find('[data-testid=plan-summary-overdue]').text()).toBe('逾期未访 3 个')
     // A rep plans for themselves: no rep to pick, no team view.
     expect(w.find('[data-testid=plan-rep]').exists()).toBe(false)
     expect(w.find('[data-testid=plan-mode]').exists()).toBe(false)
@@ -228,7 +229,7 @@ describe('visit plan', () => {
     const wang = w.find('[data-testid=team-row][data-name="王强"]')
     expect(wang.find('[data-testid=team-routes]').text()).toBe('寿光周一线')
     expect(wang.find('[data-testid=team-stops]').text()).toBe('3')
-    expect(wang.find('[data-testid=team-overdue]').text()).toBe('2')
+    expect(wang.find('[data-testid=team-overdue]').text()).toBe('3') // the overdue stop on the route and the two off it
     const zhao = w.find('[data-testid=team-row][data-name="赵刚"]')
     expect(zhao.find('[data-testid=team-stops]').text()).toBe('1')
     expect(zhao.find('[data-testid=team-routes]').text()).toBe('赵刚周一线')

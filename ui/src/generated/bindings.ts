@@ -632,7 +632,12 @@ overdue: Array<PlanStop>,
 /**
  * Further overdue customers not listed.
  */
-moreOverdue: number, routes: Array<PlanRoute>, };
+moreOverdue: number, 
+/**
+ * Every customer overdue on the day, on its routes or off them, and on a
+ * day off too (when nothing is proposed, the customers are still late).
+ */
+overdueCount: number, routes: Array<PlanRoute>, };
 
 export type VisitPlan = { staffId: StaffId, staffName: string, 
 /**
@@ -640,7 +645,11 @@ export type VisitPlan = { staffId: StaffId, staffName: string,
  */
 customers: number, days: Array<PlanDay>, };
 
-export type PlanSummary = { staffId: StaffId, staffName: string, territoryName: string, routes: Array<string>, stops: number, overdue: number, };
+export type PlanSummary = { staffId: StaffId, staffName: string, territoryName: string, routes: Array<string>, stops: number, 
+/**
+ * Every customer of the rep overdue on the day (see [`PlanDay::overdue_count`]).
+ */
+overdue: number, };
 
 export type VisitId = string;
 

@@ -89,6 +89,9 @@ pub struct PlanDay {
     pub overdue: Vec<PlanStop>,
     /// Further overdue customers not listed.
     pub more_overdue: u32,
+    /// Every customer overdue on the day, on its routes or off them, and on a
+    /// day off too (when nothing is proposed, the customers are still late).
+    pub overdue_count: u32,
     pub routes: Vec<PlanRoute>,
 }
 
@@ -111,6 +114,7 @@ pub struct PlanSummary {
     pub territory_name: String,
     pub routes: Vec<String>,
     pub stops: u32,
+    /// Every customer of the rep overdue on the day (see [`PlanDay::overdue_count`]).
     pub overdue: u32,
 }
 
@@ -263,6 +267,8 @@ fn plan_day(cards: &mut [Card], routes: &[RouteInfo], day: NaiveDate) -> PlanDay
         }
         plan_routes.push(PlanRoute { route_id: route.id, name: route.name.clone(), scheduled, stops, not_due });
     }
+    let overdue_count =
+        cards.iter().filter(|c| stop(c, routes, day).is_some_and(|s| s.status == StopStatus::Overdue)).count() as u32;
     // A Sunday is a work day for a rep with a route scheduled on it.
     let working = work_day(day) || !plan_routes.is_empty();
     let mut overdue: Vec<(usize, PlanStop)> = if working {
@@ -288,6 +294,7 @@ fn plan_day(cards: &mut [Card], routes: &[RouteInfo], day: NaiveDate) -> PlanDay
         weekday,
         overdue: overdue.into_iter().map(|(_, s)| s).collect(),
         more_overdue,
+        overdue_count,
         routes: plan_routes,
     }
 }
@@ -313,7 +320,7 @@ pub fn team(
             territory_name: rep.org_unit_name,
             routes: today.routes.iter().map(|r| r.name.clone()).collect(),
             stops: today.routes.iter().map(|r| r.stops.len() as u32).sum(),
-            overdue: today.overdue.len() as u32 + today.more_overdue,
+            overdue: today.overdue_count,
         });
     }
     Ok(out)

@@ -29,10 +29,11 @@ const customer = fieldcrm('customer', 'add', '--set', 'name=华星农资店', '-
 fieldcrm('customer', 'add', '--set', 'name=丰收农资', '--set', 'lifecycle=active');
 const customerId = customer.id;
 
-// The business day (UTC+8) of the visit: the form proposes an arrival half an hour ago, which in
-// the half hour after midnight is yesterday, and then so is the visit's daily report.
-const visitDay = new Date(Date.now() + 8 * 3600000 - 30 * 60000).toISOString().slice(0, 10);
-const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+// The visit's day, read from the arrival the form proposes (half an hour ago: in the half hour
+// after the business day's midnight that is yesterday, and so is the visit's daily report), and
+// today, read from the report page's day.
+let visitDay;
+let today;
 
 // The due date three days on, as the date picker shows it (YYYY-MM-DD).
 const due = new Date(Date.now() + 3 * 86400000 + 8 * 3600000).toISOString().slice(0, 10);
@@ -64,6 +65,7 @@ try {
   await session.click(await session.waitFor('[data-testid=card-tab-fieldwork]'));
   await session.click(await session.waitFor('[data-testid=log-visit]'));
   await session.waitFor('[data-testid=visit-dialog]');
+  visitDay = (await session.run("return document.querySelector('[data-testid=visit-check-in-item] input').value")).slice(0, 10);
   await session.type(await session.waitFor(box('visit-purpose')), '例行拜访，核对库存');
   await session.type(await session.waitFor(box('visit-stock')), '复合肥库存偏低');
   await session.type(await session.waitFor(box('visit-next-step')), '补货 50 箱');
@@ -84,9 +86,10 @@ try {
 
   step('the daily report is assembled from the visit and submitted with a summary');
   await session.click(await session.waitFor('[data-testid=nav-reports]'));
+  const picker = await session.waitFor('[data-testid=report-day] input');
+  today = await session.run("return document.querySelector('[data-testid=report-day] input').value");
   if (visitDay !== today) {
     // The picker cannot be emptied (it has no clear): select its text and type over it.
-    const picker = await session.waitFor('[data-testid=report-day] input');
     await session.cmd('POST', `/element/${picker}/value`, { text: `\uE009a\uE009${visitDay}\uE007` });
   }
   await session.waitFor('[data-testid=report-visits-count]', { text: '1', timeout: 20000 });

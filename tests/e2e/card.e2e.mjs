@@ -74,12 +74,18 @@ try {
   await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
   writeFileSync(join(out, 'list.png'), Buffer.from(await session.screenshot(), 'base64'));
 
-  step('a new card is created with only a name');
+  step('head office creates a card: it must say who looks after it, then the card gets the next customer code');
   await session.click(await session.waitFor('[data-testid=new-customer]'));
   const name = await session.waitFor('[data-testid=field-name] input');
   await session.type(name, '华星农业');
   await session.click(await session.waitFor('[data-testid=save-customer]'));
+  await session.waitFor('[data-testid=field-ownerId] .el-form-item__error', { text: '请选择负责的业务员' });
+  await session.click(await session.waitFor('[data-testid=field-ownerId] .el-select__wrapper'));
+  await session.click(await session.waitFor('.el-select-dropdown__item', { text: '业务员' }));
+  await session.click(await session.waitFor('[data-testid=save-customer]'));
   await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
+  // The demo book numbers its cards C0000001 … C0002000: this one is the next.
+  await session.waitFor('[data-testid=block-basic]', { text: 'C0002001' });
 
   step('back on the list, pinyin initials find it');
   await session.click(await session.waitFor('[data-testid=back-to-list]'));

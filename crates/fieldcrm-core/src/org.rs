@@ -287,6 +287,35 @@ pub fn subtree(conn: &Connection, unit: &str) -> Result<HashSet<String>> {
     Ok(ids)
 }
 
+/// May a person of `role`, working in `scope`, hand a card now owned by
+/// `owner` in `territory` over, by setting `column` (`owner_id` or
+/// `territory_id`) to `value`? A rep never reassigns; a manager hands cards
+/// only within their own part of the organisation. `unit_of` gives a person's
+/// unit. Head office's merge and a laptop's edit ask this same question, so a
+/// laptop refuses what head office would refuse.
+pub fn check_handover(
+    role: StaffRole,
+    scope: &PeerScope,
+    (owner, territory): (Option<&str>, Option<&str>),
+    column: &str,
+    value: Option<&str>,
+    mut unit_of: impl FnMut(&str) -> Option<String>,
+) -> std::result::Result<(), (ProblemCode, &'static str)> {
+    if role == StaffRole::Rep {
+        return Err((ProblemCode::ReassignByManager, "only a manager or head office reassigns a card"));
+    }
+    let keeps = match (column, scope) {
+        ("territory_id", _) => scope.holds(owner, value),
+        (_, PeerScope::Units(units)) => unit_of(value.unwrap_or_default()).is_some_and(|unit| units.contains(&unit)),
+        (_, other) => other.holds(value, territory),
+    };
+    if keeps {
+        Ok(())
+    } else {
+        Err((ProblemCode::OutOfScope, "a card can only be handed to someone in your own part of the organisation"))
+    }
+}
+
 pub fn scope_of(conn: &Connection, staff: &str) -> Result<(PeerScope, StaffRole)> {
     let (role, unit): (String, String) = conn
         .prepare_cached("SELECT role, org_unit_id FROM staff WHERE id = ?1")?

@@ -57,6 +57,11 @@ fn card(book: &Book, name: &str, extra: Value) -> CustomerId {
     let mut f = json!({"name": name, "lifecycle": "active"});
     let Value::Object(extra) = extra else { panic!("extra fields are an object") };
     f.as_object_mut().expect("object").extend(extra);
+    // Head office names who looks after a card: the first rep unless the test says.
+    if f.get("ownerId").is_none() && f.get("territoryId").is_none() {
+        let rep = book.staff().expect("staff").into_iter().find(|s| s.role == StaffRole::Rep).expect("a rep");
+        f["ownerId"] = json!(rep.id);
+    }
     book.create_customer(&NewCustomer { fields: fields(f), ..Default::default() }).expect("card").card.id
 }
 
@@ -99,7 +104,7 @@ fn default_code_lists_classify_cards_and_unknown_or_retired_codes_are_refused_le
     let err = o
         .book
         .create_customer(&NewCustomer {
-            fields: fields(json!({"name": "新店", "industry": "mining"})),
+            fields: fields(json!({"name": "新店", "industry": "mining", "ownerId": o.rep})),
             ..Default::default()
         })
         .expect_err("unknown code on a new card");

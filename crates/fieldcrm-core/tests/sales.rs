@@ -113,7 +113,10 @@ fn a_dry_run_says_what_the_commit_does_and_writes_nothing() {
     let office = &w.office.book;
     let at = dir();
     let existing = office
-        .create_customer(&customer("华星农资有限公司", json!({"phone": "13800000001", "code": "C001"})))
+        .create_customer(&customer(
+            "华星农资有限公司",
+            json!({"phone": "13800000001", "code": "C001", "ownerId": w.people[0].staff_id}),
+        ))
         .expect("card")
         .card
         .id;
@@ -256,7 +259,7 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
     rows(&["丙农资", "丁农资"]);
     let (dry, _) = phases(office, &req, false);
     assert_eq!(dry.created, 2);
-    office.create_customer(&customer("丙农资", json!({}))).expect("card");
+    office.create_customer(&customer("丙农资", json!({"ownerId": w.people[0].staff_id}))).expect("card");
     let (done, committed) = phases(office, &req, true);
     assert_eq!(committed, ["reading", "checking", "writing"]);
     assert_eq!((done.created, done.duplicates), (1, 1), "the new card makes row 2 a duplicate");
@@ -293,18 +296,18 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
     }
     let one = Book::open(&path, w.office.clock.clone()).expect("one");
     let two = Book::open(&path, w.office.clock.clone()).expect("two");
-    let me = one.staff().expect("staff").remove(0).name;
-    std::fs::write(at.path().join("c.csv"), format!("客户名称,业务员\n壬农资,{me}\n")).expect("csv");
+    let me = one.staff().expect("staff").remove(0);
+    std::fs::write(at.path().join("c.csv"), format!("客户名称,业务员\n壬农资,{}\n", me.name)).expect("csv");
     let csv = request(&at.path().join("c.csv"), ImportKind::Customers);
     assert_eq!(phases(&one, &csv, false).0.created, 1);
-    two.create_customer(&customer("壬农资", json!({}))).expect("card");
+    two.create_customer(&customer("壬农资", json!({"ownerId": me.id}))).expect("card");
     let (done, committed) = phases(&one, &csv, true);
     assert_eq!(committed, ["reading", "checking", "writing"]);
     assert_eq!((done.created, done.duplicates), (0, 1));
 
     // Another program changed a card with SQL of its own (staged by the
     // capture triggers, not sealed): the file's row now has its phone.
-    std::fs::write(at.path().join("d.csv"), format!("客户名称,联系电话,业务员\n癸农资,13912345678,{me}\n"))
+    std::fs::write(at.path().join("d.csv"), format!("客户名称,联系电话,业务员\n癸农资,13912345678,{}\n", me.name))
         .expect("csv");
     let csv = request(&at.path().join("d.csv"), ImportKind::Customers);
     assert_eq!(phases(&one, &csv, false).0.created, 1);
@@ -321,7 +324,10 @@ fn a_large_import_writes_every_card_with_its_records_and_history_in_file_order()
     let office = &w.office.book;
     let at = dir();
     let existing = office
-        .create_customer(&customer("老客户农资店", json!({"code": "OLD1", "phone": "13700000000"})))
+        .create_customer(&customer(
+            "老客户农资店",
+            json!({"code": "OLD1", "phone": "13700000000", "ownerId": w.people[0].staff_id}),
+        ))
         .expect("card")
         .card
         .id;

@@ -6,7 +6,8 @@ mod world;
 use chrono::Duration;
 use fieldcrm_core::api::CardEdit;
 use fieldcrm_core::card::FieldChange;
-use serde_json::json;
+use fieldcrm_core::error::ProblemCode;
+use serde_json::{json, Value};
 use world::{cards, customer, World};
 
 #[test]
@@ -188,26 +189,38 @@ fn a_card_handed_to_another_rep_arrives_whole_with_its_history_and_leaves_the_ol
 }
 
 #[test]
-fn head_office_refuses_changes_outside_authority_tells_the_author_and_keeps_the_rest() {
+fn a_laptop_refuses_what_head_office_would_refuse_with_the_same_code() {
     let w = World::new(2);
     let rep = &w.people[0];
     let id = rep.book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
     w.settle();
-    // A rep may not hand a card to someone else, nor change the organisation.
-    rep.book
+    let before = rep.book.customer(id).expect("card");
+    // A rep may not hand a card to someone else, nor change the organisation:
+    // head office's merge refuses both, so the laptop refuses them first.
+    let reassign = rep
+        .book
         .edit_customer(&CardEdit {
             customer_id: id,
             changes: vec![FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) }],
         })
-        .expect("local edit");
-    rep.book
+        .expect_err("a rep does not reassign");
+    assert_eq!(reassign.problems[0].code, ProblemCode::ReassignByManager, "{reassign:?}");
+    assert_eq!(reassign.problems[0].field, "ownerId");
+    let unit = rep
+        .book
         .add_org_unit(&fieldcrm_core::api::NewOrgUnit {
             parent_id: Some(w.territories[0].parse().expect("id")),
             kind: fieldcrm_core::model::OrgUnitKind::Other,
             name: "私设网点".into(),
             code: None,
         })
-        .expect("local org unit");
+        .expect_err("only head office changes the organisation");
+    assert_eq!(unit.problems[0].code, ProblemCode::OfficeOnly, "{unit:?}");
+    assert_eq!(rep.book.customer(id).expect("card"), before, "nothing of the refused edit was kept");
+    assert!(
+        !rep.book.org_units().expect("units").iter().any(|u| u.name == "私设网点"),
+        "the refused unit is not there"
+    );
     rep.book
         .edit_customer(&CardEdit {
             customer_id: id,
@@ -215,16 +228,35 @@ fn head_office_refuses_changes_outside_authority_tells_the_author_and_keeps_the_
         })
         .expect("allowed edit");
     let report = w.send(0).expect("send");
-    assert_eq!(report.rejected, 2, "{report:?}");
+    assert_eq!(report.rejected, 0, "nothing the laptop accepted is refused: {report:?}");
     w.receive(0).expect("receive");
-    let rejections = rep.book.rejections().expect("rejections");
-    let reasons: Vec<&str> = rejections.iter().map(|r| r.reason.as_str()).collect();
-    assert!(reasons.contains(&"reassign_by_manager") && reasons.contains(&"office_only"), "{reasons:?}");
+    assert!(rep.book.rejections().expect("rejections").is_empty());
     let card = rep.book.customer(id).expect("card");
-    assert_eq!(card.fields.get("ownerId"), Some(&json!(rep.staff_id)), "the refused reassignment was undone");
-    assert_eq!(card.fields.get("phone"), Some(&json!("13800000009")), "the allowed edit in the same file was kept");
-    assert!(!rep.book.org_units().expect("units").iter().any(|u| u.name == "私设网点"), "the refused unit is gone");
+    assert_eq!(card.fields.get("phone"), Some(&json!("13800000009")));
     assert_eq!(w.office.book.customer(id).expect("office").fields, card.fields);
+
+    // The manager hands cards over within the region, and not outside it.
+    let manager = w.manager();
+    manager
+        .book
+        .edit_customer(&CardEdit {
+            customer_id: id,
+            changes: vec![FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) }],
+        })
+        .expect("a manager reassigns within the region");
+    let outside =
+        w.office.book.org_units().expect("units").into_iter().find(|u| u.depth == 0).expect("head office unit");
+    let refused = manager
+        .book
+        .edit_customer(&CardEdit {
+            customer_id: id,
+            changes: vec![FieldChange { field: "territoryId".into(), expected: None, value: json!(outside.id) }],
+        })
+        .expect_err("not outside the region");
+    assert_eq!(refused.problems[0].code, ProblemCode::OutOfScope, "{refused:?}");
+    let report = w.send(w.people.len() - 1).expect("send");
+    assert_eq!(report.rejected, 0, "{report:?}");
+    assert_eq!(w.office.book.customer(id).expect("office").fields.get("ownerId"), Some(&json!(w.people[1].staff_id)));
 }
 
 #[test]
@@ -746,5 +778,55 @@ fn a_card_handed_to_another_rep_while_its_old_rep_routes_it_leaves_the_route_eve
             w.people[1].book.history(handed, 100).expect("history"),
             "the new rep has the same history"
         );
+    }
+}
+
+#[test]
+fn head_office_names_who_looks_after_a_new_card_and_every_card_gets_the_next_code() {
+    let w = World::new(2);
+    let office = &w.office.book;
+    let refused = office.create_customer(&customer("无主农资", json!({}))).expect_err("head office names an owner");
+    assert_eq!(refused.problems[0].code, ProblemCode::OwnerNeeded, "{refused:?}");
+    assert_eq!(refused.problems[0].field, "ownerId");
+
+    let by_rep = office
+        .create_customer(&customer("华星农业", json!({"ownerId": w.people[0].staff_id})))
+        .expect("owned by a rep")
+        .card;
+    assert_eq!(by_rep.fields["code"], json!("C0000001"));
+    assert_eq!(by_rep.fields["territoryId"], json!(w.territories[0]), "the territory follows the rep");
+    // Only a region: its person in charge, the regional manager, looks after it.
+    let by_region = office
+        .create_customer(&customer("丰收农资", json!({"territoryId": w.region})))
+        .expect("owned by a region")
+        .card;
+    assert_eq!(by_region.fields["ownerId"], json!(w.manager().staff_id));
+    assert_eq!(by_region.fields["code"], json!("C0000002"));
+    // A territory whose one rep looks after it.
+    let by_territory = office
+        .create_customer(&customer("绿野农资", json!({"territoryId": w.territories[1]})))
+        .expect("territory")
+        .card;
+    assert_eq!(by_territory.fields["ownerId"], json!(w.people[1].staff_id));
+    assert_eq!(by_territory.fields["code"], json!("C0000003"));
+    // A code typed in (the ERP's) is kept and does not move the series.
+    let typed = office
+        .create_customer(&customer("老客户", json!({"ownerId": w.people[0].staff_id, "code": "ERP-77"})))
+        .expect("typed code")
+        .card;
+    assert_eq!(typed.fields["code"], json!("ERP-77"));
+
+    // A card a rep creates offline has no code until head office merges it;
+    // the code head office gives it travels back.
+    let offline = w.people[0].book.create_customer(&customer("新开农资店", json!({}))).expect("rep card").card;
+    assert_eq!(offline.fields["code"], Value::Null, "{:?}", offline.fields);
+    w.send(0).expect("send");
+    assert_eq!(office.customer(offline.id).expect("merged").fields["code"], json!("C0000004"));
+    w.receive(0).expect("receive");
+    assert_eq!(w.people[0].book.customer(offline.id).expect("back").fields["code"], json!("C0000004"));
+    w.settle();
+    let (held, at_office) = (cards(&w.people[0].book), cards(office));
+    for (id, card) in &held {
+        assert_eq!(Some(card), at_office.get(id), "the rep's card {id} is head office's");
     }
 }

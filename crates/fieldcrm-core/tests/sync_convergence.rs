@@ -442,15 +442,25 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The cases (`PROPTEST_CASES`, 2,000 unless set) run as two halves at once,
+/// one per core: the test binary runs its tests in parallel.
+fn half_of_the_cases() -> ProptestConfig {
+    let cases: u32 = std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000);
+    ProptestConfig { cases: cases.div_ceil(2), max_shrink_iters: 2000, ..ProptestConfig::default() }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000),
-        max_shrink_iters: 2000,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(half_of_the_cases())]
 
     #[test]
     fn every_laptop_ends_with_exactly_its_scope_identical_to_head_office(ops in prop::collection::vec(op(), 1..60)) {
+        run(&ops)?;
+    }
+
+    #[test]
+    fn every_laptop_ends_with_exactly_its_scope_identical_to_head_office_other_half(
+        ops in prop::collection::vec(op(), 1..60),
+    ) {
         run(&ops)?;
     }
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
+import { ElSelect } from 'element-plus'
 import NewCustomer from '../views/NewCustomer.vue'
 import { mountWith, until } from './helpers'
 import { TestBook } from './testBook'
@@ -60,5 +61,33 @@ describe('new customer form', () => {
     await until(() => Boolean(w.emitted('created')))
     const card = await backend.getCustomer(w.emitted('created')![0][0] as string)
     expect(card.keyPeople.map((p) => p.fields)).toEqual([expect.objectContaining({ role: 'owner', name: '张伟', phone: '13900000000' })])
+  })
+
+  it('makes head office name who looks after the card: a rep, or only a region, and gives it the next customer code', async () => {
+    const backend = await TestBook.create({ as: 'office' })
+    ;({ wrapper } = await mountWith(NewCustomer, backend))
+    const w = wrapper
+    expect(w.find('[data-testid=code-hint]').text()).toBe('保存时由总部按编码规则分配')
+    await w.find('[data-testid=field-name] input').setValue('华星农业')
+    await w.find('[data-testid=save-customer]').trigger('click')
+    await until(() => w.find('[data-testid=field-ownerId] .el-form-item__error').exists())
+    expect(w.find('[data-testid=field-ownerId] .el-form-item__error').text()).toBe('请选择负责的业务员，或只选区域由该区域的负责人负责')
+    expect(w.emitted('created')).toBeUndefined()
+
+    // Only the region: its manager looks after the card.
+    const region = backend.units.find((u) => u.id === backend.person('manager').orgUnitId)!
+    const territory = w.findAllComponents(ElSelect).find((s) => s.element.closest('[data-testid=field-territoryId]'))!
+    territory.vm.$emit('update:modelValue', region.id)
+    await w.find('[data-testid=save-customer]').trigger('click')
+    await until(() => Boolean(w.emitted('created')))
+    const card = await backend.getCustomer(w.emitted('created')![0][0] as string)
+    expect(card.fields).toMatchObject({ ownerId: backend.person('manager').id, territoryId: region.id })
+    expect(String(card.fields.code)).toMatch(/^C\d{7}$/)
+  })
+
+  it("tells a rep the code comes from head office's merge", async () => {
+    const backend = await TestBook.create()
+    ;({ wrapper } = await mountWith(NewCustomer, backend))
+    expect(wrapper.find('[data-testid=code-hint]').text()).toBe('客户编码在总部合并后分配')
   })
 })

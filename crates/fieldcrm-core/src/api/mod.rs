@@ -597,8 +597,26 @@ impl Book {
         self.write(|tx| {
             let actor = self.actor(tx, "create")?;
             let mut fields = new.fields.clone();
-            if fields.get("ownerId").is_none_or(|v| v.is_null()) {
-                fields.insert("ownerId".into(), serde_json::Value::from(actor.staff.to_string()));
+            let given = |fields: &Fields, key: &str| fields.get(key).is_some_and(|v| !v.is_null());
+            let role = org::staff_member(tx, actor.staff)?.role;
+            if !given(&fields, "ownerId") {
+                // A rep owns what they create; anyone else names the rep, or
+                // a unit whose person in charge looks after the card.
+                let owner = if card::code::owns_what_they_create(role) {
+                    actor.staff
+                } else if let Some(unit) = fields.get("territoryId").and_then(|v| v.as_str()) {
+                    card::code::head_of_unit(tx, unit)?
+                } else {
+                    return Err(Error::invalid(
+                        "ownerId",
+                        ProblemCode::OwnerNeeded,
+                        "choose the rep who looks after the card, or a region whose person in charge does",
+                    ));
+                };
+                fields.insert("ownerId".into(), serde_json::Value::from(owner.to_string()));
+            }
+            if role == StaffRole::HeadOffice && !given(&fields, "code") {
+                fields.insert("code".into(), serde_json::Value::from(card::code::next(tx)?));
             }
             if fields.get("territoryId").is_none_or(|v| v.is_null()) {
                 if let Some(owner) = fields.get("ownerId").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()) {

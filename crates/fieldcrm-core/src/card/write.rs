@@ -525,6 +525,39 @@ fn cross_field_warnings(values: &[Checked]) -> Vec<FieldProblem> {
     warnings
 }
 
+/// A change of a card's owner or territory hands the card over: the person
+/// making it must be allowed to, by the rule head office's merge applies
+/// ([`crate::org::check_handover`]), so nothing looks accepted here that the
+/// merge would refuse.
+fn check_handover(
+    tx: &Transaction<'_>,
+    id: &str,
+    writes: &[(&FieldDef, SqlValue, Json, Json)],
+    actor: Actor,
+) -> Result<()> {
+    let handovers: Vec<_> = writes.iter().filter(|(d, ..)| matches!(d.key, "ownerId" | "territoryId")).collect();
+    if handovers.is_empty() {
+        return Ok(());
+    }
+    let (scope, role) = crate::org::scope_of(tx, &actor.staff.to_string())?;
+    let (owner, territory): (Option<String>, Option<String>) = tx
+        .prepare_cached("SELECT owner_id, territory_id FROM customer WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut unit_of = tx.prepare_cached("SELECT org_unit_id FROM staff WHERE id = ?1")?;
+    for (def, _, _, value) in handovers {
+        crate::org::check_handover(
+            role,
+            &scope,
+            (owner.as_deref(), territory.as_deref()),
+            def.column,
+            value.as_str(),
+            |person| unit_of.query_row([person], |r| r.get(0)).optional().ok().flatten(),
+        )
+        .map_err(|(code, message)| Error::invalid(def.key, code, message))?;
+    }
+    Ok(())
+}
+
 /// Adds a child record (key person, address, credit incident) to an existing
 /// card: a new revision of the card.
 pub fn insert_child(
@@ -733,6 +766,7 @@ pub fn patch_unindexed(
         if let Some(supplier) = checked.iter().find(|c| c.def.key == "supplierId").and_then(|c| c.json.as_str()) {
             check_supplier(tx, customer, supplier)?;
         }
+        check_handover(tx, id, &writes, actor)?;
         add_verification_follow_ups(tx, id, &mut writes, &mut checked)?;
     } else {
         warnings.extend(child_warnings(entity, &checked, today));

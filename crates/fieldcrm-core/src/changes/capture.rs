@@ -290,6 +290,9 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
         return Ok(0);
     }
     let (mut state, office, seen) = load_seal_state(tx)?;
+    if !office {
+        refuse_office_only(tx)?;
+    }
     if office {
         let changed: bool = tx
             .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_pending WHERE col <> '*')")?
@@ -390,6 +393,32 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
 
 /// This device's clock and counters, whether it is head office, and what it
 /// last received from head office.
+/// A laptop that belongs to head office's organisation does not change what
+/// only head office changes (its organisation, code lists, products …): head
+/// office's merge would refuse it, so the laptop refuses it first, with the
+/// same code. A book that has not joined yet keeps its own organisation.
+fn refuse_office_only(tx: &Transaction<'_>) -> Result<()> {
+    let joined: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_peer WHERE is_office = 1)")?
+        .query_row([], |r| r.get(0))?;
+    if !joined {
+        return Ok(());
+    }
+    let tables: Vec<String> = tx
+        .prepare_cached("SELECT DISTINCT tbl FROM sync_pending")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    match SYNCED.iter().find(|t| t.authority == manifest::Authority::OfficeOnly && tables.contains(&t.name.to_string()))
+    {
+        Some(table) => Err(crate::error::Error::invalid(
+            table.name,
+            crate::error::ProblemCode::OfficeOnly,
+            format!("only head office changes the {}", table.label_en),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn load_seal_state(tx: &Transaction<'_>) -> Result<(State, bool, i64)> {
     Ok(tx
         .prepare_cached(

@@ -182,7 +182,29 @@ pub fn import_from_device(
     .execute(params![peer.device_id, received_upto, header.ack, state.version, timestamp(now), offset_ms])?;
     set_capture(tx, true)?;
     leave_others_routes(tx, &rerouted, now)?;
+    number_new_cards(tx, body, now)?;
     Ok(report)
+}
+
+/// Head office's own changes after a merge are made as head office.
+fn office_actor(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<crate::org::Actor> {
+    let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
+    let zone = crate::clock::Zone::of(tx)?;
+    Ok(crate::org::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None, zone })
+}
+
+/// Gives the cards of the file that have no customer code yet (a laptop
+/// created them) the next codes of head office's series; the codes travel
+/// back like any change head office makes.
+fn number_new_cards(tx: &Transaction<'_>, body: &Body, now: DateTime<Utc>) -> Result<()> {
+    let cards: BTreeSet<crate::ids::CustomerId> =
+        body.changes.iter().filter(|c| c.t == "customer").filter_map(|c| c.k.parse().ok()).collect();
+    if cards.is_empty() {
+        return Ok(());
+    }
+    let cards: Vec<_> = cards.into_iter().collect();
+    crate::card::code::assign_missing(tx, &cards, office_actor(tx, now)?)?;
+    Ok(())
 }
 
 /// Reads what [`plan_from_device`] needs: every row the file names with the
@@ -297,9 +319,7 @@ fn leave_others_routes(tx: &Transaction<'_>, cards: &BTreeSet<String>, now: Date
     if cards.is_empty() {
         return Ok(());
     }
-    let profile = crate::org::profile(tx)?.ok_or(Error::NoProfile)?;
-    let zone = crate::clock::Zone::of(tx)?;
-    let actor = crate::org::Actor { staff: profile.staff_id, at: now, source: "sync", source_id: None, zone };
+    let actor = office_actor(tx, now)?;
     for card in cards.iter().filter_map(|c| c.parse().ok()) {
         crate::card::write::leave_others_route(tx, card, actor)?;
     }

@@ -395,25 +395,10 @@ impl Planner {
             ));
         }
         if table.name == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
-            if role == StaffRole::Rep {
-                return Err(refuse(ProblemCode::ReassignByManager, "only a manager or head office reassigns a card"));
-            }
-            let value = change.v.as_str();
-            let keeps = match change.c.as_str() {
-                "territory_id" => scope.holds(owner, value),
-                _ => match scope {
-                    PeerScope::Units(units) => {
-                        self.view.staff_units.get(value.unwrap_or_default()).is_some_and(|unit| units.contains(unit))
-                    }
-                    other => other.holds(value, territory),
-                },
-            };
-            if !keeps {
-                return Err(refuse(
-                    ProblemCode::OutOfScope,
-                    "a card can only be handed to someone in your own part of the organisation",
-                ));
-            }
+            crate::org::check_handover(role, scope, (owner, territory), &change.c, change.v.as_str(), |person| {
+                self.view.staff_units.get(person).cloned()
+            })
+            .map_err(|(reason, message)| refuse(reason, message))?;
         }
         Ok(())
     }

@@ -260,14 +260,19 @@ describe('routes page', () => {
   })
 
   it("shows the refusal of another rep's customer and changes nothing", async () => {
-    const { backend, ids, routeId } = await bookWithRoute(['华星农业'], ['绿丰农资'])
+    // The regional manager plans 王强's route; the cards of both reps are on the manager's laptop.
+    const backend = await TestBook.create({ as: 'manager', customers: ['华星农业', '绿丰农资'] })
+    const ids = await idsOf(backend)
+    const { route } = await backend.createRoute({ name: '周一北线', weekday: 1, ownerId: backend.person('rep').id })
+    await backend.addRouteStops({ routeId: route.id, customers: [ids['华星农业']] })
+    const routeId = route.id
     const w = await mountPage(backend)
     await openRoute(w, '周一北线', 1)
     await w.find('[data-testid=add-stops]').trigger('click')
     await until(() => addOptions().length === 1)
     clickOption('绿丰农资')
     await until(() => (selectOf(w, 'add-stops-select').props('modelValue') as string[]).length === 1)
-    // Meanwhile the card went to another rep (handed over on this laptop, not yet synced): the book refuses it.
+    // Meanwhile the manager handed the card to another rep (in another window): the book refuses it.
     await backend.editCustomer({ customerId: ids['绿丰农资'], changes: [{ field: 'ownerId', value: backend.person('rep2').id }] })
     expect((await backend.getCustomer(ids['绿丰农资'])).ownerName).toBe('赵刚')
     await w.find('[data-testid=add-stops-confirm]').trigger('click')

@@ -152,9 +152,12 @@ describe('sync page', () => {
   it('lists refused changes and cards that moved away', async () => {
     const backend = await TestBook.create({ customers: ['华星农业', '绿丰农资'] })
     const [id, other] = backend.customers
-    // A rep may not hand a card on: head office refuses it and puts its own value back.
+    // A rep may not hand a card on: the app refuses it, and when another program
+    // writes it into the book anyway, head office refuses it and puts its own value back.
     const rep2 = backend.person('rep2').id
-    await backend.editCustomer({ customerId: id, changes: [{ field: 'ownerId', value: rep2 }] })
+    const refused = await backend.editCustomer({ customerId: id, changes: [{ field: 'ownerId', value: rep2 }] }).catch((e) => e)
+    expect(refused.problems.map((p: { code: string }) => p.code)).toEqual(['reassign_by_manager'])
+    await backend.fixture('sync_foreign_edit', { customer: id, to: 'rep2' })
     // Head office hands the other card to 赵刚; the round takes it off this laptop.
     await backend.fixture('sync_move_away', { customer: other, to: 'rep2' })
     const w = await syncPage(backend)

@@ -12,7 +12,7 @@ import type { TestProject } from 'vitest/node'
 export default async function setup(project: TestProject) {
   const binary = process.env.FIELDCRM_TESTSERVER ?? resolve(__dirname, '../../../target/debug/fieldcrm-testserver')
   if (!existsSync(binary)) {
-    throw new Error(`${binary} is missing: build it with \`cargo build -p fieldcrm-testserver\` (make ui-test does)`)
+    throw new Error(`${binary} is missing: build it with \`cargo build -p fieldcrm-testserver\` (make ui-test builds it with everything the tests run)`)
   }
   const server: ChildProcess = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] })
   const url = await new Promise<string>((done, fail) => {

@@ -903,7 +903,12 @@ onPace: boolean,
  * targets short of their contacts (`short` of them); for a share of
  * customers, the customers not yet visited, to choose `short` from.
  */
-behind: Array<Behind>, behindCount: number, };
+behind: Array<Behind>, behindCount: number, 
+/**
+ * `behind` is whom to choose from (a share of the customers meets the
+ * rule), not who is short of their contacts.
+ */
+chooseFrom: boolean, };
 
 export type PersonCompliance = { staffId: StaffId, name: string, role: StaffRole, unitName: string, rules: Array<RuleResult>, 
 /**

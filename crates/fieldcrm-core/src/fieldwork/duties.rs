@@ -130,6 +130,9 @@ pub struct RuleResult {
     /// customers, the customers not yet visited, to choose `short` from.
     pub behind: Vec<Behind>,
     pub behind_count: u32,
+    /// `behind` is whom to choose from (a share of the customers meets the
+    /// rule), not who is short of their contacts.
+    pub choose_from: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -666,6 +669,7 @@ fn judged(rule: &DutyRule, done: u32, required: u32, mut behind: Vec<Behind>, go
         on_pace: done >= pace,
         behind,
         behind_count,
+        choose_from: matches!(rule.kind, DutyKind::VisitCustomers | DutyKind::SpotChecks),
     }
 }
 

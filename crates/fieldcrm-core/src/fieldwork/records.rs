@@ -321,7 +321,7 @@ fn next_step(
 /// - otherwise (no route, a route of someone else's or one toured any day, a
 ///   call with a colleague): the [`DEFAULT_DUE_WORK_DAYS`]th work day after
 ///   `from`, work days as the visit plan counts them (Monday to Saturday).
-pub fn default_due(
+pub(crate) fn default_due(
     conn: &Connection,
     staff: StaffId,
     customer: Option<CustomerId>,

@@ -312,13 +312,25 @@ pub struct SalesOverview {
     pub amount: i64,
 }
 
+/// What sales data the book holds.
+///
+/// Read from the summed figures (`sales_fact`), not the lines: on 3.3 million
+/// lines the lines took 2.2 s, the figures 0.3 s, and the sales page shows
+/// this beside its first chart. The first and last day are the ends of the
+/// figures' key; the customers are those with a line, found through the
+/// lines' customer index.
 pub fn overview(conn: &Connection) -> Result<SalesOverview> {
-    Ok(conn.query_row(
-        "SELECT (SELECT count(*) FROM product), count(*), count(DISTINCT customer_id), min(sold_on), max(sold_on),
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM product), coalesce(sum(lines), 0),
+                (SELECT count(*) FROM sales_customer_key k
+                  WHERE EXISTS (SELECT 1 FROM sales_line s WHERE s.customer_id = k.customer_id)),
+                (SELECT date(min(day) + 2440587.5) FROM sales_fact),
+                (SELECT date(max(day) + 2440587.5) FROM sales_fact),
                 coalesce(sum(amount), 0)
-           FROM sales_line",
-        [],
-        |r| {
+           FROM sales_fact",
+        )?
+        .query_row([], |r| {
             Ok(SalesOverview {
                 products: r.get(0)?,
                 lines: r.get(1)?,
@@ -327,8 +339,7 @@ pub fn overview(conn: &Connection) -> Result<SalesOverview> {
                 last_day: r.get(4)?,
                 amount: r.get(5)?,
             })
-        },
-    )?)
+        })?)
 }
 
 /// One sales line as a card shows it.
@@ -472,6 +483,17 @@ mod tests {
             }
             let (kept, fresh) = figures(&tx);
             prop_assert_eq!(&kept, &fresh);
+            // The overview, read from the figures, says what the lines say.
+            let shown = overview(&tx).expect("overview");
+            let counted: (u32, u32, Option<String>, Option<String>, i64) = tx
+                .query_row(
+                    "SELECT count(*), count(DISTINCT customer_id), min(sold_on), max(sold_on), coalesce(sum(amount), 0)
+                       FROM sales_line",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .expect("lines");
+            prop_assert_eq!((shown.lines, shown.customers, shown.first_day, shown.last_day, shown.amount), counted);
             rebuild_facts(&tx).expect("rebuild");
             let (rebuilt, _) = figures(&tx);
             prop_assert_eq!(rebuilt, fresh);

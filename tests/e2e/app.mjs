@@ -1,9 +1,97 @@
-// The pieces every end-to-end test needs around the real app: tauri-driver
-// started on a book, and waiting for the app to let go of that book.
+// The pieces every end-to-end test needs around the real app: where the
+// built programs are, tauri-driver started on a book, waiting for the app to
+// let go of that book, and [`e2e`](#e2e), which runs one test with all of it.
 
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Session } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const profile = process.env.E2E_PROFILE ?? 'debug';
+/** The app and the CLI under test (`E2E_PROFILE` picks the build, debug unless set). */
+export const app = join(root, 'target', profile, 'fieldcrm-desktop');
+export const cli = join(root, 'target', profile, 'fieldcrm');
+/** Where screenshots go. */
+export const out = join(root, 'target', 'e2e');
+
+/** A new temporary folder for test `name`'s books and files. */
+export function workFolder(name) {
+  mkdirSync(out, { recursive: true });
+  return mkdtempSync(join(tmpdir(), `fieldcrm-e2e-${name}-`));
+}
+
+/** The CLI on `book`, as head office scripts it: `--json`, its answer parsed. */
+export const cliOn =
+  (book) =>
+  (...args) =>
+    JSON.parse(execFileSync(cli, ['--db', book, '--json', ...args], { encoding: 'utf8' }));
+
+/** Throws `message` unless `ok`. */
+export function assert(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** The steps of test `name`: each is logged, and a failure names the step it happened in. */
+export function steps(name) {
+  const done = [];
+  return {
+    log: (message) => console.log(`${name} e2e: ${message}`),
+    step(what) {
+      done.push(what);
+      console.log(`${name} e2e: ${what}`);
+    },
+    failed(error) {
+      console.error(`${name} e2e failed at "${done.at(-1)}": ${error.stack ?? error}`);
+    },
+  };
+}
+
+/** Saves what `session` shows as target/e2e/`file`.png. */
+export async function screenshot(session, file) {
+  writeFileSync(join(out, `${file}.png`), Buffer.from(await session.screenshot(), 'base64'));
+}
+
+/**
+ * Runs end-to-end test `name` on `book` in folder `work`: starts the app on
+ * the book through tauri-driver, runs `drive(session, t)` in it, ends the
+ * session and waits for the app to let go of the book, then runs `check(t)`
+ * (which reads the book with the CLI). `t.step(what)` names the step a
+ * failure is reported at; `t.shot(what)` saves a screenshot `name-what.png`.
+ * A failure saves `name-failure.png`. Removes `work` and exits with the result.
+ */
+export async function e2e({ name, work, book }, drive, check = async () => {}) {
+  const { log, step, failed } = steps(name);
+  let session;
+  const t = { step, shot: (what) => screenshot(session, `${name}-${what}`) };
+  let ok = true;
+  const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
+  try {
+    session = await Session.start(base, app);
+    await drive(session, t);
+  } catch (error) {
+    ok = false;
+    failed(error);
+    if (session) await t.shot('failure').catch(() => {});
+  } finally {
+    if (session) await session.end().catch(() => {});
+    driver.kill();
+    await released(book, log).catch(() => {});
+  }
+  if (ok) {
+    try {
+      await check(t);
+    } catch (error) {
+      ok = false;
+      failed(error);
+    }
+  }
+  log(`screenshots in ${out}`);
+  await removeWork(work, [book]);
+  console.log(ok ? '1 passed, 0 failed' : '0 passed, 1 failed');
+  process.exit(ok ? 0 : 1);
+}
 
 /**
  * The environment the app (or the driver that starts it) runs in on `book`:

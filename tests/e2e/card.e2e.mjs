@@ -4,24 +4,16 @@
 // English; a second app on the same book is refused. Screenshots are saved
 // under target/e2e/.
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { appEnv, removeWork } from './app.mjs';
+import { app, appEnv, cliOn, lockHolder, out, removeWork, screenshot, steps, workFolder } from './app.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const profile = process.env.E2E_PROFILE ?? 'debug';
-const app = join(root, 'target', profile, 'fieldcrm-desktop');
-const cli = join(root, 'target', profile, 'fieldcrm');
-const out = join(root, 'target', 'e2e');
 const port = 4444 + Math.floor(Math.random() * 1000);
-mkdirSync(out, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-'));
+const work = workFolder('card');
 const book = join(work, 'book.sqlite');
 
+// One driver for both apps of the test: the second one is refused the book the first holds.
 const driver = spawn('tauri-driver', ['--port', String(port)], {
   env: appEnv(book),
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -39,20 +31,10 @@ async function waitForDriver() {
   throw new Error('tauri-driver did not start');
 }
 
-/**
- * Waits until the book's lock is (or is not) held by an app. Reads /proc/locks
- * rather than trying the lock, which would race with the app taking it.
- */
+/** Waits until the book's lock is (or is not) held by an app. */
 async function lockState(held, why = `the book's lock never became ${held ? 'held' : 'free'}`) {
   for (let i = 0; i < 150; i++) {
-    let isHeld = false;
-    try {
-      const inode = statSync(`${book}.lock`).ino;
-      isHeld = readFileSync('/proc/locks', 'utf8')
-        .split('\n')
-        .some((line) => line.split(/\s+/).some((field) => field.endsWith(`:${inode}`)));
-    } catch {}
-    if (isHeld === held) return;
+    if ((lockHolder(book) !== null) === held) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(why);
@@ -60,11 +42,7 @@ async function lockState(held, why = `the book's lock never became ${held ? 'hel
 
 let session;
 let failed = false;
-const steps = [];
-function step(name) {
-  steps.push(name);
-  console.log(`e2e: ${name}`);
-}
+const { log, step, failed: reportFailure } = steps('card');
 try {
   await waitForDriver();
   session = await Session.start(base, app);
@@ -72,7 +50,7 @@ try {
   step('a new book starts on the first-start screen, which opens the demo book');
   await session.click(await session.waitFor('[data-testid=open-demo]'));
   await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
-  writeFileSync(join(out, 'list.png'), Buffer.from(await session.screenshot(), 'base64'));
+  await screenshot(session, 'card-list');
 
   step('head office creates a card: it must say who looks after it, then the card gets the next customer code');
   await session.click(await session.waitFor('[data-testid=new-customer]'));
@@ -94,13 +72,13 @@ try {
   const row = await session.waitFor('[data-testid=customer-row][data-name="华星农业"]');
   const others = await session.find('[data-testid=customer-row]:not([data-name="华星农业"])');
   if (others.length > 0) throw new Error(`hxny also listed ${others.length} other customers`);
-  writeFileSync(join(out, 'search.png'), Buffer.from(await session.screenshot(), 'base64'));
+  await screenshot(session, 'card-search');
 
   step('opening the row shows the card');
   await session.click(row);
   await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
   await new Promise((r) => setTimeout(r, 300));
-  writeFileSync(join(out, 'card.png'), Buffer.from(await session.screenshot(), 'base64'));
+  await screenshot(session, 'card-card');
 
   step('an edit is saved and shows in the history');
   await session.click(await session.waitFor('[data-testid=edit-block-basic]'));
@@ -113,7 +91,7 @@ try {
   step('the app speaks English on request');
   await session.click(await session.waitFor('[data-testid=lang-switch]'));
   await session.waitFor('[data-testid=back-to-list]', { text: 'Back to list' });
-  writeFileSync(join(out, 'card-en.png'), Buffer.from(await session.screenshot(), 'base64'));
+  await screenshot(session, 'card-card-en');
   await session.click(await session.waitFor('[data-testid=lang-switch]'));
   await session.waitFor('[data-testid=back-to-list]', { text: '返回列表' });
   await session.end();
@@ -126,19 +104,19 @@ try {
     await lockState(true); // the first app holds it
     session = await Session.start(base, app);
     await session.waitFor('[data-testid=fatal-error]', { text: '另一个程序占用' });
-    writeFileSync(join(out, 'second-instance.png'), Buffer.from(await session.screenshot(), 'base64'));
+    await screenshot(session, 'card-second-instance');
   } finally {
     first.kill();
   }
-  const found = JSON.parse(execFileSync(cli, ['--db', book, '--json', 'customer', 'search', 'hxny']));
+  const found = cliOn(book)('customer', 'search', 'hxny');
   if (found.total !== 1) throw new Error(`the book should still hold the new card once, found ${found.total}`);
-  console.log(`e2e: screenshots in ${out}`);
+  log(`screenshots in ${out}`);
 } catch (error) {
   failed = true;
-  console.error(`e2e failed at "${steps.at(-1)}": ${error.message}`);
+  reportFailure(error);
   if (session) {
     try {
-      writeFileSync(join(out, 'failure.png'), Buffer.from(await session.screenshot(), 'base64'));
+      await screenshot(session, 'card-failure');
     } catch {}
   }
 } finally {

@@ -6,23 +6,12 @@
 // task, the card change with the visit as its source, and the submitted
 // report with its figures. Screenshots go to target/e2e/.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Session } from './webdriver.mjs';
-import { released, removeWork, startDriver } from './app.mjs';
+import { join } from 'node:path';
+import { assert, cliOn, e2e, workFolder } from './app.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const profile = process.env.E2E_PROFILE ?? 'debug';
-const app = join(root, 'target', profile, 'fieldcrm-desktop');
-const cli = join(root, 'target', profile, 'fieldcrm');
-const out = join(root, 'target', 'e2e');
-mkdirSync(out, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-fieldwork-'));
+const work = workFolder('fieldwork');
 const book = join(work, 'book.sqlite');
-const fieldcrm = (...args) => JSON.parse(execFileSync(cli, ['--db', book, '--json', ...args], { encoding: 'utf8' }));
+const fieldcrm = cliOn(book);
 
 fieldcrm('init', '--name', '王磊', '--role', 'rep', '--company', '华丰农业', '--unit', '寿光片区');
 const customer = fieldcrm('customer', 'add', '--set', 'name=华星农资店', '--set', 'phone=13800001111', '--set', 'lifecycle=active');
@@ -42,79 +31,53 @@ const due = new Date(Date.now() + 3 * 86400000 + 8 * 3600000).toISOString().slic
 const box = (id) =>
   [`[data-testid=${id}] input`, `input[data-testid=${id}]`, `[data-testid=${id}] textarea`, `textarea[data-testid=${id}]`].join(', ');
 
-const assert = (ok, message) => {
-  if (!ok) throw new Error(message);
-};
+await e2e(
+  { name: 'fieldwork', work, book },
+  async (session, { step, shot }) => {
+    await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
 
-let session;
-let failed = false;
-const steps = [];
-function step(name) {
-  steps.push(name);
-  console.log(`fieldwork e2e: ${name}`);
-}
-const shot = async (name) => writeFileSync(join(out, `fieldwork-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
-const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
-try {
-  session = await Session.start(base, app);
-  await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
+    step('the rep opens a card and logs a visit with findings, a next step and a new phone number');
+    await session.click(await session.waitFor('[data-testid=customer-row][data-name="华星农资店"]'));
+    await session.waitFor('[data-testid=card-title]', { text: '华星农资店' });
+    await session.click(await session.waitFor('[data-testid=card-tab-fieldwork]'));
+    await session.click(await session.waitFor('[data-testid=log-visit]'));
+    await session.waitFor('[data-testid=visit-dialog]');
+    visitDay = (await session.run("return document.querySelector('[data-testid=visit-check-in-item] input').value")).slice(0, 10);
+    await session.type(await session.waitFor(box('visit-purpose')), '例行拜访，核对库存');
+    await session.type(await session.waitFor(box('visit-stock')), '复合肥库存偏低');
+    await session.type(await session.waitFor(box('visit-next-step')), '补货 50 箱');
+    const dueInput = await session.waitFor(box('visit-next-due'));
+    await session.type(dueInput, `${due}\uE007`);
+    await session.type(await session.waitFor(box('visit-card-phone')), '13912345678');
+    await shot('visit-form');
+    await session.click(await session.waitFor('[data-testid=visit-save]'));
+    await session.waitFor('.el-message--success', { timeout: 10000 });
+    await session.waitFor('[data-testid=card-visit]', { text: '例行拜访，核对库存', timeout: 10000 });
+    await shot('card-visits');
 
-  step('the rep opens a card and logs a visit with findings, a next step and a new phone number');
-  await session.click(await session.waitFor('[data-testid=customer-row][data-name="华星农资店"]'));
-  await session.waitFor('[data-testid=card-title]', { text: '华星农资店' });
-  await session.click(await session.waitFor('[data-testid=card-tab-fieldwork]'));
-  await session.click(await session.waitFor('[data-testid=log-visit]'));
-  await session.waitFor('[data-testid=visit-dialog]');
-  visitDay = (await session.run("return document.querySelector('[data-testid=visit-check-in-item] input').value")).slice(0, 10);
-  await session.type(await session.waitFor(box('visit-purpose')), '例行拜访，核对库存');
-  await session.type(await session.waitFor(box('visit-stock')), '复合肥库存偏低');
-  await session.type(await session.waitFor(box('visit-next-step')), '补货 50 箱');
-  const dueInput = await session.waitFor(box('visit-next-due'));
-  await session.type(dueInput, `${due}\uE007`);
-  await session.type(await session.waitFor(box('visit-card-phone')), '13912345678');
-  await shot('visit-form');
-  await session.click(await session.waitFor('[data-testid=visit-save]'));
-  await session.waitFor('.el-message--success', { timeout: 10000 });
-  await session.waitFor('[data-testid=card-visit]', { text: '例行拜访，核对库存', timeout: 10000 });
-  await shot('card-visits');
+    step('the follow-up task is on the home screen');
+    await session.click(await session.waitFor('[data-testid=nav-home]'));
+    await session.waitFor('[data-testid=home-reminders]');
+    await session.waitFor('[data-testid=home-tasks]', { text: '补货 50 箱' });
+    await shot('home');
 
-  step('the follow-up task is on the home screen');
-  await session.click(await session.waitFor('[data-testid=nav-home]'));
-  await session.waitFor('[data-testid=home-reminders]');
-  await session.waitFor('[data-testid=home-tasks]', { text: '补货 50 箱' });
-  await shot('home');
-
-  step('the daily report is assembled from the visit and submitted with a summary');
-  await session.click(await session.waitFor('[data-testid=nav-reports]'));
-  const picker = await session.waitFor('[data-testid=report-day] input');
-  today = await session.run("return document.querySelector('[data-testid=report-day] input').value");
-  if (visitDay !== today) {
-    // The picker cannot be emptied (it has no clear): select its text and type over it.
-    await session.cmd('POST', `/element/${picker}/value`, { text: `\uE009a\uE009${visitDay}\uE007` });
-  }
-  await session.waitFor('[data-testid=report-visits-count]', { text: '1', timeout: 20000 });
-  await session.type(await session.waitFor(box('report-summary')), '拜访华星农资店，需补货。');
-  await session.click(await session.waitFor('[data-testid=report-submit]'));
-  const confirm = await session.waitFor('.el-message-box__btns .el-button--primary', { timeout: 5000 }).catch(() => null);
-  if (confirm) await session.click(confirm);
-  await session.waitFor('[data-testid=report-status]', { text: '已提交', timeout: 10000 });
-  await shot('report');
-} catch (error) {
-  failed = true;
-  console.error(`fieldwork e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
-  if (session) {
-    try {
-      writeFileSync(join(out, 'fieldwork-failure.png'), Buffer.from(await session.screenshot(), 'base64'));
-    } catch {}
-  }
-} finally {
-  if (session) await session.end().catch(() => {});
-  driver.kill();
-  await released(book, (m) => console.log(`fieldwork e2e: ${m}`)).catch(() => {});
-}
-
-if (!failed) {
-  try {
+    step('the daily report is assembled from the visit and submitted with a summary');
+    await session.click(await session.waitFor('[data-testid=nav-reports]'));
+    const picker = await session.waitFor('[data-testid=report-day] input');
+    today = await session.run("return document.querySelector('[data-testid=report-day] input').value");
+    if (visitDay !== today) {
+      // The picker cannot be emptied (it has no clear): select its text and type over it.
+      await session.cmd('POST', `/element/${picker}/value`, { text: `\uE009a\uE009${visitDay}\uE007` });
+    }
+    await session.waitFor('[data-testid=report-visits-count]', { text: '1', timeout: 20000 });
+    await session.type(await session.waitFor(box('report-summary')), '拜访华星农资店，需补货。');
+    await session.click(await session.waitFor('[data-testid=report-submit]'));
+    const confirm = await session.waitFor('.el-message-box__btns .el-button--primary', { timeout: 5000 }).catch(() => null);
+    if (confirm) await session.click(confirm);
+    await session.waitFor('[data-testid=report-status]', { text: '已提交', timeout: 10000 });
+    await shot('report');
+  },
+  async ({ step }) => {
     step('the book holds the visit, its task, the card change and the submitted report (read with the CLI)');
     const visits = fieldcrm('visit', 'list', '--customer', customerId);
     assert(visits.length === 1, `one visit recorded (${visits.length})`);
@@ -130,12 +93,5 @@ if (!failed) {
     const report = fieldcrm('report', 'show', 'daily', '--day', visitDay);
     assert(report.status === 'submitted' && report.summary === '拜访华星农资店，需补货。', `the daily report was submitted (${report.status})`);
     assert(report.content.totals.visits === 1 && report.content.totals.tasksCreated === (visitDay === today ? 1 : 0), 'with the day’s figures');
-  } catch (error) {
-    failed = true;
-    console.error(`fieldwork e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
-  }
-}
-console.log(`fieldwork e2e: screenshots in ${out}`);
-await removeWork(work, [book]);
-console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed');
-process.exit(failed ? 1 : 0);
+  },
+);

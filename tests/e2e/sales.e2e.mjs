@@ -10,23 +10,13 @@
 // book: the imported line is in the product analysis, in fen, and the refused
 // one is nowhere. Screenshots go to target/e2e/.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Session } from './webdriver.mjs';
-import { released, removeWork, startDriver } from './app.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assert, cliOn, e2e, workFolder } from './app.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const profile = process.env.E2E_PROFILE ?? 'debug';
-const app = join(root, 'target', profile, 'fieldcrm-desktop');
-const cli = join(root, 'target', profile, 'fieldcrm');
-const out = join(root, 'target', 'e2e');
-mkdirSync(out, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-sales-'));
+const work = workFolder('sales');
 const book = join(work, 'book.sqlite');
-const fieldcrm = (...args) => JSON.parse(execFileSync(cli, ['--db', book, '--json', ...args], { encoding: 'utf8' }));
+const fieldcrm = cliOn(book);
 
 // China time, as the book counts days.
 const day = (offset) => new Date(Date.now() + 8 * 3600000 + offset * 86400000).toISOString().slice(0, 10);
@@ -126,95 +116,66 @@ const cell = (ref, text) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is>
 const corner = join(work, '角落.xlsx');
 writeFileSync(corner, xlsx(`<row r="1">${cell('A1', '客户名称')}</row><row r="1048576">${cell('XFD1048576', 'x')}</row>`));
 
-const assert = (ok, message) => {
-  if (!ok) throw new Error(message);
-};
+await e2e(
+  { name: 'sales', work, book },
+  async (session, { step, shot }) => {
+    await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
 
-let session;
-let failed = false;
-const steps = [];
-function step(name) {
-  steps.push(name);
-  console.log(`sales e2e: ${name}`);
-}
-const shot = async (name) => writeFileSync(join(out, `sales-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
-const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
-try {
-  session = await Session.start(base, app);
-  await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
+    step('a workbook built to hurt is refused in the preview, and the app goes on');
+    await session.click(await session.waitFor('[data-testid=nav-import]'));
+    await session.type(await session.waitFor('[data-testid=import-path] input'), corner);
+    await session.click(await session.waitFor('[data-testid=import-read]'));
+    // Its one cell below the header is far right of what an import reads: a header with no rows.
+    await session.waitFor('[data-testid=import-error]', { text: '没有数据行', timeout: 20000 });
+    await shot('hostile');
+    // The app goes on: another page, and the wizard afresh.
+    await session.click(await session.waitFor('[data-testid=nav-sales]'));
+    await session.click(await session.waitFor('[data-testid=nav-import]'));
+    await session.click(await session.waitFor('[data-testid=import-kind-sales]'));
 
-  step('a workbook built to hurt is refused in the preview, and the app goes on');
-  await session.click(await session.waitFor('[data-testid=nav-import]'));
-  await session.type(await session.waitFor('[data-testid=import-path] input'), corner);
-  await session.click(await session.waitFor('[data-testid=import-read]'));
-  // Its one cell below the header is far right of what an import reads: a header with no rows.
-  await session.waitFor('[data-testid=import-error]', { text: '没有数据行', timeout: 20000 });
-  await shot('hostile');
-  // The app goes on: another page, and the wizard afresh.
-  await session.click(await session.waitFor('[data-testid=nav-sales]'));
-  await session.click(await session.waitFor('[data-testid=nav-import]'));
-  await session.click(await session.waitFor('[data-testid=import-kind-sales]'));
+    step('head office reads the GBK file in the import wizard');
+    await session.type(await session.waitFor('[data-testid=import-path] input'), file);
+    await session.click(await session.waitFor('[data-testid=import-read]'));
+    await session.waitFor('[data-testid=import-format]', { text: 'GB18030', timeout: 20000 });
+    await session.waitFor('[data-testid=import-rows][data-rows="2"]');
+    await shot('source');
 
-  step('head office reads the GBK file in the import wizard');
-  await session.type(await session.waitFor('[data-testid=import-path] input'), file);
-  await session.click(await session.waitFor('[data-testid=import-read]'));
-  await session.waitFor('[data-testid=import-format]', { text: 'GB18030', timeout: 20000 });
-  await session.waitFor('[data-testid=import-rows][data-rows="2"]');
-  await shot('source');
+    step('the columns map themselves; the dry run shows one line to create and one refused');
+    await session.click(await session.waitFor('[data-testid=import-next]'));
+    await session.waitFor('[data-testid=mapping-table]');
+    await shot('mapping');
+    await session.click(await session.waitFor('[data-testid=import-dry-run]'));
+    await session.waitFor('[data-testid=import-count-create]', { text: '1', timeout: 30000 });
+    await session.waitFor('[data-testid=import-count-refuse]', { text: '1' });
+    await session.waitFor('[data-testid=outcome-problem]', { text: 'X999' });
+    await shot('dry-run');
 
-  step('the columns map themselves; the dry run shows one line to create and one refused');
-  await session.click(await session.waitFor('[data-testid=import-next]'));
-  await session.waitFor('[data-testid=mapping-table]');
-  await shot('mapping');
-  await session.click(await session.waitFor('[data-testid=import-dry-run]'));
-  await session.waitFor('[data-testid=import-count-create]', { text: '1', timeout: 30000 });
-  await session.waitFor('[data-testid=import-count-refuse]', { text: '1' });
-  await session.waitFor('[data-testid=outcome-problem]', { text: 'X999' });
-  await shot('dry-run');
+    step('the commit writes the line');
+    await session.click(await session.waitFor('[data-testid=import-commit]'));
+    await session.waitFor('[data-testid=import-final]', { timeout: 30000 });
+    await session.waitFor('[data-testid=import-count-create]', { text: '1' });
+    await shot('committed');
 
-  step('the commit writes the line');
-  await session.click(await session.waitFor('[data-testid=import-commit]'));
-  await session.waitFor('[data-testid=import-final]', { timeout: 30000 });
-  await session.waitFor('[data-testid=import-count-create]', { text: '1' });
-  await shot('committed');
-
-  step('the sales analyses show the figures and drill into a region');
-  await session.click(await session.waitFor('[data-testid=nav-sales]'));
-  await session.waitFor('[data-testid=grade-table] [data-testid=grade-revenue]', { timeout: 30000 });
-  await shot('grades');
-  await session.click(await session.waitFor('[data-testid=sales-tab-regions]'));
-  await session.waitFor('[data-testid=region-table] [data-testid=region-name]', { timeout: 30000 });
-  const crumbs = (await session.find('[data-testid=region-crumb]')).length;
-  await session.click(await session.waitFor('[data-testid=region-drill]'));
-  const until = Date.now() + 30000;
-  while ((await session.find('[data-testid=region-crumb]')).length !== crumbs + 1) {
-    assert(Date.now() < until, 'drilling down adds a step to the region path');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  await shot('regions');
-} catch (error) {
-  failed = true;
-  console.error(`sales e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
-  if (session) await shot('failure').catch(() => {});
-} finally {
-  if (session) await session.end().catch(() => {});
-  driver.kill();
-  await released(book, (m) => console.log(`sales e2e: ${m}`)).catch(() => {});
-}
-
-if (!failed) {
-  try {
+    step('the sales analyses show the figures and drill into a region');
+    await session.click(await session.waitFor('[data-testid=nav-sales]'));
+    await session.waitFor('[data-testid=grade-table] [data-testid=grade-revenue]', { timeout: 30000 });
+    await shot('grades');
+    await session.click(await session.waitFor('[data-testid=sales-tab-regions]'));
+    await session.waitFor('[data-testid=region-table] [data-testid=region-name]', { timeout: 30000 });
+    const crumbs = (await session.find('[data-testid=region-crumb]')).length;
+    await session.click(await session.waitFor('[data-testid=region-drill]'));
+    const until = Date.now() + 30000;
+    while ((await session.find('[data-testid=region-crumb]')).length !== crumbs + 1) {
+      assert(Date.now() < until, 'drilling down adds a step to the region path');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await shot('regions');
+  },
+  async ({ step }) => {
     step('the CLI finds the imported line in the book, in fen, and not the refused one');
     const after = fieldcrm('analyse', 'products', '--from', day(-30), '--to', day(0));
     const added = revenueOf(after, 'P101') - revenueOf(before, 'P101');
     assert(added === 198000, `the line of 1,980.00 yuan is in the product analysis (${added})`);
     assert(!after.products.some((p) => p.code === 'X999'), 'the refused line was not written');
-  } catch (error) {
-    failed = true;
-    console.error(`sales e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
-  }
-}
-console.log(`sales e2e: screenshots in ${out}`);
-await removeWork(work, [book]);
-console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed');
-process.exit(failed ? 1 : 0);
+  },
+);

@@ -8,23 +8,12 @@
 // button may be reached by scrolling its own area, never the page sideways).
 // Screenshots go to target/e2e/.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Session } from './webdriver.mjs';
-import { released, removeWork, startDriver } from './app.mjs';
+import { join } from 'node:path';
+import { assert, cliOn, e2e, workFolder } from './app.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const profile = process.env.E2E_PROFILE ?? 'debug';
-const app = join(root, 'target', profile, 'fieldcrm-desktop');
-const cli = join(root, 'target', profile, 'fieldcrm');
-const out = join(root, 'target', 'e2e');
-mkdirSync(out, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'fieldcrm-e2e-screens-'));
+const work = workFolder('screens');
 const book = join(work, 'book.sqlite');
-execFileSync(cli, ['--db', book, 'demo', '--customers', '400']);
+cliOn(book)('demo', '--customers', '400');
 
 const SIZES = [
   [1024, 640],
@@ -91,19 +80,9 @@ const last = headers[headers.length - 1].getBoundingClientRect();
 const first = headers[0].getBoundingClientRect();
 return { W, name: [name.left, name.right], firstHeader: [first.left, first.right], lastHeader: [last.left, last.right] };`;
 
-const assert = (ok, message) => {
-  if (!ok) throw new Error(message);
-};
-
+/** The app's session, for the checks below. */
 let session;
-let failed = false;
-const steps = [];
-function step(name) {
-  steps.push(name);
-  console.log(`screens e2e: ${name}`);
-}
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-const shot = async (name) => writeFileSync(join(out, `screens-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
 /**
  * In the page: the visible words of the Chinese screen that are not Chinese —
  * code keys (state_owned, good, credit_term…) and English sentences. Latin
@@ -136,9 +115,8 @@ async function fits(where, inView, reachable = []) {
   if (words.length) problems.push(`${where}: words that are not Chinese on the Chinese screen: ${words.slice(0, 12).join(', ')}`);
 }
 
-const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
-try {
-  session = await Session.start(base, app);
+await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
+  session = s;
   await session.waitFor('[data-testid=customer-row]', { timeout: 60000 });
   for (const [width, height] of SIZES) {
     const size = `${width}×${height}`;
@@ -194,19 +172,4 @@ try {
     await session.click(await session.waitFor('[data-testid=settings]'));
   }
   assert(problems.length === 0, `outside the window:\n  ${problems.join('\n  ')}`);
-} catch (error) {
-  failed = true;
-  console.error(`screens e2e failed at "${steps.at(-1)}": ${error.stack ?? error}`);
-  if (session) {
-    try {
-      writeFileSync(join(out, 'screens-failure.png'), Buffer.from(await session.screenshot(), 'base64'));
-    } catch {}
-  }
-} finally {
-  if (session) await session.end().catch(() => {});
-  driver.kill();
-  await released(book, (m) => console.log(`screens e2e: ${m}`)).catch(() => {});
-}
-await removeWork(work, [book]);
-console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed');
-process.exit(failed ? 1 : 0);
+});

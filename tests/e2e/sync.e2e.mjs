@@ -14,21 +14,12 @@
 //        open conflict.
 // Screenshots are saved under target/e2e/.
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { released, removeWork, startDriver } from './app.mjs';
+import { app, cliOn, out, released, removeWork, screenshot, startDriver, steps, workFolder } from './app.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
-const profile = process.env.E2E_PROFILE ?? 'debug';
-const app = join(root, 'target', profile, 'fieldcrm-desktop');
-const cli = join(root, 'target', profile, 'fieldcrm');
-const out = join(root, 'target', 'e2e');
-mkdirSync(out, { recursive: true });
-
-const work = mkdtempSync(join(tmpdir(), 'fieldcrm-sync-e2e-'));
+const work = workFolder('sync');
 const folder = join(work, 'shared');
 mkdirSync(folder);
 const office = join(work, 'office.sqlite');
@@ -36,15 +27,8 @@ const repBook = join(work, 'rep.sqlite');
 const managerBook = join(work, 'manager.sqlite');
 const ENTER = '\uE007';
 
-function fieldcrm(book, ...args) {
-  return JSON.parse(execFileSync(cli, ['--db', book, '--json', ...args], { encoding: 'utf8' }));
-}
-
-const steps = [];
-function step(name) {
-  steps.push(name);
-  console.log(`sync e2e: ${name}`);
-}
+const fieldcrm = (book, ...args) => cliOn(book)(...args);
+const { log, step, failed: reportFailure } = steps('sync');
 
 /** Runs `work` against the app opened on `book` (one tauri-driver per book: the book comes from its environment). */
 async function inApp(book, name, work) {
@@ -53,11 +37,11 @@ async function inApp(book, name, work) {
   try {
     session = await Session.start(base, app);
     await work(session);
-    writeFileSync(join(out, `sync-${name}.png`), Buffer.from(await session.screenshot(), 'base64'));
+    await screenshot(session, `sync-${name}`);
   } catch (error) {
     if (session) {
       try {
-        writeFileSync(join(out, `sync-${name}-failure.png`), Buffer.from(await session.screenshot(), 'base64'));
+        await screenshot(session, `sync-${name}-failure`);
       } catch {}
     }
     throw error;
@@ -65,7 +49,7 @@ async function inApp(book, name, work) {
     if (session) await session.end().catch(() => {});
     driver.kill();
     // The next app may only open the book once this one has let go of it.
-    await released(book, (m) => console.log(`sync e2e: ${m}`));
+    await released(book, log);
   }
 }
 
@@ -238,10 +222,10 @@ try {
     await openCard(s, '华星农业');
     await s.waitFor('[data-testid=block-basic]', { text: '13900000002' });
   });
-  console.log(`sync e2e: screenshots in ${out}`);
+  log(`screenshots in ${out}`);
 } catch (error) {
   failed = true;
-  console.error(`sync e2e failed at "${steps.at(-1)}": ${error.message}`);
+  reportFailure(error);
 } finally {
   await removeWork(work, [repBook, managerBook]);
 }

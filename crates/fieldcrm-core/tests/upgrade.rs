@@ -38,6 +38,12 @@ fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     assert_eq!(status.profile.expect("profile kept").name, "李强");
     let card = book.customer("0190a000-0000-7000-8000-000000000101".parse::<CustomerId>().expect("id")).expect("card");
     assert_eq!(card.supplier_name.as_deref(), Some("华星农业"), "links kept");
+    let address = &card.addresses[0].fields;
+    assert_eq!((&address["city"], &address["district"]), (&serde_json::json!("潍坊市"), &serde_json::json!("寿光市")));
+    assert!(
+        address["cityCode"].is_null(),
+        "an address typed before division codes (schema 11) keeps its text, no code"
+    );
     let found = book.search_customers(&CustomerQuery { text: "hxny".into(), ..Default::default() }).expect("search");
     assert_eq!(found.rows.len(), 1, "cards written before the search index existed are indexed on upgrade");
     let found = book.search_customers(&CustomerQuery { text: "人民路".into(), ..Default::default() }).expect("search");

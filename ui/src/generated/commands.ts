@@ -4,6 +4,7 @@
 import type {
   AcceptGrades,
   AcceptReport,
+  AddressSplit,
   AnalysisKind,
   AnalysisQuery,
   ArchiveCard,
@@ -26,6 +27,7 @@ import type {
   DemoOptions,
   DemoSummary,
   DeviceInfo,
+  DivisionNode,
   DutyRule,
   DutyRuleInput,
   EnrollDevice,
@@ -156,6 +158,8 @@ export interface Commands {
   business_time: { args: {  }; result: BusinessTime }
   set_time_zone: { args: { timeZone: string }; result: BusinessTime }
   time_zones: { args: {  }; result: Array<string> }
+  divisions: { args: {  }; result: Array<DivisionNode> }
+  split_address: { args: { text: string }; result: AddressSplit }
   app_ready: { args: {  }; result: null }
   measuring: { args: {  }; result: string | null }
   measured: { args: { name: string; ms: number }; result: null }
@@ -260,6 +264,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'business_time',
   'set_time_zone',
   'time_zones',
+  'divisions',
+  'split_address',
   'app_ready',
   'measuring',
   'measured',
@@ -444,6 +450,16 @@ export class Api {
   /** The IANA names a business time zone may have. */
   timeZones(): Promise<Array<string>> {
     return this.run('time_zones', {  })
+  }
+
+  /** Every administrative division (province → city → county or district), for the address pickers. */
+  divisions(): Promise<Array<DivisionNode>> {
+    return this.run('divisions', {  })
+  }
+
+  /** The divisions a typed address starts with, and the rest of it. */
+  splitAddress(text: string): Promise<AddressSplit> {
+    return this.run('split_address', { text })
   }
 
   /** Tells the shell the first screen is on view (start-up time measurement). */

@@ -186,6 +186,8 @@ const en: Messages<typeof zhCN> = {
     control_chars: 'Contains invisible characters; retype it',
     unknown_field: 'Unknown field',
     duplicate_field: 'Field sent twice',
+    unknown_division: 'not a division code of this level',
+    division_mismatch: 'does not match the chosen province / city / district; choose them again',
     bad_id: 'This is not a device id',
   },
   firstStart: {
@@ -314,6 +316,11 @@ const en: Messages<typeof zhCN> = {
       address: 'address',
       credit_incident: 'credit incident',
     },
+  },
+  divisions: {
+    placeholder: 'Choose or type a province, city, district',
+    street: 'Street and number',
+    written: 'As written: {text}',
   },
   newCustomer: {
     title: 'New customer',
@@ -559,6 +566,10 @@ const en: Messages<typeof zhCN> = {
       detail: 'Address',
       latitude: 'Latitude',
       longitude: 'Longitude',
+      division: 'Province / city / district',
+      provinceCode: 'Province code',
+      cityCode: 'City code',
+      districtCode: 'District code',
     },
     creditIncident: {
       occurredOn: 'Date',

@@ -183,6 +183,8 @@ export default {
     control_chars: '含有不可见字符，请重新输入',
     unknown_field: '未知字段',
     duplicate_field: '同一字段重复提交',
+    unknown_division: '不是这一级的行政区划代码',
+    division_mismatch: '与所选的省/市/区不符，请在省/市/区中重新选择',
     bad_id: '设备编号格式不对',
   },
   firstStart: {
@@ -311,6 +313,11 @@ export default {
       address: '地址',
       credit_incident: '信用事件',
     },
+  },
+  divisions: {
+    placeholder: '选择或输入省、市、区县',
+    street: '街道、门牌号',
+    written: '原填写：{text}',
   },
   newCustomer: {
     title: '新建客户',
@@ -556,6 +563,10 @@ export default {
       detail: '详细地址',
       latitude: '纬度',
       longitude: '经度',
+      division: '省/市/区',
+      provinceCode: '省代码',
+      cityCode: '市代码',
+      districtCode: '区县代码',
     },
     creditIncident: {
       occurredOn: '发生日期',

@@ -21,6 +21,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
+use crate::api::divisions::AddressSplit;
 use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
@@ -34,6 +35,7 @@ use crate::api::{
 use crate::card::{ArchiveCard, HistoryEntry};
 use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoSummary};
+use crate::divisions::DivisionNode;
 use crate::error::{ApiError, ErrorCode, FieldProblem};
 use crate::fieldwork::calendar::{Reminder, ReminderInput};
 use crate::fieldwork::duties::{Compliance, ComplianceQuery, DutyRule, DutyRuleInput};
@@ -226,6 +228,10 @@ commands! { (book, host)
     set_time_zone(time_zone: String) -> BusinessTime { book.set_time_zone(&time_zone) }
     /// The IANA names a business time zone may have.
     time_zones() -> Vec<String> { Ok(Book::time_zones()) }
+    /// Every administrative division (province → city → county or district), for the address pickers.
+    divisions() -> Vec<DivisionNode> { Ok(Book::divisions()) }
+    /// The divisions a typed address starts with, and the rest of it.
+    split_address(text: String) -> AddressSplit { Ok(Book::split_address(&text)) }
     /// Tells the shell the first screen is on view (start-up time measurement).
     app_ready() -> () {
         host.ready();

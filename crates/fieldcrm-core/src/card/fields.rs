@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value as Json;
 use ts_rs::TS;
 
+use crate::divisions::{self, Level};
 use crate::error::FieldProblem;
 use crate::model::{Block, ChannelLevel, CreditStanding, DataSource, KeyPersonRole, Lifecycle};
 
@@ -45,6 +46,9 @@ pub enum Kind {
     Code(&'static str),
     /// Codes of the lists head office added: `{"list": "code"}`.
     Codes,
+    /// A code of an administrative division of this level (`crate::divisions`);
+    /// the write path checks that an address's codes nest.
+    Division(Level),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -172,6 +176,11 @@ pub const ADDRESS: &[FieldDef] = &[
     f("detail", "detail", None, Kind::Text(200), true),
     f("latitude", "latitude", None, Kind::Real { min: -90.0, max: 90.0 }, false),
     f("longitude", "longitude", None, Kind::Real { min: -180.0, max: 180.0 }, false),
+    // The divisions of province, city and district: when set, the texts above
+    // are their names (`card::address`).
+    f("provinceCode", "province_code", None, Kind::Division(Level::Province), false),
+    f("cityCode", "city_code", None, Kind::Division(Level::City), false),
+    f("districtCode", "district_code", None, Kind::Division(Level::District), false),
 ];
 
 pub const CREDIT_INCIDENT: &[FieldDef] = &[
@@ -229,7 +238,7 @@ impl Entity {
 pub struct FieldSpec {
     pub key: String,
     pub block: Option<Block>,
-    /// `text`, `longText`, `phone`, `integer`, `real`, `date`, `choice`, `bool`, `tags`, `ref`.
+    /// `text`, `longText`, `phone`, `integer`, `real`, `date`, `choice`, `bool`, `tags`, `ref`, `code`, `codes`, `division`.
     pub kind: String,
     pub required: bool,
     pub max_len: Option<u32>,
@@ -239,6 +248,10 @@ pub struct FieldSpec {
     pub ref_table: Option<RefTable>,
     /// For `code`: the code list the value comes from.
     pub code_list: Option<String>,
+    /// For `division`: the level of its code (the `divisions` command lists them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub division_level: Option<Level>,
 }
 
 impl From<&FieldDef> for FieldSpec {
@@ -254,6 +267,7 @@ impl From<&FieldDef> for FieldSpec {
             options: vec![],
             ref_table: None,
             code_list: None,
+            division_level: None,
         };
         spec.kind = match def.kind {
             Kind::Text(n) => {
@@ -294,6 +308,10 @@ impl From<&FieldDef> for FieldSpec {
                 "code"
             }
             Kind::Codes => "codes",
+            Kind::Division(level) => {
+                spec.division_level = Some(level);
+                "division"
+            }
         }
         .to_string();
         spec
@@ -364,7 +382,8 @@ pub fn stored_problem(def: &FieldDef, value: &Json) -> Option<FieldProblem> {
             | Kind::Code(_)
             | Kind::PastDate
             | Kind::Tags
-            | Kind::Codes,
+            | Kind::Codes
+            | Kind::Division(_),
             _,
         ) => check(def, value, NaiveDate::MAX).err(),
         _ => None,
@@ -528,6 +547,12 @@ pub fn check(def: &FieldDef, value: &Json, today: NaiveDate) -> Result<Checked, 
             // serde_json's map is ordered by key, so equal sets of codes store equal text.
             let json = Json::Object(out);
             (SqlValue::Text(json.to_string()), json)
+        }
+        Kind::Division(level) => {
+            let unknown = || problem(ProblemCode::UnknownDivision, format!("must be the code of a {}", level.as_str()));
+            let code = as_text(value).ok_or_else(unknown)?.trim();
+            let division = divisions::get_at(level, code).ok_or_else(unknown)?;
+            (SqlValue::Text(division.code.to_string()), Json::String(division.code.to_string()))
         }
         Kind::Ref(_) => {
             let text =

@@ -1,6 +1,7 @@
 //! The customer archive card (客户档案卡): its field registry, its write path
 //! with field-level history, and its read side.
 
+pub mod address;
 pub mod code;
 pub mod fields;
 pub mod read;

@@ -10,6 +10,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde_json::Value as Json;
 
+use super::address::{self, Divisions, Given};
 use super::fields::{
     self, check, to_json, Entity, FieldDef, Kind, RefTable, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY,
 };
@@ -603,9 +604,93 @@ fn check_child(entity: Entity, values: &Fields, today: NaiveDate) -> Result<(Vec
     if entity == fields::CREDIT_INCIDENT_ENTITY {
         values.entry("resolved".into()).or_insert(Json::Bool(false));
     }
-    let (checked, mut warnings) = check_record(entity, &values, today)?;
+    let (mut checked, mut warnings) = check_record(entity, &values, today)?;
+    if entity == ADDRESS_ENTITY {
+        settle_new_address(&values, &mut checked)?;
+    }
     warnings.extend(child_warnings(entity, &checked, today));
     Ok((checked, warnings))
+}
+
+/// A new address's codes and texts as [`address::settle`] decides them.
+fn settle_new_address(values: &Fields, checked: &mut [Checked]) -> Result<()> {
+    let given_value = |key: &str| -> Option<Option<String>> {
+        values
+            .contains_key(key)
+            .then(|| checked.iter().find(|c| c.def.key == key).and_then(|c| c.json.as_str().map(str::to_string)))
+    };
+    let given = Given {
+        codes: address::LEVELS.map(|(_, code, _)| given_value(code)),
+        texts: address::LEVELS.map(|(_, _, text)| given_value(text)),
+    };
+    if given.is_empty() {
+        return Ok(());
+    }
+    let settled = address::settle(&Divisions::default(), &given).map_err(Error::Invalid)?;
+    for c in checked.iter_mut() {
+        if let Some(value) = settled_value(&settled, c.def.key) {
+            c.json = value.clone().map_or(Json::Null, Json::String);
+            c.sql = value.map_or(SqlValue::Null, SqlValue::Text);
+        }
+    }
+    Ok(())
+}
+
+/// The settled value of one of an address's division fields (`None`: not one of them).
+fn settled_value(settled: &Divisions, key: &str) -> Option<Option<String>> {
+    address::LEVELS.iter().enumerate().find_map(|(i, &(_, code, text))| {
+        if key == code {
+            Some(settled.codes[i].clone())
+        } else if key == text {
+            Some(settled.texts[i].clone())
+        } else {
+            None
+        }
+    })
+}
+
+/// An edit of an address's division fields, settled ([`address::settle`]):
+/// the fields the save changes with their settled values, and those it
+/// changes besides (a city's new name, a district that no longer fits),
+/// added to `writes`. `sent` holds every division field the save sends,
+/// checked, changed or not.
+fn settle_address_edit(
+    tx: &Transaction<'_>,
+    id: &str,
+    sent: &[(&'static FieldDef, Json)],
+    writes: &mut Vec<(&'static FieldDef, SqlValue, Json, Json)>,
+) -> Result<()> {
+    let given_value =
+        |key: &str| sent.iter().find(|(d, _)| d.key == key).map(|(_, json)| json.as_str().map(str::to_string));
+    let given = Given {
+        codes: address::LEVELS.map(|(_, code, _)| given_value(code)),
+        texts: address::LEVELS.map(|(_, _, text)| given_value(text)),
+    };
+    if given.is_empty() {
+        return Ok(());
+    }
+    let stored: Vec<Option<String>> = tx
+        .prepare_cached(
+            "SELECT province_code, city_code, district_code, province, city, district FROM customer_address WHERE id = ?1",
+        )?
+        .query_row([id], |r| (0..6).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<_>>())?;
+    let stored = Divisions {
+        codes: [stored[0].clone(), stored[1].clone(), stored[2].clone()],
+        texts: [stored[3].clone(), stored[4].clone(), stored[5].clone()],
+    };
+    let settled = address::settle(&stored, &given).map_err(Error::Invalid)?;
+    for def in ADDRESS_ENTITY.fields.iter().filter(|d| address::is_division_field(d.key)) {
+        let (Some(new), Some(old)) = (settled_value(&settled, def.key), settled_value(&stored, def.key)) else {
+            continue;
+        };
+        let json = |v: &Option<String>| v.clone().map_or(Json::Null, Json::String);
+        writes.retain(|(d, ..)| d.key != def.key);
+        if new != old {
+            let sql = new.clone().map_or(SqlValue::Null, SqlValue::Text);
+            writes.push((def, sql, json(&old), json(&new)));
+        }
+    }
+    Ok(())
 }
 
 /// Gathers a checked child record into `rows` (its history row is the
@@ -727,6 +812,7 @@ pub fn patch_unindexed(
 
     let mut conflicts = vec![];
     let mut writes: Vec<(&FieldDef, SqlValue, Json, Json)> = vec![];
+    let mut divisions_sent: Vec<(&'static FieldDef, Json)> = vec![];
     for ((def, change), stored) in defs.iter().zip(current) {
         let old = to_json(def, stored);
         let new = match check(def, &change.value, today) {
@@ -739,6 +825,9 @@ pub fn patch_unindexed(
                 continue;
             }
         };
+        if entity == ADDRESS_ENTITY && address::is_division_field(def.key) {
+            divisions_sent.push((def, new.json.clone()));
+        }
         if new.json == old {
             continue;
         }
@@ -756,6 +845,9 @@ pub fn patch_unindexed(
     }
     if !conflicts.is_empty() {
         return Err(Error::EditConflict { fields: conflicts });
+    }
+    if !divisions_sent.is_empty() {
+        settle_address_edit(tx, id, &divisions_sent, &mut writes)?;
     }
     let mut checked: Vec<Checked> =
         writes.iter().map(|(def, sql, _, json)| Checked { def, sql: sql.clone(), json: json.clone() }).collect();

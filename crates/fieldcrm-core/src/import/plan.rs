@@ -15,6 +15,7 @@ use super::value;
 use super::{DuplicateCandidate, DuplicateChoice, DuplicateDecision, ImportRequest, RowAction, RowOutcome};
 use crate::card::fields::{self as card_fields, ADDRESS_ENTITY, CUSTOMER_ENTITY, KEY_PERSON_ENTITY};
 use crate::card::write::{self, Actor, CheckedCard, FieldChange, Fields, NewChild};
+use crate::divisions::{self, Level};
 use crate::error::{Error, FieldProblem, Result};
 use crate::grades::{GradeChange, GradeScale};
 use crate::ids::{AddressId, CustomerId, KeyPersonId, OrgUnitId, ProductId, StaffId};
@@ -605,18 +606,7 @@ impl<'a> Planner<'a> {
         let address = {
             let parts: Vec<Option<String>> =
                 ["province", "city", "district", "address"].iter().map(|k| self.text(cells, k)).collect();
-            parts.iter().any(Option::is_some).then(|| {
-                let mut f = Fields::new();
-                f.insert("kind".into(), Json::from("business"));
-                for (k, v) in ["province", "city", "district"].iter().zip(&parts) {
-                    if let Some(v) = v {
-                        f.insert((*k).into(), Json::from(v.as_str()));
-                    }
-                }
-                let detail = parts[3].clone().unwrap_or_else(|| parts.iter().flatten().cloned().collect::<String>());
-                f.insert("detail".into(), Json::from(detail));
-                f
-            })
+            parts.iter().any(Option::is_some).then(|| address_fields(&parts))
         };
         if !problems.is_empty() {
             return Ok(Self::refused(row, label, problems));
@@ -1204,4 +1194,60 @@ impl<'a> Planner<'a> {
             other => other,
         }
     }
+}
+
+/// A row's business address from its 省份, 城市, 区县 and 地址 cells
+/// (`parts`, in that order): their texts as written, and the division codes
+/// they name ([`divisions::resolve`] for the three columns; else
+/// [`divisions::split`] of the address, whose street rest becomes the
+/// detail). An address whose start repeats the columns' divisions keeps only
+/// its rest. Text that names no division stays as written, without codes:
+/// never a reason to refuse the row.
+fn address_fields(parts: &[Option<String>]) -> Fields {
+    let [province, city, district, street] = [0, 1, 2, 3].map(|i| parts.get(i).cloned().flatten());
+    let mut f = Fields::new();
+    f.insert("kind".into(), Json::from("business"));
+    for (key, text) in [("province", &province), ("city", &city), ("district", &district)] {
+        if let Some(text) = text {
+            f.insert(key.into(), Json::from(text.as_str()));
+        }
+    }
+    let columns = divisions::resolve(province.as_deref(), city.as_deref(), district.as_deref());
+    let mut place = columns;
+    let detail = match &street {
+        Some(street) => {
+            let split = divisions::split(street);
+            if split.place.is_empty() || !split.place.agrees_with(&columns) {
+                street.clone()
+            } else {
+                // The address may say more than the columns (they agree level
+                // by level), down to a column written but naming nothing: its
+                // text stays, so no code may replace it.
+                let texts = [&province, &city, &district];
+                for level in Level::ALL {
+                    if texts[level.index()].is_some() && columns.at(level).is_none() {
+                        break;
+                    }
+                    if let Some(division) = split.place.at(level).filter(|_| place.at(level).is_none()) {
+                        place = divisions::Place::of(division);
+                    }
+                }
+                if split.rest.is_empty() {
+                    street.clone()
+                } else {
+                    split.rest.to_string()
+                }
+            }
+        }
+        None => parts.iter().take(3).flatten().cloned().collect::<String>(),
+    };
+    f.insert("detail".into(), Json::from(detail));
+    for (level, key) in
+        [(Level::Province, "provinceCode"), (Level::City, "cityCode"), (Level::District, "districtCode")]
+    {
+        if let Some(division) = place.at(level) {
+            f.insert(key.into(), Json::from(division.code));
+        }
+    }
+    f
 }

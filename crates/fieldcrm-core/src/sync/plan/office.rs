@@ -242,9 +242,31 @@ fn field_limits(change: &Change, codes: &Codes) -> Result<(), Refusal> {
         }
     };
     match (change.c.as_str(), &change.v) {
-        ("*", Json::Object(values)) => values.iter().try_for_each(|(column, value)| check(column, value)),
+        ("*", Json::Object(values)) => {
+            values.iter().try_for_each(|(column, value)| check(column, value))?;
+            division_limits(&change.t, values)
+        }
         ("*" | "-", _) => Ok(()),
         (column, value) => check(column, value),
+    }
+}
+
+/// A new address's division codes nest, as its author's write path made
+/// them (`card::address::settle`); each code's level is its cell's check.
+/// A change of one cell is judged alone: two people's cells of one address
+/// merge like any other cells.
+fn division_limits(table: &str, values: &serde_json::Map<String, Json>) -> Result<(), Refusal> {
+    if table != crate::card::ADDRESS_ENTITY.table {
+        return Ok(());
+    }
+    let code = |column: &str| values.get(column).and_then(Json::as_str);
+    match crate::divisions::nest([code("province_code"), code("city_code"), code("district_code")]) {
+        Err(crate::divisions::Mismatch::NotNested(inner, outer)) => Err(refuse(
+            ProblemCode::DivisionMismatch,
+            format!("{}_code: does not lie in the address's {}", inner.as_str(), outer.as_str()),
+        )),
+        // An unknown code is its own cell's refusal.
+        _ => Ok(()),
     }
 }
 
@@ -983,6 +1005,33 @@ mod tests {
         );
         assert_eq!(refused(&p), ["unknown_code", "unknown_code", "unknown_grade", "unknown_grade"]);
         assert_eq!(p.report.applied, 3, "the codes and the grade head office has merge");
+    }
+
+    #[test]
+    fn an_address_division_code_a_form_would_refuse_is_refused_alone() {
+        let mut v = view();
+        card(&mut v, "c1", "r1", "t1");
+        let columns =
+            ["id", "customer_id", "kind", "detail", "province", "province_code", "city_code", "district_code"];
+        v.book.columns.0.insert("customer_address".into(), columns.iter().map(|c| c.to_string()).collect());
+        child(&mut v, "customer_address", "a1", "c1", &[("province_code", "44"), ("city_code", "4403")]);
+        let row = |id: &str, p: &str, c: &str, d: &str| {
+            json!({"id": id, "customer_id": "c1", "kind": "business", "detail": "科技园",
+                   "province_code": p, "city_code": c, "district_code": d})
+        };
+        let p = plan(
+            v,
+            vec![
+                // The laptop's write path nests and names them: so does head office's check.
+                change("customer_address", "a2", "*", row("a2", "44", "4403", "440305"), 200, 1),
+                change("customer_address", "a3", "*", row("a3", "44", "4401", "440305"), 201, 2),
+                change("customer_address", "a1", "district_code", json!("440305"), 202, 3),
+                change("customer_address", "a1", "city_code", json!("44"), 203, 4),
+                change("customer_address", "a1", "province_code", json!("99"), 204, 5),
+            ],
+        );
+        assert_eq!(refused(&p), ["division_mismatch", "unknown_division", "unknown_division"]);
+        assert_eq!(p.report.applied, 2, "the nested new address and the district's code merge");
     }
 
     #[test]

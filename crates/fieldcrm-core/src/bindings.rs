@@ -9,7 +9,7 @@ use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, 
 use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
-    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile,
+    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile,
     HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
 };
 use crate::api::{
@@ -147,6 +147,7 @@ pub fn typescript() -> String {
         MergedFile,
         HqMergeReport,
         FolderFile,
+        FolderCheck,
         CodeItem,
         CodeList,
         NewCodeList,

@@ -323,3 +323,52 @@ fn sales_peak_in_the_weeks_before_spring_festival_and_mid_autumn_and_stop_in_the
         "the weeks before 中秋 (2026-09-25) sell {mid_autumn:.0} a day, the year {year:.0}"
     );
 }
+
+#[test]
+fn a_demo_book_on_disk_is_rebuilt_in_place_as_it_was_made_and_a_real_book_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("demo.sqlite");
+    let book = Book::open(&path, common::clock()).expect("book");
+    let options = DemoOptions { customers: 40, seed: 9, as_of: Some("2026-11-20".into()) };
+    let made = book.load_demo(&options).expect("demo");
+    let names = |book: &Book| -> Vec<String> {
+        book.search_customers(&CustomerQuery::default()).expect("list").rows.into_iter().map(|r| r.name).collect()
+    };
+    let before = names(&book);
+    // The user plays with the demo: renames a card, sets a preference of this laptop.
+    let first = book.search_customers(&CustomerQuery::default()).expect("list").rows[0].clone();
+    book.edit_customer(&fieldcrm_core::api::CardEdit {
+        customer_id: first.id,
+        changes: vec![fieldcrm_core::card::FieldChange {
+            field: "name".into(),
+            expected: Some(first.name.clone().into()),
+            value: "改过名字的客户".into(),
+        }],
+    })
+    .expect("rename");
+    book.set_stale_after_days(30).expect("stale days");
+    assert_ne!(names(&book), before);
+
+    let again = book.reset_demo().expect("reset");
+    assert_eq!(again, made, "the same size, seed and day give the same demo");
+    assert_eq!(names(&book), before, "the open book reads the new demo at once");
+    assert_eq!(book.status().expect("status").stale_after_days, 30, "the laptop's settings stay");
+    assert!(book.check().is_ok(), "the book is sound after the copy");
+    assert!(!dir.path().join("demo.sqlite.demo-reset").exists(), "the scratch book is gone");
+    drop(book);
+    let reopened = Book::open(&path, common::clock()).expect("reopen");
+    assert_eq!(names(&reopened), before, "the file holds the new demo");
+    assert_eq!(reopened.demo_book().expect("asked"), Some(options));
+
+    let real = Book::open(&dir.path().join("real.sqlite"), common::clock()).expect("real");
+    real.create_profile(&fieldcrm_core::api::NewProfile {
+        name: "赵总".into(),
+        role: fieldcrm_core::model::StaffRole::HeadOffice,
+        company_name: "华丰农业".into(),
+        unit_name: String::new(),
+        phone: None,
+    })
+    .expect("profile");
+    let refused = real.reset_demo().expect_err("a book of real data");
+    assert_eq!((refused.code, refused.problems[0].code.as_str()), (ErrorCode::Invalid, "not_demo_book"));
+}

@@ -191,6 +191,7 @@ try {
     await session.click(await session.waitFor('[data-testid=settings]'));
     await session.waitFor('[data-testid=time-zone-form]');
     // The demo book made by the CLI offers its reset at the foot of the panel.
+    await session.waitFor('[data-testid=settings-reset-demo]');
     await fits(`${size} settings`, ['[data-testid=time-zone-form]'], ['[data-testid=settings-check-folder]', '[data-testid=settings-reset-demo]']);
     await shot(`${width}-settings`);
     // The panel covers the gear while it is open: its own button closes it.

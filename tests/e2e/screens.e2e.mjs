@@ -168,8 +168,12 @@ await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
     step(`at ${size}: the settings open inside the window`);
     await session.click(await session.waitFor('[data-testid=settings]'));
     await session.waitFor('[data-testid=time-zone-form]');
-    await fits(`${size} settings`, ['[data-testid=time-zone-form]']);
-    await session.click(await session.waitFor('[data-testid=settings]'));
+    // The demo book made by the CLI offers its reset at the foot of the panel.
+    await session.waitFor('[data-testid=settings-reset-demo]');
+    await fits(`${size} settings`, ['[data-testid=time-zone-form]'], ['[data-testid=settings-check-folder]', '[data-testid=settings-reset-demo]']);
+    await shot(`${width}-settings`);
+    // The panel covers the gear while it is open: its own button closes it.
+    await session.click(await session.waitFor('[data-testid=settings-close]'));
   }
   assert(problems.length === 0, `outside the window:\n  ${problems.join('\n  ')}`);
 });

@@ -51,7 +51,9 @@ enum Command {
     Status,
     /// Run a full integrity check of the book.
     Check,
-    /// Fill an empty book with deterministic, realistic demo data.
+    /// Fill an empty book with deterministic, realistic demo data (`demo reset`:
+    /// rebuild a demo book as it was made).
+    #[command(args_conflicts_with_subcommands = true)]
     Demo {
         #[arg(long, default_value_t = 2000)]
         customers: u32,
@@ -60,6 +62,8 @@ enum Command {
         /// The day the demo treats as today (YYYY-MM-DD); defaults to today.
         #[arg(long)]
         as_of: Option<String>,
+        #[command(subcommand)]
+        action: Option<DemoCommand>,
     },
     /// Customer archive cards.
     #[command(subcommand)]
@@ -286,6 +290,14 @@ enum StaffCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Rebuild this demo book from scratch with the size and seed it was made
+    /// with (your edits to it go; the language and settings stay). A book of
+    /// real data is refused.
+    Reset,
+}
+
+#[derive(Debug, Subcommand)]
 enum SettingsCommand {
     /// Days without review after which a card shows as stale.
     StaleAfterDays { days: u32 },
@@ -451,8 +463,11 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
             book.check()?;
             output::show(&serde_json::json!({"ok": true}), json, |_| "the book is sound".into());
         }
-        Command::Demo { customers, seed, as_of } => {
-            let summary = book.load_demo(&DemoOptions { customers: *customers, seed: *seed, as_of: as_of.clone() })?;
+        Command::Demo { customers, seed, as_of, action } => {
+            let summary = match action {
+                Some(DemoCommand::Reset) => book.reset_demo()?,
+                None => book.load_demo(&DemoOptions { customers: *customers, seed: *seed, as_of: as_of.clone() })?,
+            };
             output::show(&summary, json, |s| {
                 format!(
                     "demo book ready: {} customers, {} key people, {} addresses, {} credit incidents, {} history entries, {} staff in {} org units",

@@ -53,6 +53,16 @@ pub enum SyncCommand {
     Rejections,
     /// Cards that left this book because they moved to someone else.
     Notices,
+    /// The sync folder files go through (a USB stick, a shared folder): show
+    /// it, save DIR, or forget it with --clear.
+    Folder {
+        dir: Option<String>,
+        #[arg(long, conflicts_with = "dir")]
+        clear: bool,
+    },
+    /// Check that DIR (or the saved sync folder) exists, is a folder and takes
+    /// a file; exits 2 naming the problem when it does not.
+    CheckFolder { dir: Option<String> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,6 +275,32 @@ pub fn sync(book: &Book, command: &SyncCommand, json: bool) -> Result<(), ApiErr
             }
             list.iter().map(|n| format!("{}  {}: {}", n.at, n.customer_name, n.message)).collect::<Vec<_>>().join("\n")
         }),
+        SyncCommand::Folder { dir, clear } => {
+            let saved = match (dir, clear) {
+                (Some(dir), _) => book.save_sync_folder(Some(dir))?,
+                (None, true) => book.save_sync_folder(None)?,
+                (None, false) => book.saved_sync_folder()?,
+            };
+            output::show(&saved, json, |s| match s {
+                Some(dir) => format!("sync folder: {dir}"),
+                None => "no sync folder is saved".into(),
+            });
+        }
+        SyncCommand::CheckFolder { dir } => {
+            let check = book.check_sync_folder(dir.as_deref())?;
+            if let Some(problem) = &check.problem {
+                return Err(ApiError {
+                    problems: vec![problem.clone()],
+                    ..ApiError::new(fieldcrm_core::ErrorCode::Invalid, problem.message.clone())
+                });
+            }
+            output::show(&check, json, |c| {
+                format!(
+                    "{} can be used: a file was written and removed; {} changeset files in it",
+                    c.path, c.changeset_files
+                )
+            });
+        }
     }
     Ok(())
 }

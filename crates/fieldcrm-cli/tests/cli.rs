@@ -190,3 +190,41 @@ fn a_reader_that_stops_early_ends_the_listing_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(status.success(), "{status:?}: {stderr}");
 }
+
+#[test]
+fn a_demo_book_is_reset_from_the_command_line_and_a_real_book_is_not() {
+    let dir = tempfile::tempdir().expect("dir");
+    let demo = dir.path().join("demo.sqlite");
+    let made = ok_json(&demo, &["demo", "--customers", "60", "--seed", "4", "--as-of", "2026-11-22"]);
+    let names = |book: &std::path::Path| ok_json(book, &["customer", "list", "--limit", "60"])["rows"].clone();
+    let before = names(&demo);
+    let reset = ok_json(&demo, &["demo", "reset"]);
+    assert_eq!(reset, made, "the same size, seed and day give the same demo");
+    assert_eq!(names(&demo), before);
+
+    let real = dir.path().join("real.sqlite");
+    ok_json(&real, &["init", "--name", "赵总", "--role", "head-office", "--company", "华丰农业"]);
+    let out = fieldcrm(&real, &["demo", "reset"]);
+    assert_eq!(out.status.code(), Some(2), "a book of real data is never reset");
+    assert!(stderr(&out).contains("not a demo book"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_sync_folder_is_saved_and_checked_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    ok_json(&book, &["init", "--name", "王磊", "--role", "rep", "--company", "华丰农业", "--unit", "寿光片区"]);
+    let out = fieldcrm(&book, &["sync", "check-folder"]);
+    assert_eq!(out.status.code(), Some(2), "no folder saved yet");
+    let folder = dir.path().join("同步");
+    std::fs::create_dir(&folder).expect("folder");
+    let folder_text = folder.to_str().expect("path");
+    assert_eq!(ok_json(&book, &["sync", "folder", folder_text]), Value::from(folder_text));
+    let check = ok_json(&book, &["sync", "check-folder"]);
+    assert_eq!((check["ok"].as_bool(), check["path"].as_str()), (Some(true), Some(folder_text)), "{check}");
+    let missing = dir.path().join("U盘");
+    let out = fieldcrm(&book, &["--json", "sync", "check-folder", missing.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("folder_missing"), "the problem's code: {}", stderr(&out));
+    assert_eq!(ok_json(&book, &["sync", "folder", "--clear"]), Value::Null);
+}

@@ -10,7 +10,7 @@ use crate::api::divisions::AddressSplit;
 use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
-    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile,
+    ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile,
     HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
 };
 use crate::api::{
@@ -150,6 +150,7 @@ pub fn typescript() -> String {
         MergedFile,
         HqMergeReport,
         FolderFile,
+        FolderCheck,
         CodeItem,
         CodeList,
         NewCodeList,

@@ -239,7 +239,7 @@ describe('sync in the app', () => {
     await input.setValue(file.dir)
     await input.trigger('change')
     await until(() => w.findAll('[data-testid=folder-file-row]').length === 2)
-    expect(localStorage.getItem('fieldcrm.syncFolder')).toBe(file.dir)
+    expect(await backend.savedSyncFolder()).toBe(file.dir)
     const rows = w.findAll('[data-testid=folder-file-row]')
     expect(rows.map((r) => r.text())).toEqual(['copy.fcsync', '总部-to-王磊-00001.fcsync'])
     expect(w.find('[data-testid=sync-folder-card]').text()).toContain('不是')

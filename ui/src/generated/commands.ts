@@ -33,6 +33,7 @@ import type {
   EnrollDevice,
   ExportResult,
   ExportedList,
+  FolderCheck,
   FolderFile,
   GradeChange,
   GradeComposition,
@@ -138,6 +139,8 @@ export interface Commands {
   book_status: { args: {  }; result: BookStatus }
   create_profile: { args: { profile: NewProfile }; result: Profile }
   load_demo: { args: { options: DemoOptions }; result: DemoSummary }
+  demo_book: { args: {  }; result: DemoOptions | null }
+  reset_demo: { args: {  }; result: DemoSummary }
   set_language: { args: { language: string }; result: null }
   org_units: { args: {  }; result: Array<OrgUnit> }
   add_org_unit: { args: { unit: NewOrgUnit }; result: OrgUnit }
@@ -170,6 +173,9 @@ export interface Commands {
   sync_import: { args: { path: string; trustOffice?: string | null }; result: ImportReport }
   hq_merge: { args: { inbox: string; outbox: string }; result: HqMergeReport }
   sync_folder: { args: { dir: string }; result: Array<FolderFile> }
+  saved_sync_folder: { args: {  }; result: string | null }
+  save_sync_folder: { args: { dir?: string | null }; result: string | null }
+  check_sync_folder: { args: { dir?: string | null }; result: FolderCheck }
   conflicts: { args: { includeResolved: boolean }; result: Array<ConflictView> }
   resolve_conflict: { args: { resolution: ConflictResolution }; result: ConflictView }
   rejections: { args: {  }; result: Array<RejectionView> }
@@ -244,6 +250,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'book_status',
   'create_profile',
   'load_demo',
+  'demo_book',
+  'reset_demo',
   'set_language',
   'org_units',
   'add_org_unit',
@@ -276,6 +284,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'sync_import',
   'hq_merge',
   'sync_folder',
+  'saved_sync_folder',
+  'save_sync_folder',
+  'check_sync_folder',
   'conflicts',
   'resolve_conflict',
   'rejections',
@@ -364,6 +375,16 @@ export class Api {
 
   loadDemo(options: DemoOptions): Promise<DemoSummary> {
     return this.run('load_demo', { options })
+  }
+
+  /** The options this book's demo was built from; null for a book of real data. */
+  demoBook(): Promise<DemoOptions | null> {
+    return this.run('demo_book', {  })
+  }
+
+  /** Rebuilds a demo book as it was made, keeping the language and settings; a book of real data is refused (`invalid`, problem `not_demo_book`). */
+  resetDemo(): Promise<DemoSummary> {
+    return this.run('reset_demo', {  })
   }
 
   setLanguage(language: string): Promise<null> {
@@ -509,6 +530,21 @@ export class Api {
   /** The changeset files in a folder: which are for this device, and which were imported. */
   syncFolder(dir: string): Promise<Array<FolderFile>> {
     return this.run('sync_folder', { dir })
+  }
+
+  /** The sync folder saved on this laptop, if any. */
+  savedSyncFolder(): Promise<string | null> {
+    return this.run('saved_sync_folder', {  })
+  }
+
+  /** Saves the sync folder (null or empty forgets it); returns what is saved. */
+  saveSyncFolder(dir?: string | null): Promise<string | null> {
+    return this.run('save_sync_folder', { dir: dir ?? null })
+  }
+
+  /** Whether `dir` (or the saved folder) exists, is a folder and takes a file. */
+  checkSyncFolder(dir?: string | null): Promise<FolderCheck> {
+    return this.run('check_sync_folder', { dir: dir ?? null })
   }
 
   conflicts(includeResolved: boolean): Promise<Array<ConflictView>> {

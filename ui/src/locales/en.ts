@@ -4,6 +4,7 @@ import routes from './routes.en'
 import plan from './plan.en'
 import fieldwork from './fieldwork.en'
 import sales from './sales.en'
+import settings from './settings.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -58,6 +59,7 @@ const en: Messages<typeof zhCN> = {
     zoneTag: 'Business time {offset}',
     zoneDiffers: "This computer's time zone differs from the business time zone: all times are shown and counted in {zone} ({offset}).",
   },
+  settings: settings.settings,
   timeZones: {
     Asia_Shanghai: 'China Standard Time (Beijing)',
     Asia_Urumqi: 'Ürümqi time',
@@ -148,6 +150,7 @@ const en: Messages<typeof zhCN> = {
     unknown_table: 'This book has no such data',
     urgent: 'Urgent reports are opened by their id and submitted as written',
     ...sales.problems,
+    ...settings.problems,
     ...fieldwork.problems,
     unknown_code: 'not a code of this list',
     retired_code: 'this code is retired; choose another',

@@ -3,6 +3,7 @@ import routes from './routes.zh-CN'
 import plan from './plan.zh-CN'
 import fieldwork from './fieldwork.zh-CN'
 import sales from './sales.zh-CN'
+import settings from './settings.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
 const refusals = {
@@ -55,6 +56,7 @@ export default {
     zoneTag: '业务时间 {offset}',
     zoneDiffers: '本机时区与业务时区不同：所有时间按业务时区{zone}（{offset}）显示和计算。',
   },
+  settings: settings.settings,
   timeZones: {
     Asia_Shanghai: '北京时间',
     Asia_Urumqi: '乌鲁木齐时间',
@@ -145,6 +147,7 @@ export default {
     unknown_table: '档案库中没有这类数据',
     urgent: '紧急报告按编号打开，写好即提交',
     ...sales.problems,
+    ...settings.problems,
     ...fieldwork.problems,
     required: '必填',
     unknown_code: '不是该代码表里的代码',

@@ -25,8 +25,8 @@ use crate::api::divisions::AddressSplit;
 use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
-    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderFile, HqMergeReport, NoticeView,
-    PeerSummary, RejectionView, SyncStatus,
+    ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile, HqMergeReport,
+    NoticeView, PeerSummary, RejectionView, SyncStatus,
 };
 use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
@@ -202,6 +202,11 @@ commands! { (book, host)
     /// The first-start form: who uses this laptop.
     create_profile(profile: NewProfile) -> Profile { book.create_profile(&profile) }
     load_demo(options: DemoOptions) -> DemoSummary { book.load_demo(&options) }
+    /// The options this book's demo was built from; null for a book of real data.
+    demo_book() -> Option<DemoOptions> { book.demo_book() }
+    /// Rebuilds a demo book as it was made, keeping the language and settings;
+    /// a book of real data is refused (`invalid`, problem `not_demo_book`).
+    reset_demo() -> DemoSummary { book.reset_demo() }
     set_language(language: String) -> () { book.set_language(&language) }
     org_units() -> Vec<OrgUnit> { book.org_units() }
     /// Head office: a unit of the organisation tree.
@@ -264,6 +269,12 @@ commands! { (book, host)
     hq_merge(inbox: String, outbox: String) -> HqMergeReport { book.hq_merge(Path::new(&inbox), Path::new(&outbox)) }
     /// The changeset files in a folder: which are for this device, and which were imported.
     sync_folder(dir: String) -> Vec<FolderFile> { book.sync_folder(Path::new(&dir)) }
+    /// The sync folder saved on this laptop, if any.
+    saved_sync_folder() -> Option<String> { book.saved_sync_folder() }
+    /// Saves the sync folder (null or empty forgets it); returns what is saved.
+    save_sync_folder(dir: Option<String>) -> Option<String> { book.save_sync_folder(dir.as_deref()) }
+    /// Whether `dir` (or the saved folder) exists, is a folder and takes a file.
+    check_sync_folder(dir: Option<String>) -> FolderCheck { book.check_sync_folder(dir.as_deref()) }
     conflicts(include_resolved: bool) -> Vec<ConflictView> { book.conflicts(include_resolved) }
     resolve_conflict(resolution: ConflictResolution) -> ConflictView { book.resolve_conflict(&resolution) }
     rejections() -> Vec<RejectionView> { book.rejections() }

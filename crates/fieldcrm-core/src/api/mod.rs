@@ -29,6 +29,7 @@ use crate::store;
 
 pub mod classify;
 pub mod commands;
+pub mod demo_book;
 pub mod divisions;
 pub mod fieldwork;
 pub mod files;

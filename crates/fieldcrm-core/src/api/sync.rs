@@ -17,7 +17,7 @@ use crate::card::{self, write, FieldChange};
 use crate::changes::capture::is_office;
 use crate::changes::manifest;
 use crate::clock::timestamp;
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, Error, FieldProblem, Result};
 use crate::sync::file::fingerprint;
 use crate::sync::{self, office, ImportReport, Progress};
 
@@ -209,6 +209,36 @@ pub struct FolderFile {
     pub imported: bool,
     /// Why the file cannot be imported, when its header already shows it.
     pub problem: Option<ApiError>,
+}
+
+/// Whether a folder can serve as the sync folder (the settings' 测试 button,
+/// `fieldcrm sync check-folder`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderCheck {
+    /// The folder checked (empty when none was given and none is saved).
+    pub path: String,
+    /// It exists, is a folder, and a file could be written in it and removed again.
+    pub ok: bool,
+    /// Why not: `no_sync_folder`, `folder_missing`, `not_a_folder`,
+    /// `folder_unreadable` or `folder_not_writable`, with the system's reason in the message.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<FieldProblem>,
+    /// Changeset files (`.fcsync`) in it now.
+    pub changeset_files: u32,
+}
+
+/// The device-local setting that holds the sync folder (a path on this computer).
+const SYNC_FOLDER_SETTING: &str = "syncFolder";
+/// Longest folder path kept.
+const MAX_FOLDER_PATH: usize = 4096;
+
+fn saved_folder(conn: &Connection) -> Result<Option<String>> {
+    let value: Option<String> = conn
+        .query_row("SELECT value FROM local_setting WHERE key = ?1", [SYNC_FOLDER_SETTING], |r| r.get(0))
+        .optional()?;
+    Ok(value.and_then(|v| serde_json::from_str::<String>(&v).ok()).filter(|v| !v.is_empty()))
 }
 
 /// The `.fcsync` files in `dir`, by name.
@@ -461,6 +491,64 @@ impl Book {
                 listed.push(file);
             }
             Ok(listed)
+        })
+    }
+
+    /// The sync folder this laptop exchanges files through (a USB stick, a
+    /// shared folder), if one is saved. Device-local: it never travels.
+    pub fn saved_sync_folder(&self) -> ApiResult<Option<String>> {
+        self.read(saved_folder)
+    }
+
+    /// Saves the sync folder (trimmed; empty or None forgets it). The folder
+    /// need not exist yet: a USB stick may be out; [`Book::check_sync_folder`] says.
+    pub fn save_sync_folder(&self, dir: Option<&str>) -> ApiResult<Option<String>> {
+        let dir = dir.map(str::trim).filter(|d| !d.is_empty());
+        if dir.is_some_and(|d| d.len() > MAX_FOLDER_PATH) {
+            return Err(Error::invalid(
+                "folder",
+                ProblemCode::TooLong,
+                format!("a folder path of at most {MAX_FOLDER_PATH} bytes fits"),
+            )
+            .into());
+        }
+        self.write(|tx| {
+            match dir {
+                Some(dir) => tx.execute(
+                    "INSERT INTO local_setting (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![SYNC_FOLDER_SETTING, Json::from(dir).to_string()],
+                )?,
+                None => tx.execute("DELETE FROM local_setting WHERE key = ?1", [SYNC_FOLDER_SETTING])?,
+            };
+            saved_folder(tx)
+        })
+    }
+
+    /// Checks a folder for use as the sync folder: `dir`, or the saved one when
+    /// `dir` is None or empty. It must exist, be a folder, and take a file (a
+    /// probe written and removed). The answer is never an error: a folder
+    /// that fails says why in `problem`.
+    pub fn check_sync_folder(&self, dir: Option<&str>) -> ApiResult<FolderCheck> {
+        let dir = match dir.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(dir) => dir.to_string(),
+            None => match self.saved_sync_folder()? {
+                Some(dir) => dir,
+                None => return Ok(FolderCheck {
+                    path: String::new(),
+                    ok: false,
+                    problem: Some(FieldProblem::new(
+                        "folder",
+                        ProblemCode::NoSyncFolder,
+                        "no sync folder is saved; choose the folder (a USB stick, a shared folder) files go through",
+                    )),
+                    changeset_files: 0,
+                }),
+            },
+        };
+        Ok(match super::files::check_folder(Path::new(&dir)) {
+            Ok(changeset_files) => FolderCheck { path: dir, ok: true, problem: None, changeset_files },
+            Err(problem) => FolderCheck { path: dir, ok: false, problem: Some(problem), changeset_files: 0 },
         })
     }
 

@@ -29,8 +29,11 @@ const BUSINESS: &str = include_str!("../../../../assets/demo/business.txt");
 
 /// Most customers a demo book may hold.
 pub const MAX_DEMO_CUSTOMERS: u32 = 1_000_000;
-/// Customers one rep looks after, roughly.
-const CUSTOMERS_PER_TERRITORY: u32 = 400;
+/// Customers one rep looks after, roughly: what a rep's four to eight visits a
+/// working day keep at the rhythm their grades ask (see `fieldwork`).
+const CUSTOMERS_PER_TERRITORY: u32 = 100;
+/// Most visits a demo rep makes on one day.
+pub const MAX_VISITS_PER_DAY: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -63,6 +66,7 @@ pub struct DemoSummary {
     pub sales_lines: u32,
 }
 
+mod festivals;
 mod fieldwork;
 mod sales;
 
@@ -190,6 +194,17 @@ fn centre(province: &str) -> (f64, f64) {
     }
 }
 
+/// 2 → 二, 12 → 十二, 40 → 四十: how a company numbers its second, third … unit.
+fn zh_number(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => DIGITS[n].to_string(),
+        10..=19 => format!("十{}", DIGITS[n % 10]),
+        20..=99 => format!("{}十{}", DIGITS[n / 10], DIGITS[n % 10]),
+        _ => n.to_string(),
+    }
+}
+
 fn short_place(name: &str) -> &str {
     let trimmed = name.trim_end_matches(['市', '县', '区', '省']);
     if trimmed.chars().count() >= 2 {
@@ -249,8 +264,48 @@ const ACTIVITY: &[&str] = &["每年春秋两季办农民会", "赶集摆摊，�
 const PROBLEMS: &[&str] = &["资金周转紧张", "库房小，旺季备货不足", "同质化竞争激烈", "赊销多，回款慢"];
 const STRENGTHS: &[&str] = &["位置好，在镇中心", "客户基础稳定", "技术服务口碑好", "网点多，覆盖面广"];
 const PLANS: &[&str] = &["计划明年扩大店面", "打算增加水溶肥品类", "准备发展下游零售网点", "维持现状"];
-const REPUTATION: &[&str] = &["在当地口碑好，讲信用", "信誉一般，偶有拖欠", "新店，信誉待观察", "老字号，农户认可"];
-const TAGS: &[&str] = &["重点客户", "示范户", "新开发", "旺季备货", "有欠款", "连锁加盟"];
+/// Tags other than the debt tag, which follows the card's money (see [`DEBT_TAG`]).
+const TAGS: &[&str] = &["重点客户", "示范户", "新开发", "旺季备货", "连锁加盟"];
+/// The tag of a customer who owes us money: never on a card whose credit is
+/// good (or unknown), always on one with an unresolved credit incident.
+pub const DEBT_TAG: &str = "有欠款";
+/// Share of the other customers who may owe us (normal, watch or bad credit) that do.
+const OWING: f64 = 0.3;
+
+/// What the card says of the customer's reputation, by its credit standing.
+fn reputation(rng: &mut Rng, credit: &str) -> &'static str {
+    let choices: &[&'static str] = match credit {
+        "good" => &["在当地口碑好，讲信用", "老字号，农户认可", "合作多年，回款及时"],
+        "normal" => &["信誉尚可，旺季偶有压款", "口碑一般，回款基本按期"],
+        "watch" => &["信誉一般，偶有拖欠", "近期资金紧张，回款变慢"],
+        "bad" => &["多次拖欠货款，信誉差", "有坏账记录，需现款交易"],
+        _ => &["新店，信誉待观察"],
+    };
+    rng.pick::<&str>(choices)
+}
+
+/// A past credit incident: its kind, a description that fits it, and whether it is settled.
+struct Incident {
+    kind: &'static str,
+    description: &'static str,
+    occurred: NaiveDate,
+    resolved: bool,
+}
+
+impl Incident {
+    fn new(rng: &mut Rng, from: NaiveDate, today: NaiveDate, resolved: bool) -> Self {
+        let kind = rng.weighted(&[("late_payment", 45), ("bounced_payment", 20), ("dispute", 20), ("bad_debt", 15)]);
+        let description = match kind {
+            "late_payment" => *rng.pick(&["旺季赊销货款逾期两个月", "年底对账后拖欠尾款"]),
+            "bounced_payment" => "承兑汇票到期未兑付",
+            "dispute" => "对返利金额有争议，暂扣货款",
+            _ => *rng.pick(&["经营不善关店，货款无法收回", "老板外出躲债，欠款挂账"]),
+        };
+        // An open incident is recent; a settled one may be old.
+        let from = if resolved { from } else { from.max(today - Duration::days(365)) };
+        Self { kind, description, occurred: date_between(rng, from, today), resolved }
+    }
+}
 const TOWN_CHARS: &[&str] = &[
     "田", "柳", "古", "城", "侯", "营", "里", "东", "西", "南", "北", "安", "河", "集", "店", "庄", "杨", "刘", "王",
     "马", "台", "桥", "山", "湖",
@@ -315,15 +370,23 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
     )?;
     summary.staff += 1;
 
+    // A territory per county, the first county of every prefecture first; a
+    // book larger than one territory per county splits each county again
+    // (round 2: 寿光市二片区 in 潍坊二区), so no rep looks after more than a rep can.
     let territories_wanted = options.customers.div_ceil(CUSTOMERS_PER_TERRITORY) as usize;
-    let mut picks: Vec<(usize, usize)> = vec![];
+    let mut picks: Vec<(usize, usize, usize)> = vec![];
     let longest = vocab.places.iter().map(|p| p.2.len()).max().unwrap_or(0);
-    'outer: for i in 0..longest {
-        for (line, place) in vocab.places.iter().enumerate() {
-            if i < place.2.len() {
-                picks.push((line, i));
-                if picks.len() == territories_wanted {
-                    break 'outer;
+    'outer: for round in 0.. {
+        if longest == 0 {
+            break;
+        }
+        for i in 0..longest {
+            for (line, place) in vocab.places.iter().enumerate() {
+                if i < place.2.len() {
+                    picks.push((line, round, i));
+                    if picks.len() == territories_wanted {
+                        break 'outer;
+                    }
                 }
             }
         }
@@ -347,9 +410,9 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
         Ok((id, head))
     };
     let mut provinces: Vec<(String, OrgUnitId)> = vec![];
-    let mut regions: Vec<(usize, OrgUnitId, StaffId)> = vec![];
+    let mut regions: Vec<((usize, usize), OrgUnitId, StaffId)> = vec![];
     let mut territories: Vec<Territory> = vec![];
-    for (line, county_index) in picks {
+    for (line, round, county_index) in picks {
         let (province, region, counties) = &vocab.places[line];
         let province_unit = match provinces.iter().find(|(p, _)| p == province) {
             Some((_, id)) => *id,
@@ -360,10 +423,13 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
                 id
             }
         };
-        let (region_unit, manager) = match regions.iter().find(|(l, ..)| *l == line) {
-            Some((_, id, manager)) => (*id, *manager),
+        let (region_index, region_unit, manager) = match regions.iter().position(|(l, ..)| *l == (line, round)) {
+            Some(i) => (i, regions[i].1, regions[i].2),
             None => {
-                let name = format!("{}区域", short_place(region));
+                let name = match round {
+                    0 => format!("{}区域", short_place(region)),
+                    _ => format!("{}{}区", short_place(region), zh_number(round + 1)),
+                };
                 let (id, manager) = unit(
                     &mut rng,
                     &mut summary,
@@ -372,12 +438,15 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
                     &name,
                     StaffRole::RegionalManager,
                 )?;
-                regions.push((line, id, manager));
-                (id, manager)
+                regions.push(((line, round), id, manager));
+                (regions.len() - 1, id, manager)
             }
         };
         let county = &counties[county_index];
-        let name = format!("{county}片区");
+        let name = match round {
+            0 => format!("{county}片区"),
+            _ => format!("{county}{}片区", zh_number(round + 1)),
+        };
         let (unit, rep) = unit(&mut rng, &mut summary, region_unit, OrgUnitKind::Territory, &name, StaffRole::Rep)?;
         let (lat, lng) = centre(province);
         territories.push(Territory {
@@ -387,7 +456,7 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
             province: province.clone(),
             region: region.clone(),
             county: county.clone(),
-            region_index: line,
+            region_index,
             centre: (lat + (rng.below(300) as f64 - 150.0) / 100.0, lng + (rng.below(300) as f64 - 150.0) / 100.0),
         });
     }
@@ -434,11 +503,37 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
             }
         }
     }
-    summary.routes = classify(tx, &territories, today, anchor, options.seed)?;
-    fieldwork::generate(tx, today, options.seed, &mut summary)?;
+    let (routes, work) = classify(tx, &territories, today, anchor, options.seed)?;
+    summary.routes = routes;
+    fieldwork::write(tx, work, &mut summary)?;
     sales::generate(tx, today, options.seed, &mut summary)?;
     search::rebuild_all(tx)?;
+    record(tx, options)?;
     Ok(summary)
+}
+
+/// The `local_setting` that marks a demo book, with the options it was built from.
+const DEMO_SETTING: &str = "demo";
+
+/// Marks the book as a demo book built from `options` (a device-local setting:
+/// it never travels in a changeset file).
+fn record(tx: &Transaction<'_>, options: &DemoOptions) -> Result<()> {
+    let value = serde_json::to_string(options).map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    tx.execute(
+        "INSERT INTO local_setting (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![DEMO_SETTING, value],
+    )?;
+    Ok(())
+}
+
+/// The options the book's demo was built from, or None for a book that is not a demo book.
+pub fn recorded(conn: &rusqlite::Connection) -> Result<Option<DemoOptions>> {
+    let value: Option<String> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT value FROM local_setting WHERE key = ?1",
+        [DEMO_SETTING],
+        |r| r.get(0),
+    ))?;
+    Ok(value.and_then(|v| serde_json::from_str(&v).ok()))
 }
 
 /// Classification, grades, last visits and routes, in a pass of its own (with
@@ -451,7 +546,7 @@ fn classify(
     today: NaiveDate,
     anchor: DateTime<Utc>,
     seed: u64,
-) -> Result<u32> {
+) -> Result<(u32, fieldwork::Work)> {
     struct Card {
         id: CustomerId,
         level: String,
@@ -549,28 +644,17 @@ fn classify(
         )?
         .execute(params![id, c.id, by, timestamp(at)])?;
     }
-    // Last visits: most reps keep to their grades' rhythm; some customers slip.
-    let (every, ungraded) = crate::grades::visit_frequencies(tx)?;
-    for c in &mut cards {
-        let freq = i64::from(c.grade.as_ref().and_then(|g| every.get(g).copied()).unwrap_or(ungraded));
-        let days_ago = match c.lifecycle.as_str() {
-            "active" if rng.chance(0.1) => Some(freq + rng.range(1, 20)),
-            "active" => Some(rng.range(0, freq - 1)),
-            "dormant" => Some(rng.range(freq / 2, freq * 2)),
-            "prospect" if rng.chance(0.5) => Some(rng.range(3, 60)),
-            _ => None,
-        };
-        c.last_visit = days_ago.map(|d| (today - Duration::days(d)).to_string());
-    }
     // Routes: each rep's customers split into sectors around the rep's base,
-    // one route per sector, toured on its own weekday. Stops start in the
-    // order they were signed up, so optimising has something to do.
+    // one route per sector (about fifteen stops), toured on its own weekday,
+    // Monday to Saturday. Stops start in the order they were signed up, so
+    // optimising has something to do.
     const SECTORS: [&str; 6] = ["东线", "东南线", "西南线", "西线", "西北线", "东北线"];
     let mut by_owner: std::collections::HashMap<StaffId, Vec<usize>> = Default::default();
     for (i, c) in cards.iter().enumerate().filter(|(_, c)| c.lifecycle != "eliminated") {
         by_owner.entry(c.owner).or_default().push(i);
     }
     let mut routes = 0;
+    let mut weekdays: std::collections::HashMap<crate::ids::RouteId, u8> = Default::default();
     for territory in territories {
         let base = territory.centre;
         let Some(mine) = by_owner.get(&territory.rep) else { continue };
@@ -584,7 +668,7 @@ fn classify(
                 (i, angle)
             })
             .collect();
-        let count = (mine.len() / 60).clamp(1, SECTORS.len());
+        let count = (mine.len() / 15).clamp(1, SECTORS.len());
         let place = short_place(&territory.county);
         for (k, sector) in SECTORS.iter().take(count).enumerate() {
             let low = -std::f64::consts::PI + 2.0 * std::f64::consts::PI * k as f64 / count as f64;
@@ -613,8 +697,32 @@ fn classify(
             for (seq, &i) in stops.iter().take(crate::routes::MAX_STOPS).enumerate() {
                 cards[i].route = Some((route, (seq + 1) as f64));
             }
+            weekdays.insert(route, k as u8 + 1);
             routes += 1;
         }
+    }
+    // Half a year of field work on these routes, worked out before the cards
+    // are written: each card's last visit is its last visit on record.
+    let unit_of: std::collections::HashMap<StaffId, OrgUnitId> = territories.iter().map(|t| (t.rep, t.unit)).collect();
+    let work = fieldwork::plan(
+        tx,
+        cards
+            .iter()
+            .map(|c| fieldwork::Card {
+                id: c.id,
+                owner: c.owner,
+                territory: unit_of.get(&c.owner).map(ToString::to_string).unwrap_or_default(),
+                level: c.level.clone(),
+                lifecycle: c.lifecycle.clone(),
+                grade: c.grade.clone(),
+                route: c.route.and_then(|(r, seq)| weekdays.get(&r).map(|&w| (w, seq))),
+            })
+            .collect(),
+        today,
+        seed,
+    )?;
+    for (i, c) in cards.iter_mut().enumerate() {
+        c.last_visit = work.last_visit(i).map(|d| d.to_string());
     }
     let mut update = tx.prepare_cached(
         "UPDATE customer SET channel_type = ?2, location_type = ?3, credit_grade = ?4, grade = ?5, grade_manual = ?6,
@@ -634,7 +742,7 @@ fn classify(
             c.route.map(|r| r.1),
         ])?;
     }
-    Ok(routes)
+    Ok((routes, work))
 }
 
 fn mobile(rng: &mut Rng) -> String {
@@ -729,7 +837,29 @@ impl<'t> Writer<'t> {
             Level::Sub => *rng.pick(&["individual_business", "private", "partnership"]),
             Level::Retailer => "individual_business",
         };
-        let credit = rng.weighted(&[("good", 45), ("normal", 35), ("watch", 10), ("bad", 3), ("unknown", 7)]);
+        // A prospect has never bought on credit from us: rarely more than a third party's word.
+        let credit = if lifecycle == "prospect" {
+            rng.weighted(&[("unknown", 70), ("normal", 20), ("good", 10)])
+        } else {
+            rng.weighted(&[("good", 45), ("normal", 35), ("watch", 11), ("bad", 4), ("unknown", 5)])
+        };
+        // Credit incidents: customers on watch or bad have one or two, some
+        // still open; a few others had one, long settled. An open incident is
+        // money owed: the card carries the debt tag.
+        let incidents: Vec<Incident> = match credit {
+            "watch" | "bad" => (0..rng.range(1, 2))
+                .map(|_| {
+                    let resolved = rng.chance(if credit == "bad" { 0.3 } else { 0.5 });
+                    Incident::new(rng, created.date_naive(), today, resolved)
+                })
+                .collect(),
+            "good" | "normal" if lifecycle != "prospect" && rng.chance(0.03) => {
+                vec![Incident::new(rng, created.date_naive(), today, true)]
+            }
+            _ => vec![],
+        };
+        let owes = incidents.iter().any(|i| !i.resolved)
+            || (matches!(credit, "normal" | "watch" | "bad") && lifecycle != "prospect" && rng.chance(OWING));
         let phone = if level == Level::Distributor && rng.chance(0.4) { landline(rng) } else { mobile(rng) };
         let service_area = match level {
             Level::Distributor => format!("覆盖{}下辖{}个县区", territory.region, rng.range(3, 9)),
@@ -748,8 +878,11 @@ impl<'t> Writer<'t> {
         let verified = |source: &str, rng: &mut Rng| source != "customer_form" || rng.chance(0.5);
         let basic_verified = verified(basic_source, rng);
         let trading_verified = verified(trading_source, rng);
-        let tags: Vec<&str> =
-            (0..rng.below(3)).map(|_| *rng.pick(TAGS)).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut tags: std::collections::BTreeSet<&str> = (0..rng.below(3)).map(|_| *rng.pick(TAGS)).collect();
+        if owes {
+            tags.insert(DEBT_TAG);
+        }
+        let tags: Vec<&str> = tags.into_iter().collect();
         let sales_with_us = (lifecycle != "prospect").then(|| revenue * rng.range(5, 40) / 100);
         self.tx
             .prepare_cached(
@@ -802,7 +935,7 @@ impl<'t> Writer<'t> {
                 *rng.pick(PROBLEMS),
                 *rng.pick(STRENGTHS),
                 *rng.pick(PLANS),
-                *rng.pick(REPUTATION),
+                reputation(rng, credit),
                 credit,
                 terms,
                 basic_source,
@@ -992,28 +1125,25 @@ impl<'t> Writer<'t> {
             summary.addresses += 1;
         }
 
-        // Past credit incidents for customers whose credit is not good.
-        if matches!(credit, "watch" | "bad") || rng.chance(0.02) {
-            for _ in 0..rng.range(1, 2) {
-                let cid = CreditIncidentId::from_parts(created.timestamp_millis() as u64, rng.bytes());
-                let occurred = date_between(rng, created.date_naive(), today);
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO credit_incident (id, customer_id, occurred_on, kind, amount, description, resolved, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                    )?
-                    .execute(params![
-                        cid,
-                        id,
-                        occurred.to_string(),
-                        *rng.pick(&["late_payment", "late_payment", "bounced_payment", "dispute", "bad_debt"]),
-                        rng.range(1, 50) * 1_000,
-                        *rng.pick(&["旺季赊销货款逾期两个月", "承兑汇票到期未兑付", "对返利金额有争议，暂扣货款", "年底对账后拖欠尾款"]),
-                        rng.chance(0.6),
-                        timestamp(created),
-                    ])?;
-                summary.credit_incidents += 1;
-            }
+        // The credit incidents decided with the credit standing above.
+        for incident in &incidents {
+            let cid = CreditIncidentId::from_parts(created.timestamp_millis() as u64, rng.bytes());
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO credit_incident (id, customer_id, occurred_on, kind, amount, description, resolved, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                )?
+                .execute(params![
+                    cid,
+                    id,
+                    incident.occurred.to_string(),
+                    incident.kind,
+                    rng.range(1, 50) * 1_000,
+                    incident.description,
+                    incident.resolved,
+                    timestamp(created),
+                ])?;
+            summary.credit_incidents += 1;
         }
         Ok(())
     }

@@ -2,9 +2,11 @@
 //! inputs in six lines, and about thirty sales lines per customer, each
 //! customer buying from its favourite lines at the scale of its card's
 //! "annual sales with us", growing or shrinking over the two years (so the
-//! negative-growth list has names on it). Dormant customers stopped buying
-//! half a year ago, eliminated ones a year ago; prospects never bought. Its
-//! own random stream keeps everything else as it was.
+//! negative-growth list has names on it). The year has its seasons: the
+//! winter stocking-up before 春节, almost nothing in the holiday, and a peak
+//! before 中秋 (see `festivals`). Dormant customers stopped buying half a year
+//! ago, eliminated ones a year ago; prospects never bought. Its own random
+//! stream keeps everything else as it was.
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{params, Transaction};
@@ -187,6 +189,14 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         .query_map([], |r| Ok(Buyer { id: r.get(0)?, level: r.get(1)?, lifecycle: r.get(2)?, yearly: r.get(3)? }))?
         .collect::<rusqlite::Result<_>>()?;
     let first = epoch_day(today) - HISTORY_DAYS;
+    // The days' weights, summed: a line falls on a day as often as the day ships.
+    let start = today - Duration::days(HISTORY_DAYS);
+    let mut season: Vec<f64> = Vec::with_capacity(HISTORY_DAYS as usize);
+    let mut sum = 0.0;
+    for offset in 0..HISTORY_DAYS {
+        sum += super::festivals::sales_weight(start + Duration::days(offset));
+        season.push(sum);
+    }
     let mut lines: Vec<Line> = vec![];
     for (b, buyer) in buyers.iter().enumerate() {
         if buyer.yearly <= 0 {
@@ -203,8 +213,10 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         };
         // Per line, in fen, so that a year adds up to the card's figure.
         let per_line = buyer.yearly as f64 * 100.0 * 2.0 / count as f64;
+        let up_to = season[last as usize];
         for _ in 0..count {
-            let offset = rng.range(0, last);
+            let at = (rng.next() >> 11) as f64 / (1u64 << 53) as f64 * up_to;
+            let offset = (season.partition_point(|&s| s <= at) as i64).min(last);
             let choices = if rng.chance(0.8) { 2 } else { 3 };
             let line = favourites[rng.below(choices)];
             let product = line * 10 + rng.below(10);

@@ -325,6 +325,22 @@ fn sales_peak_in_the_weeks_before_spring_festival_and_mid_autumn_and_stop_in_the
 }
 
 #[test]
+fn the_demo_s_running_sales_totals_and_figures_are_its_lines_summed() {
+    let (_dir, conn) = demo_book("2026-11-22");
+    let lines: (i64, i64) = conn
+        .query_row("SELECT count(*), sum(amount) FROM sales_line", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("lines");
+    let totals: (i64, i64) =
+        conn.query_row("SELECT lines, amount FROM sales_total", [], |r| Ok((r.get(0)?, r.get(1)?))).expect("totals");
+    let figures: (i64, i64) = conn
+        .query_row("SELECT sum(lines), sum(amount) FROM sales_fact", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("figures");
+    assert!(lines.0 > 0, "the demo has sales");
+    assert_eq!(totals, lines, "the running totals the demo wrote");
+    assert_eq!(figures, lines, "the figures the demo summed");
+}
+
+#[test]
 fn a_demo_book_on_disk_is_rebuilt_in_place_as_it_was_made_and_a_real_book_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("demo.sqlite");

@@ -342,6 +342,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sales_customer_key",
     "sales_product_key",
     "sales_fact",
+    "sales_total",
 ];
 /// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
 pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];

@@ -21,7 +21,7 @@ use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::read::Grading;
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
 use crate::codes::{CodeEdit, CodeItem, CodeList, NewCodeItem, NewCodeList};
-use crate::demo::{DemoOptions, DemoSummary};
+use crate::demo::{DemoOptions, DemoProgress, DemoSummary};
 use crate::divisions::{DivisionNode, Level as DivisionLevel};
 use crate::error::{ApiError, ErrorCode, FieldProblem, ProblemCode};
 use crate::fieldwork::calendar::{Reminder, ReminderDue, ReminderInput};
@@ -108,6 +108,7 @@ pub fn typescript() -> String {
         NewProfile,
         DemoOptions,
         DemoSummary,
+        DemoProgress,
         RefTable,
         DivisionLevel,
         FieldSpec,

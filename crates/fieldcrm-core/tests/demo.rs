@@ -325,6 +325,38 @@ fn sales_peak_in_the_weeks_before_spring_festival_and_mid_autumn_and_stop_in_the
 }
 
 #[test]
+fn building_the_demo_reports_its_progress_and_a_cancel_leaves_the_book_as_it_was() {
+    let book = Book::open_in_memory(common::clock()).expect("book");
+    let mut heard = vec![];
+    let err = book
+        .load_demo_with(&DemoOptions { customers: 1200, seed: 3, as_of: Some("2026-11-22".into()) }, &mut |p| {
+            heard.push((p.phase, p.done, p.total));
+            if p.phase == "fieldwork" {
+                book.cancel_demo();
+            }
+        })
+        .expect_err("cancelled");
+    assert_eq!(err.problems[0].code, fieldcrm_core::error::ProblemCode::Cancelled, "{err:?}");
+    assert_eq!(heard.first(), Some(&("customers", 0, 1200)));
+    assert!(heard.contains(&("customers", 1000, 1200)), "the cards are counted as they are written: {heard:?}");
+    assert_eq!(heard.last().map(|h| h.0), Some("fieldwork"), "nothing more after the cancel: {heard:?}");
+    let status = book.status().expect("status");
+    assert_eq!((status.customer_count, status.profile.is_some()), (0, false), "the book is as it was");
+
+    // The next build starts afresh and runs to the end.
+    let mut phases = vec![];
+    let summary = book
+        .load_demo_with(&DemoOptions { customers: 300, seed: 3, as_of: Some("2026-11-22".into()) }, &mut |p| {
+            if phases.last() != Some(&p.phase) {
+                phases.push(p.phase);
+            }
+        })
+        .expect("demo");
+    assert_eq!(summary.customers, 300);
+    assert_eq!(phases, ["customers", "routes", "fieldwork", "sales", "index"]);
+}
+
+#[test]
 fn the_demo_s_running_sales_totals_and_figures_are_its_lines_summed() {
     let (_dir, conn) = demo_book("2026-11-22");
     let lines: (i64, i64) = conn

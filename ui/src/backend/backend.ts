@@ -1,5 +1,5 @@
-import { Api, IMPORT_PROGRESS, SYNC_PROGRESS, type Transport } from '../generated/commands'
-import type { CustomerQuery, ExportedList, ImportProgress, ImportRequest, Progress, SheetImportReport } from '../generated/bindings'
+import { Api, DEMO_PROGRESS, IMPORT_PROGRESS, SYNC_PROGRESS, type Transport } from '../generated/commands'
+import type { CustomerQuery, DemoOptions, DemoProgress, DemoSummary, ExportedList, ImportProgress, ImportRequest, Progress, SheetImportReport } from '../generated/bindings'
 
 /** Texts and the suggested file name of a save dialog. */
 export interface SaveOptions {
@@ -45,6 +45,16 @@ export class Backend extends Api implements Dialogs {
   /** Calls `listener` with a changeset import's progress until the returned function is called. */
   onSyncProgress(listener: (progress: Progress) => void): Promise<() => void> {
     return this.transport.listen(SYNC_PROGRESS, listener)
+  }
+
+  /** Builds the demo in this new book; `onProgress` hears how far it got (`cancelDemo` stops it). */
+  override async loadDemo(options: DemoOptions, onProgress?: (progress: DemoProgress) => void): Promise<DemoSummary> {
+    const stop = onProgress ? await this.transport.listen(DEMO_PROGRESS, onProgress) : undefined
+    try {
+      return await super.loadDemo(options)
+    } finally {
+      stop?.()
+    }
   }
 
   /** A dry run or the import itself; `onProgress` hears how far it got. */

@@ -120,6 +120,8 @@ asOf?: string, };
 
 export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, products: number, salesLines: number, };
 
+export type DemoProgress = { phase: string, done: number, total: number, };
+
 export type RefTable = "staff" | "org_unit" | "customer";
 
 export type DivisionLevel = "province" | "city" | "district";

@@ -25,6 +25,7 @@ import type {
   CustomerQuery,
   CustomerSalesLine,
   DemoOptions,
+  DemoProgress,
   DemoSummary,
   DeviceInfo,
   DivisionNode,
@@ -127,18 +128,21 @@ export interface Transport {
 export interface Events {
   'sync-progress': Progress
   'import-progress': ImportProgress
+  'demo-progress': DemoProgress
 }
 
 export type EventName = keyof Events
 
 export const SYNC_PROGRESS = 'sync-progress'
 export const IMPORT_PROGRESS = 'import-progress'
+export const DEMO_PROGRESS = 'demo-progress'
 
 /** Every command: its arguments (camelCase keys) and its result. */
 export interface Commands {
   book_status: { args: {  }; result: BookStatus }
   create_profile: { args: { profile: NewProfile }; result: Profile }
   load_demo: { args: { options: DemoOptions }; result: DemoSummary }
+  cancel_demo: { args: {  }; result: null }
   demo_book: { args: {  }; result: DemoOptions | null }
   reset_demo: { args: {  }; result: DemoSummary }
   set_language: { args: { language: string }; result: null }
@@ -250,6 +254,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'book_status',
   'create_profile',
   'load_demo',
+  'cancel_demo',
   'demo_book',
   'reset_demo',
   'set_language',
@@ -373,8 +378,13 @@ export class Api {
     return this.run('create_profile', { profile })
   }
 
+  /** Builds the demo in this new book; its progress goes out as `demo-progress`. A `cancelDemo` stops it with `invalid`/`cancelled` and the book as it was. */
   loadDemo(options: DemoOptions): Promise<DemoSummary> {
     return this.run('load_demo', { options })
+  }
+
+  cancelDemo(): Promise<null> {
+    return this.run('cancel_demo', {  })
   }
 
   /** The options this book's demo was built from; null for a book of real data. */

@@ -200,6 +200,13 @@ const en: Messages<typeof zhCN> = {
     demoText: 'An example archive of an agricultural-input company: organisation, sales staff and 2,000 customers. Browse and edit freely.',
     openDemo: 'Open the demo book',
     demoLoading: 'Creating the demo book…',
+    demoPhase: {
+      customers: 'Creating customer cards: {done} / {total}',
+      routes: 'Grading customers and planning routes ({total} customers)',
+      fieldwork: 'Writing visits and calls ({total} customers)',
+      sales: 'Writing sales ({total} customers)',
+      index: 'Building the search index ({total} customers)',
+    },
     profileTitle: 'Create your profile',
     profileText: 'Enter your name, role and territory to start your own customer archive.',
     name: 'Name',

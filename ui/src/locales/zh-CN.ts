@@ -197,6 +197,13 @@ export default {
     demoText: '一家农资公司的示例档案：组织架构、业务人员和 2000 个客户。可随时浏览和修改，用于熟悉软件。',
     openDemo: '打开演示档案',
     demoLoading: '正在生成演示档案…',
+    demoPhase: {
+      customers: '正在建立客户档案：{done} / {total}',
+      routes: '正在分类并排定拜访路线（{total} 个客户）',
+      fieldwork: '正在生成拜访和电话记录（{total} 个客户）',
+      sales: '正在生成销售数据（{total} 个客户）',
+      index: '正在建立检索索引（{total} 个客户）',
+    },
     profileTitle: '建立个人资料',
     profileText: '填写您的姓名、职务和所在区域，开始建立自己的客户档案。',
     name: '姓名',

@@ -34,7 +34,7 @@ use crate::api::{
 };
 use crate::card::{ArchiveCard, HistoryEntry};
 use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
-use crate::demo::{DemoOptions, DemoSummary};
+use crate::demo::{DemoOptions, DemoProgress, DemoSummary};
 use crate::divisions::DivisionNode;
 use crate::error::{ApiError, ErrorCode, FieldProblem};
 use crate::fieldwork::calendar::{Reminder, ReminderInput};
@@ -70,6 +70,8 @@ pub enum Event {
     SyncProgress(Progress),
     /// A spreadsheet import or a customer list being written (`run_import`, `export_customers`).
     ImportProgress(ImportProgress),
+    /// A demo being built (`load_demo`).
+    DemoProgress(DemoProgress),
 }
 
 impl Event {
@@ -78,12 +80,14 @@ impl Event {
         match self {
             Event::SyncProgress(_) => SYNC_PROGRESS,
             Event::ImportProgress(_) => IMPORT_PROGRESS,
+            Event::DemoProgress(_) => DEMO_PROGRESS,
         }
     }
 }
 
 pub const SYNC_PROGRESS: &str = "sync-progress";
 pub const IMPORT_PROGRESS: &str = "import-progress";
+pub const DEMO_PROGRESS: &str = "demo-progress";
 
 /// What a transport offers a command besides the book: where its progress goes,
 /// and the window's "first screen shown" signal.
@@ -201,7 +205,16 @@ commands! { (book, host)
     book_status() -> BookStatus { book.status() }
     /// The first-start form: who uses this laptop.
     create_profile(profile: NewProfile) -> Profile { book.create_profile(&profile) }
-    load_demo(options: DemoOptions) -> DemoSummary { book.load_demo(&options) }
+    /// Builds the demo in this new book; its progress goes out as
+    /// `demo-progress`. A `cancelDemo` stops it with `invalid`/`cancelled` and
+    /// the book as it was.
+    load_demo(options: DemoOptions) -> DemoSummary {
+        book.load_demo_with(&options, &mut |progress: DemoProgress| host.emit(Event::DemoProgress(progress)))
+    }
+    cancel_demo() -> () {
+        book.cancel_demo();
+        Ok(())
+    }
     /// The options this book's demo was built from; null for a book of real data.
     demo_book() -> Option<DemoOptions> { book.demo_book() }
     /// Rebuilds a demo book as it was made, keeping the language and settings;
@@ -416,7 +429,7 @@ pub fn typescript() -> String {
             referenced_types(&arg.ty, &mut types);
         }
     }
-    types.extend(["ImportProgress".to_string(), "Progress".to_string()]);
+    types.extend(["DemoProgress".to_string(), "ImportProgress".to_string(), "Progress".to_string()]);
     let mut out = String::from(
         "// Generated from the command table by fieldcrm-core (src/api/commands.rs). Do not edit:\n\
          // run `make bindings` after changing it.\n\n",
@@ -435,9 +448,9 @@ pub fn typescript() -> String {
     );
     out.push_str(&format!(
         "/** What long commands report while they run, by event name. */\n\
-         export interface Events {{\n  '{SYNC_PROGRESS}': Progress\n  '{IMPORT_PROGRESS}': ImportProgress\n}}\n\n\
+         export interface Events {{\n  '{SYNC_PROGRESS}': Progress\n  '{IMPORT_PROGRESS}': ImportProgress\n  '{DEMO_PROGRESS}': DemoProgress\n}}\n\n\
          export type EventName = keyof Events\n\n\
-         export const SYNC_PROGRESS = '{SYNC_PROGRESS}'\nexport const IMPORT_PROGRESS = '{IMPORT_PROGRESS}'\n\n"
+         export const SYNC_PROGRESS = '{SYNC_PROGRESS}'\nexport const IMPORT_PROGRESS = '{IMPORT_PROGRESS}'\nexport const DEMO_PROGRESS = '{DEMO_PROGRESS}'\n\n"
     ));
     out.push_str("/** Every command: its arguments (camelCase keys) and its result. */\nexport interface Commands {\n");
     for command in &table {

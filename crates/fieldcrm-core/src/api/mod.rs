@@ -255,6 +255,7 @@ pub struct Book {
     pub(crate) kept_import: Mutex<Option<crate::import::Kept>>,
     /// Pressed "cancel" on the running spreadsheet import (see [`Book::cancel_import`]).
     pub(crate) import_cancel: crate::import::Cancel,
+    demo_cancel: crate::import::Cancel,
 }
 
 /// `f` in a read transaction: one snapshot of the book for all its statements.
@@ -295,6 +296,7 @@ impl Book {
             path: path.display().to_string(),
             kept_import: Mutex::default(),
             import_cancel: Default::default(),
+            demo_cancel: Default::default(),
         })
     }
 
@@ -307,6 +309,7 @@ impl Book {
             path: ":memory:".into(),
             kept_import: Mutex::default(),
             import_cancel: Default::default(),
+            demo_cancel: Default::default(),
         })
     }
 
@@ -512,6 +515,26 @@ impl Book {
 
     /// Fills an empty book with a deterministic demo organisation and customers.
     pub fn load_demo(&self, options: &DemoOptions) -> ApiResult<DemoSummary> {
+        self.load_demo_with(options, &mut |_| {})
+    }
+
+    /// [`load_demo`](Self::load_demo), telling `progress` how far it has come;
+    /// a [`cancel_demo`](Self::cancel_demo) meanwhile stops it with
+    /// `invalid`/`cancelled` and the book as it was.
+    pub fn load_demo_with(
+        &self,
+        options: &DemoOptions,
+        progress: &mut dyn FnMut(demo::DemoProgress),
+    ) -> ApiResult<DemoSummary> {
+        self.demo_cancel.reset();
+        let mut progress = |p: demo::DemoProgress| {
+            progress(p);
+            if self.demo_cancel.requested() {
+                Err(Error::invalid("demo", ProblemCode::Cancelled, "the demo was cancelled; the book is as it was"))
+            } else {
+                Ok(())
+            }
+        };
         let now = self.clock.now();
         // The demo fills a new book: its 2.7 GB (100,000 cards) go into the
         // file once, not into the WAL and again by the checkpoint.
@@ -520,12 +543,17 @@ impl Book {
             in_transaction(conn, self.clock.as_ref(), |tx| {
                 // Demo cards are this book's own starting data, not changes to send anywhere.
                 crate::changes::capture::set_capture(tx, false)?;
-                let summary = demo::generate(tx, options, now)?;
+                let summary = demo::generate_with(tx, options, now, &mut progress)?;
                 crate::changes::capture::set_capture(tx, true)?;
                 Ok(summary)
             })
         })
         .map_err(|e| self.public(e))
+    }
+
+    /// Stops a demo being built (the book stays as it was).
+    pub fn cancel_demo(&self) {
+        self.demo_cancel.cancel();
     }
 
     pub fn org_units(&self) -> ApiResult<Vec<OrgUnit>> {

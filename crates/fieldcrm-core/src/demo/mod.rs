@@ -313,6 +313,28 @@ const TOWN_CHARS: &[&str] = &[
 
 /// Fills `tx`'s empty book. Fails without writing if the book already has customers.
 pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>) -> Result<DemoSummary> {
+    generate_with(tx, options, now, &mut |_| Ok(()))
+}
+
+/// How far a demo build has come: its `phase` (`customers`, `routes`,
+/// `fieldwork`, `sales`, `index`) and the cards written of `total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DemoProgress {
+    pub phase: &'static str,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// [`generate`], telling `progress` how far it has come; an error `progress`
+/// returns (the user cancelled) stops the build, and the caller's
+/// transaction leaves the book as it was.
+pub fn generate_with(
+    tx: &Transaction<'_>,
+    options: &DemoOptions,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(DemoProgress) -> Result<()>,
+) -> Result<DemoSummary> {
     let existing: i64 = tx.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?;
     if existing > 0 {
         return Err(Error::invalid(
@@ -469,6 +491,9 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
     let mut distributors_by_region: std::collections::HashMap<usize, Vec<CustomerId>> = Default::default();
     let mut subs_by_territory: Vec<Vec<CustomerId>> = vec![vec![]; per];
     let mut writer = Writer { tx };
+    let total = options.customers;
+    let mut report = |phase: &'static str, done: u32| progress(DemoProgress { phase, done, total });
+    report("customers", 0)?;
     for level in [Level::Distributor, Level::Sub, Level::Retailer] {
         for (t, territory) in territories.iter().enumerate() {
             let total = count_in(t);
@@ -495,6 +520,9 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
                 let (ms, r) = tick(&mut rng);
                 let id = CustomerId::from_parts(ms, r);
                 writer.customer(&mut rng, &vocab, territory, level, id, supplier, today, anchor, &mut summary)?;
+                if summary.customers % 500 == 0 {
+                    report("customers", summary.customers)?;
+                }
                 match level {
                     Level::Distributor => distributors_by_region.entry(territory.region_index).or_default().push(id),
                     Level::Sub => subs_by_territory[t].push(id),
@@ -503,10 +531,14 @@ pub fn generate(tx: &Transaction<'_>, options: &DemoOptions, now: DateTime<Utc>)
             }
         }
     }
+    report("routes", summary.customers)?;
     let (routes, work) = classify(tx, &territories, today, anchor, options.seed)?;
     summary.routes = routes;
+    report("fieldwork", summary.customers)?;
     fieldwork::write(tx, work, &mut summary)?;
+    report("sales", summary.customers)?;
     sales::generate(tx, today, options.seed, &mut summary)?;
+    report("index", summary.customers)?;
     search::rebuild_all(tx)?;
     record(tx, options)?;
     Ok(summary)

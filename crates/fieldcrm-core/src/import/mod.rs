@@ -442,6 +442,11 @@ impl Cancel {
         self.0.store(false, Ordering::Relaxed);
     }
 
+    /// Whether "cancel" was pressed since the last [`reset`](Self::reset).
+    pub fn requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn check(&self) -> Result<()> {
         if self.0.load(Ordering::Relaxed) {
             Err(Error::invalid("import", ProblemCode::Cancelled, "the import was cancelled; nothing was imported"))

@@ -389,7 +389,7 @@ fn a_demo_book_on_disk_is_rebuilt_in_place_as_it_was_made_and_a_real_book_is_ref
         customer_id: first.id,
         changes: vec![fieldcrm_core::card::FieldChange {
             field: "name".into(),
-            expected: Some(first.name.clone().into()),
+            expected: Some(first.name.into()),
             value: "改过名字的客户".into(),
         }],
     })

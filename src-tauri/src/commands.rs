@@ -39,6 +39,8 @@ impl Host for Window<'_> {
     /// Prints `<name>_ms <ms>` and quits (the measurements of `make bench`).
     fn measured(&self, name: &str, ms: f64) {
         if self.measuring().is_some() {
+            let started = self.app.state::<AppState>().started;
+            eprintln!("measured at {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
             println!("{name}_ms {ms:.1}");
             self.app.exit(0);
         }
@@ -51,11 +53,13 @@ async fn call(app: AppHandle, command: String, args: Value) -> Result<Value, Api
         let state = app.state::<AppState>();
         let book = state.book.as_ref().map_err(Clone::clone)?;
         let window = Window { app: &app };
-        // While measuring, each command's time in the core goes to stderr.
+        // While measuring, each command's time in the core goes to stderr:
+        // when it started and ended, in ms since the app started.
+        let since = |at: std::time::Instant| (at - state.started).as_secs_f64() * 1000.0;
         let started = window.measuring().is_some().then(std::time::Instant::now);
         let answer = commands::dispatch(book, &window, &command, args);
         if let Some(started) = started {
-            eprintln!("command {command} {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+            eprintln!("command {command} {:.0}–{:.0} ms", since(started), since(std::time::Instant::now()));
         }
         answer
     })

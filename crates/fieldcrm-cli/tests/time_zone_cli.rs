@@ -96,7 +96,9 @@ fn head_office_moves_the_day_boundary_with_the_business_time_zone() {
     json(&book, tz, &["init", "--name", "赵总", "--role", "head-office", "--company", "华丰农业"]);
     let status = json(&book, tz, &["status"]);
     assert_eq!(status["businessTime"]["timeZone"], "Asia/Shanghai", "the default");
-    let card = json(&book, tz, &["customer", "add", "--set", "name=天山农资"]);
+    // Head office names who looks after a card it creates: here, itself.
+    let me = format!("ownerId={}", status["profile"]["staffId"].as_str().expect("staff id"));
+    let card = json(&book, tz, &["customer", "add", "--set", "name=天山农资", "--set", &me]);
     let id = card["id"].as_str().expect("id").to_string();
     // 17:30 UTC: 01:30 the next day in Shanghai, 23:30 the same day in Ürümqi.
     json(&book, tz, &["visit", "log", &id, "--in", "2026-12-01T17:30:00Z", "--out", "2026-12-01T17:50:00Z"]);

@@ -80,6 +80,10 @@ const last = headers[headers.length - 1].getBoundingClientRect();
 const first = headers[0].getBoundingClientRect();
 return { W, name: [name.left, name.right], firstHeader: [first.left, first.right], lastHeader: [last.left, last.right] };`;
 
+/** Whether the settings panel has finished sliding in (no drawer transition running). */
+const DRAWER_STILL = `
+return !document.querySelector('.el-drawer-fade-enter-active, .el-drawer-fade-leave-active');`;
+
 /** The app's session, for the checks below. */
 let session;
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -170,10 +174,13 @@ await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
     await session.waitFor('[data-testid=time-zone-form]');
     // The demo book made by the CLI offers its reset at the foot of the panel.
     await session.waitFor('[data-testid=settings-reset-demo]');
+    // The panel slides in from the right: judge it once it has arrived (or after 5 s, as it is then).
+    for (let i = 0; i < 50 && !(await session.run(DRAWER_STILL)); i++) await pause(100);
     await fits(`${size} settings`, ['[data-testid=time-zone-form]'], ['[data-testid=settings-check-folder]', '[data-testid=settings-reset-demo]']);
     await shot(`${width}-settings`);
     // The panel covers the gear while it is open: its own button closes it.
     await session.click(await session.waitFor('[data-testid=settings-close]'));
+    for (let i = 0; i < 50 && !(await session.run(DRAWER_STILL)); i++) await pause(100);
   }
   assert(problems.length === 0, `outside the window:\n  ${problems.join('\n  ')}`);
 });

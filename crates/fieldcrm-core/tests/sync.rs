@@ -820,8 +820,10 @@ fn head_office_names_who_looks_after_a_new_card_and_every_card_gets_the_next_cod
     // the code head office gives it travels back.
     let offline = w.people[0].book.create_customer(&customer("新开农资店", json!({}))).expect("rep card").card;
     assert_eq!(offline.fields["code"], Value::Null, "{:?}", offline.fields);
+    let second = w.people[0].book.create_customer(&customer("第二家农资店", json!({}))).expect("rep card").card;
     w.send(0).expect("send");
     assert_eq!(office.customer(offline.id).expect("merged").fields["code"], json!("C0000004"));
+    assert_eq!(office.customer(second.id).expect("merged").fields["code"], json!("C0000005"), "one file, two numbers");
     w.receive(0).expect("receive");
     assert_eq!(w.people[0].book.customer(offline.id).expect("back").fields["code"], json!("C0000004"));
     w.settle();

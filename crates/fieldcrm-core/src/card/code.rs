@@ -32,25 +32,37 @@ fn number(code: &str) -> Option<u32> {
     (digits.len() == DIGITS && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok())?
 }
 
-/// The next free code of the series: one past the highest in the book.
-pub fn next(conn: &Connection) -> Result<String> {
+/// The highest number of the series in the book (0 when none): a scan of
+/// the cards, so callers numbering several cards ask once.
+fn highest(conn: &Connection) -> Result<u32> {
     let highest: Option<String> = conn
         .prepare_cached(
             "SELECT max(code) FROM customer
              WHERE code GLOB 'C[0-9][0-9][0-9][0-9][0-9][0-9][0-9]'",
         )?
         .query_row([], |r| r.get(0))?;
-    let last = highest.as_deref().and_then(number).unwrap_or(0);
+    Ok(highest.as_deref().and_then(number).unwrap_or(0))
+}
+
+/// The code after number `last`, unless the series is used up.
+fn after(last: u32) -> Result<String> {
     if last as usize >= 10usize.pow(DIGITS as u32) - 1 {
         return Err(Error::invalid("code", ProblemCode::TooMany, "the series of customer codes is used up"));
     }
     Ok(format(last + 1))
 }
 
+/// The next free code of the series: one past the highest in the book.
+pub fn next(conn: &Connection) -> Result<String> {
+    after(highest(conn)?)
+}
+
 /// Gives each of `cards` that has no code the next code of the series, as a
 /// change `actor` makes (it is recorded and travels like an edit). Returns
-/// how many cards got one.
+/// how many cards got one. The series is read once, when the first card
+/// needs a code.
 pub fn assign_missing(tx: &Transaction<'_>, cards: &[CustomerId], actor: Actor) -> Result<usize> {
+    let mut last: Option<u32> = None;
     let mut given = 0;
     for &card in cards {
         let code: Option<Option<String>> =
@@ -58,8 +70,13 @@ pub fn assign_missing(tx: &Transaction<'_>, cards: &[CustomerId], actor: Actor) 
         if !matches!(code, Some(None)) {
             continue;
         }
-        let change = FieldChange { field: "code".into(), expected: None, value: Json::from(next(tx)?) };
+        let number = match last {
+            Some(n) => n,
+            None => highest(tx)?,
+        };
+        let change = FieldChange { field: "code".into(), expected: None, value: Json::from(after(number)?) };
         write::patch(tx, CUSTOMER_ENTITY, &card.to_string(), &[change], actor)?;
+        last = Some(number + 1);
         given += 1;
     }
     Ok(given)

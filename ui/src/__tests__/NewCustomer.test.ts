@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
-import { ElSelect } from 'element-plus'
+import { ElSelectV2 } from 'element-plus'
 import NewCustomer from '../views/NewCustomer.vue'
 import { mountWith, until } from './helpers'
 import { TestBook } from './testBook'
@@ -76,7 +76,7 @@ describe('new customer form', () => {
 
     // Only the region: its manager looks after the card.
     const region = backend.units.find((u) => u.id === backend.person('manager').orgUnitId)!
-    const territory = w.findAllComponents(ElSelect).find((s) => s.element.closest('[data-testid=field-territoryId]'))!
+    const territory = w.findAllComponents(ElSelectV2).find((s) => s.element.closest('[data-testid=field-territoryId]'))!
     territory.vm.$emit('update:modelValue', region.id)
     await w.find('[data-testid=save-customer]').trigger('click')
     await until(() => Boolean(w.emitted('created')))

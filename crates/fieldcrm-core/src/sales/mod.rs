@@ -314,21 +314,21 @@ pub struct SalesOverview {
 
 /// What sales data the book holds.
 ///
-/// Read from the summed figures (`sales_fact`), not the lines: on 3.3 million
-/// lines the lines took 2.2 s, the figures 0.3 s, and the sales page shows
-/// this beside its first chart. The first and last day are the ends of the
-/// figures' key; the customers are those with a line, found through the
-/// lines' customer index.
+/// Never sums the lines: the sales page shows this beside its first chart.
+/// The count and amount are the running totals (`sales_total`, 0 ms; summing
+/// the figures of 3.3 million lines took 0.23 s, the lines 2.2 s); the first
+/// and last day are the ends of the figures' key; the customers are those with
+/// a line, found through the lines' customer index (0.13 s on 100,000 cards).
 pub fn overview(conn: &Connection) -> Result<SalesOverview> {
     Ok(conn
         .prepare_cached(
-            "SELECT (SELECT count(*) FROM product), coalesce(sum(lines), 0),
+            "SELECT (SELECT count(*) FROM product), lines,
                 (SELECT count(*) FROM sales_customer_key k
                   WHERE EXISTS (SELECT 1 FROM sales_line s WHERE s.customer_id = k.customer_id)),
                 (SELECT date(min(day) + 2440587.5) FROM sales_fact),
                 (SELECT date(max(day) + 2440587.5) FROM sales_fact),
-                coalesce(sum(amount), 0)
-           FROM sales_fact",
+                amount
+           FROM sales_total",
         )?
         .query_row([], |r| {
             Ok(SalesOverview {

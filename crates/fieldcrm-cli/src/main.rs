@@ -8,6 +8,7 @@
 mod terminal;
 mod classify_cmd;
 mod fieldwork_cmd;
+mod money_cmd;
 mod output;
 mod sales_cmd;
 mod sync_cmd;
@@ -103,6 +104,16 @@ enum Command {
     Route(classify_cmd::RouteCommand),
     /// A rep's visit plan for a day or a week (or the team's day with --team).
     Plan(classify_cmd::PlanArgs),
+    /// Orders: capture (priced, with the credit check), review, holds.
+    #[command(subcommand)]
+    Order(money_cmd::OrderCommand),
+    /// A customer's statement (对账单): invoices, payments, balance, aging.
+    Statement { customer: fieldcrm_core::ids::CustomerId },
+    /// A customer's credit: limit, balance, overdue, open orders.
+    Credit { customer: fieldcrm_core::ids::CustomerId },
+    /// Head office's receivables and price list: invoices, payments, credit limits, prices.
+    #[command(subcommand)]
+    Receivables(money_cmd::ReceivablesCommand),
     /// Visit records: log, check out, list.
     #[command(subcommand)]
     Visit(fieldwork_cmd::VisitCommand),
@@ -516,6 +527,10 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Grade(command) => classify_cmd::grade(&book, command, json)?,
         Command::Route(command) => classify_cmd::route(&book, command, json)?,
         Command::Plan(args) => classify_cmd::plan(&book, args, json)?,
+        Command::Order(command) => money_cmd::order(&book, command, json)?,
+        Command::Statement { customer } => money_cmd::statement(&book, *customer, json)?,
+        Command::Credit { customer } => money_cmd::credit(&book, *customer, json)?,
+        Command::Receivables(command) => money_cmd::receivables(&book, command, json)?,
         Command::Visit(command) => fieldwork_cmd::visit(&book, command, json)?,
         Command::Call(command) => fieldwork_cmd::call(&book, command, json)?,
         Command::Task(command) => fieldwork_cmd::task(&book, command, json)?,

@@ -44,6 +44,7 @@ use crate::ids::{
     AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ProductId,
     ReportId, RouteId, SalesLineId, StaffId, TaskId, VisitId,
 };
+use crate::ids::{InvoiceId, OrderId, OrderLineId, PaymentId, PriceRuleId};
 use crate::import::fields::ImportFieldInfo;
 use crate::import::layout::{SkipReason, SkippedRow};
 use crate::import::read::{FileFormat, WideCells};
@@ -55,6 +56,13 @@ use crate::model::{
     Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, ImportKind, KeyPersonRole, Lifecycle,
     OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
 };
+use crate::model::{HoldReasonKind, OrderStatus, PaymentKind};
+use crate::money::credit::{CreditCheck, HoldReason, LimitSource};
+use crate::money::order::{
+    LineFlag, Order, OrderInput, OrderLine, OrderLineInput, OrderNote, OrderQuery, OrderQuote, OrderRow, OrderView,
+};
+use crate::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
+use crate::money::statement::{Aging, Statement, StatementEntry, StatementEntryKind};
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
@@ -241,6 +249,35 @@ pub fn typescript() -> String {
         Product,
         ProductInput,
         SalesOverview,
+        OrderId,
+        OrderLineId,
+        PriceRuleId,
+        InvoiceId,
+        PaymentId,
+        OrderStatus,
+        PaymentKind,
+        HoldReasonKind,
+        LimitSource,
+        HoldReason,
+        CreditCheck,
+        LineFlag,
+        OrderLineInput,
+        OrderInput,
+        OrderLine,
+        OrderNote,
+        Order,
+        OrderQuote,
+        OrderView,
+        OrderQuery,
+        OrderRow,
+        InvoiceInput,
+        PaymentMatch,
+        PaymentInput,
+        PriceRuleInput,
+        Aging,
+        StatementEntryKind,
+        StatementEntry,
+        Statement,
         CustomerSalesLine,
         FileFormat,
         ImportFieldInfo,

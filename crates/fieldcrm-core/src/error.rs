@@ -31,6 +31,19 @@ macro_rules! problem_codes {
 }
 
 problem_codes! {
+    AddressNeeded => "address_needed",
+    BadStatusChange => "bad_status_change",
+    BeforeToday => "before_today",
+    BelowFloor => "below_floor",
+    NoPrice => "no_price",
+    NotOnHold => "not_on_hold",
+    OnHold => "on_hold",
+    OrderClosed => "order_closed",
+    OrderUnderReview => "order_under_review",
+    OtherCustomersAddress => "other_customers_address",
+    ReasonNeeded => "reason_needed",
+    ReleaseByManager => "release_by_manager",
+    ReviewByOffice => "review_by_office",
     AlreadyResolved => "already_resolved",
     AlreadySubmitted => "already_submitted",
     AmbiguousCustomer => "ambiguous_customer",

@@ -143,6 +143,26 @@ define_id!(
     /// One spreadsheet import.
     ImportBatchId
 );
+define_id!(
+    /// An order a rep or manager captured for a customer.
+    OrderId
+);
+define_id!(
+    /// One line of an order.
+    OrderLineId
+);
+define_id!(
+    /// A price of head office's price list.
+    PriceRuleId
+);
+define_id!(
+    /// An invoice from the ERP; derived from its number.
+    InvoiceId
+);
+define_id!(
+    /// A payment received, from the ERP; derived from its number.
+    PaymentId
+);
 
 /// An id that every book derives alike from `key`: the same product code or
 /// document line always names the same row. `millis` orders it among ids.

@@ -26,6 +26,7 @@ pub mod grades;
 pub mod ids;
 pub mod import;
 pub mod model;
+pub mod money;
 pub mod org;
 pub mod routes;
 pub mod sales;

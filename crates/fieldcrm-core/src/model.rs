@@ -152,6 +152,27 @@ string_enum!(
 );
 
 string_enum!(
+    /// Where an order stands: the author's while `draft` or `returned`; sales
+    /// administration's once `submitted` (docs/ORDERS.md).
+    OrderStatus {
+        Draft => "draft",
+        Submitted => "submitted",
+        Returned => "returned",
+        Approved => "approved",
+        Cancelled => "cancelled",
+    }
+);
+string_enum!(
+    /// How an order is paid: cash against goods (现金款), on credit, or charged
+    /// to marketing expenses (费用款), which uses no credit.
+    PaymentKind { Cash => "cash", Credit => "credit", Expense => "expense" }
+);
+string_enum!(
+    /// Why the credit check puts an order on hold.
+    HoldReasonKind { OverLimit => "over_limit", OverdueDebt => "overdue_debt", NoCreditTerms => "no_credit_terms" }
+);
+
+string_enum!(
     /// What a spreadsheet import brings in.
     ImportKind { Customers => "customers", People => "people", Products => "products", Sales => "sales" }
 );

@@ -34,7 +34,7 @@ officeFingerprint?: string, };
 
 export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
-export type ProblemCode = "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
+export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "no_price" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
 
 export type FieldProblem = { 
 /**
@@ -1027,6 +1027,201 @@ export type SalesOverview = { products: number, lines: number, customers: number
  */
 amount: number, };
 
+export type OrderId = string;
+
+export type OrderLineId = string;
+
+export type PriceRuleId = string;
+
+export type InvoiceId = string;
+
+export type PaymentId = string;
+
+export type OrderStatus = "draft" | "submitted" | "returned" | "approved" | "cancelled";
+
+export type PaymentKind = "cash" | "credit" | "expense";
+
+export type HoldReasonKind = "over_limit" | "overdue_debt" | "no_credit_terms";
+
+export type LimitSource = "card" | "grade" | "none";
+
+export type HoldReason = { kind: HoldReasonKind, 
+/**
+ * `over_limit`: what the customer would owe and have on order with this order.
+ */
+exposure?: number, limit?: number, 
+/**
+ * `overdue_debt`: what is overdue, and how many days the oldest is past due.
+ */
+overdue?: number, days?: number, };
+
+export type CreditCheck = { creditGrade: string | null, 
+/**
+ * Fen; none without credit terms.
+ */
+limit: number | null, limitSource: LimitSource, 
+/**
+ * Invoiced − paid.
+ */
+balance: number, overdue: number, oldestDaysPastDue: number, 
+/**
+ * Days past due after which new orders go on hold (the credit grade's).
+ */
+holdAfterDays: number, 
+/**
+ * The customer's other orders submitted or approved, on credit or cash.
+ */
+openOrders: number, 
+/**
+ * Balance + open orders + this order (orders charged to expenses use no credit).
+ */
+exposure: number, 
+/**
+ * What is left of the limit after this order (negative: over it).
+ */
+available: number | null, hold: boolean, reasons: Array<HoldReason>, };
+
+export type LineFlag = "not_whole_cases" | "price_differs" | "retired";
+
+export type OrderLineInput = { product: string, cases: number, units: number, 
+/**
+ * Fen per unit; none: the customer's price from the price list.
+ */
+unitPrice?: number, 
+/**
+ * Given free (a promotion's gift).
+ */
+gift: boolean, };
+
+export type OrderInput = { customerId: CustomerId, paymentKind: PaymentKind, 
+/**
+ * One of the card's addresses; none: `delivery_address`, else the card's
+ * delivery (or business) address.
+ */
+addressId?: string, deliveryAddress?: string, 
+/**
+ * YYYY-MM-DD, not before today.
+ */
+wantedOn?: string, notes?: string, lines: Array<OrderLineInput>, 
+/**
+ * Submit at once (else the order stays a draft).
+ */
+submit: boolean, };
+
+export type OrderLine = { id: string, position: number, productId: string, productCode: string, productName: string, unit: string, caseSize: number | null, 
+/**
+ * Units in all; `cases` and `units` split them by the case size.
+ */
+quantity: number, cases: number, units: number, unitPrice: number, listPrice: number | null, amount: number, gift: boolean, flags: Array<LineFlag>, };
+
+export type OrderNote = { at: string, staffName: string, what: string, oldValue: string | null, newValue: string | null, reason: string | null, };
+
+export type Order = { id: OrderId, 
+/**
+ * Head office's number; none until head office has the order.
+ */
+number: string | null, customerId: string, customerName: string, authorId: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, addressId: string | null, deliveryAddress: string, wantedOn: string | null, notes: string | null, total: number, creditHold: boolean, holdReasons: Array<HoldReason>, holdReleasedBy: string | null, holdReleasedAt: string | null, holdReleaseReason: string | null, submittedAt: string | null, reviewedBy: string | null, reviewedAt: string | null, returnReason: string | null, cancelReason: string | null, createdAt: string, updatedAt: string, lines: Array<OrderLine>, history: Array<OrderNote>, 
+/**
+ * What this person may do with it now.
+ */
+canEdit: boolean, canReview: boolean, canRelease: boolean, };
+
+export type OrderQuote = { lines: Array<OrderLine>, total: number, credit: CreditCheck, 
+/**
+ * What would refuse the order as it stands.
+ */
+problems: Array<FieldProblem>, };
+
+export type OrderView = "mine" | "review" | "hold" | "all";
+
+export type OrderQuery = { view: OrderView, customerId?: CustomerId, limit?: number, };
+
+export type OrderRow = { id: OrderId, number: string | null, customerId: string, customerName: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, total: number, lines: number, creditHold: boolean, wantedOn: string | null, submittedAt: string | null, createdAt: string, };
+
+export type InvoiceInput = { customerId: CustomerId, number: string, issuedOn: string, 
+/**
+ * None: issued + the credit grade's payment term (0 days without one).
+ */
+dueOn?: string, amount: number, };
+
+export type PaymentMatch = { invoiceNumber: string, amount: number, };
+
+export type PaymentInput = { customerId: CustomerId, number: string, paidOn: string, amount: number, 
+/**
+ * Cash (现金款) or charged to marketing expenses (费用款).
+ */
+kind: PaymentKind, 
+/**
+ * The invoices it pays; what it does not name goes to the oldest open.
+ */
+invoices: Array<PaymentMatch>, };
+
+export type PriceRuleInput = { 
+/**
+ * The product's code or id.
+ */
+product: string, channelType?: string, customerGrade?: string, price: number, floorPrice?: number, validFrom: string, validTo?: string, };
+
+export type Aging = { 
+/**
+ * Not yet due (due today counts here).
+ */
+notDue: number, 
+/**
+ * 1–30 days past due.
+ */
+days130: number, days3160: number, days6190: number, 
+/**
+ * More than 90 days past due.
+ */
+over90: number, };
+
+export type StatementEntryKind = "invoice" | "payment";
+
+export type StatementEntry = { day: string, kind: StatementEntryKind, number: string, 
+/**
+ * Invoices add, payments subtract (fen, positive).
+ */
+amount: number, 
+/**
+ * What the customer owes after this line (negative: a credit balance).
+ */
+balance: number, 
+/**
+ * Invoices: when due, what of it is still open, days past due (0 when not due).
+ */
+dueOn: string | null, open: number | null, daysPastDue: number | null, 
+/**
+ * Payments: cash or charged to marketing expenses.
+ */
+paymentKind: PaymentKind | null, 
+/**
+ * Payments: what no invoice took (a credit balance).
+ */
+unallocated: number | null, };
+
+export type Statement = { customerId: string, customerName: string, on: string, entries: Array<StatementEntry>, invoiced: number, paid: number, 
+/**
+ * Invoiced − paid (negative: the customer has paid ahead).
+ */
+balance: number, 
+/**
+ * What the open invoices still owe.
+ */
+open: number, 
+/**
+ * Payments no invoice took.
+ */
+creditBalance: number, aging: Aging, 
+/**
+ * Days the oldest open invoice is past due (0: nothing overdue).
+ */
+oldestDaysPastDue: number, 
+/**
+ * Payments charged to marketing expenses (费用款), kept apart from cash.
+ */
+paidCash: number, paidExpense: number, };
+
 export type CustomerSalesLine = { id: SalesLineId, soldOn: string, productCode: string, productName: string, unit: string, quantity: number, amount: number, kind: SalesKind, document: string | null, };
 
 export type FileFormat = "xlsx" | "xls" | "ods" | "csv";
@@ -1371,7 +1566,7 @@ export type AddressSplit = { provinceCode: string | null, cityCode: string | nul
  */
 rest: string, };
 
-export const PROBLEM_CODES: ProblemCode[] = ["already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
+export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","no_price","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
 
 export const IMPORT_LIMITS = { maxFileMb: 200, maxRows: 1048576, maxColumns: 200, maxCellChars: 32767 } as const;
 

@@ -20,6 +20,7 @@ import type {
   ConflictResolution,
   ConflictView,
   CreditAnalysis,
+  CreditCheck,
   CustomerId,
   CustomerPage,
   CustomerQuery,
@@ -51,6 +52,7 @@ import type {
   ImportProgress,
   ImportReport,
   ImportRequest,
+  InvoiceInput,
   LoggedCall,
   LoggedVisit,
   MonthlySummary,
@@ -68,10 +70,19 @@ import type {
   NewUrgentReport,
   NewVisit,
   NoticeView,
+  Order,
+  OrderId,
+  OrderInput,
+  OrderQuery,
+  OrderQuote,
+  OrderRow,
+  OrderStatus,
   OrgUnit,
+  PaymentInput,
   PeerSummary,
   PlanQuery,
   PlanSummary,
+  PriceRuleInput,
   Product,
   ProductComposition,
   ProductInput,
@@ -104,6 +115,7 @@ import type {
   SheetImportReport,
   Staff,
   StaffId,
+  Statement,
   StopMove,
   SuggestQuery,
   SyncStatus,
@@ -239,6 +251,20 @@ export interface Commands {
   run_import: { args: { request: ImportRequest; commit: boolean }; result: SheetImportReport }
   cancel_import: { args: {  }; result: null }
   sales_by_grade: { args: { query: AnalysisQuery }; result: GradeComposition }
+  quote_order: { args: { input: OrderInput; order?: OrderId | null }; result: OrderQuote }
+  create_order: { args: { input: OrderInput }; result: Order }
+  update_order: { args: { id: OrderId; input: OrderInput }; result: Order }
+  set_order_status: { args: { id: OrderId; status: OrderStatus; reason?: string | null }; result: Order }
+  correct_order_line: { args: { id: OrderId; line: string; quantity?: number | null; unitPrice?: number | null; reason?: string | null }; result: Order }
+  release_order_hold: { args: { id: OrderId; reason?: string | null }; result: Order }
+  get_order: { args: { id: OrderId }; result: Order }
+  list_orders: { args: { query: OrderQuery }; result: Array<OrderRow> }
+  customer_statement: { args: { customerId: CustomerId }; result: Statement }
+  customer_credit: { args: { customerId: CustomerId }; result: CreditCheck }
+  record_invoice: { args: { input: InvoiceInput }; result: boolean }
+  record_payment: { args: { input: PaymentInput }; result: boolean }
+  add_price_rule: { args: { input: PriceRuleInput }; result: string }
+  set_credit_limit: { args: { customerId: CustomerId; limit?: number | null; reason?: string | null }; result: null }
   sales_by_product: { args: { query: AnalysisQuery }; result: ProductComposition }
   sales_by_region: { args: { query: AnalysisQuery }; result: RegionComposition }
   sales_credit: { args: { query: AnalysisQuery }; result: CreditAnalysis }
@@ -351,6 +377,20 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'run_import',
   'cancel_import',
   'sales_by_grade',
+  'quote_order',
+  'create_order',
+  'update_order',
+  'set_order_status',
+  'correct_order_line',
+  'release_order_hold',
+  'get_order',
+  'list_orders',
+  'customer_statement',
+  'customer_credit',
+  'record_invoice',
+  'record_payment',
+  'add_price_rule',
+  'set_credit_limit',
   'sales_by_product',
   'sales_by_region',
   'sales_credit',
@@ -811,6 +851,64 @@ export class Api {
 
   salesByGrade(query: AnalysisQuery): Promise<GradeComposition> {
     return this.run('sales_by_grade', { query })
+  }
+
+  /** Prices and checks an order as typed, with the customer's credit; saves nothing. */
+  quoteOrder(input: OrderInput, order?: OrderId | null): Promise<OrderQuote> {
+    return this.run('quote_order', { input, order: order ?? null })
+  }
+
+  createOrder(input: OrderInput): Promise<Order> {
+    return this.run('create_order', { input })
+  }
+
+  updateOrder(id: OrderId, input: OrderInput): Promise<Order> {
+    return this.run('update_order', { id, input })
+  }
+
+  /** Submit, withdraw or cancel, approve, return (`reason` for returns and cancellations). */
+  setOrderStatus(id: OrderId, status: OrderStatus, reason?: string | null): Promise<Order> {
+    return this.run('set_order_status', { id, status, reason: reason ?? null })
+  }
+
+  correctOrderLine(id: OrderId, line: string, quantity?: number | null, unitPrice?: number | null, reason?: string | null): Promise<Order> {
+    return this.run('correct_order_line', { id, line, quantity: quantity ?? null, unitPrice: unitPrice ?? null, reason: reason ?? null })
+  }
+
+  releaseOrderHold(id: OrderId, reason?: string | null): Promise<Order> {
+    return this.run('release_order_hold', { id, reason: reason ?? null })
+  }
+
+  getOrder(id: OrderId): Promise<Order> {
+    return this.run('get_order', { id })
+  }
+
+  listOrders(query: OrderQuery): Promise<Array<OrderRow>> {
+    return this.run('list_orders', { query })
+  }
+
+  customerStatement(customerId: CustomerId): Promise<Statement> {
+    return this.run('customer_statement', { customerId })
+  }
+
+  customerCredit(customerId: CustomerId): Promise<CreditCheck> {
+    return this.run('customer_credit', { customerId })
+  }
+
+  recordInvoice(input: InvoiceInput): Promise<boolean> {
+    return this.run('record_invoice', { input })
+  }
+
+  recordPayment(input: PaymentInput): Promise<boolean> {
+    return this.run('record_payment', { input })
+  }
+
+  addPriceRule(input: PriceRuleInput): Promise<string> {
+    return this.run('add_price_rule', { input })
+  }
+
+  setCreditLimit(customerId: CustomerId, limit?: number | null, reason?: string | null): Promise<null> {
+    return this.run('set_credit_limit', { customerId, limit: limit ?? null, reason: reason ?? null })
   }
 
   salesByProduct(query: AnalysisQuery): Promise<ProductComposition> {

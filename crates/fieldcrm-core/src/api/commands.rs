@@ -46,9 +46,14 @@ use crate::fieldwork::reports::{
     NewUrgentReport, Report, ReportLine, ReportListQuery, ReportQuery, ReportSummaryInput,
 };
 use crate::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSuggestion, RuleShare};
+use crate::ids::OrderId;
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
-use crate::model::ImportKind;
+use crate::model::{ImportKind, OrderStatus};
+use crate::money::credit::CreditCheck;
+use crate::money::order::{Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
+use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
+use crate::money::statement::Statement;
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanQuery, PlanSummary, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal};
@@ -384,6 +389,28 @@ commands! { (book, host)
         Ok(())
     }
     sales_by_grade(query: AnalysisQuery) -> GradeComposition { book.sales_by_grade(&query) }
+    /// Prices and checks an order as typed, with the customer's credit; saves nothing.
+    quote_order(input: OrderInput, order: Option<OrderId>) -> OrderQuote { book.quote_order(&input, order) }
+    create_order(input: OrderInput) -> Order { book.create_order(&input) }
+    update_order(id: OrderId, input: OrderInput) -> Order { book.update_order(id, &input) }
+    /// Submit, withdraw or cancel, approve, return (`reason` for returns and cancellations).
+    set_order_status(id: OrderId, status: OrderStatus, reason: Option<String>) -> Order {
+        book.set_order_status(id, status, reason.as_deref())
+    }
+    correct_order_line(id: OrderId, line: String, quantity: Option<u32>, unit_price: Option<i64>, reason: Option<String>) -> Order {
+        book.correct_order_line(id, &line, quantity, unit_price, reason.as_deref())
+    }
+    release_order_hold(id: OrderId, reason: Option<String>) -> Order { book.release_order_hold(id, reason.as_deref()) }
+    get_order(id: OrderId) -> Order { book.get_order(id) }
+    list_orders(query: OrderQuery) -> Vec<OrderRow> { book.list_orders(&query) }
+    customer_statement(customer_id: CustomerId) -> Statement { book.customer_statement(customer_id) }
+    customer_credit(customer_id: CustomerId) -> CreditCheck { book.customer_credit(customer_id) }
+    record_invoice(input: InvoiceInput) -> bool { book.record_invoice(&input) }
+    record_payment(input: PaymentInput) -> bool { book.record_payment(&input) }
+    add_price_rule(input: PriceRuleInput) -> String { book.add_price_rule(&input).map(|id| id.to_string()) }
+    set_credit_limit(customer_id: CustomerId, limit: Option<i64>, reason: Option<String>) -> () {
+        book.set_credit_limit(customer_id, limit, reason.as_deref())
+    }
     sales_by_product(query: AnalysisQuery) -> ProductComposition { book.sales_by_product(&query) }
     sales_by_region(query: AnalysisQuery) -> RegionComposition { book.sales_by_region(&query) }
     sales_credit(query: AnalysisQuery) -> CreditAnalysis { book.sales_credit(&query) }

@@ -33,6 +33,7 @@ pub mod demo_book;
 pub mod divisions;
 pub mod fieldwork;
 pub mod files;
+pub mod money;
 pub mod sales;
 pub mod sync;
 

@@ -107,6 +107,9 @@ pub enum Authority {
     /// Rows of reference data that belong to a rep (`owner_id`) in a territory
     /// (`territory_id`): the rep, their managers and head office change them.
     Owned,
+    /// Orders and their lines: the author's until submitted, then sales
+    /// administration's (`money::order::may_change` says who changes what).
+    Order,
     /// Records of what one person did (a visit, a call, a report, a comment):
     /// only the person this column names writes them, within their scope.
     Authored(&'static str),
@@ -212,6 +215,15 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "products",
     },
     SyncTable {
+        name: "price_rule",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "价格表",
+        label_en: "price list",
+    },
+    SyncTable {
         name: "route",
         scope: Scope::Global,
         authority: Authority::Owned,
@@ -255,6 +267,69 @@ pub const SYNCED: &[SyncTable] = &[
         local_columns: &[],
         label_zh: "信用事件",
         label_en: "credit incidents",
+    },
+    SyncTable {
+        name: "credit_override",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "客户信用额度",
+        label_en: "credit limits",
+    },
+    SyncTable {
+        name: "sales_order",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::Order,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "订单",
+        label_en: "orders",
+    },
+    SyncTable {
+        name: "order_line",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::Order,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "订单明细",
+        label_en: "order lines",
+    },
+    SyncTable {
+        name: "order_note",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::ScopedInsertOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "订单修改记录",
+        label_en: "order changes",
+    },
+    SyncTable {
+        name: "invoice",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "发票",
+        label_en: "invoices",
+    },
+    SyncTable {
+        name: "payment",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "回款",
+        label_en: "payments",
+    },
+    SyncTable {
+        name: "payment_allocation",
+        scope: Scope::Customer("customer_id"),
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "回款核销",
+        label_en: "payment matches",
     },
     SyncTable {
         name: "visit",

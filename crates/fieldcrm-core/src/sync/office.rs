@@ -183,6 +183,9 @@ pub fn import_from_device(
     set_capture(tx, true)?;
     leave_others_routes(tx, &rerouted, now)?;
     number_new_cards(tx, body, now)?;
+    let orders: Vec<String> =
+        body.changes.iter().filter(|c| c.t == "sales_order" && c.c == "*").map(|c| c.k.clone()).collect();
+    crate::money::order::number_missing(tx, &orders, now)?;
     Ok(report)
 }
 
@@ -242,6 +245,7 @@ fn load_view_for(
         match (table.name, table.authority) {
             ("customer", _) => wanted.extend(["owner_id", "territory_id", "name"]),
             (_, Authority::Owned) => wanted.extend(["owner_id", "territory_id"]),
+            (_, Authority::Order) => wanted.extend(["status", "author_id", "order_id"]),
             (_, Authority::Authored(column)) => {
                 wanted.insert(column);
             }
@@ -308,7 +312,26 @@ fn load_view_for(
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?,
     };
-    Ok(OfficeView { book, received_upto: 0, staff, scope, role, staff_units, moves, origin_staff, codes })
+    // The orders the file names, directly or through their lines, as they are
+    // before the file.
+    let mut order_ids: BTreeSet<String> = BTreeSet::new();
+    for change in &body.changes {
+        match change.t.as_str() {
+            "sales_order" => {
+                order_ids.insert(change.k.clone());
+            }
+            "order_line" => {
+                let named = match change.c.as_str() {
+                    "*" => change.v.get("order_id").and_then(serde_json::Value::as_str),
+                    _ => book.rows.get(&("order_line".to_string(), change.k.clone())).and_then(|r| r.text("order_id")),
+                };
+                order_ids.extend(named.map(str::to_string));
+            }
+            _ => {}
+        }
+    }
+    let orders = crate::money::order::statuses(conn, &order_ids.into_iter().collect::<Vec<_>>())?;
+    Ok(OfficeView { book, received_upto: 0, staff, scope, role, staff_units, moves, origin_staff, codes, orders })
 }
 
 /// A route is one rep's tour. A card handed to another rep while its old rep

@@ -16,7 +16,8 @@ use crate::card::fields::{stored_problem, Entity};
 use crate::changes::capture::{CellClock, State};
 use crate::changes::manifest::{self, Anchor, Authority, SyncTable};
 use crate::error::ProblemCode;
-use crate::model::StaffRole;
+use crate::model::{OrderStatus, StaffRole};
+use crate::money::order::{self, Who as OrderWho};
 use crate::org::PeerScope;
 use crate::sync::file::{Body, Change, Header};
 use crate::sync::merge::to_sql;
@@ -51,6 +52,11 @@ pub struct OfficeView {
     pub origin_staff: HashMap<String, Option<String>>,
     /// The codes a merged value may name.
     pub codes: Codes,
+    /// The orders the file names (its own and its lines'), as head office had
+    /// them before the file: status and author. Who may change an order is
+    /// judged against this, so a file that edits a draft and submits it is
+    /// judged as the laptop judged it.
+    pub orders: HashMap<String, (OrderStatus, String)>,
 }
 
 /// The codes of head office's code lists and grade scales, as a merged value
@@ -335,6 +341,43 @@ impl Planner {
         })
     }
 
+    /// An order or order line: `money::order::may_change`, against the
+    /// order as head office had it before this file.
+    fn authorise_order(&self, table: &SyncTable, change: &Change) -> Result<(), Refusal> {
+        let order = if table.name == "sales_order" {
+            Some(change.k.clone())
+        } else if change.c == "*" {
+            change.v.get("order_id").and_then(Json::as_str).map(str::to_string)
+        } else {
+            self.merge.row(table.name, &change.k).and_then(|r| r.text("order_id")).map(str::to_string)
+        };
+        let known = order.as_deref().and_then(|o| self.view.orders.get(o));
+        let author = match known {
+            Some((_, author)) => Some(author.as_str()),
+            None if table.name == "sales_order" && change.c == "*" => change.v.get("author_id").and_then(Json::as_str),
+            // A line of an order new in this file: its order's insert said who wrote it.
+            None => order.as_deref().and_then(|o| self.merge.row("sales_order", o)).and_then(|r| r.text("author_id")),
+        };
+        let who = OrderWho { role: self.view.role, is_author: author == Some(self.view.staff.as_str()) };
+        let new_status = match (table.name, change.c.as_str()) {
+            ("sales_order", "*") => change.v.get("status").and_then(Json::as_str),
+            ("sales_order", "status") => change.v.as_str(),
+            _ => None,
+        }
+        .and_then(|s| s.parse::<OrderStatus>().ok());
+        if table.name == "sales_order" && change.c == "*" && !who.reviews() {
+            let reviewed = order::REVIEW_COLUMNS
+                .iter()
+                .chain(["hold_released_by"].iter())
+                .any(|c| change.v.get(*c).is_some_and(|v| !v.is_null()));
+            if reviewed {
+                return Err(refuse(ProblemCode::ReviewByOffice, "only sales administration reviews orders"));
+            }
+        }
+        order::may_change(who, known.map(|k| k.0), table.name, &change.c, new_status)
+            .map_err(|(code, message)| refuse(code, message))
+    }
+
     /// May the sender (a person with a scope and a role) make this change?
     /// Judged against head office's book as the earlier changes left it.
     fn authorise(&self, change: &Change) -> Result<(), Refusal> {
@@ -362,6 +405,9 @@ impl Planner {
         }
         if table.authority == Authority::Owned {
             return self.authorise_owned(table, change);
+        }
+        if table.authority == Authority::Order {
+            self.authorise_order(table, change)?;
         }
         if let Authority::Authored(column) = table.authority {
             self.authorise_author(table, column, change)?;
@@ -640,6 +686,7 @@ mod tests {
             role: StaffRole::Rep,
             staff_units: units.iter().map(|(s, u)| (s.to_string(), u.to_string())).collect(),
             moves: HashMap::new(),
+            orders: HashMap::new(),
             origin_staff: [(DEV, "r1"), ("other", "r2"), ("office", "boss")]
                 .iter()
                 .map(|(d, s)| (d.to_string(), Some(s.to_string())))

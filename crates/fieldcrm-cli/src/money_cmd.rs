@@ -1,0 +1,488 @@
+//! `fieldcrm order|statement|credit|receivables|price`: orders, their review,
+//! statements, credit and head office's receivables from the command line.
+//! Amounts are typed and shown in yuan (`88.50`); the book keeps fen.
+
+use clap::{Args, Subcommand, ValueEnum};
+use fieldcrm_core::ids::{CustomerId, OrderId};
+use fieldcrm_core::model::{OrderStatus, PaymentKind};
+use fieldcrm_core::money::credit::CreditCheck;
+use fieldcrm_core::money::order::{Order, OrderInput, OrderLineInput, OrderQuery, OrderQuote, OrderRow, OrderView};
+use fieldcrm_core::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
+use fieldcrm_core::money::statement::{Statement, StatementEntryKind};
+use fieldcrm_core::{ApiError, Book};
+
+use crate::sales_cmd::yuan;
+use crate::{output, usage};
+
+/// Yuan as typed (`88`, `88.5`, `88.50`) to fen.
+fn fen(text: &str) -> Result<i64, ApiError> {
+    let t = text.trim().replace(',', "");
+    let (whole, part) = t.split_once('.').unwrap_or((&t, ""));
+    let ok = !whole.is_empty()
+        && whole.len() <= 12
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && part.len() <= 2
+        && part.chars().all(|c| c.is_ascii_digit());
+    if !ok {
+        return Err(usage(format!("'{text}' is not an amount in yuan (e.g. 88.50)")));
+    }
+    let cents = format!("{part:0<2}").parse::<i64>().unwrap_or(0);
+    Ok(whole.parse::<i64>().unwrap_or(0) * 100 + cents)
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Cash,
+    Credit,
+    Expense,
+}
+
+impl From<Kind> for PaymentKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Cash => PaymentKind::Cash,
+            Kind::Credit => PaymentKind::Credit,
+            Kind::Expense => PaymentKind::Expense,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum View {
+    Mine,
+    Review,
+    Hold,
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    customer: CustomerId,
+    /// A line: PRODUCT,CASES[,UNITS[,PRICE_YUAN]] (`A01,2,5`); add `,gift` for a free line. Repeat for more.
+    #[arg(long = "line", required = true)]
+    lines: Vec<String>,
+    #[arg(long, value_enum, default_value = "credit")]
+    kind: Kind,
+    /// One of the card's addresses (its id); else --deliver, else the card's delivery address.
+    #[arg(long)]
+    address_id: Option<String>,
+    /// Where the goods go, typed.
+    #[arg(long)]
+    deliver: Option<String>,
+    /// When the customer wants the goods (YYYY-MM-DD).
+    #[arg(long)]
+    wanted: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+    /// Submit it at once (else it stays a draft).
+    #[arg(long)]
+    submit: bool,
+}
+
+impl OrderArgs {
+    fn input(&self) -> Result<OrderInput, ApiError> {
+        let lines =
+            self.lines
+                .iter()
+                .map(|l| {
+                    let parts: Vec<&str> = l.split(',').map(str::trim).collect();
+                    let gift = parts.last() == Some(&"gift");
+                    let parts = if gift { &parts[..parts.len() - 1] } else { &parts[..] };
+                    let number = |i: usize| -> Result<u32, ApiError> {
+                        parts.get(i).filter(|p| !p.is_empty()).map_or(Ok(0), |p| {
+                            p.parse().map_err(|_| usage(format!("'{l}': '{p}' is not a whole number")))
+                        })
+                    };
+                    if parts.is_empty() || parts[0].is_empty() || parts.len() > 4 {
+                        return Err(usage(format!("'{l}' is not PRODUCT,CASES[,UNITS[,PRICE]] (e.g. A01,2,5)")));
+                    }
+                    Ok(OrderLineInput {
+                        product: parts[0].to_string(),
+                        cases: number(1)?,
+                        units: number(2)?,
+                        unit_price: parts.get(3).filter(|p| !p.is_empty()).map(|p| fen(p)).transpose()?,
+                        gift,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+        Ok(OrderInput {
+            customer_id: self.customer,
+            payment_kind: self.kind.into(),
+            address_id: self.address_id.clone(),
+            delivery_address: self.deliver.clone(),
+            wanted_on: self.wanted.clone(),
+            notes: self.notes.clone(),
+            lines,
+            submit: self.submit,
+        })
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Price and check an order as typed, with the customer's credit; saves nothing.
+    Quote(OrderArgs),
+    /// Capture an order (a draft, or --submit). One that fails the credit check is saved on hold.
+    New(OrderArgs),
+    /// Orders: yours (mine), waiting for review, on hold, or all you see.
+    List {
+        #[arg(long, value_enum, default_value = "mine")]
+        view: View,
+        #[arg(long)]
+        customer: Option<CustomerId>,
+    },
+    /// One order with its lines and what review changed.
+    Show {
+        id: OrderId,
+    },
+    Submit {
+        id: OrderId,
+    },
+    /// Sales administration approves a submitted order.
+    Approve {
+        id: OrderId,
+    },
+    /// Sales administration returns a submitted order to its author, saying why.
+    Return {
+        id: OrderId,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Withdraw or cancel an order.
+    Cancel {
+        id: OrderId,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// A manager or head office releases a credit hold, saying why.
+    Release {
+        id: OrderId,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Sales administration corrects a line (units and/or price in yuan), saying why.
+    Correct {
+        id: OrderId,
+        line: String,
+        #[arg(long)]
+        quantity: Option<u32>,
+        #[arg(long)]
+        price: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn order_text(o: &Order) -> String {
+    let mut out = format!(
+        "{} {}  {}  {}  {}  total {}{}\n  deliver to {}{}",
+        o.number.as_deref().unwrap_or("(no number yet)"),
+        o.customer_name,
+        o.status,
+        o.payment_kind,
+        o.author_name,
+        yuan(o.total),
+        if o.credit_hold { "  CREDIT HOLD" } else { "" },
+        o.delivery_address,
+        o.wanted_on.as_deref().map(|w| format!("  wanted {w}")).unwrap_or_default(),
+    );
+    for r in &o.hold_reasons {
+        out.push_str(&format!("\n  hold: {}", hold_text(r)));
+    }
+    if let Some(reason) = &o.hold_release_reason {
+        out.push_str(&format!("\n  hold released by {}: {reason}", o.hold_released_by.as_deref().unwrap_or("")));
+    }
+    if let Some(reason) = &o.return_reason {
+        out.push_str(&format!("\n  returned: {reason}"));
+    }
+    for l in &o.lines {
+        let flags: Vec<String> = l.flags.iter().map(|f| format!("{f:?}")).collect();
+        out.push_str(&format!(
+            "\n  {}  {} {}  {} × {} = {}  ({} cases + {} {}){}{}",
+            l.id,
+            l.product_code,
+            l.product_name,
+            l.quantity,
+            yuan(l.unit_price),
+            yuan(l.amount),
+            l.cases,
+            l.units,
+            l.unit,
+            if l.gift { "  gift" } else { "" },
+            if flags.is_empty() { String::new() } else { format!("  [{}]", flags.join(", ")) },
+        ));
+    }
+    for n in &o.history {
+        out.push_str(&format!(
+            "\n  {} {} {}: {} → {}  {}",
+            n.at,
+            n.staff_name,
+            n.what,
+            n.old_value.as_deref().unwrap_or(""),
+            n.new_value.as_deref().unwrap_or(""),
+            n.reason.as_deref().unwrap_or("")
+        ));
+    }
+    out
+}
+
+fn hold_text(r: &fieldcrm_core::money::credit::HoldReason) -> String {
+    match (r.exposure, r.limit, r.overdue, r.days) {
+        (Some(e), Some(l), _, _) => format!("{} (owed and on order {} over the limit {})", r.kind, yuan(e), yuan(l)),
+        (_, _, Some(o), Some(d)) => format!("{} ({} overdue, the oldest {d} days past due)", r.kind, yuan(o)),
+        _ => r.kind.to_string(),
+    }
+}
+
+fn credit_text(c: &CreditCheck) -> String {
+    let mut out = format!(
+        "limit {}  balance {}  overdue {} (oldest {} days)  open orders {}  exposure {}  available {}",
+        c.limit.map_or("none".into(), yuan),
+        yuan(c.balance),
+        yuan(c.overdue),
+        c.oldest_days_past_due,
+        yuan(c.open_orders),
+        yuan(c.exposure),
+        c.available.map_or("-".into(), yuan)
+    );
+    for r in &c.reasons {
+        out.push_str(&format!("\nhold: {}", hold_text(r)));
+    }
+    out
+}
+
+fn quote_text(q: &OrderQuote) -> String {
+    let mut out = format!("total {}\n{}", yuan(q.total), credit_text(&q.credit));
+    for p in &q.problems {
+        out.push_str(&format!("\nproblem {}: {}", p.field, p.message));
+    }
+    out
+}
+
+fn row_text(r: &OrderRow) -> String {
+    format!(
+        "{}  {}  {}  {}  {}  {}  {} lines{}",
+        r.id,
+        r.number.as_deref().unwrap_or("-"),
+        r.customer_name,
+        r.status,
+        r.author_name,
+        yuan(r.total),
+        r.lines,
+        if r.credit_hold { "  HOLD" } else { "" }
+    )
+}
+
+pub fn order(book: &Book, command: &OrderCommand, json: bool) -> Result<(), ApiError> {
+    let show = |o: Order| output::show(&o, json, order_text);
+    match command {
+        OrderCommand::Quote(a) => output::show(&book.quote_order(&a.input()?, None)?, json, quote_text),
+        OrderCommand::New(a) => show(book.create_order(&a.input()?)?),
+        OrderCommand::List { view, customer } => {
+            let view = match view {
+                View::Mine => OrderView::Mine,
+                View::Review => OrderView::Review,
+                View::Hold => OrderView::Hold,
+                View::All => OrderView::All,
+            };
+            let rows = book.list_orders(&OrderQuery { view, customer_id: *customer, limit: None })?;
+            output::show(&rows, json, |rows| {
+                if rows.is_empty() {
+                    "(none)".into()
+                } else {
+                    rows.iter().map(row_text).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        OrderCommand::Show { id } => show(book.get_order(*id)?),
+        OrderCommand::Submit { id } => show(book.set_order_status(*id, OrderStatus::Submitted, None)?),
+        OrderCommand::Approve { id } => show(book.set_order_status(*id, OrderStatus::Approved, None)?),
+        OrderCommand::Return { id, reason } => show(book.set_order_status(*id, OrderStatus::Returned, Some(reason))?),
+        OrderCommand::Cancel { id, reason } => {
+            show(book.set_order_status(*id, OrderStatus::Cancelled, reason.as_deref())?)
+        }
+        OrderCommand::Release { id, reason } => show(book.release_order_hold(*id, Some(reason))?),
+        OrderCommand::Correct { id, line, quantity, price, reason } => {
+            let price = price.as_deref().map(fen).transpose()?;
+            show(book.correct_order_line(*id, line, *quantity, price, Some(reason))?)
+        }
+    }
+    Ok(())
+}
+
+pub fn statement(book: &Book, customer: CustomerId, json: bool) -> Result<(), ApiError> {
+    output::show(&book.customer_statement(customer)?, json, |s: &Statement| {
+        let mut out = format!("{} on {}", s.customer_name, s.on);
+        for e in &s.entries {
+            let (kind, extra) = match e.kind {
+                StatementEntryKind::Invoice => (
+                    "invoice",
+                    format!(
+                        "due {}  open {}{}",
+                        e.due_on.as_deref().unwrap_or(""),
+                        yuan(e.open.unwrap_or(0)),
+                        e.days_past_due.filter(|d| *d > 0).map(|d| format!("  {d} days past due")).unwrap_or_default()
+                    ),
+                ),
+                StatementEntryKind::Payment => (
+                    "payment",
+                    format!(
+                        "{}{}",
+                        e.payment_kind.map(|k| k.to_string()).unwrap_or_default(),
+                        e.unallocated
+                            .filter(|u| *u > 0)
+                            .map(|u| format!("  unallocated {}", yuan(u)))
+                            .unwrap_or_default()
+                    ),
+                ),
+            };
+            out.push_str(&format!(
+                "\n{}  {kind:<7}  {:<14}  {:>14}  balance {:>14}  {extra}",
+                e.day,
+                e.number,
+                yuan(e.amount),
+                yuan(e.balance)
+            ));
+        }
+        let a = &s.aging;
+        out.push_str(&format!(
+            "\ninvoiced {}  paid {} (cash {}, expenses {})  balance {}  credit balance {}\naging: not due {}  1–30 {}  31–60 {}  61–90 {}  over 90 {}",
+            yuan(s.invoiced),
+            yuan(s.paid),
+            yuan(s.paid_cash),
+            yuan(s.paid_expense),
+            yuan(s.balance),
+            yuan(s.credit_balance),
+            yuan(a.not_due),
+            yuan(a.days1_30),
+            yuan(a.days31_60),
+            yuan(a.days61_90),
+            yuan(a.over90)
+        ));
+        out
+    });
+    Ok(())
+}
+
+pub fn credit(book: &Book, customer: CustomerId, json: bool) -> Result<(), ApiError> {
+    output::show(&book.customer_credit(customer)?, json, credit_text);
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReceivablesCommand {
+    /// Record an invoice from the ERP (the same number again updates it).
+    Invoice {
+        customer: CustomerId,
+        number: String,
+        #[arg(long)]
+        issued: String,
+        /// Else issued + the credit grade's payment term.
+        #[arg(long)]
+        due: Option<String>,
+        /// Yuan.
+        #[arg(long)]
+        amount: String,
+    },
+    /// Record a payment; --invoice NUMBER=YUAN names what it pays (else the oldest open).
+    Payment {
+        customer: CustomerId,
+        number: String,
+        #[arg(long)]
+        paid: String,
+        #[arg(long)]
+        amount: String,
+        #[arg(long, value_enum, default_value = "cash")]
+        kind: Kind,
+        #[arg(long = "invoice")]
+        invoices: Vec<String>,
+    },
+    /// Set a card's own credit limit in yuan (`none`: back to its credit grade's).
+    Limit {
+        customer: CustomerId,
+        limit: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Add a price to head office's price list (yuan per unit).
+    Price {
+        product: String,
+        #[arg(long)]
+        price: String,
+        #[arg(long)]
+        floor: Option<String>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long)]
+        grade: Option<String>,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: Option<String>,
+    },
+}
+
+pub fn receivables(book: &Book, command: &ReceivablesCommand, json: bool) -> Result<(), ApiError> {
+    match command {
+        ReceivablesCommand::Invoice { customer, number, issued, due, amount } => {
+            let new = book.record_invoice(&InvoiceInput {
+                customer_id: *customer,
+                number: number.clone(),
+                issued_on: issued.clone(),
+                due_on: due.clone(),
+                amount: fen(amount)?,
+            })?;
+            output::show(&new, json, |n| {
+                if *n {
+                    format!("invoice {number} recorded")
+                } else {
+                    format!("invoice {number} updated")
+                }
+            });
+        }
+        ReceivablesCommand::Payment { customer, number, paid, amount, kind, invoices } => {
+            let invoices = invoices
+                .iter()
+                .map(|i| {
+                    let (n, a) = i.split_once('=').ok_or_else(|| usage(format!("'{i}' is not INVOICE=YUAN")))?;
+                    Ok(PaymentMatch { invoice_number: n.trim().to_string(), amount: fen(a)? })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            let new = book.record_payment(&PaymentInput {
+                customer_id: *customer,
+                number: number.clone(),
+                paid_on: paid.clone(),
+                amount: fen(amount)?,
+                kind: (*kind).into(),
+                invoices,
+            })?;
+            output::show(&new, json, |n| {
+                if *n {
+                    format!("payment {number} recorded")
+                } else {
+                    format!("payment {number} updated")
+                }
+            });
+        }
+        ReceivablesCommand::Limit { customer, limit, reason } => {
+            let limit = if limit.trim() == "none" { None } else { Some(fen(limit)?) };
+            book.set_credit_limit(*customer, limit, reason.as_deref())?;
+            output::show(&limit, json, |l| {
+                l.map_or("credit limit: the credit grade's".into(), |l| format!("credit limit {}", yuan(l)))
+            });
+        }
+        ReceivablesCommand::Price { product, price, floor, channel, grade, from, to } => {
+            let id = book.add_price_rule(&PriceRuleInput {
+                product: product.clone(),
+                channel_type: channel.clone(),
+                customer_grade: grade.clone(),
+                price: fen(price)?,
+                floor_price: floor.as_deref().map(fen).transpose()?,
+                valid_from: from.clone(),
+                valid_to: to.clone(),
+            })?;
+            output::show(&id.to_string(), json, |id| format!("price added ({id})"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1248 @@
+//! Orders: capture (priced from the price list, checked, with the credit
+//! check), the author's changes until submission, and sales
+//! administration's review (approve, return, correct a line, release a hold).
+//!
+//! Who may change an order in which state is [`may_change`]: the write paths
+//! here call it, and so does head office's merge for every change in a
+//! laptop's file, so the laptop refuses exactly what head office would.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::credit::{self, CreditCheck, HoldReason};
+use super::price::Prices;
+use crate::clock::{timestamp, Zone};
+use crate::error::{Error, FieldProblem, ProblemCode, Result};
+use crate::ids::{CustomerId, OrderId, OrderLineId};
+use crate::model::{OrderStatus, PaymentKind, StaffRole};
+use crate::org::Viewer;
+
+/// Most lines on one order.
+pub const MAX_LINES: usize = 200;
+/// Most units of one line (a guard against typing errors and overflow).
+pub const MAX_UNITS: u32 = 1_000_000;
+/// Most characters of a note, an address or a reason.
+pub const MAX_TEXT: usize = 500;
+
+/// A line as the form or the CLI gives it: a product (id or code), cases and
+/// units (both counted), and a price only when it differs from the list's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLineInput {
+    pub product: String,
+    #[serde(default)]
+    pub cases: u32,
+    #[serde(default)]
+    pub units: u32,
+    /// Fen per unit; none: the customer's price from the price list.
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub unit_price: Option<i64>,
+    /// Given free (a promotion's gift).
+    #[serde(default)]
+    pub gift: bool,
+}
+
+/// An order as the form or the CLI gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderInput {
+    pub customer_id: CustomerId,
+    pub payment_kind: PaymentKind,
+    /// One of the card's addresses; none: `delivery_address`, else the card's
+    /// delivery (or business) address.
+    #[serde(default)]
+    #[ts(optional)]
+    pub address_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub delivery_address: Option<String>,
+    /// YYYY-MM-DD, not before today.
+    #[serde(default)]
+    #[ts(optional)]
+    pub wanted_on: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub notes: Option<String>,
+    pub lines: Vec<OrderLineInput>,
+    /// Submit at once (else the order stays a draft).
+    #[serde(default)]
+    pub submit: bool,
+}
+
+/// What the review looks at on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LineFlag {
+    /// The quantity is not a whole number of cases (散听).
+    NotWholeCases,
+    /// The price is not the price list's.
+    PriceDiffers,
+    /// The product was retired after the order was captured.
+    Retired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    pub id: String,
+    pub position: u32,
+    pub product_id: String,
+    pub product_code: String,
+    pub product_name: String,
+    pub unit: String,
+    pub case_size: Option<u32>,
+    /// Units in all; `cases` and `units` split them by the case size.
+    pub quantity: u32,
+    pub cases: u32,
+    pub units: u32,
+    #[ts(type = "number")]
+    pub unit_price: i64,
+    #[ts(type = "number | null")]
+    pub list_price: Option<i64>,
+    #[ts(type = "number")]
+    pub amount: i64,
+    pub gift: bool,
+    pub flags: Vec<LineFlag>,
+}
+
+/// A change sales administration made, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderNote {
+    pub at: String,
+    pub staff_name: String,
+    pub what: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub id: OrderId,
+    /// Head office's number; none until head office has the order.
+    pub number: Option<String>,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub status: OrderStatus,
+    pub payment_kind: PaymentKind,
+    pub address_id: Option<String>,
+    pub delivery_address: String,
+    pub wanted_on: Option<String>,
+    pub notes: Option<String>,
+    #[ts(type = "number")]
+    pub total: i64,
+    pub credit_hold: bool,
+    pub hold_reasons: Vec<HoldReason>,
+    pub hold_released_by: Option<String>,
+    pub hold_released_at: Option<String>,
+    pub hold_release_reason: Option<String>,
+    pub submitted_at: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub return_reason: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub lines: Vec<OrderLine>,
+    pub history: Vec<OrderNote>,
+    /// What this person may do with it now.
+    pub can_edit: bool,
+    pub can_review: bool,
+    pub can_release: bool,
+}
+
+/// An order priced and checked as typed, before it is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderQuote {
+    pub lines: Vec<OrderLine>,
+    #[ts(type = "number")]
+    pub total: i64,
+    pub credit: CreditCheck,
+    /// What would refuse the order as it stands.
+    pub problems: Vec<FieldProblem>,
+}
+
+// ------------------------------------------------------------ who may change
+
+/// Who makes a change to an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Who {
+    pub role: StaffRole,
+    /// The person who captured the order.
+    pub is_author: bool,
+}
+
+impl Who {
+    /// Sales administration: head office.
+    pub fn reviews(self) -> bool {
+        self.role == StaffRole::HeadOffice
+    }
+
+    /// Managers and head office release credit holds.
+    pub fn releases(self) -> bool {
+        self.role != StaffRole::Rep
+    }
+}
+
+/// Columns only sales administration writes.
+pub const REVIEW_COLUMNS: &[&str] = &["number", "reviewed_by", "reviewed_at", "return_reason"];
+/// Columns of a hold's release.
+const RELEASE_COLUMNS: &[&str] = &["credit_hold", "hold_released_by", "hold_released_at", "hold_release_reason"];
+
+/// May `who` change `column` of a row of `table` (`sales_order`,
+/// `order_line`; `*` a new row, `-` a deleted one) of an order in `state`
+/// (none: the order is new)? `new_status`: the status a `status` change sets.
+/// The one rule of who changes an order: the write paths and head office's
+/// merge both ask it.
+pub fn may_change(
+    who: Who,
+    state: Option<OrderStatus>,
+    table: &str,
+    column: &str,
+    new_status: Option<OrderStatus>,
+) -> std::result::Result<(), (ProblemCode, &'static str)> {
+    use OrderStatus::*;
+    if column == "updated_at" {
+        return Ok(());
+    }
+    if who.reviews() {
+        return match (table, column) {
+            ("sales_order", "author_id" | "customer_id") if state.is_some() => {
+                Err((ProblemCode::ReadOnly, "an order keeps its customer and its author"))
+            }
+            _ => Ok(()),
+        };
+    }
+    if table == "sales_order" && column == "*" {
+        // A new order: the author's, as a draft or submitted.
+        return if !who.is_author {
+            Err((ProblemCode::NotAuthor, "an order is captured by the person who sends it"))
+        } else if state.is_some() {
+            Err((ProblemCode::ReadOnly, "this order exists already"))
+        } else if !matches!(new_status, Some(Draft | Submitted)) {
+            Err((ProblemCode::ReviewByOffice, "only sales administration approves or returns orders"))
+        } else {
+            Ok(())
+        };
+    }
+    // The rest of a new order (its lines, a later change in the same file) is
+    // judged as a draft's.
+    let state = state.unwrap_or(Draft);
+    if table == "sales_order"
+        && RELEASE_COLUMNS.contains(&column)
+        && who.releases()
+        && matches!(state, Submitted | Approved)
+    {
+        return Ok(());
+    }
+    if !who.is_author {
+        return Err((ProblemCode::NotAuthor, "only the person who captured an order changes it before review"));
+    }
+    match state {
+        Draft | Returned => match (table, column) {
+            ("sales_order", "status") => match new_status {
+                Some(Submitted | Cancelled) => Ok(()),
+                _ => Err((ProblemCode::ReviewByOffice, "only sales administration approves or returns orders")),
+            },
+            ("sales_order", c) if REVIEW_COLUMNS.contains(&c) => {
+                Err((ProblemCode::ReviewByOffice, "only sales administration reviews orders"))
+            }
+            ("sales_order", "-") => Err((ProblemCode::ReadOnly, "an order is cancelled, never deleted")),
+            ("sales_order", "author_id" | "customer_id") => {
+                Err((ProblemCode::ReadOnly, "an order keeps its customer and its author"))
+            }
+            _ => Ok(()),
+        },
+        Submitted => match (table, column) {
+            // Withdrawn before review.
+            ("sales_order", "status") if new_status == Some(Cancelled) => Ok(()),
+            ("sales_order", "status") if matches!(new_status, Some(Approved | Returned)) => {
+                Err((ProblemCode::ReviewByOffice, "only sales administration approves or returns orders"))
+            }
+            ("sales_order", "cancel_reason") => Ok(()),
+            _ => Err((
+                ProblemCode::OrderUnderReview,
+                "a submitted order is changed by sales administration only; ask them, or withdraw it",
+            )),
+        },
+        Approved | Cancelled => Err((ProblemCode::OrderClosed, "an approved or cancelled order is no longer changed")),
+    }
+}
+
+fn refuse(
+    who: Who,
+    state: Option<OrderStatus>,
+    table: &str,
+    column: &str,
+    new_status: Option<OrderStatus>,
+) -> Result<()> {
+    may_change(who, state, table, column, new_status).map_err(|(code, message)| {
+        Error::Invalid(vec![FieldProblem::new(if table == "order_line" { "lines" } else { column }, code, message)])
+    })
+}
+
+// ------------------------------------------------------------------ capture
+
+struct Priced {
+    lines: Vec<OrderLine>,
+    total: i64,
+}
+
+fn text(field: &str, value: Option<&str>, problems: &mut Vec<FieldProblem>) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > MAX_TEXT {
+        problems.push(FieldProblem::new(field, ProblemCode::TooLong, format!("at most {MAX_TEXT} characters fit")));
+        return None;
+    }
+    Some(value.to_string())
+}
+
+/// The customer's channel type and grade (what prices depend on).
+fn customer_terms(conn: &Connection, customer: &str) -> Result<(Option<String>, Option<String>)> {
+    conn.prepare_cached("SELECT channel_type, grade FROM customer WHERE id = ?1")?
+        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "customer", id: customer.to_string() })
+}
+
+/// Prices and checks the lines: every problem found, not the first.
+fn price_lines(
+    conn: &Connection,
+    customer: &str,
+    lines: &[OrderLineInput],
+    day: NaiveDate,
+    problems: &mut Vec<FieldProblem>,
+) -> Result<Priced> {
+    if lines.is_empty() {
+        problems.push(FieldProblem::new("lines", ProblemCode::Required, "an order needs at least one line"));
+    }
+    if lines.len() > MAX_LINES {
+        problems.push(FieldProblem::new(
+            "lines",
+            ProblemCode::TooMany,
+            format!("at most {MAX_LINES} lines fit on one order"),
+        ));
+        return Ok(Priced { lines: vec![], total: 0 });
+    }
+    let (channel, grade) = customer_terms(conn, customer)?;
+    let prices = Prices::load(conn, lines.iter().map(|l| l.product.as_str()))?;
+    let mut out = Priced { lines: Vec::with_capacity(lines.len()), total: 0 };
+    for (i, line) in lines.iter().enumerate() {
+        let field = format!("lines.{i}");
+        let problem = |code: ProblemCode, message: String| {
+            let mut p = FieldProblem::new(field.clone(), code, message);
+            p.value = Some(line.product.clone());
+            p
+        };
+        let Some(product) = prices.product(&line.product) else {
+            problems.push(problem(
+                ProblemCode::UnknownProduct,
+                format!("there is no product '{}' in the catalogue", line.product.trim()),
+            ));
+            continue;
+        };
+        if product.retired {
+            problems.push(problem(ProblemCode::Retired, format!("{} is no longer sold", product.name)));
+            continue;
+        }
+        if product.case_size.is_none() && line.cases > 0 {
+            problems.push(problem(
+                ProblemCode::BadValue,
+                format!("{} is not sold by the case: give the number of {}", product.name, product.unit),
+            ));
+            continue;
+        }
+        let case = product.case_size.unwrap_or(1).max(1);
+        let quantity = line.cases.checked_mul(case).and_then(|q| q.checked_add(line.units)).filter(|&q| q <= MAX_UNITS);
+        let Some(quantity) = quantity.filter(|&q| q > 0) else {
+            problems.push(problem(
+                if quantity.is_none() { ProblemCode::OutOfRange } else { ProblemCode::Required },
+                if quantity.is_none() {
+                    format!("at most {MAX_UNITS} units of one product fit on a line")
+                } else {
+                    format!("give how many cases or units of {} are ordered", product.name)
+                },
+            ));
+            continue;
+        };
+        let quote = prices.quote(&product.id, channel.as_deref(), grade.as_deref(), day);
+        let unit_price = if line.gift {
+            0
+        } else {
+            match (line.unit_price, quote) {
+                (Some(p), _) if p < 0 => {
+                    problems.push(problem(ProblemCode::Negative, "a price cannot be negative".into()));
+                    continue;
+                }
+                (Some(p), Some(q)) if q.floor.is_some_and(|f| p < f) => {
+                    problems.push(problem(
+                        ProblemCode::BelowFloor,
+                        format!(
+                            "{} may not be sold below {} fen a {} (head office's floor)",
+                            product.name,
+                            q.floor.unwrap_or(0),
+                            product.unit
+                        ),
+                    ));
+                    continue;
+                }
+                (Some(p), _) => p,
+                (None, Some(q)) => q.price,
+                (None, None) => {
+                    problems.push(problem(
+                        ProblemCode::NoPrice,
+                        format!("{} has no price for this customer: type the agreed price", product.name),
+                    ));
+                    continue;
+                }
+            }
+        };
+        let Some(amount) = i64::from(quantity).checked_mul(unit_price) else {
+            problems.push(problem(ProblemCode::OutOfRange, "the line's amount is too large".into()));
+            continue;
+        };
+        out.total = out.total.saturating_add(amount);
+        let mut flags = vec![];
+        if product.case_size.is_some() && !quantity.is_multiple_of(case) {
+            flags.push(LineFlag::NotWholeCases);
+        }
+        let list_price = quote.map(|q| q.price);
+        if !line.gift && list_price.is_some_and(|l| l != unit_price) {
+            flags.push(LineFlag::PriceDiffers);
+        }
+        out.lines.push(OrderLine {
+            id: String::new(),
+            position: u32::try_from(i).unwrap_or(u32::MAX),
+            product_id: product.id.clone(),
+            product_code: product.code.clone(),
+            product_name: product.name.clone(),
+            unit: product.unit.clone(),
+            case_size: product.case_size,
+            quantity,
+            cases: if product.case_size.is_some() { quantity / case } else { 0 },
+            units: if product.case_size.is_some() { quantity % case } else { quantity },
+            unit_price,
+            list_price,
+            amount,
+            gift: line.gift,
+            flags,
+        });
+    }
+    Ok(out)
+}
+
+/// The delivery address: one of the card's, a typed one, or the card's own.
+fn delivery(
+    conn: &Connection,
+    customer: &str,
+    input: &OrderInput,
+    problems: &mut Vec<FieldProblem>,
+) -> Result<(Option<String>, String)> {
+    let address_text = "coalesce(province, '') || coalesce(city, '') || coalesce(district, '') || detail";
+    if let Some(id) = input.address_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let found: Option<(String, String)> = conn
+            .prepare_cached(&format!("SELECT customer_id, {address_text} FROM customer_address WHERE id = ?1"))?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        return Ok(match found {
+            Some((owner, text)) if owner == customer => (Some(id.to_string()), text),
+            _ => {
+                problems.push(FieldProblem::new(
+                    "addressId",
+                    ProblemCode::OtherCustomersAddress,
+                    "this address is not one of this customer's: choose one of the card's addresses",
+                ));
+                (None, String::new())
+            }
+        });
+    }
+    if let Some(typed) = text("deliveryAddress", input.delivery_address.as_deref(), problems) {
+        return Ok((None, typed));
+    }
+    let own: Option<(String, String)> = conn
+        .prepare_cached(&format!(
+            "SELECT id, {address_text} FROM customer_address WHERE customer_id = ?1
+              ORDER BY kind = 'delivery' DESC, kind = 'warehouse' DESC, kind = 'business' DESC, created_at LIMIT 1"
+        ))?
+        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match own {
+        Some((id, text)) => (Some(id), text),
+        None => {
+            problems.push(FieldProblem::new(
+                "deliveryAddress",
+                ProblemCode::AddressNeeded,
+                "the card has no address: type where the goods go",
+            ));
+            (None, String::new())
+        }
+    })
+}
+
+fn require_customer(conn: &Connection, viewer: &Viewer, customer: &str) -> Result<()> {
+    if viewer.sees_customer(conn, customer)? {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "this customer is not yours: take orders only for customers of your own part of the organisation".into(),
+        ))
+    }
+}
+
+/// Prices and checks an order as typed, with the customer's credit; saves nothing.
+pub fn quote(
+    conn: &Connection,
+    viewer: &Viewer,
+    input: &OrderInput,
+    order: Option<OrderId>,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<OrderQuote> {
+    let customer = input.customer_id.to_string();
+    require_customer(conn, viewer, &customer)?;
+    let today = zone.day(now);
+    let mut problems = vec![];
+    let priced = price_lines(conn, &customer, &input.lines, today, &mut problems)?;
+    delivery(conn, &customer, input, &mut problems)?;
+    wanted_on(input, today, &mut problems);
+    let order = order.map(|o| o.to_string());
+    let credit = credit::check(conn, &customer, order.as_deref(), priced.total, input.payment_kind, today)?;
+    Ok(OrderQuote { lines: priced.lines, total: priced.total, credit, problems })
+}
+
+fn wanted_on(input: &OrderInput, today: NaiveDate, problems: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
+    let text = input.wanted_on.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    let day = crate::clock::day("wantedOn", text, problems)?;
+    if day < today {
+        problems.push(FieldProblem::new(
+            "wantedOn",
+            ProblemCode::BeforeToday,
+            format!("{day} has passed: the goods can be wanted from today ({today}) on"),
+        ));
+        return None;
+    }
+    Some(day)
+}
+
+/// Checks and prices `input` and writes it as order `id` (new, or replacing
+/// the lines of a draft), with the credit check's verdict.
+fn save(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    id: OrderId,
+    input: &OrderInput,
+    zone: Zone,
+    now: DateTime<Utc>,
+    created: bool,
+) -> Result<()> {
+    let customer = input.customer_id.to_string();
+    let today = zone.day(now);
+    let mut problems = vec![];
+    let priced = price_lines(tx, &customer, &input.lines, today, &mut problems)?;
+    let (address_id, address) = delivery(tx, &customer, input, &mut problems)?;
+    let wanted = wanted_on(input, today, &mut problems);
+    let notes = text("notes", input.notes.as_deref(), &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let check = credit::check(tx, &customer, Some(&id.to_string()), priced.total, input.payment_kind, today)?;
+    let reasons = (!check.reasons.is_empty())
+        .then(|| serde_json::to_string(&check.reasons))
+        .transpose()
+        .map_err(|e| Error::Forbidden(e.to_string()))?;
+    let status = if input.submit { OrderStatus::Submitted } else { OrderStatus::Draft };
+    let at = timestamp(now);
+    let number = (viewer.role == StaffRole::HeadOffice && created).then(|| next_number(tx)).transpose()?;
+    if created {
+        tx.prepare_cached(
+            "INSERT INTO sales_order (id, customer_id, number, author_id, status, payment_kind, address_id, delivery_address,
+                                      wanted_on, notes, total, credit_hold, hold_reasons, submitted_at, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        )?
+        .execute(params![
+            id, customer, number, viewer.staff, status, input.payment_kind, address_id, address,
+            wanted.map(|d| d.to_string()), notes, priced.total, check.hold, reasons,
+            input.submit.then_some(&at), at
+        ])?;
+    } else {
+        tx.prepare_cached(
+            "UPDATE sales_order SET status = ?2, payment_kind = ?3, address_id = ?4, delivery_address = ?5, wanted_on = ?6,
+                    notes = ?7, total = ?8, credit_hold = ?9, hold_reasons = ?10,
+                    hold_released_by = NULL, hold_released_at = NULL, hold_release_reason = NULL,
+                    submitted_at = CASE WHEN ?11 THEN ?12 ELSE submitted_at END, updated_at = ?12
+              WHERE id = ?1",
+        )?
+        .execute(params![
+            id, status, input.payment_kind, address_id, address, wanted.map(|d| d.to_string()), notes,
+            priced.total, check.hold, reasons, input.submit, at
+        ])?;
+        tx.prepare_cached("DELETE FROM order_line WHERE order_id = ?1")?.execute([id])?;
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO order_line (id, order_id, customer_id, position, product_id, quantity, unit_price, list_price, amount, gift, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    )?;
+    for line in &priced.lines {
+        insert.execute(params![
+            OrderLineId::new(),
+            id,
+            customer,
+            line.position,
+            line.product_id,
+            line.quantity,
+            line.unit_price,
+            line.list_price,
+            line.amount,
+            line.gift,
+            at
+        ])?;
+    }
+    Ok(())
+}
+
+/// Captures a new order (a draft, or submitted at once).
+pub fn create(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    input: &OrderInput,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<OrderId> {
+    let customer = input.customer_id.to_string();
+    require_customer(tx, viewer, &customer)?;
+    let status = if input.submit { OrderStatus::Submitted } else { OrderStatus::Draft };
+    refuse(Who { role: viewer.role, is_author: true }, None, "sales_order", "*", Some(status))?;
+    let id = OrderId::new();
+    save(tx, viewer, id, input, zone, now, true)?;
+    Ok(id)
+}
+
+/// The author rewrites a draft or returned order (and may submit it).
+pub fn update(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    id: OrderId,
+    input: &OrderInput,
+    zone: Zone,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = head(tx, id)?;
+    require_customer(tx, viewer, &row.customer)?;
+    if row.customer != input.customer_id.to_string() {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "customerId",
+            ProblemCode::ReadOnly,
+            "an order keeps its customer: capture a new order for another",
+        )]));
+    }
+    let who = who(viewer, &row);
+    refuse(who, Some(row.status), "order_line", "*", None)?;
+    if input.submit {
+        refuse(who, Some(row.status), "sales_order", "status", Some(OrderStatus::Submitted))?;
+    }
+    save(tx, viewer, id, input, zone, now, false)
+}
+
+/// The order's status, customer and author.
+struct Head {
+    status: OrderStatus,
+    customer: String,
+    author: String,
+    credit_hold: bool,
+}
+
+fn head(conn: &Connection, id: OrderId) -> Result<Head> {
+    conn.prepare_cached("SELECT status, customer_id, author_id, credit_hold FROM sales_order WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Head { status: r.get(0)?, customer: r.get(1)?, author: r.get(2)?, credit_hold: r.get(3)? })
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound { what: "order", id: id.to_string() })
+}
+
+fn who(viewer: &Viewer, head: &Head) -> Who {
+    Who { role: viewer.role, is_author: head.author == viewer.staff.to_string() }
+}
+
+fn reason(field: &str, value: Option<&str>) -> Result<String> {
+    let mut problems = vec![];
+    match text(field, value, &mut problems) {
+        Some(r) => Ok(r),
+        None if problems.is_empty() => Err(Error::Invalid(vec![FieldProblem::new(
+            field,
+            ProblemCode::ReasonNeeded,
+            "say why: the rep sees the reason",
+        )])),
+        None => Err(Error::Invalid(problems)),
+    }
+}
+
+/// What a review note records.
+#[derive(Clone, Copy)]
+struct NoteText<'a> {
+    what: &'a str,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    reason: Option<&'a str>,
+}
+
+fn note(tx: &Transaction<'_>, id: OrderId, head: &Head, viewer: &Viewer, at: &str, n: NoteText<'_>) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO order_note (id, order_id, customer_id, staff_id, at, what, old_value, new_value, reason, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?5)",
+    )?
+    .execute(params![uuid::Uuid::now_v7().to_string(), id, head.customer, viewer.staff, at, n.what, n.old, n.new, n.reason])?;
+    Ok(())
+}
+
+/// A status change: submit, withdraw or cancel, approve, return.
+pub fn set_status(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    id: OrderId,
+    to: OrderStatus,
+    why: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = head(tx, id)?;
+    require_customer(tx, viewer, &row.customer)?;
+    let who = who(viewer, &row);
+    let allowed_from: &[OrderStatus] = match to {
+        OrderStatus::Submitted => &[OrderStatus::Draft, OrderStatus::Returned],
+        OrderStatus::Approved | OrderStatus::Returned => &[OrderStatus::Submitted],
+        OrderStatus::Cancelled => {
+            &[OrderStatus::Draft, OrderStatus::Returned, OrderStatus::Submitted, OrderStatus::Approved]
+        }
+        OrderStatus::Draft => &[],
+    };
+    if !allowed_from.contains(&row.status) {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "status",
+            ProblemCode::BadStatusChange,
+            format!("an order that is {} cannot become {}", row.status, to),
+        )]));
+    }
+    refuse(who, Some(row.status), "sales_order", "status", Some(to))?;
+    if to == OrderStatus::Approved && row.credit_hold {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "creditHold",
+            ProblemCode::OnHold,
+            "the order is on credit hold: release the hold (with a reason) before approving it",
+        )]));
+    }
+    let at = timestamp(now);
+    let why = match to {
+        OrderStatus::Returned => Some(reason("reason", why)?),
+        OrderStatus::Cancelled if !who.is_author || row.status == OrderStatus::Approved => Some(reason("reason", why)?),
+        _ => {
+            let mut problems = vec![];
+            let r = text("reason", why, &mut problems);
+            if !problems.is_empty() {
+                return Err(Error::Invalid(problems));
+            }
+            r
+        }
+    };
+    tx.prepare_cached(
+        "UPDATE sales_order SET status = ?2, updated_at = ?3,
+                submitted_at = CASE WHEN ?2 = 'submitted' THEN ?3 ELSE submitted_at END,
+                reviewed_by = CASE WHEN ?2 IN ('approved', 'returned') THEN ?4 ELSE reviewed_by END,
+                reviewed_at = CASE WHEN ?2 IN ('approved', 'returned') THEN ?3 ELSE reviewed_at END,
+                return_reason = CASE WHEN ?2 = 'returned' THEN ?5 ELSE return_reason END,
+                cancel_reason = CASE WHEN ?2 = 'cancelled' THEN ?5 ELSE cancel_reason END
+          WHERE id = ?1",
+    )?
+    .execute(params![id, to, at, viewer.staff, why])?;
+    if who.reviews() && !who.is_author {
+        let n =
+            NoteText { what: "status", old: Some(row.status.as_str()), new: Some(to.as_str()), reason: why.as_deref() };
+        note(tx, id, &row, viewer, &at, n)?;
+    }
+    if viewer.role == StaffRole::HeadOffice {
+        let missing: bool =
+            tx.prepare_cached("SELECT number IS NULL FROM sales_order WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+        if missing {
+            let number = next_number(tx)?;
+            tx.prepare_cached("UPDATE sales_order SET number = ?2 WHERE id = ?1")?.execute(params![id, number])?;
+        }
+    }
+    Ok(())
+}
+
+/// A correction of one line: its quantity (units) and/or price, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LineCorrection {
+    pub line: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub quantity: Option<u32>,
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub unit_price: Option<i64>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub reason: Option<String>,
+}
+
+/// Sales administration corrects a line of a submitted order: its quantity
+/// (units) and/or its price, with the reason the rep will read.
+pub fn correct_line(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    id: OrderId,
+    correction: &LineCorrection,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let LineCorrection { line, quantity, unit_price, reason: why } = correction;
+    let (line, quantity, unit_price, why) = (line.as_str(), *quantity, *unit_price, why.as_deref());
+    let row = head(tx, id)?;
+    require_customer(tx, viewer, &row.customer)?;
+    refuse(who(viewer, &row), Some(row.status), "order_line", "quantity", None)?;
+    if row.status != OrderStatus::Submitted {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "status",
+            ProblemCode::NotSubmitted,
+            "only a submitted order is corrected: approve or return it otherwise",
+        )]));
+    }
+    let why = reason("reason", why)?;
+    let found: Option<(u32, i64, String)> = tx
+        .prepare_cached("SELECT l.quantity, l.unit_price, p.name FROM order_line l JOIN product p ON p.id = l.product_id WHERE l.id = ?1 AND l.order_id = ?2")?
+        .query_row(params![line, id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((old_quantity, old_price, name)) = found else {
+        return Err(Error::NotFound { what: "order line", id: line.to_string() });
+    };
+    let quantity = quantity.unwrap_or(old_quantity);
+    let price = unit_price.unwrap_or(old_price);
+    let mut problems = vec![];
+    if quantity == 0 || quantity > MAX_UNITS {
+        problems.push(FieldProblem::new(
+            "quantity",
+            ProblemCode::OutOfRange,
+            format!("a line holds 1 to {MAX_UNITS} units"),
+        ));
+    }
+    if price < 0 {
+        problems.push(FieldProblem::new("unitPrice", ProblemCode::Negative, "a price cannot be negative"));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let at = timestamp(now);
+    tx.prepare_cached(
+        "UPDATE order_line SET quantity = ?2, unit_price = ?3, amount = ?2 * ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![line, quantity, price, at])?;
+    tx.prepare_cached(
+        "UPDATE sales_order SET total = (SELECT coalesce(sum(amount), 0) FROM order_line WHERE order_id = ?1), updated_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, at])?;
+    if quantity != old_quantity {
+        let what = format!("quantity:{name}");
+        let (was, is) = (old_quantity.to_string(), quantity.to_string());
+        note(tx, id, &row, viewer, &at, NoteText { what: &what, old: Some(&was), new: Some(&is), reason: Some(&why) })?;
+    }
+    if price != old_price {
+        let what = format!("price:{name}");
+        let (was, is) = (old_price.to_string(), price.to_string());
+        note(tx, id, &row, viewer, &at, NoteText { what: &what, old: Some(&was), new: Some(&is), reason: Some(&why) })?;
+    }
+    Ok(())
+}
+
+/// A manager or head office releases an order's credit hold, saying why.
+pub fn release_hold(
+    tx: &Transaction<'_>,
+    viewer: &Viewer,
+    id: OrderId,
+    why: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = head(tx, id)?;
+    require_customer(tx, viewer, &row.customer)?;
+    let who = who(viewer, &row);
+    if !who.releases() {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "creditHold",
+            ProblemCode::ReleaseByManager,
+            "a credit hold is released by a manager or head office",
+        )]));
+    }
+    if !row.credit_hold {
+        return Err(Error::Invalid(vec![FieldProblem::new(
+            "creditHold",
+            ProblemCode::NotOnHold,
+            "this order is not on hold",
+        )]));
+    }
+    refuse(who, Some(row.status), "sales_order", "credit_hold", None)?;
+    let why = reason("reason", why)?;
+    let at = timestamp(now);
+    tx.prepare_cached(
+        "UPDATE sales_order SET credit_hold = 0, hold_released_by = ?2, hold_released_at = ?3, hold_release_reason = ?4, updated_at = ?3 WHERE id = ?1",
+    )?
+    .execute(params![id, viewer.staff, at, why])?;
+    note(tx, id, &row, viewer, &at, NoteText { what: "hold", old: Some("1"), new: Some("0"), reason: Some(&why) })?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ numbers
+
+/// The next order number of head office's series (`SO00000001` …).
+pub fn next_number(conn: &Connection) -> Result<String> {
+    let highest: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(number) FROM sales_order WHERE number GLOB 'SO[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'",
+        )?
+        .query_row([], |r| r.get(0))?;
+    let n = highest.and_then(|h| h[2..].parse::<u32>().ok()).unwrap_or(0);
+    Ok(format!("SO{:08}", n + 1))
+}
+
+/// Head office numbers the orders of a merged file that have none yet.
+pub fn number_missing(tx: &Transaction<'_>, orders: &[String], now: DateTime<Utc>) -> Result<usize> {
+    let mut given = 0;
+    let at = timestamp(now);
+    for id in orders {
+        let missing: Option<bool> = tx
+            .prepare_cached("SELECT number IS NULL FROM sales_order WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if missing == Some(true) {
+            let number = next_number(tx)?;
+            tx.prepare_cached("UPDATE sales_order SET number = ?2, updated_at = ?3 WHERE id = ?1")?
+                .execute(params![id, number, at])?;
+            given += 1;
+        }
+    }
+    Ok(given)
+}
+
+// -------------------------------------------------------------------- reads
+
+/// Which orders a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderView {
+    /// The orders this person captured.
+    Mine,
+    /// Submitted, waiting for sales administration.
+    Review,
+    /// On credit hold, not yet approved or cancelled.
+    Hold,
+    /// Every order this person sees.
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderQuery {
+    pub view: OrderView,
+    #[serde(default)]
+    #[ts(optional)]
+    pub customer_id: Option<CustomerId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+/// A row of an order list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderRow {
+    pub id: OrderId,
+    pub number: Option<String>,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub author_name: String,
+    pub status: OrderStatus,
+    pub payment_kind: PaymentKind,
+    #[ts(type = "number")]
+    pub total: i64,
+    pub lines: u32,
+    pub credit_hold: bool,
+    pub wanted_on: Option<String>,
+    pub submitted_at: Option<String>,
+    pub created_at: String,
+}
+
+/// Most rows one list returns.
+pub const MAX_ROWS: u32 = 5_000;
+
+pub fn list(conn: &Connection, viewer: &Viewer, query: &OrderQuery) -> Result<Vec<OrderRow>> {
+    let condition = match query.view {
+        OrderView::Mine => "o.author_id = ?1",
+        OrderView::Review => "o.status = 'submitted'",
+        OrderView::Hold => "o.credit_hold = 1 AND o.status IN ('draft', 'submitted', 'returned')",
+        OrderView::All => "1",
+    };
+    let sql = format!(
+        "SELECT o.id, o.number, o.customer_id, c.name, coalesce(s.name, ''), o.status, o.payment_kind, o.total,
+                (SELECT count(*) FROM order_line l WHERE l.order_id = o.id), o.credit_hold, o.wanted_on, o.submitted_at,
+                o.created_at, c.owner_id, c.territory_id
+           FROM sales_order o JOIN customer c ON c.id = o.customer_id LEFT JOIN staff s ON s.id = o.author_id
+          WHERE {condition} AND (?2 IS NULL OR o.customer_id = ?2)
+          ORDER BY {} ",
+        if query.view == OrderView::Review { "o.submitted_at, o.id" } else { "o.created_at DESC, o.id DESC" }
+    );
+    let limit = query.limit.unwrap_or(MAX_ROWS).min(MAX_ROWS) as usize;
+    let me = viewer.staff.to_string();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![me, query.customer_id])?;
+    let mut out = vec![];
+    while let Some(r) = rows.next()? {
+        let owner: String = r.get(13)?;
+        let territory: String = r.get(14)?;
+        let sees = match viewer.role {
+            StaffRole::Rep => owner == me,
+            _ => viewer.units.as_ref().is_none_or(|u| u.contains(&territory)),
+        };
+        if !sees {
+            continue;
+        }
+        out.push(OrderRow {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            customer_id: r.get(2)?,
+            customer_name: r.get(3)?,
+            author_name: r.get(4)?,
+            status: r.get(5)?,
+            payment_kind: r.get(6)?,
+            total: r.get(7)?,
+            lines: r.get(8)?,
+            credit_hold: r.get(9)?,
+            wanted_on: r.get(10)?,
+            submitted_at: r.get(11)?,
+            created_at: r.get(12)?,
+        });
+        if out.len() >= limit {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// One order with its lines, their flags and what was changed in review.
+pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
+    let row = head(conn, id)?;
+    require_customer(conn, viewer, &row.customer)?;
+    let mut order = conn
+        .prepare_cached(
+            "SELECT o.number, o.customer_id, c.name, o.author_id, coalesce(a.name, ''), o.status, o.payment_kind, o.address_id,
+                    o.delivery_address, o.wanted_on, o.notes, o.total, o.credit_hold, o.hold_reasons,
+                    (SELECT name FROM staff WHERE id = o.hold_released_by), o.hold_released_at, o.hold_release_reason,
+                    o.submitted_at, (SELECT name FROM staff WHERE id = o.reviewed_by), o.reviewed_at, o.return_reason,
+                    o.cancel_reason, o.created_at, o.updated_at
+               FROM sales_order o JOIN customer c ON c.id = o.customer_id LEFT JOIN staff a ON a.id = o.author_id
+              WHERE o.id = ?1",
+        )?
+        .query_row([id], |r| {
+            let reasons: Option<String> = r.get(13)?;
+            Ok(Order {
+                id,
+                number: r.get(0)?,
+                customer_id: r.get(1)?,
+                customer_name: r.get(2)?,
+                author_id: r.get(3)?,
+                author_name: r.get(4)?,
+                status: r.get(5)?,
+                payment_kind: r.get(6)?,
+                address_id: r.get(7)?,
+                delivery_address: r.get(8)?,
+                wanted_on: r.get(9)?,
+                notes: r.get(10)?,
+                total: r.get(11)?,
+                credit_hold: r.get(12)?,
+                hold_reasons: reasons.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default(),
+                hold_released_by: r.get(14)?,
+                hold_released_at: r.get(15)?,
+                hold_release_reason: r.get(16)?,
+                submitted_at: r.get(17)?,
+                reviewed_by: r.get(18)?,
+                reviewed_at: r.get(19)?,
+                return_reason: r.get(20)?,
+                cancel_reason: r.get(21)?,
+                created_at: r.get(22)?,
+                updated_at: r.get(23)?,
+                lines: vec![],
+                history: vec![],
+                can_edit: false,
+                can_review: false,
+                can_release: false,
+            })
+        })?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.position, l.product_id, p.code, p.name, p.unit, p.case_size, l.quantity, l.unit_price, l.list_price,
+                l.amount, l.gift, p.retired
+           FROM order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = ?1 ORDER BY l.position, l.id",
+    )?;
+    order.lines = stmt
+        .query_map([id], |r| {
+            let case_size: Option<u32> = r.get(6)?;
+            let quantity: u32 = r.get(7)?;
+            let unit_price: i64 = r.get(8)?;
+            let list_price: Option<i64> = r.get(9)?;
+            let gift: bool = r.get(11)?;
+            let case = case_size.unwrap_or(1).max(1);
+            let mut flags = vec![];
+            if case_size.is_some() && !quantity.is_multiple_of(case) {
+                flags.push(LineFlag::NotWholeCases);
+            }
+            if !gift && list_price.is_some_and(|l| l != unit_price) {
+                flags.push(LineFlag::PriceDiffers);
+            }
+            if r.get::<_, bool>(12)? {
+                flags.push(LineFlag::Retired);
+            }
+            Ok(OrderLine {
+                id: r.get(0)?,
+                position: r.get(1)?,
+                product_id: r.get(2)?,
+                product_code: r.get(3)?,
+                product_name: r.get(4)?,
+                unit: r.get(5)?,
+                case_size,
+                quantity,
+                cases: if case_size.is_some() { quantity / case } else { 0 },
+                units: if case_size.is_some() { quantity % case } else { quantity },
+                unit_price,
+                list_price,
+                amount: r.get(10)?,
+                gift,
+                flags,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.at, coalesce(s.name, ''), n.what, n.old_value, n.new_value, n.reason
+           FROM order_note n LEFT JOIN staff s ON s.id = n.staff_id WHERE n.order_id = ?1 ORDER BY n.at, n.id",
+    )?;
+    order.history = stmt
+        .query_map([id], |r| {
+            Ok(OrderNote {
+                at: r.get(0)?,
+                staff_name: r.get(1)?,
+                what: r.get(2)?,
+                old_value: r.get(3)?,
+                new_value: r.get(4)?,
+                reason: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let who = who(viewer, &row);
+    order.can_edit = may_change(who, Some(row.status), "order_line", "quantity", None).is_ok()
+        && matches!(row.status, OrderStatus::Draft | OrderStatus::Returned | OrderStatus::Submitted);
+    order.can_review = who.reviews() && row.status == OrderStatus::Submitted;
+    order.can_release =
+        who.releases() && row.credit_hold && matches!(row.status, OrderStatus::Submitted | OrderStatus::Approved);
+    Ok(order)
+}
+
+/// The lines' products by order (what the merge reads of the orders a file names).
+pub fn statuses(conn: &Connection, ids: &[String]) -> Result<HashMap<String, (OrderStatus, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT status, author_id FROM sales_order WHERE id = ?1")?;
+    let mut out = HashMap::new();
+    for id in ids {
+        if let Some(found) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))).optional()? {
+            out.insert(id.clone(), found);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderStatus::*;
+
+    const REP: Who = Who { role: StaffRole::Rep, is_author: true };
+    const OTHER_REP: Who = Who { role: StaffRole::Rep, is_author: false };
+    const MANAGER: Who = Who { role: StaffRole::RegionalManager, is_author: false };
+    const OFFICE: Who = Who { role: StaffRole::HeadOffice, is_author: false };
+
+    fn code(r: std::result::Result<(), (ProblemCode, &'static str)>) -> Option<ProblemCode> {
+        r.err().map(|e| e.0)
+    }
+
+    #[test]
+    fn the_author_changes_a_draft_and_submits_it_and_nobody_else_does() {
+        assert_eq!(code(may_change(REP, None, "sales_order", "*", Some(Submitted))), None);
+        assert_eq!(code(may_change(REP, None, "sales_order", "*", Some(Approved))), Some(ProblemCode::ReviewByOffice));
+        assert_eq!(code(may_change(OTHER_REP, None, "sales_order", "*", Some(Draft))), Some(ProblemCode::NotAuthor));
+        for state in [Draft, Returned] {
+            assert_eq!(code(may_change(REP, Some(state), "order_line", "quantity", None)), None);
+            assert_eq!(code(may_change(REP, Some(state), "order_line", "-", None)), None);
+            assert_eq!(code(may_change(REP, Some(state), "sales_order", "status", Some(Submitted))), None);
+            assert_eq!(
+                code(may_change(REP, Some(state), "sales_order", "status", Some(Approved))),
+                Some(ProblemCode::ReviewByOffice)
+            );
+            assert_eq!(
+                code(may_change(REP, Some(state), "sales_order", "number", None)),
+                Some(ProblemCode::ReviewByOffice)
+            );
+            assert_eq!(
+                code(may_change(OTHER_REP, Some(state), "order_line", "quantity", None)),
+                Some(ProblemCode::NotAuthor)
+            );
+        }
+    }
+
+    #[test]
+    fn once_submitted_only_sales_administration_changes_it_and_the_author_may_withdraw_it() {
+        assert_eq!(
+            code(may_change(REP, Some(Submitted), "order_line", "quantity", None)),
+            Some(ProblemCode::OrderUnderReview)
+        );
+        assert_eq!(
+            code(may_change(REP, Some(Submitted), "order_line", "unit_price", None)),
+            Some(ProblemCode::OrderUnderReview)
+        );
+        assert_eq!(code(may_change(REP, Some(Submitted), "sales_order", "status", Some(Cancelled))), None);
+        assert_eq!(code(may_change(OFFICE, Some(Submitted), "order_line", "quantity", None)), None);
+        assert_eq!(code(may_change(OFFICE, Some(Submitted), "sales_order", "status", Some(Approved))), None);
+        assert_eq!(
+            code(may_change(OFFICE, Some(Submitted), "sales_order", "author_id", None)),
+            Some(ProblemCode::ReadOnly)
+        );
+        for state in [Approved, Cancelled] {
+            assert_eq!(
+                code(may_change(REP, Some(state), "sales_order", "status", Some(Cancelled))),
+                Some(ProblemCode::OrderClosed)
+            );
+        }
+    }
+
+    #[test]
+    fn managers_release_holds_of_submitted_orders_and_reps_never() {
+        assert_eq!(code(may_change(MANAGER, Some(Submitted), "sales_order", "credit_hold", None)), None);
+        assert_eq!(code(may_change(MANAGER, Some(Submitted), "sales_order", "hold_release_reason", None)), None);
+        assert_eq!(
+            code(may_change(MANAGER, Some(Draft), "sales_order", "credit_hold", None)),
+            Some(ProblemCode::NotAuthor)
+        );
+        // A manager's own draft carries the hold its credit check set.
+        let author = Who { role: StaffRole::RegionalManager, is_author: true };
+        assert_eq!(code(may_change(author, Some(Draft), "sales_order", "credit_hold", None)), None);
+        assert_eq!(
+            code(may_change(MANAGER, Some(Submitted), "order_line", "quantity", None)),
+            Some(ProblemCode::NotAuthor)
+        );
+        assert_eq!(
+            code(may_change(REP, Some(Submitted), "sales_order", "credit_hold", None)),
+            Some(ProblemCode::OrderUnderReview)
+        );
+    }
+}

@@ -1,0 +1,271 @@
+//! Orders through real changeset files (docs/ORDERS.md): a rep captures an
+//! order offline that the credit check holds, head office releases the hold,
+//! corrects a quantity and approves it, and the rep sees it all after the
+//! next file; the laptop refuses what head office would; a withdrawal that
+//! crosses head office's approval is refused and shown, never lost silently.
+
+#[path = "sync/world.rs"]
+mod world;
+
+use fieldcrm_core::grades::{GradeChange, GradeScale};
+use fieldcrm_core::ids::CustomerId;
+use fieldcrm_core::model::{HoldReasonKind, OrderStatus, PaymentKind};
+use fieldcrm_core::money::order::{LineFlag, OrderInput, OrderLineInput, OrderQuery, OrderView};
+use fieldcrm_core::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
+use fieldcrm_core::sales::ProductInput;
+use serde_json::json;
+use world::{customer, World};
+
+/// Head office's catalogue, price list and a card of rep 0's with an overdue invoice.
+fn setting(w: &World) -> CustomerId {
+    let office = &w.office.book;
+    office
+        .save_product(&ProductInput {
+            code: "A01".into(),
+            name: "金装奶粉".into(),
+            unit: Some("罐".into()),
+            case_size: Some(12),
+            list_price: Some(10_000),
+            ..serde_json::from_value(json!({ "code": "A01", "name": "x" })).expect("input")
+        })
+        .expect("product");
+    office
+        .add_price_rule(&PriceRuleInput {
+            product: "A01".into(),
+            channel_type: Some("retailer".into()),
+            customer_grade: None,
+            price: 9_000,
+            floor_price: Some(8_500),
+            valid_from: "2026-01-01".into(),
+            valid_to: None,
+        })
+        .expect("price");
+    let card = office
+        .create_customer(&customer(
+            "寿光农资",
+            json!({
+                "ownerId": w.people[0].staff_id, "territoryId": w.territories[0],
+                "channelType": "retailer",
+            }),
+        ))
+        .expect("card")
+        .card;
+    let id: CustomerId = card.id;
+    office
+        .set_grade(&GradeChange { customer_id: id, scale: GradeScale::Credit, grade: Some("C".into()), reason: None })
+        .expect("credit grade");
+    // Issued in July, due in August: far past the grade's 60 days by November.
+    office
+        .record_invoice(&InvoiceInput {
+            customer_id: id,
+            number: "INV-0701".into(),
+            issued_on: "2026-07-01".into(),
+            due_on: Some("2026-08-01".into()),
+            amount: 300_000,
+        })
+        .expect("invoice");
+    office
+        .record_payment(&PaymentInput {
+            customer_id: id,
+            number: "PAY-0801".into(),
+            paid_on: "2026-08-05".into(),
+            amount: 100_000,
+            kind: PaymentKind::Cash,
+            invoices: vec![PaymentMatch { invoice_number: "INV-0701".into(), amount: 100_000 }],
+        })
+        .expect("payment");
+    id
+}
+
+fn order(customer: CustomerId, cases: u32, units: u32, submit: bool) -> OrderInput {
+    OrderInput {
+        customer_id: customer,
+        payment_kind: PaymentKind::Credit,
+        address_id: None,
+        delivery_address: Some("寿光市农圣街 18 号（仓库）".into()),
+        wanted_on: Some("2026-11-05".into()),
+        notes: None,
+        lines: vec![OrderLineInput { product: "A01".into(), cases, units, unit_price: None, gift: false }],
+        submit,
+    }
+}
+
+fn problem(result: Result<impl std::fmt::Debug, fieldcrm_core::ApiError>) -> String {
+    let err = result.expect_err("refused");
+    err.problems.first().map(|p| p.code.to_string()).unwrap_or_else(|| format!("{:?}", err.code))
+}
+
+#[test]
+fn a_held_order_is_reviewed_corrected_approved_and_the_rep_sees_it_after_the_next_file() {
+    let w = World::new(1);
+    let customer = setting(&w);
+    w.settle();
+    let rep = &w.people[0];
+
+    // Offline at the customer: the price comes from the list, the check holds it.
+    let quote = rep.book.quote_order(&order(customer, 2, 5, false), None).expect("quote");
+    assert_eq!((quote.total, quote.lines[0].unit_price, quote.lines[0].quantity), (29 * 9_000, 9_000, 29));
+    assert_eq!(quote.lines[0].flags, vec![LineFlag::NotWholeCases]);
+    assert!(quote.credit.hold);
+    assert_eq!(quote.credit.reasons[0].kind, HoldReasonKind::OverdueDebt);
+    assert_eq!(quote.credit.overdue, 200_000, "300,000 invoiced, 100,000 paid against it");
+    let captured = rep.book.create_order(&order(customer, 2, 5, true)).expect("capture");
+    assert!(captured.credit_hold, "saved on hold, not refused: the rep is offline");
+    assert_eq!((captured.status, captured.number.as_deref()), (OrderStatus::Submitted, None));
+
+    // The laptop refuses what head office would, with the same codes.
+    assert_eq!(problem(rep.book.set_order_status(captured.id, OrderStatus::Approved, None)), "review_by_office");
+    assert_eq!(problem(rep.book.update_order(captured.id, &order(customer, 3, 0, true))), "order_under_review");
+    assert_eq!(problem(rep.book.release_order_hold(captured.id, Some("熟客"))), "release_by_manager");
+
+    w.send(0).expect("send");
+    let office = &w.office.book;
+    let review =
+        office.list_orders(&OrderQuery { view: OrderView::Review, customer_id: None, limit: None }).expect("queue");
+    assert_eq!(review.len(), 1);
+    assert_eq!(review[0].number.as_deref(), Some("SO00000001"), "numbered at its first merge");
+    let id = review[0].id;
+    assert_eq!(problem(office.set_order_status(id, OrderStatus::Approved, None)), "on_hold");
+    assert_eq!(problem(office.release_order_hold(id, Some("  "))), "reason_needed");
+    office.release_order_hold(id, Some("客户承诺本周回款")).expect("release");
+    let line = office.get_order(id).expect("order").lines[0].id.clone();
+    let corrected = office.correct_order_line(id, &line, Some(36), None, Some("按整箱发货")).expect("correct");
+    assert_eq!((corrected.total, corrected.lines[0].flags.clone()), (36 * 9_000, vec![]));
+    office.set_order_status(id, OrderStatus::Approved, None).expect("approve");
+
+    w.receive(0).expect("receive");
+    let seen = rep.book.get_order(id).expect("the rep's order");
+    assert_eq!(seen.status, OrderStatus::Approved);
+    assert_eq!(seen.number.as_deref(), Some("SO00000001"));
+    assert_eq!((seen.lines[0].quantity, seen.lines[0].cases, seen.lines[0].units), (36, 3, 0));
+    assert!(!seen.credit_hold);
+    assert_eq!(seen.hold_release_reason.as_deref(), Some("客户承诺本周回款"));
+    let changes: Vec<_> = seen
+        .history
+        .iter()
+        .map(|n| (n.what.as_str(), n.old_value.as_deref(), n.new_value.as_deref(), n.reason.as_deref()))
+        .collect();
+    assert!(changes.contains(&("quantity:金装奶粉", Some("29"), Some("36"), Some("按整箱发货"))), "{changes:?}");
+    assert!(changes.iter().any(|c| c.0 == "status" && c.2 == Some("approved")), "{changes:?}");
+    assert_eq!(problem(rep.book.set_order_status(id, OrderStatus::Cancelled, Some("不要了"))), "order_closed");
+    assert!(rep.book.rejections().expect("rejections").is_empty());
+}
+
+#[test]
+fn a_withdrawal_that_crosses_the_approval_is_refused_and_shown_to_the_rep() {
+    let w = World::new(1);
+    let customer = setting(&w);
+    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
+    w.office
+        .book
+        .record_payment(&PaymentInput {
+            customer_id: customer,
+            number: "PAY-1101".into(),
+            paid_on: "2026-11-01".into(),
+            amount: 250_000,
+            kind: PaymentKind::Cash,
+            invoices: vec![],
+        })
+        .expect("paid up, 50,000 ahead");
+    w.settle();
+    let rep = &w.people[0];
+    let credit = rep.book.customer_credit(customer).expect("credit");
+    assert_eq!((credit.balance, credit.overdue, credit.limit), (-50_000, 0, Some(10_000_000)));
+    let captured = rep.book.create_order(&order(customer, 3, 0, true)).expect("capture");
+    assert!(!captured.credit_hold, "{:?}", captured.hold_reasons);
+    w.send(0).expect("send");
+    w.office.book.set_order_status(captured.id, OrderStatus::Approved, None).expect("approve");
+    // Offline, before head office's file: the rep withdraws it.
+    rep.book
+        .set_order_status(captured.id, OrderStatus::Cancelled, Some("客户改主意"))
+        .expect("withdrawn on the laptop");
+    let report = w.send(0).expect("send");
+    assert!(report.rejected >= 1, "{report:?}");
+    assert_eq!(w.office.book.get_order(captured.id).expect("order").status, OrderStatus::Approved);
+    w.receive(0).expect("receive");
+    assert_eq!(
+        rep.book.get_order(captured.id).expect("order").status,
+        OrderStatus::Approved,
+        "head office's approval stands"
+    );
+    let told = rep.book.rejections().expect("rejections");
+    assert!(told.iter().any(|r| r.table == "sales_order" && r.reason == "order_closed"), "{told:?}");
+}
+
+#[test]
+fn bad_orders_are_refused_whole_and_leave_the_book_as_it_was() {
+    let w = World::new(1);
+    let customer = setting(&w);
+    w.settle();
+    let rep = &w.people[0];
+    let mut bad = order(customer, 0, 0, true);
+    bad.lines.push(OrderLineInput { product: "NOPE".into(), cases: 1, units: 0, unit_price: None, gift: false });
+    bad.lines.push(OrderLineInput { product: "A01".into(), cases: 1, units: 0, unit_price: Some(8_000), gift: false });
+    bad.wanted_on = Some("2026-10-01".into());
+    let err = rep.book.create_order(&bad).expect_err("refused");
+    let codes: Vec<_> = err.problems.iter().map(|p| (p.field.as_str(), p.code.to_string())).collect();
+    assert_eq!(
+        codes,
+        vec![
+            ("lines.0", "required".to_string()),
+            ("lines.1", "unknown_product".to_string()),
+            ("lines.2", "below_floor".to_string()),
+            ("wantedOn", "before_today".to_string()),
+        ]
+    );
+    assert!(rep
+        .book
+        .list_orders(&OrderQuery { view: OrderView::All, customer_id: None, limit: None })
+        .expect("list")
+        .is_empty());
+    // An address of another customer.
+    let other = w.office.book.create_customer(&customer_with_address(&w)).expect("other").card;
+    w.settle();
+    let address = other.addresses[0].id.to_string();
+    let mut wrong = order(customer, 1, 0, false);
+    wrong.delivery_address = None;
+    wrong.address_id = Some(address);
+    assert_eq!(problem(rep.book.create_order(&wrong)), "other_customers_address");
+    // A payment naming more than it pays, an invoice due before it was issued.
+    let office = &w.office.book;
+    let err = office
+        .record_payment(&PaymentInput {
+            customer_id: customer,
+            number: "PAY-X".into(),
+            paid_on: "2026-11-02".into(),
+            amount: 100,
+            kind: PaymentKind::Cash,
+            invoices: vec![PaymentMatch { invoice_number: "INV-0701".into(), amount: 200 }],
+        })
+        .expect_err("refused");
+    assert_eq!(err.problems[0].code.to_string(), "out_of_range");
+    let err = office
+        .record_invoice(&InvoiceInput {
+            customer_id: customer,
+            number: "INV-X".into(),
+            issued_on: "2026-11-02".into(),
+            due_on: Some("2026-11-01".into()),
+            amount: 100,
+        })
+        .expect_err("refused");
+    assert_eq!(err.problems[0].code.to_string(), "before_from");
+    assert_eq!(office.customer_statement(customer).expect("statement").entries.len(), 2, "nothing half-saved");
+    // Receivables are head office's data: a laptop refuses to write them.
+    assert!(rep
+        .book
+        .record_invoice(&InvoiceInput {
+            customer_id: customer,
+            number: "INV-R".into(),
+            issued_on: "2026-11-02".into(),
+            due_on: None,
+            amount: 100,
+        })
+        .is_err());
+}
+
+fn customer_with_address(w: &World) -> fieldcrm_core::api::NewCustomer {
+    let mut c = customer("青州农资", json!({ "ownerId": w.people[0].staff_id, "territoryId": w.territories[0] }));
+    c.addresses =
+        vec![serde_json::from_value(json!({ "kind": "delivery", "detail": "青州市云门山路 1 号" })).expect("address")];
+    c
+}

@@ -29,8 +29,10 @@ fn newest_file_for(dir: &Path, device: &str) -> PathBuf {
         .expect("outbox")
         .map(|e| e.expect("entry").path())
         .filter(|p| {
+            // The recipient is named in the file's header, before the compressed
+            // body; the header also lists every synced table's columns.
             let bytes = std::fs::read(p).expect("file");
-            String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).contains(device)
+            String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]).contains(device)
         })
         .collect();
     files.sort();

@@ -12,6 +12,17 @@ use crate::money::receivables::{self, InvoiceInput, PaymentInput, PriceRuleInput
 use crate::money::statement::{self, Statement};
 use crate::org::Viewer;
 
+/// The person using this book sees the customer (else `forbidden`).
+fn require_customer(conn: &rusqlite::Connection, customer: &str) -> crate::error::Result<()> {
+    if Viewer::of(conn)?.sees_customer(conn, customer)? {
+        Ok(())
+    } else {
+        Err(crate::error::Error::Forbidden(
+            "this customer is not yours: statements and credit are shown for customers of your own part of the organisation".into(),
+        ))
+    }
+}
+
 impl Book {
     /// Prices and checks an order as typed, with the customer's credit;
     /// saves nothing (the order form asks this while the rep types).
@@ -96,13 +107,8 @@ impl Book {
     pub fn customer_statement(&self, customer: CustomerId) -> ApiResult<Statement> {
         let now = self.clock.now();
         self.read(|conn| {
-            let viewer = Viewer::of(conn)?;
             let id = customer.to_string();
-            if !viewer.sees_customer(conn, &id)? {
-                return Err(crate::error::Error::Forbidden(
-                    "this customer is not yours: statements are shown for customers of your own part of the organisation".into(),
-                ));
-            }
+            require_customer(conn, &id)?;
             statement::statement(conn, &id, Zone::of(conn)?.day(now))
         })
     }
@@ -111,14 +117,8 @@ impl Book {
     pub fn customer_credit(&self, customer: CustomerId) -> ApiResult<CreditCheck> {
         let now = self.clock.now();
         self.read(|conn| {
-            let viewer = Viewer::of(conn)?;
             let id = customer.to_string();
-            if !viewer.sees_customer(conn, &id)? {
-                return Err(crate::error::Error::Forbidden(
-                    "this customer is not yours: credit is shown for customers of your own part of the organisation"
-                        .into(),
-                ));
-            }
+            require_customer(conn, &id)?;
             credit::check(conn, &id, None, 0, PaymentKind::Credit, Zone::of(conn)?.day(now))
         })
     }

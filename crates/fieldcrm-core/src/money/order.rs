@@ -291,6 +291,35 @@ fn refuse(
     })
 }
 
+/// A line's quantity split into cases and units, and what the review looks at:
+/// the one place these are worked out, for a line being typed and a saved one.
+fn line_view(
+    case_size: Option<u32>,
+    quantity: u32,
+    unit_price: i64,
+    list_price: Option<i64>,
+    gift: bool,
+    retired: bool,
+) -> (u32, u32, Vec<LineFlag>) {
+    let mut flags = vec![];
+    let (cases, units) = match case_size.filter(|&c| c > 0) {
+        Some(case) => {
+            if !quantity.is_multiple_of(case) {
+                flags.push(LineFlag::NotWholeCases);
+            }
+            (quantity / case, quantity % case)
+        }
+        None => (0, quantity),
+    };
+    if !gift && list_price.is_some_and(|l| l != unit_price) {
+        flags.push(LineFlag::PriceDiffers);
+    }
+    if retired {
+        flags.push(LineFlag::Retired);
+    }
+    (cases, units, flags)
+}
+
 // ------------------------------------------------------------------ capture
 
 struct Priced {
@@ -412,14 +441,8 @@ fn price_lines(
             continue;
         };
         out.total = out.total.saturating_add(amount);
-        let mut flags = vec![];
-        if product.case_size.is_some() && !quantity.is_multiple_of(case) {
-            flags.push(LineFlag::NotWholeCases);
-        }
         let list_price = quote.map(|q| q.price);
-        if !line.gift && list_price.is_some_and(|l| l != unit_price) {
-            flags.push(LineFlag::PriceDiffers);
-        }
+        let (cases, units, flags) = line_view(product.case_size, quantity, unit_price, list_price, line.gift, false);
         out.lines.push(OrderLine {
             id: String::new(),
             position: u32::try_from(i).unwrap_or(u32::MAX),
@@ -429,8 +452,8 @@ fn price_lines(
             unit: product.unit.clone(),
             case_size: product.case_size,
             quantity,
-            cases: if product.case_size.is_some() { quantity / case } else { 0 },
-            units: if product.case_size.is_some() { quantity % case } else { quantity },
+            cases,
+            units,
             unit_price,
             list_price,
             amount,
@@ -1095,17 +1118,7 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
             let unit_price: i64 = r.get(8)?;
             let list_price: Option<i64> = r.get(9)?;
             let gift: bool = r.get(11)?;
-            let case = case_size.unwrap_or(1).max(1);
-            let mut flags = vec![];
-            if case_size.is_some() && !quantity.is_multiple_of(case) {
-                flags.push(LineFlag::NotWholeCases);
-            }
-            if !gift && list_price.is_some_and(|l| l != unit_price) {
-                flags.push(LineFlag::PriceDiffers);
-            }
-            if r.get::<_, bool>(12)? {
-                flags.push(LineFlag::Retired);
-            }
+            let (cases, units, flags) = line_view(case_size, quantity, unit_price, list_price, gift, r.get(12)?);
             Ok(OrderLine {
                 id: r.get(0)?,
                 position: r.get(1)?,
@@ -1115,8 +1128,8 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
                 unit: r.get(5)?,
                 case_size,
                 quantity,
-                cases: if case_size.is_some() { quantity / case } else { 0 },
-                units: if case_size.is_some() { quantity % case } else { quantity },
+                cases,
+                units,
                 unit_price,
                 list_price,
                 amount: r.get(10)?,

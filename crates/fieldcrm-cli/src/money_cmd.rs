@@ -8,6 +8,7 @@ use fieldcrm_core::model::{OrderStatus, PaymentKind};
 use fieldcrm_core::money::credit::CreditCheck;
 use fieldcrm_core::money::order::{Order, OrderInput, OrderLineInput, OrderQuery, OrderQuote, OrderRow, OrderView};
 use fieldcrm_core::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
+use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
 use fieldcrm_core::money::statement::{Statement, StatementEntryKind};
 use fieldcrm_core::{ApiError, Book};
 
@@ -52,6 +53,8 @@ pub enum View {
     Mine,
     Review,
     Hold,
+    Late,
+    Backorders,
     All,
 }
 
@@ -160,6 +163,33 @@ pub enum OrderCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Head office records a shipment: --line LINE=UNITS for part of it, else everything the order lacks.
+    Ship {
+        id: OrderId,
+        #[arg(long = "line")]
+        lines: Vec<String>,
+        /// The day it left (YYYY-MM-DD); today when left out.
+        #[arg(long)]
+        on: Option<String>,
+        /// The delivery note's or waybill's number.
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        carrier: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+    /// Head office cancels what a line still lacks (its backorder).
+    CancelBackorder {
+        id: OrderId,
+        line: String,
+    },
+    /// Write the order's shipping list (发货清单) as an xlsx workbook.
+    Sheet {
+        id: OrderId,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Sales administration corrects a line (units and/or price in yuan), saying why.
     Correct {
         id: OrderId,
@@ -195,6 +225,23 @@ fn order_text(o: &Order) -> String {
     if let Some(reason) = &o.return_reason {
         out.push_str(&format!("\n  returned: {reason}"));
     }
+    if let Some(state) = o.shipping {
+        out.push_str(&format!(
+            "\n  shipping: {state:?}, ship by {}{}",
+            o.ship_by.as_deref().unwrap_or("-"),
+            if o.late { "  LATE" } else { "" }
+        ));
+    }
+    for s in &o.shipments {
+        let lines: Vec<String> =
+            s.lines.iter().map(|l| format!("{} {} {}", l.product_code, l.quantity, l.unit)).collect();
+        out.push_str(&format!(
+            "\n  shipped {} {}: {}",
+            s.shipped_on,
+            s.number.as_deref().unwrap_or(""),
+            lines.join(", ")
+        ));
+    }
     for l in &o.lines {
         let flags: Vec<String> = l.flags.iter().map(|f| format!("{f:?}")).collect();
         out.push_str(&format!(
@@ -208,7 +255,13 @@ fn order_text(o: &Order) -> String {
             l.cases,
             l.units,
             l.unit,
-            if l.gift { "  gift" } else { "" },
+            if l.gift {
+                "  gift".to_string()
+            } else if l.backorder > 0 && l.shipped > 0 {
+                format!("  backorder {}", l.backorder)
+            } else {
+                String::new()
+            },
             if flags.is_empty() { String::new() } else { format!("  [{}]", flags.join(", ")) },
         ));
     }
@@ -283,6 +336,8 @@ pub fn order(book: &Book, command: &OrderCommand, json: bool) -> Result<(), ApiE
                 View::Mine => OrderView::Mine,
                 View::Review => OrderView::Review,
                 View::Hold => OrderView::Hold,
+                View::Late => OrderView::Late,
+                View::Backorders => OrderView::Backorders,
                 View::All => OrderView::All,
             };
             let rows = book.list_orders(&OrderQuery { view, customer_id: *customer, limit: None })?;
@@ -302,6 +357,30 @@ pub fn order(book: &Book, command: &OrderCommand, json: bool) -> Result<(), ApiE
             show(book.set_order_status(*id, OrderStatus::Cancelled, reason.as_deref())?)
         }
         OrderCommand::Release { id, reason } => show(book.release_order_hold(*id, Some(reason))?),
+        OrderCommand::Ship { id, lines, on, number, carrier, notes } => {
+            let lines = lines
+                .iter()
+                .map(|l| {
+                    let (line, units) = l.split_once('=').ok_or_else(|| usage(format!("'{l}' is not LINE=UNITS")))?;
+                    let quantity =
+                        units.trim().parse().map_err(|_| usage(format!("'{units}' is not a whole number of units")))?;
+                    Ok(ShipmentLineInput { order_line_id: line.trim().to_string(), quantity })
+                })
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            show(book.record_shipment(&ShipmentInput {
+                order_id: *id,
+                shipped_on: on.clone(),
+                number: number.clone(),
+                carrier: carrier.clone(),
+                notes: notes.clone(),
+                lines,
+            })?)
+        }
+        OrderCommand::CancelBackorder { id, line } => show(book.cancel_backorder(*id, line)?),
+        OrderCommand::Sheet { id, out } => {
+            let written = book.write_shipping_list(*id, out)?;
+            output::show(&written.display().to_string(), json, |p| format!("shipping list written to {p}"));
+        }
         OrderCommand::Correct { id, line, quantity, price, reason } => {
             let price = price.as_deref().map(fen).transpose()?;
             show(book.correct_order_line(*id, line, *quantity, price, Some(reason))?)

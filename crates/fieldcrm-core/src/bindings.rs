@@ -62,6 +62,7 @@ use crate::money::order::{
     LineFlag, Order, OrderInput, OrderLine, OrderLineInput, OrderNote, OrderQuery, OrderQuote, OrderRow, OrderView,
 };
 use crate::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
+use crate::money::shipping::{Shipment, ShipmentInput, ShipmentLineInput, ShippedLine, ShippingState};
 use crate::money::statement::{Aging, Statement, StatementEntry, StatementEntryKind};
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
@@ -261,6 +262,11 @@ pub fn typescript() -> String {
         HoldReason,
         CreditCheck,
         LineFlag,
+        ShippingState,
+        ShippedLine,
+        Shipment,
+        ShipmentLineInput,
+        ShipmentInput,
         OrderLineInput,
         OrderInput,
         OrderLine,

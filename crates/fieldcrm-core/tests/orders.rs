@@ -92,7 +92,9 @@ fn order(customer: CustomerId, cases: u32, units: u32, submit: bool) -> OrderInp
 
 fn problem(result: Result<impl std::fmt::Debug, fieldcrm_core::ApiError>) -> String {
     let err = result.expect_err("refused");
-    err.problems.first().map(|p| p.code.to_string()).unwrap_or_else(|| format!("{:?}", err.code))
+    err.problems.first().map(|p| p.code.to_string()).unwrap_or_else(|| {
+        serde_json::to_value(err.code).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    })
 }
 
 #[test]
@@ -268,4 +270,78 @@ fn customer_with_address(w: &World) -> fieldcrm_core::api::NewCustomer {
     c.addresses =
         vec![serde_json::from_value(json!({ "kind": "delivery", "detail": "青州市云门山路 1 号" })).expect("address")];
     c
+}
+
+#[test]
+fn partial_shipments_leave_a_backorder_the_rep_sees_and_a_late_order_shows_on_the_lists() {
+    use calamine::{Data, DataType, Reader};
+    use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput, ShippingState};
+
+    let w = World::new(1);
+    let customer = setting(&w);
+    w.settle();
+    let rep = &w.people[0];
+    let captured = rep.book.create_order(&order(customer, 3, 0, true)).expect("capture");
+    w.send(0).expect("send");
+    let office = &w.office.book;
+    office.release_order_hold(captured.id, Some("老客户")).expect("release");
+    let approved = office.set_order_status(captured.id, OrderStatus::Approved, None).expect("approve");
+    // Approved on Monday 2026-11-02 (business day): out by Thursday.
+    assert_eq!(
+        (approved.shipping, approved.ship_by.as_deref(), approved.late),
+        (Some(ShippingState::NotShipped), Some("2026-11-05"), false)
+    );
+    let line = approved.lines[0].id.clone();
+    let part = |units: u32| ShipmentInput {
+        order_id: captured.id,
+        shipped_on: None,
+        number: Some("FH-001".into()),
+        carrier: Some("顺丰".into()),
+        notes: None,
+        lines: vec![ShipmentLineInput { order_line_id: line.clone(), quantity: units }],
+    };
+    assert_eq!(problem(rep.book.record_shipment(&part(24))), "forbidden", "a laptop does not record shipments");
+    let shipped = office.record_shipment(&part(24)).expect("ship two cases");
+    assert_eq!(
+        (shipped.shipping, shipped.lines[0].shipped, shipped.lines[0].backorder),
+        (Some(ShippingState::Partly), 24, 12)
+    );
+    assert_eq!(problem(office.record_shipment(&part(13))), "more_than_ordered");
+    let credit = office.customer_credit(customer).expect("credit");
+    assert_eq!(credit.open_orders, 12 * 9_000, "what is still to ship counts against the limit, not what was shipped");
+
+    // The shipping list: the receiving details, the real address in brackets, totals that add up.
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("发货清单.xlsx");
+    office.write_shipping_list(captured.id, &path).expect("sheet");
+    let mut book = calamine::open_workbook_auto(&path).expect("open");
+    let range = book.worksheet_range("发货清单").expect("sheet");
+    let text: Vec<String> = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(text.iter().any(|t| t == "（寿光市农圣街 18 号（仓库））"), "{text:?}");
+    assert!(text.iter().any(|t| t.contains("SO00000001")), "{text:?}");
+    let total_row =
+        range.rows().find(|r| matches!(r.first(), Some(Data::String(s)) if s == "合计")).expect("total row");
+    assert_eq!((total_row[6].as_f64(), total_row[8].as_f64()), (Some(36.0), Some(36.0 * 90.0)));
+    assert!(text.iter().any(|t| t.contains("欠货 12")), "{text:?}");
+
+    w.receive(0).expect("receive");
+    let seen = rep.book.get_order(captured.id).expect("order");
+    assert_eq!((seen.lines[0].shipped, seen.lines[0].backorder, seen.shipments.len()), (24, 12, 1));
+    let backorders = rep
+        .book
+        .list_orders(&OrderQuery { view: OrderView::Backorders, customer_id: None, limit: None })
+        .expect("list");
+    assert_eq!(backorders.len(), 1);
+
+    // Friday: the rest has not left by Thursday, so the order is late.
+    w.advance(chrono::Duration::days(4));
+    let late = office.list_orders(&OrderQuery { view: OrderView::Late, customer_id: None, limit: None }).expect("late");
+    assert_eq!((late.len(), late[0].late), (1, true));
+    let done = office.cancel_backorder(captured.id, &line).expect("cancel the rest");
+    assert_eq!((done.shipping, done.lines[0].cancelled, done.late), (Some(ShippingState::Shipped), 12, false));
+    assert_eq!(problem(office.record_shipment(&ShipmentInput { lines: vec![], ..part(1) })), "nothing_to_ship");
+    assert!(office
+        .list_orders(&OrderQuery { view: OrderView::Late, customer_id: None, limit: None })
+        .expect("late")
+        .is_empty());
 }

@@ -5,7 +5,8 @@
 //! identical field by field (grades and route places included) to head
 //! office's, with the same visits; every book has the same routes; each rep
 //! holds exactly their own reports and the manager everyone's, with the same
-//! comments.
+//! comments; and the same orders of every card it holds, with their review,
+//! holds, corrections and shipments.
 
 #[path = "sync/world.rs"]
 mod world;
@@ -17,8 +18,11 @@ use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::fieldwork::records::{NewVisit, RecordQuery};
 use fieldcrm_core::fieldwork::reports::{ReportListQuery, ReportQuery, ReportSummaryInput};
 use fieldcrm_core::grades::{GradeChange, GradeScale};
-use fieldcrm_core::ids::CustomerId;
+use fieldcrm_core::ids::{CustomerId, OrderId};
 use fieldcrm_core::model::ReportKind;
+use fieldcrm_core::model::{OrderStatus, PaymentKind};
+use fieldcrm_core::money::order::{OrderInput, OrderLineInput, OrderQuery, OrderView};
+use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
 use fieldcrm_core::routes::NewRoute;
 use fieldcrm_core::search::CustomerQuery;
 use proptest::prelude::*;
@@ -29,6 +33,28 @@ const REPS: usize = 4;
 
 #[derive(Debug, Clone)]
 enum Op {
+    /// A person captures an order for a card they hold (a draft or submitted,
+    /// in cash or on credit; a card without credit terms holds credit orders).
+    Order {
+        who: usize,
+        card: usize,
+        cases: u8,
+        submit: bool,
+        credit: bool,
+    },
+    /// An author moves one of their orders on: submits it, withdraws or
+    /// cancels it, or rewrites it (refusals are expected and checked).
+    OrderStep {
+        who: usize,
+        pick: usize,
+        step: u8,
+    },
+    /// Head office's sales administration: releases a hold and approves,
+    /// returns, corrects a line, ships part, cancels a backorder.
+    Review {
+        pick: usize,
+        step: u8,
+    },
     Create {
         who: usize,
         name: u8,
@@ -128,6 +154,10 @@ fn op() -> impl Strategy<Value = Op> {
     let who = 0..=REPS;
     prop_oneof![
         3 => (0..REPS, any::<u8>()).prop_map(|(who, name)| Op::Create { who, name }),
+        2 => (who.clone(), any::<usize>(), any::<u8>(), any::<bool>(), any::<bool>())
+            .prop_map(|(who, card, cases, submit, credit)| Op::Order { who, card, cases, submit, credit }),
+        2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, pick, step)| Op::OrderStep { who, pick, step }),
+        2 => (any::<usize>(), any::<u8>()).prop_map(|(pick, step)| Op::Review { pick, step }),
         6 => (who.clone(), any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(who, card, field, value)| Op::Edit { who, card, field, value }),
         2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, card, name)| Op::AddPerson { who, card, name }),
         1 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::RemovePerson { who, card }),
@@ -203,6 +233,58 @@ fn reports(book: &fieldcrm_core::Book, author: &str) -> Vec<(String, Option<Stri
     list
 }
 
+/// An order as every book that holds its card must show it: what was
+/// ordered, its review, holds and shipments (not what depends on the book's
+/// clock or on who looks).
+fn order_view(book: &fieldcrm_core::Book, id: OrderId) -> Value {
+    let o = book.get_order(id).expect("order");
+    json!({
+        "number": o.number, "status": o.status, "kind": o.payment_kind, "total": o.total,
+        "hold": o.credit_hold, "reasons": o.hold_reasons, "released": o.hold_release_reason,
+        "address": o.delivery_address, "returned": o.return_reason, "cancelled": o.cancel_reason,
+        "lines": o.lines.iter().map(|l| json!([l.product_code, l.quantity, l.unit_price, l.shipped, l.cancelled])).collect::<Vec<_>>(),
+        "notes": o.history.iter().map(|n| json!([n.what, n.old_value, n.new_value, n.reason])).collect::<Vec<_>>(),
+        "shipments": o.shipments.iter().map(|s| s.lines.iter().map(|l| l.quantity).sum::<u32>()).collect::<Vec<_>>(),
+    })
+}
+
+/// The orders of a card in a book, by id.
+fn card_orders(book: &fieldcrm_core::Book, card: CustomerId) -> std::collections::BTreeMap<String, Value> {
+    let query = OrderQuery { view: OrderView::All, customer_id: Some(card), limit: None };
+    book.list_orders(&query).expect("orders").into_iter().map(|r| (r.id.to_string(), order_view(book, r.id))).collect()
+}
+
+/// A refusal the rules allow for a step taken on a stale view of an order.
+fn expected_refusal(e: &fieldcrm_core::ApiError) -> bool {
+    const CODES: &[&str] = &[
+        "bad_status_change",
+        "order_under_review",
+        "order_closed",
+        "review_by_office",
+        "not_author",
+        "not_submitted",
+        "on_hold",
+        "not_approved",
+        "more_than_ordered",
+        "nothing_to_ship",
+        "not_on_hold",
+    ];
+    e.problems.iter().any(|p| CODES.contains(&p.code.as_str()))
+}
+
+fn order_input(card: CustomerId, cases: u32, submit: bool, credit: bool) -> OrderInput {
+    OrderInput {
+        customer_id: card,
+        payment_kind: if credit { PaymentKind::Credit } else { PaymentKind::Cash },
+        address_id: None,
+        delivery_address: Some("仓库".into()),
+        wanted_on: None,
+        notes: None,
+        lines: vec![OrderLineInput { product: "A01".into(), cases, units: 0, unit_price: None, gift: false }],
+        submit,
+    }
+}
+
 fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
     (!items.is_empty()).then(|| items[i % items.len()].clone())
 }
@@ -210,6 +292,13 @@ fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
 fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     let w = World::new(REPS);
     let manager = REPS;
+    // The catalogue every order names, in every book before the first op.
+    let product = serde_json::from_value(
+        json!({ "code": "A01", "name": "奶粉", "unit": "罐", "caseSize": 12, "listPrice": 9000 }),
+    )
+    .expect("product");
+    w.office.book.save_product(&product).expect("product");
+    w.settle();
     let mut to_office: Vec<Vec<u8>> = vec![];
     let mut to_laptop: Vec<Vec<Vec<u8>>> = vec![vec![]; REPS + 1];
     for op in ops {
@@ -347,6 +436,68 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     book.comment_report(line.id, &format!("批注{text}")).expect("comment");
                 }
             }
+            Op::Order { who, card, cases, submit, credit } => {
+                let book = &w.people[who].book;
+                if let Some(id) = pick(&ids(book), card) {
+                    book.create_order(&order_input(id, u32::from(cases % 4) + 1, submit, credit)).expect("order");
+                }
+            }
+            Op::OrderStep { who, pick: i, step } => {
+                let book = &w.people[who].book;
+                let mine = book
+                    .list_orders(&OrderQuery { view: OrderView::Mine, customer_id: None, limit: None })
+                    .expect("mine");
+                if let Some(row) = pick(&mine, i) {
+                    let done = match step % 3 {
+                        0 => book.set_order_status(row.id, OrderStatus::Submitted, None).map(|_| ()),
+                        1 => book.set_order_status(row.id, OrderStatus::Cancelled, Some("客户不要了")).map(|_| ()),
+                        _ => {
+                            let card: CustomerId = row.customer_id.parse().expect("card");
+                            book.update_order(row.id, &order_input(card, u32::from(step % 5) + 1, false, true))
+                                .map(|_| ())
+                        }
+                    };
+                    if let Err(e) = done {
+                        prop_assert!(expected_refusal(&e), "order step {step}: {e:?}");
+                    }
+                }
+            }
+            Op::Review { pick: i, step } => {
+                let office = &w.office.book;
+                let all = office
+                    .list_orders(&OrderQuery { view: OrderView::All, customer_id: None, limit: None })
+                    .expect("all");
+                if let Some(row) = pick(&all, i) {
+                    let order = office.get_order(row.id).expect("order");
+                    let line = order.lines.first().map(|l| l.id.clone()).unwrap_or_default();
+                    let done = match step % 5 {
+                        0 => {
+                            if order.credit_hold && order.status == OrderStatus::Submitted {
+                                office.release_order_hold(row.id, Some("已担保")).expect("release");
+                            }
+                            office.set_order_status(row.id, OrderStatus::Approved, None).map(|_| ())
+                        }
+                        1 => office.set_order_status(row.id, OrderStatus::Returned, Some("请按整箱")).map(|_| ()),
+                        2 => office
+                            .correct_order_line(row.id, &line, Some(u32::from(step) + 12), None, Some("改量"))
+                            .map(|_| ()),
+                        3 => office
+                            .record_shipment(&ShipmentInput {
+                                order_id: row.id,
+                                shipped_on: None,
+                                number: None,
+                                carrier: None,
+                                notes: None,
+                                lines: vec![ShipmentLineInput { order_line_id: line, quantity: 1 }],
+                            })
+                            .map(|_| ()),
+                        _ => office.cancel_backorder(row.id, &line).map(|_| ()),
+                    };
+                    if let Err(e) = done {
+                        prop_assert!(expected_refusal(&e), "review step {step}: {e:?}");
+                    }
+                }
+            }
             Op::Export { who } => to_office.push(w.people[who].book.sync_export_bytes(None).expect("export")),
             Op::OfficeExport { who } => {
                 to_laptop[who].push(w.office.book.sync_export_bytes(Some(&w.people[who].device_id)).expect("export"));
@@ -418,6 +569,13 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 visits(&person.book, id),
                 visits(&w.office.book, id),
                 "visits of {} on {}",
+                id,
+                person.name
+            );
+            prop_assert_eq!(
+                card_orders(&person.book, id),
+                card_orders(&w.office.book, id),
+                "orders of {} on {}",
                 id,
                 person.name
             );

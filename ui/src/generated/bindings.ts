@@ -34,7 +34,7 @@ officeFingerprint?: string, };
 
 export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
-export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "no_price" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
+export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
 
 export type FieldProblem = { 
 /**
@@ -1069,7 +1069,8 @@ balance: number, overdue: number, oldestDaysPastDue: number,
  */
 holdAfterDays: number, 
 /**
- * The customer's other orders submitted or approved, on credit or cash.
+ * What the customer's other orders, submitted or approved, on credit or
+ * cash, have still to ship (what has shipped is invoiced by the ERP).
  */
 openOrders: number, 
 /**
@@ -1082,6 +1083,32 @@ exposure: number,
 available: number | null, hold: boolean, reasons: Array<HoldReason>, };
 
 export type LineFlag = "not_whole_cases" | "price_differs" | "retired";
+
+export type ShippingState = "not_shipped" | "partly" | "shipped";
+
+export type ShippedLine = { orderLineId: string, productCode: string, productName: string, unit: string, quantity: number, };
+
+export type Shipment = { id: string, number: string | null, shippedOn: string, carrier: string | null, notes: string | null, lines: Array<ShippedLine>, };
+
+export type ShipmentLineInput = { orderLineId: string, 
+/**
+ * Units shipped.
+ */
+quantity: number, };
+
+export type ShipmentInput = { orderId: OrderId, 
+/**
+ * YYYY-MM-DD; none: today.
+ */
+shippedOn?: string, 
+/**
+ * The delivery note's or waybill's number.
+ */
+number?: string, carrier?: string, notes?: string, 
+/**
+ * None: everything the order still lacks.
+ */
+lines: Array<ShipmentLineInput>, };
 
 export type OrderLineInput = { product: string, cases: number, units: number, 
 /**
@@ -1112,7 +1139,15 @@ export type OrderLine = { id: string, position: number, productId: string, produ
 /**
  * Units in all; `cases` and `units` split them by the case size.
  */
-quantity: number, cases: number, units: number, unitPrice: number, listPrice: number | null, amount: number, gift: boolean, flags: Array<LineFlag>, };
+quantity: number, cases: number, units: number, unitPrice: number, listPrice: number | null, amount: number, gift: boolean, flags: Array<LineFlag>, 
+/**
+ * Units shipped so far, and cancelled by head office.
+ */
+shipped: number, cancelled: number, 
+/**
+ * Units an approved order still lacks (欠货 once something has shipped).
+ */
+backorder: number, };
 
 export type OrderNote = { at: string, staffName: string, what: string, oldValue: string | null, newValue: string | null, reason: string | null, };
 
@@ -1120,7 +1155,15 @@ export type Order = { id: OrderId,
 /**
  * Head office's number; none until head office has the order.
  */
-number: string | null, customerId: string, customerName: string, authorId: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, addressId: string | null, deliveryAddress: string, wantedOn: string | null, notes: string | null, total: number, creditHold: boolean, holdReasons: Array<HoldReason>, holdReleasedBy: string | null, holdReleasedAt: string | null, holdReleaseReason: string | null, submittedAt: string | null, reviewedBy: string | null, reviewedAt: string | null, returnReason: string | null, cancelReason: string | null, createdAt: string, updatedAt: string, lines: Array<OrderLine>, history: Array<OrderNote>, 
+number: string | null, customerId: string, customerName: string, authorId: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, addressId: string | null, deliveryAddress: string, wantedOn: string | null, notes: string | null, total: number, creditHold: boolean, holdReasons: Array<HoldReason>, holdReleasedBy: string | null, holdReleasedAt: string | null, holdReleaseReason: string | null, submittedAt: string | null, reviewedBy: string | null, reviewedAt: string | null, returnReason: string | null, cancelReason: string | null, createdAt: string, updatedAt: string, lines: Array<OrderLine>, history: Array<OrderNote>, shipments: Array<Shipment>, 
+/**
+ * Approved orders: how far they have gone out.
+ */
+shipping: ShippingState | null, 
+/**
+ * Approved orders: the last day to ship on time, and whether that has passed with goods still lacking.
+ */
+shipBy: string | null, late: boolean, 
 /**
  * What this person may do with it now.
  */
@@ -1132,11 +1175,15 @@ export type OrderQuote = { lines: Array<OrderLine>, total: number, credit: Credi
  */
 problems: Array<FieldProblem>, };
 
-export type OrderView = "mine" | "review" | "hold" | "all";
+export type OrderView = "mine" | "review" | "hold" | "late" | "backorders" | "all";
 
 export type OrderQuery = { view: OrderView, customerId?: CustomerId, limit?: number, };
 
-export type OrderRow = { id: OrderId, number: string | null, customerId: string, customerName: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, total: number, lines: number, creditHold: boolean, wantedOn: string | null, submittedAt: string | null, createdAt: string, };
+export type OrderRow = { id: OrderId, number: string | null, customerId: string, customerName: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, total: number, lines: number, creditHold: boolean, wantedOn: string | null, submittedAt: string | null, createdAt: string, 
+/**
+ * Approved orders: how far they have gone out, and whether late.
+ */
+shipping: ShippingState | null, late: boolean, };
 
 export type InvoiceInput = { customerId: CustomerId, number: string, issuedOn: string, 
 /**
@@ -1566,7 +1613,7 @@ export type AddressSplit = { provinceCode: string | null, cityCode: string | nul
  */
 rest: string, };
 
-export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","no_price","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
+export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
 
 export const IMPORT_LIMITS = { maxFileMb: 200, maxRows: 1048576, maxColumns: 200, maxCellChars: 32767 } as const;
 

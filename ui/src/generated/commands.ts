@@ -113,6 +113,7 @@ import type {
   SalesOverview,
   Saved,
   SheetImportReport,
+  ShipmentInput,
   Staff,
   StaffId,
   Statement,
@@ -259,6 +260,9 @@ export interface Commands {
   release_order_hold: { args: { id: OrderId; reason?: string | null }; result: Order }
   get_order: { args: { id: OrderId }; result: Order }
   list_orders: { args: { query: OrderQuery }; result: Array<OrderRow> }
+  record_shipment: { args: { input: ShipmentInput }; result: Order }
+  cancel_backorder: { args: { id: OrderId; line: string }; result: Order }
+  write_shipping_list: { args: { id: OrderId; path: string }; result: string }
   customer_statement: { args: { customerId: CustomerId }; result: Statement }
   customer_credit: { args: { customerId: CustomerId }; result: CreditCheck }
   record_invoice: { args: { input: InvoiceInput }; result: boolean }
@@ -385,6 +389,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'release_order_hold',
   'get_order',
   'list_orders',
+  'record_shipment',
+  'cancel_backorder',
+  'write_shipping_list',
   'customer_statement',
   'customer_credit',
   'record_invoice',
@@ -885,6 +892,20 @@ export class Api {
 
   listOrders(query: OrderQuery): Promise<Array<OrderRow>> {
     return this.run('list_orders', { query })
+  }
+
+  /** Head office records a shipment (no lines: everything the order still lacks). */
+  recordShipment(input: ShipmentInput): Promise<Order> {
+    return this.run('record_shipment', { input })
+  }
+
+  cancelBackorder(id: OrderId, line: string): Promise<Order> {
+    return this.run('cancel_backorder', { id, line })
+  }
+
+  /** Writes the order's shipping list (xlsx) to `path`; returns the path written. */
+  writeShippingList(id: OrderId, path: string): Promise<string> {
+    return this.run('write_shipping_list', { id, path })
   }
 
   customerStatement(customerId: CustomerId): Promise<Statement> {

@@ -53,6 +53,7 @@ use crate::model::{ImportKind, OrderStatus};
 use crate::money::credit::CreditCheck;
 use crate::money::order::{Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
+use crate::money::shipping::ShipmentInput;
 use crate::money::statement::Statement;
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanQuery, PlanSummary, VisitPlan};
@@ -403,6 +404,13 @@ commands! { (book, host)
     release_order_hold(id: OrderId, reason: Option<String>) -> Order { book.release_order_hold(id, reason.as_deref()) }
     get_order(id: OrderId) -> Order { book.get_order(id) }
     list_orders(query: OrderQuery) -> Vec<OrderRow> { book.list_orders(&query) }
+    /// Head office records a shipment (no lines: everything the order still lacks).
+    record_shipment(input: ShipmentInput) -> Order { book.record_shipment(&input) }
+    cancel_backorder(id: OrderId, line: String) -> Order { book.cancel_backorder(id, &line) }
+    /// Writes the order's shipping list (xlsx) to `path`; returns the path written.
+    write_shipping_list(id: OrderId, path: String) -> String {
+        book.write_shipping_list(id, Path::new(&path)).map(|p| p.display().to_string())
+    }
     customer_statement(customer_id: CustomerId) -> Statement { book.customer_statement(customer_id) }
     customer_credit(customer_id: CustomerId) -> CreditCheck { book.customer_credit(customer_id) }
     record_invoice(input: InvoiceInput) -> bool { book.record_invoice(&input) }

@@ -9,8 +9,27 @@ use crate::model::{OrderStatus, PaymentKind};
 use crate::money::credit::{self, CreditCheck};
 use crate::money::order::{self, Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::receivables::{self, InvoiceInput, PaymentInput, PriceRuleInput};
+use crate::money::sheet::{self, Receiver};
+use crate::money::shipping::{self, ShipmentInput};
 use crate::money::statement::{self, Statement};
 use crate::org::Viewer;
+use std::path::{Path, PathBuf};
+
+/// The card's receiving details for a shipping list: its code, and the first
+/// key person with a phone (the contact before the owner).
+fn shipping_receiver(conn: &rusqlite::Connection, customer: &str) -> crate::error::Result<Receiver> {
+    let code: Option<String> =
+        conn.prepare_cached("SELECT code FROM customer WHERE id = ?1")?.query_row([customer], |r| r.get(0))?;
+    let person: Option<(String, Option<String>)> = rusqlite::OptionalExtension::optional(
+        conn.prepare_cached(
+            "SELECT name, phone FROM key_person WHERE customer_id = ?1
+              ORDER BY phone IS NULL, role = 'contact' DESC, role = 'manager' DESC, role = 'owner' DESC, created_at LIMIT 1",
+        )?
+        .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?))),
+    )?;
+    let (contact, phone) = person.map_or((None, None), |(n, p)| (Some(n), p));
+    Ok(Receiver { customer_code: code, contact, phone })
+}
 
 /// The person using this book sees the customer (else `forbidden`).
 fn require_customer(conn: &rusqlite::Connection, customer: &str) -> crate::error::Result<()> {
@@ -38,7 +57,7 @@ impl Book {
         self.write(|tx| {
             let viewer = Viewer::of(tx)?;
             let id = order::create(tx, &viewer, input, Zone::of(tx)?, now)?;
-            order::get(tx, &viewer, id)
+            order::get(tx, &viewer, id, Zone::of(tx)?, Zone::of(tx)?.day(now))
         })
     }
 
@@ -48,7 +67,7 @@ impl Book {
         self.write(|tx| {
             let viewer = Viewer::of(tx)?;
             order::update(tx, &viewer, id, input, Zone::of(tx)?, now)?;
-            order::get(tx, &viewer, id)
+            order::get(tx, &viewer, id, Zone::of(tx)?, Zone::of(tx)?.day(now))
         })
     }
 
@@ -58,7 +77,7 @@ impl Book {
         self.write(|tx| {
             let viewer = Viewer::of(tx)?;
             order::set_status(tx, &viewer, id, status, reason, now)?;
-            order::get(tx, &viewer, id)
+            order::get(tx, &viewer, id, Zone::of(tx)?, Zone::of(tx)?.day(now))
         })
     }
 
@@ -81,7 +100,7 @@ impl Book {
                 reason: reason.map(str::to_string),
             };
             order::correct_line(tx, &viewer, id, &correction, now)?;
-            order::get(tx, &viewer, id)
+            order::get(tx, &viewer, id, Zone::of(tx)?, Zone::of(tx)?.day(now))
         })
     }
 
@@ -91,16 +110,61 @@ impl Book {
         self.write(|tx| {
             let viewer = Viewer::of(tx)?;
             order::release_hold(tx, &viewer, id, reason, now)?;
-            order::get(tx, &viewer, id)
+            order::get(tx, &viewer, id, Zone::of(tx)?, Zone::of(tx)?.day(now))
         })
     }
 
     pub fn get_order(&self, id: OrderId) -> ApiResult<Order> {
-        self.read(|conn| order::get(conn, &Viewer::of(conn)?, id))
+        let now = self.clock.now();
+        self.read(|conn| {
+            let zone = Zone::of(conn)?;
+            order::get(conn, &Viewer::of(conn)?, id, zone, zone.day(now))
+        })
     }
 
     pub fn list_orders(&self, query: &OrderQuery) -> ApiResult<Vec<OrderRow>> {
-        self.read(|conn| order::list(conn, &Viewer::of(conn)?, query))
+        let now = self.clock.now();
+        self.read(|conn| {
+            let zone = Zone::of(conn)?;
+            order::list(conn, &Viewer::of(conn)?, query, zone, zone.day(now))
+        })
+    }
+
+    /// Head office records a shipment against an approved order (partly, or
+    /// with no lines everything it still lacks).
+    pub fn record_shipment(&self, input: &ShipmentInput) -> ApiResult<Order> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let viewer = Viewer::of(tx)?;
+            let zone = Zone::of(tx)?;
+            shipping::record(tx, &viewer, input, zone, now)?;
+            order::get(tx, &viewer, input.order_id, zone, zone.day(now))
+        })
+    }
+
+    /// Head office cancels what a line of an approved order still lacks.
+    pub fn cancel_backorder(&self, id: OrderId, line: &str) -> ApiResult<Order> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let viewer = Viewer::of(tx)?;
+            let zone = Zone::of(tx)?;
+            shipping::cancel_backorder(tx, &viewer, id, line, zone, now)?;
+            order::get(tx, &viewer, id, zone, zone.day(now))
+        })
+    }
+
+    /// Writes the order's shipping list (发货清单, xlsx) to `path`.
+    pub fn write_shipping_list(&self, id: OrderId, path: &Path) -> ApiResult<PathBuf> {
+        let now = self.clock.now();
+        let bytes = self.read(|conn| {
+            let zone = Zone::of(conn)?;
+            let order = order::get(conn, &Viewer::of(conn)?, id, zone, zone.day(now))?;
+            let language = crate::org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language);
+            let receiver = shipping_receiver(conn, &order.customer_id)?;
+            sheet::shipping_list(&order, &receiver, &language)
+        })?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
     }
 
     /// A customer's statement (对账单) today, in the business time zone.

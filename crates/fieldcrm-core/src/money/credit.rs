@@ -62,7 +62,8 @@ pub struct CreditCheck {
     pub oldest_days_past_due: u32,
     /// Days past due after which new orders go on hold (the credit grade's).
     pub hold_after_days: u32,
-    /// The customer's other orders submitted or approved, on credit or cash.
+    /// What the customer's other orders, submitted or approved, on credit or
+    /// cash, have still to ship (what has shipped is invoiced by the ERP).
     #[ts(type = "number")]
     pub open_orders: i64,
     /// Balance + open orders + this order (orders charged to expenses use no credit).
@@ -122,9 +123,11 @@ pub fn check(
     let s = statement::statement(conn, customer, today)?;
     let open_orders: i64 = conn
         .prepare_cached(
-            "SELECT coalesce(sum(total), 0) FROM sales_order
-              WHERE customer_id = ?1 AND status IN ('submitted', 'approved') AND payment_kind != 'expense'
-                AND id IS NOT ?2",
+            "SELECT coalesce(sum(l.unit_price * (l.quantity - l.cancelled
+                        - (SELECT coalesce(sum(s.quantity), 0) FROM shipment_line s WHERE s.order_line_id = l.id))), 0)
+               FROM sales_order o JOIN order_line l ON l.order_id = o.id
+              WHERE o.customer_id = ?1 AND o.status IN ('submitted', 'approved') AND o.payment_kind != 'expense'
+                AND o.id IS NOT ?2",
         )?
         .query_row(rusqlite::params![customer, order], |r| r.get(0))?;
     let uses_credit = kind != PaymentKind::Expense;

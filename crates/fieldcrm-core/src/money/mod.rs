@@ -9,6 +9,8 @@ pub mod credit;
 pub mod order;
 pub mod price;
 pub mod receivables;
+pub mod sheet;
+pub mod shipping;
 pub mod statement;
 
 use chrono::NaiveDate;

@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use super::credit::{self, CreditCheck, HoldReason};
 use super::price::Prices;
+use super::shipping::{self, Shipment, ShippingState};
 use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, ProblemCode, Result};
 use crate::ids::{CustomerId, OrderId, OrderLineId};
@@ -108,6 +109,11 @@ pub struct OrderLine {
     pub amount: i64,
     pub gift: bool,
     pub flags: Vec<LineFlag>,
+    /// Units shipped so far, and cancelled by head office.
+    pub shipped: u32,
+    pub cancelled: u32,
+    /// Units an approved order still lacks (欠货 once something has shipped).
+    pub backorder: u32,
 }
 
 /// A change sales administration made, and why.
@@ -154,6 +160,12 @@ pub struct Order {
     pub updated_at: String,
     pub lines: Vec<OrderLine>,
     pub history: Vec<OrderNote>,
+    pub shipments: Vec<Shipment>,
+    /// Approved orders: how far they have gone out.
+    pub shipping: Option<ShippingState>,
+    /// Approved orders: the last day to ship on time, and whether that has passed with goods still lacking.
+    pub ship_by: Option<String>,
+    pub late: bool,
     /// What this person may do with it now.
     pub can_edit: bool,
     pub can_review: bool,
@@ -214,6 +226,9 @@ pub fn may_change(
     use OrderStatus::*;
     if column == "updated_at" {
         return Ok(());
+    }
+    if table == "order_line" && column == "cancelled" && !who.reviews() {
+        return Err((ProblemCode::ReviewByOffice, "only sales administration cancels a backorder"));
     }
     if who.reviews() {
         return match (table, column) {
@@ -459,6 +474,9 @@ fn price_lines(
             amount,
             gift: line.gift,
             flags,
+            shipped: 0,
+            cancelled: 0,
+            backorder: 0,
         });
     }
     Ok(out)
@@ -965,6 +983,10 @@ pub enum OrderView {
     Review,
     /// On credit hold, not yet approved or cancelled.
     Hold,
+    /// Approved and not all shipped by the third office work day after approval.
+    Late,
+    /// Approved, partly shipped, something still lacking (欠货).
+    Backorders,
     /// Every order this person sees.
     All,
 }
@@ -999,22 +1021,35 @@ pub struct OrderRow {
     pub wanted_on: Option<String>,
     pub submitted_at: Option<String>,
     pub created_at: String,
+    /// Approved orders: how far they have gone out, and whether late.
+    pub shipping: Option<ShippingState>,
+    pub late: bool,
 }
 
 /// Most rows one list returns.
 pub const MAX_ROWS: u32 = 5_000;
 
-pub fn list(conn: &Connection, viewer: &Viewer, query: &OrderQuery) -> Result<Vec<OrderRow>> {
+pub fn list(
+    conn: &Connection,
+    viewer: &Viewer,
+    query: &OrderQuery,
+    zone: Zone,
+    today: NaiveDate,
+) -> Result<Vec<OrderRow>> {
     let condition = match query.view {
         OrderView::Mine => "o.author_id = ?1",
         OrderView::Review => "o.status = 'submitted'",
         OrderView::Hold => "o.credit_hold = 1 AND o.status IN ('draft', 'submitted', 'returned')",
+        OrderView::Late | OrderView::Backorders => "o.status = 'approved'",
         OrderView::All => "1",
     };
     let sql = format!(
         "SELECT o.id, o.number, o.customer_id, c.name, coalesce(s.name, ''), o.status, o.payment_kind, o.total,
                 (SELECT count(*) FROM order_line l WHERE l.order_id = o.id), o.credit_hold, o.wanted_on, o.submitted_at,
-                o.created_at, c.owner_id, c.territory_id
+                o.created_at, c.owner_id, c.territory_id, o.reviewed_at,
+                (SELECT coalesce(sum(l.quantity - l.cancelled), 0) FROM order_line l WHERE l.order_id = o.id),
+                (SELECT coalesce(sum(s.quantity), 0) FROM shipment_line s JOIN order_line l ON l.id = s.order_line_id
+                  WHERE l.order_id = o.id)
            FROM sales_order o JOIN customer c ON c.id = o.customer_id LEFT JOIN staff s ON s.id = o.author_id
           WHERE {condition} AND (?2 IS NULL OR o.customer_id = ?2)
           ORDER BY {} ",
@@ -1035,13 +1070,29 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &OrderQuery) -> Result<Ve
         if !sees {
             continue;
         }
+        let status: OrderStatus = r.get(5)?;
+        // The order's lines as one: units due (ordered − cancelled) and shipped.
+        let units = shipping::LineUnits { ordered: r.get(16)?, shipped: r.get(17)?, cancelled: 0 };
+        let shipping = (status == OrderStatus::Approved).then(|| shipping::state([units]));
+        let approved =
+            r.get::<_, Option<String>>(15)?.as_deref().and_then(crate::clock::parse_timestamp).map(|at| zone.day(at));
+        let late = shipping.is_some_and(|s| s != ShippingState::Shipped)
+            && approved.is_some_and(|a| today > shipping::ship_by(a));
+        let wanted = match query.view {
+            OrderView::Late => late,
+            OrderView::Backorders => shipping == Some(ShippingState::Partly),
+            _ => true,
+        };
+        if !wanted {
+            continue;
+        }
         out.push(OrderRow {
             id: r.get(0)?,
             number: r.get(1)?,
             customer_id: r.get(2)?,
             customer_name: r.get(3)?,
             author_name: r.get(4)?,
-            status: r.get(5)?,
+            status,
             payment_kind: r.get(6)?,
             total: r.get(7)?,
             lines: r.get(8)?,
@@ -1049,6 +1100,8 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &OrderQuery) -> Result<Ve
             wanted_on: r.get(10)?,
             submitted_at: r.get(11)?,
             created_at: r.get(12)?,
+            shipping,
+            late,
         });
         if out.len() >= limit {
             break;
@@ -1058,7 +1111,7 @@ pub fn list(conn: &Connection, viewer: &Viewer, query: &OrderQuery) -> Result<Ve
 }
 
 /// One order with its lines, their flags and what was changed in review.
-pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
+pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: NaiveDate) -> Result<Order> {
     let row = head(conn, id)?;
     require_customer(conn, viewer, &row.customer)?;
     let mut order = conn
@@ -1101,6 +1154,10 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
                 updated_at: r.get(23)?,
                 lines: vec![],
                 history: vec![],
+                shipments: vec![],
+                shipping: None,
+                ship_by: None,
+                late: false,
                 can_edit: false,
                 can_review: false,
                 can_release: false,
@@ -1108,7 +1165,8 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
         })?;
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.position, l.product_id, p.code, p.name, p.unit, p.case_size, l.quantity, l.unit_price, l.list_price,
-                l.amount, l.gift, p.retired
+                l.amount, l.gift, p.retired, l.cancelled,
+                (SELECT coalesce(sum(s.quantity), 0) FROM shipment_line s WHERE s.order_line_id = l.id)
            FROM order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = ?1 ORDER BY l.position, l.id",
     )?;
     order.lines = stmt
@@ -1135,6 +1193,9 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
                 amount: r.get(10)?,
                 gift,
                 flags,
+                cancelled: r.get(13)?,
+                shipped: r.get(14)?,
+                backorder: 0,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1154,6 +1215,22 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId) -> Result<Order> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    if row.status == OrderStatus::Approved {
+        let units =
+            |l: &OrderLine| shipping::LineUnits { ordered: l.quantity, shipped: l.shipped, cancelled: l.cancelled };
+        for line in &mut order.lines {
+            line.backorder = units(line).outstanding();
+        }
+        let lacking = order.lines.iter().any(|l| l.backorder > 0);
+        order.shipping = Some(shipping::state(order.lines.iter().map(units)));
+        let approved = order.reviewed_at.as_deref().and_then(crate::clock::parse_timestamp).map(|at| zone.day(at));
+        if let Some(approved) = approved {
+            let by = shipping::ship_by(approved);
+            order.ship_by = Some(by.to_string());
+            order.late = lacking && today > by;
+        }
+    }
+    order.shipments = shipping::shipments(conn, id)?;
     let who = who(viewer, &row);
     order.can_edit = may_change(who, Some(row.status), "order_line", "quantity", None).is_ok()
         && matches!(row.status, OrderStatus::Draft | OrderStatus::Returned | OrderStatus::Submitted);

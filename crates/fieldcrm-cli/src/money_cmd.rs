@@ -433,10 +433,10 @@ pub fn statement(book: &Book, customer: CustomerId, json: bool) -> Result<(), Ap
             yuan(s.balance),
             yuan(s.credit_balance),
             yuan(a.not_due),
-            yuan(a.days1_30),
-            yuan(a.days31_60),
-            yuan(a.days61_90),
-            yuan(a.over90)
+            yuan(a.up_to_30),
+            yuan(a.up_to_60),
+            yuan(a.up_to_90),
+            yuan(a.over_90)
         ));
         out
     });

@@ -1167,7 +1167,11 @@ shipBy: string | null, late: boolean,
 /**
  * What this person may do with it now.
  */
-canEdit: boolean, canReview: boolean, canRelease: boolean, };
+canEdit: boolean, canReview: boolean, canRelease: boolean, 
+/**
+ * Head office: the order is approved and still lacks something.
+ */
+canShip: boolean, };
 
 export type OrderQuote = { lines: Array<OrderLine>, total: number, credit: CreditCheck, 
 /**
@@ -1217,7 +1221,7 @@ notDue: number,
 /**
  * 1–30 days past due.
  */
-days130: number, days3160: number, days6190: number, 
+upTo30: number, upTo60: number, upTo90: number, 
 /**
  * More than 90 days past due.
  */

@@ -5,6 +5,7 @@ import plan from './plan.en'
 import fieldwork from './fieldwork.en'
 import sales from './sales.en'
 import settings from './settings.en'
+import orders from './orders.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -43,6 +44,7 @@ const en: Messages<typeof zhCN> = {
   plan,
   fieldwork,
   sales,
+  orders: orders.orders,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -70,6 +72,7 @@ const en: Messages<typeof zhCN> = {
   nav: {
     ...fieldwork.nav,
     ...sales.nav,
+    ...orders.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',

@@ -4,6 +4,7 @@ import plan from './plan.zh-CN'
 import fieldwork from './fieldwork.zh-CN'
 import sales from './sales.zh-CN'
 import settings from './settings.zh-CN'
+import orders from './orders.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
 const refusals = {
@@ -40,6 +41,7 @@ export default {
   plan,
   fieldwork,
   sales,
+  orders: orders.orders,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -67,6 +69,7 @@ export default {
   nav: {
     ...fieldwork.nav,
     ...sales.nav,
+    ...orders.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',

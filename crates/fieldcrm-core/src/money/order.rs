@@ -170,6 +170,8 @@ pub struct Order {
     pub can_edit: bool,
     pub can_review: bool,
     pub can_release: bool,
+    /// Head office: the order is approved and still lacks something.
+    pub can_ship: bool,
 }
 
 /// An order priced and checked as typed, before it is saved.
@@ -1161,6 +1163,7 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
                 can_edit: false,
                 can_review: false,
                 can_release: false,
+                can_ship: false,
             })
         })?;
     let mut stmt = conn.prepare_cached(
@@ -1235,6 +1238,8 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
     order.can_edit = may_change(who, Some(row.status), "order_line", "quantity", None).is_ok()
         && matches!(row.status, OrderStatus::Draft | OrderStatus::Returned | OrderStatus::Submitted);
     order.can_review = who.reviews() && row.status == OrderStatus::Submitted;
+    order.can_ship =
+        who.reviews() && row.status == OrderStatus::Approved && order.lines.iter().any(|l| l.backorder > 0);
     order.can_release =
         who.releases() && row.credit_hold && matches!(row.status, OrderStatus::Submitted | OrderStatus::Approved);
     Ok(order)

@@ -49,30 +49,30 @@ pub struct Aging {
     pub not_due: i64,
     /// 1–30 days past due.
     #[ts(type = "number")]
-    pub days1_30: i64,
+    pub up_to_30: i64,
     #[ts(type = "number")]
-    pub days31_60: i64,
+    pub up_to_60: i64,
     #[ts(type = "number")]
-    pub days61_90: i64,
+    pub up_to_90: i64,
     /// More than 90 days past due.
     #[ts(type = "number")]
-    pub over90: i64,
+    pub over_90: i64,
 }
 
 impl Aging {
     fn add(&mut self, days_past_due: i64, amount: i64) {
         let bucket = match days_past_due {
             i64::MIN..=0 => &mut self.not_due,
-            1..=30 => &mut self.days1_30,
-            31..=60 => &mut self.days31_60,
-            61..=90 => &mut self.days61_90,
-            _ => &mut self.over90,
+            1..=30 => &mut self.up_to_30,
+            31..=60 => &mut self.up_to_60,
+            61..=90 => &mut self.up_to_90,
+            _ => &mut self.over_90,
         };
         *bucket += amount;
     }
 
     pub fn overdue(&self) -> i64 {
-        self.days1_30 + self.days31_60 + self.days61_90 + self.over90
+        self.up_to_30 + self.up_to_60 + self.up_to_90 + self.over_90
     }
 
     pub fn total(&self) -> i64 {
@@ -81,10 +81,10 @@ impl Aging {
 
     pub fn merge(&mut self, other: &Aging) {
         self.not_due += other.not_due;
-        self.days1_30 += other.days1_30;
-        self.days31_60 += other.days31_60;
-        self.days61_90 += other.days61_90;
-        self.over90 += other.over90;
+        self.up_to_30 += other.up_to_30;
+        self.up_to_60 += other.up_to_60;
+        self.up_to_90 += other.up_to_90;
+        self.over_90 += other.over_90;
     }
 }
 
@@ -359,7 +359,7 @@ mod tests {
         assert_eq!(open, vec![0, 15_000, 0]);
         assert_eq!((s.open, s.balance, s.credit_balance), (15_000, 15_000, 0));
         // I2 was due 2026-09-30: 46 days past due on 11-15.
-        assert_eq!(s.aging, Aging { days31_60: 15_000, ..Aging::default() });
+        assert_eq!(s.aging, Aging { up_to_60: 15_000, ..Aging::default() });
         assert_eq!(s.oldest_days_past_due, 46);
 
         // Paying more than is open keeps the rest as a credit balance.
@@ -389,7 +389,7 @@ mod tests {
             invoice("91", "2026-08-01", "2026-09-06", 100_000),
         ];
         let s = draw(&invoices, &[], day("2026-12-06"));
-        assert_eq!(s.aging, Aging { not_due: 1, days1_30: 110, days31_60: 1_000, days61_90: 10_000, over90: 100_000 });
+        assert_eq!(s.aging, Aging { not_due: 1, up_to_30: 110, up_to_60: 1_000, up_to_90: 10_000, over_90: 100_000 });
         assert_eq!(s.oldest_days_past_due, 91);
     }
 

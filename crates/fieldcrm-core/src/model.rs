@@ -174,5 +174,19 @@ string_enum!(
 
 string_enum!(
     /// What a spreadsheet import brings in.
-    ImportKind { Customers => "customers", People => "people", Products => "products", Sales => "sales" }
+    ImportKind {
+        Customers => "customers",
+        People => "people",
+        Products => "products",
+        Sales => "sales",
+        Invoices => "invoices",
+        Payments => "payments",
+    }
 );
+
+impl ImportKind {
+    /// Rows of this kind name an existing customer (by code or exact name).
+    pub fn names_customer(self) -> bool {
+        matches!(self, ImportKind::Sales | ImportKind::Invoices | ImportKind::Payments)
+    }
+}

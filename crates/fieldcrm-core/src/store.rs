@@ -34,6 +34,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0012_sales_totals.sql"),
     include_str!("schema/0013_orders.sql"),
     include_str!("schema/0014_shipments.sql"),
+    include_str!("schema/0015_import_receivables.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

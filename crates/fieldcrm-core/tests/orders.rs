@@ -345,3 +345,87 @@ fn partial_shipments_leave_a_backorder_the_rep_sees_and_a_late_order_shows_on_th
         .expect("late")
         .is_empty());
 }
+
+#[test]
+fn invoices_and_payments_come_from_the_erps_spreadsheets_with_a_dry_run_and_refusals_by_row() {
+    use fieldcrm_core::import::{Cancel, ImportRequest, RowAction};
+    use fieldcrm_core::model::ImportKind;
+
+    let w = World::new(1);
+    let customer = setting(&w);
+    let office = &w.office.book;
+    let code = office.customer(customer).expect("card").fields["code"].as_str().expect("code").to_string();
+    let dir = tempfile::tempdir().expect("dir");
+    let invoices = dir.path().join("应收发票.csv");
+    std::fs::write(
+        &invoices,
+        format!(
+            "客户编码,发票号,开票日期,到期日,价税合计\n\
+             {code},INV-0901,2026-09-01,2026-10-01,\"1,500.00\"\n\
+             {code},INV-1001,2026-10-01,,800\n\
+             C9999999,INV-1002,2026-10-02,,100\n\
+             {code},INV-1003,2026-10-03,2026-10-01,100\n\
+             {code},INV-0901,2026-09-01,2026-10-01,1500\n"
+        ),
+    )
+    .expect("file");
+    let request = ImportRequest::new(invoices.display().to_string(), ImportKind::Invoices);
+    let dry = office.import(&request, false, &mut |_| {}, &Cancel::default()).expect("dry run");
+    assert_eq!((dry.created, dry.refused, dry.committed), (2, 3, false));
+    let refused: Vec<(u32, String, String)> = dry
+        .outcomes
+        .iter()
+        .filter(|o| o.action == RowAction::Refuse)
+        .map(|o| (o.row, o.problems[0].field.clone(), o.problems[0].code.to_string()))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![
+            (4, "客户编码".into(), "unknown_customer".into()),
+            (5, "到期日".into(), "before_from".into()),
+            (6, "发票号".into(), "repeated".into()),
+        ]
+    );
+    assert_eq!(office.customer_statement(customer).expect("statement").entries.len(), 2, "a dry run writes nothing");
+    let done = office.import(&request, true, &mut |_| {}, &Cancel::default()).expect("commit");
+    assert_eq!((done.created, done.refused), (2, 3));
+    let again = office.import(&request, true, &mut |_| {}, &Cancel::default()).expect("again");
+    assert_eq!((again.created, again.unchanged), (0, 2), "the same invoices again change nothing");
+
+    let payments = dir.path().join("回款.csv");
+    std::fs::write(
+        &payments,
+        "客户名称,收款单号,收款日期,收款金额,款项类型,核销发票号\n\
+         寿光农资,PAY-0910,2026-10-10,500,现金,INV-1001\n\
+         寿光农资,PAY-0920,2026-10-20,300,费用,\n\
+         寿光农资,PAY-0930,2026-10-30,300,现金,INV-9999\n\
+         寿光农资,PAY-0940,2026-10-30,300,赊账,\n",
+    )
+    .expect("file");
+    let request = ImportRequest::new(payments.display().to_string(), ImportKind::Payments);
+    let done = office.import(&request, true, &mut |_| {}, &Cancel::default()).expect("payments");
+    assert_eq!((done.created, done.refused), (2, 2));
+    let refused: Vec<(String, String)> = done
+        .outcomes
+        .iter()
+        .filter(|o| o.action == RowAction::Refuse)
+        .map(|o| (o.problems[0].field.clone(), o.problems[0].code.to_string()))
+        .collect();
+    assert_eq!(
+        refused,
+        vec![("核销发票号".into(), "unknown_ref".into()), ("款项类型".into(), "unknown_choice".into())]
+    );
+    let statement = office.customer_statement(customer).expect("statement");
+    let open: Vec<(String, Option<i64>)> =
+        statement.entries.iter().filter(|e| e.open.is_some()).map(|e| (e.number.clone(), e.open)).collect();
+    // PAY-0910 pays INV-1001 as the file says; PAY-0920 (expenses) goes to the oldest, INV-0701.
+    assert_eq!(
+        open,
+        vec![("INV-0701".into(), Some(170_000)), ("INV-0901".into(), Some(150_000)), ("INV-1001".into(), Some(30_000))]
+    );
+    assert_eq!((statement.paid_cash, statement.paid_expense), (150_000, 30_000));
+    // A laptop does not import head office's receivables.
+    w.settle();
+    let err = w.people[0].book.import(&request, false, &mut |_| {}, &Cancel::default()).expect_err("refused");
+    assert_eq!(err.code, fieldcrm_core::ErrorCode::Forbidden);
+}

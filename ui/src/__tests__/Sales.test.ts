@@ -444,6 +444,9 @@ describe('import wizard', () => {
     // The book cannot read a path that is not there (`unreadable`).
     expect(w.find('[data-testid=import-error]').text()).toContain('文件：无法读取该文件')
 
+    // Head office imports every kind, the ERP's invoices and payments too (the book's list).
+    await until(() => w.findAll('[data-testid^=import-kind-]').length > 1)
+    expect(w.findAll('[data-testid^=import-kind-]').map((k) => k.text())).toEqual(['客户', '人员', '产品目录', '销售明细', '应收发票', '回款'])
     await w.find('[data-testid=import-kind-sales] input').setValue(true)
     await readFile(w, salesFile)
     expect(w.find('[data-testid=import-format]').text()).toContain('GB18030')

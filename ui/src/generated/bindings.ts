@@ -1011,7 +1011,7 @@ export type SalesLineId = string;
 
 export type SalesKind = "shipment" | "invoice" | "return";
 
-export type ImportKind = "customers" | "people" | "products" | "sales";
+export type ImportKind = "customers" | "people" | "products" | "sales" | "invoices" | "payments";
 
 export type Product = { id: ProductId, code: string, name: string, category: string | null, line: string | null, unit: string, caseSize: number | null, 
 /**

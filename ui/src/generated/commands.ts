@@ -248,6 +248,7 @@ export interface Commands {
   save_product: { args: { input: ProductInput }; result: Array<Product> }
   sales_overview: { args: {  }; result: SalesOverview }
   customer_sales: { args: { id: CustomerId; limit: number }; result: Array<CustomerSalesLine> }
+  import_kinds: { args: {  }; result: Array<ImportKind> }
   import_preview: { args: { path: string; kind: ImportKind; sheet?: string | null; headerRow?: number | null }; result: ImportPreview }
   run_import: { args: { request: ImportRequest; commit: boolean }; result: SheetImportReport }
   cancel_import: { args: {  }; result: null }
@@ -377,6 +378,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'save_product',
   'sales_overview',
   'customer_sales',
+  'import_kinds',
   'import_preview',
   'run_import',
   'cancel_import',
@@ -842,7 +844,11 @@ export class Api {
     return this.run('customer_sales', { id, limit })
   }
 
-  /** The wizard's first look at a spreadsheet: sheets, the header row (found, or `headerRow`), sample rows, the rows not imported, suggested mapping. */
+  /** The wizard's first look at a spreadsheet: sheets, the header row (found, or `headerRow`), sample rows, the rows not imported, suggested mapping. The kinds of spreadsheet this person may import (head office all; others customers). */
+  importKinds(): Promise<Array<ImportKind>> {
+    return this.run('import_kinds', {  })
+  }
+
   importPreview(path: string, kind: ImportKind, sheet?: string | null, headerRow?: number | null): Promise<ImportPreview> {
     return this.run('import_preview', { path, kind, sheet: sheet ?? null, headerRow: headerRow ?? null })
   }

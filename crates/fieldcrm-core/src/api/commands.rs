@@ -376,6 +376,8 @@ commands! { (book, host)
     customer_sales(id: CustomerId, limit: u32) -> Vec<CustomerSalesLine> { book.customer_sales(id, limit) }
     /// The wizard's first look at a spreadsheet: sheets, the header row (found,
     /// or `headerRow`), sample rows, the rows not imported, suggested mapping.
+    /// The kinds of spreadsheet this person may import (head office all; others customers).
+    import_kinds() -> Vec<ImportKind> { book.import_kinds() }
     import_preview(path: String, kind: ImportKind, sheet: Option<String>, header_row: Option<u32>) -> ImportPreview {
         book.import_preview(Path::new(&path), kind, sheet.as_deref(), header_row)
     }

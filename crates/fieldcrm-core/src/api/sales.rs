@@ -118,6 +118,11 @@ impl Book {
         })
     }
 
+    /// What this person may import, in the wizard's order.
+    pub fn import_kinds(&self) -> ApiResult<Vec<ImportKind>> {
+        self.read(|conn| Ok(import::kinds_for(crate::org::Viewer::of(conn)?.role)))
+    }
+
     /// The wizard's first look at a file.
     pub fn import_preview(
         &self,

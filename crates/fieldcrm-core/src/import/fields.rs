@@ -147,14 +147,8 @@ pub const PRODUCTS: &[ImportField] = &[
 ];
 
 pub const SALES: &[ImportField] = &[
-    field("customerCode", "客户编码", "Customer code", false, &["客户编码", "客户代码", "客户编号", "customercode"]),
-    field(
-        "customerName",
-        "客户名称",
-        "Customer name",
-        false,
-        &["客户名称", "客户", "客户名", "购货单位", "customer", "customername"],
-    ),
+    CUSTOMER_CODE,
+    CUSTOMER_NAME,
     field(
         "productCode",
         "产品编码",
@@ -200,12 +194,81 @@ pub const SALES: &[ImportField] = &[
     field("line", "行号", "Line", false, &["行号", "line", "lineno"]),
 ];
 
+const CUSTOMER_CODE: ImportField =
+    field("customerCode", "客户编码", "Customer code", false, &["客户编码", "客户代码", "客户编号", "customercode"]);
+const CUSTOMER_NAME: ImportField = field(
+    "customerName",
+    "客户名称",
+    "Customer name",
+    false,
+    &["客户名称", "客户", "客户名", "购货单位", "付款单位", "customer", "customername"],
+);
+
+/// The ERP's invoices (应收发票).
+const INVOICES: &[ImportField] = &[
+    CUSTOMER_CODE,
+    CUSTOMER_NAME,
+    field(
+        "number",
+        "发票号",
+        "Invoice number",
+        true,
+        &["发票号", "发票号码", "发票编号", "单据号", "单号", "invoiceno", "invoicenumber", "number"],
+    ),
+    field(
+        "issuedOn",
+        "开票日期",
+        "Issued on",
+        true,
+        &["开票日期", "发票日期", "日期", "单据日期", "invoicedate", "issuedon", "date"],
+    ),
+    field("dueOn", "到期日", "Due on", false, &["到期日", "到期日期", "应收日期", "收款期限", "duedate", "dueon"]),
+    field(
+        "amount",
+        "金额（元）",
+        "Amount (yuan)",
+        true,
+        &["金额", "价税合计", "含税金额", "发票金额", "应收金额", "amount", "total"],
+    ),
+];
+
+/// The ERP's payments received (回款).
+const PAYMENTS: &[ImportField] = &[
+    CUSTOMER_CODE,
+    CUSTOMER_NAME,
+    field(
+        "number",
+        "回款单号",
+        "Payment number",
+        true,
+        &["回款单号", "收款单号", "收款单据号", "单据号", "单号", "paymentno", "receiptno", "number"],
+    ),
+    field(
+        "paidOn",
+        "回款日期",
+        "Paid on",
+        true,
+        &["回款日期", "收款日期", "到账日期", "日期", "paymentdate", "paidon", "date"],
+    ),
+    field("amount", "金额（元）", "Amount (yuan)", true, &["金额", "回款金额", "收款金额", "到账金额", "amount"]),
+    field("kind", "款项类型", "Kind", false, &["款项类型", "款项性质", "类型", "kind", "type"]),
+    field(
+        "invoiceNumber",
+        "核销发票号",
+        "Invoice paid",
+        false,
+        &["核销发票号", "核销发票", "对应发票号", "发票号", "invoiceno", "invoice"],
+    ),
+];
+
 pub fn catalogue(kind: ImportKind) -> &'static [ImportField] {
     match kind {
         ImportKind::Customers => CUSTOMERS,
         ImportKind::People => PEOPLE,
         ImportKind::Products => PRODUCTS,
         ImportKind::Sales => SALES,
+        ImportKind::Invoices => INVOICES,
+        ImportKind::Payments => PAYMENTS,
     }
 }
 

@@ -28,7 +28,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, FieldProblem, Result};
 use crate::ids::{CustomerId, ImportBatchId};
-use crate::model::ImportKind;
+use crate::model::{ImportKind, StaffRole};
 pub use layout::Sheet;
 use read::FileFormat;
 
@@ -261,6 +261,18 @@ pub struct ImportProgress {
 /// Reads the file for the wizard: sheets, the header row, the first rows,
 /// the rows that are not data, and the suggested mapping. Only the first
 /// rows and those that are not data are kept; the rest are counted.
+/// May a person of `role` import `kind`? Customers anyone may (a rep's own
+/// list becomes their cards); the rest is head office's data. The planner
+/// refuses by this, and the wizard offers only these kinds.
+pub fn may_import(role: StaffRole, kind: ImportKind) -> bool {
+    kind == ImportKind::Customers || role == StaffRole::HeadOffice
+}
+
+/// The kinds a person of `role` may import, in the wizard's order.
+pub fn kinds_for(role: StaffRole) -> Vec<ImportKind> {
+    ImportKind::ALL.iter().copied().filter(|&k| may_import(role, k)).collect()
+}
+
 pub fn preview(
     conn: &Connection,
     path: &Path,
@@ -413,9 +425,7 @@ pub fn check_mapping(
             ));
         }
     }
-    if kind == ImportKind::Sales
-        && !mapping.iter().any(|k| matches!(k.as_deref(), Some("customerCode" | "customerName")))
-    {
+    if kind.names_customer() && !mapping.iter().any(|k| matches!(k.as_deref(), Some("customerCode" | "customerName"))) {
         problems.push(FieldProblem::new(
             "customerCode",
             ProblemCode::Unmapped,

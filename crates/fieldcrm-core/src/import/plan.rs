@@ -19,7 +19,8 @@ use crate::divisions::{self, Level};
 use crate::error::{Error, FieldProblem, Result};
 use crate::grades::{GradeChange, GradeScale};
 use crate::ids::{AddressId, CustomerId, KeyPersonId, OrgUnitId, ProductId, StaffId};
-use crate::model::{ChannelLevel, ImportKind, Lifecycle, SalesKind, StaffRole};
+use crate::model::{ChannelLevel, ImportKind, Lifecycle, PaymentKind, SalesKind, StaffRole};
+use crate::money::receivables::{self, CheckedInvoice, CheckedPayment, InvoiceInput, PaymentInput, PaymentMatch};
 use crate::org::Viewer;
 use crate::sales::{self, ProductInput, SalesLineInput};
 
@@ -48,6 +49,8 @@ enum Op {
     EditPerson { id: StaffId, phone: Option<String> },
     Product(ProductInput),
     Sale(SalesLineInput),
+    Invoice(CheckedInvoice),
+    Payment(CheckedPayment),
 }
 
 #[derive(Debug, Clone)]
@@ -106,7 +109,7 @@ impl KnownCards {
     /// people and products).
     pub fn load(conn: &Connection, kind: ImportKind) -> Result<Self> {
         let mut known = Self::default();
-        if !matches!(kind, ImportKind::Customers | ImportKind::Sales) {
+        if !(kind == ImportKind::Customers || kind.names_customer()) {
             return Ok(known);
         }
         let mut stmt = conn.prepare(
@@ -128,8 +131,8 @@ impl KnownCards {
                 known.by_code.insert(lookup_key(&code), i);
             }
             known.by_name.entry(name_key(&card.name)).or_default().push(i);
-            if kind == ImportKind::Sales {
-                // Sales lines name their customer exactly.
+            if kind.names_customer() {
+                // Sales lines, invoices and payments name their customer exactly.
                 known.by_name.entry(format!("={}", card.name.trim())).or_default().push(i);
             }
             if let Some(phone) = card.phone.as_deref().map(phone_key).filter(|p| p.len() >= 7) {
@@ -217,6 +220,12 @@ fn choice_of<T: Copy>(text: &str, table: &[(&[&str], T)]) -> Option<T> {
     table.iter().find(|(words, _)| words.contains(&t.as_str())).map(|(_, v)| *v)
 }
 
+/// How the ERP writes a payment's kind: money for goods, or charged to marketing expenses.
+const PAYMENT_KINDS: &[(&[&str], PaymentKind)] = &[
+    (&["cash", "现金", "现金款", "货款", "回款", "银行", "转账"], PaymentKind::Cash),
+    (&["expense", "费用", "费用款", "市场费用", "费用冲抵", "费用核销"], PaymentKind::Expense),
+];
+
 const LEVELS: &[(&[&str], ChannelLevel)] = &[
     (&["distributor", "经销商", "一批", "一批商", "总经销", "总代理", "一级"], ChannelLevel::Distributor),
     (&["sub_distributor", "sub-distributor", "二批", "二批商", "分销商", "二级", "分销"], ChannelLevel::SubDistributor),
@@ -296,11 +305,12 @@ impl<'a> Planner<'a> {
         known: Option<KnownCards>,
     ) -> Result<Self> {
         let planning = known.is_some();
-        let office = ctx.viewer.role == StaffRole::HeadOffice;
-        if !office && request.kind != ImportKind::Customers {
+        if !super::may_import(ctx.viewer.role, request.kind) {
             let what = match request.kind {
                 ImportKind::People => "people",
                 ImportKind::Products => "the product catalogue",
+                ImportKind::Invoices => "invoices",
+                ImportKind::Payments => "payments",
                 _ => "sales lines",
             };
             return Err(Error::Forbidden(format!(
@@ -445,6 +455,8 @@ impl<'a> Planner<'a> {
             ImportKind::People => self.plan_person(tx, row, cells),
             ImportKind::Products => self.plan_product(tx, row, cells),
             ImportKind::Sales => self.plan_sale(tx, row, cells),
+            ImportKind::Invoices => self.plan_invoice(tx, row, cells),
+            ImportKind::Payments => self.plan_payment(tx, row, cells),
         }?;
         // Each problem carries its cell's text, so every language can show what was wrong.
         for p in &mut plan.problems {
@@ -964,16 +976,14 @@ impl<'a> Planner<'a> {
         Ok(RowPlan { row, action, label, problems: vec![], candidates: vec![], op: Op::Product(p) })
     }
 
-    fn plan_sale(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
-        let mut problems = vec![];
-        let code = self.text(cells, "customerCode");
-        let name = self.text(cells, "customerName");
-        let document = self.text(cells, "document");
-        let label =
-            format!("{} {}", document.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
-                .trim()
-                .to_string();
-        let customer = match (&code, &name) {
+    /// The card a row names by its customer code, else by its exact name.
+    fn customer_named(
+        &self,
+        code: Option<&str>,
+        name: Option<&str>,
+        problems: &mut Vec<FieldProblem>,
+    ) -> Option<CustomerId> {
+        match (code, name) {
             (Some(code), _) => match self.known.by_code.get(&lookup_key(code)) {
                 Some(&i) => Some(self.known.cards[i].id),
                 None => {
@@ -1007,11 +1017,149 @@ impl<'a> Planner<'a> {
             (None, None) => {
                 self.required(
                     if self.columns.contains_key("customerCode") { "customerCode" } else { "customerName" },
-                    &mut problems,
+                    problems,
                 );
                 None
             }
+        }
+    }
+
+    /// A day cell: empty is `required`, a day after today is refused.
+    fn day_cell(&self, cells: &[Raw], key: &str, problems: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
+        let day = self.parsed(cells, key, value::date, problems);
+        if day.is_none() && self.raw(cells, key).is_empty() {
+            self.required(key, problems);
+        }
+        if day.is_some_and(|d| d > self.ctx.today) {
+            problems.push(self.problem(key, ProblemCode::InFuture, "lies in the future; check the date"));
+        }
+        day
+    }
+
+    /// The problems of a receivables check, named by the file's columns.
+    fn columns_of(&self, problems: Vec<FieldProblem>) -> impl Iterator<Item = FieldProblem> + '_ {
+        problems.into_iter().map(|p| {
+            let key = if p.field.starts_with("invoices") { "invoiceNumber".to_string() } else { p.field.clone() };
+            FieldProblem { field: self.header(&key), ..p }
+        })
+    }
+
+    fn plan_invoice(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
+        let mut problems = vec![];
+        let code = self.text(cells, "customerCode");
+        let name = self.text(cells, "customerName");
+        let number = self.text(cells, "number");
+        let label =
+            format!("{} {}", number.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
+                .trim()
+                .to_string();
+        let customer = self.customer_named(code.as_deref(), name.as_deref(), &mut problems);
+        if number.is_none() {
+            self.required("number", &mut problems);
+        }
+        let issued = self.day_cell(cells, "issuedOn", &mut problems);
+        let due = self.parsed(cells, "dueOn", value::date, &mut problems);
+        let amount = self.parsed(cells, "amount", |r| self.numbers.fen(r), &mut problems);
+        if amount.is_none() && self.raw(cells, "amount").is_empty() {
+            self.required("amount", &mut problems);
+        }
+        let (Some(customer), Some(number), Some(issued), Some(amount), true) =
+            (customer, number, issued, amount, problems.is_empty())
+        else {
+            return Ok(Self::refused(row, label, problems));
         };
+        if let Some(p) = self.repeat(format!("invoice/{}", number.trim()), row, "number", "invoice number") {
+            return Ok(Self::refused(row, label, vec![p]));
+        }
+        let input = InvoiceInput {
+            customer_id: customer,
+            number,
+            issued_on: issued.to_string(),
+            due_on: due.map(|d| d.to_string()),
+            amount,
+        };
+        let invoice = match receivables::check_invoice(tx, &input)? {
+            Ok(invoice) => invoice,
+            Err(found) => return Ok(Self::refused(row, label, self.columns_of(found).collect())),
+        };
+        let action = match &invoice.stored {
+            None => RowAction::Create,
+            Some(s) if *s == (invoice.issued_on.to_string(), invoice.due_on.to_string(), invoice.amount) => {
+                RowAction::Unchanged
+            }
+            Some(_) => RowAction::Update,
+        };
+        Ok(RowPlan { row, action, label, problems: vec![], candidates: vec![], op: Op::Invoice(invoice) })
+    }
+
+    fn plan_payment(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
+        let mut problems = vec![];
+        let code = self.text(cells, "customerCode");
+        let name = self.text(cells, "customerName");
+        let number = self.text(cells, "number");
+        let label =
+            format!("{} {}", number.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
+                .trim()
+                .to_string();
+        let customer = self.customer_named(code.as_deref(), name.as_deref(), &mut problems);
+        if number.is_none() {
+            self.required("number", &mut problems);
+        }
+        let paid = self.day_cell(cells, "paidOn", &mut problems);
+        let amount = self.parsed(cells, "amount", |r| self.numbers.fen(r), &mut problems);
+        if amount.is_none() && self.raw(cells, "amount").is_empty() {
+            self.required("amount", &mut problems);
+        }
+        let kind = match self.text(cells, "kind") {
+            None => Some(PaymentKind::Cash),
+            Some(t) => choice_of(&t, PAYMENT_KINDS).or_else(|| {
+                problems.push(self.problem(
+                    "kind",
+                    ProblemCode::UnknownChoice,
+                    format!("'{t}' is not a kind of payment; write 现金 or 费用"),
+                ));
+                None
+            }),
+        };
+        let (Some(customer), Some(number), Some(paid), Some(amount), Some(kind), true) =
+            (customer, number, paid, amount, kind, problems.is_empty())
+        else {
+            return Ok(Self::refused(row, label, problems));
+        };
+        if let Some(p) = self.repeat(format!("payment/{}", number.trim()), row, "number", "payment number") {
+            return Ok(Self::refused(row, label, vec![p]));
+        }
+        // The invoice the file says it pays takes all of it that is open; the
+        // rest goes to the oldest open invoices when a statement is drawn.
+        let invoices = self
+            .text(cells, "invoiceNumber")
+            .map(|invoice_number| vec![PaymentMatch { invoice_number, amount }])
+            .unwrap_or_default();
+        let input = PaymentInput { customer_id: customer, number, paid_on: paid.to_string(), amount, kind, invoices };
+        let payment = match receivables::check_payment(tx, &input)? {
+            Ok(payment) => payment,
+            Err(found) => return Ok(Self::refused(row, label, self.columns_of(found).collect())),
+        };
+        let action = match &payment.stored {
+            None => RowAction::Create,
+            Some(s) if *s == (payment.paid_on.to_string(), payment.amount, payment.kind.as_str().to_string()) => {
+                RowAction::Unchanged
+            }
+            Some(_) => RowAction::Update,
+        };
+        Ok(RowPlan { row, action, label, problems: vec![], candidates: vec![], op: Op::Payment(payment) })
+    }
+
+    fn plan_sale(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
+        let mut problems = vec![];
+        let code = self.text(cells, "customerCode");
+        let name = self.text(cells, "customerName");
+        let document = self.text(cells, "document");
+        let label =
+            format!("{} {}", document.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
+                .trim()
+                .to_string();
+        let customer = self.customer_named(code.as_deref(), name.as_deref(), &mut problems);
         let product_code = self.text(cells, "productCode");
         let product = match &product_code {
             None => {
@@ -1162,6 +1310,8 @@ impl<'a> Planner<'a> {
             Op::Sale(line) => {
                 sales::save_line(tx, line, actor.at)?;
             }
+            Op::Invoice(invoice) => receivables::write_invoice(tx, invoice, actor.at)?,
+            Op::Payment(payment) => receivables::write_payment(tx, payment, actor.at)?,
         }
         Ok(())
     }

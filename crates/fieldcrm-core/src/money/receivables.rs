@@ -4,7 +4,7 @@
 //! it, the CLI and the demo share. An invoice's or payment's id derives from
 //! its number, so recording the same one twice updates it.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -126,10 +126,25 @@ pub fn payment_id(number: &str) -> PaymentId {
     PaymentId::from_parts(millis, random)
 }
 
-/// Records an invoice (or updates the one with its number). True when new.
-pub fn record_invoice(tx: &Transaction<'_>, viewer: &Viewer, input: &InvoiceInput, now: DateTime<Utc>) -> Result<bool> {
-    require_office(viewer, "invoices")?;
-    customer_exists(tx, input.customer_id)?;
+/// An invoice checked against the book, ready to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedInvoice {
+    pub id: InvoiceId,
+    pub customer: CustomerId,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub amount: i64,
+    /// What the book holds under this number now: (issued, due, amount).
+    pub stored: Option<(String, String, i64)>,
+}
+
+/// Checks an invoice (every problem, nothing written). The due date defaults
+/// to the issue date plus the customer's credit grade's payment term.
+pub fn check_invoice(
+    tx: &Transaction<'_>,
+    input: &InvoiceInput,
+) -> Result<std::result::Result<CheckedInvoice, Vec<FieldProblem>>> {
     let mut problems = vec![];
     let number = number("number", &input.number, &mut problems);
     amount("amount", input.amount, &mut problems);
@@ -158,20 +173,33 @@ pub fn record_invoice(tx: &Transaction<'_>, viewer: &Viewer, input: &InvoiceInpu
         }
     }
     let id = invoice_id(&number);
-    let other: Option<String> =
-        tx.prepare_cached("SELECT customer_id FROM invoice WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
-    if other.as_deref().is_some_and(|c| c != input.customer_id.to_string()) {
+    let stored: Option<(String, String, String, i64)> = tx
+        .prepare_cached("SELECT customer_id, issued_on, due_on, amount FROM invoice WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    if stored.as_ref().is_some_and(|s| s.0 != input.customer_id.to_string()) {
         problems.push(FieldProblem::new(
             "number",
             ProblemCode::Duplicate,
             format!("invoice {number} belongs to another customer"),
         ));
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
-    let (Some(issued), Some(due)) = (issued, due) else { return Err(Error::Invalid(problems)) };
-    let at = timestamp(now);
+    Ok(match (issued, due) {
+        (Some(issued_on), Some(due_on)) if problems.is_empty() => Ok(CheckedInvoice {
+            id,
+            customer: input.customer_id,
+            number,
+            issued_on,
+            due_on,
+            amount: input.amount,
+            stored: stored.map(|s| (s.1, s.2, s.3)),
+        }),
+        _ => Err(problems),
+    })
+}
+
+/// Writes a checked invoice (creates it, or updates the one with its number).
+pub fn write_invoice(tx: &Transaction<'_>, invoice: &CheckedInvoice, now: DateTime<Utc>) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO invoice (id, customer_id, number, issued_on, due_on, amount, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
@@ -179,15 +207,47 @@ pub fn record_invoice(tx: &Transaction<'_>, viewer: &Viewer, input: &InvoiceInpu
                 amount = excluded.amount, updated_at = excluded.updated_at
           WHERE (issued_on, due_on, amount) IS NOT (excluded.issued_on, excluded.due_on, excluded.amount)",
     )?
-    .execute(params![id, input.customer_id, number, issued.to_string(), due.to_string(), input.amount, at])?;
-    Ok(other.is_none())
+    .execute(params![
+        invoice.id,
+        invoice.customer,
+        invoice.number,
+        invoice.issued_on.to_string(),
+        invoice.due_on.to_string(),
+        invoice.amount,
+        timestamp(now)
+    ])?;
+    Ok(())
 }
 
-/// Records a payment (or updates the one with its number) with the invoices
-/// it names. More than is open is kept as a credit balance. True when new.
-pub fn record_payment(tx: &Transaction<'_>, viewer: &Viewer, input: &PaymentInput, now: DateTime<Utc>) -> Result<bool> {
-    require_office(viewer, "payments")?;
+/// Records an invoice (or updates the one with its number). True when new.
+pub fn record_invoice(tx: &Transaction<'_>, viewer: &Viewer, input: &InvoiceInput, now: DateTime<Utc>) -> Result<bool> {
+    require_office(viewer, "invoices")?;
     customer_exists(tx, input.customer_id)?;
+    let invoice = check_invoice(tx, input)?.map_err(Error::Invalid)?;
+    write_invoice(tx, &invoice, now)?;
+    Ok(invoice.stored.is_none())
+}
+
+/// A payment checked against the book, ready to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedPayment {
+    pub id: PaymentId,
+    pub customer: CustomerId,
+    pub number: String,
+    pub paid_on: NaiveDate,
+    pub amount: i64,
+    pub kind: PaymentKind,
+    /// `(invoice id, amount)` as the file says.
+    pub matched: Vec<(InvoiceId, i64)>,
+    /// What the book holds under this number now: (paid, amount, kind).
+    pub stored: Option<(String, i64, String)>,
+}
+
+/// Checks a payment and the invoices it names (every problem, nothing written).
+pub fn check_payment(
+    tx: &Transaction<'_>,
+    input: &PaymentInput,
+) -> Result<std::result::Result<CheckedPayment, Vec<FieldProblem>>> {
     let mut problems = vec![];
     let number = number("number", &input.number, &mut problems);
     amount("amount", input.amount, &mut problems);
@@ -224,16 +284,34 @@ pub fn record_payment(tx: &Transaction<'_>, viewer: &Viewer, input: &PaymentInpu
         ));
     }
     let id = payment_id(&number);
-    let other: Option<String> =
-        tx.prepare_cached("SELECT customer_id FROM payment WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
-    if other.as_deref().is_some_and(|c| c != input.customer_id.to_string()) {
+    let stored: Option<(String, String, i64, String)> = tx
+        .prepare_cached("SELECT customer_id, paid_on, amount, kind FROM payment WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    if stored.as_ref().is_some_and(|s| s.0 != input.customer_id.to_string()) {
         problems.push(FieldProblem::new(
             "number",
             ProblemCode::Duplicate,
             format!("payment {number} belongs to another customer"),
         ));
     }
-    let Some(paid) = paid.filter(|_| problems.is_empty()) else { return Err(Error::Invalid(problems)) };
+    Ok(match paid {
+        Some(paid_on) if problems.is_empty() => Ok(CheckedPayment {
+            id,
+            customer: input.customer_id,
+            number,
+            paid_on,
+            amount: input.amount,
+            kind: input.kind,
+            matched,
+            stored: stored.map(|s| (s.1, s.2, s.3)),
+        }),
+        _ => Err(problems),
+    })
+}
+
+/// Writes a checked payment and its matches (replacing the ones it had).
+pub fn write_payment(tx: &Transaction<'_>, payment: &CheckedPayment, now: DateTime<Utc>) -> Result<()> {
     let at = timestamp(now);
     tx.prepare_cached(
         "INSERT INTO payment (id, customer_id, number, paid_on, amount, kind, created_at, updated_at)
@@ -242,10 +320,18 @@ pub fn record_payment(tx: &Transaction<'_>, viewer: &Viewer, input: &PaymentInpu
                 updated_at = excluded.updated_at
           WHERE (paid_on, amount, kind) IS NOT (excluded.paid_on, excluded.amount, excluded.kind)",
     )?
-    .execute(params![id, input.customer_id, number, paid.to_string(), input.amount, input.kind, at])?;
-    tx.prepare_cached("DELETE FROM payment_allocation WHERE payment_id = ?1")?.execute([id])?;
-    for (invoice, amount) in matched {
-        let (millis, random) = derived_parts(&format!("allocation/{id}/{invoice}"), 0);
+    .execute(params![
+        payment.id,
+        payment.customer,
+        payment.number,
+        payment.paid_on.to_string(),
+        payment.amount,
+        payment.kind,
+        at
+    ])?;
+    tx.prepare_cached("DELETE FROM payment_allocation WHERE payment_id = ?1")?.execute([payment.id])?;
+    for (invoice, amount) in &payment.matched {
+        let (millis, random) = derived_parts(&format!("allocation/{}/{invoice}", payment.id), 0);
         tx.prepare_cached(
             "INSERT INTO payment_allocation (id, payment_id, invoice_id, customer_id, amount, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
@@ -253,14 +339,24 @@ pub fn record_payment(tx: &Transaction<'_>, viewer: &Viewer, input: &PaymentInpu
         )?
         .execute(params![
             uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid().to_string(),
-            id,
+            payment.id,
             invoice,
-            input.customer_id,
+            payment.customer,
             amount,
             at
         ])?;
     }
-    Ok(other.is_none())
+    Ok(())
+}
+
+/// Records a payment (or updates the one with its number) with the invoices
+/// it names. More than is open is kept as a credit balance. True when new.
+pub fn record_payment(tx: &Transaction<'_>, viewer: &Viewer, input: &PaymentInput, now: DateTime<Utc>) -> Result<bool> {
+    require_office(viewer, "payments")?;
+    customer_exists(tx, input.customer_id)?;
+    let payment = check_payment(tx, input)?.map_err(Error::Invalid)?;
+    write_payment(tx, &payment, now)?;
+    Ok(payment.stored.is_none())
 }
 
 /// Adds a price to head office's price list.

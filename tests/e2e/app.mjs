@@ -241,3 +241,44 @@ export async function removeWork(work, books = []) {
   for (const book of books) await released(book).catch(() => {});
   rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
+
+// The Sync page, as a laptop's user works it: a shared folder, export, import.
+
+/** Opens the Sync page. */
+export async function openSyncPage(s) {
+  await s.click(await s.waitFor('[data-testid=nav-sync]', { timeout: 60000 }));
+  await s.waitFor('[data-testid=sync-device-id]');
+}
+
+/** Sets the shared folder on the Sync page; its files for this device are listed. */
+export async function useFolder(s, folder) {
+  const input = await s.waitFor('input[data-testid=sync-folder]');
+  await s.type(input, folder + '\uE007');
+}
+
+/** Imports every file of the folder for this device not imported yet, oldest first. */
+export async function importNew(s, { confirmFingerprint } = {}) {
+  let imported = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const rows = await s.find('[data-testid=folder-file-import].el-button--primary');
+    if (rows.length === 0) break;
+    await s.click(rows[0]);
+    if (confirmFingerprint && imported === 0) {
+      // The first file from head office: the dialog shows its key fingerprint to check.
+      await s.waitFor('.el-message-box', { text: confirmFingerprint });
+      await s.click(await s.waitFor('.el-message-box__btns .el-button--primary'));
+    }
+    await s.waitFor('[data-testid=sync-import-report]', { timeout: 30000 });
+    imported += 1;
+    if (imported > 10) throw new Error('the folder keeps offering files to import');
+  }
+  if (imported === 0) throw new Error('no new file for this device in the folder');
+  return imported;
+}
+
+/** Exports this laptop's changes into the Sync page's folder. */
+export async function exportChanges(s, folder) {
+  await s.click(await s.waitFor('[data-testid=sync-export]'));
+  await s.waitFor('[data-testid=sync-export-result]', { text: folder });
+}

@@ -28,5 +28,6 @@ run sync.e2e.mjs
 run classify.e2e.mjs
 run fieldwork.e2e.mjs
 run sales.e2e.mjs
+run orders.e2e.mjs
 run screens.e2e.mjs
 untouched

@@ -17,7 +17,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { app, cliOn, out, released, removeWork, screenshot, startDriver, steps, workFolder } from './app.mjs';
+import { app, cliOn, exportChanges as exportTo, importNew, openSyncPage, out, released, removeWork, screenshot } from './app.mjs';
+import { startDriver, steps, useFolder as setFolder, workFolder } from './app.mjs';
 
 const work = workFolder('sync');
 const folder = join(work, 'shared');
@@ -25,7 +26,6 @@ mkdirSync(folder);
 const office = join(work, 'office.sqlite');
 const repBook = join(work, 'rep.sqlite');
 const managerBook = join(work, 'manager.sqlite');
-const ENTER = '\uE007';
 
 const fieldcrm = (book, ...args) => cliOn(book)(...args);
 const { log, step, failed: reportFailure } = steps('sync');
@@ -53,42 +53,8 @@ async function inApp(book, name, work) {
   }
 }
 
-async function openSyncPage(s) {
-  await s.click(await s.waitFor('[data-testid=nav-sync]', { timeout: 60000 }));
-  await s.waitFor('[data-testid=sync-device-id]');
-}
-
-/** Sets the shared folder on the Sync page; its files for this device are listed. */
-async function useFolder(s) {
-  const input = await s.waitFor('input[data-testid=sync-folder]');
-  await s.type(input, folder + ENTER);
-}
-
-/** Imports every file of the folder for this device not imported yet, oldest first. */
-async function importNew(s, { confirmFingerprint } = {}) {
-  let imported = 0;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 300));
-    const rows = await s.find('[data-testid=folder-file-import].el-button--primary');
-    if (rows.length === 0) break;
-    await s.click(rows[0]);
-    if (confirmFingerprint && imported === 0) {
-      // The first file from head office: the dialog shows its key fingerprint to check.
-      await s.waitFor('.el-message-box', { text: confirmFingerprint });
-      await s.click(await s.waitFor('.el-message-box__btns .el-button--primary'));
-    }
-    await s.waitFor('[data-testid=sync-import-report]', { timeout: 30000 });
-    imported += 1;
-    if (imported > 10) throw new Error('the folder keeps offering files to import');
-  }
-  if (imported === 0) throw new Error('no new file for this device in the folder');
-  return imported;
-}
-
-async function exportChanges(s) {
-  await s.click(await s.waitFor('[data-testid=sync-export]'));
-  await s.waitFor('[data-testid=sync-export-result]', { text: folder });
-}
+const useFolder = (s) => setFolder(s, folder);
+const exportChanges = (s) => exportTo(s, folder);
 
 /** Enrols the device shown on this laptop's Sync page for `staff`; returns its id. */
 async function enrol(s, staff) {

@@ -136,7 +136,7 @@ enum Command {
     Reminders(fieldwork_cmd::RemindersCommand),
     /// Today: reminders, tasks due, unread urgent reports.
     Home,
-    /// Import customers, people, products or sales lines from a spreadsheet
+    /// Import customers, people, products, sales lines, invoices or payments from a spreadsheet
     /// (a dry run unless --commit).
     Import(sales_cmd::ImportArgs),
     /// The product catalogue.

@@ -24,6 +24,10 @@ pub enum KindArg {
     People,
     Products,
     Sales,
+    /// The ERP's invoices (应收发票).
+    Invoices,
+    /// The ERP's payments received (回款).
+    Payments,
 }
 
 impl From<KindArg> for ImportKind {
@@ -33,6 +37,8 @@ impl From<KindArg> for ImportKind {
             KindArg::People => ImportKind::People,
             KindArg::Products => ImportKind::Products,
             KindArg::Sales => ImportKind::Sales,
+            KindArg::Invoices => ImportKind::Invoices,
+            KindArg::Payments => ImportKind::Payments,
         }
     }
 }

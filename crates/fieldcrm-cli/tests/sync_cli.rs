@@ -227,3 +227,65 @@ fn an_import_killed_midway_leaves_head_office_as_it_was_and_the_same_file_import
 fn uuid_like(i: usize) -> String {
     format!("01a20000-0000-7000-8000-{i:012}")
 }
+
+#[test]
+fn an_order_goes_from_a_reps_cli_to_head_office_and_back_with_its_review_and_shipment() {
+    let org = org();
+    let rep = &org.people[0].0;
+    let catalogue = org.dir.path().join("products.csv");
+    std::fs::write(&catalogue, "产品编码,产品名称,单位,箱规,出厂价\nA01,金装奶粉 900g,罐,12,90\n").expect("file");
+    let imported =
+        ok_json(&org.office, &["import", catalogue.to_str().expect("utf8"), "--kind", "products", "--commit"]);
+    assert_eq!(imported["created"], 1);
+    let card = id(&ok_json(rep, &["customer", "add", "--set", "name=寿光惠民母婴店"]));
+    org.round();
+    // No credit grade: an order on credit is held (no credit terms); in cash it is not.
+    let held = ok_json(
+        rep,
+        &[
+            "order",
+            "new",
+            &card,
+            "--line",
+            "A01,1,5",
+            "--deliver",
+            "寿光市农圣街 18 号",
+            "--kind",
+            "credit",
+            "--submit",
+        ],
+    );
+    assert_eq!((held["status"].as_str(), held["creditHold"].as_bool()), (Some("submitted"), Some(true)));
+    assert_eq!(held["holdReasons"][0]["kind"], "no_credit_terms");
+    assert_eq!(held["lines"][0]["flags"][0], "not_whole_cases");
+    let order = id(&held);
+    // The laptop refuses what head office would, with its code.
+    let refused = fieldcrm(rep, &["--json", "order", "approve", &order]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = format!("{}{}", String::from_utf8_lossy(&refused.stdout), String::from_utf8_lossy(&refused.stderr));
+    assert!(said.contains("review_by_office"), "{said}");
+    org.round();
+
+    let office = &org.office;
+    let queue = ok_json(office, &["order", "list", "--view", "review"]);
+    assert_eq!(queue[0]["number"], "SO00000001");
+    ok_json(office, &["order", "release", &order, "--reason", "现款现货"]);
+    let line = ok_json(office, &["order", "show", &order])["lines"][0]["id"].as_str().expect("line").to_string();
+    ok_json(office, &["order", "correct", &order, &line, "--quantity", "24", "--reason", "按整箱"]);
+    ok_json(office, &["order", "approve", &order]);
+    let shipped = ok_json(office, &["order", "ship", &order, "--line", &format!("{line}=12")]);
+    assert_eq!(shipped["lines"][0]["backorder"], 12);
+    let sheet = org.dir.path().join("发货清单.xlsx");
+    ok_json(office, &["order", "sheet", &order, "--out", sheet.to_str().expect("utf8")]);
+    assert!(std::fs::metadata(&sheet).expect("sheet").len() > 1000);
+    org.round();
+
+    let seen = ok_json(rep, &["order", "show", &order]);
+    assert_eq!((seen["status"].as_str(), seen["number"].as_str()), (Some("approved"), Some("SO00000001")));
+    assert_eq!((seen["lines"][0]["quantity"].as_u64(), seen["lines"][0]["backorder"].as_u64()), (Some(24), Some(12)));
+    let notes: Vec<&str> =
+        seen["history"].as_array().expect("history").iter().filter_map(|n| n["reason"].as_str()).collect();
+    assert!(notes.contains(&"按整箱") && notes.contains(&"现款现货"), "{notes:?}");
+    let backorders = ok_json(rep, &["order", "list", "--view", "backorders"]);
+    assert_eq!(backorders.as_array().expect("list").len(), 1);
+}

@@ -481,8 +481,9 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
             };
             output::show(&summary, json, |s| {
                 format!(
-                    "demo book ready: {} customers, {} key people, {} addresses, {} credit incidents, {} history entries, {} staff in {} org units",
-                    s.customers, s.key_people, s.addresses, s.credit_incidents, s.history, s.staff, s.org_units
+                    "demo book ready: {} customers, {} key people, {} addresses, {} credit incidents, {} history entries, {} staff in {} org units; {} sales lines, {} invoices, {} payments, {} orders",
+                    s.customers, s.key_people, s.addresses, s.credit_incidents, s.history, s.staff, s.org_units,
+                    s.sales_lines, s.invoices, s.payments, s.orders
                 )
             });
         }

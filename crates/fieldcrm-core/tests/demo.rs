@@ -420,3 +420,39 @@ fn a_demo_book_on_disk_is_rebuilt_in_place_as_it_was_made_and_a_real_book_is_ref
     let refused = real.reset_demo().expect_err("a book of real data");
     assert_eq!((refused.code, refused.problems[0].code.as_str()), (ErrorCode::Invalid, "not_demo_book"));
 }
+
+#[test]
+fn the_demo_bills_what_customers_bought_and_only_those_tagged_as_owing_are_long_overdue() {
+    let (_dir, conn) = demo_book("2026-11-20");
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).expect(sql) };
+    // Every invoice bills a month of the customer's sales lines, to the fen.
+    let mismatched = count(
+        "SELECT count(*) FROM invoice i
+          WHERE i.amount <> (SELECT sum(s.amount) FROM sales_line s
+                              WHERE s.customer_id = i.customer_id AND substr(s.sold_on, 1, 7) = substr(i.number, 3, 4) || '-' || substr(i.number, 7, 2))",
+    );
+    assert_eq!(mismatched, 0);
+    assert!(count("SELECT count(*) FROM invoice") > 600, "six months of invoices");
+    // Paid in cash and, now and then, against marketing expenses.
+    assert!(count("SELECT count(*) FROM payment WHERE kind = 'expense'") > 0);
+    // More than 30 days past due and still open: only customers tagged 有欠款, and some of them.
+    let open_overdue = "SELECT DISTINCT i.customer_id FROM invoice i
+          WHERE i.due_on < date('2026-11-20', '-30 days')
+            AND i.amount > coalesce((SELECT sum(a.amount) FROM payment_allocation a WHERE a.invoice_id = i.id), 0)";
+    let untagged = count(&format!(
+        "SELECT count(*) FROM ({open_overdue}) o JOIN customer c ON c.id = o.customer_id WHERE c.tags NOT LIKE '%有欠款%'"
+    ));
+    assert_eq!(untagged, 0, "a customer who owes nothing is never long overdue");
+    assert!(count(&format!("SELECT count(*) FROM ({open_overdue})")) > 5);
+    // A fortnight of orders: waiting for review, approved and shipped, late, held.
+    for status in ["submitted", "approved"] {
+        assert!(count(&format!("SELECT count(*) FROM sales_order WHERE status = '{status}'")) > 0, "{status}");
+    }
+    assert!(count("SELECT count(*) FROM shipment") > 0);
+    // Orders of customers who owe us were held.
+    let held_not_owing = count(
+        "SELECT count(*) FROM sales_order o JOIN customer c ON c.id = o.customer_id
+          WHERE o.hold_reasons IS NOT NULL AND c.tags NOT LIKE '%有欠款%'",
+    );
+    assert_eq!(held_not_owing, 0);
+}

@@ -118,7 +118,7 @@ export type DemoOptions = { customers: number, seed: number,
  */
 asOf?: string, };
 
-export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, products: number, salesLines: number, };
+export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, products: number, salesLines: number, invoices: number, payments: number, orders: number, };
 
 export type DemoProgress = { phase: string, done: number, total: number, };
 

@@ -64,10 +64,14 @@ pub struct DemoSummary {
     pub reports: u32,
     pub products: u32,
     pub sales_lines: u32,
+    pub invoices: u32,
+    pub payments: u32,
+    pub orders: u32,
 }
 
 mod festivals;
 mod fieldwork;
+mod money;
 mod sales;
 
 /// SplitMix64: small, fast, and the same on every platform and version.
@@ -538,6 +542,7 @@ pub fn generate_with(
     fieldwork::write(tx, work, &mut summary)?;
     report("sales", summary.customers)?;
     sales::generate(tx, today, options.seed, &mut summary)?;
+    money::generate(tx, today, options.seed, &mut summary)?;
     report("index", summary.customers)?;
     search::rebuild_all(tx)?;
     record(tx, options)?;

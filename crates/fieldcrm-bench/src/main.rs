@@ -11,6 +11,7 @@ mod bench;
 mod classify_bench;
 mod fieldwork_bench;
 mod measure;
+mod orders_bench;
 mod sales_bench;
 mod sync_bench;
 
@@ -45,6 +46,8 @@ enum Command {
     Fieldwork(fieldwork_bench::FieldworkBenchArgs),
     /// Measure the sales targets (each analysis, the list export, a 100,000-row import).
     Sales(sales_bench::SalesBenchArgs),
+    /// Measure the money side's targets (order capture, statements, the review queue, a 100,000-payment import).
+    Orders(orders_bench::OrdersBenchArgs),
 }
 
 /// Rust's allocations from mimalloc; SQLite's too, from the start of `main`:
@@ -70,5 +73,6 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Classify(args) => classify_bench::run(args, cli.json),
         Command::Fieldwork(args) => fieldwork_bench::run(args, cli.json),
         Command::Sales(args) => sales_bench::run(args, cli.json),
+        Command::Orders(args) => orders_bench::run(args, cli.json),
     }
 }

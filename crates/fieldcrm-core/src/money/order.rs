@@ -945,11 +945,15 @@ pub fn release_hold(
 
 /// The next order number of head office's series (`SO00000001` …).
 pub fn next_number(conn: &Connection) -> Result<String> {
+    // The highest of the series through the index on numbers (a range, newest first).
     let highest: Option<String> = conn
         .prepare_cached(
-            "SELECT max(number) FROM sales_order WHERE number GLOB 'SO[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'",
+            "SELECT number FROM sales_order
+              WHERE number BETWEEN 'SO00000000' AND 'SO99999999' AND number GLOB 'SO[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'
+              ORDER BY number DESC LIMIT 1",
         )?
-        .query_row([], |r| r.get(0))?;
+        .query_row([], |r| r.get(0))
+        .optional()?;
     let n = highest.and_then(|h| h[2..].parse::<u32>().ok()).unwrap_or(0);
     Ok(format!("SO{:08}", n + 1))
 }

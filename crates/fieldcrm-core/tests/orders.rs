@@ -127,6 +127,10 @@ fn a_held_order_is_reviewed_corrected_approved_and_the_rep_sees_it_after_the_nex
     assert_eq!(review.len(), 1);
     assert_eq!(review[0].number.as_deref(), Some("SO00000001"), "numbered at its first merge");
     let id = review[0].id;
+    // Head office reviews the rep's order; it does not edit it as its author would.
+    let at_office = office.get_order(id).expect("order");
+    assert!(at_office.can_review && !at_office.can_edit);
+    assert!(captured.can_cancel && !captured.can_edit && !captured.can_review, "the rep may only withdraw it now");
     assert_eq!(problem(office.set_order_status(id, OrderStatus::Approved, None)), "on_hold");
     assert_eq!(problem(office.release_order_hold(id, Some("  "))), "reason_needed");
     office.release_order_hold(id, Some("客户承诺本周回款")).expect("release");

@@ -82,7 +82,8 @@ describe('orders', () => {
     await until(() => q('[data-testid=order-status]')?.textContent === '已提交')
     expect(q('[data-testid=order-hold]')!.textContent).toBe('信用冻结')
     expect(q('[data-testid=order-number]')!.textContent).toBe('待总部编号')
-    // A rep neither reviews nor releases.
+    // The rep may still withdraw it, but neither reviews nor releases it.
+    expect(q('[data-testid=order-cancel]')!.textContent).toContain('撤回订单')
     expect(q('[data-testid=order-approve]')).toBeNull()
     expect(q('[data-testid=order-release]')).toBeNull()
     wrapper.unmount()
@@ -114,6 +115,7 @@ describe('orders', () => {
     expect(q('[data-testid=order-number]')!.textContent).toBe('SO00000001')
     expect(q('[data-testid=order-released]')!.textContent).toContain('客户承诺本周回款')
     expect(q('[data-testid=order-history]')!.textContent).toContain('状态：已提交 → 已审批')
+    expect(q('[data-testid=order-history]')!.textContent).toContain('解除信用冻结（客户承诺本周回款）')
     expect(bodyText()).not.toMatch(/approved|submitted|over_limit|overdue_debt/)
   })
 

@@ -1165,9 +1165,11 @@ shipping: ShippingState | null,
  */
 shipBy: string | null, late: boolean, 
 /**
- * What this person may do with it now.
+ * What this person may do with it now: change and submit it (its
+ * author, while a draft or returned), withdraw or cancel it, review it,
+ * release its hold, ship it.
  */
-canEdit: boolean, canReview: boolean, canRelease: boolean, 
+canEdit: boolean, canCancel: boolean, canReview: boolean, canRelease: boolean, 
 /**
  * Head office: the order is approved and still lacks something.
  */

@@ -115,6 +115,7 @@ export default {
       waybill: 'Delivery note',
       confirm: 'OK',
       what: { status: 'Status', hold: 'Credit hold', quantity: 'Quantity', price: 'Unit price', backorder: 'Backorder' },
+      holdReleased: 'Credit hold released',
     },
   },
 }

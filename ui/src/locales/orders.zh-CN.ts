@@ -115,6 +115,7 @@ export default {
       waybill: '发货单号',
       confirm: '确定',
       what: { status: '状态', hold: '信用冻结', quantity: '数量', price: '单价', backorder: '欠货' },
+      holdReleased: '解除信用冻结',
     },
   },
 }

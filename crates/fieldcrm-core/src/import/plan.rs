@@ -976,6 +976,23 @@ impl<'a> Planner<'a> {
         Ok(RowPlan { row, action, label, problems: vec![], candidates: vec![], op: Op::Product(p) })
     }
 
+    /// A row of a document (a sales line, an invoice, a payment): what it is
+    /// called in the report (its number and customer), and the card it names.
+    fn document_row(
+        &self,
+        cells: &[Raw],
+        number: Option<&str>,
+        problems: &mut Vec<FieldProblem>,
+    ) -> (String, Option<CustomerId>) {
+        let code = self.text(cells, "customerCode");
+        let name = self.text(cells, "customerName");
+        let label =
+            format!("{} {}", number.unwrap_or_default(), code.as_deref().or(name.as_deref()).unwrap_or_default())
+                .trim()
+                .to_string();
+        (label, self.customer_named(code.as_deref(), name.as_deref(), problems))
+    }
+
     /// The card a row names by its customer code, else by its exact name.
     fn customer_named(
         &self,
@@ -1046,14 +1063,8 @@ impl<'a> Planner<'a> {
 
     fn plan_invoice(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
         let mut problems = vec![];
-        let code = self.text(cells, "customerCode");
-        let name = self.text(cells, "customerName");
         let number = self.text(cells, "number");
-        let label =
-            format!("{} {}", number.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
-                .trim()
-                .to_string();
-        let customer = self.customer_named(code.as_deref(), name.as_deref(), &mut problems);
+        let (label, customer) = self.document_row(cells, number.as_deref(), &mut problems);
         if number.is_none() {
             self.required("number", &mut problems);
         }
@@ -1094,14 +1105,8 @@ impl<'a> Planner<'a> {
 
     fn plan_payment(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
         let mut problems = vec![];
-        let code = self.text(cells, "customerCode");
-        let name = self.text(cells, "customerName");
         let number = self.text(cells, "number");
-        let label =
-            format!("{} {}", number.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
-                .trim()
-                .to_string();
-        let customer = self.customer_named(code.as_deref(), name.as_deref(), &mut problems);
+        let (label, customer) = self.document_row(cells, number.as_deref(), &mut problems);
         if number.is_none() {
             self.required("number", &mut problems);
         }
@@ -1152,14 +1157,8 @@ impl<'a> Planner<'a> {
 
     fn plan_sale(&mut self, tx: &Transaction<'_>, row: u32, cells: &[Raw]) -> Result<RowPlan> {
         let mut problems = vec![];
-        let code = self.text(cells, "customerCode");
-        let name = self.text(cells, "customerName");
         let document = self.text(cells, "document");
-        let label =
-            format!("{} {}", document.clone().unwrap_or_default(), code.clone().or(name.clone()).unwrap_or_default())
-                .trim()
-                .to_string();
-        let customer = self.customer_named(code.as_deref(), name.as_deref(), &mut problems);
+        let (label, customer) = self.document_row(cells, document.as_deref(), &mut problems);
         let product_code = self.text(cells, "productCode");
         let product = match &product_code {
             None => {

@@ -166,8 +166,11 @@ pub struct Order {
     /// Approved orders: the last day to ship on time, and whether that has passed with goods still lacking.
     pub ship_by: Option<String>,
     pub late: bool,
-    /// What this person may do with it now.
+    /// What this person may do with it now: change and submit it (its
+    /// author, while a draft or returned), withdraw or cancel it, review it,
+    /// release its hold, ship it.
     pub can_edit: bool,
+    pub can_cancel: bool,
     pub can_review: bool,
     pub can_release: bool,
     /// Head office: the order is approved and still lacks something.
@@ -1165,6 +1168,7 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
                 ship_by: None,
                 late: false,
                 can_edit: false,
+                can_cancel: false,
                 can_review: false,
                 can_release: false,
                 can_ship: false,
@@ -1239,8 +1243,13 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
     }
     order.shipments = shipping::shipments(conn, id)?;
     let who = who(viewer, &row);
-    order.can_edit = may_change(who, Some(row.status), "order_line", "quantity", None).is_ok()
-        && matches!(row.status, OrderStatus::Draft | OrderStatus::Returned | OrderStatus::Submitted);
+    // The author's: sales administration changes others' orders by review (`can_review`).
+    order.can_edit = who.is_author
+        && matches!(row.status, OrderStatus::Draft | OrderStatus::Returned)
+        && may_change(who, Some(row.status), "order_line", "quantity", None).is_ok();
+    order.can_cancel = (who.is_author || who.reviews())
+        && row.status != OrderStatus::Cancelled
+        && may_change(who, Some(row.status), "sales_order", "status", Some(OrderStatus::Cancelled)).is_ok();
     order.can_review = who.reviews() && row.status == OrderStatus::Submitted;
     order.can_ship =
         who.reviews() && row.status == OrderStatus::Approved && order.lines.iter().any(|l| l.backorder > 0);

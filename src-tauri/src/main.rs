@@ -19,6 +19,9 @@ use fieldcrm_core::store::BookLock;
 use fieldcrm_core::{ApiError, Book, SystemClock};
 use tauri::Manager;
 
+/// The built UI this binary embeds (see build.rs): a new UI build recompiles the app.
+const _UI_STAMP: &str = env!("FIELDCRM_UI_STAMP");
+
 /// The open book, or why it could not be opened (shown by the UI).
 pub struct AppState {
     pub book: Result<Book, ApiError>,

@@ -90,7 +90,8 @@ await e2e(
     await s.waitFor('[data-testid=order-number]', { text: '待总部编号' });
 
     t.step('the rep closes the order and exports on the Sync page');
-    await s.click(await s.waitFor('.el-drawer__close-btn'));
+    // The order's own drawer (the form's is still fading out).
+    await s.click(await s.waitFor('.order-drawer .el-drawer__close-btn'));
     await openSyncPage(s);
     await useFolder(s, folder);
     await exportChanges(s, folder);

@@ -6,6 +6,24 @@
 
 use std::borrow::Cow;
 
+use crate::error::{FieldProblem, ProblemCode};
+
+/// A free text as a form gives it: trimmed, empty is none, longer than `max`
+/// characters is a problem of `field`.
+pub(crate) fn optional(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    problems: &mut Vec<FieldProblem>,
+) -> Option<String> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if value.chars().count() > max {
+        problems.push(FieldProblem::new(field, ProblemCode::TooLong, format!("at most {max} characters fit")));
+        return None;
+    }
+    Some(value.to_string())
+}
+
 /// Text with full-width digits and letters and ideographic spaces made
 /// ASCII; Chinese punctuation (，。（）) is left as it is.
 pub fn ascii_width(text: &str) -> Cow<'_, str> {

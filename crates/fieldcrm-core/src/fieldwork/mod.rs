@@ -22,12 +22,7 @@ pub const MAX_TEXT: usize = 2000;
 
 /// Trims an optional text; an empty one is none. Too long a text is a problem.
 pub(crate) fn text(field: &str, value: Option<&str>, problems: &mut Vec<FieldProblem>) -> Option<String> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if value.chars().count() > MAX_TEXT {
-        problems.push(FieldProblem::new(field, ProblemCode::TooLong, format!("at most {MAX_TEXT} characters fit")));
-        return None;
-    }
-    Some(value.to_string())
+    crate::text::optional(field, value, MAX_TEXT, problems)
 }
 
 /// Parses a timestamp a form or file gave (RFC 3339, any offset).

@@ -211,8 +211,23 @@ impl Who {
     }
 }
 
+/// May `who` insert this new order (its values as a changeset file carries
+/// them)? It is the author's, a draft or submitted, and carries no review or
+/// release of a hold (`may_change` of its `*`, and its values).
+pub fn may_insert(
+    who: Who,
+    values: &serde_json::Map<String, serde_json::Value>,
+) -> std::result::Result<(), (ProblemCode, &'static str)> {
+    let set = |c: &&str| values.get(*c).is_some_and(|v| !v.is_null());
+    if !who.reviews() && (REVIEW_COLUMNS.iter().any(set) || set(&"hold_released_by")) {
+        return Err((ProblemCode::ReviewByOffice, "only sales administration reviews orders"));
+    }
+    let status = values.get("status").and_then(serde_json::Value::as_str).and_then(|s| s.parse().ok());
+    may_change(who, None, "sales_order", "*", status)
+}
+
 /// Columns only sales administration writes.
-pub const REVIEW_COLUMNS: &[&str] = &["number", "reviewed_by", "reviewed_at", "return_reason"];
+const REVIEW_COLUMNS: &[&str] = &["number", "reviewed_by", "reviewed_at", "return_reason"];
 /// Columns of a hold's release.
 const RELEASE_COLUMNS: &[&str] = &["credit_hold", "hold_released_by", "hold_released_at", "hold_release_reason"];
 
@@ -348,12 +363,7 @@ struct Priced {
 }
 
 fn text(field: &str, value: Option<&str>, problems: &mut Vec<FieldProblem>) -> Option<String> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if value.chars().count() > MAX_TEXT {
-        problems.push(FieldProblem::new(field, ProblemCode::TooLong, format!("at most {MAX_TEXT} characters fit")));
-        return None;
-    }
-    Some(value.to_string())
+    crate::text::optional(field, value, MAX_TEXT, problems)
 }
 
 /// The customer's channel type and grade (what prices depend on).
@@ -1258,7 +1268,8 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
     Ok(order)
 }
 
-/// The lines' products by order (what the merge reads of the orders a file names).
+/// Each order's status and author, of the orders with these ids that the book
+/// has (what head office's merge judges a file's order changes against).
 pub fn statuses(conn: &Connection, ids: &[String]) -> Result<HashMap<String, (OrderStatus, String)>> {
     let mut stmt = conn.prepare_cached("SELECT status, author_id FROM sales_order WHERE id = ?1")?;
     let mut out = HashMap::new();
@@ -1331,6 +1342,33 @@ mod tests {
                 Some(ProblemCode::OrderClosed)
             );
         }
+    }
+
+    #[test]
+    fn a_new_order_in_a_file_carries_no_review_unless_sales_administration_wrote_it() {
+        let values = |extra: serde_json::Value| {
+            let mut v = serde_json::json!({ "status": "submitted", "author_id": "r1" });
+            v.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+            v.as_object().expect("object").clone()
+        };
+        assert_eq!(code(may_insert(REP, &values(serde_json::json!({})))), None);
+        assert_eq!(
+            code(may_insert(REP, &values(serde_json::json!({ "reviewed_by": "r1" })))),
+            Some(ProblemCode::ReviewByOffice)
+        );
+        assert_eq!(
+            code(may_insert(REP, &values(serde_json::json!({ "hold_released_by": "r1" })))),
+            Some(ProblemCode::ReviewByOffice)
+        );
+        assert_eq!(
+            code(may_insert(REP, &values(serde_json::json!({ "status": "approved" })))),
+            Some(ProblemCode::ReviewByOffice)
+        );
+        assert_eq!(code(may_insert(OTHER_REP, &values(serde_json::json!({})))), Some(ProblemCode::NotAuthor));
+        assert_eq!(
+            code(may_insert(OFFICE, &values(serde_json::json!({ "reviewed_by": "boss", "status": "approved" })))),
+            None
+        );
     }
 
     #[test]

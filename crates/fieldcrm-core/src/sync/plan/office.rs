@@ -359,23 +359,15 @@ impl Planner {
             None => order.as_deref().and_then(|o| self.merge.row("sales_order", o)).and_then(|r| r.text("author_id")),
         };
         let who = OrderWho { role: self.view.role, is_author: author == Some(self.view.staff.as_str()) };
-        let new_status = match (table.name, change.c.as_str()) {
-            ("sales_order", "*") => change.v.get("status").and_then(Json::as_str),
-            ("sales_order", "status") => change.v.as_str(),
-            _ => None,
-        }
-        .and_then(|s| s.parse::<OrderStatus>().ok());
-        if table.name == "sales_order" && change.c == "*" && !who.reviews() {
-            let reviewed = order::REVIEW_COLUMNS
-                .iter()
-                .chain(["hold_released_by"].iter())
-                .any(|c| change.v.get(*c).is_some_and(|v| !v.is_null()));
-            if reviewed {
-                return Err(refuse(ProblemCode::ReviewByOffice, "only sales administration reviews orders"));
+        let judged = match (table.name, change.c.as_str(), change.v.as_object()) {
+            ("sales_order", "*", Some(values)) if known.is_none() => order::may_insert(who, values),
+            ("sales_order", "status", _) => {
+                let status = change.v.as_str().and_then(|s| s.parse::<OrderStatus>().ok());
+                order::may_change(who, known.map(|k| k.0), table.name, &change.c, status)
             }
-        }
-        order::may_change(who, known.map(|k| k.0), table.name, &change.c, new_status)
-            .map_err(|(code, message)| refuse(code, message))
+            _ => order::may_change(who, known.map(|k| k.0), table.name, &change.c, None),
+        };
+        judged.map_err(|(code, message)| refuse(code, message))
     }
 
     /// May the sender (a person with a scope and a role) make this change?

@@ -499,10 +499,23 @@ pub enum ReceivablesCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// What customers owe today by how long past due: by part, rep and credit grade.
+    Aging(crate::sales_cmd::PeriodArgs),
+    /// Who owes overdue money today, and who must act (rep, manager, head office).
+    Overdue(crate::sales_cmd::PeriodArgs),
+    /// Invoicing and collection by month: cash, marketing expenses, DSO.
+    Collections(crate::sales_cmd::PeriodArgs),
+    /// Order fill rate and shipping on time of the orders approved in the period.
+    Fulfilment(crate::sales_cmd::PeriodArgs),
 }
 
 pub fn receivables(book: &Book, command: &ReceivablesCommand, json: bool) -> Result<(), ApiError> {
+    use fieldcrm_core::api::sales::AnalysisKind;
     match command {
+        ReceivablesCommand::Aging(p) => crate::sales_cmd::run(book, AnalysisKind::Aging, p, json)?,
+        ReceivablesCommand::Overdue(p) => crate::sales_cmd::run(book, AnalysisKind::Overdue, p, json)?,
+        ReceivablesCommand::Collections(p) => crate::sales_cmd::run(book, AnalysisKind::Collections, p, json)?,
+        ReceivablesCommand::Fulfilment(p) => crate::sales_cmd::run(book, AnalysisKind::Fulfilment, p, json)?,
         ReceivablesCommand::Invoice { customer, number, issued, due, amount } => {
             let new = book.record_invoice(&InvoiceInput {
                 customer_id: *customer,

@@ -299,9 +299,16 @@ fn growth(bp: Option<i32>) -> String {
 
 #[derive(Debug, Args)]
 pub struct AnalyseArgs {
-    /// grades, products, regions, credit, growth or monthly.
+    /// grades, products, regions, credit, growth, monthly, aging, overdue, collections or fulfilment.
     #[arg(value_parser = parse_kind)]
     analysis: AnalysisKind,
+    #[command(flatten)]
+    pub period: PeriodArgs,
+}
+
+/// The period and part of the organisation of an analysis, and its workbook.
+#[derive(Debug, Args)]
+pub struct PeriodArgs {
     /// First day (YYYY-MM-DD); default: twelve months ago.
     #[arg(long)]
     from: Option<String>,
@@ -335,10 +342,35 @@ fn label(l: &GroupLabel) -> String {
 }
 
 pub fn analyse(book: &Book, args: &AnalyseArgs, json: bool) -> Result<(), ApiError> {
+    run(book, args.analysis, &args.period, json)
+}
+
+/// Days past due, with "days".
+fn days(d: Option<u32>) -> String {
+    d.map_or("—".into(), |d| format!("{d} d"))
+}
+
+fn aging_line(name: &str, customers: u32, a: &fieldcrm_core::money::statement::Aging) -> String {
+    format!(
+        "  {:<16} {:>5} {:>16} {:>14} {:>14} {:>14} {:>14} {:>16}",
+        name,
+        customers,
+        yuan(a.not_due),
+        yuan(a.up_to_30),
+        yuan(a.up_to_60),
+        yuan(a.up_to_90),
+        yuan(a.over_90),
+        yuan(a.total())
+    )
+}
+
+/// Runs the analysis `kind` for the period of `args`, prints it (text or
+/// JSON) and writes its workbook when asked.
+pub fn run(book: &Book, kind: AnalysisKind, args: &PeriodArgs, json: bool) -> Result<(), ApiError> {
     let today =
         book.business_time()?.today.parse().map_err(|_| ApiError::internal("the book's today is not a date"))?;
     let q = query(today, args.from.as_deref(), args.to.as_deref(), args.unit.as_deref());
-    match args.analysis {
+    match kind {
         AnalysisKind::Grades => output::show(&book.sales_by_grade(&q)?, json, |a| {
             let mut out = vec![format!(
                 "{} ~ {}, {}: {} yuan from {} customers; {} customers make 80%",
@@ -443,9 +475,99 @@ pub fn analyse(book: &Book, args: &AnalyseArgs, json: bool) -> Result<(), ApiErr
             out.push(format!("total {}", yuan(a.total)));
             out.join("\n")
         }),
+        AnalysisKind::Aging => output::show(&book.receivables_aging(&q)?, json, |a| {
+            let mut out = vec![
+                format!(
+                    "{} on {}: {} yuan owed by {} customers, {} overdue ({}) by {}; credit balances {}",
+                    a.scope.unit_name,
+                    a.on,
+                    yuan(a.total.total()),
+                    a.customers,
+                    yuan(a.total.overdue()),
+                    percent(a.overdue_bp),
+                    a.overdue_customers,
+                    yuan(a.credit_balance)
+                ),
+                format!(
+                    "  {:<16} {:>5} {:>16} {:>14} {:>14} {:>14} {:>14} {:>16}",
+                    "", "cust.", "not due", "1-30 d", "31-60 d", "61-90 d", "> 90 d", "total"
+                ),
+            ];
+            for (title, groups) in [("by part", &a.parts), ("by rep", &a.owners), ("by credit grade", &a.grades)] {
+                out.push(format!("{title}:"));
+                out.extend(groups.iter().map(|g| aging_line(&g.name, g.customers, &g.aging)));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Overdue => output::show(&book.receivables_overdue(&q)?, json, |a| {
+            let mut out = vec![format!("{} customers owe {} yuan overdue on {}", a.count, yuan(a.overdue), a.on)];
+            for s in &a.steps {
+                out.push(format!(
+                    "  {:<8} {:>5} customers {:>16}",
+                    s.escalation.as_str(),
+                    s.customers,
+                    yuan(s.overdue)
+                ));
+            }
+            for c in a.customers.iter().take(50) {
+                out.push(format!(
+                    "  {:<8} {:<28} {:<8} {:>14} {:>5} d  {}",
+                    c.code.as_deref().unwrap_or(""),
+                    c.name,
+                    c.owner_name,
+                    yuan(c.overdue),
+                    c.oldest_days_past_due,
+                    c.escalation.as_str()
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Collections => output::show(&book.receivables_collections(&q)?, json, |a| {
+            let mut out = vec![format!(
+                "{} ~ {}: invoiced {}, paid {} in cash and {} as marketing expenses ({}); owed {} → {}; DSO {}",
+                a.period.from,
+                a.period.to,
+                yuan(a.invoiced),
+                yuan(a.paid_cash),
+                yuan(a.paid_expense),
+                percent(a.expense_bp),
+                yuan(a.opening_balance),
+                yuan(a.balance),
+                days(a.dso_days)
+            )];
+            for m in &a.months {
+                out.push(format!(
+                    "  {} {:>16} {:>16} {:>16} {:>16} {:>8}",
+                    m.month,
+                    yuan(m.invoiced),
+                    yuan(m.paid_cash),
+                    yuan(m.paid_expense),
+                    yuan(m.balance),
+                    days(m.dso_days)
+                ));
+            }
+            out.join("\n")
+        }),
+        AnalysisKind::Fulfilment => output::show(&book.order_fulfilment(&q)?, json, |a| {
+            let line = |name: &str, f: &fieldcrm_core::money::analysis::FulfilmentFigures| {
+                format!(
+                    "  {:<16} {:>5} orders, fill rate {:>6}, on time {:>6} ({} of {}), late and open {}",
+                    name,
+                    f.orders,
+                    percent(f.fill_bp),
+                    percent(f.on_time_bp),
+                    f.on_time,
+                    f.due,
+                    f.late_open
+                )
+            };
+            let mut out = vec![format!("{} ~ {}", a.period.from, a.period.to), line("total", &a.total)];
+            out.extend(a.parts.iter().map(|p| line(&p.name, &p.figures)));
+            out.join("\n")
+        }),
     }
     if let Some(path) = &args.xlsx {
-        let written = book.export_analysis(args.analysis, &q, path)?;
+        let written = book.export_analysis(kind, &q, path)?;
         if !json {
             eprintln!("written to {}", written.display());
         }

@@ -57,6 +57,10 @@ use crate::model::{
     OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
 };
 use crate::model::{HoldReasonKind, OrderStatus, PaymentKind};
+use crate::money::analysis::{
+    AgingGroup, CollectionMonth, CollectionPart, Collections, Escalation, EscalationStep, Fulfilment,
+    FulfilmentFigures, FulfilmentMonth, FulfilmentPart, OverdueCustomer, OverdueList, ReceivablesAging,
+};
 use crate::money::credit::{CreditCheck, HoldReason, LimitSource};
 use crate::money::order::{
     LineFlag, Order, OrderInput, OrderLine, OrderLineInput, OrderNote, OrderQuery, OrderQuote, OrderRow, OrderView,
@@ -325,6 +329,19 @@ pub fn typescript() -> String {
         NegativeGrowth,
         MonthlyRow,
         MonthlySummary,
+        AgingGroup,
+        ReceivablesAging,
+        Escalation,
+        OverdueCustomer,
+        EscalationStep,
+        OverdueList,
+        CollectionMonth,
+        CollectionPart,
+        Collections,
+        FulfilmentFigures,
+        FulfilmentPart,
+        FulfilmentMonth,
+        Fulfilment,
         ExportedList,
         DivisionNode,
         AddressSplit,

@@ -36,6 +36,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0014_shipments.sql"),
     include_str!("schema/0015_import_receivables.sql"),
     include_str!("schema/0016_order_numbers.sql"),
+    include_str!("schema/0017_receivable_open.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

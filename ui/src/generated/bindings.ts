@@ -1444,7 +1444,7 @@ export type ImportProgress = {
  */
 phase: string, done: number, total: number, };
 
-export type AnalysisKind = "grades" | "products" | "regions" | "credit" | "growth" | "monthly";
+export type AnalysisKind = "grades" | "products" | "regions" | "credit" | "growth" | "monthly" | "aging" | "overdue" | "collections" | "fulfilment";
 
 export type AnalysisQuery = { 
 /**
@@ -1546,21 +1546,39 @@ export type CreditSlice = { grade: GroupLabel, customers: number, revenue: numbe
  */
 creditLimit: number | null, paymentTermDays: number | null, settlement: string | null, 
 /**
- * Customers whose busiest month needed more than the limit.
+ * What the grade's customers owe now, and of it what is overdue.
+ */
+balance: number, overdue: number, 
+/**
+ * Customers who owe more than their limit (the busiest month in an
+ * estimate).
  */
 overLimit: number, 
 /**
- * The busiest month's sales against the limit, averaged over the grade's customers.
+ * What they owe against their limit, averaged over the grade's customers.
  */
 averageUseBp: number | null, };
 
-export type CreditCustomer = { customerId: string, name: string, creditGrade: string | null, ownerName: string, revenue: number, peakMonth: number, creditLimit: number, useBp: number, };
+export type CreditCustomer = { customerId: string, name: string, creditGrade: string | null, ownerName: string, revenue: number, peakMonth: number, 
+/**
+ * What the customer owes now (its statement's balance), and of it what is overdue.
+ */
+balance: number, overdue: number, 
+/**
+ * The card's own limit, else its credit grade's.
+ */
+creditLimit: number, useBp: number, };
 
 export type CreditAnalysis = { period: Period, scope: AnalysisScope, totalRevenue: number, grades: Array<CreditSlice>, 
 /**
- * Customers whose busiest month exceeded their grade's limit, highest use first.
+ * Customers who owe more than their limit, highest use first.
  */
-overLimit: Array<CreditCustomer>, overLimitCount: number, };
+overLimit: Array<CreditCustomer>, overLimitCount: number, 
+/**
+ * The book holds no invoices: the busiest month's sales stand in for
+ * what customers owe (what a monthly statement would have asked at once).
+ */
+estimated: boolean, };
 
 export type GrowthRow = { customerId: string, name: string, grade: string | null, ownerId: string, ownerName: string, territoryName: string, current: number, lastYear: number, previous: number, vsLastYearBp: number | null, vsPreviousBp: number | null, };
 
@@ -1604,6 +1622,147 @@ reps: Array<MonthlyRow>, regions: Array<MonthlyRow>, totals: Array<number>, tota
  * Customers who bought in the period, each once (not a sum of months or rows).
  */
 customers: number, };
+
+export type AgingGroup = { 
+/**
+ * An org unit's or a rep's id, or a credit grade's code (None: not set).
+ */
+id: string | null, name: string, nameEn: string, 
+/**
+ * `province`, `region`, `territory` …, `rep` or `grade`.
+ */
+kind: string, 
+/**
+ * It can be drilled into.
+ */
+hasChildren: boolean, 
+/**
+ * Customers who owe something.
+ */
+customers: number, 
+/**
+ * Of them, customers with something overdue.
+ */
+overdueCustomers: number, aging: Aging, 
+/**
+ * Overdue as a share of what is open.
+ */
+overdueBp: number, };
+
+export type ReceivablesAging = { on: string, scope: AnalysisScope, path: Array<GroupLabel>, total: Aging, 
+/**
+ * Payments no invoice took (the customers' credit balances).
+ */
+creditBalance: number, customers: number, overdueCustomers: number, overdueBp: number, 
+/**
+ * By the units right below the unit shown (or its reps).
+ */
+parts: Array<AgingGroup>, 
+/**
+ * By the reps who hold the cards.
+ */
+owners: Array<AgingGroup>, 
+/**
+ * By credit grade.
+ */
+grades: Array<AgingGroup>, };
+
+export type Escalation = "rep" | "manager" | "office";
+
+export type OverdueCustomer = { customerId: string, code: string | null, name: string, phone: string | null, ownerId: string, ownerName: string, territoryName: string, creditGrade: string | null, 
+/**
+ * Everything open, and of it what is overdue.
+ */
+open: number, overdue: number, aging: Aging, oldestDaysPastDue: number, 
+/**
+ * Who must act now.
+ */
+escalation: Escalation, };
+
+export type EscalationStep = { escalation: Escalation, customers: number, overdue: number, };
+
+export type OverdueList = { on: string, scope: AnalysisScope, overdue: number, count: number, steps: Array<EscalationStep>, 
+/**
+ * At most [`MAX_LISTED`] customers (the export has them all).
+ */
+customers: Array<OverdueCustomer>, };
+
+export type CollectionMonth = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, invoiced: number, 
+/**
+ * Payments in cash (现金款) and charged to marketing expenses (费用款).
+ */
+paidCash: number, paidExpense: number, 
+/**
+ * What the customers owed at the month's end (or the period's last day).
+ */
+balance: number, 
+/**
+ * Days sales outstanding: the month-end balance against the month's
+ * invoicing, per day of the month (none when nothing was invoiced).
+ */
+dsoDays: number | null, };
+
+export type CollectionPart = { id: string, name: string, kind: string, hasChildren: boolean, invoiced: number, paidCash: number, paidExpense: number, 
+/**
+ * Marketing expenses as a share of everything paid.
+ */
+expenseBp: number, balance: number, dsoDays: number | null, };
+
+export type Collections = { period: Period, scope: AnalysisScope, path: Array<GroupLabel>, months: Array<CollectionMonth>, parts: Array<CollectionPart>, invoiced: number, paidCash: number, paidExpense: number, expenseBp: number, 
+/**
+ * What the customers owed when the period began and at its end.
+ */
+openingBalance: number, balance: number, 
+/**
+ * Over the whole period.
+ */
+dsoDays: number | null, };
+
+export type FulfilmentFigures = { 
+/**
+ * Orders approved in the period (and not cancelled since).
+ */
+orders: number, 
+/**
+ * Units ordered, shipped, and cancelled as backorders.
+ */
+ordered: number, shipped: number, cancelled: number, 
+/**
+ * Shipped as a share of ordered.
+ */
+fillBp: number, 
+/**
+ * Orders whose time is up (shipped in full, or past their ship-by day),
+ * and of them those shipped in full by the ship-by day.
+ */
+due: number, onTime: number, onTimeBp: number, 
+/**
+ * Orders still lacking something after their ship-by day.
+ */
+lateOpen: number, 
+/**
+ * Orders shipped in full, and their office work days from approval to
+ * the last shipment, in tenths of a day on average.
+ */
+complete: number, averageDaysTenths: number | null, };
+
+export type FulfilmentPart = { id: string, name: string, kind: string, hasChildren: boolean, figures: FulfilmentFigures, };
+
+export type FulfilmentMonth = { 
+/**
+ * `YYYY-MM`.
+ */
+month: string, figures: FulfilmentFigures, };
+
+export type Fulfilment = { period: Period, scope: AnalysisScope, path: Array<GroupLabel>, total: FulfilmentFigures, parts: Array<FulfilmentPart>, 
+/**
+ * By the month of approval.
+ */
+months: Array<FulfilmentMonth>, };
 
 export type ExportedList = { path: string, rows: number, };
 

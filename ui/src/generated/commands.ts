@@ -15,6 +15,7 @@ import type {
   CardSchema,
   CodeEdit,
   CodeList,
+  Collections,
   Compliance,
   ComplianceQuery,
   ConflictResolution,
@@ -37,6 +38,7 @@ import type {
   ExportedList,
   FolderCheck,
   FolderFile,
+  Fulfilment,
   GradeChange,
   GradeComposition,
   GradeHistoryEntry,
@@ -78,6 +80,7 @@ import type {
   OrderRow,
   OrderStatus,
   OrgUnit,
+  OverdueList,
   PaymentInput,
   PeerSummary,
   PlanQuery,
@@ -88,6 +91,7 @@ import type {
   ProductInput,
   Profile,
   Progress,
+  ReceivablesAging,
   RecordEdit,
   RecordKind,
   RecordQuery,
@@ -275,6 +279,10 @@ export interface Commands {
   sales_credit: { args: { query: AnalysisQuery }; result: CreditAnalysis }
   sales_negative_growth: { args: { query: AnalysisQuery }; result: NegativeGrowth }
   sales_monthly: { args: { query: AnalysisQuery }; result: MonthlySummary }
+  receivables_aging: { args: { query: AnalysisQuery }; result: ReceivablesAging }
+  receivables_overdue: { args: { query: AnalysisQuery }; result: OverdueList }
+  receivables_collections: { args: { query: AnalysisQuery }; result: Collections }
+  order_fulfilment: { args: { query: AnalysisQuery }; result: Fulfilment }
   export_analysis: { args: { kind: AnalysisKind; query: AnalysisQuery; path: string }; result: string }
   export_customers: { args: { query: CustomerQuery; path: string }; result: ExportedList }
 }
@@ -405,6 +413,10 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'sales_credit',
   'sales_negative_growth',
   'sales_monthly',
+  'receivables_aging',
+  'receivables_overdue',
+  'receivables_collections',
+  'order_fulfilment',
   'export_analysis',
   'export_customers',
 ]
@@ -956,6 +968,26 @@ export class Api {
 
   salesMonthly(query: AnalysisQuery): Promise<MonthlySummary> {
     return this.run('sales_monthly', { query })
+  }
+
+  /** What customers owe today by how long past due, by part, rep and credit grade. */
+  receivablesAging(query: AnalysisQuery): Promise<ReceivablesAging> {
+    return this.run('receivables_aging', { query })
+  }
+
+  /** Who owes overdue money today, and who must act on it. */
+  receivablesOverdue(query: AnalysisQuery): Promise<OverdueList> {
+    return this.run('receivables_overdue', { query })
+  }
+
+  /** Invoicing and collection by month: cash, marketing expenses, DSO. */
+  receivablesCollections(query: AnalysisQuery): Promise<Collections> {
+    return this.run('receivables_collections', { query })
+  }
+
+  /** Order fill rate and shipping on time for the orders approved in the period. */
+  orderFulfilment(query: AnalysisQuery): Promise<Fulfilment> {
+    return this.run('order_fulfilment', { query })
   }
 
   /** Writes an analysis (xlsx, with its chart) to `path`; returns the path written. */

@@ -50,6 +50,7 @@ use crate::ids::OrderId;
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
 use crate::model::{ImportKind, OrderStatus};
+use crate::money::analysis::{Collections, Fulfilment, OverdueList, ReceivablesAging};
 use crate::money::credit::CreditCheck;
 use crate::money::order::{Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
@@ -426,6 +427,14 @@ commands! { (book, host)
     sales_credit(query: AnalysisQuery) -> CreditAnalysis { book.sales_credit(&query) }
     sales_negative_growth(query: AnalysisQuery) -> NegativeGrowth { book.sales_negative_growth(&query) }
     sales_monthly(query: AnalysisQuery) -> MonthlySummary { book.sales_monthly(&query) }
+    /// What customers owe today by how long past due, by part, rep and credit grade.
+    receivables_aging(query: AnalysisQuery) -> ReceivablesAging { book.receivables_aging(&query) }
+    /// Who owes overdue money today, and who must act on it.
+    receivables_overdue(query: AnalysisQuery) -> OverdueList { book.receivables_overdue(&query) }
+    /// Invoicing and collection by month: cash, marketing expenses, DSO.
+    receivables_collections(query: AnalysisQuery) -> Collections { book.receivables_collections(&query) }
+    /// Order fill rate and shipping on time for the orders approved in the period.
+    order_fulfilment(query: AnalysisQuery) -> Fulfilment { book.order_fulfilment(&query) }
     /// Writes an analysis (xlsx, with its chart) to `path`; returns the path written.
     export_analysis(kind: AnalysisKind, query: AnalysisQuery, path: String) -> String {
         book.export_analysis(kind, &query, Path::new(&path)).map(|p| p.display().to_string())

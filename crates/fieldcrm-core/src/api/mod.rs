@@ -208,11 +208,26 @@ pub struct TagCount {
 /// The domain's steps as the store migrates a book: the search index is
 /// built (schema 2), the sync state made (3), free-text classifications moved
 /// into code lists (4); after any migration the capture triggers follow the
-/// synced tables' columns.
+/// synced tables' columns and the kept open amounts are settled.
 pub const HOOKS: store::Hooks = store::Hooks {
     after: &[(2, search::rebuild_all), (3, crate::changes::capture::init_state), (4, crate::codes::adopt_free_text)],
-    migrated: crate::changes::capture::install_triggers,
+    migrated,
 };
+
+fn migrated(tx: &Transaction<'_>) -> Result<()> {
+    crate::changes::capture::install_triggers(tx)?;
+    crate::money::open::settle(tx)?;
+    Ok(())
+}
+
+/// What every write does before it commits: the data derived from what it
+/// changed is brought up to date ([`crate::money::open::settle`]) and its
+/// changes are sealed for sync.
+pub(crate) fn before_commit(tx: &Transaction<'_>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    crate::money::open::settle(tx)?;
+    crate::changes::capture::seal(tx, now)?;
+    Ok(())
+}
 
 /// The book's connection at `path`, migrated with the domain's [`HOOKS`]
 /// (tools and tests that read the file below the facade).
@@ -276,7 +291,7 @@ fn in_transaction<T>(
 ) -> Result<T> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let out = f(&tx)?;
-    crate::changes::capture::seal(&tx, clock.now())?;
+    before_commit(&tx, clock.now())?;
     tx.commit()?;
     Ok(out)
 }

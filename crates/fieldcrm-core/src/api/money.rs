@@ -6,6 +6,7 @@ use crate::api::{ApiResult, Book};
 use crate::clock::Zone;
 use crate::ids::{CustomerId, OrderId, PriceRuleId};
 use crate::model::{OrderStatus, PaymentKind};
+use crate::money::analysis::{self as receivables_analysis, Collections, Fulfilment, OverdueList, ReceivablesAging};
 use crate::money::credit::{self, CreditCheck};
 use crate::money::order::{self, Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::receivables::{self, InvoiceInput, PaymentInput, PriceRuleInput};
@@ -13,6 +14,7 @@ use crate::money::sheet::{self, Receiver};
 use crate::money::shipping::{self, ShipmentInput};
 use crate::money::statement::{self, Statement};
 use crate::org::Viewer;
+use crate::sales::analysis::{AnalysisQuery, Period, Reach};
 use std::path::{Path, PathBuf};
 
 /// The card's receiving details for a shipping list: its code, and the first
@@ -43,6 +45,52 @@ fn require_customer(conn: &rusqlite::Connection, customer: &str) -> crate::error
 }
 
 impl Book {
+    /// A receivables analysis: the period and part of the organisation
+    /// asked for, and the business day today.
+    fn receivables<T>(
+        &self,
+        query: &AnalysisQuery,
+        f: impl FnOnce(&rusqlite::Connection, &Reach, &Viewer, Period, Zone, chrono::NaiveDate) -> crate::error::Result<T>,
+    ) -> ApiResult<T> {
+        let now = self.clock.now();
+        self.read(|conn| {
+            let period = Period::parse(query)?;
+            let viewer = Viewer::of(conn)?;
+            let reach = Reach::load(conn, &viewer, query.unit_id.as_deref())?;
+            let zone = Zone::of(conn)?;
+            f(conn, &reach, &viewer, period, zone, zone.day(now))
+        })
+    }
+
+    /// What customers owe today by how long past due, by part of the
+    /// organisation, rep and credit grade (the period is not used: what is
+    /// open is today's).
+    pub fn receivables_aging(&self, query: &AnalysisQuery) -> ApiResult<ReceivablesAging> {
+        self.receivables(query, |conn, reach, viewer, _, _, today| {
+            receivables_analysis::aging(conn, reach, viewer, today)
+        })
+    }
+
+    /// Who owes overdue money today, and who must act on it.
+    pub fn receivables_overdue(&self, query: &AnalysisQuery) -> ApiResult<OverdueList> {
+        self.receivables(query, |conn, reach, _, _, _, today| receivables_analysis::overdue(conn, reach, today))
+    }
+
+    /// Invoicing and collection over the period: month by month, cash apart
+    /// from marketing expenses, with days sales outstanding.
+    pub fn receivables_collections(&self, query: &AnalysisQuery) -> ApiResult<Collections> {
+        self.receivables(query, |conn, reach, viewer, period, _, _| {
+            receivables_analysis::collections(conn, reach, viewer, period)
+        })
+    }
+
+    /// How completely and how fast the orders approved in the period went out.
+    pub fn order_fulfilment(&self, query: &AnalysisQuery) -> ApiResult<Fulfilment> {
+        self.receivables(query, |conn, reach, viewer, period, zone, today| {
+            receivables_analysis::fulfilment(conn, reach, viewer, period, zone, today)
+        })
+    }
+
     /// Prices and checks an order as typed, with the customer's credit;
     /// saves nothing (the order form asks this while the rep types).
     pub fn quote_order(&self, input: &OrderInput, order: Option<OrderId>) -> ApiResult<OrderQuote> {

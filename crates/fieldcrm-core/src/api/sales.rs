@@ -36,16 +36,42 @@ pub enum AnalysisKind {
     Credit,
     Growth,
     Monthly,
+    /// Receivables aging by part of the organisation, rep and credit grade.
+    Aging,
+    /// The overdue list, with who must act.
+    Overdue,
+    /// Invoicing and collection by month: cash and expenses, DSO.
+    Collections,
+    /// Order fill rate and shipping lateness.
+    Fulfilment,
 }
 
 impl AnalysisKind {
-    pub const ALL: [AnalysisKind; 6] = [
+    /// The analyses of the sales lines.
+    pub const SALES: [AnalysisKind; 6] = [
         AnalysisKind::Grades,
         AnalysisKind::Products,
         AnalysisKind::Regions,
         AnalysisKind::Credit,
         AnalysisKind::Growth,
         AnalysisKind::Monthly,
+    ];
+
+    /// The analyses of receivables and orders.
+    pub const RECEIVABLES: [AnalysisKind; 4] =
+        [AnalysisKind::Aging, AnalysisKind::Overdue, AnalysisKind::Collections, AnalysisKind::Fulfilment];
+
+    pub const ALL: [AnalysisKind; 10] = [
+        AnalysisKind::Grades,
+        AnalysisKind::Products,
+        AnalysisKind::Regions,
+        AnalysisKind::Credit,
+        AnalysisKind::Growth,
+        AnalysisKind::Monthly,
+        AnalysisKind::Aging,
+        AnalysisKind::Overdue,
+        AnalysisKind::Collections,
+        AnalysisKind::Fulfilment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +82,10 @@ impl AnalysisKind {
             AnalysisKind::Credit => "credit",
             AnalysisKind::Growth => "growth",
             AnalysisKind::Monthly => "monthly",
+            AnalysisKind::Aging => "aging",
+            AnalysisKind::Overdue => "overdue",
+            AnalysisKind::Collections => "collections",
+            AnalysisKind::Fulfilment => "fulfilment",
         }
     }
 }
@@ -228,7 +258,7 @@ impl Book {
             import::write(&tx, &planned, &ctx, progress, cancel)?;
             cancel.check()?;
             import::record_batch(&tx, &planned, &report, &ctx.viewer.staff.to_string(), &crate::clock::timestamp(now))?;
-            crate::changes::capture::seal(&tx, now)?;
+            super::before_commit(&tx, now)?;
             tx.commit()?;
             Ok((report, None))
         };
@@ -271,7 +301,10 @@ impl Book {
     }
 
     pub fn sales_credit(&self, query: &AnalysisQuery) -> ApiResult<CreditAnalysis> {
-        self.analysis(query, |conn, cx, _, period| analysis::credit(conn, cx, period))
+        let now = self.clock.now();
+        self.analysis(query, |conn, cx, _, period| {
+            analysis::credit(conn, cx, period, crate::clock::Zone::of(conn)?.day(now))
+        })
     }
 
     pub fn sales_negative_growth(&self, query: &AnalysisQuery) -> ApiResult<NegativeGrowth> {
@@ -299,6 +332,20 @@ impl Book {
             AnalysisKind::Credit => sales::sheet::credit(&self.sales_credit(query)?, &language, &names),
             AnalysisKind::Growth => sales::sheet::growth(&self.sales_negative_growth(query)?, &language, &names),
             AnalysisKind::Monthly => sales::sheet::monthly(&self.sales_monthly(query)?, &language),
+            AnalysisKind::Aging => crate::money::report::aging(&self.receivables_aging(query)?, &language, &names),
+            AnalysisKind::Overdue => {
+                let all = self.read(|conn| {
+                    let viewer = Viewer::of(conn)?;
+                    let reach = analysis::Reach::load(conn, &viewer, query.unit_id.as_deref())?;
+                    let today = crate::clock::Zone::of(conn)?.day(self.clock.now());
+                    crate::money::analysis::overdue_customers(conn, &reach, today)
+                })?;
+                crate::money::report::overdue(&self.receivables_overdue(query)?, &all, &language, &names)
+            }
+            AnalysisKind::Collections => {
+                crate::money::report::collections(&self.receivables_collections(query)?, &language)
+            }
+            AnalysisKind::Fulfilment => crate::money::report::fulfilment(&self.order_fulfilment(query)?, &language),
         }
         .map_err(|e| self.public(e))?;
         super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;

@@ -436,6 +436,9 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sales_product_key",
     "sales_fact",
     "sales_total",
+    "receivable_open",
+    "receivable_credit",
+    "receivable_dirty",
 ];
 /// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
 pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];

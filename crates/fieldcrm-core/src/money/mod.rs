@@ -5,10 +5,13 @@
 //! Every rule here is the one both the laptop's write path and head office's
 //! merge call, so nothing looks accepted on a laptop and is reverted later.
 
+pub mod analysis;
 pub mod credit;
+pub mod open;
 pub mod order;
 pub mod price;
 pub mod receivables;
+pub mod report;
 pub mod sheet;
 pub mod shipping;
 pub mod statement;

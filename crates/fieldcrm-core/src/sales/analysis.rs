@@ -140,16 +140,32 @@ struct Dim {
     owner: String,
 }
 
-/// What an analysis reads: the customers in scope by their sales key, and the
-/// names of everything it groups by.
+/// What an analysis reads: the customers in scope by their sales key, and
+/// (through [`Reach`]) the names of everything it groups by.
 pub(crate) struct Context {
     /// Indexed by `sales_customer_key.key`; None when out of scope.
     customers: Vec<Option<Dim>>,
     /// The same, as flags (what a scan checks for every figure).
     in_scope: Vec<bool>,
     products: usize,
-    units: HashMap<String, (String, String, Option<String>)>,
-    staff: HashMap<String, (String, String)>,
+    reach: Reach,
+}
+
+impl std::ops::Deref for Context {
+    type Target = Reach;
+    fn deref(&self) -> &Reach {
+        &self.reach
+    }
+}
+
+/// The part of the organisation an analysis covers, and the names of its
+/// units and people: the viewer's part, narrowed to a unit of it.
+pub(crate) struct Reach {
+    pub(crate) units: HashMap<String, (String, String, Option<String>)>,
+    pub(crate) staff: HashMap<String, (String, String)>,
+    narrowed: Option<HashSet<String>>,
+    viewer_units: Option<HashSet<String>>,
+    me: String,
     pub(crate) scope: AnalysisScope,
 }
 
@@ -163,7 +179,7 @@ pub struct AnalysisScope {
     pub owner_only: bool,
 }
 
-impl Context {
+impl Reach {
     pub(crate) fn load(conn: &Connection, viewer: &Viewer, unit: Option<&str>) -> Result<Self> {
         let units: HashMap<String, (String, String, Option<String>)> = conn
             .prepare_cached("SELECT id, name, kind, parent_id FROM org_unit")?
@@ -190,11 +206,141 @@ impl Context {
         };
         let owner_only = viewer.role == StaffRole::Rep;
         let me = viewer.staff.to_string();
-        let allowed = |territory: &str, owner: &str| {
-            (!owner_only || owner == me)
-                && viewer.units.as_ref().is_none_or(|u| owner_only || u.contains(territory))
-                && narrowed.as_ref().is_none_or(|u| u.contains(territory))
+        let unit_id = unit.map(str::to_string).or_else(|| {
+            // The viewer's own unit: the root of what they see.
+            (viewer.role != StaffRole::HeadOffice).then(|| staff.get(&me).map(|s| s.1.clone())).flatten()
+        });
+        let unit_name = match &unit_id {
+            Some(id) => units.get(id).map(|u| u.0.clone()).unwrap_or_default(),
+            None => units.values().find(|u| u.2.is_none()).map(|u| u.0.clone()).unwrap_or_default(),
         };
+        Ok(Self {
+            units,
+            staff,
+            narrowed,
+            viewer_units: viewer.units.clone(),
+            me,
+            scope: AnalysisScope { unit_id, unit_name, owner_only },
+        })
+    }
+
+    /// Is a card of this territory and owner in the analysis?
+    pub(crate) fn allows(&self, territory: &str, owner: &str) -> bool {
+        let owner_only = self.scope.owner_only;
+        (!owner_only || owner == self.me)
+            && self.viewer_units.as_ref().is_none_or(|u| owner_only || u.contains(territory))
+            && self.narrowed.as_ref().is_none_or(|u| u.contains(territory))
+    }
+
+    pub(crate) fn staff_name(&self, id: &str) -> String {
+        self.staff.get(id).map(|s| s.0.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn unit_name(&self, id: &str) -> String {
+        self.units.get(id).map(|u| u.0.clone()).unwrap_or_default()
+    }
+
+    /// The nearest unit of `kind` at or above `unit` (else `unit` itself).
+    pub(crate) fn ancestor_of_kind(&self, unit: &str, kind: &str) -> String {
+        let mut current = Some(unit.to_string());
+        let mut steps = 0;
+        while let Some(id) = current {
+            let Some((_, k, parent)) = self.units.get(&id) else { break };
+            if k == kind {
+                return id;
+            }
+            steps += 1;
+            if steps > 64 {
+                break;
+            }
+            current = parent.clone();
+        }
+        unit.to_string()
+    }
+
+    /// How the analysis splits into parts: the units right below the unit
+    /// shown, or at the bottom of the tree (and for a rep) its reps.
+    pub(crate) fn parts(&self) -> Parts<'_> {
+        let root =
+            self.scope.unit_id.clone().or_else(|| self.units.iter().find(|u| u.1 .2.is_none()).map(|u| u.0.clone()));
+        let root = root.unwrap_or_default();
+        let by_rep = self.scope.owner_only || !self.units.values().any(|u| u.2.as_deref() == Some(root.as_str()));
+        Parts { reach: self, root, by_rep, part_of: HashMap::new() }
+    }
+
+    /// The way down from the viewer's top unit to the unit shown.
+    pub(crate) fn path(&self, viewer: &Viewer, root: &str) -> Vec<GroupLabel> {
+        let top = match viewer.role {
+            StaffRole::HeadOffice => None,
+            _ => self.staff.get(&viewer.staff.to_string()).map(|s| s.1.clone()),
+        };
+        let mut path = vec![];
+        let mut current = Some(root.to_string());
+        while let Some(id) = current {
+            let Some(u) = self.units.get(&id) else { break };
+            path.push(GroupLabel { key: Some(id.clone()), label_zh: u.0.clone(), label_en: u.0.clone() });
+            if top.as_deref() == Some(id.as_str()) || path.len() > 64 {
+                break;
+            }
+            current = u.2.clone();
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// The parts an analysis splits into ([`Reach::parts`]).
+pub(crate) struct Parts<'a> {
+    reach: &'a Reach,
+    pub(crate) root: String,
+    pub(crate) by_rep: bool,
+    part_of: HashMap<String, Option<String>>,
+}
+
+impl Parts<'_> {
+    /// The part a card of this territory and owner falls in (the root for a
+    /// territory outside every part).
+    pub(crate) fn of(&mut self, territory: &str, owner: &str) -> String {
+        if self.by_rep {
+            return owner.to_string();
+        }
+        let (units, root) = (&self.reach.units, &self.root);
+        self.part_of
+            .entry(territory.to_string())
+            .or_insert_with(|| {
+                let mut current = Some(territory.to_string());
+                let mut steps = 0;
+                while let Some(id) = current {
+                    let parent = units.get(&id).and_then(|u| u.2.clone());
+                    if parent.as_deref() == Some(root.as_str()) {
+                        return Some(id);
+                    }
+                    steps += 1;
+                    if steps > 64 {
+                        break;
+                    }
+                    current = parent;
+                }
+                None
+            })
+            .clone()
+            .unwrap_or_else(|| root.clone())
+    }
+
+    /// A part's name and kind (`province`, `region` … or `rep`), and whether
+    /// it can be drilled into.
+    pub(crate) fn describe(&self, id: &str) -> (String, String, bool) {
+        if self.by_rep || !self.reach.units.contains_key(id) {
+            (self.reach.staff_name(id), "rep".to_string(), false)
+        } else {
+            (self.reach.unit_name(id), self.reach.units[id].1.clone(), id != self.root)
+        }
+    }
+}
+
+impl Context {
+    pub(crate) fn load(conn: &Connection, viewer: &Viewer, unit: Option<&str>) -> Result<Self> {
+        let reach = Reach::load(conn, viewer, unit)?;
         let mut customers: Vec<Option<Dim>> = vec![];
         // Through the covering index: the cards' wide rows are never read.
         let mut stmt = conn.prepare_cached(
@@ -205,7 +351,7 @@ impl Context {
         while let Some(r) = rows.next()? {
             let territory = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
             let owner = r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?;
-            if !allowed(territory, owner) {
+            if !reach.allows(territory, owner) {
                 continue;
             }
             let key = usize::try_from(r.get::<_, i64>(0)?).unwrap_or(0);
@@ -222,21 +368,11 @@ impl Context {
             });
         }
         let products: i64 = conn.query_row("SELECT coalesce(max(key), 0) FROM sales_product_key", [], |r| r.get(0))?;
-        let unit_id = unit.map(str::to_string).or_else(|| {
-            // The viewer's own unit: the root of what they see.
-            (viewer.role != StaffRole::HeadOffice).then(|| staff.get(&me).map(|s| s.1.clone())).flatten()
-        });
-        let unit_name = match &unit_id {
-            Some(id) => units.get(id).map(|u| u.0.clone()).unwrap_or_default(),
-            None => units.values().find(|u| u.2.is_none()).map(|u| u.0.clone()).unwrap_or_default(),
-        };
         Ok(Self {
             in_scope: customers.iter().map(Option::is_some).collect(),
             customers,
             products: usize::try_from(products).unwrap_or(0) + 1,
-            units,
-            staff,
-            scope: AnalysisScope { unit_id, unit_name, owner_only },
+            reach,
         })
     }
 
@@ -287,32 +423,6 @@ impl Context {
 
     fn dim(&self, key: usize) -> Option<&Dim> {
         self.customers.get(key).and_then(Option::as_ref)
-    }
-
-    fn staff_name(&self, id: &str) -> String {
-        self.staff.get(id).map(|s| s.0.clone()).unwrap_or_default()
-    }
-
-    fn unit_name(&self, id: &str) -> String {
-        self.units.get(id).map(|u| u.0.clone()).unwrap_or_default()
-    }
-
-    /// The nearest unit of `kind` at or above `unit` (else `unit` itself).
-    fn ancestor_of_kind(&self, unit: &str, kind: &str) -> String {
-        let mut current = Some(unit.to_string());
-        let mut steps = 0;
-        while let Some(id) = current {
-            let Some((_, k, parent)) = self.units.get(&id) else { break };
-            if k == kind {
-                return id;
-            }
-            steps += 1;
-            if steps > 64 {
-                break;
-            }
-            current = parent.clone();
-        }
-        unit.to_string()
     }
 }
 
@@ -645,37 +755,7 @@ pub struct RegionComposition {
 pub(crate) fn by_region(conn: &Connection, cx: &Context, viewer: &Viewer, period: Period) -> Result<RegionComposition> {
     let now = cx.revenue(conn, period)?;
     let before = cx.revenue(conn, period.last_year())?;
-    let root = cx.scope.unit_id.clone().or_else(|| cx.units.iter().find(|u| u.1 .2.is_none()).map(|u| u.0.clone()));
-    let root = root.unwrap_or_default();
-    let children: Vec<&String> = {
-        let mut c: Vec<&String> = cx.units.iter().filter(|u| u.1 .2.as_deref() == Some(&root)).map(|u| u.0).collect();
-        c.sort_by_key(|id| cx.unit_name(id));
-        c
-    };
-    let by_rep = children.is_empty() || cx.scope.owner_only;
-    // Which part each territory falls in.
-    let mut part_of: HashMap<String, Option<String>> = HashMap::new();
-    let mut part = |territory: &str| -> Option<String> {
-        part_of
-            .entry(territory.to_string())
-            .or_insert_with(|| {
-                let mut current = Some(territory.to_string());
-                let mut steps = 0;
-                while let Some(id) = current {
-                    let parent = cx.units.get(&id).and_then(|u| u.2.clone());
-                    if parent.as_deref() == Some(root.as_str()) {
-                        return Some(id);
-                    }
-                    steps += 1;
-                    if steps > 64 {
-                        break;
-                    }
-                    current = parent;
-                }
-                None
-            })
-            .clone()
-    };
+    let mut parts_of = cx.parts();
     let mut sums: HashMap<String, (u32, i64, i64)> = HashMap::new();
     for (key, dim) in cx.customers.iter().enumerate() {
         let Some(dim) = dim else { continue };
@@ -683,8 +763,7 @@ pub(crate) fn by_region(conn: &Connection, cx: &Context, viewer: &Viewer, period
         if a == 0 && b == 0 {
             continue;
         }
-        let id = if by_rep { Some(dim.owner.clone()) } else { part(&dim.territory) };
-        let entry = sums.entry(id.unwrap_or_else(|| root.clone())).or_default();
+        let entry = sums.entry(parts_of.of(&dim.territory, &dim.owner)).or_default();
         entry.0 += u32::from(a != 0);
         entry.1 += a;
         entry.2 += b;
@@ -694,14 +773,10 @@ pub(crate) fn by_region(conn: &Connection, cx: &Context, viewer: &Viewer, period
     let mut parts: Vec<RegionSlice> = sums
         .into_iter()
         .map(|(id, (customers, revenue, last_year))| {
-            let (name, kind) = if by_rep || !cx.units.contains_key(&id) {
-                (cx.staff_name(&id), "rep".to_string())
-            } else {
-                (cx.unit_name(&id), cx.units[&id].1.clone())
-            };
+            // A unit drills down to its units, or at the bottom to its reps.
+            let (name, kind, has_children) = parts_of.describe(&id);
             RegionSlice {
-                // A unit drills down to its units, or at the bottom to its reps.
-                has_children: !by_rep && id != root,
+                has_children,
                 id,
                 name,
                 kind,
@@ -714,22 +789,7 @@ pub(crate) fn by_region(conn: &Connection, cx: &Context, viewer: &Viewer, period
         })
         .collect();
     parts.sort_by(|a, b| b.revenue.cmp(&a.revenue).then_with(|| a.name.cmp(&b.name)));
-    // The way down from the viewer's top unit.
-    let top = match viewer.role {
-        StaffRole::HeadOffice => None,
-        _ => cx.staff.get(&viewer.staff.to_string()).map(|s| s.1.clone()),
-    };
-    let mut path = vec![];
-    let mut current = Some(root.clone());
-    while let Some(id) = current {
-        let Some(u) = cx.units.get(&id) else { break };
-        path.push(GroupLabel { key: Some(id.clone()), label_zh: u.0.clone(), label_en: u.0.clone() });
-        if top.as_deref() == Some(id.as_str()) || path.len() > 64 {
-            break;
-        }
-        current = u.2.clone();
-    }
-    path.reverse();
+    let path = cx.path(viewer, &parts_of.root);
     Ok(RegionComposition {
         period,
         scope: cx.scope.clone(),
@@ -745,6 +805,18 @@ pub(crate) fn by_region(conn: &Connection, cx: &Context, viewer: &Viewer, period
 /// A credit grade's limit (fen), payment term (days) and settlement.
 type Terms = (Option<i64>, Option<u32>, Option<String>);
 
+/// A credit grade's customers as the analysis sums them.
+#[derive(Debug, Clone, Default)]
+struct GradeSum {
+    customers: u32,
+    revenue: i64,
+    balance: i64,
+    overdue: i64,
+    over_limit: u32,
+    use_sum: u64,
+    with_limit: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CreditSlice {
@@ -758,9 +830,15 @@ pub struct CreditSlice {
     pub credit_limit: Option<i64>,
     pub payment_term_days: Option<u32>,
     pub settlement: Option<String>,
-    /// Customers whose busiest month needed more than the limit.
+    /// What the grade's customers owe now, and of it what is overdue.
+    #[ts(type = "number")]
+    pub balance: i64,
+    #[ts(type = "number")]
+    pub overdue: i64,
+    /// Customers who owe more than their limit (the busiest month in an
+    /// estimate).
     pub over_limit: u32,
-    /// The busiest month's sales against the limit, averaged over the grade's customers.
+    /// What they owe against their limit, averaged over the grade's customers.
     pub average_use_bp: Option<u32>,
 }
 
@@ -775,6 +853,12 @@ pub struct CreditCustomer {
     pub revenue: i64,
     #[ts(type = "number")]
     pub peak_month: i64,
+    /// What the customer owes now (its statement's balance), and of it what is overdue.
+    #[ts(type = "number")]
+    pub balance: i64,
+    #[ts(type = "number")]
+    pub overdue: i64,
+    /// The card's own limit, else its credit grade's.
     #[ts(type = "number")]
     pub credit_limit: i64,
     pub use_bp: u32,
@@ -788,12 +872,16 @@ pub struct CreditAnalysis {
     #[ts(type = "number")]
     pub total_revenue: i64,
     pub grades: Vec<CreditSlice>,
-    /// Customers whose busiest month exceeded their grade's limit, highest use first.
+    /// Customers who owe more than their limit, highest use first.
     pub over_limit: Vec<CreditCustomer>,
     pub over_limit_count: u32,
+    /// The book holds no invoices: the busiest month's sales stand in for
+    /// what customers owe (what a monthly statement would have asked at once).
+    pub estimated: bool,
 }
 
-pub(crate) fn credit(conn: &Connection, cx: &Context, period: Period) -> Result<CreditAnalysis> {
+/// `today` (the business day) decides what is overdue.
+pub(crate) fn credit(conn: &Connection, cx: &Context, period: Period, today: NaiveDate) -> Result<CreditAnalysis> {
     // Revenue per customer and per (customer, month): the busiest month is
     // what the customer would have owed at once on a monthly statement.
     let first_month = period.from.year() * 12 + period.from.month0() as i32;
@@ -830,35 +918,100 @@ pub(crate) fn credit(conn: &Connection, cx: &Context, period: Period) -> Result<
         )?
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))))?
         .collect::<rusqlite::Result<_>>()?;
+    // What customers owe now: the kept open amounts (the statements' own
+    // matching) less their credit balances; the card's own limit first.
+    let estimated: bool = !conn.query_row("SELECT EXISTS (SELECT 1 FROM invoice)", [], |r| r.get(0))?;
+    let mut owed: HashMap<String, (i64, i64)> = HashMap::new();
+    if !estimated {
+        let mut stmt = conn.prepare_cached(
+            "SELECT customer_id, sum(open), sum(CASE WHEN due_on < ?1 THEN open ELSE 0 END)
+               FROM receivable_open GROUP BY customer_id",
+        )?;
+        let mut rows = stmt.query([today.to_string()])?;
+        while let Some(r) = rows.next()? {
+            owed.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        }
+        let mut stmt = conn.prepare_cached("SELECT customer_id, amount FROM receivable_credit")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            owed.entry(r.get(0)?).or_default().0 -= r.get::<_, i64>(1)?;
+        }
+    }
+    let own_limits: HashMap<String, i64> = conn
+        .prepare_cached("SELECT customer_id, credit_limit FROM credit_override")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut grades = grade_labels(conn, "credit")?;
-    let mut sums: Vec<(u32, i64, u32, u64, u32)> = vec![(0, 0, 0, 0, 0); grades.len()];
+    let mut sums: Vec<GradeSum> = vec![GradeSum::default(); grades.len()];
     let mut over = vec![];
     let total: i64 = revenue.iter().copied().filter(|r| *r > 0).sum();
+    // The customers with sales in the period or money owed: those without a
+    // sales line ever are read from their cards.
+    let mut credit_customers: Vec<(Dim, i64, i64)> = vec![];
+    let mut seen = HashSet::new();
     for (key, &amount) in revenue.iter().enumerate() {
         let Some(dim) = cx.dim(key) else { continue };
-        if amount == 0 {
-            continue;
+        seen.insert(dim.id.as_str());
+        if amount != 0 || owed.get(&dim.id).is_some_and(|o| o.0 != 0) {
+            credit_customers.push((dim.clone(), amount, peak[key]));
         }
+    }
+    let mut card = conn.prepare_cached(
+        "SELECT grade, channel_type, credit_grade, territory_id, owner_id FROM customer WHERE id = ?1",
+    )?;
+    let mut unsold: Vec<&String> =
+        owed.iter().filter(|(id, o)| o.0 != 0 && !seen.contains(id.as_str())).map(|(id, _)| id).collect();
+    unsold.sort();
+    for id in unsold {
+        let Some(dim) = card
+            .query_row([id], |r| {
+                Ok(Dim {
+                    id: id.clone(),
+                    grade: r.get(0)?,
+                    channel_type: r.get(1)?,
+                    credit_grade: r.get(2)?,
+                    territory: r.get(3)?,
+                    owner: r.get(4)?,
+                })
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        if cx.allows(&dim.territory, &dim.owner) {
+            credit_customers.push((dim, 0, 0));
+        }
+    }
+    for (dim, amount, peak) in &credit_customers {
+        let (amount, peak) = (*amount, *peak);
+        let (balance, overdue) = owed.get(&dim.id).copied().unwrap_or_default();
         let g = group_index(&mut grades, dim.credit_grade.as_deref());
         if sums.len() < grades.len() {
-            sums.resize(grades.len(), (0, 0, 0, 0, 0));
+            sums.resize(grades.len(), GradeSum::default());
         }
-        sums[g].0 += 1;
-        sums[g].1 += amount;
-        let limit = dim.credit_grade.as_ref().and_then(|g| terms.get(g)).and_then(|t| t.0);
+        let sum = &mut sums[g];
+        sum.customers += 1;
+        sum.revenue += amount;
+        sum.balance += balance;
+        sum.overdue += overdue;
+        let grade_limit = dim.credit_grade.as_ref().and_then(|g| terms.get(g)).and_then(|t| t.0);
+        let limit = own_limits.get(&dim.id).copied().or(grade_limit);
+        let used = if estimated { peak } else { balance.max(0) };
         if let Some(limit) = limit.filter(|l| *l > 0) {
-            let use_bp = share_bp(peak[key], limit);
-            sums[g].3 += u64::from(use_bp);
-            sums[g].4 += 1;
-            if peak[key] > limit {
-                sums[g].2 += 1;
+            let use_bp = share_bp(used, limit);
+            sum.use_sum += u64::from(use_bp);
+            sum.with_limit += 1;
+            if used > limit {
+                sum.over_limit += 1;
                 over.push(CreditCustomer {
                     customer_id: dim.id.clone(),
                     name: String::new(),
                     credit_grade: dim.credit_grade.clone(),
                     owner_name: cx.staff_name(&dim.owner),
                     revenue: amount,
-                    peak_month: peak[key],
+                    peak_month: peak,
+                    balance,
+                    overdue,
                     credit_limit: limit,
                     use_bp,
                 });
@@ -875,19 +1028,21 @@ pub(crate) fn credit(conn: &Connection, cx: &Context, period: Period) -> Result<
     let grades = grades
         .into_iter()
         .zip(sums)
-        .filter(|(g, s)| s.0 > 0 || g.key.is_some())
-        .map(|(grade, (customers, revenue, over_limit, use_sum, with_limit))| {
+        .filter(|(g, s)| s.customers > 0 || g.key.is_some())
+        .map(|(grade, s)| {
             let t = grade.key.as_ref().and_then(|k| terms.get(k)).cloned().unwrap_or_default();
             CreditSlice {
                 grade,
-                customers,
-                revenue,
-                share_bp: share_bp(revenue, total),
+                customers: s.customers,
+                revenue: s.revenue,
+                share_bp: share_bp(s.revenue, total),
                 credit_limit: t.0,
                 payment_term_days: t.1,
                 settlement: t.2,
-                over_limit,
-                average_use_bp: (with_limit > 0).then(|| (use_sum / u64::from(with_limit)) as u32),
+                balance: s.balance,
+                overdue: s.overdue,
+                over_limit: s.over_limit,
+                average_use_bp: (s.with_limit > 0).then(|| (s.use_sum / u64::from(s.with_limit)) as u32),
             }
         })
         .collect();
@@ -898,6 +1053,7 @@ pub(crate) fn credit(conn: &Connection, cx: &Context, period: Period) -> Result<
         grades,
         over_limit: over,
         over_limit_count,
+        estimated,
     })
 }
 

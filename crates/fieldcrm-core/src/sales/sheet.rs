@@ -23,8 +23,8 @@ struct Words {
     product: [&'static str; 7],
     line: &'static str,
     region: [&'static str; 7],
-    credit: [&'static str; 8],
-    over: [&'static str; 7],
+    credit: [&'static str; 10],
+    over: [&'static str; 9],
     growth: [&'static str; 10],
     owners: [&'static str; 3],
     monthly: [&'static str; 4],
@@ -72,8 +72,29 @@ const ZH: Words = Words {
     product: ["产品编码", "产品名称", "产品线", "单位", "数量", "销售额（元）", "占比"],
     line: "产品线",
     region: ["区域", "类型", "购买客户数", "销售额（元）", "占比", "去年同期（元）", "同比"],
-    credit: ["信用等级", "客户数", "销售额（元）", "占比", "信用额度（元）", "账期（天）", "结算方式", "超额度客户"],
-    over: ["客户", "信用等级", "负责人", "销售额（元）", "最高月销售（元）", "信用额度（元）", "额度使用"],
+    credit: [
+        "信用等级",
+        "客户数",
+        "销售额（元）",
+        "占比",
+        "信用额度（元）",
+        "账期（天）",
+        "结算方式",
+        "应收余额（元）",
+        "其中逾期（元）",
+        "超额度客户",
+    ],
+    over: [
+        "客户",
+        "信用等级",
+        "负责人",
+        "销售额（元）",
+        "最高月销售（元）",
+        "应收余额（元）",
+        "其中逾期（元）",
+        "信用额度（元）",
+        "额度使用",
+    ],
     growth: [
         "客户",
         "等级",
@@ -149,6 +170,8 @@ const EN: Words = Words {
         "Credit limit (yuan)",
         "Payment term (days)",
         "Settlement",
+        "Owed (yuan)",
+        "Of it overdue (yuan)",
         "Over limit",
     ],
     over: [
@@ -157,6 +180,8 @@ const EN: Words = Words {
         "Owner",
         "Revenue (yuan)",
         "Peak month (yuan)",
+        "Owed (yuan)",
+        "Of it overdue (yuan)",
         "Credit limit (yuan)",
         "Limit use",
     ],
@@ -223,12 +248,12 @@ fn heading(
     Ok(4)
 }
 
-fn sheet<'a>(book: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> {
+pub(crate) fn sheet<'a>(book: &'a mut Workbook, name: &str) -> Result<&'a mut Worksheet> {
     book.add_worksheet().set_name(name).map_err(failed)
 }
 
 /// A chart of one or more series over the rows `first..=last` of `sheet_name`.
-fn chart(
+pub(crate) fn chart(
     kind: ChartType,
     title: &str,
     sheet_name: &str,
@@ -255,7 +280,7 @@ pub struct GradeNames(pub std::collections::HashMap<(String, String), String>);
 
 impl GradeNames {
     /// The label of a grade of `scale` (`customer`, `credit`), or its code.
-    fn of(&self, scale: &str, code: Option<&str>) -> Cell {
+    pub(crate) fn of(&self, scale: &str, code: Option<&str>) -> Cell {
         code.map_or(Cell::Empty, |c| {
             Cell::Text(self.0.get(&(scale.to_string(), c.to_string())).cloned().unwrap_or_else(|| c.to_string()))
         })
@@ -270,16 +295,21 @@ fn labelled(table: &[(&'static str, &'static str)], code: &str) -> String {
 /// A money value axis in the unit its largest value reads best in — yuan,
 /// 万元 or 亿元 — named in its title.
 fn money_axis(chart: &mut Chart, max_fen: i64, w: &Words) {
+    yuan_axis(chart, max_fen, w.amount, w.units);
+}
+
+/// [`money_axis`] with its name and units (yuan, ten thousand, a hundred million) given.
+pub(crate) fn yuan_axis(chart: &mut Chart, max_fen: i64, name: &str, units: [&str; 3]) {
     let yuan = max_fen.unsigned_abs() / 100;
     let (unit, label) = if yuan >= 100_000_000 {
-        (ChartAxisDisplayUnitType::HundredMillions, w.units[2])
+        (ChartAxisDisplayUnitType::HundredMillions, units[2])
     } else if yuan >= 100_000 {
-        (ChartAxisDisplayUnitType::TenThousands, w.units[1])
+        (ChartAxisDisplayUnitType::TenThousands, units[1])
     } else {
-        (ChartAxisDisplayUnitType::None, w.units[0])
+        (ChartAxisDisplayUnitType::None, units[0])
     };
     let axis = chart.y_axis();
-    axis.set_name(&format!("{}（{label}）", w.amount)).set_num_format("#,##0");
+    axis.set_name(&format!("{name}（{label}）")).set_num_format("#,##0");
     if unit != ChartAxisDisplayUnitType::None {
         axis.set_display_unit_type(unit);
     }
@@ -301,7 +331,7 @@ fn print_heading(w: &Words, title: &str, period: &Period, scope: &AnalysisScope)
 
 /// Saves the workbook with each chart on a chart sheet of its own after the
 /// tables: a chart sheet prints as one whole page, never cut by a page break.
-fn save(book: &mut Workbook, charts: Vec<(&str, Chart)>) -> Result<Vec<u8>> {
+pub(crate) fn save(book: &mut Workbook, charts: Vec<(&str, Chart)>) -> Result<Vec<u8>> {
     let several = charts.len() > 1;
     for (i, (prefix, chart)) in charts.into_iter().enumerate() {
         let name = if several { format!("{prefix}{}", i + 1) } else { prefix.to_string() };
@@ -489,7 +519,9 @@ pub fn credit(a: &CreditAnalysis, language: &str, names: &GradeNames) -> Result<
         col(w.credit[4], Kind::Money, 16.0),
         col(w.credit[5], Kind::Integer, 12.0),
         col(w.credit[6], Kind::Text, 16.0),
-        col(w.credit[7], Kind::Integer, 12.0),
+        col(w.credit[7], Kind::Money, 16.0),
+        col(w.credit[8], Kind::Money, 16.0),
+        col(w.credit[9], Kind::Integer, 12.0),
     ];
     let rows = a.grades.iter().map(|g| {
         vec![
@@ -500,13 +532,16 @@ pub fn credit(a: &CreditAnalysis, language: &str, names: &GradeNames) -> Result<
             g.credit_limit.into(),
             g.payment_term_days.into(),
             g.settlement.as_deref().map(|code| labelled(&w.settlements, code)).into(),
+            g.balance.into(),
+            g.overdue.into(),
             g.over_limit.into(),
         ]
     });
     let end = table(s, top, &columns, rows, &f)?;
     if !a.grades.is_empty() {
-        let mut c = chart(ChartType::Column, w.titles[3], name, 0, &[(2, w.credit[2])], (top + 1, end - 1));
-        money_axis(&mut c, a.grades.iter().map(|g| g.revenue).max().unwrap_or(0), w);
+        let mut c =
+            chart(ChartType::Column, w.titles[3], name, 0, &[(2, w.credit[2]), (7, w.credit[7])], (top + 1, end - 1));
+        money_axis(&mut c, a.grades.iter().map(|g| g.revenue.max(g.balance)).max().unwrap_or(0), w);
         charts.push((w.chart, c));
     }
     let s = sheet(&mut book, w.sheets[7])?;
@@ -517,7 +552,9 @@ pub fn credit(a: &CreditAnalysis, language: &str, names: &GradeNames) -> Result<
         col(w.over[3], Kind::Money, 18.0),
         col(w.over[4], Kind::Money, 18.0),
         col(w.over[5], Kind::Money, 16.0),
-        col(w.over[6], Kind::Percent, 10.0),
+        col(w.over[6], Kind::Money, 16.0),
+        col(w.over[7], Kind::Money, 16.0),
+        col(w.over[8], Kind::Percent, 10.0),
     ];
     let rows = a.over_limit.iter().map(|c| {
         vec![
@@ -526,6 +563,8 @@ pub fn credit(a: &CreditAnalysis, language: &str, names: &GradeNames) -> Result<
             (&c.owner_name).into(),
             c.revenue.into(),
             c.peak_month.into(),
+            c.balance.into(),
+            c.overdue.into(),
             c.credit_limit.into(),
             c.use_bp.into(),
         ]

@@ -124,6 +124,15 @@ await e2e(
     await s.waitFor('[data-testid=order-shipments]', { text: 'FH-0001' });
     await s.waitFor('[data-testid=order-line-backorder]', { text: '12' });
     await t.shot('approved');
+
+    t.step("the rep opens 应收账款: the debt that held the order, far overdue, for head office to act on");
+    await s.click(await s.waitFor('.order-drawer .el-drawer__close-btn'));
+    await s.click(await s.waitFor('[data-testid=nav-receivables]'));
+    await s.waitFor('[data-testid=analysis-aging] [data-testid=analysis-summary]', { text: '应收 3,000.00 元' });
+    await s.click(await s.waitFor('[data-testid=receivables-tab-overdue]'));
+    await s.waitFor('[data-testid=overdue-customer]', { text: '寿光惠民母婴店' });
+    await s.waitFor('[data-testid=overdue-step]', { text: '总部处理' });
+    await t.shot('receivables');
   },
   async () => {
     const order = rep('order', 'show', orderId);

@@ -191,6 +191,7 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
                 // Measured by `fieldcrm-bench orders`, on a book with receivables.
                 AnalysisKind::Aging => book.receivables_aging(&query)?.customers as usize,
                 AnalysisKind::Overdue => book.receivables_overdue(&query)?.count as usize,
+                AnalysisKind::Cutoff => book.receivables_cutoff(&query)?.list.count as usize,
                 AnalysisKind::Collections => book.receivables_collections(&query)?.months.len(),
                 AnalysisKind::Fulfilment => book.order_fulfilment(&query)?.total.orders as usize,
             };

@@ -503,6 +503,8 @@ pub enum ReceivablesCommand {
     Aging(crate::sales_cmd::PeriodArgs),
     /// Who owes overdue money today, and who must act (rep, manager, head office).
     Overdue(crate::sales_cmd::PeriodArgs),
+    /// Who still owes what by the month's payment cut-off (the 25th).
+    Cutoff(crate::sales_cmd::PeriodArgs),
     /// Invoicing and collection by month: cash, marketing expenses, DSO.
     Collections(crate::sales_cmd::PeriodArgs),
     /// Order fill rate and shipping on time of the orders approved in the period.
@@ -514,6 +516,7 @@ pub fn receivables(book: &Book, command: &ReceivablesCommand, json: bool) -> Res
     match command {
         ReceivablesCommand::Aging(p) => crate::sales_cmd::run(book, AnalysisKind::Aging, p, json)?,
         ReceivablesCommand::Overdue(p) => crate::sales_cmd::run(book, AnalysisKind::Overdue, p, json)?,
+        ReceivablesCommand::Cutoff(p) => crate::sales_cmd::run(book, AnalysisKind::Cutoff, p, json)?,
         ReceivablesCommand::Collections(p) => crate::sales_cmd::run(book, AnalysisKind::Collections, p, json)?,
         ReceivablesCommand::Fulfilment(p) => crate::sales_cmd::run(book, AnalysisKind::Fulfilment, p, json)?,
         ReceivablesCommand::Invoice { customer, number, issued, due, amount } => {

@@ -364,6 +364,25 @@ fn aging_line(name: &str, customers: u32, a: &fieldcrm_core::money::statement::A
     )
 }
 
+fn overdue_text(a: &fieldcrm_core::money::analysis::OverdueList) -> String {
+    let mut out = vec![format!("{} customers owe {} yuan overdue on {}", a.count, yuan(a.overdue), a.on)];
+    for s in &a.steps {
+        out.push(format!("  {:<8} {:>5} customers {:>16}", s.escalation.as_str(), s.customers, yuan(s.overdue)));
+    }
+    for c in a.customers.iter().take(50) {
+        out.push(format!(
+            "  {:<8} {:<28} {:<8} {:>14} {:>5} d  {}",
+            c.code.as_deref().unwrap_or(""),
+            c.name,
+            c.owner_name,
+            yuan(c.overdue),
+            c.oldest_days_past_due,
+            c.escalation.as_str()
+        ));
+    }
+    out.join("\n")
+}
+
 /// Runs the analysis `kind` for the period of `args`, prints it (text or
 /// JSON) and writes its workbook when asked.
 pub fn run(book: &Book, kind: AnalysisKind, args: &PeriodArgs, json: bool) -> Result<(), ApiError> {
@@ -499,28 +518,9 @@ pub fn run(book: &Book, kind: AnalysisKind, args: &PeriodArgs, json: bool) -> Re
             }
             out.join("\n")
         }),
-        AnalysisKind::Overdue => output::show(&book.receivables_overdue(&q)?, json, |a| {
-            let mut out = vec![format!("{} customers owe {} yuan overdue on {}", a.count, yuan(a.overdue), a.on)];
-            for s in &a.steps {
-                out.push(format!(
-                    "  {:<8} {:>5} customers {:>16}",
-                    s.escalation.as_str(),
-                    s.customers,
-                    yuan(s.overdue)
-                ));
-            }
-            for c in a.customers.iter().take(50) {
-                out.push(format!(
-                    "  {:<8} {:<28} {:<8} {:>14} {:>5} d  {}",
-                    c.code.as_deref().unwrap_or(""),
-                    c.name,
-                    c.owner_name,
-                    yuan(c.overdue),
-                    c.oldest_days_past_due,
-                    c.escalation.as_str()
-                ));
-            }
-            out.join("\n")
+        AnalysisKind::Overdue => output::show(&book.receivables_overdue(&q)?, json, overdue_text),
+        AnalysisKind::Cutoff => output::show(&book.receivables_cutoff(&q)?, json, |c| {
+            format!("owed by the payment cut-off on {} (today {}):\n{}", c.cutoff, c.today, overdue_text(&c.list))
         }),
         AnalysisKind::Collections => output::show(&book.receivables_collections(&q)?, json, |a| {
             let mut out = vec![format!(

@@ -58,8 +58,8 @@ use crate::model::{
 };
 use crate::model::{HoldReasonKind, OrderStatus, PaymentKind};
 use crate::money::analysis::{
-    AgingGroup, CollectionMonth, CollectionPart, Collections, Escalation, EscalationStep, Fulfilment,
-    FulfilmentFigures, FulfilmentMonth, FulfilmentPart, OverdueCustomer, OverdueList, ReceivablesAging,
+    AgingGroup, CollectionMonth, CollectionPart, Collections, Cutoff, Escalation, EscalationStep, Fulfilment,
+    FulfilmentFigures, FulfilmentMonth, FulfilmentPart, MonthEnd, OverdueCustomer, OverdueList, ReceivablesAging,
 };
 use crate::money::credit::{CreditCheck, HoldReason, LimitSource};
 use crate::money::order::{
@@ -335,6 +335,8 @@ pub fn typescript() -> String {
         OverdueCustomer,
         EscalationStep,
         OverdueList,
+        Cutoff,
+        MonthEnd,
         CollectionMonth,
         CollectionPart,
         Collections,

@@ -323,3 +323,37 @@ fn every_receivables_analysis_exports_a_workbook_that_prints_with_its_chart_and_
     let total = range.rows().find(|r| r[0] == Data::String("合计".into())).expect("total row").to_vec();
     assert_eq!(total[7].as_f64(), Some(3_000.0));
 }
+
+#[test]
+fn each_person_sees_the_debts_of_their_step_and_the_month_end_cutoff_on_their_home_page() {
+    let (w, [a, b, c, _]) = receivables_world();
+    w.settle();
+    // Saturday 2026-11-21: the payment cut-off on the 25th is near.
+    w.advance(chrono::Duration::days(19));
+    let debts = |book: &Book| -> Vec<(CustomerId, Escalation)> {
+        let home = book.home().expect("home");
+        assert_eq!(home.debts_count as usize, home.debts.len());
+        home.debts.iter().map(|d| (d.customer_id.parse().expect("id"), d.escalation)).collect()
+    };
+    // 甲 112 days past due (head office's), 乙 51 (past credit B's 30: the manager's), 丙 21 (the rep's).
+    assert_eq!(debts(&w.office.book), [(a, Escalation::Office)]);
+    assert_eq!(debts(&w.manager().book), [(a, Escalation::Office), (b, Escalation::Manager)]);
+    assert_eq!(debts(&w.people[0].book), [(a, Escalation::Office), (c, Escalation::Rep)]);
+    assert_eq!(debts(&w.people[1].book), [(b, Escalation::Manager)]);
+
+    // The cut-off's reminder is shown from the 22nd (three days ahead): nothing yet.
+    assert!(w.office.book.home().expect("home").month_end.is_none());
+    w.advance(chrono::Duration::days(1));
+    // Everything due by the 25th that is still open: 甲's July and November invoices, 乙's, 丙's.
+    let month_end = w.office.book.home().expect("home").month_end.expect("the cut-off is near");
+    assert_eq!((month_end.cutoff.as_str(), month_end.customers, month_end.amount), ("2026-11-25", 3, 3_500 * 100));
+    let rep1 = w.people[1].book.home().expect("home").month_end.expect("reminder");
+    assert_eq!((rep1.customers, rep1.amount), (1, 900 * 100), "a rep counts their own customers");
+    let cutoff = w.office.book.receivables_cutoff(&query("2026-11-01", "2026-11-22", None)).expect("cutoff");
+    assert_eq!((cutoff.cutoff.as_str(), cutoff.list.count, cutoff.list.overdue), ("2026-11-25", 3, 3_500 * 100));
+    // After the 25th the next cut-off is December's, and the reminder is gone.
+    w.advance(chrono::Duration::days(4));
+    assert!(w.office.book.home().expect("home").month_end.is_none());
+    let next = w.office.book.receivables_cutoff(&query("2026-11-01", "2026-11-26", None)).expect("cutoff");
+    assert_eq!(next.cutoff, "2026-12-25");
+}

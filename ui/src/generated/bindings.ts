@@ -1003,7 +1003,17 @@ urgentUnread: Array<ReportLine>,
 /**
  * Managers: the team's reports not yet read.
  */
-unreadReports: number, };
+unreadReports: number, 
+/**
+ * The overdue debts this person must act on (a rep: their customers'; a
+ * manager: from the manager's step of the escalation; head office: from
+ * its own), most urgent first, at most [`HOME_DEBTS`].
+ */
+debts: Array<OverdueCustomer>, debtsCount: number, debtsOverdue: number, 
+/**
+ * While the payment cut-off's reminder is shown: what is still owed by then.
+ */
+monthEnd: MonthEnd | null, };
 
 export type ProductId = string;
 
@@ -1444,7 +1454,7 @@ export type ImportProgress = {
  */
 phase: string, done: number, total: number, };
 
-export type AnalysisKind = "grades" | "products" | "regions" | "credit" | "growth" | "monthly" | "aging" | "overdue" | "collections" | "fulfilment";
+export type AnalysisKind = "grades" | "products" | "regions" | "credit" | "growth" | "monthly" | "aging" | "overdue" | "collections" | "fulfilment" | "cutoff";
 
 export type AnalysisQuery = { 
 /**
@@ -1686,6 +1696,14 @@ export type OverdueList = { on: string, scope: AnalysisScope, overdue: number, c
  * At most [`MAX_LISTED`] customers (the export has them all).
  */
 customers: Array<OverdueCustomer>, };
+
+export type Cutoff = { today: string, cutoff: string, list: OverdueList, };
+
+export type MonthEnd = { cutoff: string, 
+/**
+ * Customers (of the viewer's part) with money due by the cut-off still open, and how much.
+ */
+customers: number, amount: number, };
 
 export type CollectionMonth = { 
 /**

@@ -26,6 +26,7 @@ import type {
   CustomerPage,
   CustomerQuery,
   CustomerSalesLine,
+  Cutoff,
   DemoOptions,
   DemoProgress,
   DemoSummary,
@@ -281,6 +282,7 @@ export interface Commands {
   sales_monthly: { args: { query: AnalysisQuery }; result: MonthlySummary }
   receivables_aging: { args: { query: AnalysisQuery }; result: ReceivablesAging }
   receivables_overdue: { args: { query: AnalysisQuery }; result: OverdueList }
+  receivables_cutoff: { args: { query: AnalysisQuery }; result: Cutoff }
   receivables_collections: { args: { query: AnalysisQuery }; result: Collections }
   order_fulfilment: { args: { query: AnalysisQuery }; result: Fulfilment }
   export_analysis: { args: { kind: AnalysisKind; query: AnalysisQuery; path: string }; result: string }
@@ -415,6 +417,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'sales_monthly',
   'receivables_aging',
   'receivables_overdue',
+  'receivables_cutoff',
   'receivables_collections',
   'order_fulfilment',
   'export_analysis',
@@ -978,6 +981,11 @@ export class Api {
   /** Who owes overdue money today, and who must act on it. */
   receivablesOverdue(query: AnalysisQuery): Promise<OverdueList> {
     return this.run('receivables_overdue', { query })
+  }
+
+  /** Who still owes what by the next payment cut-off (the 25th). */
+  receivablesCutoff(query: AnalysisQuery): Promise<Cutoff> {
+    return this.run('receivables_cutoff', { query })
   }
 
   /** Invoicing and collection by month: cash, marketing expenses, DSO. */

@@ -6,6 +6,7 @@ import fieldwork from './fieldwork.en'
 import sales from './sales.en'
 import settings from './settings.en'
 import orders from './orders.en'
+import receivables from './receivables.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -45,6 +46,7 @@ const en: Messages<typeof zhCN> = {
   fieldwork,
   sales,
   orders: orders.orders,
+  receivables: receivables.receivables,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -73,6 +75,7 @@ const en: Messages<typeof zhCN> = {
     ...fieldwork.nav,
     ...sales.nav,
     ...orders.nav,
+    ...receivables.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',

@@ -5,6 +5,7 @@ import fieldwork from './fieldwork.zh-CN'
 import sales from './sales.zh-CN'
 import settings from './settings.zh-CN'
 import orders from './orders.zh-CN'
+import receivables from './receivables.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
 const refusals = {
@@ -42,6 +43,7 @@ export default {
   fieldwork,
   sales,
   orders: orders.orders,
+  receivables: receivables.receivables,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -70,6 +72,7 @@ export default {
     ...fieldwork.nav,
     ...sales.nav,
     ...orders.nav,
+    ...receivables.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',

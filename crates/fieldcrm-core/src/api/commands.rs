@@ -50,7 +50,7 @@ use crate::ids::OrderId;
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
 use crate::model::{ImportKind, OrderStatus};
-use crate::money::analysis::{Collections, Fulfilment, OverdueList, ReceivablesAging};
+use crate::money::analysis::{Collections, Cutoff, Fulfilment, OverdueList, ReceivablesAging};
 use crate::money::credit::CreditCheck;
 use crate::money::order::{Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
@@ -431,6 +431,8 @@ commands! { (book, host)
     receivables_aging(query: AnalysisQuery) -> ReceivablesAging { book.receivables_aging(&query) }
     /// Who owes overdue money today, and who must act on it.
     receivables_overdue(query: AnalysisQuery) -> OverdueList { book.receivables_overdue(&query) }
+    /// Who still owes what by the next payment cut-off (the 25th).
+    receivables_cutoff(query: AnalysisQuery) -> Cutoff { book.receivables_cutoff(&query) }
     /// Invoicing and collection by month: cash, marketing expenses, DSO.
     receivables_collections(query: AnalysisQuery) -> Collections { book.receivables_collections(&query) }
     /// Order fill rate and shipping on time for the orders approved in the period.

@@ -53,7 +53,19 @@ pub struct Home {
     pub urgent_unread: Vec<ReportLine>,
     /// Managers: the team's reports not yet read.
     pub unread_reports: u32,
+    /// The overdue debts this person must act on (a rep: their customers'; a
+    /// manager: from the manager's step of the escalation; head office: from
+    /// its own), most urgent first, at most [`HOME_DEBTS`].
+    pub debts: Vec<crate::money::analysis::OverdueCustomer>,
+    pub debts_count: u32,
+    #[ts(type = "number")]
+    pub debts_overdue: i64,
+    /// While the payment cut-off's reminder is shown: what is still owed by then.
+    pub month_end: Option<crate::money::analysis::MonthEnd>,
 }
+
+/// Debts the home page lists at most (the 应收账款 page has them all).
+pub const HOME_DEBTS: usize = 10;
 
 fn require_office(viewer: &Viewer, what: &str) -> Result<()> {
     if viewer.role == StaffRole::HeadOffice {
@@ -253,9 +265,17 @@ impl Book {
                 let count = unread.len() as u32;
                 (unread.into_iter().filter(|r| r.kind == ReportKind::Urgent).collect(), count)
             };
+            let reminders = calendar::due(conn, viewer.role, today)?;
+            let mut debts = crate::money::analysis::debts_to_act(conn, &viewer, today)?;
+            let (debts_count, debts_overdue) = (debts.len() as u32, debts.iter().map(|d| d.overdue).sum());
+            debts.truncate(HOME_DEBTS);
             Ok(Home {
+                debts,
+                debts_count,
+                debts_overdue,
+                month_end: crate::money::analysis::month_end(conn, &viewer, today, &reminders)?,
                 today: today.to_string(),
-                reminders: calendar::due(conn, viewer.role, today)?,
+                reminders,
                 tasks,
                 overdue_tasks,
                 visits_today,

@@ -6,7 +6,9 @@ use crate::api::{ApiResult, Book};
 use crate::clock::Zone;
 use crate::ids::{CustomerId, OrderId, PriceRuleId};
 use crate::model::{OrderStatus, PaymentKind};
-use crate::money::analysis::{self as receivables_analysis, Collections, Fulfilment, OverdueList, ReceivablesAging};
+use crate::money::analysis::{
+    self as receivables_analysis, Collections, Cutoff, Fulfilment, OverdueList, ReceivablesAging,
+};
 use crate::money::credit::{self, CreditCheck};
 use crate::money::order::{self, Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::receivables::{self, InvoiceInput, PaymentInput, PriceRuleInput};
@@ -74,6 +76,11 @@ impl Book {
     /// Who owes overdue money today, and who must act on it.
     pub fn receivables_overdue(&self, query: &AnalysisQuery) -> ApiResult<OverdueList> {
         self.receivables(query, |conn, reach, _, _, _, today| receivables_analysis::overdue(conn, reach, today))
+    }
+
+    /// Who still owes what by the next payment cut-off (the 25th).
+    pub fn receivables_cutoff(&self, query: &AnalysisQuery) -> ApiResult<Cutoff> {
+        self.receivables(query, |conn, reach, _, _, _, today| receivables_analysis::cutoff(conn, reach, today))
     }
 
     /// Invoicing and collection over the period: month by month, cash apart

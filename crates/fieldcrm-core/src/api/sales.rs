@@ -44,6 +44,8 @@ pub enum AnalysisKind {
     Collections,
     /// Order fill rate and shipping lateness.
     Fulfilment,
+    /// Who still owes what by the month's payment cut-off (the 25th).
+    Cutoff,
 }
 
 impl AnalysisKind {
@@ -58,10 +60,15 @@ impl AnalysisKind {
     ];
 
     /// The analyses of receivables and orders.
-    pub const RECEIVABLES: [AnalysisKind; 4] =
-        [AnalysisKind::Aging, AnalysisKind::Overdue, AnalysisKind::Collections, AnalysisKind::Fulfilment];
+    pub const RECEIVABLES: [AnalysisKind; 5] = [
+        AnalysisKind::Aging,
+        AnalysisKind::Overdue,
+        AnalysisKind::Cutoff,
+        AnalysisKind::Collections,
+        AnalysisKind::Fulfilment,
+    ];
 
-    pub const ALL: [AnalysisKind; 10] = [
+    pub const ALL: [AnalysisKind; 11] = [
         AnalysisKind::Grades,
         AnalysisKind::Products,
         AnalysisKind::Regions,
@@ -72,6 +79,7 @@ impl AnalysisKind {
         AnalysisKind::Overdue,
         AnalysisKind::Collections,
         AnalysisKind::Fulfilment,
+        AnalysisKind::Cutoff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +94,7 @@ impl AnalysisKind {
             AnalysisKind::Overdue => "overdue",
             AnalysisKind::Collections => "collections",
             AnalysisKind::Fulfilment => "fulfilment",
+            AnalysisKind::Cutoff => "cutoff",
         }
     }
 }
@@ -333,14 +342,22 @@ impl Book {
             AnalysisKind::Growth => sales::sheet::growth(&self.sales_negative_growth(query)?, &language, &names),
             AnalysisKind::Monthly => sales::sheet::monthly(&self.sales_monthly(query)?, &language),
             AnalysisKind::Aging => crate::money::report::aging(&self.receivables_aging(query)?, &language, &names),
-            AnalysisKind::Overdue => {
-                let all = self.read(|conn| {
+            AnalysisKind::Overdue | AnalysisKind::Cutoff => {
+                let cutoff = kind == AnalysisKind::Cutoff;
+                let now = self.clock.now();
+                let (list, all) = self.read(|conn| {
                     let viewer = Viewer::of(conn)?;
                     let reach = analysis::Reach::load(conn, &viewer, query.unit_id.as_deref())?;
-                    let today = crate::clock::Zone::of(conn)?.day(self.clock.now());
-                    crate::money::analysis::overdue_customers(conn, &reach, today)
+                    let today = crate::clock::Zone::of(conn)?.day(now);
+                    if cutoff {
+                        let list = crate::money::analysis::cutoff(conn, &reach, today)?.list;
+                        Ok((list, crate::money::analysis::cutoff_customers(conn, &reach, today)?.1))
+                    } else {
+                        let list = crate::money::analysis::overdue(conn, &reach, today)?;
+                        Ok((list, crate::money::analysis::overdue_customers(conn, &reach, today)?))
+                    }
                 })?;
-                crate::money::report::overdue(&self.receivables_overdue(query)?, &all, &language, &names)
+                crate::money::report::overdue(&list, &all, &language, &names, cutoff)
             }
             AnalysisKind::Collections => {
                 crate::money::report::collections(&self.receivables_collections(query)?, &language)

@@ -67,7 +67,6 @@ pub fn escalation(days: u32, manager_after: u32, office_after: u32) -> Option<Es
 struct Holder {
     territory: String,
     owner: String,
-    credit_grade: Option<String>,
 }
 
 /// The cards in the analysis, by id (one pass of the covering index).
@@ -80,51 +79,85 @@ fn holders(conn: &Connection, reach: &Reach) -> Result<HashMap<String, Holder>> 
         let territory = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
         let owner = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
         if reach.allows(territory, owner) {
-            out.insert(
-                r.get(0)?,
-                Holder { territory: territory.to_string(), owner: owner.to_string(), credit_grade: r.get(3)? },
-            );
+            out.insert(r.get(0)?, Holder { territory: territory.to_string(), owner: owner.to_string() });
         }
     }
     Ok(out)
 }
 
-/// Each customer's open amounts on `on`, by bucket, and their oldest due day
-/// among what is overdue.
-fn open_by_customer(conn: &Connection, on: NaiveDate) -> Result<Vec<(String, Aging, Option<NaiveDate>)>> {
-    let back = |days: i64| (on - chrono::Duration::days(days)).to_string();
-    let mut stmt = conn.prepare_cached(
-        "SELECT customer_id,
-                sum(CASE WHEN due_on >= ?1 THEN open ELSE 0 END),
-                sum(CASE WHEN due_on < ?1 AND due_on >= ?2 THEN open ELSE 0 END),
-                sum(CASE WHEN due_on < ?2 AND due_on >= ?3 THEN open ELSE 0 END),
-                sum(CASE WHEN due_on < ?3 AND due_on >= ?4 THEN open ELSE 0 END),
-                sum(CASE WHEN due_on < ?4 THEN open ELSE 0 END),
-                min(CASE WHEN due_on < ?1 THEN due_on END)
-           FROM receivable_open INDEXED BY receivable_open_customer GROUP BY customer_id",
-    )?;
-    let rows = stmt.query_map(rusqlite::params![on.to_string(), back(30), back(60), back(90)], |r| {
-        let oldest: Option<String> = r.get(6)?;
-        Ok((
-            r.get(0)?,
-            Aging {
-                not_due: r.get(1)?,
-                up_to_30: r.get(2)?,
-                up_to_60: r.get(3)?,
-                up_to_90: r.get(4)?,
-                over_90: r.get(5)?,
-            },
-            oldest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+/// One card's open amounts on a day, as [`each_open`] gives them.
+struct Open<'a> {
+    customer: &'a str,
+    territory: &'a str,
+    owner: &'a str,
+    credit_grade: Option<&'a str>,
+    aging: Aging,
+    /// The oldest due day among what is overdue.
+    oldest: Option<NaiveDate>,
 }
 
-fn credit_balances(conn: &Connection) -> Result<HashMap<String, i64>> {
-    Ok(conn
-        .prepare_cached("SELECT customer_id, amount FROM receivable_credit")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?)
+/// Calls `f` for every customer in `reach` with something open, with its
+/// open amounts on `on` by bucket: one pass of the kept open amounts' covering
+/// index, each customer's card read from the cards' covering index.
+fn each_open(conn: &Connection, reach: &Reach, on: NaiveDate, mut f: impl FnMut(Open<'_>)) -> Result<()> {
+    let back = |days: i64| (on - chrono::Duration::days(days)).to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.customer_id, c.territory_id, c.owner_id, c.credit_grade, o.a, o.b, o.c, o.d, o.e, o.oldest
+           FROM (SELECT customer_id,
+                        sum(CASE WHEN due_on >= ?1 THEN open ELSE 0 END) AS a,
+                        sum(CASE WHEN due_on < ?1 AND due_on >= ?2 THEN open ELSE 0 END) AS b,
+                        sum(CASE WHEN due_on < ?2 AND due_on >= ?3 THEN open ELSE 0 END) AS c,
+                        sum(CASE WHEN due_on < ?3 AND due_on >= ?4 THEN open ELSE 0 END) AS d,
+                        sum(CASE WHEN due_on < ?4 THEN open ELSE 0 END) AS e,
+                        min(CASE WHEN due_on < ?1 THEN due_on END) AS oldest
+                   FROM receivable_open INDEXED BY receivable_open_customer GROUP BY customer_id) o
+           JOIN customer c INDEXED BY customer_analysis ON c.id = o.customer_id",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![on.to_string(), back(30), back(60), back(90)])?;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str().map_err(rusqlite::Error::from));
+        let (territory, owner) = (text(1)?, text(2)?);
+        if !reach.allows(territory, owner) {
+            continue;
+        }
+        f(Open {
+            customer: text(0)?,
+            territory,
+            owner,
+            credit_grade: r.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?,
+            aging: Aging {
+                not_due: r.get(4)?,
+                up_to_30: r.get(5)?,
+                up_to_60: r.get(6)?,
+                up_to_90: r.get(7)?,
+                over_90: r.get(8)?,
+            },
+            oldest: r
+                .get_ref(9)?
+                .as_str_or_null()
+                .ok()
+                .flatten()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+        });
+    }
+    Ok(())
+}
+
+/// What the customers in `reach` have paid ahead (their credit balances).
+fn credit_balance(conn: &Connection, reach: &Reach) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.amount, c.territory_id, c.owner_id
+           FROM receivable_credit r JOIN customer c INDEXED BY customer_analysis ON c.id = r.customer_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut sum = 0;
+    while let Some(r) = rows.next()? {
+        let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str().map_err(rusqlite::Error::from));
+        if reach.allows(text(1)?, text(2)?) {
+            sum += r.get::<_, i64>(0)?;
+        }
+    }
+    Ok(sum)
 }
 
 /// The credit grades' labels and escalation days.
@@ -226,25 +259,28 @@ fn by_size(groups: &mut [AgingGroup]) {
 }
 
 pub(crate) fn aging(conn: &Connection, reach: &Reach, viewer: &Viewer, on: NaiveDate) -> Result<ReceivablesAging> {
-    let holders = holders(conn, reach)?;
-    let open = open_by_customer(conn, on)?;
-    let credit = credit_balances(conn)?;
     let mut parts_of = reach.parts();
     let mut parts: HashMap<String, Sum> = HashMap::new();
     let mut owners: HashMap<String, Sum> = HashMap::new();
     let mut by_grade: HashMap<Option<String>, Sum> = HashMap::new();
     let mut total = Sum::default();
-    for (customer, a, _) in &open {
-        let Some(h) = holders.get(customer) else { continue };
+    each_open(conn, reach, on, |o| {
+        let a = &o.aging;
         if a.total() == 0 {
-            continue;
+            return;
         }
         total.add(a);
-        parts.entry(parts_of.of(&h.territory, &h.owner)).or_default().add(a);
-        owners.entry(h.owner.clone()).or_default().add(a);
-        by_grade.entry(h.credit_grade.clone()).or_default().add(a);
-    }
-    let credit_balance = credit.iter().filter(|(c, _)| holders.contains_key(*c)).map(|(_, a)| a).sum();
+        parts.entry(parts_of.of(o.territory, o.owner)).or_default().add(a);
+        match owners.get_mut(o.owner) {
+            Some(s) => s.add(a),
+            None => owners.entry(o.owner.to_string()).or_default().add(a),
+        }
+        match by_grade.get_mut(&o.credit_grade.map(str::to_string)) {
+            Some(s) => s.add(a),
+            None => by_grade.entry(o.credit_grade.map(str::to_string)).or_default().add(a),
+        }
+    })?;
+    let credit_balance = credit_balance(conn, reach)?;
     let mut part_rows: Vec<AgingGroup> = parts
         .into_iter()
         .map(|(id, s)| {
@@ -345,39 +381,34 @@ pub struct OverdueList {
 /// Every customer in scope with money overdue on `on`, longest overdue
 /// first (the whole list; [`overdue`] cuts it for the screen).
 pub(crate) fn overdue_customers(conn: &Connection, reach: &Reach, on: NaiveDate) -> Result<Vec<OverdueCustomer>> {
-    let holders = holders(conn, reach)?;
     let thresholds: HashMap<String, (u32, u32)> =
         grades(conn)?.into_iter().filter_map(|(l, m, o)| l.key.map(|k| (k, (m, o)))).collect();
     let mut out = vec![];
-    for (customer, aging, oldest) in open_by_customer(conn, on)? {
-        let (Some(h), Some(oldest)) = (holders.get(&customer), oldest) else { continue };
-        if aging.overdue() == 0 {
-            continue;
+    each_open(conn, reach, on, |o| {
+        let Some(oldest) = o.oldest else { return };
+        if o.aging.overdue() == 0 {
+            return;
         }
         let days = u32::try_from((on - oldest).num_days()).unwrap_or(0);
-        let (manager, office) = h
-            .credit_grade
-            .as_ref()
-            .and_then(|g| thresholds.get(g))
-            .copied()
-            .unwrap_or((MANAGER_AFTER_DAYS, OFFICE_AFTER_DAYS));
-        let Some(step) = escalation(days, manager, office) else { continue };
+        let (manager, office) =
+            o.credit_grade.and_then(|g| thresholds.get(g)).copied().unwrap_or((MANAGER_AFTER_DAYS, OFFICE_AFTER_DAYS));
+        let Some(step) = escalation(days, manager, office) else { return };
         out.push(OverdueCustomer {
-            customer_id: customer,
+            customer_id: o.customer.to_string(),
             code: None,
             name: String::new(),
             phone: None,
-            owner_name: reach.staff_name(&h.owner),
-            owner_id: h.owner.clone(),
-            territory_name: reach.unit_name(&h.territory),
-            credit_grade: h.credit_grade.clone(),
-            open: aging.total(),
-            overdue: aging.overdue(),
-            aging,
+            owner_name: reach.staff_name(o.owner),
+            owner_id: o.owner.to_string(),
+            territory_name: reach.unit_name(o.territory),
+            credit_grade: o.credit_grade.map(str::to_string),
+            open: o.aging.total(),
+            overdue: o.aging.overdue(),
+            aging: o.aging,
             oldest_days_past_due: days,
             escalation: step,
         });
-    }
+    })?;
     out.sort_by(|a, b| {
         b.escalation
             .cmp(&a.escalation)
@@ -393,7 +424,11 @@ pub(crate) fn overdue_customers(conn: &Connection, reach: &Reach, on: NaiveDate)
 }
 
 pub(crate) fn overdue(conn: &Connection, reach: &Reach, on: NaiveDate) -> Result<OverdueList> {
-    let mut customers = overdue_customers(conn, reach, on)?;
+    Ok(listed(overdue_customers(conn, reach, on)?, reach, on))
+}
+
+/// The list of these customers: the steps' sums and the first [`MAX_LISTED`].
+fn listed(mut customers: Vec<OverdueCustomer>, reach: &Reach, on: NaiveDate) -> OverdueList {
     let steps = Escalation::ALL
         .into_iter()
         .rev()
@@ -409,7 +444,119 @@ pub(crate) fn overdue(conn: &Connection, reach: &Reach, on: NaiveDate) -> Result
     let overdue = customers.iter().map(|c| c.overdue).sum();
     let count = customers.len() as u32;
     customers.truncate(MAX_LISTED);
-    Ok(OverdueList { on: on.to_string(), scope: reach.scope.clone(), overdue, count, steps, customers })
+    OverdueList { on: on.to_string(), scope: reach.scope.clone(), overdue, count, steps, customers }
+}
+
+/// The lowest step of the escalation a person acts on: a rep on every debt
+/// of their customers, a manager from the manager's step, head office from its own.
+pub fn acts_from(role: crate::model::StaffRole) -> Escalation {
+    match role {
+        crate::model::StaffRole::Rep => Escalation::Rep,
+        crate::model::StaffRole::HeadOffice => Escalation::Office,
+        _ => Escalation::Manager,
+    }
+}
+
+/// The debts `viewer` must act on today (their part of the organisation, from
+/// their step of the escalation up), most urgent first.
+pub(crate) fn debts_to_act(conn: &Connection, viewer: &Viewer, today: NaiveDate) -> Result<Vec<OverdueCustomer>> {
+    let reach = Reach::load(conn, viewer, None)?;
+    let from = acts_from(viewer.role);
+    Ok(overdue_customers(conn, &reach, today)?.into_iter().filter(|c| c.escalation >= from).collect())
+}
+
+// -------------------------------------------------------------- month end
+
+/// The payment cut-off of seed 002 (每月25日为截账期): head office's
+/// `payment_cutoff` reminder says the day (25 unless it changed it); the
+/// distributors' stock reports of the 18th–20th are its `inventory_reports`
+/// reminder ([`crate::fieldwork::calendar`]).
+pub const PAYMENT_CUTOFF: u32 = 25;
+pub const CUTOFF_REMINDER: &str = "payment_cutoff";
+
+/// The cut-off's day of the month as head office set it.
+fn cutoff_day(conn: &Connection) -> Result<u32> {
+    let day: Option<u32> = rusqlite::OptionalExtension::optional(conn.query_row(
+        "SELECT day_of_month FROM reminder WHERE id = ?1 AND active = 1",
+        [CUTOFF_REMINDER],
+        |r| r.get(0),
+    ))?;
+    Ok(day.unwrap_or(PAYMENT_CUTOFF).clamp(1, 31))
+}
+
+/// `day` of `month`'s month, or its last day when the month is shorter.
+fn day_of(month: NaiveDate, day: u32) -> NaiveDate {
+    (0..4).find_map(|back| month.with_day(day.saturating_sub(back))).unwrap_or(month)
+}
+
+/// The next payment cut-off on or after `today`, on day `day` of the month.
+pub fn next_cutoff(today: NaiveDate, day: u32) -> NaiveDate {
+    let this = day_of(today, day);
+    if today <= this {
+        this
+    } else {
+        let next = today.with_day(1).and_then(|d| d.checked_add_months(Months::new(1))).unwrap_or(today);
+        day_of(next, day)
+    }
+}
+
+/// The cut-off reminder on the home page: what is still owed by then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MonthEnd {
+    pub cutoff: String,
+    /// Customers (of the viewer's part) with money due by the cut-off still open, and how much.
+    pub customers: u32,
+    #[ts(type = "number")]
+    pub amount: i64,
+}
+
+/// Who still owes money due by the next payment cut-off, as the overdue list
+/// counts it on the cut-off day: what falls due by then and is not paid yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Cutoff {
+    pub today: String,
+    pub cutoff: String,
+    pub list: OverdueList,
+}
+
+/// [`overdue_customers`] as they will stand at the end of the next cut-off day.
+pub(crate) fn cutoff_customers(
+    conn: &Connection,
+    reach: &Reach,
+    today: NaiveDate,
+) -> Result<(NaiveDate, Vec<OverdueCustomer>)> {
+    let cutoff = next_cutoff(today, cutoff_day(conn)?);
+    let after = cutoff.succ_opt().unwrap_or(cutoff);
+    Ok((cutoff, overdue_customers(conn, reach, after)?))
+}
+
+pub(crate) fn cutoff(conn: &Connection, reach: &Reach, today: NaiveDate) -> Result<Cutoff> {
+    let (cutoff, customers) = cutoff_customers(conn, reach, today)?;
+    let mut list = listed(customers, reach, cutoff);
+    list.on = cutoff.to_string();
+    Ok(Cutoff { today: today.to_string(), cutoff: cutoff.to_string(), list })
+}
+
+/// While the cut-off's reminder is on the home page (its `reminders`): what
+/// `viewer`'s customers still owe by the cut-off.
+pub(crate) fn month_end(
+    conn: &Connection,
+    viewer: &Viewer,
+    today: NaiveDate,
+    reminders: &[crate::fieldwork::calendar::ReminderDue],
+) -> Result<Option<MonthEnd>> {
+    if !reminders.iter().any(|r| r.id == CUTOFF_REMINDER) {
+        return Ok(None);
+    }
+    let reach = Reach::load(conn, viewer, None)?;
+    let (cutoff, owing) = cutoff_customers(conn, &reach, today)?;
+    Ok(Some(MonthEnd {
+        cutoff: cutoff.to_string(),
+        customers: owing.len() as u32,
+        amount: owing.iter().map(|c| c.overdue).sum(),
+    }))
 }
 
 // ------------------------------------------------------------ collections
@@ -806,6 +953,16 @@ mod tests {
         assert_eq!(escalation(61, 30, 60), Some(Escalation::Office));
         // A grade that sends everything to head office at once.
         assert_eq!(escalation(5, 0, 0), Some(Escalation::Office));
+    }
+
+    #[test]
+    fn the_next_cutoff_is_this_months_until_it_passes_and_short_months_end_early() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("day");
+        assert_eq!(next_cutoff(d("2026-11-25"), 25), d("2026-11-25"));
+        assert_eq!(next_cutoff(d("2026-11-26"), 25), d("2026-12-25"));
+        assert_eq!(next_cutoff(d("2026-12-31"), 25), d("2027-01-25"));
+        assert_eq!(next_cutoff(d("2027-02-01"), 31), d("2027-02-28"));
+        assert_eq!(next_cutoff(d("2027-01-31"), 31), d("2027-01-31"));
     }
 
     #[test]

@@ -9,6 +9,14 @@
 //! commits, whatever wrote (a form, an import, a changeset file, the demo) —
 //! matches those customers again with the statement's own rule. So what the
 //! analyses read is always what the statements say.
+//!
+//! A new payment that names no invoice is the common change (an ERP's file of
+//! a hundred thousand). The statement's rule gives what such a payment leaves
+//! over after the payments' named invoices to the open invoices due first, in
+//! one pass whatever the order the payments came in: so the open amounts are
+//! those of the invoices due first less the new money, and what is left over
+//! is credit. [`settle`] applies exactly that to the kept rows instead of
+//! reading the customer's whole history again.
 
 use std::collections::HashMap;
 
@@ -30,7 +38,14 @@ pub fn settle(conn: &Connection) -> Result<usize> {
         .prepare_cached("SELECT customer_id FROM receivable_dirty")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    if dirty.is_empty() {
+    let paid: Vec<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT customer_id, amount FROM receivable_paid
+              WHERE customer_id NOT IN (SELECT customer_id FROM receivable_dirty)",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if dirty.is_empty() && paid.is_empty() {
         return Ok(0);
     }
     if dirty.len() >= WHOLE_BOOK_FROM {
@@ -40,9 +55,45 @@ pub fn settle(conn: &Connection) -> Result<usize> {
             let (invoices, payments) = statement::load(conn, customer)?;
             write(conn, customer, &invoices, &payments, true)?;
         }
+        for (customer, amount) in &paid {
+            take_from_oldest(conn, customer, *amount)?;
+        }
     }
     conn.prepare_cached("DELETE FROM receivable_dirty")?.execute([])?;
-    Ok(dirty.len())
+    conn.prepare_cached("DELETE FROM receivable_paid")?.execute([])?;
+    Ok(dirty.len() + paid.len())
+}
+
+/// New payments of `amount` that name no invoice: taken from the customer's
+/// open invoices due first; what is left over is credit.
+fn take_from_oldest(conn: &Connection, customer: &str, mut amount: i64) -> Result<()> {
+    let open: Vec<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT invoice_id, open FROM receivable_open WHERE customer_id = ?1 ORDER BY due_on, issued_on, number",
+        )?
+        .query_map([customer], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (invoice, open) in open {
+        if amount <= 0 {
+            break;
+        }
+        let take = amount.min(open);
+        if take == open {
+            conn.prepare_cached("DELETE FROM receivable_open WHERE invoice_id = ?1")?.execute([&invoice])?;
+        } else {
+            conn.prepare_cached("UPDATE receivable_open SET open = open - ?2 WHERE invoice_id = ?1")?
+                .execute(rusqlite::params![invoice, take])?;
+        }
+        amount -= take;
+    }
+    if amount > 0 {
+        conn.prepare_cached(
+            "INSERT INTO receivable_credit (customer_id, amount) VALUES (?1, ?2)
+             ON CONFLICT (customer_id) DO UPDATE SET amount = amount + excluded.amount",
+        )?
+        .execute(rusqlite::params![customer, amount])?;
+    }
+    Ok(())
 }
 
 /// Rebuilds the open amounts of every customer, reading each table once in
@@ -137,11 +188,19 @@ fn write(
     }
     let (open, rest) = statement::allocate(invoices, payments);
     let mut insert = conn.prepare_cached(
-        "INSERT INTO receivable_open (invoice_id, customer_id, due_on, open) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO receivable_open (invoice_id, customer_id, due_on, issued_on, number, open)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (invoice, open) in invoices.iter().zip(open) {
         if open > 0 {
-            insert.execute(rusqlite::params![invoice.id, customer, invoice.due_on.to_string(), open])?;
+            insert.execute(rusqlite::params![
+                invoice.id,
+                customer,
+                invoice.due_on.to_string(),
+                invoice.issued_on.to_string(),
+                invoice.number,
+                open
+            ])?;
         }
     }
     let credit: i64 = rest.iter().sum();
@@ -282,7 +341,10 @@ mod tests {
                         conn.execute("UPDATE invoice SET amount = ?2 WHERE id = ?1", rusqlite::params![format!("I{invoice}"), amount]).expect("amend");
                     }
                     Step::Settle => {
-                        if whole { settle_all(&conn).expect("settle"); conn.execute("DELETE FROM receivable_dirty", []).expect("clear"); }
+                        if whole {
+                            settle_all(&conn).expect("settle");
+                            conn.execute_batch("DELETE FROM receivable_dirty; DELETE FROM receivable_paid;").expect("clear");
+                        }
                         else { settle(&conn).expect("settle"); }
                     }
                 }

@@ -25,7 +25,8 @@ struct Words {
     chart: &'static str,
     owed: &'static str,
     units: [&'static str; 3],
-    titles: [&'static str; 4],
+    titles: [&'static str; 5],
+    cutoff: &'static str,
     sheets: [&'static str; 8],
     /// Group, customers owing, of them overdue, the five buckets, total, overdue share.
     aging: [&'static str; 10],
@@ -50,7 +51,8 @@ const ZH: Words = Words {
     chart: "图表",
     owed: "应收账款",
     units: ["元", "万元", "亿元"],
-    titles: ["应收账款账龄", "逾期客户", "开票与回款", "订单满足率与发货及时率"],
+    titles: ["应收账款账龄", "逾期客户", "开票与回款", "订单满足率与发货及时率", "月末截账未回款"],
+    cutoff: "截账日",
     sheets: ["按区域", "按业务员", "按信用等级", "逾期客户", "按处理级别", "按负责人", "按月", "按区域发货"],
     aging: [
         "欠款客户",
@@ -116,7 +118,9 @@ const EN: Words = Words {
         "Overdue customers",
         "Invoicing and collection",
         "Order fill rate and shipping on time",
+        "Owed at the payment cut-off",
     ],
+    cutoff: "Cut-off",
     sheets: [
         "By region",
         "By rep",
@@ -297,15 +301,24 @@ pub fn aging(a: &ReceivablesAging, language: &str, _names: &GradeNames) -> Resul
     save(&mut book, charts)
 }
 
-/// The overdue list (every customer in `all`), by escalation step and by owner (with the chart).
-pub fn overdue(a: &OverdueList, all: &[OverdueCustomer], language: &str, names: &GradeNames) -> Result<Vec<u8>> {
+/// The overdue list (every customer in `all`), by escalation step and by
+/// owner (with the chart); `cutoff`: the list as it stands at the payment
+/// cut-off (月末截账).
+pub fn overdue(
+    a: &OverdueList,
+    all: &[OverdueCustomer],
+    language: &str,
+    names: &GradeNames,
+    cutoff: bool,
+) -> Result<Vec<u8>> {
     let w = words(language);
-    let f = Formats::for_print(language, format!("{} · {} {} · {}", w.titles[1], w.on, a.on, a.scope.unit_name));
+    let (title, on) = if cutoff { (w.titles[4], w.cutoff) } else { (w.titles[1], w.on) };
+    let f = Formats::for_print(language, format!("{title} · {on} {} · {}", a.on, a.scope.unit_name));
     let mut book = Workbook::new();
     let mut charts: Vec<(&str, Chart)> = vec![];
-    let lines = [(w.on, a.on.clone()), scope_line(w, &a.scope)];
+    let lines = [(on, a.on.clone()), scope_line(w, &a.scope)];
     let s = sheet(&mut book, w.sheets[3])?;
-    let top = heading(s, w.titles[1], &lines, &f)?;
+    let top = heading(s, title, &lines, &f)?;
     let kinds = [
         Kind::Text,
         Kind::Text,
@@ -392,7 +405,7 @@ pub fn overdue(a: &OverdueList, all: &[OverdueCustomer], language: &str, names: 
     write_row(s, end, &columns, &[w.total.into(), (all.len() as u32).into(), sum(|c| c.overdue).into()], &f)?;
     if !owners.is_empty() {
         let last = end.min(21) - 1;
-        let mut c = chart(ChartType::Bar, w.titles[1], name, 0, &[(2, w.by_owner[2])], (1, last));
+        let mut c = chart(ChartType::Bar, title, name, 0, &[(2, w.by_owner[2])], (1, last));
         yuan_axis(&mut c, owners.first().map_or(0, |o| o.1 .1), w.owed, w.units);
         charts.push((w.chart, c));
     }

@@ -304,6 +304,9 @@ impl Parts<'_> {
         if self.by_rep {
             return owner.to_string();
         }
+        if let Some(part) = self.part_of.get(territory) {
+            return part.clone().unwrap_or_else(|| self.root.clone());
+        }
         let (units, root) = (&self.reach.units, &self.root);
         self.part_of
             .entry(territory.to_string())

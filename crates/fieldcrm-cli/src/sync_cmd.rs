@@ -73,6 +73,39 @@ pub enum HqCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Merge whatever arrives in INBOX and write the files that changed into OUT,
+    /// every so often, until stopped (safe to stop at any point).
+    Watch {
+        inbox: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// How often to look: 60s, 5m, 1h (seconds when no unit).
+        #[arg(long, default_value = "60s", value_parser = parse_every)]
+        every: std::time::Duration,
+        /// Stop after this many rounds (default: until stopped).
+        #[arg(long)]
+        rounds: Option<u32>,
+    },
+}
+
+/// `60s`, `5m`, `1h` or plain seconds, from one second to a day.
+fn parse_every(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = number.parse().map_err(|_| format!("'{text}' is not a duration: write 60s, 5m or 1h"))?;
+    let seconds = match unit.trim() {
+        "s" => n,
+        "m" => n.saturating_mul(60),
+        "h" => n.saturating_mul(3600),
+        other => return Err(format!("'{other}' is not a unit: use s, m or h")),
+    };
+    if !(1..=86_400).contains(&seconds) {
+        return Err("look at least every second and at most once a day".into());
+    }
+    Ok(std::time::Duration::from_secs(seconds))
 }
 
 #[derive(Debug, Subcommand)]
@@ -305,24 +338,48 @@ pub fn sync(book: &Book, command: &SyncCommand, json: bool) -> Result<(), ApiErr
     Ok(())
 }
 
+fn merge_text(r: &fieldcrm_core::api::sync::HqMergeReport) -> String {
+    let mut lines = vec![];
+    for f in &r.imported {
+        match (&f.report, &f.error) {
+            (Some(rep), _) => lines.push(format!("{}: {}", f.file, report_text(rep).replace('\n', "; "))),
+            (_, Some(e)) => lines.push(format!("{}: REFUSED: {}", f.file, e.message)),
+            _ => {}
+        }
+    }
+    for w in &r.written {
+        lines.push(format!("wrote {} ({} changes)", w.path, w.changes));
+    }
+    lines.join("\n")
+}
+
 pub fn hq(book: &Book, command: &HqCommand, json: bool) -> Result<(), ApiError> {
     match command {
-        HqCommand::Merge { inbox, out } => {
-            let report = book.hq_merge(inbox, out)?;
-            output::show(&report, json, |r| {
-                let mut lines = vec![];
-                for f in &r.imported {
-                    match (&f.report, &f.error) {
-                        (Some(rep), _) => lines.push(format!("{}: {}", f.file, report_text(rep).replace('\n', "; "))),
-                        (_, Some(e)) => lines.push(format!("{}: REFUSED: {}", f.file, e.message)),
-                        _ => {}
+        HqCommand::Watch { inbox, out, every, rounds } => {
+            let mut since = None;
+            let mut refused = std::collections::HashSet::new();
+            let mut round = 0u32;
+            loop {
+                round += 1;
+                let (report, version) = book.hq_watch_round(inbox, out, since, &mut refused)?;
+                since = Some(version);
+                // One line of JSON per round that did something (or the text).
+                if !report.imported.is_empty() || !report.written.is_empty() {
+                    if json {
+                        println!("{}", serde_json::to_string(&report).unwrap_or_default());
+                    } else {
+                        println!("{}", merge_text(&report));
                     }
                 }
-                for w in &r.written {
-                    lines.push(format!("wrote {} ({} changes)", w.path, w.changes));
+                if rounds.is_some_and(|n| round >= n) {
+                    break;
                 }
-                lines.join("\n")
-            });
+                std::thread::sleep(*every);
+            }
+        }
+        HqCommand::Merge { inbox, out } => {
+            let report = book.hq_merge(inbox, out)?;
+            output::show(&report, json, merge_text);
             if report.imported.iter().any(|f| f.error.is_some()) {
                 return Err(ApiError::new(
                     fieldcrm_core::ErrorCode::SyncRefused,

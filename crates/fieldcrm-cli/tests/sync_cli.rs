@@ -289,3 +289,84 @@ fn an_order_goes_from_a_reps_cli_to_head_office_and_back_with_its_review_and_shi
     let backorders = ok_json(rep, &["order", "list", "--view", "backorders"]);
     assert_eq!(backorders.as_array().expect("list").len(), 1);
 }
+
+/// The JSON lines `hq watch --json` printed, one per round that did something.
+fn watch_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
+
+#[test]
+fn head_office_watches_a_shared_folder_answers_whoever_sent_and_may_be_killed_at_any_time() {
+    let org = org();
+    let inbox = org.inbox.to_str().expect("utf8");
+    let outbox = org.outbox.to_str().expect("utf8");
+    let (rep, _, device) = &org.people[0];
+    ok_json(rep, &["customer", "add", "--set", "name=寿光惠民母婴店"]);
+    ok_json(rep, &["sync", "export", "--out", inbox]);
+    let before: std::collections::BTreeSet<PathBuf> =
+        std::fs::read_dir(&org.outbox).expect("outbox").map(|e| e.expect("entry").path()).collect();
+
+    // Two rounds: the first imports the rep's file and answers every device
+    // (head office's book changed); the second finds nothing new and writes nothing.
+    let out =
+        fieldcrm(&org.office, &["--json", "hq", "watch", inbox, "--out", outbox, "--every", "1s", "--rounds", "2"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rounds = watch_lines(&out.stdout);
+    assert_eq!(rounds.len(), 1, "only the first round did something: {rounds:?}");
+    let imported = rounds[0]["imported"].as_array().expect("imported");
+    assert_eq!(imported.len(), 1);
+    assert!(imported[0]["report"]["applied"].as_u64().expect("applied") > 0, "{imported:?}");
+    let written: Vec<&str> = rounds[0]["written"]
+        .as_array()
+        .expect("written")
+        .iter()
+        .map(|w| w["recipient"].as_str().expect("to"))
+        .collect();
+    assert!(written.contains(&device.as_str()), "the sender gets its acknowledgement: {written:?}");
+    let card_for_rep = newest_file_for(&org.outbox, device);
+    assert!(!before.contains(&card_for_rep), "a new file for the rep");
+    ok_json(rep, &["sync", "import", card_for_rep.to_str().expect("utf8")]);
+
+    // A watch with nothing to do stays quiet, and killing it leaves the book sound.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+        .arg("--db")
+        .arg(&org.office)
+        .args(["--json", "hq", "watch", inbox, "--out", outbox, "--every", "1s"])
+        .env_remove("FIELDCRM_DB")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // The manager's file arrives while it watches: it is merged within a round or two.
+    let (manager, _, manager_device) = &org.people[2];
+    ok_json(manager, &["sync", "export", "--out", inbox]);
+    // The rounds it reports, as they come (its first round answers everyone, as a merge does).
+    let (sent, rounds) = std::sync::mpsc::channel::<Value>();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sent.send(serde_json::from_str(&line).expect("json")).is_err() {
+                break;
+            }
+        }
+    });
+    let merged = loop {
+        let round = rounds.recv_timeout(std::time::Duration::from_secs(60)).expect("a round within a minute");
+        if !round["imported"].as_array().expect("imported").is_empty() {
+            break round;
+        }
+    };
+    assert_eq!(merged["imported"].as_array().expect("imported").len(), 1, "{merged}");
+    assert!(merged["imported"][0]["report"]["applied"].is_u64(), "{merged}");
+    assert!(merged["written"].as_array().expect("written").iter().any(|w| w["recipient"] == *manager_device));
+    child.kill().expect("kill");
+    let _ = child.wait();
+    assert!(fieldcrm(&org.office, &["check"]).status.success(), "the book is sound after the kill");
+    // A bad duration is refused before anything runs.
+    let bad = fieldcrm(&org.office, &["hq", "watch", inbox, "--out", outbox, "--every", "soon"]);
+    assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
+}

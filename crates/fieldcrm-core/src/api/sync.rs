@@ -447,6 +447,98 @@ impl Book {
         Ok(HqMergeReport { imported, written, others })
     }
 
+    /// One round of `fieldcrm hq watch`: imports the files in `inbox`
+    /// addressed to head office that it has not imported yet (each on its
+    /// own, as [`Book::hq_merge`] does), then writes a file for each device
+    /// that has something new — a file it sent was just read (its
+    /// acknowledgement, or why it was refused), or head office's book changed
+    /// since `since` (its version after the previous round; none: the first
+    /// round) and the device's file carries changes. Returns the report and
+    /// the book's version now. Every import and every export is a transaction
+    /// of its own and a file is renamed into place only after its export
+    /// committed, so the loop may be killed at any point.
+    ///
+    /// `refused` holds the files (path, size, modification time) a round
+    /// could not import; later rounds leave them alone until they change.
+    pub fn hq_watch_round(
+        &self,
+        inbox: &Path,
+        outbox: &Path,
+        since: Option<i64>,
+        refused: &mut std::collections::HashSet<(PathBuf, u64, Option<std::time::SystemTime>)>,
+    ) -> ApiResult<(HqMergeReport, i64)> {
+        if !self.read(is_office)? {
+            return Err(Error::refused(ProblemCode::NotOffice, "only head office's book merges laptops' files").into());
+        }
+        let me = self.read(crate::store::device_id)?;
+        let (mut imported, mut others, mut senders) = (vec![], 0, std::collections::HashSet::new());
+        for file in sync_files(inbox).map_err(|e| self.public(e))? {
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let stamp = std::fs::metadata(&file).map(|m| (file.clone(), m.len(), m.modified().ok())).ok();
+            if stamp.as_ref().is_some_and(|s| refused.contains(s)) {
+                continue;
+            }
+            let header = sync::file::peek(&file).ok();
+            if let Some(h) = &header {
+                if h.recipient != me {
+                    others += 1;
+                    continue;
+                }
+                let seen: bool = self.read(|conn| {
+                    Ok(conn
+                        .prepare_cached(
+                            "SELECT EXISTS (SELECT 1 FROM sync_received_file
+                                             WHERE sender = ?1 AND file_no = ?2 AND body_hash = ?3)",
+                        )?
+                        .query_row(params![h.sender, h.file_no, h.body_hash], |r| r.get(0))?)
+                })?;
+                if seen {
+                    continue;
+                }
+                senders.insert(h.sender.clone());
+            }
+            match self.sync_import(&file, None, &mut |_| {}) {
+                Ok(report) => imported.push(MergedFile { file: name, report: Some(report), error: None }),
+                Err(error) => {
+                    refused.extend(stamp);
+                    imported.push(MergedFile { file: name, report: None, error: Some(error) })
+                }
+            }
+        }
+        let version = |book: &Book| {
+            book.read(|conn| Ok(conn.query_row("SELECT version FROM sync_state", [], |r| r.get::<_, i64>(0))?))
+        };
+        let changed = since != Some(version(self)?);
+        let mut written = vec![];
+        if changed || !senders.is_empty() {
+            let now = self.clock.now();
+            for peer in self.read(office::peers)?.iter().filter(|p| !p.is_office) {
+                let answers = senders.contains(&peer.device_id);
+                if !changed && !answers {
+                    continue;
+                }
+                let exported = self.write(|tx| sync::export(tx, now, Some(&peer.device_id)))?;
+                // A file with nothing new for a device that sent nothing is not
+                // written: its next file carries all it has not confirmed.
+                if exported.changes == 0 && !exported.snapshot && !answers && since.is_some() {
+                    continue;
+                }
+                std::fs::create_dir_all(outbox).map_err(Error::from).map_err(|e| self.public(e))?;
+                let path = outbox.join(&exported.file_name);
+                write_atomically(&path, &exported.bytes).map_err(|e| self.public(e))?;
+                written.push(ExportResult {
+                    path: path.display().to_string(),
+                    file_name: exported.file_name,
+                    recipient: exported.recipient,
+                    changes: exported.changes,
+                    bytes: exported.bytes.len() as u64,
+                    snapshot: exported.snapshot,
+                });
+            }
+        }
+        Ok((HqMergeReport { imported, written, others }, version(self)?))
+    }
+
     /// The changeset files in a folder (a USB stick, a shared folder): which
     /// are for this device, from whom, and whether they were imported already.
     pub fn sync_folder(&self, dir: &Path) -> ApiResult<Vec<FolderFile>> {

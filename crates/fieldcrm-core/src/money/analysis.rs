@@ -97,43 +97,65 @@ struct Open<'a> {
 }
 
 /// Calls `f` for every customer in `reach` with something open, with its
-/// open amounts on `on` by bucket: one pass of the kept open amounts' covering
-/// index, each customer's card read from the cards' covering index.
+/// open amounts on `on` by bucket. Both the kept open amounts (summed per
+/// customer) and the cards are read in customer order from covering indexes
+/// and merged here: one pass of each, where a join would look every customer's
+/// card up on its own (twice the time on 100,000 cards).
 fn each_open(conn: &Connection, reach: &Reach, on: NaiveDate, mut f: impl FnMut(Open<'_>)) -> Result<()> {
     let back = |days: i64| (on - chrono::Duration::days(days)).to_string();
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.customer_id, c.territory_id, c.owner_id, c.credit_grade, o.a, o.b, o.c, o.d, o.e, o.oldest
-           FROM (SELECT customer_id,
-                        sum(CASE WHEN due_on >= ?1 THEN open ELSE 0 END) AS a,
-                        sum(CASE WHEN due_on < ?1 AND due_on >= ?2 THEN open ELSE 0 END) AS b,
-                        sum(CASE WHEN due_on < ?2 AND due_on >= ?3 THEN open ELSE 0 END) AS c,
-                        sum(CASE WHEN due_on < ?3 AND due_on >= ?4 THEN open ELSE 0 END) AS d,
-                        sum(CASE WHEN due_on < ?4 THEN open ELSE 0 END) AS e,
-                        min(CASE WHEN due_on < ?1 THEN due_on END) AS oldest
-                   FROM receivable_open INDEXED BY receivable_open_customer GROUP BY customer_id) o
-           JOIN customer c INDEXED BY customer_analysis ON c.id = o.customer_id",
+    let mut sums = conn.prepare_cached(
+        "SELECT customer_id,
+                sum(CASE WHEN due_on >= ?1 THEN open ELSE 0 END),
+                sum(CASE WHEN due_on < ?1 AND due_on >= ?2 THEN open ELSE 0 END),
+                sum(CASE WHEN due_on < ?2 AND due_on >= ?3 THEN open ELSE 0 END),
+                sum(CASE WHEN due_on < ?3 AND due_on >= ?4 THEN open ELSE 0 END),
+                sum(CASE WHEN due_on < ?4 THEN open ELSE 0 END),
+                min(CASE WHEN due_on < ?1 THEN due_on END)
+           FROM receivable_open INDEXED BY receivable_open_customer
+          GROUP BY customer_id ORDER BY customer_id",
     )?;
-    let mut rows = stmt.query(rusqlite::params![on.to_string(), back(30), back(60), back(90)])?;
-    while let Some(r) = rows.next()? {
-        let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str().map_err(rusqlite::Error::from));
-        let (territory, owner) = (text(1)?, text(2)?);
-        if !reach.allows(territory, owner) {
+    let mut cards = conn.prepare_cached(
+        "SELECT id, territory_id, owner_id, credit_grade FROM customer INDEXED BY customer_analysis ORDER BY id",
+    )?;
+    let mut sums = sums.query(rusqlite::params![on.to_string(), back(30), back(60), back(90)])?;
+    let mut cards = cards.query([])?;
+    // The current card: id, territory, owner, credit grade (buffers reused).
+    let (mut id, mut territory, mut owner, mut grade) = (String::new(), String::new(), String::new(), None::<String>);
+    let mut more_cards = true;
+    while let Some(r) = sums.next()? {
+        let customer = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        while more_cards && id.as_str() < customer {
+            match cards.next()? {
+                Some(c) => {
+                    let text = |i: usize| c.get_ref(i).and_then(|v| v.as_str().map_err(rusqlite::Error::from));
+                    id.clear();
+                    id.push_str(text(0)?);
+                    territory.clear();
+                    territory.push_str(text(1)?);
+                    owner.clear();
+                    owner.push_str(text(2)?);
+                    grade = c.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?.map(str::to_string);
+                }
+                None => more_cards = false,
+            }
+        }
+        if id != customer || !reach.allows(&territory, &owner) {
             continue;
         }
         f(Open {
-            customer: text(0)?,
-            territory,
-            owner,
-            credit_grade: r.get_ref(3)?.as_str_or_null().map_err(rusqlite::Error::from)?,
+            customer,
+            territory: &territory,
+            owner: &owner,
+            credit_grade: grade.as_deref(),
             aging: Aging {
-                not_due: r.get(4)?,
-                up_to_30: r.get(5)?,
-                up_to_60: r.get(6)?,
-                up_to_90: r.get(7)?,
-                over_90: r.get(8)?,
+                not_due: r.get(1)?,
+                up_to_30: r.get(2)?,
+                up_to_60: r.get(3)?,
+                up_to_90: r.get(4)?,
+                over_90: r.get(5)?,
             },
             oldest: r
-                .get_ref(9)?
+                .get_ref(6)?
                 .as_str_or_null()
                 .ok()
                 .flatten()
@@ -262,7 +284,8 @@ pub(crate) fn aging(conn: &Connection, reach: &Reach, viewer: &Viewer, on: Naive
     let mut parts_of = reach.parts();
     let mut parts: HashMap<String, Sum> = HashMap::new();
     let mut owners: HashMap<String, Sum> = HashMap::new();
-    let mut by_grade: HashMap<Option<String>, Sum> = HashMap::new();
+    // A handful of grades: searched in a list, no key made per customer.
+    let mut by_grade: Vec<(Option<String>, Sum)> = vec![];
     let mut total = Sum::default();
     each_open(conn, reach, on, |o| {
         let a = &o.aging;
@@ -275,9 +298,13 @@ pub(crate) fn aging(conn: &Connection, reach: &Reach, viewer: &Viewer, on: Naive
             Some(s) => s.add(a),
             None => owners.entry(o.owner.to_string()).or_default().add(a),
         }
-        match by_grade.get_mut(&o.credit_grade.map(str::to_string)) {
-            Some(s) => s.add(a),
-            None => by_grade.entry(o.credit_grade.map(str::to_string)).or_default().add(a),
+        match by_grade.iter_mut().find(|(g, _)| g.as_deref() == o.credit_grade) {
+            Some((_, s)) => s.add(a),
+            None => {
+                let mut s = Sum::default();
+                s.add(a);
+                by_grade.push((o.credit_grade.map(str::to_string), s));
+            }
         }
     })?;
     let credit_balance = credit_balance(conn, reach)?;
@@ -301,10 +328,13 @@ pub(crate) fn aging(conn: &Connection, reach: &Reach, viewer: &Viewer, on: Naive
     // the scale no longer has, and "not set".
     let mut grade_rows = vec![];
     for (label, _, _) in grades(conn)? {
-        let s = by_grade.remove(&label.key).unwrap_or_default();
+        let s = match by_grade.iter().position(|(g, _)| *g == label.key) {
+            Some(i) => by_grade.swap_remove(i).1,
+            None => Sum::default(),
+        };
         grade_rows.push(group(label.key, label.label_zh, label.label_en, "grade", false, s));
     }
-    let mut rest: Vec<_> = by_grade.into_iter().collect();
+    let mut rest = by_grade;
     rest.sort_by(|a, b| a.0.cmp(&b.0));
     for (key, s) in rest {
         let label = key.clone().map_or_else(no_grade, |k| GroupLabel {

@@ -40,7 +40,8 @@ pub fn settle(conn: &Connection) -> Result<usize> {
         .collect::<rusqlite::Result<_>>()?;
     let paid: usize = conn
         .prepare_cached(
-            "SELECT count(*) FROM receivable_paid WHERE customer_id NOT IN (SELECT customer_id FROM receivable_dirty)",
+            "SELECT count(DISTINCT customer_id) FROM receivable_paid
+              WHERE customer_id NOT IN (SELECT customer_id FROM receivable_dirty)",
         )?
         .query_row([], |r| r.get(0))?;
     if dirty.is_empty() && paid == 0 {
@@ -69,22 +70,27 @@ pub fn settle(conn: &Connection) -> Result<usize> {
 /// payments of an ERP's file: a second, where one customer at a time took five).
 fn take_from_oldest(conn: &Connection) -> Result<()> {
     conn.execute_batch(
-        "DROP TABLE IF EXISTS temp.receivable_taken;
+        "DROP TABLE IF EXISTS temp.receivable_paid_sum;
+         CREATE TEMP TABLE receivable_paid_sum (customer_id TEXT PRIMARY KEY NOT NULL, amount INTEGER NOT NULL) WITHOUT ROWID;
+         INSERT INTO temp.receivable_paid_sum
+         SELECT customer_id, sum(amount) FROM receivable_paid
+          WHERE customer_id NOT IN (SELECT customer_id FROM receivable_dirty) GROUP BY customer_id;
+         DROP TABLE IF EXISTS temp.receivable_taken;
          CREATE TEMP TABLE receivable_taken AS
          SELECT r.invoice_id, r.open, max(0, min(r.open, sum(r.open) OVER owed - p.amount)) AS left
-           FROM receivable_paid p JOIN receivable_open r INDEXED BY receivable_open_customer ON r.customer_id = p.customer_id
-          WHERE p.customer_id NOT IN (SELECT customer_id FROM receivable_dirty)
+           FROM temp.receivable_paid_sum p
+           JOIN receivable_open r INDEXED BY receivable_open_customer ON r.customer_id = p.customer_id
          WINDOW owed AS (PARTITION BY r.customer_id ORDER BY r.due_on, r.issued_on, r.number ROWS UNBOUNDED PRECEDING);
          INSERT INTO receivable_credit (customer_id, amount)
          SELECT p.customer_id, p.amount - coalesce((SELECT sum(open) FROM receivable_open r WHERE r.customer_id = p.customer_id), 0)
-           FROM receivable_paid p
-          WHERE p.customer_id NOT IN (SELECT customer_id FROM receivable_dirty)
-            AND p.amount > coalesce((SELECT sum(open) FROM receivable_open r WHERE r.customer_id = p.customer_id), 0)
+           FROM temp.receivable_paid_sum p
+          WHERE p.amount > coalesce((SELECT sum(open) FROM receivable_open r WHERE r.customer_id = p.customer_id), 0)
          ON CONFLICT (customer_id) DO UPDATE SET amount = amount + excluded.amount;
          DELETE FROM receivable_open WHERE invoice_id IN (SELECT invoice_id FROM temp.receivable_taken WHERE left = 0);
          UPDATE receivable_open SET open = t.left FROM temp.receivable_taken t
           WHERE t.invoice_id = receivable_open.invoice_id AND t.left > 0 AND t.left < t.open;
-         DROP TABLE temp.receivable_taken;",
+         DROP TABLE temp.receivable_taken;
+         DROP TABLE temp.receivable_paid_sum;",
     )?;
     Ok(())
 }

@@ -21,7 +21,7 @@ const SIZES = [
   [1366, 768],
   [1920, 1080],
 ];
-const NAV = ['home', 'customers', 'routes', 'plan', 'reports', 'compliance', 'classification', 'sales', 'import', 'sync'];
+const NAV = ['home', 'customers', 'orders', 'receivables', 'routes', 'plan', 'reports', 'compliance', 'classification', 'sales', 'import', 'sync'];
 const HEADER = [...NAV.map((n) => `[data-testid=nav-${n}]`), '[data-testid=lang-switch]', '[data-testid=settings]', '[data-testid=profile]'];
 
 /**
@@ -153,7 +153,7 @@ await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
     await fits(`${size} new customer`, [], ['[data-testid=field-name]', '[data-testid=save-customer]']);
     await shot(`${width}-new-customer`);
 
-    step(`at ${size}: the plan, the sales analyses, the sync page and the home screen`);
+    step(`at ${size}: the plan, the sales analyses, the receivables, the sync page and the home screen`);
     await session.click(await session.waitFor('[data-testid=nav-plan]'));
     await session.waitFor('[data-testid=plan-date]');
     await fits(`${size} plan`, ['[data-testid=plan-date]'], ['[data-testid=plan-print]']);
@@ -161,6 +161,10 @@ await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
     await session.waitFor('[data-testid=sales-period]');
     await fits(`${size} sales`, ['[data-testid=sales-period] .el-range-editor', '[data-testid=sales-overview]']);
     await shot(`${width}-sales`);
+    await session.click(await session.waitFor('[data-testid=nav-receivables]'));
+    await session.waitFor('[data-testid=aging-table]');
+    await fits(`${size} receivables`, ['[data-testid=receivables-period] .el-range-editor', '[data-testid=aging-by]']);
+    await shot(`${width}-receivables`);
     await session.click(await session.waitFor('[data-testid=nav-sync]'));
     await session.waitFor('[data-testid=sync-export]');
     await fits(`${size} sync`, [], ['[data-testid=sync-export]', '[data-testid=sync-import]']);

@@ -439,6 +439,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "receivable_open",
     "receivable_credit",
     "receivable_dirty",
+    "receivable_paid",
 ];
 /// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
 pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];

@@ -84,6 +84,17 @@ return { W, name: [name.left, name.right], firstHeader: [first.left, first.right
 const DRAWER_STILL = `
 return !document.querySelector('.el-drawer-fade-enter-active, .el-drawer-fade-leave-active');`;
 
+/**
+ * Whether the settings panel has arrived: no transition running and its form
+ * inside the window's width (a busy page may start the slide a moment after
+ * the click, when no transition is running yet either).
+ */
+const DRAWER_IN = `
+const form = document.querySelector('[data-testid=time-zone-form]');
+const r = form && form.getBoundingClientRect();
+return !!r && r.right <= document.documentElement.clientWidth + 1
+  && !document.querySelector('.el-drawer-fade-enter-active, .el-drawer-fade-leave-active');`;
+
 /** The app's session, for the checks below. */
 let session;
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -179,7 +190,7 @@ await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
     // The demo book made by the CLI offers its reset at the foot of the panel.
     await session.waitFor('[data-testid=settings-reset-demo]');
     // The panel slides in from the right: judge it once it has arrived (or after 5 s, as it is then).
-    for (let i = 0; i < 50 && !(await session.run(DRAWER_STILL)); i++) await pause(100);
+    for (let i = 0; i < 50 && !(await session.run(DRAWER_IN)); i++) await pause(100);
     await fits(`${size} settings`, ['[data-testid=time-zone-form]'], ['[data-testid=settings-check-folder]', '[data-testid=settings-reset-demo]']);
     await shot(`${width}-settings`);
     // The panel covers the gear while it is open: its own button closes it.

@@ -54,6 +54,15 @@ describe('receivables', () => {
     const footer = w.find('[data-testid=aging-table] .el-table__footer').text()
     expect(footer).toContain('合计')
     expect(footer).toContain('2,500.00')
+    // A region with units below opens them; the breadcrumbs lead back up, the money the same.
+    const drill = w.find('[data-testid=aging-drill]')
+    const unit = drill.attributes('data-id')!
+    await drill.trigger('click')
+    await until(() => w.find('[data-testid=aging-path]').exists())
+    expect(w.find('[data-testid=aging-path]').text()).toContain(backend.units.find((u) => u.id === unit)!.name)
+    expect(w.find('[data-testid=aging-table] .el-table__footer').text()).toContain('2,500.00')
+    await w.find('[data-testid=aging-crumb]').trigger('click')
+    await until(() => !w.find('[data-testid=aging-path]').exists())
     await w.find('[data-testid=aging-by-grades]').trigger('click')
     await until(() => w.find('[data-testid=aging-table]').text().includes('信用 C'))
     expect(w.find('[data-testid=aging-table]').text()).toContain('2,000.00')

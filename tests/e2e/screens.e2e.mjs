@@ -138,7 +138,9 @@ await e2e({ name: 'screens', work, book }, async (s, { step, shot }) => {
     step(`at ${size}: the customer list, its name column and its last column`);
     await session.click(await session.waitFor('[data-testid=nav-customers]'));
     await session.resize(width, height);
-    await pause(1000); // the table lays itself out again for its new width
+    // The table lays itself out again for its new width: wait until the page is no wider than the window (at most 10 s).
+    await pause(1000);
+    for (let i = 0; i < 45 && (await session.run('return document.documentElement.scrollWidth')) > width + 1; i++) await pause(200);
     await session.waitFor('[data-testid=customer-row]');
     const shown = await session.run('return [document.documentElement.clientWidth, document.documentElement.clientHeight]');
     assert(Math.abs(shown[0] - width) <= 16 && Math.abs(shown[1] - height) <= 64, `the window became ${shown.join('×')}, not ${size}`);

@@ -266,9 +266,8 @@ impl Book {
                 (unread.into_iter().filter(|r| r.kind == ReportKind::Urgent).collect(), count)
             };
             let reminders = calendar::due(conn, viewer.role, today)?;
-            let mut debts = crate::money::analysis::debts_to_act(conn, &viewer, today)?;
-            let (debts_count, debts_overdue) = (debts.len() as u32, debts.iter().map(|d| d.overdue).sum());
-            debts.truncate(HOME_DEBTS);
+            let (debts, debts_count, debts_overdue) =
+                crate::money::analysis::debts_to_act(conn, &viewer, today, HOME_DEBTS)?;
             Ok(Home {
                 debts,
                 debts_count,

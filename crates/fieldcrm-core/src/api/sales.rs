@@ -346,16 +346,18 @@ impl Book {
                 let cutoff = kind == AnalysisKind::Cutoff;
                 let now = self.clock.now();
                 let (list, all) = self.read(|conn| {
+                    use crate::money::analysis as money;
                     let viewer = Viewer::of(conn)?;
                     let reach = analysis::Reach::load(conn, &viewer, query.unit_id.as_deref())?;
                     let today = crate::clock::Zone::of(conn)?.day(now);
-                    if cutoff {
-                        let list = crate::money::analysis::cutoff(conn, &reach, today)?.list;
-                        Ok((list, crate::money::analysis::cutoff_customers(conn, &reach, today)?.1))
+                    // Every customer, named once; the list's sums and first rows from them.
+                    let (on, mut all) = if cutoff {
+                        money::cutoff_customers(conn, &reach, today)?
                     } else {
-                        let list = crate::money::analysis::overdue(conn, &reach, today)?;
-                        Ok((list, crate::money::analysis::overdue_customers(conn, &reach, today)?))
-                    }
+                        (today, money::overdue_customers(conn, &reach, today)?)
+                    };
+                    money::name(conn, &mut all)?;
+                    Ok((money::listed(all.clone(), &reach, on), all))
                 })?;
                 crate::money::report::overdue(&list, &all, &language, &names, cutoff)
             }

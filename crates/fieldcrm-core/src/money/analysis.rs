@@ -72,8 +72,8 @@ struct Holder {
 /// The cards in the analysis, by id (one pass of the covering index).
 fn holders(conn: &Connection, reach: &Reach) -> Result<HashMap<String, Holder>> {
     let mut out = HashMap::new();
-    let mut stmt = conn
-        .prepare_cached("SELECT id, territory_id, owner_id, credit_grade FROM customer INDEXED BY customer_analysis")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, territory_id, owner_id FROM customer INDEXED BY customer_analysis")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let territory = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
@@ -409,7 +409,8 @@ pub struct OverdueList {
 }
 
 /// Every customer in scope with money overdue on `on`, longest overdue
-/// first (the whole list; [`overdue`] cuts it for the screen).
+/// first (the whole list; [`overdue`] cuts it for the screen). Their code,
+/// name and phone are left for [`name`], called on the rows shown.
 pub(crate) fn overdue_customers(conn: &Connection, reach: &Reach, on: NaiveDate) -> Result<Vec<OverdueCustomer>> {
     let thresholds: HashMap<String, (u32, u32)> =
         grades(conn)?.into_iter().filter_map(|(l, m, o)| l.key.map(|k| (k, (m, o)))).collect();
@@ -445,20 +446,27 @@ pub(crate) fn overdue_customers(conn: &Connection, reach: &Reach, on: NaiveDate)
             .then_with(|| b.overdue.cmp(&a.overdue))
             .then_with(|| a.customer_id.cmp(&b.customer_id))
     });
-    let mut stmt = conn.prepare_cached("SELECT code, name, phone FROM customer WHERE id = ?1")?;
-    for c in &mut out {
-        let (code, name, phone) = stmt.query_row([&c.customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        (c.code, c.name, c.phone) = (code, name, phone);
-    }
     Ok(out)
 }
 
+/// Fills in the code, name and phone of these customers from their cards.
+pub(crate) fn name(conn: &Connection, customers: &mut [OverdueCustomer]) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT code, name, phone FROM customer WHERE id = ?1")?;
+    for c in customers {
+        let (code, name, phone) = stmt.query_row([&c.customer_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        (c.code, c.name, c.phone) = (code, name, phone);
+    }
+    Ok(())
+}
+
 pub(crate) fn overdue(conn: &Connection, reach: &Reach, on: NaiveDate) -> Result<OverdueList> {
-    Ok(listed(overdue_customers(conn, reach, on)?, reach, on))
+    let mut list = listed(overdue_customers(conn, reach, on)?, reach, on);
+    name(conn, &mut list.customers)?;
+    Ok(list)
 }
 
 /// The list of these customers: the steps' sums and the first [`MAX_LISTED`].
-fn listed(mut customers: Vec<OverdueCustomer>, reach: &Reach, on: NaiveDate) -> OverdueList {
+pub(crate) fn listed(mut customers: Vec<OverdueCustomer>, reach: &Reach, on: NaiveDate) -> OverdueList {
     let steps = Escalation::ALL
         .into_iter()
         .rev()
@@ -488,11 +496,22 @@ pub fn acts_from(role: crate::model::StaffRole) -> Escalation {
 }
 
 /// The debts `viewer` must act on today (their part of the organisation, from
-/// their step of the escalation up), most urgent first.
-pub(crate) fn debts_to_act(conn: &Connection, viewer: &Viewer, today: NaiveDate) -> Result<Vec<OverdueCustomer>> {
+/// their step of the escalation up): the `first` most urgent, named, with how
+/// many there are and how much they owe overdue.
+pub(crate) fn debts_to_act(
+    conn: &Connection,
+    viewer: &Viewer,
+    today: NaiveDate,
+    first: usize,
+) -> Result<(Vec<OverdueCustomer>, u32, i64)> {
     let reach = Reach::load(conn, viewer, None)?;
     let from = acts_from(viewer.role);
-    Ok(overdue_customers(conn, &reach, today)?.into_iter().filter(|c| c.escalation >= from).collect())
+    let mut debts: Vec<OverdueCustomer> =
+        overdue_customers(conn, &reach, today)?.into_iter().filter(|c| c.escalation >= from).collect();
+    let (count, overdue) = (debts.len() as u32, debts.iter().map(|d| d.overdue).sum());
+    debts.truncate(first);
+    name(conn, &mut debts)?;
+    Ok((debts, count, overdue))
 }
 
 // -------------------------------------------------------------- month end
@@ -565,7 +584,7 @@ pub(crate) fn cutoff_customers(
 pub(crate) fn cutoff(conn: &Connection, reach: &Reach, today: NaiveDate) -> Result<Cutoff> {
     let (cutoff, customers) = cutoff_customers(conn, reach, today)?;
     let mut list = listed(customers, reach, cutoff);
-    list.on = cutoff.to_string();
+    name(conn, &mut list.customers)?;
     Ok(Cutoff { today: today.to_string(), cutoff: cutoff.to_string(), list })
 }
 

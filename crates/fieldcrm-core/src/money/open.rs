@@ -66,8 +66,8 @@ pub fn settle(conn: &Connection) -> Result<usize> {
 /// The new payments that name no invoice (`receivable_paid`, of customers
 /// not matched again whole): each customer's sum is taken from its open
 /// invoices due first, and what is left over is credit — for all of them at
-/// once, with a running sum over the kept open amounts in due order (100,000
-/// payments of an ERP's file: a second, where one customer at a time took five).
+/// once, with a running sum over the kept open amounts in due order (66,000
+/// customers' new payments: 1.7 s measured alone on the bench book).
 fn take_from_oldest(conn: &Connection) -> Result<()> {
     conn.execute_batch(
         "DROP TABLE IF EXISTS temp.receivable_paid_sum;

@@ -101,6 +101,7 @@ fn laptop(org: &Org, name: &str) -> Result<(Book, String, PathBuf), ApiError> {
         role: StaffRole::Rep,
         org_unit_id: org.territory.parse().map_err(io)?,
         phone: None,
+        regions: None,
     })?;
     let path = org.dir.join(format!("{name}.sqlite"));
     let book = Book::open(&path, Arc::new(SystemClock))?;

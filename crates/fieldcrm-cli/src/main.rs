@@ -297,6 +297,17 @@ enum StaffCommand {
         unit: OrgUnitId,
         #[arg(long)]
         phone: Option<String>,
+        /// Sales administration (--role sales-admin): a region paired with
+        /// them (对口销管); repeat for each.
+        #[arg(long = "region")]
+        regions: Vec<OrgUnitId>,
+    },
+    /// Head office: pair a sales administrator with these regions (replaces
+    /// the earlier pairing).
+    Regions {
+        staff: StaffId,
+        #[arg(required = true)]
+        regions: Vec<OrgUnitId>,
     },
 }
 
@@ -499,14 +510,19 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
             output::show(&unit, json, |u| format!("added {} [{}] {}", u.name, u.kind, u.id));
         }
         Command::Staff(StaffCommand::List) => output::show(&book.staff()?, json, |s| output::staff(s)),
-        Command::Staff(StaffCommand::Add { name, role, unit, phone }) => {
+        Command::Staff(StaffCommand::Add { name, role, unit, phone, regions }) => {
             let staff = book.add_staff(&NewStaff {
                 name: name.clone(),
                 role: *role,
                 org_unit_id: *unit,
                 phone: phone.clone(),
+                regions: (!regions.is_empty()).then(|| regions.clone()),
             })?;
             output::show(&staff, json, |s| format!("added {} ({}) in {} {}", s.name, s.role, s.org_unit_name, s.id));
+        }
+        Command::Staff(StaffCommand::Regions { staff, regions }) => {
+            let staff = book.set_staff_regions(*staff, regions)?;
+            output::show(&staff, json, |s| output::staff(std::slice::from_ref(s)));
         }
         Command::Settings(SettingsCommand::StaleAfterDays { days }) => {
             book.set_stale_after_days(*days)?;

@@ -6,7 +6,10 @@ use clap::{Args, Subcommand, ValueEnum};
 use fieldcrm_core::ids::{CustomerId, OrderId};
 use fieldcrm_core::model::{OrderStatus, PaymentKind};
 use fieldcrm_core::money::credit::CreditCheck;
-use fieldcrm_core::money::order::{Order, OrderInput, OrderLineInput, OrderQuery, OrderQuote, OrderRow, OrderView};
+use fieldcrm_core::money::order::{
+    Order, OrderInput, OrderLine, OrderLineInput, OrderQuery, OrderQuote, OrderRow, OrderView,
+};
+use fieldcrm_core::money::promotion::{Promotion, PromotionInput};
 use fieldcrm_core::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
 use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
 use fieldcrm_core::money::statement::{Statement, StatementEntryKind};
@@ -243,27 +246,7 @@ fn order_text(o: &Order) -> String {
         ));
     }
     for l in &o.lines {
-        let flags: Vec<String> = l.flags.iter().map(|f| format!("{f:?}")).collect();
-        out.push_str(&format!(
-            "\n  {}  {} {}  {} × {} = {}  ({} cases + {} {}){}{}",
-            l.id,
-            l.product_code,
-            l.product_name,
-            l.quantity,
-            yuan(l.unit_price),
-            yuan(l.amount),
-            l.cases,
-            l.units,
-            l.unit,
-            if l.gift {
-                "  gift".to_string()
-            } else if l.backorder > 0 && l.shipped > 0 {
-                format!("  backorder {}", l.backorder)
-            } else {
-                String::new()
-            },
-            if flags.is_empty() { String::new() } else { format!("  [{}]", flags.join(", ")) },
-        ));
+        out.push_str(&line_text(l));
     }
     for n in &o.history {
         out.push_str(&format!(
@@ -304,8 +287,34 @@ fn credit_text(c: &CreditCheck) -> String {
     out
 }
 
+fn line_text(l: &OrderLine) -> String {
+    let flags: Vec<String> = l.flags.iter().map(|f| format!("{f:?}")).collect();
+    format!(
+        "\n  {}  {} {}  {} × {} = {}  ({} cases + {} {}){}{}{}",
+        l.id,
+        l.product_code,
+        l.product_name,
+        l.quantity,
+        yuan(l.unit_price),
+        yuan(l.amount),
+        l.cases,
+        l.units,
+        l.unit,
+        if l.gift {
+            "  gift".to_string()
+        } else if l.backorder > 0 && l.shipped > 0 {
+            format!("  backorder {}", l.backorder)
+        } else {
+            String::new()
+        },
+        if flags.is_empty() { String::new() } else { format!("  [{}]", flags.join(", ")) },
+        l.promotion.as_deref().map(|p| format!("  promotion: {p}")).unwrap_or_default(),
+    )
+}
+
 fn quote_text(q: &OrderQuote) -> String {
-    let mut out = format!("total {}\n{}", yuan(q.total), credit_text(&q.credit));
+    let mut out: String = q.lines.iter().map(line_text).collect::<String>().trim_start_matches('\n').to_string();
+    out.push_str(&format!("\ntotal {}\n{}", yuan(q.total), credit_text(&q.credit)));
     for p in &q.problems {
         out.push_str(&format!("\nproblem {}: {}", p.field, p.message));
     }
@@ -499,6 +508,37 @@ pub enum ReceivablesCommand {
         #[arg(long)]
         to: Option<String>,
     },
+    /// Head office runs a promotion: a discount on a product's price, or
+    /// GIFT_UNITS of a product free for every MIN_UNITS bought.
+    Promotion {
+        name: String,
+        #[arg(long)]
+        product: String,
+        /// Percent off the price (1–99).
+        #[arg(long, conflicts_with = "gift")]
+        discount: Option<u32>,
+        /// The product given (its code).
+        #[arg(long, requires = "gift_units")]
+        gift: Option<String>,
+        #[arg(long)]
+        gift_units: Option<u32>,
+        /// Units a line needs (default 1).
+        #[arg(long)]
+        min_units: Option<u32>,
+        #[arg(long)]
+        channel: Option<String>,
+        #[arg(long)]
+        grade: Option<String>,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
+    /// The promotions running today (--all: every one).
+    Promotions {
+        #[arg(long)]
+        all: bool,
+    },
     /// What customers owe today by how long past due: by part, rep and credit grade.
     Aging(crate::sales_cmd::PeriodArgs),
     /// Who owes overdue money today, and who must act (rep, manager, head office).
@@ -578,6 +618,60 @@ pub fn receivables(book: &Book, command: &ReceivablesCommand, json: bool) -> Res
             })?;
             output::show(&id.to_string(), json, |id| format!("price added ({id})"));
         }
+        ReceivablesCommand::Promotion {
+            name,
+            product,
+            discount,
+            gift,
+            gift_units,
+            min_units,
+            channel,
+            grade,
+            from,
+            to,
+        } => {
+            let added = book.add_promotion(&PromotionInput {
+                name: name.clone(),
+                product: product.clone(),
+                channel_type: channel.clone(),
+                customer_grade: grade.clone(),
+                min_units: *min_units,
+                discount_percent: *discount,
+                gift_product: gift.clone(),
+                gift_units: *gift_units,
+                valid_from: from.clone(),
+                valid_to: to.clone(),
+            })?;
+            output::show(&added, json, |p| format!("promotion added: {}", promotion_line(p)));
+        }
+        ReceivablesCommand::Promotions { all } => {
+            output::show(&book.promotions(*all)?, json, |list| {
+                if list.is_empty() {
+                    "no promotion is running".into()
+                } else {
+                    list.iter().map(promotion_line).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
     }
     Ok(())
+}
+
+fn promotion_line(p: &Promotion) -> String {
+    let what = match (p.discount_percent, &p.gift_product_name, p.gift_units) {
+        (Some(pct), _, _) => format!("{pct}% off"),
+        (_, Some(gift), Some(units)) => format!("{units} × {gift} free"),
+        _ => String::new(),
+    };
+    let whom = [p.channel_type.as_deref(), p.customer_grade.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+    format!(
+        "{}  {} {} for every {} units{}  {} – {}",
+        p.name,
+        p.product_code,
+        what,
+        p.min_units,
+        if whom.is_empty() { String::new() } else { format!(" ({})", whom.join(", ")) },
+        p.valid_from,
+        p.valid_to
+    )
 }

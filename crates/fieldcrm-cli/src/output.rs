@@ -42,7 +42,14 @@ pub fn org_units(units: &[OrgUnit]) -> String {
 pub fn staff(staff: &[Staff]) -> String {
     staff
         .iter()
-        .map(|s| format!("{}  {}  {}  {}", s.id, s.name, s.role, s.org_unit_name))
+        .map(|s| {
+            let mut line = format!("{}  {}  {}  {}", s.id, s.name, s.role, s.org_unit_name);
+            if !s.regions.is_empty() {
+                let names: Vec<&str> = s.regions.iter().map(|r| r.name.as_str()).collect();
+                line.push_str(&format!("  regions: {}", names.join(", ")));
+            }
+            line
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -20,7 +20,8 @@ struct Org {
     office: PathBuf,
     inbox: PathBuf,
     outbox: PathBuf,
-    /// (book, staff id, device id) of rep A, rep B, the manager.
+    /// (book, staff id, device id) of rep A, rep B, the manager, the region's
+    /// sales administrator.
     people: Vec<(PathBuf, String, String)>,
 }
 
@@ -39,8 +40,8 @@ fn newest_file_for(dir: &Path, device: &str) -> PathBuf {
     files.pop().expect("a file for the device")
 }
 
-/// Head office with a region of two territories; two reps and their manager,
-/// enrolled and joined, all through the CLI.
+/// Head office with a region of two territories; two reps, their manager and
+/// the region's sales administrator, enrolled and joined, all through the CLI.
 fn org() -> Org {
     let dir = tempfile::tempdir().expect("dir");
     let office = dir.path().join("office.sqlite");
@@ -49,13 +50,22 @@ fn org() -> Org {
     let region = id(&ok_json(&office, &["org", "add", "潍坊大区", "--kind", "region", "--parent", &root]));
     let t1 = id(&ok_json(&office, &["org", "add", "寿光片区", "--kind", "territory", "--parent", &region]));
     let t2 = id(&ok_json(&office, &["org", "add", "青州片区", "--kind", "territory", "--parent", &region]));
-    let staff = [("王磊", "rep", &t1), ("李娜", "rep", &t2), ("赵经理", "regional_manager", &region)];
+    let staff = [
+        ("王磊", "rep", &t1),
+        ("李娜", "rep", &t2),
+        ("赵经理", "regional_manager", &region),
+        ("刘销管", "sales-admin", &root),
+    ];
     let inbox = dir.path().join("inbox");
     let outbox = dir.path().join("outbox");
     std::fs::create_dir_all(&inbox).expect("inbox");
     let mut people = vec![];
     for (i, (name, role, unit)) in staff.iter().enumerate() {
-        let staff_id = id(&ok_json(&office, &["staff", "add", name, "--role", role, "--unit", unit]));
+        let mut add = vec!["staff", "add", name, "--role", role, "--unit", unit];
+        if *role == "sales-admin" {
+            add.extend(["--region", region.as_str()]);
+        }
+        let staff_id = id(&ok_json(&office, &add));
         let book = dir.path().join(format!("laptop{i}.sqlite"));
         ok_json(&book, &["init"]);
         let device = ok_json(&book, &["device", "show"]);
@@ -266,19 +276,27 @@ fn an_order_goes_from_a_reps_cli_to_head_office_and_back_with_its_review_and_shi
     assert!(said.contains("review_by_office"), "{said}");
     org.round();
 
-    let office = &org.office;
-    let queue = ok_json(office, &["order", "list", "--view", "review"]);
+    // The region's sales administrator reviews it on their own book.
+    let admin = &org.people[3].0;
+    let queue = ok_json(admin, &["order", "list", "--view", "review"]);
     assert_eq!(queue[0]["number"], "SO00000001");
-    ok_json(office, &["order", "release", &order, "--reason", "现款现货"]);
-    let line = ok_json(office, &["order", "show", &order])["lines"][0]["id"].as_str().expect("line").to_string();
-    ok_json(office, &["order", "correct", &order, &line, "--quantity", "24", "--reason", "按整箱"]);
-    ok_json(office, &["order", "approve", &order]);
-    let shipped = ok_json(office, &["order", "ship", &order, "--line", &format!("{line}=12")]);
+    ok_json(admin, &["order", "release", &order, "--reason", "现款现货"]);
+    let line = ok_json(admin, &["order", "show", &order])["lines"][0]["id"].as_str().expect("line").to_string();
+    ok_json(admin, &["order", "correct", &order, &line, "--quantity", "24", "--reason", "按整箱"]);
+    ok_json(admin, &["order", "approve", &order]);
+    let shipped = ok_json(admin, &["order", "ship", &order, "--line", &format!("{line}=12")]);
     assert_eq!(shipped["lines"][0]["backorder"], 12);
     let sheet = org.dir.path().join("发货清单.xlsx");
-    ok_json(office, &["order", "sheet", &order, "--out", sheet.to_str().expect("utf8")]);
+    ok_json(admin, &["order", "sheet", &order, "--out", sheet.to_str().expect("utf8")]);
     assert!(std::fs::metadata(&sheet).expect("sheet").len() > 1000);
+    // What is not sales administration's is refused on its laptop, as head office would.
+    let refused = fieldcrm(admin, &["--json", "customer", "edit", &card, "--set", "notes=改档案"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = format!("{}{}", String::from_utf8_lossy(&refused.stdout), String::from_utf8_lossy(&refused.stderr));
+    assert!(said.contains("fields_data"), "{said}");
     org.round();
+    let at_office = ok_json(&org.office, &["order", "show", &order]);
+    assert_eq!((at_office["status"].as_str(), at_office["lines"][0]["shipped"].as_u64()), (Some("approved"), Some(12)));
 
     let seen = ok_json(rep, &["order", "show", &order]);
     assert_eq!((seen["status"].as_str(), seen["number"].as_str()), (Some("approved"), Some("SO00000001")));

@@ -44,7 +44,7 @@ use crate::ids::{
     AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ProductId,
     ReportId, RouteId, SalesLineId, StaffId, TaskId, VisitId,
 };
-use crate::ids::{InvoiceId, OrderId, OrderLineId, PaymentId, PriceRuleId};
+use crate::ids::{InvoiceId, OrderId, OrderLineId, PaymentId, PriceRuleId, PromotionId};
 use crate::import::fields::ImportFieldInfo;
 use crate::import::layout::{SkipReason, SkippedRow};
 use crate::import::read::{FileFormat, WideCells};
@@ -56,19 +56,21 @@ use crate::model::{
     Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, ImportKind, KeyPersonRole, Lifecycle,
     OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
 };
-use crate::model::{HoldReasonKind, OrderStatus, PaymentKind};
+use crate::model::{HoldReasonKind, OrderStatus, PaymentKind, PromotionKind};
 use crate::money::analysis::{
     AgingGroup, CollectionMonth, CollectionPart, Collections, Cutoff, Escalation, EscalationStep, Fulfilment,
     FulfilmentFigures, FulfilmentMonth, FulfilmentPart, MonthEnd, OverdueCustomer, OverdueList, ReceivablesAging,
 };
 use crate::money::credit::{CreditCheck, HoldReason, LimitSource};
 use crate::money::order::{
-    LineFlag, Order, OrderInput, OrderLine, OrderLineInput, OrderNote, OrderQuery, OrderQuote, OrderRow, OrderView,
+    DeliveryAddress, LineFlag, Order, OrderInput, OrderLine, OrderLineInput, OrderNote, OrderQuery, OrderQuote,
+    OrderRow, OrderView,
 };
+use crate::money::promotion::{Promotion, PromotionInput};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
 use crate::money::shipping::{Shipment, ShipmentInput, ShipmentLineInput, ShippedLine, ShippingState};
 use crate::money::statement::{Aging, Statement, StatementEntry, StatementEntryKind};
-use crate::org::{OrgUnit, Profile, Staff};
+use crate::org::{OrgUnit, Profile, Staff, UnitName};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
 use crate::sales::analysis::{
@@ -114,6 +116,7 @@ pub fn typescript() -> String {
         OrgUnitKind,
         KeyPersonRole,
         OrgUnit,
+        UnitName,
         Staff,
         Profile,
         BookStatus,
@@ -257,6 +260,7 @@ pub fn typescript() -> String {
         OrderId,
         OrderLineId,
         PriceRuleId,
+        PromotionId,
         InvoiceId,
         PaymentId,
         OrderStatus,
@@ -277,6 +281,7 @@ pub fn typescript() -> String {
         OrderNote,
         Order,
         OrderQuote,
+        DeliveryAddress,
         OrderView,
         OrderQuery,
         OrderRow,
@@ -284,6 +289,9 @@ pub fn typescript() -> String {
         PaymentMatch,
         PaymentInput,
         PriceRuleInput,
+        PromotionKind,
+        Promotion,
+        PromotionInput,
         Aging,
         StatementEntryKind,
         StatementEntry,

@@ -47,6 +47,7 @@ problem_codes! {
     ReasonNeeded => "reason_needed",
     ReleaseByManager => "release_by_manager",
     ReviewByOffice => "review_by_office",
+    FieldsData => "fields_data",
     AlreadyResolved => "already_resolved",
     AlreadySubmitted => "already_submitted",
     AmbiguousCustomer => "ambiguous_customer",

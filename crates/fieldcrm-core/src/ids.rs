@@ -156,6 +156,10 @@ define_id!(
     PriceRuleId
 );
 define_id!(
+    /// A promotion of head office's (a discount, or a gift for so many bought).
+    PromotionId
+);
+define_id!(
     /// An invoice from the ERP; derived from its number.
     InvoiceId
 );

@@ -88,14 +88,28 @@ string_enum!(
     DataSource { RepVisit => "rep_visit", CustomerForm => "customer_form", ThirdParty => "third_party" }
 );
 string_enum!(
-    /// A person's role in the sales organisation.
+    /// A person's role in the sales organisation. `SalesAdmin`: head office's
+    /// sales administration (销管), paired with some regions (`staff_region`).
     StaffRole {
         Rep => "rep",
         RegionalManager => "regional_manager",
         ProvincialManager => "provincial_manager",
         HeadOffice => "head_office",
+        SalesAdmin => "sales_admin",
     }
 );
+string_enum!(
+    /// What a promotion gives: a discount on the price, or free goods.
+    PromotionKind { Discount => "discount", Gift => "gift" }
+);
+impl StaffRole {
+    /// Sales administration: head office, and the sales administrators
+    /// (within the regions paired with them: their scope). They review,
+    /// approve, correct and ship orders (`money::order::may_change`).
+    pub fn reviews_orders(self) -> bool {
+        matches!(self, StaffRole::HeadOffice | StaffRole::SalesAdmin)
+    }
+}
 string_enum!(
     /// A level of the organisation tree; the tree may be of any depth.
     OrgUnitKind {

@@ -38,6 +38,16 @@ pub struct Staff {
     pub org_unit_name: String,
     pub phone: Option<String>,
     pub active: bool,
+    /// Sales administration: the regions paired with them (对口销管); empty for everyone else.
+    pub regions: Vec<UnitName>,
+}
+
+/// A unit named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitName {
+    pub id: OrgUnitId,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -107,6 +117,102 @@ pub fn add_staff(
     Ok(id)
 }
 
+/// Schema 18's step: `staff.role` admits `sales_admin`. SQLite cannot alter a
+/// CHECK constraint; loosening one is the edit of the table's definition that
+/// SQLite documents for it (<https://sqlite.org/lang_altertable.html#otheralter>):
+/// the stored rows stay valid, so nothing is copied.
+pub fn admit_sales_admin(tx: &Transaction<'_>) -> Result<()> {
+    const BEFORE: &str = "CHECK (role IN ('rep', 'regional_manager', 'provincial_manager', 'head_office'))";
+    const AFTER: &str =
+        "CHECK (role IN ('rep', 'regional_manager', 'provincial_manager', 'head_office', 'sales_admin'))";
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    let changed = tx.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, ?1, ?2) WHERE type = 'table' AND name = 'staff' AND instr(sql, ?1) > 0",
+        [BEFORE, AFTER],
+    );
+    tx.pragma_update(None, "writable_schema", false)?;
+    if changed? != 1 {
+        return Err(Error::refused(
+            ProblemCode::BadRole,
+            "this book's staff table is not the one fieldcrm made; it cannot admit sales administration",
+        ));
+    }
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    Ok(())
+}
+
+/// The regions paired with a sales administrator, and everything under them.
+fn administered(conn: &Connection, staff: &str) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE t(id) AS (SELECT unit_id FROM staff_region WHERE staff_id = ?1
+                                  UNION SELECT o.id FROM org_unit o JOIN t ON o.parent_id = t.id)
+         SELECT id FROM t",
+    )?;
+    let ids = stmt.query_map([staff], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<HashSet<_>>>()?;
+    Ok(ids)
+}
+
+/// Head office pairs a sales administrator with regions (对口销管): the
+/// orders of their cards are the ones the administrator reviews and ships.
+/// Replaces the earlier pairing; their laptop receives the new scope with
+/// the next file. `new_id` names each new pairing.
+pub fn set_regions(
+    tx: &Transaction<'_>,
+    staff: StaffId,
+    regions: &[OrgUnitId],
+    at: DateTime<Utc>,
+    mut new_id: impl FnMut() -> String,
+) -> Result<()> {
+    let member = staff_member(tx, staff)?;
+    if member.role != StaffRole::SalesAdmin {
+        return Err(Error::invalid(
+            "regions",
+            ProblemCode::BadRole,
+            format!(
+                "{} is not in sales administration: only a sales administrator is paired with regions",
+                member.name
+            ),
+        ));
+    }
+    if regions.is_empty() {
+        return Err(Error::invalid("regions", ProblemCode::Required, "name at least one region to pair them with"));
+    }
+    let root: Option<String> = tx
+        .query_row("SELECT id FROM org_unit WHERE parent_id IS NULL ORDER BY created_at LIMIT 1", [], |r| r.get(0))
+        .optional()?;
+    for region in regions {
+        if !exists(tx, "org_unit", &region.to_string())? {
+            return Err(Error::NotFound { what: "org unit", id: region.to_string() });
+        }
+        if root.as_deref() == Some(region.to_string().as_str()) {
+            return Err(Error::invalid(
+                "regions",
+                ProblemCode::OutOfScope,
+                "pair them with provinces or regions; all of head office's orders are head office's own",
+            ));
+        }
+    }
+    let wanted: HashSet<String> = regions.iter().map(ToString::to_string).collect();
+    let had: Vec<(String, String)> = tx
+        .prepare_cached("SELECT id, unit_id FROM staff_region WHERE staff_id = ?1")?
+        .query_map([staff], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, unit) in &had {
+        if !wanted.contains(unit) {
+            tx.prepare_cached("DELETE FROM staff_region WHERE id = ?1")?.execute([id])?;
+        }
+    }
+    let ts = timestamp(at);
+    for unit in wanted.iter().filter(|u| !had.iter().any(|(_, h)| h == *u)) {
+        tx.prepare_cached(
+            "INSERT INTO staff_region (id, staff_id, unit_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        )?
+        .execute(params![new_id(), staff, unit, ts])?;
+    }
+    Ok(())
+}
+
 pub(crate) fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([id], |_| Ok(())).optional()?.is_some())
@@ -136,7 +242,10 @@ pub fn units(conn: &Connection) -> Result<Vec<OrgUnit>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-const STAFF_SELECT: &str = "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active
+const STAFF_SELECT: &str = "SELECT s.id, s.name, s.role, s.org_unit_id, o.name, s.phone, s.active,
+            (SELECT json_group_array(json_object('id', u.id, 'name', u.name))
+               FROM (SELECT u.id, u.name FROM staff_region r JOIN org_unit u ON u.id = r.unit_id
+                      WHERE r.staff_id = s.id ORDER BY u.name, u.id) u)
      FROM staff s JOIN org_unit o ON o.id = s.org_unit_id";
 
 fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
@@ -148,6 +257,8 @@ fn staff_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
         org_unit_name: r.get(4)?,
         phone: r.get(5)?,
         active: r.get(6)?,
+        regions: serde_json::from_str(&r.get::<_, String>(7)?)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e)))?,
     })
 }
 
@@ -328,6 +439,7 @@ pub fn scope_of(conn: &Connection, staff: &str) -> Result<(PeerScope, StaffRole)
         StaffRole::Rep => PeerScope::Owner(staff.to_string()),
         StaffRole::RegionalManager | StaffRole::ProvincialManager => PeerScope::Units(subtree(conn, &unit)?),
         StaffRole::HeadOffice => PeerScope::All,
+        StaffRole::SalesAdmin => PeerScope::Units(administered(conn, staff)?),
     };
     Ok((scope, role))
 }
@@ -369,6 +481,7 @@ impl Viewer {
     pub fn from_profile(conn: &Connection, profile: &Profile) -> Result<Self> {
         let units = match profile.role {
             StaffRole::HeadOffice => None,
+            StaffRole::SalesAdmin => Some(administered(conn, &profile.staff_id.to_string())?),
             _ => Some(subtree(conn, &profile.org_unit_id.to_string())?),
         };
         Ok(Self { staff: profile.staff_id, role: profile.role, name: profile.name.clone(), units })

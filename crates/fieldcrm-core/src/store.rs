@@ -37,6 +37,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0015_import_receivables.sql"),
     include_str!("schema/0016_order_numbers.sql"),
     include_str!("schema/0017_receivable_open.sql"),
+    include_str!("schema/0018_sales_admin.sql"),
+    include_str!("schema/0019_promotions.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

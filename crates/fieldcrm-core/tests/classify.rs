@@ -45,7 +45,9 @@ fn office() -> Office {
     let territory = unit(region, OrgUnitKind::Territory, "寿光片区");
     let other = unit(region, OrgUnitKind::Territory, "青州片区");
     let staff = |name: &str, role, unit| {
-        book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None }).expect("staff").id
+        book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None, regions: None })
+            .expect("staff")
+            .id
     };
     let rep = staff("王磊", StaffRole::Rep, territory);
     let other_rep = staff("李娜", StaffRole::Rep, other);

@@ -433,3 +433,271 @@ fn invoices_and_payments_come_from_the_erps_spreadsheets_with_a_dry_run_and_refu
     let err = w.people[0].book.import(&request, false, &mut |_| {}, &Cancel::default()).expect_err("refused");
     assert_eq!(err.code, fieldcrm_core::ErrorCode::Forbidden);
 }
+
+/// A sales administrator paired with the region (对口销管), on a book of
+/// their own: head office adds them and enrols their laptop.
+fn administrator(w: &mut World) -> usize {
+    let root = w.office.book.status().expect("status").profile.expect("profile").org_unit_id;
+    w.join(&fieldcrm_core::api::NewStaff {
+        name: "销管小刘".into(),
+        role: fieldcrm_core::model::StaffRole::SalesAdmin,
+        org_unit_id: root,
+        phone: None,
+        regions: Some(vec![w.region.parse().expect("region id")]),
+    })
+}
+
+#[test]
+fn a_sales_administrator_reviews_and_ships_their_regions_orders_on_their_own_book() {
+    use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
+
+    let mut w = World::new(1);
+    let customer = setting(&w);
+    // A card of another region, with an order head office captured for it.
+    let office = &w.office.book;
+    let root = office.status().expect("status").profile.expect("profile").org_unit_id;
+    let elsewhere = office
+        .add_org_unit(&fieldcrm_core::api::NewOrgUnit {
+            parent_id: Some(root),
+            kind: fieldcrm_core::model::OrgUnitKind::Territory,
+            name: "临沂片区".into(),
+            code: None,
+        })
+        .expect("unit");
+    let other = office
+        .create_customer(&world::customer(
+            "临沂农资",
+            json!({ "ownerId": w.office.staff_id, "territoryId": elsewhere.id, "channelType": "retailer" }),
+        ))
+        .expect("card")
+        .card;
+    let mut theirs = order(other.id, 1, 0, true);
+    theirs.payment_kind = PaymentKind::Cash;
+    office.create_order(&theirs).expect("another region's order");
+    let admin = administrator(&mut w);
+    w.settle();
+    let (rep, clerk) = (&w.people[0], &w.people[admin]);
+    assert!(clerk.book.status().expect("status").reviews_orders);
+    assert!(!rep.book.status().expect("status").reviews_orders);
+
+    let captured = rep.book.create_order(&order(customer, 2, 5, true)).expect("capture");
+    assert!(captured.credit_hold);
+    w.send(0).expect("send");
+    w.receive(admin).expect("the administrator's file");
+    let queue =
+        clerk.book.list_orders(&OrderQuery { view: OrderView::Review, customer_id: None, limit: None }).expect("queue");
+    assert_eq!(
+        queue.iter().map(|o| o.customer_name.as_str()).collect::<Vec<_>>(),
+        vec!["寿光农资"],
+        "their region's orders only"
+    );
+    assert_eq!(clerk.book.get_order(other.id.to_string().parse().expect("id")).ok().map(|o| o.id), None);
+    let id = queue[0].id;
+    let at_admin = clerk.book.get_order(id).expect("order");
+    assert!(at_admin.can_review && at_admin.can_release && !at_admin.can_edit);
+
+    // Released, corrected, approved, shipped in part, on the administrator's laptop.
+    clerk.book.release_order_hold(id, Some("客户承诺本周回款")).expect("release");
+    let line = at_admin.lines[0].id.clone();
+    clerk.book.correct_order_line(id, &line, Some(36), None, Some("按整箱发货")).expect("correct");
+    clerk.book.set_order_status(id, OrderStatus::Approved, None).expect("approve");
+    clerk
+        .book
+        .record_shipment(&ShipmentInput {
+            order_id: id,
+            shipped_on: None,
+            number: Some("FH-1".into()),
+            carrier: None,
+            notes: None,
+            lines: vec![ShipmentLineInput { order_line_id: line.clone(), quantity: 24 }],
+        })
+        .expect("ship two cases");
+    // The third case will not come: cancelled in the same file as the approval.
+    clerk.book.cancel_backorder(id, &line).expect("cancel the rest");
+    // What is not sales administration's is refused on the laptop, as head office would.
+    assert_eq!(
+        problem(clerk.book.record_invoice(&InvoiceInput {
+            customer_id: customer,
+            number: "INV-9".into(),
+            issued_on: "2026-11-02".into(),
+            due_on: None,
+            amount: 100,
+        })),
+        "forbidden"
+    );
+    let edit: fieldcrm_core::api::CardEdit = serde_json::from_value(json!({
+        "customerId": customer, "changes": [{ "field": "phone", "value": "13900000000" }],
+    }))
+    .expect("edit");
+    assert_eq!(problem(clerk.book.edit_customer(&edit)), "fields_data");
+
+    let report = w.send(admin).expect("the administrator's file");
+    assert_eq!(report.rejected, 0, "{report:?}");
+    let at_office = w.office.book.get_order(id).expect("at head office");
+    assert_eq!(
+        (at_office.status, at_office.lines[0].quantity, at_office.lines[0].shipped, at_office.lines[0].cancelled),
+        (OrderStatus::Approved, 36, 24, 12)
+    );
+    w.receive(0).expect("the rep's file");
+    let seen = rep.book.get_order(id).expect("the rep's order");
+    assert_eq!(
+        (seen.status, seen.lines[0].shipped, seen.lines[0].cancelled, seen.lines[0].backorder),
+        (OrderStatus::Approved, 24, 12, 0)
+    );
+    assert_eq!(seen.shipments.len(), 1);
+    let changes: Vec<_> = seen.history.iter().map(|n| (n.what.as_str(), n.staff_name.as_str())).collect();
+    assert!(changes.contains(&("quantity:金装奶粉", "销管小刘")), "{changes:?}");
+}
+
+#[test]
+fn a_review_of_an_order_withdrawn_meanwhile_is_refused_at_head_office_and_shown() {
+    let mut w = World::new(1);
+    let customer = setting(&w);
+    let admin = administrator(&mut w);
+    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
+    w.office
+        .book
+        .record_payment(&PaymentInput {
+            customer_id: customer,
+            number: "PAY-1101".into(),
+            paid_on: "2026-11-01".into(),
+            amount: 250_000,
+            kind: PaymentKind::Cash,
+            invoices: vec![],
+        })
+        .expect("paid up");
+    w.settle();
+    let (rep, clerk) = (&w.people[0], &w.people[admin]);
+    let captured = rep.book.create_order(&order(customer, 3, 0, true)).expect("capture");
+    w.send(0).expect("send");
+    w.receive(admin).expect("receive");
+    // The rep withdraws it, and head office has that, while the administrator,
+    // offline, approves it.
+    rep.book.set_order_status(captured.id, OrderStatus::Cancelled, Some("客户改主意")).expect("withdraw");
+    w.send(0).expect("send");
+    clerk.book.set_order_status(captured.id, OrderStatus::Approved, None).expect("approved on the laptop");
+    let report = w.send(admin).expect("send");
+    assert!(report.rejected >= 1, "{report:?}");
+    assert_eq!(w.office.book.get_order(captured.id).expect("order").status, OrderStatus::Cancelled);
+    w.receive(admin).expect("receive");
+    assert_eq!(
+        clerk.book.get_order(captured.id).expect("order").status,
+        OrderStatus::Cancelled,
+        "the withdrawal stands"
+    );
+    let told = clerk.book.rejections().expect("rejections");
+    assert!(told.iter().any(|r| r.table == "sales_order" && r.reason == "order_closed"), "{told:?}");
+}
+
+#[test]
+fn head_office_runs_the_credit_check_again_when_an_order_arrives() {
+    let w = World::new(1);
+    let customer = setting(&w);
+    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
+    w.office
+        .book
+        .record_payment(&PaymentInput {
+            customer_id: customer,
+            number: "PAY-1101".into(),
+            paid_on: "2026-11-01".into(),
+            amount: 200_000,
+            kind: PaymentKind::Cash,
+            invoices: vec![],
+        })
+        .expect("paid up");
+    w.settle();
+    let rep = &w.people[0];
+    // Head office records an invoice long overdue that the rep's laptop has not received.
+    w.office
+        .book
+        .record_invoice(&InvoiceInput {
+            customer_id: customer,
+            number: "INV-0601".into(),
+            issued_on: "2026-06-01".into(),
+            due_on: Some("2026-07-01".into()),
+            amount: 50_000,
+        })
+        .expect("invoice");
+    let captured = rep.book.create_order(&order(customer, 3, 0, true)).expect("capture");
+    assert!(!captured.credit_hold, "the laptop knows of no overdue debt: {:?}", captured.hold_reasons);
+    w.send(0).expect("send");
+    let at_office = w.office.book.get_order(captured.id).expect("order");
+    assert!(at_office.credit_hold, "held on arrival");
+    assert_eq!(at_office.hold_reasons[0].kind, HoldReasonKind::OverdueDebt);
+    w.receive(0).expect("receive");
+    let seen = rep.book.get_order(captured.id).expect("the rep's order");
+    assert!(seen.credit_hold);
+    assert!(seen.history.iter().any(|n| n.what == "hold" && n.new_value.as_deref() == Some("1")), "{:?}", seen.history);
+}
+
+#[test]
+fn head_offices_promotions_discount_the_price_and_add_gift_lines_while_the_rep_types() {
+    use fieldcrm_core::money::promotion::PromotionInput;
+    let w = World::new(1);
+    let customer = setting(&w);
+    let office = &w.office.book;
+    office
+        .save_product(&ProductInput {
+            code: "G01".into(),
+            name: "奶粉试用装".into(),
+            unit: Some("袋".into()),
+            case_size: None,
+            list_price: Some(500),
+            ..serde_json::from_value(json!({ "code": "G01", "name": "x" })).expect("input")
+        })
+        .expect("gift product");
+    let promotion = |extra: serde_json::Value| -> PromotionInput {
+        let mut v = json!({ "name": "双十一", "product": "A01", "validFrom": "2026-11-01", "validTo": "2026-11-30" });
+        v.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        serde_json::from_value(v).expect("input")
+    };
+    // A discount for retailers, and a gift for every whole case.
+    office.add_promotion(&promotion(json!({ "discountPercent": 10, "channelType": "retailer" }))).expect("discount");
+    office
+        .add_promotion(&promotion(
+            json!({ "name": "买一箱送两袋", "minUnits": 12, "giftProduct": "G01", "giftUnits": 2 }),
+        ))
+        .expect("gift");
+    // What is wrong is refused whole, with every problem named.
+    let err = office
+        .add_promotion(&promotion(json!({ "discountPercent": 120, "validTo": "2026-10-01", "channelType": "nope" })))
+        .expect_err("refused");
+    let fields: Vec<_> = err.problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, vec!["discountPercent", "validTo", "channelType"]);
+    assert_eq!(problem(office.add_promotion(&promotion(json!({})))), "required", "neither a discount nor a gift");
+    assert_eq!(office.promotions(true).expect("list").len(), 2);
+    w.settle();
+    let rep = &w.people[0];
+    assert_eq!(problem(rep.book.add_promotion(&promotion(json!({ "discountPercent": 5 })))), "forbidden");
+
+    // 2 cases and 5 loose tins: 9,000 less 10 %, and 2 × 2 bags free.
+    let quote = rep.book.quote_order(&order(customer, 2, 5, false), None).expect("quote");
+    let lines: Vec<_> = quote
+        .lines
+        .iter()
+        .map(|l| (l.product_code.as_str(), l.quantity, l.unit_price, l.gift, l.promotion.as_deref()))
+        .collect();
+    assert_eq!(lines, vec![("A01", 29, 8_100, false, Some("双十一")), ("G01", 4, 0, true, Some("买一箱送两袋"))]);
+    assert_eq!(quote.lines[0].flags, vec![LineFlag::NotWholeCases], "the promotion's price is no price difference");
+    assert_eq!(quote.total, 29 * 8_100);
+    // A typed price is the rep's own: no discount on it, and the review sees it differs.
+    let mut typed = order(customer, 2, 0, false);
+    typed.lines[0].unit_price = Some(8_800);
+    let quote = rep.book.quote_order(&typed, None).expect("quote");
+    assert_eq!(
+        (quote.lines[0].promotion.as_deref(), quote.lines[0].flags.clone()),
+        (None, vec![LineFlag::PriceDiffers])
+    );
+
+    let captured = rep.book.create_order(&order(customer, 2, 5, true)).expect("capture");
+    assert_eq!(captured.lines.len(), 2);
+    w.send(0).expect("send");
+    let at_office = w.office.book.get_order(captured.id).expect("order");
+    assert_eq!(
+        at_office.lines.iter().map(|l| (l.unit_price, l.flags.clone(), l.promotion.clone())).collect::<Vec<_>>(),
+        vec![
+            (8_100, vec![LineFlag::NotWholeCases], Some("双十一".to_string())),
+            (0, vec![], Some("买一箱送两袋".to_string()))
+        ]
+    );
+}

@@ -35,7 +35,22 @@ fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     let status = book.status().expect("status");
     assert_eq!(status.schema_version, store::SCHEMA_VERSION);
     assert_eq!(status.customer_count, 2, "no card lost");
-    assert_eq!(status.profile.expect("profile kept").name, "李强");
+    let profile = status.profile.expect("profile kept");
+    assert_eq!(profile.name, "李强");
+    // Schema 18 admits sales administration to the staff, in the very
+    // connection that migrated (its definition of the table is reloaded).
+    let region =
+        book.org_units().expect("units").into_iter().find(|u| u.parent_id.is_some()).expect("a unit below the root");
+    let admin = book
+        .add_staff(&fieldcrm_core::api::NewStaff {
+            name: "刘销管".into(),
+            role: fieldcrm_core::model::StaffRole::SalesAdmin,
+            org_unit_id: profile.org_unit_id,
+            phone: None,
+            regions: Some(vec![region.id]),
+        })
+        .expect("a sales administrator");
+    assert_eq!(admin.regions.iter().map(|r| r.id).collect::<Vec<_>>(), vec![region.id]);
     let card = book.customer("0190a000-0000-7000-8000-000000000101".parse::<CustomerId>().expect("id")).expect("card");
     assert_eq!(card.supplier_name.as_deref(), Some("华星农业"), "links kept");
     let address = &card.addresses[0].fields;

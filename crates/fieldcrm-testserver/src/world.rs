@@ -119,7 +119,13 @@ fn unit(book: &Book, parent: &OrgUnit, kind: OrgUnitKind, name: &str, code: &str
 }
 
 fn staff(book: &Book, name: &str, role: StaffRole, unit: &OrgUnit, phone: Option<&str>) -> ApiResult<Staff> {
-    book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit.id, phone: phone.map(Into::into) })
+    book.add_staff(&NewStaff {
+        name: name.into(),
+        role,
+        org_unit_id: unit.id,
+        phone: phone.map(Into::into),
+        regions: None,
+    })
 }
 
 /// What a new world is asked for.

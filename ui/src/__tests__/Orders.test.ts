@@ -119,6 +119,41 @@ describe('orders', () => {
     expect(bodyText()).not.toMatch(/approved|submitted|over_limit|overdue_debt/)
   })
 
+  it("offers the card's addresses, the delivery one first, and shows head office's promotions while the rep types", async () => {
+    const { backend, customer } = await world()
+    await backend.addRecord({ customerId: customer, kind: 'address', fields: { kind: 'business', detail: '农圣街 18 号' } })
+    await backend.addRecord({ customerId: customer, kind: 'address', fields: { kind: 'delivery', detail: '仓储路 6 号' } })
+    const month = { validFrom: '2026-11-01', validTo: '2026-11-30' }
+    await backend.addPromotion({ name: '秋季让利', product: 'NY-LQ', discountPercent: 10, ...month })
+    await backend.addPromotion({ name: '满箱赠', product: 'NY-LQ', minUnits: 20, giftProduct: 'NY-LQ', giftUnits: 2, ...month })
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(OrdersPage, backend))
+    const w = wrapper
+    await w.find('[data-testid=new-order]').trigger('click')
+    await until(() => q('[data-testid=order-form]') !== null)
+    w.findComponent(CustomerSelect).vm.$emit('update:modelValue', customer)
+    await until(() => (q('[data-testid=order-address-choice]')?.textContent ?? '').includes('仓储路 6 号'))
+    expect(q('[data-testid=order-address-choice]')!.textContent).toContain('收货地址：仓储路 6 号')
+    expect(q('[data-testid=order-address]')).toBeNull()
+    const product = w.findAllComponents(ElSelect).find((s) => s.element.closest('[data-testid=order-line]'))!
+    product.vm.$emit('update:modelValue', 'NY-LQ')
+    // One case of 20 bottles at 28.00 less 10 %, and two bottles free for the whole case.
+    await until(() => (q('[data-testid=order-total]')?.textContent ?? '').includes('504.00'))
+    expect(q('[data-testid=order-line-promotion]')!.textContent).toBe('促销：秋季让利')
+    expect(q('[data-testid=order-promotion-gift]')!.textContent).toContain('满箱赠 赠送：NY-LQ 高效氯氰菊酯 500ml 2 瓶')
+    expect(qa('[data-testid=order-line-flag]')).toHaveLength(0)
+    // Another address is typed in; back to the card's, the order goes there.
+    const choice = w.findAllComponents(ElSelect).find((s) => s.element.closest('[data-testid=order-address-choice]') !== null)!
+    choice.vm.$emit('update:modelValue', '')
+    await until(() => q('[data-testid=order-address]') !== null)
+    choice.vm.$emit('update:modelValue', choice.props('modelValue') || (await backend.deliveryAddresses(customer))[0].id)
+    await until(() => q('[data-testid=order-address]') === null)
+    q('[data-testid=order-submit]')!.click()
+    await until(() => q('[data-testid=order-status]')?.textContent === '已提交')
+    expect(bodyText()).toContain('仓储路 6 号')
+    expect(qa('[data-testid=order-lines] [data-testid=order-line-promotion]').map((e) => e.textContent)).toEqual(['促销：秋季让利', '促销：满箱赠'])
+  })
+
   it("shows a card's credit, its statement with the aging of what is open, and its orders", async () => {
     const { backend, customer } = await world()
     await backend.actAs('rep')

@@ -34,7 +34,7 @@ officeFingerprint?: string, };
 
 export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
-export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
+export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "fields_data" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
 
 export type FieldProblem = { 
 /**
@@ -65,7 +65,7 @@ export type Block = "basic" | "characteristics" | "business" | "trading";
 
 export type DataSource = "rep_visit" | "customer_form" | "third_party";
 
-export type StaffRole = "rep" | "regional_manager" | "provincial_manager" | "head_office";
+export type StaffRole = "rep" | "regional_manager" | "provincial_manager" | "head_office" | "sales_admin";
 
 export type OrgUnitKind = "head_office" | "province" | "region" | "territory" | "other";
 
@@ -77,7 +77,13 @@ export type OrgUnit = { id: OrgUnitId, parentId: OrgUnitId | null, kind: OrgUnit
  */
 depth: number, };
 
-export type Staff = { id: StaffId, name: string, role: StaffRole, orgUnitId: OrgUnitId, orgUnitName: string, phone: string | null, active: boolean, };
+export type UnitName = { id: OrgUnitId, name: string, };
+
+export type Staff = { id: StaffId, name: string, role: StaffRole, orgUnitId: OrgUnitId, orgUnitName: string, phone: string | null, active: boolean, 
+/**
+ * Sales administration: the regions paired with them (对口销管); empty for everyone else.
+ */
+regions: Array<UnitName>, };
 
 export type Profile = { staffId: StaffId, name: string, role: StaffRole, orgUnitId: OrgUnitId, orgUnitName: string, deviceId: DeviceId, language: string, };
 
@@ -85,7 +91,12 @@ export type BookStatus = { path: string, schemaVersion: number, profile: Profile
 /**
  * The business time zone every day is counted in.
  */
-businessTime: BusinessTime, };
+businessTime: BusinessTime, 
+/**
+ * This person reviews, approves and ships orders (head office and its
+ * sales administration): the order lists they work from are the review's.
+ */
+reviewsOrders: boolean, };
 
 export type BusinessTime = { 
 /**
@@ -270,7 +281,11 @@ export type NewOrgUnit = {
  */
 parentId?: OrgUnitId, kind: OrgUnitKind, name: string, code?: string, };
 
-export type NewStaff = { name: string, role: StaffRole, orgUnitId: OrgUnitId, phone?: string, };
+export type NewStaff = { name: string, role: StaffRole, orgUnitId: OrgUnitId, phone?: string, 
+/**
+ * Sales administration: the regions paired with them.
+ */
+regions?: Array<OrgUnitId>, };
 
 export type Progress = { done: number, total: number, };
 
@@ -1043,6 +1058,8 @@ export type OrderLineId = string;
 
 export type PriceRuleId = string;
 
+export type PromotionId = string;
+
 export type InvoiceId = string;
 
 export type PaymentId = string;
@@ -1149,7 +1166,11 @@ export type OrderLine = { id: string, position: number, productId: string, produ
 /**
  * Units in all; `cases` and `units` split them by the case size.
  */
-quantity: number, cases: number, units: number, unitPrice: number, listPrice: number | null, amount: number, gift: boolean, flags: Array<LineFlag>, 
+quantity: number, cases: number, units: number, unitPrice: number, listPrice: number | null, amount: number, gift: boolean, 
+/**
+ * The promotion that discounted its price or gave it (a gift line), and its name.
+ */
+promotionId: string | null, promotion: string | null, flags: Array<LineFlag>, 
 /**
  * Units shipped so far, and cancelled by head office.
  */
@@ -1191,6 +1212,12 @@ export type OrderQuote = { lines: Array<OrderLine>, total: number, credit: Credi
  */
 problems: Array<FieldProblem>, };
 
+export type DeliveryAddress = { id: string, 
+/**
+ * `business`, `registered`, `warehouse`, `delivery` (the card's address kinds).
+ */
+kind: string, text: string, };
+
 export type OrderView = "mine" | "review" | "hold" | "late" | "backorders" | "all";
 
 export type OrderQuery = { view: OrderView, customerId?: CustomerId, limit?: number, };
@@ -1224,6 +1251,20 @@ export type PriceRuleInput = {
  * The product's code or id.
  */
 product: string, channelType?: string, customerGrade?: string, price: number, floorPrice?: number, validFrom: string, validTo?: string, };
+
+export type PromotionKind = "discount" | "gift";
+
+export type Promotion = { id: PromotionId, name: string, productCode: string, productName: string, channelType: string | null, customerGrade: string | null, kind: PromotionKind, minUnits: number, discountPercent: number | null, giftProductCode: string | null, giftProductName: string | null, giftUnits: number | null, validFrom: string, validTo: string, };
+
+export type PromotionInput = { name: string, 
+/**
+ * The product's code or id.
+ */
+product: string, channelType?: string, customerGrade?: string, 
+/**
+ * Units a line needs for the promotion (default 1).
+ */
+minUnits?: number, discountPercent?: number, giftProduct?: string, giftUnits?: number, validFrom: string, validTo: string, };
 
 export type Aging = { 
 /**
@@ -1796,7 +1837,7 @@ export type AddressSplit = { provinceCode: string | null, cityCode: string | nul
  */
 rest: string, };
 
-export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
+export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","fields_data","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
 
 export const IMPORT_LIMITS = { maxFileMb: 200, maxRows: 1048576, maxColumns: 200, maxCellChars: 32767 } as const;
 

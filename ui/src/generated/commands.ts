@@ -27,6 +27,7 @@ import type {
   CustomerQuery,
   CustomerSalesLine,
   Cutoff,
+  DeliveryAddress,
   DemoOptions,
   DemoProgress,
   DemoSummary,
@@ -92,6 +93,8 @@ import type {
   ProductInput,
   Profile,
   Progress,
+  Promotion,
+  PromotionInput,
   ReceivablesAging,
   RecordEdit,
   RecordKind,
@@ -265,6 +268,7 @@ export interface Commands {
   correct_order_line: { args: { id: OrderId; line: string; quantity?: number | null; unitPrice?: number | null; reason?: string | null }; result: Order }
   release_order_hold: { args: { id: OrderId; reason?: string | null }; result: Order }
   get_order: { args: { id: OrderId }; result: Order }
+  delivery_addresses: { args: { customerId: CustomerId }; result: Array<DeliveryAddress> }
   list_orders: { args: { query: OrderQuery }; result: Array<OrderRow> }
   record_shipment: { args: { input: ShipmentInput }; result: Order }
   cancel_backorder: { args: { id: OrderId; line: string }; result: Order }
@@ -274,6 +278,8 @@ export interface Commands {
   record_invoice: { args: { input: InvoiceInput }; result: boolean }
   record_payment: { args: { input: PaymentInput }; result: boolean }
   add_price_rule: { args: { input: PriceRuleInput }; result: string }
+  add_promotion: { args: { input: PromotionInput }; result: Promotion }
+  promotions: { args: { all: boolean }; result: Array<Promotion> }
   set_credit_limit: { args: { customerId: CustomerId; limit?: number | null; reason?: string | null }; result: null }
   sales_by_product: { args: { query: AnalysisQuery }; result: ProductComposition }
   sales_by_region: { args: { query: AnalysisQuery }; result: RegionComposition }
@@ -400,6 +406,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'correct_order_line',
   'release_order_hold',
   'get_order',
+  'delivery_addresses',
   'list_orders',
   'record_shipment',
   'cancel_backorder',
@@ -409,6 +416,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'record_invoice',
   'record_payment',
   'add_price_rule',
+  'add_promotion',
+  'promotions',
   'set_credit_limit',
   'sales_by_product',
   'sales_by_region',
@@ -911,6 +920,10 @@ export class Api {
     return this.run('get_order', { id })
   }
 
+  deliveryAddresses(customerId: CustomerId): Promise<Array<DeliveryAddress>> {
+    return this.run('delivery_addresses', { customerId })
+  }
+
   listOrders(query: OrderQuery): Promise<Array<OrderRow>> {
     return this.run('list_orders', { query })
   }
@@ -947,6 +960,14 @@ export class Api {
 
   addPriceRule(input: PriceRuleInput): Promise<string> {
     return this.run('add_price_rule', { input })
+  }
+
+  addPromotion(input: PromotionInput): Promise<Promotion> {
+    return this.run('add_promotion', { input })
+  }
+
+  promotions(all: boolean): Promise<Array<Promotion>> {
+    return this.run('promotions', { all })
   }
 
   setCreditLimit(customerId: CustomerId, limit?: number | null, reason?: string | null): Promise<null> {

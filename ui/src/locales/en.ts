@@ -156,6 +156,7 @@ const en: Messages<typeof zhCN> = {
     reason_needed: 'Say why: the rep sees the reason',
     release_by_manager: 'A credit hold is released by a manager or head office',
     review_by_office: 'Only sales administration (head office) approves or returns orders',
+    fields_data: 'Sales administration reviews and ships orders; cards, routes and visits are kept by the reps and their managers',
     more_than_ordered: 'More than the line still lacks',
     not_approved: 'Only an approved order is shipped',
     nothing_to_ship: 'The order lacks nothing: all of it was shipped or cancelled',
@@ -696,6 +697,7 @@ const en: Messages<typeof zhCN> = {
       regional_manager: 'Regional manager',
       provincial_manager: 'Provincial manager',
       head_office: 'Head office',
+      sales_admin: 'Sales administration',
     },
     orgUnitKind: {
       head_office: 'Head office',

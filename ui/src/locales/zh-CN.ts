@@ -153,6 +153,7 @@ export default {
     reason_needed: '请说明原因，业务员会看到',
     release_by_manager: '信用冻结只能由主管或总部解除',
     review_by_office: '只有销管（总部）可以审批或退回订单',
+    fields_data: '销管只审核和发运订单；客户档案、路线和拜访由业务员和经理维护',
     more_than_ordered: '超过了该行尚欠的数量',
     not_approved: '只有已审批的订单才能发货',
     nothing_to_ship: '该订单已全部发出或已取消，没有可发的货',
@@ -693,6 +694,7 @@ export default {
       regional_manager: '区域经理',
       provincial_manager: '省级经理',
       head_office: '总部',
+      sales_admin: '销管',
     },
     orgUnitKind: {
       head_office: '总部',

@@ -52,7 +52,8 @@ use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportRep
 use crate::model::{ImportKind, OrderStatus};
 use crate::money::analysis::{Collections, Cutoff, Fulfilment, OverdueList, ReceivablesAging};
 use crate::money::credit::CreditCheck;
-use crate::money::order::{Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
+use crate::money::order::{DeliveryAddress, Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
+use crate::money::promotion::{Promotion, PromotionInput};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
 use crate::money::shipping::ShipmentInput;
 use crate::money::statement::Statement;
@@ -406,6 +407,7 @@ commands! { (book, host)
     }
     release_order_hold(id: OrderId, reason: Option<String>) -> Order { book.release_order_hold(id, reason.as_deref()) }
     get_order(id: OrderId) -> Order { book.get_order(id) }
+    delivery_addresses(customer_id: CustomerId) -> Vec<DeliveryAddress> { book.delivery_addresses(customer_id) }
     list_orders(query: OrderQuery) -> Vec<OrderRow> { book.list_orders(&query) }
     /// Head office records a shipment (no lines: everything the order still lacks).
     record_shipment(input: ShipmentInput) -> Order { book.record_shipment(&input) }
@@ -419,6 +421,8 @@ commands! { (book, host)
     record_invoice(input: InvoiceInput) -> bool { book.record_invoice(&input) }
     record_payment(input: PaymentInput) -> bool { book.record_payment(&input) }
     add_price_rule(input: PriceRuleInput) -> String { book.add_price_rule(&input).map(|id| id.to_string()) }
+    add_promotion(input: PromotionInput) -> Promotion { book.add_promotion(&input) }
+    promotions(all: bool) -> Vec<Promotion> { book.promotions(all) }
     set_credit_limit(customer_id: CustomerId, limit: Option<i64>, reason: Option<String>) -> () {
         book.set_credit_limit(customer_id, limit, reason.as_deref())
     }

@@ -52,6 +52,9 @@ pub struct BookStatus {
     pub stale_after_days: u32,
     /// The business time zone every day is counted in.
     pub business_time: BusinessTime,
+    /// This person reviews, approves and ships orders (head office and its
+    /// sales administration): the order lists they work from are the review's.
+    pub reviews_orders: bool,
 }
 
 /// The organisation's business time zone, in which every day is counted.
@@ -195,6 +198,10 @@ pub struct NewStaff {
     pub org_unit_id: OrgUnitId,
     #[ts(optional)]
     pub phone: Option<String>,
+    /// Sales administration: the regions paired with them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub regions: Option<Vec<OrgUnitId>>,
 }
 
 /// A tag and how many cards carry it.
@@ -207,10 +214,15 @@ pub struct TagCount {
 
 /// The domain's steps as the store migrates a book: the search index is
 /// built (schema 2), the sync state made (3), free-text classifications moved
-/// into code lists (4); after any migration the capture triggers follow the
+/// into code lists (4), `staff.role` admits sales administration (18); after any migration the capture triggers follow the
 /// synced tables' columns and the kept open amounts are settled.
 pub const HOOKS: store::Hooks = store::Hooks {
-    after: &[(2, search::rebuild_all), (3, crate::changes::capture::init_state), (4, crate::codes::adopt_free_text)],
+    after: &[
+        (2, search::rebuild_all),
+        (3, crate::changes::capture::init_state),
+        (4, crate::codes::adopt_free_text),
+        (18, org::admit_sales_admin),
+    ],
     migrated,
 };
 
@@ -397,10 +409,13 @@ impl Book {
 
     pub fn status(&self) -> ApiResult<BookStatus> {
         self.read(|conn| {
+            let profile = org::profile(conn)?;
+            let reviews_orders = profile.as_ref().is_some_and(|p| p.role.reviews_orders());
             Ok(BookStatus {
                 path: self.path.clone(),
                 schema_version: store::SCHEMA_VERSION,
-                profile: org::profile(conn)?,
+                reviews_orders,
+                profile,
                 customer_count: conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0))?,
                 stale_after_days: Self::stale_after_days(conn)?,
                 business_time: self.business_time_in(Zone::of(conn)?),
@@ -485,7 +500,13 @@ impl Book {
             if new.name.trim().is_empty() {
                 problems.push(FieldProblem::new("name", ProblemCode::Required, "is required"));
             }
-            if new.role != StaffRole::HeadOffice && new.unit_name.trim().is_empty() {
+            if new.role == StaffRole::SalesAdmin {
+                problems.push(FieldProblem::new(
+                    "role",
+                    ProblemCode::NotChoice,
+                    "a sales administrator works on the regions head office pairs them with: head office adds them and enrols their laptop",
+                ));
+            } else if new.role != StaffRole::HeadOffice && new.unit_name.trim().is_empty() {
                 problems.push(FieldProblem::new(
                     "unitName",
                     ProblemCode::Required,
@@ -513,7 +534,7 @@ impl Book {
                 StaffRole::Rep => Some(OrgUnitKind::Territory),
                 StaffRole::RegionalManager => Some(OrgUnitKind::Region),
                 StaffRole::ProvincialManager => Some(OrgUnitKind::Province),
-                StaffRole::HeadOffice => None,
+                StaffRole::HeadOffice | StaffRole::SalesAdmin => None,
             };
             let unit = match kind {
                 Some(kind) => org::add_unit(tx, OrgUnitId::new(), Some(root), kind, &new.unit_name, None, now)?,
@@ -596,7 +617,29 @@ impl Book {
         self.write(|tx| {
             let id =
                 org::add_staff(tx, StaffId::new(), &new.name, new.role, new.org_unit_id, new.phone.as_deref(), now)?;
+            match (&new.regions, new.role) {
+                (Some(regions), _) => org::set_regions(tx, id, regions, now, || uuid::Uuid::now_v7().to_string())?,
+                (None, StaffRole::SalesAdmin) => {
+                    return Err(Error::invalid(
+                        "regions",
+                        ProblemCode::Required,
+                        "name the regions this sales administrator is paired with",
+                    ))
+                }
+                (None, _) => {}
+            }
             org::staff_member(tx, id)
+        })
+    }
+
+    /// Head office pairs a sales administrator with regions (对口销管).
+    /// Replaces the earlier pairing.
+    pub fn set_staff_regions(&self, staff: StaffId, regions: &[OrgUnitId]) -> ApiResult<Staff> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            classify::require_office(tx, "who sales administration is paired with")?;
+            org::set_regions(tx, staff, regions, now, || uuid::Uuid::now_v7().to_string())?;
+            org::staff_member(tx, staff)
         })
     }
 

@@ -4,6 +4,7 @@
 
 use crate::api::{ApiResult, Book};
 use crate::clock::Zone;
+use crate::error::Error;
 use crate::ids::{CustomerId, OrderId, PriceRuleId};
 use crate::model::{OrderStatus, PaymentKind};
 use crate::money::analysis::{
@@ -11,6 +12,7 @@ use crate::money::analysis::{
 };
 use crate::money::credit::{self, CreditCheck};
 use crate::money::order::{self, Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
+use crate::money::promotion::{self, Promotion, PromotionInput};
 use crate::money::receivables::{self, InvoiceInput, PaymentInput, PriceRuleInput};
 use crate::money::sheet::{self, Receiver};
 use crate::money::shipping::{self, ShipmentInput};
@@ -169,6 +171,11 @@ impl Book {
         })
     }
 
+    /// The card's addresses an order may go to, the default first.
+    pub fn delivery_addresses(&self, customer: CustomerId) -> ApiResult<Vec<order::DeliveryAddress>> {
+        self.read(|conn| order::delivery_addresses(conn, &Viewer::of(conn)?, &customer.to_string()))
+    }
+
     pub fn get_order(&self, id: OrderId) -> ApiResult<Order> {
         let now = self.clock.now();
         self.read(|conn| {
@@ -258,6 +265,24 @@ impl Book {
     pub fn add_price_rule(&self, input: &PriceRuleInput) -> ApiResult<PriceRuleId> {
         let now = self.clock.now();
         self.write(|tx| receivables::add_price_rule(tx, &Viewer::of(tx)?, input, now))
+    }
+
+    /// Head office adds a promotion (a discount, or a gift for so many bought).
+    pub fn add_promotion(&self, input: &PromotionInput) -> ApiResult<Promotion> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let id = promotion::add(tx, &Viewer::of(tx)?, input, now)?;
+            promotion::list(tx, None)?
+                .into_iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| Error::NotFound { what: "promotion", id: id.to_string() })
+        })
+    }
+
+    /// The promotions running today (`all`: every one head office ran).
+    pub fn promotions(&self, all: bool) -> ApiResult<Vec<Promotion>> {
+        let now = self.clock.now();
+        self.read(|conn| promotion::list(conn, (!all).then(|| Zone::of(conn).map(|z| z.day(now))).transpose()?))
     }
 
     /// Head office sets a card's own credit limit (fen), or with none returns it to its grade's.

@@ -87,7 +87,9 @@ pub fn assign_missing(tx: &Transaction<'_>, cards: &[CustomerId], actor: Actor) 
 /// several, the one manager among them.
 pub fn head_of_unit(conn: &Connection, unit: &str) -> Result<StaffId> {
     let people: Vec<(StaffId, StaffRole)> = conn
-        .prepare_cached("SELECT id, role FROM staff WHERE org_unit_id = ?1 AND active ORDER BY id")?
+        .prepare_cached(
+            "SELECT id, role FROM staff WHERE org_unit_id = ?1 AND active AND role <> 'sales_admin' ORDER BY id",
+        )?
         .query_map([unit], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let managers: Vec<StaffId> = people.iter().filter(|(_, role)| *role != StaffRole::Rep).map(|(id, _)| *id).collect();

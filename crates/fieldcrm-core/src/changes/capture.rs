@@ -391,8 +391,6 @@ pub fn seal(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<usize> {
     Ok(pending.len())
 }
 
-/// This device's clock and counters, whether it is head office, and what it
-/// last received from head office.
 /// A laptop that belongs to head office's organisation does not change what
 /// only head office changes (its organisation, code lists, products …): head
 /// office's merge would refuse it, so the laptop refuses it first, with the
@@ -408,8 +406,29 @@ fn refuse_office_only(tx: &Transaction<'_>) -> Result<()> {
         .prepare_cached("SELECT DISTINCT tbl FROM sync_pending")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    match SYNCED.iter().find(|t| t.authority == manifest::Authority::OfficeOnly && tables.contains(&t.name.to_string()))
-    {
+    let administers: bool = tx
+        .prepare_cached(
+            "SELECT coalesce((SELECT s.role = 'sales_admin' FROM local_profile p JOIN staff s ON s.id = p.staff_id), 0)",
+        )?
+        .query_row([], |r| r.get(0))?;
+    let refused = |t: &&manifest::SyncTable| match t.authority {
+        manifest::Authority::OfficeOnly => true,
+        manifest::Authority::Administered => !administers,
+        _ => administers && !manifest::administration_writes(t),
+    };
+    match SYNCED.iter().filter(refused).find(|t| tables.contains(&t.name.to_string())) {
+        Some(table) if administers && table.authority != manifest::Authority::OfficeOnly => {
+            Err(crate::error::Error::invalid(
+                table.name,
+                crate::error::ProblemCode::FieldsData,
+                format!("sales administration reviews and ships orders; the {} are the field's", table.label_en),
+            ))
+        }
+        Some(table) if table.authority == manifest::Authority::Administered => Err(crate::error::Error::invalid(
+            table.name,
+            crate::error::ProblemCode::OfficeOnly,
+            format!("only head office and its sales administration record {}", table.label_en),
+        )),
         Some(table) => Err(crate::error::Error::invalid(
             table.name,
             crate::error::ProblemCode::OfficeOnly,
@@ -419,6 +438,8 @@ fn refuse_office_only(tx: &Transaction<'_>) -> Result<()> {
     }
 }
 
+/// This device's clock and counters, whether it is head office, and what it
+/// last received from head office.
 fn load_seal_state(tx: &Transaction<'_>) -> Result<(State, bool, i64)> {
     Ok(tx
         .prepare_cached(

@@ -107,12 +107,24 @@ pub enum Authority {
     /// Rows of reference data that belong to a rep (`owner_id`) in a territory
     /// (`territory_id`): the rep, their managers and head office change them.
     Owned,
+    /// Head office's, and its sales administration's for the cards of the
+    /// regions paired with them (shipments).
+    Administered,
     /// Orders and their lines: the author's until submitted, then sales
     /// administration's (`money::order::may_change` says who changes what).
     Order,
     /// Records of what one person did (a visit, a call, a report, a comment):
     /// only the person this column names writes them, within their scope.
     Authored(&'static str),
+}
+
+/// Does sales administration write this table? It reviews, corrects,
+/// approves and ships orders and writes its own records (a call to a
+/// customer about an order); cards, routes and the rest are the field's.
+/// A sales administrator's laptop and head office's merge both ask it.
+pub fn administration_writes(table: &SyncTable) -> bool {
+    matches!(table.authority, Authority::Order | Authority::Administered | Authority::Authored(_))
+        || table.name == "order_note"
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +171,15 @@ pub const SYNCED: &[SyncTable] = &[
         local_columns: &[],
         label_zh: "人员",
         label_en: "staff",
+    },
+    SyncTable {
+        name: "staff_region",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "销管对口区域",
+        label_en: "sales administration's regions",
     },
     SyncTable {
         name: "code_list",
@@ -222,6 +243,15 @@ pub const SYNCED: &[SyncTable] = &[
         local_columns: &[],
         label_zh: "价格表",
         label_en: "price list",
+    },
+    SyncTable {
+        name: "promotion",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "促销",
+        label_en: "promotions",
     },
     SyncTable {
         name: "route",
@@ -307,7 +337,7 @@ pub const SYNCED: &[SyncTable] = &[
     SyncTable {
         name: "shipment",
         scope: Scope::Customer("customer_id"),
-        authority: Authority::OfficeOnly,
+        authority: Authority::Administered,
         refreshes_card: false,
         local_columns: &[],
         label_zh: "发货",
@@ -316,7 +346,7 @@ pub const SYNCED: &[SyncTable] = &[
     SyncTable {
         name: "shipment_line",
         scope: Scope::Customer("customer_id"),
-        authority: Authority::OfficeOnly,
+        authority: Authority::Administered,
         refreshes_card: false,
         local_columns: &[],
         label_zh: "发货明细",

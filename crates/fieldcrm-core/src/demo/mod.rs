@@ -486,6 +486,19 @@ pub fn generate_with(
             centre: (lat + (rng.below(300) as f64 - 150.0) / 100.0, lng + (rng.below(300) as f64 - 150.0) / 100.0),
         });
     }
+    // Sales administration (销管): an administrator for every two provinces,
+    // paired with them, drawn from a generator of their own so that the rest
+    // of the demo stays as it was.
+    let mut side = Rng(options.seed ^ 0x9A1E_5AD0_0000_0001);
+    for (i, pair) in provinces.chunks(2).enumerate() {
+        let (person, _) = vocab.person(&mut side);
+        let millis = org_time.timestamp_millis() as u64 + i as u64;
+        let id = StaffId::from_parts(millis, side.bytes());
+        org::add_staff(tx, id, &person, StaffRole::SalesAdmin, root, Some(&mobile(&mut side)), org_time)?;
+        let paired: Vec<OrgUnitId> = pair.iter().map(|(_, unit)| *unit).collect();
+        org::set_regions(tx, id, &paired, org_time, || OrgUnitId::from_parts(millis, side.bytes()).to_string())?;
+        summary.staff += 1;
+    }
     org::set_profile(tx, admin, anchor)?;
 
     // Customers, level by level so that every supplier exists before its customers.

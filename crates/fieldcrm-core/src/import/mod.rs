@@ -261,11 +261,16 @@ pub struct ImportProgress {
 /// Reads the file for the wizard: sheets, the header row, the first rows,
 /// the rows that are not data, and the suggested mapping. Only the first
 /// rows and those that are not data are kept; the rest are counted.
-/// May a person of `role` import `kind`? Customers anyone may (a rep's own
-/// list becomes their cards); the rest is head office's data. The planner
-/// refuses by this, and the wizard offers only these kinds.
+/// May a person of `role` import `kind`? Customers anyone in the field may (a
+/// rep's own list becomes their cards); the rest is head office's data, and
+/// sales administration imports nothing (it reviews and ships orders). The
+/// planner refuses by this, and the wizard offers only these kinds.
 pub fn may_import(role: StaffRole, kind: ImportKind) -> bool {
-    kind == ImportKind::Customers || role == StaffRole::HeadOffice
+    match role {
+        StaffRole::HeadOffice => true,
+        StaffRole::SalesAdmin => false,
+        _ => kind == ImportKind::Customers,
+    }
 }
 
 /// The kinds a person of `role` may import, in the wizard's order.

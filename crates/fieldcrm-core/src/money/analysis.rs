@@ -486,11 +486,12 @@ pub(crate) fn listed(mut customers: Vec<OverdueCustomer>, reach: &Reach, on: Nai
 }
 
 /// The lowest step of the escalation a person acts on: a rep on every debt
-/// of their customers, a manager from the manager's step, head office from its own.
+/// of their customers, a manager from the manager's step, head office (and
+/// its sales administration, in their regions) from its own.
 pub fn acts_from(role: crate::model::StaffRole) -> Escalation {
     match role {
         crate::model::StaffRole::Rep => Escalation::Rep,
-        crate::model::StaffRole::HeadOffice => Escalation::Office,
+        crate::model::StaffRole::HeadOffice | crate::model::StaffRole::SalesAdmin => Escalation::Office,
         _ => Escalation::Manager,
     }
 }

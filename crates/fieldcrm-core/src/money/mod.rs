@@ -10,6 +10,7 @@ pub mod credit;
 pub mod open;
 pub mod order;
 pub mod price;
+pub mod promotion;
 pub mod receivables;
 pub mod report;
 pub mod sheet;

@@ -15,11 +15,12 @@ use ts_rs::TS;
 
 use super::credit::{self, CreditCheck, HoldReason};
 use super::price::Prices;
+use super::promotion::{discounted, Offers};
 use super::shipping::{self, Shipment, ShippingState};
 use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, ProblemCode, Result};
 use crate::ids::{CustomerId, OrderId, OrderLineId};
-use crate::model::{OrderStatus, PaymentKind, StaffRole};
+use crate::model::{OrderStatus, PaymentKind, PromotionKind, StaffRole};
 use crate::org::Viewer;
 
 /// Most lines on one order.
@@ -108,6 +109,9 @@ pub struct OrderLine {
     #[ts(type = "number")]
     pub amount: i64,
     pub gift: bool,
+    /// The promotion that discounted its price or gave it (a gift line), and its name.
+    pub promotion_id: Option<String>,
+    pub promotion: Option<String>,
     pub flags: Vec<LineFlag>,
     /// Units shipped so far, and cancelled by head office.
     pub shipped: u32,
@@ -200,9 +204,9 @@ pub struct Who {
 }
 
 impl Who {
-    /// Sales administration: head office.
+    /// Sales administration (`StaffRole::reviews_orders`).
     pub fn reviews(self) -> bool {
-        self.role == StaffRole::HeadOffice
+        self.role.reviews_orders()
     }
 
     /// Managers and head office release credit holds.
@@ -250,13 +254,8 @@ pub fn may_change(
     if table == "order_line" && column == "cancelled" && !who.reviews() {
         return Err((ProblemCode::ReviewByOffice, "only sales administration cancels a backorder"));
     }
-    if who.reviews() {
-        return match (table, column) {
-            ("sales_order", "author_id" | "customer_id") if state.is_some() => {
-                Err((ProblemCode::ReadOnly, "an order keeps its customer and its author"))
-            }
-            _ => Ok(()),
-        };
+    if who.reviews() && !(who.is_author && matches!(state, None | Some(Draft | Returned))) {
+        return review(state, table, column, new_status);
     }
     if table == "sales_order" && column == "*" {
         // A new order: the author's, as a draft or submitted.
@@ -314,6 +313,64 @@ pub fn may_change(
     }
 }
 
+/// What sales administration may change of an order it did not capture (or
+/// one of its own once submitted), in `state`: a review sees the order as it
+/// is, so a review made on an administrator's laptop against an order that
+/// changed meanwhile (withdrawn, already reviewed by a colleague) is refused
+/// at head office's merge and shown, never applied over the newer state.
+fn review(
+    state: Option<OrderStatus>,
+    table: &str,
+    column: &str,
+    new_status: Option<OrderStatus>,
+) -> std::result::Result<(), (ProblemCode, &'static str)> {
+    use OrderStatus::*;
+    let Some(state) = state else {
+        return Err((ProblemCode::NotAuthor, "an order is captured by the person who sends it"));
+    };
+    match (state, table, column) {
+        (_, "sales_order", "author_id" | "customer_id" | "*") => {
+            Err((ProblemCode::ReadOnly, "an order keeps its customer and its author"))
+        }
+        (_, _, "-") => Err((ProblemCode::ReadOnly, "an order is cancelled, never deleted")),
+        (Draft | Returned, _, _) => {
+            Err((ProblemCode::NotSubmitted, "the order is with its author until they submit it again"))
+        }
+        (Cancelled, _, _) => Err((ProblemCode::OrderClosed, "the order was cancelled meanwhile")),
+        (_, "sales_order", "status") => match (state, new_status) {
+            (Submitted, Some(Approved | Returned | Cancelled)) | (Approved, Some(Cancelled)) => Ok(()),
+            (Approved, Some(Approved | Returned)) => {
+                Err((ProblemCode::OrderClosed, "the order was approved meanwhile"))
+            }
+            _ => Err((ProblemCode::BadStatusChange, "an order under review is approved, returned or cancelled")),
+        },
+        (Approved, "order_line", "cancelled") => Ok(()),
+        (Approved, "sales_order", "cancel_reason") => Ok(()),
+        (Approved, _, _) => Err((
+            ProblemCode::OrderClosed,
+            "an approved order is no longer changed: cancel what it still lacks, or the whole order",
+        )),
+        (Submitted, "order_line", "cancelled") => {
+            Err((ProblemCode::NotApproved, "a backorder is what an approved order still lacks"))
+        }
+        (Submitted, _, _) => Ok(()),
+    }
+}
+
+/// May a person of `role` write a note of an order's review (a correction, a
+/// status change with its reason, a hold's release), signed `as_self` with
+/// their own name? Sales administration and the managers who release holds
+/// write them; the rep reads them.
+pub fn may_note(role: StaffRole, as_self: bool) -> std::result::Result<(), (ProblemCode, &'static str)> {
+    if role == StaffRole::Rep {
+        Err((ProblemCode::ReviewByOffice, "an order's review notes are written by those who review it"))
+    } else if !as_self {
+        Err((ProblemCode::NotAuthor, "a note is signed by the person who writes it"))
+    } else {
+        Ok(())
+    }
+}
+
 fn refuse(
     who: Who,
     state: Option<OrderStatus>,
@@ -328,11 +385,12 @@ fn refuse(
 
 /// A line's quantity split into cases and units, and what the review looks at:
 /// the one place these are worked out, for a line being typed and a saved one.
+/// `expected`: the price the line should carry (the list's, or its promotion's).
 fn line_view(
     case_size: Option<u32>,
     quantity: u32,
     unit_price: i64,
-    list_price: Option<i64>,
+    expected: Option<i64>,
     gift: bool,
     retired: bool,
 ) -> (u32, u32, Vec<LineFlag>) {
@@ -346,7 +404,7 @@ fn line_view(
         }
         None => (0, quantity),
     };
-    if !gift && list_price.is_some_and(|l| l != unit_price) {
+    if !gift && expected.is_some_and(|l| l != unit_price) {
         flags.push(LineFlag::PriceDiffers);
     }
     if retired {
@@ -395,6 +453,10 @@ fn price_lines(
     }
     let (channel, grade) = customer_terms(conn, customer)?;
     let prices = Prices::load(conn, lines.iter().map(|l| l.product.as_str()))?;
+    let offers =
+        Offers::load(conn, lines.iter().filter_map(|l| prices.product(&l.product).map(|p| p.id.as_str())), day)?;
+    let gifts_of = Prices::load(conn, offers.gift_products())?;
+    let mut gifts = vec![];
     let mut out = Priced { lines: Vec::with_capacity(lines.len()), total: 0 };
     for (i, line) in lines.iter().enumerate() {
         let field = format!("lines.{i}");
@@ -435,6 +497,20 @@ fn price_lines(
             continue;
         };
         let quote = prices.quote(&product.id, channel.as_deref(), grade.as_deref(), day);
+        let offer = |kind| {
+            (!line.gift)
+                .then(|| offers.best(kind, &product.id, channel.as_deref(), grade.as_deref(), quantity))
+                .flatten()
+        };
+        // A typed price is the rep's; the list's price gets the promotion's discount.
+        let discount = offer(PromotionKind::Discount).filter(|_| line.unit_price.is_none());
+        if let Some(gift) = offer(PromotionKind::Gift) {
+            gifts.push((gift, quantity));
+        }
+        let expected = match (quote, discount) {
+            (Some(q), Some(d)) => Some(discounted(q.price, d.discount_percent.unwrap_or(0))),
+            (q, _) => q.map(|q| q.price),
+        };
         let unit_price = if line.gift {
             0
         } else {
@@ -456,7 +532,7 @@ fn price_lines(
                     continue;
                 }
                 (Some(p), _) => p,
-                (None, Some(q)) => q.price,
+                (None, Some(_)) => expected.unwrap_or(0),
                 (None, None) => {
                     problems.push(problem(
                         ProblemCode::NoPrice,
@@ -472,7 +548,7 @@ fn price_lines(
         };
         out.total = out.total.saturating_add(amount);
         let list_price = quote.map(|q| q.price);
-        let (cases, units, flags) = line_view(product.case_size, quantity, unit_price, list_price, line.gift, false);
+        let (cases, units, flags) = line_view(product.case_size, quantity, unit_price, expected, line.gift, false);
         out.lines.push(OrderLine {
             id: String::new(),
             position: u32::try_from(i).unwrap_or(u32::MAX),
@@ -488,6 +564,39 @@ fn price_lines(
             list_price,
             amount,
             gift: line.gift,
+            promotion_id: discount.map(|d| d.id.clone()),
+            promotion: discount.map(|d| d.name.clone()),
+            flags,
+            shipped: 0,
+            cancelled: 0,
+            backorder: 0,
+        });
+    }
+    // The promotions' gifts, after the lines that earned them.
+    for (k, (offer, bought)) in gifts.into_iter().enumerate() {
+        let Some(product) = offer.gift_product_id.as_deref().and_then(|g| gifts_of.product(g)).filter(|p| !p.retired)
+        else {
+            continue;
+        };
+        let quantity = offer.gift_for(bought).min(MAX_UNITS);
+        let (cases, units, flags) = line_view(product.case_size, quantity, 0, None, true, false);
+        out.lines.push(OrderLine {
+            id: String::new(),
+            position: u32::try_from(lines.len() + k).unwrap_or(u32::MAX),
+            product_id: product.id.clone(),
+            product_code: product.code.clone(),
+            product_name: product.name.clone(),
+            unit: product.unit.clone(),
+            case_size: product.case_size,
+            quantity,
+            cases,
+            units,
+            unit_price: 0,
+            list_price: None,
+            amount: 0,
+            gift: true,
+            promotion_id: Some(offer.id.clone()),
+            promotion: Some(offer.name.clone()),
             flags,
             shipped: 0,
             cancelled: 0,
@@ -497,6 +606,34 @@ fn price_lines(
     Ok(out)
 }
 
+/// An address as the order and the shipping list print it.
+const ADDRESS_TEXT: &str = "coalesce(province, '') || coalesce(city, '') || coalesce(district, '') || detail";
+/// The card's addresses in the order an order offers them: the first is the
+/// one an order goes to when nothing else is chosen.
+const ADDRESS_ORDER: &str = "kind = 'delivery' DESC, kind = 'warehouse' DESC, kind = 'business' DESC, created_at, id";
+
+/// One of the card's addresses an order can go to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryAddress {
+    pub id: String,
+    /// `business`, `registered`, `warehouse`, `delivery` (the card's address kinds).
+    pub kind: String,
+    pub text: String,
+}
+
+/// The card's addresses an order may go to, the default first.
+pub fn delivery_addresses(conn: &Connection, viewer: &Viewer, customer: &str) -> Result<Vec<DeliveryAddress>> {
+    require_customer(conn, viewer, customer)?;
+    let rows = conn
+        .prepare_cached(&format!(
+            "SELECT id, kind, {ADDRESS_TEXT} FROM customer_address WHERE customer_id = ?1 ORDER BY {ADDRESS_ORDER}"
+        ))?
+        .query_map([customer], |r| Ok(DeliveryAddress { id: r.get(0)?, kind: r.get(1)?, text: r.get(2)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
 /// The delivery address: one of the card's, a typed one, or the card's own.
 fn delivery(
     conn: &Connection,
@@ -504,10 +641,9 @@ fn delivery(
     input: &OrderInput,
     problems: &mut Vec<FieldProblem>,
 ) -> Result<(Option<String>, String)> {
-    let address_text = "coalesce(province, '') || coalesce(city, '') || coalesce(district, '') || detail";
     if let Some(id) = input.address_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let found: Option<(String, String)> = conn
-            .prepare_cached(&format!("SELECT customer_id, {address_text} FROM customer_address WHERE id = ?1"))?
+            .prepare_cached(&format!("SELECT customer_id, {ADDRESS_TEXT} FROM customer_address WHERE id = ?1"))?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         return Ok(match found {
@@ -527,8 +663,7 @@ fn delivery(
     }
     let own: Option<(String, String)> = conn
         .prepare_cached(&format!(
-            "SELECT id, {address_text} FROM customer_address WHERE customer_id = ?1
-              ORDER BY kind = 'delivery' DESC, kind = 'warehouse' DESC, kind = 'business' DESC, created_at LIMIT 1"
+            "SELECT id, {ADDRESS_TEXT} FROM customer_address WHERE customer_id = ?1 ORDER BY {ADDRESS_ORDER} LIMIT 1"
         ))?
         .query_row([customer], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -645,8 +780,9 @@ fn save(
         tx.prepare_cached("DELETE FROM order_line WHERE order_id = ?1")?.execute([id])?;
     }
     let mut insert = tx.prepare_cached(
-        "INSERT INTO order_line (id, order_id, customer_id, position, product_id, quantity, unit_price, list_price, amount, gift, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        "INSERT INTO order_line (id, order_id, customer_id, position, product_id, quantity, unit_price, list_price, amount, gift,
+                                 promotion_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
     )?;
     for line in &priced.lines {
         insert.execute(params![
@@ -660,6 +796,7 @@ fn save(
             line.list_price,
             line.amount,
             line.gift,
+            line.promotion_id,
             at
         ])?;
     }
@@ -990,6 +1127,45 @@ pub fn number_missing(tx: &Transaction<'_>, orders: &[String], now: DateTime<Utc
     Ok(given)
 }
 
+/// Head office runs the credit check again on the submitted orders of a
+/// merged file that arrived without a hold: the laptop checked against what
+/// it had, head office knows of invoices and payments the laptop has not
+/// received yet. An order the check now holds is put on hold with its
+/// reasons and a note the rep reads; a hold the laptop set, or one released,
+/// is left as it is. Returns how many orders it held.
+pub fn recheck_arrivals(
+    tx: &Transaction<'_>,
+    orders: &[String],
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let viewer = Viewer::of(tx)?;
+    let at = timestamp(now);
+    let mut held = 0;
+    for id in orders {
+        let row: Option<(String, i64, PaymentKind)> = tx
+            .prepare_cached(
+                "SELECT customer_id, total, payment_kind FROM sales_order
+                  WHERE id = ?1 AND status = 'submitted' AND NOT credit_hold AND hold_released_by IS NULL",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        let Some((customer, total, kind)) = row else { continue };
+        let check = credit::check(tx, &customer, Some(id), total, kind, today)?;
+        if !check.hold {
+            continue;
+        }
+        let reasons = serde_json::to_string(&check.reasons).map_err(|e| Error::Forbidden(e.to_string()))?;
+        tx.prepare_cached("UPDATE sales_order SET credit_hold = 1, hold_reasons = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![id, reasons, at])?;
+        let order: OrderId = id.parse().map_err(|_| Error::NotFound { what: "order", id: id.clone() })?;
+        let row = head(tx, order)?;
+        note(tx, order, &row, &viewer, &at, NoteText { what: "hold", old: Some("0"), new: Some("1"), reason: None })?;
+        held += 1;
+    }
+    Ok(held)
+}
+
 // -------------------------------------------------------------------- reads
 
 /// Which orders a list shows.
@@ -1187,8 +1363,10 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.position, l.product_id, p.code, p.name, p.unit, p.case_size, l.quantity, l.unit_price, l.list_price,
                 l.amount, l.gift, p.retired, l.cancelled,
-                (SELECT coalesce(sum(s.quantity), 0) FROM shipment_line s WHERE s.order_line_id = l.id)
-           FROM order_line l JOIN product p ON p.id = l.product_id WHERE l.order_id = ?1 ORDER BY l.position, l.id",
+                (SELECT coalesce(sum(s.quantity), 0) FROM shipment_line s WHERE s.order_line_id = l.id),
+                l.promotion_id, m.name, m.discount_percent
+           FROM order_line l JOIN product p ON p.id = l.product_id LEFT JOIN promotion m ON m.id = l.promotion_id
+          WHERE l.order_id = ?1 ORDER BY l.position, l.id",
     )?;
     order.lines = stmt
         .query_map([id], |r| {
@@ -1197,7 +1375,10 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
             let unit_price: i64 = r.get(8)?;
             let list_price: Option<i64> = r.get(9)?;
             let gift: bool = r.get(11)?;
-            let (cases, units, flags) = line_view(case_size, quantity, unit_price, list_price, gift, r.get(12)?);
+            // A discount of a promotion is judged against the promotion's price.
+            let percent: Option<u32> = r.get(17)?;
+            let expected = list_price.map(|l| percent.map_or(l, |p| discounted(l, p)));
+            let (cases, units, flags) = line_view(case_size, quantity, unit_price, expected, gift, r.get(12)?);
             Ok(OrderLine {
                 id: r.get(0)?,
                 position: r.get(1)?,
@@ -1213,6 +1394,8 @@ pub fn get(conn: &Connection, viewer: &Viewer, id: OrderId, zone: Zone, today: N
                 list_price,
                 amount: r.get(10)?,
                 gift,
+                promotion_id: r.get(15)?,
+                promotion: r.get(16)?,
                 flags,
                 cancelled: r.get(13)?,
                 shipped: r.get(14)?,
@@ -1290,6 +1473,7 @@ mod tests {
     const OTHER_REP: Who = Who { role: StaffRole::Rep, is_author: false };
     const MANAGER: Who = Who { role: StaffRole::RegionalManager, is_author: false };
     const OFFICE: Who = Who { role: StaffRole::HeadOffice, is_author: false };
+    const ADMIN: Who = Who { role: StaffRole::SalesAdmin, is_author: false };
 
     fn code(r: std::result::Result<(), (ProblemCode, &'static str)>) -> Option<ProblemCode> {
         r.err().map(|e| e.0)
@@ -1365,10 +1549,61 @@ mod tests {
             Some(ProblemCode::ReviewByOffice)
         );
         assert_eq!(code(may_insert(OTHER_REP, &values(serde_json::json!({})))), Some(ProblemCode::NotAuthor));
+        // Sales administration reviews orders that exist; it does not send
+        // someone else's order in, reviewed or not.
         assert_eq!(
-            code(may_insert(OFFICE, &values(serde_json::json!({ "reviewed_by": "boss", "status": "approved" })))),
-            None
+            code(may_insert(ADMIN, &values(serde_json::json!({ "reviewed_by": "boss", "status": "approved" })))),
+            Some(ProblemCode::NotAuthor)
         );
+        let own = Who { role: StaffRole::SalesAdmin, is_author: true };
+        assert_eq!(code(may_insert(own, &values(serde_json::json!({})))), None);
+    }
+
+    #[test]
+    fn a_review_is_judged_against_the_order_as_it_is_when_it_arrives() {
+        for who in [OFFICE, ADMIN] {
+            for to in [Approved, Returned, Cancelled] {
+                assert_eq!(code(may_change(who, Some(Submitted), "sales_order", "status", Some(to))), None);
+            }
+            assert_eq!(code(may_change(who, Some(Submitted), "order_line", "quantity", None)), None);
+            assert_eq!(code(may_change(who, Some(Submitted), "sales_order", "hold_release_reason", None)), None);
+            // Withdrawn by its author, or approved by a colleague, meanwhile.
+            assert_eq!(
+                code(may_change(who, Some(Cancelled), "sales_order", "status", Some(Approved))),
+                Some(ProblemCode::OrderClosed)
+            );
+            assert_eq!(
+                code(may_change(who, Some(Approved), "sales_order", "status", Some(Returned))),
+                Some(ProblemCode::OrderClosed)
+            );
+            assert_eq!(
+                code(may_change(who, Some(Approved), "order_line", "quantity", None)),
+                Some(ProblemCode::OrderClosed)
+            );
+            // Returned to its author, or still their draft: theirs until submitted again.
+            for state in [Draft, Returned] {
+                assert_eq!(
+                    code(may_change(who, Some(state), "order_line", "quantity", None)),
+                    Some(ProblemCode::NotSubmitted)
+                );
+            }
+            // An approved order's missing goods are cancelled; a submitted one has none yet.
+            assert_eq!(code(may_change(who, Some(Approved), "order_line", "cancelled", None)), None);
+            assert_eq!(code(may_change(who, Some(Approved), "sales_order", "status", Some(Cancelled))), None);
+            assert_eq!(
+                code(may_change(who, Some(Submitted), "order_line", "cancelled", None)),
+                Some(ProblemCode::NotApproved)
+            );
+            assert_eq!(code(may_change(who, Some(Submitted), "order_line", "-", None)), Some(ProblemCode::ReadOnly));
+        }
+    }
+
+    #[test]
+    fn review_notes_are_written_by_reviewers_in_their_own_name() {
+        assert_eq!(code(may_note(StaffRole::SalesAdmin, true)), None);
+        assert_eq!(code(may_note(StaffRole::RegionalManager, true)), None);
+        assert_eq!(code(may_note(StaffRole::Rep, true)), Some(ProblemCode::ReviewByOffice));
+        assert_eq!(code(may_note(StaffRole::HeadOffice, false)), Some(ProblemCode::NotAuthor));
     }
 
     #[test]

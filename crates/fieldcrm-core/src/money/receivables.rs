@@ -5,7 +5,7 @@
 //! its number, so recording the same one twice updates it.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -359,6 +359,44 @@ pub fn record_payment(tx: &Transaction<'_>, viewer: &Viewer, input: &PaymentInpu
     Ok(payment.stored.is_none())
 }
 
+/// A price's or promotion's customers: a channel type of head office's code
+/// list and a customer grade of its scale, each optional (blank: none).
+pub(crate) fn terms(
+    conn: &Connection,
+    channel_type: Option<&str>,
+    customer_grade: Option<&str>,
+    problems: &mut Vec<FieldProblem>,
+) -> Result<(Option<String>, Option<String>)> {
+    let trimmed = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let channel = trimmed(channel_type);
+    if let Some(c) = &channel {
+        let known: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM code_item WHERE list_id = 'channel_type' AND code = ?1)")?
+            .query_row([c], |r| r.get(0))?;
+        if !known {
+            problems.push(FieldProblem::new(
+                "channelType",
+                ProblemCode::UnknownCode,
+                format!("there is no channel type '{c}'"),
+            ));
+        }
+    }
+    let grade = trimmed(customer_grade);
+    if let Some(g) = &grade {
+        let known: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM grade_level WHERE scale = 'customer' AND code = ?1)")?
+            .query_row([g], |r| r.get(0))?;
+        if !known {
+            problems.push(FieldProblem::new(
+                "customerGrade",
+                ProblemCode::UnknownGrade,
+                format!("there is no customer grade '{g}'"),
+            ));
+        }
+    }
+    Ok((channel, grade))
+}
+
 /// Adds a price to head office's price list.
 pub fn add_price_rule(
     tx: &Transaction<'_>,
@@ -399,33 +437,7 @@ pub fn add_price_rule(
             problems.push(FieldProblem::new("validTo", ProblemCode::BeforeFrom, "the price ends before it starts"));
         }
     }
-    let trimmed = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let channel = trimmed(&input.channel_type);
-    if let Some(c) = &channel {
-        let known: bool = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM code_item WHERE list_id = 'channel_type' AND code = ?1)")?
-            .query_row([c], |r| r.get(0))?;
-        if !known {
-            problems.push(FieldProblem::new(
-                "channelType",
-                ProblemCode::UnknownCode,
-                format!("there is no channel type '{c}'"),
-            ));
-        }
-    }
-    let grade = trimmed(&input.customer_grade);
-    if let Some(g) = &grade {
-        let known: bool = tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM grade_level WHERE scale = 'customer' AND code = ?1)")?
-            .query_row([g], |r| r.get(0))?;
-        if !known {
-            problems.push(FieldProblem::new(
-                "customerGrade",
-                ProblemCode::UnknownGrade,
-                format!("there is no customer grade '{g}'"),
-            ));
-        }
-    }
+    let (channel, grade) = terms(tx, input.channel_type.as_deref(), input.customer_grade.as_deref(), &mut problems)?;
     let (Some(product), Some(from)) = (product.filter(|_| problems.is_empty()), from) else {
         return Err(Error::Invalid(problems));
     };

@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::clock::{timestamp, Zone};
 use crate::error::{Error, FieldProblem, ProblemCode, Result};
 use crate::ids::OrderId;
-use crate::model::{OrderStatus, StaffRole};
+use crate::model::OrderStatus;
 use crate::org::Viewer;
 
 /// Office work days from approval to shipment (seed 002: 三个工作日内发放完毕).
@@ -144,12 +144,25 @@ pub fn state(units: impl IntoIterator<Item = LineUnits>) -> ShippingState {
     }
 }
 
-fn require_office(viewer: &Viewer) -> Result<()> {
-    if viewer.role == StaffRole::HeadOffice {
+/// Sales administration ships: head office, or a sales administrator for
+/// the cards of the regions paired with them (the shipment tables'
+/// `Authority::Administered`, judged the same at head office's merge).
+fn require_shipper(viewer: &Viewer) -> Result<()> {
+    if viewer.role.reviews_orders() {
         Ok(())
     } else {
         Err(Error::Forbidden("only head office's sales administration records shipments".into()))
     }
+}
+
+/// ... and only the orders of the customers it sees.
+fn require_ships_for(conn: &Connection, viewer: &Viewer, customer: &str) -> Result<()> {
+    if !viewer.sees_customer(conn, customer)? {
+        return Err(Error::Forbidden(
+            "this order's customer is outside the regions paired with you; its sales administrator ships it".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The order's status, customer and approval day (business day).
@@ -189,9 +202,10 @@ pub fn record(
     zone: Zone,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    require_office(viewer)?;
+    require_shipper(viewer)?;
     let order = input.order_id;
     let (customer, approved_on) = approved(tx, order, zone)?;
+    require_ships_for(tx, viewer, &customer)?;
     let today = zone.day(now);
     let mut problems = vec![];
     let shipped_on = match input.shipped_on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -281,8 +295,9 @@ pub fn cancel_backorder(
     zone: Zone,
     now: DateTime<Utc>,
 ) -> Result<u32> {
-    require_office(viewer)?;
-    approved(tx, order, zone)?;
+    require_shipper(viewer)?;
+    let (customer, _) = approved(tx, order, zone)?;
+    require_ships_for(tx, viewer, &customer)?;
     let units = line_units(tx, order)?;
     let Some(u) = units.get(line.trim()) else {
         return Err(Error::NotFound { what: "order line", id: line.to_string() });

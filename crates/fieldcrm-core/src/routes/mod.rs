@@ -216,6 +216,7 @@ pub fn detail(conn: &Connection, id: RouteId) -> Result<RouteDetail> {
 fn check_may_manage(conn: &Connection, profile: &Profile, owner: StaffId, territory: OrgUnitId) -> Result<()> {
     let allowed = match profile.role {
         StaffRole::HeadOffice => true,
+        StaffRole::SalesAdmin => false,
         StaffRole::Rep => owner == profile.staff_id,
         StaffRole::RegionalManager | StaffRole::ProvincialManager => {
             crate::org::subtree(conn, &profile.org_unit_id.to_string())?.contains(&territory.to_string())

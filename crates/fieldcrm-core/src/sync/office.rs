@@ -186,6 +186,14 @@ pub fn import_from_device(
     let orders: Vec<String> =
         body.changes.iter().filter(|c| c.t == "sales_order" && c.c == "*").map(|c| c.k.clone()).collect();
     crate::money::order::number_missing(tx, &orders, now)?;
+    let submitted: BTreeSet<String> = body
+        .changes
+        .iter()
+        .filter(|c| c.t == "sales_order" && (c.c == "*" || c.c == "status"))
+        .map(|c| c.k.clone())
+        .collect();
+    let today = crate::clock::Zone::of(tx)?.day(now);
+    crate::money::order::recheck_arrivals(tx, &submitted.into_iter().collect::<Vec<_>>(), today, now)?;
     Ok(report)
 }
 
@@ -738,7 +746,9 @@ mod tests {
         let mine = unit(region, OrgUnitKind::Territory, "寿光");
         let theirs = unit(profile.org_unit_id, OrgUnitKind::Territory, "别处");
         let staff = |name: &str, role, unit| {
-            book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None }).expect("staff").id
+            book.add_staff(&NewStaff { name: name.into(), role, org_unit_id: unit, phone: None, regions: None })
+                .expect("staff")
+                .id
         };
         let rep = staff("王磊", StaffRole::Rep, mine);
         let other = staff("李娜", StaffRole::Rep, theirs);

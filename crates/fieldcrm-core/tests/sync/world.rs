@@ -10,7 +10,7 @@ use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{NewCustomer, NewOrgUnit, NewProfile, NewStaff};
 use fieldcrm_core::model::{OrgUnitKind, StaffRole};
 use fieldcrm_core::sync::ImportReport;
-use fieldcrm_core::{ApiError, Book, FixedClock};
+use fieldcrm_core::{ApiError, Book, Clock, FixedClock};
 use serde_json::{json, Value};
 
 pub struct Person {
@@ -79,6 +79,7 @@ impl World {
                     role: StaffRole::Rep,
                     org_unit_id: territories[i % 2].id,
                     phone: None,
+                    regions: None,
                 })
                 .expect("rep");
             staff.push(s);
@@ -90,6 +91,7 @@ impl World {
                     role: StaffRole::RegionalManager,
                     org_unit_id: region.id,
                     phone: None,
+                    regions: None,
                 })
                 .expect("manager"),
         );
@@ -101,31 +103,22 @@ impl World {
             device_id: office_device.device_id,
             name: "office".into(),
         };
-        let mut people = vec![];
-        for s in staff {
-            let clock = Arc::new(FixedClock::new(start()));
-            let book = Book::open_in_memory(clock.clone()).expect("laptop book");
-            let device = book.device().expect("device");
-            office
-                .book
-                .enroll_device(&EnrollDevice {
-                    staff_id: s.id.to_string(),
-                    device_id: device.device_id.clone(),
-                    public_key: device.public_key.clone(),
-                    name: Some(format!("{}的笔记本", s.name)),
-                })
-                .expect("enroll");
-            let first = office.book.sync_export_bytes(Some(&device.device_id)).expect("first file");
-            let office_fpr = office.book.device().expect("office").fingerprint;
-            book.sync_import_bytes(&first, Some(&office_fpr), &mut quiet).expect("join");
-            people.push(Person { book, clock, staff_id: s.id.to_string(), device_id: device.device_id, name: s.name });
-        }
+        let people = staff.into_iter().map(|s| laptop(&office, s)).collect();
         World {
             office,
             people,
             region: region.id.to_string(),
             territories: territories.iter().map(|t| t.id.to_string()).collect(),
         }
+    }
+
+    /// Head office adds a person and enrols a laptop for them, which joins;
+    /// returns their index in `people`.
+    pub fn join(&mut self, new: &NewStaff) -> usize {
+        let staff = self.office.book.add_staff(new).expect("staff");
+        let person = laptop(&self.office, staff);
+        self.people.push(person);
+        self.people.len() - 1
     }
 
     pub fn manager(&self) -> &Person {
@@ -163,6 +156,26 @@ impl World {
             }
         }
     }
+}
+
+/// A laptop for `staff`, enrolled at head office and joined with its first file.
+fn laptop(office: &Person, staff: fieldcrm_core::org::Staff) -> Person {
+    let clock = Arc::new(FixedClock::new(office.clock.now()));
+    let book = Book::open_in_memory(clock.clone()).expect("laptop book");
+    let device = book.device().expect("device");
+    office
+        .book
+        .enroll_device(&EnrollDevice {
+            staff_id: staff.id.to_string(),
+            device_id: device.device_id.clone(),
+            public_key: device.public_key.clone(),
+            name: Some(format!("{}的笔记本", staff.name)),
+        })
+        .expect("enroll");
+    let first = office.book.sync_export_bytes(Some(&device.device_id)).expect("first file");
+    let office_fpr = office.book.device().expect("office").fingerprint;
+    book.sync_import_bytes(&first, Some(&office_fpr), &mut quiet).expect("join");
+    Person { book, clock, staff_id: staff.id.to_string(), device_id: device.device_id, name: staff.name }
 }
 
 pub fn customer(name: &str, extra: Value) -> NewCustomer {

@@ -15,7 +15,7 @@ export function useOrderText() {
   /** A review note as the rep reads it: what changed (the product for a line), from → to. */
   const note = (n: OrderNote) => {
     const [what, product] = n.what.split(':', 2)
-    if (what === 'hold') return t('orders.detail.holdReleased')
+    if (what === 'hold') return t(n.newValue === '1' ? 'orders.detail.holdSet' : 'orders.detail.holdReleased')
     const label = text.te(`orders.detail.what.${what}`) ? t(`orders.detail.what.${what}`) : what
     const value = (v: string | null) => {
       if (v === null) return t('common.none')

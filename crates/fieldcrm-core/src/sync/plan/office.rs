@@ -107,13 +107,15 @@ fn refuse(reason: ProblemCode, message: impl Into<String>) -> Refusal {
 struct Planner {
     merge: Merge,
     view: OfficeView,
+    /// Orders whose status sales administration's file changed, as it left them.
+    reviewed: HashMap<String, OrderStatus>,
 }
 
 /// Plans head office's import of a laptop's file.
 pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: DateTime<Utc>) -> OfficePlan {
     let mut view = view;
     let book = std::mem::take(&mut view.book);
-    let mut p = Planner { merge: Merge::new(book), view };
+    let mut p = Planner { merge: Merge::new(book), view, reviewed: HashMap::new() };
     p.merge.steps.reserve(2 * body.changes.len() + 16);
     let received = p.view.received_upto;
     let (from, to) = header.ranges.iter().find(|r| r.origin == header.sender).map_or((1, 0), |r| (r.from, r.to));
@@ -160,6 +162,7 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
             if change.t == "customer" && (change.c == "owner_id" || change.c == "territory_id") {
                 p.moved(change, previous_value.clone());
             }
+            p.reviewed(change);
         }
         match outcome {
             Outcome::Applied { .. } => report.applied += 1,
@@ -359,15 +362,43 @@ impl Planner {
             None => order.as_deref().and_then(|o| self.merge.row("sales_order", o)).and_then(|r| r.text("author_id")),
         };
         let who = OrderWho { role: self.view.role, is_author: author == Some(self.view.staff.as_str()) };
+        let before = known.map(|k| k.0);
+        let after = order.as_deref().and_then(|o| self.reviewed.get(o)).copied();
         let judged = match (table.name, change.c.as_str(), change.v.as_object()) {
             ("sales_order", "*", Some(values)) if known.is_none() => order::may_insert(who, values),
             ("sales_order", "status", _) => {
                 let status = change.v.as_str().and_then(|s| s.parse::<OrderStatus>().ok());
-                order::may_change(who, known.map(|k| k.0), table.name, &change.c, status)
+                order::may_change(who, after.or(before), table.name, &change.c, status)
             }
-            _ => order::may_change(who, known.map(|k| k.0), table.name, &change.c, None),
+            _ => order::may_change(who, before, table.name, &change.c, None).or_else(|refused| match after {
+                Some(after) => order::may_change(who, Some(after), table.name, &change.c, None).map_err(|_| refused),
+                None => Err(refused),
+            }),
         };
         judged.map_err(|(code, message)| refuse(code, message))
+    }
+
+    /// Sales administration's status change, applied. Its file's later
+    /// status changes of the order are judged against the status it left,
+    /// and its other changes pass under either (the approval's own columns
+    /// under the status before it, a backorder cancelled after the approval
+    /// under the status after it), as the administrator's laptop judged
+    /// them. An author's file is judged against the order as head office had
+    /// it before the file (see `OfficeView::orders`).
+    fn reviewed(&mut self, change: &Change) {
+        if change.t != "sales_order" || change.c != "status" || !self.view.role.reviews_orders() {
+            return;
+        }
+        if let Some(status) = change.v.as_str().and_then(|s| s.parse::<OrderStatus>().ok()) {
+            self.reviewed.insert(change.k.clone(), status);
+        }
+    }
+
+    /// Notes of an order's review: `money::order::may_note`.
+    fn authorise_note(&self, change: &Change) -> Result<(), Refusal> {
+        let signed = change.v.get("staff_id").and_then(Json::as_str);
+        order::may_note(self.view.role, signed == Some(self.view.staff.as_str()))
+            .map_err(|(code, message)| refuse(code, message))
     }
 
     /// May the sender (a person with a scope and a role) make this change?
@@ -382,6 +413,18 @@ impl Planner {
                 return Err(refuse(
                     ProblemCode::OfficeOnly,
                     format!("only head office changes the {}", table.label_en),
+                ));
+            }
+            Authority::Administered if role != StaffRole::SalesAdmin => {
+                return Err(refuse(
+                    ProblemCode::OfficeOnly,
+                    format!("only head office and its sales administration record {}", table.label_en),
+                ));
+            }
+            _ if role == StaffRole::SalesAdmin && !manifest::administration_writes(table) => {
+                return Err(refuse(
+                    ProblemCode::FieldsData,
+                    format!("sales administration reviews and ships orders; the {} are the field's", table.label_en),
                 ));
             }
             Authority::ScopedInsertOnly if change.c != "*" => {
@@ -400,6 +443,9 @@ impl Planner {
         }
         if table.authority == Authority::Order {
             self.authorise_order(table, change)?;
+        }
+        if table.name == "order_note" && change.c == "*" {
+            self.authorise_note(change)?;
         }
         if let Authority::Authored(column) = table.authority {
             self.authorise_author(table, column, change)?;

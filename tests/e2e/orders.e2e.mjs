@@ -76,7 +76,9 @@ await e2e(
     await s.click(await s.waitFor('[data-testid=order-customer]'));
     await s.type(await s.waitFor('[data-testid=order-customer] input'), '惠民');
     await s.click(await s.waitFor('.el-select-dropdown__item', { text: '寿光惠民母婴店' }));
+    // The product by the initials of its name's pinyin: the core finds it.
     await s.click(await s.waitFor('[data-testid=order-line-product]'));
+    await s.type(await s.waitFor('[data-testid=order-line-product] input'), 'jzn');
     await s.click(await s.waitFor('.el-select-dropdown__item', { text: 'A01 金装奶粉 900g' }));
     // One case of 12 tins at the list price of 90.00 yuan.
     await s.waitFor('[data-testid=order-total]', { text: '1,080.00' });
@@ -133,6 +135,14 @@ await e2e(
     await s.waitFor('[data-testid=overdue-customer]', { text: '寿光惠民母婴店' });
     await s.waitFor('[data-testid=overdue-step]', { text: '总部处理' });
     await t.shot('receivables');
+
+    t.step('the rep opens 发货: the order waits for its second case, and the shipment is on the record');
+    await s.click(await s.waitFor('[data-testid=nav-shipping]'));
+    await s.waitFor('[data-testid=to-ship-customer]', { text: '寿光惠民母婴店' });
+    await s.click(await s.waitFor('[data-testid=shipping-tab-shipments]'));
+    await s.waitFor('[data-testid=shipments-customer]', { text: '寿光惠民母婴店' });
+    await s.waitFor('[data-testid=shipments-units]', { text: '12' });
+    await t.shot('shipping');
   },
   async () => {
     const order = rep('order', 'show', orderId);

@@ -39,6 +39,9 @@ pub fn in_new_book<T>(
             path.display()
         )));
     }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| invalid(format!("cannot create {}: {e}", parent.display())))?;
+    }
     let result = measure(&path);
     if given.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -107,6 +107,9 @@ enum Command {
     /// Orders: capture (priced, with the credit check), review, holds.
     #[command(subcommand)]
     Order(money_cmd::OrderCommand),
+    /// Shipping (发货): what waits to ship, the shipments, shipping lists.
+    #[command(subcommand)]
+    Ship(money_cmd::ShipCommand),
     /// A customer's statement (对账单): invoices, payments, balance, aging.
     Statement { customer: fieldcrm_core::ids::CustomerId },
     /// A customer's credit: limit, balance, overdue, open orders.
@@ -545,6 +548,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Route(command) => classify_cmd::route(&book, command, json)?,
         Command::Plan(args) => classify_cmd::plan(&book, args, json)?,
         Command::Order(command) => money_cmd::order(&book, command, json)?,
+        Command::Ship(command) => money_cmd::shipping(&book, command, json)?,
         Command::Statement { customer } => money_cmd::statement(&book, *customer, json)?,
         Command::Credit { customer } => money_cmd::credit(&book, *customer, json)?,
         Command::Receivables(command) => money_cmd::receivables(&book, command, json)?,

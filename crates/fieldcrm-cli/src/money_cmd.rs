@@ -1,5 +1,5 @@
-//! `fieldcrm order|statement|credit|receivables|price`: orders, their review,
-//! statements, credit and head office's receivables from the command line.
+//! `fieldcrm order|ship|statement|credit|receivables`: orders, their review,
+//! shipping, statements, credit and head office's receivables from the command line.
 //! Amounts are typed and shown in yuan (`88.50`); the book keeps fen.
 
 use clap::{Args, Subcommand, ValueEnum};
@@ -11,7 +11,7 @@ use fieldcrm_core::money::order::{
 };
 use fieldcrm_core::money::promotion::{Promotion, PromotionInput};
 use fieldcrm_core::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
-use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
+use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput, ShipmentQuery};
 use fieldcrm_core::money::statement::{Statement, StatementEntryKind};
 use fieldcrm_core::{ApiError, Book};
 
@@ -58,7 +58,49 @@ pub enum View {
     Hold,
     Late,
     Backorders,
+    ToShip,
     All,
+}
+
+/// A shipment against an approved order.
+#[derive(Debug, Args)]
+pub struct ShipArgs {
+    id: OrderId,
+    /// LINE=UNITS for part of a line; repeat. Left out: everything the order lacks.
+    #[arg(long = "line")]
+    lines: Vec<String>,
+    /// The day it left (YYYY-MM-DD); today when left out.
+    #[arg(long)]
+    on: Option<String>,
+    /// The delivery note's or waybill's number.
+    #[arg(long)]
+    number: Option<String>,
+    #[arg(long)]
+    carrier: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+/// Shipping (发货): what is to ship, the shipments, the shipping lists.
+#[derive(Debug, Subcommand)]
+pub enum ShipCommand {
+    /// Approved orders not all shipped, oldest approval first.
+    Pending,
+    /// The shipments of a period (the last 30 days by default).
+    List {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Record a shipment (sales administration): --line LINE=UNITS for part of it, else everything.
+    Order(ShipArgs),
+    /// Write an order's shipping list (发货清单) as an xlsx workbook.
+    Sheet {
+        id: OrderId,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -167,21 +209,7 @@ pub enum OrderCommand {
         reason: String,
     },
     /// Head office records a shipment: --line LINE=UNITS for part of it, else everything the order lacks.
-    Ship {
-        id: OrderId,
-        #[arg(long = "line")]
-        lines: Vec<String>,
-        /// The day it left (YYYY-MM-DD); today when left out.
-        #[arg(long)]
-        on: Option<String>,
-        /// The delivery note's or waybill's number.
-        #[arg(long)]
-        number: Option<String>,
-        #[arg(long)]
-        carrier: Option<String>,
-        #[arg(long)]
-        notes: Option<String>,
-    },
+    Ship(ShipArgs),
     /// Head office cancels what a line still lacks (its backorder).
     CancelBackorder {
         id: OrderId,
@@ -347,6 +375,7 @@ pub fn order(book: &Book, command: &OrderCommand, json: bool) -> Result<(), ApiE
                 View::Hold => OrderView::Hold,
                 View::Late => OrderView::Late,
                 View::Backorders => OrderView::Backorders,
+                View::ToShip => OrderView::ToShip,
                 View::All => OrderView::All,
             };
             let rows = book.list_orders(&OrderQuery { view, customer_id: *customer, limit: None })?;
@@ -366,25 +395,7 @@ pub fn order(book: &Book, command: &OrderCommand, json: bool) -> Result<(), ApiE
             show(book.set_order_status(*id, OrderStatus::Cancelled, reason.as_deref())?)
         }
         OrderCommand::Release { id, reason } => show(book.release_order_hold(*id, Some(reason))?),
-        OrderCommand::Ship { id, lines, on, number, carrier, notes } => {
-            let lines = lines
-                .iter()
-                .map(|l| {
-                    let (line, units) = l.split_once('=').ok_or_else(|| usage(format!("'{l}' is not LINE=UNITS")))?;
-                    let quantity =
-                        units.trim().parse().map_err(|_| usage(format!("'{units}' is not a whole number of units")))?;
-                    Ok(ShipmentLineInput { order_line_id: line.trim().to_string(), quantity })
-                })
-                .collect::<Result<Vec<_>, ApiError>>()?;
-            show(book.record_shipment(&ShipmentInput {
-                order_id: *id,
-                shipped_on: on.clone(),
-                number: number.clone(),
-                carrier: carrier.clone(),
-                notes: notes.clone(),
-                lines,
-            })?)
-        }
+        OrderCommand::Ship(args) => show(ship(book, args)?),
         OrderCommand::CancelBackorder { id, line } => show(book.cancel_backorder(*id, line)?),
         OrderCommand::Sheet { id, out } => {
             let written = book.write_shipping_list(*id, out)?;
@@ -393,6 +404,75 @@ pub fn order(book: &Book, command: &OrderCommand, json: bool) -> Result<(), ApiE
         OrderCommand::Correct { id, line, quantity, price, reason } => {
             let price = price.as_deref().map(fen).transpose()?;
             show(book.correct_order_line(*id, line, *quantity, price, Some(reason))?)
+        }
+    }
+    Ok(())
+}
+
+fn ship(book: &Book, args: &ShipArgs) -> Result<Order, ApiError> {
+    let lines = args
+        .lines
+        .iter()
+        .map(|l| {
+            let (line, units) = l.split_once('=').ok_or_else(|| usage(format!("'{l}' is not LINE=UNITS")))?;
+            let quantity =
+                units.trim().parse().map_err(|_| usage(format!("'{units}' is not a whole number of units")))?;
+            Ok(ShipmentLineInput { order_line_id: line.trim().to_string(), quantity })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    book.record_shipment(&ShipmentInput {
+        order_id: args.id,
+        shipped_on: args.on.clone(),
+        number: args.number.clone(),
+        carrier: args.carrier.clone(),
+        notes: args.notes.clone(),
+        lines,
+    })
+}
+
+pub fn shipping(book: &Book, command: &ShipCommand, json: bool) -> Result<(), ApiError> {
+    match command {
+        ShipCommand::Pending => {
+            let rows = book.list_orders(&OrderQuery { view: OrderView::ToShip, customer_id: None, limit: None })?;
+            output::show(&rows, json, |rows| {
+                if rows.is_empty() {
+                    "nothing waits to ship".into()
+                } else {
+                    rows.iter().map(row_text).collect::<Vec<_>>().join("\n")
+                }
+            });
+        }
+        ShipCommand::List { from, to } => {
+            let rows = book.shipments(&ShipmentQuery { from: from.clone(), to: to.clone() })?;
+            output::show(&rows, json, |rows| {
+                if rows.is_empty() {
+                    "no shipment in the period".into()
+                } else {
+                    rows.iter()
+                        .map(|s| {
+                            format!(
+                                "{}  {}  {}  {}  {} lines, {} units{}",
+                                s.shipped_on,
+                                s.order_number.as_deref().unwrap_or("-"),
+                                s.customer_name,
+                                s.number.as_deref().unwrap_or("-"),
+                                s.lines,
+                                s.units,
+                                s.carrier.as_deref().map(|c| format!("  {c}")).unwrap_or_default()
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }
+            });
+        }
+        ShipCommand::Order(args) => {
+            let order = ship(book, args)?;
+            output::show(&order, json, order_text);
+        }
+        ShipCommand::Sheet { id, out } => {
+            let written = book.write_shipping_list(*id, out)?;
+            output::show(&written.display().to_string(), json, |p| format!("shipping list written to {p}"));
         }
     }
     Ok(())

@@ -284,10 +284,14 @@ fn an_order_goes_from_a_reps_cli_to_head_office_and_back_with_its_review_and_shi
     let line = ok_json(admin, &["order", "show", &order])["lines"][0]["id"].as_str().expect("line").to_string();
     ok_json(admin, &["order", "correct", &order, &line, "--quantity", "24", "--reason", "按整箱"]);
     ok_json(admin, &["order", "approve", &order]);
-    let shipped = ok_json(admin, &["order", "ship", &order, "--line", &format!("{line}=12")]);
+    let shipped = ok_json(admin, &["ship", "order", &order, "--line", &format!("{line}=12"), "--number", "FH-1"]);
     assert_eq!(shipped["lines"][0]["backorder"], 12);
+    let pending = ok_json(admin, &["ship", "pending"]);
+    assert_eq!((pending[0]["id"].as_str(), pending[0]["shipping"].as_str()), (Some(order.as_str()), Some("partly")));
+    let shipments = ok_json(admin, &["ship", "list"]);
+    assert_eq!((shipments[0]["number"].as_str(), shipments[0]["units"].as_u64()), (Some("FH-1"), Some(12)));
     let sheet = org.dir.path().join("发货清单.xlsx");
-    ok_json(admin, &["order", "sheet", &order, "--out", sheet.to_str().expect("utf8")]);
+    ok_json(admin, &["ship", "sheet", &order, "--out", sheet.to_str().expect("utf8")]);
     assert!(std::fs::metadata(&sheet).expect("sheet").len() > 1000);
     // What is not sales administration's is refused on its laptop, as head office would.
     let refused = fieldcrm(admin, &["--json", "customer", "edit", &card, "--set", "notes=改档案"]);

@@ -68,7 +68,9 @@ use crate::money::order::{
 };
 use crate::money::promotion::{Promotion, PromotionInput};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PaymentMatch, PriceRuleInput};
-use crate::money::shipping::{Shipment, ShipmentInput, ShipmentLineInput, ShippedLine, ShippingState};
+use crate::money::shipping::{
+    Shipment, ShipmentInput, ShipmentLineInput, ShipmentQuery, ShipmentRow, ShippedLine, ShippingState,
+};
 use crate::money::statement::{Aging, Statement, StatementEntry, StatementEntryKind};
 use crate::org::{OrgUnit, Profile, Staff, UnitName};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
@@ -275,6 +277,8 @@ pub fn typescript() -> String {
         Shipment,
         ShipmentLineInput,
         ShipmentInput,
+        ShipmentRow,
+        ShipmentQuery,
         OrderLineInput,
         OrderInput,
         OrderLine,

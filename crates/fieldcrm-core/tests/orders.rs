@@ -646,6 +646,18 @@ fn head_offices_promotions_discount_the_price_and_add_gift_lines_while_the_rep_t
             ..serde_json::from_value(json!({ "code": "G01", "name": "x" })).expect("input")
         })
         .expect("gift product");
+    // The order form finds products by code, name or pinyin, best first.
+    let found =
+        |text: &str| -> Vec<String> { office.find_products(text).expect("find").into_iter().map(|p| p.code).collect() };
+    assert_eq!(found("g01"), vec!["G01"], "the code itself");
+    assert_eq!(
+        found("nf"),
+        vec!["G01", "A01"],
+        "initials starting with it (奶粉试用装) before initials holding it (金装奶粉)"
+    );
+    assert_eq!(found("jinzhuang"), vec!["A01"], "full pinyin");
+    assert_eq!(found("试用"), vec!["G01"], "the name");
+    assert!(found("zzz").is_empty());
     let promotion = |extra: serde_json::Value| -> PromotionInput {
         let mut v = json!({ "name": "双十一", "product": "A01", "validFrom": "2026-11-01", "validTo": "2026-11-30" });
         v.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());

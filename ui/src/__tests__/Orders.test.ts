@@ -135,6 +135,13 @@ describe('orders', () => {
     await until(() => (q('[data-testid=order-address-choice]')?.textContent ?? '').includes('仓储路 6 号'))
     expect(q('[data-testid=order-address-choice]')!.textContent).toContain('收货地址：仓储路 6 号')
     expect(q('[data-testid=order-address]')).toBeNull()
+    // The product by the initials of its name's pinyin (高效氯氰菊酯): the core finds it.
+    const typed = q('[data-testid=order-line-product] input') as HTMLInputElement
+    typed.value = 'gxl'
+    typed.dispatchEvent(new Event('input'))
+    const offered = () => qa('[data-testid=order-line-product-option]').map((e) => e.textContent)
+    await until(() => offered().length === 1)
+    expect(offered()).toEqual(['NY-LQ 高效氯氰菊酯 500ml'])
     const product = w.findAllComponents(ElSelect).find((s) => s.element.closest('[data-testid=order-line]'))!
     product.vm.$emit('update:modelValue', 'NY-LQ')
     // One case of 20 bottles at 28.00 less 10 %, and two bottles free for the whole case.

@@ -1137,6 +1137,14 @@ number?: string, carrier?: string, notes?: string,
  */
 lines: Array<ShipmentLineInput>, };
 
+export type ShipmentRow = { id: string, orderId: OrderId, orderNumber: string | null, customerId: string, customerName: string, shippedOn: string, number: string | null, carrier: string | null, 
+/**
+ * Lines and units that went out.
+ */
+lines: number, units: number, };
+
+export type ShipmentQuery = { from?: string, to?: string, };
+
 export type OrderLineInput = { product: string, cases: number, units: number, 
 /**
  * Fen per unit; none: the customer's price from the price list.
@@ -1218,15 +1226,16 @@ export type DeliveryAddress = { id: string,
  */
 kind: string, text: string, };
 
-export type OrderView = "mine" | "review" | "hold" | "late" | "backorders" | "all";
+export type OrderView = "mine" | "review" | "hold" | "late" | "backorders" | "to_ship" | "all";
 
 export type OrderQuery = { view: OrderView, customerId?: CustomerId, limit?: number, };
 
 export type OrderRow = { id: OrderId, number: string | null, customerId: string, customerName: string, authorName: string, status: OrderStatus, paymentKind: PaymentKind, total: number, lines: number, creditHold: boolean, wantedOn: string | null, submittedAt: string | null, createdAt: string, 
 /**
- * Approved orders: how far they have gone out, and whether late.
+ * Approved orders: how far they have gone out, the day they must be out
+ * by (the third office work day after approval), and whether late.
  */
-shipping: ShippingState | null, late: boolean, };
+shipping: ShippingState | null, shipBy: string | null, late: boolean, };
 
 export type InvoiceInput = { customerId: CustomerId, number: string, issuedOn: string, 
 /**

@@ -122,6 +122,8 @@ import type {
   Saved,
   SheetImportReport,
   ShipmentInput,
+  ShipmentQuery,
+  ShipmentRow,
   Staff,
   StaffId,
   Statement,
@@ -253,6 +255,7 @@ export interface Commands {
   save_reminder: { args: { reminder: ReminderInput }; result: Reminder }
   home: { args: {  }; result: Home }
   products: { args: {  }; result: Array<Product> }
+  find_products: { args: { text: string }; result: Array<Product> }
   save_product: { args: { input: ProductInput }; result: Array<Product> }
   sales_overview: { args: {  }; result: SalesOverview }
   customer_sales: { args: { id: CustomerId; limit: number }; result: Array<CustomerSalesLine> }
@@ -271,6 +274,7 @@ export interface Commands {
   delivery_addresses: { args: { customerId: CustomerId }; result: Array<DeliveryAddress> }
   list_orders: { args: { query: OrderQuery }; result: Array<OrderRow> }
   record_shipment: { args: { input: ShipmentInput }; result: Order }
+  shipments: { args: { query: ShipmentQuery }; result: Array<ShipmentRow> }
   cancel_backorder: { args: { id: OrderId; line: string }; result: Order }
   write_shipping_list: { args: { id: OrderId; path: string }; result: string }
   customer_statement: { args: { customerId: CustomerId }; result: Statement }
@@ -391,6 +395,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'save_reminder',
   'home',
   'products',
+  'find_products',
   'save_product',
   'sales_overview',
   'customer_sales',
@@ -409,6 +414,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'delivery_addresses',
   'list_orders',
   'record_shipment',
+  'shipments',
   'cancel_backorder',
   'write_shipping_list',
   'customer_statement',
@@ -854,6 +860,10 @@ export class Api {
     return this.run('products', {  })
   }
 
+  findProducts(text: string): Promise<Array<Product>> {
+    return this.run('find_products', { text })
+  }
+
   /** Head office only; creates or updates the product with the input's code. */
   saveProduct(input: ProductInput): Promise<Array<Product>> {
     return this.run('save_product', { input })
@@ -931,6 +941,10 @@ export class Api {
   /** Head office records a shipment (no lines: everything the order still lacks). */
   recordShipment(input: ShipmentInput): Promise<Order> {
     return this.run('record_shipment', { input })
+  }
+
+  shipments(query: ShipmentQuery): Promise<Array<ShipmentRow>> {
+    return this.run('shipments', { query })
   }
 
   cancelBackorder(id: OrderId, line: string): Promise<Order> {

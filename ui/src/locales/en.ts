@@ -46,6 +46,7 @@ const en: Messages<typeof zhCN> = {
   fieldwork,
   sales,
   orders: orders.orders,
+  shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   app: {
     name: 'Customer archive',

@@ -1,12 +1,22 @@
 /** Orders, their review and shipping (docs/ORDERS.md). */
 export default {
-  nav: { orders: 'Orders' },
+  nav: { orders: 'Orders', shipping: 'Shipping' },
+  shippingPage: {
+    title: 'Shipping',
+    tabs: { to_ship: 'To ship', late: 'Late', backorders: 'Backorders', shipments: 'Shipments' },
+    empty: { to_ship: 'No order waits to ship', late: 'No order is late', backorders: 'No backorders' },
+    noShipments: 'Nothing shipped in this period',
+    from: 'From',
+    to: 'To',
+    lastDays: 'The last 30 days',
+    columns: { shipBy: 'Ship by', shippedOn: 'Shipped on', deliveryNote: 'Delivery note', carrier: 'Carrier', units: 'Units' },
+  },
   orders: {
     title: 'Orders',
     new: 'New order',
     empty: 'No orders',
     noNumber: 'Number from head office',
-    views: { mine: 'Mine', review: 'To review', hold: 'On credit hold', late: 'Late', backorders: 'Backorders', all: 'All' },
+    views: { mine: 'Mine', review: 'To review', hold: 'On credit hold', late: 'Late', backorders: 'Backorders', to_ship: 'To ship', all: 'All' },
     columns: {
       number: 'Order',
       customer: 'Customer',
@@ -41,6 +51,7 @@ export default {
       notes: 'Notes',
       lines: 'Lines',
       product: 'Product',
+      productHint: 'Product code, name or pinyin',
       cases: 'Cases',
       units: 'Loose',
       price: 'Unit price (yuan)',

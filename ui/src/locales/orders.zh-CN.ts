@@ -1,12 +1,22 @@
 /** Orders, their review and shipping (docs/ORDERS.md). */
 export default {
-  nav: { orders: '订单' },
+  nav: { orders: '订单', shipping: '发货' },
+  shippingPage: {
+    title: '发货',
+    tabs: { to_ship: '待发货', late: '超期未发', backorders: '欠货', shipments: '发货记录' },
+    empty: { to_ship: '没有待发货的订单', late: '没有超期未发的订单', backorders: '没有欠货' },
+    noShipments: '这段时间没有发货',
+    from: '开始日期',
+    to: '结束日期',
+    lastDays: '最近 30 天',
+    columns: { shipBy: '最迟发货日', shippedOn: '发货日期', deliveryNote: '发货单号', carrier: '承运', units: '数量' },
+  },
   orders: {
     title: '订单',
     new: '新建订单',
     empty: '没有订单',
     noNumber: '待总部编号',
-    views: { mine: '我的订单', review: '待审核', hold: '信用冻结', late: '逾期未发', backorders: '欠货', all: '全部' },
+    views: { mine: '我的订单', review: '待审核', hold: '信用冻结', late: '逾期未发', backorders: '欠货', to_ship: '待发货', all: '全部' },
     columns: {
       number: '订单号',
       customer: '客户',
@@ -41,6 +51,7 @@ export default {
       notes: '备注',
       lines: '订货明细',
       product: '产品',
+      productHint: '产品编码、名称或拼音',
       cases: '箱数',
       units: '散数',
       price: '单价（元）',

@@ -43,6 +43,7 @@ export default {
   fieldwork,
   sales,
   orders: orders.orders,
+  shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   app: {
     name: '客户档案',

@@ -55,7 +55,7 @@ use crate::money::credit::CreditCheck;
 use crate::money::order::{DeliveryAddress, Order, OrderInput, OrderQuery, OrderQuote, OrderRow};
 use crate::money::promotion::{Promotion, PromotionInput};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
-use crate::money::shipping::ShipmentInput;
+use crate::money::shipping::{ShipmentInput, ShipmentQuery, ShipmentRow};
 use crate::money::statement::Statement;
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::routes::plan::{PlanQuery, PlanSummary, VisitPlan};
@@ -371,6 +371,7 @@ commands! { (book, host)
     home() -> Home { book.home() }
 
     products() -> Vec<Product> { book.products() }
+    find_products(text: String) -> Vec<Product> { book.find_products(&text) }
     /// Head office only; creates or updates the product with the input's code.
     save_product(input: ProductInput) -> Vec<Product> { book.save_product(&input) }
     sales_overview() -> SalesOverview { book.sales_overview() }
@@ -411,6 +412,7 @@ commands! { (book, host)
     list_orders(query: OrderQuery) -> Vec<OrderRow> { book.list_orders(&query) }
     /// Head office records a shipment (no lines: everything the order still lacks).
     record_shipment(input: ShipmentInput) -> Order { book.record_shipment(&input) }
+    shipments(query: ShipmentQuery) -> Vec<ShipmentRow> { book.shipments(&query) }
     cancel_backorder(id: OrderId, line: String) -> Order { book.cancel_backorder(id, &line) }
     /// Writes the order's shipping list (xlsx) to `path`; returns the path written.
     write_shipping_list(id: OrderId, path: String) -> String {

@@ -15,7 +15,7 @@ use crate::money::order::{self, Order, OrderInput, OrderQuery, OrderQuote, Order
 use crate::money::promotion::{self, Promotion, PromotionInput};
 use crate::money::receivables::{self, InvoiceInput, PaymentInput, PriceRuleInput};
 use crate::money::sheet::{self, Receiver};
-use crate::money::shipping::{self, ShipmentInput};
+use crate::money::shipping::{self, ShipmentInput, ShipmentQuery, ShipmentRow};
 use crate::money::statement::{self, Statement};
 use crate::org::Viewer;
 use crate::sales::analysis::{AnalysisQuery, Period, Reach};
@@ -190,6 +190,13 @@ impl Book {
             let zone = Zone::of(conn)?;
             order::list(conn, &Viewer::of(conn)?, query, zone, zone.day(now))
         })
+    }
+
+    /// The shipments of the customers this person sees, newest first (the
+    /// shipping page's record; the last 30 days unless a period is given).
+    pub fn shipments(&self, query: &ShipmentQuery) -> ApiResult<Vec<ShipmentRow>> {
+        let now = self.clock.now();
+        self.read(|conn| shipping::recent(conn, &Viewer::of(conn)?, query, Zone::of(conn)?.day(now)))
     }
 
     /// Head office records a shipment against an approved order (partly, or

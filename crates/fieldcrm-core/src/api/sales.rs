@@ -125,6 +125,11 @@ impl Book {
         self.read(sales::products)
     }
 
+    /// The products on sale that match what a rep types: code, name or pinyin.
+    pub fn find_products(&self, text: &str) -> ApiResult<Vec<Product>> {
+        self.read(|conn| sales::find_products(conn, text, 50))
+    }
+
     pub fn sales_overview(&self) -> ApiResult<sales::SalesOverview> {
         self.read(sales::overview)
     }

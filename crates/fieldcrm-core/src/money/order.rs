@@ -1182,6 +1182,8 @@ pub enum OrderView {
     Late,
     /// Approved, partly shipped, something still lacking (欠货).
     Backorders,
+    /// Approved and not all shipped: the warehouse's list, oldest approval first.
+    ToShip,
     /// Every order this person sees.
     All,
 }
@@ -1216,8 +1218,10 @@ pub struct OrderRow {
     pub wanted_on: Option<String>,
     pub submitted_at: Option<String>,
     pub created_at: String,
-    /// Approved orders: how far they have gone out, and whether late.
+    /// Approved orders: how far they have gone out, the day they must be out
+    /// by (the third office work day after approval), and whether late.
     pub shipping: Option<ShippingState>,
+    pub ship_by: Option<String>,
     pub late: bool,
 }
 
@@ -1235,7 +1239,7 @@ pub fn list(
         OrderView::Mine => "o.author_id = ?1",
         OrderView::Review => "o.status = 'submitted'",
         OrderView::Hold => "o.credit_hold = 1 AND o.status IN ('draft', 'submitted', 'returned')",
-        OrderView::Late | OrderView::Backorders => "o.status = 'approved'",
+        OrderView::Late | OrderView::Backorders | OrderView::ToShip => "o.status = 'approved'",
         OrderView::All => "1",
     };
     let sql = format!(
@@ -1248,7 +1252,11 @@ pub fn list(
            FROM sales_order o JOIN customer c ON c.id = o.customer_id LEFT JOIN staff s ON s.id = o.author_id
           WHERE {condition} AND (?2 IS NULL OR o.customer_id = ?2)
           ORDER BY {} ",
-        if query.view == OrderView::Review { "o.submitted_at, o.id" } else { "o.created_at DESC, o.id DESC" }
+        match query.view {
+            OrderView::Review => "o.submitted_at, o.id",
+            OrderView::ToShip => "o.reviewed_at, o.id",
+            _ => "o.created_at DESC, o.id DESC",
+        }
     );
     let limit = query.limit.unwrap_or(MAX_ROWS).min(MAX_ROWS) as usize;
     let me = viewer.staff.to_string();
@@ -1271,11 +1279,12 @@ pub fn list(
         let shipping = (status == OrderStatus::Approved).then(|| shipping::state([units]));
         let approved =
             r.get::<_, Option<String>>(15)?.as_deref().and_then(crate::clock::parse_timestamp).map(|at| zone.day(at));
-        let late = shipping.is_some_and(|s| s != ShippingState::Shipped)
-            && approved.is_some_and(|a| today > shipping::ship_by(a));
+        let ship_by = approved.filter(|_| shipping.is_some()).map(shipping::ship_by);
+        let late = shipping.is_some_and(|s| s != ShippingState::Shipped) && ship_by.is_some_and(|by| today > by);
         let wanted = match query.view {
             OrderView::Late => late,
             OrderView::Backorders => shipping == Some(ShippingState::Partly),
+            OrderView::ToShip => shipping.is_some_and(|s| s != ShippingState::Shipped),
             _ => true,
         };
         if !wanted {
@@ -1296,6 +1305,7 @@ pub fn list(
             submitted_at: r.get(11)?,
             created_at: r.get(12)?,
             shipping,
+            ship_by: ship_by.map(|d| d.to_string()),
             late,
         });
         if out.len() >= limit {

@@ -209,6 +209,44 @@ pub fn products(conn: &Connection) -> Result<Vec<Product>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The products on sale a rep finds by what they type at the order form:
+/// the code, the name, or its pinyin (full, or initials: `jzn` finds 金装奶粉).
+/// Best first: the code itself, codes starting with it, initials starting
+/// with it, then any other match; at most `limit`.
+pub fn find_products(conn: &Connection, text: &str, limit: usize) -> Result<Vec<Product>> {
+    let wanted = text.trim().to_lowercase();
+    if wanted.is_empty() {
+        return Ok(products(conn)?.into_iter().filter(|p| !p.retired).take(limit).collect());
+    }
+    let wanted_letters: String = wanted.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut ranked: Vec<(u8, Product)> = products(conn)?
+        .into_iter()
+        .filter(|p| !p.retired)
+        .filter_map(|p| {
+            let code = p.code.to_lowercase();
+            let (full, initials) = crate::search::pinyin(&p.name);
+            let rank = if code == wanted {
+                0
+            } else if code.starts_with(&wanted) {
+                1
+            } else if initials.starts_with(&wanted_letters) {
+                2
+            } else if p.name.to_lowercase().contains(&wanted)
+                || full.contains(&wanted_letters)
+                || initials.contains(&wanted_letters)
+                || code.contains(&wanted)
+            {
+                3
+            } else {
+                return None;
+            };
+            Some((rank, p))
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
+    Ok(ranked.into_iter().take(limit).map(|(_, p)| p).collect())
+}
+
 /// A checked sales line, ready to write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SalesLineInput {

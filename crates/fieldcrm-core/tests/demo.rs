@@ -444,6 +444,26 @@ fn the_demo_bills_what_customers_bought_and_only_those_tagged_as_owing_are_long_
     ));
     assert_eq!(untagged, 0, "a customer who owes nothing is never long overdue");
     assert!(count(&format!("SELECT count(*) FROM ({open_overdue})")) > 5);
+    // A year of the distributors' monthly orders, each what the month's sales lines say they bought.
+    let months = count(
+        "SELECT count(DISTINCT substr(submitted_at, 1, 7)) FROM sales_order o JOIN customer c ON c.id = o.customer_id
+          WHERE c.channel_level IN ('distributor', 'sub_distributor') AND o.submitted_at < '2026-11-01'",
+    );
+    assert_eq!(months, 12);
+    let unlike_their_sales = count(
+        "SELECT count(*) FROM sales_order o JOIN customer c ON c.id = o.customer_id
+          WHERE o.submitted_at < '2026-11-01' AND (c.channel_level NOT IN ('distributor', 'sub_distributor')
+             OR o.total > (SELECT sum(s.amount) FROM sales_line s
+                            WHERE s.customer_id = o.customer_id AND substr(s.sold_on, 1, 7) = substr(o.submitted_at, 1, 7))
+             OR o.total < (SELECT sum(s.amount) FROM sales_line s
+                            WHERE s.customer_id = o.customer_id AND substr(s.sold_on, 1, 7) = substr(o.submitted_at, 1, 7)) * 0.95)",
+    );
+    assert_eq!(unlike_their_sales, 0, "an order is its month's sales, to the fen a unit rounds away");
+    let not_shipped = count(
+        "SELECT count(*) FROM sales_order o WHERE o.submitted_at < '2026-11-01'
+            AND NOT EXISTS (SELECT 1 FROM shipment h WHERE h.order_id = o.id)",
+    );
+    assert_eq!(not_shipped, 0, "the year's orders went out");
     // A fortnight of orders: waiting for review, approved and shipped, late, held.
     for status in ["submitted", "approved"] {
         assert!(count(&format!("SELECT count(*) FROM sales_order WHERE status = '{status}'")) > 0, "{status}");

@@ -1,7 +1,10 @@
 //! The demo's money side, consistent with its sales lines: six months of
 //! monthly invoices (应收发票) for what each customer bought, paid around the
 //! due day by customers who owe us nothing and left overdue by those tagged
-//! 有欠款 (see [`super::DEBT_TAG`]); and a fortnight of the reps' orders in
+//! 有欠款 (see [`super::DEBT_TAG`]); a year of the distributors' and
+//! sub-distributors' monthly orders, each what their sales lines say they
+//! bought that month, approved and shipped (now and then late, now and then a
+//! line short with its rest cancelled); and a fortnight of the reps' orders in
 //! every state review knows — waiting for review, held, approved and shipped
 //! in full, in part (a backorder) or not yet (late), returned, cancelled.
 
@@ -19,6 +22,8 @@ use crate::store::BatchInsert;
 
 /// Whole months of invoices before the current one.
 const MONTHS: i32 = 6;
+/// Whole months of the distributors' orders before the current one.
+const ORDER_MONTHS: i32 = 12;
 /// Share of the customers who bought in the last month that placed an order in the last fortnight.
 const ORDERING: f64 = 0.04;
 
@@ -155,7 +160,217 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         matches.push(params![id, payment, invoice, customer, amount, written, written])?;
     }
     matches.finish()?;
-    orders(tx, today, zone, &mut rng, &months, summary)
+    let mut number = 0;
+    history(tx, today, zone, &mut rng, &mut number, summary)?;
+    orders(tx, today, zone, &mut rng, &months, number, summary)
+}
+
+/// A line of a month's order: the product's key, units and amount as the month's sales lines have them.
+struct Bought {
+    customer: String,
+    month: i32,
+    product: String,
+    units: u32,
+    amount: i64,
+    owner: String,
+}
+
+/// A year of the distributors' and sub-distributors' monthly orders, as
+/// their sales lines say they bought: one order a month with a line per
+/// product, captured early in the month by the card's rep, approved the next
+/// day and shipped by the ship-by day — now and then late, now and then a
+/// line short with the rest cancelled.
+fn history(
+    tx: &Transaction<'_>,
+    today: NaiveDate,
+    zone: Zone,
+    rng: &mut Rng,
+    number: &mut u32,
+    summary: &mut DemoSummary,
+) -> Result<()> {
+    let (from, to) = (month_start(today, ORDER_MONTHS), month_start(today, 0));
+    let admin: String = tx.query_row("SELECT staff_id FROM local_profile", [], |r| r.get(0))?;
+    let bought: Vec<Bought> = tx
+        .prepare(
+            "SELECT k.customer_id, CAST(strftime('%Y', f.day + 2440587.5) AS INTEGER) * 12
+                      + CAST(strftime('%m', f.day + 2440587.5) AS INTEGER) - 1 AS ym,
+                    p.product_id, CAST(round(sum(f.quantity)) AS INTEGER), sum(f.amount), c.owner_id
+               FROM sales_fact f JOIN sales_customer_key k ON k.key = f.customer_key
+               JOIN sales_product_key p ON p.key = f.product_key
+               JOIN customer c ON c.id = k.customer_id
+              WHERE f.day >= ?1 AND f.day < ?2 AND c.channel_level IN ('distributor', 'sub_distributor')
+              GROUP BY f.customer_key, ym, f.product_key HAVING round(sum(f.quantity)) >= 1 AND sum(f.amount) > 0
+              ORDER BY f.customer_key, ym, f.product_key",
+        )?
+        .query_map(params![epoch_day(from), epoch_day(to)], |r| {
+            Ok(Bought {
+                customer: r.get(0)?,
+                month: r.get(1)?,
+                product: r.get(2)?,
+                units: r.get::<_, i64>(3)?.clamp(1, i64::from(crate::money::order::MAX_UNITS)) as u32,
+                amount: r.get(4)?,
+                owner: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut orders = BatchInsert::new(
+        tx,
+        "sales_order",
+        &[
+            "id",
+            "customer_id",
+            "number",
+            "author_id",
+            "status",
+            "payment_kind",
+            "delivery_address",
+            "total",
+            "credit_hold",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ],
+    )?;
+    // Written after the orders and shipments they belong to.
+    let mut lines: Vec<(String, String, String, u32, String, u32, i64, i64, u32, String)> = vec![];
+    let mut shipments: Vec<(String, String, String, String, String, String)> = vec![];
+    let mut shipped: Vec<(String, String, String, String, u32, String)> = vec![];
+    for month in bought.chunk_by(|a, b| a.customer == b.customer && a.month == b.month) {
+        let first = &month[0];
+        let Some(start) = NaiveDate::from_ymd_opt(first.month.div_euclid(12), first.month.rem_euclid(12) as u32 + 1, 1)
+        else {
+            continue;
+        };
+        let day = start + Duration::days(rng.range(2, 8));
+        let at = zone.day_start(day) + Duration::hours(9 + rng.range(0, 8));
+        let approved = day + Duration::days(1);
+        let id = demo_id(rng, at).to_string();
+        *number += 1;
+        let mut total = 0;
+        let order_lines: Vec<(String, &Bought, i64)> = month
+            .iter()
+            .map(|b| {
+                let price = (b.amount / i64::from(b.units)).max(1);
+                total += price * i64::from(b.units);
+                (demo_id(rng, at).to_string(), b, price)
+            })
+            .collect();
+        orders.push(params![
+            id,
+            first.customer,
+            format!("SO{:08}", *number),
+            first.owner,
+            "approved",
+            if rng.chance(0.9) { "credit" } else { "cash" },
+            "",
+            total,
+            false,
+            timestamp(at),
+            admin,
+            timestamp(zone.day_start(approved) + Duration::hours(10)),
+            timestamp(at),
+            timestamp(at),
+        ])?;
+        summary.orders += 1;
+        // Out by the ship-by day, now and then late, now and then a line short.
+        let by = ship_by(approved);
+        let (on, short) = match rng.below(100) {
+            0..=7 => (by + Duration::days(rng.range(1, 5)), false),
+            8..=11 => ((approved + Duration::days(1)).min(by), true),
+            _ => ((approved + Duration::days(rng.range(0, 3))).min(by), false),
+        };
+        let shipment = demo_id(rng, at).to_string();
+        if on <= today {
+            shipments.push((
+                shipment.clone(),
+                id.clone(),
+                first.customer.clone(),
+                format!("FH{:08}", *number),
+                on.to_string(),
+                timestamp(at),
+            ));
+        }
+        for (position, (line, b, price)) in order_lines.into_iter().enumerate() {
+            let cancelled = if short && position == 0 && b.units > 1 { b.units / 4 } else { 0 };
+            lines.push((
+                line.clone(),
+                id.clone(),
+                b.customer.clone(),
+                position as u32,
+                b.product.clone(),
+                b.units,
+                price,
+                price * i64::from(b.units),
+                cancelled,
+                timestamp(at),
+            ));
+            if on <= today {
+                shipped.push((
+                    demo_id(rng, at).to_string(),
+                    shipment.clone(),
+                    line,
+                    b.customer.clone(),
+                    b.units - cancelled,
+                    timestamp(at),
+                ));
+            }
+        }
+    }
+    orders.finish()?;
+    let mut batch = BatchInsert::new(
+        tx,
+        "order_line",
+        &[
+            "id",
+            "order_id",
+            "customer_id",
+            "position",
+            "product_id",
+            "quantity",
+            "unit_price",
+            "list_price",
+            "amount",
+            "cancelled",
+            "created_at",
+            "updated_at",
+        ],
+    )?;
+    for (id, order, customer, position, product, quantity, price, amount, cancelled, at) in &lines {
+        batch
+            .push(params![id, order, customer, position, product, quantity, price, price, amount, cancelled, at, at])?;
+    }
+    batch.finish()?;
+    let mut batch = BatchInsert::new(
+        tx,
+        "shipment",
+        &["id", "order_id", "customer_id", "number", "shipped_on", "created_at", "updated_at"],
+    )?;
+    for (id, order, customer, number, on, at) in &shipments {
+        batch.push(params![id, order, customer, number, on, at, at])?;
+    }
+    batch.finish()?;
+    let mut batch = BatchInsert::new(
+        tx,
+        "shipment_line",
+        &["id", "shipment_id", "order_line_id", "customer_id", "quantity", "created_at", "updated_at"],
+    )?;
+    for (id, shipment, line, customer, quantity, at) in &shipped {
+        batch.push(params![id, shipment, line, customer, quantity, at, at])?;
+    }
+    batch.finish()?;
+    // The orders go to the card's first address, as an order does when none is chosen.
+    tx.execute(
+        "UPDATE sales_order SET delivery_address = coalesce(
+                (SELECT coalesce(a.province, '') || coalesce(a.city, '') || coalesce(a.district, '') || a.detail
+                   FROM customer_address a WHERE a.customer_id = sales_order.customer_id
+                  ORDER BY a.kind = 'delivery' DESC, a.kind = 'warehouse' DESC, a.kind = 'business' DESC, a.created_at LIMIT 1),
+                (SELECT name FROM customer WHERE id = sales_order.customer_id))
+          WHERE delivery_address = ''",
+        [],
+    )?;
+    Ok(())
 }
 
 /// A fortnight of orders from the reps, in every state review knows.
@@ -165,6 +380,7 @@ fn orders(
     zone: Zone,
     rng: &mut Rng,
     months: &[Month],
+    mut number: u32,
     summary: &mut DemoSummary,
 ) -> Result<()> {
     let products: Vec<(String, Option<u32>, i64)> = tx
@@ -202,7 +418,6 @@ fn orders(
         "INSERT INTO shipment_line (id, shipment_id, order_line_id, customer_id, quantity, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
     )?;
-    let mut number = 0u32;
     // A small book still shows every state: at least about forty orders.
     let share = ORDERING.max(40.0 / buyers.len().max(1) as f64);
     for m in buyers {

@@ -165,7 +165,20 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     orders(tx, today, zone, &mut rng, &months, number, summary)
 }
 
-/// A line of a month's order: the product's key, units and amount as the month's sales lines have them.
+/// A line of one of the year's orders, as it is written.
+struct Line {
+    id: String,
+    order: String,
+    customer: String,
+    position: u32,
+    product: String,
+    quantity: u32,
+    price: i64,
+    cancelled: u32,
+    at: String,
+}
+
+/// What a customer bought of a product in a month, as the month's sales lines have it.
 struct Bought {
     customer: String,
     month: i32,
@@ -234,7 +247,7 @@ fn history(
         ],
     )?;
     // Written after the orders and shipments they belong to.
-    let mut lines: Vec<(String, String, String, u32, String, u32, i64, i64, u32, String)> = vec![];
+    let mut lines: Vec<Line> = vec![];
     let mut shipments: Vec<(String, String, String, String, String, String)> = vec![];
     let mut shipped: Vec<(String, String, String, String, u32, String)> = vec![];
     for month in bought.chunk_by(|a, b| a.customer == b.customer && a.month == b.month) {
@@ -294,18 +307,17 @@ fn history(
         }
         for (position, (line, b, price)) in order_lines.into_iter().enumerate() {
             let cancelled = if short && position == 0 && b.units > 1 { b.units / 4 } else { 0 };
-            lines.push((
-                line.clone(),
-                id.clone(),
-                b.customer.clone(),
-                position as u32,
-                b.product.clone(),
-                b.units,
+            lines.push(Line {
+                id: line.clone(),
+                order: id.clone(),
+                customer: b.customer.clone(),
+                position: position as u32,
+                product: b.product.clone(),
+                quantity: b.units,
                 price,
-                price * i64::from(b.units),
                 cancelled,
-                timestamp(at),
-            ));
+                at: timestamp(at),
+            });
             if on <= today {
                 shipped.push((
                     demo_id(rng, at).to_string(),
@@ -337,9 +349,22 @@ fn history(
             "updated_at",
         ],
     )?;
-    for (id, order, customer, position, product, quantity, price, amount, cancelled, at) in &lines {
-        batch
-            .push(params![id, order, customer, position, product, quantity, price, price, amount, cancelled, at, at])?;
+    for l in &lines {
+        let amount = l.price * i64::from(l.quantity);
+        batch.push(params![
+            l.id,
+            l.order,
+            l.customer,
+            l.position,
+            l.product,
+            l.quantity,
+            l.price,
+            l.price,
+            amount,
+            l.cancelled,
+            l.at,
+            l.at
+        ])?;
     }
     batch.finish()?;
     let mut batch = BatchInsert::new(

@@ -119,12 +119,15 @@ pub enum Authority {
 }
 
 /// Does sales administration write this table? It reviews, corrects,
-/// approves and ships orders and writes its own records (a call to a
-/// customer about an order); cards, routes and the rest are the field's.
-/// A sales administrator's laptop and head office's merge both ask it.
+/// approves and ships orders, writes its own records (a call to a customer
+/// about an order) and settles the conflicts its books show; cards, routes
+/// and the rest are the field's. A sales administrator's laptop and head
+/// office's merge both ask it.
 pub fn administration_writes(table: &SyncTable) -> bool {
-    matches!(table.authority, Authority::Order | Authority::Administered | Authority::Authored(_))
-        || table.name == "order_note"
+    matches!(
+        table.authority,
+        Authority::Order | Authority::Administered | Authority::Authored(_) | Authority::OfficeCreates(_)
+    ) || table.name == "order_note"
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -510,4 +513,21 @@ pub fn synced_columns(conn: &Connection, table: &SyncTable) -> Result<Vec<String
     let mut stmt = conn.prepare(&format!("SELECT name FROM pragma_table_info('{}') ORDER BY cid", table.name))?;
     let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(names.into_iter().filter(|n| !table.local_columns.contains(&n.as_str())).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sales_administration_writes_orders_shipments_its_own_records_and_conflicts_only() {
+        let writes = |name: &str| administration_writes(table(name).expect("a synced table"));
+        for name in ["sales_order", "order_line", "order_note", "shipment", "shipment_line", "call_log", "conflict"] {
+            assert!(writes(name), "{name}");
+        }
+        for name in ["customer", "key_person", "customer_address", "route", "invoice", "payment", "staff", "promotion"]
+        {
+            assert!(!writes(name), "{name}");
+        }
+    }
 }

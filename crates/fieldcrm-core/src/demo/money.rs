@@ -162,7 +162,61 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     matches.finish()?;
     let mut number = 0;
     history(tx, today, zone, &mut rng, &mut number, summary)?;
-    orders(tx, today, zone, &mut rng, &months, number, summary)
+    orders(tx, today, zone, &mut rng, &months, number, summary)?;
+    promotions(tx, today, zone, &mut rng)
+}
+
+/// This month's promotions of head office's, so that the order form shows
+/// them: 5 % off the first product of the catalogue sold by the case, and a
+/// case of the second free for every ten bought.
+fn promotions(tx: &Transaction<'_>, today: NaiveDate, zone: Zone, rng: &mut Rng) -> Result<()> {
+    let cased: Vec<(String, u32)> = tx
+        .prepare("SELECT id, case_size FROM product WHERE retired = 0 AND case_size > 1 ORDER BY code LIMIT 2")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let (from, to) = (month_start(today, 0), month_start(today, -1) - Duration::days(1));
+    let at = zone.day_start(from);
+    let mut insert = tx.prepare(
+        "INSERT INTO promotion (id, name, product_id, kind, min_units, discount_percent, gift_product_id, gift_units,
+                                valid_from, valid_to, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    )?;
+    let month = from.format("%-m月").to_string();
+    if let Some((product, _)) = cased.first() {
+        let id = demo_id(rng, at).to_string();
+        let name = format!("{month}让利 95折");
+        insert.execute(params![
+            id,
+            name,
+            product,
+            "discount",
+            1,
+            5,
+            None::<String>,
+            None::<u32>,
+            from.to_string(),
+            to.to_string(),
+            timestamp(at)
+        ])?;
+    }
+    if let Some((product, case)) = cased.get(1) {
+        let id = demo_id(rng, at).to_string();
+        let name = format!("{month}买十箱送一箱");
+        insert.execute(params![
+            id,
+            name,
+            product,
+            "gift",
+            case * 10,
+            None::<u32>,
+            product,
+            case,
+            from.to_string(),
+            to.to_string(),
+            timestamp(at)
+        ])?;
+    }
+    Ok(())
 }
 
 /// A line of one of the year's orders, as it is written.

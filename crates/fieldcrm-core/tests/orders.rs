@@ -77,6 +77,24 @@ fn setting(w: &World) -> CustomerId {
     id
 }
 
+/// Head office gives the card a large limit and books a payment of `paid`
+/// (fen) that names no invoice: with `setting`'s 200,000 open, the customer
+/// owes nothing overdue (and is `paid - 200,000` ahead).
+fn good_credit(w: &World, customer: CustomerId, paid: i64) {
+    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
+    w.office
+        .book
+        .record_payment(&PaymentInput {
+            customer_id: customer,
+            number: "PAY-1101".into(),
+            paid_on: "2026-11-01".into(),
+            amount: paid,
+            kind: PaymentKind::Cash,
+            invoices: vec![],
+        })
+        .expect("paid");
+}
+
 fn order(customer: CustomerId, cases: u32, units: u32, submit: bool) -> OrderInput {
     OrderInput {
         customer_id: customer,
@@ -161,18 +179,7 @@ fn a_held_order_is_reviewed_corrected_approved_and_the_rep_sees_it_after_the_nex
 fn a_withdrawal_that_crosses_the_approval_is_refused_and_shown_to_the_rep() {
     let w = World::new(1);
     let customer = setting(&w);
-    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
-    w.office
-        .book
-        .record_payment(&PaymentInput {
-            customer_id: customer,
-            number: "PAY-1101".into(),
-            paid_on: "2026-11-01".into(),
-            amount: 250_000,
-            kind: PaymentKind::Cash,
-            invoices: vec![],
-        })
-        .expect("paid up, 50,000 ahead");
+    good_credit(&w, customer, 250_000);
     w.settle();
     let rep = &w.people[0];
     let credit = rep.book.customer_credit(customer).expect("credit");
@@ -554,18 +561,7 @@ fn a_review_of_an_order_withdrawn_meanwhile_is_refused_at_head_office_and_shown(
     let mut w = World::new(1);
     let customer = setting(&w);
     let admin = administrator(&mut w);
-    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
-    w.office
-        .book
-        .record_payment(&PaymentInput {
-            customer_id: customer,
-            number: "PAY-1101".into(),
-            paid_on: "2026-11-01".into(),
-            amount: 250_000,
-            kind: PaymentKind::Cash,
-            invoices: vec![],
-        })
-        .expect("paid up");
+    good_credit(&w, customer, 250_000);
     w.settle();
     let (rep, clerk) = (&w.people[0], &w.people[admin]);
     let captured = rep.book.create_order(&order(customer, 3, 0, true)).expect("capture");
@@ -593,18 +589,7 @@ fn a_review_of_an_order_withdrawn_meanwhile_is_refused_at_head_office_and_shown(
 fn head_office_runs_the_credit_check_again_when_an_order_arrives() {
     let w = World::new(1);
     let customer = setting(&w);
-    w.office.book.set_credit_limit(customer, Some(10_000_000), Some("大客户")).expect("limit");
-    w.office
-        .book
-        .record_payment(&PaymentInput {
-            customer_id: customer,
-            number: "PAY-1101".into(),
-            paid_on: "2026-11-01".into(),
-            amount: 200_000,
-            kind: PaymentKind::Cash,
-            invoices: vec![],
-        })
-        .expect("paid up");
+    good_credit(&w, customer, 200_000);
     w.settle();
     let rep = &w.people[0];
     // Head office records an invoice long overdue that the rep's laptop has not received.

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::credit::{self, CreditCheck, HoldReason};
-use super::price::Prices;
+use super::price::{OrderProduct, Prices};
 use super::promotion::{discounted, Offers};
 use super::shipping::{self, Shipment, ShippingState};
 use crate::clock::{timestamp, Zone};
@@ -547,30 +547,8 @@ fn price_lines(
             continue;
         };
         out.total = out.total.saturating_add(amount);
-        let list_price = quote.map(|q| q.price);
-        let (cases, units, flags) = line_view(product.case_size, quantity, unit_price, expected, line.gift, false);
-        out.lines.push(OrderLine {
-            id: String::new(),
-            position: u32::try_from(i).unwrap_or(u32::MAX),
-            product_id: product.id.clone(),
-            product_code: product.code.clone(),
-            product_name: product.name.clone(),
-            unit: product.unit.clone(),
-            case_size: product.case_size,
-            quantity,
-            cases,
-            units,
-            unit_price,
-            list_price,
-            amount,
-            gift: line.gift,
-            promotion_id: discount.map(|d| d.id.clone()),
-            promotion: discount.map(|d| d.name.clone()),
-            flags,
-            shipped: 0,
-            cancelled: 0,
-            backorder: 0,
-        });
+        let priced = Pricing { unit_price, list_price: quote.map(|q| q.price), expected, gift: line.gift };
+        out.lines.push(typed_line(product, i, quantity, priced, discount));
     }
     // The promotions' gifts, after the lines that earned them.
     for (k, (offer, bought)) in gifts.into_iter().enumerate() {
@@ -579,31 +557,53 @@ fn price_lines(
             continue;
         };
         let quantity = offer.gift_for(bought).min(MAX_UNITS);
-        let (cases, units, flags) = line_view(product.case_size, quantity, 0, None, true, false);
-        out.lines.push(OrderLine {
-            id: String::new(),
-            position: u32::try_from(lines.len() + k).unwrap_or(u32::MAX),
-            product_id: product.id.clone(),
-            product_code: product.code.clone(),
-            product_name: product.name.clone(),
-            unit: product.unit.clone(),
-            case_size: product.case_size,
-            quantity,
-            cases,
-            units,
-            unit_price: 0,
-            list_price: None,
-            amount: 0,
-            gift: true,
-            promotion_id: Some(offer.id.clone()),
-            promotion: Some(offer.name.clone()),
-            flags,
-            shipped: 0,
-            cancelled: 0,
-            backorder: 0,
-        });
+        let free = Pricing { unit_price: 0, list_price: None, expected: None, gift: true };
+        out.lines.push(typed_line(product, lines.len() + k, quantity, free, Some(offer)));
     }
     Ok(out)
+}
+
+/// What a line being typed costs: its price, the list's, the price the
+/// review expects (the list's or its promotion's), and whether it is free.
+#[derive(Clone, Copy)]
+struct Pricing {
+    unit_price: i64,
+    list_price: Option<i64>,
+    expected: Option<i64>,
+    gift: bool,
+}
+
+/// A line being typed, as the quote shows it and the order saves it.
+fn typed_line(
+    product: &OrderProduct,
+    position: usize,
+    quantity: u32,
+    p: Pricing,
+    promotion: Option<&super::promotion::Offer>,
+) -> OrderLine {
+    let (cases, units, flags) = line_view(product.case_size, quantity, p.unit_price, p.expected, p.gift, false);
+    OrderLine {
+        id: String::new(),
+        position: u32::try_from(position).unwrap_or(u32::MAX),
+        product_id: product.id.clone(),
+        product_code: product.code.clone(),
+        product_name: product.name.clone(),
+        unit: product.unit.clone(),
+        case_size: product.case_size,
+        quantity,
+        cases,
+        units,
+        unit_price: p.unit_price,
+        list_price: p.list_price,
+        amount: i64::from(quantity) * p.unit_price,
+        gift: p.gift,
+        promotion_id: promotion.map(|o| o.id.clone()),
+        promotion: promotion.map(|o| o.name.clone()),
+        flags,
+        shipped: 0,
+        cancelled: 0,
+        backorder: 0,
+    }
 }
 
 /// An address as the order and the shipping list print it.

@@ -35,7 +35,7 @@ pub struct World {
     pub id: String,
     /// The folder of every book and file of the world (removed with the server).
     pub root: tempfile::TempDir,
-    /// Book ids by person key (`office`, `rep`, `rep2`, `manager`).
+    /// Book ids by person key (`office`, `rep`, `rep2`, `manager`, `admin`).
     pub books: Vec<(String, String)>,
     pub office_fingerprint: String,
     pub units: Vec<OrgUnit>,
@@ -166,7 +166,8 @@ pub fn files_folder(world: &World) -> PathBuf {
 }
 
 /// Head office 华丰农资总部 → 山东省 → 潍坊区 → 寿光片区; reps 王强 and 赵刚 in
-/// 寿光片区, regional manager 李敏 of 潍坊区; each with a laptop that has joined.
+/// 寿光片区, regional manager 李敏 of 潍坊区, sales administrator 刘敏 (销管)
+/// of head office paired with 山东省; each with a laptop that has joined.
 pub fn create(registry: &Registry, spec: &WorldSpec) -> ApiResult<Arc<World>> {
     let id = registry.next_id();
     let root = tempfile::tempdir().map_err(|e| ApiError::internal(format!("no temporary folder: {e}")))?;
@@ -193,6 +194,16 @@ pub fn create(registry: &Registry, spec: &WorldSpec) -> ApiResult<Arc<World>> {
         ("rep", staff(&office.book, "王强", StaffRole::Rep, &territory, Some("13800000001"))?),
         ("rep2", staff(&office.book, "赵刚", StaffRole::Rep, &territory, Some("13800000002"))?),
         ("manager", staff(&office.book, "李敏", StaffRole::RegionalManager, &region, None)?),
+        (
+            "admin",
+            office.book.add_staff(&NewStaff {
+                name: "刘敏".into(),
+                role: StaffRole::SalesAdmin,
+                org_unit_id: hq.id,
+                phone: None,
+                regions: Some(vec![province.id]),
+            })?,
+        ),
     ];
     let office_device = office.book.device()?;
     let mut books = vec![("office".to_string(), format!("{id}-office"))];

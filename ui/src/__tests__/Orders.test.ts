@@ -119,6 +119,42 @@ describe('orders', () => {
     expect(bodyText()).not.toMatch(/approved|submitted|over_limit|overdue_debt/)
   })
 
+  it("the region's sales administrator reviews, approves and ships on a book of their own; the rep sees it after the next files", async () => {
+    const { backend, customer } = await world()
+    await backend.actAs('rep')
+    await backend.createOrder({
+      customerId: customer,
+      paymentKind: 'expense',
+      deliveryAddress: '寿光市农圣街 18 号',
+      lines: [{ product: 'NY-LQ', cases: 2, units: 0, gift: false }],
+      submit: true,
+    })
+    await backend.actAs('admin')
+    ;({ wrapper } = await mountWith(OrdersPage, backend))
+    // Sales administration works from the review queue, as head office does.
+    await until(() => q('[data-testid=orders-tab-review]') !== null)
+    expect(qa('[data-testid^=orders-tab-]').map((e) => e.textContent)).toEqual(['待审核', '信用冻结', '逾期未发', '欠货', '全部'])
+    expect(q('[data-testid=new-order]')).not.toBeNull()
+    await openFirstOrder()
+    expect(q('[data-testid=order-number]')!.textContent).toBe('SO00000001')
+    q('[data-testid=order-approve]')!.click()
+    await until(() => q('[data-testid=order-status]')?.textContent === '已审批')
+    q('[data-testid=order-ship]')!.click()
+    await until(() => q('[data-testid=order-dialog-confirm]') !== null)
+    q('[data-testid=order-dialog-confirm]')!.click()
+    await until(() => q('[data-testid=order-shipping]')?.textContent === '已发完')
+    wrapper.unmount()
+    document.body.innerHTML = ''
+
+    // The rep, after the administrator's file and head office's answer.
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(OrdersPage, backend))
+    await openFirstOrder()
+    expect(q('[data-testid=order-status]')!.textContent).toBe('已审批')
+    expect(q('[data-testid=order-shipping]')!.textContent).toBe('已发完')
+    expect(q('[data-testid=order-history]')!.textContent).toContain('刘敏')
+  })
+
   it("offers the card's addresses, the delivery one first, and shows head office's promotions while the rep types", async () => {
     const { backend, customer } = await world()
     await backend.addRecord({ customerId: customer, kind: 'address', fields: { kind: 'business', detail: '农圣街 18 号' } })

@@ -130,8 +130,8 @@ describe('sync page', () => {
     ;(box.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement).click()
 
     await until(() => w.find('[data-testid=sync-import-report]').exists())
-    // The snapshot's 4 organisation units and 5 staff rows; their 66 other changes are the same cells again (已有).
-    expect(w.find('[data-testid=import-applied]').text()).toBe('9')
+    // The snapshot's 4 organisation units, 6 staff rows and the sales administrator's region; the other changes are the same cells again (已有).
+    expect(w.find('[data-testid=import-applied]').text()).toBe('11')
     await until(() => w.find('[data-testid=sync-joined]').exists())
     expect(w.find('[data-testid=sync-joined]').text()).toContain(file.officeFingerprint)
     expect(w.findAll('[data-testid=peer-row]').map((r) => r.text())).toEqual(['总部'])
@@ -179,8 +179,8 @@ describe('sync page', () => {
     backend.picks.push(outbox)
     const w = await syncPage(backend)
     expect(w.find('[data-testid=sync-office-note]').exists()).toBe(true)
-    // The world's three laptops are enrolled already.
-    await until(() => w.findAll('[data-testid=peer-row]').length === 3)
+    // The world's four laptops are enrolled already.
+    await until(() => w.findAll('[data-testid=peer-row]').length === 4)
     w.findComponent(StaffSelect).vm.$emit('update:modelValue', backend.person('rep').id)
     // A real Ed25519 public key, as a laptop's Sync page shows it (64 hex digits).
     const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' })
@@ -194,7 +194,7 @@ describe('sync page', () => {
     const deviceId = '0192f5c3-7a1e-7c44-9b1d-3e5f6a7b8c9d'
     await w.find('[data-testid=enroll-device-id] input').setValue(deviceId)
     await w.find('[data-testid=enroll-submit]').trigger('click')
-    await until(() => w.findAll('[data-testid=peer-row]').length === 4)
+    await until(() => w.findAll('[data-testid=peer-row]').length === 5)
     expect(w.find('[data-testid=sync-peers]').text()).toContain(deviceId)
     expect(w.find('[data-testid=sync-peers]').text()).toContain('王强')
 
@@ -252,7 +252,7 @@ describe('sync in the app', () => {
     ;(document.body.querySelector('.el-message-box__btns .el-button--primary') as HTMLElement).click()
     await until(() => w.find('[data-testid=sync-import-report]').exists())
     await until(() => w.find('[data-testid=folder-file-row][data-imported=true]').exists())
-    expect(w.find('[data-testid=import-applied]').text()).toBe('9')
+    expect(w.find('[data-testid=import-applied]').text()).toBe('11')
     expect(existsSync(file.path)).toBe(true)
   })
 })

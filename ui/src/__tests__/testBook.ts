@@ -4,8 +4,8 @@ import { HttpTransport, post } from '../backend/http'
 import { toApiError, type Language } from '../backend/types'
 import type { ApiError, JsonValue, OrgUnit, Staff } from '../generated/bindings'
 
-/** Who a test's laptop belongs to: reps 王强 (`rep`) and 赵刚 (`rep2`), regional manager 李敏, head office 赵总. */
-export type Person = 'rep' | 'rep2' | 'manager' | 'office'
+/** Who a test's laptop belongs to: reps 王强 (`rep`) and 赵刚 (`rep2`), regional manager 李敏, sales administrator 刘敏 (`admin`, 山东省), head office 赵总. */
+export type Person = 'rep' | 'rep2' | 'manager' | 'admin' | 'office'
 
 export interface WorldOptions {
   /** The business day the books' clocks start on (10:00 that day); 2026-11-22 unless given. */

@@ -107,7 +107,7 @@ export class TestBook extends Backend {
   }
   /** The staff member a person key stands for. */
   person(who: Person): Staff {
-    const name = { rep: '王强', rep2: '赵刚', manager: '李敏', office: '赵总' }[who]
+    const name = { rep: '王强', rep2: '赵刚', manager: '李敏', admin: '刘敏', office: '赵总' }[who]
     return this.view.staff.find((s) => s.name === name)!
   }
 

@@ -144,13 +144,15 @@ pub fn admit_sales_admin(tx: &Transaction<'_>) -> Result<()> {
 
 /// The regions paired with a sales administrator, and everything under them.
 fn administered(conn: &Connection, staff: &str) -> Result<HashSet<String>> {
-    let mut stmt = conn.prepare_cached(
-        "WITH RECURSIVE t(id) AS (SELECT unit_id FROM staff_region WHERE staff_id = ?1
-                                  UNION SELECT o.id FROM org_unit o JOIN t ON o.parent_id = t.id)
-         SELECT id FROM t",
-    )?;
-    let ids = stmt.query_map([staff], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<HashSet<_>>>()?;
-    Ok(ids)
+    let regions: Vec<String> = conn
+        .prepare_cached("SELECT unit_id FROM staff_region WHERE staff_id = ?1")?
+        .query_map([staff], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut units = HashSet::new();
+    for region in regions {
+        units.extend(subtree(conn, &region)?);
+    }
+    Ok(units)
 }
 
 /// Head office pairs a sales administrator with regions (对口销管): the
@@ -497,10 +499,16 @@ impl Viewer {
         let Some((owner, territory)) = row else {
             return Err(Error::NotFound { what: "customer", id: customer.to_string() });
         };
-        Ok(match self.role {
+        Ok(self.holds(&owner, &territory))
+    }
+
+    /// Does this person see a card held by `owner` in `territory`? A rep
+    /// their own cards, anyone else the cards of their units (head office all).
+    pub fn holds(&self, owner: &str, territory: &str) -> bool {
+        match self.role {
             StaffRole::Rep => owner == self.staff.to_string(),
-            _ => self.units.as_ref().is_none_or(|u| u.contains(&territory)),
-        })
+            _ => self.units.as_ref().is_none_or(|u| u.contains(territory)),
+        }
     }
 
     /// Does this person look after `staff` (themselves, or someone in their subtree)?

@@ -480,7 +480,7 @@ fn a_sales_administrator_reviews_and_ships_their_regions_orders_on_their_own_boo
         .card;
     let mut theirs = order(other.id, 1, 0, true);
     theirs.payment_kind = PaymentKind::Cash;
-    office.create_order(&theirs).expect("another region's order");
+    let elsewhere_order = office.create_order(&theirs).expect("another region's order").id;
     let admin = administrator(&mut w);
     w.settle();
     let (rep, clerk) = (&w.people[0], &w.people[admin]);
@@ -498,7 +498,9 @@ fn a_sales_administrator_reviews_and_ships_their_regions_orders_on_their_own_boo
         vec!["寿光农资"],
         "their region's orders only"
     );
-    assert_eq!(clerk.book.get_order(other.id.to_string().parse().expect("id")).ok().map(|o| o.id), None);
+    // The other region's order and card never reach the administrator's book.
+    assert_eq!(problem(clerk.book.get_order(elsewhere_order)), "not_found");
+    assert_eq!(problem(clerk.book.customer(other.id)), "not_found");
     let id = queue[0].id;
     let at_admin = clerk.book.get_order(id).expect("order");
     assert!(at_admin.can_review && at_admin.can_release && !at_admin.can_edit);

@@ -214,8 +214,9 @@ pub struct TagCount {
 
 /// The domain's steps as the store migrates a book: the search index is
 /// built (schema 2), the sync state made (3), free-text classifications moved
-/// into code lists (4), `staff.role` admits sales administration (18); after any migration the capture triggers follow the
-/// synced tables' columns and the kept open amounts are settled.
+/// into code lists (4), `staff.role` admits sales administration (18); after
+/// any migration the capture triggers follow the synced tables' columns and
+/// the kept open amounts are settled.
 pub const HOOKS: store::Hooks = store::Hooks {
     after: &[
         (2, search::rebuild_all),

@@ -4,7 +4,6 @@
 
 use crate::api::{ApiResult, Book};
 use crate::clock::Zone;
-use crate::error::Error;
 use crate::ids::{CustomerId, OrderId, PriceRuleId};
 use crate::model::{OrderStatus, PaymentKind};
 use crate::money::analysis::{
@@ -279,10 +278,7 @@ impl Book {
         let now = self.clock.now();
         self.write(|tx| {
             let id = promotion::add(tx, &Viewer::of(tx)?, input, now)?;
-            promotion::list(tx, None)?
-                .into_iter()
-                .find(|p| p.id == id)
-                .ok_or_else(|| Error::NotFound { what: "promotion", id: id.to_string() })
+            promotion::get(tx, id)
         })
     }
 

@@ -406,34 +406,17 @@ fn refuse_office_only(tx: &Transaction<'_>) -> Result<()> {
         .prepare_cached("SELECT DISTINCT tbl FROM sync_pending")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let administers: bool = tx
-        .prepare_cached(
-            "SELECT coalesce((SELECT s.role = 'sales_admin' FROM local_profile p JOIN staff s ON s.id = p.staff_id), 0)",
-        )?
-        .query_row([], |r| r.get(0))?;
-    let refused = |t: &&manifest::SyncTable| match t.authority {
-        manifest::Authority::OfficeOnly => true,
-        manifest::Authority::Administered => !administers,
-        _ => administers && !manifest::administration_writes(t),
-    };
-    match SYNCED.iter().filter(refused).find(|t| tables.contains(&t.name.to_string())) {
-        Some(table) if administers && table.authority != manifest::Authority::OfficeOnly => {
-            Err(crate::error::Error::invalid(
-                table.name,
-                crate::error::ProblemCode::FieldsData,
-                format!("sales administration reviews and ships orders; the {} are the field's", table.label_en),
-            ))
-        }
-        Some(table) if table.authority == manifest::Authority::Administered => Err(crate::error::Error::invalid(
-            table.name,
-            crate::error::ProblemCode::OfficeOnly,
-            format!("only head office and its sales administration record {}", table.label_en),
-        )),
-        Some(table) => Err(crate::error::Error::invalid(
-            table.name,
-            crate::error::ProblemCode::OfficeOnly,
-            format!("only head office changes the {}", table.label_en),
-        )),
+    let role: Option<String> = tx
+        .prepare_cached("SELECT s.role FROM local_profile p JOIN staff s ON s.id = p.staff_id")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    let role = role.and_then(|r| r.parse().ok()).unwrap_or(crate::model::StaffRole::Rep);
+    let refused = SYNCED
+        .iter()
+        .filter(|t| tables.contains(&t.name.to_string()))
+        .find_map(|t| manifest::refusal(role, t).map(|refusal| (t.name, refusal)));
+    match refused {
+        Some((table, (code, message))) => Err(crate::error::Error::invalid(table, code, message)),
         None => Ok(()),
     }
 }

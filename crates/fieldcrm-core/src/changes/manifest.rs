@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use rusqlite::Connection;
 
-use crate::error::Result;
+use crate::error::{ProblemCode, Result};
+use crate::model::StaffRole;
 
 /// Whose books a row goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +129,27 @@ pub fn administration_writes(table: &SyncTable) -> bool {
         table.authority,
         Authority::Order | Authority::Administered | Authority::Authored(_) | Authority::OfficeCreates(_)
     ) || table.name == "order_note"
+}
+
+/// May a laptop of a person of `role` write `table` at all, whatever the row?
+/// The code and message of the refusal when not: head office's merge refuses
+/// such a change in a file, and the laptop's seal refuses it first with the
+/// same code.
+pub fn refusal(role: StaffRole, table: &SyncTable) -> Option<(ProblemCode, String)> {
+    match table.authority {
+        Authority::OfficeOnly => {
+            Some((ProblemCode::OfficeOnly, format!("only head office changes the {}", table.label_en)))
+        }
+        Authority::Administered if role != StaffRole::SalesAdmin => Some((
+            ProblemCode::OfficeOnly,
+            format!("only head office and its sales administration record {}", table.label_en),
+        )),
+        _ if role == StaffRole::SalesAdmin && !administration_writes(table) => Some((
+            ProblemCode::FieldsData,
+            format!("sales administration reviews and ships orders; the {} are the field's", table.label_en),
+        )),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -596,12 +596,7 @@ impl<'a> Planner<'a> {
         if let (Some(owner), Some(territory)) =
             (values.get("ownerId").and_then(Json::as_str), values.get("territoryId").and_then(Json::as_str))
         {
-            let v = &self.ctx.viewer;
-            let allowed = match v.role {
-                StaffRole::Rep => owner == v.staff.to_string(),
-                _ => v.units.as_ref().is_none_or(|u| u.contains(territory)),
-            };
-            if !allowed {
+            if !self.ctx.viewer.holds(owner, territory) {
                 problems.push(self.problem(
                     if self.columns.contains_key("territory") { "territory" } else { "owner" },
                     ProblemCode::OutOfScope,

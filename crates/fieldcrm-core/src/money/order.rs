@@ -1139,6 +1139,9 @@ pub fn recheck_arrivals(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize> {
+    if orders.is_empty() {
+        return Ok(0);
+    }
     let viewer = Viewer::of(tx)?;
     let at = timestamp(now);
     let mut held = 0;
@@ -1264,13 +1267,8 @@ pub fn list(
     let mut rows = stmt.query(params![me, query.customer_id])?;
     let mut out = vec![];
     while let Some(r) = rows.next()? {
-        let owner: String = r.get(13)?;
-        let territory: String = r.get(14)?;
-        let sees = match viewer.role {
-            StaffRole::Rep => owner == me,
-            _ => viewer.units.as_ref().is_none_or(|u| u.contains(&territory)),
-        };
-        if !sees {
+        let (owner, territory): (String, String) = (r.get(13)?, r.get(14)?);
+        if !viewer.holds(&owner, &territory) {
             continue;
         }
         let status: OrderStatus = r.get(5)?;

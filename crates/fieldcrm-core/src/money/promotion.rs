@@ -203,16 +203,25 @@ pub fn add(tx: &Transaction<'_>, viewer: &Viewer, input: &PromotionInput, now: D
 
 /// Every promotion, or those running on `on`, newest first.
 pub fn list(conn: &Connection, on: Option<NaiveDate>) -> Result<Vec<Promotion>> {
+    select(conn, on, None)
+}
+
+/// One promotion, as the list shows it.
+pub fn get(conn: &Connection, id: PromotionId) -> Result<Promotion> {
+    select(conn, None, Some(id))?.pop().ok_or_else(|| Error::NotFound { what: "promotion", id: id.to_string() })
+}
+
+fn select(conn: &Connection, on: Option<NaiveDate>, id: Option<PromotionId>) -> Result<Vec<Promotion>> {
     let on = on.map(|d| d.to_string());
     let rows = conn
         .prepare_cached(
             "SELECT m.id, m.name, p.code, p.name, m.channel_type, m.customer_grade, m.kind, m.min_units,
                     m.discount_percent, g.code, g.name, m.gift_units, m.valid_from, m.valid_to
                FROM promotion m JOIN product p ON p.id = m.product_id LEFT JOIN product g ON g.id = m.gift_product_id
-              WHERE ?1 IS NULL OR (m.valid_from <= ?1 AND ?1 <= m.valid_to)
+              WHERE (?1 IS NULL OR (m.valid_from <= ?1 AND ?1 <= m.valid_to)) AND (?2 IS NULL OR m.id = ?2)
               ORDER BY m.valid_from DESC, m.id",
         )?
-        .query_map([on], |r| {
+        .query_map(params![on, id], |r| {
             Ok(Promotion {
                 id: r.get(0)?,
                 name: r.get(1)?,

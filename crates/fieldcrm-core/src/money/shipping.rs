@@ -374,15 +374,10 @@ pub fn recent(conn: &Connection, viewer: &Viewer, query: &ShipmentQuery, today: 
           ORDER BY h.shipped_on DESC, h.created_at DESC, h.id",
     )?;
     let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
-    let me = viewer.staff.to_string();
     let mut out = vec![];
     while let Some(r) = rows.next()? {
         let (owner, territory): (String, String) = (r.get(10)?, r.get(11)?);
-        let sees = match viewer.role {
-            crate::model::StaffRole::Rep => owner == me,
-            _ => viewer.units.as_ref().is_none_or(|u| u.contains(&territory)),
-        };
-        if !sees {
+        if !viewer.holds(&owner, &territory) {
             continue;
         }
         out.push(ShipmentRow {

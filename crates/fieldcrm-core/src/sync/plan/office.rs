@@ -408,25 +408,10 @@ impl Planner {
             return Err(refuse(ProblemCode::UnknownTable, format!("'{}' is not synced", change.t)));
         };
         let (scope, role) = (&self.view.scope, self.view.role);
+        if let Some((code, message)) = manifest::refusal(role, table) {
+            return Err(refuse(code, message));
+        }
         match table.authority {
-            Authority::OfficeOnly => {
-                return Err(refuse(
-                    ProblemCode::OfficeOnly,
-                    format!("only head office changes the {}", table.label_en),
-                ));
-            }
-            Authority::Administered if role != StaffRole::SalesAdmin => {
-                return Err(refuse(
-                    ProblemCode::OfficeOnly,
-                    format!("only head office and its sales administration record {}", table.label_en),
-                ));
-            }
-            _ if role == StaffRole::SalesAdmin && !manifest::administration_writes(table) => {
-                return Err(refuse(
-                    ProblemCode::FieldsData,
-                    format!("sales administration reviews and ships orders; the {} are the field's", table.label_en),
-                ));
-            }
             Authority::ScopedInsertOnly if change.c != "*" => {
                 return Err(refuse(
                     ProblemCode::ReadOnly,

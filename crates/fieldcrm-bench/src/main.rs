@@ -14,6 +14,7 @@ mod measure;
 mod orders_bench;
 mod sales_bench;
 mod sync_bench;
+mod targets_bench;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,8 @@ enum Command {
     Sales(sales_bench::SalesBenchArgs),
     /// Measure the money side's targets (order capture, statements, the review queue, a 100,000-payment import).
     Orders(orders_bench::OrdersBenchArgs),
+    /// Measure the targets' speed targets (company progress, a team's grid, breakdown proposals).
+    Targets(targets_bench::TargetsBenchArgs),
 }
 
 /// Rust's allocations from mimalloc; SQLite's too, from the start of `main`:
@@ -74,5 +77,6 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Fieldwork(args) => fieldwork_bench::run(args, cli.json),
         Command::Sales(args) => sales_bench::run(args, cli.json),
         Command::Orders(args) => orders_bench::run(args, cli.json),
+        Command::Targets(args) => targets_bench::run(args, cli.json),
     }
 }

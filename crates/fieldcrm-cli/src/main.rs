@@ -12,6 +12,7 @@ mod money_cmd;
 mod output;
 mod sales_cmd;
 mod sync_cmd;
+mod targets_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -117,6 +118,10 @@ enum Command {
     /// Head office's receivables and price list: invoices, payments, credit limits, prices.
     #[command(subcommand)]
     Receivables(money_cmd::ReceivablesCommand),
+    /// Sales targets: the company's year, breakdowns down the organisation and
+    /// over the months, approvals, reallocations, progress, the grid.
+    #[command(subcommand)]
+    Target(targets_cmd::TargetCommand),
     /// Visit records: log, check out, list.
     #[command(subcommand)]
     Visit(fieldwork_cmd::VisitCommand),
@@ -552,6 +557,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Statement { customer } => money_cmd::statement(&book, *customer, json)?,
         Command::Credit { customer } => money_cmd::credit(&book, *customer, json)?,
         Command::Receivables(command) => money_cmd::receivables(&book, command, json)?,
+        Command::Target(command) => targets_cmd::target(&book, command, json)?,
         Command::Visit(command) => fieldwork_cmd::visit(&book, command, json)?,
         Command::Call(command) => fieldwork_cmd::call(&book, command, json)?,
         Command::Task(command) => fieldwork_cmd::task(&book, command, json)?,

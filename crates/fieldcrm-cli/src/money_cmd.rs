@@ -19,7 +19,7 @@ use crate::sales_cmd::yuan;
 use crate::{output, usage};
 
 /// Yuan as typed (`88`, `88.5`, `88.50`) to fen.
-fn fen(text: &str) -> Result<i64, ApiError> {
+pub(crate) fn fen(text: &str) -> Result<i64, ApiError> {
     let t = text.trim().replace(',', "");
     let (whole, part) = t.split_once('.').unwrap_or((&t, ""));
     let ok = !whole.is_empty()

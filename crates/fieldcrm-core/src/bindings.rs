@@ -13,6 +13,7 @@ use crate::api::sync::{
     ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile,
     HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
 };
+use crate::api::targets::{TargetOptions, TargetQuery};
 use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
     RecordEdit, RecordKind, Saved, TagCount,
@@ -56,6 +57,7 @@ use crate::model::{
     Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, ImportKind, KeyPersonRole, Lifecycle,
     OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
 };
+use crate::model::{BreakdownRule, Decision, MoveStatus, NodeKind, Rag, TargetStatus};
 use crate::model::{HoldReasonKind, OrderStatus, PaymentKind, PromotionKind};
 use crate::money::analysis::{
     AgingGroup, CollectionMonth, CollectionPart, Collections, Cutoff, Escalation, EscalationStep, Fulfilment,
@@ -83,6 +85,11 @@ use crate::sales::analysis::{
 use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, GroupCount, SortKey};
 use crate::sync::{ImportReport, Progress};
+use crate::targets::breakdown::{
+    Breakdown, BreakdownChild, BreakdownInput, ChildTarget, MoveInput, NodeRef, TargetMove,
+};
+use crate::targets::progress::{GridCell, GridRow, ProgressRow, RagRules, TargetGrid, TargetProgress};
+use crate::targets::Node;
 
 macro_rules! declarations {
     ($($t:ty),+ $(,)?) => {
@@ -296,6 +303,28 @@ pub fn typescript() -> String {
         PromotionKind,
         Promotion,
         PromotionInput,
+        NodeKind,
+        TargetStatus,
+        MoveStatus,
+        BreakdownRule,
+        Decision,
+        Rag,
+        Node,
+        NodeRef,
+        BreakdownChild,
+        TargetMove,
+        Breakdown,
+        ChildTarget,
+        BreakdownInput,
+        MoveInput,
+        RagRules,
+        ProgressRow,
+        TargetProgress,
+        GridCell,
+        GridRow,
+        TargetGrid,
+        TargetQuery,
+        TargetOptions,
         Aging,
         StatementEntryKind,
         StatementEntry,

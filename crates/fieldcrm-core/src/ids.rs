@@ -168,6 +168,15 @@ define_id!(
     PaymentId
 );
 
+define_id!(
+    /// A node's target for a year; derived from (year, measure, node).
+    TargetId
+);
+define_id!(
+    /// A reallocation of an approved breakdown.
+    TargetMoveId
+);
+
 /// An id that every book derives alike from `key`: the same product code or
 /// document line always names the same row. `millis` orders it among ids.
 pub(crate) fn derived_parts(key: &str, millis: u64) -> (u64, [u8; 10]) {

@@ -33,6 +33,7 @@ pub mod sales;
 pub mod search;
 pub mod store;
 pub mod sync;
+pub mod targets;
 pub mod text;
 pub mod xlsx;
 

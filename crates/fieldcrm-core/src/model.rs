@@ -204,3 +204,33 @@ impl ImportKind {
         matches!(self, ImportKind::Sales | ImportKind::Invoices | ImportKind::Payments)
     }
 }
+
+string_enum!(
+    /// What a target is set on: a unit of the organisation, a person, a card.
+    NodeKind { Unit => "unit", Staff => "staff", Customer => "customer" }
+);
+string_enum!(
+    /// Where a node's breakdown (its children's targets) stands: being
+    /// written (`open`), submitted for approval one level up, approved (then
+    /// it changes only by reallocation), or returned for changes.
+    TargetStatus { Open => "open", Submitted => "submitted", Approved => "approved", Returned => "returned" }
+);
+string_enum!(
+    /// Where a reallocation of an approved breakdown stands.
+    MoveStatus { Submitted => "submitted", Approved => "approved", Rejected => "rejected", Withdrawn => "withdrawn" }
+);
+string_enum!(
+    /// How a breakdown is proposed: by each child's share of last year's
+    /// sales (month by month), of the trailing twelve months', equally, or by
+    /// the customer grades' weights (`grade_level.revenue_share`).
+    BreakdownRule { LastYear => "last_year", Trailing12 => "trailing_12", Equal => "equal", Grade => "grade" }
+);
+string_enum!(
+    /// How progress stands against the time elapsed (head office's rules).
+    Rag { Green => "green", Amber => "amber", Red => "red", None => "none" }
+);
+string_enum!(
+    /// A decision on a submitted breakdown or reallocation: approve, return
+    /// (reject) with a reason, or withdraw (its author).
+    Decision { Approve => "approve", Return => "return", Withdraw => "withdraw" }
+);

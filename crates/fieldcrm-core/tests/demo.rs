@@ -353,7 +353,7 @@ fn building_the_demo_reports_its_progress_and_a_cancel_leaves_the_book_as_it_was
         })
         .expect("demo");
     assert_eq!(summary.customers, 300);
-    assert_eq!(phases, ["customers", "routes", "fieldwork", "sales", "index"]);
+    assert_eq!(phases, ["customers", "routes", "fieldwork", "sales", "targets", "index"]);
 }
 
 #[test]
@@ -370,6 +370,27 @@ fn the_demo_s_running_sales_totals_and_figures_are_its_lines_summed() {
     assert!(lines.0 > 0, "the demo has sales");
     assert_eq!(totals, lines, "the running totals the demo wrote");
     assert_eq!(figures, lines, "the figures the demo summed");
+    // The sales per 旬 and card, summed from the lines' dates.
+    let by_xun = |sql: &str| -> Vec<(i64, String, i64)> {
+        let mut stmt = conn.prepare(sql).expect("sql");
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).expect("rows");
+        rows.collect::<Result<_, _>>().expect("rows")
+    };
+    let kept = "SELECT x.xun, k.customer_id, x.amount FROM sales_xun x
+                  JOIN sales_customer_key k ON k.key = x.customer_key ORDER BY 1, 2";
+    let summed = "SELECT CAST(substr(sold_on, 1, 4) AS INTEGER) * 36 + (CAST(substr(sold_on, 6, 2) AS INTEGER) - 1) * 3
+                         + CASE WHEN CAST(substr(sold_on, 9, 2) AS INTEGER) <= 10 THEN 0
+                                WHEN CAST(substr(sold_on, 9, 2) AS INTEGER) <= 20 THEN 1 ELSE 2 END,
+                         customer_id, sum(amount)
+                    FROM sales_line GROUP BY 1, 2 ORDER BY 1, 2";
+    assert_eq!(by_xun(kept), by_xun(summed), "the sales per 旬 the demo kept");
+    // The triggers keep them when lines go and change.
+    conn.execute_batch(
+        "DELETE FROM sales_line WHERE rowid IN (SELECT rowid FROM sales_line ORDER BY id LIMIT 50);
+         UPDATE sales_line SET sold_on = '2026-01-21', amount = amount + 7 WHERE rowid IN (SELECT rowid FROM sales_line ORDER BY id DESC LIMIT 50);",
+    )
+    .expect("change lines");
+    assert_eq!(by_xun(kept), by_xun(summed), "the sales per 旬 after lines went and changed");
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! office's, with the same visits; every book has the same routes; each rep
 //! holds exactly their own reports and the manager everyone's, with the same
 //! comments; and the same orders of every card it holds, with their review,
-//! holds, corrections and shipments.
+//! holds, corrections and shipments; and the same targets of every rep it
+//! sees, with their breakdowns, approvals and reallocations.
 
 #[path = "sync/world.rs"]
 mod world;
@@ -115,6 +116,19 @@ enum Op {
         report: usize,
         text: u8,
     },
+    /// A rep works on their breakdown to their cards: saves a proposal,
+    /// submits, withdraws, or proposes a reallocation between two cards
+    /// (refusals are expected and checked).
+    Target {
+        who: usize,
+        step: u8,
+    },
+    /// The manager (or head office) decides a rep's breakdown or reallocation.
+    TargetDecision {
+        office: bool,
+        pick: usize,
+        step: u8,
+    },
     /// A laptop writes its file; it travels to head office later (or never).
     Export {
         who: usize,
@@ -158,6 +172,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(who, card, cases, submit, credit)| Op::Order { who, card, cases, submit, credit }),
         2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, pick, step)| Op::OrderStep { who, pick, step }),
         2 => (any::<usize>(), any::<u8>()).prop_map(|(pick, step)| Op::Review { pick, step }),
+        2 => (0..REPS, any::<u8>()).prop_map(|(who, step)| Op::Target { who, step }),
+        2 => (any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(office, pick, step)| Op::TargetDecision { office, pick, step }),
         6 => (who.clone(), any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(who, card, field, value)| Op::Edit { who, card, field, value }),
         2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, card, name)| Op::AddPerson { who, card, name }),
         1 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::RemovePerson { who, card }),
@@ -285,6 +301,72 @@ fn order_input(card: CustomerId, cases: u32, submit: bool, credit: bool) -> Orde
     }
 }
 
+/// The year every book's targets are for.
+const YEAR: i32 = 2026;
+
+/// A rep's breakdown as every book that sees it must show it (not what
+/// depends on who looks).
+fn target_view(book: &fieldcrm_core::Book, rep: &str) -> Value {
+    let b = book.target_breakdown(YEAR, None, Some(rep)).expect("breakdown");
+    json!({
+        "months": b.months, "status": b.status, "leave": b.leave_unallocated, "note": b.note,
+        "submitted": b.submitted_by, "decided": b.decided_by, "unallocated": b.unallocated,
+        "children": b.children.iter().map(|c| json!([c.node.id, c.months, c.has_target, c.status])).collect::<Vec<_>>(),
+        "moves": b.moves.iter().map(|m| json!([m.id, m.from.as_ref().map(|n| &n.id), m.to.as_ref().map(|n| &n.id), m.months, m.status, m.decided_by])).collect::<Vec<_>>(),
+    })
+}
+
+/// A refusal the target rules allow for a step taken on a stale view.
+fn expected_target_refusal(e: &fieldcrm_core::ApiError) -> bool {
+    const CODES: &[&str] = &[
+        "target_approved",
+        "already_submitted",
+        "not_submitted",
+        "not_approved",
+        "not_adding_up",
+        "over_allocated",
+        "incomplete",
+        "below_sold",
+        "bad_status_change",
+        "already_resolved",
+        "self_approval",
+        "not_a_child",
+        "no_target",
+        "required",
+    ];
+    e.problems.iter().any(|p| CODES.contains(&p.code.as_str()))
+}
+
+/// Head office gives the year to the region, the region to its territories
+/// and each territory to its reps, all approved.
+fn targets_set(w: &World) {
+    use fieldcrm_core::targets::breakdown::{BreakdownInput, ChildTarget};
+    let office = &w.office.book;
+    office.set_company_target(YEAR, None, &[1_200_000; 12]).expect("company");
+    let mut nodes = vec![None];
+    while let Some(node) = nodes.pop() {
+        let b = office.target_breakdown(YEAR, None, node.as_deref()).expect("breakdown");
+        if b.node.kind != fieldcrm_core::model::NodeKind::Unit || b.children.is_empty() {
+            continue;
+        }
+        let children = office
+            .propose_breakdown(YEAR, None, &b.node.id, fieldcrm_core::model::BreakdownRule::Equal)
+            .expect("proposal");
+        nodes.extend(children.iter().map(|c| Some(c.node.clone())));
+        let children: Vec<ChildTarget> = children;
+        office
+            .save_breakdown(&BreakdownInput {
+                year: YEAR,
+                measure: "revenue".into(),
+                node: b.node.id.clone(),
+                children,
+                leave_unallocated: false,
+                submit: true,
+            })
+            .expect("breakdown approved");
+    }
+}
+
 fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
     (!items.is_empty()).then(|| items[i % items.len()].clone())
 }
@@ -298,6 +380,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     )
     .expect("product");
     w.office.book.save_product(&product).expect("product");
+    targets_set(&w);
     w.settle();
     let mut to_office: Vec<Vec<u8>> = vec![];
     let mut to_laptop: Vec<Vec<Vec<u8>>> = vec![vec![]; REPS + 1];
@@ -462,6 +545,60 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     }
                 }
             }
+            Op::Target { who, step } => {
+                use fieldcrm_core::model::{BreakdownRule, Decision};
+                use fieldcrm_core::targets::breakdown::{BreakdownInput, MoveInput};
+                let person = &w.people[who];
+                let book = &person.book;
+                let me = person.staff_id.as_str();
+                let done = match step % 4 {
+                    0 | 1 => book.propose_breakdown(YEAR, None, me, BreakdownRule::Equal).and_then(|children| {
+                        book.save_breakdown(&BreakdownInput {
+                            year: YEAR,
+                            measure: "revenue".into(),
+                            node: me.into(),
+                            children,
+                            leave_unallocated: step % 8 < 4,
+                            submit: step % 4 == 1,
+                        })
+                    }),
+                    2 => book.decide_breakdown(YEAR, None, me, Decision::Withdraw, None),
+                    _ => {
+                        let mine = book.target_breakdown(YEAR, None, Some(me)).expect("mine");
+                        let with: Vec<_> = mine.children.iter().filter(|c| c.has_target).collect();
+                        if with.len() < 2 {
+                            continue;
+                        }
+                        book.propose_target_move(&MoveInput {
+                            year: YEAR,
+                            measure: "revenue".into(),
+                            node: me.into(),
+                            from: Some(with[usize::from(step) % with.len()].node.id.clone()),
+                            to: Some(with[(usize::from(step) + 1) % with.len()].node.id.clone()),
+                            period: "2026-12".into(),
+                            amount: 1 + i64::from(step),
+                            reason: "调整".into(),
+                        })
+                    }
+                };
+                if let Err(e) = done {
+                    prop_assert!(expected_target_refusal(&e), "target step {step}: {e:?}");
+                }
+            }
+            Op::TargetDecision { office, pick: i, step } => {
+                use fieldcrm_core::model::Decision;
+                let book = if office { &w.office.book } else { &w.people[manager].book };
+                let rep = &w.people[i % REPS].staff_id;
+                let b = book.target_breakdown(YEAR, None, Some(rep)).expect("breakdown");
+                let decision = if step % 3 == 0 { Decision::Return } else { Decision::Approve };
+                let done = match b.moves.iter().find(|m| m.may_decide) {
+                    Some(m) if step % 2 == 0 => book.decide_target_move(&m.id, decision, Some("核实")),
+                    _ => book.decide_breakdown(YEAR, None, rep, decision, Some("核实")),
+                };
+                if let Err(e) = done {
+                    prop_assert!(expected_target_refusal(&e), "target decision {step}: {e:?}");
+                }
+            }
             Op::Review { pick: i, step } => {
                 let office = &w.office.book;
                 let all = office
@@ -594,6 +731,20 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             office_reports.extend(reports(&w.office.book, author));
         }
         prop_assert_eq!(held_reports, office_reports, "reports and comments on {}", person.name);
+        let reps: Vec<&str> = if who == manager {
+            w.people[..manager].iter().map(|p| p.staff_id.as_str()).collect()
+        } else {
+            vec![person.staff_id.as_str()]
+        };
+        for rep in reps {
+            prop_assert_eq!(
+                target_view(&person.book, rep),
+                target_view(&w.office.book, rep),
+                "targets of {} on {}",
+                rep,
+                person.name
+            );
+        }
         let pending = person.book.sync_status().expect("status").pending_total;
         prop_assert_eq!(pending, 0, "{} has unconfirmed changes after settling", person.name);
     }

@@ -34,7 +34,7 @@ officeFingerprint?: string, };
 
 export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
 
-export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "fields_data" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
+export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "fields_data" | "below_sold" | "not_a_child" | "not_adding_up" | "over_allocated" | "self_approval" | "target_approved" | "no_target" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
 
 export type FieldProblem = { 
 /**
@@ -1275,6 +1275,135 @@ product: string, channelType?: string, customerGrade?: string,
  */
 minUnits?: number, discountPercent?: number, giftProduct?: string, giftUnits?: number, validFrom: string, validTo: string, };
 
+export type NodeKind = "unit" | "staff" | "customer";
+
+export type TargetStatus = "open" | "submitted" | "approved" | "returned";
+
+export type MoveStatus = "submitted" | "approved" | "rejected" | "withdrawn";
+
+export type BreakdownRule = "last_year" | "trailing12" | "equal" | "grade";
+
+export type Decision = "approve" | "return" | "withdraw";
+
+export type Rag = "green" | "amber" | "red" | "none";
+
+export type Node = { kind: NodeKind, id: string, };
+
+export type NodeRef = { kind: NodeKind, id: string, name: string, };
+
+export type BreakdownChild = { node: NodeRef, months: number[], total: number, lastYear: number, hasTarget: boolean, status: TargetStatus, };
+
+export type TargetMove = { id: string, 
+/**
+ * None: the breakdown's unallocated part.
+ */
+from: NodeRef | null, to: NodeRef | null, months: number[], total: number, reason: string, author: string, status: MoveStatus, decidedBy: string | null, decidedAt: string | null, decision: string | null, createdAt: string, mayDecide: boolean, mayWithdraw: boolean, };
+
+export type Breakdown = { year: number, measure: string, node: NodeRef, parent: NodeRef | null, 
+/**
+ * The node's own target per month; none: it has none yet.
+ */
+months: number[] | null, status: TargetStatus, leaveUnallocated: boolean, submittedBy: string | null, submittedAt: string | null, decidedBy: string | null, decidedAt: string | null, note: string | null, children: Array<BreakdownChild>, 
+/**
+ * The node's target less its children's, per month (negative: the
+ * children are given more than the node has).
+ */
+unallocated: number[], 
+/**
+ * The viewer may write the children's targets now.
+ */
+mayEdit: boolean, 
+/**
+ * The viewer may approve or return it now.
+ */
+mayDecide: boolean, 
+/**
+ * The viewer may withdraw it (submitted, and theirs to manage).
+ */
+mayWithdraw: boolean, 
+/**
+ * The viewer may set the node's own target (the company's: head office).
+ */
+maySet: boolean, 
+/**
+ * The viewer may propose reallocations (approved, theirs to manage).
+ */
+mayMove: boolean, moves: Array<TargetMove>, };
+
+export type ChildTarget = { node: string, months: number[], };
+
+export type BreakdownInput = { year: number, measure: string, node: string, children: Array<ChildTarget>, 
+/**
+ * What the children do not take is left unallocated on purpose.
+ */
+leaveUnallocated: boolean, 
+/**
+ * Submit it for approval once saved.
+ */
+submit: boolean, };
+
+export type MoveInput = { year: number, measure: string, node: string, from?: string, to?: string, 
+/**
+ * `2027`, `2027-Q2`, `2027-03` or `2027-03-1`.
+ */
+period: string, amount: number, reason: string, };
+
+export type RagRules = { amberBehind: number, redBehind: number, };
+
+export type ProgressRow = { node: NodeRef, depth: number, parentId: string | null, 
+/**
+ * It can be opened further (a unit, a person's cards).
+ */
+hasChildren: boolean, 
+/**
+ * None: it has no target for the year.
+ */
+target: number | null, actual: number, 
+/**
+ * Orders approved and not invoiced yet.
+ */
+inHand: number, 
+/**
+ * Actual of target, in basis points.
+ */
+done: number | null, 
+/**
+ * What is left to sell, per working day left (none: nothing left, or no day left).
+ */
+perWorkDay: number | null, 
+/**
+ * The period's actual at the pace so far.
+ */
+runRate: number | null, rag: Rag, };
+
+export type TargetProgress = { period: string, label: string, measure: string, from: string, to: string, today: string, 
+/**
+ * Share of the period gone, in basis points.
+ */
+elapsed: number, workDaysLeft: number, rules: RagRules, rows: Array<ProgressRow>, };
+
+export type GridCell = { target: number | null, actual: number, done: number | null, };
+
+export type GridRow = { node: NodeRef, depth: number, parentId: string | null, hasChildren: boolean, months: Array<GridCell>, year: GridCell, };
+
+export type TargetGrid = { year: number, measure: string, rows: Array<GridRow>, };
+
+export type TargetQuery = { 
+/**
+ * `2027`, `2027-Q1`, `2027-03` or `2027-03-1`.
+ */
+period: string, measure?: string, node?: string, };
+
+export type TargetOptions = { years: Array<number>, 
+/**
+ * `revenue`, then `volume:` and each product category.
+ */
+measures: Array<string>, home: NodeRef | null, 
+/**
+ * The viewer may set head office's colour rules and the company's year.
+ */
+headOffice: boolean, };
+
 export type Aging = { 
 /**
  * Not yet due (due today counts here).
@@ -1846,7 +1975,7 @@ export type AddressSplit = { provinceCode: string | null, cityCode: string | nul
  */
 rest: string, };
 
-export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","fields_data","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
+export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","fields_data","below_sold","not_a_child","not_adding_up","over_allocated","self_approval","target_approved","no_target","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
 
 export const IMPORT_LIMITS = { maxFileMb: 200, maxRows: 1048576, maxColumns: 200, maxCellChars: 32767 } as const;
 

@@ -9,10 +9,14 @@ import type {
   AnalysisQuery,
   ArchiveCard,
   BookStatus,
+  Breakdown,
+  BreakdownInput,
+  BreakdownRule,
   BusinessTime,
   Call,
   CardEdit,
   CardSchema,
+  ChildTarget,
   CodeEdit,
   CodeList,
   Collections,
@@ -27,6 +31,7 @@ import type {
   CustomerQuery,
   CustomerSalesLine,
   Cutoff,
+  Decision,
   DeliveryAddress,
   DemoOptions,
   DemoProgress,
@@ -60,6 +65,7 @@ import type {
   LoggedCall,
   LoggedVisit,
   MonthlySummary,
+  MoveInput,
   NegativeGrowth,
   NewCall,
   NewCodeItem,
@@ -95,6 +101,7 @@ import type {
   Progress,
   Promotion,
   PromotionInput,
+  RagRules,
   ReceivablesAging,
   RecordEdit,
   RecordKind,
@@ -131,6 +138,10 @@ import type {
   SuggestQuery,
   SyncStatus,
   TagCount,
+  TargetGrid,
+  TargetOptions,
+  TargetProgress,
+  TargetQuery,
   Task,
   TaskId,
   TaskQuery,
@@ -284,6 +295,20 @@ export interface Commands {
   add_price_rule: { args: { input: PriceRuleInput }; result: string }
   add_promotion: { args: { input: PromotionInput }; result: Promotion }
   promotions: { args: { all: boolean }; result: Array<Promotion> }
+  target_options: { args: {  }; result: TargetOptions }
+  target_breakdown: { args: { year: number; measure?: string | null; node?: string | null }; result: Breakdown }
+  propose_breakdown: { args: { year: number; measure?: string | null; node: string; rule: BreakdownRule }; result: Array<ChildTarget> }
+  set_company_target: { args: { year: number; measure?: string | null; months: Array<number> }; result: Breakdown }
+  save_breakdown: { args: { input: BreakdownInput }; result: Breakdown }
+  decide_breakdown: { args: { year: number; measure?: string | null; node: string; decision: Decision; note?: string | null }; result: Breakdown }
+  propose_target_move: { args: { input: MoveInput }; result: Breakdown }
+  decide_target_move: { args: { id: string; decision: Decision; note?: string | null }; result: Breakdown }
+  target_progress: { args: { query: TargetQuery }; result: TargetProgress }
+  target_grid: { args: { year: number; measure?: string | null; node?: string | null }; result: TargetGrid }
+  target_rules: { args: {  }; result: RagRules }
+  set_target_rules: { args: { rules: RagRules }; result: RagRules }
+  write_target_progress: { args: { query: TargetQuery; path: string }; result: string }
+  write_target_grid: { args: { year: number; measure?: string | null; node?: string | null; path: string }; result: string }
   set_credit_limit: { args: { customerId: CustomerId; limit?: number | null; reason?: string | null }; result: null }
   sales_by_product: { args: { query: AnalysisQuery }; result: ProductComposition }
   sales_by_region: { args: { query: AnalysisQuery }; result: RegionComposition }
@@ -424,6 +449,20 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'add_price_rule',
   'add_promotion',
   'promotions',
+  'target_options',
+  'target_breakdown',
+  'propose_breakdown',
+  'set_company_target',
+  'save_breakdown',
+  'decide_breakdown',
+  'propose_target_move',
+  'decide_target_move',
+  'target_progress',
+  'target_grid',
+  'target_rules',
+  'set_target_rules',
+  'write_target_progress',
+  'write_target_grid',
   'set_credit_limit',
   'sales_by_product',
   'sales_by_region',
@@ -982,6 +1021,70 @@ export class Api {
 
   promotions(all: boolean): Promise<Array<Promotion>> {
     return this.run('promotions', { all })
+  }
+
+  /** The years with targets, the measures, and the node the viewer's target pages open on. */
+  targetOptions(): Promise<TargetOptions> {
+    return this.run('target_options', {  })
+  }
+
+  /** A node's breakdown to the level below (none: the viewer's own node). */
+  targetBreakdown(year: number, measure?: string | null, node?: string | null): Promise<Breakdown> {
+    return this.run('target_breakdown', { year, measure: measure ?? null, node: node ?? null })
+  }
+
+  /** A proposal for a node's breakdown by a rule; saves nothing. */
+  proposeBreakdown(year: number, measure: string | null, node: string, rule: BreakdownRule): Promise<Array<ChildTarget>> {
+    return this.run('propose_breakdown', { year, measure: measure ?? null, node, rule })
+  }
+
+  /** Head office sets the company's target for a year, month by month (fen). */
+  setCompanyTarget(year: number, measure: string | null, months: Array<number>): Promise<Breakdown> {
+    return this.run('set_company_target', { year, measure: measure ?? null, months })
+  }
+
+  saveBreakdown(input: BreakdownInput): Promise<Breakdown> {
+    return this.run('save_breakdown', { input })
+  }
+
+  /** Approve, return (with a note) or withdraw a submitted breakdown. */
+  decideBreakdown(year: number, measure: string | null, node: string, decision: Decision, note?: string | null): Promise<Breakdown> {
+    return this.run('decide_breakdown', { year, measure: measure ?? null, node, decision, note: note ?? null })
+  }
+
+  proposeTargetMove(input: MoveInput): Promise<Breakdown> {
+    return this.run('propose_target_move', { input })
+  }
+
+  /** Approve, reject (`return`, with a note) or withdraw a reallocation. */
+  decideTargetMove(id: string, decision: Decision, note?: string | null): Promise<Breakdown> {
+    return this.run('decide_target_move', { id, decision, note: note ?? null })
+  }
+
+  targetProgress(query: TargetQuery): Promise<TargetProgress> {
+    return this.run('target_progress', { query })
+  }
+
+  targetGrid(year: number, measure?: string | null, node?: string | null): Promise<TargetGrid> {
+    return this.run('target_grid', { year, measure: measure ?? null, node: node ?? null })
+  }
+
+  targetRules(): Promise<RagRules> {
+    return this.run('target_rules', {  })
+  }
+
+  setTargetRules(rules: RagRules): Promise<RagRules> {
+    return this.run('set_target_rules', { rules })
+  }
+
+  /** Writes the progress (xlsx) to `path`; returns the path written. */
+  writeTargetProgress(query: TargetQuery, path: string): Promise<string> {
+    return this.run('write_target_progress', { query, path })
+  }
+
+  /** Writes the tree × months grid (xlsx) to `path`; returns the path written. */
+  writeTargetGrid(year: number, measure: string | null, node: string | null, path: string): Promise<string> {
+    return this.run('write_target_grid', { year, measure: measure ?? null, node: node ?? null, path })
   }
 
   setCreditLimit(customerId: CustomerId, limit?: number | null, reason?: string | null): Promise<null> {

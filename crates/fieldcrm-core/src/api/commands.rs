@@ -28,6 +28,7 @@ use crate::api::sync::{
     ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile, HqMergeReport,
     NoticeView, PeerSummary, RejectionView, SyncStatus,
 };
+use crate::api::targets::{TargetOptions, TargetQuery};
 use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
     RecordEdit, RecordKind, Saved, TagCount,
@@ -49,6 +50,7 @@ use crate::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSugges
 use crate::ids::OrderId;
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
+use crate::model::{BreakdownRule, Decision};
 use crate::model::{ImportKind, OrderStatus};
 use crate::money::analysis::{Collections, Cutoff, Fulfilment, OverdueList, ReceivablesAging};
 use crate::money::credit::CreditCheck;
@@ -67,6 +69,8 @@ use crate::sales::analysis::{
 use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
 use crate::search::{CustomerPage, CustomerQuery, GroupCount};
 use crate::sync::{ImportReport, Progress};
+use crate::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
+use crate::targets::progress::{RagRules, TargetGrid, TargetProgress};
 use crate::{ApiResult, Book};
 
 /// What a long command reports while it runs. The shell emits it to the
@@ -425,6 +429,44 @@ commands! { (book, host)
     add_price_rule(input: PriceRuleInput) -> String { book.add_price_rule(&input).map(|id| id.to_string()) }
     add_promotion(input: PromotionInput) -> Promotion { book.add_promotion(&input) }
     promotions(all: bool) -> Vec<Promotion> { book.promotions(all) }
+    /// The years with targets, the measures, and the node the viewer's target pages open on.
+    target_options() -> TargetOptions { book.target_options() }
+    /// A node's breakdown to the level below (none: the viewer's own node).
+    target_breakdown(year: i32, measure: Option<String>, node: Option<String>) -> Breakdown {
+        book.target_breakdown(year, measure.as_deref(), node.as_deref())
+    }
+    /// A proposal for a node's breakdown by a rule; saves nothing.
+    propose_breakdown(year: i32, measure: Option<String>, node: String, rule: BreakdownRule) -> Vec<ChildTarget> {
+        book.propose_breakdown(year, measure.as_deref(), &node, rule)
+    }
+    /// Head office sets the company's target for a year, month by month (fen).
+    set_company_target(year: i32, measure: Option<String>, months: Vec<i64>) -> Breakdown {
+        book.set_company_target(year, measure.as_deref(), &months)
+    }
+    save_breakdown(input: BreakdownInput) -> Breakdown { book.save_breakdown(&input) }
+    /// Approve, return (with a note) or withdraw a submitted breakdown.
+    decide_breakdown(year: i32, measure: Option<String>, node: String, decision: Decision, note: Option<String>) -> Breakdown {
+        book.decide_breakdown(year, measure.as_deref(), &node, decision, note.as_deref())
+    }
+    propose_target_move(input: MoveInput) -> Breakdown { book.propose_target_move(&input) }
+    /// Approve, reject (`return`, with a note) or withdraw a reallocation.
+    decide_target_move(id: String, decision: Decision, note: Option<String>) -> Breakdown {
+        book.decide_target_move(&id, decision, note.as_deref())
+    }
+    target_progress(query: TargetQuery) -> TargetProgress { book.target_progress(&query) }
+    target_grid(year: i32, measure: Option<String>, node: Option<String>) -> TargetGrid {
+        book.target_grid(year, measure.as_deref(), node.as_deref())
+    }
+    target_rules() -> RagRules { book.target_rules() }
+    set_target_rules(rules: RagRules) -> RagRules { book.set_target_rules(rules) }
+    /// Writes the progress (xlsx) to `path`; returns the path written.
+    write_target_progress(query: TargetQuery, path: String) -> String {
+        book.write_target_progress(&query, Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// Writes the tree × months grid (xlsx) to `path`; returns the path written.
+    write_target_grid(year: i32, measure: Option<String>, node: Option<String>, path: String) -> String {
+        book.write_target_grid(year, measure.as_deref(), node.as_deref(), Path::new(&path)).map(|p| p.display().to_string())
+    }
     set_credit_limit(customer_id: CustomerId, limit: Option<i64>, reason: Option<String>) -> () {
         book.set_credit_limit(customer_id, limit, reason.as_deref())
     }

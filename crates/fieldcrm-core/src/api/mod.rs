@@ -36,6 +36,7 @@ pub mod files;
 pub mod money;
 pub mod sales;
 pub mod sync;
+pub mod targets;
 
 pub type ApiResult<T> = std::result::Result<T, ApiError>;
 
@@ -223,6 +224,7 @@ pub const HOOKS: store::Hooks = store::Hooks {
         (3, crate::changes::capture::init_state),
         (4, crate::codes::adopt_free_text),
         (18, org::admit_sales_admin),
+        (20, crate::sales::rebuild_xun),
     ],
     migrated,
 };

@@ -114,6 +114,9 @@ pub enum Authority {
     /// Orders and their lines: the author's until submitted, then sales
     /// administration's (`money::order::may_change` says who changes what).
     Order,
+    /// Targets and their reallocations: written by the manager of the level
+    /// above, approved one level up (`targets::rule` says who changes what).
+    Target,
     /// Records of what one person did (a visit, a call, a report, a comment):
     /// only the person this column names writes them, within their scope.
     Authored(&'static str),
@@ -459,6 +462,24 @@ pub const SYNCED: &[SyncTable] = &[
         label_en: "sales lines",
     },
     SyncTable {
+        name: "target",
+        scope: Scope::CustomerOrStaff("customer_id", "staff_id"),
+        authority: Authority::Target,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "销售目标",
+        label_en: "sales targets",
+    },
+    SyncTable {
+        name: "target_move",
+        scope: Scope::Staff("staff_id"),
+        authority: Authority::Target,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "目标调整",
+        label_en: "target reallocations",
+    },
+    SyncTable {
         name: "change_history",
         scope: Scope::Customer("customer_id"),
         authority: Authority::ScopedInsertOnly,
@@ -491,6 +512,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sales_product_key",
     "sales_fact",
     "sales_total",
+    "sales_xun",
     "receivable_open",
     "receivable_credit",
     "receivable_dirty",

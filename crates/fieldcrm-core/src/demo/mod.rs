@@ -73,6 +73,7 @@ mod festivals;
 mod fieldwork;
 mod money;
 mod sales;
+mod targets;
 
 /// SplitMix64: small, fast, and the same on every platform and version.
 struct Rng(u64);
@@ -556,6 +557,8 @@ pub fn generate_with(
     report("sales", summary.customers)?;
     sales::generate(tx, today, options.seed, &mut summary)?;
     money::generate(tx, today, options.seed, &mut summary)?;
+    report("targets", summary.customers)?;
+    targets::generate(tx, today, options.seed)?;
     report("index", summary.customers)?;
     search::rebuild_all(tx)?;
     record(tx, options)?;

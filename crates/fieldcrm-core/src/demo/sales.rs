@@ -305,6 +305,8 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
         let amount: i64 = run.iter().map(|x| x.amount).sum();
         fact.execute(params![l.day, i64::from(l.buyer) + 1, i64::from(l.product) + 1, quantity, amount, run.len()])?;
     }
+    drop(fact);
+    crate::sales::rebuild_xun(tx)?;
     // And their running totals.
     let amount: i64 = lines.iter().map(|l| l.amount).sum();
     tx.prepare("UPDATE sales_total SET lines = lines + ?1, amount = amount + ?2")?

@@ -333,6 +333,21 @@ pub fn rebuild_facts(tx: &Transaction<'_>) -> Result<()> {
            JOIN sales_product_key pk ON pk.product_id = s.product_id
           GROUP BY 1, 2, 3;",
     )?;
+    rebuild_xun(tx)
+}
+
+/// Rebuilds the sales per 旬 and customer (`sales_xun`, what progress against
+/// targets reads) from the analyses' figures.
+pub fn rebuild_xun(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM sales_xun;
+         INSERT INTO sales_xun (xun, customer_key, amount, quantity, lines)
+         SELECT CAST(strftime('%Y', day * 86400, 'unixepoch') AS INTEGER) * 36
+                + (CAST(strftime('%m', day * 86400, 'unixepoch') AS INTEGER) - 1) * 3
+                + min((CAST(strftime('%d', day * 86400, 'unixepoch') AS INTEGER) - 1) / 10, 2),
+                customer_key, sum(amount), sum(quantity), sum(lines)
+           FROM sales_fact GROUP BY 1, 2;",
+    )?;
     Ok(())
 }
 

@@ -254,6 +254,16 @@ fn load_view_for(
             ("customer", _) => wanted.extend(["owner_id", "territory_id", "name"]),
             (_, Authority::Owned) => wanted.extend(["owner_id", "territory_id"]),
             (_, Authority::Order) => wanted.extend(["status", "author_id", "order_id"]),
+            (_, Authority::Target) => wanted.extend([
+                "year",
+                "measure",
+                "node_kind",
+                "node_id",
+                "status",
+                "submitted_by",
+                "target_id",
+                "author_id",
+            ]),
             (_, Authority::Authored(column)) => {
                 wanted.insert(column);
             }
@@ -290,6 +300,11 @@ fn load_view_for(
         manifest::table("customer").ok_or_else(|| Error::NotFound { what: "table", id: "customer".into() })?;
     let wanted = values(customer, &book);
     view::load_rows(conn, customer, &cards, &wanted, &mut book)?;
+    let unit_parents: HashMap<String, Option<String>> = conn
+        .prepare_cached("SELECT id, parent_id FROM org_unit")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    load_breakdowns(conn, body, &unit_parents, &values, &mut book)?;
     let mut moves: HashMap<String, Vec<OldHands>> = HashMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, version, old_owner, old_territory FROM sync_move WHERE customer_id IN rarray(?1) ORDER BY version",
@@ -339,7 +354,76 @@ fn load_view_for(
         }
     }
     let orders = crate::money::order::statuses(conn, &order_ids.into_iter().collect::<Vec<_>>())?;
-    Ok(OfficeView { book, received_upto: 0, staff, scope, role, staff_units, moves, origin_staff, codes, orders })
+    Ok(OfficeView {
+        book,
+        received_upto: 0,
+        staff,
+        scope,
+        role,
+        staff_units,
+        unit_parents,
+        moves,
+        origin_staff,
+        codes,
+        orders,
+    })
+}
+
+/// The targets whose breakdown the file's targets and reallocations belong
+/// to (each target's parent's, each reallocation's own), so that who may
+/// change them is judged against that breakdown's state.
+fn load_breakdowns(
+    conn: &Connection,
+    body: &Body,
+    unit_parents: &HashMap<String, Option<String>>,
+    values: &dyn Fn(&SyncTable, &BookRows) -> Vec<String>,
+    book: &mut BookRows,
+) -> Result<()> {
+    let Some(target) = manifest::table("target") else { return Ok(()) };
+    let cell = |row: Option<&super::plan::RowView>, column: &str| -> Option<String> {
+        row.and_then(|r| match r.cells.get(column) {
+            Some(SqlValue::Text(t)) => Some(t.clone()),
+            Some(SqlValue::Integer(i)) => Some(i.to_string()),
+            _ => None,
+        })
+    };
+    let mut wanted: BTreeSet<String> = BTreeSet::new();
+    for change in &body.changes {
+        let named = |column: &str| -> Option<String> {
+            match change.c.as_str() {
+                "*" => change.v.get(column).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)),
+                _ => cell(book.rows.get(&(change.t.clone(), change.k.clone())), column),
+            }
+        };
+        match change.t.as_str() {
+            "target" => {
+                let (Some(kind), Some(node), Some(year), Some(measure)) =
+                    (named("node_kind"), named("node_id"), named("year"), named("measure"))
+                else {
+                    continue;
+                };
+                let parent = match kind.as_str() {
+                    "unit" => unit_parents.get(&node).cloned().flatten(),
+                    "staff" => conn
+                        .prepare_cached("SELECT org_unit_id FROM staff WHERE id = ?1")?
+                        .query_row([&node], |r| r.get(0))
+                        .optional()?,
+                    _ => conn
+                        .prepare_cached("SELECT owner_id FROM customer WHERE id = ?1")?
+                        .query_row([&node], |r| r.get(0))
+                        .optional()?,
+                };
+                if let (Some(parent), Ok(year)) = (parent, year.parse::<i32>()) {
+                    wanted.insert(crate::targets::target_id(year, &measure, &parent).to_string());
+                }
+            }
+            "target_move" => wanted.extend(named("target_id")),
+            _ => {}
+        }
+    }
+    wanted.retain(|id| !book.rows.contains_key(&("target".to_string(), id.clone())));
+    let columns = values(target, book);
+    view::load_rows(conn, target, &wanted, &columns, book)
 }
 
 /// A route is one rep's tour. A card handed to another rep while its old rep
@@ -390,6 +474,23 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
             out.card(customer)?;
         }
         body.keep = keep;
+        // Rows of a scoped table that belong to no card and no person (a
+        // unit's target): everyone's, as their changes are.
+        for table in SYNCED.iter().filter(|t| matches!(t.scope, Scope::Staff(_) | Scope::CustomerOrStaff(..))) {
+            let nobody = [table.scope.customer_column(), table.scope.staff_column()]
+                .into_iter()
+                .flatten()
+                .map(|c| format!("{c} IS NULL"))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let ids: Vec<String> = tx
+                .prepare(&format!("SELECT id FROM {} WHERE {nobody}", table.name))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for id in ids {
+                out.row(table.name, &id)?;
+            }
+        }
         // People's own rows: reports, comments, calls with colleagues, tasks of no customer.
         let people: Vec<SqlValue> = staff.iter().map(|s| SqlValue::Text(s.clone())).collect();
         let people = std::rc::Rc::new(people);

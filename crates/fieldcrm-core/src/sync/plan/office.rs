@@ -16,7 +16,7 @@ use crate::card::fields::{stored_problem, Entity};
 use crate::changes::capture::{CellClock, State};
 use crate::changes::manifest::{self, Anchor, Authority, SyncTable};
 use crate::error::ProblemCode;
-use crate::model::{OrderStatus, StaffRole};
+use crate::model::{MoveStatus, OrderStatus, StaffRole, TargetStatus};
 use crate::money::order::{self, Who as OrderWho};
 use crate::org::PeerScope;
 use crate::sync::file::{Body, Change, Header};
@@ -46,6 +46,8 @@ pub struct OfficeView {
     pub role: StaffRole,
     /// Every person's unit.
     pub staff_units: HashMap<String, String>,
+    /// Every unit's parent (none: the root).
+    pub unit_parents: HashMap<String, Option<String>>,
     /// Each card's moves (of the cards the file names), in version order.
     pub moves: HashMap<String, Vec<OldHands>>,
     /// The person each known device writes for (head office's own included).
@@ -314,6 +316,23 @@ fn grade_limits(column: &str, value: &Json, codes: &Codes) -> Result<(), Refusal
     }
 }
 
+/// What the target rule reads of the organisation at head office.
+struct OfficeOrg<'a>(&'a Planner);
+
+impl crate::targets::rule::OrgFacts for OfficeOrg<'_> {
+    fn unit_parent(&self, unit: &str) -> Option<Option<String>> {
+        self.0.view.unit_parents.get(unit).cloned()
+    }
+
+    fn staff_unit(&self, staff: &str) -> Option<String> {
+        self.0.view.staff_units.get(staff).cloned()
+    }
+
+    fn card_owner(&self, customer: &str) -> Option<String> {
+        self.0.merge.row("customer", customer).and_then(|c| c.text("owner_id")).map(str::to_string)
+    }
+}
+
 impl Planner {
     /// A card's owner and territory (`None`: not at head office).
     fn hands(&self, customer: &str) -> Option<(Option<&str>, Option<&str>)> {
@@ -426,6 +445,9 @@ impl Planner {
         if table.authority == Authority::Owned {
             return self.authorise_owned(table, change);
         }
+        if table.authority == Authority::Target {
+            return self.authorise_target(table, change);
+        }
         if table.authority == Authority::Order {
             self.authorise_order(table, change)?;
         }
@@ -492,6 +514,139 @@ impl Planner {
             .map_err(|(reason, message)| refuse(reason, message))?;
         }
         Ok(())
+    }
+
+    /// A target or a reallocation: `targets::rule`, against the breakdown
+    /// as head office has it after the file's earlier changes.
+    fn authorise_target(&self, table: &SyncTable, change: &Change) -> Result<(), Refusal> {
+        use crate::targets::rule::{self, MoveChange, TargetChange, Who};
+        let who = Who { staff: &self.view.staff, role: self.view.role, scope: &self.view.scope };
+        let org = OfficeOrg(self);
+        let facts = |id: &str| -> Option<(crate::targets::Node, i32, String, TargetStatus, Option<String>)> {
+            let row = self.merge.row("target", id)?;
+            let node =
+                crate::targets::Node { kind: row.text("node_kind")?.parse().ok()?, id: row.text("node_id")?.into() };
+            let year = match row.cells.get("year") {
+                Some(SqlValue::Integer(y)) => i32::try_from(*y).ok()?,
+                _ => return None,
+            };
+            let status = row.text("status").and_then(|s| s.parse().ok()).unwrap_or(TargetStatus::Open);
+            Some((node, year, row.text("measure")?.to_string(), status, row.text("submitted_by").map(str::to_string)))
+        };
+        let bad = |what: &str| refuse(ProblemCode::BadValue, format!("{what} is not a target's"));
+        let judged = if table.name == "target" {
+            let (node, year, measure, state, submitted_by) = if change.c == "*" {
+                let values = change.v.as_object().ok_or_else(|| bad("a new row"))?;
+                let text = |c: &str| values.get(c).and_then(Json::as_str);
+                let node = crate::targets::Node {
+                    kind: text("node_kind").and_then(|k| k.parse().ok()).ok_or_else(|| bad("node_kind"))?,
+                    id: text("node_id").ok_or_else(|| bad("node_id"))?.to_string(),
+                };
+                let year = values.get("year").and_then(Json::as_i64).and_then(|y| i32::try_from(y).ok());
+                let year = year.ok_or_else(|| bad("year"))?;
+                let measure = text("measure").ok_or_else(|| bad("measure"))?.to_string();
+                if crate::targets::target_id(year, &measure, &node.id).to_string() != change.k {
+                    return Err(refuse(ProblemCode::BadId, "a target's id derives from its year, measure and node"));
+                }
+                let named = |kind: crate::targets::NodeKind, column: &str| {
+                    (node.kind == kind) == (text(column) == Some(node.id.as_str()))
+                };
+                if !named(crate::targets::NodeKind::Staff, "staff_id")
+                    || !named(crate::targets::NodeKind::Customer, "customer_id")
+                {
+                    return Err(bad("the node's person or card"));
+                }
+                if text("amounts").and_then(crate::targets::parse_amounts).is_none() {
+                    return Err(bad("amounts"));
+                }
+                (node, year, measure, None, None)
+            } else {
+                let (node, year, measure, state, submitted_by) = facts(&change.k)
+                    .ok_or_else(|| refuse(ProblemCode::UnknownRow, "this target is not at head office"))?;
+                if change.c == "amounts" && change.v.as_str().and_then(crate::targets::parse_amounts).is_none() {
+                    return Err(bad("amounts"));
+                }
+                (node, year, measure, Some(state), submitted_by)
+            };
+            let parent_state = rule::parent(&org, &node)
+                .flatten()
+                .and_then(|p| facts(&crate::targets::target_id(year, &measure, &p.id).to_string()))
+                .map(|f| f.3);
+            let new_status = match change.c.as_str() {
+                "status" => Some(change.v.as_str().and_then(|s| s.parse().ok()).ok_or_else(|| bad("status"))?),
+                _ => None,
+            };
+            let judged = rule::may_change_target(
+                who,
+                &org,
+                TargetChange {
+                    node: &node,
+                    state,
+                    parent_state,
+                    submitted_by: submitted_by.as_deref(),
+                    column: &change.c,
+                    new_status,
+                },
+            );
+            // A new row that arrives submitted or decided was moved on in the
+            // transaction that made it: judged as that step from open.
+            let inserted_status = change.v.get("status").and_then(Json::as_str).and_then(|s| s.parse().ok());
+            match (judged, change.c.as_str(), inserted_status) {
+                (Ok(()), "*", Some(status)) if status != TargetStatus::Open => rule::may_change_target(
+                    who,
+                    &org,
+                    TargetChange {
+                        node: &node,
+                        state: Some(TargetStatus::Open),
+                        parent_state,
+                        submitted_by: Some(&self.view.staff),
+                        column: "status",
+                        new_status: Some(status),
+                    },
+                ),
+                (judged, ..) => judged,
+            }
+        } else {
+            let (breakdown, state) = if change.c == "*" {
+                let values = change.v.as_object().ok_or_else(|| bad("a new row"))?;
+                if values.get("amounts").and_then(Json::as_str).and_then(crate::targets::parse_amounts).is_none() {
+                    return Err(bad("amounts"));
+                }
+                (values.get("target_id").and_then(Json::as_str).map(str::to_string), None)
+            } else {
+                let row = self
+                    .merge
+                    .row(table.name, &change.k)
+                    .ok_or_else(|| refuse(ProblemCode::UnknownRow, "this reallocation is not at head office"))?;
+                let status = row.text("status").and_then(|s| s.parse::<MoveStatus>().ok());
+                let author = row.text("author_id").map(str::to_string);
+                (row.text("target_id").map(str::to_string), status.zip(author))
+            };
+            let (node, _, _, breakdown_state, _) = breakdown.as_deref().and_then(facts).ok_or_else(|| {
+                refuse(ProblemCode::UnknownRow, "the breakdown this reallocates is not at head office")
+            })?;
+            let new_status = match change.c.as_str() {
+                "status" | "*" => change
+                    .v
+                    .as_str()
+                    .or_else(|| change.v.get("status").and_then(Json::as_str))
+                    .and_then(|s| s.parse().ok()),
+                _ => None,
+            };
+            rule::may_change_move(
+                who,
+                &org,
+                MoveChange {
+                    node: &node,
+                    breakdown: Some(breakdown_state),
+                    state: state.as_ref().map(|(s, a)| (*s, a.as_str())),
+                    author: change.v.get("author_id").and_then(Json::as_str),
+                    column: &change.c,
+                    new_status,
+                },
+            )
+        };
+        judged.map_err(|(code, message)| refuse(code, message))
     }
 
     /// A rep's row (a route): the sender's scope must hold its rep or
@@ -708,6 +863,7 @@ mod tests {
             scope: PeerScope::Owner("r1".into()),
             role: StaffRole::Rep,
             staff_units: units.iter().map(|(s, u)| (s.to_string(), u.to_string())).collect(),
+            unit_parents: HashMap::new(),
             moves: HashMap::new(),
             orders: HashMap::new(),
             origin_staff: [(DEV, "r1"), ("other", "r2"), ("office", "boss")]

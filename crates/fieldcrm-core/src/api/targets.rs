@@ -1,0 +1,273 @@
+//! The facade for targets: breakdowns and their approval, reallocations,
+//! progress and the tree × months grid (see [`crate::targets`], docs/TARGETS.md).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::api::{ApiResult, Book};
+use crate::clock::Zone;
+use crate::error::{Error, ProblemCode, Result};
+use crate::model::{BreakdownRule, Decision, StaffRole};
+use crate::org::{PeerScope, Viewer};
+use crate::targets::breakdown::{self, Breakdown, BreakdownInput, ChildTarget, MoveInput, NodeRef};
+use crate::targets::period::Period;
+use crate::targets::progress::{self, RagRules, TargetGrid, TargetProgress};
+use crate::targets::rule::Who;
+use crate::targets::{sheet, Node, Org, REVENUE};
+
+/// What the targets pages ask for: a period, a measure and the node whose
+/// tree is shown (none: the viewer's own — the company, their unit, themselves).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetQuery {
+    /// `2027`, `2027-Q1`, `2027-03` or `2027-03-1`.
+    pub period: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub measure: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub node: Option<String>,
+}
+
+/// What the targets pages offer: the years with targets, the measures, and
+/// the node the viewer's pages open on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct TargetOptions {
+    pub years: Vec<i32>,
+    /// `revenue`, then `volume:` and each product category.
+    pub measures: Vec<String>,
+    pub home: Option<NodeRef>,
+    /// The viewer may set head office's colour rules and the company's year.
+    pub head_office: bool,
+}
+
+/// The person writing, with their scope.
+struct Writer {
+    staff: String,
+    role: StaffRole,
+    scope: PeerScope,
+}
+
+impl Writer {
+    fn of(conn: &Connection) -> Result<Self> {
+        let profile = crate::org::profile(conn)?.ok_or(Error::NoProfile)?;
+        let staff = profile.staff_id.to_string();
+        let (scope, role) = crate::org::scope_of(conn, &staff)?;
+        Ok(Self { staff, role, scope })
+    }
+
+    fn who(&self) -> Who<'_> {
+        Who { staff: &self.staff, role: self.role, scope: &self.scope }
+    }
+}
+
+fn measure_of(conn: &Connection, measure: Option<&str>) -> Result<String> {
+    crate::targets::check_measure(conn, measure.unwrap_or(REVENUE))
+}
+
+/// The node asked for, or the viewer's own; refused outside their part.
+fn node_of(conn: &Connection, org: &mut Org, viewer: &Viewer, node: Option<&str>) -> Result<Node> {
+    let node = match node.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(id) => org.node(conn, id)?,
+        None => progress::home_node(org, viewer)
+            .ok_or_else(|| Error::NotFound { what: "organisation", id: "head office".into() })?,
+    };
+    progress::require_sees(conn, org, viewer, &node)?;
+    Ok(node)
+}
+
+fn language(conn: &Connection) -> Result<String> {
+    Ok(crate::org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language))
+}
+
+impl Book {
+    /// The years, measures and home node of the targets pages.
+    pub fn target_options(&self) -> ApiResult<TargetOptions> {
+        self.read(|conn| {
+            let viewer = Viewer::of(conn)?;
+            let org = Org::load(conn)?;
+            let years: Vec<i32> = conn
+                .prepare("SELECT DISTINCT year FROM target ORDER BY year DESC")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let categories: Vec<String> = conn
+                .prepare("SELECT DISTINCT category FROM product WHERE category IS NOT NULL AND category <> '' ORDER BY category")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let measures =
+                std::iter::once(REVENUE.to_string()).chain(categories.into_iter().map(|c| format!("volume:{c}"))).collect();
+            let home = progress::home_node(&org, &viewer).map(|n| NodeRef::of(&org, &n));
+            Ok(TargetOptions { years, measures, home, head_office: viewer.role == StaffRole::HeadOffice })
+        })
+    }
+
+    /// A node's breakdown to the level below, as this person may act on it.
+    pub fn target_breakdown(&self, year: i32, measure: Option<&str>, node: Option<&str>) -> ApiResult<Breakdown> {
+        self.read(|conn| read_breakdown(conn, year, measure, node))
+    }
+
+    /// A proposal for a node's breakdown by a rule; saves nothing.
+    pub fn propose_breakdown(
+        &self,
+        year: i32,
+        measure: Option<&str>,
+        node: &str,
+        rule: BreakdownRule,
+    ) -> ApiResult<Vec<ChildTarget>> {
+        let now = self.clock.now();
+        self.read(|conn| {
+            let viewer = Viewer::of(conn)?;
+            let mut org = Org::load(conn)?;
+            let measure = measure_of(conn, measure)?;
+            let node = node_of(conn, &mut org, &viewer, Some(node))?;
+            breakdown::propose(conn, &mut org, year, &measure, &node.id, rule, Zone::of(conn)?.day(now))
+        })
+    }
+
+    /// Head office sets the company's target for a year, month by month.
+    pub fn set_company_target(&self, year: i32, measure: Option<&str>, months: &[i64]) -> ApiResult<Breakdown> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let writer = Writer::of(tx)?;
+            let org = Org::load(tx)?;
+            let measure = measure_of(tx, measure)?;
+            breakdown::set_company(tx, writer.who(), &org, year, &measure, months, now)?;
+            read_breakdown(tx, year, Some(&measure), org.root.as_deref())
+        })
+    }
+
+    /// Saves a node's breakdown (and submits it when asked).
+    pub fn save_breakdown(&self, input: &BreakdownInput) -> ApiResult<Breakdown> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let writer = Writer::of(tx)?;
+            let mut org = Org::load(tx)?;
+            breakdown::save(tx, writer.who(), &mut org, input, now)?;
+            read_breakdown(tx, input.year, Some(&input.measure), Some(&input.node))
+        })
+    }
+
+    /// Approves, returns (with a reason) or withdraws a submitted breakdown.
+    pub fn decide_breakdown(
+        &self,
+        year: i32,
+        measure: Option<&str>,
+        node: &str,
+        decision: Decision,
+        note: Option<&str>,
+    ) -> ApiResult<Breakdown> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let writer = Writer::of(tx)?;
+            let mut org = Org::load(tx)?;
+            let measure = measure_of(tx, measure)?;
+            breakdown::decide(tx, writer.who(), &mut org, year, &measure, node, decision, note, now)?;
+            read_breakdown(tx, year, Some(&measure), Some(node))
+        })
+    }
+
+    /// Proposes a reallocation of an approved breakdown.
+    pub fn propose_target_move(&self, input: &MoveInput) -> ApiResult<Breakdown> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let writer = Writer::of(tx)?;
+            let mut org = Org::load(tx)?;
+            breakdown::propose_move(tx, writer.who(), &mut org, input, Zone::of(tx)?.day(now), now)?;
+            read_breakdown(tx, input.year, Some(&input.measure), Some(&input.node))
+        })
+    }
+
+    /// Approves, rejects (with a reason) or withdraws a reallocation.
+    pub fn decide_target_move(&self, id: &str, decision: Decision, note: Option<&str>) -> ApiResult<Breakdown> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let writer = Writer::of(tx)?;
+            let mut org = Org::load(tx)?;
+            breakdown::decide_move(tx, writer.who(), &mut org, id, decision, note, Zone::of(tx)?.day(now), now)?;
+            let (year, measure, node): (i32, String, String) = tx.query_row(
+                "SELECT t.year, t.measure, t.node_id FROM target_move m JOIN target t ON t.id = m.target_id WHERE m.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            read_breakdown(tx, year, Some(&measure), Some(&node))
+        })
+    }
+
+    /// Progress of a tree for a period, today (the business day).
+    pub fn target_progress(&self, query: &TargetQuery) -> ApiResult<TargetProgress> {
+        let now = self.clock.now();
+        self.read(|conn| {
+            let period = Period::parse(&query.period)?;
+            let viewer = Viewer::of(conn)?;
+            let mut org = Org::load(conn)?;
+            let measure = measure_of(conn, query.measure.as_deref())?;
+            let node = node_of(conn, &mut org, &viewer, query.node.as_deref())?;
+            progress::progress(conn, &mut org, &node, &measure, period, Zone::of(conn)?.day(now))
+        })
+    }
+
+    /// The tree × months grid of a year.
+    pub fn target_grid(&self, year: i32, measure: Option<&str>, node: Option<&str>) -> ApiResult<TargetGrid> {
+        self.read(|conn| {
+            let viewer = Viewer::of(conn)?;
+            let mut org = Org::load(conn)?;
+            let measure = measure_of(conn, measure)?;
+            let node = node_of(conn, &mut org, &viewer, node)?;
+            progress::grid(conn, &mut org, &node, &measure, year)
+        })
+    }
+
+    /// Head office's colour rules.
+    pub fn target_rules(&self) -> ApiResult<RagRules> {
+        self.read(RagRules::load)
+    }
+
+    /// Head office sets the colour rules; every book follows with the next files.
+    pub fn set_target_rules(&self, rules: RagRules) -> ApiResult<RagRules> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            if Viewer::of(tx)?.role != StaffRole::HeadOffice {
+                return Err(Error::invalid("rules", ProblemCode::OfficeOnly, "only head office sets the colour rules"));
+            }
+            let rules = rules.check()?;
+            rules.save(tx, now)?;
+            Ok(rules)
+        })
+    }
+
+    /// Writes the progress of a tree for a period to an xlsx file.
+    pub fn write_target_progress(&self, query: &TargetQuery, path: &Path) -> ApiResult<PathBuf> {
+        let progress = self.target_progress(query)?;
+        let bytes = self.read(|conn| sheet::progress_workbook(&progress, &language(conn)?))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+
+    /// Writes the tree × months grid of a year to an xlsx file.
+    pub fn write_target_grid(
+        &self,
+        year: i32,
+        measure: Option<&str>,
+        node: Option<&str>,
+        path: &Path,
+    ) -> ApiResult<PathBuf> {
+        let grid = self.target_grid(year, measure, node)?;
+        let bytes = self.read(|conn| sheet::grid_workbook(&grid, &language(conn)?))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+}
+
+fn read_breakdown(conn: &Connection, year: i32, measure: Option<&str>, node: Option<&str>) -> Result<Breakdown> {
+    let viewer = Viewer::of(conn)?;
+    let writer = Writer::of(conn)?;
+    let mut org = Org::load(conn)?;
+    let measure = measure_of(conn, measure)?;
+    let node = node_of(conn, &mut org, &viewer, node)?;
+    breakdown::breakdown(conn, writer.who(), &mut org, year, &measure, &node.id)
+}

@@ -10,6 +10,7 @@ mod classify_cmd;
 mod fieldwork_cmd;
 mod money_cmd;
 mod output;
+mod plans_cmd;
 mod sales_cmd;
 mod sync_cmd;
 mod targets_cmd;
@@ -122,6 +123,12 @@ enum Command {
     /// over the months, approvals, reallocations, progress, the grid.
     #[command(subcommand)]
     Target(targets_cmd::TargetCommand),
+    /// Ten-day (旬) and monthly sales plans: yours, your team's rolled up, comments.
+    #[command(subcommand, name = "plan-sales")]
+    PlanSales(plans_cmd::PlanCommand),
+    /// The rolling three-month sales forecast.
+    #[command(subcommand)]
+    Forecast(plans_cmd::ForecastCommand),
     /// Visit records: log, check out, list.
     #[command(subcommand)]
     Visit(fieldwork_cmd::VisitCommand),
@@ -558,6 +565,8 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Credit { customer } => money_cmd::credit(&book, *customer, json)?,
         Command::Receivables(command) => money_cmd::receivables(&book, command, json)?,
         Command::Target(command) => targets_cmd::target(&book, command, json)?,
+        Command::PlanSales(command) => plans_cmd::plan(&book, command, json)?,
+        Command::Forecast(command) => plans_cmd::forecast(&book, command, json)?,
         Command::Visit(command) => fieldwork_cmd::visit(&book, command, json)?,
         Command::Call(command) => fieldwork_cmd::call(&book, command, json)?,
         Command::Task(command) => fieldwork_cmd::task(&book, command, json)?,

@@ -22,7 +22,7 @@ pub enum Rule {
     /// Each child's share of last year's sales, month by month.
     LastYear,
     /// Each child's share of the last twelve months' sales.
-    Trailing12,
+    TrailingYear,
     Equal,
     /// By the customer grades' weights.
     Grade,
@@ -32,7 +32,7 @@ impl From<Rule> for BreakdownRule {
     fn from(r: Rule) -> Self {
         match r {
             Rule::LastYear => BreakdownRule::LastYear,
-            Rule::Trailing12 => BreakdownRule::Trailing12,
+            Rule::TrailingYear => BreakdownRule::TrailingYear,
             Rule::Equal => BreakdownRule::Equal,
             Rule::Grade => BreakdownRule::Grade,
         }

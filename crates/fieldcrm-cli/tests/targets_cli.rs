@@ -63,3 +63,58 @@ fn head_office_sets_breaks_down_and_follows_the_targets_from_the_shell() {
     assert!(grid["rows"].as_array().expect("rows").len() > 5);
     assert!(std::fs::metadata(&xlsx).expect("written").len() > 5_000);
 }
+
+#[test]
+fn plans_and_forecasts_from_the_shell() {
+    let dir = tempfile::tempdir().expect("dir");
+    let book = dir.path().join("book.sqlite");
+    let today = chrono::Local::now().date_naive();
+    ok_json(&book, &["demo", "--customers", "300", "--as-of", &today.to_string()]);
+    let staff = ok_json(&book, &["staff", "list"]);
+    let rep = staff.as_array().expect("staff").iter().find(|s| s["role"] == "rep").expect("a rep");
+    let rep_id = rep["id"].as_str().expect("id").to_string();
+    let month = today.format("%Y-%m").to_string();
+    let xun = format!(
+        "{month}-{}",
+        if today.day() <= 10 {
+            1
+        } else if today.day() <= 20 {
+            2
+        } else {
+            3
+        }
+    );
+
+    // Head office reads a rep's plan of this 旬 and the company's roll-up.
+    let plan = ok_json(&book, &["plan-sales", "show", "--staff", &rep_id, "--period", &xun]);
+    assert_eq!(plan["staff"]["id"], rep_id.as_str());
+    assert!(!plan["lines"].as_array().expect("lines").is_empty(), "the demo's reps plan every 旬");
+    let rollup = ok_json(&book, &["plan-sales", "rollup", "--period", &xun]);
+    assert!(rollup["total"]["people"].as_u64().expect("people") > 0);
+    assert!(rollup["total"]["amount"].as_i64().expect("amount") > 0);
+    let text = fieldcrm(&book, &["plan-sales", "show", "--staff", &rep_id, "--period", &xun]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("visits"));
+
+    // Forecasts: the rep's, with last month's accuracy, and the roll-up.
+    let forecast = ok_json(&book, &["forecast", "show", "--staff", &rep_id, "--month", &month]);
+    assert_eq!(forecast["months"].as_array().expect("months").len(), 3);
+    assert!(!forecast["accuracy"].as_array().expect("accuracy").is_empty(), "the demo forecast the months before");
+    let team = ok_json(&book, &["forecast", "rollup", "--month", &month]);
+    assert!(team["total"]["amounts"][0].as_i64().expect("amount") > 0);
+
+    // Head office plans no rep's customer; a period that is no 旬 is refused.
+    let card = forecast["lines"][0]["customer"]["id"].as_str().expect("card").to_string();
+    let bad = fieldcrm(&book, &["forecast", "save", "--month", &month, "--line", &format!("{card}=1,2,3")]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("another rep"), "{bad:?}");
+    let bad = fieldcrm(&book, &["plan-sales", "show", "--period", &format!("{month}-4")]);
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("is not a period")
+            || String::from_utf8_lossy(&bad.stderr).contains("旬")
+    );
+    // Head office's own plan of the 旬: no lines, a note, submitted.
+    let own = ok_json(&book, &["plan-sales", "save", "--period", &xun, "--note", "冬储重点", "--submit"]);
+    assert_eq!(own["status"], "submitted");
+    assert_eq!(own["note"], "冬储重点");
+}

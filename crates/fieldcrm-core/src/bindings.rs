@@ -75,6 +75,10 @@ use crate::money::shipping::{
 };
 use crate::money::statement::{Aging, Statement, StatementEntry, StatementEntryKind};
 use crate::org::{OrgUnit, Profile, Staff, UnitName};
+use crate::plans::forecast::{
+    Accuracy, Forecast, ForecastInput, ForecastLine, ForecastLineInput, ForecastRollup, ForecastRow,
+};
+use crate::plans::{PlanComment, PlanInput, PlanLine, PlanLineInput, PlanRollup, RollupRow, SalesPlan};
 use crate::routes::plan::{PlanDay, PlanQuery, PlanRoute, PlanStop, PlanSummary, StopStatus, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal, RouteStop};
 use crate::sales::analysis::{
@@ -325,6 +329,20 @@ pub fn typescript() -> String {
         TargetGrid,
         TargetQuery,
         TargetOptions,
+        PlanLineInput,
+        PlanInput,
+        PlanLine,
+        PlanComment,
+        SalesPlan,
+        RollupRow,
+        PlanRollup,
+        ForecastLineInput,
+        ForecastInput,
+        ForecastLine,
+        Accuracy,
+        Forecast,
+        ForecastRow,
+        ForecastRollup,
         Aging,
         StatementEntryKind,
         StatementEntry,

@@ -28,6 +28,7 @@ pub mod import;
 pub mod model;
 pub mod money;
 pub mod org;
+pub mod plans;
 pub mod routes;
 pub mod sales;
 pub mod search;

@@ -109,6 +109,11 @@ impl StaffRole {
     pub fn reviews_orders(self) -> bool {
         matches!(self, StaffRole::HeadOffice | StaffRole::SalesAdmin)
     }
+
+    /// Heads a unit: a regional or provincial manager, head office.
+    pub fn is_manager(self) -> bool {
+        matches!(self, StaffRole::RegionalManager | StaffRole::ProvincialManager | StaffRole::HeadOffice)
+    }
 }
 string_enum!(
     /// A level of the organisation tree; the tree may be of any depth.
@@ -223,7 +228,7 @@ string_enum!(
     /// How a breakdown is proposed: by each child's share of last year's
     /// sales (month by month), of the trailing twelve months', equally, or by
     /// the customer grades' weights (`grade_level.revenue_share`).
-    BreakdownRule { LastYear => "last_year", Trailing12 => "trailing_12", Equal => "equal", Grade => "grade" }
+    BreakdownRule { LastYear => "last_year", TrailingYear => "trailing_year", Equal => "equal", Grade => "grade" }
 );
 string_enum!(
     /// How progress stands against the time elapsed (head office's rules).

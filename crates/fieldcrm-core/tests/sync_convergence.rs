@@ -129,6 +129,17 @@ enum Op {
         pick: usize,
         step: u8,
     },
+    /// A rep plans the 旬 (a saved draft, or submitted), or forecasts the
+    /// next three months (refusals are expected and checked).
+    PlanStep {
+        who: usize,
+        step: u8,
+    },
+    /// The manager comments on a rep's plan.
+    PlanComment {
+        pick: usize,
+        text: u8,
+    },
     /// A laptop writes its file; it travels to head office later (or never).
     Export {
         who: usize,
@@ -174,6 +185,8 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<usize>(), any::<u8>()).prop_map(|(pick, step)| Op::Review { pick, step }),
         2 => (0..REPS, any::<u8>()).prop_map(|(who, step)| Op::Target { who, step }),
         2 => (any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(office, pick, step)| Op::TargetDecision { office, pick, step }),
+        2 => (0..REPS, any::<u8>()).prop_map(|(who, step)| Op::PlanStep { who, step }),
+        1 => (any::<usize>(), any::<u8>()).prop_map(|(pick, text)| Op::PlanComment { pick, text }),
         6 => (who.clone(), any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(who, card, field, value)| Op::Edit { who, card, field, value }),
         2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, card, name)| Op::AddPerson { who, card, name }),
         1 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::RemovePerson { who, card }),
@@ -313,6 +326,25 @@ fn target_view(book: &fieldcrm_core::Book, rep: &str) -> Value {
         "submitted": b.submitted_by, "decided": b.decided_by, "unallocated": b.unallocated,
         "children": b.children.iter().map(|c| json!([c.node.id, c.months, c.has_target, c.status])).collect::<Vec<_>>(),
         "moves": b.moves.iter().map(|m| json!([m.id, m.from.as_ref().map(|n| &n.id), m.to.as_ref().map(|n| &n.id), m.months, m.status, m.decided_by])).collect::<Vec<_>>(),
+    })
+}
+
+/// The 旬 the reps plan and the month they forecast in (the world's clock
+/// starts on 2026-11-02 and moves at most days).
+const PLAN_PERIOD: &str = "2026-12-2";
+const FORECAST_MONTH: &str = "2026-12";
+
+/// A person's plan and forecast as every book that sees them must show them.
+fn plan_view(book: &fieldcrm_core::Book, staff: &str) -> Value {
+    let id = staff.parse().expect("staff");
+    let p = book.sales_plan(PLAN_PERIOD, Some(id)).expect("plan");
+    let f = book.sales_forecast(FORECAST_MONTH, Some(id)).expect("forecast");
+    json!({
+        "plan": [p.id, p.status, p.note, p.submitted_at],
+        "lines": p.lines.iter().filter(|l| l.saved).map(|l| json!([l.customer.id, l.amount, l.visits])).collect::<Vec<_>>(),
+        "comments": p.comments.iter().map(|c| json!([c.author, c.body])).collect::<Vec<_>>(),
+        "forecast": [f.status, f.submitted_at],
+        "forecastLines": f.lines.iter().filter(|l| l.saved).map(|l| json!([l.customer.id, l.amounts])).collect::<Vec<_>>(),
     })
 }
 
@@ -585,6 +617,58 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     prop_assert!(expected_target_refusal(&e), "target step {step}: {e:?}");
                 }
             }
+            Op::PlanStep { who, step } => {
+                use fieldcrm_core::plans::forecast::{ForecastInput, ForecastLineInput};
+                use fieldcrm_core::plans::{PlanInput, PlanLineInput};
+                let book = &w.people[who].book;
+                let done = if step % 3 == 2 {
+                    let f = book.sales_forecast(FORECAST_MONTH, None).expect("forecast");
+                    let lines = f
+                        .lines
+                        .iter()
+                        .map(|l| ForecastLineInput {
+                            customer_id: l.customer.id.clone(),
+                            amounts: vec![i64::from(step) * 100; 3],
+                        })
+                        .collect();
+                    book.save_sales_forecast(&ForecastInput {
+                        month: FORECAST_MONTH.into(),
+                        lines,
+                        submit: step % 2 == 0,
+                    })
+                    .map(drop)
+                } else {
+                    let p = book.sales_plan(PLAN_PERIOD, None).expect("plan");
+                    let lines = p
+                        .lines
+                        .iter()
+                        .map(|l| PlanLineInput {
+                            customer_id: l.customer.id.clone(),
+                            amount: i64::from(step) * 100,
+                            visits: u32::from(step % 4),
+                        })
+                        .collect();
+                    let note = Some(format!("计划{step}"));
+                    book.save_sales_plan(&PlanInput {
+                        period: PLAN_PERIOD.into(),
+                        lines,
+                        note,
+                        submit: step % 3 == 1 && step % 2 == 1,
+                    })
+                    .map(drop)
+                };
+                if let Err(e) = done {
+                    prop_assert!(e.problems.iter().any(|p| p.code == "already_submitted"), "plan step {step}: {e:?}");
+                }
+            }
+            Op::PlanComment { pick: i, text } => {
+                let book = &w.people[manager].book;
+                let rep = w.people[i % REPS].staff_id.parse().expect("staff");
+                let plan = book.sales_plan(PLAN_PERIOD, Some(rep)).expect("plan");
+                if plan.status.is_some() {
+                    book.comment_sales_plan(&plan.id, &format!("批注{text}")).expect("comment");
+                }
+            }
             Op::TargetDecision { office, pick: i, step } => {
                 use fieldcrm_core::model::Decision;
                 let book = if office { &w.office.book } else { &w.people[manager].book };
@@ -736,6 +820,15 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
         } else {
             vec![person.staff_id.as_str()]
         };
+        for rep in &reps {
+            prop_assert_eq!(
+                plan_view(&person.book, rep),
+                plan_view(&w.office.book, rep),
+                "plans of {} on {}",
+                rep,
+                person.name
+            );
+        }
         for rep in reps {
             prop_assert_eq!(
                 target_view(&person.book, rep),

@@ -12,7 +12,11 @@ mod workbook;
 mod world;
 
 use fieldcrm_core::import::ImportRequest;
-use fieldcrm_core::model::{BreakdownRule, Decision, ImportKind, MoveStatus, Rag, TargetStatus};
+use fieldcrm_core::model::{
+    BreakdownRule, Decision, ImportKind, MoveStatus, OrderStatus, PaymentKind, Rag, TargetStatus,
+};
+use fieldcrm_core::money::order::{OrderInput, OrderLineInput};
+use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
 use fieldcrm_core::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
 use fieldcrm_core::{ApiError, Book};
 use serde_json::json;
@@ -186,6 +190,31 @@ fn a_year_broken_down_to_reps_and_customers_shows_its_progress_on_both_laptops()
     std::fs::write(at.path().join("今年.csv"), "单号,日期,客户编码,产品编码,数量,金额\nE1,2026-11-03,K1,P01,20,5000\n")
         .expect("write");
     import(&w.office.book, &at.path().join("今年.csv"), ImportKind::Sales);
+    // An order of ten bags for K1, approved, four shipped: six bags in hand.
+    let office = &w.office.book;
+    let order = office
+        .create_order(&OrderInput {
+            customer_id: k1.parse().expect("id"),
+            payment_kind: PaymentKind::Cash,
+            address_id: None,
+            delivery_address: Some("寿光仓库".into()),
+            wanted_on: None,
+            notes: None,
+            lines: vec![OrderLineInput { product: "P01".into(), cases: 0, units: 10, unit_price: None, gift: false }],
+            submit: true,
+        })
+        .expect("order");
+    office.set_order_status(order.id, OrderStatus::Approved, None).expect("approved");
+    office
+        .record_shipment(&ShipmentInput {
+            order_id: order.id,
+            shipped_on: None,
+            number: None,
+            carrier: None,
+            notes: None,
+            lines: vec![ShipmentLineInput { order_line_id: order.lines[0].id.clone(), quantity: 4 }],
+        })
+        .expect("shipped");
     w.settle();
     let query = fieldcrm_core::api::targets::TargetQuery { period: "2026-11".into(), measure: None, node: None };
     let progress = rep.target_progress(&query).expect("the rep's progress");
@@ -194,6 +223,8 @@ fn a_year_broken_down_to_reps_and_customers_shows_its_progress_on_both_laptops()
     assert_eq!(me.done, Some(1_000), "10 % of the month's target");
     let k1_row = progress.rows.iter().find(|r| r.node.id == k1).expect("K1");
     assert_eq!(k1_row.actual, 500_000);
+    assert_eq!(k1_row.in_hand, 6 * 16_500, "six bags at 165 yuan still to ship");
+    assert_eq!(me.in_hand, 6 * 16_500);
     assert_eq!(progress.elapsed, 10_000 * 5 / 30, "the 5th of November");
     assert_eq!(me.rag, Rag::Amber, "10 % done when 17 % of the month has gone: more than 5 points behind");
     assert_eq!(progress.work_days_left, 22, "the 5th to the 30th but its four Sundays");

@@ -1281,7 +1281,7 @@ export type TargetStatus = "open" | "submitted" | "approved" | "returned";
 
 export type MoveStatus = "submitted" | "approved" | "rejected" | "withdrawn";
 
-export type BreakdownRule = "last_year" | "trailing12" | "equal" | "grade";
+export type BreakdownRule = "last_year" | "trailing_year" | "equal" | "grade";
 
 export type Decision = "approve" | "return" | "withdraw";
 
@@ -1403,6 +1403,115 @@ measures: Array<string>, home: NodeRef | null,
  * The viewer may set head office's colour rules and the company's year.
  */
 headOffice: boolean, };
+
+export type PlanLineInput = { customerId: string, amount: number, visits: number, };
+
+export type PlanInput = { period: string, lines: Array<PlanLineInput>, note?: string, submit: boolean, };
+
+export type PlanLine = { customer: NodeRef, amount: number, visits: number, 
+/**
+ * The customer's target for the period (none: no target).
+ */
+target: number | null, 
+/**
+ * Sales in the same period of last year.
+ */
+lastYear: number, 
+/**
+ * Sales and visits in the period so far.
+ */
+actual: number, actualVisits: number, 
+/**
+ * Saved in the plan (else proposed from the target or last year).
+ */
+saved: boolean, };
+
+export type PlanComment = { author: string, body: string, at: string, };
+
+export type SalesPlan = { id: string, staff: NodeRef, period: string, label: string, from: string, to: string, 
+/**
+ * None: not saved yet (the lines are a proposal).
+ */
+status: string | null, submittedAt: string | null, 
+/**
+ * Submitted after the period had started.
+ */
+late: boolean, note: string | null, lines: Array<PlanLine>, amount: number, visits: number, target: number | null, actual: number, actualVisits: number, comments: Array<PlanComment>, 
+/**
+ * The viewer may change it (their own, not submitted, the period not over).
+ */
+mayEdit: boolean, mayComment: boolean, };
+
+export type RollupRow = { node: NodeRef, 
+/**
+ * A person's plan status, or the unit manager's submission of the unit's.
+ */
+status: string | null, submittedAt: string | null, late: boolean, 
+/**
+ * People with a submitted plan, of those below.
+ */
+submitted: number, people: number, amount: number, visits: number, target: number | null, actual: number, actualVisits: number, 
+/**
+ * The person's plan id, to open it.
+ */
+planId: string | null, };
+
+export type PlanRollup = { node: NodeRef, period: string, label: string, rows: Array<RollupRow>, total: RollupRow, 
+/**
+ * The viewer's own plan (their submission of the roll-up, its note and comments).
+ */
+own: SalesPlan, };
+
+export type ForecastLineInput = { customerId: string, 
+/**
+ * Fen expected in each of the three months after the forecast's month.
+ */
+amounts: number[], };
+
+export type ForecastInput = { month: string, lines: Array<ForecastLineInput>, submit: boolean, };
+
+export type ForecastLine = { customer: NodeRef, amounts: number[], 
+/**
+ * The core's proposal, to compare with.
+ */
+proposed: number[], 
+/**
+ * The same months of last year.
+ */
+lastYear: number[], saved: boolean, };
+
+export type Accuracy = { 
+/**
+ * The month forecast (ended), and the month the forecast was made in.
+ */
+month: string, madeIn: string, forecast: number, actual: number, 
+/**
+ * 1 − |actual − forecast| / the larger of the two, in basis points.
+ */
+accuracy: number | null, };
+
+export type Forecast = { id: string, staff: NodeRef, month: string, 
+/**
+ * The three months it covers.
+ */
+months: Array<string>, status: string | null, submittedAt: string | null, lines: Array<ForecastLine>, totals: number[], 
+/**
+ * What this person's forecasts of the month just ended foresaw (made
+ * one, two and three months before it).
+ */
+accuracy: Array<Accuracy>, mayEdit: boolean, };
+
+export type ForecastRow = { node: NodeRef, 
+/**
+ * People with a submitted forecast, of those below.
+ */
+submitted: number, people: number, amounts: number[], 
+/**
+ * Their forecasts made a month before the month just ended, against it.
+ */
+accuracy: Accuracy | null, };
+
+export type ForecastRollup = { node: NodeRef, month: string, months: Array<string>, rows: Array<ForecastRow>, total: ForecastRow, };
 
 export type Aging = { 
 /**

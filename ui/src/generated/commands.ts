@@ -45,6 +45,9 @@ import type {
   ExportedList,
   FolderCheck,
   FolderFile,
+  Forecast,
+  ForecastInput,
+  ForecastRollup,
   Fulfilment,
   GradeChange,
   GradeComposition,
@@ -91,7 +94,9 @@ import type {
   OverdueList,
   PaymentInput,
   PeerSummary,
+  PlanInput,
   PlanQuery,
+  PlanRollup,
   PlanSummary,
   PriceRuleInput,
   Product,
@@ -126,6 +131,7 @@ import type {
   RouteStops,
   RuleShare,
   SalesOverview,
+  SalesPlan,
   Saved,
   SheetImportReport,
   ShipmentInput,
@@ -305,6 +311,13 @@ export interface Commands {
   decide_target_move: { args: { id: string; decision: Decision; note?: string | null }; result: Breakdown }
   target_progress: { args: { query: TargetQuery }; result: TargetProgress }
   target_grid: { args: { year: number; measure?: string | null; node?: string | null }; result: TargetGrid }
+  sales_plan: { args: { period: string; staff?: StaffId | null }; result: SalesPlan }
+  save_sales_plan: { args: { input: PlanInput }; result: SalesPlan }
+  comment_sales_plan: { args: { plan: string; body: string }; result: SalesPlan }
+  plan_rollup: { args: { period: string; unit?: string | null }; result: PlanRollup }
+  sales_forecast: { args: { month: string; staff?: StaffId | null }; result: Forecast }
+  save_sales_forecast: { args: { input: ForecastInput }; result: Forecast }
+  forecast_rollup: { args: { month: string; unit?: string | null }; result: ForecastRollup }
   target_rules: { args: {  }; result: RagRules }
   set_target_rules: { args: { rules: RagRules }; result: RagRules }
   write_target_progress: { args: { query: TargetQuery; path: string }; result: string }
@@ -459,6 +472,13 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'decide_target_move',
   'target_progress',
   'target_grid',
+  'sales_plan',
+  'save_sales_plan',
+  'comment_sales_plan',
+  'plan_rollup',
+  'sales_forecast',
+  'save_sales_forecast',
+  'forecast_rollup',
   'target_rules',
   'set_target_rules',
   'write_target_progress',
@@ -1067,6 +1087,37 @@ export class Api {
 
   targetGrid(year: number, measure?: string | null, node?: string | null): Promise<TargetGrid> {
     return this.run('target_grid', { year, measure: measure ?? null, node: node ?? null })
+  }
+
+  /** A person's 旬 or month plan (none: the viewer's own): saved, or proposed from the targets. */
+  salesPlan(period: string, staff?: StaffId | null): Promise<SalesPlan> {
+    return this.run('sales_plan', { period, staff: staff ?? null })
+  }
+
+  saveSalesPlan(input: PlanInput): Promise<SalesPlan> {
+    return this.run('save_sales_plan', { input })
+  }
+
+  commentSalesPlan(plan: string, body: string): Promise<SalesPlan> {
+    return this.run('comment_sales_plan', { plan, body })
+  }
+
+  /** A unit's plans for a period rolled up (none: the viewer's unit). */
+  planRollup(period: string, unit?: string | null): Promise<PlanRollup> {
+    return this.run('plan_rollup', { period, unit: unit ?? null })
+  }
+
+  /** A person's forecast made in a month (none: the viewer's own). */
+  salesForecast(month: string, staff?: StaffId | null): Promise<Forecast> {
+    return this.run('sales_forecast', { month, staff: staff ?? null })
+  }
+
+  saveSalesForecast(input: ForecastInput): Promise<Forecast> {
+    return this.run('save_sales_forecast', { input })
+  }
+
+  forecastRollup(month: string, unit?: string | null): Promise<ForecastRollup> {
+    return this.run('forecast_rollup', { month, unit: unit ?? null })
   }
 
   targetRules(): Promise<RagRules> {

@@ -6,6 +6,7 @@ import fieldwork from './fieldwork.en'
 import sales from './sales.en'
 import settings from './settings.en'
 import orders from './orders.en'
+import targets from './targets.en'
 import receivables from './receivables.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
@@ -46,6 +47,9 @@ const en: Messages<typeof zhCN> = {
   fieldwork,
   sales,
   orders: orders.orders,
+  targets: targets.targets,
+  plans: targets.plans,
+  forecast: targets.forecast,
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   app: {
@@ -76,6 +80,7 @@ const en: Messages<typeof zhCN> = {
     ...fieldwork.nav,
     ...sales.nav,
     ...orders.nav,
+    ...targets.nav,
     ...receivables.nav,
     customers: 'Customers',
     routes: 'Routes',

@@ -5,6 +5,7 @@ import fieldwork from './fieldwork.zh-CN'
 import sales from './sales.zh-CN'
 import settings from './settings.zh-CN'
 import orders from './orders.zh-CN'
+import targets from './targets.zh-CN'
 import receivables from './receivables.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
@@ -43,6 +44,9 @@ export default {
   fieldwork,
   sales,
   orders: orders.orders,
+  targets: targets.targets,
+  plans: targets.plans,
+  forecast: targets.forecast,
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   app: {
@@ -73,6 +77,7 @@ export default {
     ...fieldwork.nav,
     ...sales.nav,
     ...orders.nav,
+    ...targets.nav,
     ...receivables.nav,
     customers: '客户',
     routes: '路线',

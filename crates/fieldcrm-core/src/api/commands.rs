@@ -60,6 +60,8 @@ use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
 use crate::money::shipping::{ShipmentInput, ShipmentQuery, ShipmentRow};
 use crate::money::statement::Statement;
 use crate::org::{OrgUnit, Profile, Staff};
+use crate::plans::forecast::{Forecast, ForecastInput, ForecastRollup};
+use crate::plans::{PlanInput, PlanRollup, SalesPlan};
 use crate::routes::plan::{PlanQuery, PlanSummary, VisitPlan};
 use crate::routes::{NewRoute, Route, RouteDetail, RouteEdit, RouteProposal};
 use crate::sales::analysis::{
@@ -457,6 +459,16 @@ commands! { (book, host)
     target_grid(year: i32, measure: Option<String>, node: Option<String>) -> TargetGrid {
         book.target_grid(year, measure.as_deref(), node.as_deref())
     }
+    /// A person's 旬 or month plan (none: the viewer's own): saved, or proposed from the targets.
+    sales_plan(period: String, staff: Option<StaffId>) -> SalesPlan { book.sales_plan(&period, staff) }
+    save_sales_plan(input: PlanInput) -> SalesPlan { book.save_sales_plan(&input) }
+    comment_sales_plan(plan: String, body: String) -> SalesPlan { book.comment_sales_plan(&plan, &body) }
+    /// A unit's plans for a period rolled up (none: the viewer's unit).
+    plan_rollup(period: String, unit: Option<String>) -> PlanRollup { book.plan_rollup(&period, unit.as_deref()) }
+    /// A person's forecast made in a month (none: the viewer's own).
+    sales_forecast(month: String, staff: Option<StaffId>) -> Forecast { book.sales_forecast(&month, staff) }
+    save_sales_forecast(input: ForecastInput) -> Forecast { book.save_sales_forecast(&input) }
+    forecast_rollup(month: String, unit: Option<String>) -> ForecastRollup { book.forecast_rollup(&month, unit.as_deref()) }
     target_rules() -> RagRules { book.target_rules() }
     set_target_rules(rules: RagRules) -> RagRules { book.set_target_rules(rules) }
     /// Writes the progress (xlsx) to `path`; returns the path written.

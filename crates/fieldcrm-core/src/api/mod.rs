@@ -34,6 +34,7 @@ pub mod divisions;
 pub mod fieldwork;
 pub mod files;
 pub mod money;
+pub mod plans;
 pub mod sales;
 pub mod sync;
 pub mod targets;
@@ -224,22 +225,32 @@ pub const HOOKS: store::Hooks = store::Hooks {
         (3, crate::changes::capture::init_state),
         (4, crate::codes::adopt_free_text),
         (18, org::admit_sales_admin),
-        (20, crate::sales::rebuild_xun),
+        (20, targets_step),
     ],
     migrated,
 };
 
+/// Schema 20's step: the sales per 旬 and the orders in hand worked out
+/// from what the book holds.
+fn targets_step(tx: &Transaction<'_>) -> Result<()> {
+    crate::sales::rebuild_xun(tx)?;
+    crate::money::in_hand::rebuild(tx)
+}
+
 fn migrated(tx: &Transaction<'_>) -> Result<()> {
     crate::changes::capture::install_triggers(tx)?;
     crate::money::open::settle(tx)?;
+    crate::money::in_hand::settle(tx)?;
     Ok(())
 }
 
 /// What every write does before it commits: the data derived from what it
-/// changed is brought up to date ([`crate::money::open::settle`]) and its
+/// changed is brought up to date ([`crate::money::open::settle`],
+/// [`crate::money::in_hand::settle`]) and its
 /// changes are sealed for sync.
 pub(crate) fn before_commit(tx: &Transaction<'_>, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
     crate::money::open::settle(tx)?;
+    crate::money::in_hand::settle(tx)?;
     crate::changes::capture::seal(tx, now)?;
     Ok(())
 }

@@ -149,6 +149,85 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64) -> Res
         depth += 1;
     }
     reallocations(tx, &mut org, year, today, &mut rng, at(20))?;
+    plans_and_forecasts(tx, &mut org, today, &mut rng)?;
+    Ok(())
+}
+
+/// Each rep's plan of this 旬 (submitted the day before it began; one in
+/// eight late, on its first day) and of the next (a draft for most, a few
+/// submitted already), each customer at its target give or take a tenth,
+/// with a visit or two; and the forecasts each rep made in the last three
+/// months and this one (this month's a draft for one in four), the core's
+/// proposal give or take a fifth — so last month's accuracy shows.
+fn plans_and_forecasts(tx: &Transaction<'_>, org: &mut Org, today: NaiveDate, rng: &mut Rng) -> Result<()> {
+    use crate::plans::forecast::{self, ForecastInput, ForecastLineInput};
+    use crate::plans::{self, PlanInput, PlanLineInput};
+    let zone = Zone::of(tx)?;
+    let mut reps: Vec<(String, String, String)> = org
+        .staff
+        .iter()
+        .filter(|(_, s)| s.role == StaffRole::Rep && s.active)
+        .map(|(id, s)| (id.clone(), s.name.clone(), s.unit.clone()))
+        .collect();
+    reps.sort();
+    let xun = crate::targets::period::xun_of(today);
+    let this = format!("{}-{:02}-{}", today.year(), xun / 3 + 1, xun % 3 + 1);
+    let (first, _) = crate::targets::period::xun_days(today.year(), xun);
+    let next_day = crate::targets::period::xun_days(today.year(), xun).1 + Duration::days(1);
+    let next_xun = crate::targets::period::xun_of(next_day);
+    let next = format!("{}-{:02}-{}", next_day.year(), next_xun / 3 + 1, next_xun % 3 + 1);
+    let scale = |rng: &mut Rng, amount: i64, spread: i64| -> i64 {
+        (amount * (100 + rng.range(-spread, spread)) / 100).div_euclid(100).max(0) * 100
+    };
+    for (staff, name, unit) in reps {
+        let id: crate::ids::StaffId = match staff.parse() {
+            Ok(id) => id,
+            Err(_) => continue,
+        };
+        let viewer =
+            crate::org::Viewer { staff: id, role: StaffRole::Rep, name, units: Some(crate::org::subtree(tx, &unit)?) };
+        // Plans: this 旬's the evening before it began (or late), the next one's today.
+        for (period, submit, day) in [
+            (this.as_str(), true, if rng.below(8) == 0 { first } else { first - Duration::days(1) }),
+            (next.as_str(), rng.below(4) == 0, today),
+        ] {
+            let proposal = plans::plan(tx, &viewer, org, id, period, zone, day)?;
+            if proposal.lines.is_empty() {
+                continue;
+            }
+            let lines = proposal
+                .lines
+                .iter()
+                .map(|l| PlanLineInput {
+                    customer_id: l.customer.id.clone(),
+                    amount: scale(rng, l.amount, 10),
+                    visits: u32::try_from(rng.range(0, 2)).unwrap_or(0),
+                })
+                .collect();
+            let at = zone.day_start(day) + Duration::hours(20);
+            plans::save(tx, &viewer, &PlanInput { period: period.into(), lines, note: None, submit }, zone, at)?;
+        }
+        // Forecasts: made on the 25th of the last three months and today.
+        for back in (0..=3).rev() {
+            let month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
+                .and_then(|d| d.checked_sub_months(chrono::Months::new(back)))
+                .unwrap_or(today);
+            let day = if back == 0 { today } else { month.with_day(25).unwrap_or(month) };
+            let key = format!("{}-{:02}", month.year(), month.month());
+            let proposal = forecast::forecast(tx, &viewer, org, id, &key, day)?;
+            let lines = proposal
+                .lines
+                .iter()
+                .map(|l| ForecastLineInput {
+                    customer_id: l.customer.id.clone(),
+                    amounts: l.proposed.iter().map(|a| scale(rng, *a, 20)).collect(),
+                })
+                .collect();
+            let submit = back > 0 || rng.below(4) != 0;
+            let at = zone.day_start(day) + Duration::hours(18);
+            forecast::save(tx, &viewer, &ForecastInput { month: key, lines, submit }, day, at)?;
+        }
+    }
     Ok(())
 }
 

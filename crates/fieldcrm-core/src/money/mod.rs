@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod credit;
+pub mod in_hand;
 pub mod open;
 pub mod order;
 pub mod price;

@@ -120,3 +120,48 @@ CREATE TRIGGER sales_xun_update AFTER UPDATE OF customer_id, sold_on, quantity, 
     ON CONFLICT (xun, customer_key) DO UPDATE
        SET amount = amount + excluded.amount, quantity = quantity + excluded.quantity, lines = lines + 1;
 END;
+
+-- Orders in hand (在手订单, device-local, derived): what each approved order
+-- has still to ship, at its prices, kept for the orders that have any, so
+-- progress reads a few thousand rows rather than every approved order's
+-- lines and shipments. Triggers note the orders whose status, lines or
+-- shipments changed; `money::in_hand::settle` works them out again before
+-- the write commits, whatever wrote.
+CREATE TABLE order_open (
+    order_id     TEXT PRIMARY KEY NOT NULL,
+    customer_id  TEXT NOT NULL,
+    amount       INTEGER NOT NULL CHECK (amount > 0)
+) WITHOUT ROWID;
+CREATE INDEX order_open_customer ON order_open(customer_id, amount);
+
+CREATE TABLE order_open_dirty (
+    order_id  TEXT PRIMARY KEY NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER order_open_order_insert AFTER INSERT ON sales_order BEGIN
+    INSERT OR IGNORE INTO order_open_dirty VALUES (NEW.id);
+END;
+CREATE TRIGGER order_open_order_update AFTER UPDATE OF status, customer_id ON sales_order BEGIN
+    INSERT OR IGNORE INTO order_open_dirty VALUES (NEW.id);
+END;
+CREATE TRIGGER order_open_order_delete AFTER DELETE ON sales_order BEGIN
+    INSERT OR IGNORE INTO order_open_dirty VALUES (OLD.id);
+END;
+CREATE TRIGGER order_open_line_insert AFTER INSERT ON order_line BEGIN
+    INSERT OR IGNORE INTO order_open_dirty VALUES (NEW.order_id);
+END;
+CREATE TRIGGER order_open_line_update AFTER UPDATE OF order_id, quantity, unit_price, cancelled ON order_line BEGIN
+    INSERT OR IGNORE INTO order_open_dirty VALUES (OLD.order_id), (NEW.order_id);
+END;
+CREATE TRIGGER order_open_line_delete AFTER DELETE ON order_line BEGIN
+    INSERT OR IGNORE INTO order_open_dirty VALUES (OLD.order_id);
+END;
+CREATE TRIGGER order_open_shipment_insert AFTER INSERT ON shipment_line BEGIN
+    INSERT OR IGNORE INTO order_open_dirty SELECT order_id FROM order_line WHERE id = NEW.order_line_id;
+END;
+CREATE TRIGGER order_open_shipment_update AFTER UPDATE OF order_line_id, quantity ON shipment_line BEGIN
+    INSERT OR IGNORE INTO order_open_dirty SELECT order_id FROM order_line WHERE id IN (OLD.order_line_id, NEW.order_line_id);
+END;
+CREATE TRIGGER order_open_shipment_delete AFTER DELETE ON shipment_line BEGIN
+    INSERT OR IGNORE INTO order_open_dirty SELECT order_id FROM order_line WHERE id = OLD.order_line_id;
+END;

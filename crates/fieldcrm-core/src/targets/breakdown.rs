@@ -606,7 +606,7 @@ pub fn propose(
             }
             out
         }
-        BreakdownRule::Trailing12 => {
+        BreakdownRule::TrailingYear => {
             let this = period::absolute_xun(NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today));
             let per = child_sales(conn, org, &children, measure, (this - XUNS as i64, this))?;
             per.iter().map(|v| [v.iter().sum::<i64>() as f64; 12]).collect()

@@ -31,8 +31,9 @@ pub use crate::model::{BreakdownRule, MoveStatus, NodeKind, Rag, TargetStatus};
 use crate::model::{OrgUnitKind, StaffRole};
 use period::{Amounts, XUNS};
 
-/// Most of one 旬's target (fen, or units): a billion yuan.
-pub const MAX_XUN_AMOUNT: i64 = 100_000_000_000;
+/// Most of one 旬's target (fen, or units): a hundred billion yuan, far
+/// beyond any company's, and 36 of them still far within an i64.
+pub const MAX_XUN_AMOUNT: i64 = 10_000_000_000_000;
 /// Most characters of a reason or a note.
 pub const MAX_TEXT: usize = 500;
 /// The measure every book has: revenue in fen.
@@ -422,10 +423,11 @@ pub fn shifts(conn: &Connection, targets: &[String]) -> Result<Vec<Shift>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every approved reallocation of a year and measure.
+/// Every approved reallocation of a year and measure (the few reallocations
+/// lead: the planner would otherwise walk the year's targets).
 pub fn all_shifts(conn: &Connection, year: i32, measure: &str) -> Result<Vec<Shift>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT m.from_id, m.to_id, m.amounts FROM target_move m JOIN target t ON t.id = m.target_id
+        "SELECT m.from_id, m.to_id, m.amounts FROM target_move m CROSS JOIN target t ON t.id = m.target_id
           WHERE t.year = ?1 AND t.measure = ?2 AND m.status = 'approved'",
     )?;
     let rows = stmt.query_map(params![year, measure], |r| {
@@ -486,6 +488,21 @@ pub fn sold(
         By::Owner => "c.owner_id",
         By::Card => "c.id",
     };
+    if let (Cards::All, None) = (cards, measure.strip_prefix("volume:")) {
+        // A period of every card: one range of the 旬, each card's group looked up once.
+        let sql = format!(
+            "SELECT {group_sql}, x.xun, sum(x.amount) FROM sales_xun x
+               JOIN sales_customer_key k ON k.key = x.customer_key JOIN customer c ON c.id = k.customer_id
+              WHERE x.xun >= ?1 AND x.xun < ?2 GROUP BY 1, 2"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params![from, to])?;
+        while let Some(r) = rows.next()? {
+            let xun: i64 = r.get(1)?;
+            out.entry(r.get(0)?).or_insert_with(|| vec![0; width])[(xun - from) as usize] += r.get::<_, i64>(2)?;
+        }
+        return Ok(out);
+    }
     let keys: HashMap<i64, String> = match cards {
         Cards::All => {
             let sql =
@@ -542,23 +559,14 @@ pub fn sold(
         }
         return Ok(out);
     }
-    if matches!(cards, Cards::All) {
-        let mut stmt =
-            conn.prepare_cached("SELECT customer_key, xun, amount FROM sales_xun WHERE xun >= ?1 AND xun < ?2")?;
-        let mut rows = stmt.query(params![from, to])?;
+    let mut stmt =
+        conn.prepare_cached("SELECT xun, amount FROM sales_xun WHERE customer_key = ?1 AND xun >= ?2 AND xun < ?3")?;
+    let mut ordered: Vec<i64> = keys.keys().copied().collect();
+    ordered.sort_unstable();
+    for key in ordered {
+        let mut rows = stmt.query(params![key, from, to])?;
         while let Some(r) = rows.next()? {
-            add(r.get(0)?, r.get(1)?, r.get(2)?);
-        }
-    } else {
-        let mut stmt = conn
-            .prepare_cached("SELECT xun, amount FROM sales_xun WHERE customer_key = ?1 AND xun >= ?2 AND xun < ?3")?;
-        let mut ordered: Vec<i64> = keys.keys().copied().collect();
-        ordered.sort_unstable();
-        for key in ordered {
-            let mut rows = stmt.query(params![key, from, to])?;
-            while let Some(r) = rows.next()? {
-                add(key, r.get(0)?, r.get(1)?);
-            }
+            add(key, r.get(0)?, r.get(1)?);
         }
     }
     Ok(out)
@@ -570,38 +578,31 @@ pub fn day_of_xun(absolute: i64) -> (chrono::NaiveDate, chrono::NaiveDate) {
     period::xun_days(year, absolute.rem_euclid(XUNS as i64) as usize)
 }
 
-/// Orders in hand (在手订单): what approved orders have still to ship, at
-/// their prices, per card's owner or per card. What has shipped is in the
-/// sales lines already; this is what will follow it.
+/// Orders in hand (在手订单, `money::in_hand`) per card's owner or per card.
+/// The few open orders lead (`CROSS JOIN`): the planner would otherwise walk
+/// every card to probe them.
 pub fn in_hand(conn: &Connection, cards: Cards<'_>, by: By) -> Result<BTreeMap<String, i64>> {
     let group_sql = match by {
         By::Owner => "c.owner_id",
         By::Card => "c.id",
     };
     let filter = match cards {
-        Cards::All => String::new(),
-        Cards::OwnedBy(_) => "AND c.owner_id IN rarray(?1)".into(),
-        Cards::These(_) => "AND c.id IN rarray(?1)".into(),
+        Cards::All => "",
+        Cards::OwnedBy(_) => "WHERE c.owner_id IN rarray(?1)",
+        Cards::These(_) => "WHERE c.id IN rarray(?1)",
     };
     let sql = format!(
-        "SELECT {group_sql},
-                sum(max(0, l.quantity - l.cancelled
-                           - coalesce((SELECT sum(s.quantity) FROM shipment_line s WHERE s.order_line_id = l.id), 0))
-                    * l.unit_price)
-           FROM sales_order o
-           JOIN customer c ON c.id = o.customer_id JOIN order_line l ON l.order_id = o.id
-          WHERE o.status = 'approved' {filter}
-          GROUP BY 1"
+        "SELECT {group_sql}, sum(o.amount) FROM order_open o CROSS JOIN customer c ON c.id = o.customer_id {filter} GROUP BY 1"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let list = |ids: &[String]| std::rc::Rc::new(ids.iter().map(|n| SqlValue::Text(n.clone())).collect::<Vec<_>>());
-    let rows: Vec<(String, Option<i64>)> = match cards {
+    let rows: Vec<(String, i64)> = match cards {
         Cards::All => stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?,
         Cards::OwnedBy(ids) | Cards::These(ids) => {
             stmt.query_map([list(ids)], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?
         }
     };
-    Ok(rows.into_iter().map(|(k, v)| (k, v.unwrap_or(0))).collect())
+    Ok(rows.into_iter().collect())
 }
 
 #[cfg(test)]

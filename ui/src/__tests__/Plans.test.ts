@@ -1,0 +1,105 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { VueWrapper } from '@vue/test-utils'
+import PlansPage from '../views/PlansPage.vue'
+import ForecastPage from '../views/ForecastPage.vue'
+import { mountWith, until } from './helpers'
+import { TestBook } from './testBook'
+import { yearToTheCustomers } from './targetsFixtures'
+
+let wrapper: VueWrapper | undefined
+
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = undefined
+  document.body.innerHTML = ''
+})
+
+const q = (selector: string) => document.querySelector(selector) as HTMLElement | null
+const qa = (selector: string) => [...document.querySelectorAll(selector)] as HTMLElement[]
+
+async function type(testid: string, value: string) {
+  const input = q(`[data-testid=${testid}] input`) ?? q(`[data-testid=${testid}] textarea`) ?? q(`[data-testid=${testid}]`)
+  ;(input as HTMLInputElement).value = value
+  input!.dispatchEvent(new Event('input'))
+  await new Promise((r) => setTimeout(r, 0))
+}
+
+describe('plans and forecasts', () => {
+  it('the rep plans the 旬 from the targets and submits; the manager sees it rolled up, comments, and the rep reads it', async () => {
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业', '绿丰农资', { name: '青州种子站', owner: 'rep2' }] })
+    await yearToTheCustomers(backend)
+    await backend.actAs('rep')
+
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    // The books' today is 2026-11-22: the plan of 下旬, filled from each customer's target.
+    await until(() => qa('[data-testid=plan-line]').length === 2)
+    expect(q('[data-testid=plan-status]')!.textContent!.trim()).toBe('未填报')
+    // Each card's November is 2,500 yuan: 833.33 in the last 旬 (ten days of thirty).
+    expect((q('[data-testid=plan-amount-0]') as HTMLInputElement).value).toBe('833.33')
+    await type('plan-amount-0', '1200')
+    await type('plan-visits-0', '2')
+    await until(() => q('[data-testid=plan-total-amount]')!.textContent === '2,033.33')
+    // A bad visit count is refused before anything is sent.
+    await type('plan-visits-1', 'x')
+    q('[data-testid=plan-submit]')!.click()
+    await until(() => document.body.textContent!.includes('拜访次数为 0 到 31 的整数'))
+    await type('plan-visits-1', '1')
+    await type('plan-note', '华星农业冬储备货')
+    q('[data-testid=plan-submit]')!.click()
+    await until(() => q('[data-testid=plan-status]')?.textContent?.trim() === '已提交')
+    expect(q('[data-testid=plan-amount-0]')).toBeNull()
+    expect(q('[data-testid=plan-note-text]')!.textContent).toContain('华星农业冬储备货')
+
+    // The manager: the region's roll-up, then the territory's, then the rep's plan.
+    wrapper!.unmount()
+    wrapper = undefined
+    await backend.actAs('manager')
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    await until(() => q('[data-testid=rollup-unit]')?.textContent === '潍坊区')
+    expect(qa('.el-table__row [data-testid=rollup-submitted]').map((e) => e.textContent)).toEqual(['1/2', '1/2'])
+    qa('[data-testid=plans-rollup] .el-table__row')[0].click()
+    await until(() => q('[data-testid=rollup-unit]')?.textContent === '寿光片区')
+    const names = qa('.el-table__row [data-testid=rollup-name]').map((e) => e.textContent)
+    expect(names).toEqual(['王强', '赵刚', '合计'])
+    expect(qa('.el-table__row [data-testid=rollup-status]').map((e) => e.textContent!.trim())).toEqual(['已提交', '未填报'])
+    expect(qa('.el-table__row [data-testid=rollup-amount]')[0].textContent).toBe('2,033.33')
+    qa('[data-testid=plans-rollup] .el-table__row')[0].click()
+    await until(() => q('[data-testid=plan-staff]')?.textContent === '王强')
+    await type('plan-comment-input', '备货量偏大，注意回款')
+    q('[data-testid=plan-comment-add]')!.click()
+    await until(() => qa('[data-testid=plan-comment]').length === 1)
+
+    wrapper!.unmount()
+    wrapper = undefined
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    await until(() => qa('[data-testid=plan-comment]').length === 1)
+    expect(q('[data-testid=plan-comment]')!.textContent).toContain('李敏')
+    expect(q('[data-testid=plan-comment]')!.textContent).toContain('备货量偏大')
+  })
+
+  it('the rep forecasts the next three months from the proposal and the manager sees the roll-up', async () => {
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业'] })
+    await yearToTheCustomers(backend)
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(ForecastPage, backend))
+    await until(() => qa('[data-testid=forecast-line]').length === 1)
+    expect(q('[data-testid=forecast-status]')!.textContent!.trim()).toBe('未填报')
+    expect(q('[data-testid=forecast-accuracy]')!.textContent).toContain('还没有已结束月份的预测')
+    await type('forecast-cell-0-0', '3000')
+    await type('forecast-cell-0-1', '2000')
+    await type('forecast-cell-0-2', '2500.5')
+    await until(() => q('[data-testid=forecast-total-2]')!.textContent === '2,500.50')
+    q('[data-testid=forecast-submit]')!.click()
+    await until(() => q('[data-testid=forecast-status]')?.textContent?.trim() === '已提交')
+
+    wrapper!.unmount()
+    wrapper = undefined
+    await backend.actAs('manager')
+    ;({ wrapper } = await mountWith(ForecastPage, backend))
+    await until(() => q('[data-testid=forecast-tab-team]') !== null)
+    q('[data-testid=forecast-tab-team]')!.click()
+    await until(() => qa('[data-testid=forecast-rollup-name]').length > 0)
+    expect(qa('[data-testid=forecast-rollup-0]').map((e) => e.textContent)).toEqual(['3,000.00', '3,000.00'])
+  })
+})

@@ -29,5 +29,6 @@ run classify.e2e.mjs
 run fieldwork.e2e.mjs
 run sales.e2e.mjs
 run orders.e2e.mjs
+run targets.e2e.mjs
 run screens.e2e.mjs
 untouched

@@ -9,11 +9,14 @@
 #[path = "sync/world.rs"]
 mod world;
 
+use calamine::{Data, DataType, Reader};
 use chrono::Duration;
+use fieldcrm_core::api::sales::AnalysisKind;
 use fieldcrm_core::import::{Cancel, ImportRequest};
 use fieldcrm_core::model::{BreakdownRule, ImportKind};
 use fieldcrm_core::plans::forecast::{ForecastInput, ForecastLineInput};
 use fieldcrm_core::plans::{PlanInput, PlanLineInput};
+use fieldcrm_core::sales::analysis::AnalysisQuery;
 use fieldcrm_core::targets::breakdown::BreakdownInput;
 use fieldcrm_core::{ApiError, Book};
 use serde_json::json;
@@ -196,6 +199,61 @@ fn a_rep_plans_the_next_xun_the_manager_rolls_it_up_and_both_see_plan_against_ac
     assert_eq!(after.lines.iter().map(|l| l.actual).collect::<Vec<_>>(), [120_000, 30_000]);
     let rolled = manager.plan_rollup("2026-11-2", None).expect("after");
     assert_eq!((rolled.total.amount, rolled.total.actual), (700_000, 150_000));
+
+    // The monthly summary of November: each rep's and the region's target and
+    // plan beside the sales. Rep 0 planned one 旬: that is their month's plan.
+    let q = AnalysisQuery { from: "2026-11-01".into(), to: "2026-11-30".into(), unit_id: None };
+    let office = &w.office.book;
+    let month = office.sales_monthly(&q).expect("monthly");
+    let row = |m: &fieldcrm_core::sales::analysis::MonthlySummary, person: usize| {
+        m.reps.iter().find(|r| r.id == w.people[person].staff_id).cloned().expect("rep row")
+    };
+    let mine = row(&month, 0);
+    assert_eq!(
+        (mine.total, mine.target, mine.plan, mine.done_bp),
+        (150_000, Some(1_800_000), Some(700_000), Some(833))
+    );
+    let peer = row(&month, 1);
+    assert_eq!((peer.total, peer.target, peer.plan), (0, Some(1_800_000), None), "a target shows without a sale");
+    assert_eq!((month.regions[0].target, month.regions[0].plan), (Some(3_600_000), Some(700_000)));
+    // A month plan is the month's plan; its 旬 plans told the same sales twice.
+    let lines = after
+        .lines
+        .iter()
+        .map(|l| PlanLineInput { customer_id: l.customer.id.clone(), amount: 1_000_000, visits: 4 })
+        .collect();
+    rep.save_sales_plan(&PlanInput { period: "2026-11".into(), lines, note: None, submit: true }).expect("month");
+    w.settle();
+    let month = office.sales_monthly(&q).expect("monthly");
+    assert_eq!((row(&month, 0).plan, month.plan, month.target), (Some(2_000_000), Some(2_000_000), Some(3_600_000)));
+    let october = AnalysisQuery { from: "2026-10-16".into(), to: "2026-11-05".into(), unit_id: None };
+    let part = office.sales_monthly(&october).expect("part");
+    // Half of 中旬 of October (the 16th to the 20th), all of 下旬, half of 上旬 of
+    // November (to the 5th): a 旬 the days cut through by its share of days.
+    // The month's plan counts the same way: 5 of November's 30 days.
+    let xun = |period: &str| rep.sales_plan(period, None).expect(period).target.expect("target") as f64;
+    let expected = (xun("2026-10-2") / 2.0 + xun("2026-10-3") + xun("2026-11-1") / 2.0).round() as i64;
+    assert_eq!((row(&part, 0).target, row(&part, 0).plan), (Some(expected), Some(333_333)), "{part:?}");
+
+    // The workbook: the target and plan columns, and the total row adding up.
+    let path = at.path().join("月度汇总.xlsx");
+    office.export_analysis(AnalysisKind::Monthly, &q, &path).expect("export");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    let name = book.sheet_names()[0].clone();
+    let rows: Vec<Vec<Data>> = book.worksheet_range(&name).expect("sheet").rows().map(<[Data]>::to_vec).collect();
+    let header = rows.iter().position(|r| r.contains(&Data::String("目标（元）".into()))).expect("header");
+    let at_column = |title: &str| rows[header].iter().position(|c| c == &Data::String(title.into())).expect(title);
+    let total = rows.iter().position(|r| r[0] == Data::String("合计".into())).expect("total row");
+    for (title, yuan) in [("目标（元）", 36_000.0), ("计划（元）", 20_000.0), ("合计（元）", 1_500.0)] {
+        let c = at_column(title);
+        let sum: f64 = rows[header + 1..total].iter().map(|r| r[c].as_f64().unwrap_or(0.0)).sum();
+        assert_eq!((rows[total][c].as_f64(), sum), (Some(yuan), yuan), "{title}");
+    }
+    assert_eq!(
+        rows[total][at_column("完成率")].as_f64(),
+        Some(0.0416),
+        "1,500 of 36,000 yuan, cut to the basis point as progress counts it"
+    );
 }
 
 #[test]

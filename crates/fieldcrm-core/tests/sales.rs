@@ -897,7 +897,10 @@ fn the_monthly_summarys_totals_add_up_when_read_back() {
         let sum: f64 = regions.iter().map(|r| r[column].as_f64().unwrap_or(0.0)).sum();
         assert!((total[column].as_f64().unwrap_or(0.0) - sum).abs() < 1e-6, "column {column}");
     }
-    assert_eq!(total.last().and_then(DataType::as_f64), Some(1200.0), "600 + 200 + 300 + 100 yuan");
+    let sum = rows[header].iter().position(|c| c == &Data::String("合计（元）".into())).expect("total column");
+    assert_eq!(total[sum].as_f64(), Some(1200.0), "600 + 200 + 300 + 100 yuan");
+    let target = rows[header].iter().position(|c| c == &Data::String("目标（元）".into())).expect("target column");
+    assert_eq!(total[target], Data::Empty, "a book without targets leaves the target blank, not 0");
 
     // The grade workbook: its 合计 row is the sum of the grades above it, and its
     // customers carry their grade's label, not its code.

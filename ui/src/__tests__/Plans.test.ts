@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
 import type { VueWrapper } from '@vue/test-utils'
 import PlansPage from '../views/PlansPage.vue'
 import ForecastPage from '../views/ForecastPage.vue'
+import SalesPage from '../views/SalesPage.vue'
 import { mountWith, until } from './helpers'
 import { TestBook } from './testBook'
 import { yearToTheCustomers } from './targetsFixtures'
@@ -68,6 +70,31 @@ describe('plans and forecasts', () => {
     await type('plan-comment-input', '备货量偏大，注意回款')
     q('[data-testid=plan-comment-add]')!.click()
     await until(() => qa('[data-testid=plan-comment]').length === 1)
+
+    // The monthly summary beside it, once head office imported a sale: each
+    // rep's target and plan of the twelve months to today (the 22nd: two of
+    // 下旬's ten days of the plan, 406.67 yuan).
+    wrapper!.unmount()
+    wrapper = undefined
+    await backend.actAs('office')
+    await backend.fixture('sales_catalogue')
+    const sales = `${backend.folder}/销售明细.csv`
+    writeFileSync(sales, '单号,日期,客户名称,产品编码,数量,金额\nX1,2026-11-12,华星农业,FH-45,10,1600\n')
+    const report = await backend.runImport({ path: sales, kind: 'sales', decisions: [] }, true)
+    expect(report.refused).toBe(0)
+    await backend.actAs('manager')
+    ;({ wrapper } = await mountWith(SalesPage, backend))
+    await until(() => q('[data-testid=sales-tab-monthly]') !== null)
+    q('[data-testid=sales-tab-monthly]')!.click()
+    await until(() => qa('[data-testid=monthly-target]').length === 2)
+    const monthly = (testid: string) => qa(`[data-testid=${testid}]`).map((e) => e.textContent)
+    const rows = qa('[data-testid=monthly-table] .el-table__body-wrapper tbody tr').map((r) => r.textContent ?? '')
+    const wang = rows.findIndex((r) => r.includes('王强'))
+    expect(monthly('monthly-plan')[wang]).toBe('406.67')
+    expect(monthly('monthly-plan')[1 - wang]).toBe('—')
+    // Ten months of 5,000 yuan and two thirds and a fifth of a third of November's.
+    expect(monthly('monthly-target')).toEqual(['53,666.67', '53,666.67'])
+    expect(q('[data-testid=monthly-headline]')!.textContent).toBe('合计 1,600.00 元，目标 107,333.34 元，完成 1.5%；计划 406.67 元')
 
     wrapper!.unmount()
     wrapper = undefined

@@ -1907,9 +1907,17 @@ id: string, name: string,
  */
 regionId: string, regionName: string, customers: number, months: Array<number>, total: number, 
 /**
- * Target of the period, once targets exist.
+ * The period's revenue target (none: no target in the book).
  */
-target: number | null, };
+target: number | null, 
+/**
+ * What the submitted 旬 and month plans of the period planned (none: no plan).
+ */
+plan: number | null, 
+/**
+ * The total against the target, in basis points.
+ */
+doneBp: number | null, };
 
 export type MonthlySummary = { period: Period, scope: AnalysisScope, months: Array<string>, 
 /**
@@ -1919,7 +1927,11 @@ reps: Array<MonthlyRow>, regions: Array<MonthlyRow>, totals: Array<number>, tota
 /**
  * Customers who bought in the period, each once (not a sum of months or rows).
  */
-customers: number, };
+customers: number, 
+/**
+ * The regions' targets and plans summed.
+ */
+target: number | null, plan: number | null, doneBp: number | null, };
 
 export type AgingGroup = { 
 /**

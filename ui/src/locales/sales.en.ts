@@ -71,6 +71,9 @@ const en: typeof zhCN = {
       lost: 'Less than last year',
       total: 'Total',
       rep: 'Rep',
+      target: 'Target',
+      plan: 'Plan',
+      done: 'Done',
     },
     grades: {
       summary: 'Revenue {revenue} from {customers} customers; the largest {top} make 80% of it',
@@ -116,6 +119,8 @@ const en: typeof zhCN = {
     },
     monthly: {
       summary: 'Total {total}',
+      withTarget: 'Total {total}, target {target}, {done} done',
+      withPlan: '; plan {plan}',
       chart: 'Revenue by region and month',
     },
     catalogue: {

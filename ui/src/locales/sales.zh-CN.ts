@@ -69,6 +69,9 @@ export default {
       lost: '比去年少',
       total: '合计',
       rep: '业务员',
+      target: '目标',
+      plan: '计划',
+      done: '完成率',
     },
     grades: {
       summary: '销售额 {revenue}，{customers} 个客户购买；前 {top} 个客户贡献 80% 的销售额',
@@ -114,6 +117,8 @@ export default {
     },
     monthly: {
       summary: '合计 {total}',
+      withTarget: '合计 {total}，目标 {target}，完成 {done}',
+      withPlan: '；计划 {plan}',
       chart: '各区域每月销售额',
     },
     catalogue: {

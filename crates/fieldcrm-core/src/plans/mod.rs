@@ -537,6 +537,46 @@ pub fn comment(tx: &Transaction<'_>, viewer: &Viewer, plan: &str, body: &str, no
     Ok(())
 }
 
+/// What these people planned to sell over the days `from..=to`, from their
+/// submitted plans: per month the month's plan where they made one, else the
+/// sum of that month's 旬 plans (a month plan and its 旬 plans tell the same
+/// sales twice); a plan the days cut through counts by its share of days, as
+/// a target does ([`crate::targets::over_days`]). People without a submitted
+/// plan touching the days are left out.
+pub fn planned(conn: &Connection, staff: &[String], from: NaiveDate, to: NaiveDate) -> Result<HashMap<String, i64>> {
+    let list: Vec<rusqlite::types::Value> = staff.iter().map(|s| rusqlite::types::Value::Text(s.clone())).collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.staff_id, p.period, coalesce(sum(l.amount), 0)
+           FROM sales_plan p LEFT JOIN sales_plan_line l ON l.plan_id = p.id
+          WHERE p.staff_id IN rarray(?1) AND p.status = 'submitted'
+          GROUP BY p.id",
+    )?;
+    let rows = stmt.query_map([std::rc::Rc::new(list)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    // (person, month) → (the month's plan, its 旬 plans), each as much as lies in the days.
+    let mut months: HashMap<(String, i32, usize), (Option<f64>, f64)> = HashMap::new();
+    for row in rows {
+        let (person, period, amount): (String, String, i64) = row?;
+        let Ok(period) = plan_period(&period) else { continue };
+        let (first, last) = period.days();
+        let inside = (last.min(to) - first.max(from)).num_days() + 1;
+        if inside <= 0 {
+            continue;
+        }
+        let part = amount as f64 * inside as f64 / ((last - first).num_days() + 1) as f64;
+        let slot = months.entry((person, period.year, period.from / 3)).or_default();
+        if period.to - period.from == 1 {
+            slot.1 += part;
+        } else {
+            slot.0 = Some(part);
+        }
+    }
+    let mut sums: HashMap<String, f64> = HashMap::new();
+    for ((person, _, _), (month, xuns)) in months {
+        *sums.entry(person).or_default() += month.unwrap_or(xuns);
+    }
+    Ok(sums.into_iter().map(|(person, sum)| (person, sum.round() as i64)).collect())
+}
+
 /// The plans of a unit's people for a period, rolled up by the unit's
 /// children (child units, reps), with the viewer's own submission.
 #[allow(clippy::too_many_arguments)]

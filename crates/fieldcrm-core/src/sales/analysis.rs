@@ -1188,9 +1188,15 @@ pub struct MonthlyRow {
     pub months: Vec<i64>,
     #[ts(type = "number")]
     pub total: i64,
-    /// Target of the period, once targets exist.
+    /// The period's revenue target (none: no target in the book).
     #[ts(type = "number | null")]
     pub target: Option<i64>,
+    /// What the submitted 旬 and month plans of the period planned (none: no plan).
+    #[ts(type = "number | null")]
+    pub plan: Option<i64>,
+    /// The total against the target, in basis points.
+    #[ts(type = "number | null")]
+    pub done_bp: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -1208,6 +1214,25 @@ pub struct MonthlySummary {
     pub total: i64,
     /// Customers who bought in the period, each once (not a sum of months or rows).
     pub customers: u32,
+    /// The regions' targets and plans summed.
+    #[ts(type = "number | null")]
+    pub target: Option<i64>,
+    #[ts(type = "number | null")]
+    pub plan: Option<i64>,
+    #[ts(type = "number | null")]
+    pub done_bp: Option<i64>,
+}
+
+/// A total against its target, in basis points, as the targets' progress counts it.
+fn done_bp(total: i64, target: Option<i64>) -> Option<i64> {
+    target.and_then(|t| crate::targets::progress::share(total, t))
+}
+
+/// Adds an optional figure to an optional sum: none only while both are none.
+fn add_some(sum: &mut Option<i64>, v: Option<i64>) {
+    if let Some(v) = v {
+        *sum = Some(sum.unwrap_or(0) + v);
+    }
 }
 
 pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result<MonthlySummary> {
@@ -1227,6 +1252,26 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
         }
         row_of[key] = row;
     }
+    // The people's and regions' targets of the period, and the plans: a
+    // person in scope with a target and no card that bought is a row too.
+    let mut people: Vec<String> = owners.iter().map(|o| o.to_string()).collect();
+    let mut others: Vec<&str> = cx
+        .staff
+        .iter()
+        .filter(|(id, (_, unit))| !owner_row.contains_key(id.as_str()) && cx.allows(unit, id))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    others.sort_unstable();
+    people.extend(others.iter().map(|o| o.to_string()));
+    let region_of =
+        |person: &str| cx.ancestor_of_kind(&cx.staff.get(person).map(|s| s.1.clone()).unwrap_or_default(), "region");
+    let mut nodes = people.clone();
+    nodes.extend(people.iter().map(|p| region_of(p)));
+    nodes.sort();
+    nodes.dedup();
+    let targets = crate::targets::over_days(conn, &nodes, period.from, period.to)?;
+    owners.extend(others.into_iter().filter(|o| targets.contains_key(*o)));
+    let plans = crate::plans::planned(conn, &people, period.from, period.to)?;
     let mut cells = vec![0i64; owners.len() * width];
     let mut bought = vec![false; cx.customers.len()];
     let (mut last_day, mut m) = (i64::MIN, 0usize);
@@ -1243,6 +1288,7 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
         Ok(())
     })?;
     let mut buyers = vec![0u32; owners.len()];
+    let regions_of: Vec<String> = owners.iter().map(|o| region_of(o)).collect();
     for (c, &b) in bought.iter().enumerate() {
         if b {
             buyers[row_of[c]] += 1;
@@ -1253,21 +1299,25 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
         .iter()
         .enumerate()
         .map(|(i, owner)| {
-            let unit = cx.staff.get(*owner).map(|s| s.1.clone()).unwrap_or_default();
-            let region = cx.ancestor_of_kind(&unit, "region");
+            let region = regions_of[i].clone();
             let row = cells[i * width..(i + 1) * width].to_vec();
+            let total = row.iter().sum();
+            let target = targets.get(*owner).copied();
             MonthlyRow {
                 id: owner.to_string(),
                 name: cx.staff_name(owner),
                 region_name: cx.unit_name(&region),
                 region_id: region,
                 customers: buyers[i],
-                total: row.iter().sum(),
+                total,
                 months: row,
-                target: None,
+                target,
+                plan: plans.get(*owner).copied(),
+                done_bp: done_bp(total, target),
             }
         })
-        .filter(|r| r.total != 0)
+        // A rep with a target or a plan shows even without a sale.
+        .filter(|r| r.total != 0 || r.target.is_some() || r.plan.is_some())
         .collect();
     let mut regions: Vec<MonthlyRow> = vec![];
     for r in &reps {
@@ -1282,13 +1332,16 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
                     customers: 0,
                     months: vec![0; width],
                     total: 0,
-                    target: None,
+                    target: targets.get(&r.region_id).copied(),
+                    plan: None,
+                    done_bp: None,
                 });
                 regions.len() - 1
             }
         };
         regions[i].customers += r.customers;
         regions[i].total += r.total;
+        add_some(&mut regions[i].plan, r.plan);
         for (m, v) in r.months.iter().enumerate() {
             regions[i].months[m] += v;
         }
@@ -1302,20 +1355,28 @@ pub(crate) fn monthly(conn: &Connection, cx: &Context, period: Period) -> Result
             .then_with(|| a.name.cmp(&b.name))
     });
     let mut totals = vec![0i64; width];
-    for r in &regions {
+    let (mut target, mut plan) = (None, None);
+    for r in &mut regions {
+        r.done_bp = done_bp(r.total, r.target);
         for (m, v) in r.months.iter().enumerate() {
             totals[m] += v;
         }
+        add_some(&mut target, r.target);
+        add_some(&mut plan, r.plan);
     }
+    let total = totals.iter().sum();
     Ok(MonthlySummary {
         period,
         scope: cx.scope.clone(),
         months,
-        total: totals.iter().sum(),
+        total,
         totals,
         reps,
         regions,
         customers,
+        target,
+        plan,
+        done_bp: done_bp(total, target),
     })
 }
 

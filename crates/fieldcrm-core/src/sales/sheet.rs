@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Chart, ChartAxisDisplayUnitType, ChartType, Workbook, Worksheet};
 
 use super::analysis::{
-    AnalysisScope, CreditAnalysis, GradeComposition, GroupLabel, MonthlySummary, NegativeGrowth, Period,
+    AnalysisScope, CreditAnalysis, GradeComposition, GroupLabel, MonthlyRow, MonthlySummary, NegativeGrowth, Period,
     ProductComposition, RegionComposition,
 };
 use crate::error::Result;
@@ -27,7 +27,7 @@ struct Words {
     over: [&'static str; 9],
     growth: [&'static str; 10],
     owners: [&'static str; 3],
-    monthly: [&'static str; 4],
+    monthly: [&'static str; 7],
     sheets: [&'static str; 12],
     /// The name of a chart's own sheet.
     chart: &'static str,
@@ -108,7 +108,7 @@ const ZH: Words = Words {
         "较去年减少（元）",
     ],
     owners: ["负责人", "负增长客户数", "较去年减少（元）"],
-    monthly: ["业务员", "区域", "购买客户数", "合计（元）"],
+    monthly: ["业务员", "区域", "购买客户数", "合计（元）", "目标（元）", "计划（元）", "完成率"],
     sheets: [
         "等级构成",
         "帕累托",
@@ -198,7 +198,7 @@ const EN: Words = Words {
         "Lost vs last year (yuan)",
     ],
     owners: ["Owner", "Customers", "Lost vs last year (yuan)"],
-    monthly: ["Rep", "Region", "Buying customers", "Total (yuan)"],
+    monthly: ["Rep", "Region", "Buying customers", "Total (yuan)", "Target (yuan)", "Plan (yuan)", "Done"],
     sheets: [
         "By grade",
         "Pareto",
@@ -635,18 +635,28 @@ pub fn monthly(a: &MonthlySummary, language: &str) -> Result<Vec<u8>> {
     let name = w.sheets[11];
     let s = sheet(&mut book, name)?;
     let top = heading(s, w.titles[5], &a.period, &a.scope, w, &f)?;
-    let mut columns = vec![col(w.monthly[1], Kind::Text, 16.0), col(w.monthly[2], Kind::Integer, 12.0)];
-    columns.extend(a.months.iter().map(|m| col(m, Kind::Money, 14.0)));
-    columns.push(col(w.monthly[3], Kind::Money, 16.0));
-    let row = |name: &str, customers: u32, months: &[i64], total: i64| {
-        let mut cells = vec![Cell::from(name), customers.into()];
+    // The months, the total, and the period's target, plan and share done.
+    fn figures<'a>(columns: &mut Vec<Column<'a>>, months: &'a [String], w: &Words) {
+        columns.extend(months.iter().map(|m| col(m, Kind::Money, 14.0)));
+        columns.push(col(w.monthly[3], Kind::Money, 16.0));
+        columns.push(col(w.monthly[4], Kind::Money, 16.0));
+        columns.push(col(w.monthly[5], Kind::Money, 16.0));
+        columns.push(col(w.monthly[6], Kind::Percent, 10.0));
+    }
+    let optional = |v: Option<i64>| v.map_or(Cell::Empty, Cell::Int);
+    let cells = |mut cells: Vec<Cell>, months: &[i64], total: i64, target, plan, done| {
         cells.extend(months.iter().map(|v| Cell::Int(*v)));
-        cells.push(total.into());
+        cells.extend([total.into(), optional(target), optional(plan), optional(done)]);
         cells
     };
-    let rows = a.regions.iter().map(|r| row(&r.name, r.customers, &r.months, r.total));
-    let end = table(s, top, &columns, rows, &f)?;
-    crate::xlsx::write_row(s, end, &columns, &row(w.total, a.customers, &a.totals, a.total), &f)?;
+    let mut columns = vec![col(w.monthly[1], Kind::Text, 16.0), col(w.monthly[2], Kind::Integer, 12.0)];
+    figures(&mut columns, &a.months, w);
+    let row = |r: &MonthlyRow| {
+        cells(vec![Cell::from(&r.name), r.customers.into()], &r.months, r.total, r.target, r.plan, r.done_bp)
+    };
+    let end = table(s, top, &columns, a.regions.iter().map(row), &f)?;
+    let total = cells(vec![Cell::from(w.total), a.customers.into()], &a.totals, a.total, a.target, a.plan, a.done_bp);
+    crate::xlsx::write_row(s, end, &columns, &total, &f)?;
     if !a.months.is_empty() && !a.regions.is_empty() {
         // Months along the axis, one series per region.
         let mut c = Chart::new(ChartType::ColumnStacked);
@@ -669,13 +679,10 @@ pub fn monthly(a: &MonthlySummary, language: &str) -> Result<Vec<u8>> {
         col(w.monthly[1], Kind::Text, 16.0),
         col(w.monthly[2], Kind::Integer, 12.0),
     ];
-    columns.extend(a.months.iter().map(|m| col(m, Kind::Money, 14.0)));
-    columns.push(col(w.monthly[3], Kind::Money, 16.0));
+    figures(&mut columns, &a.months, w);
     let rows = a.reps.iter().map(|r| {
-        let mut cells = vec![Cell::from(&r.name), (&r.region_name).into(), r.customers.into()];
-        cells.extend(r.months.iter().map(|v| Cell::Int(*v)));
-        cells.push(r.total.into());
-        cells
+        let head = vec![Cell::from(&r.name), (&r.region_name).into(), r.customers.into()];
+        cells(head, &r.months, r.total, r.target, r.plan, r.done_bp)
     });
     table(s, 0, &columns, rows, &f)?;
     save(&mut book, charts)

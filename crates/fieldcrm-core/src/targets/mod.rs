@@ -455,6 +455,39 @@ pub fn effective(base: &Amounts, row_id: &str, shifts: &[Shift]) -> Amounts {
     out
 }
 
+/// The revenue targets of these nodes over the days `from..=to`, which may
+/// span years, as approved reallocations leave them: each 旬 inside the days
+/// in full, a 旬 the days cut through by its share of days, rounded once per
+/// node to the fen. Nodes without a target in those years are left out.
+pub fn over_days(
+    conn: &Connection,
+    nodes: &[String],
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<HashMap<String, i64>> {
+    use chrono::Datelike;
+    let mut sums: HashMap<String, f64> = HashMap::new();
+    for year in from.year()..=to.year() {
+        let rows = rows(conn, year, REVENUE, nodes)?;
+        if rows.is_empty() {
+            continue;
+        }
+        let shifts = all_shifts(conn, year, REVENUE)?;
+        // Each 旬's share of its days inside the period.
+        let shares: [f64; XUNS] = std::array::from_fn(|x| {
+            let (first, last) = period::xun_days(year, x);
+            let inside = (last.min(to) - first.max(from)).num_days() + 1;
+            (inside.max(0) as f64) / (((last - first).num_days() + 1) as f64)
+        });
+        for (node, row) in rows {
+            let amounts = effective(&row.amounts, &row.id, &shifts);
+            let part: f64 = amounts.iter().zip(shares).map(|(a, s)| *a as f64 * s).sum();
+            *sums.entry(node).or_default() += part;
+        }
+    }
+    Ok(sums.into_iter().map(|(node, sum)| (node, sum.round() as i64)).collect())
+}
+
 /// Whose sales [`sold`] and [`in_hand`] read: every card's, the cards of
 /// these people, or these cards.
 #[derive(Debug, Clone, Copy)]

@@ -303,7 +303,8 @@ fn lines(conn: &Connection, org: &mut Org, root: &Node, measure: &str, period: P
     Ok(out)
 }
 
-fn share(part: i64, whole: i64) -> Option<i64> {
+/// A part of a whole in basis points, cut to the basis point (none without a positive whole).
+pub(crate) fn share(part: i64, whole: i64) -> Option<i64> {
     (whole > 0).then(|| ((part as i128 * 10_000) / whole as i128) as i64)
 }
 

@@ -4,6 +4,8 @@
 //! from the core's proposal (each customer's target for the period), and the
 //! lines given replace those customers' lines.
 
+use std::path::PathBuf;
+
 use clap::Subcommand;
 use fieldcrm_core::ids::StaffId;
 use fieldcrm_core::plans::forecast::{Forecast, ForecastInput, ForecastLineInput, ForecastRollup};
@@ -45,6 +47,9 @@ pub enum PlanCommand {
         period: Option<String>,
         #[arg(long)]
         unit: Option<String>,
+        /// Write it to this xlsx file too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -73,6 +78,9 @@ pub enum ForecastCommand {
         month: Option<String>,
         #[arg(long)]
         unit: Option<String>,
+        /// Write it to this xlsx file too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -239,11 +247,14 @@ pub fn plan(book: &Book, command: &PlanCommand, json: bool) -> Result<(), ApiErr
             output::show(&book.save_sales_plan(&input)?, json, plan_text);
         }
         PlanCommand::Comment { plan, text } => output::show(&book.comment_sales_plan(plan, text)?, json, plan_text),
-        PlanCommand::Rollup { period, unit } => {
+        PlanCommand::Rollup { period, unit, out } => {
             let period = match period {
                 Some(p) => p.clone(),
                 None => this_xun(&today(book)?),
             };
+            if let Some(out) = out {
+                book.write_plan_rollup(&period, unit.as_deref(), out)?;
+            }
             output::show(&book.plan_rollup(&period, unit.as_deref())?, json, rollup_text);
         }
     }
@@ -282,8 +293,12 @@ pub fn forecast(book: &Book, command: &ForecastCommand, json: bool) -> Result<()
             let input = ForecastInput { month, lines: out, submit: *submit };
             output::show(&book.save_sales_forecast(&input)?, json, forecast_text);
         }
-        ForecastCommand::Rollup { month: m, unit } => {
-            output::show(&book.forecast_rollup(&month(m)?, unit.as_deref())?, json, forecast_rollup_text);
+        ForecastCommand::Rollup { month: m, unit, out } => {
+            let m = month(m)?;
+            if let Some(out) = out {
+                book.write_forecast_rollup(&m, unit.as_deref(), out)?;
+            }
+            output::show(&book.forecast_rollup(&m, unit.as_deref())?, json, forecast_rollup_text);
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ use fieldcrm_core::api::targets::TargetQuery;
 use fieldcrm_core::model::{BreakdownRule, Decision, Rag, TargetStatus};
 use fieldcrm_core::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
 use fieldcrm_core::targets::progress::{RagRules, TargetGrid, TargetProgress};
+use fieldcrm_core::targets::summary::{MonthEndQuery, MonthEndSummary, MAX_ANALYSIS};
 use fieldcrm_core::{ApiError, Book};
 
 use crate::money_cmd::fen;
@@ -172,6 +173,25 @@ pub enum TargetCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The month-end summary (月度总结) of a unit: the month and the year
+    /// against the targets, the forecasts, the negative-growth customers, the
+    /// duties and the market analysis (your monthly report's, unless given).
+    Summary {
+        /// A unit; yours when left out.
+        unit: Option<String>,
+        /// 2026-11; this month when left out.
+        #[arg(long)]
+        month: Option<String>,
+        /// The market analysis for the workbook.
+        #[arg(long, conflicts_with = "analysis_file")]
+        analysis: Option<String>,
+        /// The market analysis, read from a UTF-8 text file.
+        #[arg(long)]
+        analysis_file: Option<PathBuf>,
+        /// Write it to this xlsx file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Head office's colour rules: amber and red at so many points behind the
     /// share of the period gone. Without values: show them.
     Rules {
@@ -284,6 +304,73 @@ fn progress_text(p: &TargetProgress) -> String {
             rag_mark(r.rag)
         ));
     }
+    out.join("\n")
+}
+
+/// A text file of the user's: refused when it is not one, or far beyond
+/// what a market analysis holds.
+fn read_text(file: &std::path::Path) -> Result<String, ApiError> {
+    let limit = 4 * MAX_ANALYSIS as u64 + 4;
+    let size = std::fs::metadata(file).map_err(|e| usage(format!("{} cannot be read: {e}", file.display())))?.len();
+    if size > limit {
+        return Err(usage(format!(
+            "{} holds {size} bytes; a market analysis holds at most {MAX_ANALYSIS} characters",
+            file.display()
+        )));
+    }
+    let bytes = std::fs::read(file).map_err(|e| usage(format!("{} cannot be read: {e}", file.display())))?;
+    String::from_utf8(bytes).map_err(|_| usage(format!("{} is not UTF-8 text; save it as UTF-8", file.display())))
+}
+
+fn summary_text(s: &MonthEndSummary) -> String {
+    let root = |p: &TargetProgress| p.rows.iter().find(|r| r.depth == 0).cloned();
+    let mut out = vec![format!("{} {} — {} {}", s.unit.name, s.label, s.author, s.made_on)];
+    if let Some(m) = root(&s.month_progress) {
+        out.push(format!(
+            "month: target {}  actual {}  {}  in hand {}  ({} gone)",
+            m.target.map_or("-".into(), yuan),
+            yuan(m.actual),
+            percent(m.done),
+            yuan(m.in_hand),
+            percent(Some(s.month_progress.elapsed))
+        ));
+    }
+    if let Some(y) = root(&s.year_progress) {
+        out.push(format!(
+            "year:  target {}  actual {}  {}  run rate {}",
+            y.target.map_or("-".into(), yuan),
+            yuan(y.actual),
+            percent(y.done),
+            y.run_rate.map_or("-".into(), yuan)
+        ));
+    }
+    let months: Vec<String> =
+        s.forecast.months.iter().zip(&s.forecast.total.amounts).map(|(m, a)| format!("{m} {}", yuan(*a))).collect();
+    out.push(format!(
+        "forecast made in {} ({}/{} submitted): {}",
+        s.forecast.month,
+        s.forecast.total.submitted,
+        s.forecast.total.people,
+        months.join(", ")
+    ));
+    if let Some(a) = &s.forecast.total.accuracy {
+        out.push(format!(
+            "forecast of {} made in {}: {} against {} sold, accuracy {}",
+            a.month,
+            a.made_in,
+            yuan(a.forecast),
+            yuan(a.actual),
+            percent(a.accuracy)
+        ));
+    }
+    out.push(format!(
+        "negative growth: {} customers, {} less than last year",
+        s.growth.count,
+        yuan(s.growth.lost_vs_last_year)
+    ));
+    let met = s.compliance.people.iter().filter(|p| p.met).count();
+    out.push(format!("duties: {met} of {} people met every duty", s.compliance.people.len()));
+    out.push(format!("market analysis: {}", if s.analysis.is_empty() { "-" } else { s.analysis.as_str() }));
     out.join("\n")
 }
 
@@ -422,6 +509,27 @@ pub fn target(book: &Book, command: &TargetCommand, json: bool) -> Result<(), Ap
                 book.write_target_progress(&query, out)?;
             }
             output::show(&book.target_progress(&query)?, json, progress_text);
+        }
+        TargetCommand::Summary { unit, month, analysis, analysis_file, out } => {
+            let month = match month {
+                Some(m) => m.clone(),
+                None => book.status()?.business_time.today.chars().take(7).collect(),
+            };
+            let query = MonthEndQuery { month, unit: unit.clone() };
+            let summary = book.month_end_summary(&query)?;
+            if let Some(out) = out {
+                let read;
+                let analysis = match (analysis, analysis_file) {
+                    (Some(text), _) => text.as_str(),
+                    (None, Some(file)) => {
+                        read = read_text(file)?;
+                        read.as_str()
+                    }
+                    (None, None) => summary.analysis.as_str(),
+                };
+                book.write_month_end_summary(&query, analysis, out)?;
+            }
+            output::show(&summary, json, summary_text);
         }
         TargetCommand::Grid { node, which, out } => {
             if let Some(out) = out {

@@ -5,6 +5,7 @@
 
 mod common;
 
+use calamine::{Data, DataType, Reader};
 use chrono::Datelike;
 use common::{fieldcrm, ok_json};
 
@@ -117,4 +118,56 @@ fn plans_and_forecasts_from_the_shell() {
     let own = ok_json(&book, &["plan-sales", "save", "--period", &xun, "--note", "冬储重点", "--submit"]);
     assert_eq!(own["status"], "submitted");
     assert_eq!(own["note"], "冬储重点");
+
+    // The roll-ups as workbooks: their total rows are the core's totals.
+    let plans = dir.path().join("计划汇总.xlsx");
+    let rollup = ok_json(&book, &["plan-sales", "rollup", "--period", &xun, "--out", path(&plans)]);
+    let total = total_row(&plans, "计划汇总");
+    assert_eq!(total[3].as_f64(), Some(rollup["total"]["amount"].as_f64().expect("fen") / 100.0));
+    let forecasts = dir.path().join("滚动预测.xlsx");
+    let team = ok_json(&book, &["forecast", "rollup", "--month", &month, "--out", path(&forecasts)]);
+    let total = total_row(&forecasts, "滚动预测");
+    assert_eq!(total[2].as_f64(), Some(team["total"]["amounts"][0].as_f64().expect("fen") / 100.0));
+
+    // Last month's month-end summary of the company, the analysis from a file.
+    let last = today.checked_sub_months(chrono::Months::new(1)).expect("last month").format("%Y-%m").to_string();
+    let analysis = dir.path().join("市场分析.txt");
+    std::fs::write(&analysis, "化肥价格上涨，冬储需求提前。").expect("write");
+    let out = dir.path().join("月度总结.xlsx");
+    let args = ["target", "summary", "--month", &last, "--analysis-file", path(&analysis), "--out", path(&out)];
+    let summary = ok_json(&book, &args);
+    assert_eq!(summary["month"], last.as_str());
+    assert_eq!(summary["monthProgress"]["rows"][0]["node"]["id"], rollup["node"]["id"]);
+    assert!(summary["monthProgress"]["rows"][0]["actual"].as_i64().expect("actual") > 0, "the demo sold last month");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("open");
+    let rows: Vec<Vec<Data>> =
+        workbook.worksheet_range("月度总结").expect("sheet").rows().map(<[Data]>::to_vec).collect();
+    assert!(rows.iter().any(|r| r[0] == Data::String("化肥价格上涨，冬储需求提前。".into())), "{rows:?}");
+    let actual = rows.iter().find(|r| r[0] == Data::String("本月实际".into())).expect("actual row");
+    let fen = summary["monthProgress"]["rows"][0]["actual"].as_f64().expect("fen");
+    assert_eq!(actual[1].as_f64(), Some(fen / 100.0));
+    let text = fieldcrm(&book, &["target", "summary", "--month", &last]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("negative growth"), "{text:?}");
+
+    // An analysis file that is not text is refused, and nothing is written.
+    std::fs::write(&analysis, [0xff, 0xfe, 0x00, 0xd8]).expect("write");
+    let again = dir.path().join("再次.xlsx");
+    let bad = fieldcrm(
+        &book,
+        &["target", "summary", "--month", &last, "--analysis-file", path(&analysis), "--out", path(&again)],
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not UTF-8"), "{bad:?}");
+    assert!(!again.exists());
+}
+
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// The 合计 row of a workbook's sheet.
+fn total_row(file: &std::path::Path, sheet: &str) -> Vec<Data> {
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(file).expect("open");
+    let range = workbook.worksheet_range(sheet).expect("sheet");
+    range.rows().find(|r| r[0] == Data::String("合计".into())).expect("total row").to_vec()
 }

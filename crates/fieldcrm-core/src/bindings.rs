@@ -93,6 +93,7 @@ use crate::targets::breakdown::{
     Breakdown, BreakdownChild, BreakdownInput, ChildTarget, MoveInput, NodeRef, TargetMove,
 };
 use crate::targets::progress::{GridCell, GridRow, ProgressRow, RagRules, TargetGrid, TargetProgress};
+use crate::targets::summary::{MonthEndQuery, MonthEndSummary};
 use crate::targets::Node;
 
 macro_rules! declarations {
@@ -343,6 +344,8 @@ pub fn typescript() -> String {
         Forecast,
         ForecastRow,
         ForecastRollup,
+        MonthEndQuery,
+        MonthEndSummary,
         Aging,
         StatementEntryKind,
         StatementEntry,

@@ -50,6 +50,7 @@ problem_codes! {
     FieldsData => "fields_data",
     BelowSold => "below_sold",
     NotAChild => "not_a_child",
+    NotAUnit => "not_a_unit",
     NotAddingUp => "not_adding_up",
     OverAllocated => "over_allocated",
     SelfApproval => "self_approval",

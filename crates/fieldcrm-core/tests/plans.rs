@@ -12,12 +12,15 @@ mod world;
 use calamine::{Data, DataType, Reader};
 use chrono::Duration;
 use fieldcrm_core::api::sales::AnalysisKind;
+use fieldcrm_core::fieldwork::reports::ReportSummaryInput;
 use fieldcrm_core::import::{Cancel, ImportRequest};
+use fieldcrm_core::model::ReportKind;
 use fieldcrm_core::model::{BreakdownRule, ImportKind};
 use fieldcrm_core::plans::forecast::{ForecastInput, ForecastLineInput};
 use fieldcrm_core::plans::{PlanInput, PlanLineInput};
 use fieldcrm_core::sales::analysis::AnalysisQuery;
 use fieldcrm_core::targets::breakdown::BreakdownInput;
+use fieldcrm_core::targets::summary::MonthEndQuery;
 use fieldcrm_core::{ApiError, Book};
 use serde_json::json;
 use world::{customer, World};
@@ -322,7 +325,8 @@ fn a_forecast_starts_from_trend_and_season_and_its_accuracy_shows_once_the_month
         &w.office.book,
         at.path(),
         "十二月.csv",
-        "单号,日期,客户编码,产品编码,数量,金额\nD1,2026-12-05,K1,P01,1,2000\nD2,2026-12-15,K2,P01,1,800\n",
+        // The ERP also sends K2's December of last year, late.
+        "单号,日期,客户编码,产品编码,数量,金额\nD1,2026-12-05,K1,P01,1,2000\nD2,2026-12-15,K2,P01,1,800\nD0,2025-12-20,K2,P01,1,1000\n",
         ImportKind::Sales,
     );
     w.settle();
@@ -333,4 +337,63 @@ fn a_forecast_starts_from_trend_and_season_and_its_accuracy_shows_once_the_month
     let team = w.people[m].book.forecast_rollup("2027-01", None).expect("the team's");
     let seen = team.total.accuracy.as_ref().expect("accuracy");
     assert_eq!((seen.forecast, seen.actual, seen.accuracy), (280_000, 280_000, Some(10_000)));
+
+    // The manager's month-end summary of December, from their monthly report's analysis.
+    let manager = &w.people[m].book;
+    manager
+        .save_report(&ReportSummaryInput {
+            kind: ReportKind::Monthly,
+            day: Some("2026-12-31".into()),
+            summary: "冬储启动偏晚，乙农资受竞品低价冲击。".into(),
+        })
+        .expect("report");
+    let query = MonthEndQuery { month: "2026-12".into(), unit: None };
+    let summary = manager.month_end_summary(&query).expect("summary");
+    assert_eq!((summary.unit.id.as_str(), summary.label.as_str()), (w.region.as_str(), "2026年12月"));
+    assert_eq!(summary.analysis, "冬储启动偏晚，乙农资受竞品低价冲击。");
+    let root = |p: &fieldcrm_core::targets::progress::TargetProgress| p.rows[0].clone();
+    let december = root(&summary.month_progress);
+    assert_eq!((december.target, december.actual, december.done), (Some(3_600_000), 280_000, Some(777)));
+    let year = root(&summary.year_progress);
+    assert_eq!((year.target, year.actual), (Some(43_200_000), 820_000), "1,500 × 3 + 900 + 2,000 + 800 yuan");
+    // The forecasts made in December (none yet), and how well November's foresaw December.
+    assert_eq!((summary.forecast.month.as_str(), summary.forecast.total.submitted), ("2026-12", 0));
+    let foresaw = summary.forecast.total.accuracy.as_ref().expect("December's accuracy");
+    assert_eq!(
+        (foresaw.month.as_str(), foresaw.made_in.as_str(), foresaw.accuracy),
+        ("2026-12", "2026-11", Some(10_000))
+    );
+    // 乙农资 bought 800 against 1,000 in December of last year.
+    let names: Vec<&str> = summary.growth.customers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!((names, summary.growth.lost_vs_last_year), (vec!["乙农资"], 20_000));
+    assert_eq!(summary.compliance.month, "2026-12");
+
+    // A month that is not one, a rep's own node, and an analysis too long are refused; nothing is written.
+    let bad = MonthEndQuery { month: "2026-13".into(), unit: None };
+    assert_eq!(codes(&manager.month_end_summary(&bad).expect_err("month")), ["bad_month"]);
+    let mine = MonthEndQuery { month: "2026-12".into(), unit: Some(w.people[0].staff_id.clone()) };
+    assert_eq!(codes(&manager.month_end_summary(&mine).expect_err("a person")), ["not_a_unit"]);
+    let path = at.path().join("月度总结.xlsx");
+    let long = "长".repeat(5_001);
+    let e = manager.write_month_end_summary(&query, &long, &path).expect_err("too long");
+    assert_eq!(codes(&e), ["too_long"]);
+    assert!(!path.exists());
+
+    // The workbook: the figures as the summary has them, the analysis as written for it.
+    manager.write_month_end_summary(&query, "冬储启动偏晚。\n下月重点：回款。", &path).expect("written");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    assert_eq!(book.sheet_names(), ["月度总结", "目标进度", "滚动预测", "负增长客户", "工作考核"]);
+    let rows: Vec<Vec<Data>> = book.worksheet_range("月度总结").expect("sheet").rows().map(<[Data]>::to_vec).collect();
+    let item = |name: &str| rows.iter().find(|r| r[0] == Data::String(name.into())).cloned().expect(name);
+    assert_eq!((item("本月目标")[1].as_f64(), item("本月实际")[1].as_f64()), (Some(36_000.0), Some(2_800.0)));
+    assert_eq!(item("本月实际")[2].as_f64(), Some(0.0777));
+    assert_eq!(item("负增长客户比去年少")[1].as_f64(), Some(200.0));
+    assert_eq!(item("预测准确率 2026-12")[2].as_f64(), Some(1.0));
+    let at_analysis = rows.iter().position(|r| r[0] == Data::String("市场分析".into())).expect("analysis");
+    assert_eq!(rows[at_analysis + 1][0], Data::String("冬储启动偏晚。\n下月重点：回款。".into()));
+    let progress: Vec<Vec<Data>> =
+        book.worksheet_range("目标进度").expect("progress").rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(progress.len(), 3 + summary.month_progress.rows.len(), "title, gap, header and the tree");
+    let duties = book.worksheet_range("工作考核").expect("duties");
+    assert_eq!(duties.rows().count(), 1 + summary.compliance.people.len());
 }

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { writeFileSync } from 'node:fs'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { existsSync, writeFileSync } from 'node:fs'
 import type { VueWrapper } from '@vue/test-utils'
 import PlansPage from '../views/PlansPage.vue'
 import ForecastPage from '../views/ForecastPage.vue'
 import SalesPage from '../views/SalesPage.vue'
+import TargetsPage from '../views/TargetsPage.vue'
 import { mountWith, until } from './helpers'
 import { TestBook } from './testBook'
 import { yearToTheCustomers } from './targetsFixtures'
@@ -128,5 +129,54 @@ describe('plans and forecasts', () => {
     q('[data-testid=forecast-tab-team]')!.click()
     await until(() => qa('[data-testid=forecast-rollup-name]').length > 0)
     expect(qa('[data-testid=forecast-rollup-0]').map((e) => e.textContent)).toEqual(['3,000.00', '3,000.00'])
+  })
+
+  it("the manager's month-end summary starts from their monthly report, and the roll-ups save as workbooks", async () => {
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业'] })
+    await yearToTheCustomers(backend)
+    await backend.actAs('rep')
+    const proposal = await backend.salesForecast('2026-11', null)
+    const lines = proposal.lines.map((l) => ({ customerId: l.customer.id, amounts: [300_000, 200_000, 100_000] }))
+    await backend.saveSalesForecast({ month: '2026-11', lines, submit: true })
+    await backend.actAs('manager')
+    await backend.saveReport({ kind: 'monthly', summary: '冬储备货启动，竞品降价。' })
+
+    ;({ wrapper } = await mountWith(TargetsPage, backend))
+    await until(() => q('[data-testid=targets-tab-summary]') !== null)
+    q('[data-testid=targets-tab-summary]')!.click()
+    await until(() => q('[data-testid=month-end-target]') !== null)
+    expect(q('[data-testid=month-end-title]')!.textContent).toBe('潍坊区 2026年11月 销售工作总结')
+    expect(q('[data-testid=month-end-target]')!.textContent).toBe('10,000.00 元')
+    expect(q('[data-testid=month-end-forecast-0]')!.textContent).toBe('3,000.00 元')
+    expect(q('[data-testid=month-end-growth]')!.textContent).toContain('0 个')
+    expect((q('[data-testid=month-end-analysis]') as HTMLTextAreaElement).value).toBe('冬储备货启动，竞品降价。')
+    await type('month-end-analysis', '冬储备货启动，竞品降价；下月重点回款。')
+    const summary = `${backend.folder}/月度总结.xlsx`
+    backend.picks.push(summary)
+    const written = vi.spyOn(backend, 'writeMonthEndSummary')
+    q('[data-testid=month-end-export]')!.click()
+    await until(() => existsSync(summary) && document.body.textContent!.includes('已保存到'))
+    // The analysis as the manager changed it goes to the core with the month and the manager's unit.
+    expect(written).toHaveBeenCalledWith({ month: '2026-11' }, '冬储备货启动，竞品降价；下月重点回款。', summary)
+
+    // The plans of this 旬 and the forecasts, rolled up, as workbooks.
+    wrapper!.unmount()
+    wrapper = undefined
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    await until(() => q('[data-testid=plans-export]') !== null)
+    const plans = `${backend.folder}/计划汇总.xlsx`
+    backend.picks.push(plans)
+    q('[data-testid=plans-export]')!.click()
+    await until(() => existsSync(plans))
+    wrapper!.unmount()
+    wrapper = undefined
+    ;({ wrapper } = await mountWith(ForecastPage, backend))
+    await until(() => q('[data-testid=forecast-tab-team]') !== null)
+    q('[data-testid=forecast-tab-team]')!.click()
+    await until(() => q('[data-testid=forecast-export]') !== null)
+    const forecasts = `${backend.folder}/滚动预测.xlsx`
+    backend.picks.push(forecasts)
+    q('[data-testid=forecast-export]')!.click()
+    await until(() => existsSync(forecasts))
   })
 })

@@ -67,6 +67,8 @@ import type {
   InvoiceInput,
   LoggedCall,
   LoggedVisit,
+  MonthEndQuery,
+  MonthEndSummary,
   MonthlySummary,
   MoveInput,
   NegativeGrowth,
@@ -321,6 +323,10 @@ export interface Commands {
   target_rules: { args: {  }; result: RagRules }
   set_target_rules: { args: { rules: RagRules }; result: RagRules }
   write_target_progress: { args: { query: TargetQuery; path: string }; result: string }
+  write_plan_rollup: { args: { period: string; unit?: string | null; path: string }; result: string }
+  write_forecast_rollup: { args: { month: string; unit?: string | null; path: string }; result: string }
+  month_end_summary: { args: { query: MonthEndQuery }; result: MonthEndSummary }
+  write_month_end_summary: { args: { query: MonthEndQuery; analysis: string; path: string }; result: string }
   write_target_grid: { args: { year: number; measure?: string | null; node?: string | null; path: string }; result: string }
   set_credit_limit: { args: { customerId: CustomerId; limit?: number | null; reason?: string | null }; result: null }
   sales_by_product: { args: { query: AnalysisQuery }; result: ProductComposition }
@@ -482,6 +488,10 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'target_rules',
   'set_target_rules',
   'write_target_progress',
+  'write_plan_rollup',
+  'write_forecast_rollup',
+  'month_end_summary',
+  'write_month_end_summary',
   'write_target_grid',
   'set_credit_limit',
   'sales_by_product',
@@ -1131,6 +1141,26 @@ export class Api {
   /** Writes the progress (xlsx) to `path`; returns the path written. */
   writeTargetProgress(query: TargetQuery, path: string): Promise<string> {
     return this.run('write_target_progress', { query, path })
+  }
+
+  /** Writes a unit's plans of a period (xlsx) to `path`; returns the path written. */
+  writePlanRollup(period: string, unit: string | null, path: string): Promise<string> {
+    return this.run('write_plan_rollup', { period, unit: unit ?? null, path })
+  }
+
+  /** Writes a unit's forecasts made in a month (xlsx) to `path`; returns the path written. */
+  writeForecastRollup(month: string, unit: string | null, path: string): Promise<string> {
+    return this.run('write_forecast_rollup', { month, unit: unit ?? null, path })
+  }
+
+  /** A unit's month-end summary (月度总结) of a month (none: the viewer's unit). */
+  monthEndSummary(query: MonthEndQuery): Promise<MonthEndSummary> {
+    return this.run('month_end_summary', { query })
+  }
+
+  /** Writes the month-end summary with the market analysis (xlsx) to `path`; returns the path written. */
+  writeMonthEndSummary(query: MonthEndQuery, analysis: string, path: string): Promise<string> {
+    return this.run('write_month_end_summary', { query, analysis, path })
   }
 
   /** Writes the tree × months grid (xlsx) to `path`; returns the path written. */

@@ -50,6 +50,7 @@ const en: Messages<typeof zhCN> = {
   targets: targets.targets,
   plans: targets.plans,
   forecast: targets.forecast,
+  monthEnd: targets.monthEnd,
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   app: {
@@ -164,6 +165,7 @@ const en: Messages<typeof zhCN> = {
     review_by_office: 'Only sales administration (head office) approves or returns orders',
     below_sold: 'A target cannot go below what has already been sold in the period',
     not_a_child: 'A target is broken down to the level below only: child units, the unit\'s reps, a rep\'s own customers',
+    not_a_unit: 'A month-end summary is of a unit of the organisation: choose a region, a province or the company',
     not_adding_up: 'The children\'s targets do not add up to this one: allocate the rest, or leave it unallocated on purpose',
     over_allocated: 'The children are given more than this target',
     self_approval: 'The level above approves a breakdown, not the person who submitted it',

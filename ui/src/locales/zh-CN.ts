@@ -47,6 +47,7 @@ export default {
   targets: targets.targets,
   plans: targets.plans,
   forecast: targets.forecast,
+  monthEnd: targets.monthEnd,
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   app: {
@@ -161,6 +162,7 @@ export default {
     review_by_office: '只有销管（总部）可以审批或退回订单',
     below_sold: '调出后的目标不能低于该对象在此期间已完成的销售额',
     not_a_child: '只能分解给组织中的下一级（下属单位、本单位业务员或本人的客户）',
+    not_a_unit: '月度总结按组织单位编制：请选择一个区域、省区或公司',
     not_adding_up: '下级目标之和与本级目标不符：请分配完毕，或明确保留为未分配',
     over_allocated: '分给下级的目标超过了本级目标',
     self_approval: '目标须由上一级审批，提交人不能审批自己提交的分解',

@@ -73,6 +73,7 @@ use crate::search::{CustomerPage, CustomerQuery, GroupCount};
 use crate::sync::{ImportReport, Progress};
 use crate::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
 use crate::targets::progress::{RagRules, TargetGrid, TargetProgress};
+use crate::targets::summary::{MonthEndQuery, MonthEndSummary};
 use crate::{ApiResult, Book};
 
 /// What a long command reports while it runs. The shell emits it to the
@@ -474,6 +475,20 @@ commands! { (book, host)
     /// Writes the progress (xlsx) to `path`; returns the path written.
     write_target_progress(query: TargetQuery, path: String) -> String {
         book.write_target_progress(&query, Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// Writes a unit's plans of a period (xlsx) to `path`; returns the path written.
+    write_plan_rollup(period: String, unit: Option<String>, path: String) -> String {
+        book.write_plan_rollup(&period, unit.as_deref(), Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// Writes a unit's forecasts made in a month (xlsx) to `path`; returns the path written.
+    write_forecast_rollup(month: String, unit: Option<String>, path: String) -> String {
+        book.write_forecast_rollup(&month, unit.as_deref(), Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// A unit's month-end summary (月度总结) of a month (none: the viewer's unit).
+    month_end_summary(query: MonthEndQuery) -> MonthEndSummary { book.month_end_summary(&query) }
+    /// Writes the month-end summary with the market analysis (xlsx) to `path`; returns the path written.
+    write_month_end_summary(query: MonthEndQuery, analysis: String, path: String) -> String {
+        book.write_month_end_summary(&query, &analysis, Path::new(&path)).map(|p| p.display().to_string())
     }
     /// Writes the tree × months grid (xlsx) to `path`; returns the path written.
     write_target_grid(year: i32, measure: Option<String>, node: Option<String>, path: String) -> String {

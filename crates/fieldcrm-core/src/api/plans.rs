@@ -1,6 +1,8 @@
 //! The facade for ten-day and monthly plans and the rolling forecast (see
 //! [`crate::plans`], docs/TARGETS.md).
 
+use std::path::{Path, PathBuf};
+
 use crate::api::{ApiResult, Book};
 use crate::clock::Zone;
 use crate::ids::StaffId;
@@ -94,6 +96,22 @@ impl Book {
             let node = unit_node(conn, &mut org, &viewer, unit)?;
             forecast::rollup(conn, &viewer, &mut org, &node, month)
         })
+    }
+
+    /// Writes a unit's plans of a period (none: the viewer's unit) to an xlsx file.
+    pub fn write_plan_rollup(&self, period: &str, unit: Option<&str>, path: &Path) -> ApiResult<PathBuf> {
+        let rollup = self.plan_rollup(period, unit)?;
+        let bytes = plans::sheet::plan_rollup_workbook(&rollup, &self.language()).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+
+    /// Writes a unit's forecasts made in a month (none: the viewer's unit) to an xlsx file.
+    pub fn write_forecast_rollup(&self, month: &str, unit: Option<&str>, path: &Path) -> ApiResult<PathBuf> {
+        let rollup = self.forecast_rollup(month, unit)?;
+        let bytes = plans::sheet::forecast_rollup_workbook(&rollup, &self.language()).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
     }
 }
 

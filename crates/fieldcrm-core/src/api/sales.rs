@@ -376,7 +376,8 @@ impl Book {
         Ok(path.to_path_buf())
     }
 
-    fn language(&self) -> String {
+    /// The language of the book's profile (workbooks are written in it).
+    pub(crate) fn language(&self) -> String {
         self.read(crate::org::profile).ok().flatten().map_or_else(|| "zh-CN".to_string(), |p| p.language)
     }
 

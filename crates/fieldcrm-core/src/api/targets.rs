@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -16,6 +16,7 @@ use crate::targets::breakdown::{self, Breakdown, BreakdownInput, ChildTarget, Mo
 use crate::targets::period::Period;
 use crate::targets::progress::{self, RagRules, TargetGrid, TargetProgress};
 use crate::targets::rule::Who;
+use crate::targets::summary::{self, MonthEndQuery, MonthEndSummary};
 use crate::targets::{sheet, Node, Org, REVENUE};
 
 /// What the targets pages ask for: a period, a measure and the node whose
@@ -244,6 +245,99 @@ impl Book {
     pub fn write_target_progress(&self, query: &TargetQuery, path: &Path) -> ApiResult<PathBuf> {
         let progress = self.target_progress(query)?;
         let bytes = self.read(|conn| sheet::progress_workbook(&progress, &language(conn)?))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+
+    /// A unit's month-end summary (月度总结) of a month (none: the viewer's
+    /// unit): its month and year against the targets, the forecasts made in
+    /// the month, the negative-growth customers, the duties, and the market
+    /// analysis of the viewer's monthly report.
+    pub fn month_end_summary(&self, query: &MonthEndQuery) -> ApiResult<MonthEndSummary> {
+        let now = self.clock.now();
+        let month =
+            Period::parse(&query.month).ok().filter(|p| p.to - p.from == 3 && p.from % 3 == 0).ok_or_else(|| {
+                Error::invalid(
+                    "month",
+                    ProblemCode::BadMonth,
+                    format!("'{}' is not a month: a month-end summary is of a month, 2026-11", query.month),
+                )
+            })?;
+        let (first, last) = month.days();
+        let (unit, author, analysis, today) = self.read(|conn| {
+            let viewer = Viewer::of(conn)?;
+            let mut org = Org::load(conn)?;
+            let node = node_of(conn, &mut org, &viewer, query.unit.as_deref())?;
+            if node.kind != crate::model::NodeKind::Unit {
+                return Err(Error::invalid(
+                    "unit",
+                    ProblemCode::NotAUnit,
+                    "a month-end summary is of a unit of the organisation: choose a region, a province or the company",
+                ));
+            }
+            let report = crate::fieldwork::reports::report_id(viewer.staff, crate::model::ReportKind::Monthly, first);
+            let analysis: Option<String> = conn
+                .query_row("SELECT summary FROM report WHERE id = ?1", [report.to_string()], |r| r.get(0))
+                .optional()?
+                .flatten();
+            let author = org.staff.get(&viewer.staff.to_string()).map(|s| s.name.clone()).unwrap_or_default();
+            Ok((NodeRef::of(&org, &node), author, analysis.unwrap_or_default(), Zone::of(conn)?.day(now)))
+        })?;
+        let key = month.key();
+        let progress_of =
+            |period: String| self.target_progress(&TargetQuery { period, measure: None, node: Some(unit.id.clone()) });
+        let month_progress = progress_of(key.clone())?;
+        let year_progress = progress_of(month.year.to_string())?;
+        // The forecasts made in the month, each row beside how well the
+        // forecasts made a month before foresaw this month (the roll-up of
+        // the month after tells it).
+        let mut forecast = self.forecast_rollup(&key, Some(&unit.id))?;
+        let next = Period::month(month.year + i32::from(month.from == 33), (month.from / 3 + 1) as u32 % 12 + 1);
+        let after = self.forecast_rollup(&next.key(), Some(&unit.id))?;
+        for row in forecast.rows.iter_mut().chain(std::iter::once(&mut forecast.total)) {
+            let same = after.rows.iter().chain(std::iter::once(&after.total)).find(|r| r.node.id == row.node.id);
+            row.accuracy = same.and_then(|r| r.accuracy.clone());
+        }
+        let growth = self.sales_negative_growth(&crate::sales::analysis::AnalysisQuery {
+            from: first.to_string(),
+            to: last.to_string(),
+            unit_id: Some(unit.id.clone()),
+        })?;
+        let unit_id =
+            unit.id.parse().map_err(|_| self.public(Error::NotFound { what: "org unit", id: unit.id.clone() }))?;
+        let compliance = self.compliance(&crate::fieldwork::duties::ComplianceQuery {
+            org_unit_id: Some(unit_id),
+            staff_id: None,
+            month: Some(key.clone()),
+            no_contact_days: None,
+        })?;
+        Ok(MonthEndSummary {
+            label: month_progress.label.clone(),
+            month: key,
+            unit,
+            author,
+            made_on: today.to_string(),
+            month_progress,
+            year_progress,
+            forecast,
+            growth,
+            compliance,
+            analysis,
+        })
+    }
+
+    /// Writes a month-end summary with `analysis` (the market analysis, as
+    /// the manager wrote it for this workbook) to an xlsx file.
+    pub fn write_month_end_summary(&self, query: &MonthEndQuery, analysis: &str, path: &Path) -> ApiResult<PathBuf> {
+        if analysis.chars().count() > summary::MAX_ANALYSIS {
+            return Err(self.public(Error::invalid(
+                "analysis",
+                ProblemCode::TooLong,
+                format!("the market analysis holds at most {} characters; shorten it", summary::MAX_ANALYSIS),
+            )));
+        }
+        let summary = self.month_end_summary(query)?;
+        let bytes = self.read(|conn| summary::workbook(&summary, analysis, &language(conn)?))?;
         super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
     }

@@ -9,6 +9,7 @@
 //! notes: docs/TARGETS.md.
 
 pub mod forecast;
+pub mod sheet;
 
 use std::collections::HashMap;
 

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::Workbook;
 
-use super::progress::{TargetGrid, TargetProgress};
+use super::progress::{ProgressRow, TargetGrid, TargetProgress};
 use crate::error::Result;
 use crate::model::Rag;
 use crate::xlsx::{self, col, failed, Cell, Column, Formats, Kind};
@@ -39,11 +39,10 @@ fn rag_label(rag: Rag, en: bool) -> &'static str {
     }
 }
 
-/// The progress of a tree for a period as a workbook.
-pub fn progress_workbook(progress: &TargetProgress, language: &str) -> Result<Vec<u8>> {
-    let en = english(language);
-    let amount = if progress.measure.starts_with("volume:") { Kind::Integer } else { Kind::Money };
-    let columns: Vec<Column<'_>> = if en {
+/// The columns of a progress table.
+pub(crate) fn progress_columns(measure: &str, en: bool) -> Vec<Column<'static>> {
+    let amount = if measure.starts_with("volume:") { Kind::Integer } else { Kind::Money };
+    if en {
         vec![
             col("Unit / person / customer", Kind::Text, 30.0),
             col("Target", amount, 16.0),
@@ -65,7 +64,27 @@ pub fn progress_workbook(progress: &TargetProgress, language: &str) -> Result<Ve
             col("按进度预计", amount, 16.0),
             col("状态", Kind::Text, 10.0),
         ]
-    };
+    }
+}
+
+/// A row of a progress table, its name indented by its depth.
+pub(crate) fn progress_cells(r: &ProgressRow, en: bool) -> Vec<Cell> {
+    vec![
+        Cell::Text(indented(&r.node.name, r.depth)),
+        r.target.into(),
+        r.actual.into(),
+        r.done.into(),
+        r.in_hand.into(),
+        r.per_work_day.into(),
+        r.run_rate.into(),
+        Cell::Text(rag_label(r.rag, en).into()),
+    ]
+}
+
+/// The progress of a tree for a period as a workbook.
+pub fn progress_workbook(progress: &TargetProgress, language: &str) -> Result<Vec<u8>> {
+    let en = english(language);
+    let columns = progress_columns(&progress.measure, en);
     let heading = if en {
         format!(
             "Progress against targets ({}), {} to {}, {:.1}% of the period gone",
@@ -87,18 +106,7 @@ pub fn progress_workbook(progress: &TargetProgress, language: &str) -> Result<Ve
     let sheet = book.add_worksheet();
     sheet.set_name(if en { "Progress" } else { "目标进度" }).map_err(failed)?;
     sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
-    let rows = progress.rows.iter().map(|r| {
-        vec![
-            Cell::Text(indented(&r.node.name, r.depth)),
-            r.target.into(),
-            r.actual.into(),
-            r.done.into(),
-            r.in_hand.into(),
-            r.per_work_day.into(),
-            r.run_rate.into(),
-            Cell::Text(rag_label(r.rag, en).into()),
-        ]
-    });
+    let rows = progress.rows.iter().map(|r| progress_cells(r, en));
     xlsx::table(sheet, 2, &columns, rows, &f)?;
     book.save_to_buffer().map_err(failed)
 }

@@ -1,0 +1,141 @@
+//! The roll-ups as workbooks for printing: a unit's 旬 or month plans
+//! (plan against target and actual, who submitted) and its rolling
+//! forecast (the three months, and how well the month just ended was
+//! foreseen). Money is in yuan; the total row is the core's total.
+
+use rust_xlsxwriter::Workbook;
+
+use super::forecast::{ForecastRollup, ForecastRow};
+use super::{PlanRollup, RollupRow};
+use crate::error::Result;
+use crate::xlsx::{self, col, failed, Cell, Column, Formats, Kind};
+
+fn status_label(row: &RollupRow, en: bool) -> &'static str {
+    match (row.status.as_deref(), row.late, en) {
+        (Some("submitted"), false, false) => "已提交",
+        (Some("submitted"), true, false) => "已提交（迟交）",
+        (Some(_), _, false) => "草稿",
+        (None, _, false) => "未填报",
+        (Some("submitted"), false, true) => "submitted",
+        (Some("submitted"), true, true) => "submitted late",
+        (Some(_), _, true) => "draft",
+        (None, _, true) => "not made",
+    }
+}
+
+/// A unit's plans of a period as a workbook.
+pub fn plan_rollup_workbook(r: &PlanRollup, language: &str) -> Result<Vec<u8>> {
+    let en = language.starts_with("en");
+    let columns: Vec<Column<'_>> = if en {
+        vec![
+            col("Unit / person", Kind::Text, 22.0),
+            col("Status", Kind::Text, 14.0),
+            col("Submitted", Kind::Text, 10.0),
+            col("Plan (yuan)", Kind::Money, 15.0),
+            col("Visits planned", Kind::Integer, 10.0),
+            col("Target (yuan)", Kind::Money, 15.0),
+            col("Actual (yuan)", Kind::Money, 15.0),
+            col("Visits made", Kind::Integer, 10.0),
+            col("Actual of plan", Kind::Percent, 10.0),
+        ]
+    } else {
+        vec![
+            col("组织 / 人员", Kind::Text, 22.0),
+            col("状态", Kind::Text, 14.0),
+            col("已提交", Kind::Text, 10.0),
+            col("计划销售（元）", Kind::Money, 15.0),
+            col("计划拜访", Kind::Integer, 10.0),
+            col("目标（元）", Kind::Money, 15.0),
+            col("实际（元）", Kind::Money, 15.0),
+            col("实际拜访", Kind::Integer, 10.0),
+            col("计划完成率", Kind::Percent, 10.0),
+        ]
+    };
+    let heading = if en {
+        format!("Sales plans of {}, {} ({} to {})", r.node.name, r.period, r.own.from, r.own.to)
+    } else {
+        format!("{} {} 销售计划汇总", r.node.name, r.label)
+    };
+    let f = Formats::for_print(language, heading.clone());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if en { "Plans" } else { "计划汇总" }).map_err(failed)?;
+    sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
+    // The unit's own submission up the line, and its note.
+    let own = status_label(&RollupRow { status: r.own.status.clone(), late: r.own.late, ..r.total.clone() }, en);
+    let note = r.own.note.as_deref().unwrap_or("");
+    let line = if en { format!("This unit's plan: {own}  {note}") } else { format!("本级上报：{own}  {note}") };
+    sheet.write_string(1, 0, line.trim_end()).map_err(failed)?;
+    let cells = |row: &RollupRow, name: &str, status: &str| {
+        vec![
+            Cell::from(name),
+            status.into(),
+            format!("{}/{}", row.submitted, row.people).into(),
+            row.amount.into(),
+            row.visits.into(),
+            row.target.into(),
+            row.actual.into(),
+            row.actual_visits.into(),
+            crate::targets::progress::share(row.actual, row.amount).into(),
+        ]
+    };
+    let rows = r.rows.iter().map(|row| cells(row, &row.node.name, status_label(row, en)));
+    let end = xlsx::table(sheet, 3, &columns, rows, &f)?;
+    let total = cells(&r.total, if en { "Total" } else { "合计" }, "");
+    xlsx::write_row(sheet, end, &columns, &total, &f)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// The columns of a forecast roll-up: the rows, who submitted, the three
+/// months, and the month just ended against its forecast.
+pub(crate) fn forecast_columns(months: &[String], en: bool) -> Vec<Column<'_>> {
+    let mut columns: Vec<Column<'_>> = vec![
+        col(if en { "Unit / person" } else { "组织 / 人员" }, Kind::Text, 22.0),
+        col(if en { "Submitted" } else { "已提交" }, Kind::Text, 10.0),
+    ];
+    columns.extend(months.iter().map(|m| col(m, Kind::Money, 15.0)));
+    let titles: [&str; 4] = if en {
+        ["Month foreseen", "Forecast (yuan)", "Actual (yuan)", "Accuracy"]
+    } else {
+        ["预测月份", "当时预测（元）", "实际（元）", "准确率"]
+    };
+    columns.extend([
+        col(titles[0], Kind::Text, 11.0),
+        col(titles[1], Kind::Money, 15.0),
+        col(titles[2], Kind::Money, 15.0),
+        col(titles[3], Kind::Percent, 9.0),
+    ]);
+    columns
+}
+
+/// A row of a forecast roll-up under `name`.
+pub(crate) fn forecast_cells(row: &ForecastRow, name: &str) -> Vec<Cell> {
+    let mut cells = vec![Cell::from(name), format!("{}/{}", row.submitted, row.people).into()];
+    cells.extend(row.amounts.iter().map(|a| Cell::Int(*a)));
+    match &row.accuracy {
+        Some(a) => cells.extend([a.month.as_str().into(), a.forecast.into(), a.actual.into(), a.accuracy.into()]),
+        None => cells.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]),
+    }
+    cells
+}
+
+/// A unit's rolling forecast made in a month as a workbook.
+pub fn forecast_rollup_workbook(r: &ForecastRollup, language: &str) -> Result<Vec<u8>> {
+    let en = language.starts_with("en");
+    let columns = forecast_columns(&r.months, en);
+    let heading = if en {
+        format!("Rolling forecast of {} made in {}", r.node.name, r.month)
+    } else {
+        format!("{} {} 三个月滚动销售预测", r.node.name, r.month)
+    };
+    let f = Formats::for_print(language, heading.clone());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if en { "Forecast" } else { "滚动预测" }).map_err(failed)?;
+    sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
+    let rows = r.rows.iter().map(|row| forecast_cells(row, &row.node.name));
+    let end = xlsx::table(sheet, 2, &columns, rows, &f)?;
+    let total = forecast_cells(&r.total, if en { "Total" } else { "合计" });
+    xlsx::write_row(sheet, end, &columns, &total, &f)?;
+    book.save_to_buffer().map_err(failed)
+}

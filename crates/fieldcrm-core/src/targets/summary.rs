@@ -202,7 +202,7 @@ pub fn workbook(s: &MonthEndSummary, analysis: &str, language: &str) -> Result<V
         col(w.figures[0], Kind::Text, 24.0),
         col(w.figures[1], Kind::Money, 18.0),
         col(w.figures[2], Kind::Percent, 10.0),
-        col(w.figures[3], Kind::Text, 40.0),
+        col(w.figures[3], Kind::Text, 34.0),
     ];
     let month = MonthEndSummary::root(&s.month_progress);
     let year = MonthEndSummary::root(&s.year_progress);

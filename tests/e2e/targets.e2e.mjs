@@ -13,8 +13,9 @@
 //                plan and this month's forecast (CLI); head office imports
 //                today's sales.
 //   manager:     imports; approves the rep's breakdown, sees the month's
-//                progress with the sale, the rep's plan in the region's
-//                roll-up and the forecast in the team's (app).
+//                progress with the sale and the region's month-end summary,
+//                the rep's plan in the region's roll-up and the forecast in
+//                the team's (app).
 // Screenshots are saved under target/e2e/.
 
 import { execFileSync } from 'node:child_process';
@@ -166,6 +167,14 @@ await e2e(
     await s.waitFor('[data-testid=target-row-actual]', { text: '1,200.00' });
     await s.waitFor('[data-testid=target-gauge]');
     await t.shot('progress');
+
+    t.step("the region's month-end summary: this month's sale against the target, the rep's forecast");
+    await s.click(await s.waitFor('[data-testid=targets-tab-summary]'));
+    await s.waitFor('[data-testid=month-end-title]', { text: '潍坊大区' });
+    await s.waitFor('[data-testid=month-end-actual]', { text: '1,200.00' });
+    await s.waitFor('[data-testid=month-end-forecast-0]', { text: '3,500.00' });
+    await s.waitFor('[data-testid=month-end-analysis]');
+    await t.shot('month-end');
 
     t.step("the region's roll-up of this 旬: the rep's plan, submitted");
     await s.click(await s.waitFor('[data-testid=nav-plans]'));

@@ -527,7 +527,7 @@ pub fn target(book: &Book, command: &TargetCommand, json: bool) -> Result<(), Ap
                     }
                     (None, None) => summary.analysis.as_str(),
                 };
-                book.write_month_end_summary(&query, analysis, out)?;
+                book.write_month_end_workbook(&summary, analysis, out)?;
             }
             output::show(&summary, json, summary_text);
         }

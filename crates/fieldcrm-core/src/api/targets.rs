@@ -82,6 +82,18 @@ fn node_of(conn: &Connection, org: &mut Org, viewer: &Viewer, node: Option<&str>
     Ok(node)
 }
 
+/// A market analysis within what a summary prints.
+fn check_analysis(analysis: &str) -> Result<()> {
+    if analysis.chars().count() > summary::MAX_ANALYSIS {
+        return Err(Error::invalid(
+            "analysis",
+            ProblemCode::TooLong,
+            format!("the market analysis holds at most {} characters; shorten it", summary::MAX_ANALYSIS),
+        ));
+    }
+    Ok(())
+}
+
 fn language(conn: &Connection) -> Result<String> {
     Ok(crate::org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language))
 }
@@ -329,15 +341,15 @@ impl Book {
     /// Writes a month-end summary with `analysis` (the market analysis, as
     /// the manager wrote it for this workbook) to an xlsx file.
     pub fn write_month_end_summary(&self, query: &MonthEndQuery, analysis: &str, path: &Path) -> ApiResult<PathBuf> {
-        if analysis.chars().count() > summary::MAX_ANALYSIS {
-            return Err(self.public(Error::invalid(
-                "analysis",
-                ProblemCode::TooLong,
-                format!("the market analysis holds at most {} characters; shorten it", summary::MAX_ANALYSIS),
-            )));
-        }
-        let summary = self.month_end_summary(query)?;
-        let bytes = self.read(|conn| summary::workbook(&summary, analysis, &language(conn)?))?;
+        check_analysis(analysis).map_err(|e| self.public(e))?;
+        self.write_month_end_workbook(&self.month_end_summary(query)?, analysis, path)
+    }
+
+    /// Writes a month-end summary already made (the CLI shows it and writes
+    /// it without making it twice) with `analysis` to an xlsx file.
+    pub fn write_month_end_workbook(&self, made: &MonthEndSummary, analysis: &str, path: &Path) -> ApiResult<PathBuf> {
+        check_analysis(analysis).map_err(|e| self.public(e))?;
+        let bytes = summary::workbook(made, analysis, &self.language()).map_err(|e| self.public(e))?;
         super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
     }

@@ -471,14 +471,22 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
             subtrees.insert(p.unit.clone(), crate::org::subtree(conn, &p.unit)?);
         }
     }
+    // The cards by owner and by territory (their places in `cards`), so a
+    // person's scope is not a walk over every card of the unit.
+    let mut by_owner: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_territory: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in cards.iter().enumerate() {
+        by_owner.entry(c.owner.as_str()).or_default().push(i);
+        by_territory.entry(c.territory.as_str()).or_default().push(i);
+    }
     let scope_of = |p: &Person| -> Vec<&Card> {
-        match p.role {
-            StaffRole::Rep => cards.iter().filter(|c| c.owner == p.id).collect(),
-            _ => {
-                let units = &subtrees[&p.unit];
-                cards.iter().filter(|c| units.contains(&c.territory)).collect()
-            }
-        }
+        let mut places: Vec<usize> = match p.role {
+            StaffRole::Rep => by_owner.get(p.id.as_str()).cloned().unwrap_or_default(),
+            _ => subtrees[&p.unit].iter().filter_map(|u| by_territory.get(u.as_str())).flatten().copied().collect(),
+        };
+        // In the cards' order (by name), as a walk over them would give.
+        places.sort_unstable();
+        places.into_iter().map(|i| &cards[i]).collect()
     };
     // Last visits and contacts are read once, for the reps' cards (the grade
     // frequency rule and the no-contact list are about them).
@@ -604,9 +612,11 @@ pub fn compliance(conn: &Connection, viewer: &Viewer, query: &ComplianceQuery, t
     }
     let mut no_contact = vec![];
     for person in people.iter().filter(|p| p.role == StaffRole::Rep) {
-        let mut quiet: Vec<NoContact> = cards
+        let mut quiet: Vec<NoContact> = by_owner
+            .get(person.id.as_str())
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|c| c.owner == person.id)
+            .map(|i| &cards[*i])
             .filter_map(|c| {
                 let since = last.get(&c.id).map(|d| (as_of - *d).num_days().max(0) as u32);
                 if since.is_some_and(|d| d < no_contact_days) {

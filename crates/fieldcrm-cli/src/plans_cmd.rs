@@ -25,6 +25,9 @@ pub enum PlanCommand {
         period: Option<String>,
         #[arg(long)]
         staff: Option<StaffId>,
+        /// Write it to this xlsx file too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Save your plan: what is saved (or proposed), with these customers' lines instead.
     Save {
@@ -61,6 +64,9 @@ pub enum ForecastCommand {
         month: Option<String>,
         #[arg(long)]
         staff: Option<StaffId>,
+        /// Write it to this xlsx file too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Save your forecast: what is saved (or proposed), with these customers' lines instead.
     Save {
@@ -213,11 +219,14 @@ fn forecast_rollup_text(r: &ForecastRollup) -> String {
 
 pub fn plan(book: &Book, command: &PlanCommand, json: bool) -> Result<(), ApiError> {
     match command {
-        PlanCommand::Show { period, staff } => {
+        PlanCommand::Show { period, staff, out } => {
             let period = match period {
                 Some(p) => p.clone(),
                 None => this_xun(&today(book)?),
             };
+            if let Some(out) = out {
+                book.write_sales_plan(&period, *staff, out)?;
+            }
             output::show(&book.sales_plan(&period, *staff)?, json, plan_text);
         }
         PlanCommand::Save { period, lines, note, submit } => {
@@ -269,8 +278,12 @@ pub fn forecast(book: &Book, command: &ForecastCommand, json: bool) -> Result<()
         }
     };
     match command {
-        ForecastCommand::Show { month: m, staff } => {
-            output::show(&book.sales_forecast(&month(m)?, *staff)?, json, forecast_text);
+        ForecastCommand::Show { month: m, staff, out } => {
+            let m = month(m)?;
+            if let Some(out) = out {
+                book.write_sales_forecast(&m, *staff, out)?;
+            }
+            output::show(&book.sales_forecast(&m, *staff)?, json, forecast_text);
         }
         ForecastCommand::Save { month: m, lines, submit } => {
             let month = month(m)?;

@@ -70,6 +70,9 @@ pub enum TargetCommand {
         node: Option<String>,
         #[command(flatten)]
         which: Which,
+        /// Write it to this xlsx file too.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Propose a node's breakdown by a rule (nothing is saved).
     Propose {
@@ -411,7 +414,10 @@ pub fn target(book: &Book, command: &TargetCommand, json: bool) -> Result<(), Ap
             };
             show(book.set_company_target(which.year, which.measure.as_deref(), &months)?);
         }
-        TargetCommand::Show { node, which } => {
+        TargetCommand::Show { node, which, out } => {
+            if let Some(out) = out {
+                book.write_target_breakdown(which.year, which.measure.as_deref(), node.as_deref(), out)?;
+            }
             show(book.target_breakdown(which.year, which.measure.as_deref(), node.as_deref())?);
         }
         TargetCommand::Propose { node, which, rule } => {

@@ -129,6 +129,23 @@ fn plans_and_forecasts_from_the_shell() {
     let total = total_row(&forecasts, "滚动预测");
     assert_eq!(total[2].as_f64(), Some(team["total"]["amounts"][0].as_f64().expect("fen") / 100.0));
 
+    // A rep's plan and forecast, and the company's breakdown, as workbooks.
+    let file = dir.path().join("王的计划.xlsx");
+    let plan = ok_json(&book, &["plan-sales", "show", "--staff", &rep_id, "--period", &xun, "--out", path(&file)]);
+    assert_eq!(total_row(&file, "销售计划")[3].as_f64(), Some(plan["amount"].as_f64().expect("fen") / 100.0));
+    let file = dir.path().join("王的预测.xlsx");
+    let mine = ok_json(&book, &["forecast", "show", "--staff", &rep_id, "--month", &month, "--out", path(&file)]);
+    assert_eq!(total_row(&file, "滚动预测")[1].as_f64(), Some(mine["totals"][0].as_f64().expect("fen") / 100.0));
+    let file = dir.path().join("目标分解.xlsx");
+    let year = today.year().to_string();
+    let company = ok_json(&book, &["target", "show", "--year", &year, "--out", path(&file)]);
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(&file).expect("open");
+    let rows: Vec<Vec<Data>> =
+        workbook.worksheet_range("目标分解").expect("sheet").rows().map(<[Data]>::to_vec).collect();
+    let own: i64 = company["months"].as_array().expect("months").iter().map(|m| m.as_i64().expect("fen")).sum();
+    assert_eq!(rows[3][13].as_f64(), Some(own as f64 / 100.0), "the company's own year, then its provinces");
+    assert_eq!(rows.len(), 4 + company["children"].as_array().expect("children").len() + 1, "and the unallocated row");
+
     // Last month's month-end summary of the company, the analysis from a file.
     let last = today.checked_sub_months(chrono::Months::new(1)).expect("last month").format("%Y-%m").to_string();
     let analysis = dir.path().join("市场分析.txt");

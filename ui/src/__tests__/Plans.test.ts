@@ -178,5 +178,24 @@ describe('plans and forecasts', () => {
     backend.picks.push(forecasts)
     q('[data-testid=forecast-export]')!.click()
     await until(() => existsSync(forecasts))
+
+    // The rep's own plan and forecast too.
+    wrapper!.unmount()
+    wrapper = undefined
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(ForecastPage, backend))
+    await until(() => q('[data-testid=forecast-mine-export]') !== null)
+    const mine = `${backend.folder}/我的预测.xlsx`
+    backend.picks.push(mine)
+    q('[data-testid=forecast-mine-export]')!.click()
+    await until(() => existsSync(mine))
+    wrapper!.unmount()
+    wrapper = undefined
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    await until(() => q('[data-testid=plan-export]') !== null)
+    const plan = `${backend.folder}/我的计划.xlsx`
+    backend.picks.push(plan)
+    q('[data-testid=plan-export]')!.click()
+    await until(() => existsSync(plan))
   })
 })

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { existsSync } from 'node:fs'
 import type { VueWrapper } from '@vue/test-utils'
 import TargetsPage from '../views/TargetsPage.vue'
 import { mountWith, until } from './helpers'
@@ -62,6 +63,14 @@ describe('targets', () => {
     q('[data-testid=breakdown-submit]')!.click()
     await until(() => q('[data-testid=breakdown-status]')?.textContent?.trim() === '待审批')
     expect(q('[data-testid=breakdown-approve]')).toBeNull()
+
+    // The breakdown shown, as a workbook: the territory's, not the manager's own region's.
+    const sheet = `${backend.folder}/寿光片区目标分解.xlsx`
+    backend.picks.push(sheet)
+    const written = vi.spyOn(backend, 'writeTargetBreakdown')
+    q('[data-testid=breakdown-export]')!.click()
+    await until(() => existsSync(sheet))
+    expect(written).toHaveBeenCalledWith(2026, 'revenue', territory, sheet)
 
     // Head office approves it (the level above the manager's).
     wrapper!.unmount()

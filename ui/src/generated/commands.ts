@@ -323,6 +323,9 @@ export interface Commands {
   target_rules: { args: {  }; result: RagRules }
   set_target_rules: { args: { rules: RagRules }; result: RagRules }
   write_target_progress: { args: { query: TargetQuery; path: string }; result: string }
+  write_target_breakdown: { args: { year: number; measure?: string | null; node?: string | null; path: string }; result: string }
+  write_sales_plan: { args: { period: string; staff?: StaffId | null; path: string }; result: string }
+  write_sales_forecast: { args: { month: string; staff?: StaffId | null; path: string }; result: string }
   write_plan_rollup: { args: { period: string; unit?: string | null; path: string }; result: string }
   write_forecast_rollup: { args: { month: string; unit?: string | null; path: string }; result: string }
   month_end_summary: { args: { query: MonthEndQuery }; result: MonthEndSummary }
@@ -488,6 +491,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'target_rules',
   'set_target_rules',
   'write_target_progress',
+  'write_target_breakdown',
+  'write_sales_plan',
+  'write_sales_forecast',
   'write_plan_rollup',
   'write_forecast_rollup',
   'month_end_summary',
@@ -1141,6 +1147,21 @@ export class Api {
   /** Writes the progress (xlsx) to `path`; returns the path written. */
   writeTargetProgress(query: TargetQuery, path: string): Promise<string> {
     return this.run('write_target_progress', { query, path })
+  }
+
+  /** Writes a node's breakdown (xlsx) to `path`; returns the path written. */
+  writeTargetBreakdown(year: number, measure: string | null, node: string | null, path: string): Promise<string> {
+    return this.run('write_target_breakdown', { year, measure: measure ?? null, node: node ?? null, path })
+  }
+
+  /** Writes a person's plan of a period (xlsx) to `path`; returns the path written. */
+  writeSalesPlan(period: string, staff: StaffId | null, path: string): Promise<string> {
+    return this.run('write_sales_plan', { period, staff: staff ?? null, path })
+  }
+
+  /** Writes a person's forecast made in a month (xlsx) to `path`; returns the path written. */
+  writeSalesForecast(month: string, staff: StaffId | null, path: string): Promise<string> {
+    return this.run('write_sales_forecast', { month, staff: staff ?? null, path })
   }
 
   /** Writes a unit's plans of a period (xlsx) to `path`; returns the path written. */

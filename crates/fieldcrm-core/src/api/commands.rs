@@ -476,6 +476,18 @@ commands! { (book, host)
     write_target_progress(query: TargetQuery, path: String) -> String {
         book.write_target_progress(&query, Path::new(&path)).map(|p| p.display().to_string())
     }
+    /// Writes a node's breakdown (xlsx) to `path`; returns the path written.
+    write_target_breakdown(year: i32, measure: Option<String>, node: Option<String>, path: String) -> String {
+        book.write_target_breakdown(year, measure.as_deref(), node.as_deref(), Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// Writes a person's plan of a period (xlsx) to `path`; returns the path written.
+    write_sales_plan(period: String, staff: Option<StaffId>, path: String) -> String {
+        book.write_sales_plan(&period, staff, Path::new(&path)).map(|p| p.display().to_string())
+    }
+    /// Writes a person's forecast made in a month (xlsx) to `path`; returns the path written.
+    write_sales_forecast(month: String, staff: Option<StaffId>, path: String) -> String {
+        book.write_sales_forecast(&month, staff, Path::new(&path)).map(|p| p.display().to_string())
+    }
     /// Writes a unit's plans of a period (xlsx) to `path`; returns the path written.
     write_plan_rollup(period: String, unit: Option<String>, path: String) -> String {
         book.write_plan_rollup(&period, unit.as_deref(), Path::new(&path)).map(|p| p.display().to_string())

@@ -261,6 +261,20 @@ impl Book {
         Ok(path.to_path_buf())
     }
 
+    /// Writes a node's breakdown to the level below to an xlsx file.
+    pub fn write_target_breakdown(
+        &self,
+        year: i32,
+        measure: Option<&str>,
+        node: Option<&str>,
+        path: &Path,
+    ) -> ApiResult<PathBuf> {
+        let breakdown = self.target_breakdown(year, measure, node)?;
+        let bytes = sheet::breakdown_workbook(&breakdown, &self.language()).map_err(|e| self.public(e))?;
+        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+
     /// A unit's month-end summary (月度总结) of a month (none: the viewer's
     /// unit): its month and year against the targets, the forecasts made in
     /// the month, the negative-growth customers, the duties, and the market

@@ -5,13 +5,18 @@
 
 use rust_xlsxwriter::Workbook;
 
-use super::forecast::{ForecastRollup, ForecastRow};
-use super::{PlanRollup, RollupRow};
+use super::forecast::{Forecast, ForecastRollup, ForecastRow};
+use super::{PlanRollup, RollupRow, SalesPlan};
 use crate::error::Result;
 use crate::xlsx::{self, col, failed, Cell, Column, Formats, Kind};
 
 fn status_label(row: &RollupRow, en: bool) -> &'static str {
-    match (row.status.as_deref(), row.late, en) {
+    status_text(row.status.as_deref(), row.late, en)
+}
+
+/// A plan's or forecast's state: made or not, submitted (late) or a draft.
+fn status_text(status: Option<&str>, late: bool, en: bool) -> &'static str {
+    match (status, late, en) {
         (Some("submitted"), false, false) => "已提交",
         (Some("submitted"), true, false) => "已提交（迟交）",
         (Some(_), _, false) => "草稿",
@@ -62,7 +67,7 @@ pub fn plan_rollup_workbook(r: &PlanRollup, language: &str) -> Result<Vec<u8>> {
     sheet.set_name(if en { "Plans" } else { "计划汇总" }).map_err(failed)?;
     sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
     // The unit's own submission up the line, and its note.
-    let own = status_label(&RollupRow { status: r.own.status.clone(), late: r.own.late, ..r.total.clone() }, en);
+    let own = status_text(r.own.status.as_deref(), r.own.late, en);
     let note = r.own.note.as_deref().unwrap_or("");
     let line = if en { format!("This unit's plan: {own}  {note}") } else { format!("本级上报：{own}  {note}") };
     sheet.write_string(1, 0, line.trim_end()).map_err(failed)?;
@@ -137,5 +142,129 @@ pub fn forecast_rollup_workbook(r: &ForecastRollup, language: &str) -> Result<Ve
     let end = xlsx::table(sheet, 2, &columns, rows, &f)?;
     let total = forecast_cells(&r.total, if en { "Total" } else { "合计" });
     xlsx::write_row(sheet, end, &columns, &total, &f)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// One person's plan of a period as a workbook: each customer's target,
+/// last year, the plan and what was sold and visited, with the total.
+pub fn plan_workbook(p: &SalesPlan, language: &str) -> Result<Vec<u8>> {
+    let en = language.starts_with("en");
+    let titles: [&str; 8] = if en {
+        [
+            "Customer",
+            "Target (yuan)",
+            "Last year (yuan)",
+            "Plan (yuan)",
+            "Visits planned",
+            "Actual (yuan)",
+            "Visits made",
+            "Total",
+        ]
+    } else {
+        ["客户", "本期目标（元）", "去年同期（元）", "计划销售（元）", "计划拜访", "实际销售（元）", "实际拜访", "合计"]
+    };
+    let columns = [
+        col(titles[0], Kind::Text, 24.0),
+        col(titles[1], Kind::Money, 15.0),
+        col(titles[2], Kind::Money, 15.0),
+        col(titles[3], Kind::Money, 15.0),
+        col(titles[4], Kind::Integer, 9.0),
+        col(titles[5], Kind::Money, 15.0),
+        col(titles[6], Kind::Integer, 9.0),
+    ];
+    let heading = if en {
+        format!("Sales plan of {}, {} ({} to {})", p.staff.name, p.period, p.from, p.to)
+    } else {
+        format!("{} {} 销售计划", p.staff.name, p.label)
+    };
+    let f = Formats::for_print(language, heading.clone());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if en { "Plan" } else { "销售计划" }).map_err(failed)?;
+    sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
+    let state = status_text(p.status.as_deref(), p.late, en);
+    let note = p.note.as_deref().unwrap_or("");
+    sheet.write_string(1, 0, format!("{state}  {note}").trim_end()).map_err(failed)?;
+    let rows = p.lines.iter().map(|l| {
+        vec![
+            Cell::from(&l.customer.name),
+            l.target.into(),
+            l.last_year.into(),
+            l.amount.into(),
+            l.visits.into(),
+            l.actual.into(),
+            l.actual_visits.into(),
+        ]
+    });
+    let end = xlsx::table(sheet, 3, &columns, rows, &f)?;
+    let last_year: i64 = p.lines.iter().map(|l| l.last_year).sum();
+    let total = vec![
+        Cell::from(titles[7]),
+        p.target.into(),
+        last_year.into(),
+        p.amount.into(),
+        p.visits.into(),
+        p.actual.into(),
+        p.actual_visits.into(),
+    ];
+    xlsx::write_row(sheet, end, &columns, &total, &f)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+/// One person's forecast made in a month as a workbook: each customer's
+/// three months beside the same months of last year, the totals, and how
+/// well their earlier forecasts foresaw the month just ended.
+pub fn forecast_workbook(fc: &Forecast, language: &str) -> Result<Vec<u8>> {
+    let en = language.starts_with("en");
+    let (customer, last_year, total) =
+        if en { ("Customer", "last year", "Total") } else { ("客户", "去年同期", "合计") };
+    let last_titles: Vec<String> = fc.months.iter().map(|m| format!("{m} {last_year}")).collect();
+    let mut columns: Vec<Column<'_>> = vec![col(customer, Kind::Text, 24.0)];
+    columns.extend(fc.months.iter().map(|m| col(m, Kind::Money, 14.0)));
+    columns.extend(last_titles.iter().map(|m| col(m, Kind::Money, 16.0)));
+    let heading = if en {
+        format!("Rolling forecast of {} made in {}", fc.staff.name, fc.month)
+    } else {
+        format!("{} {} 所做三个月滚动销售预测", fc.staff.name, fc.month)
+    };
+    let f = Formats::for_print(language, heading.clone());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if en { "Forecast" } else { "滚动预测" }).map_err(failed)?;
+    sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
+    sheet.write_string(1, 0, status_text(fc.status.as_deref(), false, en)).map_err(failed)?;
+    let rows = fc.lines.iter().map(|l| {
+        let mut cells = vec![Cell::from(&l.customer.name)];
+        cells.extend(l.amounts.iter().chain(&l.last_year).map(|a| Cell::Int(*a)));
+        cells
+    });
+    let end = xlsx::table(sheet, 3, &columns, rows, &f)?;
+    let mut totals = vec![Cell::from(total)];
+    totals.extend(fc.totals.iter().map(|a| Cell::Int(*a)));
+    totals.extend(
+        (0..fc.months.len())
+            .map(|k| Cell::Int(fc.lines.iter().map(|l| l.last_year.get(k).copied().unwrap_or(0)).sum())),
+    );
+    xlsx::write_row(sheet, end, &columns, &totals, &f)?;
+    // How well the earlier forecasts foresaw the month just ended.
+    let accuracy = if en {
+        ["Month foreseen", "Made in", "Forecast (yuan)", "Actual (yuan)", "Accuracy"]
+    } else {
+        ["预测月份", "预测时间", "当时预测（元）", "实际（元）", "准确率"]
+    };
+    let columns = [
+        col(accuracy[0], Kind::Text, 24.0),
+        col(accuracy[1], Kind::Text, 14.0),
+        col(accuracy[2], Kind::Money, 14.0),
+        col(accuracy[3], Kind::Money, 14.0),
+        col(accuracy[4], Kind::Percent, 16.0),
+    ];
+    let top = end + 2;
+    xlsx::header(sheet, top, &columns, &f)?;
+    for (i, a) in fc.accuracy.iter().enumerate() {
+        let cells =
+            [a.month.as_str().into(), a.made_in.as_str().into(), a.forecast.into(), a.actual.into(), a.accuracy.into()];
+        xlsx::write_row(sheet, top + 1 + i as u32, &columns, &cells, &f)?;
+    }
     book.save_to_buffer().map_err(failed)
 }

@@ -4,9 +4,11 @@
 
 use rust_xlsxwriter::Workbook;
 
+use super::breakdown::Breakdown;
 use super::progress::{ProgressRow, TargetGrid, TargetProgress};
 use crate::error::Result;
 use crate::model::Rag;
+use crate::model::TargetStatus;
 use crate::xlsx::{self, col, failed, Cell, Column, Formats, Kind};
 
 fn english(language: &str) -> bool {
@@ -156,6 +158,75 @@ pub fn grid_workbook(grid: &TargetGrid, language: &str) -> Result<Vec<u8>> {
         }
         cells
     });
+    xlsx::table(sheet, 2, &columns, rows, &f)?;
+    book.save_to_buffer().map_err(failed)
+}
+
+fn status_label(status: TargetStatus, en: bool) -> &'static str {
+    match (status, en) {
+        (TargetStatus::Open, false) => "分解中",
+        (TargetStatus::Submitted, false) => "待审批",
+        (TargetStatus::Approved, false) => "已审批",
+        (TargetStatus::Returned, false) => "已退回",
+        (TargetStatus::Open, true) => "being broken down",
+        (TargetStatus::Submitted, true) => "awaiting approval",
+        (TargetStatus::Approved, true) => "approved",
+        (TargetStatus::Returned, true) => "returned",
+    }
+}
+
+/// A node's breakdown to the level below as a workbook: the node's own
+/// target, each child's month by month with the year and last year's sales,
+/// and what is left unallocated.
+pub fn breakdown_workbook(b: &Breakdown, language: &str) -> Result<Vec<u8>> {
+    let en = english(language);
+    let amount = if b.measure.starts_with("volume:") { Kind::Integer } else { Kind::Money };
+    let months: Vec<String> = (1..=12).map(|m| if en { format!("Month {m}") } else { format!("{m}月") }).collect();
+    let titles: [&str; 6] = if en {
+        ["Unit / person / customer", "Year", "Last year", "Status", "Own target", "Unallocated"]
+    } else {
+        ["组织 / 人员 / 客户", "全年", "去年实际", "状态", "本级目标", "未分配"]
+    };
+    let mut columns: Vec<Column<'_>> = vec![col(titles[0], Kind::Text, 24.0)];
+    columns.extend(months.iter().map(|m| col(m, amount, 12.0)));
+    columns.extend([col(titles[1], amount, 14.0), col(titles[2], amount, 14.0), col(titles[3], Kind::Text, 10.0)]);
+    let heading = if en {
+        format!(
+            "Breakdown of {} for {} ({}), {}",
+            b.node.name,
+            b.year,
+            measure_label(&b.measure, en),
+            status_label(b.status, en)
+        )
+    } else {
+        format!(
+            "{} {}年目标分解（{}） {}",
+            b.node.name,
+            b.year,
+            measure_label(&b.measure, en),
+            status_label(b.status, en)
+        )
+    };
+    let f = Formats::for_print(language, heading.clone());
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(if en { "Breakdown" } else { "目标分解" }).map_err(failed)?;
+    sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
+    let row = |name: String, months: &[i64], last_year: Option<i64>, status: &str| {
+        let mut cells = vec![Cell::Text(name)];
+        cells.extend(months.iter().map(|m| Cell::Int(*m)));
+        cells.extend([months.iter().sum::<i64>().into(), last_year.into(), status.into()]);
+        cells
+    };
+    let mut rows = vec![];
+    if let Some(own) = &b.months {
+        rows.push(row(format!("{}（{}）", b.node.name, titles[4]), own, None, status_label(b.status, en)));
+    }
+    for c in &b.children {
+        let status = if c.has_target { status_label(c.status, en) } else { "" };
+        rows.push(row(indented(&c.node.name, 1), &c.months, Some(c.last_year), status));
+    }
+    rows.push(row(titles[5].to_string(), &b.unallocated, None, ""));
     xlsx::table(sheet, 2, &columns, rows, &f)?;
     book.save_to_buffer().map_err(failed)
 }

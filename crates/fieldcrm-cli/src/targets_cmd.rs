@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand, ValueEnum};
 use fieldcrm_core::api::targets::TargetQuery;
 use fieldcrm_core::model::{BreakdownRule, Decision, Rag, TargetStatus};
+use fieldcrm_core::month_end::{MonthEndQuery, MonthEndSummary, MAX_ANALYSIS};
 use fieldcrm_core::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
 use fieldcrm_core::targets::progress::{RagRules, TargetGrid, TargetProgress};
-use fieldcrm_core::targets::summary::{MonthEndQuery, MonthEndSummary, MAX_ANALYSIS};
 use fieldcrm_core::{ApiError, Book};
 
 use crate::money_cmd::fen;

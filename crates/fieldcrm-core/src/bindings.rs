@@ -74,6 +74,7 @@ use crate::money::shipping::{
     Shipment, ShipmentInput, ShipmentLineInput, ShipmentQuery, ShipmentRow, ShippedLine, ShippingState,
 };
 use crate::money::statement::{Aging, Statement, StatementEntry, StatementEntryKind};
+use crate::month_end::{MonthEndQuery, MonthEndSummary};
 use crate::org::{OrgUnit, Profile, Staff, UnitName};
 use crate::plans::forecast::{
     Accuracy, Forecast, ForecastInput, ForecastLine, ForecastLineInput, ForecastRollup, ForecastRow,
@@ -93,7 +94,6 @@ use crate::targets::breakdown::{
     Breakdown, BreakdownChild, BreakdownInput, ChildTarget, MoveInput, NodeRef, TargetMove,
 };
 use crate::targets::progress::{GridCell, GridRow, ProgressRow, RagRules, TargetGrid, TargetProgress};
-use crate::targets::summary::{MonthEndQuery, MonthEndSummary};
 use crate::targets::Node;
 
 macro_rules! declarations {

@@ -27,6 +27,7 @@ pub mod ids;
 pub mod import;
 pub mod model;
 pub mod money;
+pub mod month_end;
 pub mod org;
 pub mod plans;
 pub mod routes;

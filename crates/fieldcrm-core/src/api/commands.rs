@@ -59,6 +59,7 @@ use crate::money::promotion::{Promotion, PromotionInput};
 use crate::money::receivables::{InvoiceInput, PaymentInput, PriceRuleInput};
 use crate::money::shipping::{ShipmentInput, ShipmentQuery, ShipmentRow};
 use crate::money::statement::Statement;
+use crate::month_end::{MonthEndQuery, MonthEndSummary};
 use crate::org::{OrgUnit, Profile, Staff};
 use crate::plans::forecast::{Forecast, ForecastInput, ForecastRollup};
 use crate::plans::{PlanInput, PlanRollup, SalesPlan};
@@ -73,7 +74,6 @@ use crate::search::{CustomerPage, CustomerQuery, GroupCount};
 use crate::sync::{ImportReport, Progress};
 use crate::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
 use crate::targets::progress::{RagRules, TargetGrid, TargetProgress};
-use crate::targets::summary::{MonthEndQuery, MonthEndSummary};
 use crate::{ApiResult, Book};
 
 /// What a long command reports while it runs. The shell emits it to the

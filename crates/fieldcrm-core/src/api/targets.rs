@@ -11,12 +11,12 @@ use crate::api::{ApiResult, Book};
 use crate::clock::Zone;
 use crate::error::{Error, ProblemCode, Result};
 use crate::model::{BreakdownRule, Decision, StaffRole};
+use crate::month_end::{self, MonthEndQuery, MonthEndSummary};
 use crate::org::{PeerScope, Viewer};
 use crate::targets::breakdown::{self, Breakdown, BreakdownInput, ChildTarget, MoveInput, NodeRef};
 use crate::targets::period::Period;
 use crate::targets::progress::{self, RagRules, TargetGrid, TargetProgress};
 use crate::targets::rule::Who;
-use crate::targets::summary::{self, MonthEndQuery, MonthEndSummary};
 use crate::targets::{sheet, Node, Org, REVENUE};
 
 /// What the targets pages ask for: a period, a measure and the node whose
@@ -84,11 +84,11 @@ fn node_of(conn: &Connection, org: &mut Org, viewer: &Viewer, node: Option<&str>
 
 /// A market analysis within what a summary prints.
 fn check_analysis(analysis: &str) -> Result<()> {
-    if analysis.chars().count() > summary::MAX_ANALYSIS {
+    if analysis.chars().count() > month_end::MAX_ANALYSIS {
         return Err(Error::invalid(
             "analysis",
             ProblemCode::TooLong,
-            format!("the market analysis holds at most {} characters; shorten it", summary::MAX_ANALYSIS),
+            format!("the market analysis holds at most {} characters; shorten it", month_end::MAX_ANALYSIS),
         ));
     }
     Ok(())
@@ -363,7 +363,7 @@ impl Book {
     /// it without making it twice) with `analysis` to an xlsx file.
     pub fn write_month_end_workbook(&self, made: &MonthEndSummary, analysis: &str, path: &Path) -> ApiResult<PathBuf> {
         check_analysis(analysis).map_err(|e| self.public(e))?;
-        let bytes = summary::workbook(made, analysis, &self.language()).map_err(|e| self.public(e))?;
+        let bytes = month_end::workbook(made, analysis, &self.language()).map_err(|e| self.public(e))?;
         super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
         Ok(path.to_path_buf())
     }

@@ -17,7 +17,6 @@ pub mod period;
 pub mod progress;
 pub mod rule;
 pub mod sheet;
-pub mod summary;
 
 use std::collections::{BTreeMap, HashMap};
 

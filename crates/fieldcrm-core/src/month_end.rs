@@ -9,15 +9,15 @@ use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::breakdown::NodeRef;
-use super::progress::{ProgressRow, TargetProgress};
-use super::sheet::{progress_cells, progress_columns};
 use crate::error::Result;
 use crate::fieldwork::duties::Compliance;
 use crate::model::DutyKind;
 use crate::plans::forecast::ForecastRollup;
 use crate::plans::sheet::{forecast_cells, forecast_columns};
 use crate::sales::analysis::NegativeGrowth;
+use crate::targets::breakdown::NodeRef;
+use crate::targets::progress::{ProgressRow, TargetProgress};
+use crate::targets::sheet::{progress_cells, progress_columns};
 use crate::xlsx::{self, col, failed, Cell, Formats, Kind};
 
 /// Most characters of the market analysis.

@@ -10,6 +10,7 @@ mod terminal;
 mod bench;
 mod classify_bench;
 mod fieldwork_bench;
+mod hostile_bench;
 mod measure;
 mod orders_bench;
 mod sales_bench;
@@ -51,6 +52,8 @@ enum Command {
     Orders(orders_bench::OrdersBenchArgs),
     /// Measure the targets' speed targets (company progress, a team's grid, breakdown proposals).
     Targets(targets_bench::TargetsBenchArgs),
+    /// Lay out head office's inbox with laptops' files and files made to hurt (measure `hq merge` on it).
+    Hostile(hostile_bench::HostileBenchArgs),
 }
 
 /// Rust's allocations from mimalloc; SQLite's too, from the start of `main`:
@@ -78,5 +81,6 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Sales(args) => sales_bench::run(args, cli.json),
         Command::Orders(args) => orders_bench::run(args, cli.json),
         Command::Targets(args) => targets_bench::run(args, cli.json),
+        Command::Hostile(args) => hostile_bench::run(args, cli.json),
     }
 }

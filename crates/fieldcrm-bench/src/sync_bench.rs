@@ -60,7 +60,7 @@ struct Figures {
     merge_ratio: f64,
 }
 
-fn io(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn io(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::Io, e.to_string())
 }
 
@@ -70,13 +70,13 @@ fn ms(d: Duration) -> f64 {
 
 fn quiet(_: fieldcrm_core::sync::Progress) {}
 
-struct Org {
-    office: Book,
-    territory: String,
-    dir: PathBuf,
+pub(crate) struct Org {
+    pub(crate) office: Book,
+    pub(crate) territory: String,
+    pub(crate) dir: PathBuf,
 }
 
-fn office(dir: &Path) -> Result<Org, ApiError> {
+pub(crate) fn office(dir: &Path) -> Result<Org, ApiError> {
     let office = Book::open(&dir.join("office.sqlite"), Arc::new(SystemClock))?;
     let profile = office.create_profile(&NewProfile {
         name: "总部".into(),
@@ -95,7 +95,7 @@ fn office(dir: &Path) -> Result<Org, ApiError> {
 }
 
 /// A rep's laptop book, enrolled and joined.
-fn laptop(org: &Org, name: &str) -> Result<(Book, String, PathBuf), ApiError> {
+pub(crate) fn laptop(org: &Org, name: &str) -> Result<(Book, String, PathBuf), ApiError> {
     let staff = org.office.add_staff(&NewStaff {
         name: name.into(),
         role: StaffRole::Rep,

@@ -8,7 +8,7 @@ use fieldcrm_core::api::CardEdit;
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::error::ProblemCode;
 use serde_json::{json, Value};
-use world::{cards, customer, World};
+use world::{cards, customer, HandWritten, World};
 
 #[test]
 fn a_reps_new_card_reaches_head_office_and_their_manager_but_not_the_other_rep() {
@@ -363,37 +363,7 @@ fn resolving_a_conflict_is_an_ordinary_change_that_reaches_everyone() {
     }
 }
 
-/// A laptop enrolled for the world's first person whose file is written by
-/// hand (signed with its own key): what an older version, or a laptop made to
-/// lie, could send.
-struct HandWritten {
-    device: fieldcrm_core::api::sync::DeviceInfo,
-    key: ed25519_dalek::SigningKey,
-    _dir: tempfile::TempDir,
-}
-
 impl HandWritten {
-    fn enrolled(w: &World) -> Self {
-        let dir = tempfile::tempdir().expect("dir");
-        let path = dir.path().join("laptop.sqlite");
-        let device = fieldcrm_core::Book::open(&path, w.office.clock.clone()).expect("book").device().expect("device");
-        w.office
-            .book
-            .enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
-                staff_id: w.people[0].staff_id.clone(),
-                device_id: device.device_id.clone(),
-                public_key: device.public_key.clone(),
-                name: None,
-            })
-            .expect("enroll");
-        let secret: Vec<u8> = rusqlite::Connection::open(&path)
-            .expect("raw")
-            .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
-            .expect("key");
-        let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
-        Self { device, key, _dir: dir }
-    }
-
     /// A new card of the world's first person, as a laptop sends it (change `s` of its stream).
     fn new_card(&self, w: &World, id: &str, name: &str, s: i64) -> fieldcrm_core::sync::file::Change {
         let card = json!({"id": id, "name": name, "channel_level": "retailer", "lifecycle": "active",
@@ -421,25 +391,7 @@ impl HandWritten {
         columns: fieldcrm_core::changes::manifest::Columns,
         changes: Vec<fieldcrm_core::sync::file::Change>,
     ) -> Vec<u8> {
-        let to = changes.len() as i64;
-        let header = fieldcrm_core::sync::file::Header {
-            format_minor: 0,
-            schema_version: 2,
-            columns,
-            sender: self.device.device_id.clone(),
-            sender_key: self.device.public_key.clone(),
-            recipient: w.office.device_id.clone(),
-            recipient_staff: None,
-            file_no: 1,
-            ranges: vec![fieldcrm_core::sync::file::Range { origin: self.device.device_id.clone(), from: 1, to }],
-            ack: 0,
-            created_at: "2026-11-02T08:00:00.000Z".into(),
-            snapshot: false,
-            clock_correction_ms: 0,
-            change_count: to as u64,
-            body_len: 0,
-            body_hash: String::new(),
-        };
+        let header = fieldcrm_core::sync::file::Header { columns, ..self.header(w, 1, changes.len() as i64) };
         let body = fieldcrm_core::sync::file::Body { changes, ..Default::default() };
         fieldcrm_core::sync::file::encode(header, &body, &self.key).expect("encode")
     }

@@ -285,7 +285,8 @@ fn parse_json(text: Option<String>) -> Json {
     text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Json::Null)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
+/// Reads a changeset file whole, refusing one larger than `limit` before reading it.
+fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::Io(std::io::Error::other(format!("{} cannot be read ({e})", path.display()))))?;
     if meta.is_dir() {
@@ -294,10 +295,15 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
             format!("{} is a folder; choose a .fcsync file", path.display()),
         ));
     }
-    if meta.len() > sync::file::MAX_FILE_BYTES {
+    if meta.len() > limit {
         return Err(Error::refused(
             ProblemCode::TooBig,
-            format!("{} is larger than a changeset may be", path.display()),
+            format!(
+                "{} is {} MiB, more than a changeset from its sender may be ({} MiB); do not use it, ask the sender for a new file",
+                path.display(),
+                meta.len() >> 20,
+                limit >> 20
+            ),
         ));
     }
     Ok(std::fs::read(path)?)
@@ -398,7 +404,10 @@ impl Book {
         trust_office: Option<&str>,
         progress: &mut dyn FnMut(Progress),
     ) -> ApiResult<ImportReport> {
-        let bytes = read_file(path).map_err(|e| self.public(e))?;
+        // Head office reads laptops' files; a laptop reads head office's.
+        let limits =
+            if self.read(is_office)? { sync::file::Limits::FROM_DEVICE } else { sync::file::Limits::FROM_OFFICE };
+        let bytes = read_file(path, limits.file).map_err(|e| self.public(e))?;
         self.sync_import_bytes(&bytes, trust_office, progress)
     }
 

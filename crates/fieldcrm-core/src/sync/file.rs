@@ -10,8 +10,9 @@
 //! ```
 //!
 //! A reader checks, in this order: magic, major version, header, sender's key,
-//! signature, recipient, body length and hash, then decompresses at most the
-//! length the header declares. See docs/SYNC.md.
+//! signature, recipient, body length and hash, then unpacks the body as a
+//! stream into the changeset, never past the length the header declares nor
+//! a small multiple of the packed size ([`body_cap`]). See docs/SYNC.md.
 
 use crate::error::ProblemCode;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -25,10 +26,39 @@ use crate::error::{Error, Result};
 pub const MAGIC: &[u8; 8] = b"FCRMSYNC";
 pub const FORMAT_MAJOR: u16 = 1;
 pub const FORMAT_MINOR: u16 = 0;
-/// Larger files are refused before reading them (a year of a big region is far below).
+/// Larger files are refused before reading them, whoever sent them (a year
+/// of a big region is far below); [`Limits`] bounds each sender's further.
 pub const MAX_FILE_BYTES: u64 = 512 << 20;
 const MAX_HEADER_BYTES: usize = 16 << 20;
-const MAX_BODY_BYTES: u64 = 4 << 30;
+/// What a file may cost its reader, by who sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The file on disk (read whole: it is signed as a whole).
+    pub file: u64,
+    /// What its body may unpack to at most.
+    pub body: u64,
+}
+
+impl Limits {
+    /// A laptop's file to head office: its own writes since its last file.
+    /// A rep's busiest month is a few MiB of JSON; these are far above.
+    pub const FROM_DEVICE: Limits = Limits { file: 32 << 20, body: 256 << 20 };
+    /// Head office's file to a laptop: a first file carries the whole of the
+    /// person's part of the organisation (a region's 100,000 cards with their
+    /// records is about 600 MiB of JSON).
+    pub const FROM_OFFICE: Limits = Limits { file: MAX_FILE_BYTES, body: 1 << 30 };
+}
+/// How many times its packed size a body may unpack to. The JSON of a
+/// changeset packs 5 to 15 times at the level files are written with (the
+/// demo's files: docs/SYNC.md); only data made to hurt packs a thousand.
+pub const MAX_RATIO: u64 = 64;
+/// What any body may unpack to regardless of its packed size (a small file's
+/// ratio says little).
+pub const MIN_BODY_CAP: u64 = 8 << 20;
+/// The largest zstd window a body may ask for (2^22 = 4 MiB; files are
+/// written with 2 MiB or less): a frame asking more is refused before the
+/// decoder allocates it.
+const WINDOW_LOG_MAX: u32 = 22;
 const PREFIX: usize = 8 + 2 + 2 + 4;
 const SIGNATURE_BYTES: usize = 64;
 
@@ -155,8 +185,15 @@ pub fn encode(mut header: Header, body: &Body, key: &SigningKey) -> Result<Vec<u
     let compressed = zstd::bulk::compress(&json, 3)?;
     header.body_len = json.len() as u64;
     header.body_hash = hex::encode(Sha256::digest(&compressed));
-    let header_json = serde_json::to_vec(&header).map_err(|e| Error::refused(ProblemCode::Encode, e.to_string()))?;
-    let mut out = Vec::with_capacity(PREFIX + header_json.len() + SIGNATURE_BYTES + compressed.len());
+    frame(&header, &compressed, key)
+}
+
+/// Frames and signs a header and a packed body as they are: the header's
+/// `body_len` and `body_hash` are taken as given ([`encode`] fills them in;
+/// the tests write files that lie).
+pub fn frame(header: &Header, packed: &[u8], key: &SigningKey) -> Result<Vec<u8>> {
+    let header_json = serde_json::to_vec(header).map_err(|e| Error::refused(ProblemCode::Encode, e.to_string()))?;
+    let mut out = Vec::with_capacity(PREFIX + header_json.len() + SIGNATURE_BYTES + packed.len());
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_MAJOR.to_le_bytes());
     out.extend_from_slice(&FORMAT_MINOR.to_le_bytes());
@@ -164,7 +201,7 @@ pub fn encode(mut header: Header, body: &Body, key: &SigningKey) -> Result<Vec<u
     out.extend_from_slice(&header_json);
     let signature = key.sign(&out);
     out.extend_from_slice(&signature.to_bytes());
-    out.extend_from_slice(&compressed);
+    out.extend_from_slice(packed);
     Ok(out)
 }
 
@@ -262,7 +299,7 @@ pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
 impl Unverified<'_> {
     /// Checks the signature with the sender's key, then the body against the
     /// header, and decodes it.
-    pub fn verify(self, key: &VerifyingKey) -> Result<(Header, Body)> {
+    pub fn verify(self, key: &VerifyingKey, limits: Limits) -> Result<(Header, Body)> {
         let signature = Signature::from_bytes(&self.signature);
         key.verify_strict(self.signed, &signature).map_err(|_| {
             Error::refused(
@@ -276,23 +313,95 @@ impl Unverified<'_> {
                 "the file's contents do not match its signed header; it was cut off or altered. Ask the sender for the file again",
             ));
         }
-        if self.header.body_len > MAX_BODY_BYTES {
-            return Err(Error::refused(ProblemCode::TooBig, "the file declares more data than a changeset may hold"));
+        let cap = body_cap(self.body.len(), limits);
+        if self.header.body_len > cap {
+            return Err(too_big(self.header.body_len, self.body.len()));
         }
-        let json = zstd::bulk::decompress(self.body, self.header.body_len as usize).map_err(|_| {
-            Error::refused(
-                ProblemCode::Tampered,
-                "the file's contents cannot be unpacked; ask the sender for the file again",
-            )
-        })?;
-        let body: Body = serde_json::from_slice(&json).map_err(|e| {
+        let body = unpack(self.body, self.header.body_len)?;
+        Ok((self.header, body))
+    }
+}
+
+/// What a body packed in `packed` bytes may unpack to: [`MAX_RATIO`] times
+/// its size, at least [`MIN_BODY_CAP`], never more than its sender's limit.
+pub fn body_cap(packed: usize, limits: Limits) -> u64 {
+    (packed as u64).saturating_mul(MAX_RATIO).max(MIN_BODY_CAP).min(limits.body)
+}
+
+fn too_big(declared: u64, packed: usize) -> Error {
+    Error::refused(
+        ProblemCode::TooBig,
+        format!(
+            "the file claims {} MiB of changes packed into {} KiB, more than any changeset holds; it was made to hurt or damaged. Do not use it; ask the sender for a new file",
+            declared >> 20,
+            packed >> 10
+        ),
+    )
+}
+
+/// A reader that gives at most `left` bytes and then fails, so a body never
+/// unpacks to more than its signed header declares.
+struct Bounded<R> {
+    inner: R,
+    left: u64,
+    over: bool,
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            // One byte more than declared is enough to know.
+            let mut probe = [0u8; 1];
+            return match self.inner.read(&mut probe)? {
+                0 => Ok(0),
+                _ => {
+                    self.over = true;
+                    Err(std::io::Error::other("the body unpacks to more than its header declares"))
+                }
+            };
+        }
+        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Unpacks and reads a body as a stream: the JSON is never held whole, the
+/// decoder's window is bounded, and it stops at `declared` bytes.
+fn unpack(packed: &[u8], declared: u64) -> Result<Body> {
+    let damaged = || {
+        Error::refused(
+            ProblemCode::Tampered,
+            "the file's contents cannot be unpacked; ask the sender for the file again",
+        )
+    };
+    let mut decoder = zstd::stream::read::Decoder::with_buffer(packed).map_err(|_| damaged())?;
+    decoder.window_log_max(WINDOW_LOG_MAX).map_err(|_| damaged())?;
+    let mut reader =
+        std::io::BufReader::with_capacity(64 << 10, Bounded { inner: decoder, left: declared, over: false });
+    let body: std::result::Result<Body, _> = serde_json::from_reader(&mut reader);
+    let bounded = reader.get_ref();
+    if bounded.over {
+        return Err(too_big(declared, packed.len()));
+    }
+    let body = body.map_err(|e| {
+        if e.is_io() {
+            damaged()
+        } else {
             Error::refused(
                 ProblemCode::Tampered,
                 format!("the file's contents are not a changeset ({e}); ask the sender for a new file"),
             )
-        })?;
-        Ok((self.header, body))
+        }
+    })?;
+    if bounded.left != 0 {
+        return Err(Error::refused(
+            ProblemCode::Tampered,
+            "the file's contents are shorter than its signed header says; it was cut off or altered. Ask the sender for the file again",
+        ));
     }
+    Ok(body)
 }
 
 pub fn verifying_key(bytes: &[u8]) -> Result<VerifyingKey> {

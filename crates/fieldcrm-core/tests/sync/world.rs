@@ -207,3 +207,62 @@ pub fn cards(book: &Book) -> BTreeMap<String, Value> {
         })
         .collect()
 }
+
+/// A laptop enrolled at head office whose files the test writes by hand
+/// (any change, any header), signed with the laptop's real key.
+pub struct HandWritten {
+    pub device: fieldcrm_core::api::sync::DeviceInfo,
+    pub key: ed25519_dalek::SigningKey,
+    _dir: tempfile::TempDir,
+}
+
+impl HandWritten {
+    /// A new book's device, enrolled for the world's first person.
+    pub fn enrolled(w: &World) -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("laptop.sqlite");
+        let device = Book::open(&path, w.office.clock.clone()).expect("book").device().expect("device");
+        w.office
+            .book
+            .enroll_device(&EnrollDevice {
+                staff_id: w.people[0].staff_id.clone(),
+                device_id: device.device_id.clone(),
+                public_key: device.public_key.clone(),
+                name: None,
+            })
+            .expect("enroll");
+        let secret: Vec<u8> = rusqlite::Connection::open(&path)
+            .expect("raw")
+            .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
+            .expect("key");
+        let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().expect("32 bytes"));
+        Self { device, key, _dir: dir }
+    }
+
+    /// The header of this laptop's file number `file_no` to head office,
+    /// carrying changes `1..=changes` of its stream.
+    pub fn header(&self, w: &World, file_no: i64, changes: i64) -> fieldcrm_core::sync::file::Header {
+        fieldcrm_core::sync::file::Header {
+            format_minor: 0,
+            schema_version: 2,
+            columns: Default::default(),
+            sender: self.device.device_id.clone(),
+            sender_key: self.device.public_key.clone(),
+            recipient: w.office.device_id.clone(),
+            recipient_staff: None,
+            file_no,
+            ranges: vec![fieldcrm_core::sync::file::Range {
+                origin: self.device.device_id.clone(),
+                from: 1,
+                to: changes,
+            }],
+            ack: 0,
+            created_at: "2026-11-02T08:00:00.000Z".into(),
+            snapshot: false,
+            clock_correction_ms: 0,
+            change_count: changes as u64,
+            body_len: 0,
+            body_hash: String::new(),
+        }
+    }
+}

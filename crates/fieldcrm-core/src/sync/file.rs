@@ -383,7 +383,13 @@ fn unpack(packed: &[u8], declared: u64) -> Result<Body> {
     let body: std::result::Result<Body, _> = serde_json::from_reader(&mut reader);
     let bounded = reader.get_ref();
     if bounded.over {
-        return Err(too_big(declared, packed.len()));
+        return Err(Error::refused(
+            ProblemCode::TooBig,
+            format!(
+                "the file's contents unpack to more than the {} KiB its signed header declares; it was made to hurt or damaged. Do not use it; ask the sender for a new file",
+                declared >> 10
+            ),
+        ));
     }
     let body = body.map_err(|e| {
         if e.is_io() {

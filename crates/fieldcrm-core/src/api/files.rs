@@ -106,6 +106,20 @@ pub(crate) fn check_folder(dir: &Path) -> std::result::Result<u32, crate::error:
     Ok(files)
 }
 
+impl super::Book {
+    /// Writes a workbook made in the book's language (`make` is given it) to
+    /// `path`, atomically; returns the path written.
+    pub(crate) fn save_workbook(
+        &self,
+        path: &Path,
+        make: impl FnOnce(&str) -> Result<Vec<u8>>,
+    ) -> super::ApiResult<PathBuf> {
+        let bytes = make(&self.language()).map_err(|e| self.public(e))?;
+        write_atomically(path, &bytes).map_err(|e| self.public(e))?;
+        Ok(path.to_path_buf())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_folder;

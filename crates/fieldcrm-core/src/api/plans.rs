@@ -101,33 +101,25 @@ impl Book {
     /// Writes a person's plan of a period (none: the viewer's own) to an xlsx file.
     pub fn write_sales_plan(&self, period: &str, staff: Option<StaffId>, path: &Path) -> ApiResult<PathBuf> {
         let plan = self.sales_plan(period, staff)?;
-        let bytes = plans::sheet::plan_workbook(&plan, &self.language()).map_err(|e| self.public(e))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| plans::sheet::plan_workbook(&plan, language))
     }
 
     /// Writes a person's forecast made in a month (none: the viewer's own) to an xlsx file.
     pub fn write_sales_forecast(&self, month: &str, staff: Option<StaffId>, path: &Path) -> ApiResult<PathBuf> {
         let forecast = self.sales_forecast(month, staff)?;
-        let bytes = plans::sheet::forecast_workbook(&forecast, &self.language()).map_err(|e| self.public(e))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| plans::sheet::forecast_workbook(&forecast, language))
     }
 
     /// Writes a unit's plans of a period (none: the viewer's unit) to an xlsx file.
     pub fn write_plan_rollup(&self, period: &str, unit: Option<&str>, path: &Path) -> ApiResult<PathBuf> {
         let rollup = self.plan_rollup(period, unit)?;
-        let bytes = plans::sheet::plan_rollup_workbook(&rollup, &self.language()).map_err(|e| self.public(e))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| plans::sheet::plan_rollup_workbook(&rollup, language))
     }
 
     /// Writes a unit's forecasts made in a month (none: the viewer's unit) to an xlsx file.
     pub fn write_forecast_rollup(&self, month: &str, unit: Option<&str>, path: &Path) -> ApiResult<PathBuf> {
         let rollup = self.forecast_rollup(month, unit)?;
-        let bytes = plans::sheet::forecast_rollup_workbook(&rollup, &self.language()).map_err(|e| self.public(e))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| plans::sheet::forecast_rollup_workbook(&rollup, language))
     }
 }
 

@@ -94,10 +94,6 @@ fn check_analysis(analysis: &str) -> Result<()> {
     Ok(())
 }
 
-fn language(conn: &Connection) -> Result<String> {
-    Ok(crate::org::profile(conn)?.map_or_else(|| "zh-CN".to_string(), |p| p.language))
-}
-
 impl Book {
     /// The years, measures and home node of the targets pages.
     pub fn target_options(&self) -> ApiResult<TargetOptions> {
@@ -256,9 +252,7 @@ impl Book {
     /// Writes the progress of a tree for a period to an xlsx file.
     pub fn write_target_progress(&self, query: &TargetQuery, path: &Path) -> ApiResult<PathBuf> {
         let progress = self.target_progress(query)?;
-        let bytes = self.read(|conn| sheet::progress_workbook(&progress, &language(conn)?))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| sheet::progress_workbook(&progress, language))
     }
 
     /// Writes a node's breakdown to the level below to an xlsx file.
@@ -270,9 +264,7 @@ impl Book {
         path: &Path,
     ) -> ApiResult<PathBuf> {
         let breakdown = self.target_breakdown(year, measure, node)?;
-        let bytes = sheet::breakdown_workbook(&breakdown, &self.language()).map_err(|e| self.public(e))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| sheet::breakdown_workbook(&breakdown, language))
     }
 
     /// A unit's month-end summary (月度总结) of a month (none: the viewer's
@@ -363,9 +355,7 @@ impl Book {
     /// it without making it twice) with `analysis` to an xlsx file.
     pub fn write_month_end_workbook(&self, made: &MonthEndSummary, analysis: &str, path: &Path) -> ApiResult<PathBuf> {
         check_analysis(analysis).map_err(|e| self.public(e))?;
-        let bytes = month_end::workbook(made, analysis, &self.language()).map_err(|e| self.public(e))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| month_end::workbook(made, analysis, language))
     }
 
     /// Writes the tree × months grid of a year to an xlsx file.
@@ -377,9 +367,7 @@ impl Book {
         path: &Path,
     ) -> ApiResult<PathBuf> {
         let grid = self.target_grid(year, measure, node)?;
-        let bytes = self.read(|conn| sheet::grid_workbook(&grid, &language(conn)?))?;
-        super::files::write_atomically(path, &bytes).map_err(|e| self.public(e))?;
-        Ok(path.to_path_buf())
+        self.save_workbook(path, |language| sheet::grid_workbook(&grid, language))
     }
 }
 

@@ -12,7 +12,7 @@ BOOK ?= $(DATA_HOME)/com.fieldcrm.desktop/book.sqlite
 DEMO_CUSTOMERS ?= 5000
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test deps apt-deps node-deps driver ui build test-build check-rust rust-test ui-test e2e bench bindings clean divisions
+.PHONY: run test deps apt-deps node-deps driver ui build test-build check-rust rust-test ui-test e2e bench bindings clean divisions package package-test package-config
 
 run: build
 	@if [ ! -e "$(BOOK)" ]; then \
@@ -21,7 +21,7 @@ run: build
 	fi
 	FIELDCRM_DB="$(BOOK)" ./target/debug/fieldcrm-desktop
 
-test: deps ui check-rust test-build rust-test ui-test e2e
+test: deps ui check-rust package-config test-build rust-test ui-test e2e
 
 deps: apt-deps node-deps
 
@@ -76,6 +76,20 @@ ui-test: test-build
 
 e2e: test-build driver
 	tests/e2e/run.sh
+
+# The desktop app as .deb and .rpm packages (the CLI inside, as /usr/bin/fieldcrm), under
+# target/release/bundle/. Both build offline; an AppImage would download its tools, so none.
+package: deps ui
+	cargo build --release --locked -p fieldcrm-cli
+	cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb,rpm
+
+# What make test checks of the packages without building them.
+package-config: node-deps
+	tests/package/config.sh
+
+# Unpacks the .deb into a temporary root, checks what it holds, and starts the installed app.
+package-test: package driver
+	tests/package/install.sh
 
 # Regenerates the TypeScript of the IPC: the types (bindings.ts) and the command table (commands.ts).
 bindings:

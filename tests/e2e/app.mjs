@@ -10,9 +10,12 @@ import { Session } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const profile = process.env.E2E_PROFILE ?? 'debug';
-/** The app and the CLI under test (`E2E_PROFILE` picks the build, debug unless set). */
-export const app = join(root, 'target', profile, 'fieldcrm-desktop');
-export const cli = join(root, 'target', profile, 'fieldcrm');
+/**
+ * The app and the CLI under test: `E2E_PROFILE` picks the build (debug unless
+ * set); `E2E_APP` and `E2E_CLI` name installed programs instead (the package test).
+ */
+export const app = process.env.E2E_APP ?? join(root, 'target', profile, 'fieldcrm-desktop');
+export const cli = process.env.E2E_CLI ?? join(root, 'target', profile, 'fieldcrm');
 /** Where screenshots go. */
 export const out = join(root, 'target', 'e2e');
 

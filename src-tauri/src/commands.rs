@@ -1,6 +1,7 @@
-//! The one command the UI invokes: `call`, with a command's name and its
-//! arguments. It runs [`fieldcrm_core::api::commands::dispatch`] — the same table
-//! the UI's tests run against over HTTP — on a thread meant for blocking work,
+//! The commands the UI invokes: `door` (the first screen: the book's
+//! passphrase) and `call`, with a command's name and its arguments, which
+//! runs [`fieldcrm_core::api::commands::dispatch`] — the same table the UI's
+//! tests run against over HTTP — on a thread meant for blocking work,
 //! so a long import, merge or analysis leaves the async runtime's workers (and
 //! the window) free. Progress goes to the webview as events (`sync-progress`,
 //! `import-progress`).
@@ -51,13 +52,13 @@ impl Host for Window<'_> {
 async fn call(app: AppHandle, command: String, args: Value) -> Result<Value, ApiError> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
-        let book = state.book.as_ref().map_err(Clone::clone)?;
+        let book = state.door.book()?;
         let window = Window { app: &app };
         // While measuring, each command's time in the core goes to stderr:
         // when it started and ended, in ms since the app started.
         let since = |at: std::time::Instant| (at - state.started).as_secs_f64() * 1000.0;
         let started = window.measuring().is_some().then(std::time::Instant::now);
-        let answer = commands::dispatch(book, &window, &command, args);
+        let answer = commands::dispatch(&book, &window, &command, args);
         if let Some(started) = started {
             eprintln!("command {command} {:.0}–{:.0} ms", since(started), since(std::time::Instant::now()));
         }
@@ -67,6 +68,16 @@ async fn call(app: AppHandle, command: String, args: Value) -> Result<Value, Api
     .map_err(|e| ApiError::internal(format!("the command stopped: {e}")))?
 }
 
+/// The book's door: `state`, `strength`, `create`, `unlock` (the first screen).
+#[tauri::command]
+async fn door(app: AppHandle, command: String, args: Value) -> Result<Value, ApiError> {
+    // Unlocking derives the key from the passphrase (tens of milliseconds) and
+    // may encrypt a plain book in place (minutes for a large one).
+    tauri::async_runtime::spawn_blocking(move || app.state::<AppState>().door.dispatch(&command, args))
+        .await
+        .map_err(|e| ApiError::internal(format!("the command stopped: {e}")))?
+}
+
 pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![call]
+    tauri::generate_handler![call, door]
 }

@@ -3,7 +3,12 @@
 //! else lives in fieldcrm-core.
 //!
 //! The book is the app data directory's `book.sqlite`, or `FIELDCRM_DB` if set.
-//! A second app on the same book is refused: the first holds its lock.
+//! A second app on the same book is refused: the first holds its lock. The
+//! book opens through its door ([`fieldcrm_core::api::door`]): by the key the
+//! operating system's secret store holds, else by the passphrase the first
+//! screen asks for (or `FIELDCRM_PASSPHRASE`, for scripted starts such as
+//! the start-up benchmark). `FIELDCRM_NO_KEYRING=1` leaves the secret store
+//! alone (tests).
 //! `FIELDCRM_MEASURE_STARTUP=1` prints how long the window took to show the
 //! customer list and quits (the start-up benchmark).
 
@@ -15,26 +20,42 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+use fieldcrm_core::api::door::{Door, DoorStage, NewPassphrase, Passphrase};
 use fieldcrm_core::store::BookLock;
-use fieldcrm_core::{ApiError, Book, SystemClock};
+use fieldcrm_core::vault::{NoKeyring, OsKeyring, SecretStore};
+use fieldcrm_core::SystemClock;
 use tauri::Manager;
 
 /// The built UI this binary embeds (see build.rs): a new UI build recompiles the app.
 const _UI_STAMP: &str = env!("FIELDCRM_UI_STAMP");
 
-/// The open book, or why it could not be opened (shown by the UI).
+/// The book's door: the open book, or what it needs to open, or why it cannot (shown by the UI).
 pub struct AppState {
-    pub book: Result<Book, ApiError>,
+    pub door: Door,
     pub started: Instant,
     _lock: Option<BookLock>,
 }
 
-fn open(path: &std::path::Path) -> (Result<Book, ApiError>, Option<BookLock>) {
+fn open(path: &std::path::Path) -> (Door, Option<BookLock>) {
+    let secrets: Arc<dyn SecretStore> = match std::env::var("FIELDCRM_NO_KEYRING") {
+        Ok(off) if !off.is_empty() && off != "0" && off != "false" => Arc::new(NoKeyring),
+        _ => Arc::new(OsKeyring),
+    };
+    let clock = Arc::new(SystemClock);
     let lock = match BookLock::acquire(path) {
         Ok(lock) => lock,
-        Err(e) => return (Err(e.into()), None),
+        Err(e) => return (Door::failed(path, e.into(), secrets, clock), None),
     };
-    (Book::open(path, Arc::new(SystemClock)), Some(lock))
+    let door = Door::new(path, secrets, clock);
+    // Scripted starts (the start-up benchmark) give the passphrase as the CLI takes it.
+    if let Some(passphrase) = std::env::var("FIELDCRM_PASSPHRASE").ok().filter(|p| !p.is_empty()) {
+        let _ = match door.state().stage {
+            DoorStage::Passphrase => door.unlock(&Passphrase { passphrase }),
+            DoorStage::NewPassphrase => door.create(&NewPassphrase { again: passphrase.clone(), passphrase }),
+            _ => Ok(door.state()),
+        };
+    }
+    (door, Some(lock))
 }
 
 /// Rust's allocations from mimalloc; SQLite's too, from the start of `main`.
@@ -53,11 +74,11 @@ fn main() {
                 Some(path) => PathBuf::from(path),
                 None => app.path().app_data_dir()?.join(fieldcrm_core::BOOK_FILE),
             };
-            let (book, lock) = open(&path);
-            if let Err(error) = &book {
+            let (door, lock) = open(&path);
+            if let Some(error) = door.state().error {
                 eprintln!("fieldcrm: {}", error.message);
             }
-            app.manage(AppState { book, started, _lock: lock });
+            app.manage(AppState { door, started, _lock: lock });
             Ok(())
         })
         .invoke_handler(commands::handler())

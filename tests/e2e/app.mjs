@@ -16,6 +16,40 @@ const profile = process.env.E2E_PROFILE ?? 'debug';
  */
 export const app = process.env.E2E_APP ?? join(root, 'target', profile, 'fieldcrm-desktop');
 export const cli = process.env.E2E_CLI ?? join(root, 'target', profile, 'fieldcrm');
+/**
+ * The passphrase of every book the end-to-end tests make (never a user's).
+ * The CLI reads it from the environment; the app is given it on its first
+ * screen, as a user types it. Neither touches the user's keyring.
+ */
+export const PASSPHRASE = '测试口令-field-2026';
+process.env.FIELDCRM_PASSPHRASE = PASSPHRASE;
+process.env.FIELDCRM_NO_KEYRING = '1';
+
+/**
+ * Starts the app in a WebDriver session at `base` and opens its book through
+ * the first screen: the passphrase (twice for a new book), as a user types it.
+ */
+export async function openSession(base) {
+  const session = await Session.start(base, app);
+  await unlock(session);
+  return session;
+}
+
+/** Types the book's passphrase on the app's first screen (twice for a new book) and opens it. */
+export async function unlock(session) {
+  const field = await session.waitFor('[data-testid=unlock-passphrase]', { timeout: 60000 });
+  await session.type(field, PASSPHRASE);
+  const again = await session.find('[data-testid=unlock-again]');
+  if (again.length) await session.type(again[0], PASSPHRASE);
+  await session.click(await session.waitFor('[data-testid=unlock-submit]'));
+  // The screen goes once the book is open (a plain book is encrypted first).
+  const until = Date.now() + 120000;
+  while ((await session.find('[data-testid=unlock]')).length) {
+    if (Date.now() > until) throw new Error('the book did not open with the passphrase');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
 /** Where screenshots go. */
 export const out = join(root, 'target', 'e2e');
 
@@ -71,7 +105,7 @@ export async function e2e({ name, work, book }, drive, check = async () => {}) {
   let ok = true;
   const { driver, base } = await startDriver(book, 4444 + Math.floor(Math.random() * 1000));
   try {
-    session = await Session.start(base, app);
+    session = await openSession(base);
     await drive(session, t);
   } catch (error) {
     ok = false;
@@ -105,8 +139,10 @@ export async function e2e({ name, work, book }, drive, check = async () => {}) {
 export function appEnv(book) {
   const home = join(dirname(book), `${basename(book)}.home`);
   mkdirSync(home, { recursive: true });
+  // The app is given its passphrase on its first screen, as a user types it.
+  const { FIELDCRM_PASSPHRASE: _typed, ...env } = process.env;
   return {
-    ...process.env,
+    ...env,
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_CACHE_HOME: join(home, 'cache'),

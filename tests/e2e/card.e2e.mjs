@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Session } from './webdriver.mjs';
-import { app, appEnv, cliOn, lockHolder, out, removeWork, screenshot, steps, workFolder } from './app.mjs';
+import { app, appEnv, cliOn, lockHolder, openSession, out, removeWork, screenshot, steps, workFolder } from './app.mjs';
 
 const port = 4444 + Math.floor(Math.random() * 1000);
 const work = workFolder('card');
@@ -45,7 +45,7 @@ let failed = false;
 const { log, step, failed: reportFailure } = steps('card');
 try {
   await waitForDriver();
-  session = await Session.start(base, app);
+  session = await openSession(base);
 
   step('a new book starts on the first-start screen, which opens the demo book');
   await session.click(await session.waitFor('[data-testid=open-demo]'));
@@ -102,6 +102,7 @@ try {
   const first = spawn(app, [], { env: appEnv(book), stdio: ['ignore', 'inherit', 'inherit'] });
   try {
     await lockState(true); // the first app holds it
+    // No passphrase screen: the book is claimed before its door opens.
     session = await Session.start(base, app);
     await session.waitFor('[data-testid=fatal-error]', { text: '另一个程序占用' });
     await screenshot(session, 'card-second-instance');

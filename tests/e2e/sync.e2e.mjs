@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from './webdriver.mjs';
 import { app, cliOn, exportChanges as exportTo, importNew, openSyncPage, out, released, removeWork, screenshot } from './app.mjs';
-import { startDriver, steps, useFolder as setFolder, workFolder } from './app.mjs';
+import { openSession, startDriver, steps, useFolder as setFolder, workFolder } from './app.mjs';
 
 const work = workFolder('sync');
 const folder = join(work, 'shared');
@@ -35,7 +35,7 @@ async function inApp(book, name, work) {
   const { driver, base } = await startDriver(book, 5444 + Math.floor(Math.random() * 1000));
   let session;
   try {
-    session = await Session.start(base, app);
+    session = await openSession(base);
     await work(session);
     await screenshot(session, `sync-${name}`);
   } catch (error) {

@@ -3,7 +3,6 @@
 //! docs/BENCHMARKS.md come from here).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -11,7 +10,7 @@ use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::ids::CustomerId;
 use fieldcrm_core::model::{ChannelLevel, Lifecycle};
 use fieldcrm_core::search::{CustomerQuery, SortKey};
-use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
+use fieldcrm_core::{ApiError, ErrorCode};
 
 use crate::measure::{ms, p95};
 
@@ -43,7 +42,7 @@ pub fn run(args: &BenchArgs, json: bool) -> Result<(), ApiError> {
             format!("{} exists; bench builds a new book, give another --book path", path.display()),
         ));
     }
-    let book = Book::open(&path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(&path)?;
     let started = Instant::now();
     let summary = book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
     let generation = started.elapsed();

@@ -4,7 +4,6 @@
 //! rep's visit plan — and prints the figures (docs/BENCHMARKS.md).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Args;
@@ -12,7 +11,7 @@ use fieldcrm_core::api::classify::SuggestQuery;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::routes::optimise::{self, Point};
 use fieldcrm_core::routes::plan::PlanQuery;
-use fieldcrm_core::{ApiError, Book, SystemClock};
+use fieldcrm_core::ApiError;
 use serde::Serialize;
 
 use crate::measure::{invalid, median, ms, p95};
@@ -111,7 +110,7 @@ pub fn run(args: &ClassifyBenchArgs, json: bool) -> Result<(), ApiError> {
 }
 
 fn measure(args: &ClassifyBenchArgs, path: &std::path::Path) -> Result<Figures, ApiError> {
-    let book = Book::open(path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(path)?;
     let started = Instant::now();
     book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
     let generation = started.elapsed();
@@ -129,7 +128,7 @@ fn measure(args: &ClassifyBenchArgs, path: &std::path::Path) -> Result<Figures, 
     let suggestion_median = median(samples);
     // The first grading of a book: no card graded yet, so every card is a proposed change.
     {
-        let conn = rusqlite::Connection::open(path).map_err(|e| invalid(e.to_string()))?;
+        let conn = crate::keys::raw(path).map_err(|e| invalid(e.to_string()))?;
         conn.execute("UPDATE customer SET grade = NULL, grade_manual = 0", []).map_err(|e| invalid(e.to_string()))?;
     }
     let mut samples = vec![];

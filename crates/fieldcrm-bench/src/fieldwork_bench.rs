@@ -4,7 +4,6 @@
 //! of a region for a month — and prints the figures (docs/BENCHMARKS.md).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Datelike;
@@ -16,7 +15,7 @@ use fieldcrm_core::fieldwork::records::NewVisit;
 use fieldcrm_core::fieldwork::reports::ReportQuery;
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
 use fieldcrm_core::model::ReportKind;
-use fieldcrm_core::{ApiError, Book, SystemClock};
+use fieldcrm_core::ApiError;
 use serde::Serialize;
 
 use crate::measure::{invalid, median, ms, p95};
@@ -93,11 +92,11 @@ pub fn run(args: &FieldworkBenchArgs, json: bool) -> Result<(), ApiError> {
 }
 
 fn measure(args: &FieldworkBenchArgs, path: &std::path::Path) -> Result<Figures, ApiError> {
-    let book = Book::open(path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(path)?;
     let started = Instant::now();
     book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
     let generation = started.elapsed();
-    let raw = rusqlite::Connection::open(path).map_err(sql)?;
+    let raw = crate::keys::raw(path)?;
     let records: i64 = raw
         .query_row("SELECT (SELECT count(*) FROM visit) + (SELECT count(*) FROM call_log)", [], |r| r.get(0))
         .map_err(sql)?;

@@ -70,7 +70,7 @@ pub fn run(args: &HostileBenchArgs, json: bool) -> Result<(), ApiError> {
         first.get_or_insert((book.device()?, path));
     }
     let (device, path) = first.ok_or_else(|| io("no laptop"))?;
-    let secret: Vec<u8> = rusqlite::Connection::open(&path)
+    let secret: Vec<u8> = crate::keys::raw(&path)
         .map_err(io)?
         .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
         .map_err(io)?;

@@ -11,6 +11,7 @@ mod bench;
 mod classify_bench;
 mod fieldwork_bench;
 mod hostile_bench;
+mod keys;
 mod measure;
 mod orders_bench;
 mod sales_bench;

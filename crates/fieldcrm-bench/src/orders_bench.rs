@@ -8,7 +8,6 @@
 //! amounts, `money::open`) and the other receivables analyses.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -17,7 +16,7 @@ use fieldcrm_core::ids::CustomerId;
 use fieldcrm_core::import::{Cancel, ImportRequest};
 use fieldcrm_core::model::{ImportKind, PaymentKind};
 use fieldcrm_core::money::order::{OrderInput, OrderLineInput, OrderQuery, OrderView};
-use fieldcrm_core::{ApiError, Book, SystemClock};
+use fieldcrm_core::ApiError;
 use serde::Serialize;
 
 use crate::measure::{invalid, median, ms, p95};
@@ -127,19 +126,20 @@ fn measure(args: &OrdersBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let book = match &args.on {
         Some(base) => {
             std::fs::copy(base, path).map_err(|e| invalid(format!("cannot copy {}: {e}", base.display())))?;
-            Book::open(path, Arc::new(SystemClock))?
+            crate::keys::open(path)?
         }
         None => {
-            let book = Book::open(path, Arc::new(SystemClock))?;
+            let book = crate::keys::open(path)?;
             book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
             book
         }
     };
     drop(book);
     let started = Instant::now();
-    top_up(path, args).map_err(|e| invalid(format!("topping the book up failed: {e}")))?;
+    let conn = crate::keys::raw(path)?;
+    top_up(conn, args).map_err(|e| invalid(format!("topping the book up failed: {e}")))?;
     let top_up_s = started.elapsed().as_secs_f64();
-    let conn = rusqlite::Connection::open(path).map_err(|e| invalid(e.to_string()))?;
+    let conn = crate::keys::raw(path).map_err(|e| invalid(e.to_string()))?;
     let count = |sql: &str| -> Result<i64, ApiError> {
         conn.query_row(sql, [], |r| r.get(0)).map_err(|e| invalid(e.to_string()))
     };
@@ -158,13 +158,13 @@ fn measure(args: &OrdersBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     // payments again, as it would after a migration.
     let started = Instant::now();
     {
-        let mut conn = fieldcrm_core::api::open_connection(path).map_err(ApiError::from)?;
+        let mut conn = fieldcrm_core::api::open_connection(path, &crate::keys::key(path)?).map_err(ApiError::from)?;
         let tx = conn.transaction().map_err(|e| invalid(e.to_string()))?;
         fieldcrm_core::money::open::settle(&tx).map_err(ApiError::from)?;
         tx.commit().map_err(|e| invalid(e.to_string()))?;
     }
     let settle_all_s = started.elapsed().as_secs_f64();
-    let book = Book::open(path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(path)?;
     let year = fieldcrm_core::sales::analysis::AnalysisQuery {
         from: "2025-11-01".into(),
         to: "2026-10-31".into(),
@@ -290,8 +290,7 @@ fn measure(args: &OrdersBenchArgs, path: &Path) -> Result<Figures, ApiError> {
 /// these rows are the book's own, never sent): orders of three lines spread
 /// over the customers, 5,000 of them waiting for review, the rest approved;
 /// invoices over two years and a payment for each.
-fn top_up(path: &Path, args: &OrdersBenchArgs) -> rusqlite::Result<()> {
-    let mut conn = rusqlite::Connection::open(path)?;
+fn top_up(mut conn: rusqlite::Connection, args: &OrdersBenchArgs) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     tx.execute("UPDATE sync_state SET capture = 0 WHERE singleton = 1", [])?;
     tx.execute_batch("DROP TABLE IF EXISTS temp.n; CREATE TEMP TABLE n (i INTEGER PRIMARY KEY);")?;

@@ -5,7 +5,6 @@
 //! commit) — and prints the figures (docs/BENCHMARKS.md).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -15,7 +14,7 @@ use fieldcrm_core::import::{Cancel, ImportRequest};
 use fieldcrm_core::model::ImportKind;
 use fieldcrm_core::sales::analysis::AnalysisQuery;
 use fieldcrm_core::search::CustomerQuery;
-use fieldcrm_core::{ApiError, Book, SystemClock};
+use fieldcrm_core::{ApiError, Book};
 use serde::Serialize;
 
 use crate::measure::{invalid, median, ms, p95};
@@ -109,7 +108,7 @@ pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
             std::fs::copy(base, path)
                 .and_then(|_| std::fs::File::open(path)?.sync_all())
                 .map_err(|e| invalid(format!("cannot copy {} to {}: {e}", base.display(), path.display())))?;
-            let book = Book::open(path, Arc::new(SystemClock))?;
+            let book = crate::keys::open(path)?;
             measure_import(&book, path.parent().unwrap_or(Path::new(".")), args.import_rows)
         })?;
         crate::terminal::show(&f, json, ImportFigures::line);
@@ -151,7 +150,7 @@ fn last_twelve_months(book: &Book) -> Result<AnalysisQuery, ApiError> {
 }
 
 fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
-    let book = Book::open(path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(path)?;
     let started = Instant::now();
     let summary = book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
     let generation_s = started.elapsed().as_secs_f64();
@@ -161,14 +160,14 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
             drop(book);
             std::fs::copy(path, keep)
                 .map_err(|e| invalid(format!("cannot copy the demo book to {}: {e}", keep.display())))?;
-            Book::open(path, Arc::new(SystemClock))?
+            crate::keys::open(path)?
         }
         None => book,
     };
     let book_mib = std::fs::metadata(path).map(|m| m.len() as f64).unwrap_or(0.0) / 1_048_576.0;
     let query = last_twelve_months(&book)?;
     let period_lines: i64 = {
-        let raw = rusqlite::Connection::open(path).map_err(|e| invalid(e.to_string()))?;
+        let raw = crate::keys::raw(path).map_err(|e| invalid(e.to_string()))?;
         raw.query_row(
             "SELECT count(*) FROM sales_line WHERE sold_on BETWEEN ?1 AND ?2",
             [&query.from, &query.to],

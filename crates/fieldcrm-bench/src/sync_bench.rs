@@ -2,7 +2,6 @@
 //! freshly made books, each next to plain SQLite writing the same rows.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -10,8 +9,8 @@ use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{CardEdit, NewOrgUnit, NewProfile, NewStaff};
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::model::{OrgUnitKind, StaffRole};
-use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
-use rusqlite::{params, Connection, TransactionBehavior};
+use fieldcrm_core::{ApiError, Book, ErrorCode};
+use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 
 #[derive(Debug, Args)]
@@ -77,7 +76,7 @@ pub(crate) struct Org {
 }
 
 pub(crate) fn office(dir: &Path) -> Result<Org, ApiError> {
-    let office = Book::open(&dir.join("office.sqlite"), Arc::new(SystemClock))?;
+    let office = crate::keys::open(&dir.join("office.sqlite"))?;
     let profile = office.create_profile(&NewProfile {
         name: "总部".into(),
         role: StaffRole::HeadOffice,
@@ -104,7 +103,7 @@ pub(crate) fn laptop(org: &Org, name: &str) -> Result<(Book, String, PathBuf), A
         regions: None,
     })?;
     let path = org.dir.join(format!("{name}.sqlite"));
-    let book = Book::open(&path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(&path)?;
     let device = book.device()?;
     org.office.enroll_device(&EnrollDevice {
         staff_id: staff.id.to_string(),
@@ -133,7 +132,7 @@ const EDITED: &[&str] = &[
 
 /// Inserts `n` cards straight into the book's file (captured like any write).
 fn insert_cards(path: &Path, owner: &str, territory: &str, n: usize, prefix: &str) -> Result<Vec<String>, ApiError> {
-    let mut conn = Connection::open(path).map_err(io)?;
+    let mut conn = crate::keys::raw(path).map_err(io)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(io)?;
     let now = chrono::Utc::now();
     let ts = fieldcrm_core::clock::timestamp(now);
@@ -167,7 +166,7 @@ fn update_cards(
     round: usize,
     capture: bool,
 ) -> Result<Duration, ApiError> {
-    let mut conn = Connection::open(path).map_err(io)?;
+    let mut conn = crate::keys::raw(path).map_err(io)?;
     conn.pragma_update(None, "synchronous", "NORMAL").map_err(io)?;
     let started = Instant::now();
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(io)?;
@@ -196,7 +195,7 @@ fn edit_transactions(
     salt: u8,
     capture: bool,
 ) -> Result<Duration, ApiError> {
-    let mut conn = Connection::open(path).map_err(io)?;
+    let mut conn = crate::keys::raw(path).map_err(io)?;
     conn.pragma_update(None, "synchronous", "NORMAL").map_err(io)?;
     let staff: String = conn.query_row("SELECT staff_id FROM local_profile", [], |r| r.get(0)).map_err(io)?;
     conn.execute("UPDATE sync_state SET capture = ?1", [i64::from(capture)]).map_err(io)?;
@@ -315,7 +314,7 @@ fn measure(args: &SyncBenchArgs, dir: &Path) -> Result<Figures, ApiError> {
     f.capture_write_ms = ms(with);
     f.plain_write_ms = ms(without);
     f.capture_ratio = f.capture_write_ms / f.plain_write_ms;
-    let raw = Connection::open(&rep_path).map_err(io)?;
+    let raw = crate::keys::raw(&rep_path).map_err(io)?;
     let (with, without) = alternate(args.writes, |first, n, salt, capture| {
         raw.execute("UPDATE sync_state SET capture = ?1", [i64::from(capture)]).map_err(io)?;
         let started = Instant::now();

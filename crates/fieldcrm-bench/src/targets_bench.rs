@@ -6,7 +6,6 @@
 //! territories, and every rep's of the largest region to their customers.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Datelike;
@@ -15,7 +14,7 @@ use fieldcrm_core::api::targets::TargetQuery;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::model::{BreakdownRule, NodeKind};
 use fieldcrm_core::targets::breakdown::BreakdownInput;
-use fieldcrm_core::{ApiError, Book, SystemClock};
+use fieldcrm_core::ApiError;
 use serde::Serialize;
 
 use crate::measure::{invalid, median, ms, p95};
@@ -133,10 +132,10 @@ fn measure(args: &TargetsBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let book = match &args.on {
         Some(base) => {
             std::fs::copy(base, path).map_err(|e| invalid(format!("cannot copy {}: {e}", base.display())))?;
-            Book::open(path, Arc::new(SystemClock))?
+            crate::keys::open(path)?
         }
         None => {
-            let book = Book::open(path, Arc::new(SystemClock))?;
+            let book = crate::keys::open(path)?;
             book.load_demo(&DemoOptions { customers: args.customers, seed: args.seed, as_of: None })?;
             book
         }
@@ -162,7 +161,7 @@ fn measure(args: &TargetsBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     }
     let build_s = started.elapsed().as_secs_f64();
     drop(book);
-    let conn = rusqlite::Connection::open(path).map_err(|e| invalid(e.to_string()))?;
+    let conn = crate::keys::raw(path).map_err(|e| invalid(e.to_string()))?;
     let count = |sql: &str| -> Result<i64, ApiError> {
         conn.query_row(sql, [], |r| r.get(0)).map_err(|e| invalid(e.to_string()))
     };
@@ -183,7 +182,7 @@ fn measure(args: &TargetsBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     )
     .map_err(|e| invalid(e.to_string()))?;
     drop(conn);
-    let book = Book::open(path, Arc::new(SystemClock))?;
+    let book = crate::keys::open(path)?;
     let today = chrono::Utc::now().date_naive();
     let month = if today.year() == year { format!("{year}-{:02}", today.month()) } else { format!("{year}-12") };
 

@@ -14,10 +14,10 @@ mod plans_cmd;
 mod sales_cmd;
 mod sync_cmd;
 mod targets_cmd;
+mod unlock;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use fieldcrm_core::api::{CardEdit, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind};
@@ -26,7 +26,7 @@ use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
 use fieldcrm_core::model::{ChannelLevel, CreditStanding, Lifecycle, OrgUnitKind, StaffRole};
 use fieldcrm_core::search::{CustomerQuery, SortKey};
-use fieldcrm_core::{ApiError, Book, ErrorCode, SystemClock};
+use fieldcrm_core::{ApiError, Book, ErrorCode};
 use serde_json::Value as Json;
 
 #[derive(Debug, Parser)]
@@ -42,6 +42,14 @@ struct Cli {
     /// Print results as JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// A file holding the book's passphrase (its first line). Without it the
+    /// passphrase is `FIELDCRM_PASSPHRASE`, else typed at a prompt — unless
+    /// the operating system's secret store already holds the book's key.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<PathBuf>,
+    /// Neither read nor keep the book's key in the operating system's secret store.
+    #[arg(long, global = true, env = "FIELDCRM_NO_KEYRING", value_parser = clap::builder::BoolishValueParser::new())]
+    no_keyring: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -54,6 +62,9 @@ enum Command {
     Status,
     /// Run a full integrity check of the book.
     Check,
+    /// The passphrase that seals the book's key.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
     /// Fill an empty book with deterministic, realistic demo data (`demo reset`:
     /// rebuild a demo book as it was made).
     #[command(args_conflicts_with_subcommands = true)]
@@ -469,12 +480,47 @@ fn main() -> ExitCode {
     }
 }
 
+#[derive(Debug, Subcommand)]
+enum PassphraseCommand {
+    /// Seal the book's key with a new passphrase (the book itself is not rewritten).
+    Change {
+        /// A file holding the new passphrase; without it, it is typed twice at a prompt.
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+}
+
+fn key_source(cli: &Cli) -> unlock::KeySource {
+    unlock::KeySource {
+        passphrase_file: cli.passphrase_file.clone(),
+        passphrase_env: std::env::var("FIELDCRM_PASSPHRASE").ok(),
+        keyring: !cli.no_keyring,
+    }
+}
+
+fn change_passphrase(book: &Book, source: &unlock::KeySource, new_file: Option<&Path>) -> Result<(), ApiError> {
+    let old = match source.given()? {
+        Some(old) => old,
+        None if book.key_status()?.has_key_file => zeroize::Zeroizing::new(
+            rpassword::prompt_password("Present passphrase: ")
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read the passphrase: {e}")))?,
+        ),
+        None => zeroize::Zeroizing::new(String::new()),
+    };
+    let new = match new_file {
+        Some(file) => unlock::read_passphrase_file(file)?,
+        None => unlock::prompt_new()?,
+    };
+    book.change_passphrase(&fieldcrm_core::api::access::PassphraseChange { old: old.to_string(), new: new.to_string() })
+}
+
 fn run(cli: &Cli) -> Result<(), ApiError> {
     let path = match &cli.db {
         Some(path) => path.clone(),
         None => default_book()?,
     };
-    let book = Book::open(&path, Arc::new(SystemClock))?;
+    let source = key_source(cli);
+    let book = unlock::open(&path, &source)?;
     let json = cli.json;
     fieldwork_cmd::use_zone(&book)?;
     match &cli.command {
@@ -496,6 +542,12 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
             output::show(&status, json, output::status);
         }
         Command::Status => output::show(&book.status()?, json, output::status),
+        Command::Passphrase(PassphraseCommand::Change { new_passphrase_file }) => {
+            change_passphrase(&book, &source, new_passphrase_file.as_deref())?;
+            output::show(&serde_json::json!({"ok": true}), json, |_| {
+                "the passphrase is changed: the key file beside the book is sealed with the new one".into()
+            });
+        }
         Command::Check => {
             book.check()?;
             output::show(&serde_json::json!({"ok": true}), json, |_| "the book is sound".into());

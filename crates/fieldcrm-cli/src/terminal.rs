@@ -51,7 +51,7 @@ pub fn fail(error: &ApiError, json: bool) -> ExitCode {
         eprintln!("{text}");
     } else {
         eprintln!("error: {}", error.message);
-        for problem in &error.problems {
+        for problem in error.problems.iter().filter(|p| p.message != error.message) {
             eprintln!("  {}: {}", problem.field, problem.message);
         }
     }

@@ -97,7 +97,7 @@ fn a_book_from_a_newer_fieldcrm_is_refused_with_what_to_do() {
     let dir = tempfile::tempdir().expect("dir");
     let book = dir.path().join("book.sqlite");
     ok_json(&book, &["init"]);
-    rusqlite::Connection::open(&book).expect("raw").pragma_update(None, "user_version", 999).expect("bump");
+    common::raw(&book).pragma_update(None, "user_version", 999).expect("bump");
     let out = fieldcrm(&book, &["status"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("install the newer fieldcrm"), "{}", stderr(&out));
@@ -174,9 +174,7 @@ fn a_reader_that_stops_early_ends_the_listing_quietly() {
     let out = fieldcrm(&book, &["demo", "--customers", "400", "--seed", "1"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Far more than a pipe holds, so the program is still writing when the reader leaves.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
-        .arg("--db")
-        .arg(&book)
+    let mut child = common::command(&book)
         .args(["--json", "customer", "list", "--limit", "400"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 
@@ -168,7 +168,7 @@ fn a_restored_laptop_reusing_a_file_number_with_other_contents_is_refused() {
 }
 
 fn office_counts(office: &Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(office).expect("open");
+    let conn = common::raw(office);
     let q = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).expect("count");
     (
         q("SELECT count(*) FROM customer"),
@@ -183,7 +183,7 @@ fn an_import_killed_midway_leaves_head_office_as_it_was_and_the_same_file_import
     let (rep, staff, _) = &org.people[0];
     // Many new cards, written straight into the laptop's book (captured like any write).
     {
-        let mut conn = rusqlite::Connection::open(rep).expect("open");
+        let mut conn = common::raw(rep);
         let territory: String =
             conn.query_row("SELECT org_unit_id FROM staff WHERE id = ?1", [staff], |r| r.get(0)).expect("unit");
         let tx = conn.transaction().expect("tx");
@@ -205,9 +205,7 @@ fn an_import_killed_midway_leaves_head_office_as_it_was_and_the_same_file_import
     let before = office_counts(&org.office);
     let mut killed_midway = 0;
     for _ in 0..3 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
-            .arg("--db")
-            .arg(&org.office)
+        let mut child = common::command(&org.office)
             .args(["sync", "import", &file])
             .env_remove("FIELDCRM_DB")
             .stdout(Stdio::null())
@@ -354,9 +352,7 @@ fn head_office_watches_a_shared_folder_answers_whoever_sent_and_may_be_killed_at
     ok_json(rep, &["sync", "import", card_for_rep.to_str().expect("utf8")]);
 
     // A watch with nothing to do stays quiet, and killing it leaves the book sound.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
-        .arg("--db")
-        .arg(&org.office)
+    let mut child = common::command(&org.office)
         .args(["--json", "hq", "watch", inbox, "--out", outbox, "--every", "1s"])
         .env_remove("FIELDCRM_DB")
         .stdout(Stdio::piped())

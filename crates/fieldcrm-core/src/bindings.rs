@@ -5,8 +5,10 @@
 
 use ts_rs::TS;
 
+use crate::api::access::{KeyStatus, PassphraseChange};
 use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use crate::api::divisions::AddressSplit;
+use crate::api::door::{DoorStage, DoorState, NewPassphrase, Passphrase};
 use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
@@ -95,6 +97,7 @@ use crate::targets::breakdown::{
 };
 use crate::targets::progress::{GridCell, GridRow, ProgressRow, RagRules, TargetGrid, TargetProgress};
 use crate::targets::Node;
+use crate::vault::{PassphraseStrength, StrengthLevel};
 
 macro_rules! declarations {
     ($($t:ty),+ $(,)?) => {
@@ -134,6 +137,14 @@ pub fn typescript() -> String {
         Staff,
         Profile,
         BookStatus,
+        KeyStatus,
+        PassphraseChange,
+        DoorStage,
+        DoorState,
+        NewPassphrase,
+        Passphrase,
+        PassphraseStrength,
+        StrengthLevel,
         BusinessTime,
         NewProfile,
         DemoOptions,

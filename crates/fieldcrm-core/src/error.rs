@@ -58,6 +58,14 @@ problem_codes! {
     NoTarget => "no_target",
     AlreadyResolved => "already_resolved",
     AlreadySubmitted => "already_submitted",
+    PassphraseNeeded => "passphrase_needed",
+    NewPassphraseNeeded => "new_passphrase_needed",
+    WrongPassphrase => "wrong_passphrase",
+    PassphraseTooShort => "passphrase_too_short",
+    PassphraseTooCommon => "passphrase_too_common",
+    KeyFileMissing => "key_file_missing",
+    KeyFileDamaged => "key_file_damaged",
+    PassphrasesDiffer => "passphrases_differ",
     AmbiguousCustomer => "ambiguous_customer",
     AmbiguousDecimal => "ambiguous_decimal",
     BadCode => "bad_code",
@@ -289,6 +297,10 @@ pub enum Error {
     /// office (`office_not_trusted`), for the user to confirm.
     #[error("{message}")]
     SyncRefused { reason: ProblemCode, message: String, fingerprint: Option<String> },
+    /// The book's key could not be had: no passphrase given, a wrong one, a
+    /// missing or damaged key file; `reason` says which.
+    #[error("{message}")]
+    Passphrase { reason: ProblemCode, message: String },
     #[error("the book cannot be used: {0}")]
     Io(#[from] std::io::Error),
     #[error("database error: {0}")]
@@ -316,6 +328,8 @@ pub enum ErrorCode {
     NotABook,
     Corrupt,
     Locked,
+    /// The book is encrypted and its key could not be had (see the problem's code).
+    Passphrase,
     SyncRefused,
     Io,
     Internal,
@@ -369,6 +383,9 @@ impl From<Error> for ApiError {
             Error::Locked { .. } => (ErrorCode::Locked, vec![]),
             Error::SyncRefused { reason, .. } => {
                 (ErrorCode::SyncRefused, vec![FieldProblem::new("file", reason, message.clone())])
+            }
+            Error::Passphrase { reason, .. } => {
+                (ErrorCode::Passphrase, vec![FieldProblem::new("passphrase", reason, message.clone())])
             }
             Error::Io(_) => (ErrorCode::Io, vec![]),
             Error::Sqlite(ref e) => match e.sqlite_error_code() {

@@ -37,6 +37,7 @@ pub mod store;
 pub mod sync;
 pub mod targets;
 pub mod text;
+pub mod vault;
 pub mod xlsx;
 
 pub use api::{ApiResult, Book};

@@ -11,14 +11,11 @@ use fieldcrm_core::{Book, ErrorCode};
 fn a_book_with_overwritten_pages_is_reported_as_damaged() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("book.sqlite");
-    let book = Book::open(&path, common::clock()).expect("book");
+    let book = Book::open(&path, &common::access(), common::clock()).expect("book");
     book.load_demo(&DemoOptions { customers: 300, seed: 5, as_of: Some("2026-11-22".into()) }).expect("demo");
     drop(book);
     // Fold the WAL into the main file, then overwrite pages in the middle of it.
-    rusqlite::Connection::open(&path)
-        .expect("raw")
-        .pragma_update(None, "wal_checkpoint", "TRUNCATE")
-        .expect("checkpoint");
+    common::raw(&path).pragma_update(None, "wal_checkpoint", "TRUNCATE").expect("checkpoint");
     let len = std::fs::metadata(&path).expect("meta").len();
     let mut file = std::fs::OpenOptions::new().write(true).open(&path).expect("file");
     file.seek(SeekFrom::Start(len / 2)).expect("seek");
@@ -26,7 +23,7 @@ fn a_book_with_overwritten_pages_is_reported_as_damaged() {
     drop(file);
     let damaged = std::fs::read(&path).expect("bytes");
 
-    let outcome = Book::open(&path, common::clock()).and_then(|book| book.check());
+    let outcome = Book::open(&path, &common::access(), common::clock()).and_then(|book| book.check());
     let error = outcome.expect_err("a damaged book must not pass as sound");
     assert_eq!(error.code, ErrorCode::Corrupt, "{error:?}");
     assert!(error.message.contains("backup"), "the message says what to do: {}", error.message);

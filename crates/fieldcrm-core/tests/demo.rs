@@ -18,7 +18,7 @@ fn options(seed: u64) -> DemoOptions {
 }
 
 fn dump(path: &std::path::Path) -> Vec<String> {
-    let conn = rusqlite::Connection::open(path).expect("open");
+    let conn = common::raw(path);
     let mut out = vec![];
     for table in [
         "org_unit",
@@ -55,7 +55,7 @@ fn the_same_seed_gives_the_same_book_and_another_seed_another() {
     let mut dumps = vec![];
     for (name, seed) in [("a", 7), ("b", 7), ("c", 8)] {
         let path = dir.path().join(format!("{name}.sqlite"));
-        let book = Book::open(&path, common::clock()).expect("book");
+        let book = Book::open(&path, &common::access(), common::clock()).expect("book");
         let summary = book.load_demo(&options(seed)).expect("demo");
         assert_eq!(summary.customers, 600);
         drop(book);
@@ -73,8 +73,8 @@ fn every_demo_card_passes_the_rules_user_input_must_pass() {
     assert!(summary.history > summary.customers, "cards have a past");
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("d.sqlite");
-    Book::open(&path, common::clock()).expect("book").load_demo(&options(3)).expect("demo");
-    let conn = fieldcrm_core::api::open_connection(&path).expect("open");
+    Book::open(&path, &common::access(), common::clock()).expect("book").load_demo(&options(3)).expect("demo");
+    let conn = fieldcrm_core::api::open_connection(&path, &common::key()).expect("open");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("date");
     for entity in [CUSTOMER_ENTITY, KEY_PERSON_ENTITY, ADDRESS_ENTITY] {
         let columns: Vec<&str> = entity.fields.iter().map(|f| f.column).collect();
@@ -120,12 +120,9 @@ fn the_demo_fills_only_an_empty_book() {
 fn a_book_filled_with_the_demo_is_back_in_wal_mode_with_no_journal_left() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("book.sqlite");
-    let book = Book::open(&path, common::clock()).expect("book");
+    let book = Book::open(&path, &common::access(), common::clock()).expect("book");
     book.load_demo(&options(2)).expect("demo");
-    let mode: String = rusqlite::Connection::open(&path)
-        .expect("open")
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .expect("mode");
+    let mode: String = common::raw(&path).query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal", "the demo writes past the WAL, then the book goes back to it");
     assert!(!dir.path().join("book.sqlite-journal").exists(), "the rollback journal is gone once the demo commits");
     let cards = book.search_customers(&Default::default()).expect("search").rows.len();
@@ -136,10 +133,10 @@ fn a_book_filled_with_the_demo_is_back_in_wal_mode_with_no_journal_left() {
 fn demo_book(as_of: &str) -> (tempfile::TempDir, rusqlite::Connection) {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("demo.sqlite");
-    let book = Book::open(&path, common::clock()).expect("book");
+    let book = Book::open(&path, &common::access(), common::clock()).expect("book");
     book.load_demo(&DemoOptions { customers: 600, seed: 11, as_of: Some(as_of.into()) }).expect("demo");
     drop(book);
-    let conn = fieldcrm_core::api::open_connection(&path).expect("open");
+    let conn = fieldcrm_core::api::open_connection(&path, &common::key()).expect("open");
     (dir, conn)
 }
 
@@ -259,7 +256,7 @@ fn each_card_s_last_visit_is_its_last_visit_on_record_and_stops_are_visited_on_t
 #[test]
 fn the_grade_frequency_duty_finds_some_reps_on_track_and_some_behind() {
     let dir = tempfile::tempdir().expect("dir");
-    let book = Book::open(&dir.path().join("demo.sqlite"), common::clock()).expect("book");
+    let book = Book::open(&dir.path().join("demo.sqlite"), &common::access(), common::clock()).expect("book");
     book.load_demo(&DemoOptions { customers: 600, seed: 11, as_of: Some("2026-11-22".into()) }).expect("demo");
     let view = book.compliance(&ComplianceQuery { month: Some("2026-11".into()), ..Default::default() }).expect("view");
     let shares: Vec<f64> = view
@@ -397,7 +394,7 @@ fn the_demo_s_running_sales_totals_and_figures_are_its_lines_summed() {
 fn a_demo_book_on_disk_is_rebuilt_in_place_as_it_was_made_and_a_real_book_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("demo.sqlite");
-    let book = Book::open(&path, common::clock()).expect("book");
+    let book = Book::open(&path, &common::access(), common::clock()).expect("book");
     let options = DemoOptions { customers: 40, seed: 9, as_of: Some("2026-11-20".into()) };
     let made = book.load_demo(&options).expect("demo");
     let names = |book: &Book| -> Vec<String> {
@@ -425,11 +422,11 @@ fn a_demo_book_on_disk_is_rebuilt_in_place_as_it_was_made_and_a_real_book_is_ref
     assert!(book.check().is_ok(), "the book is sound after the copy");
     assert!(!dir.path().join("demo.sqlite.demo-reset").exists(), "the scratch book is gone");
     drop(book);
-    let reopened = Book::open(&path, common::clock()).expect("reopen");
+    let reopened = Book::open(&path, &common::access(), common::clock()).expect("reopen");
     assert_eq!(names(&reopened), before, "the file holds the new demo");
     assert_eq!(reopened.demo_book().expect("asked"), Some(options));
 
-    let real = Book::open(&dir.path().join("real.sqlite"), common::clock()).expect("real");
+    let real = Book::open(&dir.path().join("real.sqlite"), &common::access(), common::clock()).expect("real");
     real.create_profile(&fieldcrm_core::api::NewProfile {
         name: "赵总".into(),
         role: fieldcrm_core::model::StaffRole::HeadOffice,

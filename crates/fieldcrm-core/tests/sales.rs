@@ -4,6 +4,7 @@
 //! by hand, their Excel exports read back with an independent reader, and
 //! sales lines reaching the reps who hold the cards.
 
+mod common;
 #[path = "common/workbook.rs"]
 mod workbook;
 #[path = "sync/world.rs"]
@@ -285,7 +286,7 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
     // Another connection wrote to the book after the dry run.
     let path = at.path().join("book.sqlite");
     {
-        let book = Book::open(&path, w.office.clock.clone()).expect("book");
+        let book = Book::open(&path, &common::access(), w.office.clock.clone()).expect("book");
         book.create_profile(&fieldcrm_core::api::NewProfile {
             name: "总部".into(),
             role: fieldcrm_core::model::StaffRole::HeadOffice,
@@ -295,8 +296,8 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
         })
         .expect("profile");
     }
-    let one = Book::open(&path, w.office.clock.clone()).expect("one");
-    let two = Book::open(&path, w.office.clock.clone()).expect("two");
+    let one = Book::open(&path, &common::access(), w.office.clock.clone()).expect("one");
+    let two = Book::open(&path, &common::access(), w.office.clock.clone()).expect("two");
     let me = one.staff().expect("staff").remove(0);
     std::fs::write(at.path().join("c.csv"), format!("客户名称,业务员\n壬农资,{}\n", me.name)).expect("csv");
     let csv = request(&at.path().join("c.csv"), ImportKind::Customers);
@@ -312,7 +313,7 @@ fn a_commit_writes_its_dry_runs_plan_unless_the_file_the_request_or_the_book_cha
         .expect("csv");
     let csv = request(&at.path().join("d.csv"), ImportKind::Customers);
     assert_eq!(phases(&one, &csv, false).0.created, 1);
-    let raw = rusqlite::Connection::open(&path).expect("raw");
+    let raw = common::raw(&path);
     raw.execute("UPDATE customer SET phone = '13912345678' WHERE name = '壬农资'", []).expect("update");
     let (done, committed) = phases(&one, &csv, true);
     assert_eq!(committed, ["reading", "checking", "writing"]);
@@ -383,7 +384,7 @@ fn a_large_import_writes_every_card_with_its_records_and_history_in_file_order()
 /// A rep's book in a file.
 fn file_book(at: &Path) -> Book {
     let clock = std::sync::Arc::new(fieldcrm_core::FixedClock::new(world::start()));
-    let book = Book::open(&at.join("book.sqlite"), clock).expect("book");
+    let book = Book::open(&at.join("book.sqlite"), &common::access(), clock).expect("book");
     book.create_profile(&fieldcrm_core::api::NewProfile {
         name: "王磊".into(),
         role: fieldcrm_core::model::StaffRole::Rep,
@@ -469,7 +470,7 @@ fn an_imports_search_entries_are_those_the_book_builds_from_its_cards() {
         std::fs::write(&file, csv).expect("csv");
         let done = import(&book, &request(&file, ImportKind::Customers), true).expect("commit");
         assert_eq!(done.created, rows, "{:?}", done.outcomes.first());
-        let mut raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
+        let mut raw = common::raw(at.path().join("book.sqlite"));
         let imported = search_entries(&raw);
         assert!(imported.len() > rows as usize * 20, "{} entries", imported.len());
         let tx = raw.transaction().expect("tx");
@@ -493,7 +494,7 @@ fn a_large_import_writes_its_pages_into_the_file_once_and_the_book_keeps_its_wal
     assert_eq!(done.created, 6_000);
     // Written with a rollback journal: nothing of it went through the WAL.
     assert!(wal_bytes(at.path()) <= before, "WAL grew from {before} to {} bytes", wal_bytes(at.path()));
-    let raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
+    let raw = common::raw(at.path().join("book.sqlite"));
     let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("mode");
     assert_eq!(mode, "wal");
     // Its full-text segments were written without merging; merging is back on for the next write.
@@ -533,7 +534,7 @@ fn a_large_import_writes_its_pages_into_the_file_once_and_the_book_keeps_its_wal
 
     // With the book open elsewhere the journal cannot change: the import goes
     // through the WAL as every other write, and still lands whole.
-    let raw = rusqlite::Connection::open(at.path().join("book.sqlite")).expect("raw");
+    let raw = common::raw(at.path().join("book.sqlite"));
     let count = |raw: &rusqlite::Connection| -> i64 {
         raw.query_row("SELECT count(*) FROM customer", [], |r| r.get(0)).expect("count")
     };

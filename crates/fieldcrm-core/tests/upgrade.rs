@@ -31,7 +31,7 @@ fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     .expect("free-text industries");
     drop(conn);
 
-    let book = Book::open(&old, common::clock()).expect("an old book opens");
+    let book = Book::open(&old, &common::access(), common::clock()).expect("an old book opens");
     let status = book.status().expect("status");
     assert_eq!(status.schema_version, store::SCHEMA_VERSION);
     assert_eq!(status.customer_count, 2, "no card lost");
@@ -70,16 +70,14 @@ fn a_version_1_book_upgrades_to_the_current_schema_with_its_data() {
     assert_eq!((adopted.label_zh.as_str(), adopted.cards), ("种子化肥门市", 1), "keeping the text as its label");
     let supplier = book.customer(card.fields["supplierId"].as_str().expect("id").parse().expect("id")).expect("card");
     assert_eq!(supplier.fields["industry"], "agri_inputs", "a text matching a default code's label takes that code");
-    let pending: i64 = Connection::open(&old)
-        .expect("old")
-        .query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0))
-        .expect("pending");
+    let pending: i64 =
+        common::raw(&old).query_row("SELECT count(*) FROM sync_pending", [], |r| r.get(0)).expect("pending");
     assert_eq!(pending, 0, "the conversion is every book's own, not a change to send");
     drop(book);
 
     let fresh = dir.path().join("fresh.sqlite");
-    drop(fieldcrm_core::api::open_connection(&fresh).expect("fresh"));
-    let upgraded = schema(&Connection::open(&old).expect("old"));
-    let created = schema(&Connection::open(&fresh).expect("fresh"));
+    drop(fieldcrm_core::api::open_connection(&fresh, &common::key()).expect("fresh"));
+    let upgraded = schema(&common::raw(&old));
+    let created = schema(&common::raw(&fresh));
     assert_eq!(upgraded, created, "an upgraded book has exactly the schema of a new one");
 }

@@ -7,6 +7,8 @@
 //!   reply is `{"ok": result, "events": [...]}` or `{"error": ApiError, "events": [...]}`,
 //!   exactly what [`fieldcrm_core::api::commands::dispatch`] answered, with the
 //!   progress events it emitted on the way;
+//! - `POST /door/{book}/{command}` — the book's door (the first screen:
+//!   `state`, `strength`, `create`, `unlock`), for books made by the `door` fixture;
 //! - `POST /fixture/{name}` — builds test data through the real facade (a small
 //!   organisation of real books that exchange real changeset files, sales
 //!   lines imported from real spreadsheets …); see [`fixtures`].
@@ -23,11 +25,12 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 use fieldcrm_core::api::commands::{self, Event, Host};
+use fieldcrm_core::api::door::{self, DoorStage, DoorState};
 use fieldcrm_core::ApiError;
 use serde_json::{json, Value};
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::world::{Registry, TestBook};
+use crate::world::Registry;
 
 /// The biggest request body the server reads (a test never sends more).
 const MAX_BODY: u64 = 64 << 20;
@@ -44,12 +47,17 @@ impl Host for Collect {
 }
 
 fn call(books: &Registry, book: &str, command: &str, args: Value) -> Value {
-    let Some(entry): Option<Arc<TestBook>> = books.get(book) else {
-        return json!({ "error": ApiError::internal(format!("no test book `{book}`: create it with a fixture first")) });
-    };
     let host = Collect::default();
-    entry.tick();
-    let reply = commands::dispatch(&entry.book, &host, command, args);
+    let reply = match (books.get(book), books.door(book)) {
+        (Some(entry), _) => {
+            entry.tick();
+            commands::dispatch(&entry.book, &host, command, args)
+        }
+        (None, Some(door)) => door.door.book().and_then(|book| commands::dispatch(&book, &host, command, args)),
+        (None, None) => {
+            return json!({ "error": ApiError::internal(format!("no test book `{book}`: create it with a fixture first")) })
+        }
+    };
     let events = std::mem::take(&mut *host.0.lock().unwrap_or_else(|e| e.into_inner()));
     match reply {
         Ok(ok) => json!({ "ok": ok, "events": events }),
@@ -110,6 +118,20 @@ fn handle(mut request: Request, books: &Registry) {
     match parts.as_slice() {
         ["call", book, command] => {
             let reply = call(books, book, command, args);
+            answer(request, 200, &reply);
+        }
+        ["door", door, command] => {
+            let reply = match (books.door(door), books.get(door)) {
+                (Some(door), _) => match door.door.dispatch(command, args) {
+                    Ok(ok) => json!({ "ok": ok }),
+                    Err(error) => json!({ "error": error }),
+                },
+                // A fixture's book is open from the start (its door asks nothing).
+                (None, Some(_)) if *command == "state" => json!({ "ok": DoorState {
+                    stage: DoorStage::Open, tries_left: door::TRIES, plain: false, error: None
+                } }),
+                _ => json!({ "error": ApiError::internal(format!("no test door `{door}`")) }),
+            };
             answer(request, 200, &reply);
         }
         ["fixture", name] => {

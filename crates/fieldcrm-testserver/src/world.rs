@@ -48,9 +48,19 @@ impl World {
     }
 }
 
+/// The passphrase of the test server's books (never a user's).
+pub const PASSPHRASE: &str = "测试口令-field-2026";
+
+/// A book behind its door (the first screen's tests), in a folder of its own.
+pub struct TestDoor {
+    pub door: fieldcrm_core::api::door::Door,
+    _dir: tempfile::TempDir,
+}
+
 #[derive(Default, Clone)]
 pub struct Registry {
     books: Arc<Mutex<HashMap<String, Arc<TestBook>>>>,
+    doors: Arc<Mutex<HashMap<String, Arc<TestDoor>>>>,
     worlds: Arc<Mutex<HashMap<String, Arc<World>>>>,
     next: Arc<Mutex<u64>>,
 }
@@ -58,6 +68,39 @@ pub struct Registry {
 impl Registry {
     pub fn get(&self, id: &str) -> Option<Arc<TestBook>> {
         self.books.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+
+    pub fn door(&self, id: &str) -> Option<Arc<TestDoor>> {
+        self.doors.lock().unwrap_or_else(|e| e.into_inner()).get(id).cloned()
+    }
+
+    /// A door to a book that is `kind`: `new` (nothing there yet), `encrypted`
+    /// (sealed with [`PASSPHRASE`]) or `plain` (a book of a version before
+    /// encryption). No secret store: every door asks.
+    pub fn add_door(&self, kind: &str) -> ApiResult<String> {
+        use fieldcrm_core::api::door::Door;
+        use fieldcrm_core::vault::NoKeyring;
+        let dir = tempfile::tempdir().map_err(|e| ApiError::internal(e.to_string()))?;
+        let path = dir.path().join("book.sqlite");
+        let clock = Arc::new(FixedClock::new(morning_of(NaiveDate::from_ymd_opt(2026, 11, 20).expect("day"))));
+        match kind {
+            "new" => {}
+            "encrypted" => {
+                let access = fieldcrm_core::api::Access::passphrase(PASSPHRASE, Arc::new(NoKeyring));
+                Book::open(&path, &access, clock.clone())?;
+            }
+            "plain" => {
+                // A migrated book in memory, written out unencrypted.
+                let conn = fieldcrm_core::api::open_connection_in_memory()?;
+                conn.execute("VACUUM INTO ?1", [path.to_string_lossy()])
+                    .map_err(|e| ApiError::internal(e.to_string()))?;
+            }
+            other => return Err(ApiError::internal(format!("no door kind `{other}`"))),
+        }
+        let door = Door::new(&path, Arc::new(NoKeyring), clock);
+        let id = format!("door{}", self.next_id());
+        self.doors.lock().unwrap_or_else(|e| e.into_inner()).insert(id.clone(), Arc::new(TestDoor { door, _dir: dir }));
+        Ok(id)
     }
 
     pub fn world(&self, id: &str) -> ApiResult<Arc<World>> {
@@ -110,7 +153,8 @@ pub fn morning_of(day: NaiveDate) -> DateTime<Utc> {
 
 fn open(dir: &Path, file: &str, at: DateTime<Utc>) -> ApiResult<TestBook> {
     let clock = Arc::new(FixedClock::new(at));
-    let book = Book::open(&dir.join(file), clock.clone())?;
+    let access = fieldcrm_core::api::Access::passphrase(PASSPHRASE, Arc::new(fieldcrm_core::vault::NoKeyring));
+    let book = Book::open(&dir.join(file), &access, clock.clone())?;
     Ok(TestBook { book, clock })
 }
 

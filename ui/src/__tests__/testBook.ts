@@ -27,6 +27,9 @@ interface WorldView {
   customers: string[]
 }
 
+/** The passphrase of the test server's encrypted books (crates/fieldcrm-testserver/src/world.rs). */
+export const TEST_PASSPHRASE = '测试口令-field-2026'
+
 /** Runs a fixture of the test server (see crates/fieldcrm-testserver/src/fixtures.rs). */
 export async function fixture<T>(name: string, args: Record<string, unknown> = {}): Promise<T> {
   const reply = await post<{ ok?: T; error?: ApiError }>(`${inject('server')}/fixture/${name}`, args)
@@ -77,6 +80,13 @@ export class TestBook extends Backend {
   static async create(options: WorldOptions = {}): Promise<TestBook> {
     const view = await fixture<WorldView>('world', { ...options })
     return new TestBook(new HttpTransport(inject('server'), view.book), new QueuedDialogs(view.folder), view)
+  }
+
+  /** A book behind its door, as the app finds it on start: `new` (nothing there), `encrypted` (sealed with the test server's passphrase), `plain` (a book of a version before encryption). */
+  static async door(kind: 'new' | 'encrypted' | 'plain'): Promise<TestBook> {
+    const id = await fixture<string>('door', { kind })
+    const view: WorldView = { world: '', book: id, books: {}, units: [], staff: [], officeFingerprint: '', folder: '', customers: [] }
+    return new TestBook(new HttpTransport(inject('server'), id), new QueuedDialogs(''), view)
   }
 
   /** Answers for the next file dialogs. */

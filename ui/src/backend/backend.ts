@@ -1,4 +1,5 @@
 import { Api, DEMO_PROGRESS, IMPORT_PROGRESS, SYNC_PROGRESS, type Transport } from '../generated/commands'
+import type { DoorState, PassphraseStrength } from '../generated/bindings'
 import type { CustomerQuery, DemoOptions, DemoProgress, DemoSummary, ExportedList, ImportProgress, ImportRequest, Progress, SheetImportReport } from '../generated/bindings'
 
 /** Texts and the suggested file name of a save dialog. */
@@ -34,12 +35,40 @@ export interface Dialogs {
  * on `message`). The transport is Tauri's IPC in the app and HTTP to the real
  * core in the UI's tests; no rule of the book lives on this side.
  */
+/** The book's door: what it needs before it opens (the first screen), over the same transport. */
+export interface DoorTransport {
+  door(command: 'state' | 'strength' | 'create' | 'unlock', args: Record<string, unknown>): Promise<unknown>
+}
+
 export class Backend extends Api implements Dialogs {
   constructor(
-    transport: Transport,
+    transport: Transport & DoorTransport,
     private readonly dialogs: Dialogs,
   ) {
     super(transport)
+    this.doors = transport
+  }
+
+  private readonly doors: DoorTransport
+
+  /** Whether the book is open, or needs a new passphrase, or its passphrase. */
+  doorState(): Promise<DoorState> {
+    return this.doors.door('state', {}) as Promise<DoorState>
+  }
+
+  /** How hard a new passphrase is to guess (the meter under the field). */
+  passphraseStrength(passphrase: string): Promise<PassphraseStrength> {
+    return this.doors.door('strength', { passphrase }) as Promise<PassphraseStrength>
+  }
+
+  /** Seals a new book (or encrypts a plain one) with a passphrase typed twice. */
+  createPassphrase(passphrase: string, again: string): Promise<DoorState> {
+    return this.doors.door('create', { passphrase, again }) as Promise<DoorState>
+  }
+
+  /** Opens the book with its passphrase; a wrong one costs one of three tries. */
+  unlock(passphrase: string): Promise<DoorState> {
+    return this.doors.door('unlock', { passphrase }) as Promise<DoorState>
   }
 
   /** Calls `listener` with a changeset import's progress until the returned function is called. */

@@ -32,6 +32,12 @@ export class HttpTransport implements Transport {
     return reply.ok ?? null
   }
 
+  async door(command: string, args: Record<string, unknown>): Promise<unknown> {
+    const reply = await post<Reply>(`${this.server}/door/${this.book}/${command}`, args)
+    if (reply.error) throw toApiError(reply.error)
+    return reply.ok ?? null
+  }
+
   async listen<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Promise<() => void> {
     const set = this.listeners.get(event) ?? new Set()
     this.listeners.set(event, set)

@@ -18,6 +18,14 @@ export class TauriTransport implements Transport {
   listen<E extends EventName>(event: E, listener: (payload: Events[E]) => void): Promise<() => void> {
     return listen<Events[E]>(event, (e) => listener(e.payload))
   }
+
+  async door(command: string, args: Record<string, unknown>): Promise<unknown> {
+    try {
+      return await invoke('door', { command, args })
+    } catch (e) {
+      throw toApiError(e)
+    }
+  }
 }
 
 /** The operating system's dialogs, through Tauri's dialog plugin. */

@@ -116,6 +116,8 @@ export function useFieldText() {
 
   /** What went wrong with a call, in the user's language. */
   const error = (e: ApiError): string => {
+    // The book's key: the problem says which (wrong passphrase, key file missing …).
+    if (e.code === 'passphrase' && e.problems[0]) return problem(e.problems[0])
     const path = `errors.codes.${e.code}`
     const head = te(path) ? t(path) : e.message
     // The book's message (English) adds the detail in the English UI only.

@@ -32,9 +32,9 @@ problems: Array<FieldProblem>,
  */
 officeFingerprint?: string, };
 
-export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "sync_refused" | "io" | "internal";
+export type ErrorCode = "not_found" | "invalid" | "edit_conflict" | "forbidden" | "no_profile" | "profile_exists" | "book_too_new" | "not_a_book" | "corrupt" | "locked" | "passphrase" | "sync_refused" | "io" | "internal";
 
-export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "fields_data" | "below_sold" | "not_a_child" | "not_a_unit" | "not_adding_up" | "over_allocated" | "self_approval" | "target_approved" | "no_target" | "already_resolved" | "already_submitted" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
+export type ProblemCode = "address_needed" | "bad_status_change" | "before_today" | "below_floor" | "more_than_ordered" | "no_price" | "not_approved" | "nothing_to_ship" | "not_on_hold" | "on_hold" | "order_closed" | "order_under_review" | "other_customers_address" | "reason_needed" | "release_by_manager" | "review_by_office" | "fields_data" | "below_sold" | "not_a_child" | "not_a_unit" | "not_adding_up" | "over_allocated" | "self_approval" | "target_approved" | "no_target" | "already_resolved" | "already_submitted" | "passphrase_needed" | "new_passphrase_needed" | "wrong_passphrase" | "passphrase_too_short" | "passphrase_too_common" | "key_file_missing" | "key_file_damaged" | "passphrases_differ" | "ambiguous_customer" | "ambiguous_decimal" | "bad_code" | "bad_content" | "bad_csv" | "bad_date" | "bad_encoding" | "bad_id" | "bad_key" | "bad_month" | "bad_request" | "bad_role" | "bad_signature" | "bad_time" | "bad_value" | "beyond_sheet" | "before_check_in" | "before_founding" | "before_from" | "before_record" | "book_not_empty" | "both" | "builtin" | "builtin_list" | "cancelled" | "cannot_write" | "cell_too_long" | "cards_are_kept" | "changed_elsewhere" | "control_characters" | "control_chars" | "damaged_workbook" | "device_key_mismatch" | "duplicate" | "duplicate_field" | "division_mismatch" | "empty" | "empty_file" | "empty_sheet" | "empty_workbook" | "encode" | "folder_missing" | "folder_not_writable" | "folder_unreadable" | "future_date" | "future_month" | "future_time" | "grade_by_manager" | "half_coordinates" | "has_stops" | "in_future" | "in_rule" | "incomplete" | "join_needs_first_file" | "join_needs_new_book" | "mapped_twice" | "mixed_encoding" | "negative" | "newer_format" | "newer_schema" | "no_card" | "no_rows" | "no_sync_folder" | "no_folder" | "no_header" | "not_100" | "not_a_candidate" | "not_a_file" | "not_a_folder" | "not_a_rep" | "not_a_spreadsheet" | "not_a_sync_file" | "not_a_workbook" | "not_author" | "not_bool" | "not_choice" | "not_code" | "not_codes" | "not_demo_book" | "not_date" | "not_editable" | "not_enrolled" | "not_integer" | "not_number" | "not_office" | "not_on_route" | "not_ref" | "not_spot_check" | "not_submitted" | "not_tags" | "not_text" | "not_the_stops" | "not_used" | "nothing_mapped" | "office_key_mismatch" | "office_not_trusted" | "office_only" | "older_format" | "order" | "other_rep" | "owner_needed" | "out_of_range" | "out_of_scope" | "password_protected" | "period_not_started" | "phone_format" | "read_only" | "reassign_by_manager" | "recipient_needed" | "record_list" | "repeated" | "replayed" | "required" | "retired" | "retired_code" | "retired_list" | "self" | "supplier_cycle" | "tampered" | "too_big" | "too_long" | "too_many" | "too_many_columns" | "too_many_cells" | "too_many_rows" | "truncated" | "unclosed_quote" | "unknown_card" | "unknown_choice" | "unknown_code" | "unknown_customer" | "unknown_device" | "unknown_division" | "unknown_field" | "unknown_grade" | "unknown_group" | "unknown_list" | "unknown_person" | "unknown_product" | "unknown_ref" | "unknown_row" | "unknown_sheet" | "unknown_table" | "unknown_unit" | "unit_without_head" | "unlikely_age" | "unmapped" | "unreadable" | "unzips_too_big" | "urgent" | "wrong_recipient" | "wrong_scale";
 
 export type FieldProblem = { 
 /**
@@ -97,6 +97,54 @@ businessTime: BusinessTime,
  * sales administration): the order lists they work from are the review's.
  */
 reviewsOrders: boolean, };
+
+export type KeyStatus = { encrypted: boolean, hasKeyFile: boolean, };
+
+export type PassphraseChange = { 
+/**
+ * The present passphrase (ignored for a book without a key file).
+ */
+old: string, new: string, };
+
+export type DoorStage = "open" | "new_passphrase" | "passphrase" | "locked_out" | "failed";
+
+export type DoorState = { stage: DoorStage, 
+/**
+ * Passphrases that may still be typed.
+ */
+triesLeft: number, 
+/**
+ * A plain book of an earlier version: the new passphrase encrypts it.
+ */
+plain: boolean, 
+/**
+ * Why the book cannot be opened (stage `failed`), or why the last passphrase was refused.
+ */
+error?: ApiError, };
+
+export type NewPassphrase = { passphrase: string, 
+/**
+ * The passphrase typed a second time.
+ */
+again: string, };
+
+export type Passphrase = { passphrase: string, };
+
+export type PassphraseStrength = { level: StrengthLevel, 
+/**
+ * 0 (too weak) to 4 (very strong): the meter's fill.
+ */
+score: number, 
+/**
+ * Whether a new book may be sealed with it.
+ */
+acceptable: boolean, 
+/**
+ * Why it is refused or weak (`passphrase_too_short`, `passphrase_too_common`), if it is.
+ */
+problem?: ProblemCode, };
+
+export type StrengthLevel = "too_weak" | "weak" | "fair" | "strong" | "very_strong";
 
 export type BusinessTime = { 
 /**
@@ -2139,7 +2187,7 @@ export type AddressSplit = { provinceCode: string | null, cityCode: string | nul
  */
 rest: string, };
 
-export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","fields_data","below_sold","not_a_child","not_a_unit","not_adding_up","over_allocated","self_approval","target_approved","no_target","already_resolved","already_submitted","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
+export const PROBLEM_CODES: ProblemCode[] = ["address_needed","bad_status_change","before_today","below_floor","more_than_ordered","no_price","not_approved","nothing_to_ship","not_on_hold","on_hold","order_closed","order_under_review","other_customers_address","reason_needed","release_by_manager","review_by_office","fields_data","below_sold","not_a_child","not_a_unit","not_adding_up","over_allocated","self_approval","target_approved","no_target","already_resolved","already_submitted","passphrase_needed","new_passphrase_needed","wrong_passphrase","passphrase_too_short","passphrase_too_common","key_file_missing","key_file_damaged","passphrases_differ","ambiguous_customer","ambiguous_decimal","bad_code","bad_content","bad_csv","bad_date","bad_encoding","bad_id","bad_key","bad_month","bad_request","bad_role","bad_signature","bad_time","bad_value","beyond_sheet","before_check_in","before_founding","before_from","before_record","book_not_empty","both","builtin","builtin_list","cancelled","cannot_write","cell_too_long","cards_are_kept","changed_elsewhere","control_characters","control_chars","damaged_workbook","device_key_mismatch","duplicate","duplicate_field","division_mismatch","empty","empty_file","empty_sheet","empty_workbook","encode","folder_missing","folder_not_writable","folder_unreadable","future_date","future_month","future_time","grade_by_manager","half_coordinates","has_stops","in_future","in_rule","incomplete","join_needs_first_file","join_needs_new_book","mapped_twice","mixed_encoding","negative","newer_format","newer_schema","no_card","no_rows","no_sync_folder","no_folder","no_header","not_100","not_a_candidate","not_a_file","not_a_folder","not_a_rep","not_a_spreadsheet","not_a_sync_file","not_a_workbook","not_author","not_bool","not_choice","not_code","not_codes","not_demo_book","not_date","not_editable","not_enrolled","not_integer","not_number","not_office","not_on_route","not_ref","not_spot_check","not_submitted","not_tags","not_text","not_the_stops","not_used","nothing_mapped","office_key_mismatch","office_not_trusted","office_only","older_format","order","other_rep","owner_needed","out_of_range","out_of_scope","password_protected","period_not_started","phone_format","read_only","reassign_by_manager","recipient_needed","record_list","repeated","replayed","required","retired","retired_code","retired_list","self","supplier_cycle","tampered","too_big","too_long","too_many","too_many_columns","too_many_cells","too_many_rows","truncated","unclosed_quote","unknown_card","unknown_choice","unknown_code","unknown_customer","unknown_device","unknown_division","unknown_field","unknown_grade","unknown_group","unknown_list","unknown_person","unknown_product","unknown_ref","unknown_row","unknown_sheet","unknown_table","unknown_unit","unit_without_head","unlikely_age","unmapped","unreadable","unzips_too_big","urgent","wrong_recipient","wrong_scale"];
 
 export const IMPORT_LIMITS = { maxFileMb: 200, maxRows: 1048576, maxColumns: 200, maxCellChars: 32767 } as const;
 

@@ -65,6 +65,7 @@ import type {
   ImportReport,
   ImportRequest,
   InvoiceInput,
+  KeyStatus,
   LoggedCall,
   LoggedVisit,
   MonthEndQuery,
@@ -94,6 +95,7 @@ import type {
   OrderStatus,
   OrgUnit,
   OverdueList,
+  PassphraseChange,
   PaymentInput,
   PeerSummary,
   PlanInput,
@@ -188,6 +190,8 @@ export interface Commands {
   demo_book: { args: {  }; result: DemoOptions | null }
   reset_demo: { args: {  }; result: DemoSummary }
   set_language: { args: { language: string }; result: null }
+  key_status: { args: {  }; result: KeyStatus }
+  change_passphrase: { args: { change: PassphraseChange }; result: null }
   org_units: { args: {  }; result: Array<OrgUnit> }
   add_org_unit: { args: { unit: NewOrgUnit }; result: OrgUnit }
   staff_list: { args: {  }; result: Array<Staff> }
@@ -356,6 +360,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'demo_book',
   'reset_demo',
   'set_language',
+  'key_status',
+  'change_passphrase',
   'org_units',
   'add_org_unit',
   'staff_list',
@@ -553,6 +559,16 @@ export class Api {
 
   setLanguage(language: string): Promise<null> {
     return this.run('set_language', { language })
+  }
+
+  /** Whether the book is encrypted and has a key file (settings, 口令). */
+  keyStatus(): Promise<KeyStatus> {
+    return this.run('key_status', {  })
+  }
+
+  /** Seals the book's key with a new passphrase (refused: `wrong_passphrase`, `passphrase_too_short`, `passphrase_too_common`); the book is not rewritten. */
+  changePassphrase(change: PassphraseChange): Promise<null> {
+    return this.run('change_passphrase', { change })
   }
 
   orgUnits(): Promise<Array<OrgUnit>> {

@@ -5,6 +5,7 @@ import plan from './plan.en'
 import fieldwork from './fieldwork.en'
 import sales from './sales.en'
 import settings from './settings.en'
+import unlock from './unlock.en'
 import orders from './orders.en'
 import targets from './targets.en'
 import receivables from './receivables.en'
@@ -70,6 +71,8 @@ const en: Messages<typeof zhCN> = {
     zoneDiffers: "This computer's time zone differs from the business time zone: all times are shown and counted in {zone} ({offset}).",
   },
   settings: settings.settings,
+  unlock: unlock.unlock,
+  passphrase: unlock.passphrase,
   timeZones: {
     Asia_Shanghai: 'China Standard Time (Beijing)',
     Asia_Urumqi: 'Ürümqi time',
@@ -123,6 +126,7 @@ const en: Messages<typeof zhCN> = {
       book_too_new: 'This book was made by a newer version of the program; update the program first.',
       not_a_book: 'This file is not a customer archive book.',
       corrupt: 'The archive file is damaged.',
+      passphrase: 'The book is encrypted and needs its passphrase.',
       locked: 'Another program is using the archive.',
       sync_refused: 'The sync step was refused.',
       io: 'Reading or writing a file failed.',
@@ -189,6 +193,7 @@ const en: Messages<typeof zhCN> = {
     urgent: 'Urgent reports are opened by their id and submitted as written',
     ...sales.problems,
     ...settings.problems,
+    ...unlock.problems,
     ...fieldwork.problems,
     unknown_code: 'not a code of this list',
     retired_code: 'this code is retired; choose another',

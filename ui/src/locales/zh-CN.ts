@@ -4,6 +4,7 @@ import plan from './plan.zh-CN'
 import fieldwork from './fieldwork.zh-CN'
 import sales from './sales.zh-CN'
 import settings from './settings.zh-CN'
+import unlock from './unlock.zh-CN'
 import orders from './orders.zh-CN'
 import targets from './targets.zh-CN'
 import receivables from './receivables.zh-CN'
@@ -67,6 +68,8 @@ export default {
     zoneDiffers: '本机时区与业务时区不同：所有时间按业务时区{zone}（{offset}）显示和计算。',
   },
   settings: settings.settings,
+  unlock: unlock.unlock,
+  passphrase: unlock.passphrase,
   timeZones: {
     Asia_Shanghai: '北京时间',
     Asia_Urumqi: '乌鲁木齐时间',
@@ -120,6 +123,7 @@ export default {
       book_too_new: '此档案库由更新版本的程序创建，请先升级程序。',
       not_a_book: '该文件不是客户档案库。',
       corrupt: '档案库文件已损坏。',
+      passphrase: '档案已加密，需要口令。',
       locked: '档案库正被另一个程序占用。',
       sync_refused: '同步文件被拒绝。',
       io: '读写文件失败。',
@@ -186,6 +190,7 @@ export default {
     urgent: '紧急报告按编号打开，写好即提交',
     ...sales.problems,
     ...settings.problems,
+    ...unlock.problems,
     ...fieldwork.problems,
     required: '必填',
     unknown_code: '不是该代码表里的代码',

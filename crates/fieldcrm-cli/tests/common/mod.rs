@@ -6,14 +6,32 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-pub fn fieldcrm(book: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
+/// The passphrase of every book these tests make (never a user's book).
+pub const PASSPHRASE: &str = "测试口令-field-2026";
+
+/// `fieldcrm --db <book>`, with the tests' passphrase and without the
+/// operating system's secret store (tests never write to the user's keyring).
+pub fn command(book: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_fieldcrm"));
+    command
         .arg("--db")
         .arg(book)
-        .args(args)
         .env_remove("FIELDCRM_DB")
-        .output()
-        .expect("run fieldcrm")
+        .env("FIELDCRM_PASSPHRASE", PASSPHRASE)
+        .env("FIELDCRM_NO_KEYRING", "1");
+    command
+}
+
+/// The book file as SQLite sees it, opened with the key its key file seals with [`PASSPHRASE`].
+pub fn raw(book: &Path) -> rusqlite::Connection {
+    let key_path = fieldcrm_core::vault::key_file_path(book);
+    let file = fieldcrm_core::vault::KeyFile::read(&key_path).expect("key file").expect("a key file");
+    let key = file.open(PASSPHRASE, &key_path).expect("the tests' passphrase");
+    fieldcrm_core::store::open_raw(book, &key).expect("raw")
+}
+
+pub fn fieldcrm(book: &Path, args: &[&str]) -> Output {
+    command(book).args(args).output().expect("run fieldcrm")
 }
 
 /// Runs with `--json`, asserts success, returns the output.
@@ -27,12 +45,5 @@ pub fn ok_json(book: &Path, args: &[&str]) -> Value {
 
 /// Runs with the environment variables `env` set (the process's time zone, say).
 pub fn fieldcrm_with(book: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldcrm"))
-        .arg("--db")
-        .arg(book)
-        .args(args)
-        .env_remove("FIELDCRM_DB")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run fieldcrm")
+    command(book).args(args).envs(env.iter().copied()).output().expect("run fieldcrm")
 }

@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::api::access::{KeyStatus, PassphraseChange};
 use crate::api::classify::{AcceptGrades, AcceptReport, GradeScales, RouteOrder, RouteStops, StopMove, SuggestQuery};
 use crate::api::divisions::AddressSplit;
 use crate::api::fieldwork::{Home, ReportRef};
@@ -236,6 +237,11 @@ commands! { (book, host)
     /// a book of real data is refused (`invalid`, problem `not_demo_book`).
     reset_demo() -> DemoSummary { book.reset_demo() }
     set_language(language: String) -> () { book.set_language(&language) }
+    /// Whether the book is encrypted and has a key file (settings, 口令).
+    key_status() -> KeyStatus { book.key_status() }
+    /// Seals the book's key with a new passphrase (refused: `wrong_passphrase`,
+    /// `passphrase_too_short`, `passphrase_too_common`); the book is not rewritten.
+    change_passphrase(change: PassphraseChange) -> () { book.change_passphrase(&change) }
     org_units() -> Vec<OrgUnit> { book.org_units() }
     /// Head office: a unit of the organisation tree.
     add_org_unit(unit: NewOrgUnit) -> OrgUnit { book.add_org_unit(&unit) }

@@ -90,7 +90,7 @@ impl Book {
             let mut fresh = match &scratch {
                 Some(path) => {
                     remove_scratch(path);
-                    open_connection(path)?
+                    open_connection(path, self.file_key().map_err(|e| Error::Io(std::io::Error::other(e)))?)?
                 }
                 None => open_connection_in_memory()?,
             };

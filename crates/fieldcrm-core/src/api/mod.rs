@@ -26,11 +26,15 @@ use crate::model::{OrgUnitKind, StaffRole};
 use crate::org::{self, OrgUnit, Profile, Staff};
 use crate::search::{self, CustomerPage, CustomerQuery};
 use crate::store;
+use crate::vault::BookKey;
+pub use access::Access;
 
+pub mod access;
 pub mod classify;
 pub mod commands;
 pub mod demo_book;
 pub mod divisions;
+pub mod door;
 pub mod fieldwork;
 pub mod files;
 pub mod money;
@@ -255,10 +259,10 @@ pub(crate) fn before_commit(tx: &Transaction<'_>, now: chrono::DateTime<chrono::
     Ok(())
 }
 
-/// The book's connection at `path`, migrated with the domain's [`HOOKS`]
-/// (tools and tests that read the file below the facade).
-pub fn open_connection(path: &Path) -> Result<Connection> {
-    store::open(path, &HOOKS)
+/// The book's connection at `path`, opened with its `key` and migrated with
+/// the domain's [`HOOKS`] (tools and tests that read the file below the facade).
+pub fn open_connection(path: &Path, key: &BookKey) -> Result<Connection> {
+    store::open(path, key, &HOOKS)
 }
 
 /// A private in-memory book's connection (tests, the test server). Migrating
@@ -293,6 +297,10 @@ pub struct Book {
     readers: Mutex<Vec<Connection>>,
     pub(crate) clock: Arc<dyn Clock>,
     path: String,
+    /// The key its connections open the file with (none for a book in memory).
+    key: Option<BookKey>,
+    /// Where its key is kept for opens that ask nothing (a changed passphrase tells it).
+    secrets: Arc<dyn crate::vault::SecretStore>,
     /// The last import dry run's plan, for the commit that usually follows.
     pub(crate) kept_import: Mutex<Option<crate::import::Kept>>,
     /// Pressed "cancel" on the running spreadsheet import (see [`Book::cancel_import`]).
@@ -329,13 +337,28 @@ impl std::fmt::Debug for Book {
 }
 
 impl Book {
-    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> ApiResult<Self> {
-        let conn = open_connection(path)?;
+    /// Opens the book at `path` with what `access` holds (see [`access`]):
+    /// creates it if absent, encrypts it in place if it is a plain book of
+    /// an earlier version.
+    pub fn open(path: &Path, access: &Access, clock: Arc<dyn Clock>) -> ApiResult<Self> {
+        Self::open_reporting(path, access, clock, &mut |_| {})
+    }
+
+    /// [`Book::open`], telling `step` of each step of an upgrade to encryption.
+    pub fn open_reporting(
+        path: &Path,
+        access: &Access,
+        clock: Arc<dyn Clock>,
+        step: &mut dyn FnMut(store::UpgradeStep),
+    ) -> ApiResult<Self> {
+        let (key, conn) = access::open(path, access, step)?;
         Ok(Self {
             conn: Mutex::new(conn),
             readers: Mutex::default(),
             clock,
             path: path.display().to_string(),
+            key: Some(key),
+            secrets: access.secrets_store(),
             kept_import: Mutex::default(),
             import_cancel: Default::default(),
             demo_cancel: Default::default(),
@@ -349,6 +372,8 @@ impl Book {
             readers: Mutex::default(),
             clock,
             path: ":memory:".into(),
+            key: None,
+            secrets: Arc::new(crate::vault::NoKeyring),
             kept_import: Mutex::default(),
             import_cancel: Default::default(),
             demo_cancel: Default::default(),
@@ -357,6 +382,11 @@ impl Book {
 
     pub fn path(&self) -> PathBuf {
         PathBuf::from(&self.path)
+    }
+
+    /// The key of this book's file (a book in memory has no file and no key).
+    pub(crate) fn file_key(&self) -> ApiResult<&BookKey> {
+        self.key.as_ref().ok_or_else(|| ApiError::internal("a book in memory has no file"))
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -373,7 +403,7 @@ impl Book {
         let idle = self.readers.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let conn = match idle {
             Some(conn) => conn,
-            None => store::open_reader(Path::new(&self.path)).map_err(|e| self.public(e))?,
+            None => store::open_reader(Path::new(&self.path), self.file_key()?).map_err(|e| self.public(e))?,
         };
         let out = snapshot(&conn, f);
         // A reader that failed goes; a sound one waits for the next read.
@@ -840,7 +870,8 @@ mod tests {
     use crate::FixedClock;
 
     fn office_book(dir: &Path) -> Book {
-        let book = Book::open(&dir.join("book.sqlite"), Arc::new(crate::SystemClock)).expect("book");
+        let book =
+            Book::open(&dir.join("book.sqlite"), &access::test_access(), Arc::new(crate::SystemClock)).expect("book");
         book.create_profile(&NewProfile {
             name: "赵总".into(),
             role: StaffRole::HeadOffice,

@@ -9,6 +9,20 @@ use fieldcrm_core::model::StaffRole;
 use fieldcrm_core::{Book, FixedClock};
 use serde_json::{json, Value};
 
+/// The key of every book these tests write to disk (never a user's).
+pub fn key() -> fieldcrm_core::vault::BookKey {
+    fieldcrm_core::vault::BookKey::from_bytes(&[7; 32]).expect("key")
+}
+
+pub fn access() -> fieldcrm_core::api::Access {
+    fieldcrm_core::api::Access::key(key())
+}
+
+/// The book file at `path` as SQLite sees it, opened with the tests' key.
+pub fn raw(path: impl AsRef<std::path::Path>) -> rusqlite::Connection {
+    fieldcrm_core::store::open_raw(path.as_ref(), &key()).expect("raw")
+}
+
 pub fn clock() -> Arc<FixedClock> {
     Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).single().expect("time")))
 }

@@ -221,7 +221,9 @@ impl HandWritten {
     pub fn enrolled(w: &World) -> Self {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("laptop.sqlite");
-        let device = Book::open(&path, w.office.clock.clone()).expect("book").device().expect("device");
+        let key = fieldcrm_core::vault::BookKey::from_bytes(&[7; 32]).expect("key");
+        let access = fieldcrm_core::api::Access::key(key.clone());
+        let device = Book::open(&path, &access, w.office.clock.clone()).expect("book").device().expect("device");
         w.office
             .book
             .enroll_device(&EnrollDevice {
@@ -231,7 +233,7 @@ impl HandWritten {
                 name: None,
             })
             .expect("enroll");
-        let secret: Vec<u8> = rusqlite::Connection::open(&path)
+        let secret: Vec<u8> = fieldcrm_core::store::open_raw(&path, &key)
             .expect("raw")
             .query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))
             .expect("key");

@@ -1,0 +1,39 @@
+//! The benchmarks' books are encrypted like every book: sealed with the
+//! passphrase `FIELDCRM_PASSPHRASE` (a fixed one when unset), never kept in
+//! the operating system's secret store. A plain book from before encryption
+//! is encrypted in place on its first open here, as the app would.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use fieldcrm_core::api::Access;
+use fieldcrm_core::vault::{key_file_path, KeyFile, NoKeyring};
+use fieldcrm_core::{ApiError, Book, SystemClock};
+
+pub const DEFAULT_PASSPHRASE: &str = "bench-口令-2026";
+
+pub fn passphrase() -> String {
+    std::env::var("FIELDCRM_PASSPHRASE").ok().filter(|p| !p.is_empty()).unwrap_or_else(|| DEFAULT_PASSPHRASE.into())
+}
+
+pub fn access() -> Access {
+    Access::passphrase(&passphrase(), Arc::new(NoKeyring))
+}
+
+/// The book at `path`, opened (created, encrypted) with the benchmarks' passphrase.
+pub fn open(path: &Path) -> Result<Book, ApiError> {
+    Book::open(path, &access(), Arc::new(SystemClock))
+}
+
+/// The book file as SQLite sees it (for the benchmarks that seed rows below the facade).
+pub fn raw(path: &Path) -> Result<rusqlite::Connection, ApiError> {
+    Ok(fieldcrm_core::store::open_raw(path, &key(path)?)?)
+}
+
+/// The key of the book at `path`, from its key file.
+pub fn key(path: &Path) -> Result<fieldcrm_core::vault::BookKey, ApiError> {
+    let key_path = key_file_path(path);
+    let file = KeyFile::read(&key_path)?
+        .ok_or_else(|| ApiError::from(fieldcrm_core::error::Error::Io(std::io::Error::other("no key file"))))?;
+    Ok(file.open(&passphrase(), &key_path)?)
+}

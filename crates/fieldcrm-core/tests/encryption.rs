@@ -80,7 +80,7 @@ fn a_new_book_holds_none_of_its_cards_text_and_opens_only_with_its_key() {
 
     // The secret store opens it without asking; without it, the passphrase does.
     assert_eq!(keyring.len(), 1);
-    Book::open(&path, &Access::secrets(keyring.clone()), common::clock()).expect("from the keyring");
+    Book::open(&path, &Access::secrets(keyring), common::clock()).expect("from the keyring");
     let asked = Book::open(&path, &Access::secrets(Arc::new(NoKeyring)), common::clock()).expect_err("asks");
     assert_eq!(problem(&asked), Some(ProblemCode::PassphraseNeeded));
     let wrong = Book::open(&path, &Access::passphrase("麦田守望-2026-秋", Arc::new(NoKeyring)), common::clock())

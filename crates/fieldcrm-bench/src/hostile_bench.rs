@@ -14,7 +14,6 @@ use fieldcrm_core::api::NewCustomer;
 use fieldcrm_core::sync::file::{self, Header, Range};
 use fieldcrm_core::ApiError;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::sync_bench::{io, laptop, office};
 
@@ -76,6 +75,7 @@ pub fn run(args: &HostileBenchArgs, json: bool) -> Result<(), ApiError> {
         .map_err(io)?;
     let key = ed25519_dalek::SigningKey::from_bytes(&secret.try_into().map_err(|_| io("a key of 32 bytes"))?);
     let office_device = org.office.device()?;
+    let office_key = file::verifying_key(&file::parse_key_hex(&office_device.public_key)?)?;
     let zeros = packed(b"", 0)?;
     let spaces = packed(br#"{"changes":["#, b' ')?;
     let mut hostile = vec![];
@@ -84,7 +84,7 @@ pub fn run(args: &HostileBenchArgs, json: bool) -> Result<(), ApiError> {
             .into_iter()
             .enumerate()
     {
-        let header = Header {
+        let mut header = Header {
             format_minor: 0,
             schema_version: 2,
             columns: Default::default(),
@@ -100,9 +100,11 @@ pub fn run(args: &HostileBenchArgs, json: bool) -> Result<(), ApiError> {
             clock_correction_ms: 0,
             change_count: 1,
             body_len: declared,
-            body_hash: hex::encode(Sha256::digest(body)),
+            body_hash: String::new(),
+            ephemeral: String::new(),
         };
-        let bytes = file::frame(&header, body, &key)?;
+        let sealed = file::seal(&mut header, body, &office_key)?;
+        let bytes = file::frame(&header, &sealed, &key)?;
         let at = inbox.join(format!("hostile-{name}.fcsync"));
         std::fs::write(&at, &bytes).map_err(io)?;
         hostile.push((at.display().to_string(), bytes.len() as u64));

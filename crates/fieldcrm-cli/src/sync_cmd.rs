@@ -86,6 +86,20 @@ pub enum HqCommand {
         #[arg(long)]
         rounds: Option<u32>,
     },
+    /// Write a key file for a laptop whose user forgot the passphrase, sealed
+    /// with a new one (from the recovery copy its last file brought). The rep
+    /// puts it beside the book as book.sqlite.key and opens it with the new passphrase.
+    RecoveryKey {
+        /// The laptop's device id (`fieldcrm device list`).
+        #[arg(long)]
+        device: String,
+        /// Where to write the key file.
+        #[arg(long)]
+        out: PathBuf,
+        /// A file holding the rep's new passphrase; without it, it is typed twice at a prompt.
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
 }
 
 /// `60s`, `5m`, `1h` or plain seconds, from one second to a day.
@@ -376,6 +390,19 @@ pub fn hq(book: &Book, command: &HqCommand, json: bool) -> Result<(), ApiError> 
                 }
                 std::thread::sleep(*every);
             }
+        }
+        HqCommand::RecoveryKey { device, out, new_passphrase_file } => {
+            let passphrase = match new_passphrase_file {
+                Some(file) => crate::unlock::read_passphrase_file(file)?,
+                None => crate::unlock::prompt_new()?,
+            };
+            book.write_recovery_key(device, &passphrase, out)?;
+            output::show(&serde_json::json!({"path": out.display().to_string()}), json, |_| {
+                format!(
+                    "wrote {}: give it to the laptop's user with the new passphrase; it goes beside the book as book.sqlite.key",
+                    out.display()
+                )
+            });
         }
         HqCommand::Merge { inbox, out } => {
             let report = book.hq_merge(inbox, out)?;

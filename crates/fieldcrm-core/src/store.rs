@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0019_promotions.sql"),
     include_str!("schema/0020_targets.sql"),
     include_str!("schema/0021_plans_forecasts.sql"),
+    include_str!("schema/0022_recovery_keys.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

@@ -197,3 +197,90 @@ fn another_programs_database_is_refused_before_anything_is_written() {
     assert_eq!(std::fs::read(&path).expect("bytes"), before);
     assert!(!key_file_path(&path).exists(), "no key file for a refused file");
 }
+
+/// A rep who forgot the passphrase gets a key file from head office, sealed
+/// with a new one, and finds the work not yet sent.
+#[test]
+fn head_office_keeps_a_recovery_copy_of_each_laptops_key() {
+    use fieldcrm_core::api::sync::EnrollDevice;
+    use fieldcrm_core::api::{NewOrgUnit, NewProfile, NewStaff};
+    use fieldcrm_core::model::{OrgUnitKind, StaffRole};
+
+    let dir = tempfile::tempdir().expect("dir");
+    let office_access = Access::passphrase("总部的口令-2026-HQ", Arc::new(NoKeyring));
+    let office = Book::open(&dir.path().join("office.sqlite"), &office_access, common::clock()).expect("office");
+    let profile = office
+        .create_profile(&NewProfile {
+            name: "赵总".into(),
+            role: StaffRole::HeadOffice,
+            company_name: "华丰农业".into(),
+            unit_name: String::new(),
+            phone: None,
+        })
+        .expect("profile");
+    let territory = office
+        .add_org_unit(&NewOrgUnit {
+            parent_id: Some(profile.org_unit_id),
+            kind: OrgUnitKind::Territory,
+            name: "寿光片区".into(),
+            code: None,
+        })
+        .expect("territory");
+    let rep = office
+        .add_staff(&NewStaff {
+            name: "王强".into(),
+            role: StaffRole::Rep,
+            org_unit_id: territory.id,
+            phone: None,
+            regions: None,
+        })
+        .expect("rep");
+
+    let laptop_path = dir.path().join("laptop.sqlite");
+    let laptop = Book::open(&laptop_path, &Access::passphrase(PASSPHRASE, Arc::new(NoKeyring)), common::clock())
+        .expect("laptop");
+    let device = laptop.device().expect("device");
+    office
+        .enroll_device(&EnrollDevice {
+            staff_id: rep.id.to_string(),
+            device_id: device.device_id.clone(),
+            public_key: device.public_key.clone(),
+            name: None,
+        })
+        .expect("enroll");
+    let first = office.sync_export_bytes(Some(&device.device_id)).expect("first file");
+    let fingerprint = office.device().expect("office").fingerprint;
+    laptop.sync_import_bytes(&first, Some(&fingerprint), &mut |_| {}).expect("join");
+
+    let out = dir.path().join("recovered.key");
+    let none = office.write_recovery_key(&device.device_id, "新口令-Recovery-1", &out).expect_err("no copy yet");
+    assert_eq!(none.code, ErrorCode::NotFound);
+    laptop
+        .create_customer(&fieldcrm_core::api::NewCustomer {
+            fields: serde_json::from_value(json!({"name": NAME, "phone": PHONE})).expect("fields"),
+            ..Default::default()
+        })
+        .expect("a card");
+    let upload = laptop.sync_export_bytes(None).expect("upload");
+    office.sync_import_bytes(&upload, None, &mut |_| {}).expect("merged");
+    // Unsent work after the last file, then the passphrase is forgotten.
+    laptop
+        .create_customer(&fieldcrm_core::api::NewCustomer {
+            fields: serde_json::from_value(json!({"name": "未发送的新客户"})).expect("fields"),
+            ..Default::default()
+        })
+        .expect("unsent card");
+    drop(laptop);
+
+    let weak = office.write_recovery_key(&device.device_id, "123", &out).expect_err("weak");
+    assert_eq!(problem(&weak), Some(ProblemCode::PassphraseTooShort));
+    office.write_recovery_key(&device.device_id, "新口令-Recovery-1", &out).expect("recovery key file");
+    std::fs::copy(&out, key_file_path(&laptop_path)).expect("put beside the book");
+    let recovered =
+        Book::open(&laptop_path, &Access::passphrase("新口令-Recovery-1", Arc::new(NoKeyring)), common::clock())
+            .expect("the new passphrase opens the laptop's book");
+    assert_eq!(recovered.status().expect("status").customer_count, 2, "the unsent card is there");
+    // Only head office keeps copies.
+    let refused = recovered.write_recovery_key(&device.device_id, "新口令-Recovery-2", &out).expect_err("a laptop");
+    assert_eq!(refused.code, ErrorCode::Forbidden);
+}

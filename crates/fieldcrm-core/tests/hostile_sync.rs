@@ -21,7 +21,6 @@ use fieldcrm_alloc::{Metered, MiMalloc};
 use fieldcrm_core::sync::file::{self, Header, Limits};
 use proptest::prelude::*;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use world::{customer, HandWritten, World};
 
 #[global_allocator]
@@ -54,9 +53,10 @@ fn packed(head: &[u8], fill: u8, size: u64) -> Vec<u8> {
 }
 
 /// A signed file of `packed` declaring `declared` bytes, its hash true.
-fn signed(laptop: &HandWritten, header: Header, packed: &[u8], declared: u64) -> Vec<u8> {
-    let header = Header { body_len: declared, body_hash: hex::encode(Sha256::digest(packed)), ..header };
-    file::frame(&header, packed, &laptop.key).expect("frame")
+fn signed(w: &World, laptop: &HandWritten, header: Header, packed: &[u8], declared: u64) -> Vec<u8> {
+    let mut header = Header { body_len: declared, ..header };
+    let sealed = file::seal(&mut header, packed, &world::office_key(w)).expect("seal");
+    file::frame(&header, &sealed, &laptop.key).expect("frame")
 }
 
 fn code(e: &fieldcrm_core::ApiError) -> String {
@@ -81,9 +81,9 @@ fn bombs_among_good_files_are_refused_alone_and_the_merge_stays_small() {
     let spaces = packed(br#"{"changes":["#, b' ', 1 << 30);
     assert!(zeros.len() < 64 << 10 && spaces.len() < 64 << 10, "{} and {} bytes", zeros.len(), spaces.len());
     for (name, bytes) in [
-        ("declares-4-GiB", signed(&laptop, laptop.header(&w, 1, 1), &zeros, 4 << 30)),
-        ("zeros-past-what-it-declares", signed(&laptop, laptop.header(&w, 2, 1), &zeros, 4 * MIB)),
-        ("a-gigabyte-of-whitespace", signed(&laptop, laptop.header(&w, 3, 1), &spaces, 4 * MIB)),
+        ("declares-4-GiB", signed(&w, &laptop, laptop.header(&w, 1, 1), &zeros, 4 << 30)),
+        ("zeros-past-what-it-declares", signed(&w, &laptop, laptop.header(&w, 2, 1), &zeros, 4 * MIB)),
+        ("a-gigabyte-of-whitespace", signed(&w, &laptop, laptop.header(&w, 3, 1), &spaces, 4 * MIB)),
     ] {
         std::fs::write(inbox.join(format!("{name}.fcsync")), bytes).expect("bomb");
     }
@@ -149,17 +149,19 @@ proptest! {
     ) {
         let _alone = ALONE.lock().unwrap_or_else(|e| e.into_inner());
         let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
-        let header = Header {
+        let office = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+        let mut header = Header {
             body_len: declared,
-            body_hash: hex::encode(Sha256::digest(&body)),
             ..serde_json::from_value(json!({
                 "formatMinor": 0, "schemaVersion": 2, "columns": {}, "sender": "laptop",
                 "senderKey": hex::encode(key.verifying_key().to_bytes()), "recipient": "office",
                 "fileNo": 1, "ranges": [], "ack": 0, "createdAt": "2026-11-02T08:00:00.000Z",
-                "snapshot": false, "clockCorrectionMs": 0, "changeCount": 0, "bodyLen": 0, "bodyHash": ""
+                "snapshot": false, "clockCorrectionMs": 0, "changeCount": 0, "bodyLen": 0, "bodyHash": "",
+                "ephemeral": ""
             })).expect("header")
         };
-        let mut bytes = file::frame(&header, &body, &key).expect("frame");
+        let sealed = file::seal(&mut header, &body, &office.verifying_key()).expect("seal");
+        let mut bytes = file::frame(&header, &sealed, &key).expect("frame");
         let whole = bytes.len();
         if let Some(cut) = cut {
             bytes.truncate(cut % (whole + 1));
@@ -171,7 +173,7 @@ proptest! {
             }
         }
         let (outcome, peak) = measured(|| {
-            file::open(&bytes).and_then(|opened| opened.verify(&key.verifying_key(), Limits::FROM_DEVICE))
+            file::open(&bytes).and_then(|opened| opened.verify(&key.verifying_key(), &office, Limits::FROM_DEVICE))
         });
         let cap = file::body_cap(body.len(), Limits::FROM_DEVICE);
         prop_assert!(peak < 3 * cap + 16 * MIB, "held {} MiB for a cap of {} MiB", peak / MIB, cap / MIB);

@@ -124,8 +124,11 @@ fn bad_files_are_refused_with_a_reason_and_change_nothing() {
     assert_eq!(refused(try_import(b"PK\x03\x04 a zip file, not ours")), "not_a_sync_file");
 
     let mut newer = good.clone();
-    newer[8] = 2;
+    newer[8] = 3;
     assert_eq!(refused(try_import(&newer)), "newer_format");
+    let mut older = good.clone();
+    older[8] = 1;
+    assert_eq!(refused(try_import(&older)), "older_format", "format 1 carried bodies in the clear");
 
     // A file for someone else.
     assert_eq!(refused(w.people[1].book.sync_import_bytes(&for_rep0, None, &mut quiet)), "wrong_recipient");
@@ -142,7 +145,7 @@ fn bad_files_are_refused_with_a_reason_and_change_nothing() {
         h.sender_key = hex::encode(key.verifying_key().to_bytes());
         (h, fieldcrm_core::sync::file::Body::default())
     };
-    let forged = fieldcrm_core::sync::file::encode(header, &body, &key).expect("encode");
+    let forged = fieldcrm_core::sync::file::encode(header, &body, &key, &world::office_key(&w)).expect("encode");
     assert_eq!(refused(try_import(&forged)), "unknown_device");
 
     assert_eq!(snapshot(office), before, "refused files changed nothing at head office");
@@ -393,7 +396,7 @@ impl HandWritten {
     ) -> Vec<u8> {
         let header = fieldcrm_core::sync::file::Header { columns, ..self.header(w, 1, changes.len() as i64) };
         let body = fieldcrm_core::sync::file::Body { changes, ..Default::default() };
-        fieldcrm_core::sync::file::encode(header, &body, &self.key).expect("encode")
+        fieldcrm_core::sync::file::encode(header, &body, &self.key, &world::office_key(w)).expect("encode")
     }
 }
 
@@ -783,4 +786,25 @@ fn head_office_names_who_looks_after_a_new_card_and_every_card_gets_the_next_cod
     for (id, card) in &held {
         assert_eq!(Some(card), at_office.get(id), "the rep's card {id} is head office's");
     }
+}
+
+/// A file left on a USB stick shows who sent it to whom, and nothing of the cards.
+#[test]
+fn a_changeset_file_holds_none_of_its_cards_text() {
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    let w = World::new(2);
+    w.people[0].book.create_customer(&customer("丰收农资经营部", json!({"phone": "13966668888"}))).expect("create");
+    let upload = w.people[0].book.sync_export_bytes(None).expect("export");
+    assert!(!holds(&upload, "丰收农资经营部") && !holds(&upload, "13966668888"), "the laptop's file shows the card");
+    w.office.book.sync_import_bytes(&upload, None, &mut quiet).expect("head office opens it");
+    let download = w.office.book.sync_export_bytes(Some(&w.people[0].device_id)).expect("export");
+    assert!(
+        !holds(&download, "丰收农资经营部") && !holds(&download, "13966668888"),
+        "head office's file shows the card"
+    );
+    // Sealed to its recipient: another laptop of the same organisation cannot open it.
+    let other = w.people[1].book.sync_import_bytes(&download, None, &mut quiet).expect_err("not for rep 2");
+    assert_eq!(other.problems[0].code.to_string(), "wrong_recipient");
+    let report = w.people[0].book.sync_import_bytes(&download, None, &mut quiet).expect("the rep opens it");
+    assert!(!report.duplicate_file);
 }

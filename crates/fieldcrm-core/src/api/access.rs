@@ -20,7 +20,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use super::{ApiResult, Book};
-use crate::error::{Error, ProblemCode, Result};
+use crate::error::{ApiError, Error, ProblemCode, Result};
 use crate::store::{self, FileKind, UpgradeStep};
 use crate::vault::{self, key_file_path, BookKey, KeyFile, NoKeyring, SecretStore};
 
@@ -232,6 +232,29 @@ pub struct PassphraseChange {
 }
 
 impl Book {
+    /// Head office: a key file for the laptop `device`'s book, sealed with
+    /// `passphrase` (the rep's new one), written at `out` — from the recovery
+    /// copy the laptop's last file brought. The rep puts it beside the book
+    /// (as `book.sqlite.key`) and opens the book with the new passphrase.
+    pub fn write_recovery_key(&self, device: &str, passphrase: &str, out: &Path) -> ApiResult<()> {
+        let key: Option<Vec<u8>> = self.read(|conn| {
+            if !crate::changes::capture::is_office(conn)? {
+                return Err(Error::Forbidden("only head office keeps recovery copies of the laptops' keys".into()));
+            }
+            Ok(rusqlite::OptionalExtension::optional(conn.query_row(
+                "SELECT book_key FROM device_recovery_key WHERE device_id = ?1",
+                [device],
+                |r| r.get(0),
+            ))?)
+        })?;
+        let key = key.and_then(|k| BookKey::from_bytes(&k)).ok_or_else(|| {
+            ApiError::from(Error::NotFound { what: "recovery copy of the book key of laptop", id: device.to_string() })
+        })?;
+        vault::check_new_passphrase(passphrase)?;
+        KeyFile::seal(&key, passphrase, &uuid::Uuid::now_v7().to_string())?.write(out)?;
+        Ok(())
+    }
+
     pub fn key_status(&self) -> ApiResult<KeyStatus> {
         let encrypted = self.key.is_some();
         let has_key_file = encrypted && key_file_path(&self.path()).exists();

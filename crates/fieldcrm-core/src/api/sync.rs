@@ -383,7 +383,7 @@ impl Book {
         let now = self.clock.now();
         // The file is written only after the transaction commits, so an export
         // that fails leaves the book as it was and no file behind.
-        let exported = self.write(|tx| sync::export(tx, now, to))?;
+        let exported = self.write(|tx| sync::export(tx, now, to, self.key.as_ref()))?;
         std::fs::create_dir_all(dir).map_err(Error::from).map_err(|e| self.public(e))?;
         let path = dir.join(&exported.file_name);
         write_atomically(&path, &exported.bytes).map_err(|e| self.public(e))?;
@@ -424,7 +424,7 @@ impl Book {
     /// Writes the next file for `to` and returns it (tests, benchmarks).
     pub fn sync_export_bytes(&self, to: Option<&str>) -> ApiResult<Vec<u8>> {
         let now = self.clock.now();
-        Ok(self.write(|tx| sync::export(tx, now, to))?.bytes)
+        Ok(self.write(|tx| sync::export(tx, now, to, self.key.as_ref()))?.bytes)
     }
 
     /// Head office: imports every `.fcsync` file in `inbox` (each on its own, so
@@ -526,7 +526,7 @@ impl Book {
                 if !changed && !answers {
                     continue;
                 }
-                let exported = self.write(|tx| sync::export(tx, now, Some(&peer.device_id)))?;
+                let exported = self.write(|tx| sync::export(tx, now, Some(&peer.device_id), self.key.as_ref()))?;
                 // A file with nothing new for a device that sent nothing is not
                 // written: its next file carries all it has not confirmed.
                 if exported.changes == 0 && !exported.snapshot && !answers && since.is_some() {

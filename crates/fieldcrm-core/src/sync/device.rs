@@ -106,6 +106,7 @@ pub fn export_to_office(tx: &Transaction<'_>, office: &Peer, now: DateTime<Utc>)
         change_count: changes.len() as u64,
         body_len: 0,
         body_hash: String::new(),
+        ephemeral: String::new(),
     };
     tx.prepare_cached("UPDATE sync_peer SET files_out = files_out + 1, last_export_at = ?2 WHERE device_id = ?1")?
         .execute(params![office.device_id, timestamp(now)])?;

@@ -6,25 +6,41 @@
 //! header length         u32 little-endian
 //! header                JSON (Header)
 //! signature             64 bytes, Ed25519 over everything above
-//! body                  zstd-compressed JSON (Body); its length and SHA-256 are in the header
+//! body                  zstd-compressed JSON (Body), sealed to the recipient (below);
+//!                       its unpacked length and the sealed bytes' SHA-256 are in the header
 //! ```
 //!
+//! The body is **sealed to its recipient** (format 2): an X25519 key made for
+//! this file alone (its public half is the header's `ephemeral`, so the
+//! sender's signature covers it) meets the recipient's key — the Ed25519
+//! device key it enrolled with, as its X25519 form — and the SHA-256 of the
+//! shared secret, both public keys and a context string is the key of
+//! ChaCha20-Poly1305 over 64 KiB chunks (nonce: the chunk's number and a
+//! last-chunk flag, so a body cut at a chunk boundary fails too). A file on a
+//! USB stick shows its header (who, to whom, how many changes) and nothing
+//! of the cards.
+//!
 //! A reader checks, in this order: magic, major version, header, sender's key,
-//! signature, recipient, body length and hash, then unpacks the body as a
-//! stream into the changeset, never past the length the header declares nor
-//! a small multiple of the packed size ([`body_cap`]). See docs/SYNC.md.
+//! signature, recipient, body length and hash, then opens and unpacks the
+//! body as a stream into the changeset, never past the length the header
+//! declares nor a small multiple of the packed size ([`body_cap`]). See docs/SYNC.md.
 
 use crate::error::ProblemCode;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use curve25519_dalek::montgomery::MontgomeryPoint;
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::changes::manifest::Columns;
 use crate::error::{Error, Result};
 
 pub const MAGIC: &[u8; 8] = b"FCRMSYNC";
-pub const FORMAT_MAJOR: u16 = 1;
+/// 2: the body is sealed to its recipient (1 carried it packed only).
+pub const FORMAT_MAJOR: u16 = 2;
 pub const FORMAT_MINOR: u16 = 0;
 /// Larger files are refused before reading them, whoever sent them (a year
 /// of a big region is far below); [`Limits`] bounds each sender's further.
@@ -102,6 +118,8 @@ pub struct Header {
     pub change_count: u64,
     pub body_len: u64,
     pub body_hash: String,
+    /// Hex of the X25519 public key made for this file alone; the body is sealed with it ([`seal`]).
+    pub ephemeral: String,
 }
 
 /// One change of one cell (`c` = column), one new row (`c = "*"`, `v` = all
@@ -172,6 +190,10 @@ pub struct Body {
     pub rejections: Vec<Rejection>,
     /// Snapshot files: every customer in the recipient's scope.
     pub keep: Vec<String>,
+    /// A laptop's file: hex of the key its book is encrypted with, for head
+    /// office's recovery copy (the body is sealed to head office).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<String>,
 }
 
 pub fn fingerprint(key: &[u8]) -> String {
@@ -180,13 +202,117 @@ pub fn fingerprint(key: &[u8]) -> String {
     hex.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }
 
-/// Writes a signed file. `header.body_len`/`body_hash` are filled in here.
-pub fn encode(mut header: Header, body: &Body, key: &SigningKey) -> Result<Vec<u8>> {
+/// Writes a signed file whose body only `recipient` can open.
+/// `header.body_len`, `body_hash` and `ephemeral` are filled in here.
+pub fn encode(mut header: Header, body: &Body, key: &SigningKey, recipient: &VerifyingKey) -> Result<Vec<u8>> {
     let json = serde_json::to_vec(body).map_err(|e| Error::refused(ProblemCode::Encode, e.to_string()))?;
     let compressed = zstd::bulk::compress(&json, 3)?;
     header.body_len = json.len() as u64;
-    header.body_hash = hex::encode(Sha256::digest(&compressed));
-    frame(&header, &compressed, key)
+    let sealed = seal(&mut header, &compressed, recipient)?;
+    frame(&header, &sealed, key)
+}
+
+/// Plaintext bytes per sealed chunk.
+const CHUNK: usize = 64 << 10;
+const TAG: usize = 16;
+const SEAL_CONTEXT: &[u8] = b"fieldcrm changeset body v2";
+
+fn body_cipher(
+    shared: &MontgomeryPoint,
+    ephemeral: &MontgomeryPoint,
+    recipient: &MontgomeryPoint,
+) -> Result<ChaCha20Poly1305> {
+    // A recipient key of small order gives a secret anyone knows.
+    if shared.as_bytes().iter().all(|&b| b == 0) {
+        return Err(Error::refused(ProblemCode::BadKey, "the recipient's device key cannot receive sealed files"));
+    }
+    let mut hash = Sha256::new();
+    hash.update(SEAL_CONTEXT);
+    hash.update(shared.as_bytes());
+    hash.update(ephemeral.as_bytes());
+    hash.update(recipient.as_bytes());
+    let key = Zeroizing::new(<[u8; 32]>::from(hash.finalize()));
+    Ok(ChaCha20Poly1305::new(key.as_ref().into()))
+}
+
+fn chunk_nonce(index: u64, last: bool) -> Nonce {
+    let mut nonce = [0u8; 12];
+    nonce[..8].copy_from_slice(&index.to_be_bytes());
+    nonce[11] = u8::from(last);
+    Nonce::from(nonce)
+}
+
+/// Seals a packed body to `recipient`: a new X25519 key for this file (its
+/// public half goes into `header.ephemeral`), then 64 KiB chunks of
+/// ChaCha20-Poly1305. Sets `header.body_hash` to the sealed bytes' hash.
+pub fn seal(header: &mut Header, packed: &[u8], recipient: &VerifyingKey) -> Result<Vec<u8>> {
+    let mut secret = Zeroizing::new([0u8; 32]);
+    getrandom::fill(secret.as_mut())
+        .map_err(|e| Error::Io(std::io::Error::other(format!("no random numbers: {e}"))))?;
+    let ephemeral = MontgomeryPoint::mul_base_clamped(*secret);
+    let theirs = recipient.to_montgomery();
+    let cipher = body_cipher(&theirs.mul_clamped(*secret), &ephemeral, &theirs)?;
+    let chunks = packed.len().div_ceil(CHUNK).max(1);
+    let mut sealed = Vec::with_capacity(packed.len() + chunks * TAG);
+    for index in 0..chunks {
+        let part = &packed[(index * CHUNK).min(packed.len())..((index + 1) * CHUNK).min(packed.len())];
+        let nonce = chunk_nonce(index as u64, index + 1 == chunks);
+        let out = cipher
+            .encrypt(&nonce, part)
+            .map_err(|_| Error::refused(ProblemCode::Encode, "the changeset could not be sealed"))?;
+        sealed.extend_from_slice(&out);
+    }
+    header.ephemeral = hex::encode(ephemeral.as_bytes());
+    header.body_hash = hex::encode(Sha256::digest(&sealed));
+    Ok(sealed)
+}
+
+/// Reads a sealed body as its packed bytes, a chunk at a time (never the
+/// whole body): a chunk that does not open — altered, reordered, cut — ends it.
+struct Opened<'a> {
+    cipher: ChaCha20Poly1305,
+    sealed: &'a [u8],
+    index: u64,
+    plain: Zeroizing<Vec<u8>>,
+    at: usize,
+}
+
+impl<'a> Opened<'a> {
+    fn new(sealed: &'a [u8], ephemeral_hex: &str, recipient: &SigningKey) -> Result<Self> {
+        let ephemeral: [u8; 32] = hex::decode(ephemeral_hex).ok().and_then(|b| b.try_into().ok()).ok_or_else(|| {
+            Error::refused(ProblemCode::Tampered, "the file's sealing key is unreadable; ask the sender for a new file")
+        })?;
+        let ephemeral = MontgomeryPoint(ephemeral);
+        let mine = recipient.verifying_key().to_montgomery();
+        let shared = ephemeral.mul_clamped(recipient.to_scalar_bytes());
+        let cipher = body_cipher(&shared, &ephemeral, &mine)?;
+        Ok(Self { cipher, sealed, index: 0, plain: Zeroizing::new(Vec::new()), at: 0 })
+    }
+}
+
+impl std::io::Read for Opened<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.plain.len() {
+            if self.sealed.is_empty() {
+                return Ok(0);
+            }
+            let take = self.sealed.len().min(CHUNK + TAG);
+            let last = take == self.sealed.len();
+            let (chunk, rest) = self.sealed.split_at(take);
+            let plain = self
+                .cipher
+                .decrypt(&chunk_nonce(self.index, last), chunk)
+                .map_err(|_| std::io::Error::other("a sealed chunk does not open"))?;
+            self.plain = Zeroizing::new(plain);
+            self.at = 0;
+            self.sealed = rest;
+            self.index += 1;
+        }
+        let n = buf.len().min(self.plain.len() - self.at);
+        buf[..n].copy_from_slice(&self.plain[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
 }
 
 /// Frames and signs a header and a packed body as they are: the header's
@@ -299,8 +425,8 @@ pub fn open(bytes: &[u8]) -> Result<Unverified<'_>> {
 
 impl Unverified<'_> {
     /// Checks the signature with the sender's key, then the body against the
-    /// header, and decodes it.
-    pub fn verify(self, key: &VerifyingKey, limits: Limits) -> Result<(Header, Body)> {
+    /// header, and opens (with `recipient`, this book's own key) and decodes it.
+    pub fn verify(self, key: &VerifyingKey, recipient: &SigningKey, limits: Limits) -> Result<(Header, Body)> {
         let signature = Signature::from_bytes(&self.signature);
         key.verify_strict(self.signed, &signature).map_err(|_| {
             Error::refused(
@@ -318,7 +444,8 @@ impl Unverified<'_> {
         if self.header.body_len > cap {
             return Err(too_big(self.header.body_len, self.body.len()));
         }
-        let body = unpack(self.body, self.header.body_len)?;
+        let opened = Opened::new(self.body, &self.header.ephemeral, recipient)?;
+        let body = unpack(opened, self.header.body_len)?;
         Ok((self.header, body))
     }
 }
@@ -370,14 +497,15 @@ impl<R: std::io::Read> std::io::Read for Bounded<R> {
 
 /// Unpacks and reads a body as a stream: the JSON is never held whole, the
 /// decoder's window is bounded, and it stops at `declared` bytes.
-fn unpack(packed: &[u8], declared: u64) -> Result<Body> {
+fn unpack(packed: impl std::io::Read, declared: u64) -> Result<Body> {
     let damaged = || {
         Error::refused(
             ProblemCode::Tampered,
             "the file's contents cannot be unpacked; ask the sender for the file again",
         )
     };
-    let mut decoder = zstd::stream::read::Decoder::with_buffer(packed).map_err(|_| damaged())?;
+    let mut decoder = zstd::stream::read::Decoder::with_buffer(std::io::BufReader::with_capacity(CHUNK, packed))
+        .map_err(|_| damaged())?;
     decoder.window_log_max(WINDOW_LOG_MAX).map_err(|_| damaged())?;
     let mut reader =
         std::io::BufReader::with_capacity(64 << 10, Bounded { inner: decoder, left: declared, over: false });
@@ -427,4 +555,74 @@ pub fn parse_key_hex(text: &str) -> Result<Vec<u8>> {
     })?;
     verifying_key(&bytes)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(sender: &SigningKey) -> Header {
+        serde_json::from_value(serde_json::json!({
+            "formatMinor": 0, "schemaVersion": 2, "columns": {}, "sender": "laptop",
+            "senderKey": hex::encode(sender.verifying_key().to_bytes()), "recipient": "office",
+            "fileNo": 1, "ranges": [], "ack": 0, "createdAt": "2026-11-02T08:00:00.000Z",
+            "snapshot": false, "clockCorrectionMs": 0, "changeCount": 0, "bodyLen": 0, "bodyHash": "",
+            "ephemeral": ""
+        }))
+        .expect("header")
+    }
+
+    /// A body of many chunks opens only with the recipient's key, whole and in order.
+    #[test]
+    fn a_sealed_body_opens_only_for_its_recipient() {
+        let sender = SigningKey::from_bytes(&[1; 32]);
+        let office = SigningKey::from_bytes(&[2; 32]);
+        let someone = SigningKey::from_bytes(&[3; 32]);
+        let change = |i: usize| Change {
+            t: "customer".into(),
+            k: format!("c{i}"),
+            c: "name".into(),
+            v: serde_json::json!(format!("农资店{i}-{}", i * 7919 % 104729)),
+            h: i as u64,
+            o: "laptop".into(),
+            s: i as i64,
+            bh: 0,
+            bo: None,
+            n: 0,
+        };
+        // Enough changes that the packed body spans several 64 KiB chunks.
+        let body = Body { changes: (0..40_000).map(change).collect(), ..Body::default() };
+        let bytes = encode(header(&sender), &body, &sender, &office.verifying_key()).expect("encode");
+        let opened = open(&bytes).expect("frame").header;
+        assert_eq!(opened.ephemeral.len(), 64);
+        let packed_len = bytes.len() - PREFIX - SIGNATURE_BYTES;
+        assert!(packed_len > 3 * CHUNK, "{packed_len} bytes: one chunk only");
+
+        let (_, got) =
+            open(&bytes).expect("frame").verify(&sender.verifying_key(), &office, Limits::FROM_DEVICE).expect("opens");
+        assert_eq!(got, body);
+        let refused = open(&bytes).expect("frame").verify(&sender.verifying_key(), &someone, Limits::FROM_DEVICE);
+        assert!(matches!(refused, Err(Error::SyncRefused { reason: ProblemCode::Tampered, .. })), "{refused:?}");
+
+        // Two chunks swapped (and the hash and signature made to match) do not open.
+        let mut h = header(&sender);
+        let json = serde_json::to_vec(&body).expect("json");
+        let packed = zstd::bulk::compress(&json, 3).expect("pack");
+        h.body_len = json.len() as u64;
+        let mut sealed = seal(&mut h, &packed, &office.verifying_key()).expect("seal");
+        let n = CHUNK + TAG;
+        let (first, rest) = sealed.split_at_mut(n);
+        first.swap_with_slice(&mut rest[..n]);
+        h.body_hash = hex::encode(Sha256::digest(&sealed));
+        let swapped = frame(&h, &sealed, &sender).expect("frame");
+        let refused = open(&swapped).expect("frame").verify(&sender.verifying_key(), &office, Limits::FROM_DEVICE);
+        assert!(matches!(refused, Err(Error::SyncRefused { reason: ProblemCode::Tampered, .. })), "{refused:?}");
+        // Nor does one whose last chunks were cut off at a chunk boundary.
+        let mut h2 = h.clone();
+        let cut = &sealed[..2 * n];
+        h2.body_hash = hex::encode(Sha256::digest(cut));
+        let cut = frame(&h2, cut, &sender).expect("frame");
+        let refused = open(&cut).expect("frame").verify(&sender.verifying_key(), &office, Limits::FROM_DEVICE);
+        assert!(refused.is_err());
+    }
 }

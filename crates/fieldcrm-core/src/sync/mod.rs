@@ -132,10 +132,17 @@ fn staff_name(conn: &Connection, staff: Option<&str>) -> Result<String> {
 
 /// Writes this book's next file: to head office from a laptop, or — at head
 /// office — to the enrolled device `to`.
-pub fn export(tx: &Transaction<'_>, now: DateTime<Utc>, to: Option<&str>) -> Result<Exported> {
+/// A laptop's file carries `recovery`, its book's key, for head office's
+/// recovery copy (sealed to head office with the rest of the body).
+pub fn export(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    to: Option<&str>,
+    recovery: Option<&crate::vault::BookKey>,
+) -> Result<Exported> {
     let key = signing_key(tx)?;
     capture::seal(tx, now)?;
-    let (mut header, body, recipient_label) = if is_office(tx)? {
+    let (mut header, body, recipient_label, recipient_key) = if is_office(tx)? {
         let to = to.ok_or_else(|| {
             Error::refused(
                 ProblemCode::RecipientNeeded,
@@ -146,7 +153,7 @@ pub fn export(tx: &Transaction<'_>, now: DateTime<Utc>, to: Option<&str>) -> Res
             Error::refused(ProblemCode::UnknownDevice, format!("no device {to} is enrolled here; enroll it first"))
         })?;
         let (h, b) = office::export_to_peer(tx, &peer, now)?;
-        (h, b, staff_name(tx, peer.staff_id.as_deref())?)
+        (h, b, staff_name(tx, peer.staff_id.as_deref())?, file::verifying_key(&peer.public_key)?)
     } else {
         let office = office_peer(tx)?.ok_or_else(|| {
             Error::refused(
@@ -154,8 +161,9 @@ pub fn export(tx: &Transaction<'_>, now: DateTime<Utc>, to: Option<&str>) -> Res
                 "this laptop has not joined head office yet: give head office your device key (Sync page, or `fieldcrm device show`), then import the first file head office sends you",
             )
         })?;
-        let (h, b) = device::export_to_office(tx, &office, now)?;
-        (h, b, "head-office".to_string())
+        let (h, mut b) = device::export_to_office(tx, &office, now)?;
+        b.recovery = recovery.map(|key| hex::encode(key.bytes()));
+        (h, b, "head-office".to_string(), file::verifying_key(&office.public_key)?)
     };
     header.sender_key = hex::encode(key.verifying_key().to_bytes());
     let me: Option<String> = tx
@@ -165,7 +173,7 @@ pub fn export(tx: &Transaction<'_>, now: DateTime<Utc>, to: Option<&str>) -> Res
     let changes = header.change_count;
     let snapshot = header.snapshot;
     let recipient = header.recipient.clone();
-    let bytes = file::encode(header, &body, &key)?;
+    let bytes = file::encode(header, &body, &key, &recipient_key)?;
     Ok(Exported { file_name: name, bytes, recipient, changes, snapshot })
 }
 
@@ -188,6 +196,13 @@ pub fn import(
     };
     let mut report = match from {
         Source::Device(peer) => {
+            if let Some(key) = body.recovery.as_deref().and_then(|k| hex::decode(k).ok()).filter(|k| k.len() == 32) {
+                tx.prepare_cached(
+                    "INSERT INTO device_recovery_key (device_id, book_key, received_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (device_id) DO UPDATE SET book_key = excluded.book_key, received_at = excluded.received_at",
+                )?
+                .execute(params![peer.device_id, key, timestamp(now)])?;
+            }
             let report = office::import_from_device(tx, &peer, &header, &body, now, progress)?;
             prune(tx)?;
             report

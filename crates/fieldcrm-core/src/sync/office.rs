@@ -660,6 +660,7 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
         change_count: body.changes.len() as u64,
         body_len: 0,
         body_hash: String::new(),
+        ephemeral: String::new(),
     };
     tx.prepare_cached(
         "UPDATE sync_peer SET files_out = files_out + 1, last_export_at = ?2, scope_sig = ?3 WHERE device_id = ?1",

@@ -11,6 +11,7 @@
 //! body (`bad_signature`, `tampered`, `too_big`), `replayed`, then a laptop's
 //! joining (`join_needs_first_file`, `join_needs_new_book`).
 
+use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::file::{self, fingerprint, Body, Header, Unverified};
@@ -35,6 +36,8 @@ pub struct Known {
     pub received_hash: Option<String>,
     /// The book holds cards (read only for a laptop that has not joined yet).
     pub has_cards: bool,
+    /// This book's own device key: the bodies of the files sent to it are sealed to it.
+    pub secret: Option<SigningKey>,
 }
 
 impl Known {
@@ -51,7 +54,9 @@ impl Known {
         let has_cards = !is_office
             && peer.is_none()
             && conn.query_row("SELECT EXISTS (SELECT 1 FROM customer)", [], |r| r.get(0))?;
-        Ok(Self { me, is_office, peer, received_hash, has_cards })
+        let secret: Option<Vec<u8>> = conn.query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))?;
+        let secret = secret.and_then(|s| <[u8; 32]>::try_from(s.as_slice()).ok()).map(|s| SigningKey::from_bytes(&s));
+        Ok(Self { me, is_office, peer, received_hash, has_cards, secret })
     }
 }
 
@@ -160,7 +165,13 @@ pub fn admit(unverified: Unverified<'_>, known: &Known, trust: Option<&str>) -> 
     };
     // A laptop's file costs head office what a laptop's honest file could.
     let limits = if known.is_office { file::Limits::FROM_DEVICE } else { file::Limits::FROM_OFFICE };
-    let (header, body) = unverified.verify(&key, limits)?;
+    let secret = known.secret.as_ref().ok_or_else(|| {
+        Error::refused(
+            ProblemCode::WrongRecipient,
+            "this book has no device key yet, so no file can have been written for it; show your device key to head office first",
+        )
+    })?;
+    let (header, body) = unverified.verify(&key, secret, limits)?;
     match &known.received_hash {
         Some(hash) if *hash == header.body_hash => return Ok(Admitted::Duplicate(header.sender)),
         Some(_) => {
@@ -224,6 +235,7 @@ mod tests {
             change_count: 1,
             body_len: 0,
             body_hash: String::new(),
+            ephemeral: String::new(),
         }
     }
 
@@ -247,7 +259,8 @@ mod tests {
 
     fn encode(h: Header, signer: &SigningKey) -> Vec<u8> {
         let from = h.sender.clone();
-        file::encode(h, &body(&from), signer).expect("encode")
+        // Every test book holds the one key here (`secret` below), so bodies are sealed to it too.
+        file::encode(h, &body(&from), signer, &signer.verifying_key()).expect("encode")
     }
 
     fn peer(device: &str, signer: &SigningKey, is_office: bool) -> Peer {
@@ -270,17 +283,29 @@ mod tests {
 
     /// Head office with the laptop enrolled under `signer`'s key.
     fn at_office(signer: &SigningKey) -> Known {
-        Known { me: OFFICE.into(), is_office: true, peer: Some(peer(LAPTOP, signer, false)), ..Known::default() }
+        Known {
+            me: OFFICE.into(),
+            is_office: true,
+            peer: Some(peer(LAPTOP, signer, false)),
+            secret: Some(signer.clone()),
+            ..Known::default()
+        }
     }
 
     /// A laptop that joined the head office holding `signer`'s key.
     fn on_laptop(signer: &SigningKey) -> Known {
-        Known { me: LAPTOP.into(), is_office: false, peer: Some(peer(OFFICE, signer, true)), ..Known::default() }
+        Known {
+            me: LAPTOP.into(),
+            is_office: false,
+            peer: Some(peer(OFFICE, signer, true)),
+            secret: Some(signer.clone()),
+            ..Known::default()
+        }
     }
 
     /// A laptop that has not joined yet.
-    fn new_laptop() -> Known {
-        Known { me: LAPTOP.into(), ..Known::default() }
+    fn new_laptop(signer: &SigningKey) -> Known {
+        Known { me: LAPTOP.into(), secret: Some(signer.clone()), ..Known::default() }
     }
 
     fn code(result: Result<Admitted>) -> &'static str {
@@ -390,8 +415,12 @@ mod tests {
         assert_eq!(code(stage(&good[..20], &known, None)), "truncated");
         assert_eq!(code(stage(b"PK\x03\x04 a zip file", &known, None)), "not_a_sync_file");
         let mut newer = good.clone();
-        newer[8] = 2;
+        newer[8] = 3;
         assert_eq!(code(stage(&newer, &known, None)), "newer_format");
+        // Format 1 carried bodies in the clear: its files are no longer read.
+        let mut older = good.clone();
+        older[8] = 1;
+        assert_eq!(code(stage(&older, &known, None)), "older_format");
     }
 
     #[test]
@@ -415,23 +444,23 @@ mod tests {
         h.snapshot = true;
         let bytes = encode(h, &k);
         let expected = fingerprint(&k.verifying_key().to_bytes());
-        match stage(&bytes, &new_laptop(), None) {
+        match stage(&bytes, &new_laptop(&k), None) {
             Err(Error::SyncRefused { reason, fingerprint, .. }) => {
                 assert_eq!(reason.as_str(), "office_not_trusted");
                 assert_eq!(fingerprint.as_deref(), Some(expected.as_str()));
             }
             _ => panic!("a first file without trust is refused"),
         }
-        assert_eq!(code(stage(&bytes, &new_laptop(), Some("0000-0000-0000-0000"))), "office_key_mismatch");
+        assert_eq!(code(stage(&bytes, &new_laptop(&k), Some("0000-0000-0000-0000"))), "office_key_mismatch");
         let typed = expected.to_lowercase().replace('-', " ");
-        let s = staged(stage(&bytes, &new_laptop(), Some(&typed)));
+        let s = staged(stage(&bytes, &new_laptop(&k), Some(&typed)));
         assert!(matches!(&s.from, Source::Joining { key } if *key == k.verifying_key().to_bytes().to_vec()));
         // Trust is asked for before the signature is checked.
         let mut h = header(OFFICE, LAPTOP, &k);
         h.snapshot = true;
         let forged = encode(h, &key(5));
-        assert_eq!(code(stage(&forged, &new_laptop(), None)), "office_not_trusted");
-        assert_eq!(code(stage(&forged, &new_laptop(), Some(&expected))), "bad_signature");
+        assert_eq!(code(stage(&forged, &new_laptop(&k), None)), "office_not_trusted");
+        assert_eq!(code(stage(&forged, &new_laptop(&k), Some(&expected))), "bad_signature");
     }
 
     #[test]
@@ -439,14 +468,14 @@ mod tests {
         let k = key(2);
         let trust = fingerprint(&k.verifying_key().to_bytes());
         let not_first = encode(header(OFFICE, LAPTOP, &k), &k);
-        assert_eq!(code(stage(&not_first, &new_laptop(), Some(&trust))), "join_needs_first_file");
+        assert_eq!(code(stage(&not_first, &new_laptop(&k), Some(&trust))), "join_needs_first_file");
         let mut h = header(OFFICE, LAPTOP, &k);
         h.snapshot = true;
         let first = encode(h, &k);
-        let with_cards = Known { has_cards: true, ..new_laptop() };
+        let with_cards = Known { has_cards: true, ..new_laptop(&k) };
         assert_eq!(code(stage(&first, &with_cards, Some(&trust))), "join_needs_new_book");
         // A file imported before is a duplicate, whatever the book holds.
-        let hash = staged(stage(&first, &new_laptop(), Some(&trust))).header.body_hash;
+        let hash = staged(stage(&first, &new_laptop(&k), Some(&trust))).header.body_hash;
         let seen = Known { received_hash: Some(hash), ..with_cards };
         assert!(matches!(stage(&first, &seen, Some(&trust)), Ok(Admitted::Duplicate(_))));
     }

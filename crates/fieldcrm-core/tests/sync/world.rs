@@ -178,6 +178,13 @@ fn laptop(office: &Person, staff: fieldcrm_core::org::Staff) -> Person {
     Person { book, clock, staff_id: staff.id.to_string(), device_id: device.device_id, name: staff.name }
 }
 
+/// Head office's device key: laptops seal their files' bodies to it.
+pub fn office_key(w: &World) -> ed25519_dalek::VerifyingKey {
+    let hex_key = w.office.book.device().expect("device").public_key;
+    let bytes = fieldcrm_core::sync::file::parse_key_hex(&hex_key).expect("hex");
+    fieldcrm_core::sync::file::verifying_key(&bytes).expect("key")
+}
+
 pub fn customer(name: &str, extra: Value) -> NewCustomer {
     let mut fields: fieldcrm_core::card::Fields = serde_json::from_value(json!({ "name": name })).expect("fields");
     if let Value::Object(m) = extra {
@@ -265,6 +272,7 @@ impl HandWritten {
             change_count: changes as u64,
             body_len: 0,
             body_hash: String::new(),
+            ephemeral: String::new(),
         }
     }
 }

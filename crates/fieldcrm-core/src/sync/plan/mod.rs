@@ -494,6 +494,7 @@ pub(crate) mod tests {
             change_count: 0,
             body_len: 0,
             body_hash: String::new(),
+            ephemeral: String::new(),
         }
     }
 }

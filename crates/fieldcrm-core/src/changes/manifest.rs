@@ -564,6 +564,8 @@ pub const LOCAL_TABLES: &[&str] = &[
     "receivable_credit",
     "receivable_dirty",
     "receivable_paid",
+    // Head office's recovery copies of the laptops' book keys.
+    "device_recovery_key",
 ];
 /// Prefixes of device-local tables (sync bookkeeping, full-text index shadows).
 pub const LOCAL_PREFIXES: &[&str] = &["sync_", "search_trigram", "search_char", "sqlite_"];

@@ -88,13 +88,13 @@ fn open_with(path: &Path, access: &Access) -> Result<Book, ApiError> {
 /// Opens the book at `path`, asking for what it needs.
 pub fn open(path: &Path, source: &KeySource) -> Result<Book, ApiError> {
     let secrets = source.secrets();
-    let access = match source.given()? {
-        Some(passphrase) => Access::passphrase(&passphrase, secrets.clone()),
+    let given = source.given()?;
+    let access = match &given {
+        Some(passphrase) => Access::passphrase(passphrase, secrets.clone()),
         None => Access::secrets(secrets.clone()),
     };
-    let given = source.given()?.is_some();
     let (error, asked) = match open_with(path, &access) {
-        Err(e) if !given => match problem(&e) {
+        Err(e) if given.is_none() => match problem(&e) {
             Some(code @ (ProblemCode::PassphraseNeeded | ProblemCode::NewPassphraseNeeded)) => (e, code),
             _ => return Err(e),
         },

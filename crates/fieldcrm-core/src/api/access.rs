@@ -209,11 +209,6 @@ fn open_encrypted(path: &Path, key_path: &Path, access: &Access) -> Result<(Book
     Ok((key, conn))
 }
 
-/// How hard a passphrase is to guess, for the form that asks for a new one.
-pub fn passphrase_strength(passphrase: &str) -> vault::PassphraseStrength {
-    vault::strength(passphrase)
-}
-
 /// Whether this book has a key file (a book made with a raw key has none until a passphrase is set).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -20,7 +20,7 @@ use super::{ApiResult, Book};
 use crate::clock::Clock;
 use crate::error::{ApiError, ErrorCode, ProblemCode};
 use crate::store::{self, FileKind};
-use crate::vault::{self, PassphraseStrength, SecretStore};
+use crate::vault::{self, SecretStore};
 
 /// How many wrong passphrases one start of the app accepts.
 pub const TRIES: u8 = 3;
@@ -226,18 +226,13 @@ impl Door {
             "state" => json(serde_json::to_value(self.state())),
             "strength" => {
                 let given: Passphrase = parse(command, args)?;
-                json(serde_json::to_value(strength(&given.passphrase)))
+                json(serde_json::to_value(vault::strength(&given.passphrase)))
             }
             "create" => json(serde_json::to_value(self.create(&parse(command, args)?)?)),
             "unlock" => json(serde_json::to_value(self.unlock(&parse(command, args)?)?)),
             other => Err(ApiError::new(ErrorCode::Invalid, format!("the door has no command `{other}`"))),
         }
     }
-}
-
-/// How strong a new passphrase is, for the meter under the field.
-pub fn strength(passphrase: &str) -> PassphraseStrength {
-    vault::strength(passphrase)
 }
 
 #[cfg(test)]

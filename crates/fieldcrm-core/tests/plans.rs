@@ -259,6 +259,76 @@ fn a_rep_plans_the_next_xun_the_manager_rolls_it_up_and_both_see_plan_against_ac
     );
 }
 
+/// A card handed to another rep after it was planned: the submitted plan
+/// keeps its line as it was made (on the rep's laptop, which no longer holds
+/// the card, without a name), and a draft drops it when saved again; the
+/// laptop and head office show the same plan all along.
+#[test]
+fn a_customer_handed_over_stays_on_a_submitted_plan_and_leaves_a_draft() {
+    use fieldcrm_core::api::CardEdit;
+    use fieldcrm_core::card::FieldChange;
+    let at = tempfile::tempdir().expect("dir");
+    let w = setting(at.path());
+    let rep = &w.people[0].book;
+    let staff = w.people[0].staff_id.parse().expect("id");
+    let save = |period: &str, amount: i64, submit: bool| {
+        let lines = rep
+            .sales_plan(period, None)
+            .expect("plan")
+            .lines
+            .iter()
+            .map(|l| PlanLineInput { customer_id: l.customer.id.clone(), amount, visits: 1 })
+            .collect();
+        rep.save_sales_plan(&PlanInput { period: period.into(), lines, note: None, submit }).expect("saved")
+    };
+    assert_eq!(save("2026-11-2", 100_000, true).amount, 200_000);
+    assert_eq!(save("2026-11-3", 50_000, false).amount, 100_000);
+    w.settle();
+    let office = &w.office.book;
+    let k2 = office.search_customers(&Default::default()).expect("cards").rows.into_iter().find(|r| r.name == "乙农资");
+    let k2 = k2.expect("K2").id;
+    let changes = vec![
+        FieldChange { field: "ownerId".into(), expected: None, value: json!(w.people[1].staff_id) },
+        FieldChange { field: "territoryId".into(), expected: None, value: json!(w.territories[1]) },
+    ];
+    office.edit_customer(&CardEdit { customer_id: k2, changes }).expect("handed over");
+    w.settle();
+    assert!(rep.customer(k2).is_err(), "the rep's laptop no longer holds the card");
+
+    let view = |book: &Book, period: &str| {
+        let p = book.sales_plan(period, Some(staff)).expect("plan");
+        let lines: Vec<_> = p.lines.iter().map(|l| (l.customer.id.clone(), l.amount, l.saved, l.handed_over)).collect();
+        (p.amount, lines)
+    };
+    let submitted = rep.sales_plan("2026-11-2", None).expect("submitted");
+    assert_eq!(submitted.amount, 200_000, "the plan as it was made");
+    let gone = submitted.lines.iter().find(|l| l.handed_over).expect("the handed-over line");
+    assert_eq!((gone.customer.id.as_str(), gone.customer.name.as_str(), gone.amount), (&*k2.to_string(), "", 100_000));
+    assert_eq!(view(rep, "2026-11-2"), view(office, "2026-11-2"), "the laptop and head office agree");
+    let named = office.sales_plan("2026-11-2", Some(staff)).expect("at head office");
+    assert!(named.lines.iter().any(|l| l.handed_over && l.customer.name == "乙农资"), "head office still names it");
+
+    let draft = rep.sales_plan("2026-11-3", None).expect("draft");
+    assert!(draft.may_edit);
+    assert_eq!(draft.lines.iter().filter(|l| l.handed_over).count(), 1, "the draft shows it until saved");
+    assert_eq!(view(rep, "2026-11-3"), view(office, "2026-11-3"));
+    let with_it: Vec<PlanLineInput> = draft
+        .lines
+        .iter()
+        .map(|l| PlanLineInput { customer_id: l.customer.id.clone(), amount: 60_000, visits: 1 })
+        .collect();
+    let input = |lines: Vec<PlanLineInput>| PlanInput { period: "2026-11-3".into(), lines, note: None, submit: false };
+    let e = rep.save_sales_plan(&input(with_it.clone())).expect_err("not the rep's any more");
+    assert_eq!(codes(&e), ["unknown_customer"]);
+    let own: Vec<PlanLineInput> = with_it.into_iter().filter(|l| l.customer_id != k2.to_string()).collect();
+    let saved = rep.save_sales_plan(&input(own)).expect("saved again");
+    assert_eq!((saved.amount, saved.lines.len()), (60_000, 1), "the handed-over line left the draft");
+    w.settle();
+    assert_eq!(view(rep, "2026-11-3"), view(office, "2026-11-3"));
+    let theirs = office.sales_plan("2026-11-3", Some(w.people[1].staff_id.parse().expect("id"))).expect("rep 1");
+    assert!(theirs.lines.iter().any(|l| l.customer.id == k2.to_string() && !l.handed_over), "the card is rep 1's now");
+}
+
 #[test]
 fn a_forecast_starts_from_trend_and_season_and_its_accuracy_shows_once_the_month_ends() {
     let at = tempfile::tempdir().expect("dir");

@@ -106,6 +106,34 @@ describe('plans and forecasts', () => {
     expect(q('[data-testid=plan-comment]')!.textContent).toContain('备货量偏大')
   })
 
+  it('a customer handed over after it was planned shows as handed over and leaves the draft when it is saved', async () => {
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业', '绿丰农资'] })
+    await yearToTheCustomers(backend)
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    await until(() => qa('[data-testid=plan-line]').length === 2)
+    q('[data-testid=plan-save]')!.click()
+    await until(() => q('[data-testid=plan-status]')?.textContent?.trim() === '草稿')
+    wrapper!.unmount()
+    wrapper = undefined
+
+    // Head office hands 绿丰农资 to the other rep; the rep's laptop no longer holds it.
+    await backend.actAs('office')
+    await backend.editCustomer({ customerId: backend.customers[1], changes: [{ field: 'ownerId', value: backend.person('rep2').id }] })
+    await backend.actAs('rep')
+    ;({ wrapper } = await mountWith(PlansPage, backend))
+    await until(() => qa('[data-testid=plan-line]').length === 2)
+    const moved = qa('[data-testid=plan-line]')[1]
+    expect(moved.textContent).toContain('已移交的客户')
+    expect(moved.querySelector('[data-testid=plan-handed-over]')!.textContent!.trim()).toBe('已移交')
+    expect(moved.querySelector('input'), 'a handed-over line is not typed in').toBeNull()
+    expect(q('[data-testid=plan-total-amount]')!.textContent, 'the total is what stays').toBe('833.33')
+    q('[data-testid=plan-save]')!.click()
+    await until(() => qa('[data-testid=plan-line]').length === 1)
+    expect(qa('[data-testid=plan-line]')[0].textContent).toContain('华星农业')
+    expect(q('[data-testid=plan-handed-over]')).toBeNull()
+  })
+
   it('the rep forecasts the next three months from the proposal and the manager sees the roll-up', async () => {
     const backend = await TestBook.create({ as: 'office', customers: ['华星农业'] })
     await yearToTheCustomers(backend)

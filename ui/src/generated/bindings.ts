@@ -1472,7 +1472,14 @@ actual: number, actualVisits: number,
 /**
  * Saved in the plan (else proposed from the target or last year).
  */
-saved: boolean, };
+saved: boolean, 
+/**
+ * The customer is no longer the person's (handed over since it was
+ * planned). A submitted plan keeps the line as it was made; a draft
+ * drops it when saved again. A book that no longer holds the card
+ * gives it no name.
+ */
+handedOver: boolean, };
 
 export type PlanComment = { author: string, body: string, at: string, };
 
@@ -1526,7 +1533,11 @@ proposed: number[],
 /**
  * The same months of last year.
  */
-lastYear: number[], saved: boolean, };
+lastYear: number[], saved: boolean, 
+/**
+ * The customer is no longer the person's (see `PlanLine::handed_over`).
+ */
+handedOver: boolean, };
 
 export type Accuracy = { 
 /**

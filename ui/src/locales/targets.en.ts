@@ -40,6 +40,9 @@ export default {
     badAmount: 'Row {row}: type an amount in yuan, at most two decimals',
     badVisits: 'Row {row}: visits are a whole number from 0 to 31',
     none: 'No customers to plan',
+    handedOver: 'Handed over',
+    handedOverCustomer: 'A customer handed over',
+    handedOverHint: 'Handed over to another rep: it leaves this plan when you save it',
   },
   forecast: {
     fileName: 'Rolling forecast',
@@ -61,6 +64,7 @@ export default {
     noAccuracy: 'No forecast of a month that has ended yet',
     badAmount: 'Row {row}, month {col}: type an amount in yuan, at most two decimals',
     none: 'No customers to forecast',
+    handedOverHint: 'Handed over to another rep: it leaves this forecast when you save it',
   },
   monthEnd: {
     fileName: 'Month-end summary',

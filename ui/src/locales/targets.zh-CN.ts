@@ -40,6 +40,9 @@ export default {
     badAmount: '第 {row} 行：请输入金额（元），最多两位小数',
     badVisits: '第 {row} 行：拜访次数为 0 到 31 的整数',
     none: '没有可以计划的客户',
+    handedOver: '已移交',
+    handedOverCustomer: '已移交的客户',
+    handedOverHint: '已移交给其他业务员，保存计划时从本计划移出',
   },
   forecast: {
     fileName: '滚动预测汇总',
@@ -61,6 +64,7 @@ export default {
     noAccuracy: '还没有已结束月份的预测可以比较',
     badAmount: '第 {row} 行第 {col} 个月：请输入金额（元），最多两位小数',
     none: '没有可以预测的客户',
+    handedOverHint: '已移交给其他业务员，保存预测时从本预测移出',
   },
   monthEnd: {
     fileName: '月度总结',

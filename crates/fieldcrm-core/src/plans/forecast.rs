@@ -87,6 +87,8 @@ pub struct ForecastLine {
     #[ts(type = "number[]")]
     pub last_year: Vec<i64>,
     pub saved: bool,
+    /// The customer is no longer the person's (see `PlanLine::handed_over`).
+    pub handed_over: bool,
 }
 
 /// How well a forecast foresaw a month that has ended.
@@ -259,14 +261,14 @@ pub fn forecast(
     }
     let node = Node::staff(me.clone());
     let mut customers = org.child_nodes(conn, &node, &[])?;
-    let extra: Vec<String> = lines_saved.keys().filter(|c| !customers.iter().any(|n| &n.id == *c)).cloned().collect();
-    org.load_cards(conn, &extra)?;
-    customers.extend(extra.into_iter().filter(|c| org.cards.contains_key(c)).map(Node::customer));
+    let own = customers.len();
+    customers.extend(super::handed_over(conn, org, &customers, lines_saved.keys())?);
     let ids: Vec<String> = customers.iter().map(|c| c.id.clone()).collect();
     let proposals = propose(conn, &ids, m)?;
     let lines: Vec<ForecastLine> = customers
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let (proposed, last_year) = proposals
                 .get(&c.id)
                 .map_or_else(|| (vec![0; AHEAD], vec![0; AHEAD]), |p| (p.proposed.clone(), p.last_year.clone()));
@@ -275,7 +277,14 @@ pub fn forecast(
                 None if saved.is_some() => (vec![0; AHEAD], false),
                 None => (proposed.clone(), false),
             };
-            ForecastLine { customer: NodeRef::of(org, c), amounts, proposed, last_year, saved: was_saved }
+            ForecastLine {
+                customer: NodeRef::of(org, c),
+                amounts,
+                proposed,
+                last_year,
+                saved: was_saved,
+                handed_over: i >= own,
+            }
         })
         .collect();
     let totals = (0..AHEAD).map(|k| lines.iter().map(|l| l.amounts[k]).sum()).collect();

@@ -101,6 +101,11 @@ pub struct PlanLine {
     pub actual_visits: u32,
     /// Saved in the plan (else proposed from the target or last year).
     pub saved: bool,
+    /// The customer is no longer the person's (handed over since it was
+    /// planned). A submitted plan keeps the line as it was made; a draft
+    /// drops it when saved again. A book that no longer holds the card
+    /// gives it no name.
+    pub handed_over: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -246,6 +251,22 @@ fn targets_of(conn: &Connection, org: &Org, nodes: &[Node], period: Period) -> R
 /// `staff`'s plan for `period`, as `viewer` sees it: the saved lines, or a
 /// proposal (each of their customers at its target for the period, or last
 /// year's sales of the same period when it has none), with actuals so far.
+/// The customers of saved lines that are no longer the person's, after
+/// `own` (the person's cards), in a fixed order. A card this book no longer
+/// holds (it left the territory) is still listed: the line is the person's.
+pub(crate) fn handed_over<'a>(
+    conn: &Connection,
+    org: &mut Org,
+    own: &[Node],
+    saved: impl Iterator<Item = &'a String>,
+) -> Result<Vec<Node>> {
+    let mine: std::collections::HashSet<&str> = own.iter().map(|n| n.id.as_str()).collect();
+    let mut extra: Vec<String> = saved.filter(|c| !mine.contains(c.as_str())).cloned().collect();
+    extra.sort_unstable();
+    org.load_cards(conn, &extra)?;
+    Ok(extra.into_iter().map(Node::customer).collect())
+}
+
 pub fn plan(
     conn: &Connection,
     viewer: &Viewer,
@@ -273,11 +294,9 @@ pub fn plan(
             lines_saved.insert(c, (a, v));
         }
     }
-    // Cards of the plan no longer the person's stay on it (the plan is as it was made).
     let mut customers: Vec<Node> = cards;
-    let extra: Vec<String> = lines_saved.keys().filter(|c| !customers.iter().any(|n| &n.id == *c)).cloned().collect();
-    org.load_cards(conn, &extra)?;
-    customers.extend(extra.into_iter().filter(|c| org.cards.contains_key(c)).map(Node::customer));
+    let own = customers.len();
+    customers.extend(handed_over(conn, org, &customers, lines_saved.keys())?);
     let ids: Vec<String> = customers.iter().map(|c| c.id.clone()).collect();
     let target = targets_of(conn, org, &customers, period)?;
     let own_target = targets_of(conn, org, std::slice::from_ref(&node), period)?.get(&me).copied();
@@ -286,7 +305,8 @@ pub fn plan(
     let visited = visits(conn, std::slice::from_ref(&me), period, zone, true)?;
     let lines: Vec<PlanLine> = customers
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             let last_year: i64 = last.get(&c.id).map_or(0, |v| v.iter().sum());
             let (amount, visits, saved) = match lines_saved.get(&c.id) {
                 Some((a, v)) => (*a, *v, true),
@@ -302,6 +322,7 @@ pub fn plan(
                 actual: now.get(&c.id).map_or(0, |v| v.iter().sum()),
                 actual_visits: visited.get(&c.id).copied().unwrap_or(0),
                 saved,
+                handed_over: i >= own,
             }
         })
         .collect();

@@ -187,7 +187,7 @@ pub fn plan_workbook(p: &SalesPlan, language: &str) -> Result<Vec<u8>> {
     sheet.write_string(1, 0, format!("{state}  {note}").trim_end()).map_err(failed)?;
     let rows = p.lines.iter().map(|l| {
         vec![
-            Cell::from(&l.customer.name),
+            Cell::Text(customer_name(&l.customer.name, l.handed_over, en)),
             l.target.into(),
             l.last_year.into(),
             l.amount.into(),
@@ -209,6 +209,18 @@ pub fn plan_workbook(p: &SalesPlan, language: &str) -> Result<Vec<u8>> {
     ];
     xlsx::write_row(sheet, end, &columns, &total, &f)?;
     book.save_to_buffer().map_err(failed)
+}
+
+/// A customer's name on a plan or forecast line; one handed over since is
+/// marked (and named as such when this book no longer holds the card).
+fn customer_name(name: &str, handed_over: bool, en: bool) -> String {
+    match (handed_over, name.is_empty(), en) {
+        (false, ..) => name.to_string(),
+        (true, true, false) => "已移交的客户".into(),
+        (true, true, true) => "A customer handed over".into(),
+        (true, false, false) => format!("{name}（已移交）"),
+        (true, false, true) => format!("{name} (handed over)"),
+    }
 }
 
 /// One person's forecast made in a month as a workbook: each customer's
@@ -234,7 +246,7 @@ pub fn forecast_workbook(fc: &Forecast, language: &str) -> Result<Vec<u8>> {
     sheet.write_string_with_format(0, 0, &heading, &f.title).map_err(failed)?;
     sheet.write_string(1, 0, status_text(fc.status.as_deref(), false, en)).map_err(failed)?;
     let rows = fc.lines.iter().map(|l| {
-        let mut cells = vec![Cell::from(&l.customer.name)];
+        let mut cells = vec![Cell::Text(customer_name(&l.customer.name, l.handed_over, en))];
         cells.extend(l.amounts.iter().chain(&l.last_year).map(|a| Cell::Int(*a)));
         cells
     });

@@ -25,6 +25,16 @@ pub fn open(path: &Path) -> Result<Book, ApiError> {
     Book::open(path, &access(), Arc::new(SystemClock))
 }
 
+/// A copy of the book at `base` at `path`, with its key file when it has one.
+pub fn copy(base: &Path, path: &Path) -> Result<(), ApiError> {
+    let failed = |e: std::io::Error| crate::sync_bench::io(format!("cannot copy {}: {e}", base.display()));
+    std::fs::copy(base, path).map_err(failed)?;
+    if key_file_path(base).exists() {
+        std::fs::copy(key_file_path(base), key_file_path(path)).map_err(failed)?;
+    }
+    Ok(())
+}
+
 /// The book file as SQLite sees it (for the benchmarks that seed rows below the facade).
 pub fn raw(path: &Path) -> Result<rusqlite::Connection, ApiError> {
     Ok(fieldcrm_core::store::open_raw(path, &key(path)?)?)

@@ -125,7 +125,7 @@ pub fn run(args: &OrdersBenchArgs, json: bool) -> Result<(), ApiError> {
 fn measure(args: &OrdersBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let book = match &args.on {
         Some(base) => {
-            std::fs::copy(base, path).map_err(|e| invalid(format!("cannot copy {}: {e}", base.display())))?;
+            crate::keys::copy(base, path)?;
             crate::keys::open(path)?
         }
         None => {

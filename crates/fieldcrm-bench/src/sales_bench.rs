@@ -105,8 +105,9 @@ pub fn run(args: &SalesBenchArgs, json: bool) -> Result<(), ApiError> {
     }
     if let Some(base) = &args.import_on {
         let f = crate::measure::in_new_book(args.book.as_ref(), "sales", |path| {
-            std::fs::copy(base, path)
-                .and_then(|_| std::fs::File::open(path)?.sync_all())
+            crate::keys::copy(base, path)?;
+            std::fs::File::open(path)
+                .and_then(|f| f.sync_all())
                 .map_err(|e| invalid(format!("cannot copy {} to {}: {e}", base.display(), path.display())))?;
             let book = crate::keys::open(path)?;
             measure_import(&book, path.parent().unwrap_or(Path::new(".")), args.import_rows)
@@ -158,8 +159,7 @@ fn measure(args: &SalesBenchArgs, path: &Path) -> Result<Figures, ApiError> {
         Some(keep) => {
             // Closed first, so that the whole book is in its one file.
             drop(book);
-            std::fs::copy(path, keep)
-                .map_err(|e| invalid(format!("cannot copy the demo book to {}: {e}", keep.display())))?;
+            crate::keys::copy(path, keep)?;
             crate::keys::open(path)?
         }
         None => book,

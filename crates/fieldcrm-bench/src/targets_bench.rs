@@ -131,7 +131,7 @@ fn measure(args: &TargetsBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let started = Instant::now();
     let book = match &args.on {
         Some(base) => {
-            std::fs::copy(base, path).map_err(|e| invalid(format!("cannot copy {}: {e}", base.display())))?;
+            crate::keys::copy(base, path)?;
             crate::keys::open(path)?
         }
         None => {

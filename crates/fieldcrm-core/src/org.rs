@@ -400,6 +400,22 @@ pub fn subtree(conn: &Connection, unit: &str) -> Result<HashSet<String>> {
     Ok(ids)
 }
 
+/// May a person working in `scope` make a new card out to `owner` in
+/// `territory`? A rep makes cards for themselves, a manager for their own
+/// part of the organisation. Head office's merge and a laptop's new card ask
+/// this same question, so a laptop refuses what head office would refuse.
+pub fn check_new_card(
+    scope: &PeerScope,
+    owner: Option<&str>,
+    territory: Option<&str>,
+) -> std::result::Result<(), (ProblemCode, &'static str)> {
+    if scope.holds(owner, territory) {
+        Ok(())
+    } else {
+        Err((ProblemCode::OutOfScope, "a new card must belong to you (reps) or to a territory you manage"))
+    }
+}
+
 /// May a person of `role`, working in `scope`, hand a card now owned by
 /// `owner` in `territory` over, by setting `column` (`owner_id` or
 /// `territory_id`) to `value`? A rep never reassigns; a manager hands cards

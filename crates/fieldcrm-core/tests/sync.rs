@@ -219,6 +219,24 @@ fn a_laptop_refuses_what_head_office_would_refuse_with_the_same_code() {
         })
         .expect_err("only head office changes the organisation");
     assert_eq!(unit.problems[0].code, ProblemCode::OfficeOnly, "{unit:?}");
+    // Nor make a new card out to another rep, or to a territory not theirs.
+    let theirs = rep
+        .book
+        .create_customer(&customer("他人的客户", json!({"ownerId": w.people[1].staff_id})))
+        .expect_err("a new card is the rep's own");
+    assert_eq!((theirs.problems[0].code, theirs.problems[0].field.as_str()), (ProblemCode::OutOfScope, "ownerId"));
+    let manager = w.people.len() - 1;
+    let units = w.people[manager].book.org_units().expect("units");
+    let root = units.iter().find(|u| u.parent_id.is_none()).expect("head office's unit").id.to_string();
+    let elsewhere = w.people[manager]
+        .book
+        .create_customer(&customer("外区客户", json!({"territoryId": root})))
+        .expect_err("a manager makes cards for their own region");
+    assert_eq!(elsewhere.problems[0].code, ProblemCode::OutOfScope, "{elsewhere:?}");
+    assert!(
+        w.people.iter().all(|p| p.book.search_customers(&Default::default()).expect("cards").rows.len() <= 1),
+        "neither refused card was kept"
+    );
     assert_eq!(rep.book.customer(id).expect("card"), before, "nothing of the refused edit was kept");
     assert!(
         !rep.book.org_units().expect("units").iter().any(|u| u.name == "私设网点"),

@@ -768,6 +768,12 @@ impl Book {
                     }
                 }
             }
+            // Made out to someone the merge would not accept from this person: refused here first.
+            let (scope, _) = org::scope_of(tx, &actor.staff.to_string())?;
+            let text = |key: &str| fields.get(key).and_then(|v| v.as_str());
+            org::check_new_card(&scope, text("ownerId"), text("territoryId")).map_err(|(code, message)| {
+                Error::invalid(if given(&new.fields, "ownerId") { "ownerId" } else { "territoryId" }, code, message)
+            })?;
             let key_people = new.key_people.iter().map(|f| (RecordKind::KeyPerson, f));
             let addresses = new.addresses.iter().map(|f| (RecordKind::Address, f));
             let records: Vec<(RecordKind, &Fields)> = key_people.chain(addresses).collect();

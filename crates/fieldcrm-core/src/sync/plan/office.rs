@@ -472,14 +472,8 @@ impl Planner {
         if table.name == "customer" && change.c == "*" {
             let owner = change.v.get("owner_id").and_then(Json::as_str);
             let territory = change.v.get("territory_id").and_then(Json::as_str);
-            return if scope.holds(owner, territory) {
-                Ok(())
-            } else {
-                Err(refuse(
-                    ProblemCode::OutOfScope,
-                    "a new card must belong to you (reps) or to a territory you manage",
-                ))
-            };
+            return crate::org::check_new_card(scope, owner, territory)
+                .map_err(|(reason, message)| refuse(reason, message));
         }
         let Some(anchor) = self.merge.anchor_of(table, change) else { return Ok(()) };
         let customer = match Anchor::parse(&anchor) {

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use fieldcrm_core::api::Access;
-use fieldcrm_core::vault::{key_file_path, KeyFile, NoKeyring};
+use fieldcrm_core::vault::{key_file_path, NoKeyring};
 use fieldcrm_core::{ApiError, Book, SystemClock};
 
 pub const DEFAULT_PASSPHRASE: &str = "bench-口令-2026";
@@ -42,8 +42,5 @@ pub fn raw(path: &Path) -> Result<rusqlite::Connection, ApiError> {
 
 /// The key of the book at `path`, from its key file.
 pub fn key(path: &Path) -> Result<fieldcrm_core::vault::BookKey, ApiError> {
-    let key_path = key_file_path(path);
-    let file = KeyFile::read(&key_path)?
-        .ok_or_else(|| ApiError::from(fieldcrm_core::error::Error::Io(std::io::Error::other("no key file"))))?;
-    Ok(file.open(&passphrase(), &key_path)?)
+    Ok(fieldcrm_core::vault::key_from_file(path, &passphrase())?)
 }

@@ -145,6 +145,19 @@ fn derive(passphrase: &str, kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>> {
     Ok(out)
 }
 
+/// The key of the book at `book`, from the key file beside it opened with
+/// `passphrase` (tools and tests that read a book below the facade).
+pub fn key_from_file(book: &Path, passphrase: &str) -> Result<BookKey> {
+    let path = key_file_path(book);
+    let file = KeyFile::read(&path)?.ok_or_else(|| {
+        passphrase_error(
+            ProblemCode::KeyFileMissing,
+            format!("there is no key file {} beside the book", path.display()),
+        )
+    })?;
+    file.open(passphrase, &path)
+}
+
 impl KeyFile {
     /// `key` sealed by `passphrase`, under the key id `id`.
     pub fn seal(key: &BookKey, passphrase: &str, id: &str) -> Result<Self> {

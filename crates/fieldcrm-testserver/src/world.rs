@@ -53,10 +53,7 @@ pub const PASSPHRASE: &str = "测试口令-field-2026";
 
 /// The test server's book file at `path` as SQLite sees it (opened with its key, sealed with [`PASSPHRASE`]).
 pub fn raw(path: &Path) -> ApiResult<rusqlite::Connection> {
-    let key_path = fieldcrm_core::vault::key_file_path(path);
-    let file = fieldcrm_core::vault::KeyFile::read(&key_path)?
-        .ok_or_else(|| ApiError::internal(format!("no key file beside {}", path.display())))?;
-    let key = file.open(PASSPHRASE, &key_path)?;
+    let key = fieldcrm_core::vault::key_from_file(path, PASSPHRASE)?;
     Ok(fieldcrm_core::store::open_raw(path, &key)?)
 }
 

@@ -24,9 +24,8 @@ pub fn command(book: &Path) -> Command {
 
 /// The book file as SQLite sees it, opened with the key its key file seals with [`PASSPHRASE`].
 pub fn raw(book: &Path) -> rusqlite::Connection {
-    let key_path = fieldcrm_core::vault::key_file_path(book);
-    let file = fieldcrm_core::vault::KeyFile::read(&key_path).expect("key file").expect("a key file");
-    let key = file.open(PASSPHRASE, &key_path).expect("the tests' passphrase");
+    let key =
+        fieldcrm_core::vault::key_from_file(book, PASSPHRASE).expect("the key file, sealed with the tests' passphrase");
     fieldcrm_core::store::open_raw(book, &key).expect("raw")
 }
 

@@ -85,12 +85,8 @@ pub struct Exported {
 
 /// This device's signing key, created on first use.
 pub fn signing_key(tx: &Transaction<'_>) -> Result<SigningKey> {
-    let secret: Option<Vec<u8>> = tx.query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))?;
-    if let Some(secret) = secret {
-        let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
-            Error::refused(ProblemCode::BadKey, "this book's device key is damaged; restore the book from a backup")
-        })?;
-        return Ok(SigningKey::from_bytes(&bytes));
+    if let Some(key) = own_key(tx)? {
+        return Ok(key);
     }
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
@@ -100,6 +96,19 @@ pub fn signing_key(tx: &Transaction<'_>) -> Result<SigningKey> {
         params![seed.to_vec(), key.verifying_key().to_bytes().to_vec()],
     )?;
     Ok(key)
+}
+
+/// This device's signing key, if it has made one ([`signing_key`] makes it).
+pub fn own_key(conn: &Connection) -> Result<Option<SigningKey>> {
+    let secret: Option<Vec<u8>> = conn.query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))?;
+    secret
+        .map(|secret| {
+            let bytes: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
+                Error::refused(ProblemCode::BadKey, "this book's device key is damaged; restore the book from a backup")
+            })?;
+            Ok(SigningKey::from_bytes(&bytes))
+        })
+        .transpose()
 }
 
 pub use crate::store::device_id;

@@ -54,8 +54,7 @@ impl Known {
         let has_cards = !is_office
             && peer.is_none()
             && conn.query_row("SELECT EXISTS (SELECT 1 FROM customer)", [], |r| r.get(0))?;
-        let secret: Option<Vec<u8>> = conn.query_row("SELECT secret_key FROM sync_state", [], |r| r.get(0))?;
-        let secret = secret.and_then(|s| <[u8; 32]>::try_from(s.as_slice()).ok()).map(|s| SigningKey::from_bytes(&s));
+        let secret = super::own_key(conn)?;
         Ok(Self { me, is_office, peer, received_hash, has_cards, secret })
     }
 }

@@ -300,7 +300,13 @@ export async function importNew(s, { confirmFingerprint } = {}) {
   let imported = 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 300));
-    const rows = await s.find('[data-testid=folder-file-import].el-button--primary');
+    let rows = await s.find('[data-testid=folder-file-import].el-button--primary');
+    // The folder is listed after the page opens: on a busy machine the first
+    // listing may take seconds, so wait for it before deciding there is none.
+    for (let waited = 0; rows.length === 0 && imported === 0 && waited < 15000; waited += 250) {
+      await new Promise((r) => setTimeout(r, 250));
+      rows = await s.find('[data-testid=folder-file-import].el-button--primary');
+    }
     if (rows.length === 0) break;
     await s.click(rows[0]);
     if (confirmFingerprint && imported === 0) {

@@ -58,8 +58,7 @@ try {
   await session.type(name, '华星农业');
   await session.click(await session.waitFor('[data-testid=save-customer]'));
   await session.waitFor('[data-testid=field-ownerId] .el-form-item__error', { text: '请选择负责的业务员' });
-  await session.click(await session.waitFor('[data-testid=field-ownerId] .el-select__wrapper'));
-  await session.click(await session.waitFor('.el-select-dropdown__item', { text: '业务员' }));
+  await session.choose('[data-testid=field-ownerId] .el-select__wrapper', '业务员');
   await session.click(await session.waitFor('[data-testid=save-customer]'));
   await session.waitFor('[data-testid=card-title]', { text: '华星农业' });
   // The demo book numbers its cards C0000001 … C0002000: this one is the next.

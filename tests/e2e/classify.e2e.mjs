@@ -68,8 +68,7 @@ await e2e(
       if ((await session.text(t)).includes('分类与等级')) await session.click(t);
     }
     await session.click(await session.waitFor('[data-testid=set-grade]'));
-    await session.click(await session.waitFor('[data-testid=grade-choice]'));
-    await session.click(await session.waitFor('.el-select-dropdown__item', { text: 'D 类' }));
+    await session.choose('[data-testid=grade-choice]', 'D 类');
     await session.type(await session.waitFor('textarea[data-testid=grade-reason]'), '年度回访后下调');
     await session.click(await session.waitFor('[data-testid=save-grade]'));
     await session.waitFor('[data-testid=grade-history]', { text: '年度回访后下调' });

@@ -61,6 +61,23 @@ export class Session {
     }
   }
 
+  /**
+   * Opens the select `css` and picks the option showing `text`. A click that
+   * lands while a dialog is still opening leaves the dropdown shut, so the
+   * select is clicked again until the option shows.
+   */
+  async choose(css, text, { timeout = 20000 } = {}) {
+    const until = Date.now() + timeout;
+    for (;;) {
+      await this.click(await this.waitFor(css));
+      try {
+        return await this.click(await this.waitFor('.el-select-dropdown__item', { text, timeout: 3000 }));
+      } catch (error) {
+        if (Date.now() > until) throw error;
+      }
+    }
+  }
+
   async type(el, text) {
     await this.cmd('POST', `/element/${el}/clear`, {});
     return this.cmd('POST', `/element/${el}/value`, { text });

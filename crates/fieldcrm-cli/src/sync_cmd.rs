@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use fieldcrm_core::api::sync::{ConflictChoice, ConflictResolution, ConflictView, EnrollDevice, SyncStatus};
+use fieldcrm_core::api::sync::{
+    ConflictChoice, ConflictResolution, ConflictView, EnrollDevice, RetireDevice, SyncStatus,
+};
 use fieldcrm_core::sync::{ImportReport, Progress};
 use fieldcrm_core::{ApiError, Book};
 
@@ -28,6 +30,16 @@ pub enum DeviceCommand {
     },
     /// List the devices this book exchanges files with.
     List,
+    /// Head office: retire a lost or replaced laptop. Its files are refused
+    /// from then on; its user enrols their new laptop.
+    Retire {
+        /// The device id (`fieldcrm device list`).
+        #[arg(long)]
+        device: String,
+        /// Why: lost, stolen, replaced …
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,8 +285,19 @@ pub fn device(book: &Book, command: &DeviceCommand, json: bool) -> Result<(), Ap
             peers
                 .iter()
                 .map(|p| {
+                    let retired = p
+                        .retired_at
+                        .as_deref()
+                        .map(|at| {
+                            format!(
+                                "  retired {} ({})",
+                                at.get(..10).unwrap_or(at),
+                                p.retired_reason.clone().unwrap_or_default()
+                            )
+                        })
+                        .unwrap_or_default();
                     format!(
-                        "{}  {}  {}",
+                        "{}  {}  {}{retired}",
                         p.device_id,
                         p.staff_name.clone().unwrap_or_default(),
                         p.name.clone().unwrap_or_default()
@@ -283,6 +306,17 @@ pub fn device(book: &Book, command: &DeviceCommand, json: bool) -> Result<(), Ap
                 .collect::<Vec<_>>()
                 .join("\n")
         }),
+        DeviceCommand::Retire { device, reason } => {
+            let peer = book.retire_device(&RetireDevice { device_id: device.clone(), reason: reason.clone() })?;
+            output::show(&peer, json, |p| {
+                format!(
+                    "retired {} ({}); its files are refused from now on. Enrol {}'s new laptop with `fieldcrm device enroll`",
+                    p.device_id,
+                    p.name.clone().unwrap_or_default(),
+                    p.staff_name.clone().unwrap_or_default()
+                )
+            });
+        }
     }
     Ok(())
 }

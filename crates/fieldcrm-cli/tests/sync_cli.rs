@@ -388,3 +388,37 @@ fn head_office_watches_a_shared_folder_answers_whoever_sent_and_may_be_killed_at
     let bad = fieldcrm(&org.office, &["hq", "watch", inbox, "--out", outbox, "--every", "soon"]);
     assert_eq!(bad.status.code(), Some(2), "{}", String::from_utf8_lossy(&bad.stderr));
 }
+
+#[test]
+fn head_office_retires_a_lost_laptop_from_the_cli_and_refuses_its_files_from_then_on() {
+    let org = org();
+    let (rep, _, device) = &org.people[0];
+    ok_json(rep, &["customer", "add", "--set", "name=华星农业"]);
+    let unsent = ok_json(rep, &["sync", "export", "--out", org.dir.path().to_str().expect("utf8")]);
+    // Without a reason: refused, nothing retired.
+    let out = fieldcrm(&org.office, &["--json", "device", "retire", "--device", device, "--reason", " "]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let retired = ok_json(&org.office, &["device", "retire", "--device", device, "--reason", "出租车上丢失"]);
+    assert_eq!(retired["retiredReason"], "出租车上丢失");
+    let listed = ok_json(&org.office, &["device", "list"]);
+    let row = listed.as_array().expect("list").iter().find(|p| p["deviceId"] == device.as_str()).expect("listed");
+    assert!(row["retiredAt"].is_string(), "{row}");
+    // Its file is refused with the reason, and the merge writes it nothing.
+    let out = fieldcrm(&org.office, &["--json", "sync", "import", unsent["path"].as_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(4));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(error["problems"][0]["code"], "device_retired");
+    assert!(error["message"].as_str().expect("message").contains("出租车上丢失"), "{error}");
+    let fresh = org.dir.path().join("fresh-outbox");
+    let merged = ok_json(
+        &org.office,
+        &["hq", "merge", org.inbox.to_str().expect("utf8"), "--out", fresh.to_str().expect("utf8")],
+    );
+    let written = merged["written"].as_array().expect("written");
+    assert_eq!(written.len(), org.people.len() - 1, "{merged}");
+    for file in std::fs::read_dir(&fresh).expect("outbox") {
+        let bytes = std::fs::read(file.expect("entry").path()).expect("file");
+        let header = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]).into_owned();
+        assert!(!header.contains(device.as_str()), "a file was written for the retired laptop");
+    }
+}

@@ -13,7 +13,7 @@ use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
     ConflictChoice, ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile,
-    HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, SyncStatus,
+    HqMergeReport, MergedFile, NoticeView, PeerSummary, PendingKind, RejectionView, RetireDevice, SyncStatus,
 };
 use crate::api::targets::{TargetOptions, TargetQuery};
 use crate::api::{
@@ -183,6 +183,7 @@ pub fn typescript() -> String {
         PendingKind,
         SyncStatus,
         EnrollDevice,
+        RetireDevice,
         ExportResult,
         ConflictView,
         ConflictChoice,

@@ -99,6 +99,7 @@ problem_codes! {
     ControlChars => "control_chars",
     DamagedWorkbook => "damaged_workbook",
     DeviceKeyMismatch => "device_key_mismatch",
+    DeviceRetired => "device_retired",
     Duplicate => "duplicate",
     DuplicateField => "duplicate_field",
     DivisionMismatch => "division_mismatch",

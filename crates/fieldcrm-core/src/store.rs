@@ -47,6 +47,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0020_targets.sql"),
     include_str!("schema/0021_plans_forecasts.sql"),
     include_str!("schema/0022_recovery_keys.sql"),
+    include_str!("schema/0023_device_retire.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

@@ -826,3 +826,93 @@ fn a_changeset_file_holds_none_of_its_cards_text() {
     let report = w.people[0].book.sync_import_bytes(&download, None, &mut quiet).expect("the rep opens it");
     assert!(!report.duplicate_file);
 }
+
+#[test]
+fn a_retired_laptop_is_refused_holds_back_no_pruning_and_its_person_starts_again_on_a_new_one() {
+    use fieldcrm_core::api::sync::RetireDevice;
+    let mut w = World::new(2);
+    let id = w.people[0].book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    let fields = serde_json::from_value(json!({"name": "张三", "role": "contact"})).expect("fields");
+    let record =
+        fieldcrm_core::api::NewRecord { customer_id: id, kind: fieldcrm_core::api::RecordKind::KeyPerson, fields };
+    let person = w.people[0].book.add_record(&record).expect("add").card.key_people[0].id.clone();
+    w.settle();
+    // The rep's laptop is lost holding a change head office never received.
+    let lost = &w.people[0];
+    lost.book
+        .edit_customer(&CardEdit {
+            customer_id: id,
+            changes: vec![FieldChange { field: "phone".into(), expected: None, value: json!("13800000000") }],
+        })
+        .expect("edit");
+    let unsent = lost.book.sync_export_bytes(None).expect("the file it would have sent");
+    let lost_device = lost.device_id.clone();
+    // The manager removes the key person: head office keeps the removal until
+    // every device confirmed it, and the lost laptop never will.
+    w.manager().book.remove_record(fieldcrm_core::api::RecordKind::KeyPerson, &person).expect("remove");
+    let manager = w.people.len() - 1;
+    w.send(manager).expect("send");
+    for i in 1..w.people.len() {
+        w.receive(i).expect("receive");
+        w.send(i).expect("confirm");
+    }
+    assert!(w.office.book.sync_status().expect("status").tombstones >= 1, "the lost laptop holds the removal back");
+
+    // Head office retires it, with why.
+    let missing = w.office.book.retire_device(&RetireDevice { device_id: lost_device.clone(), reason: String::new() });
+    assert_eq!(missing.expect_err("no reason").problems[0].code, ProblemCode::Required);
+    let retired = w
+        .office
+        .book
+        .retire_device(&RetireDevice { device_id: lost_device.clone(), reason: "出租车上丢失".into() })
+        .expect("retire");
+    assert!(retired.retired_at.is_some());
+    assert_eq!(retired.retired_reason.as_deref(), Some("出租车上丢失"));
+    let again = w.office.book.retire_device(&RetireDevice { device_id: lost_device.clone(), reason: "again".into() });
+    assert_eq!(again.expect_err("retired twice").problems[0].code, ProblemCode::DeviceRetired);
+    let laptop = w.people[1].book.retire_device(&RetireDevice { device_id: lost_device.clone(), reason: "x".into() });
+    assert_eq!(laptop.expect_err("only head office").problems[0].code, ProblemCode::NotOffice);
+
+    // Its file is refused, whoever brings it, and head office is as it was.
+    let before = cards(&w.office.book);
+    let refused = w.office.book.sync_import_bytes(&unsent, None, &mut |_| {}).expect_err("a retired device's file");
+    assert_eq!(refused.problems[0].code, ProblemCode::DeviceRetired, "{refused:?}");
+    assert!(refused.message.contains("出租车上丢失"), "{}", refused.message);
+    assert_eq!(cards(&w.office.book), before);
+    // Head office writes it nothing, and merges without it.
+    let to_retired = w.office.book.sync_export_bytes(Some(&lost_device)).expect_err("no file for it");
+    assert_eq!(to_retired.problems[0].code, ProblemCode::DeviceRetired);
+    let inbox = tempfile::tempdir().expect("inbox");
+    let outbox = tempfile::tempdir().expect("outbox");
+    let merged = w.office.book.hq_merge(inbox.path(), outbox.path()).expect("merge");
+    assert_eq!(merged.written.len(), w.people.len() - 1, "a file for every device still in use");
+    // It no longer holds pruning back: the next import prunes the removal.
+    w.send(manager).expect("send");
+    assert_eq!(w.office.book.sync_status().expect("status").tombstones, 0, "pruned without the retired laptop");
+    // A retired device is not enrolled again.
+    let old = w.people[0].book.device().expect("device");
+    let reenrol = w.office.book.enroll_device(&fieldcrm_core::api::sync::EnrollDevice {
+        staff_id: w.people[0].staff_id.clone(),
+        device_id: old.device_id,
+        public_key: old.public_key,
+        name: None,
+    });
+    assert_eq!(reenrol.expect_err("retired").problems[0].code, ProblemCode::DeviceRetired);
+
+    // The rep's new laptop receives everything of theirs: the card, without
+    // the removed person, and without the change lost with the old laptop.
+    w.replace_laptop(0);
+    let card = w.people[0].book.customer(id).expect("the card on the new laptop");
+    assert!(card.key_people.is_empty());
+    assert_ne!(card.fields.get("phone"), Some(&json!("13800000000")));
+    let office = cards(&w.office.book);
+    for (id, card) in cards(&w.people[0].book) {
+        assert_eq!(Some(&card), office.get(&id), "the new laptop's card is head office's");
+    }
+    w.settle();
+    let status = w.office.book.sync_status().expect("status");
+    let peers: Vec<_> =
+        status.peers.iter().filter(|p| p.staff_id.as_deref() == Some(w.people[0].staff_id.as_str())).collect();
+    assert_eq!(peers.len(), 2, "the retired laptop stays on record beside the new one");
+    assert_eq!(peers.iter().filter(|p| p.retired_at.is_some()).count(), 1);
+}

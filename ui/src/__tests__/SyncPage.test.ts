@@ -208,6 +208,41 @@ describe('sync page', () => {
   })
 })
 
+describe('retiring a device', () => {
+  it('at head office: retires a lost laptop with why; its row says so and its files are refused from then on', async () => {
+    const backend = await TestBook.create({ as: 'office', customers: ['华星农业'] })
+    const w = await syncPage(backend)
+    await until(() => w.findAll('[data-testid=peer-retire]').length > 0)
+    const inUse = w.findAll('[data-testid=peer-retire]').length
+    const lost = (await backend.syncStatus()).peers.find((p) => !p.isOffice)!
+    const row = w
+      .find('[data-testid=sync-peers]')
+      .findAll('.el-table__row')
+      .find((r) => r.text().includes(lost.name ?? lost.deviceId))!
+    await row.find('[data-testid=peer-retire]').trigger('click')
+    await until(() => w.find('[data-testid=retire-submit]').exists())
+    expect(w.find('[data-testid=retire-dialog]').text()).toContain(lost.staffName!)
+    // Why is required: the core says so, in Chinese, under the field.
+    await w.find('[data-testid=retire-submit]').trigger('click')
+    await until(() => w.find('[data-testid=retire-reason] .el-form-item__error').exists())
+    expect(w.find('[data-testid=retire-reason] .el-form-item__error').text()).toBe('必填')
+    expect((await backend.syncStatus()).peers.find((p) => p.deviceId === lost.deviceId)!.retiredAt).toBeNull()
+
+    await w.find('[data-testid=retire-reason] input').setValue('出租车上丢失')
+    await w.find('[data-testid=retire-submit]').trigger('click')
+    await until(() => w.findAll('[data-testid=peer-retired]').length === 1)
+    expect(w.find('[data-testid=peer-retired]').text()).toContain('已停用')
+    expect(w.find('[data-testid=sync-peers]').text()).toContain('出租车上丢失')
+    expect(w.findAll('[data-testid=peer-retire]')).toHaveLength(inUse - 1)
+    const retired = (await backend.syncStatus()).peers.find((p) => p.deviceId === lost.deviceId)!
+    expect(retired.retiredReason).toBe('出租车上丢失')
+    // Head office writes it no file any more.
+    await expect(backend.syncExport(`${backend.folder}/out`, lost.deviceId)).rejects.toMatchObject({
+      problems: [{ code: 'device_retired' }],
+    })
+  })
+})
+
 describe('sync in the app', () => {
   it('opens from the header, opens a conflicting card, and comes back to the sync page', async () => {
     const { backend } = await phoneConflict()

@@ -126,6 +126,7 @@ import type {
   ReportQuery,
   ReportRef,
   ReportSummaryInput,
+  RetireDevice,
   Route,
   RouteDetail,
   RouteEdit,
@@ -218,6 +219,7 @@ export interface Commands {
   measured: { args: { name: string; ms: number }; result: null }
   device_info: { args: {  }; result: DeviceInfo }
   enroll_device: { args: { enroll: EnrollDevice }; result: PeerSummary }
+  retire_device: { args: { retire: RetireDevice }; result: PeerSummary }
   sync_status: { args: {  }; result: SyncStatus }
   sync_export: { args: { dir: string; to?: string | null }; result: ExportResult }
   sync_import: { args: { path: string; trustOffice?: string | null }; result: ImportReport }
@@ -388,6 +390,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'measured',
   'device_info',
   'enroll_device',
+  'retire_device',
   'sync_status',
   'sync_export',
   'sync_import',
@@ -686,6 +689,10 @@ export class Api {
   /** Head office: records a laptop for a staff member. */
   enrollDevice(enroll: EnrollDevice): Promise<PeerSummary> {
     return this.run('enroll_device', { enroll })
+  }
+
+  retireDevice(retire: RetireDevice): Promise<PeerSummary> {
+    return this.run('retire_device', { retire })
   }
 
   syncStatus(): Promise<SyncStatus> {

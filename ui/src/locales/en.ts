@@ -29,6 +29,7 @@ const refusals = {
     join_needs_first_file: "This laptop has not joined head office yet, and this is not head office's first file for it.",
     join_needs_new_book: 'Joining head office needs a new, empty archive.',
     device_key_mismatch: "The device's key does not match the enrolled one.",
+    device_retired: "Head office retired this device: its files are no longer accepted and none are written for it. Enrol its user's new laptop.",
     not_a_sync_file: 'This is not a changeset file.',
     too_big: 'The file is too large.',
     recipient_needed: 'Head office must choose the device to export to.',
@@ -425,6 +426,8 @@ const en: Messages<typeof zhCN> = {
       filesOut: 'Files sent',
       never: 'never',
       empty: 'No devices yet',
+      state: 'State',
+      retiredOn: 'Retired ({at})',
     },
     actions: {
       export: 'Export changes',
@@ -498,6 +501,15 @@ const en: Messages<typeof zhCN> = {
       namePlaceholder: "e.g. Wang Qiang's laptop",
       submit: 'Enrol',
       done: 'Device enrolled: {name}',
+    },
+    retire: {
+      button: 'Retire',
+      title: 'Retire a device',
+      what: 'Retire {name}: from now on head office refuses its files and writes it none; what it sent stays. Its user enrols a new laptop, which receives all their data.',
+      reason: 'Why',
+      reasonHint: 'e.g. lost in a taxi, replaced',
+      submit: 'Retire the device',
+      done: 'Retired: {name}',
     },
     conflicts: {
       title: 'Conflicts',

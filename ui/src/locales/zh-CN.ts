@@ -26,6 +26,7 @@ const refusals = {
     join_needs_first_file: '本机尚未加入总部，而这不是总部写给本机的第一个文件。',
     join_needs_new_book: '加入总部需要一个新的空档案库。',
     device_key_mismatch: '设备密钥与登记的不一致。',
+    device_retired: '这台设备已被总部停用，不再接收它的文件，也不再为它导出文件；请为使用者登记新电脑。',
     not_a_sync_file: '这不是变更文件。',
     too_big: '文件过大。',
     recipient_needed: '总部导出时需要选择设备。',
@@ -422,6 +423,8 @@ export default {
       filesOut: '已发文件',
       never: '从未',
       empty: '还没有往来设备',
+      state: '状态',
+      retiredOn: '已停用（{at}）',
     },
     actions: {
       export: '导出变更',
@@ -495,6 +498,15 @@ export default {
       namePlaceholder: '例如：王强的笔记本',
       submit: '登记',
       done: '已登记设备：{name}',
+    },
+    retire: {
+      button: '停用',
+      title: '停用设备',
+      what: '停用 {name}：从现在起总部拒收它的文件，也不再为它导出文件；它已送来的数据保留。使用者在新电脑上登记后会收到自己的全部数据。',
+      reason: '停用原因',
+      reasonHint: '例如：出租车上丢失、更换新电脑',
+      submit: '停用设备',
+      done: '已停用：{name}',
     },
     conflicts: {
       title: '冲突',

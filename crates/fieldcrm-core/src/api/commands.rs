@@ -27,7 +27,7 @@ use crate::api::fieldwork::{Home, ReportRef};
 use crate::api::sales::{AnalysisKind, ExportedList};
 use crate::api::sync::{
     ConflictResolution, ConflictView, DeviceInfo, EnrollDevice, ExportResult, FolderCheck, FolderFile, HqMergeReport,
-    NoticeView, PeerSummary, RejectionView, SyncStatus,
+    NoticeView, PeerSummary, RejectionView, RetireDevice, SyncStatus,
 };
 use crate::api::targets::{TargetOptions, TargetQuery};
 use crate::api::{
@@ -288,6 +288,7 @@ commands! { (book, host)
     device_info() -> DeviceInfo { book.device() }
     /// Head office: records a laptop for a staff member.
     enroll_device(enroll: EnrollDevice) -> PeerSummary { book.enroll_device(&enroll) }
+    retire_device(retire: RetireDevice) -> PeerSummary { book.retire_device(&retire) }
     sync_status() -> SyncStatus { book.sync_status() }
     /// Writes the next changeset file into `dir` (head office: for the device `to`).
     sync_export(dir: String, to: Option<String>) -> ExportResult { book.sync_export(Path::new(&dir), to.as_deref()) }

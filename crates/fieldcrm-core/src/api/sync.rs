@@ -49,6 +49,9 @@ pub struct PeerSummary {
     pub last_export_at: Option<String>,
     pub last_import_at: Option<String>,
     pub files_out: i64,
+    /// When head office retired the device; its files are refused since.
+    pub retired_at: Option<String>,
+    pub retired_reason: Option<String>,
 }
 
 /// Outgoing changes not yet confirmed by head office, per kind of data.
@@ -84,6 +87,15 @@ pub struct EnrollDevice {
     pub public_key: String,
     #[ts(optional)]
     pub name: Option<String>,
+}
+
+/// Head office retires a lost or replaced laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetireDevice {
+    pub device_id: String,
+    /// Why (lost, stolen, replaced …): shown with every refusal of its files.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -340,6 +352,20 @@ impl Book {
         })
     }
 
+    /// Head office: retires a device (lost, stolen, replaced). Its files are
+    /// refused from now on and it is written none; it no longer holds back
+    /// pruning. Its person enrols their new laptop, which receives everything.
+    pub fn retire_device(&self, retire: &RetireDevice) -> ApiResult<PeerSummary> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            if !is_office(tx)? {
+                return Err(Error::refused(ProblemCode::NotOffice, "only head office's book retires devices"));
+            }
+            let peer = office::retire(tx, retire.device_id.trim(), &retire.reason, now)?;
+            peer_summary(tx, &peer)
+        })
+    }
+
     pub fn sync_status(&self) -> ApiResult<SyncStatus> {
         self.read(|conn| {
             let mut pending = vec![];
@@ -450,7 +476,7 @@ impl Book {
         }
         let peers = self.read(office::peers)?;
         let mut written = vec![];
-        for peer in peers.iter().filter(|p| !p.is_office) {
+        for peer in peers.iter().filter(|p| !p.is_office && p.retired_at.is_none()) {
             written.push(self.sync_export(outbox, Some(&peer.device_id))?);
         }
         Ok(HqMergeReport { imported, written, others })
@@ -521,7 +547,7 @@ impl Book {
         let mut written = vec![];
         if changed || !senders.is_empty() {
             let now = self.clock.now();
-            for peer in self.read(office::peers)?.iter().filter(|p| !p.is_office) {
+            for peer in self.read(office::peers)?.iter().filter(|p| !p.is_office && p.retired_at.is_none()) {
                 let answers = senders.contains(&peer.device_id);
                 if !changed && !answers {
                     continue;
@@ -827,5 +853,7 @@ fn peer_summary(conn: &Connection, p: &office::Peer) -> Result<PeerSummary> {
         last_export_at: p.last_export_at.clone(),
         last_import_at: p.last_import_at.clone(),
         files_out: p.files_out,
+        retired_at: p.retired_at.clone(),
+        retired_reason: p.retired_reason.clone(),
     })
 }

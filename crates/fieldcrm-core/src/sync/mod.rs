@@ -161,6 +161,7 @@ pub fn export(
         let peer = office::peer(tx, to)?.ok_or_else(|| {
             Error::refused(ProblemCode::UnknownDevice, format!("no device {to} is enrolled here; enroll it first"))
         })?;
+        office::refuse_retired(&peer)?;
         let (h, b) = office::export_to_peer(tx, &peer, now)?;
         (h, b, staff_name(tx, peer.staff_id.as_deref())?, file::verifying_key(&peer.public_key)?)
     } else {
@@ -278,11 +279,14 @@ fn set_profile_staff(tx: &Transaction<'_>, staff: &str, now: DateTime<Utc>) -> R
     Ok(())
 }
 
-/// Head office: drops what every device has confirmed and no longer needs —
-/// removal markers, records of cards changing hands, refusals already told.
+/// Head office: drops what every device in use has confirmed and no longer
+/// needs — removal markers, records of cards changing hands, refusals already
+/// told. A retired device holds nothing back.
 pub fn prune(tx: &Transaction<'_>) -> Result<()> {
     let horizon: Option<i64> =
-        tx.query_row("SELECT min(acked_upto) FROM sync_peer WHERE is_office = 0", [], |r| r.get(0))?;
+        tx.query_row("SELECT min(acked_upto) FROM sync_peer WHERE is_office = 0 AND retired_at IS NULL", [], |r| {
+            r.get(0)
+        })?;
     let Some(horizon) = horizon else { return Ok(()) };
     tx.execute("DELETE FROM sync_clock WHERE deleted = 1 AND version <= ?1", [horizon])?;
     tx.execute("DELETE FROM sync_move WHERE version <= ?1", [horizon])?;

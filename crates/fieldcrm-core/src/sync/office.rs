@@ -38,10 +38,14 @@ pub struct Peer {
     pub enrolled_at: String,
     pub last_export_at: Option<String>,
     pub last_import_at: Option<String>,
+    /// When head office retired the device (lost, replaced): its files are
+    /// refused and it is written none.
+    pub retired_at: Option<String>,
+    pub retired_reason: Option<String>,
 }
 
 const PEER_COLUMNS: &str = "device_id, staff_id, name, public_key, acked_upto, received_upto, files_out, skew_ms,
-    scope_sig, is_office, enrolled_at, last_export_at, last_import_at";
+    scope_sig, is_office, enrolled_at, last_export_at, last_import_at, retired_at, retired_reason";
 
 fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     Ok(Peer {
@@ -58,6 +62,8 @@ fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
         enrolled_at: r.get(10)?,
         last_export_at: r.get(11)?,
         last_import_at: r.get(12)?,
+        retired_at: r.get(13)?,
+        retired_reason: r.get(14)?,
     })
 }
 
@@ -759,6 +765,15 @@ pub fn enroll(
 ) -> Result<Peer> {
     scope_of(tx, staff)?;
     if let Some(existing) = peer(tx, device)? {
+        if let Some(at) = &existing.retired_at {
+            return Err(Error::refused(
+                ProblemCode::DeviceRetired,
+                format!(
+                    "this device was retired on {}; a retired device is not enrolled again: enrol the new laptop with its own device id",
+                    day_of(at)
+                ),
+            ));
+        }
         if existing.public_key != key {
             return Err(Error::refused(
                 ProblemCode::DeviceKeyMismatch,
@@ -775,6 +790,56 @@ pub fn enroll(
             params![device, staff, name, key, timestamp(now)],
         )?;
     }
+    peer(tx, device)?.ok_or_else(|| Error::NotFound { what: "device", id: device.to_string() })
+}
+
+/// The day of a stored timestamp, for messages.
+fn day_of(at: &str) -> &str {
+    at.get(..10).unwrap_or(at)
+}
+
+/// Refuses a file from, or for, a device head office retired.
+pub fn refuse_retired(peer: &Peer) -> Result<()> {
+    match &peer.retired_at {
+        None => Ok(()),
+        Some(at) => Err(Error::refused(
+            ProblemCode::DeviceRetired,
+            format!(
+                "this device was retired by head office on {}{}; its files are no longer accepted. Its user enrols their new laptop, which receives all their data",
+                day_of(at),
+                peer.retired_reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+            ),
+        )),
+    }
+}
+
+/// Head office retires a device (lost, stolen, replaced): from now on its
+/// files are refused, head office writes it none, and it no longer holds back
+/// pruning. What it sent before stays merged; its person enrols a new laptop.
+pub fn retire(tx: &Transaction<'_>, device: &str, reason: &str, now: DateTime<Utc>) -> Result<Peer> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(
+            "reason",
+            ProblemCode::Required,
+            "say why the device is retired (lost, replaced …)",
+        ));
+    }
+    if reason.chars().count() > 200 {
+        return Err(Error::invalid("reason", ProblemCode::TooLong, "at most 200 characters fit"));
+    }
+    let existing = peer(tx, device)?.ok_or_else(|| Error::NotFound { what: "device", id: device.to_string() })?;
+    if existing.is_office {
+        return Err(Error::refused(
+            ProblemCode::NotOffice,
+            "head office's own book is not a device that can be retired",
+        ));
+    }
+    refuse_retired(&existing)?;
+    tx.execute(
+        "UPDATE sync_peer SET retired_at = ?2, retired_reason = ?3 WHERE device_id = ?1",
+        params![device, timestamp(now), reason],
+    )?;
     peer(tx, device)?.ok_or_else(|| Error::NotFound { what: "device", id: device.to_string() })
 }
 

@@ -124,6 +124,7 @@ pub fn admit(unverified: Unverified<'_>, known: &Known, trust: Option<&str>) -> 
                 format!("the file comes from device {}, which is not enrolled here; enroll the device first", h.sender),
             )
         })?;
+        super::office::refuse_retired(&peer)?;
         let key = file::verifying_key(&peer.public_key)?;
         (Source::Device(peer), key)
     } else {
@@ -277,6 +278,8 @@ mod tests {
             enrolled_at: "2026-01-01T00:00:00.000Z".into(),
             last_export_at: None,
             last_import_at: None,
+            retired_at: None,
+            retired_reason: None,
         }
     }
 
@@ -370,6 +373,25 @@ mod tests {
         let k = key(2);
         let bytes = encode(header("another-office", LAPTOP, &k), &k);
         assert_eq!(code(stage(&bytes, &on_laptop(&k), None)), "unknown_device");
+    }
+
+    #[test]
+    fn head_office_refuses_a_file_from_a_retired_device_even_when_it_is_signed_right() {
+        let k = key(1);
+        let retired = Known {
+            peer: Some(Peer {
+                retired_at: Some("2026-11-20T02:00:00.000Z".into()),
+                retired_reason: Some("丢失".into()),
+                ..peer(LAPTOP, &k, false)
+            }),
+            ..at_office(&k)
+        };
+        let bytes = encode(header(LAPTOP, OFFICE, &k), &k);
+        assert!(stage(&bytes, &at_office(&k), None).is_ok());
+        let refused = stage(&bytes, &retired, None);
+        let message = refused.as_ref().err().map(ToString::to_string).unwrap_or_default();
+        assert_eq!(code(refused), "device_retired");
+        assert!(message.contains("2026-11-20") && message.contains("丢失"), "{message}");
     }
 
     #[test]

@@ -121,6 +121,20 @@ impl World {
         self.people.len() - 1
     }
 
+    /// Person `i` starts again on a new laptop (the old one lost or
+    /// replaced): head office enrols it and it joins with its first file.
+    pub fn replace_laptop(&mut self, i: usize) {
+        let staff = self
+            .office
+            .book
+            .staff()
+            .expect("staff")
+            .into_iter()
+            .find(|s| s.id.to_string() == self.people[i].staff_id)
+            .expect("the person");
+        self.people[i] = laptop(&self.office, staff);
+    }
+
     pub fn manager(&self) -> &Person {
         self.people.last().expect("manager")
     }

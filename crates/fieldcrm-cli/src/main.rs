@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use fieldcrm_core::api::{CardEdit, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind};
+use fieldcrm_core::api::{
+    CardEdit, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind, StaffEdit,
+};
 use fieldcrm_core::card::{FieldChange, Fields};
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
@@ -328,6 +330,29 @@ enum StaffCommand {
         #[arg(long = "region")]
         regions: Vec<OrgUnitId>,
     },
+    /// Head office: change a person — name, phone, unit, role — or mark that
+    /// they left (--left; hand their customers over first).
+    Edit {
+        staff: StaffId,
+        #[arg(long)]
+        name: Option<String>,
+        /// An empty text clears it.
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        unit: Option<OrgUnitId>,
+        #[arg(long)]
+        role: Option<StaffRole>,
+        /// They left the company.
+        #[arg(long, conflicts_with = "back")]
+        left: bool,
+        /// They are back (undoes --left).
+        #[arg(long)]
+        back: bool,
+        /// Sales administration: a region paired with them; repeat for each.
+        #[arg(long = "region")]
+        regions: Vec<OrgUnitId>,
+    },
     /// Head office: pair a sales administrator with these regions (replaces
     /// the earlier pairing).
     Regions {
@@ -586,6 +611,18 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
                 regions: (!regions.is_empty()).then(|| regions.clone()),
             })?;
             output::show(&staff, json, |s| format!("added {} ({}) in {} {}", s.name, s.role, s.org_unit_name, s.id));
+        }
+        Command::Staff(StaffCommand::Edit { staff, name, phone, unit, role, left, back, regions }) => {
+            let staff = book.edit_staff(&StaffEdit {
+                staff_id: *staff,
+                name: name.clone(),
+                phone: phone.clone(),
+                org_unit_id: *unit,
+                role: *role,
+                active: if *left { Some(false) } else { back.then_some(true) },
+                regions: (!regions.is_empty()).then(|| regions.clone()),
+            })?;
+            output::show(&staff, json, |s| output::staff(std::slice::from_ref(s)));
         }
         Command::Staff(StaffCommand::Regions { staff, regions }) => {
             let staff = book.set_staff_regions(*staff, regions)?;

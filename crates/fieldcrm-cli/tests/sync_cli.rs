@@ -422,3 +422,23 @@ fn head_office_retires_a_lost_laptop_from_the_cli_and_refuses_its_files_from_the
         assert!(!header.contains(device.as_str()), "a file was written for the retired laptop");
     }
 }
+
+#[test]
+fn head_office_edits_a_person_from_the_cli_and_refuses_to_let_a_rep_with_customers_leave() {
+    let org = org();
+    let (rep, rep_id, _) = &org.people[0];
+    ok_json(rep, &["customer", "add", "--set", "name=华星农业"]);
+    org.round();
+    let out = fieldcrm(&org.office, &["--json", "staff", "edit", rep_id, "--left"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(error["problems"][0]["code"], "owns_customers", "{error}");
+    let edited = ok_json(&org.office, &["staff", "edit", rep_id, "--phone", "13900001111", "--name", "王磊（寿光）"]);
+    assert_eq!(edited["phone"], "13900001111");
+    assert_eq!(edited["name"], "王磊（寿光）");
+    assert_eq!(edited["active"], true);
+    org.round();
+    let seen = ok_json(rep, &["staff", "list"]);
+    let me = seen.as_array().expect("list").iter().find(|s| s["id"] == rep_id.as_str()).expect("on the laptop");
+    assert_eq!(me["name"], "王磊（寿光）");
+}

@@ -18,7 +18,7 @@ use crate::api::sync::{
 use crate::api::targets::{TargetOptions, TargetQuery};
 use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
-    RecordEdit, RecordKind, Saved, TagCount,
+    RecordEdit, RecordKind, Saved, StaffEdit, TagCount,
 };
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::read::Grading;
@@ -176,6 +176,7 @@ pub fn typescript() -> String {
         TagCount,
         NewOrgUnit,
         NewStaff,
+        StaffEdit,
         Progress,
         ImportReport,
         DeviceInfo,

@@ -168,6 +168,7 @@ problem_codes! {
     Order => "order",
     OtherRep => "other_rep",
     OwnerNeeded => "owner_needed",
+    OwnsCustomers => "owns_customers",
     OutOfRange => "out_of_range",
     OutOfScope => "out_of_scope",
     PasswordProtected => "password_protected",

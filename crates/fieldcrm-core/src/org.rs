@@ -117,6 +117,84 @@ pub fn add_staff(
     Ok(id)
 }
 
+/// Head office changes a person (see [`crate::api::StaffEdit`]). `me` is the
+/// person using this book: head office cannot take its own role away or mark
+/// itself as left. Someone who still looks after customers keeps the role of
+/// rep and stays until their customers are handed over.
+pub fn edit_staff(
+    tx: &Transaction<'_>,
+    edit: &crate::api::StaffEdit,
+    me: Option<StaffId>,
+    at: DateTime<Utc>,
+    new_id: impl FnMut() -> String,
+) -> Result<()> {
+    let member = staff_member(tx, edit.staff_id)?;
+    let name = match &edit.name {
+        Some(name) => check_name("name", name, 50)?,
+        None => member.name.clone(),
+    };
+    let phone = match &edit.phone {
+        Some(phone) if phone.trim().is_empty() => None,
+        Some(phone) if phone.trim().chars().count() > 30 => {
+            return Err(Error::invalid("phone", ProblemCode::TooLong, "at most 30 characters fit"))
+        }
+        Some(phone) => Some(phone.trim().to_string()),
+        None => member.phone.clone(),
+    };
+    let unit = edit.org_unit_id.unwrap_or(member.org_unit_id);
+    if !exists(tx, "org_unit", &unit.to_string())? {
+        return Err(Error::NotFound { what: "org unit", id: unit.to_string() });
+    }
+    let role = edit.role.unwrap_or(member.role);
+    let active = edit.active.unwrap_or(member.active);
+    if me == Some(edit.staff_id) && (role != member.role || !active) {
+        return Err(Error::invalid(
+            if active { "role" } else { "active" },
+            ProblemCode::BadRole,
+            "you cannot change your own role or mark yourself as left; another head office user does it",
+        ));
+    }
+    let leaves_reps = member.role == StaffRole::Rep && role != StaffRole::Rep;
+    if leaves_reps || (member.active && !active) {
+        let owned: i64 = tx
+            .prepare_cached("SELECT count(*) FROM customer WHERE owner_id = ?1")?
+            .query_row([edit.staff_id], |r| r.get(0))?;
+        if owned > 0 {
+            return Err(Error::invalid(
+                if leaves_reps { "role" } else { "active" },
+                ProblemCode::OwnsCustomers,
+                format!("{} still looks after {owned} customers; hand them over to other reps first", member.name),
+            ));
+        }
+    }
+    if role == StaffRole::SalesAdmin && member.role != StaffRole::SalesAdmin && edit.regions.is_none() {
+        return Err(Error::invalid(
+            "regions",
+            ProblemCode::Required,
+            "name the regions this sales administrator is paired with",
+        ));
+    }
+    tx.prepare_cached(
+        "UPDATE staff SET name = ?2, phone = ?3, org_unit_id = ?4, role = ?5, active = ?6, updated_at = ?7
+          WHERE id = ?1",
+    )?
+    .execute(params![edit.staff_id, name, phone, unit, role, active, timestamp(at)])?;
+    if role != StaffRole::SalesAdmin {
+        // Pairings belong to sales administration only.
+        tx.prepare_cached("DELETE FROM staff_region WHERE staff_id = ?1")?.execute([edit.staff_id])?;
+        if edit.regions.as_ref().is_some_and(|r| !r.is_empty()) {
+            return Err(Error::invalid(
+                "regions",
+                ProblemCode::BadRole,
+                "only a sales administrator is paired with regions",
+            ));
+        }
+    } else if let Some(regions) = &edit.regions {
+        set_regions(tx, edit.staff_id, regions, at, new_id)?;
+    }
+    Ok(())
+}
+
 /// Schema 18's step: `staff.role` admits `sales_admin`. SQLite cannot alter a
 /// CHECK constraint; loosening one is the edit of the table's definition that
 /// SQLite documents for it (<https://sqlite.org/lang_altertable.html#otheralter>):

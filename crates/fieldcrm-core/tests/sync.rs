@@ -916,3 +916,64 @@ fn a_retired_laptop_is_refused_holds_back_no_pruning_and_its_person_starts_again
     assert_eq!(peers.len(), 2, "the retired laptop stays on record beside the new one");
     assert_eq!(peers.iter().filter(|p| p.retired_at.is_some()).count(), 1);
 }
+
+#[test]
+fn head_office_edits_a_person_every_book_receives_it_and_someone_with_customers_cannot_leave() {
+    use fieldcrm_core::api::StaffEdit;
+    use fieldcrm_core::model::StaffRole;
+    let w = World::new(2);
+    let edit = |staff: &str| StaffEdit {
+        staff_id: staff.parse().expect("staff id"),
+        name: None,
+        phone: None,
+        org_unit_id: None,
+        role: None,
+        active: None,
+        regions: None,
+    };
+    let (rep, other) = (&w.people[0], &w.people[1]);
+    let card = rep.book.create_customer(&customer("华星农业", json!({}))).expect("create").card.id;
+    w.settle();
+
+    // Only head office changes people, and not its own role.
+    let refused = w.manager().book.edit_staff(&StaffEdit { name: Some("改名".into()), ..edit(&rep.staff_id) });
+    assert_eq!(refused.expect_err("a manager").code, fieldcrm_core::error::ErrorCode::Forbidden);
+    let own = w.office.book.edit_staff(&StaffEdit { role: Some(StaffRole::Rep), ..edit(&w.office.staff_id) });
+    assert_eq!(own.expect_err("own role").problems[0].code, ProblemCode::BadRole);
+
+    // A rep who still looks after a card neither leaves nor stops being a rep.
+    let left = w.office.book.edit_staff(&StaffEdit { active: Some(false), ..edit(&rep.staff_id) });
+    let left = left.expect_err("owns a card");
+    assert_eq!((left.problems[0].code, left.problems[0].field.as_str()), (ProblemCode::OwnsCustomers, "active"));
+    let promoted =
+        w.office.book.edit_staff(&StaffEdit { role: Some(StaffRole::RegionalManager), ..edit(&rep.staff_id) });
+    assert_eq!(promoted.expect_err("owns a card").problems[0].code, ProblemCode::OwnsCustomers);
+    let admin = w.office.book.edit_staff(&StaffEdit { role: Some(StaffRole::SalesAdmin), ..edit(&other.staff_id) });
+    assert_eq!(admin.expect_err("no regions").problems[0].code, ProblemCode::Required);
+
+    // The other rep, who has no cards, moves to the first territory with a new
+    // phone, then leaves; every book receives each change.
+    let moved = w
+        .office
+        .book
+        .edit_staff(&StaffEdit {
+            org_unit_id: Some(w.territories[0].parse().expect("unit")),
+            phone: Some(" 13900001111 ".into()),
+            name: Some("李娜".into()),
+            ..edit(&other.staff_id)
+        })
+        .expect("move");
+    assert_eq!((moved.name.as_str(), moved.phone.as_deref()), ("李娜", Some("13900001111")));
+    assert_eq!(moved.org_unit_id.to_string(), w.territories[0]);
+    let gone = w.office.book.edit_staff(&StaffEdit { active: Some(false), ..edit(&other.staff_id) }).expect("left");
+    assert!(!gone.active);
+    w.settle();
+    for person in &w.people {
+        let seen = person.book.staff().expect("staff");
+        let lina = seen.iter().find(|s| s.id.to_string() == other.staff_id).expect("on every book");
+        assert_eq!((lina.name.as_str(), lina.active), ("李娜", false), "on {}'s book", person.name);
+        assert_eq!(lina.org_unit_id.to_string(), w.territories[0]);
+    }
+    // The rep's card is where it was.
+    assert!(rep.book.customer(card).is_ok());
+}

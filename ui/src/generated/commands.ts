@@ -143,6 +143,7 @@ import type {
   ShipmentQuery,
   ShipmentRow,
   Staff,
+  StaffEdit,
   StaffId,
   Statement,
   StopMove,
@@ -197,6 +198,7 @@ export interface Commands {
   add_org_unit: { args: { unit: NewOrgUnit }; result: OrgUnit }
   staff_list: { args: {  }; result: Array<Staff> }
   add_staff: { args: { staff: NewStaff }; result: Staff }
+  edit_staff: { args: { edit: StaffEdit }; result: Staff }
   card_schema: { args: {  }; result: CardSchema }
   search_customers: { args: { query: CustomerQuery }; result: CustomerPage }
   customer_tags: { args: {  }; result: Array<TagCount> }
@@ -368,6 +370,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'add_org_unit',
   'staff_list',
   'add_staff',
+  'edit_staff',
   'card_schema',
   'search_customers',
   'customer_tags',
@@ -590,6 +593,11 @@ export class Api {
   /** Head office: a member of the sales organisation. */
   addStaff(staff: NewStaff): Promise<Staff> {
     return this.run('add_staff', { staff })
+  }
+
+  /** Head office: changes a person (unit, role, that they left …). */
+  editStaff(edit: StaffEdit): Promise<Staff> {
+    return this.run('edit_staff', { edit })
   }
 
   cardSchema(): Promise<CardSchema> {

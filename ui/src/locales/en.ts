@@ -206,6 +206,7 @@ const en: Messages<typeof zhCN> = {
     other_rep: 'this customer belongs to another rep',
     unit_without_head: 'The chosen unit has no single person in charge; choose the rep',
     owner_needed: 'Choose the rep who looks after the card, or only a region to give it to the person in charge there',
+    owns_customers: 'They still look after customers: hand them over to other reps first',
     not_a_rep: 'routes belong to reps',
     has_stops: 'the route still has stops; move them first',
     not_the_stops: 'the order must list every stop of the route; reload and try again',

@@ -204,6 +204,7 @@ export default {
     other_rep: '该客户属于其他业务员',
     unit_without_head: '所选区域没有唯一的负责人，请直接选择负责的业务员',
     owner_needed: '请选择负责的业务员，或只选区域由该区域的负责人负责',
+    owns_customers: '此人还负责客户，请先把这些客户移交给其他业务员',
     not_a_rep: '路线只能属于业务员',
     has_stops: '路线上还有客户，请先移走',
     not_the_stops: '顺序必须包含路线上的全部客户，请刷新后重试',

@@ -32,7 +32,7 @@ use crate::api::sync::{
 use crate::api::targets::{TargetOptions, TargetQuery};
 use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
-    RecordEdit, RecordKind, Saved, TagCount,
+    RecordEdit, RecordKind, Saved, StaffEdit, TagCount,
 };
 use crate::card::{ArchiveCard, HistoryEntry};
 use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
@@ -248,6 +248,8 @@ commands! { (book, host)
     staff_list() -> Vec<Staff> { book.staff() }
     /// Head office: a member of the sales organisation.
     add_staff(staff: NewStaff) -> Staff { book.add_staff(&staff) }
+    /// Head office: changes a person (unit, role, that they left …).
+    edit_staff(edit: StaffEdit) -> Staff { book.edit_staff(&edit) }
     card_schema() -> CardSchema { Ok(book.card_schema()) }
     search_customers(query: CustomerQuery) -> CustomerPage { book.search_customers(&query) }
     /// Every tag in use, most used first.

@@ -210,6 +210,35 @@ pub struct NewStaff {
     pub regions: Option<Vec<OrgUnitId>>,
 }
 
+/// Head office changes a person: what is given changes, the rest stays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffEdit {
+    pub staff_id: StaffId,
+    #[serde(default)]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// An empty text clears the phone.
+    #[serde(default)]
+    #[ts(optional)]
+    pub phone: Option<String>,
+    /// Moves them to another unit (their laptop then receives the new scope).
+    #[serde(default)]
+    #[ts(optional)]
+    pub org_unit_id: Option<OrgUnitId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub role: Option<StaffRole>,
+    /// False: they left. Someone who still looks after customers hands them over first.
+    #[serde(default)]
+    #[ts(optional)]
+    pub active: Option<bool>,
+    /// Sales administration: the regions paired with them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub regions: Option<Vec<OrgUnitId>>,
+}
+
 /// A tag and how many cards carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -673,6 +702,18 @@ impl Book {
                 (None, _) => {}
             }
             org::staff_member(tx, id)
+        })
+    }
+
+    /// Head office changes a person: name, phone, unit, role, or that they
+    /// left. Every book receives the change; the person's laptop receives
+    /// their new scope and loses what left it.
+    pub fn edit_staff(&self, edit: &StaffEdit) -> ApiResult<Staff> {
+        let now = self.clock.now();
+        self.write(|tx| {
+            let me = classify::require_office(tx, "people")?.staff_id;
+            org::edit_staff(tx, edit, Some(me), now, || uuid::Uuid::now_v7().to_string())?;
+            org::staff_member(tx, edit.staff_id)
         })
     }
 

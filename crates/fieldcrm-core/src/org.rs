@@ -117,13 +117,42 @@ pub fn add_staff(
     Ok(id)
 }
 
-/// Head office changes a person (see [`crate::api::StaffEdit`]). `me` is the
+/// Head office changes a person: what is given changes, the rest stays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StaffEdit {
+    pub staff_id: StaffId,
+    #[serde(default)]
+    #[ts(optional)]
+    pub name: Option<String>,
+    /// An empty text clears the phone.
+    #[serde(default)]
+    #[ts(optional)]
+    pub phone: Option<String>,
+    /// Moves them to another unit (their laptop then receives the new scope).
+    #[serde(default)]
+    #[ts(optional)]
+    pub org_unit_id: Option<OrgUnitId>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub role: Option<StaffRole>,
+    /// False: they left. Someone who still looks after customers hands them over first.
+    #[serde(default)]
+    #[ts(optional)]
+    pub active: Option<bool>,
+    /// Sales administration: the regions paired with them.
+    #[serde(default)]
+    #[ts(optional)]
+    pub regions: Option<Vec<OrgUnitId>>,
+}
+
+/// Head office changes a person (see [`StaffEdit`]). `me` is the
 /// person using this book: head office cannot take its own role away or mark
 /// itself as left. Someone who still looks after customers keeps the role of
 /// rep and stays until their customers are handed over.
 pub fn edit_staff(
     tx: &Transaction<'_>,
-    edit: &crate::api::StaffEdit,
+    edit: &StaffEdit,
     me: Option<StaffId>,
     at: DateTime<Utc>,
     new_id: impl FnMut() -> String,

@@ -23,6 +23,7 @@ use crate::demo::{self, DemoOptions, DemoSummary};
 use crate::error::{ApiError, Error, FieldProblem, Result};
 use crate::ids::{AddressId, CreditIncidentId, CustomerId, KeyPersonId, OrgUnitId, StaffId};
 use crate::model::{OrgUnitKind, StaffRole};
+pub use crate::org::StaffEdit;
 use crate::org::{self, OrgUnit, Profile, Staff};
 use crate::search::{self, CustomerPage, CustomerQuery};
 use crate::store;
@@ -204,35 +205,6 @@ pub struct NewStaff {
     pub org_unit_id: OrgUnitId,
     #[ts(optional)]
     pub phone: Option<String>,
-    /// Sales administration: the regions paired with them.
-    #[serde(default)]
-    #[ts(optional)]
-    pub regions: Option<Vec<OrgUnitId>>,
-}
-
-/// Head office changes a person: what is given changes, the rest stays.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct StaffEdit {
-    pub staff_id: StaffId,
-    #[serde(default)]
-    #[ts(optional)]
-    pub name: Option<String>,
-    /// An empty text clears the phone.
-    #[serde(default)]
-    #[ts(optional)]
-    pub phone: Option<String>,
-    /// Moves them to another unit (their laptop then receives the new scope).
-    #[serde(default)]
-    #[ts(optional)]
-    pub org_unit_id: Option<OrgUnitId>,
-    #[serde(default)]
-    #[ts(optional)]
-    pub role: Option<StaffRole>,
-    /// False: they left. Someone who still looks after customers hands them over first.
-    #[serde(default)]
-    #[ts(optional)]
-    pub active: Option<bool>,
     /// Sales administration: the regions paired with them.
     #[serde(default)]
     #[ts(optional)]

@@ -147,13 +147,13 @@ pub struct StaffEdit {
 }
 
 /// Head office changes a person (see [`StaffEdit`]). `me` is the
-/// person using this book: head office cannot take its own role away or mark
-/// itself as left. Someone who still looks after customers keeps the role of
+/// person using this book, who cannot take their own role away or mark
+/// themselves as left. Someone who still looks after customers keeps the role of
 /// rep and stays until their customers are handed over.
 pub fn edit_staff(
     tx: &Transaction<'_>,
     edit: &StaffEdit,
-    me: Option<StaffId>,
+    me: StaffId,
     at: DateTime<Utc>,
     new_id: impl FnMut() -> String,
 ) -> Result<()> {
@@ -176,7 +176,7 @@ pub fn edit_staff(
     }
     let role = edit.role.unwrap_or(member.role);
     let active = edit.active.unwrap_or(member.active);
-    if me == Some(edit.staff_id) && (role != member.role || !active) {
+    if me == edit.staff_id && (role != member.role || !active) {
         return Err(Error::invalid(
             if active { "role" } else { "active" },
             ProblemCode::BadRole,
@@ -203,6 +203,13 @@ pub fn edit_staff(
             "name the regions this sales administrator is paired with",
         ));
     }
+    if role != StaffRole::SalesAdmin && edit.regions.as_ref().is_some_and(|r| !r.is_empty()) {
+        return Err(Error::invalid(
+            "regions",
+            ProblemCode::BadRole,
+            "only a sales administrator is paired with regions",
+        ));
+    }
     tx.prepare_cached(
         "UPDATE staff SET name = ?2, phone = ?3, org_unit_id = ?4, role = ?5, active = ?6, updated_at = ?7
           WHERE id = ?1",
@@ -211,13 +218,6 @@ pub fn edit_staff(
     if role != StaffRole::SalesAdmin {
         // Pairings belong to sales administration only.
         tx.prepare_cached("DELETE FROM staff_region WHERE staff_id = ?1")?.execute([edit.staff_id])?;
-        if edit.regions.as_ref().is_some_and(|r| !r.is_empty()) {
-            return Err(Error::invalid(
-                "regions",
-                ProblemCode::BadRole,
-                "only a sales administrator is paired with regions",
-            ));
-        }
     } else if let Some(regions) = &edit.regions {
         set_regions(tx, edit.staff_id, regions, at, new_id)?;
     }

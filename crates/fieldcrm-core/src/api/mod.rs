@@ -684,7 +684,7 @@ impl Book {
         let now = self.clock.now();
         self.write(|tx| {
             let me = classify::require_office(tx, "people")?.staff_id;
-            org::edit_staff(tx, edit, Some(me), now, || uuid::Uuid::now_v7().to_string())?;
+            org::edit_staff(tx, edit, me, now, || uuid::Uuid::now_v7().to_string())?;
             org::staff_member(tx, edit.staff_id)
         })
     }

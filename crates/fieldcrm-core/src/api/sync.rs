@@ -476,7 +476,7 @@ impl Book {
         }
         let peers = self.read(office::peers)?;
         let mut written = vec![];
-        for peer in peers.iter().filter(|p| !p.is_office && p.retired_at.is_none()) {
+        for peer in peers.iter().filter(|p| p.receives_files()) {
             written.push(self.sync_export(outbox, Some(&peer.device_id))?);
         }
         Ok(HqMergeReport { imported, written, others })
@@ -547,7 +547,7 @@ impl Book {
         let mut written = vec![];
         if changed || !senders.is_empty() {
             let now = self.clock.now();
-            for peer in self.read(office::peers)?.iter().filter(|p| !p.is_office && p.retired_at.is_none()) {
+            for peer in self.read(office::peers)?.iter().filter(|p| p.receives_files()) {
                 let answers = senders.contains(&peer.device_id);
                 if !changed && !answers {
                     continue;

@@ -47,6 +47,13 @@ pub struct Peer {
 const PEER_COLUMNS: &str = "device_id, staff_id, name, public_key, acked_upto, received_upto, files_out, skew_ms,
     scope_sig, is_office, enrolled_at, last_export_at, last_import_at, retired_at, retired_reason";
 
+impl Peer {
+    /// A laptop head office writes files for: enrolled and not retired.
+    pub fn receives_files(&self) -> bool {
+        !self.is_office && self.retired_at.is_none()
+    }
+}
+
 fn peer_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Peer> {
     Ok(Peer {
         device_id: r.get(0)?,

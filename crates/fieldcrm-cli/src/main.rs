@@ -21,11 +21,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use fieldcrm_core::api::{
-    CardEdit, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind, StaffEdit,
+    CardEdit, Handover, HandoverPart, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff, RecordEdit, RecordKind,
+    StaffEdit,
 };
 use fieldcrm_core::card::{FieldChange, Fields};
 use fieldcrm_core::demo::DemoOptions;
-use fieldcrm_core::ids::{CustomerId, OrgUnitId, StaffId};
+use fieldcrm_core::ids::{CustomerId, OrgUnitId, RouteId, StaffId};
 use fieldcrm_core::model::{ChannelLevel, CreditStanding, Lifecycle, OrgUnitKind, StaffRole};
 use fieldcrm_core::search::{CustomerQuery, SortKey};
 use fieldcrm_core::{ApiError, Book, ErrorCode};
@@ -353,6 +354,28 @@ enum StaffCommand {
         #[arg(long = "region")]
         regions: Vec<OrgUnitId>,
     },
+    /// Head office: hand a rep's customers over (移交) — with their routes,
+    /// open tasks and unfinished orders — to one or several reps in one step.
+    /// Each card's history names the handover.
+    Handover {
+        /// The rep whose customers are handed over.
+        from: StaffId,
+        /// Every card not given below goes to this rep.
+        #[arg(long)]
+        to: Option<StaffId>,
+        /// A whole route and its cards to a rep: ROUTE=REP; repeat for each.
+        #[arg(long = "route", value_parser = pair::<RouteId>)]
+        routes: Vec<(RouteId, StaffId)>,
+        /// One card to a rep: CUSTOMER=REP; repeat for each.
+        #[arg(long = "customer", value_parser = pair::<CustomerId>)]
+        customers: Vec<(CustomerId, StaffId)>,
+        /// Then mark the rep as left (refused if any card would stay with them).
+        #[arg(long)]
+        leaves: bool,
+        /// Show who would get what, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Head office: pair a sales administrator with these regions (replaces
     /// the earlier pairing).
     Regions {
@@ -431,6 +454,14 @@ impl ListArgs {
         let start = self.offset.unwrap_or(0) as usize;
         Some(start..self.limit.map_or(usize::MAX, |l| start.saturating_add(l as usize)))
     }
+}
+
+/// `THING=REP`: a route or card and the rep it goes to.
+fn pair<T: std::str::FromStr>(text: &str) -> Result<(T, StaffId), String> {
+    let (thing, rep) = text.split_once('=').ok_or_else(|| format!("'{text}' is not ID=REP"))?;
+    let thing = thing.trim().parse().map_err(|_| format!("'{}' is not an id", thing.trim()))?;
+    let rep = rep.trim().parse().map_err(|_| format!("'{}' is not a person's id", rep.trim()))?;
+    Ok((thing, rep))
 }
 
 fn parse_sort(text: &str) -> Result<SortKey, String> {
@@ -623,6 +654,25 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
                 regions: (!regions.is_empty()).then(|| regions.clone()),
             })?;
             output::show(&staff, json, |s| output::staff(std::slice::from_ref(s)));
+        }
+        Command::Staff(StaffCommand::Handover { from, to, routes, customers, leaves, dry_run }) => {
+            fn part_of(parts: &mut Vec<HandoverPart>, to: StaffId) -> &mut HandoverPart {
+                let at = parts.iter().position(|p| p.to == to).unwrap_or_else(|| {
+                    parts.push(HandoverPart { to, routes: vec![], customers: vec![] });
+                    parts.len() - 1
+                });
+                &mut parts[at]
+            }
+            let mut parts: Vec<HandoverPart> = vec![];
+            for (route, to) in routes {
+                part_of(&mut parts, *to).routes.push(*route);
+            }
+            for (customer, to) in customers {
+                part_of(&mut parts, *to).customers.push(*customer);
+            }
+            let handover = Handover { from: *from, parts, rest_to: *to, leaves: *leaves };
+            let plan = if *dry_run { book.plan_handover(&handover)? } else { book.hand_over(&handover)? };
+            output::show(&plan, json, |p| output::handover(p, *dry_run));
         }
         Command::Staff(StaffCommand::Regions { staff, regions }) => {
             let staff = book.set_staff_regions(*staff, regions)?;

@@ -1,6 +1,6 @@
 //! How the CLI prints: JSON with `--json`, otherwise plain aligned text.
 
-use fieldcrm_core::api::{BookStatus, CardSchema};
+use fieldcrm_core::api::{BookStatus, CardSchema, HandoverPlan};
 use fieldcrm_core::card::{ArchiveCard, HistoryEntry};
 use fieldcrm_core::error::FieldProblem;
 use fieldcrm_core::org::{OrgUnit, Staff};
@@ -52,6 +52,27 @@ pub fn staff(staff: &[Staff]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+pub fn handover(plan: &HandoverPlan, preview: bool) -> String {
+    let mut out =
+        vec![format!("{} {}'s customers:", if preview { "would hand over" } else { "handed over" }, plan.from_name)];
+    for s in &plan.shares {
+        out.push(format!(
+            "  → {} ({}): {} customers, {} routes, {} open tasks, {} unfinished orders",
+            s.name, s.unit_name, s.customers, s.routes, s.tasks, s.orders
+        ));
+    }
+    if plan.leave_routes > 0 {
+        out.push(format!("  {} cards leave a route that went to another rep", plan.leave_routes));
+    }
+    if plan.staying > 0 {
+        out.push(format!("  {} customers stay with {}", plan.staying, plan.from_name));
+    }
+    if plan.leaves {
+        out.push(format!("  {} {} as left", plan.from_name, if preview { "would be marked" } else { "is marked" }));
+    }
+    out.join("\n")
 }
 
 pub fn page(page: &CustomerPage) -> String {

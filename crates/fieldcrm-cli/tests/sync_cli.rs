@@ -442,3 +442,39 @@ fn head_office_edits_a_person_from_the_cli_and_refuses_to_let_a_rep_with_custome
     let me = seen.as_array().expect("list").iter().find(|s| s["id"] == rep_id.as_str()).expect("on the laptop");
     assert_eq!(me["name"], "王磊（寿光）");
 }
+
+#[test]
+fn head_office_hands_a_leaving_reps_customers_over_from_the_cli() {
+    let org = org();
+    let (rep, rep_id, _) = &org.people[0];
+    let (next, next_id, _) = &org.people[1];
+    for name in ["华星农业", "丰收农资"] {
+        ok_json(rep, &["customer", "add", "--set", &format!("name={name}")]);
+    }
+    org.round();
+
+    let preview = ok_json(&org.office, &["staff", "handover", rep_id, "--to", next_id, "--leaves", "--dry-run"]);
+    assert_eq!(preview["shares"][0]["customers"], 2, "{preview}");
+    assert_eq!(preview["leaves"], true);
+    let still = ok_json(&org.office, &["staff", "list"]);
+    let mine = |list: &Value| list.as_array().expect("list").iter().find(|s| s["id"] == rep_id.as_str()).cloned();
+    assert_eq!(mine(&still).expect("on record")["active"], true, "a preview changes nothing");
+
+    // A card named for a manager is refused with the code, and nothing changes.
+    let manager = &org.people[2].1;
+    let out = fieldcrm(&org.office, &["--json", "staff", "handover", rep_id, "--to", manager]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(error["problems"][0]["code"], "not_a_rep", "{error}");
+
+    let text = fieldcrm(&org.office, &["staff", "handover", rep_id, "--to", next_id, "--leaves"]);
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("李娜") && text.contains("2 customers"), "{text}");
+    org.round();
+    let theirs = ok_json(next, &["customer", "list"]);
+    let names: Vec<&str> = theirs["rows"].as_array().expect("rows").iter().filter_map(|r| r["name"].as_str()).collect();
+    assert_eq!(names.len(), 2, "{theirs}");
+    assert!(names.contains(&"华星农业") && names.contains(&"丰收农资"));
+    assert_eq!(mine(&ok_json(next, &["staff", "list"])).expect("on record")["active"], false);
+}

@@ -43,6 +43,7 @@ use crate::grades::{
     AcceptedGrade, CreditTerms, GradeChange, GradeHistoryEntry, GradeLevel, GradeLevelInput, GradeScale,
     GradeSuggestion, ProposedGrade, RevenueBasis, RuleShare, Settlement,
 };
+use crate::handover::{Handover, HandoverPart, HandoverPlan, HandoverShare};
 use crate::ids::{
     AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ProductId,
     ReportId, RouteId, SalesLineId, StaffId, TaskId, VisitId,
@@ -177,6 +178,10 @@ pub fn typescript() -> String {
         NewOrgUnit,
         NewStaff,
         StaffEdit,
+        Handover,
+        HandoverPart,
+        HandoverShare,
+        HandoverPlan,
         Progress,
         ImportReport,
         DeviceInfo,

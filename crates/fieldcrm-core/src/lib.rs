@@ -23,6 +23,7 @@ pub mod divisions;
 pub mod error;
 pub mod fieldwork;
 pub mod grades;
+pub mod handover;
 pub mod ids;
 pub mod import;
 pub mod model;

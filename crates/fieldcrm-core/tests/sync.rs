@@ -8,7 +8,7 @@ use fieldcrm_core::api::CardEdit;
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::error::ProblemCode;
 use serde_json::{json, Value};
-use world::{cards, customer, HandWritten, World};
+use world::{cards, customer, HandWritten, Person, World};
 
 #[test]
 fn a_reps_new_card_reaches_head_office_and_their_manager_but_not_the_other_rep() {
@@ -976,4 +976,166 @@ fn head_office_edits_a_person_every_book_receives_it_and_someone_with_customers_
     }
     // The rep's card is where it was.
     assert!(rep.book.customer(card).is_ok());
+}
+
+#[test]
+fn a_leaving_reps_customers_routes_and_tasks_are_handed_over_and_reach_the_new_reps_with_history() {
+    use fieldcrm_core::api::classify::RouteStops;
+    use fieldcrm_core::api::{Handover, HandoverPart};
+    use fieldcrm_core::fieldwork::records::{NewTask, TaskQuery};
+    use fieldcrm_core::routes::NewRoute;
+    // Reps 0 and 2 work in the first territory, rep 1 in the second.
+    let w = World::new(3);
+    let (leaving, same, other) = (&w.people[0], &w.people[2], &w.people[1]);
+    let staff = |p: &Person| p.staff_id.parse::<fieldcrm_core::ids::StaffId>().expect("staff id");
+    let ids: Vec<_> = ["华星农业", "丰收农资", "绿野种业", "金穗化肥"]
+        .iter()
+        .map(|n| leaving.book.create_customer(&customer(n, json!({}))).expect("create").card.id)
+        .collect();
+    let route = leaving.book.create_route(&NewRoute { name: "周一线".into(), ..Default::default() }).expect("route");
+    leaving
+        .book
+        .add_route_stops(&RouteStops { route_id: route.route.id, customers: ids[..3].to_vec(), at: None })
+        .expect("stops");
+    let task = leaving
+        .book
+        .add_task(&NewTask {
+            title: "回款跟进".into(),
+            due_on: "2026-11-20".into(),
+            customer_id: Some(ids[3]),
+            assignee_id: None,
+        })
+        .expect("task");
+    w.settle();
+
+    // Refused, nothing written: a manager; a recipient who is not a rep; a
+    // card of someone else; leaving while a card would stay.
+    let to_same = |customers: Vec<_>| HandoverPart { to: staff(same), routes: vec![], customers };
+    let all_to = |to| Handover { from: staff(leaving), parts: vec![], rest_to: Some(to), leaves: false };
+    let manager = w.manager().book.hand_over(&all_to(staff(same)));
+    assert_eq!(manager.expect_err("a manager").code, fieldcrm_core::error::ErrorCode::Forbidden);
+    let to_manager = w.office.book.hand_over(&all_to(staff(w.manager())));
+    assert_eq!(to_manager.expect_err("not a rep").problems[0].code, ProblemCode::NotARep);
+    let elsewhere = other.book.create_customer(&customer("远方商贸", json!({}))).expect("create").card.id;
+    w.settle();
+    let foreign = Handover { parts: vec![to_same(vec![elsewhere])], ..all_to(staff(same)) };
+    assert_eq!(w.office.book.hand_over(&foreign).expect_err("not theirs").problems[0].code, ProblemCode::OtherRep);
+    let half = Handover { parts: vec![to_same(vec![ids[0]])], rest_to: None, leaves: true, ..all_to(staff(same)) };
+    assert_eq!(w.office.book.hand_over(&half).expect_err("cards stay").problems[0].code, ProblemCode::OwnsCustomers);
+    assert_eq!(cards(&w.office.book).values().filter(|c| c["fields"]["ownerId"] == json!(leaving.staff_id)).count(), 4);
+
+    // The route and two of its cards go to the rep of the same territory; the
+    // third card on it and the card with the task go to the other territory's
+    // rep; the leaving rep is marked as left, all in one step.
+    let handover = Handover {
+        from: staff(leaving),
+        parts: vec![HandoverPart { to: staff(other), routes: vec![], customers: vec![ids[2], ids[3]] }],
+        rest_to: Some(staff(same)),
+        leaves: true,
+    };
+    let preview = w.office.book.plan_handover(&handover).expect("preview");
+    assert_eq!(cards(&w.office.book).values().filter(|c| c["fields"]["ownerId"] == json!(leaving.staff_id)).count(), 4);
+    let done = w.office.book.hand_over(&handover).expect("hand over");
+    assert_eq!(preview, done, "the preview is what is done");
+    let share = |p: &Person| done.shares.iter().find(|s| s.to == staff(p)).expect("a share");
+    assert_eq!((share(same).customers, share(same).routes, share(same).tasks), (2, 1, 0));
+    assert_eq!((share(other).customers, share(other).routes, share(other).tasks), (2, 0, 1));
+    assert_eq!((done.staying, done.leave_routes, done.leaves), (0, 1, true));
+
+    let office = cards(&w.office.book);
+    let owner = |id: &fieldcrm_core::ids::CustomerId| office[&id.to_string()]["fields"]["ownerId"].clone();
+    assert_eq!([owner(&ids[0]), owner(&ids[1])], [json!(same.staff_id), json!(same.staff_id)]);
+    assert_eq!([owner(&ids[2]), owner(&ids[3])], [json!(other.staff_id), json!(other.staff_id)]);
+    assert_eq!(
+        office[&ids[2].to_string()]["fields"]["territoryId"],
+        json!(w.territories[1]),
+        "moves to its new rep's territory"
+    );
+    let stops = w.office.book.route(route.route.id).expect("route");
+    assert_eq!(stops.route.owner_id, staff(same), "the route went with most of its cards");
+    let on_route: Vec<_> = stops.stops.iter().map(|s| s.customer_id).collect();
+    assert_eq!(on_route, ids[..2].to_vec(), "the card that went elsewhere left the route");
+    let history = w.office.book.history(ids[3], 50).expect("history");
+    let entry = history.iter().find(|h| h.field == "ownerId").expect("the owner's change");
+    assert_eq!((entry.source.as_str(), entry.old_value.clone()), ("handover", json!(leaving.staff_id)));
+    assert!(entry.source_id.is_some(), "the history names the handover");
+    let gone = w.office.book.staff().expect("staff");
+    assert!(!gone.iter().find(|s| s.id == staff(leaving)).expect("still on record").active);
+
+    // The new reps' laptops receive the cards whole, with their history, the
+    // route and the task; the leaving rep's laptop loses them.
+    w.settle();
+    for (rep, theirs) in [(same, &ids[..2]), (other, &ids[2..])] {
+        let held = cards(&rep.book);
+        for id in theirs {
+            assert_eq!(held.get(&id.to_string()), office.get(&id.to_string()), "{} holds the card", rep.name);
+            let history = rep.book.history(*id, 50).expect("history");
+            assert!(history.iter().any(|h| h.source == "handover"), "{} sees the handover", rep.name);
+            assert!(history.iter().any(|h| h.source == "create"), "{} sees the card's earlier history", rep.name);
+        }
+    }
+    let routes = same.book.routes(Some(staff(same))).expect("routes");
+    assert_eq!(routes.iter().map(|r| (r.id, r.stops)).collect::<Vec<_>>(), vec![(route.route.id, 2)]);
+    let tasks = other.book.tasks(&TaskQuery { assignee_id: Some(staff(other)), ..Default::default() }).expect("tasks");
+    assert_eq!(tasks.iter().map(|t| t.id).collect::<Vec<_>>(), vec![task.id]);
+    assert!(cards(&leaving.book).is_empty(), "the leaving rep's laptop keeps none of the cards");
+}
+
+#[test]
+fn a_rep_moved_into_a_region_brings_their_earlier_rows_to_its_manager() {
+    use fieldcrm_core::api::{NewOrgUnit, NewStaff, StaffEdit};
+    use fieldcrm_core::fieldwork::records::{NewTask, TaskQuery};
+    use fieldcrm_core::model::{OrgUnitKind, StaffRole};
+    let mut w = World::new(1);
+    let root = w.office.book.org_units().expect("units").into_iter().find(|u| u.parent_id.is_none()).expect("root").id;
+    let unit = |parent, kind, name: &str| {
+        w.office
+            .book
+            .add_org_unit(&NewOrgUnit { parent_id: Some(parent), kind, name: name.into(), code: None })
+            .expect("unit")
+            .id
+    };
+    let far = unit(root, OrgUnitKind::Region, "临沂大区");
+    let far_territory = unit(far, OrgUnitKind::Territory, "兰山片区");
+    let new = NewStaff {
+        name: "新来的".into(),
+        role: StaffRole::Rep,
+        org_unit_id: far_territory,
+        phone: None,
+        regions: None,
+    };
+    let rep = w.join(&new);
+    let rep_id: fieldcrm_core::ids::StaffId = w.people[rep].staff_id.parse().expect("id");
+    // A task of no card: the rep's own row, which goes to their managers.
+    let task = w.people[rep]
+        .book
+        .add_task(&NewTask {
+            title: "整理客户名单".into(),
+            due_on: "2026-11-30".into(),
+            customer_id: None,
+            assignee_id: None,
+        })
+        .expect("task");
+    w.settle();
+    let manager = w.people.iter().position(|p| p.name == "经理").expect("manager");
+    let seen = |w: &World| {
+        w.people[manager]
+            .book
+            .tasks(&TaskQuery { assignee_id: Some(rep_id), ..Default::default() })
+            .map(|t| t.into_iter().map(|t| t.id).collect::<Vec<_>>())
+    };
+    assert!(seen(&w).map_or(true, |t| t.is_empty()), "not the manager's person yet");
+
+    let moved = StaffEdit {
+        staff_id: rep_id,
+        name: None,
+        phone: None,
+        org_unit_id: Some(w.territories[0].parse().expect("unit")),
+        role: None,
+        active: None,
+        regions: None,
+    };
+    w.office.book.edit_staff(&moved).expect("move");
+    w.settle();
+    assert_eq!(seen(&w).expect("the manager's person now"), vec![task.id], "the earlier task reached the manager");
 }

@@ -353,6 +353,51 @@ active?: boolean,
  */
 regions?: Array<OrgUnitId>, };
 
+export type Handover = { 
+/**
+ * The rep whose customers are handed over (leaving, or moving on).
+ */
+from: StaffId, 
+/**
+ * Parts given to named reps: whole routes (with every card on them) and single cards.
+ */
+parts: Array<HandoverPart>, 
+/**
+ * Every other card of `from` goes to this rep; none: they stay with `from`.
+ */
+restTo?: StaffId, 
+/**
+ * Mark `from` as left once their customers are handed over (refused
+ * when cards would stay with them).
+ */
+leaves: boolean, };
+
+export type HandoverPart = { to: StaffId, 
+/**
+ * Routes of `from` given whole: the route and every card on it.
+ */
+routes: Array<RouteId>, 
+/**
+ * Cards of `from` given one by one.
+ */
+customers: Array<CustomerId>, };
+
+export type HandoverShare = { to: StaffId, name: string, unitName: string, customers: number, routes: number, tasks: number, orders: number, };
+
+export type HandoverPlan = { from: StaffId, fromName: string, shares: Array<HandoverShare>, 
+/**
+ * Cards that stay with `from`.
+ */
+staying: number, 
+/**
+ * Cards that leave a route because the route went to someone else.
+ */
+leaveRoutes: number, 
+/**
+ * Whether `from` is marked as left.
+ */
+leaves: boolean, };
+
 export type Progress = { done: number, total: number, };
 
 export type ImportReport = { 

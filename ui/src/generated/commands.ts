@@ -56,6 +56,8 @@ import type {
   GradeScales,
   GradeSuggestion,
   GroupCount,
+  Handover,
+  HandoverPlan,
   HistoryEntry,
   Home,
   HqMergeReport,
@@ -199,6 +201,8 @@ export interface Commands {
   staff_list: { args: {  }; result: Array<Staff> }
   add_staff: { args: { staff: NewStaff }; result: Staff }
   edit_staff: { args: { edit: StaffEdit }; result: Staff }
+  plan_handover: { args: { handover: Handover }; result: HandoverPlan }
+  hand_over: { args: { handover: Handover }; result: HandoverPlan }
   card_schema: { args: {  }; result: CardSchema }
   search_customers: { args: { query: CustomerQuery }; result: CustomerPage }
   customer_tags: { args: {  }; result: Array<TagCount> }
@@ -371,6 +375,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'staff_list',
   'add_staff',
   'edit_staff',
+  'plan_handover',
+  'hand_over',
   'card_schema',
   'search_customers',
   'customer_tags',
@@ -598,6 +604,16 @@ export class Api {
   /** Head office: changes a person (unit, role, that they left …). */
   editStaff(edit: StaffEdit): Promise<Staff> {
     return this.run('edit_staff', { edit })
+  }
+
+  /** Head office: who would get what in a handover (nothing written). */
+  planHandover(handover: Handover): Promise<HandoverPlan> {
+    return this.run('plan_handover', { handover })
+  }
+
+  /** Head office: hands a rep's customers, routes, open tasks and unfinished orders over. */
+  handOver(handover: Handover): Promise<HandoverPlan> {
+    return this.run('hand_over', { handover })
   }
 
   cardSchema(): Promise<CardSchema> {

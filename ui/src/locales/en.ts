@@ -365,6 +365,13 @@ const en: Messages<typeof zhCN> = {
       sync: 'sync',
       visit: 'visit',
       call: 'Call',
+      conflict: 'conflict resolved',
+      grade: 'grading',
+      grade_suggestion: 'grade suggestion',
+      route: 'route',
+      import: 'import',
+      task: 'task',
+      handover: 'handover',
     },
     entities: {
       customer: 'customer',

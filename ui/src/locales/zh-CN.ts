@@ -362,6 +362,13 @@ export default {
       sync: '同步',
       visit: '拜访',
       call: '电话',
+      conflict: '冲突处理',
+      grade: '定级',
+      grade_suggestion: '定级建议',
+      route: '路线',
+      import: '导入',
+      task: '任务',
+      handover: '移交',
     },
     entities: {
       customer: '客户',

@@ -48,6 +48,7 @@ use crate::fieldwork::reports::{
     NewUrgentReport, Report, ReportLine, ReportListQuery, ReportQuery, ReportSummaryInput,
 };
 use crate::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSuggestion, RuleShare};
+use crate::handover::{Handover, HandoverPlan};
 use crate::ids::OrderId;
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
@@ -250,6 +251,10 @@ commands! { (book, host)
     add_staff(staff: NewStaff) -> Staff { book.add_staff(&staff) }
     /// Head office: changes a person (unit, role, that they left …).
     edit_staff(edit: StaffEdit) -> Staff { book.edit_staff(&edit) }
+    /// Head office: who would get what in a handover (nothing written).
+    plan_handover(handover: Handover) -> HandoverPlan { book.plan_handover(&handover) }
+    /// Head office: hands a rep's customers, routes, open tasks and unfinished orders over.
+    hand_over(handover: Handover) -> HandoverPlan { book.hand_over(&handover) }
     card_schema() -> CardSchema { Ok(book.card_schema()) }
     search_customers(query: CustomerQuery) -> CustomerPage { book.search_customers(&query) }
     /// Every tag in use, most used first.

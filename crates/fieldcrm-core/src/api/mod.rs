@@ -21,6 +21,8 @@ use crate::card::{self, write, Actor, ArchiveCard, FieldChange, FieldSpec, Field
 use crate::clock::{timestamp, Clock, Zone};
 use crate::demo::{self, DemoOptions, DemoSummary};
 use crate::error::{ApiError, Error, FieldProblem, Result};
+use crate::handover;
+pub use crate::handover::{Handover, HandoverPart, HandoverPlan, HandoverShare};
 use crate::ids::{AddressId, CreditIncidentId, CustomerId, KeyPersonId, OrgUnitId, StaffId};
 use crate::model::{OrgUnitKind, StaffRole};
 pub use crate::org::StaffEdit;
@@ -686,6 +688,38 @@ impl Book {
             let me = classify::require_office(tx, "people")?.staff_id;
             org::edit_staff(tx, edit, me, now, || uuid::Uuid::now_v7().to_string())?;
             org::staff_member(tx, edit.staff_id)
+        })
+    }
+
+    /// Who would get what if `handover` were made: the preview (nothing written).
+    pub fn plan_handover(&self, handover: &Handover) -> ApiResult<HandoverPlan> {
+        self.read(|conn| {
+            classify::require_office(conn, "handovers")?;
+            handover::plan(conn, handover)
+        })
+    }
+
+    /// Head office hands a rep's customers over (移交) in one step: the cards,
+    /// their routes, open tasks and unfinished orders (see [`handover`]), and
+    /// marks the rep as left when asked. Each card's history names the handover.
+    pub fn hand_over(&self, handover: &Handover) -> ApiResult<HandoverPlan> {
+        self.write(|tx| {
+            let me = classify::require_office(tx, "handovers")?.staff_id;
+            let actor = Actor { source_id: Some(uuid::Uuid::now_v7()), ..self.actor(tx, "handover")? };
+            let done = handover::apply(tx, handover, actor)?;
+            if handover.leaves {
+                let left = StaffEdit {
+                    staff_id: handover.from,
+                    name: None,
+                    phone: None,
+                    org_unit_id: None,
+                    role: None,
+                    active: Some(false),
+                    regions: None,
+                };
+                org::edit_staff(tx, &left, me, actor.at, || uuid::Uuid::now_v7().to_string())?;
+            }
+            Ok(done)
         })
     }
 

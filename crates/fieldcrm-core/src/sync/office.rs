@@ -460,14 +460,24 @@ pub fn export_to_peer(tx: &Transaction<'_>, peer: &Peer, now: DateTime<Utc>) -> 
     let recipient =
         peer.staff_id.clone().ok_or_else(|| Error::NotFound { what: "staff of device", id: peer.device_id.clone() })?;
     let (scope, _) = scope_of(tx, &recipient)?;
-    let signature = scope.signature();
+    let staff = staff_in_scope(tx, &scope)?;
+    // A manager's scope is their units and the people in them: a rep who
+    // moves into the region brings their earlier rows (reports, plans) with a
+    // snapshot, as a change of units does.
+    let signature = match &scope {
+        PeerScope::Units(_) => {
+            let mut people: Vec<&str> = staff.iter().map(String::as_str).collect();
+            people.sort_unstable();
+            format!("{};people:{}", scope.signature(), people.join(","))
+        }
+        _ => scope.signature(),
+    };
     let state = State::load(tx)?;
     let pruned_upto: i64 = tx.query_row("SELECT pruned_upto FROM sync_state", [], |r| r.get(0))?;
     let snapshot =
         peer.acked_upto == 0 || peer.scope_sig.as_deref() != Some(&signature) || peer.acked_upto < pruned_upto;
     let columns = Columns::read(tx)?;
     let in_scope = scope.customers(tx)?;
-    let staff = staff_in_scope(tx, &scope)?;
     let mut out = Emitter { tx, columns: &columns, changes: vec![], emitted_rows: HashSet::new() };
     let mut body = Body::default();
     let from = if snapshot { 0 } else { peer.acked_upto };

@@ -14,6 +14,7 @@ mod hostile_bench;
 mod keys;
 mod measure;
 mod orders_bench;
+mod people_bench;
 mod sales_bench;
 mod sync_bench;
 mod targets_bench;
@@ -53,6 +54,8 @@ enum Command {
     Orders(orders_bench::OrdersBenchArgs),
     /// Measure the targets' speed targets (company progress, a team's grid, breakdown proposals).
     Targets(targets_bench::TargetsBenchArgs),
+    /// Measure handing over a rep's 1,000 customers and the file it causes.
+    People(people_bench::PeopleBenchArgs),
     /// Lay out head office's inbox with laptops' files and files made to hurt (measure `hq merge` on it).
     Hostile(hostile_bench::HostileBenchArgs),
 }
@@ -82,6 +85,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Sales(args) => sales_bench::run(args, cli.json),
         Command::Orders(args) => orders_bench::run(args, cli.json),
         Command::Targets(args) => targets_bench::run(args, cli.json),
+        Command::People(args) => people_bench::run(args, cli.json),
         Command::Hostile(args) => hostile_bench::run(args, cli.json),
     }
 }

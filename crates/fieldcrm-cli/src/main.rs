@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod terminal;
+mod approval_cmd;
 mod classify_cmd;
 mod fieldwork_cmd;
 mod money_cmd;
@@ -133,6 +134,10 @@ enum Command {
     /// Head office's receivables and price list: invoices, payments, credit limits, prices.
     #[command(subcommand)]
     Receivables(money_cmd::ReceivablesCommand),
+    /// Approvals (审批): proposals to open or eliminate a customer, promotion
+    /// plans, credit limits; the inbox, decisions, head office's chains.
+    #[command(subcommand)]
+    Approval(approval_cmd::ApprovalCommand),
     /// Sales targets: the company's year, breakdowns down the organisation and
     /// over the months, approvals, reallocations, progress, the grid.
     #[command(subcommand)]
@@ -703,6 +708,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Statement { customer } => money_cmd::statement(&book, *customer, json)?,
         Command::Credit { customer } => money_cmd::credit(&book, *customer, json)?,
         Command::Receivables(command) => money_cmd::receivables(&book, command, json)?,
+        Command::Approval(command) => approval_cmd::approval(&book, command, json)?,
         Command::Target(command) => targets_cmd::target(&book, command, json)?,
         Command::PlanSales(command) => plans_cmd::plan(&book, command, json)?,
         Command::Forecast(command) => plans_cmd::forecast(&book, command, json)?,

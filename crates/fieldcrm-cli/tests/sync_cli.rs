@@ -478,3 +478,51 @@ fn head_office_hands_a_leaving_reps_customers_over_from_the_cli() {
     assert!(names.contains(&"华星农业") && names.contains(&"丰收农资"));
     assert_eq!(mine(&ok_json(next, &["staff", "list"])).expect("on record")["active"], false);
 }
+
+#[test]
+fn a_proposal_goes_from_a_reps_cli_through_the_manager_to_head_office_and_takes_effect() {
+    let org = org();
+    let (rep, _, _) = &org.people[0];
+    let (manager, _, _) = &org.people[2];
+    ok_json(&org.office, &["approval", "chain", "--kind", "open_customer", "--levels", "manager,office"]);
+    let card = id(&ok_json(rep, &["customer", "add", "--set", "name=华星农业"]));
+    org.round();
+
+    // Opening directly is refused on the laptop with the code head office uses.
+    let out = fieldcrm(rep, &["--json", "customer", "edit", &card, "--set", "lifecycle=active"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(error["problems"][0]["code"], "needs_approval", "{error}");
+
+    let proposed = ok_json(
+        rep,
+        &[
+            "approval",
+            "propose",
+            "--kind",
+            "open_customer",
+            "--customer",
+            &card,
+            "--title",
+            "开设经销商",
+            "--reason",
+            "年销量可达 300 吨",
+        ],
+    );
+    assert_eq!(proposed["row"]["status"], "pending", "{proposed}");
+    let proposal = proposed["row"]["id"].as_str().expect("id").to_string();
+    org.round();
+    let inbox = ok_json(manager, &["approval", "list", "--to-decide"]);
+    assert_eq!(inbox.as_array().map(Vec::len), Some(1), "{inbox}");
+    let text = fieldcrm(manager, &["approval", "show", &proposal]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("华星农业") && text.contains("step 2 (head office): waiting"), "{text}");
+    ok_json(manager, &["approval", "approve", &proposal]);
+    org.round();
+    let last = ok_json(&org.office, &["approval", "approve", &proposal]);
+    assert_eq!(last["row"]["status"], "approved", "{last}");
+    assert!(last["row"]["effectedAt"].is_string(), "{last}");
+    org.round();
+    let opened = ok_json(rep, &["customer", "show", &card]);
+    assert_eq!(opened["card"]["fields"]["lifecycle"], "active", "{opened}");
+}

@@ -20,6 +20,10 @@ use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
     RecordEdit, RecordKind, Saved, StaffEdit, TagCount,
 };
+use crate::approval::{
+    CardSummary, Chain, ChainInput, DecisionInput, ProposalBox, ProposalDetail, ProposalInput, ProposalRow, StepView,
+    Terms, TrailEntry,
+};
 use crate::card::fields::{FieldSpec, RefTable};
 use crate::card::read::Grading;
 use crate::card::{ArchiveCard, BlockState, CardRecord, FieldChange, HistoryEntry};
@@ -48,7 +52,7 @@ use crate::ids::{
     AddressId, CallId, ChangeId, CommentId, CreditIncidentId, CustomerId, DeviceId, KeyPersonId, OrgUnitId, ProductId,
     ReportId, RouteId, SalesLineId, StaffId, TaskId, VisitId,
 };
-use crate::ids::{InvoiceId, OrderId, OrderLineId, PaymentId, PriceRuleId, PromotionId};
+use crate::ids::{InvoiceId, OrderId, OrderLineId, PaymentId, PriceRuleId, PromotionId, ProposalId};
 use crate::import::fields::ImportFieldInfo;
 use crate::import::layout::{SkipReason, SkippedRow};
 use crate::import::read::{FileFormat, WideCells};
@@ -56,6 +60,7 @@ use crate::import::{
     DuplicateCandidate, DuplicateChoice, DuplicateDecision, HeaderChoice, ImportNote, ImportNoteCode, ImportPreview,
     ImportProgress, ImportRequest, PreviousImport, RowAction, RowOutcome, SheetImportReport,
 };
+use crate::model::{ApprovalLevel, OpenOrders, ProposalKind, ProposalStatus, Verdict};
 use crate::model::{
     Block, CallDirection, ChannelLevel, CreditStanding, DataSource, DutyKind, ImportKind, KeyPersonRole, Lifecycle,
     OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
@@ -182,6 +187,22 @@ pub fn typescript() -> String {
         HandoverPart,
         HandoverShare,
         HandoverPlan,
+        ProposalKind,
+        ApprovalLevel,
+        Verdict,
+        ProposalStatus,
+        OpenOrders,
+        Chain,
+        ChainInput,
+        Terms,
+        ProposalInput,
+        DecisionInput,
+        ProposalBox,
+        ProposalRow,
+        StepView,
+        TrailEntry,
+        CardSummary,
+        ProposalDetail,
         Progress,
         ImportReport,
         DeviceInfo,
@@ -293,6 +314,7 @@ pub fn typescript() -> String {
         OrderLineId,
         PriceRuleId,
         PromotionId,
+        ProposalId,
         InvoiceId,
         PaymentId,
         OrderStatus,

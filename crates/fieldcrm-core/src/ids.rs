@@ -176,6 +176,10 @@ define_id!(
     /// A reallocation of an approved breakdown.
     TargetMoveId
 );
+define_id!(
+    /// A proposal that goes through approval (审批).
+    ProposalId
+);
 
 /// An id that every book derives alike from `key`: the same product code or
 /// document line always names the same row. `millis` orders it among ids.

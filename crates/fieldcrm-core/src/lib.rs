@@ -13,6 +13,7 @@
 //! - a type the UI sees: derive `ts_rs::TS` and list it in [`bindings`].
 
 pub mod api;
+pub mod approval;
 pub mod bindings;
 pub mod card;
 pub mod changes;

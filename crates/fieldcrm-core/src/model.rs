@@ -239,3 +239,37 @@ string_enum!(
     /// (reject) with a reason, or withdraw (its author).
     Decision { Approve => "approve", Return => "return", Withdraw => "withdraw" }
 );
+
+string_enum!(
+    /// What a proposal asks for (审批的种类).
+    ProposalKind {
+        OpenCustomer => "open_customer",
+        Eliminate => "eliminate",
+        Promotion => "promotion",
+        CreditLimit => "credit_limit",
+    }
+);
+string_enum!(
+    /// Who decides a step of an approval chain: the proposer's manager, the
+    /// manager one level above, head office.
+    ApprovalLevel { Manager => "manager", Next => "next", Office => "office" }
+);
+string_enum!(
+    /// A step's decision on a proposal: approve, reject, or return it for changes.
+    Verdict { Approve => "approve", Reject => "reject", Return => "return" }
+);
+string_enum!(
+    /// Where a proposal stands (derived from its decisions).
+    ProposalStatus {
+        Draft => "draft",
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+        Returned => "returned",
+        Withdrawn => "withdrawn",
+    }
+);
+string_enum!(
+    /// What happens to an eliminated customer's open orders.
+    OpenOrders { Cancel => "cancel", Keep => "keep" }
+);

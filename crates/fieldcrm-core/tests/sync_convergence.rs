@@ -15,7 +15,10 @@ mod world;
 use chrono::Duration;
 use fieldcrm_core::api::classify::{RouteStops, StopMove};
 use fieldcrm_core::api::{CardEdit, NewRecord, RecordKind};
+use fieldcrm_core::approval::{ChainInput, DecisionInput, ProposalBox, ProposalInput, Terms};
 use fieldcrm_core::card::FieldChange;
+use fieldcrm_core::error::ProblemCode;
+use fieldcrm_core::model::{ApprovalLevel, ProposalKind, Verdict};
 use fieldcrm_core::fieldwork::records::{NewVisit, RecordQuery};
 use fieldcrm_core::fieldwork::reports::{ReportListQuery, ReportQuery, ReportSummaryInput};
 use fieldcrm_core::grades::{GradeChange, GradeScale};
@@ -34,6 +37,25 @@ const REPS: usize = 4;
 
 #[derive(Debug, Clone)]
 enum Op {
+    /// A rep proposes to open one of their prospects, or a credit limit for
+    /// one of their cards (approvals).
+    Propose {
+        who: usize,
+        card: usize,
+        limit: bool,
+    },
+    /// The manager or head office approves, returns or rejects a proposal
+    /// waiting for them (refusals are expected and checked).
+    Decide {
+        office: bool,
+        pick: usize,
+        step: u8,
+    },
+    /// A rep changes one of their proposals (a new revision, decided again).
+    Revise {
+        who: usize,
+        pick: usize,
+    },
     /// A person captures an order for a card they hold (a draft or submitted,
     /// in cash or on credit; a card without credit terms holds credit orders).
     Order {
@@ -187,6 +209,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(office, pick, step)| Op::TargetDecision { office, pick, step }),
         2 => (0..REPS, any::<u8>()).prop_map(|(who, step)| Op::PlanStep { who, step }),
         1 => (any::<usize>(), any::<u8>()).prop_map(|(pick, text)| Op::PlanComment { pick, text }),
+        2 => (0..REPS, any::<usize>(), any::<bool>()).prop_map(|(who, card, limit)| Op::Propose { who, card, limit }),
+        3 => (any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(office, pick, step)| Op::Decide { office, pick, step }),
+        1 => (0..REPS, any::<usize>()).prop_map(|(who, pick)| Op::Revise { who, pick }),
         6 => (who.clone(), any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(who, card, field, value)| Op::Edit { who, card, field, value }),
         2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, card, name)| Op::AddPerson { who, card, name }),
         1 => (who.clone(), any::<usize>()).prop_map(|(who, card)| Op::RemovePerson { who, card }),
@@ -399,6 +424,52 @@ fn targets_set(w: &World) {
     }
 }
 
+/// Head office's chains: a prospect is opened, and a credit limit set, by
+/// the regional manager then head office.
+fn approval_chains(w: &World) {
+    for kind in [ProposalKind::OpenCustomer, ProposalKind::CreditLimit] {
+        w.office
+            .book
+            .set_approval_chain(&ChainInput {
+                kind,
+                levels: vec![ApprovalLevel::Manager, ApprovalLevel::Office],
+                threshold: None,
+                above_levels: None,
+            })
+            .expect("chain");
+    }
+}
+
+/// A proposal as every book that holds it must show it: status, version,
+/// title, whether it took effect, and its whole trail.
+type ProposalView = (String, Option<String>, u32, String, bool, Vec<(u32, u32, String, String)>);
+
+fn proposal_view(book: &fieldcrm_core::Book) -> std::collections::BTreeMap<String, ProposalView> {
+    book.proposals(ProposalBox::All, 10_000)
+        .expect("proposals")
+        .into_iter()
+        .map(|row| {
+            let detail = book.proposal(row.id).expect("detail");
+            let trail = detail
+                .trail
+                .iter()
+                .map(|t| (t.revision, t.step, t.verdict.to_string(), t.decided_by.clone()))
+                .collect();
+            (
+                row.id.to_string(),
+                (
+                    row.status.to_string(),
+                    row.customer_id.map(|c| c.to_string()),
+                    row.revision,
+                    row.title,
+                    row.effected_at.is_some(),
+                    trail,
+                ),
+            )
+        })
+        .collect()
+}
+
 fn pick<T: Clone>(items: &[T], i: usize) -> Option<T> {
     (!items.is_empty()).then(|| items[i % items.len()].clone())
 }
@@ -413,6 +484,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     .expect("product");
     w.office.book.save_product(&product).expect("product");
     targets_set(&w);
+    approval_chains(&w);
     w.settle();
     let mut to_office: Vec<Vec<u8>> = vec![];
     let mut to_laptop: Vec<Vec<Vec<u8>>> = vec![vec![]; REPS + 1];
@@ -661,6 +733,58 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     prop_assert!(e.problems.iter().any(|p| p.code == "already_submitted"), "plan step {step}: {e:?}");
                 }
             }
+            Op::Propose { who, card, limit } => {
+                let book = &w.people[who].book;
+                if let Some(id) = pick(&ids(book), card) {
+                    let prospect = cards(book)[&id.to_string()]["fields"]["lifecycle"] == json!("prospect");
+                    let input = ProposalInput {
+                        id: None,
+                        kind: if limit || !prospect { ProposalKind::CreditLimit } else { ProposalKind::OpenCustomer },
+                        customer_id: Some(id),
+                        title: "申请".into(),
+                        reason: None,
+                        terms: Terms { credit_limit: Some(1_000_000), ..Terms::default() },
+                        submit: true,
+                    };
+                    book.save_proposal(&input).expect("propose");
+                }
+            }
+            Op::Decide { office, pick: i, step } => {
+                let book = if office { &w.office.book } else { &w.people[manager].book };
+                let inbox = book.proposals(ProposalBox::ToDecide, 500).expect("inbox");
+                if let Some(row) = pick(&inbox, i) {
+                    let verdict = [Verdict::Approve, Verdict::Approve, Verdict::Return, Verdict::Reject][usize::from(step % 4)];
+                    let done = book.decide_proposal(&DecisionInput {
+                        proposal_id: row.id,
+                        revision: row.revision,
+                        verdict,
+                        reason: Some("核实".into()),
+                    });
+                    prop_assert!(done.is_ok(), "decision {step}: {done:?}");
+                }
+            }
+            Op::Revise { who, pick: i } => {
+                let book = &w.people[who].book;
+                let mine = book.proposals(ProposalBox::Mine, 500).expect("mine");
+                if let Some(row) = pick(&mine, i) {
+                    let detail = book.proposal(row.id).expect("detail");
+                    let input = ProposalInput {
+                        id: Some(row.id),
+                        kind: row.kind,
+                        customer_id: row.customer_id,
+                        title: format!("{}（改）", row.title),
+                        reason: detail.reason,
+                        terms: detail.terms,
+                        submit: true,
+                    };
+                    if let Err(e) = book.save_proposal(&input) {
+                        prop_assert!(
+                            e.problems.iter().any(|p| matches!(p.code, ProblemCode::NotPending | ProblemCode::BadStatusChange)),
+                            "revise: {e:?}"
+                        );
+                    }
+                }
+            }
             Op::PlanComment { pick: i, text } => {
                 let book = &w.people[manager].book;
                 let rep = w.people[i % REPS].staff_id.parse().expect("staff");
@@ -837,6 +961,18 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                 rep,
                 person.name
             );
+        }
+        // Every proposal the laptop holds is head office's, decision by
+        // decision; it holds those of every card it holds.
+        let held_proposals = proposal_view(&person.book);
+        let office_proposals = proposal_view(&w.office.book);
+        for (id, view) in &held_proposals {
+            prop_assert_eq!(Some(view), office_proposals.get(id), "proposal {} on {}", id, person.name);
+        }
+        for (id, view) in &office_proposals {
+            if view.1.as_ref().is_some_and(|c| expected.contains_key(c)) {
+                prop_assert!(held_proposals.contains_key(id), "proposal {} missing on {}", id, person.name);
+            }
         }
         let pending = person.book.sync_status().expect("status").pending_total;
         prop_assert_eq!(pending, 0, "{} has unconfirmed changes after settling", person.name);

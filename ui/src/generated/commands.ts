@@ -16,6 +16,8 @@ import type {
   Call,
   CardEdit,
   CardSchema,
+  Chain,
+  ChainInput,
   ChildTarget,
   CodeEdit,
   CodeList,
@@ -32,6 +34,7 @@ import type {
   CustomerSalesLine,
   Cutoff,
   Decision,
+  DecisionInput,
   DeliveryAddress,
   DemoOptions,
   DemoProgress,
@@ -112,6 +115,11 @@ import type {
   Progress,
   Promotion,
   PromotionInput,
+  ProposalBox,
+  ProposalDetail,
+  ProposalId,
+  ProposalInput,
+  ProposalRow,
   RagRules,
   ReceivablesAging,
   RecordEdit,
@@ -315,6 +323,13 @@ export interface Commands {
   add_price_rule: { args: { input: PriceRuleInput }; result: string }
   add_promotion: { args: { input: PromotionInput }; result: Promotion }
   promotions: { args: { all: boolean }; result: Array<Promotion> }
+  approval_chains: { args: {  }; result: Array<Chain> }
+  set_approval_chain: { args: { chain: ChainInput }; result: Array<Chain> }
+  save_proposal: { args: { proposal: ProposalInput }; result: ProposalDetail }
+  withdraw_proposal: { args: { id: ProposalId }; result: ProposalDetail }
+  decide_proposal: { args: { decision: DecisionInput }; result: ProposalDetail }
+  proposals: { args: { which: ProposalBox; limit: number }; result: Array<ProposalRow> }
+  proposal: { args: { id: ProposalId }; result: ProposalDetail }
   target_options: { args: {  }; result: TargetOptions }
   target_breakdown: { args: { year: number; measure?: string | null; node?: string | null }; result: Breakdown }
   propose_breakdown: { args: { year: number; measure?: string | null; node: string; rule: BreakdownRule }; result: Array<ChildTarget> }
@@ -489,6 +504,13 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'add_price_rule',
   'add_promotion',
   'promotions',
+  'approval_chains',
+  'set_approval_chain',
+  'save_proposal',
+  'withdraw_proposal',
+  'decide_proposal',
+  'proposals',
+  'proposal',
   'target_options',
   'target_breakdown',
   'propose_breakdown',
@@ -1106,7 +1128,39 @@ export class Api {
     return this.run('promotions', { all })
   }
 
-  /** The years with targets, the measures, and the node the viewer's target pages open on. */
+  /** The years with targets, the measures, and the node the viewer's target pages open on. Head office's approval chains. */
+  approvalChains(): Promise<Array<Chain>> {
+    return this.run('approval_chains', {  })
+  }
+
+  /** Head office sets a kind's chain (no levels: no approval needed). */
+  setApprovalChain(chain: ChainInput): Promise<Array<Chain>> {
+    return this.run('set_approval_chain', { chain })
+  }
+
+  /** A proposal saved as a draft or submitted (refused: `needs…`, `not_pending`, field codes). */
+  saveProposal(proposal: ProposalInput): Promise<ProposalDetail> {
+    return this.run('save_proposal', { proposal })
+  }
+
+  withdrawProposal(id: ProposalId): Promise<ProposalDetail> {
+    return this.run('withdraw_proposal', { id })
+  }
+
+  /** Approves, rejects or returns the step waiting for this person (refused: `proposal_changed`, `not_your_step`, `already_decided`, `self_approval`, `reason_needed`). */
+  decideProposal(decision: DecisionInput): Promise<ProposalDetail> {
+    return this.run('decide_proposal', { decision })
+  }
+
+  /** Mine, waiting for my decision (待我审批), decided by me, or all. */
+  proposals(which: ProposalBox, limit: number): Promise<Array<ProposalRow>> {
+    return this.run('proposals', { which, limit })
+  }
+
+  proposal(id: ProposalId): Promise<ProposalDetail> {
+    return this.run('proposal', { id })
+  }
+
   targetOptions(): Promise<TargetOptions> {
     return this.run('target_options', {  })
   }

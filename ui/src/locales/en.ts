@@ -9,6 +9,7 @@ import unlock from './unlock.en'
 import orders from './orders.en'
 import targets from './targets.en'
 import receivables from './receivables.en'
+import people from './people.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -55,6 +56,7 @@ const en: Messages<typeof zhCN> = {
   monthEnd: targets.monthEnd,
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
+  people: people.people,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -87,6 +89,7 @@ const en: Messages<typeof zhCN> = {
     ...orders.nav,
     ...targets.nav,
     ...receivables.nav,
+    ...people.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',
@@ -207,6 +210,11 @@ const en: Messages<typeof zhCN> = {
     unit_without_head: 'The chosen unit has no single person in charge; choose the rep',
     owner_needed: 'Choose the rep who looks after the card, or only a region to give it to the person in charge there',
     owns_customers: 'They still look after customers: hand them over to other reps first',
+    proposal_changed: 'The proposal was changed after you read it: read the new version and decide again',
+    needs_approval: 'Opening or eliminating a customer needs approval: propose it; it takes effect once approved',
+    not_your_step: 'This step is not yours to decide, or an earlier step is not decided yet',
+    not_pending: 'The proposal is not waiting for a decision (approved, rejected, returned or withdrawn)',
+    already_decided: 'This step was decided already; the decision that reached head office first stands',
     not_a_rep: 'routes belong to reps',
     has_stops: 'the route still has stops; move them first',
     not_the_stops: 'the order must list every stop of the route; reload and try again',

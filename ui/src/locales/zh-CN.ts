@@ -8,6 +8,7 @@ import unlock from './unlock.zh-CN'
 import orders from './orders.zh-CN'
 import targets from './targets.zh-CN'
 import receivables from './receivables.zh-CN'
+import people from './people.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
 const refusals = {
@@ -52,6 +53,7 @@ export default {
   monthEnd: targets.monthEnd,
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
+  people: people.people,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -84,6 +86,7 @@ export default {
     ...orders.nav,
     ...targets.nav,
     ...receivables.nav,
+    ...people.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',
@@ -205,6 +208,11 @@ export default {
     unit_without_head: '所选区域没有唯一的负责人，请直接选择负责的业务员',
     owner_needed: '请选择负责的业务员，或只选区域由该区域的负责人负责',
     owns_customers: '此人还负责客户，请先把这些客户移交给其他业务员',
+    proposal_changed: '申请在你审阅后已被修改，请查看新版本后重新审批',
+    needs_approval: '开户或淘汰客户需要审批：请提交审批申请，批准后自动生效',
+    not_your_step: '这一步不由你审批，或前面的步骤尚未审批',
+    not_pending: '该申请不在审批中（已通过、已驳回、已退回或已撤回）',
+    already_decided: '这一步已经有人审批过了，以先到总部的审批为准',
     not_a_rep: '路线只能属于业务员',
     has_stops: '路线上还有客户，请先移走',
     not_the_stops: '顺序必须包含路线上的全部客户，请刷新后重试',

@@ -34,6 +34,7 @@ use crate::api::{
     BookStatus, BusinessTime, CardEdit, CardSchema, NewCustomer, NewOrgUnit, NewProfile, NewRecord, NewStaff,
     RecordEdit, RecordKind, Saved, StaffEdit, TagCount,
 };
+use crate::approval::{Chain, ChainInput, DecisionInput, ProposalBox, ProposalDetail, ProposalInput, ProposalRow};
 use crate::card::{ArchiveCard, HistoryEntry};
 use crate::codes::{CodeEdit, CodeList, NewCodeItem, NewCodeList};
 use crate::demo::{DemoOptions, DemoProgress, DemoSummary};
@@ -49,8 +50,8 @@ use crate::fieldwork::reports::{
 };
 use crate::grades::{GradeChange, GradeHistoryEntry, GradeLevelInput, GradeSuggestion, RuleShare};
 use crate::handover::{Handover, HandoverPlan};
-use crate::ids::OrderId;
 use crate::ids::{CustomerId, ReportId, RouteId, StaffId, TaskId, VisitId};
+use crate::ids::{OrderId, ProposalId};
 use crate::import::{ImportPreview, ImportProgress, ImportRequest, SheetImportReport};
 use crate::model::{BreakdownRule, Decision};
 use crate::model::{ImportKind, OrderStatus};
@@ -447,6 +448,19 @@ commands! { (book, host)
     add_promotion(input: PromotionInput) -> Promotion { book.add_promotion(&input) }
     promotions(all: bool) -> Vec<Promotion> { book.promotions(all) }
     /// The years with targets, the measures, and the node the viewer's target pages open on.
+    /// Head office's approval chains.
+    approval_chains() -> Vec<Chain> { book.approval_chains() }
+    /// Head office sets a kind's chain (no levels: no approval needed).
+    set_approval_chain(chain: ChainInput) -> Vec<Chain> { book.set_approval_chain(&chain) }
+    /// A proposal saved as a draft or submitted (refused: `needs…`, `not_pending`, field codes).
+    save_proposal(proposal: ProposalInput) -> ProposalDetail { book.save_proposal(&proposal) }
+    withdraw_proposal(id: ProposalId) -> ProposalDetail { book.withdraw_proposal(id) }
+    /// Approves, rejects or returns the step waiting for this person (refused:
+    /// `proposal_changed`, `not_your_step`, `already_decided`, `self_approval`, `reason_needed`).
+    decide_proposal(decision: DecisionInput) -> ProposalDetail { book.decide_proposal(&decision) }
+    /// Mine, waiting for my decision (待我审批), decided by me, or all.
+    proposals(which: ProposalBox, limit: u32) -> Vec<ProposalRow> { book.proposals(which, limit) }
+    proposal(id: ProposalId) -> ProposalDetail { book.proposal(id) }
     target_options() -> TargetOptions { book.target_options() }
     /// A node's breakdown to the level below (none: the viewer's own node).
     target_breakdown(year: i32, measure: Option<String>, node: Option<String>) -> Breakdown {

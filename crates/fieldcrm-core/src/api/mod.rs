@@ -33,6 +33,7 @@ use crate::vault::BookKey;
 pub use access::Access;
 
 pub mod access;
+pub mod approvals;
 pub mod classify;
 pub mod commands;
 pub mod demo_book;
@@ -795,6 +796,9 @@ impl Book {
                 };
                 fields.insert("ownerId".into(), serde_json::Value::from(owner.to_string()));
             }
+            if let Some(lifecycle) = fields.get("lifecycle") {
+                crate::approval::check_lifecycle(tx, role, None, lifecycle)?;
+            }
             if role == StaffRole::HeadOffice && !given(&fields, "code") {
                 fields.insert("code".into(), serde_json::Value::from(card::code::next(tx)?));
             }
@@ -851,6 +855,10 @@ impl Book {
     pub fn edit_customer(&self, edit: &CardEdit) -> ApiResult<Saved> {
         self.write(|tx| {
             let actor = self.actor(tx, "edit")?;
+            if let Some(change) = edit.changes.iter().find(|c| c.field == "lifecycle") {
+                let role = org::staff_member(tx, actor.staff)?.role;
+                crate::approval::check_lifecycle(tx, role, Some(edit.customer_id), &change.value)?;
+            }
             let warnings =
                 write::patch(tx, card::CUSTOMER_ENTITY, &edit.customer_id.to_string(), &edit.changes, actor)?;
             Ok(Saved { card: card::read::load(tx, edit.customer_id, &self.stale_before(tx)?)?, warnings })

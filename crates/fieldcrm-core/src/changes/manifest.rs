@@ -117,6 +117,9 @@ pub enum Authority {
     /// Targets and their reallocations: written by the manager of the level
     /// above, approved one level up (`targets::rule` says who changes what).
     Target,
+    /// A step's decision on a proposal: written once, by the step's decider
+    /// (`approval::rule` says who).
+    Decision,
     /// Records of what one person did (a visit, a call, a report, a comment):
     /// only the person this column names writes them, within their scope.
     Authored(&'static str),
@@ -541,6 +544,33 @@ pub const SYNCED: &[SyncTable] = &[
         local_columns: &[],
         label_zh: "冲突",
         label_en: "conflicts",
+    },
+    SyncTable {
+        name: "approval_chain",
+        scope: Scope::Global,
+        authority: Authority::OfficeOnly,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "审批流程",
+        label_en: "approval chains",
+    },
+    SyncTable {
+        name: "proposal",
+        scope: Scope::CustomerOrStaff("customer_id", "proposer_id"),
+        authority: Authority::Authored("proposer_id"),
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "审批申请",
+        label_en: "proposals",
+    },
+    SyncTable {
+        name: "proposal_decision",
+        scope: Scope::CustomerOrStaff("customer_id", "proposer_id"),
+        authority: Authority::Decision,
+        refreshes_card: false,
+        local_columns: &[],
+        label_zh: "审批意见",
+        label_en: "approval decisions",
     },
 ];
 

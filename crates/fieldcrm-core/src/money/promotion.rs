@@ -88,11 +88,54 @@ fn product_id(tx: &Connection, key: &str) -> Result<Option<(String, bool)>> {
         .optional()?)
 }
 
+/// A promotion checked against the book, ready to be written.
+pub struct Checked {
+    name: String,
+    product: String,
+    channel: Option<String>,
+    grade: Option<String>,
+    kind: PromotionKind,
+    min_units: u32,
+    discount_percent: Option<u32>,
+    gift: Option<String>,
+    gift_units: Option<u32>,
+    from: NaiveDate,
+    to: NaiveDate,
+}
+
 /// Head office adds a promotion; it reaches every book with the next files.
 pub fn add(tx: &Transaction<'_>, viewer: &Viewer, input: &PromotionInput, now: DateTime<Utc>) -> Result<PromotionId> {
     if viewer.role != StaffRole::HeadOffice {
         return Err(Error::Forbidden("only head office runs promotions".into()));
     }
+    let c = check(tx, input)?;
+    let id = PromotionId::new();
+    tx.prepare_cached(
+        "INSERT INTO promotion (id, name, product_id, channel_type, customer_grade, kind, min_units, discount_percent,
+                                gift_product_id, gift_units, valid_from, valid_to, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?
+    .execute(params![
+        id,
+        c.name,
+        c.product,
+        c.channel,
+        c.grade,
+        c.kind,
+        c.min_units,
+        c.discount_percent,
+        c.gift,
+        c.gift_units,
+        c.from.to_string(),
+        c.to.to_string(),
+        timestamp(now)
+    ])?;
+    Ok(id)
+}
+
+/// Checks a promotion as [`add`] would, without writing it (a proposed
+/// promotion is checked when proposed, and again when it takes effect).
+pub fn check(tx: &Connection, input: &PromotionInput) -> Result<Checked> {
     let mut problems = vec![];
     let name = input.name.trim();
     if name.is_empty() {
@@ -175,30 +218,20 @@ pub fn add(tx: &Transaction<'_>, viewer: &Viewer, input: &PromotionInput, now: D
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
-    let id = PromotionId::new();
-    let at = timestamp(now);
     let gift_units = (kind == PromotionKind::Gift).then_some(input.gift_units).flatten();
-    tx.prepare_cached(
-        "INSERT INTO promotion (id, name, product_id, channel_type, customer_grade, kind, min_units, discount_percent,
-                                gift_product_id, gift_units, valid_from, valid_to, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-    )?
-    .execute(params![
-        id,
-        name,
+    Ok(Checked {
+        name: name.to_string(),
         product,
         channel,
         grade,
         kind,
         min_units,
-        input.discount_percent,
+        discount_percent: input.discount_percent,
         gift,
         gift_units,
-        from.to_string(),
-        to.to_string(),
-        at
-    ])?;
-    Ok(id)
+        from,
+        to,
+    })
 }
 
 /// Every promotion, or those running on `on`, newest first.

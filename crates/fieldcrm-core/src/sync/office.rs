@@ -196,6 +196,10 @@ pub fn import_from_device(
     set_capture(tx, true)?;
     leave_others_routes(tx, &rerouted, now)?;
     number_new_cards(tx, body, now)?;
+    // Proposals the file's decisions approved at last take effect, as head office's changes.
+    if body.changes.iter().any(|c| c.t == "proposal_decision") {
+        crate::approval::take_effect(tx, now)?;
+    }
     let orders: Vec<String> =
         body.changes.iter().filter(|c| c.t == "sales_order" && c.c == "*").map(|c| c.k.clone()).collect();
     crate::money::order::number_missing(tx, &orders, now)?;
@@ -367,6 +371,16 @@ fn load_view_for(
         }
     }
     let orders = crate::money::order::statuses(conn, &order_ids.into_iter().collect::<Vec<_>>())?;
+    let decided: BTreeSet<String> = body
+        .changes
+        .iter()
+        .filter_map(|c| match (c.t.as_str(), c.c.as_str()) {
+            ("proposal_decision", "*") => c.v.get("proposal_id").and_then(serde_json::Value::as_str).map(str::to_string),
+            ("proposal", column) if column != "*" => Some(c.k.clone()),
+            _ => None,
+        })
+        .collect();
+    let approvals = crate::approval::Known::load(conn, &decided.into_iter().collect::<Vec<_>>())?;
     Ok(OfficeView {
         book,
         received_upto: 0,
@@ -379,6 +393,7 @@ fn load_view_for(
         origin_staff,
         codes,
         orders,
+        approvals,
     })
 }
 

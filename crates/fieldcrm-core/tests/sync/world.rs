@@ -135,6 +135,20 @@ impl World {
         self.people[i] = laptop(&self.office, staff);
     }
 
+    /// A second laptop of person `i` (a manager's desktop beside their
+    /// notebook), enrolled and joined; not in `people`.
+    pub fn another_laptop(&self, i: usize) -> Person {
+        let staff = self
+            .office
+            .book
+            .staff()
+            .expect("staff")
+            .into_iter()
+            .find(|s| s.id.to_string() == self.people[i].staff_id)
+            .expect("the person");
+        laptop(&self.office, staff)
+    }
+
     pub fn manager(&self) -> &Person {
         self.people.last().expect("manager")
     }

@@ -195,7 +195,28 @@ impl Planner<'_> {
         };
         match r.column.as_str() {
             "*" => {
-                if r.current.is_none() {
+                if let (Some(row), false) = (&r.current, table.name == "customer") {
+                    // A row head office holds already (a step decided first
+                    // by another device): the row becomes head office's.
+                    m.steps.push(Step::DeleteRow { table: table.name, pk: r.pk.clone() });
+                    m.steps.push(Step::DeleteRowClocks { table: table.name, pk: r.pk.clone() });
+                    m.book.rows.remove(&key(table.name, &r.pk));
+                    m.book.clocks.remove(&key(table.name, &r.pk));
+                    let clock = clock_of(&r.current_clock);
+                    let change = Change {
+                        t: r.table.clone(),
+                        k: r.pk.clone(),
+                        c: "*".into(),
+                        v: row.clone(),
+                        h: clock.hlc,
+                        o: clock.origin,
+                        s: 0,
+                        bh: 0,
+                        bo: None,
+                        n: 0,
+                    };
+                    self.apply(&change);
+                } else if r.current.is_none() {
                     if table.name == "customer" {
                         m.steps.push(Step::DropCustomer(r.pk.clone()));
                         m.forget_cards(&HashSet::from([r.pk.clone()]));

@@ -59,6 +59,9 @@ pub struct OfficeView {
     /// judged against this, so a file that edits a draft and submits it is
     /// judged as the laptop judged it.
     pub orders: HashMap<String, (OrderStatus, String)>,
+    /// The organisation, the approval chains, and the proposals the file's
+    /// decisions name, as head office had them before the file.
+    pub approvals: crate::approval::Known,
 }
 
 /// The codes of head office's code lists and grade scales, as a merged value
@@ -165,6 +168,7 @@ pub fn plan_from_device(header: &Header, body: &Body, view: OfficeView, now: Dat
                 p.moved(change, previous_value.clone());
             }
             p.reviewed(change);
+            p.view.approvals.observe(&change.t, &change.k, &change.c, &change.v);
         }
         match outcome {
             Outcome::Applied { .. } => report.applied += 1,
@@ -451,6 +455,25 @@ impl Planner {
         if table.authority == Authority::Order {
             self.authorise_order(table, change)?;
         }
+        if table.authority == Authority::Decision {
+            self.authorise_decision(change)?;
+        }
+        if table.name == "proposal" {
+            let effect = |c: &str| matches!(c, "effected_at" | "effect_problem");
+            let sets_effect = match change.v.as_object() {
+                Some(values) if change.c == "*" => values.iter().any(|(c, v)| effect(c) && !v.is_null()),
+                _ => effect(&change.c),
+            };
+            if sets_effect {
+                return Err(refuse(ProblemCode::OfficeOnly, "only head office puts an approved proposal into effect"));
+            }
+            if change.c != "*" {
+                self.view.approvals.judge_change(&change.k).map_err(|(code, message)| refuse(code, message))?;
+            }
+        }
+        if table.name == "customer" && (change.c == "lifecycle" || change.c == "*") {
+            self.authorise_lifecycle(change)?;
+        }
         if table.name == "order_note" && change.c == "*" {
             self.authorise_note(change)?;
         }
@@ -508,6 +531,34 @@ impl Planner {
             .map_err(|(reason, message)| refuse(reason, message))?;
         }
         Ok(())
+    }
+
+    /// A decision on a proposal: `approval::rule`, against the proposal as
+    /// head office has it (a step decided already, or a proposal changed
+    /// since, is refused with its code).
+    fn authorise_decision(&self, change: &Change) -> Result<(), Refusal> {
+        if change.c != "*" {
+            return Err(refuse(ProblemCode::ReadOnly, "a decision is never changed after it is written"));
+        }
+        let values =
+            change.v.as_object().ok_or_else(|| refuse(ProblemCode::BadValue, "a decision's row is not a row"))?;
+        let who = crate::approval::rule::Who { staff: &self.view.staff, role: self.view.role };
+        self.view.approvals.judge_decision(who, &change.k, values).map_err(|(code, message)| refuse(code, message))
+    }
+
+    /// Opening or eliminating a customer by setting its lifecycle directly:
+    /// refused where head office set a chain for it (`approval::rule`).
+    fn authorise_lifecycle(&self, change: &Change) -> Result<(), Refusal> {
+        let (old, new) = if change.c == "*" {
+            (None, change.v.get("lifecycle").and_then(Json::as_str))
+        } else {
+            let old = self.merge.row("customer", &change.k).and_then(|r| r.text("lifecycle")).map(str::to_string);
+            (old, change.v.as_str())
+        };
+        let Some(new) = new else { return Ok(()) };
+        let chained = &self.view.approvals.chained;
+        crate::approval::rule::lifecycle_change(self.view.role, old.as_deref(), new, |k| chained.contains(&k))
+            .map_err(|(code, message)| refuse(code, message))
     }
 
     /// A target or a reallocation: `targets::rule`, against the breakdown
@@ -860,6 +911,7 @@ mod tests {
             unit_parents: HashMap::new(),
             moves: HashMap::new(),
             orders: HashMap::new(),
+            approvals: Default::default(),
             origin_staff: [(DEV, "r1"), ("other", "r2"), ("office", "boss")]
                 .iter()
                 .map(|(d, s)| (d.to_string(), Some(s.to_string())))

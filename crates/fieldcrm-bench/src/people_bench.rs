@@ -1,4 +1,5 @@
-//! `fieldcrm-bench people`: measures handing over (issue 24) on a demo book
+//! `fieldcrm-bench people`: measures head office's approval inbox and
+//! handing over (issue 24) on a demo book
 //! of 100,000 customers: a rep with 1,000 cards hands them all to a rep of
 //! another territory in one step (each card changes owner and territory, with
 //! its history), and the file head office then writes the new rep's laptop,
@@ -11,12 +12,13 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use fieldcrm_core::api::sync::EnrollDevice;
 use fieldcrm_core::api::{Handover, HandoverPart};
+use fieldcrm_core::approval::ProposalBox;
 use fieldcrm_core::demo::DemoOptions;
 use fieldcrm_core::ids::{CustomerId, StaffId};
 use fieldcrm_core::ApiError;
 use serde::Serialize;
 
-use crate::measure::{invalid, median, ms};
+use crate::measure::{invalid, median, ms, p95};
 
 #[derive(Debug, Args)]
 pub struct PeopleBenchArgs {
@@ -48,6 +50,11 @@ struct Figures {
     tasks: u32,
     orders: u32,
     routes: u32,
+    proposals: i64,
+    inbox_rows: usize,
+    inbox_median_ms: f64,
+    inbox_p95_ms: f64,
+    detail_median_ms: f64,
     preview_median_ms: f64,
     handover_median_ms: f64,
     handover_max_ms: f64,
@@ -66,7 +73,11 @@ pub fn run(args: &PeopleBenchArgs, json: bool) -> Result<(), ApiError> {
     let f = crate::measure::in_new_book(args.book.as_ref(), "people", |path| measure(args, path))?;
     crate::terminal::show(&f, json, |f| {
         [
-            format!("book: {} customers (built in {:.0} s)", f.customers, f.build_s),
+            format!("book: {} customers, {} proposals (built in {:.0} s)", f.customers, f.proposals, f.build_s),
+            format!(
+                "head office's inbox (待我审批, {} waiting of all open proposals): median {:.1} ms, p95 {:.1} ms (target < 50 ms); a proposal with its card's sales and debts: median {:.1} ms",
+                f.inbox_rows, f.inbox_median_ms, f.inbox_p95_ms, f.detail_median_ms
+            ),
             format!(
                 "handing over {} customers ({} routes, {} open tasks, {} unfinished orders) to a rep of another territory: median {:.0} ms, max {:.0} ms (target < 2 s); preview median {:.0} ms",
                 f.handed, f.routes, f.tasks, f.orders, f.handover_median_ms, f.handover_max_ms, f.preview_median_ms
@@ -133,6 +144,7 @@ fn measure(args: &PeopleBenchArgs, path: &Path) -> Result<Figures, ApiError> {
         })
         .map_err(sql)?;
     let customers: i64 = conn.query_row("SELECT count(*) FROM customer", [], |r| r.get(0)).map_err(sql)?;
+    let proposals: i64 = conn.query_row("SELECT count(*) FROM proposal", [], |r| r.get(0)).map_err(sql)?;
     drop(conn);
     let book = crate::keys::open(path)?;
     let from: StaffId = from.parse().map_err(|_| invalid("a staff id".into()))?;
@@ -151,6 +163,24 @@ fn measure(args: &PeopleBenchArgs, path: &Path) -> Result<Figures, ApiError> {
     let first = book.sync_export_bytes(Some(&device.device_id))?;
     laptop.sync_import_bytes(&first, Some(&book.device()?.fingerprint), &mut quiet)?;
     let build_s = started.elapsed().as_secs_f64();
+
+    // Head office's inbox, and one proposal opened from it.
+    let mut inbox_times = vec![];
+    let mut inbox = vec![];
+    for _ in 0..args.runs.max(20) {
+        let t = Instant::now();
+        inbox = book.proposals(ProposalBox::ToDecide, 500)?;
+        inbox_times.push(t.elapsed());
+    }
+    let mut detail_times = vec![];
+    for row in inbox.iter().filter(|r| r.customer_id.is_some()).take(20) {
+        let t = Instant::now();
+        book.proposal(row.id)?;
+        detail_times.push(t.elapsed());
+    }
+    if detail_times.is_empty() {
+        detail_times.push(Duration::ZERO);
+    }
 
     let give = |from: StaffId, to: StaffId| Handover {
         from,
@@ -194,6 +224,11 @@ fn measure(args: &PeopleBenchArgs, path: &Path) -> Result<Figures, ApiError> {
         tasks: share.tasks,
         orders: share.orders,
         routes: share.routes,
+        proposals,
+        inbox_rows: inbox.len(),
+        inbox_median_ms: ms(median(inbox_times.clone())),
+        inbox_p95_ms: ms(p95(inbox_times)),
+        detail_median_ms: ms(median(detail_times)),
         preview_median_ms: ms(median(previews)),
         handover_median_ms: ms(median(handovers.clone())),
         handover_max_ms: ms(handovers.into_iter().max().unwrap_or_default()),

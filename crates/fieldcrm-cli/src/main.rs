@@ -13,6 +13,7 @@ mod money_cmd;
 mod output;
 mod plans_cmd;
 mod sales_cmd;
+mod service_cmd;
 mod sync_cmd;
 mod targets_cmd;
 mod unlock;
@@ -138,6 +139,9 @@ enum Command {
     /// plans, credit limits; the inbox, decisions, head office's chains.
     #[command(subcommand)]
     Approval(approval_cmd::ApprovalCommand),
+    /// Customers' complaints and feedback (客户投诉) with their service clocks.
+    #[command(subcommand)]
+    Complaint(service_cmd::ComplaintCommand),
     /// Sales targets: the company's year, breakdowns down the organisation and
     /// over the months, approvals, reallocations, progress, the grid.
     #[command(subcommand)]
@@ -709,6 +713,7 @@ fn run(cli: &Cli) -> Result<(), ApiError> {
         Command::Credit { customer } => money_cmd::credit(&book, *customer, json)?,
         Command::Receivables(command) => money_cmd::receivables(&book, command, json)?,
         Command::Approval(command) => approval_cmd::approval(&book, command, json)?,
+        Command::Complaint(command) => service_cmd::complaint(&book, command, json)?,
         Command::Target(command) => targets_cmd::target(&book, command, json)?,
         Command::PlanSales(command) => plans_cmd::plan(&book, command, json)?,
         Command::Forecast(command) => plans_cmd::forecast(&book, command, json)?,

@@ -526,3 +526,32 @@ fn a_proposal_goes_from_a_reps_cli_through_the_manager_to_head_office_and_takes_
     let opened = ok_json(rep, &["customer", "show", &card]);
     assert_eq!(opened["card"]["fields"]["lifecycle"], "active", "{opened}");
 }
+
+#[test]
+fn a_complaint_is_logged_on_a_reps_cli_handled_at_head_office_and_closed() {
+    let org = org();
+    let (rep, _, _) = &org.people[0];
+    let card = id(&ok_json(rep, &["customer", "add", "--set", "name=华星农业"]));
+    let logged = ok_json(
+        rep,
+        &["complaint", "log", &card, "--kind", "quality", "--words", "复合肥结块", "--attachment", "照片.jpg"],
+    );
+    let complaint = logged["id"].as_str().expect("id").to_string();
+    assert_eq!(logged["clock"]["next"], "passed_on", "{logged}");
+    let out = fieldcrm(rep, &["--json", "complaint", "handle", &complaint, "--note", "自己处理"]);
+    assert_eq!(out.status.code(), Some(2));
+    let error: Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(error["problems"][0]["code"], "office_only", "{error}");
+    org.round();
+    let open = ok_json(&org.office, &["complaint", "list"]);
+    assert_eq!(open[0]["clock"]["stage"], "passed_on", "{open}");
+    ok_json(&org.office, &["complaint", "handle", &complaint, "--note", "换货 20 袋"]);
+    org.round();
+    ok_json(rep, &["complaint", "reply", &complaint, "--note", "已告知客户"]);
+    let closed = ok_json(rep, &["complaint", "close", &complaint, "--satisfaction", "5"]);
+    assert_eq!(closed["clock"]["stage"], "closed", "{closed}");
+    org.round();
+    let text = fieldcrm(&org.office, &["complaint", "list", "--all"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("华星农业") && text.contains("satisfaction 5/5"), "{text}");
+}

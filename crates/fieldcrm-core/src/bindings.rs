@@ -66,6 +66,7 @@ use crate::model::{
     OrgUnitKind, ReportKind, ReportStatus, SalesKind, StaffRole, TaskSource, UrgentTopic,
 };
 use crate::model::{BreakdownRule, Decision, MoveStatus, NodeKind, Rag, TargetStatus};
+use crate::model::{ComplaintKind, ServiceStage};
 use crate::model::{HoldReasonKind, OrderStatus, PaymentKind, PromotionKind};
 use crate::money::analysis::{
     AgingGroup, CollectionMonth, CollectionPart, Collections, Cutoff, Escalation, EscalationStep, Fulfilment,
@@ -97,6 +98,8 @@ use crate::sales::analysis::{
 };
 use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
 use crate::search::{CustomerPage, CustomerQuery, CustomerRow, GroupCount, SortKey};
+use crate::service::clock::{ClockState, Clocks};
+use crate::service::{Complaint, ComplaintFilter, ComplaintInput, ComplaintQuery, ComplaintStep};
 use crate::sync::{ImportReport, Progress};
 use crate::targets::breakdown::{
     Breakdown, BreakdownChild, BreakdownInput, ChildTarget, MoveInput, NodeRef, TargetMove,
@@ -203,6 +206,15 @@ pub fn typescript() -> String {
         TrailEntry,
         CardSummary,
         ProposalDetail,
+        ComplaintKind,
+        ServiceStage,
+        Clocks,
+        ClockState,
+        ComplaintInput,
+        ComplaintStep,
+        ComplaintFilter,
+        ComplaintQuery,
+        Complaint,
         Progress,
         ImportReport,
         DeviceInfo,

@@ -180,6 +180,10 @@ define_id!(
     /// A proposal that goes through approval (审批).
     ProposalId
 );
+define_id!(
+    /// A complaint or feedback of a customer (客户投诉).
+    ComplaintId
+);
 
 /// An id that every book derives alike from `key`: the same product code or
 /// document line always names the same row. `millis` orders it among ids.

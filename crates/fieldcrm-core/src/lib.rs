@@ -35,6 +35,7 @@ pub mod plans;
 pub mod routes;
 pub mod sales;
 pub mod search;
+pub mod service;
 pub mod store;
 pub mod sync;
 pub mod targets;

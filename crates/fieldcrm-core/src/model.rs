@@ -273,3 +273,18 @@ string_enum!(
     /// What happens to an eliminated customer's open orders.
     OpenOrders { Cancel => "cancel", Keep => "keep" }
 );
+string_enum!(
+    /// What a complaint or feedback is about.
+    ComplaintKind { Quality => "quality", Delivery => "delivery", Price => "price", Service => "service", Other => "other" }
+);
+string_enum!(
+    /// The stages of a complaint, in order: logged, passed on to quality,
+    /// handled, replied to the customer, closed with their satisfaction.
+    ServiceStage {
+        Logged => "logged",
+        PassedOn => "passed_on",
+        Handled => "handled",
+        Replied => "replied",
+        Closed => "closed",
+    }
+);

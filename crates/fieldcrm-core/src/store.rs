@@ -49,6 +49,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0022_recovery_keys.sql"),
     include_str!("schema/0023_device_retire.sql"),
     include_str!("schema/0024_approvals.sql"),
+    include_str!("schema/0025_complaints.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

@@ -18,12 +18,12 @@ use fieldcrm_core::api::{CardEdit, NewRecord, RecordKind};
 use fieldcrm_core::approval::{ChainInput, DecisionInput, ProposalBox, ProposalInput, Terms};
 use fieldcrm_core::card::FieldChange;
 use fieldcrm_core::error::ProblemCode;
-use fieldcrm_core::model::{ApprovalLevel, ProposalKind, Verdict};
 use fieldcrm_core::fieldwork::records::{NewVisit, RecordQuery};
 use fieldcrm_core::fieldwork::reports::{ReportListQuery, ReportQuery, ReportSummaryInput};
 use fieldcrm_core::grades::{GradeChange, GradeScale};
 use fieldcrm_core::ids::{CustomerId, OrderId};
 use fieldcrm_core::model::ReportKind;
+use fieldcrm_core::model::{ApprovalLevel, ProposalKind, Verdict};
 use fieldcrm_core::model::{OrderStatus, PaymentKind};
 use fieldcrm_core::money::order::{OrderInput, OrderLineInput, OrderQuery, OrderView};
 use fieldcrm_core::money::shipping::{ShipmentInput, ShipmentLineInput};
@@ -751,9 +751,15 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
             }
             Op::Decide { office, pick: i, step } => {
                 let book = if office { &w.office.book } else { &w.people[manager].book };
-                let inbox = book.proposals(ProposalBox::ToDecide, 500).expect("inbox");
+                // Head office may decide any step, a manager's too.
+                let inbox: Vec<_> = if office {
+                    book.proposals(ProposalBox::All, 500).expect("all").into_iter().filter(|r| r.may_decide).collect()
+                } else {
+                    book.proposals(ProposalBox::ToDecide, 500).expect("inbox")
+                };
                 if let Some(row) = pick(&inbox, i) {
-                    let verdict = [Verdict::Approve, Verdict::Approve, Verdict::Return, Verdict::Reject][usize::from(step % 4)];
+                    let verdict =
+                        [Verdict::Approve, Verdict::Approve, Verdict::Return, Verdict::Reject][usize::from(step % 4)];
                     let done = book.decide_proposal(&DecisionInput {
                         proposal_id: row.id,
                         revision: row.revision,
@@ -779,7 +785,9 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
                     };
                     if let Err(e) = book.save_proposal(&input) {
                         prop_assert!(
-                            e.problems.iter().any(|p| matches!(p.code, ProblemCode::NotPending | ProblemCode::BadStatusChange)),
+                            e.problems
+                                .iter()
+                                .any(|p| matches!(p.code, ProblemCode::NotPending | ProblemCode::BadStatusChange)),
                             "revise: {e:?}"
                         );
                     }

@@ -177,7 +177,7 @@ export type DemoOptions = { customers: number, seed: number,
  */
 asOf?: string, };
 
-export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, products: number, salesLines: number, invoices: number, payments: number, orders: number, };
+export type DemoSummary = { orgUnits: number, staff: number, customers: number, keyPeople: number, addresses: number, creditIncidents: number, history: number, routes: number, visits: number, calls: number, tasks: number, reports: number, products: number, salesLines: number, invoices: number, payments: number, orders: number, proposals: number, complaints: number, };
 
 export type DemoProgress = { phase: string, done: number, total: number, };
 
@@ -454,9 +454,13 @@ revision: number, submittedAt: string | null,
  */
 waitingStep: number | null, waitingUnit: string | null, waitingOffice: boolean, 
 /**
- * Whether the person using this book decides the waiting step.
+ * Whether the waiting step is the person using this book's to decide (their inbox).
  */
 mineToDecide: boolean, 
+/**
+ * Whether they may decide it (head office may decide any step).
+ */
+mayDecide: boolean, 
 /**
  * Approved and taken effect at head office.
  */
@@ -477,6 +481,73 @@ export type CardSummary = { name: string, lifecycle: string | null, grade: strin
 sales12m: number, credit: CreditCheck, };
 
 export type ProposalDetail = { row: ProposalRow, reason: string | null, terms: Terms, steps: Array<StepView>, trail: Array<TrailEntry>, card: CardSummary | null, };
+
+export type ComplaintKind = "quality" | "delivery" | "price" | "service" | "other";
+
+export type ServiceStage = "logged" | "passed_on" | "handled" | "replied" | "closed";
+
+export type Clocks = { kind: ComplaintKind, passMinutes: number, handleMinutes: number, replyMinutes: number, };
+
+export type ClockState = { 
+/**
+ * The last stage reached.
+ */
+stage: ServiceStage, 
+/**
+ * The next clock: its stage and when it runs out (none once replied).
+ */
+next: ServiceStage | null, dueAt: string | null, 
+/**
+ * The next clock has run out.
+ */
+overdue: boolean, 
+/**
+ * The clocks missed, in order.
+ */
+missed: Array<ServiceStage>, 
+/**
+ * How far it escalated: 0 the rep's, 1 the regional manager's, 2 the
+ * provincial manager's, 3 head office's.
+ */
+level: number, };
+
+export type ComplaintInput = { customerId: CustomerId, kind: ComplaintKind, 
+/**
+ * Feedback (意见反馈) rather than a complaint.
+ */
+feedback: boolean, 
+/**
+ * The product's code, when it is about one.
+ */
+product?: string, 
+/**
+ * What the customer said, in their words.
+ */
+words: string, 
+/**
+ * The name of a file kept with it (photos stay out of the book).
+ */
+attachment?: string, };
+
+export type ComplaintStep = { complaintId: string, 
+/**
+ * `handled` (head office), `replied`, or `closed`.
+ */
+stage: ServiceStage, 
+/**
+ * What quality did, or what the customer was told.
+ */
+note?: string, 
+/**
+ * Closing: the customer's satisfaction, 1 to 5.
+ */
+satisfaction?: number, };
+
+export type ComplaintFilter = "open" | "overdue" | "all";
+
+export type ComplaintQuery = { filter: ComplaintFilter, customerId?: CustomerId, limit?: number, };
+
+export type Complaint = { id: string, customerId: CustomerId, customerName: string, ownerName: string | null, territoryName: string | null, kind: ComplaintKind, feedback: boolean, productName: string | null, words: string, attachment: string | null, loggedBy: string, loggedAt: string, passedOnAt: string | null, handledAt: string | null, handledBy: string | null, handling: string | null, repliedAt: string | null, repliedBy: string | null, reply: string | null, closedAt: string | null, closedBy: string | null, satisfaction: number | null, clock: ClockState, };
 
 export type Progress = { done: number, total: number, };
 

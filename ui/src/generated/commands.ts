@@ -19,9 +19,14 @@ import type {
   Chain,
   ChainInput,
   ChildTarget,
+  Clocks,
   CodeEdit,
   CodeList,
   Collections,
+  Complaint,
+  ComplaintInput,
+  ComplaintQuery,
+  ComplaintStep,
   Compliance,
   ComplianceQuery,
   ConflictResolution,
@@ -323,6 +328,11 @@ export interface Commands {
   add_price_rule: { args: { input: PriceRuleInput }; result: string }
   add_promotion: { args: { input: PromotionInput }; result: Promotion }
   promotions: { args: { all: boolean }; result: Array<Promotion> }
+  service_clocks: { args: {  }; result: Array<Clocks> }
+  set_service_clocks: { args: { clocks: Clocks }; result: Array<Clocks> }
+  log_complaint: { args: { complaint: ComplaintInput }; result: Complaint }
+  complaint_step: { args: { step: ComplaintStep }; result: Complaint }
+  complaints: { args: { query: ComplaintQuery }; result: Array<Complaint> }
   approval_chains: { args: {  }; result: Array<Chain> }
   set_approval_chain: { args: { chain: ChainInput }; result: Array<Chain> }
   save_proposal: { args: { proposal: ProposalInput }; result: ProposalDetail }
@@ -504,6 +514,11 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'add_price_rule',
   'add_promotion',
   'promotions',
+  'service_clocks',
+  'set_service_clocks',
+  'log_complaint',
+  'complaint_step',
+  'complaints',
   'approval_chains',
   'set_approval_chain',
   'save_proposal',
@@ -1128,7 +1143,31 @@ export class Api {
     return this.run('promotions', { all })
   }
 
-  /** The years with targets, the measures, and the node the viewer's target pages open on. Head office's approval chains. */
+  /** The years with targets, the measures, and the node the viewer's target pages open on. Head office's service clocks per complaint kind. */
+  serviceClocks(): Promise<Array<Clocks>> {
+    return this.run('service_clocks', {  })
+  }
+
+  setServiceClocks(clocks: Clocks): Promise<Array<Clocks>> {
+    return this.run('set_service_clocks', { clocks })
+  }
+
+  /** A customer's complaint or feedback, logged at the corrected clock. */
+  logComplaint(complaint: ComplaintInput): Promise<Complaint> {
+    return this.run('log_complaint', { complaint })
+  }
+
+  /** Handled (head office), replied, or closed with the satisfaction. */
+  complaintStep(step: ComplaintStep): Promise<Complaint> {
+    return this.run('complaint_step', { step })
+  }
+
+  /** Open, past a clock (red), or all, with each one's clocks now. */
+  complaints(query: ComplaintQuery): Promise<Array<Complaint>> {
+    return this.run('complaints', { query })
+  }
+
+  /** Head office's approval chains. */
   approvalChains(): Promise<Array<Chain>> {
     return this.run('approval_chains', {  })
   }

@@ -74,6 +74,8 @@ use crate::sales::analysis::{
 };
 use crate::sales::{CustomerSalesLine, Product, ProductInput, SalesOverview};
 use crate::search::{CustomerPage, CustomerQuery, GroupCount};
+use crate::service::clock::Clocks;
+use crate::service::{Complaint, ComplaintInput, ComplaintQuery, ComplaintStep};
 use crate::sync::{ImportReport, Progress};
 use crate::targets::breakdown::{Breakdown, BreakdownInput, ChildTarget, MoveInput};
 use crate::targets::progress::{RagRules, TargetGrid, TargetProgress};
@@ -448,6 +450,15 @@ commands! { (book, host)
     add_promotion(input: PromotionInput) -> Promotion { book.add_promotion(&input) }
     promotions(all: bool) -> Vec<Promotion> { book.promotions(all) }
     /// The years with targets, the measures, and the node the viewer's target pages open on.
+    /// Head office's service clocks per complaint kind.
+    service_clocks() -> Vec<Clocks> { book.service_clocks() }
+    set_service_clocks(clocks: Clocks) -> Vec<Clocks> { book.set_service_clocks(&clocks) }
+    /// A customer's complaint or feedback, logged at the corrected clock.
+    log_complaint(complaint: ComplaintInput) -> Complaint { book.log_complaint(&complaint) }
+    /// Handled (head office), replied, or closed with the satisfaction.
+    complaint_step(step: ComplaintStep) -> Complaint { book.complaint_step(&step) }
+    /// Open, past a clock (red), or all, with each one's clocks now.
+    complaints(query: ComplaintQuery) -> Vec<Complaint> { book.complaints(&query) }
     /// Head office's approval chains.
     approval_chains() -> Vec<Chain> { book.approval_chains() }
     /// Head office sets a kind's chain (no levels: no approval needed).

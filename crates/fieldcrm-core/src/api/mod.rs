@@ -44,6 +44,7 @@ pub mod files;
 pub mod money;
 pub mod plans;
 pub mod sales;
+pub mod service;
 pub mod sync;
 pub mod targets;
 

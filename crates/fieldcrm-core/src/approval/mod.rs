@@ -150,8 +150,10 @@ pub struct ProposalRow {
     pub waiting_step: Option<u32>,
     pub waiting_unit: Option<String>,
     pub waiting_office: bool,
-    /// Whether the person using this book decides the waiting step.
+    /// Whether the waiting step is the person using this book's to decide (their inbox).
     pub mine_to_decide: bool,
+    /// Whether they may decide it (head office may decide any step).
+    pub may_decide: bool,
     /// Approved and taken effect at head office.
     pub effected_at: Option<String>,
     /// Approved but could not take effect: the problem's code.
@@ -853,6 +855,9 @@ fn row_of(
         },
         waiting_office: matches!(waiting, Some((_, Decider::Office))),
         mine_to_decide: waiting.as_ref().is_some_and(|(_, d)| {
+            who.is_decider(tree, d) && (who.staff != stored.proposer || who.role == StaffRole::HeadOffice)
+        }),
+        may_decide: waiting.as_ref().is_some_and(|(_, d)| {
             who.decides(tree, d) && (who.staff != stored.proposer || who.role == StaffRole::HeadOffice)
         }),
         effected_at: stored.effected_at.clone(),
@@ -1054,7 +1059,9 @@ impl Known {
             {
                 Ok(())
             }
-            status => Err((ProblemCode::NotPending, format!("the proposal is {status} at head office; it no longer changes"))),
+            status => {
+                Err((ProblemCode::NotPending, format!("the proposal is {status} at head office; it no longer changes")))
+            }
         }
     }
 

@@ -59,6 +59,11 @@ impl OrgTree {
         Ok(tree)
     }
 
+    /// The active managers of a unit.
+    pub fn managers_of(&self, unit: &str) -> &[String] {
+        self.managers.get(unit).map_or(&[], Vec::as_slice)
+    }
+
     pub fn unit_of(&self, staff: &str) -> Option<&str> {
         self.people.get(staff).map(|(unit, _)| unit.as_str())
     }
@@ -172,7 +177,17 @@ pub struct Who<'a> {
 }
 
 impl Who<'_> {
-    /// Does this person decide for `decider`? A manager of its unit; head office any step.
+    /// Is this step this person's to decide (their inbox)? A manager of its
+    /// unit; head office its own steps.
+    pub fn is_decider(&self, tree: &OrgTree, decider: &Decider) -> bool {
+        match decider {
+            Decider::Office => self.role == StaffRole::HeadOffice,
+            Decider::Unit(_) => self.role != StaffRole::HeadOffice && self.decides(tree, decider),
+        }
+    }
+
+    /// May this person decide for `decider`? A manager of its unit; head
+    /// office any step (it may decide for an absent manager).
     pub fn decides(&self, tree: &OrgTree, decider: &Decider) -> bool {
         match decider {
             _ if self.role == StaffRole::HeadOffice => true,

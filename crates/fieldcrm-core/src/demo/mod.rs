@@ -67,12 +67,16 @@ pub struct DemoSummary {
     pub invoices: u32,
     pub payments: u32,
     pub orders: u32,
+    pub proposals: u32,
+    pub complaints: u32,
 }
 
+mod approvals;
 mod festivals;
 mod fieldwork;
 mod money;
 mod sales;
+mod service;
 mod targets;
 
 /// SplitMix64: small, fast, and the same on every platform and version.
@@ -559,6 +563,8 @@ pub fn generate_with(
     money::generate(tx, today, options.seed, &mut summary)?;
     report("targets", summary.customers)?;
     targets::generate(tx, today, options.seed)?;
+    approvals::generate(tx, today, options.seed, &mut summary)?;
+    service::generate(tx, now, today, options.seed, &mut summary)?;
     report("index", summary.customers)?;
     search::rebuild_all(tx)?;
     record(tx, options)?;

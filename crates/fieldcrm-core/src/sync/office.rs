@@ -196,6 +196,10 @@ pub fn import_from_device(
     set_capture(tx, true)?;
     leave_others_routes(tx, &rerouted, now)?;
     number_new_cards(tx, body, now)?;
+    // Complaints head office holds for the first time are with quality from now.
+    if body.changes.iter().any(|c| c.t == "complaint" && c.c == "*") {
+        crate::service::pass_on_arrived(tx, now)?;
+    }
     // Proposals the file's decisions approved at last take effect, as head office's changes.
     if body.changes.iter().any(|c| c.t == "proposal_decision") {
         crate::approval::take_effect(tx, now)?;
@@ -269,6 +273,7 @@ fn load_view_for(
         let mut wanted: BTreeSet<&str> = changed.get(table.name).cloned().unwrap_or_default();
         match (table.name, table.authority) {
             ("customer", _) => wanted.extend(["owner_id", "territory_id", "name"]),
+            ("complaint", _) => wanted.extend(["handled_at", "replied_at", "logged_by"]),
             (_, Authority::Owned) => wanted.extend(["owner_id", "territory_id"]),
             (_, Authority::Order) => wanted.extend(["status", "author_id", "order_id"]),
             (_, Authority::Target) => wanted.extend([
@@ -375,7 +380,9 @@ fn load_view_for(
         .changes
         .iter()
         .filter_map(|c| match (c.t.as_str(), c.c.as_str()) {
-            ("proposal_decision", "*") => c.v.get("proposal_id").and_then(serde_json::Value::as_str).map(str::to_string),
+            ("proposal_decision", "*") => {
+                c.v.get("proposal_id").and_then(serde_json::Value::as_str).map(str::to_string)
+            }
             ("proposal", column) if column != "*" => Some(c.k.clone()),
             _ => None,
         })

@@ -471,6 +471,9 @@ impl Planner {
                 self.view.approvals.judge_change(&change.k).map_err(|(code, message)| refuse(code, message))?;
             }
         }
+        if table.name == "complaint" {
+            self.authorise_complaint(change)?;
+        }
         if table.name == "customer" && (change.c == "lifecycle" || change.c == "*") {
             self.authorise_lifecycle(change)?;
         }
@@ -544,6 +547,37 @@ impl Planner {
             change.v.as_object().ok_or_else(|| refuse(ProblemCode::BadValue, "a decision's row is not a row"))?;
         let who = crate::approval::rule::Who { staff: &self.view.staff, role: self.view.role };
         self.view.approvals.judge_decision(who, &change.k, values).map_err(|(code, message)| refuse(code, message))
+    }
+
+    /// A complaint: logged by the sender, taken over and handled by head
+    /// office only, replied to once handled, closed once replied
+    /// (`service::clock::may_set`, which the laptop's write path asks too).
+    fn authorise_complaint(&self, change: &Change) -> Result<(), Refusal> {
+        if change.c == "-" {
+            return Err(refuse(ProblemCode::ReadOnly, "a complaint is kept; close it instead"));
+        }
+        if change.c == "*" {
+            let values =
+                change.v.as_object().ok_or_else(|| refuse(ProblemCode::BadValue, "a complaint's row is not a row"))?;
+            if values.get("logged_by").and_then(Json::as_str) != Some(self.view.staff.as_str()) {
+                return Err(refuse(ProblemCode::NotAuthor, "a complaint is logged by the person who sends it"));
+            }
+            for (column, value) in values {
+                if !value.is_null() {
+                    crate::service::clock::may_set(self.view.role, column, false, false)
+                        .map_err(|(code, message)| refuse(code, message))?;
+                }
+            }
+            return Ok(());
+        }
+        if change.c == "logged_by" || change.c == "logged_at" {
+            return Err(refuse(ProblemCode::ReadOnly, "who logged a complaint, and when, stays as logged"));
+        }
+        let row = self.merge.row("complaint", &change.k);
+        let handled = row.as_ref().is_some_and(|r| r.text("handled_at").is_some());
+        let replied = row.as_ref().is_some_and(|r| r.text("replied_at").is_some());
+        crate::service::clock::may_set(self.view.role, &change.c, handled, replied)
+            .map_err(|(code, message)| refuse(code, message))
     }
 
     /// Opening or eliminating a customer by setting its lifecycle directly:

@@ -210,7 +210,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..REPS, any::<u8>()).prop_map(|(who, step)| Op::PlanStep { who, step }),
         1 => (any::<usize>(), any::<u8>()).prop_map(|(pick, text)| Op::PlanComment { pick, text }),
         2 => (0..REPS, any::<usize>(), any::<bool>()).prop_map(|(who, card, limit)| Op::Propose { who, card, limit }),
-        3 => (any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(office, pick, step)| Op::Decide { office, pick, step }),
+        2 => (any::<bool>(), any::<usize>(), any::<u8>()).prop_map(|(office, pick, step)| Op::Decide { office, pick, step }),
         1 => (0..REPS, any::<usize>()).prop_map(|(who, pick)| Op::Revise { who, pick }),
         6 => (who.clone(), any::<usize>(), 0..FIELDS.len(), any::<u8>()).prop_map(|(who, card, field, value)| Op::Edit { who, card, field, value }),
         2 => (who.clone(), any::<usize>(), any::<u8>()).prop_map(|(who, card, name)| Op::AddPerson { who, card, name }),
@@ -891,6 +891,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
     }
     w.settle();
     let office = cards(&w.office.book);
+    let office_proposals = proposal_view(&w.office.book);
     for (who, person) in w.people.iter().enumerate() {
         let expected: std::collections::BTreeMap<String, Value> = office
             .iter()
@@ -973,7 +974,6 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
         // Every proposal the laptop holds is head office's, decision by
         // decision; it holds those of every card it holds.
         let held_proposals = proposal_view(&person.book);
-        let office_proposals = proposal_view(&w.office.book);
         for (id, view) in &held_proposals {
             prop_assert_eq!(Some(view), office_proposals.get(id), "proposal {} on {}", id, person.name);
         }

@@ -10,6 +10,7 @@ import orders from './orders.en'
 import targets from './targets.en'
 import receivables from './receivables.en'
 import people from './people.en'
+import approvals from './approvals.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -57,6 +58,7 @@ const en: Messages<typeof zhCN> = {
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   people: people.people,
+  approvals: approvals.approvals,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -90,6 +92,7 @@ const en: Messages<typeof zhCN> = {
     ...targets.nav,
     ...receivables.nav,
     ...people.nav,
+    ...approvals.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',

@@ -9,6 +9,7 @@ import orders from './orders.zh-CN'
 import targets from './targets.zh-CN'
 import receivables from './receivables.zh-CN'
 import people from './people.zh-CN'
+import approvals from './approvals.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
 const refusals = {
@@ -54,6 +55,7 @@ export default {
   shippingPage: orders.shippingPage,
   receivables: receivables.receivables,
   people: people.people,
+  approvals: approvals.approvals,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -87,6 +89,7 @@ export default {
     ...targets.nav,
     ...receivables.nav,
     ...people.nav,
+    ...approvals.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',

@@ -113,6 +113,7 @@ bench: deps ui
 	./target/release/fieldcrm-bench sales --customers 100000
 	./target/release/fieldcrm-bench orders --customers 100000
 	./target/release/fieldcrm-bench targets --customers 100000
+	./target/release/fieldcrm-bench people --customers 100000
 	@rm -f /tmp/fieldcrm-startup.sqlite*
 	./target/release/fieldcrm --db /tmp/fieldcrm-startup.sqlite demo --customers 100000 --seed 1 >/dev/null
 	@for i in 1 2 3 4 5; do FIELDCRM_DB=/tmp/fieldcrm-startup.sqlite FIELDCRM_MEASURE_STARTUP=1 xvfb-run -a ./target/release/fieldcrm-desktop; done

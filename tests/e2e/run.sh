@@ -30,5 +30,6 @@ run fieldwork.e2e.mjs
 run sales.e2e.mjs
 run orders.e2e.mjs
 run targets.e2e.mjs
+run approvals.e2e.mjs
 run screens.e2e.mjs
 untouched

@@ -28,6 +28,12 @@ export class Session {
     return found.map((e) => e[ELEMENT]);
   }
 
+  /** The elements matching `css` inside the element `el`. */
+  async findIn(el, css) {
+    const found = await this.cmd('POST', `/element/${el}/elements`, { using: 'css selector', value: css });
+    return found.map((e) => e[ELEMENT]);
+  }
+
   /** Waits until `css` matches at least one displayed element; returns the first. */
   async waitFor(css, { timeout = 20000, text } = {}) {
     const until = Date.now() + timeout;

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/0023_device_retire.sql"),
     include_str!("schema/0024_approvals.sql"),
     include_str!("schema/0025_complaints.sql"),
+    include_str!("schema/0026_card_rows_index.sql"),
 ];
 
 /// A step in Rust that runs inside the migrating transaction.

@@ -1143,7 +1143,7 @@ export class Api {
     return this.run('promotions', { all })
   }
 
-  /** The years with targets, the measures, and the node the viewer's target pages open on. Head office's service clocks per complaint kind. */
+  /** Head office's service clocks per complaint kind. */
   serviceClocks(): Promise<Array<Clocks>> {
     return this.run('service_clocks', {  })
   }
@@ -1200,6 +1200,7 @@ export class Api {
     return this.run('proposal', { id })
   }
 
+  /** The years with targets, the measures, and the node the viewer's target pages open on. */
   targetOptions(): Promise<TargetOptions> {
     return this.run('target_options', {  })
   }

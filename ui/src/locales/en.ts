@@ -11,6 +11,7 @@ import targets from './targets.en'
 import receivables from './receivables.en'
 import people from './people.en'
 import approvals from './approvals.en'
+import service from './service.en'
 
 type Messages<T> = { [K in keyof T]: T[K] extends string ? string : Messages<T[K]> }
 
@@ -59,6 +60,7 @@ const en: Messages<typeof zhCN> = {
   receivables: receivables.receivables,
   people: people.people,
   approvals: approvals.approvals,
+  service: service.service,
   app: {
     name: 'Customer archive',
     loading: 'Opening the archive…',
@@ -93,6 +95,7 @@ const en: Messages<typeof zhCN> = {
     ...receivables.nav,
     ...people.nav,
     ...approvals.nav,
+    ...service.nav,
     customers: 'Customers',
     routes: 'Routes',
     plan: 'Visit plan',

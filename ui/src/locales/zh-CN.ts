@@ -10,6 +10,7 @@ import targets from './targets.zh-CN'
 import receivables from './receivables.zh-CN'
 import people from './people.zh-CN'
 import approvals from './approvals.zh-CN'
+import service from './service.zh-CN'
 
 /** Why a changeset file or sync step was refused (also problem texts). */
 const refusals = {
@@ -56,6 +57,7 @@ export default {
   receivables: receivables.receivables,
   people: people.people,
   approvals: approvals.approvals,
+  service: service.service,
   app: {
     name: '客户档案',
     loading: '正在打开档案…',
@@ -90,6 +92,7 @@ export default {
     ...receivables.nav,
     ...people.nav,
     ...approvals.nav,
+    ...service.nav,
     customers: '客户',
     routes: '路线',
     plan: '拜访计划',

@@ -449,7 +449,6 @@ commands! { (book, host)
     add_price_rule(input: PriceRuleInput) -> String { book.add_price_rule(&input).map(|id| id.to_string()) }
     add_promotion(input: PromotionInput) -> Promotion { book.add_promotion(&input) }
     promotions(all: bool) -> Vec<Promotion> { book.promotions(all) }
-    /// The years with targets, the measures, and the node the viewer's target pages open on.
     /// Head office's service clocks per complaint kind.
     service_clocks() -> Vec<Clocks> { book.service_clocks() }
     set_service_clocks(clocks: Clocks) -> Vec<Clocks> { book.set_service_clocks(&clocks) }
@@ -472,6 +471,7 @@ commands! { (book, host)
     /// Mine, waiting for my decision (待我审批), decided by me, or all.
     proposals(which: ProposalBox, limit: u32) -> Vec<ProposalRow> { book.proposals(which, limit) }
     proposal(id: ProposalId) -> ProposalDetail { book.proposal(id) }
+    /// The years with targets, the measures, and the node the viewer's target pages open on.
     target_options() -> TargetOptions { book.target_options() }
     /// A node's breakdown to the level below (none: the viewer's own node).
     target_breakdown(year: i32, measure: Option<String>, node: Option<String>) -> Breakdown {

@@ -3,8 +3,8 @@
 // office works in the app on its book too, and runs the merge from the CLI.
 // Files travel through one shared folder (the CLI carries them).
 //
-//   rep (app, offline): proposes to open a prospect from its card, and a
-//        promotion over the threshold from the 审批 page.
+//   rep (app, offline): proposes to open a prospect from its card; a
+//        promotion over the threshold goes in from the CLI on the same laptop.
 //   manager (app): after the files are exchanged, approves the opening and
 //        returns the promotion with a reason.
 //   head office (app): gives the opening its final approval; the card is a
@@ -92,6 +92,15 @@ async function openProposal(s, title) {
   await s.waitFor('[data-testid=proposal-detail-title]', { text: title });
 }
 
+/** Closes the proposal's drawer (it covers the page while open). */
+async function closeDrawer(s) {
+  await s.click(await s.waitFor('[data-testid=proposal-drawer] .el-drawer__close-btn'));
+  for (let i = 0; (await s.find('[data-testid=proposal-detail-title]')).length > 0; i++) {
+    if (i > 50) throw new Error('the drawer stayed open');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function openCard(s, name) {
   await s.click(await s.waitFor('[data-testid=nav-customers]'));
   await s.type(await s.waitFor('[data-testid=search-input] input'), name);
@@ -126,7 +135,7 @@ try {
     await s.click(await s.waitFor('[data-testid=card-propose-open_customer]'));
     await s.type(await s.waitFor('input[data-testid=proposal-title]'), '开设经销商：华星农业');
     await s.click(await s.waitFor('[data-testid=proposal-submit]'));
-    step('and a promotion over the threshold from the 审批 page');
+    step('the proposal shows under 我的申请 on the 审批 page');
     await openApprovals(s, 'mine');
     await s.waitFor('[data-testid=proposal-row]', { text: '开设经销商：华星农业' });
   });
@@ -146,6 +155,7 @@ try {
     await s.waitFor('[data-testid=proposal-detail-status]', { text: '审批中' });
     await s.waitFor('[data-testid=proposal-detail-waiting]', { text: '总部' });
     step('and returns the promotion, saying why');
+    await closeDrawer(s);
     await openApprovals(s, 'to_decide');
     await openProposal(s, '春耕买十送一');
     await s.type(await s.waitFor('textarea[data-testid=proposal-reason]'), '预算太高，减到五万以内');
@@ -191,7 +201,7 @@ try {
     await s.click(await s.waitFor('[data-testid=handover-preview]'));
     await s.waitFor('[data-testid=handover-share]', { text: '李娜' });
     await s.click(await s.waitFor('[data-testid=handover-submit]'));
-    await s.waitFor('[data-testid=handover-dialog]', { text: '已移交' });
+    await s.waitFor('[data-testid=handover-dialog]', { text: '已标记为离职' });
   });
   const left = fieldcrm(office, 'staff', 'list').find((p) => p.id === rep);
   if (left.active !== false) throw new Error(`王磊 should be marked as left: ${JSON.stringify(left)}`);

@@ -719,6 +719,13 @@ fn read_cell(conn: &Connection, table: &str, pk: &str, column: &str) -> Result<O
     Ok(conn.prepare_cached(&sql)?.query_row([pk], |r| r.get::<_, SqlValue>(0)).optional()?.map(to_json))
 }
 
+/// A cell's clock as `sync_clock` keeps it: row, column, hlc, origin, base hlc, base origin, version.
+type ClockRow = (String, String, u64, String, u64, Option<String>, i64);
+
+fn clock_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClockRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64, r.get(3)?, r.get::<_, i64>(4)? as u64, r.get(5)?, r.get(6)?))
+}
+
 /// Collects whole rows and cards for a file.
 struct Emitter<'a, 't> {
     tx: &'a Transaction<'t>,
@@ -730,45 +737,76 @@ struct Emitter<'a, 't> {
 impl Emitter<'_, '_> {
     /// A whole row with the clock of each of its cells.
     fn row(&mut self, table: &str, pk: &str) -> Result<()> {
-        if !self.emitted_rows.insert((table.to_string(), pk.to_string())) {
+        if self.emitted_rows.contains(&(table.to_string(), pk.to_string())) {
             return Ok(());
         }
         let Some(values) = read_row(self.tx, self.columns, table, pk)? else { return Ok(()) };
-        let mut stmt = self.tx.prepare_cached(
-            "SELECT col, hlc, origin, base_hlc, base_origin, version FROM sync_clock WHERE tbl = ?1 AND pk = ?2 ORDER BY col = '*' DESC",
-        )?;
-        let clocks = stmt
-            .query_map(params![table, pk], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)? as u64,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)? as u64,
-                    r.get::<_, Option<String>>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
-            })?
+        let clocks = self
+            .tx
+            .prepare_cached(
+                "SELECT pk, col, hlc, origin, base_hlc, base_origin, version FROM sync_clock WHERE tbl = ?1 AND pk = ?2",
+            )?
+            .query_map(params![table, pk], clock_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let row_clock = clocks.iter().find(|c| c.0 == "*");
+        self.push_row(table, pk, values, clocks);
+        Ok(())
+    }
+
+    /// Every row of `table` whose `column` names `customer`, each with the
+    /// clocks of its cells: two statements for the table, however many rows
+    /// (a moved card carries hundreds: its history, sales lines, visits).
+    fn rows_of_card(&mut self, table: &str, column: &str, customer: &str) -> Result<()> {
+        let cols = self.columns.of(table);
+        let Some(id_at) = cols.iter().position(|c| c == "id") else { return Ok(()) };
+        let rows: Vec<(String, Json)> = self
+            .tx
+            .prepare_cached(&format!("SELECT {} FROM {table} WHERE {column} = ?1", cols.join(", ")))?
+            .query_map([customer], |r| {
+                let mut map = serde_json::Map::new();
+                for (i, c) in cols.iter().enumerate() {
+                    map.insert(c.clone(), to_json(r.get::<_, SqlValue>(i)?));
+                }
+                let id = map.get(&cols[id_at]).and_then(Json::as_str).unwrap_or_default().to_string();
+                Ok((id, Json::Object(map)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut clocks: HashMap<String, Vec<ClockRow>> = HashMap::new();
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT pk, col, hlc, origin, base_hlc, base_origin, version FROM sync_clock
+              WHERE tbl = ?1 AND pk IN (SELECT id FROM {table} WHERE {column} = ?2)"
+        ))?;
+        for clock in stmt.query_map(params![table, customer], clock_row)? {
+            let clock = clock?;
+            clocks.entry(clock.0.clone()).or_default().push(clock);
+        }
+        for (pk, values) in rows {
+            if self.emitted_rows.contains(&(table.to_string(), pk.clone())) {
+                continue;
+            }
+            let of_row = clocks.remove(&pk).unwrap_or_default();
+            self.push_row(table, &pk, values, of_row);
+        }
+        Ok(())
+    }
+
+    /// The row's change (`*`, with the row's clock) and one change per clocked cell.
+    fn push_row(&mut self, table: &str, pk: &str, values: Json, clocks: Vec<ClockRow>) {
+        self.emitted_rows.insert((table.to_string(), pk.to_string()));
+        let row_clock = clocks.iter().find(|c| c.1 == "*");
         let (h, o, bh, bo, s) =
-            row_clock.map_or((0, String::new(), 0, None, 0), |c| (c.1, c.2.clone(), c.3, c.4.clone(), c.5));
-        self.changes.push(Change {
-            t: table.into(),
-            k: pk.into(),
-            c: "*".into(),
-            v: values.clone(),
-            h,
-            o,
-            s,
-            bh,
-            bo,
-            n: 0,
-        });
-        for (col, h, o, bh, bo, s) in clocks.into_iter().filter(|c| c.0 != "*") {
+            row_clock.map_or((0, String::new(), 0, None, 0), |c| (c.2, c.3.clone(), c.4, c.5.clone(), c.6));
+        let cells: Vec<ClockRow> = clocks.into_iter().filter(|c| c.1 != "*").collect();
+        for (_, col, h, o, bh, bo, s) in cells.iter().cloned() {
             let v = values.get(&col).cloned().unwrap_or(Json::Null);
             self.changes.push(Change { t: table.into(), k: pk.into(), c: col, v, h, o, s, bh, bo, n: 0 });
         }
-        Ok(())
+        // The row first, then its cells (a cell's change needs its row).
+        let at = self.changes.len() - cells.len();
+        self.changes
+            .insert(at, Change { t: table.into(), k: pk.into(), c: "*".into(), v: values, h, o, s, bh, bo, n: 0 });
     }
 
     /// A card with everything that belongs to it (history included).
@@ -779,14 +817,7 @@ impl Emitter<'_, '_> {
                 if table.name == "customer" {
                     continue;
                 }
-                let ids: Vec<String> = self
-                    .tx
-                    .prepare_cached(&format!("SELECT id FROM {} WHERE {column} = ?1", table.name))?
-                    .query_map([customer], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for id in ids {
-                    self.row(table.name, &id)?;
-                }
+                self.rows_of_card(table.name, column, customer)?;
             }
         }
         Ok(())

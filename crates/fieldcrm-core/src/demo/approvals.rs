@@ -19,6 +19,9 @@ use crate::money::promotion::PromotionInput;
 
 use ApprovalLevel::{Manager, Next, Office};
 
+/// A kind's chain: its levels, and a threshold with the levels above it.
+type Chain = (ProposalKind, Vec<ApprovalLevel>, Option<(i64, Vec<ApprovalLevel>)>);
+
 /// One proposal for this many customers.
 const CUSTOMERS_PER_PROPOSAL: usize = 100;
 
@@ -38,7 +41,7 @@ pub(super) fn generate(tx: &Transaction<'_>, today: NaiveDate, seed: u64, summar
     let mut rng = Rng(seed ^ 0x6170_7072_6f76_616c);
     let zone = Zone::of(tx)?;
     let written = timestamp(zone.day_start(today) - Duration::days(40));
-    let chains: [(ProposalKind, Vec<ApprovalLevel>, Option<(i64, Vec<ApprovalLevel>)>); 4] = [
+    let chains: [Chain; 4] = [
         (ProposalKind::OpenCustomer, vec![Manager, Office], None),
         (ProposalKind::Eliminate, vec![Manager, Next, Office], None),
         (ProposalKind::Promotion, vec![Manager], Some((5_000_000, vec![Manager, Office]))),

@@ -156,7 +156,7 @@ mod tests {
         );
         assert_eq!(s.due_at.as_deref(), Some("2026-12-01T10:00:00.000Z"));
         let s = state(&clocks, &logged, at(10, 1));
-        assert_eq!((s.overdue, s.level, s.missed.clone()), (true, 1, vec![ServiceStage::PassedOn]));
+        assert_eq!((s.overdue, s.level, s.missed), (true, 1, vec![ServiceStage::PassedOn]));
         // Passed on late, then not handled within 12 hours: two levels.
         let late = Times { passed_on: Some(at(11, 0)), ..logged };
         let s = state(&clocks, &late, at(20, 1));

@@ -241,7 +241,8 @@ pub fn log(tx: &Transaction<'_>, viewer: &Viewer, input: &ComplaintInput, now: D
 /// Moves a complaint on: handled (head office), replied, or closed with the
 /// customer's satisfaction.
 pub fn step(tx: &Transaction<'_>, viewer: &Viewer, input: &ComplaintStep, now: DateTime<Utc>) -> Result<()> {
-    let row: Option<(String, Option<String>, Option<String>, Option<String>, Option<String>)> = tx
+    type Stages = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+    let row: Option<Stages> = tx
         .prepare_cached(
             "SELECT customer_id, passed_on_at, handled_at, replied_at, closed_at FROM complaint WHERE id = ?1",
         )?

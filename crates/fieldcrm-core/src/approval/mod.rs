@@ -1011,7 +1011,10 @@ impl Known {
         let ids =
             std::rc::Rc::new(proposals.iter().map(|p| rusqlite::types::Value::Text(p.clone())).collect::<Vec<_>>());
         let found = if proposals.is_empty() { vec![] } else { load(conn, "id IN rarray(?1)", [ids])? };
-        Ok(Known { tree: OrgTree::load(conn)?, chained: chained_kinds(conn)?, proposals: found.into_iter().collect() })
+        // The organisation is needed only to judge the proposals named: most
+        // files name none, and the merge reads a view per file.
+        let tree = if found.is_empty() { OrgTree::default() } else { OrgTree::load(conn)? };
+        Ok(Known { tree, chained: chained_kinds(conn)?, proposals: found.into_iter().collect() })
     }
 
     /// May `who` insert this decision row (`values`, with its id `key`)?
